@@ -1,0 +1,62 @@
+# The two commands of the README: `make run` and `make test`. Both build .venv first.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python >= 3.12 found: pyenv picks 3.13 through .python-version.
+PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint browser-test browser-deps messages clean bench
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python >= 3.12 found. Install Python 3.13 (e.g. 'pyenv install 3.13') and retry." >&2; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+messages: | $(BIN)/python
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --verbosity 0
+
+# Real-browser tests drive Debian's Chromium (never `playwright install`: it downloads).
+browser-deps:
+	@if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; fi
+
+run: $(VENV)/.installed-run messages
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py loaddata seed demo_companies
+	$(BIN)/python manage.py demo_user
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite, browser tests included.
+test: $(VENV)/.installed-dev messages browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser-test: $(VENV)/.installed-dev messages browser-deps
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed-dev
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

@@ -1,0 +1,5 @@
+"""The back office: one module per area, mirroring partners/models/."""
+
+from . import delegations, followups, media, memoranda, organisations, places, profiles
+
+__all__ = ["delegations", "followups", "media", "memoranda", "organisations", "places", "profiles"]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from ..models import Photo
+from .base import CRMAdmin
+
+
+@admin.register(Photo)
+class PhotoAdmin(CRMAdmin):
+    list_display = ["caption", "taken_on", "credit", "delegation", "visibility"]
+    list_filter = ["visibility"]
+    list_select_related = ["delegation"]
+    search_fields = ["caption", "credit"]
+    autocomplete_fields = ["delegation", "memorandum", "meeting"]

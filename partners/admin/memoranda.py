@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from ..models import Memorandum, MemorandumParty
+from .base import CRMAdmin
+
+
+class MemorandumPartyInline(admin.TabularInline):
+    model = MemorandumParty
+    extra = 0
+    autocomplete_fields = ["organisation", "signatory"]
+
+
+@admin.register(Memorandum)
+class MemorandumAdmin(CRMAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "signed_on",
+        "signed_in",
+        "valid_until",
+        "visibility",
+    ]
+    list_filter = ["kind", "status", "visibility"]
+    list_select_related = ["signed_in"]
+    search_fields = ["title", "parties__organisation__name"]
+    autocomplete_fields = ["partnership", "delegation", "signed_in"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MemorandumPartyInline]

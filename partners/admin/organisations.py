@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from ..models import Organisation, Person
+from .base import CRMAdmin
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CRMAdmin):
+    list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
+    list_filter = ["kind", "visibility"]
+    list_select_related = ["city"]
+    search_fields = ["name", "short_name", "register_number"]
+    autocomplete_fields = ["city", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(CRMAdmin):
+    list_display = [
+        "full_name",
+        "local_name",
+        "position",
+        "organisation",
+        "lawful_basis",
+        "visibility",
+    ]
+    list_filter = ["lawful_basis", "visibility"]
+    list_select_related = ["organisation"]
+    search_fields = ["full_name", "local_name", "email", "organisation__name"]
+    autocomplete_fields = ["organisation"]

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from ..models import CompanyProfile, Interest, ProfileHandover, Sector
+from .base import CRMAdmin
+
+
+@admin.register(Sector)
+class SectorAdmin(CRMAdmin):
+    list_display = ["code", "name", "name_de"]
+    search_fields = ["code", "name", "name_de"]
+
+
+@admin.register(Interest)
+class InterestAdmin(CRMAdmin):
+    list_display = ["code", "name", "name_de"]
+    search_fields = ["code", "name", "name_de"]
+
+
+@admin.register(CompanyProfile)
+class CompanyProfileAdmin(CRMAdmin):
+    list_display = [
+        "organisation",
+        "sector",
+        "employees",
+        "status",
+        "consent_to_share",
+        "visibility",
+    ]
+    list_filter = ["status", "consent_to_share", "visibility", "sector"]
+    list_select_related = ["organisation", "sector"]
+    search_fields = ["organisation__name", "products"]
+    autocomplete_fields = ["organisation", "sector", "contact", "target_cities", "interests"]
+
+
+@admin.register(ProfileHandover)
+class ProfileHandoverAdmin(CRMAdmin):
+    list_display = ["profile", "recipient", "delegation", "handed_over_on", "response"]
+    list_filter = ["response"]
+    list_select_related = ["profile__organisation", "recipient", "delegation"]
+    search_fields = ["profile__organisation__name", "recipient__name"]
+    autocomplete_fields = ["profile", "recipient", "delegation", "meeting", "handed_over_by"]

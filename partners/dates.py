@@ -1,0 +1,69 @@
+"""Dates shown with the precision they are known to (DESIGN.md, ``date_precision``).
+
+A trip known only by its year is shown as "2018", not "1 Jan 2018". The patterns are
+translatable strings, so German gets "25.–30. Juni 2019" and English "25–30 June 2019".
+"""
+
+from datetime import date
+
+from django.db import models
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", gettext_lazy("day")
+    MONTH = "month", gettext_lazy("month")
+    YEAR = "year", gettext_lazy("year")
+
+
+def _day(d: date) -> str:
+    return _("%(day)s %(month)s %(year)s") % {
+        "day": d.day,
+        "month": MONTHS[d.month],
+        "year": d.year,
+    }
+
+
+def _month(d: date) -> str:
+    return _("%(month)s %(year)s") % {"month": MONTHS[d.month], "year": d.year}
+
+
+def format_date_span(start: date | None, end: date | None, precision: str) -> str:
+    """Render ``start``–``end`` at ``precision`` in the active language."""
+    if start is None:
+        return ""
+    end = end or start
+    if precision == DatePrecision.YEAR:
+        if start.year == end.year:
+            return str(start.year)
+        return f"{start.year}–{end.year}"
+    if precision == DatePrecision.MONTH:
+        if (start.year, start.month) == (end.year, end.month):
+            return _month(start)
+        if start.year == end.year:
+            return _("%(start_month)s–%(end_month)s %(year)s") % {
+                "start_month": MONTHS[start.month],
+                "end_month": MONTHS[end.month],
+                "year": start.year,
+            }
+        return f"{_month(start)} – {_month(end)}"
+    if start == end:
+        return _day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return _("%(start_day)s–%(end_day)s %(month)s %(year)s") % {
+            "start_day": start.day,
+            "end_day": end.day,
+            "month": MONTHS[start.month],
+            "year": start.year,
+        }
+    if start.year == end.year:
+        return _("%(start_day)s %(start_month)s – %(end_day)s %(end_month)s %(year)s") % {
+            "start_day": start.day,
+            "start_month": MONTHS[start.month],
+            "end_day": end.day,
+            "end_month": MONTHS[end.month],
+            "year": start.year,
+        }
+    return f"{_day(start)} – {_day(end)}"

@@ -1,0 +1,32 @@
+"""The domain model of DESIGN.md, one module per area."""
+
+from .base import PublishableQuerySet, TimeStampedModel, Visibility
+from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
+from .followups import FollowUp
+from .media import Photo
+from .memoranda import Memorandum, MemorandumParty
+from .organisations import Organisation, Person
+from .places import City, Partnership
+from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
+
+__all__ = [
+    "City",
+    "CompanyProfile",
+    "Delegation",
+    "DelegationMember",
+    "DelegationStop",
+    "FollowUp",
+    "Interest",
+    "Meeting",
+    "Memorandum",
+    "MemorandumParty",
+    "Organisation",
+    "Partnership",
+    "Person",
+    "Photo",
+    "ProfileHandover",
+    "PublishableQuerySet",
+    "Sector",
+    "TimeStampedModel",
+    "Visibility",
+]

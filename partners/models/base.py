@@ -1,0 +1,74 @@
+"""Building blocks shared by every model of the domain."""
+
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    INTERNAL = "internal", _("internal")
+    PUBLIC = "public", _("public")
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Incremented on every save; the admin refuses a save based on an older version
+    # (no lost updates when two people edit the same record).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Only records that may appear on a public page (DESIGN.md, publication rule)."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class PublishableModel(TimeStampedModel):
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
+        db_index=True,
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+
+def unique_slug(instance, value: str, *, max_length: int = 80) -> str:
+    """A slug for ``value`` that no other row of the instance's model uses yet."""
+    base = slugify(value)[:max_length].strip("-") or instance._meta.model_name
+    candidate, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=candidate).exists():
+        suffix = f"-{n}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return candidate
+
+
+class SluggedMixin:
+    """Fills ``slug`` from ``slug_source`` (the name or title) when left blank."""
+
+    slug_source = "name"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source))
+        super().save(*args, **kwargs)

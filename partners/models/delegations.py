@@ -1,0 +1,262 @@
+"""Delegations (trips and visits), their stops and members, and meetings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..dates import DatePrecision, format_date_span
+from .base import PublishableModel, SluggedMixin, TimeStampedModel
+from .organisations import Organisation, Person
+from .places import City
+
+
+class Delegation(SluggedMixin, PublishableModel):
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", _("outbound")
+        INBOUND = "inbound", _("inbound")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        CONFIRMED = "confirmed", _("confirmed")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    DatePrecision = DatePrecision
+    slug_source = "title"
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    origin_city = models.ForeignKey(
+        City,
+        models.PROTECT,
+        related_name="delegations_from",
+        verbose_name=_("origin city"),
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_delegations",
+        verbose_name=_("lead organisation"),
+    )
+    supporting_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="supported_delegations",
+        verbose_name=_("supporting organisations"),
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Public report text."))
+    outcome = models.TextField(_("outcome"), blank=True, help_text=_("Internal."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = [F("start_date").desc(nulls_first=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="delegation_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["completed", "confirmed"]) | Q(start_date__isnull=False),
+                name="delegation_confirmed_has_start",
+                violation_error_message=_(
+                    "A confirmed or completed delegation needs a start date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=False) | Q(end_date__isnull=True),
+                name="delegation_end_needs_start",
+                violation_error_message=_("An end date needs a start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:delegation", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.end_date and not self.start_date:
+            errors["start_date"] = _("An end date needs a start date.")
+        if self.status in (self.Status.COMPLETED, self.Status.CONFIRMED) and not self.start_date:
+            errors["start_date"] = _("A confirmed or completed delegation needs a start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def dates_display(self) -> str:
+        """The dates at their precision in the active language: "25.–30. Juni 2019"."""
+        return format_date_span(self.start_date, self.end_date, self.date_precision)
+
+
+class DelegationStop(TimeStampedModel):
+    delegation = models.ForeignKey(
+        Delegation, models.CASCADE, related_name="stops", verbose_name=_("delegation")
+    )
+    city = models.ForeignKey(
+        City, models.PROTECT, related_name="delegation_stops", verbose_name=_("city")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    arrival = models.DateField(_("arrival"), null=True, blank=True)
+    departure = models.DateField(_("departure"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ["delegation", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "order"], name="delegationstop_unique_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival__isnull=True)
+                | Q(departure__isnull=True)
+                | Q(departure__gte=F("arrival")),
+                name="delegationstop_departure_after_arrival",
+                violation_error_message=_("Departure cannot be before arrival."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.city}"
+
+    def clean(self):
+        super().clean()
+        if self.arrival and self.departure and self.departure < self.arrival:
+            raise ValidationError({"departure": _("Departure cannot be before arrival.")})
+
+
+class DelegationMember(TimeStampedModel):
+    class Role(models.TextChoices):
+        HEAD = "head", _("head")
+        MEMBER = "member", _("member")
+        HOST = "host", _("host")
+
+    delegation = models.ForeignKey(
+        Delegation, models.CASCADE, related_name="members", verbose_name=_("delegation")
+    )
+    person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        related_name="delegation_memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    position_at_time = models.CharField(
+        _("position at the time"),
+        max_length=200,
+        blank=True,
+        help_text=_("Filled from the person's current position when left blank."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["delegation", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "person"], name="delegationmember_unique_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        if not self.position_at_time and self.person_id:
+            self.position_at_time = self.person.position
+        super().save(*args, **kwargs)
+
+
+class Meeting(PublishableModel):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        PRESENTATION = "presentation", _("presentation")
+        SIGNING = "signing", _("signing")
+        SITE_VISIT = "site_visit", _("site visit")
+        CALL = "call", _("call")
+        EVENT = "event", _("event")
+
+    delegation = models.ForeignKey(
+        Delegation,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("delegation"),
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    city = models.ForeignKey(City, models.PROTECT, related_name="meetings", verbose_name=_("city"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=250)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="meetings", verbose_name=_("organisations")
+    )
+    attendees = models.ManyToManyField(
+        Person, blank=True, related_name="meetings", verbose_name=_("attendees")
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_meetings",
+        verbose_name=_("logged by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = [F("date").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(delegation__isnull=False),
+                name="meeting_date_or_delegation",
+                violation_error_message=_("A meeting outside a delegation needs a date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.date and not self.delegation_id:
+            raise ValidationError({"date": _("A meeting outside a delegation needs a date.")})

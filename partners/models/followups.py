@@ -1,0 +1,110 @@
+"""Follow-ups: what came out of a visit or a memorandum and must be done."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel, PublishableQuerySet
+from .delegations import Delegation, Meeting
+from .memoranda import Memorandum
+from .places import City
+
+
+class FollowUpQuerySet(PublishableQuerySet):
+    def open(self):
+        return self.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+
+    def overdue(self, on=None):
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+class FollowUp(PublishableModel):
+    class Kind(models.TextChoices):
+        IDEA = "idea", _("idea")
+        COMMITMENT = "commitment", _("commitment")
+        TASK = "task", _("task")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TASK)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    partner_city = models.ForeignKey(
+        City,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("partner city"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("delegation"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("meeting"),
+    )
+    memorandum = models.ForeignKey(
+        Memorandum,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("memorandum"),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_follow_ups",
+        verbose_name=_("logged by"),
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = [F("due_on").asc(nulls_last=True), "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )

@@ -1,0 +1,81 @@
+"""Photos of delegations, signings and meetings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel
+from .delegations import Delegation, Meeting
+from .memoranda import Memorandum
+
+
+class Photo(PublishableModel):
+    image = models.ImageField(_("image"), upload_to="photos/%Y/")
+    caption = models.CharField(_("caption"), max_length=250)
+    taken_on = models.DateField(_("taken on"), null=True, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    delegation = models.ForeignKey(
+        Delegation,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("delegation"),
+    )
+    memorandum = models.ForeignKey(
+        Memorandum,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("memorandum"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("meeting"),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_photos",
+        verbose_name=_("uploaded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["taken_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delegation__isnull=False)
+                | Q(memorandum__isnull=False)
+                | Q(meeting__isnull=False),
+                name="photo_belongs_somewhere",
+                violation_error_message=_(
+                    "A photo belongs to a delegation, a memorandum or a meeting."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.caption
+
+    def get_file_url(self):
+        return reverse("files:photo", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if not (self.delegation_id or self.memorandum_id or self.meeting_id):
+            raise ValidationError(_("A photo belongs to a delegation, a memorandum or a meeting."))

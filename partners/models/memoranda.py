@@ -1,0 +1,182 @@
+"""Memoranda of understanding, letters of intent and agreements, with their parties."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel, PublishableQuerySet, SluggedMixin, TimeStampedModel
+from .delegations import Delegation
+from .organisations import Organisation, Person
+from .places import City, Partnership
+
+
+class MemorandumQuerySet(PublishableQuerySet):
+    def in_force(self, on: datetime.date | None = None):
+        """Signed and not past ``valid_until`` on the given day (default: today)."""
+        on = on or timezone.localdate()
+        return (
+            self.filter(status=Memorandum.Status.SIGNED)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            .filter(Q(signed_on__isnull=True) | Q(signed_on__lte=on))
+        )
+
+
+class Memorandum(SluggedMixin, PublishableModel):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")
+        AGREEMENT = "agreement", _("agreement")
+        TWINNING_CHARTER = "twinning_charter", _("twinning charter")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        NEGOTIATION = "negotiation", _("in negotiation")
+        SIGNED = "signed", _("signed")
+        EXPIRED = "expired", _("expired")
+        TERMINATED = "terminated", _("terminated")
+
+    slug_source = "title"
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MOU)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memoranda",
+        verbose_name=_("partnership"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memoranda",
+        verbose_name=_("signed during"),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_in = models.ForeignKey(
+        City,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memoranda_signed_here",
+        verbose_name=_("signed in"),
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(_("document (PDF)"), upload_to="memoranda/%Y/", blank=True)
+
+    objects = MemorandumQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("memorandum")
+        verbose_name_plural = _("memoranda")
+        ordering = [F("signed_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed")
+                | Q(signed_on__isnull=False)
+                | Q(delegation__isnull=False),
+                name="memorandum_signed_has_date_or_delegation",
+                violation_error_message=_(
+                    "A signed memorandum needs the signing date or the delegation it "
+                    "was signed during."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(valid_until__gte=F("signed_on")),
+                name="memorandum_valid_after_signed",
+                violation_error_message=_("“Valid until” cannot be before the signing date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:memorandum", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.status == self.Status.SIGNED and not (self.signed_on or self.delegation_id):
+            errors["signed_on"] = _(
+                "A signed memorandum needs the signing date or the delegation it was signed during."
+            )
+        if self.valid_until and self.signed_on and self.valid_until < self.signed_on:
+            errors["valid_until"] = _("“Valid until” cannot be before the signing date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def signing_date(self) -> datetime.date | None:
+        """The signing date, or the delegation's start when only the trip is known."""
+        if self.signed_on:
+            return self.signed_on
+        return self.delegation.start_date if self.delegation_id else None
+
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        if self.status != self.Status.SIGNED:
+            return False
+        if self.signed_on and self.signed_on > on:
+            return False
+        return self.valid_until is None or self.valid_until >= on
+
+
+class MemorandumParty(TimeStampedModel):
+    memorandum = models.ForeignKey(
+        Memorandum, models.CASCADE, related_name="parties", verbose_name=_("memorandum")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="memorandum_parties",
+        verbose_name=_("organisation"),
+    )
+    signatory = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_memoranda",
+        verbose_name=_("signatory"),
+    )
+    signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["memorandum", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["memorandum", "organisation"],
+                name="memorandumparty_unique_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+    def save(self, *args, **kwargs):
+        if not self.signatory_position and self.signatory_id:
+            self.signatory_position = self.signatory.position
+        super().save(*args, **kwargs)

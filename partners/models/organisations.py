@@ -1,0 +1,145 @@
+"""Organisations (agencies, governments, companies, …) and the people who work there."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel, SluggedMixin
+from .places import City
+
+
+class Organisation(SluggedMixin, PublishableModel):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("agency")
+        MUNICIPAL = "municipal", _("municipal office")
+        GOVERNMENT = "government", _("government")
+        CHAMBER = "chamber", _("chamber")
+        COMPANY = "company", _("company")
+        ASSOCIATION = "association", _("association")
+        FACILITATOR = "facilitator", _("facilitator")
+        EDUCATION = "education", _("education")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    city = models.ForeignKey(
+        City,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("city"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    register_number = models.CharField(
+        _("register number"),
+        max_length=60,
+        blank=True,
+        help_text=_("Commercial register id, e.g. HRB 12345."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register_number"],
+                condition=~Q(register_number=""),
+                name="organisation_unique_register_number",
+                violation_error_message=_("Another organisation already has this register number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")) | Q(parent__isnull=True),
+                name="organisation_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def get_absolute_url(self):
+        # Organisations have no page of their own; a company's page is its profile.
+        if hasattr(self, "profile"):
+            return self.profile.get_absolute_url()
+        return None
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+
+
+class Person(PublishableModel):
+    class LawfulBasis(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("legitimate interest")
+        PUBLIC_OFFICE = "public_office", _("public office")
+
+    full_name = models.CharField(
+        _("full name"),
+        max_length=200,
+        help_text=_("As written in the person's culture, e.g. “Shi Guangliang”."),
+    )
+    local_name = models.CharField(_("local name"), max_length=200, blank=True)
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    lawful_basis = models.CharField(
+        _("lawful basis"),
+        max_length=30,
+        choices=LawfulBasis.choices,
+        default=LawfulBasis.LEGITIMATE_INTEREST,
+    )
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(lawful_basis="consent") | Q(consent_given_on__isnull=False),
+                name="person_consent_has_date",
+                violation_error_message=_("Consent needs the date it was given."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def clean(self):
+        super().clean()
+        if self.lawful_basis == self.LawfulBasis.CONSENT and not self.consent_given_on:
+            raise ValidationError({"consent_given_on": _("Consent needs the date it was given.")})

@@ -1,0 +1,130 @@
+"""Cities and the partnerships between them."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel, PublishableQuerySet, SluggedMixin
+
+
+class CityQuerySet(PublishableQuerySet):
+    def partners_of_home_cities(self):
+        return self.filter(partnered_with__isnull=False).distinct()
+
+
+class City(SluggedMixin, PublishableModel):
+    name = models.CharField(_("name"), max_length=120)
+    local_name = models.CharField(_("local name"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    country = CountryField(_("country"))
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_home = models.BooleanField(
+        _("home city"),
+        default=False,
+        help_text=_("A city whose offices use this CRM."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = CityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_country"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:city", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} ({self.local_name})" if self.local_name else self.name
+
+
+class Partnership(PublishableModel):
+    class Kind(models.TextChoices):
+        TWINNING = "twinning", _("twinning")
+        FRIENDSHIP = "friendship", _("friendship")
+        ECONOMIC = "economic", _("economic partnership")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACTIVE = "active", _("active")
+        DORMANT = "dormant", _("dormant")
+        ENDED = "ended", _("ended")
+
+    home_city = models.ForeignKey(
+        City, models.PROTECT, related_name="partnerships", verbose_name=_("home city")
+    )
+    partner_city = models.ForeignKey(
+        City, models.PROTECT, related_name="partnered_with", verbose_name=_("partner city")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    established_year = models.PositiveSmallIntegerField(_("established in"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["home_city__name", "partner_city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_city", "partner_city", "kind"],
+                name="partnership_unique_cities_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(home_city=models.F("partner_city")),
+                name="partnership_home_differs_from_partner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.home_city} – {self.partner_city} ({self.get_kind_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.home_city_id and self.home_city_id == self.partner_city_id:
+            raise ValidationError({"partner_city": _("A city cannot be its own partner city.")})

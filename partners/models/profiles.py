@@ -1,0 +1,227 @@
+"""Company profiles of local companies for foreign partners, and who received them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import PublishableModel, SluggedMixin, TimeStampedModel
+from .delegations import Delegation, Meeting
+from .organisations import Organisation, Person
+from .places import City
+
+
+class SectorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Sector(TimeStampedModel):
+    """A NACE Rev. 2 section (A–U) or division."""
+
+    code = models.CharField(_("NACE code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_de = models.CharField(_("German name"), max_length=200, blank=True)
+
+    objects = SectorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Interest(TimeStampedModel):
+    class Code(models.TextChoices):
+        COOPERATION = "cooperation", _("cooperation")
+        EXPANSION = "expansion", _("expansion")
+        DISTRIBUTION = "distribution", _("distribution")
+        INVESTMENT = "investment", _("investment")
+        SOURCING = "sourcing", _("sourcing")
+        RESEARCH = "research", _("research")
+
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=Code.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_de = models.CharField(_("German name"), max_length=100, blank=True)
+
+    objects = SectorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CompanyProfile(SluggedMixin, PublishableModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        READY = "ready", _("ready")
+        SHARED = "shared", _("shared")
+        ARCHIVED = "archived", _("archived")
+
+    organisation = models.OneToOneField(
+        Organisation,
+        models.CASCADE,
+        related_name="profile",
+        limit_choices_to={"kind": Organisation.Kind.COMPANY},
+        verbose_name=_("company"),
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("sector"),
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    products = models.TextField(_("products"), blank=True)
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="profiles", verbose_name=_("interests")
+    )
+    target_cities = models.ManyToManyField(
+        City, blank=True, related_name="targeted_by_profiles", verbose_name=_("target cities")
+    )
+    contact = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_for_profiles",
+        verbose_name=_("contact"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    consent_to_share = models.BooleanField(_("consent to share"), default=False)
+    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profiles")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(consent_to_share=True),
+                name="companyprofile_public_needs_consent",
+                violation_error_message=_(
+                    "A profile can only be published with the company's consent to share it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=1000, founded_year__lte=2999),
+                name="companyprofile_founded_year_four_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name if self.organisation_id else ""
+
+    def get_absolute_url(self):
+        return reverse("partners:company", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.visibility == "public" and not self.consent_to_share:
+            errors["visibility"] = _(
+                "A profile can only be published with the company's consent to share it."
+            )
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.COMPANY:
+            errors["organisation"] = _("Only a company can have a company profile.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProfileHandover(TimeStampedModel):
+    class Response(models.TextChoices):
+        NONE = "none", _("no response yet")
+        INTERESTED = "interested", _("interested")
+        MEETING_ARRANGED = "meeting_arranged", _("meeting arranged")
+        DECLINED = "declined", _("declined")
+
+    profile = models.ForeignKey(
+        CompanyProfile, models.CASCADE, related_name="handovers", verbose_name=_("profile")
+    )
+    recipient = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="received_profiles",
+        verbose_name=_("recipient"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name=_("delegation"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name=_("meeting"),
+    )
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    handed_over_by = models.ManyToManyField(
+        Person, blank=True, related_name="profile_handovers", verbose_name=_("handed over by")
+    )
+    response = models.CharField(
+        _("response"), max_length=20, choices=Response.choices, default=Response.NONE
+    )
+    notes = models.TextField(_("internal notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("profile handover")
+        verbose_name_plural = _("profile handovers")
+        ordering = ["-handed_over_on", "pk"]
+
+    def __str__(self):
+        return _("%(profile)s to %(recipient)s") % {
+            "profile": self.profile,
+            "recipient": self.recipient,
+        }
+
+    def clean(self):
+        super().clean()
+        if self.profile_id and not self.profile.consent_to_share:
+            raise ValidationError(
+                {
+                    "profile": _(
+                        "“%(profile)s” cannot be handed over: the company has not "
+                        "consented to sharing its profile."
+                    )
+                    % {"profile": self.profile}
+                }
+            )

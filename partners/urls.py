@@ -1,0 +1,18 @@
+"""Public pages, under the language prefix (/de/, /en/)."""
+
+from django.urls import path
+
+from .views import public
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("cities/<slug:slug>/", public.city_detail, name="city"),
+    path("delegations/", public.delegation_list, name="delegations"),
+    path("delegations/<slug:slug>/", public.delegation_detail, name="delegation"),
+    path("memoranda/", public.memorandum_list, name="memoranda"),
+    path("memoranda/<slug:slug>/", public.memorandum_detail, name="memorandum"),
+    path("companies/", public.company_list, name="companies"),
+    path("companies/<slug:slug>/", public.company_detail, name="company"),
+]
