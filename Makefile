@@ -39,6 +39,7 @@ browser-deps:
 run: $(VENV)/.installed-run messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata seed demo_companies
+	$(BIN)/python manage.py seed_media
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@trap 'kill 0' EXIT INT TERM; \

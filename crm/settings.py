@@ -128,6 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seed and demo data (`manage.py loaddata seed demo_companies`) live outside the app.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user/IP before any password is checked.
