@@ -66,6 +66,8 @@ class Organisation(SluggedMixin, PublishableModel):
                 condition=~Q(register_number=""),
                 name="organisation_unique_register_number",
                 violation_error_message=_("Another organisation already has this register number."),
+                # The code "unique" makes full_clean() report it on the field, not the form.
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")) | Q(parent__isnull=True),

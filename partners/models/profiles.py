@@ -133,6 +133,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
                 condition=Q(founded_year__isnull=True)
                 | Q(founded_year__gte=1000, founded_year__lte=2999),
                 name="companyprofile_founded_year_four_digits",
+                violation_error_message=_("The founding year has four digits."),
             ),
         ]
 
@@ -153,6 +154,8 @@ class CompanyProfile(SluggedMixin, PublishableModel):
             errors["visibility"] = _(
                 "A profile can only be published with the company's consent to share it."
             )
+        if self.founded_year is not None and not 1000 <= self.founded_year <= 2999:
+            errors["founded_year"] = _("The founding year has four digits.")
         if self.organisation_id and self.organisation.kind != Organisation.Kind.COMPANY:
             errors["organisation"] = _("Only a company can have a company profile.")
         if errors:

@@ -1,0 +1,222 @@
+"""Every named constraint is enforced by the database itself, and mirrored as a form error.
+
+Each case builds one unsaved row that breaks exactly one rule (its related rows are saved).
+Saving it skips validation, so only the database can refuse it; ``full_clean()`` must name
+the field at fault (or the whole record, where no single field is).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from partners import models as m
+from tests import factories as f
+
+DAY = datetime.date(2019, 6, 25)
+
+
+@dataclass(frozen=True)
+class Case:
+    constraint: str
+    field: str
+
+    def build(self) -> Any:
+        return BUILDERS[self.constraint]()
+
+
+def _city_twin():
+    f.CityFactory(name="Nanjing", country="CN")
+    return f.CityFactory.build(name="Nanjing", country="CN")
+
+
+def _self_partnership():
+    city = f.HomeCityFactory()
+    return f.PartnershipFactory.build(home_city=city, partner_city=city)
+
+
+def _stop_twin():
+    stop = f.DelegationStopFactory()
+    return f.DelegationStopFactory.build(
+        delegation=stop.delegation, city=stop.city, order=stop.order
+    )
+
+
+def _member_twin():
+    member = f.DelegationMemberFactory()
+    return f.DelegationMemberFactory.build(delegation=member.delegation, person=member.person)
+
+
+def _party_twin():
+    party = f.MemorandumPartyFactory()
+    return f.MemorandumPartyFactory.build(
+        memorandum=party.memorandum, organisation=party.organisation
+    )
+
+
+def _partnership_twin():
+    p = f.PartnershipFactory()
+    return f.PartnershipFactory.build(
+        home_city=p.home_city, partner_city=p.partner_city, kind=p.kind
+    )
+
+
+def _own_parent():
+    organisation = f.OrganisationFactory()
+    organisation.parent = organisation
+    return organisation
+
+
+def _register_twin():
+    f.CompanyFactory(register_number="HRB 12345")
+    return f.CompanyFactory.build(register_number="HRB 12345", city=f.HomeCityFactory())
+
+
+def _delegation(**kwargs):
+    return f.DelegationFactory.build(
+        origin_city=f.HomeCityFactory(), lead_organisation=f.OrganisationFactory(), **kwargs
+    )
+
+
+def _memorandum(**kwargs):
+    return f.MemorandumFactory.build(signed_in=f.CityFactory(), **kwargs)
+
+
+def _profile(**kwargs):
+    return f.CompanyProfileFactory.build(organisation=f.CompanyFactory(), **kwargs)
+
+
+BUILDERS = {
+    "city_unique_name_country": _city_twin,
+    "city_latitude_range": lambda: f.CityFactory.build(latitude=91),
+    "city_longitude_range": lambda: f.CityFactory.build(longitude=-181),
+    "partnership_unique_cities_kind": _partnership_twin,
+    "partnership_home_differs_from_partner": _self_partnership,
+    "organisation_unique_register_number": _register_twin,
+    "organisation_not_own_parent": _own_parent,
+    "person_consent_has_date": lambda: f.PersonFactory.build(
+        organisation=f.OrganisationFactory(), lawful_basis="consent", consent_given_on=None
+    ),
+    "delegation_end_after_start": lambda: _delegation(
+        start_date=DAY, end_date=DAY - datetime.timedelta(days=1)
+    ),
+    "delegation_confirmed_has_start": lambda: _delegation(
+        status="confirmed", start_date=None, end_date=None
+    ),
+    "delegation_end_needs_start": lambda: _delegation(
+        status="planned", start_date=None, end_date=DAY
+    ),
+    "delegationstop_unique_order": _stop_twin,
+    "delegationstop_departure_after_arrival": lambda: f.DelegationStopFactory.build(
+        delegation=f.DelegationFactory(),
+        city=f.CityFactory(),
+        arrival=DAY,
+        departure=DAY - datetime.timedelta(days=1),
+    ),
+    "delegationmember_unique_person": _member_twin,
+    "meeting_date_or_delegation": lambda: f.MeetingFactory.build(
+        delegation=None, date=None, city=f.CityFactory()
+    ),
+    "companyprofile_public_needs_consent": lambda: _profile(
+        visibility="public", consent_to_share=False
+    ),
+    "companyprofile_founded_year_four_digits": lambda: _profile(founded_year=999),
+    "memorandum_signed_has_date_or_delegation": lambda: _memorandum(
+        status="signed", signed_on=None, delegation=None
+    ),
+    "memorandum_valid_after_signed": lambda: _memorandum(
+        signed_on=DAY, valid_until=DAY - datetime.timedelta(days=1)
+    ),
+    "memorandumparty_unique_organisation": _party_twin,
+    "photo_belongs_somewhere": lambda: f.PhotoFactory.build(
+        delegation=None, memorandum=None, meeting=None
+    ),
+}
+
+CASES = [
+    Case("city_unique_name_country", NON_FIELD_ERRORS),
+    Case("city_latitude_range", "latitude"),
+    Case("city_longitude_range", "longitude"),
+    Case("partnership_unique_cities_kind", NON_FIELD_ERRORS),
+    Case("partnership_home_differs_from_partner", "partner_city"),
+    Case("organisation_unique_register_number", "register_number"),
+    Case("organisation_not_own_parent", "parent"),
+    Case("person_consent_has_date", "consent_given_on"),
+    Case("delegation_end_after_start", "end_date"),
+    Case("delegation_confirmed_has_start", "start_date"),
+    Case("delegation_end_needs_start", "start_date"),
+    Case("delegationstop_unique_order", NON_FIELD_ERRORS),
+    Case("delegationstop_departure_after_arrival", "departure"),
+    Case("delegationmember_unique_person", NON_FIELD_ERRORS),
+    Case("meeting_date_or_delegation", "date"),
+    Case("companyprofile_public_needs_consent", "visibility"),
+    Case("companyprofile_founded_year_four_digits", "founded_year"),
+    Case("memorandum_signed_has_date_or_delegation", "signed_on"),
+    Case("memorandum_valid_after_signed", "valid_until"),
+    Case("memorandumparty_unique_organisation", NON_FIELD_ERRORS),
+    # A photo without any link: no single field is at fault, so the error is the record's.
+    Case("photo_belongs_somewhere", NON_FIELD_ERRORS),
+]
+
+
+def _named_constraints():
+    return {
+        constraint.name
+        for model in apps.get_app_config("partners").get_models()
+        for constraint in model._meta.constraints
+    }
+
+
+def test_every_named_constraint_has_a_case():
+    assert {case.constraint for case in CASES} == _named_constraints()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.constraint)
+def test_the_database_rejects_a_row_breaking_the_constraint(case):
+    row = case.build()
+    with transaction.atomic(), pytest.raises(IntegrityError) as refused:
+        row.save()  # save() never validates: only the database can refuse the row
+    message = str(refused.value)
+    # SQLite names the columns of a violated unique index rather than the index itself.
+    sqlite_unique = connection.vendor == "sqlite" and "UNIQUE constraint failed" in message
+    assert case.constraint in message or sqlite_unique, message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.constraint)
+def test_validation_reports_the_broken_constraint_on_its_field(case):
+    row = case.build()
+    with pytest.raises(ValidationError) as invalid:
+        row.full_clean()
+    errors = invalid.value.message_dict
+    assert case.field in errors
+    assert set(errors) <= {case.field, NON_FIELD_ERRORS}, errors
+
+
+@pytest.mark.django_db
+def test_a_row_that_breaks_nothing_passes_validation_and_saves():
+    # The counterpart of the cases above: their builders start from valid rows.
+    for row in (
+        _delegation(),
+        _profile(),
+        _memorandum(),
+        f.PhotoFactory.build(delegation=f.DelegationFactory()),
+    ):
+        row.full_clean()
+        row.save()
+
+
+@pytest.mark.django_db
+def test_a_profile_without_consent_cannot_be_handed_over():
+    profile = f.CompanyProfileFactory(consent_to_share=False, visibility=m.Visibility.INTERNAL)
+    handover = f.ProfileHandoverFactory.build(
+        profile=profile, recipient=f.OrganisationFactory(), delegation=f.DelegationFactory()
+    )
+    with pytest.raises(ValidationError) as invalid:
+        handover.full_clean()
+    assert set(invalid.value.message_dict) == {"profile"}
