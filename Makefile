@@ -26,7 +26,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
-messages: | $(BIN)/python
+# Needs Django installed: a prerequisite, so that `make -j` cannot run it first.
+messages: $(VENV)/.installed-run
 	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --verbosity 0
 
 # Real-browser tests drive Debian's Chromium (never `playwright install`: it downloads).
