@@ -45,8 +45,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for username, (group, superuser) in DEMO_USERS.items():
                 self._ensure_user(username, group, superuser, password)
-        url = "http://127.0.0.1:8000/admin/"
-        self.stdout.write(f"Demo logins for {url}")
+        self.stdout.write("Demo logins for the back office (/admin/):")
         for username, (group, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<8} / {password}   ({group})")
 
