@@ -6,6 +6,7 @@ the field at fault (or the whole record, where no single field is).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,8 @@ DAY = datetime.date(2019, 6, 25)
 @dataclass(frozen=True)
 class Case:
     constraint: str
-    field: str
-
-    def build(self) -> Any:
-        return BUILDERS[self.constraint]()
+    field: str  # where full_clean() reports it
+    build: Callable[[], Any]  # one unsaved row breaking the constraint
 
 
 def _city_twin():
@@ -90,76 +89,80 @@ def _profile(**kwargs):
     return f.CompanyProfileFactory.build(organisation=f.CompanyFactory(), **kwargs)
 
 
-BUILDERS = {
-    "city_unique_name_country": _city_twin,
-    "city_latitude_range": lambda: f.CityFactory.build(latitude=91),
-    "city_longitude_range": lambda: f.CityFactory.build(longitude=-181),
-    "partnership_unique_cities_kind": _partnership_twin,
-    "partnership_home_differs_from_partner": _self_partnership,
-    "organisation_unique_register_number": _register_twin,
-    "organisation_not_own_parent": _own_parent,
-    "person_consent_has_date": lambda: f.PersonFactory.build(
-        organisation=f.OrganisationFactory(), lawful_basis="consent", consent_given_on=None
-    ),
-    "delegation_end_after_start": lambda: _delegation(
-        start_date=DAY, end_date=DAY - datetime.timedelta(days=1)
-    ),
-    "delegation_confirmed_has_start": lambda: _delegation(
-        status="confirmed", start_date=None, end_date=None
-    ),
-    "delegation_end_needs_start": lambda: _delegation(
-        status="planned", start_date=None, end_date=DAY
-    ),
-    "delegationstop_unique_order": _stop_twin,
-    "delegationstop_departure_after_arrival": lambda: f.DelegationStopFactory.build(
-        delegation=f.DelegationFactory(),
-        city=f.CityFactory(),
-        arrival=DAY,
-        departure=DAY - datetime.timedelta(days=1),
-    ),
-    "delegationmember_unique_person": _member_twin,
-    "meeting_date_or_delegation": lambda: f.MeetingFactory.build(
-        delegation=None, date=None, city=f.CityFactory()
-    ),
-    "companyprofile_public_needs_consent": lambda: _profile(
-        visibility="public", consent_to_share=False
-    ),
-    "companyprofile_founded_year_four_digits": lambda: _profile(founded_year=999),
-    "memorandum_signed_has_date_or_delegation": lambda: _memorandum(
-        status="signed", signed_on=None, delegation=None
-    ),
-    "memorandum_valid_after_signed": lambda: _memorandum(
-        signed_on=DAY, valid_until=DAY - datetime.timedelta(days=1)
-    ),
-    "memorandumparty_unique_organisation": _party_twin,
-    "photo_belongs_somewhere": lambda: f.PhotoFactory.build(
-        delegation=None, memorandum=None, meeting=None
-    ),
-}
-
 CASES = [
-    Case("city_unique_name_country", NON_FIELD_ERRORS),
-    Case("city_latitude_range", "latitude"),
-    Case("city_longitude_range", "longitude"),
-    Case("partnership_unique_cities_kind", NON_FIELD_ERRORS),
-    Case("partnership_home_differs_from_partner", "partner_city"),
-    Case("organisation_unique_register_number", "register_number"),
-    Case("organisation_not_own_parent", "parent"),
-    Case("person_consent_has_date", "consent_given_on"),
-    Case("delegation_end_after_start", "end_date"),
-    Case("delegation_confirmed_has_start", "start_date"),
-    Case("delegation_end_needs_start", "start_date"),
-    Case("delegationstop_unique_order", NON_FIELD_ERRORS),
-    Case("delegationstop_departure_after_arrival", "departure"),
-    Case("delegationmember_unique_person", NON_FIELD_ERRORS),
-    Case("meeting_date_or_delegation", "date"),
-    Case("companyprofile_public_needs_consent", "visibility"),
-    Case("companyprofile_founded_year_four_digits", "founded_year"),
-    Case("memorandum_signed_has_date_or_delegation", "signed_on"),
-    Case("memorandum_valid_after_signed", "valid_until"),
-    Case("memorandumparty_unique_organisation", NON_FIELD_ERRORS),
+    Case("city_unique_name_country", NON_FIELD_ERRORS, _city_twin),
+    Case("city_latitude_range", "latitude", lambda: f.CityFactory.build(latitude=91)),
+    Case("city_longitude_range", "longitude", lambda: f.CityFactory.build(longitude=-181)),
+    Case("partnership_unique_cities_kind", NON_FIELD_ERRORS, _partnership_twin),
+    Case("partnership_home_differs_from_partner", "partner_city", _self_partnership),
+    Case("organisation_unique_register_number", "register_number", _register_twin),
+    Case("organisation_not_own_parent", "parent", _own_parent),
+    Case(
+        "person_consent_has_date",
+        "consent_given_on",
+        lambda: f.PersonFactory.build(
+            organisation=f.OrganisationFactory(), lawful_basis="consent", consent_given_on=None
+        ),
+    ),
+    Case(
+        "delegation_end_after_start",
+        "end_date",
+        lambda: _delegation(start_date=DAY, end_date=DAY - datetime.timedelta(days=1)),
+    ),
+    Case(
+        "delegation_confirmed_has_start",
+        "start_date",
+        lambda: _delegation(status="confirmed", start_date=None, end_date=None),
+    ),
+    Case(
+        "delegation_end_needs_start",
+        "start_date",
+        lambda: _delegation(status="planned", start_date=None, end_date=DAY),
+    ),
+    Case("delegationstop_unique_order", NON_FIELD_ERRORS, _stop_twin),
+    Case(
+        "delegationstop_departure_after_arrival",
+        "departure",
+        lambda: f.DelegationStopFactory.build(
+            delegation=f.DelegationFactory(),
+            city=f.CityFactory(),
+            arrival=DAY,
+            departure=DAY - datetime.timedelta(days=1),
+        ),
+    ),
+    Case("delegationmember_unique_person", NON_FIELD_ERRORS, _member_twin),
+    Case(
+        "meeting_date_or_delegation",
+        "date",
+        lambda: f.MeetingFactory.build(delegation=None, date=None, city=f.CityFactory()),
+    ),
+    Case(
+        "companyprofile_public_needs_consent",
+        "visibility",
+        lambda: _profile(visibility="public", consent_to_share=False),
+    ),
+    Case(
+        "companyprofile_founded_year_four_digits",
+        "founded_year",
+        lambda: _profile(founded_year=999),
+    ),
+    Case(
+        "memorandum_signed_has_date_or_delegation",
+        "signed_on",
+        lambda: _memorandum(status="signed", signed_on=None, delegation=None),
+    ),
+    Case(
+        "memorandum_valid_after_signed",
+        "valid_until",
+        lambda: _memorandum(signed_on=DAY, valid_until=DAY - datetime.timedelta(days=1)),
+    ),
+    Case("memorandumparty_unique_organisation", NON_FIELD_ERRORS, _party_twin),
     # A photo without any link: no single field is at fault, so the error is the record's.
-    Case("photo_belongs_somewhere", NON_FIELD_ERRORS),
+    Case(
+        "photo_belongs_somewhere",
+        NON_FIELD_ERRORS,
+        lambda: f.PhotoFactory.build(delegation=None, memorandum=None, meeting=None),
+    ),
 ]
 
 
