@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from partners import models as m
 from tests import factories as f
@@ -223,3 +224,11 @@ def test_a_profile_without_consent_cannot_be_handed_over():
     with pytest.raises(ValidationError) as invalid:
         handover.full_clean()
     assert set(invalid.value.message_dict) == {"profile"}
+
+
+@pytest.mark.django_db
+def test_validation_speaks_the_language_of_the_user():
+    row = _delegation(start_date=DAY, end_date=DAY - datetime.timedelta(days=1))
+    with translation.override("de"), pytest.raises(ValidationError) as invalid:
+        row.full_clean()
+    assert invalid.value.message_dict["end_date"] == ["Das Ende darf nicht vor dem Beginn liegen."]
