@@ -255,3 +255,12 @@ def test_loading_the_seed_twice_changes_nothing(seeded):
     counts = {model: model.objects.count() for model in (m.City, m.Delegation, m.ProfileHandover)}
     call_command("loaddata", "seed", "demo_companies", verbosity=0)
     assert counts == {model: model.objects.count() for model in counts}
+
+
+def test_records_added_after_loading_get_fresh_ids(seeded):
+    # loaddata writes fixed ids; PostgreSQL's sequences must have been moved past them.
+    organisation = m.Organisation.objects.create(name="Neue Organisation", kind="other")
+    handover = m.ProfileHandover.objects.create(
+        profile=m.CompanyProfile.objects.first(), recipient=organisation
+    )
+    assert organisation.pk > 111 and handover.pk > 111
