@@ -9,10 +9,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def translated_url(context, language, absolute=False):
-    """This page in ``language`` (query string kept), for the switcher and hreflang links."""
+    """This page in ``language``: for the switcher with its filters kept; absolute and
+    without the query string for the hreflang links (one alternate per page, not per filter)."""
     request = context["request"]
-    url = translate_url(request.get_full_path(), language)
-    return request.build_absolute_uri(url) if absolute else url
+    if absolute:
+        return request.build_absolute_uri(translate_url(request.path, language))
+    return translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag
