@@ -134,3 +134,9 @@ def test_pages_carry_no_inline_script_or_style(client, world):
     assert "<style" not in html
     assert " style=" not in html
     assert " onclick=" not in html
+
+
+def test_an_unknown_page_answers_404_in_the_sites_layout(client, db):
+    response = client.get("/de/cities/atlantis/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
