@@ -1,7 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from partners.sitemaps import SITEMAPS
 from partners.views import public
 
 urlpatterns = [
@@ -9,6 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/", include("partners.urls_files")),
+    path("", public.language_redirect, name="language-redirect"),
+    path("robots.txt", public.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,11 +1,41 @@
-"""Public pages: only published records reach them (DESIGN.md, publication rule)."""
+"""Public pages: only published records reach them (DESIGN.md, publication rule).
 
+Every record a public page shows is loaded through a ``published()`` queryset: the page's
+own record through ``published_or_404``, related records through ``Prefetch`` querysets
+that are themselves ``published()``; a to-one relation loaded with ``select_related`` is
+shown only when its ``is_published`` is true. Templates never follow any other relation,
+so neither an unpublished record nor an extra query per row can slip in.
+"""
+
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from ..models import City, CompanyProfile, Delegation, Memorandum
+from .. import worldmap
+from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
+from ..models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    DelegationMember,
+    DelegationStop,
+    FollowUp,
+    Meeting,
+    Memorandum,
+    MemorandumParty,
+    Organisation,
+    Partnership,
+    Person,
+    Photo,
+)
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
 @never_cache
@@ -24,40 +54,234 @@ def published_or_404(queryset, **lookup):
     return get_object_or_404(queryset.published(), **lookup)
 
 
+def language_redirect(request):
+    """The bare ``/``: to the home page in the browser's language (cookie, Accept-Language)."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        return HttpResponseRedirect(reverse("partners:home"))
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /reports/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# Related records, each restricted to what is published -------------------------------
+
+
+def published_cities():
+    return City.objects.published()
+
+
+def published_partnerships():
+    """Partnerships that are published and whose two cities are published too."""
+    return Partnership.objects.published().filter(
+        home_city__in=published_cities(), partner_city__in=published_cities()
+    )
+
+
+def _paginate(request, queryset):
+    """One page of ``queryset``; ``per_page`` is capped and bad numbers fall back."""
+    try:
+        per_page = min(max(int(request.GET.get("per_page", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
+    except ValueError:
+        per_page = PAGE_SIZE
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# Home ---------------------------------------------------------------------------------
+
+
 def home(request):
-    return render(request, "partners/home.html", {})
+    partnerships = list(published_partnerships().select_related("home_city", "partner_city"))
+    cities = {p.home_city for p in partnerships} | {p.partner_city for p in partnerships}
+    cities |= set(published_cities().filter(is_home=True))
+    latest = Delegation.objects.published().select_related("origin_city")[:5]
+    counts = {
+        "partner_cities": published_cities()
+        .filter(partnered_with__in=published_partnerships())
+        .distinct()
+        .count(),
+        "delegations": Delegation.objects.published().count(),
+        "memoranda_in_force": Memorandum.objects.published().in_force().count(),
+        "companies": CompanyProfile.objects.published().count(),
+    }
+    context = {
+        "map": worldmap.build_map(sorted(cities, key=lambda c: c.name), partnerships),
+        "map_width": worldmap.WIDTH,
+        "map_height": worldmap.HEIGHT,
+        "latest_delegations": latest,
+        "counts": counts,
+        "partnerships": partnerships,
+    }
+    return render(request, "partners/home.html", context)
+
+
+# Cities -------------------------------------------------------------------------------
 
 
 def city_detail(request, slug):
     city = published_or_404(City.objects, slug=slug)
-    return render(request, "partners/city_detail.html", {"city": city})
+    partnerships = (
+        published_partnerships()
+        .filter(Q(home_city=city) | Q(partner_city=city))
+        .select_related("home_city", "partner_city")
+    )
+    memoranda = (
+        Memorandum.objects.published()
+        .filter(
+            Q(signed_in=city)
+            | Q(
+                partnership__in=published_partnerships().filter(
+                    Q(home_city=city) | Q(partner_city=city)
+                )
+            )
+        )
+        .distinct()
+        .select_related("delegation")
+    )
+    delegations = (
+        Delegation.objects.published()
+        .filter(Q(origin_city=city) | Q(stops__city=city))
+        .distinct()
+        .select_related("origin_city")
+        .order_by("start_date", "title")
+    )
+    context = {
+        "city": city,
+        "partnerships": partnerships,
+        "memoranda": memoranda,
+        "delegations": delegations,
+        "organisations": Organisation.objects.published().filter(city=city),
+    }
+    return render(request, "partners/city_detail.html", context)
+
+
+# Delegations --------------------------------------------------------------------------
 
 
 def delegation_list(request):
-    delegations = Delegation.objects.published()
-    return render(request, "partners/delegation_list.html", {"delegations": delegations})
+    queryset = Delegation.objects.published().select_related("origin_city")
+    filterset = DelegationFilter(request.GET or None, queryset=queryset)
+    context = {
+        "filter": filterset,
+        "page": _paginate(request, filterset.qs),
+        "query": _query_without_page(request),
+    }
+    return render(request, "partners/delegation_list.html", context)
+
+
+def _delegation_report_queryset():
+    published_orgs = Organisation.objects.published()
+    return (
+        Delegation.objects.select_related("origin_city", "lead_organisation")
+        .annotate(profiles_handed_over=Count("handovers__profile", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "stops",
+                DelegationStop.objects.filter(city__in=published_cities()).select_related("city"),
+            ),
+            Prefetch(
+                "members",
+                DelegationMember.objects.filter(person__in=Person.objects.published())
+                .select_related("person")
+                .order_by("role", "pk"),
+            ),
+            Prefetch("supporting_organisations", published_orgs),
+            Prefetch(
+                "meetings",
+                Meeting.objects.published()
+                .select_related("city")
+                .prefetch_related(Prefetch("organisations", published_orgs))
+                .order_by("date", "pk"),
+            ),
+            Prefetch("memoranda", Memorandum.objects.published().select_related("signed_in")),
+            Prefetch("follow_ups", FollowUp.objects.published()),
+            Prefetch("photos", Photo.objects.published()),
+        )
+    )
 
 
 def delegation_detail(request, slug):
-    delegation = published_or_404(Delegation.objects, slug=slug)
-    return render(request, "partners/delegation_detail.html", {"delegation": delegation})
+    delegation = published_or_404(_delegation_report_queryset(), slug=slug)
+    context = {
+        "delegation": delegation,
+        # The count covers every profile (DESIGN.md: the one public aggregate); names and
+        # recipients come only from published records.
+        "recipients": Organisation.objects.published()
+        .filter(received_profiles__delegation=delegation)
+        .distinct(),
+        "published_profiles": CompanyProfile.objects.published()
+        .filter(handovers__delegation=delegation)
+        .select_related("organisation")
+        .distinct(),
+    }
+    return render(request, "partners/delegation_detail.html", context)
+
+
+# Memoranda ----------------------------------------------------------------------------
 
 
 def memorandum_list(request):
-    memoranda = Memorandum.objects.published()
-    return render(request, "partners/memorandum_list.html", {"memoranda": memoranda})
+    queryset = Memorandum.objects.published().select_related(
+        "signed_in", "delegation", "partnership__partner_city", "partnership__home_city"
+    )
+    filterset = MemorandumFilter(request.GET or None, queryset=queryset)
+    context = {
+        "filter": filterset,
+        "page": _paginate(request, filterset.qs),
+        "query": _query_without_page(request),
+    }
+    return render(request, "partners/memorandum_list.html", context)
 
 
 def memorandum_detail(request, slug):
-    memorandum = published_or_404(Memorandum.objects, slug=slug)
+    queryset = Memorandum.objects.select_related(
+        "signed_in", "delegation", "partnership__home_city", "partnership__partner_city"
+    ).prefetch_related(
+        Prefetch(
+            "parties",
+            MemorandumParty.objects.filter(organisation__in=Organisation.objects.published())
+            .select_related("organisation", "signatory")
+            .order_by("pk"),
+        ),
+        Prefetch("follow_ups", FollowUp.objects.published()),
+        Prefetch("photos", Photo.objects.published()),
+    )
+    memorandum = published_or_404(queryset, slug=slug)
     return render(request, "partners/memorandum_detail.html", {"memorandum": memorandum})
 
 
+# Company directory --------------------------------------------------------------------
+
+
+def _directory_queryset():
+    return CompanyProfile.objects.published().select_related("organisation", "sector")
+
+
 def company_list(request):
-    profiles = CompanyProfile.objects.published().select_related("organisation")
-    return render(request, "partners/company_list.html", {"profiles": profiles})
+    queryset = _directory_queryset().prefetch_related(
+        "interests", Prefetch("target_cities", published_cities())
+    )
+    filterset = CompanyFilter(request.GET or None, queryset=queryset)
+    context = {
+        "filter": filterset,
+        "page": _paginate(request, filterset.qs),
+        "query": _query_without_page(request),
+    }
+    return render(request, "partners/company_list.html", context)
 
 
 def company_detail(request, slug):
-    profile = published_or_404(CompanyProfile.objects, slug=slug)
+    queryset = _directory_queryset().prefetch_related(
+        "interests", Prefetch("target_cities", published_cities())
+    )
+    profile = published_or_404(queryset, slug=slug)
     return render(request, "partners/company_detail.html", {"profile": profile})

@@ -1,0 +1,176 @@
+"""FilterSets of the public lists: delegations, the MoU register and the company directory.
+
+Every choice offered comes from published records only (DESIGN.md, publication rule): a
+filter must not reveal, for instance, that an unpublished delegation went to some city.
+A bad value in the query string makes that one field invalid and is ignored; it never
+raises.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import City, CompanyProfile, Delegation, Interest, Memorandum, Sector
+
+ALL = _("all")
+
+
+def _used_choices(queryset, field, choices):
+    """The (value, label) pairs of ``choices`` that occur in ``queryset``'s ``field``."""
+    used = set(queryset.order_by().values_list(field, flat=True).distinct())
+    return [(value, label) for value, label in choices if value in used]
+
+
+def _years(*date_querysets):
+    years = {d.year for qs in date_querysets for d in qs}
+    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    def filter_by_year(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__year": int(value)})
+
+
+class DelegationFilter(PublicFilterSet):
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        queryset=City.objects.none(),
+        to_field_name="slug",
+        method="filter_by_city",
+        empty_label=ALL,
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Year"), field_name="start_date", method="filter_by_year", empty_label=ALL
+    )
+    direction = django_filters.ChoiceFilter(label=_("Direction"), empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("start_date", "date"), ("title", "title")),
+        field_labels={"start_date": _("date"), "title": _("title")},
+        empty_label=_("newest first"),
+    )
+
+    class Meta:
+        model = Delegation
+        fields = ["city", "year", "direction", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Delegation.objects.published()
+        self.filters["city"].queryset = (
+            City.objects.published()
+            .filter(
+                Q(delegations_from__in=published) | Q(delegation_stops__delegation__in=published)
+            )
+            .distinct()
+        )
+        self.filters["year"].extra["choices"] = _years(published.dates("start_date", "year"))
+        for name, choices in (
+            ("direction", Delegation.Direction.choices),
+            ("status", Delegation.Status.choices),
+        ):
+            self.filters[name].extra["choices"] = _used_choices(published, name, choices)
+
+    def filter_by_city(self, queryset, name, city):
+        return queryset.filter(Q(origin_city=city) | Q(stops__city=city)).distinct()
+
+
+class MemorandumFilter(PublicFilterSet):
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        queryset=City.objects.none(),
+        to_field_name="slug",
+        method="filter_by_city",
+        empty_label=ALL,
+    )
+    year = django_filters.ChoiceFilter(label=_("Year"), method="filter_by_year", empty_label=ALL)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("signed_on", "date"), ("title", "title")),
+        field_labels={"signed_on": _("date"), "title": _("title")},
+        empty_label=_("newest first"),
+    )
+
+    class Meta:
+        model = Memorandum
+        fields = ["city", "year", "kind", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Memorandum.objects.published()
+        self.filters["city"].queryset = (
+            City.objects.published()
+            .filter(
+                Q(memoranda_signed_here__in=published)
+                | Q(partnerships__memoranda__in=published)
+                | Q(partnered_with__memoranda__in=published)
+            )
+            .distinct()
+        )
+        self.filters["year"].extra["choices"] = _years(
+            published.dates("signed_on", "year"),
+            Delegation.objects.filter(memoranda__in=published.filter(signed_on__isnull=True)).dates(
+                "start_date", "year"
+            ),
+        )
+        for name, choices in (
+            ("kind", Memorandum.Kind.choices),
+            ("status", Memorandum.Status.choices),
+        ):
+            self.filters[name].extra["choices"] = _used_choices(published, name, choices)
+
+    def filter_by_city(self, queryset, name, city):
+        return queryset.filter(
+            Q(signed_in=city) | Q(partnership__home_city=city) | Q(partnership__partner_city=city)
+        ).distinct()
+
+    def filter_by_year(self, queryset, name, value):
+        # A memorandum known only as "signed during" a trip counts in the trip's year.
+        year = int(value)
+        return queryset.filter(
+            Q(signed_on__year=year) | Q(signed_on__isnull=True, delegation__start_date__year=year)
+        )
+
+
+class CompanyFilter(PublicFilterSet):
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"), queryset=Sector.objects.none(), to_field_name="code", empty_label=ALL
+    )
+    interest = django_filters.ModelChoiceFilter(
+        label=_("Interest"),
+        field_name="interests",
+        queryset=Interest.objects.none(),
+        to_field_name="code",
+        empty_label=ALL,
+    )
+    target_city = django_filters.ModelChoiceFilter(
+        label=_("Target city"),
+        field_name="target_cities",
+        queryset=City.objects.none(),
+        to_field_name="slug",
+        empty_label=ALL,
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("organisation__name", "name"), ("founded_year", "founded")),
+        field_labels={"organisation__name": _("name"), "founded_year": _("founded")},
+        empty_label=_("name"),
+    )
+
+    class Meta:
+        model = CompanyProfile
+        fields = ["sector", "interest", "target_city"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = CompanyProfile.objects.published()
+        self.filters["sector"].queryset = Sector.objects.filter(profiles__in=published).distinct()
+        self.filters["interest"].queryset = Interest.objects.filter(
+            profiles__in=published
+        ).distinct()
+        self.filters["target_city"].queryset = (
+            City.objects.published().filter(targeted_by_profiles__in=published).distinct()
+        )

@@ -1,0 +1,75 @@
+"""Feeds of published delegations: Atom for readers, iCalendar for calendars."""
+
+import datetime
+
+import icalendar
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import Delegation
+
+FEED_SIZE = 50
+
+
+class DelegationAtomFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Delegation reports")
+    subtitle = gettext_lazy("Published reports of delegation trips and visits.")
+
+    def link(self):
+        return reverse("partners:delegations")
+
+    def items(self):
+        return Delegation.objects.published().order_by("-updated_at")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return f"{item.dates_display}\n\n{item.summary}".strip()
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+
+def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"delegation-{delegation.pk}@{base_url.split('//', 1)[-1].rstrip('/')}")
+    event.add("dtstamp", stamp)
+    event.add("summary", delegation.title)
+    event.add("dtstart", delegation.start_date)
+    # DTEND of an all-day event is exclusive (RFC 5545, 3.6.1): the day after the last day.
+    event.add("dtend", (delegation.end_date or delegation.start_date) + datetime.timedelta(days=1))
+    event.add("url", base_url.rstrip("/") + delegation.get_absolute_url())
+    if delegation.summary:
+        event.add("description", delegation.summary)
+    if delegation.status == Delegation.Status.CANCELLED:
+        event.add("status", "CANCELLED")
+    elif delegation.status == Delegation.Status.PLANNED:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
+    return event
+
+
+def delegations_ics(request):
+    """Every published delegation with a start date, as one all-day event spanning its dates."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Partner-city CRM//Delegations//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("Delegations"))
+    base_url = request.build_absolute_uri("/")
+    stamp = timezone.now()
+    delegations = Delegation.objects.published().filter(start_date__isnull=False)
+    for delegation in delegations.order_by("start_date", "pk"):
+        calendar.add_component(_event(delegation, base_url, stamp))
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,154 @@
+"""Delegation list, MoU register and company directory: filters, sorting, pagination."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from partners import models as m
+from tests import factories as f
+from tests.world2019 import build_world_2019
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world_2019()
+
+
+def titles(response, attribute="title"):
+    return [getattr(record, attribute) for record in response.context["page"]]
+
+
+def test_delegations_filter_by_year_city_direction_and_status(client, world):
+    url = reverse("partners:delegations")
+    assert titles(client.get(url, {"year": "2018"})) == [world.visit_2018.title]
+    assert titles(client.get(url, {"city": "nanjing"})) == [world.trip.title]
+    assert titles(client.get(url, {"city": "leipzig"})) == [
+        world.trip.title,
+        world.visit_2018.title,
+    ]
+    assert titles(client.get(url, {"direction": "inbound"})) == [world.visit_2018.title]
+    assert len(titles(client.get(url, {"status": "completed"}))) == 2
+
+
+def test_delegations_sort_by_title_and_date(client, world):
+    url = reverse("partners:delegations")
+    assert titles(client.get(url, {"sort": "title"})) == sorted(
+        [world.trip.title, world.visit_2018.title]
+    )
+    assert titles(client.get(url, {"sort": "date"}))[0] == world.visit_2018.title
+    assert titles(client.get(url, {"sort": "-date"}))[0] == world.trip.title
+
+
+def test_filter_choices_come_from_published_records_only(client, world):
+    secret_city = f.CityFactory(name="Secretcity", slug="secretcity", visibility="internal")
+    shown_city = f.CityFactory(name="Shown", slug="shown")
+    hidden = f.DelegationFactory(
+        visibility="internal",
+        start_date=datetime.date(2015, 3, 1),
+        end_date=None,
+        status=m.Delegation.Status.CANCELLED,
+        origin_city=shown_city,
+    )
+    f.DelegationStopFactory(delegation=hidden, city=secret_city)
+    html = client.get(reverse("partners:delegations")).content.decode()
+    assert 'value="2019"' in html
+    assert 'value="2015"' not in html
+    assert 'value="cancelled"' not in html
+    assert 'value="shown"' not in html
+    assert "Secretcity" not in html
+
+
+def test_memorandum_register_filters_by_year_kind_and_city(client, world):
+    url = reverse("partners:memoranda")
+    f.MemorandumFactory(
+        title="Partnership charter",
+        kind=m.Memorandum.Kind.TWINNING_CHARTER,
+        signed_on=datetime.date(1988, 10, 1),
+        signed_in=world.leipzig,
+    )
+    assert sorted(titles(client.get(url, {"year": "2019"}))) == sorted(
+        [world.mou_nanjing.title, world.mou_jining.title]
+    )
+    assert titles(client.get(url, {"kind": "twinning_charter"})) == ["Partnership charter"]
+    assert titles(client.get(url, {"city": "jining"})) == [world.mou_jining.title]
+
+
+def test_a_memorandum_known_only_by_its_trip_counts_in_the_trips_year(client, world):
+    f.MemorandumFactory(title="Undated", signed_on=None, delegation=world.visit_2018)
+    response = client.get(reverse("partners:memoranda"), {"year": "2018"})
+    assert titles(response) == ["Undated"]
+    assert 'value="2018"' in response.content.decode()
+
+
+def test_company_directory_filters_by_sector_interest_and_target_city(client, world):
+    other = f.CompanyProfileFactory(
+        organisation=f.CompanyFactory(name="Software Leipzig GmbH"),
+        sector=m.Sector.objects.get(code="J"),
+    )
+    other.interests.add(m.Interest.objects.get(code="distribution"))
+    url = reverse("partners:companies")
+    assert titles(client.get(url, {"sector": "J"}), "name") == ["Software Leipzig GmbH"]
+    assert titles(client.get(url, {"interest": "distribution"}), "name") == [
+        "Software Leipzig GmbH"
+    ]
+    assert titles(client.get(url, {"target_city": "nanjing"}), "name") == [
+        "Leipziger Firma 00 GmbH",
+        "Leipziger Firma 01 GmbH",
+    ]
+    html = client.get(url).content.decode()
+    assert 'value="research"' not in html  # no published profile is interested in research
+
+
+def test_every_filter_field_has_a_label(client, world):
+    for name in ("delegations", "memoranda", "companies"):
+        html = client.get(reverse(f"partners:{name}")).content.decode()
+        for field in ("city", "year", "sort") if name != "companies" else ("sector", "sort"):
+            assert f'<label for="id_{field}">' in html, (name, field)
+
+
+def test_page_size_is_capped(client, world):
+    response = client.get(reverse("partners:delegations"), {"per_page": "100000"})
+    assert response.context["page"].paginator.per_page == 100
+
+
+def test_pages_of_a_list_keep_the_filters(client, world):
+    for n in range(3):
+        f.DelegationFactory(title=f"Extra {n}")
+    response = client.get(reverse("partners:delegations"), {"year": "2019", "per_page": "2"})
+    html = response.content.decode()
+    assert 'href="?year=2019&amp;per_page=2&amp;page=2"' in html
+    page2 = client.get(
+        reverse("partners:delegations"), {"year": "2019", "per_page": "2", "page": 2}
+    )
+    assert len(titles(page2)) == 2
+
+
+BAD_QUERIES = [
+    "year=abc",
+    "year=99999999999999999999999",
+    "city=nowhere",
+    "city=",
+    "sector=%00",
+    "interest=<script>",
+    "target_city[]=1",
+    "status=bogus&direction=sideways&kind=x",
+    "sort=password",
+    "sort=-title,,evil",
+    "page=-1",
+    "page=99999",
+    "page=abc",
+    "per_page=0",
+    "per_page=-5",
+    "per_page=abc",
+    "per_page=1e9",
+]
+
+
+@pytest.mark.parametrize("name", ["delegations", "memoranda", "companies"])
+def test_bad_query_strings_never_fail(client, world, name):
+    for query in BAD_QUERIES:
+        response = client.get(reverse(f"partners:{name}") + "?" + query)
+        assert response.status_code == 200, query

@@ -1,0 +1,142 @@
+"""The public pages show the 2019 trip of the press release, in German and English."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tests.world2019 import build_world_2019
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world_2019()
+
+
+def get(client, name, language="de", **kwargs):
+    with translation.override(language):
+        url = reverse(f"partners:{name}", kwargs=kwargs or None)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_bare_root_redirects_by_the_browsers_language(db):
+    assert Client(headers={"accept-language": "en-GB,en;q=0.8"}).get("/").url == "/en/"
+    assert Client(headers={"accept-language": "de-DE"}).get("/").url == "/de/"
+
+
+def test_home_counts_published_records_only(client, world):
+    html = get(client, "home", "en")
+    # Nanjing and Jining; 2 delegations; 2 memoranda in force; 2 of 11 profiles published.
+    assert '<span class="count">2</span> partner cities' in html
+    assert '<span class="count">2</span> delegations' in html
+    assert '<span class="count">2</span> memoranda in force' in html
+    assert '<span class="count">2</span> companies in the directory' in html
+
+
+def test_home_map_links_the_partner_cities(client, world):
+    html = get(client, "home", "de")
+    assert 'href="/de/cities/nanjing/"' in html
+    assert '<line class="partnership"' in html
+    # Coordinates are never written with a German decimal comma.
+    assert 'cx="597.6"' in html
+
+
+def test_city_page_shows_facts_partnership_memoranda_and_timeline(client, world):
+    html = get(client, "city", "de", slug="nanjing")
+    assert "南京" in html
+    assert "Jiangsu" in html
+    assert "8.500.000 (2019)" in html
+    assert "seit 1988" in html
+    assert "MoU Leipzig–Nanjing zur wirtschaftlichen Kooperation" in html
+    assert "Invest Region Leipzig wirbt in Ost-China" in html
+    assert "Stadtregierung Nanjing" in html
+
+
+def test_population_is_localised_in_english(client, world):
+    assert "8,300,000" in get(client, "city", "en", slug="jining")
+
+
+def test_delegation_report_carries_every_fact_of_the_press_release(client, world):
+    html = get(client, "delegation", "de", slug="ost-china-2019")
+    for fact in [
+        "Invest Region Leipzig wirbt in Ost-China",
+        "25.–30. Juni 2019",
+        "Michael Körner",
+        "Geschäftsführer der Invest Region Leipzig",
+        "Clemens Schülke",
+        "Leiter des Amts für Wirtschaftsförderung",
+        "EU-China Municipal Development Commission (ECMDC)",
+        "Leipzig als attraktiver Wirtschaftsstandort für chinesische Unternehmen",
+        "MoU Leipzig–Nanjing zur wirtschaftlichen Kooperation",
+        "Absichtserklärung Leipzig–Jining",
+        "11 Unternehmensprofile wurden übergeben.",
+        "Stadtregierung Nanjing",
+        "Stadtregierung Jining",
+        "Große Delegationsreise mit Leipziger Unternehmen",
+        "MoU Unterzeichnung in Jining, China",
+        "Invest Region Leipzig",
+    ]:
+        assert fact in html, fact
+    assert html.index("Nanjing (南京)") < html.index("Jining (济宁)")
+    assert f'src="/files/photos/{world.photo.pk}/"' in html
+
+
+def test_delegation_report_names_only_published_profiles(client, world):
+    html = get(client, "delegation", "en", slug="ost-china-2019")
+    assert "11 company profiles were handed over." in html
+    assert "Leipziger Firma 00 GmbH" in html
+    assert "Leipziger Firma 01 GmbH" in html
+    assert "Leipziger Firma 02 GmbH" not in html
+
+
+def test_the_public_photo_is_served(client, world):
+    response = client.get(world.photo.get_file_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_year_precision_is_shown_as_the_year_only(client, world):
+    html = get(client, "city", "en", slug="jining")
+    assert '<span class="meta">2018</span>' in html
+
+
+def test_memorandum_page_lists_parties_and_published_signatories(client, world):
+    html = get(client, "memorandum", "de", slug="mou-nanjing-2019")
+    assert "Stadtregierung Nanjing" in html
+    assert "Clemens Schülke" in html
+    assert "Invest Region Leipzig wirbt in Ost-China" in html
+
+
+def test_company_directory_lists_published_profiles_with_details(client, world):
+    html = get(client, "companies", "de")
+    assert "Leipziger Firma 00 GmbH" in html
+    assert "Leipziger Firma 05 GmbH" not in html
+    assert "Verarbeitendes Gewerbe" in html
+    html = get(client, "company", "en", slug=world.published_profiles[0].slug)
+    assert "Manufacturing" in html
+    assert "Nanjing (南京)" in html
+
+
+def test_pages_link_their_translations_with_hreflang(client, world):
+    html = get(client, "delegation", "de", slug="ost-china-2019")
+    assert 'hreflang="en" href="http://testserver/en/delegations/ost-china-2019/"' in html
+    assert 'hreflang="de" href="/de/delegations/ost-china-2019/"' in html
+    assert '<html lang="de">' in html
+
+
+def test_pages_carry_no_inline_script_or_style(client, world):
+    html = get(client, "delegation", "en", slug="ost-china-2019")
+    assert "<script" not in html
+    assert "<style" not in html
+    assert " style=" not in html
+    assert " onclick=" not in html
+
+
+def test_an_unknown_page_answers_404_in_the_sites_layout(client, db):
+    response = client.get("/de/cities/atlantis/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
