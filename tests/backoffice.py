@@ -1,6 +1,7 @@
 """Helpers for the back-office tests: role users and one record of every admin model."""
 
 import datetime
+from html.parser import HTMLParser
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -97,3 +98,75 @@ def admin_url_kinds(model_admin):
 
 
 TODAY = datetime.date.today()
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the page's main form (submit buttons aside)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._in_form = False
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("id", "").endswith("_form")):
+            self._in_form = True
+        if not self._in_form or "name" not in attrs and tag != "option":
+            return
+        name = attrs.get("name")
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "file", "button") or (
+                kind in ("checkbox", "radio") and "checked" not in attrs
+            ):
+                return
+            self.data.setdefault(name, []).append(attrs.get("value", "on"))
+        elif tag == "select":
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            # Browsers drop the newline right after <textarea>.
+            value = self.data[self._textarea][0]
+            self.data[self._textarea][0] = value.removeprefix("\n")
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def change_form_data(client, url) -> dict:
+    """GET an admin add/change page and return what submitting it unchanged would send."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    return {
+        name: values if len(values) > 1 else values[0]
+        for name, values in parser.data.items()
+        # A multiple select with nothing selected sends nothing.
+        if "__prefix__" not in name and values
+    }
+
+
+def form_errors(response) -> str:
+    """The errors an admin page shows, for assertion messages."""
+    context = response.context or {}
+    errors = [str(context.get("errors", ""))]
+    for formset in context.get("inline_admin_formsets", []):
+        errors += [str(formset.formset.errors), str(formset.formset.non_form_errors())]
+    return " ".join(e for e in errors if e and e != "[]")

@@ -11,7 +11,7 @@ from partners import roles
 from partners.models import FollowUp, Meeting
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, user_with_role
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -32,7 +32,9 @@ def test_each_group_has_exactly_the_declared_permissions(role):
             if codename:
                 found = found.filter(codename=codename)
             # Every declared right exists: a typo in roles.py cannot pass silently.
-            assert found.exists(), (role, label, codename)
+            # ("all" also covers the history, which only the partners models have.)
+            without_history = codename is None and app_label != "partners"
+            assert found.exists() or without_history, (role, label, codename)
             expected |= set(found)
     assert set(Group.objects.get(name=role).permissions.all()) == expected
 
@@ -96,8 +98,6 @@ def test_a_trade_officer_cannot_delete_a_colleagues_meeting_from_the_delegation_
     delegation = meeting.delegation
     client = client_for(officer)
     url = reverse("admin:partners_delegation_change", args=[delegation.pk])
-    from .test_admin_workbench import change_form_data
-
     data = change_form_data(client, url)
     data["meetings-0-DELETE"] = "on"
     response = client.post(url, data)
@@ -112,8 +112,6 @@ def test_a_manager_changes_the_status_of_a_follow_up_and_nothing_else():
     follow_up = f.FollowUpFactory(title="Send the profiles")
     url = reverse("admin:partners_followup_change", args=[follow_up.pk])
     client = client_for(manager)
-    from .test_admin_workbench import change_form_data
-
     data = change_form_data(client, url)
     assert "title" not in data  # shown read-only
     data.update(status=FollowUp.Status.DONE, title="Something else")
