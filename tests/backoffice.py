@@ -23,7 +23,8 @@ def user_with_role(role, **kwargs):
 def client_for(user) -> Client:
     # force_login: the admin login form goes through django-axes, which needs a request
     # (Client.login has none); the browser test covers the real login form.
-    client = Client()
+    # English pages, so that assertions hold whether or not translations are compiled.
+    client = Client(headers={"accept-language": "en"})
     if user is not None:
         client.force_login(user)
     return client
