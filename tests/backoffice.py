@@ -124,7 +124,8 @@ class _FormFields(HTMLParser):
                 kind in ("checkbox", "radio") and "checked" not in attrs
             ):
                 return
-            self.data.setdefault(name, []).append(attrs.get("value", "on"))
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self.data.setdefault(name, []).append(attrs.get("value", default))
         elif tag == "select":
             self._select = name
             self.data.setdefault(name, [])

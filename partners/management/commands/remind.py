@@ -1,11 +1,12 @@
 """E-mail every back-office user their desk: open follow-ups, memoranda and trips due."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ...desk import desk_for
@@ -38,8 +39,11 @@ class Command(BaseCommand):
             desk = desk_for(user, today)
             if not desk:
                 continue
-            body = render_to_string("partners/remind.txt", {"user": user, "desk": desk})
-            send_mail(_("Your CRM desk"), body, None, [user.email])
+            # Commands run untranslated; the mails speak the office's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                body = render_to_string("partners/remind.txt", {"user": user, "desk": desk})
+                subject = _("Your CRM desk")
+            send_mail(subject, body, None, [user.email])
             sent += 1
             follow_ups += len(desk.follow_ups)
             memoranda, delegations = len(desk.memoranda), len(desk.delegations)
