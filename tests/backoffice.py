@@ -1,6 +1,7 @@
 """Helpers for the back-office tests: role users and one record of every admin model."""
 
 import datetime
+import itertools
 from html.parser import HTMLParser
 
 from django.contrib import admin
@@ -30,11 +31,14 @@ def client_for(user) -> Client:
     return client
 
 
+_serial = itertools.count()
+
+
 def _axes_record(model):
     return model.objects.create(
         user_agent="test",
         ip_address="192.0.2.1",
-        username="someone",
+        username=f"someone{next(_serial)}",
         http_accept="*/*",
         path_info="/admin/login/",
         **(
