@@ -48,6 +48,13 @@ class VersionFieldMixin:
             kwargs["widget"] = widget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_fields(self, request, obj=None):
+        # Abstract base fields come first in a model; "visibility" reads better last.
+        fields = list(super().get_fields(request, obj))
+        if "visibility" in fields and self.fields is None:
+            fields.append(fields.pop(fields.index("visibility")))
+        return fields
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (name, {**options, "fields": [f for f in options["fields"] if f != VERSION_FIELD]})
