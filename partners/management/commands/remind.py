@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -30,6 +30,7 @@ def recipients():
 class Command(BaseCommand):
     help = "E-mail each user their open follow-ups, memoranda due for review and upcoming trips."
 
+    @no_translations  # the summary line is for logs: always English
     def handle(self, *args, **options):
         today = timezone.localdate()
         sent = follow_ups = 0
