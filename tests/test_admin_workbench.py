@@ -178,3 +178,27 @@ def test_a_handover_of_a_profile_without_consent_is_refused_on_the_handover_page
     assert response.status_code == 200
     assert "“Acme GmbH” cannot be handed over" in response.content.decode()
     assert not m.ProfileHandover.objects.exists()
+
+
+def test_a_handover_of_a_profile_without_consent_is_refused_on_the_delegation_page(
+    officer_client,
+):
+    delegation = f.DelegationFactory()
+    profile = f.CompanyProfileFactory(
+        consent_to_share=False, visibility=m.Visibility.INTERNAL, organisation__name="Acme GmbH"
+    )
+    url = _change_url(delegation)
+    data = change_form_data(officer_client, url)
+    data.update(
+        {
+            "handovers-TOTAL_FORMS": "1",
+            "handovers-0-delegation": str(delegation.pk),
+            "handovers-0-profile": str(profile.pk),
+            "handovers-0-recipient": str(f.OrganisationFactory().pk),
+            "handovers-0-response": "none",
+        }
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert "“Acme GmbH” cannot be handed over" in response.content.decode()
+    assert not m.ProfileHandover.objects.exists()
