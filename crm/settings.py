@@ -241,6 +241,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
+# History has its own permissions: everybody who may see a record sees its history
+# (view_historical<model>), only Administrators may revert (change_historical<model>).
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGGING = {

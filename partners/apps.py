@@ -1,7 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_migrate(sender, using, **kwargs):
+    # Runs once per migrate (sender is this app). Permissions of apps later in
+    # INSTALLED_APPS are created by their own post_migrate turn, which has not come yet,
+    # so create them all first; both steps are idempotent.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from .roles import sync_roles
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(apps, using=using)
 
 
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partner cities")
+
+    def ready(self):
+        post_migrate.connect(
+            _sync_roles_after_migrate, sender=self, dispatch_uid="partners-sync-roles"
+        )

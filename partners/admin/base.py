@@ -1,7 +1,159 @@
-"""What every back-office page of the domain shares."""
+"""What every back-office page of the domain shares.
 
+- the change form carries the version it was loaded with (versions.py: no lost updates);
+- records with ``logged_by`` are stamped with the user who logged them, and users with
+  only the "delete own" right may delete just those (Trade officers);
+- records with ``visibility`` get the publish / unpublish actions;
+- only users with the history's change right (Administrators) may revert.
+"""
+
+from django.contrib.admin import ActionLocation, TabularInline
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .actions import publish, unpublish
+from .versions import VERSION_FIELD, VersionCheckedForm
+from .widgets import served_file_widget
 
-class CRMAdmin(SimpleHistoryAdmin):
+
+def _has_field(model, name) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def _perm(opts, action) -> str:
+    return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+
+
+def may_delete(user, obj) -> bool:
+    """Full delete right, or "delete own" for a record the user logged."""
+    opts = obj._meta
+    if user.has_perm(_perm(opts, "delete")):
+        return True
+    return user.has_perm(_perm(opts, "delete_own")) and obj.logged_by_id == user.pk
+
+
+class VersionFieldMixin:
+    """Puts the hidden version field into the form for users who may change the record.
+
+    (Also links stored files to the permission-checked file views.)
+    """
+
+    form = VersionCheckedForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        widget = served_file_widget(db_field)
+        if widget is not None:
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        # Abstract base fields come first in a model; "visibility" reads better last.
+        fields = list(super().get_fields(request, obj))
+        if "visibility" in fields and self.fields is None:
+            fields.append(fields.pop(fields.index("visibility")))
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != VERSION_FIELD]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+        return fieldsets
+
+
+class OwnedDeletionMixin:
+    """ "Delete own": the ``delete_own_<model>`` right covers records one logged oneself."""
+
+    def _logs_owner(self) -> bool:
+        return _has_field(self.model, "logged_by")
+
+    def _may_delete_own(self, request) -> bool:
+        return self._logs_owner() and request.user.has_perm(_perm(self.opts, "delete_own"))
+
+
+class CRMAdmin(VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
     list_per_page = 50
+
+    def has_delete_permission(self, request, obj=None):
+        if super().has_delete_permission(request, obj):
+            return True
+        if not self._may_delete_own(request):
+            return False
+        return obj is None or obj.logged_by_id == request.user.pk
+
+    def has_publish_permission(self, request):
+        # The full change right; Managers' "change status" on follow-ups is not enough.
+        return request.user.has_perm(_perm(self.opts, "change"))
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if _has_field(model, "visibility"):
+            self.actions = [*(self.actions or []), publish, unpublish]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Bulk delete would also take records logged by others.
+        if not request.user.has_perm(_perm(self.opts, "delete")):
+            actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change and self._logs_owner() and not obj.logged_by_id:
+            obj.logged_by = request.user
+        if getattr(request, "_crm_reverting", False):
+            # A revert saves an older state as the newest version, never an old number.
+            obj.version = type(obj)._default_manager.get(pk=obj.pk).version
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.forms:
+            instance = row.instance
+            if instance._state.adding and _has_field(type(instance), "logged_by"):
+                instance.logged_by = instance.logged_by or request.user
+        super().save_formset(request, form, formset, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "_crm_reverting", False):
+            form = type(form.__name__, (form,), {"check_version": False})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied
+        request._crm_reverting = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CRMInline(VersionFieldMixin, OwnedDeletionMixin, TabularInline):
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` is the parent record; the row itself is checked in the formset.
+        return super().has_delete_permission(request, obj) or self._may_delete_own(request)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not self._logs_owner():
+            return formset
+
+        class OwnRowsOnlyFormSet(formset):
+            def clean(self):
+                super().clean()
+                refused = [
+                    str(row.instance)
+                    for row in self.deleted_forms
+                    if row.instance.pk and not may_delete(request.user, row.instance)
+                ]
+                if refused:
+                    raise ValidationError(
+                        _("You may only delete records you logged yourself: %(records)s")
+                        % {"records": ", ".join(refused)}
+                    )
+
+        return OwnRowsOnlyFormSet

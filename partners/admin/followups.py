@@ -1,7 +1,31 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from ..models import FollowUp
-from .base import CRMAdmin
+from .base import CRMAdmin, CRMInline
+
+STATUS_ONLY_PERMISSION = "partners.change_followup_status"
+
+
+def staff_users():
+    return get_user_model().objects.filter(is_staff=True, is_active=True)
+
+
+class FollowUpInline(CRMInline):
+    """Follow-ups on a memorandum page: what the parties committed to."""
+
+    model = FollowUp
+    fields = ["title", "kind", "status", "owner", "due_on", "visibility"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["initial"] = FollowUp.Kind.COMMITMENT
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(FollowUp)
@@ -11,3 +35,28 @@ class FollowUpAdmin(CRMAdmin):
     list_select_related = ["owner"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum"]
+    readonly_fields = ["logged_by"]
+    show_full_result_count = False
+
+    def _status_only(self, request) -> bool:
+        # Managers may move a follow-up along (status), nothing else.
+        return not request.user.has_perm("partners.change_followup")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or request.user.has_perm(
+            STATUS_ONLY_PERMISSION
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self._status_only(request):
+            return [
+                field.name
+                for field in [*self.opts.fields, *self.opts.many_to_many]
+                if field.editable and field.name not in ("id", "status")
+            ]
+        return super().get_readonly_fields(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -6,8 +6,9 @@ from .base import CRMAdmin
 
 @admin.register(Photo)
 class PhotoAdmin(CRMAdmin):
-    list_display = ["caption", "taken_on", "credit", "delegation", "visibility"]
+    list_display = ["caption", "taken_on", "credit", "delegation", "logged_by", "visibility"]
     list_filter = ["visibility"]
-    list_select_related = ["delegation"]
+    list_select_related = ["delegation", "logged_by"]
     search_fields = ["caption", "credit"]
     autocomplete_fields = ["delegation", "memorandum", "meeting"]
+    readonly_fields = ["logged_by"]

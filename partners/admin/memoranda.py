@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from ..models import Memorandum, MemorandumParty
-from .base import CRMAdmin
+from .base import CRMAdmin, CRMInline
+from .followups import FollowUpInline
 
 
-class MemorandumPartyInline(admin.TabularInline):
+class MemorandumPartyInline(CRMInline):
     model = MemorandumParty
-    extra = 0
     autocomplete_fields = ["organisation", "signatory"]
+    fields = ["organisation", "signatory", "signatory_position"]
 
 
 @admin.register(Memorandum)
@@ -26,4 +27,4 @@ class MemorandumAdmin(CRMAdmin):
     search_fields = ["title", "parties__organisation__name"]
     autocomplete_fields = ["partnership", "delegation", "signed_in"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [MemorandumPartyInline]
+    inlines = [MemorandumPartyInline, FollowUpInline]

@@ -12,6 +12,7 @@ class OrganisationAdmin(CRMAdmin):
     search_fields = ["name", "short_name", "register_number"]
     autocomplete_fields = ["city", "parent"]
     prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
 
 
 @admin.register(Person)
@@ -28,3 +29,4 @@ class PersonAdmin(CRMAdmin):
     list_select_related = ["organisation"]
     search_fields = ["full_name", "local_name", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
+    show_full_result_count = False

@@ -1,7 +1,38 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
-from .base import CRMAdmin
+from .base import CRMAdmin, CRMInline
+
+
+class ProfileHandoverInline(CRMInline):
+    model = ProfileHandover
+    fields = ["recipient", "delegation", "meeting", "handed_over_on", "handed_over_by", "response"]
+    autocomplete_fields = ["recipient", "delegation", "meeting", "handed_over_by"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class ConsentCheckedFormSet(formset):
+            def clean(self):
+                # The model's clean cannot see a profile that is not saved yet (new
+                # profile) or whose consent is being unticked in this same form.
+                super().clean()
+                profile = self.instance
+                handed_over = any(
+                    row.has_changed() and row not in self.deleted_forms for row in self.forms
+                )
+                if handed_over and not profile.consent_to_share:
+                    raise ValidationError(
+                        _(
+                            "“%(profile)s” cannot be handed over: the company has not "
+                            "consented to sharing its profile."
+                        )
+                        % {"profile": profile}
+                    )
+
+        return ConsentCheckedFormSet
 
 
 @admin.register(Sector)
@@ -30,6 +61,8 @@ class CompanyProfileAdmin(CRMAdmin):
     list_select_related = ["organisation", "sector"]
     search_fields = ["organisation__name", "products"]
     autocomplete_fields = ["organisation", "sector", "contact", "target_cities", "interests"]
+    inlines = [ProfileHandoverInline]
+    show_full_result_count = False
 
 
 @admin.register(ProfileHandover)
@@ -39,3 +72,4 @@ class ProfileHandoverAdmin(CRMAdmin):
     list_select_related = ["profile__organisation", "recipient", "delegation"]
     search_fields = ["profile__organisation__name", "recipient__name"]
     autocomplete_fields = ["profile", "recipient", "delegation", "meeting", "handed_over_by"]
+    show_full_result_count = False

@@ -4,6 +4,10 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+# Django's four default permissions plus "export", which django-import-export checks
+# (settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE); partners/roles.py hands them out.
+CRM_PERMISSIONS = ("add", "change", "delete", "view", "export")
+
 
 class Visibility(models.TextChoices):
     INTERNAL = "internal", _("internal")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..dates import DatePrecision, format_date_span
-from .base import PublishableModel, SluggedMixin, TimeStampedModel
+from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin, TimeStampedModel
 from .organisations import Organisation, Person
 from .places import City
 
@@ -71,6 +71,9 @@ class Delegation(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
+        default_permissions = CRM_PERMISSIONS
+        # The reports pages (/reports/) are about delegations first; the right lives here.
+        permissions = [("view_reports", _("Can view reports"))]
         ordering = [F("start_date").desc(nulls_first=True), "title"]
         constraints = [
             models.CheckConstraint(
@@ -134,6 +137,7 @@ class DelegationStop(TimeStampedModel):
     class Meta:
         verbose_name = _("stop")
         verbose_name_plural = _("stops")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["delegation", "order"]
         constraints = [
             models.UniqueConstraint(
@@ -185,6 +189,7 @@ class DelegationMember(TimeStampedModel):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["delegation", "role", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -244,6 +249,8 @@ class Meeting(PublishableModel):
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        default_permissions = CRM_PERMISSIONS
+        permissions = [("delete_own_meeting", _("Can delete meetings they logged"))]
         ordering = [F("date").desc(nulls_last=True), "title"]
         constraints = [
             models.CheckConstraint(

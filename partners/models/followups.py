@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet
+from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 from .places import City
@@ -96,6 +96,11 @@ class FollowUp(PublishableModel):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
+        default_permissions = CRM_PERMISSIONS
+        permissions = [
+            ("delete_own_followup", _("Can delete follow-ups they logged")),
+            ("change_followup_status", _("Can change the status of follow-ups")),
+        ]
         ordering = [F("due_on").asc(nulls_last=True), "title"]
 
     def __str__(self):

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel
+from ..validators import validate_photo
+from .base import CRM_PERMISSIONS, PublishableModel
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 
 
 class Photo(PublishableModel):
-    image = models.ImageField(_("image"), upload_to="photos/%Y/")
+    image = models.ImageField(_("image"), upload_to="photos/%Y/", validators=[validate_photo])
     caption = models.CharField(_("caption"), max_length=250)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
@@ -56,6 +57,8 @@ class Photo(PublishableModel):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        default_permissions = CRM_PERMISSIONS
+        permissions = [("delete_own_photo", _("Can delete photos they uploaded"))]
         ordering = ["taken_on", "pk"]
         constraints = [
             models.CheckConstraint(

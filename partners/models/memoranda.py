@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet, SluggedMixin, TimeStampedModel
+from ..validators import validate_pdf
+from .base import (
+    CRM_PERMISSIONS,
+    PublishableModel,
+    PublishableQuerySet,
+    SluggedMixin,
+    TimeStampedModel,
+)
 from .delegations import Delegation
 from .organisations import Organisation, Person
 from .places import City, Partnership
@@ -77,7 +84,12 @@ class Memorandum(SluggedMixin, PublishableModel):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     review_on = models.DateField(_("review on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(_("document (PDF)"), upload_to="memoranda/%Y/", blank=True)
+    document = models.FileField(
+        _("document (PDF)"),
+        upload_to="memoranda/%Y/",
+        blank=True,
+        validators=[validate_pdf],
+    )
 
     objects = MemorandumQuerySet.as_manager()
     history = HistoricalRecords()
@@ -85,6 +97,7 @@ class Memorandum(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("memorandum")
         verbose_name_plural = _("memoranda")
+        default_permissions = CRM_PERMISSIONS
         ordering = [F("signed_on").desc(nulls_last=True), "title"]
         constraints = [
             models.CheckConstraint(
@@ -165,6 +178,7 @@ class MemorandumParty(TimeStampedModel):
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["memorandum", "pk"]
         constraints = [
             models.UniqueConstraint(

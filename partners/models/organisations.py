@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, SluggedMixin
+from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin
 from .places import City
 
 
@@ -59,6 +59,7 @@ class Organisation(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -129,6 +130,7 @@ class Person(PublishableModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["full_name"]
         constraints = [
             models.CheckConstraint(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, PublishableQuerySet, SluggedMixin
+from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, SluggedMixin
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -54,6 +54,7 @@ class City(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("city")
         verbose_name_plural = _("cities")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_country"),
@@ -109,6 +110,7 @@ class Partnership(PublishableModel):
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["home_city__name", "partner_city__name"]
         constraints = [
             models.UniqueConstraint(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import PublishableModel, SluggedMixin, TimeStampedModel
+from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin, TimeStampedModel
 from .delegations import Delegation, Meeting
 from .organisations import Organisation, Person
 from .places import City
@@ -31,6 +31,7 @@ class Sector(TimeStampedModel):
     class Meta:
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["code"]
 
     def __str__(self):
@@ -59,6 +60,7 @@ class Interest(TimeStampedModel):
     class Meta:
         verbose_name = _("interest")
         verbose_name_plural = _("interests")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["code"]
 
     def __str__(self):
@@ -120,6 +122,8 @@ class CompanyProfile(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("company profile")
         verbose_name_plural = _("company profiles")
+        # "import": django-import-export's permission (IMPORT_EXPORT_IMPORT_PERMISSION_CODE).
+        default_permissions = (*CRM_PERMISSIONS, "import")
         ordering = ["organisation__name"]
         constraints = [
             models.CheckConstraint(
@@ -208,6 +212,7 @@ class ProfileHandover(TimeStampedModel):
     class Meta:
         verbose_name = _("profile handover")
         verbose_name_plural = _("profile handovers")
+        default_permissions = CRM_PERMISSIONS
         ordering = ["-handed_over_on", "pk"]
 
     def __str__(self):

@@ -1,0 +1,71 @@
+""" "My desk": what a back-office user should look at next.
+
+Used by the admin index panel and by ``manage.py remind``. Follow-ups are personal (their
+owner); memoranda and delegations have no owner, so they are the team's and appear on
+every desk.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Delegation, FollowUp, Memorandum
+
+MEMORANDUM_HORIZON_DAYS = 90
+DELEGATION_HORIZON_DAYS = 60
+
+
+@dataclass
+class Desk:
+    follow_ups: list[FollowUp]
+    memoranda: list[Memorandum]
+    delegations: list[Delegation]
+
+    def __bool__(self):
+        return bool(self.follow_ups or self.memoranda or self.delegations)
+
+
+def open_follow_ups(user):
+    # Oldest due date first puts the overdue ones on top; undated ones last.
+    return (
+        FollowUp.objects.open()
+        .filter(owner=user)
+        .select_related("delegation", "memorandum")
+        .order_by(F("due_on").asc(nulls_last=True), "title")
+    )
+
+
+def memoranda_due(today: datetime.date):
+    """Memoranda to review or renew: ``review_on`` or ``valid_until`` within 90 days."""
+    horizon = today + datetime.timedelta(days=MEMORANDUM_HORIZON_DAYS)
+    return (
+        Memorandum.objects.exclude(
+            status__in=[Memorandum.Status.EXPIRED, Memorandum.Status.TERMINATED]
+        )
+        .filter(
+            Q(review_on__gte=today, review_on__lte=horizon)
+            | Q(valid_until__gte=today, valid_until__lte=horizon)
+        )
+        .order_by(F("review_on").asc(nulls_last=True), "valid_until", "title")
+    )
+
+
+def upcoming_delegations(today: datetime.date):
+    horizon = today + datetime.timedelta(days=DELEGATION_HORIZON_DAYS)
+    return (
+        Delegation.objects.filter(start_date__gte=today, start_date__lte=horizon)
+        .exclude(status=Delegation.Status.CANCELLED)
+        .select_related("origin_city")
+        .order_by("start_date", "title")
+    )
+
+
+def desk_for(user, today: datetime.date | None = None) -> Desk:
+    today = today or timezone.localdate()
+    return Desk(
+        follow_ups=list(open_follow_ups(user)),
+        memoranda=list(memoranda_due(today)),
+        delegations=list(upcoming_delegations(today)),
+    )

@@ -1,0 +1,62 @@
+"""E-mail every back-office user their desk: open follow-ups, memoranda and trips due."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, no_translations
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ...desk import desk_for
+from ...models import FollowUp
+from ...roles import ADMINISTRATORS, TRADE_OFFICERS
+
+
+def recipients():
+    """Owners of open follow-ups, and the people who look after memoranda and trips."""
+    owners = FollowUp.objects.open().values("owner")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(pk__in=owners) | Q(groups__name__in=[TRADE_OFFICERS, ADMINISTRATORS]))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class Command(BaseCommand):
+    help = "E-mail each user their open follow-ups, memoranda due for review and upcoming trips."
+
+    @no_translations  # the summary line is for logs: always English
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        sent = follow_ups = 0
+        # Memoranda and delegations are the team's: the same ones on every desk.
+        memoranda = delegations = 0
+        for user in recipients():
+            desk = desk_for(user, today)
+            if not desk:
+                continue
+            # Commands run untranslated; the mails speak the office's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                body = render_to_string("partners/remind.txt", {"user": user, "desk": desk})
+                subject = _("Your CRM desk")
+            send_mail(subject, body, None, [user.email])
+            sent += 1
+            follow_ups += len(desk.follow_ups)
+            memoranda, delegations = len(desk.memoranda), len(desk.delegations)
+        self.stdout.write(
+            _(
+                "Sent %(sent)d reminders: %(follow_ups)d open follow-ups, "
+                "%(memoranda)d memoranda due, %(delegations)d upcoming delegations."
+            )
+            % {
+                "sent": sent,
+                "follow_ups": follow_ups,
+                "memoranda": memoranda,
+                "delegations": delegations,
+            }
+        )

@@ -1,0 +1,79 @@
+"""Checks for uploaded files: the type is read from the content, never from the name.
+
+A file called ``report.pdf`` that holds an HTML page, or ``photo.jpg`` that holds a script,
+is refused here, because the file view serves stored files back to browsers.
+"""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def _is_new_upload(value) -> bool:
+    # Files already stored were checked when they arrived; re-saving a record must not
+    # re-read (or re-judge) every stored file.
+    return value and not getattr(value, "_committed", True)
+
+
+@contextmanager
+def _rewound(value):
+    """The uploaded file, read from its start and left where the caller found it."""
+    file = getattr(value, "file", value)
+    position = file.tell()
+    file.seek(0)
+    try:
+        yield file
+    finally:
+        file.seek(position)
+
+
+def validate_size(value):
+    limit = settings.CRM_UPLOAD_MAX_BYTES
+    if value.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; files may be at most %(limit)s."),
+            code="file_too_large",
+            params={
+                "name": value.name,
+                "size": filesizeformat(value.size),
+                "limit": filesizeformat(limit),
+            },
+        )
+
+
+def validate_pdf(value):
+    if not _is_new_upload(value):
+        return
+    validate_size(value)
+    with _rewound(value) as file:
+        head = file.read(1024)
+    # The PDF header must come first; readers tolerate a little leading junk, we do not.
+    if not head.startswith(b"%PDF-"):
+        raise ValidationError(
+            _("“%(name)s” is not a PDF document."), code="not_pdf", params={"name": value.name}
+        )
+
+
+def validate_photo(value):
+    if not _is_new_upload(value):
+        return
+    validate_size(value)
+    with _rewound(value) as file:
+        try:
+            with Image.open(file) as image:
+                image_format = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            image_format = None
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("“%(name)s” is not a JPEG, PNG or WebP image."),
+            code="not_photo",
+            params={"name": value.name},
+        )

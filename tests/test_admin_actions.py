@@ -1,0 +1,114 @@
+"""Admin actions: complete delegations, publish / unpublish, duplicate as a planned trip."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from partners import models as m
+from partners.roles import MANAGERS, TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import client_for, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(client, model, action, records):
+    url = reverse(f"admin:partners_{model._meta.model_name}_changelist")
+    data = {"action": action, "_selected_action": [r.pk for r in records], "index": 0}
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    return [str(message) for message in get_messages(response.wsgi_request)] or [
+        str(message) for message in response.context["messages"]
+    ]
+
+
+@pytest.fixture
+def officer_client():
+    return client_for(user_with_role(TRADE_OFFICERS))
+
+
+def test_delegations_are_marked_completed_except_those_without_a_start_date(officer_client):
+    dated = f.DelegationFactory(status=m.Delegation.Status.CONFIRMED)
+    undated = f.DelegationFactory(
+        title="Someday trip", status=m.Delegation.Status.PLANNED, start_date=None, end_date=None
+    )
+    messages = _run(officer_client, m.Delegation, "mark_completed", [dated, undated])
+    dated.refresh_from_db()
+    undated.refresh_from_db()
+    assert dated.status == m.Delegation.Status.COMPLETED
+    assert undated.status == m.Delegation.Status.PLANNED
+    assert any("“Someday trip”" in message for message in messages)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        f.CityFactory,
+        f.PartnershipFactory,
+        f.OrganisationFactory,
+        f.PersonFactory,
+        f.DelegationFactory,
+        f.MeetingFactory,
+        f.MemorandumFactory,
+        f.CompanyProfileFactory,
+        f.FollowUpFactory,
+        f.PhotoFactory,
+    ],
+)
+def test_every_public_model_can_be_unpublished_and_published(officer_client, factory):
+    record = factory(visibility=m.Visibility.PUBLIC)
+    model = type(record)
+    _run(officer_client, model, "unpublish", [record])
+    record.refresh_from_db()
+    assert record.visibility == m.Visibility.INTERNAL
+    _run(officer_client, model, "publish", [record])
+    record.refresh_from_db()
+    assert record.visibility == m.Visibility.PUBLIC
+    # Each change is in the history, with its author.
+    assert record.history.first().history_user is not None
+
+
+def test_a_profile_without_consent_is_not_published_and_named(officer_client):
+    consenting = f.CompanyProfileFactory(visibility=m.Visibility.INTERNAL)
+    refusing = f.CompanyProfileFactory(
+        consent_to_share=False,
+        visibility=m.Visibility.INTERNAL,
+        organisation__name="Secretive GmbH",
+    )
+    messages = _run(officer_client, m.CompanyProfile, "publish", [consenting, refusing])
+    consenting.refresh_from_db()
+    refusing.refresh_from_db()
+    assert consenting.visibility == m.Visibility.PUBLIC
+    assert refusing.visibility == m.Visibility.INTERNAL
+    assert any("“Secretive GmbH”" in message for message in messages)
+
+
+def test_a_delegation_is_duplicated_as_a_planned_trip_with_stops_and_members(officer_client):
+    trip = f.DelegationFactory(title="Nanjing and Jining 2019")
+    trip.supporting_organisations.add(f.OrganisationFactory(short_name="ECMDC"))
+    stops = [f.DelegationStopFactory(delegation=trip, order=n) for n in (1, 2)]
+    members = f.DelegationMemberFactory.create_batch(3, delegation=trip)
+    f.MeetingFactory(delegation=trip)
+
+    _run(officer_client, m.Delegation, "duplicate_as_planned_trip", [trip])
+
+    copy = m.Delegation.objects.exclude(pk=trip.pk).get()
+    assert copy.status == m.Delegation.Status.PLANNED
+    assert copy.visibility == m.Visibility.INTERNAL
+    assert copy.start_date is None
+    assert [s.city_id for s in copy.stops.order_by("order")] == [s.city_id for s in stops]
+    assert {x.person_id for x in copy.members.all()} == {x.person_id for x in members}
+    assert set(copy.supporting_organisations.all()) == set(trip.supporting_organisations.all())
+    assert not copy.meetings.exists()
+    assert trip.meetings.count() == 1
+
+
+def test_managers_who_only_view_cannot_publish():
+    f.CityFactory(name="Nanjing")
+    url = reverse("admin:partners_city_changelist")
+    response = client_for(user_with_role(MANAGERS)).get(url)
+    assert "Nanjing" in response.content.decode()
+    assert b'value="publish"' not in response.content
+    response = client_for(user_with_role(TRADE_OFFICERS)).get(url)
+    assert b'value="publish"' in response.content

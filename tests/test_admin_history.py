@@ -1,0 +1,69 @@
+"""History: who changed which field from what to what; only Administrators revert."""
+
+import pytest
+from django.urls import reverse
+
+from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edited_delegation():
+    """A delegation whose title an officer changed once in the back office."""
+    officer = client_for(user_with_role(TRADE_OFFICERS, username="officer.meier"))
+    delegation = f.DelegationFactory(title="Trip to Nanjing")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    data = change_form_data(officer, url)
+    data["title"] = "Trip to Nanjing and Jining"
+    assert officer.post(url, data).status_code == 302
+    return delegation
+
+
+def test_the_history_page_shows_who_changed_which_field_from_what_to_what(edited_delegation):
+    manager = client_for(user_with_role(MANAGERS))
+    url = reverse("admin:partners_delegation_history", args=[edited_delegation.pk])
+    page = manager.get(url).content.decode()
+    row = page[page.index("officer.meier") :]
+    assert "Title:</strong>" in row
+    assert "Trip to Nanjing" in row
+    assert "Trip to Nanjing and Jining" in row
+
+
+def _revert(client, delegation):
+    first = delegation.history.earliest()
+    url = reverse(
+        "admin:partners_delegation_simple_history", args=[delegation.pk, first.history_id]
+    )
+    assert "Revert" in client.get(url).content.decode()
+    return client.post(url, change_form_data(client, url))
+
+
+def test_an_administrator_reverts_to_an_earlier_version(edited_delegation):
+    administrator = client_for(user_with_role(ADMINISTRATORS))
+    response = _revert(administrator, edited_delegation)
+    assert response.status_code == 302, form_errors(response)
+    edited_delegation.refresh_from_db()
+    assert edited_delegation.title == "Trip to Nanjing"
+    # The revert is the newest version, not a reuse of an old number.
+    assert edited_delegation.version == 3
+    assert edited_delegation.history.count() == 3
+
+
+@pytest.mark.parametrize("role", [TRADE_OFFICERS, MANAGERS])
+def test_nobody_else_can_revert(edited_delegation, role):
+    client = client_for(user_with_role(role))
+    first = edited_delegation.history.earliest()
+    url = reverse(
+        "admin:partners_delegation_simple_history",
+        args=[edited_delegation.pk, first.history_id],
+    )
+    page = client.get(url).content.decode()
+    assert "Revert" not in page
+    data = change_form_data(client, url)
+    assert client.post(url, data).status_code == 403
+    edited_delegation.refresh_from_db()
+    assert edited_delegation.title == "Trip to Nanjing and Jining"

@@ -1,0 +1,77 @@
+"""Every admin list costs the same number of queries for 5 rows as for 50 (no N+1)."""
+
+import itertools
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partners import models as m
+from partners.roles import ADMINISTRATORS
+
+from . import factories as f
+from .backoffice import client_for, make_record, registered_admins, user_with_role
+
+LARGE_TABLES = [
+    m.Delegation,
+    m.Meeting,
+    m.Organisation,
+    m.Person,
+    m.CompanyProfile,
+    m.ProfileHandover,
+    m.FollowUp,
+]
+
+
+serial = itertools.count()
+
+
+def _make_records(model, count):
+    batches = {
+        m.Sector: lambda n: [f.SectorFactory(code=f"Z{next(serial)}") for _ in range(n)],
+        m.Interest: lambda n: [
+            m.Interest.objects.create(code=f"other-{next(serial)}", name="Other") for _ in range(n)
+        ],
+        Group: lambda n: [Group.objects.create(name=f"Group {next(serial)}") for _ in range(n)],
+        f.UserFactory._meta.model: lambda n: f.UserFactory.create_batch(n),
+    }
+    if model in batches:
+        return batches[model](count)
+    for factory in vars(f).values():
+        factory_model = getattr(getattr(factory, "_meta", None), "model", None)
+        # The first factory of a model in factories.py is its plain one.
+        if factory_model is model:
+            return factory.create_batch(count)
+    return [make_record(model) for _ in range(count)]
+
+
+def _changelist_queries(client, url, expected_rows):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) >= expected_rows
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model", [model for model, _ in registered_admins()], ids=lambda model: model._meta.label
+)
+def test_a_list_of_50_costs_the_same_queries_as_a_list_of_5(model, django_assert_num_queries):
+    client = client_for(user_with_role(ADMINISTRATORS))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    client.get(url)  # warm up the session and permission caches
+    _make_records(model, 5)
+    few = _changelist_queries(client, url, 5)
+    _make_records(model, 45)
+    with django_assert_num_queries(few):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) >= 50
+
+
+@pytest.mark.parametrize("model", LARGE_TABLES, ids=lambda model: model.__name__)
+def test_large_tables_do_not_count_all_rows(model):
+    assert admin.site._registry[model].show_full_result_count is False

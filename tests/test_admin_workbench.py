@@ -1,0 +1,204 @@
+"""The delegation, memorandum and company profile pages as trade officers use them."""
+
+import pytest
+from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+
+from partners import models as m
+from partners.roles import TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client():
+    return client_for(user_with_role(TRADE_OFFICERS))
+
+
+def _change_url(obj):
+    return reverse(f"admin:partners_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def test_the_delegation_page_has_stops_members_meetings_handovers_and_photos(officer_client):
+    delegation = f.DelegationFactory()
+    data = change_form_data(officer_client, _change_url(delegation))
+    for prefix in ["stops", "members", "meetings", "handovers", "photos"]:
+        assert f"{prefix}-TOTAL_FORMS" in data
+
+
+def _admin_classes():
+    for model_admin in admin.site._registry.values():
+        if model_admin.model._meta.app_label == "partners":
+            yield model_admin.model, model_admin
+            for inline in model_admin.inlines:
+                yield inline.model, inline
+
+
+@pytest.mark.parametrize(("model", "admin_class"), list(_admin_classes()))
+def test_every_link_to_cities_organisations_and_people_is_an_autocomplete(model, admin_class):
+    targets = (m.City, m.Organisation, m.Person)
+    fields = getattr(admin_class, "fields", None)
+    readonly = set(getattr(admin_class, "readonly_fields", ()))
+    for field in [*model._meta.fields, *model._meta.many_to_many]:
+        if not (field.is_relation and field.related_model in targets and field.editable):
+            continue
+        if (fields is not None and field.name not in fields) or field.name in readonly:
+            continue
+        assert isinstance(field, models.ForeignKey | models.ManyToManyField | models.OneToOneField)
+        assert field.name in admin_class.autocomplete_fields, f"{model.__name__}.{field.name}"
+
+
+def test_delegations_are_filtered_by_status_direction_city_and_year(officer_client):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory(title="Trip to Nanjing 2019")
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    f.DelegationFactory(title="Inbound visit", direction=m.Delegation.Direction.INBOUND)
+    f.DelegationFactory(title="Trip of 2018", start_date="2018-05-01", end_date="2018-05-03")
+    url = reverse("admin:partners_delegation_changelist")
+    query = {
+        "status": "completed",
+        "direction": "outbound",
+        "stops__city__id__exact": nanjing.pk,
+        "year": "2019",
+    }
+    response = officer_client.get(url, query)
+    page = response.content.decode()
+    assert "Trip to Nanjing 2019" in page
+    assert "Inbound visit" not in page
+    assert "Trip of 2018" not in page
+    assert officer_client.get(url, {"year": "2018"}).content.decode().count("Trip of 2018") >= 1
+
+
+@pytest.mark.parametrize("term", ["Jining", "济宁", "Shi Guangliang"])
+def test_delegations_are_found_by_city_and_member(officer_client, term):
+    trip = f.DelegationFactory(title="Partner city visit")
+    f.DelegationFactory(title="Unrelated trip")
+    f.DelegationStopFactory(delegation=trip, city=f.CityFactory(name="Jining", local_name="济宁"))
+    f.DelegationMemberFactory(delegation=trip, person=f.PersonFactory(full_name="Shi Guangliang"))
+    response = officer_client.get(reverse("admin:partners_delegation_changelist"), {"q": term})
+    page = response.content.decode()
+    assert "Partner city visit" in page
+    assert "Unrelated trip" not in page
+
+
+def test_a_member_added_without_position_gets_the_persons_current_one(officer_client):
+    delegation = f.DelegationFactory()
+    person = f.PersonFactory(position="Geschäftsführer")
+    url = _change_url(delegation)
+    data = change_form_data(officer_client, url)
+    data.update(
+        {
+            "members-TOTAL_FORMS": "1",
+            "members-0-delegation": str(delegation.pk),
+            "members-0-person": str(person.pk),
+            "members-0-role": "head",
+            "members-0-position_at_time": "",
+        }
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert delegation.members.get().position_at_time == "Geschäftsführer"
+    # The page shows the snapshot, which stays when the person changes position.
+    person.position = "Retired"
+    person.save()
+    assert 'value="Geschäftsführer"' in officer_client.get(url).content.decode()
+
+
+def test_a_meeting_recorded_on_the_delegation_page_is_logged_by_its_author(officer_client):
+    delegation = f.DelegationFactory()
+    city = f.CityFactory()
+    people = f.PersonFactory.create_batch(2)
+    url = _change_url(delegation)
+    data = change_form_data(officer_client, url)
+    data.update(
+        {
+            "meetings-TOTAL_FORMS": "1",
+            "meetings-0-delegation": str(delegation.pk),
+            "meetings-0-date": "2019-06-26",
+            "meetings-0-city": str(city.pk),
+            "meetings-0-kind": "meeting",
+            "meetings-0-title": "Talk with the investment bureau",
+            "meetings-0-attendees": [str(p.pk) for p in people],
+            "meetings-0-visibility": "internal",
+        }
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    meeting = delegation.meetings.get()
+    assert set(meeting.attendees.all()) == set(people)
+    assert meeting.logged_by.groups.filter(name=TRADE_OFFICERS).exists()
+
+
+def test_follow_ups_on_the_memorandum_page_default_to_commitments(officer_client):
+    memorandum = f.MemorandumFactory()
+    page = officer_client.get(_change_url(memorandum)).content.decode()
+    start = page.index('name="follow_ups-__prefix__-kind"')
+    select = page[start : page.index("</select>", start)]
+    assert '<option value="commitment" selected>' in select
+    assert "parties-TOTAL_FORMS" in page
+    assert 'name="document"' in page
+
+
+def test_a_handover_of_a_profile_without_consent_is_refused_on_the_profile_page(officer_client):
+    profile = f.CompanyProfileFactory(
+        consent_to_share=False, visibility=m.Visibility.INTERNAL, organisation__name="Acme GmbH"
+    )
+    recipient = f.OrganisationFactory()
+    url = _change_url(profile)
+    data = change_form_data(officer_client, url)
+    data.update(
+        {
+            "handovers-TOTAL_FORMS": "1",
+            "handovers-0-profile": str(profile.pk),
+            "handovers-0-recipient": str(recipient.pk),
+            "handovers-0-handed_over_on": "2019-06-26",
+            "handovers-0-response": "none",
+        }
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert "“Acme GmbH” cannot be handed over" in response.content.decode()
+    assert not m.ProfileHandover.objects.exists()
+
+
+def test_a_handover_of_a_profile_without_consent_is_refused_on_the_handover_page(officer_client):
+    profile = f.CompanyProfileFactory(
+        consent_to_share=False, visibility=m.Visibility.INTERNAL, organisation__name="Acme GmbH"
+    )
+    data = {
+        "profile": profile.pk,
+        "recipient": f.OrganisationFactory().pk,
+        "response": "none",
+    }
+    response = officer_client.post(reverse("admin:partners_profilehandover_add"), data)
+    assert response.status_code == 200
+    assert "“Acme GmbH” cannot be handed over" in response.content.decode()
+    assert not m.ProfileHandover.objects.exists()
+
+
+def test_a_handover_of_a_profile_without_consent_is_refused_on_the_delegation_page(
+    officer_client,
+):
+    delegation = f.DelegationFactory()
+    profile = f.CompanyProfileFactory(
+        consent_to_share=False, visibility=m.Visibility.INTERNAL, organisation__name="Acme GmbH"
+    )
+    url = _change_url(delegation)
+    data = change_form_data(officer_client, url)
+    data.update(
+        {
+            "handovers-TOTAL_FORMS": "1",
+            "handovers-0-delegation": str(delegation.pk),
+            "handovers-0-profile": str(profile.pk),
+            "handovers-0-recipient": str(f.OrganisationFactory().pk),
+            "handovers-0-response": "none",
+        }
+    )
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert "“Acme GmbH” cannot be handed over" in response.content.decode()
+    assert not m.ProfileHandover.objects.exists()

@@ -1,0 +1,93 @@
+"""Two people open the same record and both save: the second save is refused, the first kept."""
+
+import pytest
+from django.urls import reverse
+
+from partners import models as m
+from partners.roles import TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_officers():
+    alice = user_with_role(TRADE_OFFICERS, username="alice")
+    bob = user_with_role(TRADE_OFFICERS, username="bob")
+    return client_for(alice), client_for(bob)
+
+
+def test_the_second_save_is_refused_and_names_what_changed_in_between(two_officers):
+    alice, bob = two_officers
+    delegation = f.DelegationFactory(title="Trip to Nanjing", purpose="Talks")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+
+    alices_form["title"] = "Trip to Nanjing and Jining"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form["purpose"] = "Sign two memoranda"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "someone else saved this record after you opened it" in page
+    assert "alice" in page
+    assert "“Trip to Nanjing” → “Trip to Nanjing and Jining”" in page
+    delegation.refresh_from_db()
+    assert delegation.title == "Trip to Nanjing and Jining"
+    assert delegation.purpose == "Talks"
+    assert delegation.version == 2
+
+
+def test_after_reloading_the_second_person_saves_on_top_of_the_first(two_officers):
+    alice, bob = two_officers
+    delegation = f.DelegationFactory(title="Trip", purpose="Talks")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    alices_form = change_form_data(alice, url)
+    alices_form["title"] = "Trip to Nanjing"
+    alice.post(url, alices_form)
+
+    bobs_form = change_form_data(bob, url)
+    bobs_form["purpose"] = "Sign two memoranda"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 302, form_errors(response)
+    delegation.refresh_from_db()
+    assert (delegation.title, delegation.purpose) == ("Trip to Nanjing", "Sign two memoranda")
+    assert delegation.version == 3
+
+
+def test_a_stale_inline_row_is_refused_too(two_officers):
+    alice, bob = two_officers
+    meeting = f.MeetingFactory(title="Talk at the bureau")
+    url = reverse("admin:partners_delegation_change", args=[meeting.delegation_id])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+
+    alices_form["meetings-0-title"] = "Talk at the investment bureau"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form["meetings-0-kind"] = m.Meeting.Kind.PRESENTATION
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 200
+    assert "someone else saved this record" in form_errors(response)
+    meeting.refresh_from_db()
+    assert meeting.title == "Talk at the investment bureau"
+    assert meeting.kind == m.Meeting.Kind.MEETING
+
+
+def test_a_page_opened_before_a_publish_action_cannot_undo_it(two_officers):
+    alice, bob = two_officers
+    city = f.CityFactory(visibility=m.Visibility.INTERNAL, description="Old")
+    url = reverse("admin:partners_city_change", args=[city.pk])
+    bobs_form = change_form_data(bob, url)
+    changelist = reverse("admin:partners_city_changelist")
+    alice.post(changelist, {"action": "publish", "_selected_action": [city.pk], "index": 0})
+
+    bobs_form["description"] = "New"
+    assert bob.post(url, bobs_form).status_code == 200
+    city.refresh_from_db()
+    assert city.visibility == m.Visibility.PUBLIC
