@@ -7,7 +7,7 @@ import partners.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0002_reference_data"),
+        ("partners", "0003_constraint_messages"),
     ]
 
     operations = [
