@@ -7,6 +7,7 @@ DEBUG=0). Secrets may come from files (``NAME_FILE``), as container platforms mo
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -168,14 +169,43 @@ STORAGES = {
     },
 }
 
-# E-mail: EMAIL_URL is not parsed by a library we ship, so the usual EMAIL_* are used;
-# the console backend is the default so that `remind` shows its mails during development.
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", "25")
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+
+# E-mail (Django 6.1's MAILERS). EMAIL_URL configures SMTP in one value, e.g.
+# smtp+tls://user:password@mail.example.org:587; otherwise the usual EMAIL_* variables.
+# Without either, mails go to the console so that `remind` shows them in development.
+def email_mailer() -> dict:
+    url = envsecret("EMAIL_URL")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtp+tls", "smtp+ssl"):
+            raise ValueError("EMAIL_URL must start with smtp://, smtp+tls:// or smtp+ssl://")
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or 25,
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": parts.scheme == "smtp+tls",
+                "use_ssl": parts.scheme == "smtp+ssl",
+            },
+        }
+    backend = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "host": os.getenv("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", "25"),
+            "username": os.getenv("EMAIL_HOST_USER", ""),
+            "password": envsecret("EMAIL_HOST_PASSWORD"),
+            "use_tls": envbool("EMAIL_USE_TLS", "0"),
+        },
+    }
+
+
+MAILERS = {"default": email_mailer()}
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "crm@localhost")
 
 # Background work: Django's tasks framework with the ORM backend (a worker process, no
