@@ -72,6 +72,7 @@ class Delegation(SluggedMixin, PublishableModel):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = [F("start_date").desc(nulls_first=True), "title"]
+        permissions = [("view_reports", _("Can view reports"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
