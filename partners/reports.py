@@ -301,7 +301,7 @@ def _per_year(queryset: QuerySet, date: str, counted: str = "pk") -> dict:
 
 
 def timeline(c: Criteria) -> Timeline:
-    """Year by year, for every year with activity up to the period's end (8 queries)."""
+    """Year by year, for every year with activity up to the period's end (9 queries)."""
     cities = c.cities()
     counted = delegations(c).exclude(status=CANCELLED)
     series = {

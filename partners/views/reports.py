@@ -93,6 +93,7 @@ def _report_context(criteria: reports.Criteria) -> dict:
     measures = reports.MEASURES
     return {
         "criteria": criteria,
+        "summary_rows": summary.rows,
         "rows": [(row.city, [row.counts[m] for m in measures]) for row in summary.rows],
         "total": [summary.total[m] for m in measures],
         "timeline": timeline,
