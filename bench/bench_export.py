@@ -83,14 +83,22 @@ def measure(function):
 
 def main():
     build_world()
-    results = {name: measure(function) for name, function in [("baseline", baseline), ("ours", ours)]}
+    results = {
+        name: measure(function) for name, function in [("baseline", baseline), ("ours", ours)]
+    }
     base_rate, base_peak, _ = results["baseline"]
     print(f"{'':10} {'rows/s':>10} {'peak MiB':>9} {'file KiB':>9}   ({ROWS:,} meetings)")
     for name, (rate, peak, size) in results.items():
         print(f"{name:10} {rate:10,.0f} {peak / 2**20:9.1f} {size / 1024:9,.0f}")
     rate, peak, _ = results["ours"]
-    print(f"ratio: {rate / base_rate:.2f}x the baseline's rows/s, {peak / base_peak:.2f}x its peak memory")
-    print("target: >= 1.00x rows/s, < 2.00x memory:", "met" if rate >= base_rate and peak < 2 * base_peak else "MISSED")
+    print(
+        f"ratio: {rate / base_rate:.2f}x the baseline's rows/s,",
+        f"{peak / base_peak:.2f}x its peak memory",
+    )
+    print(
+        "target: >= 1.00x rows/s, < 2.00x memory:",
+        "met" if rate >= base_rate and peak < 2 * base_peak else "MISSED",
+    )
 
 
 if __name__ == "__main__":

@@ -70,7 +70,15 @@ def line(title, description, values: dict) -> Chart:
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.x_labels.append({"x": x, "text": year})
-        chart.bars.append({"x": x - 3, "y": y - 3, "width": 6, "height": 6, "colour": PALETTE[0],
-                           "label": f"{year}: {value}"})
+        chart.bars.append(
+            {
+                "x": x - 3,
+                "y": y - 3,
+                "width": 6,
+                "height": 6,
+                "colour": PALETTE[0],
+                "label": f"{year}: {value}",
+            }
+        )
     chart.points = " ".join(coordinates)
     return chart

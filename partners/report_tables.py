@@ -90,7 +90,11 @@ def delegations_table(c: reports.Criteria) -> Table:
 
 def _stop_names():
     # SQLite before 3.44 cannot order inside an aggregate; there stops come in insert order.
-    ordered = {"order_by": "stops__order"} if connection.features.supports_aggregate_order_by_clause else {}
+    ordered = (
+        {"order_by": "stops__order"}
+        if connection.features.supports_aggregate_order_by_clause
+        else {}
+    )
     return StringAgg("stops__city__name", Value("; "), **ordered)
 
 
@@ -164,7 +168,10 @@ def handovers_table(c: reports.Criteria) -> Table:
         .filter(reports.handover_at(c.cities()))
         .annotate(
             day=Coalesce(
-                "handed_over_on", "meeting__date", "delegation__start_date", output_field=DateField()
+                "handed_over_on",
+                "meeting__date",
+                "delegation__start_date",
+                output_field=DateField(),
             )
         )
         .order_by("day", "pk")

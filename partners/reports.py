@@ -152,9 +152,7 @@ def handovers(c: Criteria) -> QuerySet:
         queryset = queryset.filter(
             Q(recipient=c.organisation) | Q(profile__organisation=c.organisation)
         )
-    return queryset.alias(
-        on=Coalesce("handed_over_on", "meeting__date", "delegation__start_date")
-    )
+    return queryset.alias(on=Coalesce("handed_over_on", "meeting__date", "delegation__start_date"))
 
 
 def follow_ups(c: Criteria) -> QuerySet:
@@ -189,14 +187,13 @@ def memorandum_at(cities) -> Q:
 
 
 def handover_at(cities) -> Q:
-    return _at("meeting__city", cities) | (
-        Q(meeting__isnull=True) & _at("recipient__city", cities)
-    )
+    return _at("meeting__city", cities) | (Q(meeting__isnull=True) & _at("recipient__city", cities))
 
 
 def in_force_on(day: datetime.date) -> Q:
     return Q(signed__lte=day) & (
-        Q(status=SIGNED, valid_until__isnull=True) | Q(status__in=[SIGNED, EXPIRED], valid_until__gte=day)
+        Q(status=SIGNED, valid_until__isnull=True)
+        | Q(status__in=[SIGNED, EXPIRED], valid_until__gte=day)
     )
 
 
@@ -254,9 +251,7 @@ def _measures(c: Criteria, cities) -> dict:
         "handover_responses": _count(handed.exclude(response=ProfileHandover.Response.NONE)),
         "follow_ups_open": _count(follow.filter(status__in=OPEN_STATUSES)),
         "follow_ups_done": _count(follow.filter(status=FollowUp.Status.DONE)),
-        "follow_ups_overdue": _count(
-            follow.filter(status__in=OPEN_STATUSES, due_on__lt=c.today)
-        ),
+        "follow_ups_overdue": _count(follow.filter(status__in=OPEN_STATUSES, due_on__lt=c.today)),
     }
 
 
@@ -312,13 +307,17 @@ def timeline(c: Criteria) -> Timeline:
             memoranda(c).filter(memorandum_at(cities)).filter(status__in=[SIGNED, EXPIRED]),
             "signed",
         ),
-        "profiles_handed_over": _per_year(handovers(c).filter(handover_at(cities)), "on", "profile"),
+        "profiles_handed_over": _per_year(
+            handovers(c).filter(handover_at(cities)), "on", "profile"
+        ),
     }
     per_city = _delegations_per_city(counted, cities)
     spans = list(
         memoranda(c)
         .filter(memorandum_at(cities), status__in=[SIGNED, EXPIRED])
-        .annotate(signed_day=Coalesce("signed_on", "delegation__start_date", output_field=DateField()))
+        .annotate(
+            signed_day=Coalesce("signed_on", "delegation__start_date", output_field=DateField())
+        )
         .values_list("signed_day", "valid_until", "status")
     )
     active = {year for values in [*series.values(), *per_city.values()] for year in values}
@@ -354,7 +353,5 @@ def _in_force_count(spans, day: datetime.date) -> int:
     return sum(
         1
         for signed, valid_until, status in spans
-        if signed
-        and signed <= day
-        and (valid_until >= day if valid_until else status == SIGNED)
+        if signed and signed <= day and (valid_until >= day if valid_until else status == SIGNED)
     )

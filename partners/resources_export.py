@@ -36,9 +36,7 @@ def city(column: str, attribute: str | None = None) -> list[tuple[str, fields.Fi
 
 
 def field(column, attribute=None, widget=None, **kwargs):
-    return fields.Field(
-        attribute=attribute or column, column_name=column, widget=widget, **kwargs
-    )
+    return fields.Field(attribute=attribute or column, column_name=column, widget=widget, **kwargs)
 
 
 def fk(column, model, key, attribute=None):

@@ -75,7 +75,9 @@ def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
     writers = [_cell_writer(sheet, column, date_format) for column in table.columns]
     row_number = 0
     for row_number, row in enumerate(table.rows, start=1):
-        for col, (writer, column, value) in enumerate(zip(writers, table.columns, row)):
+        for col, (writer, column, value) in enumerate(
+            zip(writers, table.columns, row, strict=True)
+        ):
             value = column.cell(value)
             if value is not None and value != "":
                 writer(row_number, col, value)
@@ -107,7 +109,10 @@ def iter_csv(table: Table) -> Iterator[str]:
     yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])
     for row in table.rows:
         yield writer.writerow(
-            [_csv_value(column.cell(value)) for column, value in zip(table.columns, row)]
+            [
+                _csv_value(column.cell(value))
+                for column, value in zip(table.columns, row, strict=True)
+            ]
         )
 
 

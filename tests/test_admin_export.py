@@ -34,9 +34,7 @@ def exporter(client):
     user = f.UserFactory()
     for model in (m.Meeting, m.Delegation, m.City):
         user.user_permissions.add(export_permission(model))
-        user.user_permissions.add(
-            Permission.objects.get(codename=f"view_{model._meta.model_name}")
-        )
+        user.user_permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}"))
     client.force_login(user)
     return client
 
@@ -114,3 +112,24 @@ def test_every_admin_offers_exactly_xlsx_and_csv():
         if model._meta.app_label == "partners":
             formats = [fmt().get_title() for fmt in model_admin.get_export_formats()]
             assert formats == ["xlsx", "csv"], model
+
+
+def test_every_resource_exports_all_rows_of_its_model():
+    from partners.resources_export import EXPORT_RESOURCES
+
+    from . import report_world
+
+    report_world.build()
+    f.PhotoFactory()
+    f.PersonFactory()
+
+    for model, resource in EXPORT_RESOURCES.items():
+        dataset = resource().export()
+        assert len(dataset) == model.objects.count(), model
+        assert "id" not in dataset.headers or model in {
+            m.Meeting,
+            m.Person,
+            m.FollowUp,
+            m.ProfileHandover,
+            m.Photo,
+        }, model

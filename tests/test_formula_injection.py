@@ -60,8 +60,10 @@ def _titles_from_xlsx(content, sheet_name=None, column="Title"):
 def _all_neutralised(titles):
     # A carriage return inside a cell comes back as "_x000D_" or "\n" depending on the
     # writer; what matters is that every cell starts with the apostrophe.
-    return len(titles) == len(DANGEROUS) and all(t.startswith("'") for t in titles) and (
-        "'=1+1" in titles and "'@SUM(A1)" in titles
+    return (
+        len(titles) == len(DANGEROUS)
+        and all(t.startswith("'") for t in titles)
+        and ("'=1+1" in titles and "'@SUM(A1)" in titles)
     )
 
 

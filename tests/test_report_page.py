@@ -52,7 +52,9 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
     page = response.content.decode()
     assert "Nanjing (南京)" in page
     assert 'id="chart-delegations"' in page and 'id="chart-memoranda"' in page
-    assert '<title id="chart-delegations-title">Delegations per year and partner city</title>' in page
+    assert (
+        '<title id="chart-delegations-title">Delegations per year and partner city</title>' in page
+    )
     assert '<desc id="chart-memoranda-desc">' in page
     assert "<script" not in page.split('id="content-main"')[1]
     summary = page.split('id="summary"')[1].split("</table>")[0]
@@ -122,7 +124,7 @@ def test_the_csv_download_opens_in_excel_with_umlauts_and_chinese(manager):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 1 + 3 + 1  # header, the world's three 2019 meetings, this one
-    assert ["2019-02-01", "Nanjing"] == rows[1][:2]
+    assert rows[1][:2] == ["2019-02-01", "Nanjing"]
     assert "Besuch bei Großhändler 南京" in rows[1]
 
 

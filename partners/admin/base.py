@@ -24,8 +24,10 @@ class SafeExportMixin(ExportMixin):
     def get_export_resource_classes(self, request):
         if self.resource_classes:
             return self.resource_classes
-        return [EXPORT_RESOURCES[self.model]] if self.model in EXPORT_RESOURCES else (
-            super().get_export_resource_classes(request)
+        return (
+            [EXPORT_RESOURCES[self.model]]
+            if self.model in EXPORT_RESOURCES
+            else (super().get_export_resource_classes(request))
         )
 
     def get_data_for_export(self, request, queryset, **kwargs):

@@ -4,14 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0002_reference_data'),
+        ("partners", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='delegation',
-            options={'ordering': [models.OrderBy(models.F('start_date'), descending=True, nulls_first=True), 'title'], 'permissions': [('view_reports', 'Can view reports')], 'verbose_name': 'delegation', 'verbose_name_plural': 'delegations'},
+            name="delegation",
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("start_date"), descending=True, nulls_first=True),
+                    "title",
+                ],
+                "permissions": [("view_reports", "Can view reports")],
+                "verbose_name": "delegation",
+                "verbose_name_plural": "delegations",
+            },
         ),
     ]

@@ -30,8 +30,10 @@ def report(request):
     problems = _parameter_problems(output, sheet)
     if problems or (filterset.is_bound and not filterset.is_valid()):
         return _page(request, filterset, problems=problems, status=400)
-    criteria = reports.Criteria(**filterset.criteria_kwargs()) if filterset.is_bound else (
-        reports.Criteria.for_year(timezone.localdate().year)
+    criteria = (
+        reports.Criteria(**filterset.criteria_kwargs())
+        if filterset.is_bound
+        else (reports.Criteria.for_year(timezone.localdate().year))
     )
     if output == "xlsx":
         return _xlsx_response(criteria)
@@ -43,7 +45,9 @@ def report(request):
 def _parameter_problems(output: str, sheet: str) -> list[str]:
     problems = []
     if output not in FORMATS:
-        problems.append(_("Unknown format “%(format)s”: choose html, xlsx or csv.") % {"format": output})
+        problems.append(
+            _("Unknown format “%(format)s”: choose html, xlsx or csv.") % {"format": output}
+        )
     if output == "csv" and sheet.lower() not in {s.lower() for s in report_tables.SHEETS}:
         problems.append(
             _("Unknown sheet “%(sheet)s” for CSV: choose one of %(sheets)s.")
@@ -103,7 +107,7 @@ def _report_context(criteria: reports.Criteria) -> dict:
         ],
         "delegations_chart": charts.grouped_bars(
             _("Delegations per year and partner city"),
-            _("Outbound and inbound delegations, not cancelled, per year, one bar per partner city."),
+            _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
             timeline.delegations_per_city,
         ),
