@@ -133,3 +133,23 @@ def test_every_resource_exports_all_rows_of_its_model():
             m.ProfileHandover,
             m.Photo,
         }, model
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("model_name", ["meeting", "delegation"])
+def test_an_export_needs_the_same_queries_for_3_and_30_rows(
+    exporter, django_assert_num_queries, count, model_name
+):
+    organisations = [f.OrganisationFactory() for _ in range(2)]
+    for _ in range(count):
+        meeting = f.MeetingFactory()
+        meeting.organisations.add(*organisations)
+        meeting.attendees.add(f.PersonFactory())
+        meeting.delegation.supporting_organisations.add(*organisations)
+        f.DelegationStopFactory(delegation=meeting.delegation)
+
+    # Session, user, 2 for permissions, a count (chunking), the rows, one query per
+    # prefetched relation (meetings: organisations, attendees; delegations: supporters,
+    # stops, their cities).
+    with django_assert_num_queries({"meeting": 8, "delegation": 9}[model_name]):
+        _export(exporter, model_name, CSV)
