@@ -81,6 +81,8 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
     context = {
         **admin.site.each_context(request),
         "title": _("Reports"),
+        # The admin's model list would tell a manager without model rights "nothing here".
+        "is_nav_sidebar_enabled": False,
         "filter": filterset,
         "problems": problems,
         "headers": report_tables.SUMMARY_HEADERS,
