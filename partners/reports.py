@@ -23,7 +23,7 @@ Decisions (README "Reports"):
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
@@ -105,32 +105,38 @@ def delegations(c: Criteria) -> QuerySet:
             Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
         )
     if c.organisation:
-        matching = matching.filter(
-            Q(lead_organisation=c.organisation) | Q(supporting_organisations=c.organisation)
-        )
+        matching = matching.filter(_led_or_supported_by(c.organisation))
     # pk__in keeps one row per delegation however many joins matched.
     return Delegation.objects.filter(pk__in=matching.values("pk"))
 
 
 def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
+    """Records of trips in the chosen direction and from/to the chosen home city.
+
+    The organisation is left to each kind of record: a meeting with an organisation
+    counts for it even when someone else led the trip.
+    """
+    trips = delegations(replace(c, organisation=None)).values("pk")
     if c.direction:
-        return queryset.filter(delegation__in=delegations(c).values("pk"))
-    if c.home_city or c.organisation:
-        linked = Q(delegation__in=delegations(c).values("pk"))
-        return queryset.filter(linked | Q(delegation__isnull=True))
+        return queryset.filter(delegation__in=trips)
+    if c.home_city:
+        return queryset.filter(Q(delegation__in=trips) | Q(delegation__isnull=True))
     return queryset
+
+
+def _led_or_supported_by(organisation, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}lead_organisation": organisation}) | Q(
+        **{f"{prefix}supporting_organisations": organisation}
+    )
 
 
 def meetings(c: Criteria) -> QuerySet:
     queryset = _through_delegation(Meeting.objects.all(), c)
     if c.organisation:
-        queryset = queryset.filter(
-            pk__in=Meeting.objects.filter(
-                Q(organisations=c.organisation)
-                | Q(delegation__lead_organisation=c.organisation)
-                | Q(delegation__supporting_organisations=c.organisation)
-            ).values("pk")
+        involved = Q(organisations=c.organisation) | _led_or_supported_by(
+            c.organisation, "delegation__"
         )
+        queryset = queryset.filter(pk__in=Meeting.objects.filter(involved).values("pk"))
     return queryset.alias(on=Coalesce("date", "delegation__start_date"))
 
 
@@ -149,9 +155,12 @@ def memoranda(c: Criteria) -> QuerySet:
 def handovers(c: Criteria) -> QuerySet:
     queryset = _through_delegation(ProfileHandover.objects.all(), c)
     if c.organisation:
-        queryset = queryset.filter(
-            Q(recipient=c.organisation) | Q(profile__organisation=c.organisation)
+        involved = (
+            Q(recipient=c.organisation)
+            | Q(profile__organisation=c.organisation)
+            | _led_or_supported_by(c.organisation, "delegation__")
         )
+        queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
     return queryset.alias(on=Coalesce("handed_over_on", "meeting__date", "delegation__start_date"))
 
 

@@ -96,13 +96,15 @@ def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world)
     assert timeline.in_force_at_year_end == {2016: 1, 2017: 2, 2018: 2, 2019: 4}
 
 
-def test_the_organisation_filter_keeps_only_its_delegations(world):
+def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
     lead = world["trip"].lead_organisation
     criteria = reports.Criteria.for_year(2019, organisation=lead)
 
     summary = reports.summary(criteria)
     assert summary.total["delegations_out"] == 1
     assert summary.total["delegations_in"] == 0
+    assert summary.total["meetings"] == 2  # the trip's, not the call on New Year's Eve
+    assert summary.total["profiles_handed_over"] == 12  # all handed over on its trip
 
 
 def test_the_direction_filter_leaves_the_other_direction_out(world):
@@ -132,3 +134,16 @@ def test_the_2019_trip_of_the_press_release_counts_for_both_cities():
     for row in summary.rows:
         assert (row.counts["delegations_out"], row.counts["memoranda_signed"]) == (1, 1)
     assert summary.total["profiles_handed_over"] == 11
+
+
+def test_the_home_city_filter_counts_only_trips_from_and_to_it(world):
+    other_home = f.HomeCityFactory(name="Hannover")
+    f.PartnershipFactory(home_city=other_home, partner_city=world["nanjing"])
+
+    leipzig = reports.summary(reports.Criteria.for_year(2019, home_city=world["leipzig"]))
+    hannover = reports.summary(reports.Criteria.for_year(2019, home_city=other_home))
+
+    assert [leipzig.total[name] for name in reports.MEASURES] == TOTAL_2019
+    assert [row.city.name for row in hannover.rows] == ["Nanjing"]
+    assert hannover.total["delegations_out"] == hannover.total["delegations_in"] == 0
+    assert hannover.total["meetings"] == 1  # only the call, which belongs to no trip
