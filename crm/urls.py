@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from partners.sitemaps import SITEMAPS
 from partners.views import public
+from partners.views import reports as report_views
 
 urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", public.language_redirect, name="language-redirect"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("reports/", report_views.report, name="reports"),
 ]
 
 urlpatterns += i18n_patterns(

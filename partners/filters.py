@@ -1,8 +1,101 @@
-"""django-filter FilterSets of the public lists and of the reports.
+"""django-filter FilterSets: the choices users make on list and report pages.
 
-The public lists' FilterSets live in filters_public.py; reports add theirs below.
+The public lists' FilterSets live in filters_public.py and are re-exported here.
 """
 
-from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
+import datetime
 
-__all__ = ["CompanyFilter", "DelegationFilter", "MemorandumFilter"]
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
+from .models import City, Delegation, Organisation
+
+__all__ = ["CompanyFilter", "DelegationFilter", "MemorandumFilter", "ReportFilter"]
+
+
+class ReportForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        year, start, end = data.get("year"), data.get("date_from"), data.get("date_to")
+        if year is not None and (start or end):
+            raise forms.ValidationError(_("Choose either a year or a date range, not both."))
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The report's criteria. It filters the partner-city rows; the rest of the
+    criteria are read by ``criteria()`` and applied by ``partners.reports``."""
+
+    year = django_filters.NumberFilter(
+        label=_("Year"), method="_no_op", min_value=1900, max_value=2100
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="_no_op", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="_no_op", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    home_city = django_filters.ModelChoiceFilter(
+        label=_("Home city"),
+        queryset=City.objects.filter(is_home=True),
+        to_field_name="slug",
+        field_name="partnered_with__home_city",
+        distinct=True,
+    )
+    partner_city = django_filters.ModelChoiceFilter(
+        label=_("Partner city"),
+        queryset=City.objects.partners_of_home_cities(),
+        to_field_name="slug",
+        field_name="pk",
+        method="_only_city",
+    )
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"
+    )
+    # A slug box rather than a list: there are thousands of organisations (companies).
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation (slug)"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="_no_op",
+        widget=forms.TextInput,
+    )
+
+    class Meta:
+        model = City
+        fields = []
+        form = ReportForm
+
+    def _no_op(self, queryset, name, value):
+        return queryset
+
+    def _only_city(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen period; the current year when none was chosen."""
+        data = self.form.cleaned_data
+        if data.get("date_from") or data.get("date_to"):
+            start = data.get("date_from") or datetime.date(1900, 1, 1)
+            return start, data.get("date_to") or timezone.localdate()
+        year = int(data.get("year") or timezone.localdate().year)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def criteria_kwargs(self) -> dict:
+        """Arguments for ``partners.reports.Criteria`` (call after ``is_valid()``)."""
+        data = self.form.cleaned_data
+        start, end = self.period()
+        cities = self.qs if data.get("partner_city") or data.get("home_city") else None
+        return {
+            "start": start,
+            "end": end,
+            "home_city": data.get("home_city"),
+            "partner_cities": cities,
+            "direction": data.get("direction") or "",
+            "organisation": data.get("organisation"),
+        }

@@ -11,8 +11,14 @@ from django.contrib.admin import ActionLocation, TabularInline
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
+from tablib import Dataset
 
+from ..resources_export import EXPORT_RESOURCES
+from ..spreadsheets import neutralise
 from .actions import publish, unpublish
 from .versions import VERSION_FIELD, VersionCheckedForm
 from .widgets import served_file_widget
@@ -76,7 +82,35 @@ class OwnedDeletionMixin:
         return self._logs_owner() and request.user.has_perm(_perm(self.opts, "delete_own"))
 
 
-class CRMAdmin(VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
+class SafeExportMixin(ExportMixin):
+    """Export of the changelist as it is filtered and searched, in XLSX or CSV only.
+
+    Needs the ``partners.export_<model>`` permission (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
+    """
+
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_form_class = ExportForm
+    # The BOM makes Excel read the CSV as UTF-8 (umlauts, Chinese names).
+    to_encoding = "utf-8-sig"
+
+    def get_export_resource_classes(self, request):
+        if self.resource_classes:
+            return self.resource_classes
+        return (
+            [EXPORT_RESOURCES[self.model]]
+            if self.model in EXPORT_RESOURCES
+            else (super().get_export_resource_classes(request))
+        )
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        safe = Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            safe.append([neutralise(value) for value in row])
+        return safe
+
+
+class CRMAdmin(SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
     list_per_page = 50
 
     def has_delete_permission(self, request, obj=None):

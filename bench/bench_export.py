@@ -1,0 +1,105 @@
+"""Export 100,000 meetings: the report's XLSX writer against bare openpyxl write-only.
+
+Run: python bench/bench_export.py [ROWS]. Uses a throw-away SQLite database unless
+DATABASE_URL is set. Prints rows/s and peak Python memory (tracemalloc) of both, measured
+in the same run; the target is at least the baseline's rows/s at under 2x its memory.
+"""
+
+import datetime
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+workdir = tempfile.mkdtemp(prefix="bench-export-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from partners import models as m  # noqa: E402
+from partners import report_tables, reports  # noqa: E402
+from partners.spreadsheets import write_xlsx  # noqa: E402
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+
+
+def build_world():
+    call_command("migrate", verbosity=0)
+    m.Meeting.objects.all().delete()
+    home, _ = m.City.objects.get_or_create(name="Leipzig", country="DE", defaults={"is_home": True})
+    partner, _ = m.City.objects.get_or_create(name="Nanjing", country="CN")
+    m.Partnership.objects.get_or_create(home_city=home, partner_city=partner, kind="twinning")
+    day = datetime.date(2019, 1, 1)
+    m.Meeting.objects.bulk_create(
+        (
+            m.Meeting(
+                date=day + datetime.timedelta(days=i % 365),
+                city=partner,
+                kind=m.Meeting.Kind.MEETING,
+                title=f"Gespräch Nr. {i} über Kooperation – 南京",
+            )
+            for i in range(ROWS)
+        ),
+        batch_size=5000,
+    )
+
+
+def ours(path):
+    criteria = reports.Criteria.for_year(2019)
+    write_xlsx(path, [report_tables.meetings_table(criteria)])
+
+
+def baseline(path):
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Meetings")
+    sheet.append(["Date", "City", "Kind", "Title", "Delegation", "Visibility"])
+    fields = ["date", "city__name", "kind", "title", "delegation__title", "visibility"]
+    for row in m.Meeting.objects.values_list(*fields).iterator(chunk_size=2000):
+        sheet.append(row)
+    workbook.save(path)
+
+
+def measure(function):
+    path = Path(workdir) / f"{function.__name__}.xlsx"
+    started = time.perf_counter()
+    function(path)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    function(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return ROWS / seconds, peak, path.stat().st_size
+
+
+def main():
+    build_world()
+    results = {
+        name: measure(function) for name, function in [("baseline", baseline), ("ours", ours)]
+    }
+    base_rate, base_peak, _ = results["baseline"]
+    print(f"{'':10} {'rows/s':>10} {'peak MiB':>9} {'file KiB':>9}   ({ROWS:,} meetings)")
+    for name, (rate, peak, size) in results.items():
+        print(f"{name:10} {rate:10,.0f} {peak / 2**20:9.1f} {size / 1024:9,.0f}")
+    rate, peak, _ = results["ours"]
+    print(
+        f"ratio: {rate / base_rate:.2f}x the baseline's rows/s,",
+        f"{peak / base_peak:.2f}x its peak memory",
+    )
+    print(
+        "target: >= 1.00x rows/s, < 2.00x memory:",
+        "met" if rate >= base_rate and peak < 2 * base_peak else "MISSED",
+    )
+
+
+if __name__ == "__main__":
+    main()

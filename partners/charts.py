@@ -1,0 +1,84 @@
+"""Coordinates of the report's SVG charts, computed here and drawn by a template.
+
+Server-side SVG needs no JavaScript, prints sharply and carries its own title and
+description for screen readers.
+"""
+
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
+PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    bars: list = field(default_factory=list)  # dicts: x, y, width, height, colour, label
+    points: str = ""  # polyline "x,y x,y"
+    x_labels: list = field(default_factory=list)  # dicts: x, text
+    y_ticks: list = field(default_factory=list)  # dicts: y, text
+    legend: list = field(default_factory=list)  # dicts: colour, text
+    baseline: int = HEIGHT - BOTTOM
+
+
+def _scale(maximum: int):
+    top = max(maximum, 1)
+    plot = HEIGHT - TOP - BOTTOM
+    ticks = sorted({0, top // 2, top})
+    return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": t} for t in ticks]
+
+
+def grouped_bars(title, description, years, series: dict) -> Chart:
+    """One group of bars per year, one bar per series (e.g. per partner city)."""
+    top, plot, ticks = _scale(max((v for s in series.values() for v in s.values()), default=0))
+    chart = Chart(title, description, y_ticks=ticks)
+    slot = (WIDTH - LEFT - RIGHT) / max(len(years), 1)
+    bar = slot * 0.8 / max(len(series), 1)
+    for i, year in enumerate(years):
+        x0 = LEFT + i * slot + slot * 0.1
+        chart.x_labels.append({"x": x0 + slot * 0.4, "text": year})
+        for j, (name, values) in enumerate(series.items()):
+            height = plot * values.get(year, 0) / top
+            chart.bars.append(
+                {
+                    "x": x0 + j * bar,
+                    "y": HEIGHT - BOTTOM - height,
+                    "width": bar,
+                    "height": height,
+                    "colour": PALETTE[j % len(PALETTE)],
+                    "label": f"{name} {year}: {values.get(year, 0)}",
+                }
+            )
+    chart.legend = [
+        {"colour": PALETTE[j % len(PALETTE)], "text": name} for j, name in enumerate(series)
+    ]
+    return chart
+
+
+def line(title, description, values: dict) -> Chart:
+    """A line through one value per year (e.g. memoranda in force at each year's end)."""
+    top, plot, ticks = _scale(max(values.values(), default=0))
+    chart = Chart(title, description, y_ticks=ticks)
+    step = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
+    coordinates = []
+    for i, (year, value) in enumerate(values.items()):
+        x = LEFT + step * (i + 0.5)
+        y = HEIGHT - BOTTOM - plot * value / top
+        coordinates.append(f"{x:.1f},{y:.1f}")
+        chart.x_labels.append({"x": x, "text": year})
+        chart.bars.append(
+            {
+                "x": x - 3,
+                "y": y - 3,
+                "width": 6,
+                "height": 6,
+                "colour": PALETTE[0],
+                "label": f"{year}: {value}",
+            }
+        )
+    chart.points = " ".join(coordinates)
+    return chart

@@ -1,0 +1,39 @@
+"""export_report PATH [--year Y] [--city SLUG]: the /reports/ workbook, from the shell."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from partners import report_tables, reports
+from partners.filters import ReportFilter
+from partners.models import City
+from partners.spreadsheets import write_xlsx
+
+
+class Command(BaseCommand):
+    help = "Write the report (summary and listings) as an XLSX workbook to PATH."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Where to write the .xlsx file.")
+        parser.add_argument("--year", help="Calendar year (default: the current year).")
+        parser.add_argument("--city", help="Slug of one partner city (default: all).")
+
+    def handle(self, *args, path, year, city, **options):
+        filterset = ReportFilter(
+            {"year": year or timezone.localdate().year, "partner_city": city or ""},
+            queryset=City.objects.partners_of_home_cities().order_by("name"),
+        )
+        if not filterset.is_valid():
+            raise CommandError(_describe(filterset.errors))
+        criteria = reports.Criteria(**filterset.criteria_kwargs())
+        try:
+            write_xlsx(path, report_tables.tables(criteria))
+        except OSError as error:
+            raise CommandError(f"Cannot write {path}: {error}") from error
+        self.stdout.write(f"Report {criteria.start} – {criteria.end} written to {path}")
+
+
+def _describe(errors) -> str:
+    option = {"year": "--year", "partner_city": "--city"}
+    return "; ".join(
+        f"{option.get(field, field)}: {' '.join(messages)}" for field, messages in errors.items()
+    )

@@ -1,0 +1,366 @@
+"""What managers ask each quarter: activity per partner city in a period.
+
+Aggregation only (no HTTP, no file format). Every count is a correlated subquery on the
+partner-city rows, so the summary is one query whatever the amount of data.
+
+Decisions (README "Reports"):
+- Internal records count: managers see everything.
+- A delegation belongs to the period its start date falls in (a trip over New Year
+  counts once, in the year it began). It counts for a partner city when it is outbound
+  and stopped there, or inbound and came from there. Cancelled delegations are left out
+  of every count and shown in a column of their own.
+- A meeting's date is its own, else its delegation's start; a memorandum's signing date
+  is ``signed_on``, else its delegation's start; a handover's date is
+  ``handed_over_on``, else its meeting's date, else its delegation's start.
+- A memorandum concerns a partner city through its partnership, the city it was signed
+  in, or a party's city. "In force" at a day: signed by then and ``valid_until`` not
+  before it, with status signed (or expired, when ``valid_until`` says it still held).
+  "Due for review": in force at the period's end with ``review_on`` from the period's
+  start up to 90 days after its end.
+- A handover concerns the city of its meeting, else the recipient's city.
+- Follow-ups of a period: due in it, or without a due date and logged in it. Open and
+  overdue are their state today.
+"""
+
+import datetime
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from .models import City, Delegation, FollowUp, Meeting, Memorandum, Organisation, ProfileHandover
+
+REVIEW_HORIZON = datetime.timedelta(days=90)
+OUT, IN = Delegation.Direction.OUTBOUND, Delegation.Direction.INBOUND
+CANCELLED = Delegation.Status.CANCELLED
+SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
+UNSIGNED = [Memorandum.Status.DRAFT, Memorandum.Status.NEGOTIATION]
+OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
+
+# The summary's measures, in column order.
+MEASURES = [
+    "delegations_out",
+    "delegations_in",
+    "delegations_cancelled",
+    "meetings",
+    "memoranda_signed",
+    "memoranda_in_force",
+    "memoranda_due_for_review",
+    "profiles_handed_over",
+    "handover_responses",
+    "follow_ups_open",
+    "follow_ups_done",
+    "follow_ups_overdue",
+]
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a report covers. ``partner_cities`` None means every partner city."""
+
+    start: datetime.date
+    end: datetime.date
+    home_city: City | None = None
+    partner_cities: QuerySet | None = None
+    direction: str = ""
+    organisation: Organisation | None = None
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @classmethod
+    def for_year(cls, year: int, **kwargs) -> "Criteria":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), **kwargs)
+
+    def cities(self) -> QuerySet:
+        cities = self.partner_cities
+        if cities is None:
+            cities = City.objects.partners_of_home_cities()
+            if self.home_city:
+                cities = cities.filter(partnered_with__home_city=self.home_city)
+        return cities.order_by("name")
+
+
+def _at(lookup: str, cities) -> Q:
+    """``lookup`` is the city (an OuterRef) or one of the cities (a queryset)."""
+    if isinstance(cities, QuerySet):
+        return Q(**{f"{lookup}__in": cities.order_by().values("pk")})
+    return Q(**{lookup: cities})
+
+
+def _count(queryset: QuerySet, counted: str = "pk"):
+    # Grouping by a constant groups by nothing: one row with the count, also for zero.
+    rows = queryset.order_by().annotate(_all=Value(1)).values("_all")
+    return Coalesce(Subquery(rows.annotate(n=Count(counted, distinct=True)).values("n")), 0)
+
+
+# Record sets of the criteria, before the period and the city are applied.
+
+
+def delegations(c: Criteria) -> QuerySet:
+    matching = Delegation.objects.all()
+    if c.direction:
+        matching = matching.filter(direction=c.direction)
+    if c.home_city:
+        matching = matching.filter(
+            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
+        )
+    if c.organisation:
+        matching = matching.filter(_led_or_supported_by(c.organisation))
+    # pk__in keeps one row per delegation however many joins matched.
+    return Delegation.objects.filter(pk__in=matching.values("pk"))
+
+
+def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
+    """Records of trips in the chosen direction and from/to the chosen home city.
+
+    The organisation is left to each kind of record: a meeting with an organisation
+    counts for it even when someone else led the trip.
+    """
+    trips = delegations(replace(c, organisation=None)).values("pk")
+    if c.direction:
+        return queryset.filter(delegation__in=trips)
+    if c.home_city:
+        return queryset.filter(Q(delegation__in=trips) | Q(delegation__isnull=True))
+    return queryset
+
+
+def _led_or_supported_by(organisation, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}lead_organisation": organisation}) | Q(
+        **{f"{prefix}supporting_organisations": organisation}
+    )
+
+
+def meetings(c: Criteria) -> QuerySet:
+    queryset = _through_delegation(Meeting.objects.all(), c)
+    if c.organisation:
+        involved = Q(organisations=c.organisation) | _led_or_supported_by(
+            c.organisation, "delegation__"
+        )
+        queryset = queryset.filter(pk__in=Meeting.objects.filter(involved).values("pk"))
+    return queryset.alias(on=Coalesce("date", "delegation__start_date"))
+
+
+def memoranda(c: Criteria) -> QuerySet:
+    queryset = Memorandum.objects.all()
+    if c.home_city:
+        queryset = queryset.filter(
+            Q(partnership__home_city=c.home_city) | Q(partnership__isnull=True)
+        )
+    if c.organisation:
+        queryset = queryset.filter(parties__organisation=c.organisation)
+    queryset = Memorandum.objects.filter(pk__in=queryset.values("pk"))
+    return queryset.alias(signed=Coalesce("signed_on", "delegation__start_date"))
+
+
+def handovers(c: Criteria) -> QuerySet:
+    queryset = _through_delegation(ProfileHandover.objects.all(), c)
+    if c.organisation:
+        involved = (
+            Q(recipient=c.organisation)
+            | Q(profile__organisation=c.organisation)
+            | _led_or_supported_by(c.organisation, "delegation__")
+        )
+        queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
+    return queryset.alias(on=Coalesce("handed_over_on", "meeting__date", "delegation__start_date"))
+
+
+def follow_ups(c: Criteria) -> QuerySet:
+    queryset = FollowUp.objects.all()
+    if c.organisation:
+        queryset = queryset.filter(
+            Q(delegation__in=delegations(c).values("pk"))
+            | Q(memorandum__parties__organisation=c.organisation)
+        )
+    return FollowUp.objects.filter(pk__in=queryset.values("pk"))
+
+
+# Where each kind of record meets a partner city (``cities``: OuterRef or queryset).
+
+
+def delegation_at(direction: str, cities) -> Q:
+    if direction == OUT:
+        return Q(direction=OUT) & _at("stops__city", cities)
+    return Q(direction=IN) & _at("origin_city", cities)
+
+
+def delegation_at_any(cities) -> Q:
+    return delegation_at(OUT, cities) | delegation_at(IN, cities)
+
+
+def memorandum_at(cities) -> Q:
+    return (
+        _at("partnership__partner_city", cities)
+        | _at("signed_in", cities)
+        | _at("parties__organisation__city", cities)
+    )
+
+
+def handover_at(cities) -> Q:
+    return _at("meeting__city", cities) | (Q(meeting__isnull=True) & _at("recipient__city", cities))
+
+
+def in_force_on(day: datetime.date) -> Q:
+    return Q(signed__lte=day) & (
+        Q(status=SIGNED, valid_until__isnull=True)
+        | Q(status__in=[SIGNED, EXPIRED], valid_until__gte=day)
+    )
+
+
+# Period-bound record sets, shared by the summary counts and the export sheets.
+
+
+def period_delegations(c: Criteria) -> QuerySet:
+    return delegations(c).filter(start_date__range=(c.start, c.end))
+
+
+def period_meetings(c: Criteria) -> QuerySet:
+    return meetings(c).filter(on__range=(c.start, c.end))
+
+
+def period_handovers(c: Criteria) -> QuerySet:
+    return handovers(c).filter(on__range=(c.start, c.end))
+
+
+def period_follow_ups(c: Criteria) -> QuerySet:
+    return follow_ups(c).filter(
+        Q(due_on__range=(c.start, c.end))
+        | Q(due_on__isnull=True, created_at__date__range=(c.start, c.end))
+    )
+
+
+def memoranda_signed(c: Criteria) -> QuerySet:
+    return memoranda(c).filter(signed__range=(c.start, c.end)).exclude(status__in=UNSIGNED)
+
+
+def memoranda_in_force(c: Criteria) -> QuerySet:
+    return memoranda(c).filter(in_force_on(c.end))
+
+
+def memoranda_due_for_review(c: Criteria) -> QuerySet:
+    return memoranda_in_force(c).filter(review_on__range=(c.start, c.end + REVIEW_HORIZON))
+
+
+def _measures(c: Criteria, cities) -> dict:
+    """Each measure of the summary as an expression for ``cities``."""
+    cancelled = delegations(c).filter(start_date__range=(c.start, c.end), status=CANCELLED)
+    counted = period_delegations(c).exclude(status=CANCELLED)
+    handed = period_handovers(c).filter(handover_at(cities))
+    follow = period_follow_ups(c).filter(_at("partner_city", cities))
+    return {
+        "delegations_out": _count(counted.filter(delegation_at(OUT, cities))),
+        "delegations_in": _count(counted.filter(delegation_at(IN, cities))),
+        "delegations_cancelled": _count(cancelled.filter(delegation_at_any(cities))),
+        "meetings": _count(period_meetings(c).filter(_at("city", cities))),
+        "memoranda_signed": _count(memoranda_signed(c).filter(memorandum_at(cities))),
+        "memoranda_in_force": _count(memoranda_in_force(c).filter(memorandum_at(cities))),
+        "memoranda_due_for_review": _count(
+            memoranda_due_for_review(c).filter(memorandum_at(cities))
+        ),
+        "profiles_handed_over": _count(handed, "profile"),
+        "handover_responses": _count(handed.exclude(response=ProfileHandover.Response.NONE)),
+        "follow_ups_open": _count(follow.filter(status__in=OPEN_STATUSES)),
+        "follow_ups_done": _count(follow.filter(status=FollowUp.Status.DONE)),
+        "follow_ups_overdue": _count(follow.filter(status__in=OPEN_STATUSES, due_on__lt=c.today)),
+    }
+
+
+@dataclass
+class SummaryRow:
+    city: City
+    counts: dict  # measure → count
+
+
+@dataclass
+class Summary:
+    rows: list[SummaryRow]
+    total: dict  # measure → count over all selected cities, each record once
+
+
+def summary(c: Criteria) -> Summary:
+    """One query: the counts per partner city and, alongside, the distinct totals."""
+    per_city = {f"n_{name}": e for name, e in _measures(c, OuterRef("pk")).items()}
+    totals = {f"total_{name}": e for name, e in _measures(c, c.cities()).items()}
+    cities = list(c.cities().annotate(**per_city, **totals))
+    rows = [SummaryRow(city, {n: getattr(city, f"n_{n}") for n in MEASURES}) for city in cities]
+    total = {name: getattr(cities[0], f"total_{name}") if cities else 0 for name in MEASURES}
+    return Summary(rows=rows, total=total)
+
+
+@dataclass
+class Timeline:
+    years: list[int]
+    totals: dict  # year → {measure: count}
+    delegations_per_city: dict  # city name → {year: count}
+    in_force_at_year_end: dict  # year → count
+
+
+def _per_year(queryset: QuerySet, date: str, counted: str = "pk") -> dict:
+    rows = (
+        queryset.order_by()
+        .annotate(year=ExtractYear(date))
+        .values("year")
+        .annotate(n=Count(counted, distinct=True))
+    )
+    return {row["year"]: row["n"] for row in rows if row["year"]}
+
+
+def timeline(c: Criteria) -> Timeline:
+    """Year by year, for every year with activity up to the period's end (9 queries)."""
+    cities = c.cities()
+    counted = delegations(c).exclude(status=CANCELLED)
+    series = {
+        "delegations_out": _per_year(counted.filter(delegation_at(OUT, cities)), "start_date"),
+        "delegations_in": _per_year(counted.filter(delegation_at(IN, cities)), "start_date"),
+        "meetings": _per_year(meetings(c).filter(_at("city", cities)), "on"),
+        "memoranda_signed": _per_year(
+            memoranda(c).filter(memorandum_at(cities)).filter(status__in=[SIGNED, EXPIRED]),
+            "signed",
+        ),
+        "profiles_handed_over": _per_year(
+            handovers(c).filter(handover_at(cities)), "on", "profile"
+        ),
+    }
+    per_city = _delegations_per_city(counted, cities)
+    spans = list(
+        memoranda(c)
+        .filter(memorandum_at(cities), status__in=[SIGNED, EXPIRED])
+        .annotate(
+            signed_day=Coalesce("signed_on", "delegation__start_date", output_field=DateField())
+        )
+        .values_list("signed_day", "valid_until", "status")
+    )
+    active = {year for values in [*series.values(), *per_city.values()] for year in values}
+    years = list(range(min(active), c.end.year + 1)) if active and min(active) <= c.end.year else []
+    return Timeline(
+        years=years,
+        totals={y: {name: values.get(y, 0) for name, values in series.items()} for y in years},
+        delegations_per_city={
+            name: {y: values.get(y, 0) for y in years} for name, values in per_city.items()
+        },
+        in_force_at_year_end={y: _in_force_count(spans, datetime.date(y, 12, 31)) for y in years},
+    )
+
+
+def _delegations_per_city(counted: QuerySet, cities: QuerySet) -> dict:
+    per_city = {name: {} for name in cities.values_list("name", flat=True)}
+    for direction, lookup in ((OUT, "stops__city__name"), (IN, "origin_city__name")):
+        rows = (
+            counted.filter(delegation_at(direction, cities))
+            .order_by()
+            .annotate(year=ExtractYear("start_date"))
+            .values(lookup, "year")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        for row in rows:
+            if row[lookup] in per_city and row["year"]:
+                years = per_city[row[lookup]]
+                years[row["year"]] = years.get(row["year"], 0) + row["n"]
+    return per_city
+
+
+def _in_force_count(spans, day: datetime.date) -> int:
+    return sum(
+        1
+        for signed, valid_until, status in spans
+        if signed and signed <= day and (valid_until >= day if valid_until else status == SIGNED)
+    )

@@ -1,0 +1,245 @@
+"""django-import-export resources for the admin export of every model.
+
+Foreign keys and many-to-many fields are written as readable names, never ids. Each
+record's stable key (a slug, a code, or a name with its country) has one column per
+part, so that a sheet exported here can be imported again and update the same rows.
+Records without a natural key (meetings, follow-ups, handovers, photos) are keyed by id.
+Company profiles have their own resource in ``resources.py`` (the import layout).
+"""
+
+from import_export import fields, resources, widgets
+
+from . import models as m
+
+SEPARATOR = "; "
+
+
+class CityWidget(widgets.ForeignKeyWidget):
+    """A city by its name; the country, in its own column, tells same-named cities apart."""
+
+    def __init__(self, country_column: str, **kwargs):
+        super().__init__(m.City, "name", **kwargs)
+        self.country_column = country_column
+
+    def get_lookup_kwargs(self, value, row, **kwargs):
+        country = (row or {}).get(self.country_column)
+        return {"name": value, **({"country": country} if country else {})}
+
+
+def city(column: str, attribute: str | None = None) -> list[tuple[str, fields.Field]]:
+    """The two columns of a city reference: ``column`` (name) and ``column_country``."""
+    attribute = attribute or column
+    return [
+        (column, field(column, attribute, CityWidget(f"{column}_country"))),
+        (f"{column}_country", field(f"{column}_country", f"{attribute}__country", readonly=True)),
+    ]
+
+
+def field(column, attribute=None, widget=None, **kwargs):
+    return fields.Field(attribute=attribute or column, column_name=column, widget=widget, **kwargs)
+
+
+def fk(column, model, key, attribute=None):
+    return field(column, attribute, widgets.ForeignKeyWidget(model, key))
+
+
+def many(column, model, key):
+    return field(column, widget=widgets.ManyToManyWidget(model, SEPARATOR, key))
+
+
+class ExportResource(resources.ModelResource):
+    """Shared options: skip unchanged rows on re-import; load references in bulk."""
+
+    # What the columns read, loaded with the rows: an export's query count does not
+    # grow with its row count.
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = False
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = super().filter_export(queryset, **kwargs)
+        return queryset.select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related
+        )
+
+
+class CityResource(ExportResource):
+    class Meta(ExportResource.Meta):
+        model = m.City
+        import_id_fields = ["name", "country"]
+        fields = [
+            "name", "country", "local_name", "slug", "region", "population",
+            "population_year", "latitude", "longitude", "is_home", "description", "visibility",
+        ]  # fmt: skip
+
+
+class PartnershipResource(ExportResource):
+    select_related = ("home_city", "partner_city")
+    home_city, home_city_country = dict(city("home_city")).values()
+    partner_city, partner_city_country = dict(city("partner_city")).values()
+
+    class Meta(ExportResource.Meta):
+        model = m.Partnership
+        import_id_fields = ["home_city", "partner_city", "kind"]
+        fields = [
+            "home_city", "home_city_country", "partner_city", "partner_city_country", "kind",
+            "status", "established_year", "description", "visibility",
+        ]  # fmt: skip
+
+
+class OrganisationResource(ExportResource):
+    select_related = ("city", "parent")
+    city, city_country = dict(city("city")).values()
+    parent = fk("parent", m.Organisation, "slug")
+
+    class Meta(ExportResource.Meta):
+        model = m.Organisation
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "name", "short_name", "kind", "city", "city_country", "parent", "website",
+            "email", "phone", "address", "register_number", "description", "visibility",
+        ]  # fmt: skip
+
+
+class PersonResource(ExportResource):
+    select_related = ("organisation",)
+    organisation = fk("organisation", m.Organisation, "slug")
+
+    class Meta(ExportResource.Meta):
+        model = m.Person
+        fields = [
+            "id", "full_name", "local_name", "honorific", "organisation", "position", "email",
+            "phone", "notes", "lawful_basis", "consent_given_on", "visibility",
+        ]  # fmt: skip
+
+
+class DelegationResource(ExportResource):
+    select_related = ("origin_city", "lead_organisation")
+    prefetch_related = ("supporting_organisations", "stops__city")
+    origin_city, origin_city_country = dict(city("origin_city")).values()
+    lead_organisation = fk("lead_organisation", m.Organisation, "slug")
+    supporting_organisations = many("supporting_organisations", m.Organisation, "slug")
+    stops = field("stops", readonly=True)
+
+    class Meta(ExportResource.Meta):
+        model = m.Delegation
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "direction", "status", "start_date", "end_date", "date_precision",
+            "origin_city", "origin_city_country", "lead_organisation",
+            "supporting_organisations", "stops", "purpose", "summary", "outcome", "visibility",
+        ]  # fmt: skip
+
+    def dehydrate_stops(self, delegation):
+        return SEPARATOR.join(stop.city.name for stop in delegation.stops.all())
+
+
+class MeetingResource(ExportResource):
+    select_related = ("delegation", "city", "logged_by")
+    prefetch_related = ("organisations", "attendees")
+    delegation = fk("delegation", m.Delegation, "slug")
+    city, city_country = dict(city("city")).values()
+    organisations = many("organisations", m.Organisation, "slug")
+    attendees = many("attendees", m.Person, "full_name")
+    logged_by = fk("logged_by", m.Meeting.logged_by.field.related_model, "username")
+
+    class Meta(ExportResource.Meta):
+        model = m.Meeting
+        fields = [
+            "id", "date", "city", "city_country", "kind", "title", "delegation",
+            "organisations", "attendees", "notes", "outcome", "logged_by", "visibility",
+        ]  # fmt: skip
+
+
+class SectorResource(ExportResource):
+    class Meta(ExportResource.Meta):
+        model = m.Sector
+        import_id_fields = ["code"]
+        fields = ["code", "name", "name_de"]
+
+
+class InterestResource(ExportResource):
+    class Meta(ExportResource.Meta):
+        model = m.Interest
+        import_id_fields = ["code"]
+        fields = ["code", "name", "name_de"]
+
+
+class ProfileHandoverResource(ExportResource):
+    select_related = ("profile__organisation", "recipient", "delegation", "meeting")
+    prefetch_related = ("handed_over_by",)
+    profile = fk("profile", m.CompanyProfile, "slug")
+    company = field("company", "profile__organisation__name", readonly=True)
+    recipient = fk("recipient", m.Organisation, "slug")
+    delegation = fk("delegation", m.Delegation, "slug")
+    handed_over_by = many("handed_over_by", m.Person, "full_name")
+
+    class Meta(ExportResource.Meta):
+        model = m.ProfileHandover
+        fields = [
+            "id", "profile", "company", "recipient", "delegation", "meeting", "handed_over_on",
+            "handed_over_by", "response", "notes",
+        ]  # fmt: skip
+
+
+class MemorandumResource(ExportResource):
+    select_related = ("delegation", "signed_in", "partnership__partner_city")
+    prefetch_related = ("parties__organisation",)
+    delegation = fk("delegation", m.Delegation, "slug")
+    signed_in, signed_in_country = dict(city("signed_in")).values()
+    partner_city = field("partner_city", "partnership__partner_city__name", readonly=True)
+    parties = field("parties", readonly=True)
+
+    class Meta(ExportResource.Meta):
+        model = m.Memorandum
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "kind", "status", "partner_city", "delegation",
+            "signed_on", "signed_in", "signed_in_country", "valid_until", "review_on",
+            "parties", "summary", "visibility",
+        ]  # fmt: skip
+
+    def dehydrate_parties(self, memorandum):
+        return SEPARATOR.join(party.organisation.name for party in memorandum.parties.all())
+
+
+class FollowUpResource(ExportResource):
+    select_related = ("owner", "partner_city", "delegation", "meeting", "memorandum")
+    owner = fk("owner", m.FollowUp.owner.field.related_model, "username")
+    partner_city, partner_city_country = dict(city("partner_city")).values()
+    delegation = fk("delegation", m.Delegation, "slug")
+    memorandum = fk("memorandum", m.Memorandum, "slug")
+
+    class Meta(ExportResource.Meta):
+        model = m.FollowUp
+        fields = [
+            "id", "title", "description", "kind", "status", "owner", "due_on", "partner_city",
+            "partner_city_country", "delegation", "meeting", "memorandum", "completed_on",
+            "visibility",
+        ]  # fmt: skip
+
+
+class PhotoResource(ExportResource):
+    select_related = ("delegation", "memorandum", "meeting")
+    delegation = fk("delegation", m.Delegation, "slug")
+    memorandum = fk("memorandum", m.Memorandum, "slug")
+
+    class Meta(ExportResource.Meta):
+        model = m.Photo
+        fields = [
+            "id", "image", "caption", "taken_on", "credit", "delegation", "memorandum",
+            "meeting", "visibility",
+        ]  # fmt: skip
+
+
+EXPORT_RESOURCES = {
+    resource._meta.model: resource
+    for resource in [
+        CityResource, PartnershipResource, OrganisationResource, PersonResource,
+        DelegationResource, MeetingResource, SectorResource, InterestResource,
+        ProfileHandoverResource, MemorandumResource, FollowUpResource, PhotoResource,
+    ]
+}  # fmt: skip

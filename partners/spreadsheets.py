@@ -1,0 +1,124 @@
+"""Writing tables to XLSX and CSV safely and in constant memory.
+
+Knows file formats, not the domain: a table is a list of ``Column``s and an iterable of
+rows. Every exported text cell of every path (report download, ``export_report``, admin
+export) goes through ``neutralise``, so that a spreadsheet program never runs a formula
+someone typed into a title.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+# A cell starting with one of these is taken as a formula (or DDE command) by Excel,
+# LibreOffice or Google Sheets; "=" alone, as django-import-export escapes, is not enough.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """The value, with a leading apostrophe if it is text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "text"  # text, date or number
+    width: int = 20
+    # Stored codes shown as their labels ("outbound" → "ausgehend").
+    labels: dict = field(default_factory=dict)
+
+    def cell(self, value):
+        if value is None:
+            return None
+        if self.labels:
+            value = str(self.labels.get(value, value))
+        return neutralise(value) if self.kind == "text" else value
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    rows: Iterable  # tuples in column order
+    notes: list[tuple[str, str]] = field(default_factory=list)  # written below the table
+
+
+def write_xlsx(target, tables: Iterable[Table]) -> None:
+    """Write one sheet per table to ``target`` (a path), row by row.
+
+    xlsxwriter's constant-memory mode flushes every finished row to a temporary file,
+    so memory stays flat however many rows a sheet has.
+    """
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
+    header_format = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for table in tables:
+        _write_sheet(workbook, table, header_format, date_format)
+    try:
+        workbook.close()
+    except FileCreateError as error:
+        raise OSError(str(error)) from error
+
+
+def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
+    sheet = workbook.add_worksheet(str(table.name))
+    for col, column in enumerate(table.columns):
+        sheet.set_column(col, col, column.width)
+        sheet.write_string(0, col, str(column.header), header_format)
+    writers = [_cell_writer(sheet, column, date_format) for column in table.columns]
+    row_number = 0
+    for row_number, row in enumerate(table.rows, start=1):
+        for col, (writer, column, value) in enumerate(
+            zip(writers, table.columns, row, strict=True)
+        ):
+            value = column.cell(value)
+            if value is not None and value != "":
+                writer(row_number, col, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, row_number, len(table.columns) - 1)
+    for offset, (label, value) in enumerate(table.notes, start=row_number + 2):
+        sheet.write_string(offset, 0, str(label), header_format)
+        sheet.write_string(offset, 1, neutralise(str(value)))
+
+
+def _cell_writer(sheet, column: Column, date_format):
+    if column.kind == "date":
+        return lambda row, col, value: sheet.write_datetime(row, col, value, date_format)
+    if column.kind == "number":
+        return sheet.write_number
+    return sheet.write_string
+
+
+class _Line:
+    """A file-like object whose write() hands back the line csv.writer produced."""
+
+    def write(self, value):
+        return value
+
+
+def iter_csv(table: Table) -> Iterator[str]:
+    """The table as CSV lines, UTF-8 BOM first so that Excel reads umlauts and Chinese."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])
+    for row in table.rows:
+        yield writer.writerow(
+            [
+                _csv_value(column.cell(value))
+                for column, value in zip(table.columns, row, strict=True)
+            ]
+        )
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

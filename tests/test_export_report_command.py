@@ -1,0 +1,62 @@
+"""export_report PATH [--year Y] [--city SLUG]."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from . import report_world
+from .report_world import SUMMARY_2019
+
+pytestmark = pytest.mark.django_db
+
+
+def _summary_rows(path):
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_it_writes_the_workbook_of_a_year(tmp_path):
+    report_world.build()
+    target = tmp_path / "report-2019.xlsx"
+
+    call_command("export_report", str(target), "--year", "2019", stdout=io.StringIO())
+
+    rows = _summary_rows(target)
+    assert rows[0] == ("Jining", "CN", *SUMMARY_2019["Jining"])
+    assert rows[1] == ("Nanjing", "CN", *SUMMARY_2019["Nanjing"])
+
+
+def test_it_narrows_the_report_to_one_city(tmp_path):
+    report_world.build()
+    target = tmp_path / "nanjing.xlsx"
+
+    call_command(
+        "export_report", str(target), "--year", "2019", "--city", "nanjing", stdout=io.StringIO()
+    )
+
+    rows = _summary_rows(target)
+    assert rows[0] == ("Nanjing", "CN", *SUMMARY_2019["Nanjing"])
+    assert rows[1][2:] == tuple(SUMMARY_2019["Nanjing"])  # the total is Nanjing's alone
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--year", "nineteen"], "--year"),
+        (["--year", "3000"], "--year"),
+        (["--city", "atlantis"], "--city"),
+    ],
+)
+def test_it_names_the_bad_option(tmp_path, arguments, message):
+    target = tmp_path / "report.xlsx"
+
+    with pytest.raises(CommandError, match=message):
+        call_command("export_report", str(target), *arguments)
+    assert not target.exists()
+
+
+def test_it_says_when_the_file_cannot_be_written(tmp_path):
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("export_report", str(tmp_path / "missing" / "report.xlsx"))

@@ -1,0 +1,149 @@
+"""The report's numbers against a world whose answers were computed by hand."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+
+from partners import models as m
+from partners import reports
+
+from . import factories as f
+from . import report_world
+from .report_world import SUMMARY_2019, TOTAL_2019
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return report_world.build()
+
+
+@pytest.fixture
+def manager_client(client):
+    user = f.UserFactory(username="manager")
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+    return client
+
+
+def _counts(row):
+    return [row.counts[name] for name in reports.MEASURES]
+
+
+def test_the_2019_summary_matches_the_hand_computed_counts(world):
+    summary = reports.summary(reports.Criteria.for_year(2019))
+
+    assert {row.city.name: _counts(row) for row in summary.rows} == SUMMARY_2019
+    assert [summary.total[name] for name in reports.MEASURES] == TOTAL_2019
+
+
+def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world, manager_client):
+    response = manager_client.get(
+        "/reports/", {"year": 2019, "format": "xlsx"}, headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == [
+        "Summary",
+        "Delegations",
+        "Meetings",
+        "Memoranda",
+        "Handovers",
+        "Follow-ups",
+    ]
+    rows = list(workbook["Summary"].iter_rows(values_only=True))
+    assert len(rows[0]) == 2 + len(reports.MEASURES)
+    assert all(isinstance(header, str) and header for header in rows[0])
+    assert rows[1] == ("Jining", "CN", *SUMMARY_2019["Jining"])
+    assert rows[2] == ("Nanjing", "CN", *SUMMARY_2019["Nanjing"])
+    assert rows[3][1:] == (None, *TOTAL_2019)
+    assert rows[4] == (None,) * len(rows[0])
+    notes = {row[0]: row[1] for row in rows[5:]}
+    assert notes["Period"] == "2019-01-01 – 2019-12-31"
+    assert notes["Partner city"] == notes["Home city"] == notes["Organisation"] == "all"
+
+
+def test_a_trip_over_new_year_counts_in_the_year_it_began(world):
+    summary = reports.summary(reports.Criteria.for_year(2020))
+
+    nanjing = next(row.counts for row in summary.rows if row.city.name == "Nanjing")
+    assert nanjing["delegations_out"] == 0
+    assert nanjing["meetings"] == 2  # the trip's meeting on 2 January and one on New Year
+
+
+def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
+    mid_2019 = reports.Criteria(datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))
+
+    rows = reports.summary(mid_2019).rows
+    nanjing = next(row.counts for row in rows if row.city.name == "Nanjing")
+    assert nanjing["memoranda_in_force"] == 3  # the expired one still held on 30 June
+
+
+def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world):
+    timeline = reports.timeline(reports.Criteria.for_year(2019))
+
+    assert timeline.years == [2016, 2017, 2018, 2019]
+    assert timeline.totals[2018]["delegations_out"] == 1
+    assert timeline.totals[2019]["delegations_out"] == 2
+    assert timeline.totals[2019]["profiles_handed_over"] == 12
+    assert timeline.delegations_per_city["Nanjing"][2019] == 3  # two out, one in
+    assert timeline.delegations_per_city["Jining"] == {2016: 0, 2017: 0, 2018: 1, 2019: 1}
+    assert timeline.in_force_at_year_end == {2016: 1, 2017: 2, 2018: 2, 2019: 4}
+
+
+def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
+    lead = world["trip"].lead_organisation
+    criteria = reports.Criteria.for_year(2019, organisation=lead)
+
+    summary = reports.summary(criteria)
+    assert summary.total["delegations_out"] == 1
+    assert summary.total["delegations_in"] == 0
+    assert summary.total["meetings"] == 2  # the trip's, not the call on New Year's Eve
+    assert summary.total["profiles_handed_over"] == 12  # all handed over on its trip
+
+
+def test_the_direction_filter_leaves_the_other_direction_out(world):
+    criteria = reports.Criteria.for_year(2019, direction=m.Delegation.Direction.INBOUND)
+
+    summary = reports.summary(criteria)
+    assert summary.total["delegations_out"] == 0
+    assert summary.total["delegations_in"] == 1
+    assert summary.total["meetings"] == 0  # every 2019 meeting belongs to no inbound trip
+
+
+def test_the_2019_trip_of_the_press_release_counts_for_both_cities():
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    cities = [f.CityFactory(name="Nanjing"), f.CityFactory(name="Jining")]
+    trip = f.DelegationFactory(origin_city=leipzig)
+    for order, city in enumerate(cities, start=1):
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        f.DelegationStopFactory(delegation=trip, city=city, order=order)
+        f.MemorandumFactory(delegation=trip, signed_in=city, signed_on=None)
+    for i in range(11):
+        f.ProfileHandoverFactory(
+            delegation=trip, recipient=f.OrganisationFactory(city=cities[i % 2])
+        )
+
+    summary = reports.summary(reports.Criteria.for_year(2019))
+
+    for row in summary.rows:
+        assert (row.counts["delegations_out"], row.counts["memoranda_signed"]) == (1, 1)
+    assert summary.total["profiles_handed_over"] == 11
+
+
+def test_the_home_city_filter_counts_only_trips_from_and_to_it(world):
+    other_home = f.HomeCityFactory(name="Hannover")
+    f.PartnershipFactory(home_city=other_home, partner_city=world["nanjing"])
+
+    leipzig = reports.summary(reports.Criteria.for_year(2019, home_city=world["leipzig"]))
+    hannover = reports.summary(reports.Criteria.for_year(2019, home_city=other_home))
+
+    assert [leipzig.total[name] for name in reports.MEASURES] == TOTAL_2019
+    assert [row.city.name for row in hannover.rows] == ["Nanjing"]
+    assert hannover.total["delegations_out"] == hannover.total["delegations_in"] == 0
+    assert hannover.total["meetings"] == 1  # only the call, which belongs to no trip

@@ -1,0 +1,159 @@
+"""/reports/: who may see it, what the page shows, and the downloads opened as files."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+
+from partners import models as m
+
+from . import factories as f
+from . import report_world
+
+pytestmark = pytest.mark.django_db
+ENGLISH = {"accept-language": "en"}
+
+
+def _login(client, *codenames):
+    user = f.UserFactory()
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager(client):
+    return _login(client, "view_reports")
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client):
+    response = client.get("/reports/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_it_refuses_staff_without_the_report_permission(client):
+    response = _login(client).get("/reports/")
+
+    assert response.status_code == 403
+
+
+def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
+    report_world.build()
+
+    response = manager.get("/reports/", {"year": 2019}, headers=ENGLISH)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nanjing (南京)" in page
+    assert 'id="chart-delegations"' in page and 'id="chart-memoranda"' in page
+    assert (
+        '<title id="chart-delegations-title">Delegations per year and partner city</title>' in page
+    )
+    assert '<desc id="chart-memoranda-desc">' in page
+    assert "<script" not in page.split('id="content-main"')[1]
+    summary = page.split('id="summary"')[1].split("</table>")[0]
+    assert "<td>12</td>" in summary  # distinct profiles in the total row
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"year": "twenty"}, "Enter a number"),
+        ({"year": "2019", "date_from": "2019-01-01"}, "either a year or a date range"),
+        ({"date_from": "2019-05-01", "date_to": "2019-04-01"}, "before its start"),
+        ({"partner_city": "atlantis"}, "Select a valid choice"),
+        ({"direction": "sideways"}, "Select a valid choice"),
+        ({"organisation": "nobody"}, "Select a valid choice"),
+        ({"format": "pdf"}, "Unknown format “pdf”"),
+        ({"format": "csv", "sheet": "Secrets"}, "Unknown sheet “Secrets”"),
+    ],
+)
+def test_it_explains_bad_parameters_instead_of_failing(manager, query, message):
+    response = manager.get("/reports/", query, headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def _fill(count_per_city):
+    leipzig = f.HomeCityFactory()
+    lead = f.OrganisationFactory(city=leipzig)
+    for _ in range(2):
+        city = f.CityFactory()
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        recipient = f.OrganisationFactory(city=city)
+        for _ in range(count_per_city):
+            trip = f.DelegationFactory(origin_city=leipzig, lead_organisation=lead)
+            f.DelegationStopFactory(delegation=trip, city=city)
+            f.MeetingFactory(delegation=trip, city=city)
+            f.MemorandumFactory(signed_in=city)
+            f.ProfileHandoverFactory(delegation=trip, recipient=recipient)
+            f.FollowUpFactory(partner_city=city)
+
+
+@pytest.mark.parametrize("count_per_city", [3, 30])
+def test_the_page_needs_the_same_queries_for_3_and_30_records(
+    manager, django_assert_num_queries, count_per_city
+):
+    _fill(count_per_city)
+
+    # Session, user, 2 for permissions, 1 for the summary, 9 for the timeline and its
+    # charts, 2 for the city choices of the filter form.
+    with django_assert_num_queries(16):
+        response = manager.get("/reports/", {"year": 2019})
+    assert response.status_code == 200
+
+
+def test_the_csv_download_opens_in_excel_with_umlauts_and_chinese(manager):
+    world = report_world.build()
+    f.MeetingFactory(
+        title="Besuch bei Großhändler 南京", city=world["nanjing"], date=datetime.date(2019, 2, 1)
+    )
+
+    response = manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "Meetings"})
+
+    assert response.status_code == 200
+    assert response.streaming
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 3 + 1  # header, the world's three 2019 meetings, this one
+    assert rows[1][:2] == ["2019-02-01", "Nanjing"]
+    assert "Besuch bei Großhändler 南京" in rows[1]
+
+
+def test_the_workbook_has_typed_cells_bold_frozen_filtered_headers(manager):
+    report_world.build()
+
+    response = manager.get("/reports/", {"year": 2019, "format": "xlsx"})
+
+    assert response["Content-Disposition"].startswith('attachment; filename="report-2019')
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+        assert all(cell.font.bold for cell in sheet[1])
+        assert sheet.column_dimensions["A"].width > 8
+    delegations = list(workbook["Delegations"].iter_rows(min_row=2, values_only=True))
+    assert len(delegations) == 5  # the cancelled ones are listed too, with their status
+    first = delegations[0]
+    assert first[0].startswith("Delegation") and isinstance(first[3], datetime.datetime)
+    assert isinstance(workbook["Summary"]["C2"].value, int)
+    handovers = list(workbook["Handovers"].iter_rows(min_row=2, values_only=True))
+    assert len(handovers) == 13
+
+
+def test_a_partner_city_filter_narrows_the_rows(manager):
+    report_world.build()
+
+    response = manager.get("/reports/", {"year": 2019, "partner_city": "jining"})
+
+    rows = [row.city.name for row in response.context["summary_rows"]]
+    assert rows == ["Jining"]
+    assert m.City.objects.filter(slug="jining").exists()
