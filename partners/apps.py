@@ -4,14 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles_after_migrate(sender, using, **kwargs):
+    # Also after a flush (transactional tests): the reference data and roles come back.
     # Runs once per migrate (sender is this app). Permissions of apps later in
     # INSTALLED_APPS are created by their own post_migrate turn, which has not come yet,
     # so create them all first; both steps are idempotent.
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
+    from .reference_data import create as create_reference_data
     from .roles import sync_roles
 
+    create_reference_data(apps)
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_roles(apps, using=using)

@@ -1,29 +1,19 @@
 """The public site in a real browser: from the map to the 2019 report, in both languages."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from tests.world2019 import build_world_2019
 
-reference_data = importlib.import_module("partners.migrations.0002_reference_data")
-
-# serialized_rollback: the flush after a live-server test would otherwise remove the
-# reference data (sectors, interests) that the migrations ship for later tests.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# The flush after a live-server test empties every table; partners' post_migrate handler
+# writes the reference data (sectors, interests, roles) back.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def site(live_server, page):
-    # serialized_rollback does not always restore the migrations' data here (seen on
-    # PostgreSQL once other tests ran before and the browser was started); recreate it.
-    reference_data.create(apps, schema_editor=None)
     build_world_2019()
     csp_errors = []
     page.on(
