@@ -229,6 +229,9 @@ def test_a_profile_without_consent_cannot_be_handed_over():
 @pytest.mark.django_db
 def test_validation_speaks_the_language_of_the_user():
     row = _delegation(start_date=DAY, end_date=DAY - datetime.timedelta(days=1))
-    with translation.override("de"), pytest.raises(ValidationError) as invalid:
-        row.full_clean()
-    assert invalid.value.message_dict["end_date"] == ["Das Ende darf nicht vor dem Beginn liegen."]
+    with translation.override("de"):
+        with pytest.raises(ValidationError) as invalid:
+            row.full_clean()
+        # The messages are lazy: read them while German is active, as a form would.
+        messages = invalid.value.message_dict["end_date"]
+    assert messages == ["Das Ende darf nicht vor dem Beginn liegen."]
