@@ -154,6 +154,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development and tests WhiteNoise serves straight from the finders; production serves
+# the collected, hashed files (collectstatic runs in `make run` and on deploy).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Media is never served from a public URL: files go through a permission-checked view.

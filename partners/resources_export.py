@@ -61,9 +61,9 @@ class ExportResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         queryset = super().filter_export(queryset, **kwargs)
-        return queryset.select_related(*self.select_related).prefetch_related(
-            *self.prefetch_related
-        )
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.prefetch_related(*self.prefetch_related)
 
 
 class CityResource(ExportResource):
