@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin
+from .import_template import template_response
+from .imports import ProfileImportMixin
 
 
 @admin.register(Sector)
@@ -17,7 +21,7 @@ class InterestAdmin(CRMAdmin):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(CRMAdmin):
+class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin):
     list_display = [
         "organisation",
         "sector",
@@ -30,6 +34,19 @@ class CompanyProfileAdmin(CRMAdmin):
     list_select_related = ["organisation", "sector"]
     search_fields = ["organisation__name", "products"]
     autocomplete_fields = ["organisation", "sector", "contact", "target_cities", "interests"]
+
+    def get_urls(self):
+        template = path(
+            "import-template.xlsx",
+            self.admin_site.admin_view(self.import_template_view),
+            name="partners_companyprofile_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return template_response(request.GET.get("lang", "de"))
 
 
 @admin.register(ProfileHandover)

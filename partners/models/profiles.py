@@ -121,6 +121,11 @@ class CompanyProfile(SluggedMixin, PublishableModel):
         verbose_name = _("company profile")
         verbose_name_plural = _("company profiles")
         ordering = ["organisation__name"]
+        # django-import-export checks these (IMPORT_EXPORT_*_PERMISSION_CODE in settings).
+        permissions = [
+            ("import_companyprofile", _("Can import company profiles")),
+            ("export_companyprofile", _("Can export company profiles")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(visibility="public") | Q(consent_to_share=True),
