@@ -40,6 +40,9 @@ class RawSheet(tablib.Dataset):
 class SheetFormat(Format):
     """XLSX or CSV, told apart by content (people rename files)."""
 
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # Unused: the reader detects the encoding itself.
+
     def get_title(self):
         return "xlsx / csv"
 
@@ -141,6 +144,10 @@ class ProfileImportMixin(ImportExportMixin):
     import_form_class = ProfileImportForm
     confirm_form_class = ProfileConfirmImportForm
     import_template_name = "admin/partners/companyprofile/import.html"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # Our reader's message says what is wrong with the file; the stock one guesses.
+        form.add_error("import_file", str(e))
 
     def get_import_formats(self):
         return [SheetFormat]
