@@ -203,10 +203,10 @@ class Parser:
             except CellError as error:
                 errors.append(self._error(number, "city", str(error)))
         if values.get("sector"):
-            self._lookup(number, values, errors, "sector", self.lookups.sectors, _("sector"))
+            self._lookup(number, values, errors, "sector", self.lookups.sectors, "sector")
         for key, index, noun in (
-            ("interests", self.lookups.interests, _("interest")),
-            ("target_cities", None, _("city")),
+            ("interests", self.lookups.interests, "interest"),
+            ("target_cities", None, "city"),
         ):
             if values.get(key):
                 values[key] = self._lookup_many(number, values[key], errors, key, index, noun)
@@ -214,11 +214,7 @@ class Parser:
     def _lookup(self, number, values, errors, key, index, noun) -> None:
         pk = index.get(_fold(values[key]))
         if pk is None:
-            message = _('"%(value)s" is not a known %(noun)s') % {
-                "value": values[key],
-                "noun": noun,
-            }
-            errors.append(self._error(number, key, message))
+            errors.append(self._error(number, key, _unknown(values[key], noun)))
         values[key] = pk
 
     def _lookup_many(self, number, names, errors, key, index, noun) -> set[int]:
@@ -230,11 +226,17 @@ class Parser:
                 errors.append(self._error(number, key, str(error)))
                 continue
             if pk is None:
-                message = _('"%(value)s" is not a known %(noun)s') % {"value": name, "noun": noun}
+                message = _unknown(name, noun)
                 errors.append(self._error(number, key, message))
             else:
                 found.add(pk)
         return found
+
+
+def _unknown(value: str, noun: str) -> str:
+    # Translated only when needed: gettext per row costs more than the lookup itself.
+    nouns = {"sector": _("sector"), "interest": _("interest"), "city": _("city")}
+    return _('"%(value)s" is not a known %(noun)s') % {"value": value, "noun": nouns[noun]}
 
 
 def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Column, str]]:
