@@ -46,11 +46,15 @@ def _conflicts(items, current) -> list[str]:
                 continue
             record = current[kind].get(pk)
             if record is None:
-                conflicts.append(_("row %(row)d: %(kind)s #%(pk)d was deleted") % {
-                    "row": item.row, "kind": kind, "pk": pk})  # fmt: skip
+                conflicts.append(
+                    _("row %(row)d: %(kind)s #%(pk)d was deleted")
+                    % {"row": item.row, "kind": kind, "pk": pk}
+                )
             elif record.version != item.versions.get(kind):
-                conflicts.append(_("row %(row)d: “%(name)s” was changed after the import") % {
-                    "row": item.row, "name": record})  # fmt: skip
+                conflicts.append(
+                    _("row %(row)d: “%(name)s” was changed after the import")
+                    % {"row": item.row, "name": record}
+                )
     return conflicts
 
 

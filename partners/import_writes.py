@@ -297,9 +297,12 @@ def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
     created = {row.number for row in new_rows}
     changed, attnames = [], set()
     for row in rows:
-        if row.contact is not None and row.number not in created:
-            if _changed(row.contact, row.wanted(CONTACT_FIELDS), attnames):
-                changed.append(row.contact)
+        if (
+            row.contact is not None
+            and row.number not in created
+            and _changed(row.contact, row.wanted(CONTACT_FIELDS), attnames)
+        ):
+            changed.append(row.contact)
     writer.update(Person, changed, attnames)
     return created
 

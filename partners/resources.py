@@ -4,9 +4,9 @@ The columns come from `partners.sheet.COLUMNS`, the same declaration the import 
 so an exported sheet imports again unchanged.
 """
 
+from django.utils.translation import get_language
 from import_export import resources
 from import_export.fields import Field
-from django.utils.translation import get_language
 
 from .models import CompanyProfile, Visibility
 from .sheet import COLUMNS, Column

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.imports import import_profiles
@@ -18,6 +19,14 @@ from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
 IMPORT_URL = reverse("admin:partners_companyprofile_import")
 CONFIRM_URL = reverse("admin:partners_companyprofile_process_import")
 TEMPLATE_URL = reverse("admin:partners_companyprofile_import_template")
@@ -26,8 +35,9 @@ RUNS_URL = reverse("admin:partners_importrun_changelist")
 
 def grant(group_name, *codenames):
     group = Group.objects.get(name=group_name)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="partners",
-                                                     codename__in=codenames))  # fmt: skip
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="partners", codename__in=codenames)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +48,17 @@ def leipzig():
 
 @pytest.fixture
 def administrator(client):
-    grant("Administrators", "view_companyprofile", "import_companyprofile",
-          "export_companyprofile", "view_importrun", "revert_importrun")  # fmt: skip
+    grant(
+        "Administrators",
+        "view_companyprofile",
+        "import_companyprofile",
+        "export_companyprofile",
+        "view_importrun",
+        "revert_importrun",
+    )
     user = UserFactory(username="admin-anna", groups=["Administrators"])
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return user
 
 
@@ -71,9 +88,15 @@ def test_an_administrator_previews_then_confirms_an_import(client, administrator
 
 
 def test_the_preview_shows_each_rows_outcome_with_changed_columns(client, administrator):
-    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "C", ""],
-                                 ["Gleich AG", "HRB 2", "Leipzig", "5", "C", ""]]),
-                    filename="first.xlsx")  # fmt: skip
+    import_profiles(
+        source=xlsx(
+            [
+                ["Alt GmbH", "HRB 1", "Leipzig", "5", "C", ""],
+                ["Gleich AG", "HRB 2", "Leipzig", "5", "C", ""],
+            ]
+        ),
+        filename="first.xlsx",
+    )
     data = xlsx(
         [
             ["Alt GmbH", "HRB 1", "Leipzig", "7", "C", ""],
@@ -84,8 +107,11 @@ def test_the_preview_shows_each_rows_outcome_with_changed_columns(client, admini
 
     preview = upload(client, data).text
 
-    rows = re.findall(r'<tr class="(\w+)">\s*<td>(\d+)</td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>',
-                      preview, re.S)  # fmt: skip
+    rows = re.findall(
+        r'<tr class="(\w+)">\s*<td>(\d+)</td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>',
+        preview,
+        re.S,
+    )
     assert rows == [
         ("update", "2", "Alt GmbH", "Mitarbeiter"),
         ("unchanged", "3", "Gleich AG", ""),
@@ -94,11 +120,15 @@ def test_the_preview_shows_each_rows_outcome_with_changed_columns(client, admini
 
 
 def test_invalid_rows_block_the_confirm_step_unless_skipping_them(client, administrator):
-    data = xlsx([["Gut GmbH", "", "Leipzig", "5", "", ""], ["B AG", "", "Leipzig", "viele", "", ""]])
+    data = xlsx(
+        [["Gut GmbH", "", "Leipzig", "5", "", ""], ["B AG", "", "Leipzig", "viele", "", ""]]
+    )
 
     blocked = upload(client, data)
     assert "confirm_form" not in blocked.context
-    assert "row 3, column &quot;Mitarbeiter&quot;: &quot;viele&quot; is not a number" in blocked.text
+    assert (
+        "row 3, column &quot;Mitarbeiter&quot;: &quot;viele&quot; is not a number" in blocked.text
+    )
 
     skipping = upload(client, data, skip_invalid="on")
     assert "row 3, column &quot;Mitarbeiter&quot;" in skipping.text
@@ -157,8 +187,10 @@ def test_the_template_has_headers_example_drop_downs_and_instructions(
     assert sheet["A2"].value == "Muster Maschinenbau GmbH & Co. KG"
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     letters = {c.key: sheet.cell(row=1, column=i).column_letter for i, c in enumerate(COLUMNS, 1)}
-    assert validated == {f"{letters[key]}2" for key in
-                         ("sector", "interests", "status", "consent_to_share", "publish")}  # fmt: skip
+    assert validated == {
+        f"{letters[key]}2"
+        for key in ("sector", "interests", "status", "consent_to_share", "publish")
+    }
     assert workbook.worksheets[-1].title in {"Anleitung", "Instructions"}
 
 
@@ -171,8 +203,9 @@ def test_the_template_imports_cleanly(client, administrator):
 
 
 def test_an_export_imports_again_unchanged(client, administrator):
-    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "C", "Vertrieb"]]),
-                    filename="first.xlsx")  # fmt: skip
+    import_profiles(
+        source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "C", "Vertrieb"]]), filename="first.xlsx"
+    )
     dataset = CompanyProfileSheetResource().export()
 
     result = import_profiles(source=dataset.export("xlsx"), filename="export.xlsx", dry_run=True)
@@ -207,8 +240,16 @@ def test_the_import_log_needs_the_same_queries_for_3_and_30_runs(
     client, administrator, django_assert_num_queries, runs
 ):
     ImportRun.objects.bulk_create(
-        [ImportRun(user=administrator, file_name=f"{n}.xlsx", sha256="0" * 64, mode="skip_invalid",
-                   status="imported") for n in range(runs)]  # fmt: skip
+        [
+            ImportRun(
+                user=administrator,
+                file_name=f"{n}.xlsx",
+                sha256="0" * 64,
+                mode="skip_invalid",
+                status="imported",
+            )
+            for n in range(runs)
+        ]
     )
 
     with django_assert_num_queries(8):

@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from partners.imports import BadFile, import_profiles
 from partners.models import ImportRun, Organisation
@@ -11,6 +12,13 @@ from tests.factories import HomeCityFactory
 from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

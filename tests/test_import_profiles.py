@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from partners.imports import import_profiles, normalise_company_name
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
@@ -12,12 +13,39 @@ from tests.import_files import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
 FULL = [
-    "Company", "Register number", "City", "Country", "Website", "Email", "Phone", "Address",
-    "Sector", "Employees", "Founded", "Products", "Interests", "Target cities", "Contact",
-    "Contact position", "Contact email", "Contact phone", "Summary", "Consent to share",
-    "Consent date", "Status", "Publish",
-]  # fmt: skip
+    "Company",
+    "Register number",
+    "City",
+    "Country",
+    "Website",
+    "Email",
+    "Phone",
+    "Address",
+    "Sector",
+    "Employees",
+    "Founded",
+    "Products",
+    "Interests",
+    "Target cities",
+    "Contact",
+    "Contact position",
+    "Contact email",
+    "Contact phone",
+    "Summary",
+    "Consent to share",
+    "Consent date",
+    "Status",
+    "Publish",
+]
 
 
 @pytest.fixture
@@ -152,10 +180,13 @@ def test_a_city_is_found_by_its_local_name(cities):
             ["A GmbH", "", "Leipzig", "", "", "Kooperation; Spionage"],
             'column "Interessen": "Spionage" is not a known interest',
         ),
-        (["A GmbH", "", "Leipzig", "viele", "", ""], 'column "Mitarbeiter": "viele" is not a number'),
+        (
+            ["A GmbH", "", "Leipzig", "viele", "", ""],
+            'column "Mitarbeiter": "viele" is not a number',
+        ),
         (["", "", "Leipzig", "3", "", ""], 'column "Firma": a value is required'),
     ],
-)  # fmt: skip
+)
 def test_invalid_cells_are_row_errors_naming_value_and_column(cities, cells, expected):
     result = run(xlsx([cells]))
 

@@ -1,6 +1,7 @@
 """Reverting an import: created records go, updated ones return to their earlier state."""
 
 import pytest
+from django.utils import translation
 
 from partners.import_revert import RevertRefused, revert_import
 from partners.imports import import_profiles
@@ -9,6 +10,14 @@ from tests.factories import CityFactory, HomeCityFactory, UserFactory
 from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
 
 HEADERS = ["Firma", "Handelsregisternummer", "Ort", "Mitarbeiter", "Interessen", "Ansprechpartner"]
 
@@ -44,7 +53,9 @@ def test_reverting_removes_what_the_import_created(admin_user):
 
 def test_reverting_restores_updated_records_to_their_earlier_state(admin_user):
     run([["Alt GmbH", "HRB 1", "Leipzig", "5", "Vertrieb", ""]], admin_user)
-    second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "Forschung", "Bernd Alt"]], admin_user)
+    second = run(
+        [["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "Forschung", "Bernd Alt"]], admin_user
+    )
     assert Organisation.objects.get().name == "Alt & Neu GmbH"
 
     revert_import(second, user=admin_user)

@@ -3,22 +3,45 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from partners import sheet
 from partners.sheet import COLUMNS, CellError
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 DESIGN_HEADERS = [
-    ("Company", "Firma"), ("Register number", "Handelsregisternummer"), ("City", "Ort"),
-    ("Country", "Land"), ("Website", "Webseite"), ("Email", "E-Mail"), ("Phone", "Telefon"),
-    ("Address", "Adresse"), ("Sector", "Branche"), ("Employees", "Mitarbeiter"),
-    ("Founded", "Gründungsjahr"), ("Products", "Produkte"), ("Interests", "Interessen"),
-    ("Target cities", "Zielstädte"), ("Contact", "Ansprechpartner"),
-    ("Contact position", "Position"), ("Contact email", "E-Mail Ansprechpartner"),
-    ("Contact phone", "Telefon Ansprechpartner"), ("Summary", "Kurzprofil"),
-    ("Consent to share", "Freigabe"), ("Consent date", "Freigabe am"), ("Status", "Status"),
+    ("Company", "Firma"),
+    ("Register number", "Handelsregisternummer"),
+    ("City", "Ort"),
+    ("Country", "Land"),
+    ("Website", "Webseite"),
+    ("Email", "E-Mail"),
+    ("Phone", "Telefon"),
+    ("Address", "Adresse"),
+    ("Sector", "Branche"),
+    ("Employees", "Mitarbeiter"),
+    ("Founded", "Gründungsjahr"),
+    ("Products", "Produkte"),
+    ("Interests", "Interessen"),
+    ("Target cities", "Zielstädte"),
+    ("Contact", "Ansprechpartner"),
+    ("Contact position", "Position"),
+    ("Contact email", "E-Mail Ansprechpartner"),
+    ("Contact phone", "Telefon Ansprechpartner"),
+    ("Summary", "Kurzprofil"),
+    ("Consent to share", "Freigabe"),
+    ("Consent date", "Freigabe am"),
+    ("Status", "Status"),
     ("Publish", "Veröffentlichen"),
-]  # fmt: skip
+]
 
 
 def test_the_headers_are_exactly_those_of_the_design():
@@ -45,13 +68,24 @@ def test_anything_else_is_not_a_number(cell):
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("ja", True), ("Nein", False), ("x", True), ("", False), ("1", True), (0, False), ("yes", True)],
-)  # fmt: skip
+    [
+        ("ja", True),
+        ("Nein", False),
+        ("x", True),
+        ("", False),
+        ("1", True),
+        (0, False),
+        ("yes", True),
+    ],
+)
 def test_yes_no_cells_take_the_usual_spellings(cell, value):
     assert sheet.yes_no(cell) is value
 
 
 def test_statuses_are_read_in_english_and_german():
     assert [sheet.status(s) for s in ("Entwurf", "bereit", "weitergegeben", "archived")] == [
-        "draft", "ready", "shared", "archived",
-    ]  # fmt: skip
+        "draft",
+        "ready",
+        "shared",
+        "archived",
+    ]

@@ -74,9 +74,11 @@ class ProfileImportForm(ImportForm):
     skip_invalid = forms.BooleanField(
         label=_("Skip invalid rows"),
         required=False,
-        help_text=_("Import the valid rows and report the others. Otherwise one invalid row "
-                    "means nothing is imported."),
-    )  # fmt: skip
+        help_text=_(
+            "Import the valid rows and report the others. Otherwise one invalid row "
+            "means nothing is imported."
+        ),
+    )
 
 
 class ProfileConfirmImportForm(ConfirmImportForm):

@@ -78,3 +78,6 @@ class ImportRunItem(models.Model):
         verbose_name = _("imported row")
         verbose_name_plural = _("imported rows")
         ordering = ["run", "row"]
+
+    def __str__(self):
+        return f"{self.run_id}:{self.row}"

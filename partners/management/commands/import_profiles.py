@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from partners.imports import BadFile, import_profiles
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             help="Write the valid rows and report the invalid ones (default: all or nothing).",
         )
 
+    @no_translations  # The error lines and summary have a fixed English form (issue #4).
     def handle(self, *args, path: Path, dry_run: bool, skip_invalid: bool, **options):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
