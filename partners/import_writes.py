@@ -83,8 +83,11 @@ class PlannedRow:
             if key in self.values and _given(key, self.values[key])
         }
 
-    def compute_changes(self, header_of: dict[str, str]) -> str | None:
-        """Fills `changes` with the headers whose values differ; returns a rule violation."""
+    def compute_changes(self, header_of: dict[str, str]) -> tuple[str, str] | None:
+        """Fills `changes` with the headers whose values differ.
+
+        Returns a broken rule as (column key, message), or None.
+        """
         if self.pk is not None:
             for fields, current in (
                 (ORG_FIELDS, self.org),
@@ -103,13 +106,13 @@ class PlannedRow:
         consent = profile.get("consent_to_share", current.get("consent_to_share"))
         visibility = profile.get("visibility", current.get("visibility"))
         if visibility == Visibility.PUBLIC and not consent:
-            return _("a profile can only be published with the consent to share it")
+            return "publish", _("a profile can only be published with the consent to share it")
         if (
             self.contact is None
             and self.wanted(CONTACT_FIELDS)
             and not self.values.get("contact_name")
         ):
-            return _("a new contact needs a name (Contact / Ansprechpartner)")
+            return "contact_name", _("a new contact needs a name (Contact / Ansprechpartner)")
         return None
 
 

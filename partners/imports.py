@@ -77,22 +77,25 @@ class ImportResult:
 
 
 LEGAL_FORMS = [
-    (r"\bgesellschaft mit beschränkter haftung\b", "gmbh"),
-    (r"\bg m b h\b", "gmbh"),
-    (r"\baktiengesellschaft\b", "ag"),
-    (r"\bkommanditgesellschaft\b", "kg"),
-    (r"\bunternehmergesellschaft\b", "ug"),
-    (r"\be k\b", "ek"),
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bgesellschaft mit beschränkter haftung\b", "gmbh"),
+        (r"\bg m b h\b", "gmbh"),
+        (r"\baktiengesellschaft\b", "ag"),
+        (r"\bkommanditgesellschaft\b", "kg"),
+        (r"\bunternehmergesellschaft\b", "ug"),
+        (r"\be k\b", "ek"),
+    )
 ]
+PUNCTUATION = re.compile(r"[.,]")
+AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
 
 
 def normalise_company_name(name: str) -> str:
     """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name."""
-    value = re.sub(r"[.,]", " ", name.casefold())
-    value = re.sub(r"\s*&\s*|\s+(und|u)\s+", " & ", value)
-    value = " ".join(value.split())
+    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
     for pattern, replacement in LEGAL_FORMS:
-        value = re.sub(pattern, replacement, value)
+        value = pattern.sub(replacement, value)
     return value
 
 
@@ -335,7 +338,7 @@ def import_profiles(
         else:
             plan.rows.append(PlannedRow(number, values, pk))
         if progress and result.total_rows % PROGRESS_EVERY == 0:
-            progress(result.total_rows, 0, result.invalid_rows)
+            progress(result.total_rows, opened.size_hint, result.invalid_rows)
     load_current(plan)
     _classify(plan, parser, result)
     _collect_preview(plan, result, preview_limit, error_names)
@@ -353,7 +356,8 @@ def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
     for row in list(plan.rows):
         problem = row.compute_changes(parser.header_of)
         if problem:
-            result.errors.append(RowError(row.number, parser.header_of.get("publish", ""), problem))
+            key, message = problem
+            result.errors.append(parser._error(row.number, key, message))
             plan.rows.remove(row)
         elif row.pk is None:
             result.created += 1

@@ -24,6 +24,8 @@ class CellError(ValueError):
 
 def plain(value: Any) -> str:
     """A cell as text: integral floats (Excel stores every number as one) lose their `.0`."""
+    if type(value) is str:  # Most cells: skip the checks below.
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -57,6 +59,9 @@ def long_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+THOUSANDS = re.compile(r"(?<=\d)[.,  ](?=\d{3}(\D|$))")
+
+
 def whole_number(value: Any) -> int | None:
     if isinstance(value, bool):
         raise CellError(_('"%(value)s" is not a number') % {"value": value})
@@ -66,7 +71,7 @@ def whole_number(value: Any) -> int | None:
     if raw == "":
         return None
     # German `1.200`, English `1,200` and `1 200` are all twelve hundred.
-    digits = re.sub(r"(?<=\d)[.,  ](?=\d{3}(\D|$))", "", raw)
+    digits = THOUSANDS.sub("", raw)
     if not digits.isdigit():
         raise CellError(_('"%(value)s" is not a number') % {"value": raw})
     return int(digits)

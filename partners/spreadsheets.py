@@ -40,6 +40,8 @@ class Sheet:
     kind: str
     # (row number, column index) of formula cells that have no cached value.
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    # Rows below the header, blank ones included, when the format tells (XLSX); else 0.
+    size_hint: int = 0
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -110,7 +112,9 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(_filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, row) for number, row in enumerate(rows, start=2))
-    return Sheet(headers, numbered, sha256, "xlsx", _formulas_without_value(archive))
+    return Sheet(
+        headers, numbered, sha256, "xlsx", _formulas_without_value(archive), sheet.height - 1
+    )
 
 
 def _filled(cell) -> bool:

@@ -322,3 +322,23 @@ def test_the_command_succeeds_quietly_on_a_clean_file(cities, tmp_path, capsys):
 
     assert capsys.readouterr().out.strip() == "created 1, updated 0, unchanged 0, errors 0"
     assert not Person.objects.exists()
+
+
+def test_contact_details_without_a_name_are_an_error_on_the_contact_column(cities):
+    result = run(xlsx([["A GmbH", "Leipzig", "a@example.org"]], ["Firma", "Ort", "Contact email"]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Contact": a new contact needs a name (Contact / Ansprechpartner)'
+    ]
+
+
+def test_progress_is_reported_while_reading_and_at_the_end(cities, monkeypatch):
+    monkeypatch.setattr("partners.imports.PROGRESS_EVERY", 2)
+    reports = []
+    rows = [
+        [f"Firma {n} GmbH", "", "Leipzig", "viele" if n == 1 else "1", "", ""] for n in range(5)
+    ]
+
+    run(xlsx(rows), progress=lambda done, total, errors: reports.append((done, total, errors)))
+
+    assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1)]
