@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .import_writes import CONTACT_FIELDS, M2M_FIELDS, ORG_FIELDS, PROFILE_FIELDS
+from .import_writes import M2M_FIELDS
 from .models import CompanyProfile, ImportRun, Organisation, Person
 
 SHOWN_CONFLICTS = 20
@@ -58,11 +58,13 @@ def _conflicts(items, current) -> list[str]:
     return conflicts
 
 
-def _restore(instance, values: dict, fields: dict[str, str]) -> None:
-    for attname in [*fields.values(), *(["contact_id"] if "contact_id" in values else [])]:
+def _restore(instance, values: dict) -> None:
+    """Puts back the values the import changed (only those: `before` holds nothing else)."""
+    for attname, value in values.items():
         field = instance._meta.get_field(attname.removesuffix("_id"))
-        setattr(instance, attname, field.to_python(values[attname]))
-    instance.save()
+        setattr(instance, attname, field.to_python(value))
+    if values:
+        instance.save()
 
 
 @transaction.atomic
@@ -102,11 +104,12 @@ def _revert_update(item, current) -> None:
     if before["profile"] is None:
         profile.delete()
     else:
-        _restore(profile, before["profile"], PROFILE_FIELDS)
+        _restore(profile, before["profile"])
         for key in M2M_FIELDS:
-            getattr(profile, key).set(before[key])
+            if key in before:
+                getattr(profile, key).set(before[key])
     if item.contact_created:
         current["contact"][item.contact_id].delete()
     elif before["contact"] is not None:
-        _restore(current["contact"][item.contact_id], before["contact"], CONTACT_FIELDS)
-    _restore(current["organisation"][item.organisation_id], before["organisation"], ORG_FIELDS)
+        _restore(current["contact"][item.contact_id], before["contact"])
+    _restore(current["organisation"][item.organisation_id], before["organisation"])

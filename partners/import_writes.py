@@ -75,6 +75,8 @@ class PlannedRow:
     contact: Record | None = None
     m2m: dict[str, set[int]] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    # For revert: the earlier values of what this row changed (None: created by the row).
+    before: dict[str, Any] | None = None
 
     def wanted(self, fields: dict[str, str]) -> Record:
         return {
@@ -125,30 +127,48 @@ def _columns(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def load_current(plan: Plan) -> None:
-    """Fetches the companies the rows update, with profile, contact and links, in chunks."""
-    by_pk = {row.pk: row for row in plan.rows if row.pk is not None}
-    pks = list(by_pk)
-    for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
-        for org in Organisation.objects.filter(pk__in=chunk).values(*_columns(Organisation)):
-            by_pk[org["id"]].org = org
-        profiles = {}
-        for profile in CompanyProfile.objects.filter(organisation_id__in=chunk).values(
-            *_columns(CompanyProfile)
-        ):
-            row = by_pk[profile["organisation_id"]]
-            row.profile, profiles[profile["id"]] = profile, row
-        contacts = {row.profile["contact_id"]: row for row in profiles.values()}
-        contacts.pop(None, None)
-        for person in Person.objects.filter(pk__in=list(contacts)).values(*_columns(Person)):
-            contacts[person["id"]].contact = person
-        for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
-            through = getattr(CompanyProfile, key).through
-            for profile_id, pk in through.objects.filter(
-                companyprofile_id__in=list(profiles)
-            ).values_list("companyprofile_id", target):
-                profiles[profile_id].m2m.setdefault(key, set()).add(pk)
+# Only what a row is compared with; the full records are read again for the history rows.
+SLIM = {
+    "organisation": ["id", "version", *ORG_FIELDS.values()],
+    "profile": ["id", "version", "organisation_id", "contact_id", *PROFILE_FIELDS.values()],
+    "contact": ["id", "version", *CONTACT_FIELDS.values()],
+}
+
+
+def chunks(rows: list[PlannedRow]):
+    """Rows in slices, so that the state of 100,000 companies is never in memory at once."""
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+def load_current(rows: list[PlannedRow]) -> None:
+    """Fetches the companies these rows update, with profile, contact and links."""
+    by_pk = {row.pk: row for row in rows if row.pk is not None}
+    chunk = list(by_pk)
+    for org in Organisation.objects.filter(pk__in=chunk).values(*SLIM["organisation"]):
+        by_pk[org["id"]].org = org
+    profiles = {}
+    for profile in CompanyProfile.objects.filter(organisation_id__in=chunk).values(
+        *SLIM["profile"]
+    ):
+        row = by_pk[profile["organisation_id"]]
+        row.profile, profiles[profile["id"]] = profile, row
+    contacts = {row.profile["contact_id"]: row for row in profiles.values()}
+    contacts.pop(None, None)
+    for person in Person.objects.filter(pk__in=list(contacts)).values(*SLIM["contact"]):
+        contacts[person["id"]].contact = person
+    for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
+        through = getattr(CompanyProfile, key).through
+        for profile_id, pk in through.objects.filter(
+            companyprofile_id__in=list(profiles)
+        ).values_list("companyprofile_id", target):
+            profiles[profile_id].m2m.setdefault(key, set()).add(pk)
+
+
+def release(rows: list[PlannedRow]) -> None:
+    for row in rows:
+        row.org = row.profile = row.contact = row.before = None
+        row.m2m = {}
 
 
 class SlugPool:
@@ -170,13 +190,6 @@ class SlugPool:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-def snapshot(record: Record | None, fields: dict[str, str]) -> Record | None:
-    if record is None:
-        return None
-    attnames = [*fields.values(), *(["contact_id"] if "contact_id" in record else [])]
-    return {attname: _json(record[attname]) for attname in attnames}
 
 
 class Writer:
@@ -202,9 +215,10 @@ class Writer:
             record["version"] += 1
             record["updated_at"] = self.now
         Table(model).update(records, [*sorted(attnames), "version", "updated_at"])
-        self._history(model, records, "~")
+        full = model.objects.filter(pk__in=[r["id"] for r in records]).values(*_columns(model))
+        self._history(model, full, "~")
 
-    def _history(self, model, records: list[Record], kind: str) -> None:
+    def _history(self, model, records, kind: str) -> None:
         extra = {
             "history_date": self.now,
             "history_change_reason": self.reason[:100],
@@ -214,8 +228,10 @@ class Writer:
         Table(model.history.model, with_pk=False).insert({**r, **extra} for r in records)
 
 
-def _changed(record: Record, wanted: Record, attnames: set[str]) -> bool:
+def _changed(record: Record, wanted: Record, attnames: set[str], before: Record | None) -> bool:
     diff = {a: v for a, v in wanted.items() if record[a] != v}
+    if before is not None:
+        before.update({a: _json(record[a]) for a in diff})
     record.update(diff)
     attnames.update(diff)
     return bool(diff)
@@ -238,20 +254,25 @@ def write_plan(plan: Plan, *, result, user, sha256: str) -> ImportRun:
         warnings=result.warnings,
     )
     writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": result.file_name, "id": run.pk})
-    rows = [row for row in plan.rows if row.pk is None or row.changes]
-    befores = {
-        row.number: {
-            "organisation": snapshot(row.org, ORG_FIELDS),
-            "profile": snapshot(row.profile, PROFILE_FIELDS),
-            "contact": snapshot(row.contact, CONTACT_FIELDS),
-            **{key: sorted(row.m2m.get(key, ())) for key in M2M_FIELDS},
-        }
-        for row in rows
-        if row.pk is not None
-    }
-    _write_organisations(writer, rows)
+    slugs = {"organisation": SlugPool(Organisation), "profile": SlugPool(CompanyProfile)}
+    for rows in chunks([row for row in plan.rows if row.pk is None or row.changes]):
+        _write_chunk(writer, rows, slugs, run)
+        release(rows)
+    return run
+
+
+def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: ImportRun) -> None:
+    load_current(rows)  # Again: the state may have moved on since the preview.
+    for row in rows:
+        if row.pk is not None:
+            row.before = {
+                "organisation": {},
+                "profile": {} if row.profile else None,
+                "contact": {} if row.contact else None,
+            }
+    _write_organisations(writer, rows, slugs["organisation"])
     new_contacts = _write_contacts(writer, rows)
-    _write_profiles(writer, rows)
+    _write_profiles(writer, rows, slugs["profile"])
     _write_links(rows)
     Table(ImportRunItem, with_pk=False).insert(
         {
@@ -267,15 +288,13 @@ def write_plan(plan: Plan, *, result, user, sha256: str) -> ImportRun:
                 "profile": row.profile["version"],
                 "contact": row.contact["version"] if row.contact else None,
             },
-            "before": befores.get(row.number),
+            "before": row.before,
         }
         for row in rows
     )
-    return run
 
 
-def _write_organisations(writer: Writer, rows: list[PlannedRow]) -> None:
-    slugs = SlugPool(Organisation)
+def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
     new_rows = [row for row in rows if row.org is None]
     for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
         record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
@@ -284,7 +303,9 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow]) -> None:
     writer.create(Organisation, [row.org for row in new_rows])
     changed, attnames = [], set()
     for row in rows:
-        if row.pk is not None and _changed(row.org, row.wanted(ORG_FIELDS), attnames):
+        if row.pk is not None and _changed(
+            row.org, row.wanted(ORG_FIELDS), attnames, row.before["organisation"]
+        ):
             changed.append(row.org)
     writer.update(Organisation, changed, attnames)
 
@@ -303,15 +324,19 @@ def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
         if (
             row.contact is not None
             and row.number not in created
-            and _changed(row.contact, row.wanted(CONTACT_FIELDS), attnames)
+            and _changed(
+                row.contact,
+                row.wanted(CONTACT_FIELDS),
+                attnames,
+                row.before and row.before["contact"],
+            )
         ):
             changed.append(row.contact)
     writer.update(Person, changed, attnames)
     return created
 
 
-def _write_profiles(writer: Writer, rows: list[PlannedRow]) -> None:
-    slugs = SlugPool(CompanyProfile)
+def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
     new_rows = [row for row in rows if row.profile is None]
     for row, record in zip(new_rows, writer.new(CompanyProfile, len(new_rows)), strict=True):
         record.update(row.wanted(PROFILE_FIELDS), organisation_id=row.org["id"])
@@ -327,7 +352,7 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow]) -> None:
         wanted = row.wanted(PROFILE_FIELDS)
         if row.contact is not None:
             wanted["contact_id"] = row.contact["id"]
-        if _changed(row.profile, wanted, attnames):
+        if _changed(row.profile, wanted, attnames, row.before and row.before["profile"]):
             changed.append(row.profile)
     writer.update(CompanyProfile, changed, attnames)
 
@@ -340,6 +365,9 @@ def _write_links(rows: list[PlannedRow]) -> None:
             for row in rows
             if _given(key, row.values.get(key)) and row.values[key] != row.m2m.get(key, set())
         ]
+        for row in replaced:
+            if row.before is not None:
+                row.before[key] = sorted(row.m2m.get(key, ()))
         stale = [row.profile["id"] for row in replaced if row.m2m.get(key)]
         for start in range(0, len(stale), BATCH):
             through.objects.filter(companyprofile_id__in=stale[start : start + BATCH]).delete()

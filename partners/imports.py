@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from . import sheet as columns
-from .import_writes import Plan, PlannedRow, load_current, write_plan
+from .import_writes import Plan, PlannedRow, chunks, load_current, release, write_plan
 from .models import City, ImportRun, Interest, Organisation, Sector
 from .sheet import BY_KEY, HEADERS, CellError, normalise_header
 from .spreadsheets import BadFile, open_sheet
@@ -339,9 +339,9 @@ def import_profiles(
             plan.rows.append(PlannedRow(number, values, pk))
         if progress and result.total_rows % PROGRESS_EVERY == 0:
             progress(result.total_rows, opened.size_hint, result.invalid_rows)
-    load_current(plan)
     _classify(plan, parser, result)
     _collect_preview(plan, result, preview_limit, error_names)
+    plan.rows = [row for row in plan.rows if row.pk is None or row.changes]
     if not dry_run and (skip_invalid or not result.errors):
         result.run = write_plan(plan, result=result, user=user, sha256=opened.sha256)
         result.written = True
@@ -353,18 +353,24 @@ def import_profiles(
 
 
 def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
-    for row in list(plan.rows):
-        problem = row.compute_changes(parser.header_of)
-        if problem:
-            key, message = problem
-            result.errors.append(parser._error(row.number, key, message))
-            plan.rows.remove(row)
-        elif row.pk is None:
-            result.created += 1
-        elif row.changes:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+    valid = []
+    for rows in chunks(plan.rows):
+        load_current(rows)
+        for row in rows:
+            problem = row.compute_changes(parser.header_of)
+            if problem:
+                key, message = problem
+                result.errors.append(parser._error(row.number, key, message))
+                continue
+            valid.append(row)
+            if row.pk is None:
+                result.created += 1
+            elif row.changes:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        release(rows)
+    plan.rows = valid
     result.errors.sort(key=lambda error: error.row)
 
 
