@@ -328,8 +328,11 @@ def main():
     WORK.mkdir(exist_ok=True)
     quick = "--quick" in sys.argv
     sizes = [2000] if quick else [10_000, 100_000]
-    bench("SQLite", f"sqlite:///{WORK / 'bench.sqlite3'}", sizes)
-    if not quick:
+    # `--only postgresql` or `--only sqlite` runs one of the two.
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+    if only != "postgresql":
+        bench("SQLite", f"sqlite:///{WORK / 'bench.sqlite3'}", sizes)
+    if not quick and only != "sqlite":
         prepare_postgres()
         bench("PostgreSQL", PG_URL, sizes)
 

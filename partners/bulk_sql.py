@@ -82,17 +82,43 @@ class Table:
 
     def insert(self, rows: Iterable[dict]) -> None:
         quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
         columns = ", ".join(quote(f.column) for f in self.fields)
+        values = (self._values(row) for row in rows)
+        if connection.vendor == "postgresql":
+            # One statement per row costs a round trip each; COPY streams them all.
+            _copy(f"COPY {table} ({columns}) FROM STDIN", values)
+            return
         marks = ", ".join(["%s"] * len(self.fields))
-        sql = f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self._run(sql, (self._values(row) for row in rows))
+        self._run(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
     def update(self, rows: Iterable[dict], attnames: list[str]) -> None:
         quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
         fields = {field.attname: field for field in self.fields}
-        sets = ", ".join(f"{quote(fields[a].column)} = %s" for a in attnames)
-        sql = f"UPDATE {quote(self.model._meta.db_table)} SET {sets} WHERE id = %s"
-        self._run(sql, ([*(self._value(row, a) for a in attnames), row["id"]] for row in rows))
+        columns = [quote(fields[a].column) for a in attnames]
+        values = ([*(self._value(row, a) for a in attnames), row["id"]] for row in rows)
+        if connection.vendor == "postgresql":
+            self._update_postgresql(table, columns, values)
+            return
+        sets = ", ".join(f"{column} = %s" for column in columns)
+        self._run(f"UPDATE {table} SET {sets} WHERE id = %s", values)
+
+    @staticmethod
+    def _update_postgresql(table: str, columns: list[str], values) -> None:
+        """COPY the new values into a temporary table, then one UPDATE … FROM."""
+        listed = ", ".join([*columns, "id"])
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS import_changes")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE import_changes ON COMMIT DROP AS "
+                f"SELECT {listed} FROM {table} WITH NO DATA"
+            )
+            _copy(f"COPY import_changes ({listed}) FROM STDIN", values)
+            sets = ", ".join(f"{column} = import_changes.{column}" for column in columns)
+            matching = f"{table}.id = import_changes.id"
+            cursor.execute(f"UPDATE {table} SET {sets} FROM import_changes WHERE {matching}")
+            cursor.execute("DROP TABLE import_changes")
 
     @staticmethod
     def _run(sql: str, params) -> None:
@@ -105,6 +131,12 @@ class Table:
                     batch = []
             if batch:
                 cursor.executemany(sql, batch)
+
+
+def _copy(statement: str, values) -> None:
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def _default(field):
