@@ -62,6 +62,8 @@ ROLES: dict[str, dict[str, str]] = {
     ADMINISTRATORS: {
         **{f"partners.{model}": "all" for model in _ALL_MODELS},
         REPORTS: "view",
+        # The log of spreadsheet imports, with the right to revert one.
+        "partners.importrun": "all",
         "auth.user": "all",
         "auth.group": "all",
         "axes.accessattempt": "all",

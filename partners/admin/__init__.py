@@ -1,5 +1,23 @@
 """The back office: one module per area, mirroring partners/models/."""
 
-from . import delegations, followups, media, memoranda, organisations, places, profiles
+from . import (
+    delegations,
+    followups,
+    import_runs,
+    media,
+    memoranda,
+    organisations,
+    places,
+    profiles,
+)
 
-__all__ = ["delegations", "followups", "media", "memoranda", "organisations", "places", "profiles"]
+__all__ = [
+    "delegations",
+    "followups",
+    "import_runs",
+    "media",
+    "memoranda",
+    "organisations",
+    "places",
+    "profiles",
+]

@@ -1,9 +1,12 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline
+from .import_template import template_response
+from .imports import ProfileImportMixin
 
 
 class ProfileHandoverInline(CRMInline):
@@ -48,7 +51,7 @@ class InterestAdmin(CRMAdmin):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(CRMAdmin):
+class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin):
     list_display = [
         "organisation",
         "sector",
@@ -63,6 +66,19 @@ class CompanyProfileAdmin(CRMAdmin):
     autocomplete_fields = ["organisation", "sector", "contact", "target_cities", "interests"]
     inlines = [ProfileHandoverInline]
     show_full_result_count = False
+
+    def get_urls(self):
+        template = path(
+            "import-template.xlsx",
+            self.admin_site.admin_view(self.import_template_view),
+            name="partners_companyprofile_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return template_response(request.GET.get("lang", "de"))
 
 
 @admin.register(ProfileHandover)

@@ -3,6 +3,7 @@
 from .base import PublishableQuerySet, TimeStampedModel, Visibility
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
+from .imports import ImportRun, ImportRunItem
 from .media import Photo
 from .memoranda import Memorandum, MemorandumParty
 from .organisations import Organisation, Person
@@ -16,6 +17,8 @@ __all__ = [
     "DelegationMember",
     "DelegationStop",
     "FollowUp",
+    "ImportRun",
+    "ImportRunItem",
     "Interest",
     "Meeting",
     "Memorandum",

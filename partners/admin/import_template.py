@@ -1,0 +1,126 @@
+"""The downloadable import template: header row, example row, drop-downs, instructions."""
+
+import io
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..models import CompanyProfile, Interest, Sector
+from ..sheet import COLUMNS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+EXAMPLE = {
+    "name": "Muster Maschinenbau GmbH & Co. KG",
+    "register_number": "HRA 12345",
+    "city": "Leipzig",
+    "country": "DE",
+    "website": "https://www.muster-maschinenbau.de",
+    "email": "info@muster-maschinenbau.de",
+    "phone": "+49 341 1234567",
+    "address": "Musterstraße 1, 04109 Leipzig",
+    "sector": "C",
+    "employees": "1.200",
+    "founded_year": 1990,
+    "products": "Sondermaschinen, Automatisierung",
+    "interests": "cooperation; distribution",
+    "target_cities": "Nanjing",
+    "contact_name": "Erika Mustermann",
+    "contact_position": "Geschäftsführerin",
+    "contact_email": "e.mustermann@muster-maschinenbau.de",
+    "contact_phone": "+49 341 1234568",
+    "summary": "Familienunternehmen, sucht Vertriebspartner in Jiangsu.",
+    "consent_to_share": "ja",
+    "consent_given_on": "25.06.2019",
+    "status": "ready",
+    "publish": "nein",
+}
+
+INSTRUCTIONS = {
+    "de": [
+        "Eine Zeile je Firmenprofil. Spalten in beliebiger Reihenfolge; englische oder "
+        "deutsche Überschriften.",
+        "Zuordnung: über die Handelsregisternummer, sonst über Firmenname und Ort.",
+        "Leere Zellen lassen gespeicherte Werte unverändert (außer Ja/Nein-Spalten: leer = nein).",
+        "Listen (Interessen, Zielstädte) mit ; oder , trennen.",
+    ],
+    "en": [
+        "One row per company profile. Columns in any order; English or German headers.",
+        "Matching: by register number, else by company name and city.",
+        "Empty cells keep the stored values (except yes/no columns: empty = no).",
+        "Separate list items (interests, target cities) with ; or ,.",
+    ],
+}
+
+
+def _lists_sheet(workbook) -> dict[str, str]:
+    """Choices on a hidden sheet: drop-downs longer than 255 characters need a range."""
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    choices = {
+        "sector": list(Sector.objects.values_list("code", flat=True)),
+        "interests": list(Interest.objects.values_list("code", flat=True)),
+        "status": [choice for choice, _label in CompanyProfile.Status.choices],
+        "yes_no": ["ja", "nein", "yes", "no"],
+    }
+    ranges = {}
+    for column_number, (key, values) in enumerate(choices.items(), start=1):
+        letter = lists.cell(row=1, column=column_number).column_letter
+        for row_number, value in enumerate(values, start=1):
+            lists.cell(row=row_number, column=column_number, value=value)
+        ranges[key] = f"Lists!${letter}$1:${letter}${max(len(values), 1)}"
+    return ranges
+
+
+def _add_validations(sheet, ranges: dict[str, str]) -> None:
+    targets = {
+        "sector": "sector",
+        "interests": "interests",
+        "status": "status",
+        "consent_to_share": "yes_no",
+        "publish": "yes_no",
+    }
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.key not in targets:
+            continue
+        # Interests may list several codes, so the drop-down only suggests.
+        strict = column.key != "interests"
+        validation = DataValidation(
+            type="list", formula1=ranges[targets[column.key]], allow_blank=True
+        )
+        validation.showErrorMessage = strict
+        letter = sheet.cell(row=1, column=index).column_letter
+        validation.add(f"{letter}2:{letter}1000")
+        sheet.add_data_validation(validation)
+
+
+def build_template(language: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Firmenprofile" if language == "de" else "Company profiles"
+    sheet.append([column.header(language) for column in COLUMNS])
+    sheet.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    _add_validations(sheet, _lists_sheet(workbook))
+    help_sheet = workbook.create_sheet("Anleitung" if language == "de" else "Instructions")
+    for line in INSTRUCTIONS[language]:
+        help_sheet.append([line])
+    help_sheet.append([])
+    help_sheet.append(["English header", "German header", "field", "notes"])
+    for column in COLUMNS:
+        help_sheet.append([column.en, column.de, column.field, column.notes])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_response(language: str) -> HttpResponse:
+    language = "en" if language == "en" else "de"
+    response = HttpResponse(build_template(language), content_type=XLSX)
+    name = "firmenprofile-vorlage.xlsx" if language == "de" else "company-profiles-template.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

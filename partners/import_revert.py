@@ -1,0 +1,115 @@
+"""Undoing an import: created records go, updated ones get their earlier values back.
+
+Refused as a whole when any record was changed after the import (its `version` moved on),
+was deleted, or the import was already reverted: a partial undo would be worse than none.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .import_writes import M2M_FIELDS
+from .models import CompanyProfile, ImportRun, Organisation, Person
+
+SHOWN_CONFLICTS = 20
+
+
+class RevertRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _current(items) -> dict[str, dict[int, object]]:
+    ids = {"organisation": set(), "profile": set(), "contact": set()}
+    for item in items:
+        ids["organisation"].add(item.organisation_id)
+        ids["profile"].add(item.profile_id)
+        if item.contact_id:
+            ids["contact"].add(item.contact_id)
+    return {
+        "organisation": Organisation.objects.in_bulk(ids["organisation"]),
+        "profile": CompanyProfile.objects.in_bulk(ids["profile"]),
+        "contact": Person.objects.in_bulk(ids["contact"]),
+    }
+
+
+def _conflicts(items, current) -> list[str]:
+    conflicts = []
+    for item in items:
+        for kind, pk in (
+            ("organisation", item.organisation_id),
+            ("profile", item.profile_id),
+            ("contact", item.contact_id),
+        ):
+            if pk is None:
+                continue
+            record = current[kind].get(pk)
+            if record is None:
+                conflicts.append(
+                    _("row %(row)d: %(kind)s #%(pk)d was deleted")
+                    % {"row": item.row, "kind": kind, "pk": pk}
+                )
+            elif record.version != item.versions.get(kind):
+                conflicts.append(
+                    _("row %(row)d: “%(name)s” was changed after the import")
+                    % {"row": item.row, "name": record}
+                )
+    return conflicts
+
+
+def _restore(instance, values: dict) -> None:
+    """Puts back the values the import changed (only those: `before` holds nothing else)."""
+    for attname, value in values.items():
+        field = instance._meta.get_field(attname.removesuffix("_id"))
+        setattr(instance, attname, field.to_python(value))
+    if values:
+        instance.save()
+
+
+@transaction.atomic
+def revert_import(run: ImportRun, *, user) -> None:
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == ImportRun.Status.REVERTED:
+        raise RevertRefused(
+            _("This import was already reverted on %(when)s.") % {"when": run.reverted_at}
+        )
+    if run.status != ImportRun.Status.IMPORTED:
+        raise RevertRefused(_("This import wrote nothing; there is nothing to revert."))
+    items = list(run.items.all())
+    current = _current(items)
+    conflicts = _conflicts(items, current)
+    if conflicts:
+        shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
+        more = len(conflicts) - SHOWN_CONFLICTS
+        if more > 0:
+            shown += " " + _("(and %(n)d more)") % {"n": more}
+        raise RevertRefused(_("The import cannot be reverted: %(list)s") % {"list": shown})
+    for item in items:
+        if item.created:
+            # Deleting the organisation takes its profile (CASCADE); the contact goes too.
+            Person.objects.filter(pk=item.contact_id).delete()
+            current["organisation"][item.organisation_id].delete()
+            continue
+        _revert_update(item, current)
+    run.status = ImportRun.Status.REVERTED
+    run.reverted_at = timezone.now()
+    run.reverted_by = user
+    run.save(update_fields=["status", "reverted_at", "reverted_by"])
+
+
+def _revert_update(item, current) -> None:
+    before = item.before
+    profile = current["profile"][item.profile_id]
+    if before["profile"] is None:
+        profile.delete()
+    else:
+        _restore(profile, before["profile"])
+        for key in M2M_FIELDS:
+            if key in before:
+                getattr(profile, key).set(before[key])
+    if item.contact_created:
+        current["contact"][item.contact_id].delete()
+    elif before["contact"] is not None:
+        _restore(current["contact"][item.contact_id], before["contact"])
+    _restore(current["organisation"][item.organisation_id], before["organisation"])

@@ -1,0 +1,216 @@
+"""One sheet row: reading its cells, resolving the records it names, finding its company.
+
+Everything a row may name (cities, sectors, interests, existing companies) is fetched once
+into dicts by `Lookups`; `Parser` then checks a row without any further query.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from . import sheet as columns
+from .models import City, Interest, Organisation, Sector
+from .sheet import BY_KEY, CellError
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return f'row {self.row}, column "{self.column}": {self.message}'
+        return f"row {self.row}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+LEGAL_FORMS = [
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bgesellschaft mit beschränkter haftung\b", "gmbh"),
+        (r"\bg m b h\b", "gmbh"),
+        (r"\baktiengesellschaft\b", "ag"),
+        (r"\bkommanditgesellschaft\b", "kg"),
+        (r"\bunternehmergesellschaft\b", "ug"),
+        (r"\be k\b", "ek"),
+    )
+]
+PUNCTUATION = re.compile(r"[.,]")
+AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
+
+
+def normalise_company_name(name: str) -> str:
+    """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name."""
+    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
+    for pattern, replacement in LEGAL_FORMS:
+        value = pattern.sub(replacement, value)
+    return value
+
+
+def normalise_register(number: str) -> str:
+    return "".join(number.split()).upper()
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+class Lookups:
+    """Every record a row may name, fetched once."""
+
+    def __init__(self):
+        self.cities: dict[str, list[tuple[int, str]]] = {}
+        for pk, name, local, country in City.objects.values_list(
+            "id", "name", "local_name", "country"
+        ):
+            for key in {_fold(name), _fold(local)} - {""}:
+                self.cities.setdefault(key, []).append((pk, str(country)))
+        self.sectors = self._index(Sector.objects.values_list("id", "code", "name", "name_de"))
+        self.interests = self._index(Interest.objects.values_list("id", "code", "name", "name_de"))
+        self.by_register: dict[str, tuple[int, str]] = {}
+        self.by_name: dict[tuple[str, int | None], int] = {}
+        self.register_of: dict[int, str] = {}
+        for pk, name, city, register, kind in Organisation.objects.values_list(
+            "id", "name", "city_id", "register_number", "kind"
+        ):
+            if register:
+                self.by_register[normalise_register(register)] = (pk, kind)
+                self.register_of[pk] = register
+            if kind == Organisation.Kind.COMPANY:
+                self.by_name.setdefault((normalise_company_name(name), city), pk)
+
+    @staticmethod
+    def _index(rows) -> dict[str, int]:
+        index = {}
+        for pk, *labels in rows:
+            for label in labels:
+                if label:
+                    index[_fold(label)] = pk
+        return index
+
+    def city(self, name: str, country: str) -> int:
+        candidates = self.cities.get(_fold(name), [])
+        if country:
+            candidates = [c for c in candidates if c[1] == country]
+        if not candidates:
+            raise CellError(_('"%(value)s" is not a known city') % {"value": name})
+        if len(candidates) > 1:
+            raise CellError(
+                _('"%(value)s" names several cities; add the country') % {"value": name}
+            )
+        return candidates[0][0]
+
+
+def _country_code(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) == 2 and value.upper() in countries:
+        return value.upper()
+    code = countries.by_name(value) or countries.by_name(value, language="de")
+    if not code:
+        raise CellError(_('"%(value)s" is not a known country') % {"value": value})
+    return code
+
+
+class Parser:
+    """Turns one sheet row into field values, collecting every error of the row."""
+
+    def __init__(self, layout: list[tuple[int, columns.Column, str]], lookups: Lookups):
+        self.layout = layout
+        self.lookups = lookups
+        self.header_of = {column.key: header for _i, column, header in layout}
+        self.formulas: set[tuple[int, int]] = set()
+
+    def parse(self, number: int, cells: list) -> tuple[dict[str, Any], list[RowError]]:
+        values, errors = {}, []
+        for index, column, header in self.layout:
+            cell = cells[index] if index < len(cells) else None
+            if (number, index) in self.formulas:
+                errors.append(RowError(number, header, _("formula without a calculated value")))
+                continue
+            try:
+                values[column.key] = column.parse(cell)
+            except CellError as error:
+                errors.append(RowError(number, header, str(error)))
+        if not errors:
+            self._resolve(number, values, errors)
+        return values, errors
+
+    def _error(self, number, key, message) -> RowError:
+        return RowError(number, self.header_of.get(key, BY_KEY[key].en), message)
+
+    def _resolve(self, number: int, values: dict, errors: list[RowError]) -> None:
+        for key in ("name", "city"):
+            if not values.get(key):
+                errors.append(self._error(number, key, _("a value is required")))
+        try:
+            values["country"] = _country_code(values.get("country", ""))
+        except CellError as error:
+            errors.append(self._error(number, "country", str(error)))
+            values["country"] = ""
+        if values.get("city"):
+            try:
+                values["city"] = self.lookups.city(values["city"], values["country"])
+            except CellError as error:
+                errors.append(self._error(number, "city", str(error)))
+        if values.get("sector"):
+            self._lookup(number, values, errors, "sector", self.lookups.sectors, "sector")
+        for key, index, noun in (
+            ("interests", self.lookups.interests, "interest"),
+            ("target_cities", None, "city"),
+        ):
+            if values.get(key):
+                values[key] = self._lookup_many(number, values[key], errors, key, index, noun)
+
+    def _lookup(self, number, values, errors, key, index, noun) -> None:
+        pk = index.get(_fold(values[key]))
+        if pk is None:
+            errors.append(self._error(number, key, _unknown(values[key], noun)))
+        values[key] = pk
+
+    def _lookup_many(self, number, names, errors, key, index, noun) -> set[int]:
+        found = set()
+        for name in names:
+            try:
+                pk = index.get(_fold(name)) if index is not None else self.lookups.city(name, "")
+            except CellError as error:
+                errors.append(self._error(number, key, str(error)))
+                continue
+            if pk is None:
+                message = _unknown(name, noun)
+                errors.append(self._error(number, key, message))
+            else:
+                found.add(pk)
+        return found
+
+
+def _unknown(value: str, noun: str) -> str:
+    # Translated only when needed: gettext per row costs more than the lookup itself.
+    nouns = {"sector": _("sector"), "interest": _("interest"), "city": _("city")}
+    return _('"%(value)s" is not a known %(noun)s') % {"value": value, "noun": nouns[noun]}
+
+
+def match_company(values: dict, lookups: Lookups) -> tuple[int | None, Any, str | None]:
+    """The existing company a row updates (or None), the row's identity, and an error."""
+    register = normalise_register(values.get("register_number") or "")
+    name_key = (normalise_company_name(values["name"]), values["city"])
+    if register and register in lookups.by_register:
+        pk, kind = lookups.by_register[register]
+        if kind != Organisation.Kind.COMPANY:
+            return (
+                None,
+                None,
+                _("this register number belongs to an organisation that is not a company"),
+            )
+        return pk, pk, None
+    pk = lookups.by_name.get(name_key)
+    if pk is not None and not (register and lookups.register_of.get(pk)):
+        return pk, pk, None
+    return None, ("new", register or name_key), None

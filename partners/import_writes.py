@@ -1,0 +1,378 @@
+"""The write half of the import: what a row changes, and the bulk writes in one transaction.
+
+Records are handled as dicts of column values, never as model instances: for 100,000 rows
+the instances alone would cost more than the whole database work. Bulk writes skip `save()`
+and its signals, so what they would do is done here: slugs, `version` increments,
+timestamps, and the simple_history rows (written in bulk too).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .bulk_sql import Table, reserve_ids
+from .models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+
+BATCH = 1000
+ORG_FIELDS = {
+    "name": "name",
+    "register_number": "register_number",
+    "city": "city_id",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+    "address": "address",
+}
+PROFILE_FIELDS = {
+    "sector": "sector_id",
+    "employees": "employees",
+    "founded_year": "founded_year",
+    "products": "products",
+    "summary": "summary",
+    "consent_to_share": "consent_to_share",
+    "consent_given_on": "consent_given_on",
+    "status": "status",
+    "publish": "visibility",
+}
+CONTACT_FIELDS = {
+    "contact_name": "full_name",
+    "contact_position": "position",
+    "contact_email": "email",
+    "contact_phone": "phone",
+}
+M2M_FIELDS = ("interests", "target_cities")
+EMPTY_KEEPS = {"consent_to_share": False, "publish": False}
+
+
+def _given(key: str, value: Any) -> bool:
+    """Whether a parsed cell sets its field; most empty cells keep the stored value."""
+    if not EMPTY_KEEPS.get(key, True):
+        return True
+    return value not in (None, "") and value != set() and value != []
+
+
+def _stored(key: str, value: Any) -> Any:
+    if key == "publish":
+        return Visibility.PUBLIC if value else Visibility.INTERNAL
+    return value
+
+
+Record = dict[str, Any]
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    number: int
+    values: dict[str, Any]
+    pk: int | None  # The organisation this row updates.
+    org: Record | None = None
+    profile: Record | None = None
+    contact: Record | None = None
+    m2m: dict[str, set[int]] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+    # For revert: the earlier values of what this row changed (None: created by the row).
+    before: dict[str, Any] | None = None
+
+    def wanted(self, fields: dict[str, str]) -> Record:
+        return {
+            attname: _stored(key, self.values[key])
+            for key, attname in fields.items()
+            if key in self.values and _given(key, self.values[key])
+        }
+
+    def compute_changes(self, header_of: dict[str, str]) -> tuple[str, str] | None:
+        """Fills `changes` with the headers whose values differ.
+
+        Returns a broken rule as (column key, message), or None.
+        """
+        if self.pk is not None:
+            for fields, current in (
+                (ORG_FIELDS, self.org),
+                (PROFILE_FIELDS, self.profile),
+                (CONTACT_FIELDS, self.contact),
+            ):
+                keys = {attname: key for key, attname in fields.items()}
+                for attname, value in self.wanted(fields).items():
+                    if current is None or current[attname] != value:
+                        self.changes.append(header_of[keys[attname]])
+            for key in M2M_FIELDS:
+                wanted = self.values.get(key)
+                if _given(key, wanted) and wanted != self.m2m.get(key, set()):
+                    self.changes.append(header_of[key])
+        profile, current = self.wanted(PROFILE_FIELDS), self.profile or {}
+        consent = profile.get("consent_to_share", current.get("consent_to_share"))
+        visibility = profile.get("visibility", current.get("visibility"))
+        if visibility == Visibility.PUBLIC and not consent:
+            return "publish", _("a profile can only be published with the consent to share it")
+        if (
+            self.contact is None
+            and self.wanted(CONTACT_FIELDS)
+            and not self.values.get("contact_name")
+        ):
+            return "contact_name", _("a new contact needs a name (Contact / Ansprechpartner)")
+        return None
+
+
+@dataclass
+class Plan:
+    rows: list[PlannedRow] = field(default_factory=list)
+
+
+def _columns(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+# Only what a row is compared with; the full records are read again for the history rows.
+SLIM = {
+    "organisation": ["id", "version", *ORG_FIELDS.values()],
+    "profile": ["id", "version", "organisation_id", "contact_id", *PROFILE_FIELDS.values()],
+    "contact": ["id", "version", *CONTACT_FIELDS.values()],
+}
+
+
+def chunks(rows: list[PlannedRow]):
+    """Rows in slices, so that the state of 100,000 companies is never in memory at once."""
+    for start in range(0, len(rows), BATCH):
+        yield rows[start : start + BATCH]
+
+
+def load_current(rows: list[PlannedRow]) -> None:
+    """Fetches the companies these rows update, with profile, contact and links."""
+    by_pk = {row.pk: row for row in rows if row.pk is not None}
+    chunk = list(by_pk)
+    for org in Organisation.objects.filter(pk__in=chunk).values(*SLIM["organisation"]):
+        by_pk[org["id"]].org = org
+    profiles = {}
+    for profile in CompanyProfile.objects.filter(organisation_id__in=chunk).values(
+        *SLIM["profile"]
+    ):
+        row = by_pk[profile["organisation_id"]]
+        row.profile, profiles[profile["id"]] = profile, row
+    contacts = {row.profile["contact_id"]: row for row in profiles.values()}
+    contacts.pop(None, None)
+    for person in Person.objects.filter(pk__in=list(contacts)).values(*SLIM["contact"]):
+        contacts[person["id"]].contact = person
+    for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
+        through = getattr(CompanyProfile, key).through
+        for profile_id, pk in through.objects.filter(
+            companyprofile_id__in=list(profiles)
+        ).values_list("companyprofile_id", target):
+            profiles[profile_id].m2m.setdefault(key, set()).add(pk)
+
+
+def release(rows: list[PlannedRow]) -> None:
+    for row in rows:
+        row.org = row.profile = row.contact = row.before = None
+        row.m2m = {}
+
+
+class SlugPool:
+    """Unique slugs for many new records at once (`SluggedMixin` does it one query per row)."""
+
+    def __init__(self, model):
+        self.taken = set(model.objects.values_list("slug", flat=True))
+
+    def take(self, name: str, fallback: str) -> str:
+        base = slugify(name)[:80].strip("-") or fallback
+        candidate, n = base, 2
+        while candidate in self.taken:
+            suffix = f"-{n}"
+            candidate = f"{base[: 80 - len(suffix)]}{suffix}"
+            n += 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class Writer:
+    """Inserts and updates records of one model with their history rows."""
+
+    def __init__(self, user, reason: str):
+        self.user_id = user.pk if user is not None else None
+        self.reason, self.now = reason, timezone.now()
+
+    def new(self, model, count: int) -> list[Record]:
+        defaults = Table(model).defaults
+        stamps = {"created_at": self.now, "updated_at": self.now, "version": 1}
+        return [{**defaults, **stamps, "id": pk} for pk in reserve_ids(model, count)]
+
+    def create(self, model, records: list[Record]) -> None:
+        Table(model).insert(records)
+        self._history(model, records, "+")
+
+    def update(self, model, records: list[Record], attnames: set[str]) -> None:
+        if not records:
+            return
+        for record in records:
+            record["version"] += 1
+            record["updated_at"] = self.now
+        Table(model).update(records, [*sorted(attnames), "version", "updated_at"])
+        full = model.objects.filter(pk__in=[r["id"] for r in records]).values(*_columns(model))
+        self._history(model, full, "~")
+
+    def _history(self, model, records, kind: str) -> None:
+        extra = {
+            "history_date": self.now,
+            "history_change_reason": self.reason[:100],
+            "history_type": kind,
+            "history_user_id": self.user_id,
+        }
+        Table(model.history.model, with_pk=False).insert({**r, **extra} for r in records)
+
+
+def _changed(record: Record, wanted: Record, attnames: set[str], before: Record | None) -> bool:
+    diff = {a: v for a, v in wanted.items() if record[a] != v}
+    if before is not None:
+        before.update({a: _json(record[a]) for a in diff})
+    record.update(diff)
+    attnames.update(diff)
+    return bool(diff)
+
+
+@transaction.atomic
+def write_plan(plan: Plan, *, result, user, sha256: str) -> ImportRun:
+    run = ImportRun.objects.create(
+        user=user,
+        file_name=result.file_name[:255],
+        sha256=sha256,
+        mode=ImportRun.Mode.SKIP_INVALID if result.skip_invalid else ImportRun.Mode.ALL_OR_NOTHING,
+        status=ImportRun.Status.IMPORTED,
+        total_rows=result.total_rows,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        error_count=result.invalid_rows,
+        errors=[error.as_dict() for error in result.errors],
+        warnings=result.warnings,
+    )
+    writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": result.file_name, "id": run.pk})
+    slugs = {"organisation": SlugPool(Organisation), "profile": SlugPool(CompanyProfile)}
+    for rows in chunks([row for row in plan.rows if row.pk is None or row.changes]):
+        _write_chunk(writer, rows, slugs, run)
+        release(rows)
+    return run
+
+
+def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: ImportRun) -> None:
+    load_current(rows)  # Again: the state may have moved on since the preview.
+    for row in rows:
+        if row.pk is not None:
+            row.before = {
+                "organisation": {},
+                "profile": {} if row.profile else None,
+                "contact": {} if row.contact else None,
+            }
+    _write_organisations(writer, rows, slugs["organisation"])
+    new_contacts = _write_contacts(writer, rows)
+    _write_profiles(writer, rows, slugs["profile"])
+    _write_links(rows)
+    Table(ImportRunItem, with_pk=False).insert(
+        {
+            "run_id": run.pk,
+            "row": row.number,
+            "created": row.pk is None,
+            "organisation_id": row.org["id"],
+            "profile_id": row.profile["id"],
+            "contact_id": row.contact["id"] if row.contact else None,
+            "contact_created": row.number in new_contacts,
+            "versions": {
+                "organisation": row.org["version"],
+                "profile": row.profile["version"],
+                "contact": row.contact["version"] if row.contact else None,
+            },
+            "before": row.before,
+        }
+        for row in rows
+    )
+
+
+def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
+    new_rows = [row for row in rows if row.org is None]
+    for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
+        record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
+        record["slug"] = slugs.take(record["name"], "company")
+        row.org = record
+    writer.create(Organisation, [row.org for row in new_rows])
+    changed, attnames = [], set()
+    for row in rows:
+        if row.pk is not None and _changed(
+            row.org, row.wanted(ORG_FIELDS), attnames, row.before["organisation"]
+        ):
+            changed.append(row.org)
+    writer.update(Organisation, changed, attnames)
+
+
+def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
+    new_rows = [
+        row for row in rows if row.contact is None and row.wanted(CONTACT_FIELDS).get("full_name")
+    ]
+    for row, record in zip(new_rows, writer.new(Person, len(new_rows)), strict=True):
+        record.update(row.wanted(CONTACT_FIELDS), organisation_id=row.org["id"])
+        row.contact = record
+    writer.create(Person, [row.contact for row in new_rows])
+    created = {row.number for row in new_rows}
+    changed, attnames = [], set()
+    for row in rows:
+        if (
+            row.contact is not None
+            and row.number not in created
+            and _changed(
+                row.contact,
+                row.wanted(CONTACT_FIELDS),
+                attnames,
+                row.before and row.before["contact"],
+            )
+        ):
+            changed.append(row.contact)
+    writer.update(Person, changed, attnames)
+    return created
+
+
+def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
+    new_rows = [row for row in rows if row.profile is None]
+    for row, record in zip(new_rows, writer.new(CompanyProfile, len(new_rows)), strict=True):
+        record.update(row.wanted(PROFILE_FIELDS), organisation_id=row.org["id"])
+        record["contact_id"] = row.contact["id"] if row.contact else None
+        record["slug"] = slugs.take(row.org["name"], "profile")
+        row.profile = record
+    writer.create(CompanyProfile, [row.profile for row in new_rows])
+    created = {row.number for row in new_rows}
+    changed, attnames = [], set()
+    for row in rows:
+        if row.number in created:
+            continue
+        wanted = row.wanted(PROFILE_FIELDS)
+        if row.contact is not None:
+            wanted["contact_id"] = row.contact["id"]
+        if _changed(row.profile, wanted, attnames, row.before and row.before["profile"]):
+            changed.append(row.profile)
+    writer.update(CompanyProfile, changed, attnames)
+
+
+def _write_links(rows: list[PlannedRow]) -> None:
+    for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
+        through = getattr(CompanyProfile, key).through
+        replaced = [
+            row
+            for row in rows
+            if _given(key, row.values.get(key)) and row.values[key] != row.m2m.get(key, set())
+        ]
+        for row in replaced:
+            if row.before is not None:
+                row.before[key] = sorted(row.m2m.get(key, ()))
+        stale = [row.profile["id"] for row in replaced if row.m2m.get(key)]
+        for start in range(0, len(stale), BATCH):
+            through.objects.filter(companyprofile_id__in=stale[start : start + BATCH]).delete()
+        Table(through, with_pk=False).insert(
+            {"companyprofile_id": row.profile["id"], target: pk}
+            for row in replaced
+            for pk in sorted(row.values[key])
+        )

@@ -1,0 +1,215 @@
+"""Reading uploaded sheets (XLSX, CSV) safely: size, row and zip-bomb limits, clear errors.
+
+Only the first worksheet of a workbook is read. Rows come out as lists of cell values
+(str, int, float, bool, date, datetime), numbered as the user sees them in Excel.
+"""
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
+# Sheet XML compresses about 10–30:1; a zip bomb compresses 1000:1 and more.
+MAX_COMPRESSION_RATIO = 200
+UNCOMPRESSED_PER_BYTE_ALLOWED = 30
+
+
+class BadFile(Exception):
+    """The file as a whole cannot be imported; nothing has been read into the database."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Sheet:
+    headers: list
+    rows: Iterator[tuple[int, list]]
+    sha256: str
+    kind: str
+    # (row number, column index) of formula cells that have no cached value.
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    # Rows below the header, blank ones included, when the format tells (XLSX); else 0.
+    size_hint: int = 0
+
+
+def open_sheet(data: bytes, filename: str = "") -> Sheet:
+    if len(data) > settings.CRM_IMPORT_MAX_BYTES:
+        raise BadFile(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": round(len(data) / 1_000_000, 1),
+                "limit": round(settings.CRM_IMPORT_MAX_BYTES / 1_000_000, 1),
+            }
+        )
+    if not data.strip():
+        raise BadFile(_("The file is empty."))
+    sha256 = hashlib.sha256(data).hexdigest()
+    if data.startswith(OLE_MAGIC):
+        raise BadFile(
+            _(
+                "The file is password-protected or an old .xls workbook. Remove the "
+                "password or save it as .xlsx and upload it again."
+            )
+        )
+    if data.startswith(ZIP_MAGIC):
+        return _open_xlsx(data, sha256)
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged)."))
+    return _open_csv(data, sha256)
+
+
+def _limited(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """Stops with an error at the first row over the limit, before reading the rest."""
+    limit = settings.CRM_IMPORT_MAX_ROWS
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise BadFile(
+                _("The file has more than %(limit)d rows; split it into smaller files.")
+                % {"limit": limit}
+            )
+        yield row
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
+    total = sum(m.file_size for m in members)
+    too_dense = any(
+        m.file_size > 1_000_000 and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if too_dense or total > UNCOMPRESSED_PER_BYTE_ALLOWED * settings.CRM_IMPORT_MAX_BYTES:
+        raise BadFile(_("The workbook unpacks to an implausible size; it was not read."))
+    return archive
+
+
+def _open_xlsx(data: bytes, sha256: str) -> Sheet:
+    archive = _check_zip(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+        headers = next(rows, None)
+    except python_calamine.PasswordError:
+        raise BadFile(_("The workbook is password-protected; remove the password.")) from None
+    except (python_calamine.CalamineError, ValueError, IndexError):
+        raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
+    if not headers or not any(_filled(c) for c in headers):
+        raise BadFile(_("The first sheet is empty."))
+    numbered = _limited((number, row) for number, row in enumerate(rows, start=2))
+    return Sheet(
+        headers, numbered, sha256, "xlsx", _formulas_without_value(archive), sheet.height - 1
+    )
+
+
+def _filled(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = workbook.find("m:sheets/m:sheet", ns)
+    rel_id = first.get(f"{{{ns['r']}}}id")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise KeyError(rel_id)
+
+
+def _formulas_without_value(archive: zipfile.ZipFile) -> set[tuple[int, int]]:
+    """Formula cells Excel never calculated (written by a program): no cached value to use.
+
+    Calamine returns cached values but cannot tell "no value" from "empty", so the sheet XML
+    is scanned; only when it contains formulas at all, which is rare in these sheets.
+    """
+    try:
+        path = _first_sheet_path(archive)
+        with archive.open(path) as stream:
+            if not any(
+                b"<f" in chunk or b":f" in chunk
+                for chunk in iter(lambda: stream.read(1 << 20), b"")
+            ):
+                return set()
+        missing = set()
+        with archive.open(path) as stream:
+            for _event, cell in ElementTree.iterparse(stream):
+                if not cell.tag.endswith("}c"):
+                    continue
+                children = {child.tag.rsplit("}", 1)[-1]: child for child in cell}
+                value = children.get("v")
+                if "f" in children and (value is None or not (value.text or "")):
+                    missing.add(_cell_position(cell.get("r")))
+                cell.clear()
+        return missing
+    except (KeyError, ElementTree.ParseError, AttributeError):
+        raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    letters, digits = re.fullmatch(r"([A-Z]+)(\d+)", reference).groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits), column - 1
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise BadFile(_("The file is neither an .xlsx workbook nor a CSV text file."))
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page of Western Europe.
+        return data.decode("cp1252", errors="replace")
+
+
+def _open_csv(data: bytes, sha256: str) -> Sheet:
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        raise BadFile(_("The CSV file is not readable text (UTF-8 or Windows-1252).")) from None
+    first_line = text.split("\n", 1)[0]
+    # German Excel writes `;`; the header line has no quoted commas in practice.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader, None)
+    except csv.Error as error:
+        raise BadFile(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
+    if not headers or not any(_filled(c) for c in headers):
+        raise BadFile(_("The first sheet is empty."))
+    return Sheet(headers, _limited(_csv_rows(reader)), sha256, "csv")
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        raise BadFile(
+            _("The CSV file cannot be read at line %(line)d: %(error)s")
+            % {"line": reader.line_num, "error": error}
+        ) from None

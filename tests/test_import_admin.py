@@ -1,0 +1,256 @@
+"""The admin import: upload → preview → confirm, permissions, template, the import log."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from partners.imports import import_profiles
+from partners.models import ImportRun, Organisation
+from partners.resources import CompanyProfileSheetResource
+from partners.sheet import COLUMNS
+from tests.factories import CityFactory, HomeCityFactory, UserFactory
+from tests.import_files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
+IMPORT_URL = reverse("admin:partners_companyprofile_import")
+CONFIRM_URL = reverse("admin:partners_companyprofile_process_import")
+TEMPLATE_URL = reverse("admin:partners_companyprofile_import_template")
+RUNS_URL = reverse("admin:partners_importrun_changelist")
+
+
+def grant(group_name, *codenames):
+    group = Group.objects.get(name=group_name)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="partners", codename__in=codenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def leipzig():
+    HomeCityFactory(name="Leipzig")
+    CityFactory(name="Nanjing", local_name="南京")
+
+
+@pytest.fixture
+def administrator(client):
+    grant(
+        "Administrators",
+        "view_companyprofile",
+        "import_companyprofile",
+        "export_companyprofile",
+        "view_importrun",
+        "revert_importrun",
+    )
+    user = UserFactory(username="admin-anna", groups=["Administrators"])
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return user
+
+
+def upload(client, data, name="profiles.xlsx", **extra):
+    file = SimpleUploadedFile(name, data)
+    return client.post(IMPORT_URL, {"format": "0", "import_file": file, **extra})
+
+
+def confirm(client, preview):
+    form = preview.context["confirm_form"]
+    return client.post(CONFIRM_URL, {name: form.initial.get(name, "") for name in form.fields})
+
+
+def test_an_administrator_previews_then_confirms_an_import(client, administrator):
+    data = xlsx([["Neu GmbH", "", "Leipzig", "5", "C", ""]])
+
+    preview = upload(client, data)
+
+    assert preview.status_code == 200
+    assert "1 rows: 1 new, 0 to update, 0 unchanged, 0 with errors." in preview.text
+    assert not Organisation.objects.exists()
+    response = confirm(client, preview)
+    assert response.status_code == 302
+    assert Organisation.objects.get().name == "Neu GmbH"
+    run = ImportRun.objects.get()
+    assert (run.user, run.file_name, run.created) == (administrator, "profiles.xlsx", 1)
+
+
+def test_the_preview_shows_each_rows_outcome_with_changed_columns(client, administrator):
+    import_profiles(
+        source=xlsx(
+            [
+                ["Alt GmbH", "HRB 1", "Leipzig", "5", "C", ""],
+                ["Gleich AG", "HRB 2", "Leipzig", "5", "C", ""],
+            ]
+        ),
+        filename="first.xlsx",
+    )
+    data = xlsx(
+        [
+            ["Alt GmbH", "HRB 1", "Leipzig", "7", "C", ""],
+            ["Gleich AG", "HRB 2", "Leipzig", "5", "C", ""],
+            ["Neu KG", "", "南京", "", "", ""],
+        ]
+    )
+
+    preview = upload(client, data).text
+
+    rows = re.findall(
+        r'<tr class="(\w+)">\s*<td>(\d+)</td>.*?</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>',
+        preview,
+        re.S,
+    )
+    assert rows == [
+        ("update", "2", "Alt GmbH", "Mitarbeiter"),
+        ("unchanged", "3", "Gleich AG", ""),
+        ("new", "4", "Neu KG", ""),
+    ]
+
+
+def test_invalid_rows_block_the_confirm_step_unless_skipping_them(client, administrator):
+    data = xlsx(
+        [["Gut GmbH", "", "Leipzig", "5", "", ""], ["B AG", "", "Leipzig", "viele", "", ""]]
+    )
+
+    blocked = upload(client, data)
+    assert "confirm_form" not in blocked.context
+    assert (
+        "row 3, column &quot;Mitarbeiter&quot;: &quot;viele&quot; is not a number" in blocked.text
+    )
+
+    skipping = upload(client, data, skip_invalid="on")
+    assert "row 3, column &quot;Mitarbeiter&quot;" in skipping.text
+    confirm(client, skipping)
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Gut GmbH"]
+    assert ImportRun.objects.get().mode == ImportRun.Mode.SKIP_INVALID
+
+
+def test_a_big_file_previews_the_counts_and_the_first_rows_only(client, administrator):
+    rows = [[f"Firma {n} GmbH", "", "Leipzig", str(n), "", ""] for n in range(150)]
+    rows[140][3] = "viele"
+
+    preview = upload(client, xlsx(rows), skip_invalid="on").text
+
+    assert "150 rows: 149 new, 0 to update, 0 unchanged, 1 with errors." in preview
+    assert "Showing the first 100 of 150 rows." in preview
+    assert "row 142, column &quot;Mitarbeiter&quot;" in preview
+    assert "Firma 98 GmbH" in preview and "Firma 120 GmbH" not in preview
+
+
+def test_a_bad_file_is_an_error_on_the_upload_form(client, administrator):
+    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", name="logo.xlsx")
+
+    assert "neither an .xlsx workbook nor a CSV text file" in response.text
+    assert "confirm_form" not in response.context
+
+
+@pytest.mark.parametrize("group", ["Trade officers", "Managers"])
+def test_trade_officers_and_managers_cannot_reach_the_import(client, group):
+    grant(group, "view_companyprofile", "change_companyprofile")
+    client.force_login(UserFactory(username="someone", groups=[group]))
+
+    assert client.get(reverse("admin:partners_companyprofile_changelist")).status_code == 200
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {}).status_code == 403
+    assert client.post(CONFIRM_URL, {}).status_code == 403
+    assert client.get(TEMPLATE_URL).status_code == 403
+
+
+def test_the_import_page_links_the_template_in_both_languages(client, administrator):
+    page = client.get(IMPORT_URL).text
+
+    assert f'href="{TEMPLATE_URL}?lang=de"' in page
+    assert f'href="{TEMPLATE_URL}?lang=en"' in page
+
+
+@pytest.mark.parametrize(("lang", "attribute"), [("de", "de"), ("en", "en")])
+def test_the_template_has_headers_example_drop_downs_and_instructions(
+    client, administrator, lang, attribute
+):
+    response = client.get(TEMPLATE_URL, {"lang": lang})
+
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == [getattr(column, attribute) for column in COLUMNS]
+    assert sheet["A2"].value == "Muster Maschinenbau GmbH & Co. KG"
+    validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
+    letters = {c.key: sheet.cell(row=1, column=i).column_letter for i, c in enumerate(COLUMNS, 1)}
+    assert validated == {
+        f"{letters[key]}2"
+        for key in ("sector", "interests", "status", "consent_to_share", "publish")
+    }
+    assert workbook.worksheets[-1].title in {"Anleitung", "Instructions"}
+
+
+def test_the_template_imports_cleanly(client, administrator):
+    content = client.get(TEMPLATE_URL, {"lang": "de"}).content
+
+    result = import_profiles(source=content, filename="vorlage.xlsx", dry_run=True)
+
+    assert (result.created, result.errors) == (1, [])
+
+
+def test_an_export_imports_again_unchanged(client, administrator):
+    import_profiles(
+        source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "C", "Vertrieb"]]), filename="first.xlsx"
+    )
+    dataset = CompanyProfileSheetResource().export()
+
+    result = import_profiles(source=dataset.export("xlsx"), filename="export.xlsx", dry_run=True)
+
+    assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, 1, [])
+
+
+def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
+    import_profiles(source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx")
+    run = ImportRun.objects.get()
+
+    response = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
+
+    assert response.status_code == 302
+    assert not Organisation.objects.exists()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.REVERTED
+
+
+def test_without_the_revert_permission_the_action_is_not_offered(client):
+    grant("Managers", "view_importrun")
+    client.force_login(UserFactory(username="manager", groups=["Managers"]))
+
+    page = client.get(RUNS_URL)
+
+    assert page.status_code == 200
+    assert 'value="revert"' not in page.text
+
+
+@pytest.mark.parametrize("runs", [3, 30])
+def test_the_import_log_needs_the_same_queries_for_3_and_30_runs(
+    client, administrator, django_assert_num_queries, runs
+):
+    ImportRun.objects.bulk_create(
+        [
+            ImportRun(
+                user=administrator,
+                file_name=f"{n}.xlsx",
+                sha256="0" * 64,
+                mode="skip_invalid",
+                status="imported",
+            )
+            for n in range(runs)
+        ]
+    )
+
+    with django_assert_num_queries(8):
+        assert client.get(RUNS_URL).status_code == 200

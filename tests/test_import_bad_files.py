@@ -1,0 +1,119 @@
+"""Files that cannot be imported get one clear error and change nothing."""
+
+import io
+import zipfile
+
+import pytest
+from django.utils import translation
+
+from partners.imports import BadFile, import_profiles
+from partners.models import ImportRun, Organisation
+from tests.factories import HomeCityFactory
+from tests.import_files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def leipzig():
+    return HomeCityFactory(name="Leipzig")
+
+
+def run(data, filename="profiles.xlsx", **options):
+    return import_profiles(source=data, filename=filename, **options)
+
+
+def rewrite_sheet(data: bytes, old: bytes, new: bytes) -> bytes:
+    """The same workbook with its first sheet's XML edited (what openpyxl cannot write)."""
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(old, new)
+            out.writestr(item, content)
+    return target.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "logo.png", "neither an .xlsx workbook nor"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "secret.xlsx", "password-protected"),
+        (b"", "empty.csv", "The file is empty."),
+        (b"just some text", "notes.xlsx", "not a valid .xlsx workbook"),
+    ],
+)
+def test_files_that_are_no_readable_sheet_are_refused(data, filename, message):
+    with pytest.raises(BadFile, match=message):
+        run(data, filename)
+    assert not ImportRun.objects.exists()
+
+
+def test_a_truncated_workbook_is_reported_as_damaged():
+    data = xlsx([["A GmbH", "", "Leipzig", "1", "", ""]])
+
+    with pytest.raises(BadFile, match="not a valid .xlsx workbook"):
+        run(data[: len(data) // 2])
+
+
+def test_a_workbook_with_an_empty_first_sheet_is_refused():
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+
+    with pytest.raises(BadFile, match="The first sheet is empty."):
+        run(buffer.getvalue())
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(settings):
+    settings.CRM_IMPORT_MAX_BYTES = 1000
+
+    with pytest.raises(BadFile, match="the limit is"):
+        run(xlsx([["A GmbH", "", "Leipzig", "1", "", ""]] * 50))
+
+
+def test_a_file_over_the_row_limit_is_refused_and_nothing_is_written(settings):
+    settings.CRM_IMPORT_MAX_ROWS = 3
+    rows = [[f"Firma {n} GmbH", "", "Leipzig", "1", "", ""] for n in range(5)]
+
+    with pytest.raises(BadFile, match="more than 3 rows"):
+        run(xlsx(rows))
+    assert not Organisation.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused_before_parsing():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 20_000_000)
+
+    with pytest.raises(BadFile, match="implausible size"):
+        run(buffer.getvalue())
+
+
+def test_a_formula_cell_uses_its_cached_value():
+    data = xlsx([["A GmbH", "", "Leipzig", "=1+2", "", ""]])
+    data = rewrite_sheet(data, b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+
+    result = run(data)
+
+    assert result.errors == []
+    assert Organisation.objects.get().profile.employees == 3
+
+
+def test_a_formula_without_cached_value_is_a_row_error():
+    result = run(xlsx([["A GmbH", "", "Leipzig", "=1+2", "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Mitarbeiter": formula without a calculated value'
+    ]
+    assert not Organisation.objects.exists()

@@ -1,0 +1,344 @@
+"""Importing company profiles from real sheets, checked in the database row by row."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from partners.imports import import_profiles, normalise_company_name
+from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
+from tests.factories import CityFactory, CompanyFactory, CompanyProfileFactory, HomeCityFactory
+from tests.import_files import csv_bytes, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the site's default language is German."""
+    with translation.override("en"):
+        yield
+
+
+FULL = [
+    "Company",
+    "Register number",
+    "City",
+    "Country",
+    "Website",
+    "Email",
+    "Phone",
+    "Address",
+    "Sector",
+    "Employees",
+    "Founded",
+    "Products",
+    "Interests",
+    "Target cities",
+    "Contact",
+    "Contact position",
+    "Contact email",
+    "Contact phone",
+    "Summary",
+    "Consent to share",
+    "Consent date",
+    "Status",
+    "Publish",
+]
+
+
+@pytest.fixture
+def cities():
+    return {
+        "leipzig": HomeCityFactory(name="Leipzig"),
+        "nanjing": CityFactory(name="Nanjing", local_name="南京"),
+        "jining": CityFactory(name="Jining", local_name="济宁", region="Shandong"),
+    }
+
+
+def run(data, **options):
+    return import_profiles(source=data, filename="profiles.xlsx", **options)
+
+
+def full_row(**changes):
+    row = {
+        "Company": "Müller Präzision GmbH & Co. KG",
+        "Register number": "HRA 100",
+        "City": "Leipzig",
+        "Country": "DE",
+        "Website": "www.mueller.example",
+        "Email": "info@mueller.example",
+        "Phone": "+49 341 1",
+        "Address": "Hauptstraße 1",
+        "Sector": "Manufacturing",
+        "Employees": "1.200",
+        "Founded": 1990,
+        "Products": "Zahnräder",
+        "Interests": "Kooperation; distribution",
+        "Target cities": "南京, Jining",
+        "Contact": "Erika Müller",
+        "Contact position": "Geschäftsführerin",
+        "Contact email": "erika@mueller.example",
+        "Contact phone": "+49 341 2",
+        "Summary": "Familienbetrieb",
+        "Consent to share": "ja",
+        "Consent date": datetime.datetime(2019, 6, 25),
+        "Status": "bereit",
+        "Publish": "x",
+    }
+    row.update(changes)
+    return [row[h] for h in FULL]
+
+
+def test_a_full_row_creates_company_profile_contact_and_links(cities):
+    result = run(xlsx([full_row()], FULL))
+
+    assert (result.created, result.updated, result.errors) == (1, 0, [])
+    organisation = Organisation.objects.get()
+    assert organisation.name == "Müller Präzision GmbH & Co. KG"
+    assert organisation.kind == Organisation.Kind.COMPANY
+    assert organisation.city == cities["leipzig"]
+    assert organisation.website == "https://www.mueller.example"
+    assert organisation.slug == "muller-prazision-gmbh-co-kg"
+    profile = organisation.profile
+    assert profile.employees == 1200
+    assert profile.founded_year == 1990
+    assert profile.sector.code == "C"
+    assert profile.status == CompanyProfile.Status.READY
+    assert profile.consent_to_share is True
+    assert profile.consent_given_on == datetime.date(2019, 6, 25)
+    assert profile.visibility == Visibility.PUBLIC
+    assert {i.code for i in profile.interests.all()} == {"cooperation", "distribution"}
+    assert set(profile.target_cities.all()) == {cities["nanjing"], cities["jining"]}
+    assert profile.contact.full_name == "Erika Müller"
+    assert profile.contact.organisation == organisation
+    assert profile.contact.position == "Geschäftsführerin"
+    assert organisation.history.get().history_type == "+"
+    assert profile.history.get().history_change_reason.startswith("Import profiles.xlsx")
+
+
+def test_german_headers_in_any_order_and_case_are_read(cities):
+    run(xlsx([[" Leipzig ", "3.400", " muster  ag"]], ["  ORT", "mitarbeiter ", "FIRMA"]))
+
+    organisation = Organisation.objects.get()
+    assert (organisation.name, organisation.profile.employees) == ("muster ag", 3400)
+
+
+def test_a_second_import_updates_by_register_number_and_reports_changed_columns(cities):
+    run(xlsx([full_row()], FULL))
+    result = run(xlsx([full_row(Company="Müller Präzision GmbH", Employees=1300)], FULL))
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    assert result.preview[0].changes == ["Company", "Employees"]
+    organisation = Organisation.objects.get()
+    assert organisation.name == "Müller Präzision GmbH"
+    assert organisation.version == 2
+    assert organisation.profile.employees == 1300
+    assert organisation.profile.version == 2
+    assert [h.history_type for h in organisation.profile.history.all()] == ["~", "+"]
+
+
+def test_the_same_file_twice_leaves_everything_unchanged(cities):
+    data = xlsx([full_row()], FULL)
+    run(data)
+    result = run(data)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert CompanyProfile.objects.get().version == 1
+
+
+def test_without_register_number_the_normalised_name_and_city_match(cities):
+    company = CompanyFactory(name="Schmidt GmbH & Co. KG", city=cities["leipzig"])
+    CompanyProfileFactory(organisation=company, employees=5)
+    data = xlsx([["schmidt  gmbh&co.kg", "", "Leipzig", "7", "C", ""]])
+
+    result = run(data)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Organisation.objects.get().profile.employees == 7
+
+
+def test_the_company_name_normalisation_spells_legal_forms_consistently():
+    assert normalise_company_name("Muster  GmbH u. Co. KG") == "muster gmbh & co kg"
+    assert normalise_company_name("MUSTER Gesellschaft mit beschränkter Haftung") == ("muster gmbh")
+    assert normalise_company_name("Muster Aktiengesellschaft") == "muster ag"
+
+
+def test_a_city_is_found_by_its_local_name(cities):
+    run(xlsx([["南京 Trading Co.", "", "南京", "", "", ""]]))
+
+    assert Organisation.objects.get().city == cities["nanjing"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["A GmbH", "", "Paris", "", "", ""], 'row 2, column "Ort": "Paris" is not a known city'),
+        (["A GmbH", "", "Leipzig", "", "Z9", ""], 'column "Branche": "Z9" is not a known sector'),
+        (
+            ["A GmbH", "", "Leipzig", "", "", "Kooperation; Spionage"],
+            'column "Interessen": "Spionage" is not a known interest',
+        ),
+        (
+            ["A GmbH", "", "Leipzig", "viele", "", ""],
+            'column "Mitarbeiter": "viele" is not a number',
+        ),
+        (["", "", "Leipzig", "3", "", ""], 'column "Firma": a value is required'),
+    ],
+)
+def test_invalid_cells_are_row_errors_naming_value_and_column(cities, cells, expected):
+    result = run(xlsx([cells]))
+
+    assert expected in str(result.errors[0])
+    assert not Organisation.objects.exists()
+
+
+def test_one_invalid_row_means_nothing_is_written(cities):
+    data = xlsx(
+        [["Gut GmbH", "", "Leipzig", "3", "", ""], ["Schlecht AG", "", "Leipzig", "viele", "", ""]]
+    )
+
+    result = run(data)
+
+    assert (result.created, result.invalid_rows, result.written) == (1, 1, False)
+    assert not Organisation.objects.exists()
+    assert ImportRun.objects.get().status == ImportRun.Status.REJECTED
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(cities):
+    data = xlsx(
+        [["Gut GmbH", "", "Leipzig", "3", "", ""], ["Schlecht AG", "", "Leipzig", "viele", "", ""]]
+    )
+
+    result = run(data, skip_invalid=True)
+
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Gut GmbH"]
+    assert [str(e) for e in result.errors] == [
+        'row 3, column "Mitarbeiter": "viele" is not a number'
+    ]
+    assert ImportRun.objects.get().error_count == 1
+
+
+def test_a_dry_run_reports_but_writes_nothing(cities):
+    result = run(xlsx([["Gut GmbH", "", "Leipzig", "3", "", ""]]), dry_run=True)
+
+    assert result.created == 1
+    assert not Organisation.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+def test_two_rows_for_the_same_company_are_an_error_on_the_second(cities):
+    data = xlsx(
+        [
+            ["Muster GmbH", "", "Leipzig", "3", "", ""],
+            ["", "", "", "", "", ""],
+            ["MUSTER G.m.b.H.", "", "Leipzig", "4", "", ""],
+        ]
+    )
+
+    result = run(data)
+
+    assert [str(e) for e in result.errors] == ["row 4: the same company as row 2"]
+    assert result.total_rows == 2  # The blank row is skipped.
+
+
+def test_unknown_columns_are_warned_about_and_a_missing_required_column_stops_early(cities):
+    result = run(xlsx([["A GmbH", "Leipzig", "?"]], ["Firma", "Ort", "Lieblingsfarbe"]))
+    assert result.warnings == ['Unknown column "Lieblingsfarbe" ignored.']
+
+    with pytest.raises(Exception, match='Required column missing: "City" / "Ort"'):
+        run(xlsx([["A GmbH"]], ["Firma"]))
+
+
+def test_publishing_without_consent_is_a_row_error(cities):
+    result = run(xlsx([full_row(**{"Consent to share": "nein"})], FULL))
+
+    assert str(result.errors[0]) == (
+        'row 2, column "Publish": a profile can only be published with the consent to share it'
+    )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("cp1252", ",")],
+)
+def test_csv_files_in_each_encoding_and_delimiter_are_read(cities, encoding, delimiter):
+    rows = [
+        ["Bäckerei Größe GmbH", "HRB 7", "Leipzig", "1.200", "C", "Vertrieb"],
+        ["Zweite AG", "", "Leipzig", "15", "", ""],
+    ]
+    data = csv_bytes(rows, encoding=encoding, delimiter=delimiter)
+
+    result = import_profiles(source=data, filename="profiles.csv")
+
+    assert (result.created, result.errors) == (2, [])
+    first = Organisation.objects.get(register_number="HRB 7")
+    assert first.name == "Bäckerei Größe GmbH"
+    assert first.profile.employees == 1200
+    assert first.profile.interests.get().code == "distribution"
+
+
+@pytest.mark.parametrize("written", ["25.06.2019", "2019-06-25"])
+def test_dates_are_read_as_text_in_german_or_iso_form(cities, written):
+    run(xlsx([["A GmbH", "Leipzig", written]], ["Firma", "Ort", "Freigabe am"]))
+
+    assert CompanyProfile.objects.get().consent_given_on == datetime.date(2019, 6, 25)
+
+
+def test_the_command_prints_errors_and_a_summary_and_exits_1(cities, tmp_path, capsys):
+    path = tmp_path / "profiles.xlsx"
+    rows = [["Gut GmbH", "", "Leipzig", "3", "", ""]] * 1 + [
+        ["B AG", "", "Leipzig", "viele", "", ""]
+    ]
+    path.write_bytes(xlsx(rows))
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_profiles", str(path))
+
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == 'row 3, column "Mitarbeiter": "viele" is not a number'
+    assert out[-1] == "created 1, updated 0, unchanged 0, errors 1"
+    assert not Organisation.objects.exists()
+
+
+def test_the_command_with_skip_invalid_writes_the_valid_rows(cities, tmp_path, capsys):
+    path = tmp_path / "profiles.xlsx"
+    path.write_bytes(xlsx([["Gut GmbH", "", "Leipzig", "3", "", ""], ["B", "", "Rom", "", "", ""]]))
+
+    with pytest.raises(SystemExit):
+        call_command("import_profiles", str(path), "--skip-invalid")
+
+    assert capsys.readouterr().out.splitlines()[-1] == "created 1, updated 0, unchanged 0, errors 1"
+    assert Organisation.objects.get().name == "Gut GmbH"
+
+
+def test_the_command_succeeds_quietly_on_a_clean_file(cities, tmp_path, capsys):
+    path = tmp_path / "profiles.csv"
+    path.write_bytes(csv_bytes([["Gut GmbH", "", "Leipzig", "3", "", ""]], delimiter=";"))
+
+    call_command("import_profiles", str(path), "--dry-run")
+
+    assert capsys.readouterr().out.strip() == "created 1, updated 0, unchanged 0, errors 0"
+    assert not Person.objects.exists()
+
+
+def test_contact_details_without_a_name_are_an_error_on_the_contact_column(cities):
+    result = run(xlsx([["A GmbH", "Leipzig", "a@example.org"]], ["Firma", "Ort", "Contact email"]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Contact": a new contact needs a name (Contact / Ansprechpartner)'
+    ]
+
+
+def test_progress_is_reported_while_reading_and_at_the_end(cities, monkeypatch):
+    monkeypatch.setattr("partners.imports.PROGRESS_EVERY", 2)
+    reports = []
+    rows = [
+        [f"Firma {n} GmbH", "", "Leipzig", "viele" if n == 1 else "1", "", ""] for n in range(5)
+    ]
+
+    run(xlsx(rows), progress=lambda done, total, errors: reports.append((done, total, errors)))
+
+    assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1)]
