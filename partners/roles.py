@@ -14,6 +14,7 @@ Rights, per model:
   change status change only the status (follow-ups)
   export, import  django-import-export in the admin
   revert        revert a record to an earlier version (history)
+  revert import undo a spreadsheet import (the import log)
   all           every permission of the model, including the above
 """
 
@@ -44,6 +45,8 @@ _OWN_DELETE = {"meeting", "followup", "photo"}
 _REFERENCE_MODELS = ["sector", "interest"]
 _ALL_MODELS = _OFFICER_MODELS + _REFERENCE_MODELS
 
+_WITHOUT_HISTORY = {"importrun"}
+
 REPORTS = "reports"  # a pseudo-model: the /reports/ pages (permission partners.view_reports)
 
 ROLES: dict[str, dict[str, str]] = {
@@ -63,7 +66,7 @@ ROLES: dict[str, dict[str, str]] = {
         **{f"partners.{model}": "all" for model in _ALL_MODELS},
         REPORTS: "view",
         # The log of spreadsheet imports, with the right to revert one.
-        "partners.importrun": "all",
+        "partners.importrun": "view, revert import",
         "auth.user": "all",
         "auth.group": "all",
         "axes.accessattempt": "all",
@@ -88,7 +91,8 @@ def codenames(label: str, rights: str) -> list[tuple[str, str, str | None]]:
     if label == REPORTS:
         return [("partners", "delegation", "view_reports")] if rights else []
     app_label, model = label.split(".")
-    history = f"historical{model}"
+    # The import log has no history of its own; every other partners model has one.
+    history = None if model in _WITHOUT_HISTORY else f"historical{model}"
     by_right = {
         "view": [(model, f"view_{model}"), (history, f"view_{history}")],
         "add": [(model, f"add_{model}")],
@@ -99,13 +103,14 @@ def codenames(label: str, rights: str) -> list[tuple[str, str, str | None]]:
         "export": [(model, f"export_{model}")],
         "import": [(model, f"import_{model}")],
         "revert": [(history, f"change_{history}")],
+        "revert import": [(model, f"revert_{model}")],
         "all": [(model, None), (history, None)],
     }
     triples = []
     for right in parse_rights(rights):
         if right not in by_right:
             raise ValueError(f"Unknown right {right!r} for {label}")
-        triples += [(app_label, m, codename) for m, codename in by_right[right]]
+        triples += [(app_label, m, codename) for m, codename in by_right[right] if m]
     return triples
 
 

@@ -63,6 +63,7 @@ def make_record(model):
         m.Memorandum: f.MemorandumFactory,
         m.FollowUp: f.FollowUpFactory,
         m.Photo: f.PhotoFactory,
+        m.ImportRun: f.ImportRunFactory,
         m.Sector: lambda: m.Sector.objects.get(code="C"),
         m.Interest: lambda: m.Interest.objects.get(code="investment"),
         Group: lambda: Group.objects.get(name=MANAGERS),

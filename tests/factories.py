@@ -210,3 +210,16 @@ class PhotoFactory(factory.django.DjangoModelFactory):
     credit = "Invest Region Leipzig"
     delegation = factory.SubFactory(DelegationFactory)
     visibility = m.Visibility.PUBLIC
+
+
+class ImportRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ImportRun
+
+    user = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"profiles-{n}.xlsx")
+    sha256 = "0" * 64
+    mode = m.ImportRun.Mode.ALL_OR_NOTHING
+    status = m.ImportRun.Status.IMPORTED
+    total_rows = 3
+    created = 3
