@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PYTHON := $(shell for p in python3.13 python3.12 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$p; break; fi; done)
+# Test processes (pytest-xdist); 2 matches the machines' cores.
+PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -49,7 +51,7 @@ run: $(VENV)/.installed-run messages
 
 # The whole suite, browser tests included.
 test: $(VENV)/.installed-dev messages browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 browser-test: $(VENV)/.installed-dev messages browser-deps
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
