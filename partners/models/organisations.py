@@ -128,6 +128,11 @@ class Person(PublishableModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name"]
+        # GDPR requests (partners/gdpr.py): only Administrators hold these.
+        permissions = [
+            ("export_person", _("Can export everything stored about a person")),
+            ("erase_person", _("Can erase (anonymise) a person")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(lawful_basis="consent") | Q(consent_given_on__isnull=False),
@@ -137,7 +142,9 @@ class Person(PublishableModel):
         ]
 
     def __str__(self):
-        return self.full_name
+        # An erased person keeps their links; the name shown is "anonymised" in the reader's
+        # language, whatever language the erasure ran in.
+        return str(_("anonymised")) if self.anonymised_at else self.full_name
 
     def clean(self):
         super().clean()
