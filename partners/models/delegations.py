@@ -72,6 +72,15 @@ class Delegation(SluggedMixin, PublishableModel):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = [F("start_date").desc(nulls_first=True), "title"]
+        indexes = [
+            # Public delegation list: published(), newest first (PostgreSQL's DESC is NULLS
+            # FIRST, as the ordering asks).
+            models.Index(
+                fields=["visibility", "-start_date", "title"], name="delegation_published_idx"
+            ),
+            # Admin changelist and reports: every delegation in the default ordering.
+            models.Index(fields=["-start_date", "title"], name="delegation_start_title_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -245,6 +254,12 @@ class Meeting(PublishableModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = [F("date").desc(nulls_last=True), "title"]
+        indexes = [
+            # A delegation's meetings by date (delegation pages, reports).
+            models.Index(fields=["delegation", "date"], name="meeting_delegation_date_idx"),
+            # Meetings in a period (reports for one year, the admin's date filter).
+            models.Index(fields=["date"], name="meeting_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date__isnull=False) | Q(delegation__isnull=False),

@@ -60,6 +60,10 @@ class Organisation(SluggedMixin, PublishableModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [
+            # Admin changelist and autocomplete in the default ordering.
+            models.Index(fields=["name"], name="organisation_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["register_number"],
@@ -128,6 +132,10 @@ class Person(PublishableModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["full_name"]
+        indexes = [
+            # Admin changelist and autocomplete in the default ordering.
+            models.Index(fields=["full_name"], name="person_full_name_idx"),
+        ]
         # GDPR requests (partners/gdpr.py): only Administrators hold these.
         permissions = [
             ("export_person", _("Can export everything stored about a person")),
