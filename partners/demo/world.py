@@ -159,7 +159,9 @@ class World:
             if len(partners) + len(homes) >= self.sizes.cities:
                 break
             name = (p1 + p2).capitalize()
+            # "ji"+"nan" and "jin"+"an" are both Jinan: names must stay unique per country.
             if (name, "CN") not in existing:
+                existing.add((name, "CN"))
                 partners.append((name, h1 + h2 + "市"))
         self.city_names = {}
 
