@@ -118,7 +118,9 @@ def sqlite_row_counts(path: Path) -> dict[str, int]:
             for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             if name not in skip and not name.startswith("axes_")
         ]
-        return {table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
+        return {
+            table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+        }
 
 
 # --- PostgreSQL ----------------------------------------------------------------------
@@ -149,13 +151,12 @@ def table_checksums(database) -> dict[str, str]:
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
         database=database,
     ).split()
+    query = (
+        "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') "
+        'FROM "{table}" t'
+    )
     return {
-        table: psql(
-            "-c",
-            f'SELECT count(*) || \':\' || coalesce(md5(string_agg(t::text, \'|\' ORDER BY t::text)), \'\') FROM "{table}" t',
-            database=database,
-        ).strip()
-        for table in tables
+        table: psql("-c", query.format(table=table), database=database).strip() for table in tables
     }
 
 
@@ -196,5 +197,7 @@ def test_postgresql_pg_dump_and_pg_restore_restore_every_table_and_file(
     assert table_checksums(restored) == original
     assert file_digests(restored_media) == file_digests(source_media)
     # The restored copy is a working installation: no migration left to apply.
-    plan = manage("migrate", "--plan", database_url=postgres_url(restored), media_root=restored_media)
+    plan = manage(
+        "migrate", "--plan", database_url=postgres_url(restored), media_root=restored_media
+    )
     assert "No planned migration operations" in plan.stdout
