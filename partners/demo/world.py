@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, reset_queries
 from django.utils.text import slugify
 
 from .. import models as m
@@ -85,6 +85,8 @@ def insert(model, objects: Iterable, *, after: Callable | None = None) -> list[i
         if after:
             after(created)
         pks.extend(obj.pk for obj in created)
+        # With DEBUG on, Django keeps the last 9,000 statements; bulk inserts are big.
+        reset_queries()
     return pks
 
 
@@ -93,6 +95,7 @@ def insert_links(through, rows: Iterable[dict]) -> int:
     for batch in itertools.batched((through(**row) for row in rows), BATCH * 5):
         through.objects.bulk_create(batch, batch_size=BATCH * 5)
         count += len(batch)
+        reset_queries()
     return count
 
 
