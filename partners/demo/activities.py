@@ -197,7 +197,9 @@ class ActivitiesMixin:
         def parties(batch):
             rows = []
             for memorandum in batch:
-                for org_id in {self.random.choice(home_orgs), self.random.choice(partner_orgs)}:
+                # A list, not a set: a set's order follows the pks, which differ between runs.
+                org_ids = [self.random.choice(home_orgs), self.random.choice(partner_orgs)]
+                for org_id in dict.fromkeys(org_ids):
                     people = self.people_of.get(org_id)
                     signatory = self.random.choice(people) if people else None
                     rows.append(
