@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from .. import models as m
 from . import names
 
-BATCH = 2000
+BATCH = 5000
 FIRST_DAY = datetime.date(2005, 1, 1)
 DAYS = 22 * 365  # up to the end of 2026
 
@@ -66,12 +66,19 @@ class Slugs:
 
     def __init__(self, model: type[models.Model]):
         self.used = set(model.objects.values_list("slug", flat=True))
+        # The next suffix to try per base, so the 15th "Müller Logistik GmbH" does not
+        # walk through -2 … -14 again.
+        self.next_suffix: dict[str, int] = {}
 
     def __call__(self, text: str) -> str:
         base = slugify(text)[:70].strip("-") or "item"
-        slug, n = base, 2
+        slug, n = base, self.next_suffix.get(base, 2)
+        if base in self.used:
+            slug = f"{base}-{n}"
         while slug in self.used:
-            slug, n = f"{base}-{n}", n + 1
+            n += 1
+            slug = f"{base}-{n}"
+        self.next_suffix[base] = n + 1 if slug != base else n
         self.used.add(slug)
         return slug
 
@@ -92,8 +99,8 @@ def insert(model, objects: Iterable, *, after: Callable | None = None) -> list[i
 
 def insert_links(through, rows: Iterable[dict]) -> int:
     count = 0
-    for batch in itertools.batched((through(**row) for row in rows), BATCH * 5):
-        through.objects.bulk_create(batch, batch_size=BATCH * 5)
+    for batch in itertools.batched((through(**row) for row in rows), BATCH * 2):
+        through.objects.bulk_create(batch, batch_size=BATCH * 2)
         count += len(batch)
         reset_queries()
     return count
