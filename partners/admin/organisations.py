@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import Organisation, Person
 from .base import CRMAdmin
+from .gdpr import PersonGDPRMixin
 
 
 @admin.register(Organisation)
@@ -16,7 +17,7 @@ class OrganisationAdmin(CRMAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(CRMAdmin):
+class PersonAdmin(PersonGDPRMixin, CRMAdmin):
     list_display = [
         "full_name",
         "local_name",

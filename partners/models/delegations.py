@@ -75,6 +75,15 @@ class Delegation(SluggedMixin, PublishableModel):
         # The reports pages (/reports/) are about delegations first; the right lives here.
         permissions = [("view_reports", _("Can view reports"))]
         ordering = [F("start_date").desc(nulls_first=True), "title"]
+        indexes = [
+            # Public delegation list: published(), newest first (PostgreSQL's DESC is NULLS
+            # FIRST, as the ordering asks).
+            models.Index(
+                fields=["visibility", "-start_date", "title"], name="delegation_published_idx"
+            ),
+            # Admin changelist and reports: every delegation in the default ordering.
+            models.Index(fields=["-start_date", "title"], name="delegation_start_title_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -252,6 +261,12 @@ class Meeting(PublishableModel):
         default_permissions = CRM_PERMISSIONS
         permissions = [("delete_own_meeting", _("Can delete meetings they logged"))]
         ordering = [F("date").desc(nulls_last=True), "title"]
+        indexes = [
+            # A delegation's meetings by date (delegation pages, reports).
+            models.Index(fields=["delegation", "date"], name="meeting_delegation_date_idx"),
+            # Meetings in a period (reports for one year, the admin's date filter).
+            models.Index(fields=["date"], name="meeting_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date__isnull=False) | Q(delegation__isnull=False),

@@ -102,6 +102,14 @@ class FollowUp(PublishableModel):
             ("change_followup_status", _("Can change the status of follow-ups")),
         ]
         ordering = [F("due_on").asc(nulls_last=True), "title"]
+        indexes = [
+            # "My follow-ups": one owner's open ones by due date (back office).
+            models.Index(fields=["owner", "status", "due_on"], name="followup_owner_status_idx"),
+            # `remind` and reports: open follow-ups past their due date.
+            models.Index(fields=["status", "due_on"], name="followup_status_due_idx"),
+            # Admin changelist in the default ordering (ASC is NULLS LAST in PostgreSQL).
+            models.Index(fields=["due_on", "title"], name="followup_due_title_idx"),
+        ]
 
     def __str__(self):
         return self.title

@@ -99,6 +99,16 @@ class Memorandum(SluggedMixin, PublishableModel):
         verbose_name_plural = _("memoranda")
         default_permissions = CRM_PERMISSIONS
         ordering = [F("signed_on").desc(nulls_last=True), "title"]
+        indexes = [
+            # in_force() and `remind`: signed memoranda by the end of their validity.
+            models.Index(fields=["status", "valid_until"], name="memorandum_status_valid_idx"),
+            # `remind`: memoranda due for review.
+            models.Index(
+                fields=["review_on"],
+                condition=Q(review_on__isnull=False),
+                name="memorandum_review_on_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="signed")

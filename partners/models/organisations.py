@@ -61,6 +61,10 @@ class Organisation(SluggedMixin, PublishableModel):
         verbose_name_plural = _("organisations")
         default_permissions = CRM_PERMISSIONS
         ordering = ["name"]
+        indexes = [
+            # Admin changelist and autocomplete in the default ordering.
+            models.Index(fields=["name"], name="organisation_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["register_number"],
@@ -132,6 +136,15 @@ class Person(PublishableModel):
         verbose_name_plural = _("people")
         default_permissions = CRM_PERMISSIONS
         ordering = ["full_name"]
+        indexes = [
+            # Admin changelist and autocomplete in the default ordering.
+            models.Index(fields=["full_name"], name="person_full_name_idx"),
+        ]
+        # GDPR requests (partners/gdpr.py): only Administrators hold these.
+        permissions = [
+            ("gdpr_export_person", _("Can export everything stored about a person")),
+            ("erase_person", _("Can erase (anonymise) a person")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(lawful_basis="consent") | Q(consent_given_on__isnull=False),
@@ -141,7 +154,9 @@ class Person(PublishableModel):
         ]
 
     def __str__(self):
-        return self.full_name
+        # An erased person keeps their links; the name shown is "anonymised" in the reader's
+        # language, whatever language the erasure ran in.
+        return str(_("anonymised")) if self.anonymised_at else self.full_name
 
     def clean(self):
         super().clean()

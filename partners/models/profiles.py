@@ -214,6 +214,12 @@ class ProfileHandover(TimeStampedModel):
         verbose_name_plural = _("profile handovers")
         default_permissions = CRM_PERMISSIONS
         ordering = ["-handed_over_on", "pk"]
+        indexes = [
+            # Profiles handed over during a delegation (the public count, reports).
+            models.Index(fields=["delegation", "profile"], name="handover_delegation_idx"),
+            # A profile's handovers, newest first (profile pages, admin inline).
+            models.Index(fields=["profile", "-handed_over_on"], name="handover_profile_date_idx"),
+        ]
 
     def __str__(self):
         return _("%(profile)s to %(recipient)s") % {

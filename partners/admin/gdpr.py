@@ -1,0 +1,148 @@
+"""GDPR requests in the back office: export a person's data, erase a person.
+
+A mixin for PersonAdmin, so the person admin itself stays about editing people. Only users
+holding `partners.gdpr_export_person` / `partners.erase_person` (the Administrators group, and
+superusers) see the buttons or reach the views.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..gdpr import person_erase, person_export
+from ..models import Person
+
+# Headings of the export's sections, in the order shown on the HTML page.
+EXPORT_SECTIONS = {
+    "person": _("Stored record"),
+    "delegation_memberships": _("Delegation memberships"),
+    "meetings": _("Meetings attended"),
+    "memoranda_signed": _("Memoranda signed"),
+    "company_profiles_as_contact": _("Contact for company profiles"),
+    "profile_handovers": _("Profile handovers"),
+    "history": _("Change history"),
+    "admin_log": _("Back-office log"),
+}
+
+
+class PersonGDPRMixin:
+    change_form_template = "admin/partners/person/change_form_gdpr.html"
+
+    def has_export_permission_for_person(self, request) -> bool:
+        return request.user.has_perm("partners.gdpr_export_person")
+
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("partners.erase_person")
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        # Added here rather than through `actions`, which the person admin may set itself.
+        actions = super().get_actions(request, action_location=action_location)
+        action = self.get_action("erase_selected", action_location)
+        disabled = self.actions is None or IS_POPUP_VAR in request.GET
+        if action and not disabled and self.has_erase_permission(request):
+            actions[action.name] = action
+        return actions
+
+    def get_urls(self):
+        def view(func):
+            return self.admin_site.admin_view(func)
+
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}_gdpr"
+        # Before the model admin's own URLs: its "<object_id>/" catches everything below it.
+        return [
+            path(
+                "<path:object_id>/gdpr/export.json",
+                view(self.gdpr_export_json),
+                name=f"{prefix}_json",
+            ),
+            path(
+                "<path:object_id>/gdpr/export/",
+                view(self.gdpr_export_html),
+                name=f"{prefix}_export",
+            ),
+            path("<path:object_id>/gdpr/erase/", view(self.gdpr_erase), name=f"{prefix}_erase"),
+            *super().get_urls(),
+        ]
+
+    def _person_for(self, request, object_id, *, allowed: bool) -> Person:
+        if not allowed:
+            raise PermissionDenied
+        return get_object_or_404(Person.objects.select_related("organisation"), pk=object_id)
+
+    def gdpr_export_json(self, request, object_id):
+        person = self._person_for(
+            request, object_id, allowed=self.has_export_permission_for_person(request)
+        )
+        body = json.dumps(person_export(person=person), cls=DjangoJSONEncoder, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+        return response
+
+    def gdpr_export_html(self, request, object_id):
+        person = self._person_for(
+            request, object_id, allowed=self.has_export_permission_for_person(request)
+        )
+        data = person_export(person=person)
+        sections = [
+            (title, data[key] if isinstance(data[key], list) else [data[key]])
+            for key, title in EXPORT_SECTIONS.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Data stored about %(person)s") % {"person": person},
+            "opts": self.opts,
+            "original": person,
+            "exported_at": data["exported_at"],
+            "sections": sections,
+        }
+        return TemplateResponse(request, "admin/partners/person/gdpr_export.html", context)
+
+    def gdpr_erase(self, request, object_id):
+        person = self._person_for(request, object_id, allowed=self.has_erase_permission(request))
+        if request.method == "POST":
+            person_erase(person=person, user=request.user)
+            self.message_user(request, _("The person was anonymised."), messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[person.pk]
+                )
+            )
+        return self._erase_confirmation(request, [person])
+
+    def _erase_confirmation(self, request, people, *, via_action=False):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data"),
+            "opts": self.opts,
+            "people": people,
+            "via_action": via_action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/partners/person/gdpr_erase.html", context)
+
+    @admin.action(description=_("Erase (anonymise) the selected people"), permissions=["erase"])
+    def erase_selected(self, request, queryset):
+        people = list(queryset.filter(anonymised_at__isnull=True))
+        if request.POST.get("confirm") != "yes":
+            return self._erase_confirmation(request, people, via_action=True)
+        with transaction.atomic():
+            for person in people:
+                person_erase(person=person, user=request.user)
+        count = len(people)
+        self.message_user(
+            request,
+            ngettext("%(count)d person was anonymised.", "%(count)d people were anonymised.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None

@@ -1,0 +1,130 @@
+"""`generate_demo_data --scale N`: the sizes of the issue, valid records, repeatable."""
+
+import dataclasses
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from partners import models as m
+from partners.demo import Sizes
+
+SCALE = "0.1"
+MODELS = [
+    m.City,
+    m.Partnership,
+    m.Organisation,
+    m.Person,
+    m.CompanyProfile,
+    m.Delegation,
+    m.DelegationStop,
+    m.DelegationMember,
+    m.Meeting,
+    m.ProfileHandover,
+    m.Memorandum,
+    m.MemorandumParty,
+    m.FollowUp,
+]
+
+
+def generate(scale=SCALE, seed=2019):
+    out = io.StringIO()
+    call_command("generate_demo_data", scale=scale, seed=seed, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(db):
+    generate()
+
+
+def test_scale_100_has_the_sizes_of_the_issue():
+    sizes = Sizes.for_scale(100)
+    assert (sizes.cities, sizes.organisations, sizes.people) == (500, 50_000, 100_000)
+    assert (sizes.delegations, sizes.meetings, sizes.profiles) == (20_000, 300_000, 100_000)
+    assert (sizes.handovers, sizes.memoranda, sizes.follow_ups) == (300_000, 10_000, 100_000)
+
+
+def test_scale_1_is_about_ten_thousand_records():
+    sizes = Sizes.for_scale(1)
+    main_records = sum(dataclasses.asdict(sizes).values()) - sizes.users
+    assert 9_000 <= main_records <= 12_000
+
+
+def test_it_writes_the_requested_number_of_records(world):
+    sizes = Sizes.for_scale(float(SCALE))
+    assert m.City.objects.count() == sizes.cities
+    assert m.Delegation.objects.count() == sizes.delegations
+    assert m.Meeting.objects.count() == sizes.meetings
+    assert m.Person.objects.count() == sizes.people
+    assert m.CompanyProfile.objects.count() == sizes.profiles
+    # Every profile belongs to its own company, on top of the other organisations.
+    assert m.Organisation.objects.count() == sizes.organisations + sizes.profiles
+    assert m.ProfileHandover.objects.count() == sizes.handovers
+    assert m.Memorandum.objects.count() == sizes.memoranda
+    assert m.FollowUp.objects.count() == sizes.follow_ups
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_every_generated_record_passes_the_models_own_validation(world, model):
+    records = list(model.objects.order_by("?")[:25])
+    assert records
+    for record in records:
+        record.full_clean()
+
+
+def test_it_mixes_public_and_internal_records(world):
+    for model in (m.Delegation, m.Meeting, m.Memorandum, m.CompanyProfile, m.Person):
+        visibilities = set(model.objects.values_list("visibility", flat=True))
+        assert visibilities == {"public", "internal"}, model.__name__
+
+
+def test_only_consenting_companies_are_published_or_handed_over(world):
+    assert not m.CompanyProfile.objects.published().filter(consent_to_share=False).exists()
+    assert not m.ProfileHandover.objects.filter(profile__consent_to_share=False).exists()
+
+
+def test_only_office_holders_are_published(world):
+    published = m.Person.objects.published()
+    assert published.exists()
+    assert set(published.values_list("lawful_basis", flat=True)) == {"public_office"}
+
+
+def content(model):
+    """A model's rows without ids, timestamps and links (which differ between runs)."""
+    names = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if not (field.primary_key or field.is_relation)
+        and field.name not in ("created_at", "updated_at")
+    ]
+    return sorted(map(repr, model.objects.values_list(*names)))
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_the_same_seed_builds_the_same_world(db):
+    try:
+        with transaction.atomic():
+            generate(seed=7)
+            first = {model: content(model) for model in MODELS}
+            raise Rollback
+    except Rollback:
+        pass
+    generate(seed=7)
+    for model in MODELS:
+        assert content(model) == first[model], model.__name__
+
+
+def test_it_refuses_to_generate_twice_into_one_database(world):
+    with pytest.raises(CommandError, match="already holds generated demo data"):
+        generate()
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "lots", "5000"])
+def test_it_names_a_bad_scale(db, scale):
+    with pytest.raises(CommandError, match="--scale must be a number"):
+        generate(scale=scale)
