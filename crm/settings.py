@@ -176,7 +176,8 @@ STORAGES = {
 
 # E-mail (Django 6.1's MAILERS). EMAIL_URL configures SMTP in one value, e.g.
 # smtp+tls://user:password@mail.example.org:587; otherwise the usual EMAIL_* variables.
-# Without either, mails go to the console so that `remind` shows them in development.
+# Without either, development mails go to the console (so `remind` shows them) and
+# production mails to the SMTP server on localhost.
 def email_mailer() -> dict:
     url = envsecret("EMAIL_URL")
     if url:
@@ -194,7 +195,10 @@ def email_mailer() -> dict:
                 "use_ssl": parts.scheme == "smtp+ssl",
             },
         }
-    backend = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # Development prints mails; production sends them over SMTP (EMAIL_HOST, default
+    # localhost) unless told otherwise.
+    default = "console" if DEBUG else "smtp"
+    backend = os.getenv("EMAIL_BACKEND", f"django.core.mail.backends.{default}.EmailBackend")
     if not backend.endswith("smtp.EmailBackend"):
         return {"BACKEND": backend}
     return {
