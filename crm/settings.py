@@ -262,6 +262,8 @@ AXES_LOCKOUT_TEMPLATE = "partners/lockout.html"
 # django-axes 8 answers 429 by default; the lockout is a refusal (403), as the issue asks.
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+# Axes announces itself on every start (each manage.py call); lockouts are still logged.
+AXES_VERBOSE = False
 
 # Uploads.
 CRM_UPLOAD_MAX_BYTES = envint("CRM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
