@@ -4,6 +4,7 @@ The flow runs on the immediate backend (the task runs inside the request); the r
 killed mid-import, is in test_background_worker.py.
 """
 
+import io
 import time
 
 import pytest
@@ -154,3 +155,21 @@ def test_rows_are_counted_without_reading_the_whole_sheet():
     assert tasks.rows_in(xlsx(rows(7)), "a.xlsx") == 7
     assert tasks.rows_in(csv_bytes(rows(7)), "a.csv") == 7
     assert tasks.rows_in(b"\xd0\xcf\x11\xe0 old xls", "a.xls") == 0
+
+
+def test_recover_tasks_marks_jobs_with_a_silent_worker_failed():
+    from django.core.management import call_command
+
+    job_id = jobs.create(kind="export", user_id=None, spec={"query": ""})
+    jobs._write_json(
+        jobs.folder(job_id) / "progress.json", {"status": "running", "beat": time.time() - 3600}
+    )
+    fresh = jobs.create(kind="export", user_id=None, spec={"query": ""})
+    jobs._write_json(
+        jobs.folder(fresh) / "progress.json", {"status": "running", "beat": time.time()}
+    )
+
+    call_command("recover_tasks", stdout=io.StringIO())
+
+    assert jobs.progress(job_id)["status"] == "failed"
+    assert jobs.progress(fresh)["status"] == "running"
