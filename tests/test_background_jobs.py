@@ -173,3 +173,19 @@ def test_recover_tasks_marks_jobs_with_a_silent_worker_failed():
 
     assert jobs.progress(job_id)["status"] == "failed"
     assert jobs.progress(fresh)["status"] == "running"
+
+
+def test_a_running_job_shows_its_progress_and_reloads_itself_without_script():
+    owner = user_with_role(ADMINISTRATORS)
+    job_id = jobs.create(kind="import", user_id=owner.pk, spec={"filename": "big.xlsx"})
+    progress = jobs.Progress(job_id)
+    progress.rows(4000, 20000, 3)
+
+    page = client_for(owner).get(f"/jobs/{job_id}/")
+
+    assert "4000 / 20000" in page.text
+    assert '<td class="errors">3</td>' in page.text
+    assert '<meta http-equiv="refresh" content="2">' in page.text
+    assert "<script>" not in page.text
+    status = client_for(owner).get(f"/jobs/{job_id}/status.json").json()
+    assert (status["status"], status["done"], status["errors"]) == ("running", 4000, 3)
