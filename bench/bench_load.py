@@ -120,6 +120,7 @@ def main() -> None:
         def start_worker():
             command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--batch"]
             processes["worker"] = subprocess.Popen(command, cwd=ROOT)
+            processes["since"] = time.monotonic()
 
         stats = load_clients.run(
             f"http://127.0.0.1:{port}",
@@ -129,6 +130,7 @@ def main() -> None:
         )
         worker = processes.get("worker")
         worker.wait(timeout=600)
+        print(f"the import's worker ran {time.monotonic() - processes['since']:.0f} s")
     finally:
         stop(server)
         stop(worker)

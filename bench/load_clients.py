@@ -19,6 +19,7 @@ from bench.load_world import OFFICER
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0  # unexpected status or no answer
     server_errors: int = 0
@@ -73,7 +74,7 @@ class Client:
         self.rng = random.Random(number)
         self.writes = 0
 
-    def request(self, path, data=None, expected=(200,)) -> tuple[int, str]:
+    def request(self, path, data=None, expected=(200,), kind="") -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)
         request.add_header("Referer", self.base + path)
@@ -85,7 +86,10 @@ class Client:
             status, text = error.code, error.read().decode(errors="replace")
         except OSError:
             status, text = 599, ""
-        self.stats.record(time.perf_counter() - started, status, expected)
+        seconds = time.perf_counter() - started
+        self.stats.record(seconds, status, expected)
+        with self.stats.lock:
+            self.stats.by_kind.setdefault(kind or "admin add form (GET)", []).append(seconds)
         return status, text
 
     def form(self, path) -> dict:
@@ -101,10 +105,10 @@ class Client:
             raise RuntimeError(f"login failed with {status}")
 
     def public(self) -> None:
-        self.request(self.rng.choice(self.urls["public"]))
+        self.request(self.rng.choice(self.urls["public"]), kind="public page")
 
     def admin_read(self) -> None:
-        self.request(self.rng.choice(self.urls["admin"]))
+        self.request(self.rng.choice(self.urls["admin"]), kind="admin read")
 
     def admin_write(self) -> None:
         data = self.form("/admin/partners/meeting/add/")
@@ -117,7 +121,9 @@ class Client:
             city=str(self.rng.choice(self.urls["city_ids"])),
             visibility="internal",
         )
-        status, text = self.request("/admin/partners/meeting/add/", data, expected=(302,))
+        status, text = self.request(
+            "/admin/partners/meeting/add/", data, expected=(302,), kind="admin write"
+        )
         with self.stats.lock:
             if status == 302:
                 self.stats.acknowledged.append(title)
@@ -193,6 +199,9 @@ def report(stats: Stats, seconds: int) -> None:
     )
     print(f"latency p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, "
           f"p99 {cuts[98] * 1000:.0f} ms")  # fmt: skip
+    for kind, latencies in sorted(stats.by_kind.items()):
+        median = statistics.median(latencies) * 1000
+        print(f"  {kind}: {len(latencies)} requests, median {median:.0f} ms")
     print(f"statuses: {dict(sorted(stats.statuses.items()))}")
     for refusal in stats.refusals:
         print(f"refused write: {refusal}")
