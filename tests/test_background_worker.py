@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from partners import jobs, tasks
@@ -87,7 +88,8 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
     stored = DBTaskResult.objects.get(id=task_id)
     assert stored.status == "RUNNING"  # Nobody could tell it otherwise.
 
-    assert jobs.recover_stale(job_id, max_age=0)
+    with translation.override("en"):
+        assert jobs.recover_stale(job_id, max_age=0)
 
     stored.refresh_from_db()
     assert stored.status == "FAILED"
