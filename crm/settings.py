@@ -271,6 +271,8 @@ CRM_IMPORT_MAX_BYTES = envint("CRM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 CRM_IMPORT_MAX_ROWS = envint("CRM_IMPORT_MAX_ROWS", "100000")
 CRM_IMPORT_BACKGROUND_ROWS = envint("CRM_IMPORT_BACKGROUND_ROWS", "5000")
 CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
+# A running task whose worker has not written a heartbeat for this long is marked failed.
+CRM_TASK_STALE_SECONDS = envint("CRM_TASK_STALE_SECONDS", "60")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 
 # django-import-export: only formats that open cleanly in Excel; permission codes are

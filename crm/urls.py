@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/", include("partners.urls_files")),
+    path("jobs/", include("partners.urls_jobs")),
     path("", public.language_redirect, name="language-redirect"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -10,7 +10,9 @@ set-based `partners.imports.import_profiles` and translates its outcome into a g
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportExportMixin
@@ -18,6 +20,7 @@ from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import InvalidRow, Result, RowResult
 
+from .. import tasks
 from ..imports import BadFile, import_profiles
 from ..models import CompanyProfile
 from ..resources import CompanyProfileSheetResource
@@ -146,6 +149,25 @@ class ProfileImportMixin(ImportExportMixin):
     import_form_class = ProfileImportForm
     confirm_form_class = ProfileConfirmImportForm
     import_template_name = "admin/partners/companyprofile/import.html"
+
+    def import_action(self, request, **kwargs):
+        # Sheets over the threshold skip the preview and run in a worker; the progress
+        # page takes over (it shows the row errors, and nothing is written if any).
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                data = b"".join(upload.chunks())
+                if tasks.rows_in(data, upload.name) > settings.CRM_IMPORT_BACKGROUND_ROWS:
+                    job_id = tasks.start_import(
+                        data=data,
+                        filename=upload.name,
+                        user=request.user,
+                        skip_invalid=form.cleaned_data.get("skip_invalid", False),
+                    )
+                    return redirect("jobs:detail", job_id=job_id)
+                upload.seek(0)
+        return super().import_action(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # Our reader's message says what is wrong with the file; the stock one guesses.

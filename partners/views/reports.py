@@ -6,11 +6,11 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import charts, report_tables, reports
+from .. import charts, report_tables, reports, tasks
 from ..filters import ReportFilter
 from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
@@ -35,6 +35,9 @@ def report(request):
         if filterset.is_bound
         else (reports.Criteria.for_year(timezone.localdate().year))
     )
+    if output == "xlsx" and tasks.exports_in_background(criteria):
+        job_id = tasks.start_export(query=request.GET.urlencode(), user=request.user)
+        return redirect("jobs:detail", job_id=job_id)
     if output == "xlsx":
         return _xlsx_response(criteria)
     if output == "csv":

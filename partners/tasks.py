@@ -1,0 +1,125 @@
+"""Background tasks (Django's tasks framework; the worker is ``manage.py db_worker``).
+
+The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``)
+and report through ``partners.jobs``; the web side calls ``start_import``/``start_export``.
+"""
+
+from django.conf import settings
+from django.http import QueryDict
+from django.tasks import task
+from django.utils import timezone
+
+from . import jobs, report_tables, reports
+from .filters import ReportFilter
+from .imports import BadFile, import_profiles
+from .models import City
+from .sheet_reader import open_sheet
+from .spreadsheets import write_xlsx
+
+ERRORS_SHOWN = 100
+
+
+def rows_in(data: bytes, filename: str) -> int:
+    """Rows below the header, cheaply: XLSX says so itself, CSV is counted by lines."""
+    try:
+        sheet = open_sheet(data, filename)
+    except BadFile:
+        return 0  # The normal (synchronous) import shows the error.
+    return sheet.size_hint or max(data.count(b"\n") - 1, 0)
+
+
+def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> str:
+    job_id = jobs.create(
+        kind="import",
+        user_id=user.pk,
+        spec={"filename": filename, "skip_invalid": skip_invalid},
+        upload=data,
+    )
+    return _enqueue(job_id, import_sheet)
+
+
+def start_export(*, query: str, user) -> str:
+    job_id = jobs.create(kind="export", user_id=user.pk, spec={"query": query})
+    return _enqueue(job_id, export_report)
+
+
+def restart(job_id: str) -> str:
+    job = jobs.spec(job_id)
+    jobs.create_again(job_id)
+    return _enqueue(job_id, {"import": import_sheet, "export": export_report}[job["kind"]])
+
+
+def _enqueue(job_id: str, runner) -> str:
+    result = runner.enqueue(job_id=job_id)
+    jobs.set_task_id(job_id, result.id)
+    return job_id
+
+
+@task
+def import_sheet(*, job_id: str) -> dict:
+    from django.contrib.auth import get_user_model
+
+    job = jobs.spec(job_id)
+    user = get_user_model().objects.filter(pk=job["user_id"]).first()
+    with jobs.Progress(job_id) as progress:
+        try:
+            result = import_profiles(
+                source=jobs.folder(job_id) / "upload",
+                filename=job["spec"]["filename"],
+                user=user,
+                skip_invalid=job["spec"]["skip_invalid"],
+                preview_limit=0,
+                progress=progress.rows,
+            )
+        except BadFile as error:
+            progress.update(status="rejected", reason=error.message)
+            return {"status": "rejected", "reason": error.message}
+        outcome = {
+            "status": "done" if result.written else "rejected",
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "invalid_rows": result.invalid_rows,
+            "run_id": result.run.pk if result.run else None,
+            "error_list": [e.as_dict() for e in result.errors[:ERRORS_SHOWN]],
+        }
+        progress.update(**outcome)
+    return {k: v for k, v in outcome.items() if k != "error_list"}
+
+
+@task
+def export_report(*, job_id: str) -> dict:
+    query = QueryDict(jobs.spec(job_id)["spec"]["query"])
+    criteria = criteria_for(query)
+    with jobs.Progress(job_id) as progress:
+        total = export_rows(criteria)
+        progress.rows(0, total, 0)
+        target = jobs.folder(job_id) / "report.xlsx"
+        write_xlsx(str(target), report_tables.tables(criteria))
+        name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
+        progress.update(status="done", done=total, file=target.name, download_name=name)
+    return {"status": "done", "rows": total}
+
+
+def criteria_for(query: QueryDict) -> reports.Criteria:
+    """The report's criteria from its query string, as the report page reads them."""
+    filterset = ReportFilter(
+        query or None, queryset=City.objects.partners_of_home_cities().order_by("name")
+    )
+    if filterset.is_bound and filterset.is_valid():
+        return reports.Criteria(**filterset.criteria_kwargs())
+    return reports.Criteria.for_year(timezone.localdate().year)
+
+
+def export_rows(criteria: reports.Criteria) -> int:
+    """The listing rows of the workbook, counted with the listings' own filters."""
+    return (
+        reports.period_delegations(criteria).count()
+        + reports.period_meetings(criteria).count()
+        + reports.period_handovers(criteria).count()
+        + reports.period_follow_ups(criteria).count()
+    )
+
+
+def exports_in_background(criteria: reports.Criteria) -> bool:
+    return export_rows(criteria) > settings.CRM_EXPORT_BACKGROUND_ROWS

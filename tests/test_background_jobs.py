@@ -1,0 +1,191 @@
+"""Large imports and report exports run as tasks, with a progress page and a restart.
+
+The flow runs on the immediate backend (the task runs inside the request); the real worker,
+killed mid-import, is in test_background_worker.py.
+"""
+
+import io
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from partners import jobs, tasks
+from partners.models import ImportRun, Organisation
+from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+from tests.backoffice import client_for, user_with_role
+from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
+from tests.import_files import csv_bytes, xlsx
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = reverse("admin:partners_companyprofile_import")
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.CRM_IMPORT_BACKGROUND_ROWS = 3
+    settings.CRM_EXPORT_BACKGROUND_ROWS = 2
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def cities():
+    HomeCityFactory(name="Leipzig")
+    CityFactory(name="Nanjing", local_name="南京")
+
+
+def rows(count, city="Leipzig"):
+    return [[f"Firma {n} GmbH", f"HRB {n}", city, "5", "C", ""] for n in range(count)]
+
+
+def upload(client, data, name="big.xlsx", **extra):
+    file = SimpleUploadedFile(name, data)
+    return client.post(IMPORT_URL, {"format": "0", "import_file": file, **extra})
+
+
+def test_a_large_sheet_is_imported_in_the_background_with_a_progress_page():
+    anna = user_with_role(ADMINISTRATORS)
+    client = client_for(anna)
+
+    response = upload(client, xlsx(rows(5)))
+
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 5
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "5 / 5" in page.text
+    assert "Created 5, updated 0" in page.text
+    assert 'http-equiv="refresh"' not in page.text  # Finished: no more reloading.
+    run = ImportRun.objects.get()
+    assert reverse("admin:partners_importrun_change", args=[run.pk]) in page.text
+    assert run.user == anna
+
+
+def test_a_small_sheet_keeps_the_preview_step():
+    client = client_for(user_with_role(ADMINISTRATORS))
+
+    response = upload(client, xlsx(rows(2)))
+
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()
+
+
+def test_a_large_csv_with_one_bad_row_writes_nothing_and_lists_the_row():
+    client = client_for(user_with_role(ADMINISTRATORS))
+    sheet = rows(4) + [["Ohne Ort GmbH", "HRB 99", "Atlantis", "5", "C", ""]]
+
+    response = upload(client, csv_bytes(sheet), name="big.csv")
+
+    page = client.get(response.url)
+    assert not Organisation.objects.exists()
+    assert "Rejected: nothing was imported" in page.text
+    assert "Atlantis" in page.text
+    assert client.get(response.url + "status.json").json()["invalid_rows"] == 1
+
+
+def test_only_the_starter_and_staff_allowed_to_import_see_a_job():
+    owner = user_with_role(ADMINISTRATORS)
+    job_url = upload(client_for(owner), xlsx(rows(4))).url
+
+    assert client_for(user_with_role(ADMINISTRATORS)).get(job_url).status_code == 200
+    assert client_for(user_with_role(TRADE_OFFICERS)).get(job_url).status_code == 404
+    assert client_for(None).get(job_url).status_code == 302  # To the login page.
+
+
+def test_a_large_report_export_is_written_by_a_task_and_downloaded():
+    manager = user_with_role(MANAGERS, is_staff=True)
+    client = client_for(manager)
+    nanjing = CityFactory(name="Jining")
+    for _ in range(3):
+        MeetingFactory(city=nanjing, date="2019-07-10")
+
+    response = client.get("/reports/", {"year": "2019", "format": "xlsx"})
+
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "Download the workbook" in page.text
+    download = client.get(response.url + "download/")
+    assert download.status_code == 200
+    path = jobs.folder(response.url.split("/")[2]) / "report.xlsx"
+    assert load_workbook(path, read_only=True).sheetnames[0] == "Summary"
+    assert b"".join(download.streaming_content) == path.read_bytes()
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():
+    owner = user_with_role(ADMINISTRATORS)
+    client = client_for(owner)
+    job_id = jobs.create(
+        kind="import",
+        user_id=owner.pk,
+        spec={"filename": "big.xlsx", "skip_invalid": False},
+        upload=xlsx(rows(4)),
+    )
+    with jobs.Progress(job_id) as progress:
+        progress.rows(2000, 4, 0)
+    # The worker was killed: its last heartbeat stays "running" and grows old.
+    state = jobs.progress(job_id)
+    state.update(status="running", beat=time.time() - 3600)
+    jobs._write_json(jobs.folder(job_id) / "progress.json", state)
+
+    page = client.get(f"/jobs/{job_id}/")
+
+    assert "The worker stopped while running this task" in page.text
+    assert "Start again" in page.text
+    response = client.post(f"/jobs/{job_id}/retry/")
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 4
+    assert jobs.progress(job_id)["status"] == "done"
+
+
+def test_a_finished_job_cannot_be_started_twice():
+    client = client_for(user_with_role(ADMINISTRATORS))
+    job_url = upload(client, xlsx(rows(4))).url
+
+    assert client.post(job_url + "retry/").status_code == 404
+    assert Organisation.objects.count() == 4
+
+
+def test_rows_are_counted_without_reading_the_whole_sheet():
+    assert tasks.rows_in(xlsx(rows(7)), "a.xlsx") == 7
+    assert tasks.rows_in(csv_bytes(rows(7)), "a.csv") == 7
+    assert tasks.rows_in(b"\xd0\xcf\x11\xe0 old xls", "a.xls") == 0
+
+
+def test_recover_tasks_marks_jobs_with_a_silent_worker_failed():
+    from django.core.management import call_command
+
+    job_id = jobs.create(kind="export", user_id=None, spec={"query": ""})
+    jobs._write_json(
+        jobs.folder(job_id) / "progress.json", {"status": "running", "beat": time.time() - 3600}
+    )
+    fresh = jobs.create(kind="export", user_id=None, spec={"query": ""})
+    jobs._write_json(
+        jobs.folder(fresh) / "progress.json", {"status": "running", "beat": time.time()}
+    )
+
+    call_command("recover_tasks", stdout=io.StringIO())
+
+    assert jobs.progress(job_id)["status"] == "failed"
+    assert jobs.progress(fresh)["status"] == "running"
+
+
+def test_a_running_job_shows_its_progress_and_reloads_itself_without_script():
+    owner = user_with_role(ADMINISTRATORS)
+    job_id = jobs.create(kind="import", user_id=owner.pk, spec={"filename": "big.xlsx"})
+    progress = jobs.Progress(job_id)
+    progress.rows(4000, 20000, 3)
+
+    page = client_for(owner).get(f"/jobs/{job_id}/")
+
+    assert "4000 / 20000" in page.text
+    assert '<td class="errors">3</td>' in page.text
+    assert '<meta http-equiv="refresh" content="2">' in page.text
+    assert "<script>" not in page.text
+    status = client_for(owner).get(f"/jobs/{job_id}/status.json").json()
+    assert (status["status"], status["done"], status["errors"]) == ("running", 4000, 3)
