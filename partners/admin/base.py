@@ -17,6 +17,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
 from ..spreadsheets import neutralise
 from .actions import publish, unpublish
@@ -112,6 +113,8 @@ class SafeExportMixin(ExportMixin):
 
 class CRMAdmin(SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
     list_per_page = 50
+    # Unfiltered changelists of big tables number their pages from PostgreSQL's estimate.
+    paginator = EstimatedCountPaginator
 
     def has_delete_permission(self, request, obj=None):
         if super().has_delete_permission(request, obj):
