@@ -9,6 +9,7 @@ import pytest
 
 from partners import models as m
 from partners.sitemaps import CompanySitemap
+from partners.views import feeds
 from tests import factories as f
 from tests.world2019 import build_world_2019
 
@@ -68,6 +69,15 @@ def sitemap_pages(client):
         assert response.status_code == 200, location.text
         pages.append(ET.fromstring(response.content))
     return pages
+
+
+def test_ics_feed_carries_only_the_latest_trips(client, monkeypatch, db):
+    monkeypatch.setattr(feeds, "CALENDAR_SIZE", 2)
+    for year in (2017, 2019, 2018):
+        f.DelegationFactory(title=f"Trip {year}", start_date=datetime.date(year, 5, 1))
+    calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
+    titles = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    assert titles == ["Trip 2018", "Trip 2019"]
 
 
 def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(client, world):
