@@ -21,6 +21,7 @@ from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
 from ..spreadsheets import neutralise
 from .actions import publish, unpublish
+from .search import SubquerySearchMixin
 from .versions import VERSION_FIELD, VersionCheckedForm
 from .widgets import served_file_widget
 
@@ -111,7 +112,9 @@ class SafeExportMixin(ExportMixin):
         return safe
 
 
-class CRMAdmin(SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
+class CRMAdmin(
+    SubquerySearchMixin, SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin
+):
     list_per_page = 50
     # Unfiltered changelists of big tables number their pages from PostgreSQL's estimate.
     paginator = EstimatedCountPaginator
