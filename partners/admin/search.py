@@ -4,8 +4,9 @@ Django's admin search ORs `icontains` lookups; one through a foreign key
 (`organisation__name`) becomes a JOIN, and an OR across two joined tables leaves
 PostgreSQL no index to use: it reads every row of both. Here a lookup through forward
 foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, which the
-related table answers from its trigram index (migration 0060). Lookups through reverse
-or many-to-many relations keep Django's JOIN.
+related table answers from its trigram index (migration 0060); one through a reverse
+foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. Lookups
+through many-to-many relations keep Django's JOIN.
 """
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
@@ -22,19 +23,25 @@ def _search_q(model, path: str, term: str) -> Q:
                 _search_q(field.related_model, rest, term)
             )
             return Q(**{f"{head}__in": related.values("pk")})
+        if field.one_to_many:
+            # A reverse foreign key (a delegation's stops): the ids of the parents of the
+            # matching children, which also lists each parent once.
+            children = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return Q(pk__in=children.values(field.field.attname))
     return Q(**{f"{path}__icontains": term})
 
 
-def _is_forward(model, path: str) -> bool:
+def _is_subquery(model, path: str) -> bool:
+    """True when _search_q turns ``path`` into subqueries only (no JOIN, no duplicates)."""
     head, _, rest = path.partition("__")
     if not rest:
         return True
     field = model._meta.get_field(head)
     return (
-        field.concrete
-        and (field.many_to_one or field.one_to_one)
-        and _is_forward(field.related_model, rest)
-    )
+        (field.concrete and (field.many_to_one or field.one_to_one)) or field.one_to_many
+    ) and _is_subquery(field.related_model, rest)
 
 
 def _terms(search_term: str):
@@ -57,6 +64,6 @@ class SubquerySearchMixin:
         may_have_duplicates = any(
             lookup_spawns_duplicates(self.opts, f"{path}__icontains")
             for path in fields
-            if not _is_forward(self.model, path)
+            if not _is_subquery(self.model, path)
         )
         return queryset, may_have_duplicates
