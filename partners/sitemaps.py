@@ -1,15 +1,29 @@
-"""/sitemap.xml: every public page, in each language, with hreflang alternates."""
+"""/sitemap.xml: an index of sitemap pages that list every public page, in each language,
+with hreflang alternates.
+
+The index names pages of at most PAGE_SIZE records per section, so no request renders
+the whole directory: with 100,000 published companies one sitemap of everything took
+seconds and grew with the database.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from .models import City, CompanyProfile, Delegation, Memorandum
+
+PAGE_SIZE = 1000  # URLs per sitemap page: 500 records in two languages
 
 
 class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        # Django's default loads every item to find the newest; the index can do without.
+        return None
 
 
 class StaticPagesSitemap(PublicSitemap):
@@ -20,8 +34,33 @@ class StaticPagesSitemap(PublicSitemap):
         return reverse(item)
 
 
+class ItemsInLanguages:
+    """The (record, language) pairs a Sitemap with ``i18n`` pages through, with only the
+    requested slice loaded: Django's own list holds every record of the section."""
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, list(languages)
+
+    def count(self):
+        return self.queryset.count() * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index: slice):
+        n = len(self.languages)
+        first, last = index.start // n, -(-index.stop // n)
+        pairs = [(record, code) for record in self.queryset[first:last] for code in self.languages]
+        skip = index.start - first * n
+        return pairs[skip : skip + index.stop - index.start]
+
+
 class PublishedSitemap(PublicSitemap):
     model = None
+
+    @property
+    def paginator(self):
+        return Paginator(ItemsInLanguages(self.items(), self._languages()), self.limit)
 
     def items(self):
         return self.model.objects.published().order_by("pk")

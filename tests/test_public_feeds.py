@@ -1,4 +1,5 @@
-"""Atom and iCalendar feeds of published delegations, /sitemap.xml and /robots.txt."""
+"""Atom and iCalendar feeds of published delegations, /sitemap.xml (an index of sitemap
+pages) and /robots.txt."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -7,6 +8,8 @@ import icalendar
 import pytest
 
 from partners import models as m
+from partners.sitemaps import CompanySitemap
+from partners.views import feeds
 from tests import factories as f
 from tests.world2019 import build_world_2019
 
@@ -57,10 +60,29 @@ def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(clie
     assert str(trip["URL"]) == "http://testserver/de/delegations/ost-china-2019/"
 
 
+def sitemap_pages(client):
+    """The parsed sitemap pages that /sitemap.xml (an index) points to."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    pages = []
+    for location in index.findall(f"{SITEMAP}sitemap/{SITEMAP}loc"):
+        response = client.get(location.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, location.text
+        pages.append(ET.fromstring(response.content))
+    return pages
+
+
+def test_ics_feed_carries_only_the_latest_trips(client, monkeypatch, db):
+    monkeypatch.setattr(feeds, "CALENDAR_SIZE", 2)
+    for year in (2017, 2019, 2018):
+        f.DelegationFactory(title=f"Trip {year}", start_date=datetime.date(year, 5, 1))
+    calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
+    titles = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    assert titles == ["Trip 2018", "Trip 2019"]
+
+
 def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(client, world):
-    response = client.get("/sitemap.xml")
-    root = ET.fromstring(response.content)
-    locations = {u.findtext(f"{SITEMAP}loc") for u in root.findall(f"{SITEMAP}url")}
+    entries = [url for page in sitemap_pages(client) for url in page.findall(f"{SITEMAP}url")]
+    locations = {u.findtext(f"{SITEMAP}loc") for u in entries}
     for path in [
         "/",
         "/delegations/",
@@ -76,9 +98,21 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(clien
             assert f"http://testserver/{language}{path}" in locations
     hidden = m.CompanyProfile.objects.exclude(visibility="public").first()
     assert not any(hidden.slug in location for location in locations)
-    first = root.find(f"{SITEMAP}url")
+    first = entries[0]
     languages = {link.get("hreflang") for link in first.findall(f"{XHTML}link")}
     assert languages == {"de", "en", "x-default"}
+
+
+def test_sitemap_splits_a_long_section_into_pages(client, monkeypatch, db):
+    # Four URLs a page: two companies in two languages.
+    monkeypatch.setattr(CompanySitemap, "limit", 4)
+    profiles = [f.CompanyProfileFactory(visibility="public", consent_to_share=True) for _ in "abc"]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-companies.xml?p=2</loc>" in index
+    assert "sitemap-companies.xml?p=3" not in index
+    second_page = client.get("/sitemap-companies.xml", {"p": 2}).content.decode()
+    assert f"/companies/{profiles[2].slug}/" in second_page
+    assert f"/companies/{profiles[0].slug}/" not in second_page
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

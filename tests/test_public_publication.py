@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners import models as m
+from partners.sitemaps import SITEMAPS
 from tests import factories as f
 from tests.world2019 import build_world_2019
 
@@ -118,6 +119,7 @@ def public_urls(w):
     pages += [("memorandum", {"slug": x.slug}) for x in m.Memorandum.objects.published()]
     pages += [("company", {"slug": p.slug}) for p in m.CompanyProfile.objects.published()]
     urls = ["/sitemap.xml", "/robots.txt"]
+    urls += [f"/sitemap-{section}.xml" for section in SITEMAPS]
     for language in ("de", "en"):
         with translation.override(language):
             urls += [reverse(f"partners:{name}", kwargs=kwargs) for name, kwargs in pages]

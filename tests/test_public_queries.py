@@ -74,3 +74,5 @@ def test_query_count_does_not_grow_with_the_records(client, django_assert_num_qu
         assert response.status_code == 200, name
     with django_assert_num_queries(4):
         assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get("/sitemap-companies.xml").status_code == 200

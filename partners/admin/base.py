@@ -17,9 +17,11 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 from tablib import Dataset
 
+from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
 from ..spreadsheets import neutralise
 from .actions import publish, unpublish
+from .search import SubquerySearchMixin
 from .versions import VERSION_FIELD, VersionCheckedForm
 from .widgets import served_file_widget
 
@@ -110,8 +112,12 @@ class SafeExportMixin(ExportMixin):
         return safe
 
 
-class CRMAdmin(SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin):
+class CRMAdmin(
+    SubquerySearchMixin, SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin
+):
     list_per_page = 50
+    # Unfiltered changelists of big tables number their pages from PostgreSQL's estimate.
+    paginator = EstimatedCountPaginator
 
     def has_delete_permission(self, request, obj=None):
         if super().has_delete_permission(request, obj):

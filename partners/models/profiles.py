@@ -219,6 +219,8 @@ class ProfileHandover(TimeStampedModel):
             models.Index(fields=["delegation", "profile"], name="handover_delegation_idx"),
             # A profile's handovers, newest first (profile pages, admin inline).
             models.Index(fields=["profile", "-handed_over_on"], name="handover_profile_date_idx"),
+            # Admin handover changelist in the default ordering (newest first).
+            models.Index(fields=["-handed_over_on", "id"], name="handover_date_idx"),
         ]
 
     def __str__(self):

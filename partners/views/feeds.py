@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy
 from ..models import Delegation
 
 FEED_SIZE = 50
+# The calendar carries the latest trips only: with every published delegation it grew
+# with the database (seconds at a million records) and calendar apps re-fetch it often.
+CALENDAR_SIZE = 500
 
 
 class DelegationAtomFeed(Feed):
@@ -61,7 +64,8 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
 
 
 def delegations_ics(request):
-    """Every published delegation with a start date, as one all-day event spanning its dates."""
+    """The latest CALENDAR_SIZE published delegations with a start date, each as one all-day
+    event spanning its dates."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Delegations//EN")
     calendar.add("version", "2.0")
@@ -69,7 +73,8 @@ def delegations_ics(request):
     calendar.add("x-wr-calname", _("Delegations"))
     base_url = request.build_absolute_uri("/")
     stamp = timezone.now()
-    delegations = Delegation.objects.published().filter(start_date__isnull=False)
-    for delegation in delegations.order_by("start_date", "pk"):
+    dated = Delegation.objects.published().filter(start_date__isnull=False)
+    latest = dated.order_by("-start_date", "-pk")[:CALENDAR_SIZE]
+    for delegation in sorted(latest, key=lambda d: (d.start_date, d.pk)):
         calendar.add_component(_event(delegation, base_url, stamp))
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,296 @@
+"""Does a page's cost stay flat as the database grows? Public pages, admin changelists and
+/reports/ timed on PostgreSQL at two sizes of `generate_demo_data` in one run.
+
+For each scale (default 1 and 100) a database `<name>_scale<N>` is created on the server of
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/crm), migrated and filled with
+`generate_demo_data --scale N` (scale 100 takes minutes). With --reuse an existing database
+whose row counts already match that scale is kept as it is; without it, it is rebuilt.
+The measuring runs in a child process per database, in-process through Django's test
+Client: an Administrator for the admin, a Manager for /reports/, nobody for public pages.
+Each page: median of --runs timings after --warmups, and its query count.
+
+    python bench/bench_scale.py --reuse
+    python bench/bench_scale.py --scales 1,10 --runs 5
+
+Target (issue 7): every ratio N=max / N=min at most 2, every query count equal.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm")
+REPORT_YEAR = 2019  # the generator spreads its dates over 2005–2026
+SEARCH_TERM = "Nanjing"
+TOO_SLOW = 5.0  # seconds; such a page is timed once (marked "1 run") to keep the run short
+
+
+def psql(config, sql, database="postgres"):
+    result = subprocess.run(
+        ["psql", "-X", "-q", "-At", "-h", config["HOST"] or "127.0.0.1",
+         "-p", str(config["PORT"] or 5432), "-U", config["USER"] or "postgres",
+         "-d", database, "-c", sql],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def child(url, *args):
+    env = {**os.environ, "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.exit(result.stdout + result.stderr)
+    return result.stdout
+
+
+def prepare(config, scale, reuse):
+    """Return the URL of a database filled at ``scale``, building it unless reusable."""
+    name = f"{config['NAME']}_scale{scale:g}"
+    url = re.sub(r"/[^/]*$", f"/{name}", DATABASE_URL)
+    exists = psql(config, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+    if reuse and exists:
+        child(url, "manage.py", "migrate", "--no-input", "--verbosity=0")
+        verdict = child(url, __file__, "--check-counts", str(scale)).strip()
+        if verdict == "match":
+            print(f"scale {scale:g}: reusing {name} (row counts match)", flush=True)
+            psql(config, "ANALYZE", database=name)
+            return url
+        print(f"scale {scale:g}: {name} does not match ({verdict}); rebuilding", flush=True)
+    psql(config, f'DROP DATABASE IF EXISTS "{name}"')
+    psql(config, f'CREATE DATABASE "{name}"')
+    child(url, "manage.py", "migrate", "--no-input", "--verbosity=0")
+    print(f"scale {scale:g}: generating into {name} …", flush=True)
+    print("  " + child(url, "manage.py", "generate_demo_data", f"--scale={scale:g}").strip())
+    # Fresh planner statistics, as autovacuum would gather them soon after a bulk load.
+    psql(config, "ANALYZE", database=name)
+    return url
+
+
+# --- inside the child process (Django set up against one database) ---------------------
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    import django
+
+    django.setup()
+
+
+def check_counts(scale):
+    """'match' when the tables the generator fills hold exactly its sizes for ``scale``."""
+    setup_django()
+    from partners import models as m
+    from partners.demo.world import Sizes
+
+    sizes = Sizes.for_scale(scale)
+    expected = {
+        m.Delegation: sizes.delegations,
+        m.Meeting: sizes.meetings,
+        m.ProfileHandover: sizes.handovers,
+        m.FollowUp: sizes.follow_ups,
+        m.CompanyProfile: sizes.profiles,
+    }
+    wrong = [
+        f"{model.__name__} {model.objects.count()} != {number}"
+        for model, number in expected.items()
+        if model.objects.count() != number
+    ]
+    print("; ".join(wrong) or "match")
+
+
+def bench_users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from partners.roles import ADMINISTRATORS, MANAGERS
+
+    users = {}
+    for role, group in (("admin", ADMINISTRATORS), ("manager", MANAGERS)):
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"bench-scale-{role}", defaults={"is_staff": True}
+        )
+        user.groups.add(Group.objects.get(name=group))
+        users[role] = user
+    return users
+
+
+def public_pages():
+    from django.urls import reverse
+
+    from partners import models as m
+
+    def first(model):
+        return model.objects.published().order_by("pk").first()
+
+    city = m.City.objects.published().filter(is_home=False).order_by("pk").first()
+    return [
+        ("home", reverse("partners:home")),
+        ("city detail", city.get_absolute_url()),
+        ("delegations list", reverse("partners:delegations")),
+        ("delegation detail", first(m.Delegation).get_absolute_url()),
+        ("memoranda list", reverse("partners:memoranda")),
+        ("memorandum detail", first(m.Memorandum).get_absolute_url()),
+        ("companies list", reverse("partners:companies")),
+        ("company detail", first(m.CompanyProfile).get_absolute_url()),
+        ("feed atom", reverse("partners:feed-atom")),
+        ("feed ics", reverse("partners:feed-ics")),
+        ("sitemap.xml", "/sitemap.xml"),
+        ("sitemap companies page 1", "/sitemap-companies.xml"),
+    ]
+
+
+def filter_parameter(model_admin):
+    """A ``?field__exact=value`` on the first plain-field list_filter, value from the data."""
+    from django.db import models
+
+    for entry in model_admin.list_filter:
+        if not isinstance(entry, str) or "__" in entry:
+            continue
+        field = model_admin.model._meta.get_field(entry)
+        value = model_admin.model.objects.order_by("pk").values_list(entry, flat=True).first()
+        if value is None:
+            continue
+        if isinstance(field, models.ForeignKey):
+            return f"{entry}__id__exact={value}"
+        if isinstance(field, models.BooleanField):
+            return f"{entry}__exact={int(value)}"
+        return f"{entry}__exact={value}"
+    return None
+
+
+def admin_pages():
+    from django.contrib import admin
+    from django.urls import reverse
+
+    pages = []
+    for model, model_admin in sorted(
+        admin.site._registry.items(), key=lambda item: item[0]._meta.model_name
+    ):
+        if model._meta.app_label != "partners":
+            continue
+        name = model._meta.model_name
+        url = reverse(f"admin:partners_{name}_changelist")
+        pages.append((f"admin {name}", url))
+        if model_admin.search_fields:
+            pages.append((f"admin {name} ?q", f"{url}?q={SEARCH_TERM}"))
+        parameter = filter_parameter(model_admin)
+        if parameter:
+            pages.append((f"admin {name} filter", f"{url}?{parameter}"))
+    return pages
+
+
+def timed_get(client, url):
+    import time
+
+    started = time.perf_counter()
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    return time.perf_counter() - started
+
+
+def measure_page(client, url, runs, warmups):
+    """Median ms and query count; a page slower than TOO_SLOW is timed once only."""
+    import statistics
+
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    # With DEBUG on, Django's query log holds 9,000 entries; once full it no longer grows
+    # and CaptureQueriesContext would count nothing.
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        first = timed_get(client, url)
+    if first > TOO_SLOW:
+        return first * 1000, len(queries), 1
+    for _ in range(warmups - 1):
+        timed_get(client, url)
+    timings = [timed_get(client, url) for _ in range(runs)]
+    return statistics.median(timings) * 1000, len(queries), runs
+
+
+def measure(runs, warmups):
+    setup_django()
+    from django.test import Client
+
+    users = bench_users()
+    results = {}
+    anonymous, admin_client, manager = Client(), Client(), Client()
+    admin_client.force_login(users["admin"])
+    manager.force_login(users["manager"])
+    plan = [(anonymous, page) for page in public_pages()]
+    plan += [(admin_client, page) for page in admin_pages()]
+    plan.append((manager, (f"reports {REPORT_YEAR}", f"/reports/?year={REPORT_YEAR}")))
+    for client, (label, url) in plan:
+        results[label] = measure_page(client, url, runs, warmups)
+    print(json.dumps(results))
+
+
+# --- in the parent: the table ---------------------------------------------------------------
+
+
+def print_table(scales, results):
+    small, large = scales[0], scales[-1]
+    print(f"\nPostgreSQL, {os.cpu_count()} cores; median ms; queries per request")
+    header = (
+        f"{'page':<32} {f'ms N={small:g}':>10} {f'ms N={large:g}':>11} {'ratio':>6} "
+        f"{f'q N={small:g}':>7} {f'q N={large:g}':>8}  flag"
+    )
+    print(header)
+    print("-" * len(header))
+    flagged = 0
+    for label, (ms_small, q_small, runs_small) in results[small].items():
+        ms_large, q_large, runs_large = results[large][label]
+        ratio = ms_large / ms_small
+        checks = ((ratio > 2, "SLOW"), (q_small != q_large, "QUERIES"))
+        flags = [text for bad, text in checks if bad]
+        flagged += bool(flags)
+        flags += ["(1 run)"] if min(runs_small, runs_large) == 1 else []
+        print(
+            f"{label:<32} {ms_small:>10.1f} {ms_large:>11.1f} {ratio:>6.2f} "
+            f"{q_small:>7} {q_large:>8}  {' '.join(flags)}"
+        )
+    print(f"\n{flagged} of {len(results[small])} pages flagged (ratio > 2 or query counts differ)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,100", help="comma-separated, smallest first")
+    parser.add_argument("--reuse", action="store_true", help="keep databases that match")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--warmups", type=int, default=2)
+    parser.add_argument("--check-counts", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.check_counts is not None:
+        return check_counts(options.check_counts)
+    if options.measure:
+        return measure(options.runs, options.warmups)
+    config = dj_database_url.parse(DATABASE_URL)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("bench_scale measures PostgreSQL: set DATABASE_URL=postgres://…")
+    scales = [float(s) for s in options.scales.split(",")]
+    results = {}
+    for scale in scales:
+        url = prepare(config, scale, options.reuse)
+        print(f"scale {scale:g}: measuring …", flush=True)
+        output = child(url, __file__, "--measure", f"--runs={options.runs}",
+                       f"--warmups={options.warmups}")  # fmt: skip
+        results[scale] = json.loads(output.strip().splitlines()[-1])
+    print_table(scales, results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Admin search that stays fast on big tables.
+
+Django's admin search ORs `icontains` lookups; one through a foreign key
+(`organisation__name`) becomes a JOIN, and an OR across two joined tables leaves
+PostgreSQL no index to use: it reads every row of both. Here a lookup through forward
+foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, which the
+related table answers from its trigram index (migration 0060); one through a reverse
+foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. Lookups
+through many-to-many relations keep Django's JOIN.
+"""
+
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.db.models import Q
+from django.utils.text import smart_split, unescape_string_literal
+
+
+def _search_q(model, path: str, term: str) -> Q:
+    head, _, rest = path.partition("__")
+    if rest:
+        field = model._meta.get_field(head)
+        if field.concrete and (field.many_to_one or field.one_to_one):
+            related = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return Q(**{f"{head}__in": related.values("pk")})
+        if field.one_to_many:
+            # A reverse foreign key (a delegation's stops): the ids of the parents of the
+            # matching children, which also lists each parent once.
+            children = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return Q(pk__in=children.values(field.field.attname))
+    return Q(**{f"{path}__icontains": term})
+
+
+def _is_subquery(model, path: str) -> bool:
+    """True when _search_q turns ``path`` into subqueries only (no JOIN, no duplicates)."""
+    head, _, rest = path.partition("__")
+    if not rest:
+        return True
+    field = model._meta.get_field(head)
+    return (
+        (field.concrete and (field.many_to_one or field.one_to_one)) or field.one_to_many
+    ) and _is_subquery(field.related_model, rest)
+
+
+def _terms(search_term: str):
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        yield bit
+
+
+class SubquerySearchMixin:
+    def get_search_results(self, request, queryset, search_term):
+        fields = [str(field) for field in self.get_search_fields(request)]
+        if not search_term or any(field[:1] in "^=@" for field in fields):
+            return super().get_search_results(request, queryset, search_term)
+        for term in _terms(search_term):
+            any_field = Q()
+            for path in fields:
+                any_field |= _search_q(self.model, path, term)
+            queryset = queryset.filter(any_field)
+        may_have_duplicates = any(
+            lookup_spawns_duplicates(self.opts, f"{path}__icontains")
+            for path in fields
+            if not _is_subquery(self.model, path)
+        )
+        return queryset, may_have_duplicates
