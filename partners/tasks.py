@@ -40,7 +40,11 @@ def rows_in(data: bytes, filename: str) -> int:
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
 
 
-def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> str:
+def start_import(
+    *, data: bytes, filename: str, user, skip_invalid: bool, preview: bool = True
+) -> str:
+    """Starts the dry run (the admin's flow), or with ``preview=False`` the import itself
+    (scripts and benchmarks, where nobody is there to confirm)."""
     job_id = jobs.create(
         kind="import",
         user_id=user.pk,
@@ -48,7 +52,7 @@ def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> str
             "filename": filename,
             "skip_invalid": skip_invalid,
             "sha256": hashlib.sha256(data).hexdigest(),
-            "stage": "preview",
+            "stage": "preview" if preview else "import",
         },
         upload=data,
     )
