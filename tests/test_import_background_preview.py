@@ -140,6 +140,19 @@ def test_a_file_swapped_after_the_confirmation_is_refused_by_the_worker():
     assert not Organisation.objects.exists()
 
 
+def test_a_running_dry_run_says_that_nothing_is_written_yet():
+    owner = user_with_role(ADMINISTRATORS)
+    job_id = jobs.create(
+        kind="import", user_id=owner.pk, spec={"filename": "big.xlsx", "stage": "preview"}
+    )
+    jobs.Progress(job_id).rows(2000, 20000, 0)
+
+    page = client_for(owner).get(f"/jobs/{job_id}/")
+
+    assert "Checking every row (preview, nothing is written)" in page.text
+    assert "Confirm import" not in page.text
+
+
 def test_the_import_page_says_which_sheets_run_in_the_background(settings):
     settings.CRM_IMPORT_BACKGROUND_ROWS = 5000
     client = client_for(user_with_role(ADMINISTRATORS))
