@@ -147,7 +147,7 @@ def start_import() -> str:
 
     user = get_user_model().objects.get(username="load-officer")
     return tasks.start_import(
-        data=import_sheet(), filename="load.csv", user=user, skip_invalid=False
+        data=import_sheet(), filename="load.csv", user=user, skip_invalid=False, preview=False
     )
 
 

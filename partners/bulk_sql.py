@@ -134,7 +134,13 @@ class Table:
 
 
 def _copy(statement: str, values) -> None:
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # The raw psycopg cursor bypasses Django's error translation: restore it, so that a
+    # unique violation is django.db.IntegrityError like on every other write.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in values:
             copy.write_row(row)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from . import sheet as columns
@@ -25,10 +26,33 @@ from .models import ImportRun
 from .sheet import HEADERS, normalise_header
 from .sheet_reader import BadFile, open_sheet
 
-__all__ = ["BadFile", "ImportResult", "RowError", "import_profiles", "normalise_company_name"]
+__all__ = [
+    "BadFile",
+    "ImportConflict",
+    "ImportResult",
+    "RowError",
+    "import_profiles",
+    "normalise_company_name",
+]
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
+
+
+class ImportConflict(BadFile):
+    """Another write reached the same companies between our read and our write.
+
+    A file-level error like `BadFile`, so that the command, the admin and the job page
+    report it the same way; the import's transaction has been rolled back by then.
+    """
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Another change to the same companies was saved while this import ran; "
+                "nothing was imported — please run it again."
+            )
+        )
 
 
 @dataclass
@@ -111,7 +135,9 @@ def import_profiles(
     """Creates or updates companies, profiles and contacts from a sheet.
 
     Raises `BadFile` when the file as a whole cannot be read. Row errors are collected in
-    the result; without `skip_invalid` one invalid row means nothing is written.
+    the result; without `skip_invalid` one invalid row means nothing is written. Raises
+    `ImportConflict` (a `BadFile`) when a concurrent write makes ours break a uniqueness
+    constraint; nothing is written then either.
     """
     data = _read(source)
     opened = open_sheet(data, filename)
@@ -147,8 +173,16 @@ def import_profiles(
     _classify(plan, parser, result)
     _collect_preview(plan, result, preview_limit, error_names)
     plan.rows = [row for row in plan.rows if row.pk is None or row.changes]
+    if progress:
+        # Read phase over: the write (if any) follows.
+        progress(result.total_rows, result.total_rows, result.invalid_rows)
     if not dry_run and (skip_invalid or not result.errors):
-        result.run = write_plan(plan, result=result, user=user, sha256=opened.sha256)
+        try:
+            result.run = write_plan(plan, result=result, user=user, sha256=opened.sha256)
+        except IntegrityError:
+            # A concurrent import or edit created the same company (register number,
+            # slug) after we read; write_plan's transaction is already rolled back.
+            raise ImportConflict from None
         result.written = True
     elif not dry_run:
         result.run = _record_rejected(result, user, opened.sha256)

@@ -29,7 +29,8 @@ from django.tasks.base import TaskResultStatus
 from django.utils.translation import gettext as _
 
 HEARTBEAT_SECONDS = 5
-FINISHED = {"done", "rejected", "failed"}
+# "previewed": a large import's dry run ended; the real import waits for a confirmation.
+FINISHED = {"previewed", "done", "rejected", "failed"}
 
 
 class WorkerLost(Exception):
@@ -70,6 +71,21 @@ def create_again(job_id: str) -> None:
     path = folder(job_id)
     (path / "report.xlsx").unlink(missing_ok=True)
     _write_json(path / "progress.json", {"status": "queued", "done": 0, "total": 0})
+
+
+def set_stage(job_id: str, stage: str) -> None:
+    data = spec(job_id)
+    data["spec"]["stage"] = stage
+    _write_json(folder(job_id) / "job.json", data)
+
+
+def claim(job_id: str, name: str) -> bool:
+    """True for the first caller only: a marker file created exclusively (two confirms)."""
+    try:
+        os.close(os.open(folder(job_id) / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 def spec(job_id: str) -> dict:

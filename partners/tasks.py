@@ -1,13 +1,21 @@
 """Background tasks (Django's tasks framework; the worker is ``manage.py db_worker``).
 
+A large import runs twice, like the admin's two steps: first the dry run (stage
+"preview"), whose counts, errors and first rows the progress page shows with a confirm
+button; then, once confirmed, the real import of the same stored file (stage "import"),
+whose SHA-256 must still be the one recorded at the upload.
+
 The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``)
 and report through ``partners.jobs``; the web side calls ``start_import``/``start_export``.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.http import QueryDict
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import jobs, report_tables, reports
 from .filters import ReportFilter
@@ -16,7 +24,11 @@ from .models import City
 from .sheet_reader import open_sheet
 from .spreadsheets import write_xlsx
 
-ERRORS_SHOWN = 100
+PREVIEW_ROWS = 100
+
+
+class FileChanged(Exception):
+    """The stored upload is no longer the file that was previewed."""
 
 
 def rows_in(data: bytes, filename: str) -> int:
@@ -28,13 +40,40 @@ def rows_in(data: bytes, filename: str) -> int:
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
 
 
-def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> str:
+def start_import(
+    *, data: bytes, filename: str, user, skip_invalid: bool, preview: bool = True
+) -> str:
+    """Starts the dry run (the admin's flow), or with ``preview=False`` the import itself
+    (scripts and benchmarks, where nobody is there to confirm)."""
     job_id = jobs.create(
         kind="import",
         user_id=user.pk,
-        spec={"filename": filename, "skip_invalid": skip_invalid},
+        spec={
+            "filename": filename,
+            "skip_invalid": skip_invalid,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "stage": "preview" if preview else "import",
+        },
         upload=data,
     )
+    return _enqueue(job_id, import_sheet)
+
+
+def stored_upload(job_id: str) -> bytes:
+    """The uploaded sheet, refused if it is not byte for byte the one that was previewed."""
+    job = jobs.spec(job_id)
+    data = (jobs.folder(job_id) / "upload").read_bytes()
+    expected = job["spec"].get("sha256")
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        raise FileChanged
+    return data
+
+
+def confirm_import(job_id: str) -> str:
+    """Enqueues the real import of a previewed job (same file, same mode)."""
+    stored_upload(job_id)
+    jobs.set_stage(job_id, "import")
+    jobs.create_again(job_id)
     return _enqueue(job_id, import_sheet)
 
 
@@ -60,31 +99,59 @@ def import_sheet(*, job_id: str) -> dict:
     from django.contrib.auth import get_user_model
 
     job = jobs.spec(job_id)
+    preview = job["spec"].get("stage", "import") == "preview"
     user = get_user_model().objects.filter(pk=job["user_id"]).first()
     with jobs.Progress(job_id) as progress:
         try:
             result = import_profiles(
-                source=jobs.folder(job_id) / "upload",
+                source=stored_upload(job_id),
                 filename=job["spec"]["filename"],
                 user=user,
+                dry_run=preview,
                 skip_invalid=job["spec"]["skip_invalid"],
-                preview_limit=0,
+                preview_limit=PREVIEW_ROWS if preview else 0,
                 progress=progress.rows,
             )
-        except BadFile as error:
-            progress.update(status="rejected", reason=error.message)
-            return {"status": "rejected", "reason": error.message}
-        outcome = {
-            "status": "done" if result.written else "rejected",
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "invalid_rows": result.invalid_rows,
-            "run_id": result.run.pk if result.run else None,
-            "error_list": [e.as_dict() for e in result.errors[:ERRORS_SHOWN]],
-        }
+        except (BadFile, FileChanged) as error:
+            reason = error.message if isinstance(error, BadFile) else file_changed_message()
+            progress.update(status="rejected", reason=reason)
+            return {"status": "rejected", "reason": reason}
+        outcome = _outcome(result, preview)
         progress.update(**outcome)
-    return {k: v for k, v in outcome.items() if k != "error_list"}
+    return {k: v for k, v in outcome.items() if k not in ("error_list", "preview")}
+
+
+def file_changed_message() -> str:
+    return _("The stored file is not the one that was uploaded; nothing was imported.")
+
+
+def _outcome(result, preview: bool) -> dict:
+    status = "previewed" if preview else ("done" if result.written else "rejected")
+    outcome = {
+        "status": status,
+        "total_rows": result.total_rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "invalid_rows": result.invalid_rows,
+        "run_id": result.run.pk if result.run else None,
+        # Every error: the preview must show them all, and they are short.
+        "error_list": [e.as_dict() for e in result.errors],
+        "warnings": result.warnings,
+    }
+    if preview:
+        outcome["can_confirm"] = result.skip_invalid or not result.errors
+        outcome["preview"] = [
+            {
+                "row": row.row,
+                "action": row.action,
+                "name": row.name,
+                "changes": row.changes,
+                "errors": [str(error) for error in row.errors],
+            }
+            for row in result.preview
+        ]
+    return outcome
 
 
 @task

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:job_id>/status.json", jobs.status, name="status"),
     path("<uuid:job_id>/download/", jobs.download, name="download"),
     path("<uuid:job_id>/retry/", jobs.retry, name="retry"),
+    path("<uuid:job_id>/confirm/", jobs.confirm, name="confirm"),
 ]

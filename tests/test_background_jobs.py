@@ -49,15 +49,36 @@ def upload(client, data, name="big.xlsx", **extra):
     return client.post(IMPORT_URL, {"format": "0", "import_file": file, **extra})
 
 
-def test_a_large_sheet_is_imported_in_the_background_with_a_progress_page():
-    anna = user_with_role(ADMINISTRATORS)
-    client = client_for(anna)
+def confirm(client, job_url):
+    return client.post(job_url + "confirm/")
+
+
+def test_a_large_sheet_is_previewed_in_the_background_before_anything_is_written():
+    client = client_for(user_with_role(ADMINISTRATORS))
 
     response = upload(client, xlsx(rows(5)))
 
     assert response.status_code == 302
-    assert Organisation.objects.count() == 5
+    assert not Organisation.objects.exists()
     page = client.get(response.url)
+    assert "Preview ready: nothing has been imported yet" in page.text
+    assert "5 rows: 5 new, 0 to update, 0 unchanged, 0 with errors." in page.text
+    assert page.text.count('<tr class="new">') == 5
+    assert "Firma 4 GmbH" in page.text
+    assert "Confirm import" in page.text
+    assert 'http-equiv="refresh"' not in page.text  # The preview waits for the user.
+
+
+def test_a_large_sheet_is_imported_in_the_background_once_confirmed():
+    anna = user_with_role(ADMINISTRATORS)
+    client = client_for(anna)
+    job_url = upload(client, xlsx(rows(5))).url
+
+    response = confirm(client, job_url)
+
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 5
+    page = client.get(job_url)
     assert page.status_code == 200
     assert "5 / 5" in page.text
     assert "Created 5, updated 0" in page.text
@@ -84,9 +105,12 @@ def test_a_large_csv_with_one_bad_row_writes_nothing_and_lists_the_row():
 
     page = client.get(response.url)
     assert not Organisation.objects.exists()
-    assert "Rejected: nothing was imported" in page.text
     assert "Atlantis" in page.text
+    assert "Confirm import" not in page.text
+    assert "Nothing will be imported: correct these rows" in page.text
     assert client.get(response.url + "status.json").json()["invalid_rows"] == 1
+    assert confirm(client, response.url).status_code == 404
+    assert not Organisation.objects.exists()
 
 
 def test_only_the_starter_and_staff_allowed_to_import_see_a_job():
@@ -146,8 +170,10 @@ def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():
 def test_a_finished_job_cannot_be_started_twice():
     client = client_for(user_with_role(ADMINISTRATORS))
     job_url = upload(client, xlsx(rows(4))).url
+    confirm(client, job_url)
 
     assert client.post(job_url + "retry/").status_code == 404
+    assert confirm(client, job_url).status_code == 404
     assert Organisation.objects.count() == 4
 
 

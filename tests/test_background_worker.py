@@ -67,7 +67,11 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
         [[f"Firma {n} GmbH", f"HRB {n}", "Leipzig", "5", "C", ""] for n in range(ROWS)]
     )
     job_id = tasks.start_import(
-        data=sheet, filename="big.csv", user=user_with_role(ADMINISTRATORS), skip_invalid=False
+        data=sheet,
+        filename="big.csv",
+        user=user_with_role(ADMINISTRATORS),
+        skip_invalid=False,
+        preview=False,
     )
     task_id = jobs.spec(job_id)["task_id"]
 

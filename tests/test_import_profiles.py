@@ -332,7 +332,7 @@ def test_contact_details_without_a_name_are_an_error_on_the_contact_column(citie
     ]
 
 
-def test_progress_is_reported_while_reading_and_at_the_end(cities, monkeypatch):
+def test_progress_is_reported_while_reading_before_writing_and_at_the_end(cities, monkeypatch):
     monkeypatch.setattr("partners.imports.PROGRESS_EVERY", 2)
     reports = []
     rows = [
@@ -341,4 +341,4 @@ def test_progress_is_reported_while_reading_and_at_the_end(cities, monkeypatch):
 
     run(xlsx(rows), progress=lambda done, total, errors: reports.append((done, total, errors)))
 
-    assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1)]
+    assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1), (5, 5, 1)]

@@ -150,9 +150,14 @@ class ProfileImportMixin(ImportExportMixin):
     confirm_form_class = ProfileConfirmImportForm
     import_template_name = "admin/partners/companyprofile/import.html"
 
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["background_rows"] = settings.CRM_IMPORT_BACKGROUND_ROWS
+        return context
+
     def import_action(self, request, **kwargs):
-        # Sheets over the threshold skip the preview and run in a worker; the progress
-        # page takes over (it shows the row errors, and nothing is written if any).
+        # Sheets over the threshold are previewed (dry run) and imported in a worker; the
+        # progress page shows the preview and the confirm button (partners.views.jobs).
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
             if form.is_valid():
@@ -204,6 +209,11 @@ class ProfileImportMixin(ImportExportMixin):
         from django.contrib import messages
 
         outcome = getattr(result, "crm", None)
+        if outcome is None and result.has_errors():
+            # A file-level error at the confirm step (e.g. a concurrent import): say so.
+            for error in result.base_errors:
+                messages.error(request, str(error.error))
+            return None
         if outcome is None:
             return super().add_success_message(result, request)
         messages.success(

@@ -1,11 +1,12 @@
-"""The progress page of a background job, its JSON, its download and its restart.
+"""The progress page of a background job, its JSON, its download, its restart and the
+confirmation of a previewed large import.
 
 Only the user who started a job sees it, or staff with the right to start such jobs
 (import: ``partners.import_companyprofile``; export: ``partners.view_reports``). Anyone
 else gets 404, so that job ids cannot be probed.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -70,4 +71,22 @@ def retry(request, job_id):
     if job["progress"].get("status") != "failed":
         raise Http404
     tasks.restart(str(job_id))
+    return redirect("jobs:detail", job_id=job_id)
+
+
+@require_POST
+@login_required
+def confirm(request, job_id):
+    """Starts the real import of a previewed sheet: same stored file, same mode."""
+    job = _job_or_404(request, job_id)
+    state = job["progress"]
+    previewed = job["kind"] == "import" and state.get("status") == "previewed"
+    if not previewed or not state.get("can_confirm"):
+        raise Http404
+    if not jobs.claim(str(job_id), "confirmed"):
+        return redirect("jobs:detail", job_id=job_id)  # Confirmed already (double click).
+    try:
+        tasks.confirm_import(str(job_id))
+    except tasks.FileChanged:
+        messages.error(request, tasks.file_changed_message())
     return redirect("jobs:detail", job_id=job_id)
