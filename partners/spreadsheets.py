@@ -8,10 +8,12 @@ someone typed into a title.
 
 import csv
 import datetime
+import decimal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import xlsxwriter
+from django.utils import timezone
 from xlsxwriter.exceptions import FileCreateError
 
 # A cell starting with one of these is taken as a formula (or DDE command) by Excel,
@@ -29,7 +31,8 @@ def neutralise(value):
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text, date or number
+    # text, date, number, or "any": typed per cell (the admin export's native values)
+    kind: str = "text"
     width: int = 20
     # Stored codes shown as their labels ("outbound" → "ausgehend").
     labels: dict = field(default_factory=dict)
@@ -39,7 +42,7 @@ class Column:
             return None
         if self.labels:
             value = str(self.labels.get(value, value))
-        return neutralise(value) if self.kind == "text" else value
+        return neutralise(value) if self.kind in ("text", "any") else value
 
 
 @dataclass
@@ -93,7 +96,23 @@ def _cell_writer(sheet, column: Column, date_format):
         return lambda row, col, value: sheet.write_datetime(row, col, value, date_format)
     if column.kind == "number":
         return sheet.write_number
+    if column.kind == "any":
+        return lambda row, col, value: _write_any(sheet, row, col, value, date_format)
     return sheet.write_string
+
+
+def _write_any(sheet, row, col, value, date_format):
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float | decimal.Decimal):
+        sheet.write_number(row, col, value)
+    elif isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            # Excel has no time zones: the wall-clock time of the server's zone.
+            value = value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
+        sheet.write_datetime(row, col, value, date_format)
+    else:
+        sheet.write_string(row, col, str(value))
 
 
 class _Line:

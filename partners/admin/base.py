@@ -11,17 +11,15 @@ from django.contrib.admin import ActionLocation, TabularInline
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
-from tablib import Dataset
 
 from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
-from ..spreadsheets import neutralise
 from .actions import publish, unpublish
 from .search import SubquerySearchMixin
+from .streaming import StreamingExportMixin
 from .versions import VERSION_FIELD, VersionCheckedForm
 from .widgets import served_file_widget
 
@@ -84,8 +82,10 @@ class OwnedDeletionMixin:
         return self._logs_owner() and request.user.has_perm(_perm(self.opts, "delete_own"))
 
 
-class SafeExportMixin(ExportMixin):
+class SafeExportMixin(StreamingExportMixin):
     """Export of the changelist as it is filtered and searched, in XLSX or CSV only.
+
+    Streamed (streaming.py), every text cell neutralised (spreadsheets.neutralise).
 
     Needs the ``partners.export_<model>`` permission (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
     """
@@ -103,13 +103,6 @@ class SafeExportMixin(ExportMixin):
             if self.model in EXPORT_RESOURCES
             else (super().get_export_resource_classes(request))
         )
-
-    def get_data_for_export(self, request, queryset, **kwargs):
-        dataset = super().get_data_for_export(request, queryset, **kwargs)
-        safe = Dataset(headers=dataset.headers, title=dataset.title)
-        for row in dataset:
-            safe.append([neutralise(value) for value in row])
-        return safe
 
 
 class CRMAdmin(

@@ -1,0 +1,79 @@
+"""The admin export, streamed: memory stays flat however many rows the changelist has.
+
+django-import-export builds a whole tablib Dataset (and then the whole file) in memory.
+Here the export form, the permission check, the changelist's filters and search, the
+chosen resource and its field selection stay django-import-export's; only the last step
+differs: rows come from ``resource.export_resource`` one by one, the queryset is read in
+chunks, and CSV goes out line by line while XLSX is written in constant memory to a
+temporary file that is then streamed.
+"""
+
+import gc
+import tempfile
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, StreamingHttpResponse
+from import_export.admin import ExportMixin
+from import_export.formats import base_formats
+from import_export.signals import post_export
+
+from ..spreadsheets import Column, Table, iter_csv, write_xlsx
+
+# Rows read per query; the prefetched relations cost one query per chunk each.
+CHUNK_SIZE = 2000
+
+
+def export_rows(resource, queryset, selected_fields=None, **kwargs):
+    """The resource's rows for ``queryset``, read chunk by chunk with its prefetches."""
+    resource.before_export(queryset, **kwargs)
+    queryset = resource.filter_export(queryset, **kwargs)
+    if not queryset.query.order_by and not queryset.model._meta.ordering:
+        queryset = queryset.order_by("pk")
+    for number, instance in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
+        yield resource.export_resource(instance, selected_fields=selected_fields, **kwargs)
+        if number % CHUNK_SIZE == 0:
+            # Prefetched relations point back at their rows: a finished chunk is a
+            # reference cycle that only the cyclic collector frees. Left to its own
+            # timing, several chunks pile up and the peak grows with the row count.
+            gc.collect()
+
+
+class StreamingExportMixin(ExportMixin):
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        xlsx = isinstance(file_format, base_formats.XLSX)
+        table = self.export_table(request, queryset, export_form, force_native_type=xlsx)
+        filename = self.get_export_filename(request, queryset, file_format)
+        if xlsx:
+            response = FileResponse(
+                _xlsx_file(table), as_attachment=True, filename=filename,
+                content_type=file_format.get_content_type(),
+            )  # fmt: skip
+        else:
+            response = StreamingHttpResponse(
+                (line.encode("utf-8") for line in iter_csv(table)),
+                content_type=f"{file_format.get_content_type()}; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    def export_table(self, request, queryset, export_form=None, **kwargs) -> Table:
+        """The chosen resource's columns and (lazy) rows, as a spreadsheets.Table."""
+        resource_class = self.choose_export_resource_class(export_form, request)
+        resource = resource_class(
+            **self.get_export_resource_kwargs(request, export_form=export_form)
+        )
+        selected = self.get_export_resource_fields_from_form(export_form)
+        columns = [Column(header, kind="any") for header in resource.get_export_headers(selected)]
+        rows = export_rows(resource, queryset, selected, export_form=export_form, **kwargs)
+        return Table(str(self.model._meta.verbose_name_plural)[:31], columns, rows)
+
+
+def _xlsx_file(table: Table):
+    """The workbook in an anonymous temporary file (gone once the response closes it)."""
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    write_xlsx(target, [table])
+    target.seek(0)
+    return target
