@@ -147,13 +147,6 @@ class Memorandum(SluggedMixin, PublishableModel):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def signing_date(self) -> datetime.date | None:
-        """The signing date, or the delegation's start when only the trip is known."""
-        if self.signed_on:
-            return self.signed_on
-        return self.delegation.start_date if self.delegation_id else None
-
     def is_in_force(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         if self.status != self.Status.SIGNED:
