@@ -10,9 +10,11 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +50,10 @@ photo.image.save("signing.jpg", ContentFile(buffer.getvalue()))
 person = Person.objects.order_by("pk").first()
 person.notes = "Edited once, so that history rows are part of the backup."
 person.save()
+# Below a millisecond: what the JSON backup cannot keep (see dumped_records).
+person.history.filter(history_id=person.history.latest().history_id).update(
+    history_date=person.history.latest().history_date.replace(microsecond=500)
+)
 """
 
 
@@ -102,12 +108,31 @@ def test_sqlite_dumpdata_and_loaddata_restore_every_record_and_file(tmp_path):
 
     check = tmp_path / "check.json.gz"
     manage(*DUMP_ARGS, f"--output={check}", database_url=restored_url, media_root=restored_media)
-    original = json.loads(gzip.decompress(backup.read_bytes()))
+    original = dumped_records(backup)
     assert len(original) > 500
-    assert json.loads(gzip.decompress(check.read_bytes())) == original
+    assert dumped_records(check) == original
     assert sqlite_row_counts(restored_db) == sqlite_row_counts(source_db)
     assert file_digests(restored_media) == file_digests(source_media)
     assert any(name.endswith("signing.jpg") for name in file_digests(restored_media))
+
+
+# Django's JSON serializer keeps milliseconds: 12:00:00.000500 is written "12:00:00.000Z",
+# read back as 12:00:00 and written again as "12:00:00Z". Same instant, other text.
+ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+
+
+def dumped_records(path: Path) -> list[dict]:
+    """The records of a gzipped `dumpdata` file, timestamps read as datetimes."""
+
+    def read_datetimes(value):
+        if isinstance(value, str) and ISO_DATETIME.fullmatch(value):
+            return datetime.fromisoformat(value)
+        return value
+
+    records = json.loads(gzip.decompress(path.read_bytes()))
+    for record in records:
+        record["fields"] = {name: read_datetimes(v) for name, v in record["fields"].items()}
+    return records
 
 
 def sqlite_row_counts(path: Path) -> dict[str, int]:
