@@ -7,7 +7,10 @@ DATABASE_URL (default postgres://postgres@127.0.0.1:5432/crm), migrated and fill
 whose row counts already match that scale is kept as it is; without it, it is rebuilt.
 The measuring runs in a child process per database, in-process through Django's test
 Client: an Administrator for the admin, a Manager for /reports/, nobody for public pages.
-Each page: median of --runs timings after --warmups, and its query count.
+Each page: median of --runs timings after --warmups, the query count of its first request,
+and the first request's time ("cold"): for the pages whose figures are cached per
+generation of the data (/reports/, home, calendar; partners/freshness.py) that is the cost
+after every write.
 
     python bench/bench_scale.py --reuse
     python bench/bench_scale.py --scales 1,10 --runs 5
@@ -202,7 +205,8 @@ def timed_get(client, url):
 
 
 def measure_page(client, url, runs, warmups):
-    """Median ms and query count; a page slower than TOO_SLOW is timed once only."""
+    """Median ms, the first request's query count, runs, the first request's ms; a page slower
+    than TOO_SLOW is timed once only."""
     import statistics
 
     from django.db import connection, reset_queries
@@ -214,11 +218,11 @@ def measure_page(client, url, runs, warmups):
     with CaptureQueriesContext(connection) as queries:
         first = timed_get(client, url)
     if first > TOO_SLOW:
-        return first * 1000, len(queries), 1
+        return first * 1000, len(queries), 1, first * 1000
     for _ in range(warmups - 1):
         timed_get(client, url)
     timings = [timed_get(client, url) for _ in range(runs)]
-    return statistics.median(timings) * 1000, len(queries), runs
+    return statistics.median(timings) * 1000, len(queries), runs, first * 1000
 
 
 def measure(runs, warmups):
@@ -243,16 +247,17 @@ def measure(runs, warmups):
 
 def print_table(scales, results):
     small, large = scales[0], scales[-1]
-    print(f"\nPostgreSQL, {os.cpu_count()} cores; median ms; queries per request")
+    print(f"\nPostgreSQL, {os.cpu_count()} cores; median ms; queries per request; cold = first")
     header = (
         f"{'page':<32} {f'ms N={small:g}':>10} {f'ms N={large:g}':>11} {'ratio':>6} "
-        f"{f'q N={small:g}':>7} {f'q N={large:g}':>8}  flag"
+        f"{f'q N={small:g}':>7} {f'q N={large:g}':>8} {f'cold N={small:g}':>11} "
+        f"{f'cold N={large:g}':>12}  flag"
     )
     print(header)
     print("-" * len(header))
     flagged = 0
-    for label, (ms_small, q_small, runs_small) in results[small].items():
-        ms_large, q_large, runs_large = results[large][label]
+    for label, (ms_small, q_small, runs_small, cold_small) in results[small].items():
+        ms_large, q_large, runs_large, cold_large = results[large][label]
         ratio = ms_large / ms_small
         checks = ((ratio > 2, "SLOW"), (q_small != q_large, "QUERIES"))
         flags = [text for bad, text in checks if bad]
@@ -260,7 +265,7 @@ def print_table(scales, results):
         flags += ["(1 run)"] if min(runs_small, runs_large) == 1 else []
         print(
             f"{label:<32} {ms_small:>10.1f} {ms_large:>11.1f} {ratio:>6.2f} "
-            f"{q_small:>7} {q_large:>8}  {' '.join(flags)}"
+            f"{q_small:>7} {q_large:>8} {cold_small:>11.1f} {cold_large:>12.1f}  {' '.join(flags)}"
         )
     print(f"\n{flagged} of {len(results[small])} pages flagged (ratio > 2 or query counts differ)")
 

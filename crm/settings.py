@@ -275,6 +275,13 @@ CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
 CRM_TASK_STALE_SECONDS = envint("CRM_TASK_STALE_SECONDS", "60")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 
+# Reports, the home page's counts and the calendar feed are cached per generation of the
+# data (partners/freshness.py): any committed write makes them stale at once. A cache per
+# process is enough for that, no cache server; the timeout only bounds how long a change
+# made outside the application (psql by hand) can go unseen.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CRM_FIGURES_CACHE_SECONDS = envint("CRM_FIGURES_CACHE_SECONDS", "3600")
+
 # django-import-export: only formats that open cleanly in Excel; permission codes are
 # checked, so that only Administrators (import) and Managers/Administrators (export)
 # reach those views.

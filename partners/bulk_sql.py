@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
+from . import freshness
+
 BATCH = 5000
 
 
@@ -143,6 +145,8 @@ def _copy(statement: str, values) -> None:
     ):
         for row in values:
             copy.write_row(row)
+    # COPY does not pass Django's execute wrappers, which see every other write.
+    freshness.changed()
 
 
 def _default(field):

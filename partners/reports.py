@@ -73,6 +73,21 @@ class Criteria:
     def for_year(cls, year: int, **kwargs) -> "Criteria":
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), **kwargs)
 
+    def key(self) -> tuple:
+        """Everything the figures depend on besides the data, as plain values."""
+        partner_cities = self.partner_cities
+        if partner_cities is not None:
+            partner_cities = tuple(sorted(partner_cities.values_list("pk", flat=True)))
+        return (
+            self.start,
+            self.end,
+            self.home_city and self.home_city.pk,
+            partner_cities,
+            self.direction,
+            self.organisation and self.organisation.pk,
+            self.today,
+        )
+
     def cities(self) -> QuerySet:
         cities = self.partner_cities
         if cities is None:

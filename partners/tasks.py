@@ -10,6 +10,7 @@ and report through ``partners.jobs``; the web side calls ``start_import``/``star
 """
 
 import hashlib
+from dataclasses import replace
 
 from django.conf import settings
 from django.http import QueryDict
@@ -22,9 +23,12 @@ from .filters import ReportFilter
 from .imports import BadFile, import_profiles
 from .models import City
 from .sheet_reader import open_sheet
-from .spreadsheets import write_xlsx
+from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
+# The export's progress: rows of the sheets that export_rows counts, reported this often.
+COUNTED_SHEETS = {"Delegations", "Meetings", "Handovers", "Follow-ups"}
+PROGRESS_EVERY = 1000
 
 
 class FileChanged(Exception):
@@ -162,10 +166,25 @@ def export_report(*, job_id: str) -> dict:
         total = export_rows(criteria)
         progress.rows(0, total, 0)
         target = jobs.folder(job_id) / "report.xlsx"
-        write_xlsx(str(target), report_tables.tables(criteria))
+        write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
         name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
         progress.update(status="done", done=total, file=target.name, download_name=name)
     return {"status": "done", "rows": total}
+
+
+def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> list[Table]:
+    """The tables, reporting every PROGRESS_EVERY rows of the listings export_rows counts."""
+    done = 0
+
+    def counted(rows):
+        nonlocal done
+        for row in rows:
+            yield row
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                progress.rows(min(done, total), total, 0)
+
+    return [replace(t, rows=counted(t.rows)) if t.name in COUNTED_SHEETS else t for t in tables]
 
 
 def criteria_for(query: QueryDict) -> reports.Criteria:

@@ -9,12 +9,13 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from partners import jobs, tasks
-from partners.models import ImportRun, Organisation
+from partners import jobs, report_tables, tasks
+from partners.models import City, ImportRun, Organisation
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
@@ -139,6 +140,27 @@ def test_a_large_report_export_is_written_by_a_task_and_downloaded():
     path = jobs.folder(response.url.split("/")[2]) / "report.xlsx"
     assert load_workbook(path, read_only=True).sheetnames[0] == "Summary"
     assert b"".join(download.streaming_content) == path.read_bytes()
+
+
+def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monkeypatch):
+    monkeypatch.setattr(tasks, "PROGRESS_EVERY", 2)
+    jining = CityFactory(name="Jining")
+    City.objects.get(name="Leipzig").partnerships.create(partner_city=jining)
+    for _ in range(5):
+        MeetingFactory(city=jining, date="2019-07-10", delegation=None)
+    criteria = tasks.criteria_for(QueryDict("year=2019"))
+    total = tasks.export_rows(criteria)
+    job_id = jobs.create(kind="export", user_id=None, spec={"query": "year=2019"})
+    seen = []
+
+    with jobs.Progress(job_id) as progress:
+        for table in tasks.with_progress(report_tables.tables(criteria), progress, total):
+            for _row in table.rows:
+                seen.append(jobs.progress(job_id)["done"])
+
+    assert total == 5
+    # Read from the progress file while the meetings sheet was being written.
+    assert seen[-5:] == [0, 0, 2, 2, 4]
 
 
 def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():

@@ -6,11 +6,12 @@ import icalendar
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import freshness
 from ..models import Delegation
 
 FEED_SIZE = 50
@@ -65,16 +66,23 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
 
 def delegations_ics(request):
     """The latest CALENDAR_SIZE published delegations with a start date, each as one all-day
-    event spanning its dates."""
+    event spanning its dates. Calendar apps poll it: built once per generation of the data."""
+    base_url = request.build_absolute_uri("/")
+    body = freshness.cached(
+        "calendar", (base_url, translation.get_language()), lambda: _calendar(base_url)
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _calendar(base_url: str) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Delegations//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("Delegations"))
-    base_url = request.build_absolute_uri("/")
     stamp = timezone.now()
     dated = Delegation.objects.published().filter(start_date__isnull=False)
     latest = dated.order_by("-start_date", "-pk")[:CALENDAR_SIZE]
     for delegation in sorted(latest, key=lambda d: (d.start_date, d.pk)):
         calendar.add_component(_event(delegation, base_url, stamp))
-    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    return calendar.to_ical()

@@ -13,10 +13,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
-from .. import worldmap
+from .. import freshness, worldmap
 from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
@@ -104,15 +104,8 @@ def home(request):
     cities = {p.home_city for p in partnerships} | {p.partner_city for p in partnerships}
     cities |= set(published_cities().filter(is_home=True))
     latest = Delegation.objects.published().select_related("origin_city")[:5]
-    counts = {
-        "partner_cities": published_cities()
-        .filter(partnered_with__in=published_partnerships())
-        .distinct()
-        .count(),
-        "delegations": Delegation.objects.published().count(),
-        "memoranda_in_force": Memorandum.objects.published().in_force().count(),
-        "companies": CompanyProfile.objects.published().count(),
-    }
+    # Counts over whole tables: computed once per generation of the data.
+    counts = freshness.cached("home-counts", (timezone.localdate(),), _home_counts)
     context = {
         "map": worldmap.build_map(sorted(cities, key=lambda c: c.name), partnerships),
         "map_width": worldmap.WIDTH,
@@ -122,6 +115,18 @@ def home(request):
         "partnerships": partnerships,
     }
     return render(request, "partners/home.html", context)
+
+
+def _home_counts() -> dict:
+    return {
+        "partner_cities": published_cities()
+        .filter(partnered_with__in=published_partnerships())
+        .distinct()
+        .count(),
+        "delegations": Delegation.objects.published().count(),
+        "memoranda_in_force": Memorandum.objects.published().in_force().count(),
+        "companies": CompanyProfile.objects.published().count(),
+    }
 
 
 # Cities -------------------------------------------------------------------------------

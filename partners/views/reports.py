@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import charts, report_tables, reports, tasks
+from .. import charts, freshness, report_tables, reports, tasks
 from ..filters import ReportFilter
 from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
@@ -97,8 +97,12 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
 
 
 def _report_context(criteria: reports.Criteria) -> dict:
-    summary = reports.summary(criteria)
-    timeline = reports.timeline(criteria)
+    # Seconds at a million records, so computed once per generation of the data.
+    summary, timeline = freshness.cached(
+        "report",
+        criteria.key(),
+        lambda: (reports.summary(criteria), reports.timeline(criteria)),
+    )
     measures = reports.MEASURES
     return {
         "criteria": criteria,

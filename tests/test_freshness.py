@@ -1,0 +1,188 @@
+"""Cached figures (reports, home counts, calendar) are never older than the last commit.
+
+Transactional tests: the generation of the data changes when a write commits, so these
+tests commit for real, as a running installation does.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from partners import freshness
+from partners import models as m
+from partners.bulk_sql import Table, reserve_ids
+
+from . import factories as f
+from . import report_world
+from .backoffice import client_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ENGLISH = {"accept-language": "en"}
+
+
+def queries_of(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params, headers=ENGLISH)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_a_committed_write_gives_the_data_a_new_generation():
+    before = freshness.current()
+    city = f.CityFactory()  # autocommit
+    after_create = freshness.current()
+    with transaction.atomic():
+        city.name = "Halle (Saale)"
+        city.save()
+        assert freshness.current() == after_create  # not before the commit
+    after_commit = freshness.current()
+
+    assert len({before, after_create, after_commit}) == 3
+
+
+def test_a_rolled_back_write_keeps_the_generation():
+    city = f.CityFactory()
+    before = freshness.current()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        m.City.objects.filter(pk=city.pk).update(name="Never")
+        raise RuntimeError
+
+    assert freshness.current() == before
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda city: m.City.objects.filter(pk=city.pk).update(name="Halle"),
+        lambda city: city.partnerships.all().delete(),
+        lambda city: m.Organisation.objects.bulk_create(
+            [m.Organisation(name="Bulk GmbH", city=city)]
+        ),
+        lambda city: f.CompanyProfileFactory().interests.add(m.Interest.objects.first()),
+    ],
+    ids=["queryset update", "queryset delete", "bulk_create", "many-to-many add"],
+)
+def test_writes_that_send_no_signal_give_a_new_generation_too(write):
+    city = f.CityFactory(is_home=True)
+    f.PartnershipFactory(home_city=city)
+    before = freshness.current()
+
+    with transaction.atomic():
+        write(city)
+
+    assert freshness.current() != before
+
+
+def test_the_import_table_writer_gives_a_new_generation():
+    """COPY on PostgreSQL, executemany on SQLite: both are writes the cache must see."""
+    city = f.CityFactory()
+    before = freshness.current()
+
+    with transaction.atomic():
+        table = Table(m.Organisation)
+        [pk] = reserve_ids(m.Organisation, 1)
+        now = timezone.now()
+        row = {"id": pk, "name": "Copied GmbH", "city_id": city.pk, "version": 1}
+        table.insert([{**row, "created_at": now, "updated_at": now}])
+
+    assert m.Organisation.objects.filter(name="Copied GmbH").exists()
+    assert freshness.current() != before
+
+
+def test_a_transaction_that_wrote_computes_its_own_figures_and_keeps_them_to_itself():
+    calls = []
+
+    def count():
+        calls.append(1)
+        return m.City.objects.count()
+
+    f.CityFactory()
+    assert freshness.cached("test", (), count) == 1
+    assert freshness.cached("test", (), count) == 1
+    assert len(calls) == 1  # the second read came from the cache
+
+    with transaction.atomic():
+        f.CityFactory()
+        assert freshness.cached("test", (), count) == 2  # its own write, not the cache
+        transaction.set_rollback(True)
+
+    assert freshness.cached("test", (), count) == 1  # the cache was not given the 2
+    assert len(calls) == 2
+
+
+def test_reading_pages_leaves_the_generation_alone():
+    report_world.build()
+    before = freshness.current()
+    manager = client_for(f.UserFactory(groups=["Managers"]))
+
+    for url in ("/en/", "/en/delegations/", "/en/feeds/delegations.ics", "/reports/"):
+        manager.get(url)
+
+    assert freshness.current() == before
+
+
+def test_the_report_is_computed_once_and_again_after_a_meeting_is_logged():
+    report_world.build()
+    manager = client_for(f.UserFactory(groups=["Managers"]))
+
+    first, computed = queries_of(manager, "/reports/", year=2019)
+    second, cached = queries_of(manager, "/reports/", year=2019)
+    assert cached < computed
+    assert second.context["rows"] == first.context["rows"]
+    assert second.context["timeline_rows"] == first.context["timeline_rows"]
+
+    nanjing = m.City.objects.get(name="Nanjing")
+    f.MeetingFactory(city=nanjing, date=datetime.date(2019, 9, 9), delegation=None)
+    third, _ = queries_of(manager, "/reports/", year=2019)
+
+    assert meetings_of(third, "Nanjing") == meetings_of(first, "Nanjing") + 1
+
+
+def meetings_of(response, city_name: str) -> int:
+    """The summary's meetings cell of the row of ``city_name``."""
+    from partners.reports import MEASURES
+
+    summary = response.content.decode().split('id="summary"')[1].split("</table>")[0]
+    row = next(r for r in summary.split("<tr")[1:] if city_name in r)
+    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+    return int(cells[MEASURES.index("meetings")])
+
+
+def test_the_home_page_counts_follow_publication_at_once():
+    delegation = f.DelegationFactory(visibility=m.Visibility.PUBLIC)
+    f.DelegationFactory(visibility=m.Visibility.PUBLIC)
+    visitor = Client()
+
+    first, computed = queries_of(visitor, "/en/")
+    _, cached = queries_of(visitor, "/en/")
+    assert cached < computed
+    assert delegations_count(first) == 2
+
+    delegation.visibility = m.Visibility.INTERNAL
+    delegation.save()
+    after, _ = queries_of(visitor, "/en/")
+
+    assert delegations_count(after) == 1
+
+
+def delegations_count(response) -> int:
+    return response.context["counts"]["delegations"]
+
+
+def test_the_calendar_drops_an_unpublished_delegation_at_once():
+    delegation = f.DelegationFactory(
+        visibility=m.Visibility.PUBLIC, title="Trip to Jining", start_date=datetime.date(2019, 6, 25)
+    )
+    visitor = Client()
+    first, _ = queries_of(visitor, "/en/feeds/delegations.ics")
+    assert b"Trip to Jining" in first.content
+
+    m.Delegation.objects.filter(pk=delegation.pk).update(visibility=m.Visibility.INTERNAL)
+    after, _ = queries_of(visitor, "/en/feeds/delegations.ics")
+
+    assert b"Trip to Jining" not in after.content
