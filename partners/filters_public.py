@@ -3,21 +3,30 @@
 Every choice offered comes from published records only (DESIGN.md, publication rule): a
 filter must not reveal, for instance, that an unpublished delegation went to some city.
 A bad value in the query string makes that one field invalid and is ignored; it never
-raises.
+raises. Finding the values in use reads the published records, so it is done once per
+generation of the data (partners/freshness.py) and kept as plain values.
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import freshness
 from .models import City, CompanyProfile, Delegation, Interest, Memorandum, Sector
 
 ALL = _("all")
 
 
-def _used_choices(queryset, field, choices):
-    """The (value, label) pairs of ``choices`` that occur in ``queryset``'s ``field``."""
-    used = set(queryset.order_by().values_list(field, flat=True).distinct())
+def _used_values(queryset, field) -> set:
+    return set(queryset.order_by().values_list(field, flat=True).distinct())
+
+
+def _pks(queryset) -> list:
+    return list(queryset.order_by().values_list("pk", flat=True))
+
+
+def _offered(choices, used) -> list:
+    """The (value, label) pairs of ``choices`` whose value is in ``used``."""
     return [(value, label) for value, label in choices if value in used]
 
 
@@ -27,12 +36,28 @@ def _used_by(published, link: str):
     return Exists(published.filter(**{link: OuterRef("pk")}))
 
 
-def _years(*date_querysets):
-    years = {d.year for qs in date_querysets for d in qs}
-    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
+def _years(*date_querysets) -> list[int]:
+    return sorted({d.year for qs in date_querysets for d in qs}, reverse=True)
+
+
+def _year_choices(years) -> list:
+    return [(str(year), str(year)) for year in years]
 
 
 class PublicFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = f"filter-choices:{type(self).__name__}"
+        self.offer(freshness.cached(name, (), self.used_values))
+
+    def used_values(self) -> dict:
+        """The values of each filter that occur among published records (plain values)."""
+        raise NotImplementedError
+
+    def offer(self, used: dict) -> None:
+        """Limit each filter's choices to ``used``."""
+        raise NotImplementedError
+
     def filter_by_year(self, queryset, name, value):
         return queryset.filter(**{f"{name}__year": int(value)})
 
@@ -61,18 +86,27 @@ class DelegationFilter(PublicFilterSet):
         model = Delegation
         fields = ["city", "year", "direction", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def used_values(self) -> dict:
         published = Delegation.objects.published()
-        self.filters["city"].queryset = City.objects.published().filter(
-            _used_by(published, "origin_city") | _used_by(published, "stops__city")
-        )
-        self.filters["year"].extra["choices"] = _years(published.dates("start_date", "year"))
+        return {
+            "city": _pks(
+                City.objects.published().filter(
+                    _used_by(published, "origin_city") | _used_by(published, "stops__city")
+                )
+            ),
+            "year": _years(published.dates("start_date", "year")),
+            "direction": _used_values(published, "direction"),
+            "status": _used_values(published, "status"),
+        }
+
+    def offer(self, used: dict) -> None:
+        self.filters["city"].queryset = City.objects.published().filter(pk__in=used["city"])
+        self.filters["year"].extra["choices"] = _year_choices(used["year"])
         for name, choices in (
             ("direction", Delegation.Direction.choices),
             ("status", Delegation.Status.choices),
         ):
-            self.filters[name].extra["choices"] = _used_choices(published, name, choices)
+            self.filters[name].extra["choices"] = _offered(choices, used[name])
 
     def filter_by_city(self, queryset, name, city):
         return queryset.filter(Q(origin_city=city) | Q(stops__city=city)).distinct()
@@ -100,25 +134,33 @@ class MemorandumFilter(PublicFilterSet):
         model = Memorandum
         fields = ["city", "year", "kind", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def used_values(self) -> dict:
         published = Memorandum.objects.published()
-        self.filters["city"].queryset = City.objects.published().filter(
-            _used_by(published, "signed_in")
-            | _used_by(published, "partnership__home_city")
-            | _used_by(published, "partnership__partner_city")
-        )
-        self.filters["year"].extra["choices"] = _years(
-            published.dates("signed_on", "year"),
-            Delegation.objects.filter(memoranda__in=published.filter(signed_on__isnull=True)).dates(
-                "start_date", "year"
+        undated = published.filter(signed_on__isnull=True)
+        return {
+            "city": _pks(
+                City.objects.published().filter(
+                    _used_by(published, "signed_in")
+                    | _used_by(published, "partnership__home_city")
+                    | _used_by(published, "partnership__partner_city")
+                )
             ),
-        )
+            "year": _years(
+                published.dates("signed_on", "year"),
+                Delegation.objects.filter(memoranda__in=undated).dates("start_date", "year"),
+            ),
+            "kind": _used_values(published, "kind"),
+            "status": _used_values(published, "status"),
+        }
+
+    def offer(self, used: dict) -> None:
+        self.filters["city"].queryset = City.objects.published().filter(pk__in=used["city"])
+        self.filters["year"].extra["choices"] = _year_choices(used["year"])
         for name, choices in (
             ("kind", Memorandum.Kind.choices),
             ("status", Memorandum.Status.choices),
         ):
-            self.filters[name].extra["choices"] = _used_choices(published, name, choices)
+            self.filters[name].extra["choices"] = _offered(choices, used[name])
 
     def filter_by_city(self, queryset, name, city):
         return queryset.filter(
@@ -162,13 +204,19 @@ class CompanyFilter(PublicFilterSet):
         model = CompanyProfile
         fields = ["sector", "interest", "target_city"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def used_values(self) -> dict:
         published = CompanyProfile.objects.published()
-        self.filters["sector"].queryset = Sector.objects.filter(_used_by(published, "sector"))
-        self.filters["interest"].queryset = Interest.objects.filter(
-            _used_by(published, "interests")
-        )
+        return {
+            "sector": _pks(Sector.objects.filter(_used_by(published, "sector"))),
+            "interest": _pks(Interest.objects.filter(_used_by(published, "interests"))),
+            "target_city": _pks(
+                City.objects.published().filter(_used_by(published, "target_cities"))
+            ),
+        }
+
+    def offer(self, used: dict) -> None:
+        self.filters["sector"].queryset = Sector.objects.filter(pk__in=used["sector"])
+        self.filters["interest"].queryset = Interest.objects.filter(pk__in=used["interest"])
         self.filters["target_city"].queryset = City.objects.published().filter(
-            _used_by(published, "target_cities")
+            pk__in=used["target_city"]
         )

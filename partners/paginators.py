@@ -1,15 +1,20 @@
-"""A paginator whose count stays cheap on big PostgreSQL tables.
+"""Paginators whose count stays cheap on big tables.
 
-COUNT(*) reads every row (PostgreSQL keeps no row count), so an admin changelist over
-300,000 meetings spent most of its time counting. For an unfiltered list the planner's
-estimate in pg_class.reltuples is exact enough to number pages; small tables and
-filtered lists still get the exact count. Both cases are one query, so the query count
-of a page does not depend on the size of the table.
+COUNT(*) reads every matching row (PostgreSQL keeps no row count), so a list over 300,000
+meetings spent most of its time counting. ``CachedCountPaginator`` counts a query once per
+generation of the data (partners/freshness.py): the same filter is counted again only
+after a write. ``EstimatedCountPaginator`` (the admin's) also takes an unfiltered list's
+count of a whole table from the planner's estimate in pg_class.reltuples, exact enough to
+number pages. Each is one query, so the query count of a page does not depend on the size
+of the table.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from . import freshness
 
 # Below this many rows the exact COUNT(*) is cheap and nobody sees an estimate.
 ESTIMATE_ABOVE = 50_000
@@ -26,13 +31,25 @@ def _is_whole_table(queryset) -> bool:
     return not (query.where or query.distinct or query.combinator or query.is_sliced)
 
 
-class EstimatedCountPaginator(Paginator):
+class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
+        try:
+            key = self.object_list.query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        return freshness.cached("count", key, self.fresh_count)
+
+    def fresh_count(self) -> int:
+        return super().count
+
+
+class EstimatedCountPaginator(CachedCountPaginator):
+    def fresh_count(self) -> int:
         queryset = self.object_list
         connection = connections[getattr(queryset, "db", "default")]
         if connection.vendor != "postgresql" or not _is_whole_table(queryset):
-            return super().count
+            return super().fresh_count()
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(ESTIMATE_SQL.format(table=table), [ESTIMATE_ABOVE, table])

@@ -10,6 +10,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from . import freshness
 from .models import City, CompanyProfile, Delegation, Memorandum
 
 PAGE_SIZE = 1000  # URLs per sitemap page: 500 records in two languages
@@ -42,7 +43,9 @@ class ItemsInLanguages:
         self.queryset, self.languages = queryset, list(languages)
 
     def count(self):
-        return self.queryset.count() * len(self.languages)
+        # Counted once per generation of the data: the index counts every section.
+        key = self.queryset.query.sql_with_params()
+        return freshness.cached("count", key, self.queryset.count) * len(self.languages)
 
     def __len__(self):
         return self.count()

@@ -176,7 +176,9 @@ def delegations_count(response) -> int:
 
 def test_the_calendar_drops_an_unpublished_delegation_at_once():
     delegation = f.DelegationFactory(
-        visibility=m.Visibility.PUBLIC, title="Trip to Jining", start_date=datetime.date(2019, 6, 25)
+        visibility=m.Visibility.PUBLIC,
+        title="Trip to Jining",
+        start_date=datetime.date(2019, 6, 25),
     )
     visitor = Client()
     first, _ = queries_of(visitor, "/en/feeds/delegations.ics")
@@ -186,3 +188,34 @@ def test_the_calendar_drops_an_unpublished_delegation_at_once():
     after, _ = queries_of(visitor, "/en/feeds/delegations.ics")
 
     assert b"Trip to Jining" not in after.content
+
+
+def test_public_lists_count_and_offer_choices_once_per_generation():
+    chemistry = f.SectorFactory(code="C")
+    f.CompanyProfileFactory(visibility=m.Visibility.PUBLIC, sector=chemistry)
+    hidden = f.CompanyProfileFactory(
+        visibility=m.Visibility.INTERNAL, sector=f.SectorFactory(code="J")
+    )
+    visitor = Client()
+
+    first, computed = queries_of(visitor, "/en/companies/")
+    second, cached = queries_of(visitor, "/en/companies/")
+    assert cached < computed
+    assert sector_codes(second) == sector_codes(first) == ["C"]
+
+    hidden.visibility = m.Visibility.PUBLIC
+    hidden.save()
+    published, _ = queries_of(visitor, "/en/companies/")
+    assert sector_codes(published) == ["C", "J"]
+    assert published.context["page"].paginator.count == 2
+
+    m.CompanyProfile.objects.filter(pk=hidden.pk).update(visibility=m.Visibility.INTERNAL)
+    withdrawn, _ = queries_of(visitor, "/en/companies/")
+    assert sector_codes(withdrawn) == ["C"]
+    assert withdrawn.context["page"].paginator.count == 1
+
+
+def sector_codes(response) -> list[str]:
+    return sorted(
+        response.context["filter"].filters["sector"].queryset.values_list("code", flat=True)
+    )

@@ -16,6 +16,7 @@ from ..models import (
     ProfileHandover,
 )
 from .base import CRMAdmin, CRMInline
+from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
 from .versions import VersionCheckedForm
 
 
@@ -56,20 +57,6 @@ class HandoverInline(CRMInline):
 class PhotoInline(CRMInline):
     model = Photo
     fields = ["image", "caption", "taken_on", "credit", "visibility"]
-
-
-class YearFilter(admin.SimpleListFilter):
-    title = gettext_lazy("year")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Delegation.objects.dates("start_date", "year", order="DESC")
-        return [(str(day.year), str(day.year)) for day in years]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
-        return queryset
 
 
 @admin.action(description=gettext_lazy("Mark as completed"), permissions=["change"])
@@ -132,7 +119,7 @@ class DelegationAdmin(CRMAdmin):
     list_filter = [
         "status",
         "direction",
-        ("stops__city", admin.RelatedOnlyFieldListFilter),
+        ("stops__city", CachedRelatedOnlyFieldListFilter),
         YearFilter,
         "visibility",
     ]

@@ -7,6 +7,11 @@ foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, 
 related table answers from its trigram index (migration 0060); one through a reverse
 foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. Lookups
 through many-to-many relations keep Django's JOIN.
+
+The fields of one term are then combined as ``id IN (branch UNION ALL branch …)``, one
+branch per field, rather than ORed: an OR of subqueries makes PostgreSQL read the whole
+table and test each row against every subquery (each of them planned as a full scan),
+where each branch of the UNION is answered by its own index.
 """
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
@@ -33,6 +38,19 @@ def _search_q(model, path: str, term: str) -> Q:
     return Q(**{f"{path}__icontains": term})
 
 
+def _matching_ids(model, path: str, term: str):
+    """The ids of ``model``'s rows where ``path`` contains ``term``, as a one-column query."""
+    head, _, rest = path.partition("__")
+    if rest:
+        field = model._meta.get_field(head)
+        if field.one_to_many:
+            children = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return children.order_by().values(field.field.attname)
+    return model._default_manager.filter(_search_q(model, path, term)).order_by().values("pk")
+
+
 def _is_subquery(model, path: str) -> bool:
     """True when _search_q turns ``path`` into subqueries only (no JOIN, no duplicates)."""
     head, _, rest = path.partition("__")
@@ -56,14 +74,17 @@ class SubquerySearchMixin:
         fields = [str(field) for field in self.get_search_fields(request)]
         if not search_term or any(field[:1] in "^=@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
+        by_subquery = [path for path in fields if _is_subquery(self.model, path)]
+        by_join = [path for path in fields if path not in by_subquery]
         for term in _terms(search_term):
             any_field = Q()
-            for path in fields:
-                any_field |= _search_q(self.model, path, term)
+            if by_subquery:
+                first, *others = [_matching_ids(self.model, path, term) for path in by_subquery]
+                any_field |= Q(pk__in=first.union(*others, all=True) if others else first)
+            for path in by_join:
+                any_field |= Q(**{f"{path}__icontains": term})
             queryset = queryset.filter(any_field)
         may_have_duplicates = any(
-            lookup_spawns_duplicates(self.opts, f"{path}__icontains")
-            for path in fields
-            if not _is_subquery(self.model, path)
+            lookup_spawns_duplicates(self.opts, f"{path}__icontains") for path in by_join
         )
         return queryset, may_have_duplicates

@@ -7,11 +7,11 @@ shown only when its ``is_published`` is true. Templates never follow any other r
 so neither an unpublished record nor an extra query per row can slip in.
 """
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from ..models import (
     Person,
     Photo,
 )
+from ..paginators import CachedCountPaginator
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -87,7 +88,7 @@ def _paginate(request, queryset):
         per_page = min(max(int(request.GET.get("per_page", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         per_page = PAGE_SIZE
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CachedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -100,21 +101,30 @@ def _query_without_page(request) -> str:
 
 
 def home(request):
+    latest = Delegation.objects.published().select_related("origin_city")[:5]
+    # Counts over whole tables and a map of every partnership: computed once per
+    # generation of the data (the map per language).
+    counts = freshness.cached("home-counts", (timezone.localdate(),), _home_counts)
+    partnership_map = freshness.cached("home-map", (translation.get_language(),), _partnership_map)
+    context = {
+        "partnership_map": partnership_map,
+        "latest_delegations": latest,
+        "counts": counts,
+    }
+    return render(request, "partners/home.html", context)
+
+
+def _partnership_map() -> str:
     partnerships = list(published_partnerships().select_related("home_city", "partner_city"))
     cities = {p.home_city for p in partnerships} | {p.partner_city for p in partnerships}
     cities |= set(published_cities().filter(is_home=True))
-    latest = Delegation.objects.published().select_related("origin_city")[:5]
-    # Counts over whole tables: computed once per generation of the data.
-    counts = freshness.cached("home-counts", (timezone.localdate(),), _home_counts)
     context = {
         "map": worldmap.build_map(sorted(cities, key=lambda c: c.name), partnerships),
         "map_width": worldmap.WIDTH,
         "map_height": worldmap.HEIGHT,
-        "latest_delegations": latest,
-        "counts": counts,
         "partnerships": partnerships,
     }
-    return render(request, "partners/home.html", context)
+    return render_to_string("partners/home.html#partnership-map", context)
 
 
 def _home_counts() -> dict:
