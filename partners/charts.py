@@ -32,6 +32,22 @@ def _scale(maximum: int):
     return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": t} for t in ticks]
 
 
+def top_series(series: dict, other: str) -> dict:
+    """The series with the largest totals, one per colour, the rest summed as ``other``.
+
+    With 500 partner cities a bar each per year is neither readable nor cheap to draw.
+    """
+    if len(series) <= len(PALETTE):
+        return series
+    ranked = sorted(series.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    kept, rest = ranked[: len(PALETTE) - 1], ranked[len(PALETTE) - 1 :]
+    summed = {}
+    for _, values in rest:
+        for year, value in values.items():
+            summed[year] = summed.get(year, 0) + value
+    return {**dict(kept), other: summed}
+
+
 def grouped_bars(title, description, years, series: dict) -> Chart:
     """One group of bars per year, one bar per series (e.g. per partner city)."""
     top, plot, ticks = _scale(max((v for s in series.values() for v in s.values()), default=0))

@@ -155,6 +155,29 @@ def test_a_partner_city_filter_narrows_the_rows(manager):
 
     response = manager.get("/reports/", {"year": 2019, "partner_city": "jining"})
 
-    rows = [row.city.name for row in response.context["summary_rows"]]
-    assert rows == ["Jining"]
+    summary = response.content.decode().split('id="summary"')[1].split("</tbody>")[0]
+    rows = [row.split("</th>")[0] for row in summary.split('<th scope="row">')[1:]]
+    assert rows == ["Jining (济宁)"]
     assert m.City.objects.filter(slug="jining").exists()
+
+
+def test_the_delegations_chart_shows_the_five_busiest_cities_and_sums_the_rest(manager):
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    for number in range(1, 9):  # city 8 had 8 trips, city 1 one trip
+        city = f.CityFactory(name=f"City {number}")
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        for _ in range(number):
+            trip = f.DelegationFactory(origin_city=leipzig)
+            f.DelegationStopFactory(delegation=trip, city=city)
+
+    response = manager.get("/reports/", {"year": 2019}, headers=ENGLISH)
+
+    chart = response.content.decode().split('id="chart-delegations"')[1].split("</figure>")[0]
+    legend = chart.split("<figcaption>")[1]
+    assert [f"City {n}" in legend for n in range(1, 9)] == [False] * 3 + [True] * 5
+    assert "Other partner cities" in legend
+    assert "<title>Other partner cities 2019: 6</title>" in chart  # 1 + 2 + 3 trips
+    assert chart.count("<rect x=") == 6  # one year, six bars
+    # The summary table still lists every partner city.
+    summary = response.content.decode().split('id="summary"')[1].split("</tbody>")[0]
+    assert summary.count('<th scope="row">') == 8

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import charts, freshness, report_tables, reports, tasks
@@ -91,18 +92,26 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
         "headers": report_tables.SUMMARY_HEADERS,
     }
     if criteria:
-        context.update(_report_context(criteria))
-        context["download_query"] = request.GET.urlencode()
+        query = request.GET.urlencode()
+        # Seconds at a million records (and a table of every partner city), so counted
+        # and rendered once per generation of the data, per language.
+        context["criteria"] = criteria
+        context["results"] = freshness.cached(
+            "report-results",
+            (*criteria.key(), translation.get_language(), query),
+            lambda: _results(criteria, query),
+        )
     return render(request, "partners/reports/report.html", context, status=status)
 
 
+def _results(criteria: reports.Criteria, download_query: str) -> str:
+    context = {**_report_context(criteria), "download_query": download_query}
+    return render_to_string("partners/reports/report.html#results", context)
+
+
 def _report_context(criteria: reports.Criteria) -> dict:
-    # Seconds at a million records, so computed once per generation of the data.
-    summary, timeline = freshness.cached(
-        "report",
-        criteria.key(),
-        lambda: (reports.summary(criteria), reports.timeline(criteria)),
-    )
+    summary = reports.summary(criteria)
+    timeline = reports.timeline(criteria)
     measures = reports.MEASURES
     return {
         "criteria": criteria,
@@ -118,7 +127,7 @@ def _report_context(criteria: reports.Criteria) -> dict:
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            timeline.delegations_per_city,
+            charts.top_series(timeline.delegations_per_city, _("Other partner cities")),
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),
@@ -126,4 +135,5 @@ def _report_context(criteria: reports.Criteria) -> dict:
             timeline.in_force_at_year_end,
         ),
         "sheets": report_tables.SHEETS,
+        "headers": report_tables.SUMMARY_HEADERS,
     }
