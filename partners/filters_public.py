@@ -9,10 +9,19 @@ generation of the data (partners/freshness.py) and kept as plain values.
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import freshness
-from .models import City, CompanyProfile, Delegation, Interest, Memorandum, Sector
+from .models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    Interest,
+    Memorandum,
+    Partnership,
+    Sector,
+)
 
 ALL = _("all")
 
@@ -53,6 +62,14 @@ class PublicFilterSet(django_filters.FilterSet):
     def used_values(self) -> dict:
         """The values of each filter that occur among published records (plain values)."""
         raise NotImplementedError
+
+    def rendered_form(self) -> str:
+        """The form's HTML. Its selects list every city in use (hundreds of options, most
+        of a list page's time), so it is rendered once per generation of the data, for
+        each language and each choice of filters."""
+        chosen = [(k, v) for k, v in sorted(self.data.lists()) if k in self.filters]
+        key = (type(self).__name__, translation.get_language(), chosen)
+        return freshness.cached("filter-form", key, lambda: str(self.form))
 
     def offer(self, used: dict) -> None:
         """Limit each filter's choices to ``used``."""
@@ -109,7 +126,7 @@ class DelegationFilter(PublicFilterSet):
             self.filters[name].extra["choices"] = _offered(choices, used[name])
 
     def filter_by_city(self, queryset, name, city):
-        return queryset.filter(Q(origin_city=city) | Q(stops__city=city)).distinct()
+        return queryset.to_or_from(city)
 
 
 class MemorandumFilter(PublicFilterSet):
@@ -163,9 +180,8 @@ class MemorandumFilter(PublicFilterSet):
             self.filters[name].extra["choices"] = _offered(choices, used[name])
 
     def filter_by_city(self, queryset, name, city):
-        return queryset.filter(
-            Q(signed_in=city) | Q(partnership__home_city=city) | Q(partnership__partner_city=city)
-        ).distinct()
+        partnerships = Partnership.objects.filter(Q(home_city=city) | Q(partner_city=city))
+        return queryset.concerning(city, partnerships.values("pk"))
 
     def filter_by_year(self, queryset, name, value):
         # A memorandum known only as "signed during" a trip counts in the trip's year.

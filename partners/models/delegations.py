@@ -9,9 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..dates import DatePrecision, format_date_span
-from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin, TimeStampedModel
+from .base import (
+    CRM_PERMISSIONS,
+    PublishableModel,
+    PublishableQuerySet,
+    SluggedMixin,
+    TimeStampedModel,
+)
 from .organisations import Organisation, Person
 from .places import City
+
+
+class DelegationQuerySet(PublishableQuerySet):
+    def to_or_from(self, city):
+        """Trips that set out from ``city`` or stopped there, each once.
+
+        ``id IN (… UNION ALL …)`` of two indexed lookups: ORing the origin with a JOIN of
+        the stops made PostgreSQL read every trip (and DISTINCT them).
+        """
+        ids = (
+            Delegation.objects.filter(origin_city=city)
+            .order_by()
+            .values("pk")
+            .union(DelegationStop.objects.filter(city=city).values("delegation_id"), all=True)
+        )
+        return self.filter(pk__in=ids)
 
 
 class Delegation(SluggedMixin, PublishableModel):
@@ -67,6 +89,8 @@ class Delegation(SluggedMixin, PublishableModel):
     outcome = models.TextField(_("outcome"), blank=True, help_text=_("Internal."))
 
     history = HistoricalRecords()
+
+    objects = DelegationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delegation")

@@ -24,6 +24,22 @@ from .places import City, Partnership
 
 
 class MemorandumQuerySet(PublishableQuerySet):
+    def concerning(self, city, partnerships):
+        """Memoranda signed in ``city`` or under one of ``partnerships``, each once.
+
+        ``id IN (… UNION ALL …)``: the OR of both made PostgreSQL read every memorandum.
+        """
+        ids = (
+            Memorandum.objects.filter(signed_in=city)
+            .order_by()
+            .values("pk")
+            .union(
+                Memorandum.objects.filter(partnership__in=partnerships).order_by().values("pk"),
+                all=True,
+            )
+        )
+        return self.filter(pk__in=ids)
+
     def in_force(self, on: datetime.date | None = None):
         """Signed and not past ``valid_until`` on the given day (default: today)."""
         on = on or timezone.localdate()

@@ -151,21 +151,12 @@ def city_detail(request, slug):
     )
     memoranda = (
         Memorandum.objects.published()
-        .filter(
-            Q(signed_in=city)
-            | Q(
-                partnership__in=published_partnerships().filter(
-                    Q(home_city=city) | Q(partner_city=city)
-                )
-            )
-        )
-        .distinct()
+        .concerning(city, partnerships.order_by().values("pk"))
         .select_related("delegation")
     )
     delegations = (
         Delegation.objects.published()
-        .filter(Q(origin_city=city) | Q(stops__city=city))
-        .distinct()
+        .to_or_from(city)
         .select_related("origin_city")
         .order_by("start_date", "title")
     )

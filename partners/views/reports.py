@@ -90,6 +90,7 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
         "filter": filterset,
         "problems": problems,
         "headers": report_tables.SUMMARY_HEADERS,
+        "filter_fields": _filter_fields(filterset),
     }
     if criteria:
         query = request.GET.urlencode()
@@ -102,6 +103,18 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
             lambda: _results(criteria, query),
         )
     return render(request, "partners/reports/report.html", context, status=status)
+
+
+def _filter_fields(filterset) -> str:
+    # The partner-city select lists every partner city: rendered once per generation.
+    chosen = [(k, v) for k, v in sorted(filterset.data.lists()) if k in filterset.filters]
+    return freshness.cached(
+        "report-form",
+        (translation.get_language(), chosen),
+        lambda: render_to_string(
+            "partners/reports/report.html#filter-fields", {"filter": filterset}
+        ),
+    )
 
 
 def _results(criteria: reports.Criteria, download_query: str) -> str:
