@@ -218,3 +218,33 @@ def sector_codes(response) -> list[str]:
     return sorted(
         response.context["filter"].filters["sector"].queryset.values_list("code", flat=True)
     )
+
+
+def test_the_admin_date_hierarchy_and_count_follow_a_new_delegation():
+    f.DelegationFactory(title="Trip to Nanjing", start_date=datetime.date(2019, 6, 25))
+    f.DelegationFactory(
+        title="Trip to Nanjing again", start_date=datetime.date(2020, 5, 1), end_date=None
+    )
+    admin_client = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+    url = "/admin/partners/delegation/"
+
+    first, computed = queries_of(admin_client, url, q="Nanjing")
+    _, cached = queries_of(admin_client, url, q="Nanjing")
+    # From the cache the second time: the count, the first and last date, the years of
+    # the date hierarchy, the year filter and the stop-city filter.
+    assert computed - cached == 5
+    assert hierarchy_years(first) == ["2019", "2020"]
+    assert first.context["cl"].result_count == 2
+
+    f.DelegationFactory(
+        title="Nanjing once more", start_date=datetime.date(2022, 3, 3), end_date=None
+    )
+    after, _ = queries_of(admin_client, url, q="Nanjing")
+
+    assert hierarchy_years(after) == ["2019", "2020", "2022"]
+    assert after.context["cl"].result_count == 3
+
+
+def hierarchy_years(response) -> list[str]:
+    nav = response.content.decode().split('<nav class="toplinks"')[1].split("</nav>")[0]
+    return [link.split("</a>")[0].split(">")[-1].strip() for link in nav.split("<a ")[1:]]

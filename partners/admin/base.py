@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
 from .actions import publish, unpublish
+from .changelist import CRMChangeList
 from .search import SubquerySearchMixin
 from .streaming import StreamingExportMixin
 from .versions import VERSION_FIELD, VersionCheckedForm
@@ -111,6 +112,9 @@ class CRMAdmin(
     list_per_page = 50
     # Unfiltered changelists of big tables number their pages from PostgreSQL's estimate.
     paginator = EstimatedCountPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return CRMChangeList
 
     def has_delete_permission(self, request, obj=None):
         if super().has_delete_permission(request, obj):
