@@ -128,3 +128,20 @@ def test_it_refuses_to_generate_twice_into_one_database(world):
 def test_it_names_a_bad_scale(db, scale):
     with pytest.raises(CommandError, match="--scale must be a number"):
         generate(scale=scale)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_ends_vacuumed_so_that_searches_do_not_read_gin_pending_lists():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("NOT RUN: VACUUM and GIN pending lists are PostgreSQL's")
+    generate(scale="0.05")  # autocommit here, as from the command line
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE relname IN ('partners_person', 'partners_meeting') AND last_vacuum IS NOT NULL"
+        )
+        vacuumed = sorted(name for (name,) in cursor.fetchall())
+    assert vacuumed == ["partners_meeting", "partners_person"]
