@@ -107,6 +107,13 @@ class Delegation(SluggedMixin, PublishableModel):
             ),
             # Admin changelist and reports: every delegation in the default ordering.
             models.Index(fields=["-start_date", "title"], name="delegation_start_title_idx"),
+            # Atom feed: the 50 published delegations changed last, read off this index
+            # instead of sorting every published delegation.
+            models.Index(
+                fields=["-updated_at"],
+                name="delegation_feed_idx",
+                condition=Q(visibility="public"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
