@@ -146,12 +146,13 @@ def dumped_records(path: Path) -> list[dict]:
 
 
 def sqlite_row_counts(path: Path) -> dict[str, int]:
-    skip = {"django_migrations", "django_session", "sqlite_sequence"}
+    # SQLite's own tables (sqlite_sequence, the planner's sqlite_stat1) are not data.
+    skip = {"django_migrations", "django_session"}
     with sqlite3.connect(path) as db:
         tables = [
             name
             for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if name not in skip and not name.startswith("axes_")
+            if name not in skip and not name.startswith(("axes_", "sqlite_"))
         ]
         return {
             table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
