@@ -49,8 +49,14 @@ def _years(*date_querysets) -> list[int]:
     return sorted({d.year for qs in date_querysets for d in qs}, reverse=True)
 
 
-def _year_choices(years) -> list:
-    return [(str(year), str(year)) for year in years]
+def _city_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("City"),
+        queryset=City.objects.none(),
+        to_field_name="slug",
+        method="filter_by_city",
+        empty_label=ALL,
+    )
 
 
 class PublicFilterSet(django_filters.FilterSet):
@@ -72,21 +78,26 @@ class PublicFilterSet(django_filters.FilterSet):
         return freshness.cached("filter-form", key, lambda: str(self.form))
 
     def offer(self, used: dict) -> None:
-        """Limit each filter's choices to ``used``."""
-        raise NotImplementedError
+        """Limit each filter's choices to the values in ``used``."""
+        for name, values in used.items():
+            choosing = self.filters[name]
+            if isinstance(choosing, django_filters.ModelChoiceFilter):
+                offered = choosing.queryset.model._default_manager.filter(pk__in=values)
+                # Only published cities, whatever the cache holds.
+                is_publishable = hasattr(offered, "published")
+                choosing.queryset = offered.published() if is_publishable else offered
+            elif name == "year":
+                choosing.extra["choices"] = [(str(year), str(year)) for year in values]
+            else:
+                field = self._meta.model._meta.get_field(name)
+                choosing.extra["choices"] = _offered(field.choices, values)
 
     def filter_by_year(self, queryset, name, value):
         return queryset.filter(**{f"{name}__year": int(value)})
 
 
 class DelegationFilter(PublicFilterSet):
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"),
-        queryset=City.objects.none(),
-        to_field_name="slug",
-        method="filter_by_city",
-        empty_label=ALL,
-    )
+    city = _city_filter()
     year = django_filters.ChoiceFilter(
         label=_("Year"), field_name="start_date", method="filter_by_year", empty_label=ALL
     )
@@ -116,27 +127,12 @@ class DelegationFilter(PublicFilterSet):
             "status": _used_values(published, "status"),
         }
 
-    def offer(self, used: dict) -> None:
-        self.filters["city"].queryset = City.objects.published().filter(pk__in=used["city"])
-        self.filters["year"].extra["choices"] = _year_choices(used["year"])
-        for name, choices in (
-            ("direction", Delegation.Direction.choices),
-            ("status", Delegation.Status.choices),
-        ):
-            self.filters[name].extra["choices"] = _offered(choices, used[name])
-
     def filter_by_city(self, queryset, name, city):
         return queryset.to_or_from(city)
 
 
 class MemorandumFilter(PublicFilterSet):
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"),
-        queryset=City.objects.none(),
-        to_field_name="slug",
-        method="filter_by_city",
-        empty_label=ALL,
-    )
+    city = _city_filter()
     year = django_filters.ChoiceFilter(label=_("Year"), method="filter_by_year", empty_label=ALL)
     kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
@@ -169,15 +165,6 @@ class MemorandumFilter(PublicFilterSet):
             "kind": _used_values(published, "kind"),
             "status": _used_values(published, "status"),
         }
-
-    def offer(self, used: dict) -> None:
-        self.filters["city"].queryset = City.objects.published().filter(pk__in=used["city"])
-        self.filters["year"].extra["choices"] = _year_choices(used["year"])
-        for name, choices in (
-            ("kind", Memorandum.Kind.choices),
-            ("status", Memorandum.Status.choices),
-        ):
-            self.filters[name].extra["choices"] = _offered(choices, used[name])
 
     def filter_by_city(self, queryset, name, city):
         partnerships = Partnership.objects.filter(Q(home_city=city) | Q(partner_city=city))
@@ -229,10 +216,3 @@ class CompanyFilter(PublicFilterSet):
                 City.objects.published().filter(_used_by(published, "target_cities"))
             ),
         }
-
-    def offer(self, used: dict) -> None:
-        self.filters["sector"].queryset = Sector.objects.filter(pk__in=used["sector"])
-        self.filters["interest"].queryset = Interest.objects.filter(pk__in=used["interest"])
-        self.filters["target_city"].queryset = City.objects.published().filter(
-            pk__in=used["target_city"]
-        )
