@@ -10,10 +10,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
+from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter, rendered_once
 from .models import City, Delegation, Organisation
 
-__all__ = ["CompanyFilter", "DelegationFilter", "MemorandumFilter", "ReportFilter"]
+__all__ = [
+    "CompanyFilter",
+    "DelegationFilter",
+    "MemorandumFilter",
+    "ReportFilter",
+    "rendered_once",
+]
 
 
 class ReportForm(forms.Form):

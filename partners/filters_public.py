@@ -49,6 +49,15 @@ def _years(*date_querysets) -> list[int]:
     return sorted({d.year for qs in date_querysets for d in qs}, reverse=True)
 
 
+def rendered_once(filterset, render) -> str:
+    """``render()`` of a filter form, once per generation of the data, for each language and
+    each choice of filters. Its selects list every city in use (hundreds of options, most
+    of a list page's time)."""
+    chosen = [(k, v) for k, v in sorted(filterset.data.lists()) if k in filterset.filters]
+    key = (type(filterset).__name__, translation.get_language(), chosen)
+    return freshness.cached("filter-form", key, render)
+
+
 def _city_filter():
     return django_filters.ModelChoiceFilter(
         label=_("City"),
@@ -70,12 +79,7 @@ class PublicFilterSet(django_filters.FilterSet):
         raise NotImplementedError
 
     def rendered_form(self) -> str:
-        """The form's HTML. Its selects list every city in use (hundreds of options, most
-        of a list page's time), so it is rendered once per generation of the data, for
-        each language and each choice of filters."""
-        chosen = [(k, v) for k, v in sorted(self.data.lists()) if k in self.filters]
-        key = (type(self).__name__, translation.get_language(), chosen)
-        return freshness.cached("filter-form", key, lambda: str(self.form))
+        return rendered_once(self, lambda: str(self.form))
 
     def offer(self, used: dict) -> None:
         """Limit each filter's choices to the values in ``used``."""

@@ -27,6 +27,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -89,6 +90,15 @@ def cached(name: str, key: tuple, compute):
         value = compute()
         cache.set(cache_key, value, settings.CRM_FIGURES_CACHE_SECONDS)
     return value
+
+
+def cached_for_query(name: str, queryset, compute, *parts):
+    """``cached()`` with the query's SQL and parameters as the key (plus ``parts``)."""
+    try:
+        key = (queryset.query.sql_with_params(), *parts)
+    except EmptyResultSet:  # a query that can match nothing: nothing to keep
+        return compute()
+    return cached(name, key, compute)
 
 
 def _watch_writes(execute, sql, params, many, context):

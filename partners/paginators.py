@@ -9,7 +9,6 @@ number pages. Each is one query, so the query count of a page does not depend on
 of the table.
 """
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
@@ -34,11 +33,7 @@ def _is_whole_table(queryset) -> bool:
 class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
-        try:
-            key = self.object_list.query.sql_with_params()
-        except EmptyResultSet:
-            return 0
-        return freshness.cached("count", key, self.fresh_count)
+        return freshness.cached_for_query("count", self.object_list, self.fresh_count)
 
     def fresh_count(self) -> int:
         return super().count

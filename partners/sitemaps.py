@@ -44,8 +44,8 @@ class ItemsInLanguages:
 
     def count(self):
         # Counted once per generation of the data: the index counts every section.
-        key = self.queryset.query.sql_with_params()
-        return freshness.cached("count", key, self.queryset.count) * len(self.languages)
+        count = freshness.cached_for_query("count", self.queryset, self.queryset.count)
+        return count * len(self.languages)
 
     def __len__(self):
         return self.count()

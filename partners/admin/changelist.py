@@ -8,7 +8,6 @@ generation of the data (partners/freshness.py) and the query's SQL, like the cou
 """
 
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet
 
 from .. import freshness
 
@@ -16,26 +15,24 @@ from .. import freshness
 class FiguresOnceMixin:
     def aggregate(self, *args, **kwargs):
         compute = super().aggregate
-        key = _key(self, repr(args), repr(sorted(kwargs.items())))
-        if key is None:
-            return compute(*args, **kwargs)
-        return freshness.cached("changelist-aggregate", key, lambda: compute(*args, **kwargs))
+        return freshness.cached_for_query(
+            "changelist-aggregate",
+            self,
+            lambda: compute(*args, **kwargs),
+            repr(args),
+            repr(sorted(kwargs.items())),
+        )
 
     def dates(self, field_name, kind, order="ASC"):
         compute = super().dates
-        key = _key(self, field_name, kind, order)
-        if key is None:
-            return compute(field_name, kind, order)
-        return freshness.cached(
-            "changelist-dates", key, lambda: list(compute(field_name, kind, order))
+        return freshness.cached_for_query(
+            "changelist-dates",
+            self,
+            lambda: list(compute(field_name, kind, order)),
+            field_name,
+            kind,
+            order,
         )
-
-
-def _key(queryset, *parts):
-    try:
-        return (queryset.query.sql_with_params(), *parts)
-    except EmptyResultSet:
-        return None
 
 
 _FIGURES_ONCE = {}

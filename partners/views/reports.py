@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import charts, freshness, report_tables, reports, tasks
-from ..filters import ReportFilter
+from ..filters import ReportFilter, rendered_once
 from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
 
@@ -89,7 +89,6 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
         "is_nav_sidebar_enabled": False,
         "filter": filterset,
         "problems": problems,
-        "headers": report_tables.SUMMARY_HEADERS,
         "filter_fields": _filter_fields(filterset),
     }
     if criteria:
@@ -106,11 +105,8 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
 
 
 def _filter_fields(filterset) -> str:
-    # The partner-city select lists every partner city: rendered once per generation.
-    chosen = [(k, v) for k, v in sorted(filterset.data.lists()) if k in filterset.filters]
-    return freshness.cached(
-        "report-form",
-        (translation.get_language(), chosen),
+    return rendered_once(
+        filterset,
         lambda: render_to_string(
             "partners/reports/report.html#filter-fields", {"filter": filterset}
         ),
