@@ -5,8 +5,10 @@ For each scale (default 1 and 100) a database `<name>_scale<N>` is created on th
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/crm), migrated and filled with
 `generate_demo_data --scale N` (scale 100 takes minutes). With --reuse an existing database
 whose row counts already match that scale is kept as it is; without it, it is rebuilt.
-The measuring runs in a child process per database, in-process through Django's test
+The measuring runs in one child process per database, in-process through Django's test
 Client: an Administrator for the admin, a Manager for /reports/, nobody for public pages.
+Both children stay up and take turns request by request (the first to go swaps every
+round), so a slower spell of a shared machine weighs on both sides of a ratio alike.
 Each page: median of --runs timings after --warmups, the query count of its first request,
 and the first request's time ("cold"): for the pages whose figures are cached per
 generation of the data (/reports/, home, calendar; partners/freshness.py) that is the cost
@@ -214,43 +216,111 @@ def rows_shown(response) -> str:
     return str(table.split(b"<tbody>")[-1].count(b"<tr"))
 
 
-def measure_page(client, url, runs, warmups):
-    """Median ms, the first request's query count, runs, the first request's ms, rows shown;
-    a page slower than TOO_SLOW is timed once only."""
-    import statistics
+def serve():
+    """The child's side: announce the plan's labels, then answer one request per line read.
 
+    ``first LABEL`` answers the first request's ms, query count and rows shown; ``time
+    LABEL`` answers one more request's ms. Replies go to the original stdout, everything
+    else the process prints (Django's and django-axes' logging) to stderr.
+    """
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr
+    os.dup2(sys.stderr.fileno(), 1)
+    setup_django()
     from django.db import connection, reset_queries
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    # With DEBUG on, Django's query log holds 9,000 entries; once full it no longer grows
-    # and CaptureQueriesContext would count nothing.
-    reset_queries()
-    with CaptureQueriesContext(connection) as queries:
-        first, response = timed_get(client, url)
-    rows = rows_shown(response)
-    if first > TOO_SLOW:
-        return first * 1000, len(queries), 1, first * 1000, rows
-    for _ in range(warmups - 1):
-        timed_get(client, url)
-    timings = [timed_get(client, url)[0] for _ in range(runs)]
-    return statistics.median(timings) * 1000, len(queries), runs, first * 1000, rows
-
-
-def measure(runs, warmups):
-    setup_django()
-    from django.test import Client
-
     users = bench_users()
-    results = {}
     anonymous, admin_client, manager = Client(), Client(), Client()
     admin_client.force_login(users["admin"])
     manager.force_login(users["manager"])
     plan = [(anonymous, page) for page in public_pages()]
     plan += [(admin_client, page) for page in admin_pages()]
     plan.append((manager, (f"reports {REPORT_YEAR}", f"/reports/?year={REPORT_YEAR}")))
-    for client, (label, url) in plan:
-        results[label] = measure_page(client, url, runs, warmups)
-    print(json.dumps(results))
+    pages = {label: (client, url) for client, (label, url) in plan}
+    print(json.dumps(list(pages)), file=replies)
+    for line in sys.stdin:
+        command, label = line.rstrip("\n").split(" ", 1)
+        client, url = pages[label]
+        if command == "first":
+            # With DEBUG on, Django's query log holds 9,000 entries; once full it no
+            # longer grows and CaptureQueriesContext would count nothing.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                seconds, response = timed_get(client, url)
+            reply = {"ms": seconds * 1000, "queries": len(queries), "rows": rows_shown(response)}
+        else:
+            reply = {"ms": timed_get(client, url)[0] * 1000}
+        print(json.dumps(reply), file=replies)
+
+
+class Child:
+    """A measuring process on one database, asked for one request at a time."""
+
+    def __init__(self, url):
+        import tempfile
+
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            bufsize=1,
+        )
+        self.labels = self.read()
+
+    def read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            self.log.seek(0)
+            sys.exit("a measuring process ended:\n" + self.log.read()[-4000:])
+        return json.loads(line)
+
+    def ask(self, command, label):
+        self.process.stdin.write(f"{command} {label}\n")
+        return self.read()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+        self.log.close()
+
+
+def measure_interleaved(children, runs, warmups):
+    """Per page and size: median ms, first request's query count, runs, first ms, rows.
+
+    The sizes take turns request by request (and swap who goes first each round), so a
+    slower spell of a shared machine falls on both sides of a ratio alike. A page slower
+    than TOO_SLOW is timed once only.
+    """
+    import statistics
+
+    labels = children[0].labels
+    if any(child.labels != labels for child in children):
+        sys.exit("the measuring processes planned different pages")
+    results = [{} for _ in children]
+    for label in labels:
+        firsts = [child.ask("first", label) for child in children]
+        timings = [[] for _ in children]
+        rounds = runs if max(first["ms"] for first in firsts) <= TOO_SLOW * 1000 else 0
+        for _ in range(warmups - 1 if rounds else 0):
+            for child in children:
+                child.ask("time", label)
+        for round_number in range(rounds):
+            order = list(enumerate(children))
+            for index, child in order if round_number % 2 == 0 else reversed(order):
+                timings[index].append(child.ask("time", label)["ms"])
+        for index, first in enumerate(firsts):
+            median = statistics.median(timings[index]) if rounds else first["ms"]
+            results[index][label] = (
+                median, first["queries"], rounds or 1, first["ms"], first["rows"]
+            )  # fmt: skip
+    return results
 
 
 # --- in the parent: the table ---------------------------------------------------------------
@@ -291,24 +361,25 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--warmups", type=int, default=2)
     parser.add_argument("--check-counts", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.check_counts is not None:
         return check_counts(options.check_counts)
-    if options.measure:
-        return measure(options.runs, options.warmups)
+    if options.serve:
+        return serve()
     config = dj_database_url.parse(DATABASE_URL)
     if config["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("bench_scale measures PostgreSQL: set DATABASE_URL=postgres://…")
     scales = [float(s) for s in options.scales.split(",")]
-    results = {}
-    for scale in scales:
-        url = prepare(config, scale, options.reuse)
-        print(f"scale {scale:g}: measuring …", flush=True)
-        output = child(url, __file__, "--measure", f"--runs={options.runs}",
-                       f"--warmups={options.warmups}")  # fmt: skip
-        results[scale] = json.loads(output.strip().splitlines()[-1])
-    print_table(scales, results)
+    urls = [prepare(config, scale, options.reuse) for scale in scales]
+    print("measuring, the sizes taking turns request by request …", flush=True)
+    children = [Child(url) for url in urls]
+    try:
+        measured = measure_interleaved(children, options.runs, options.warmups)
+    finally:
+        for child in children:
+            child.close()
+    print_table(scales, dict(zip(scales, measured, strict=True)))
 
 
 if __name__ == "__main__":
