@@ -11,12 +11,12 @@ def _sync_roles_after_migrate(sender, using, **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from .models import DataGeneration
+    from .freshness import create_generations
     from .reference_data import create as create_reference_data
     from .roles import sync_roles
 
     create_reference_data(apps)
-    DataGeneration.objects.using(using).get_or_create(pk=1)
+    create_generations(using)
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_roles(apps, using=using)

@@ -146,7 +146,7 @@ def _copy(statement: str, values) -> None:
         for row in values:
             copy.write_row(row)
     # COPY does not pass Django's execute wrappers, which see every other write.
-    freshness.changed()
+    freshness.note(statement)
 
 
 def _default(field):

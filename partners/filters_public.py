@@ -52,9 +52,11 @@ def _years(*date_querysets) -> list[int]:
 def rendered_once(filterset, render) -> str:
     """``render()`` of a filter form, once per generation of the data, for each language and
     each choice of filters. Its selects list every city in use (hundreds of options, most
-    of a list page's time)."""
+    of a list page's time). The values a public form offers were found before it is
+    rendered (PublicFilterSet.used), so they are part of the key."""
     chosen = [(k, v) for k, v in sorted(filterset.data.lists()) if k in filterset.filters]
-    key = (type(filterset).__name__, translation.get_language(), chosen)
+    used = sorted((name, sorted(values)) for name, values in getattr(filterset, "used", {}).items())
+    key = (type(filterset).__name__, translation.get_language(), chosen, used)
     return freshness.cached("filter-form", key, render)
 
 
@@ -72,7 +74,8 @@ class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         name = f"filter-choices:{type(self).__name__}"
-        self.offer(freshness.cached(name, (), self.used_values))
+        self.used = freshness.cached(name, (), self.used_values)
+        self.offer(self.used)
 
     def used_values(self) -> dict:
         """The values of each filter that occur among published records (plain values)."""

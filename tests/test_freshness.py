@@ -1,7 +1,8 @@
-"""Cached figures (reports, home counts, calendar) are never older than the last commit.
+"""Cached figures (reports, home counts, calendar) are never older than the last commit
+to the tables they were read from.
 
-Transactional tests: the generation of the data changes when a write commits, so these
-tests commit for real, as a running installation does.
+Transactional tests: the generation of a table changes when a write to it commits, so
+these tests commit for real, as a running installation does.
 """
 
 import datetime
@@ -31,17 +32,72 @@ def queries_of(client, url, **params):
     return response, len(queries)
 
 
-def test_a_committed_write_gives_the_data_a_new_generation():
-    before = freshness.current()
+def city_generation():
+    return freshness.current()["partners_city"]
+
+
+def test_a_committed_write_gives_the_table_a_new_generation():
+    before = city_generation()
     city = f.CityFactory()  # autocommit
-    after_create = freshness.current()
+    after_create = city_generation()
     with transaction.atomic():
         city.name = "Halle (Saale)"
         city.save()
-        assert freshness.current() == after_create  # not before the commit
-    after_commit = freshness.current()
+        assert city_generation() == after_create  # not before the commit
+    after_commit = city_generation()
 
     assert len({before, after_create, after_commit}) == 3
+
+
+def test_a_write_renews_the_generation_of_the_tables_it_wrote_and_no_other():
+    f.CityFactory()
+    before = freshness.current()
+
+    with transaction.atomic():
+        m.Interest.objects.update(name_de="Geändert")
+        m.Sector.objects.update(name_de="Geändert")
+    after = freshness.current()
+
+    renewed = {table for table in before if before[table] != after[table]}
+    assert renewed == {"partners_interest", "partners_sector"}
+    assert "partners_historicalcity" in after  # every table has a generation
+
+
+def test_a_figure_is_kept_while_the_tables_it_read_are_unchanged():
+    calls = []
+
+    def count():
+        calls.append(1)
+        return m.City.objects.count()
+
+    f.CityFactory()
+    assert freshness.cached("test", (), count) == 1
+    m.Interest.objects.update(name_de="Geändert")  # a table the figure did not read
+    assert freshness.cached("test", (), count) == 1
+    assert len(calls) == 1
+
+    f.CityFactory()
+    assert freshness.cached("test", (), count) == 2
+    assert len(calls) == 2
+
+
+def test_a_figure_depends_on_the_tables_of_the_figures_it_was_computed_from():
+    """The inner figure comes from the cache the second time, without a statement that
+    names its table; the outer one must still learn that it depends on that table."""
+
+    def cities():
+        return freshness.cached("test-inner", (), lambda: m.City.objects.count())
+
+    def cities_and_interests():
+        return (cities(), m.Interest.objects.count())
+
+    f.CityFactory()
+    interests = m.Interest.objects.count()
+    assert cities() == 1  # cached on its own first
+    assert freshness.cached("test-outer", (), cities_and_interests) == (1, interests)
+
+    f.CityFactory()
+    assert freshness.cached("test-outer", (), cities_and_interests) == (2, interests)
 
 
 def test_a_rolled_back_write_keeps_the_generation():
@@ -171,6 +227,33 @@ def test_the_home_page_counts_follow_publication_at_once():
 
 def delegations_count(response) -> int:
     return response.context["counts"]["delegations"]
+
+
+def test_logging_a_meeting_leaves_the_company_directory_in_the_cache():
+    f.CompanyProfileFactory(visibility=m.Visibility.PUBLIC)
+    meeting = f.MeetingFactory()
+    visitor = Client()
+    queries_of(visitor, "/en/companies/")
+    _, cached = queries_of(visitor, "/en/companies/")
+
+    m.Meeting.objects.filter(pk=meeting.pk).update(title="Follow-up talk")
+    _, after_the_meeting = queries_of(visitor, "/en/companies/")
+
+    assert after_the_meeting == cached
+
+
+def test_a_filter_form_offers_the_year_of_a_memorandum_published_after_it_was_rendered():
+    """The form is rendered from values found before (its own statements may read nothing
+    at all): publishing renews the values, and the form with them."""
+    memorandum = f.MemorandumFactory(visibility=m.Visibility.INTERNAL)
+    visitor = Client()
+    before, _ = queries_of(visitor, "/en/memoranda/")
+    assert b'<option value="2019"' not in before.content
+
+    m.Memorandum.objects.filter(pk=memorandum.pk).update(visibility=m.Visibility.PUBLIC)
+    after, _ = queries_of(visitor, "/en/memoranda/")
+
+    assert b'<option value="2019"' in after.content
 
 
 def test_the_calendar_drops_an_unpublished_delegation_at_once():
