@@ -63,13 +63,19 @@ def test_a_write_renews_the_generation_of_the_tables_it_wrote_and_no_other():
     assert "partners_historicalcity" in after  # every table has a generation
 
 
-def test_a_figure_is_kept_while_the_tables_it_read_are_unchanged():
+def city_counter():
+    """A figure that counts cities, and the list of the times it was computed."""
     calls = []
 
     def count():
         calls.append(1)
         return m.City.objects.count()
 
+    return count, calls
+
+
+def test_a_figure_is_kept_while_the_tables_it_read_are_unchanged():
+    count, calls = city_counter()
     f.CityFactory()
     assert freshness.cached("test", (), count) == 1
     m.Interest.objects.update(name_de="Geändert")  # a table the figure did not read
@@ -151,12 +157,7 @@ def test_the_import_table_writer_gives_a_new_generation():
 
 
 def test_a_transaction_that_wrote_computes_its_own_figures_and_keeps_them_to_itself():
-    calls = []
-
-    def count():
-        calls.append(1)
-        return m.City.objects.count()
-
+    count, calls = city_counter()
     f.CityFactory()
     assert freshness.cached("test", (), count) == 1
     assert freshness.cached("test", (), count) == 1
