@@ -3,10 +3,10 @@
 COUNT(*) reads every matching row (PostgreSQL keeps no row count), so a list over 300,000
 meetings spent most of its time counting. ``CachedCountPaginator`` counts a query once per
 generation of the data (partners/freshness.py): the same filter is counted again only
-after a write. ``EstimatedCountPaginator`` (the admin's) also takes an unfiltered list's
-count of a whole table from the planner's estimate in pg_class.reltuples, exact enough to
-number pages. Each is one query, so the query count of a page does not depend on the size
-of the table.
+after a write to a table it reads. ``EstimatedCountPaginator`` (the admin's) also takes an
+unfiltered list's count of a whole table from the planner's estimate in
+pg_class.reltuples, exact enough to number pages. Each is one query, so the query count of
+a page does not depend on the size of the table.
 """
 
 from django.core.paginator import Paginator

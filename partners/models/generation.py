@@ -1,4 +1,4 @@
-"""The generation of the data: which cached figures are still true (partners/freshness.py)."""
+"""The generation of each table: which cached figures are still true (partners/freshness.py)."""
 
 import uuid
 
