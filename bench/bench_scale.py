@@ -231,8 +231,11 @@ def serve():
     os.dup2(sys.stderr.fileno(), 1)
     setup_django()
     from django.db import connection, reset_queries
+    from django.db.models import F
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from partners.models import Meeting
 
     users = bench_users()
     anonymous, admin_client, manager = Client(), Client(), Client()
@@ -242,10 +245,6 @@ def serve():
     plan += [(admin_client, page) for page in admin_pages()]
     plan.append((manager, (f"reports {REPORT_YEAR}", f"/reports/?year={REPORT_YEAR}")))
     pages = {label: (client, url) for client, (label, url) in plan}
-    from django.db.models import F
-
-    from partners.models import Meeting
-
     meeting = Meeting.objects.order_by("pk").values_list("pk", flat=True).first()
     print(json.dumps(list(pages)), file=replies)
     for line in sys.stdin:

@@ -32,3 +32,7 @@ class PartnersConfig(AppConfig):
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="partners-sync-roles"
         )
+
+    def db_tables(self) -> list[str]:
+        """Every table of this app, many-to-many tables included."""
+        return sorted(model._meta.db_table for model in self.get_models(include_auto_created=True))

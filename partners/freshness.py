@@ -198,10 +198,8 @@ def create_generations(using) -> None:
     """A token for every table of this app (after migrate, and after every flush)."""
     from django.apps import apps
 
-    tables = {
-        model._meta.db_table
-        for model in apps.get_app_config("partners").get_models(include_auto_created=True)
-    } - {DataGeneration._meta.db_table}
+    tables = apps.get_app_config("partners").db_tables()
+    tables.remove(DataGeneration._meta.db_table)
     DataGeneration.objects.using(using).bulk_create(
-        [DataGeneration(table=table) for table in sorted(tables)], ignore_conflicts=True
+        [DataGeneration(table=table) for table in tables], ignore_conflicts=True
     )

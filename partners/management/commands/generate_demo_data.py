@@ -59,11 +59,7 @@ def tidy_after_bulk_load():
     VACUUM cannot run inside a transaction (a test's): there it is left to autovacuum."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            tables = [
-                model._meta.db_table
-                for model in apps.get_app_config("partners").get_models(include_auto_created=True)
-            ]
-            for table in tables:
+            for table in apps.get_app_config("partners").db_tables():
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
