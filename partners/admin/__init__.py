@@ -9,6 +9,7 @@ from . import (
     organisations,
     places,
     profiles,
+    users,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "organisations",
     "places",
     "profiles",
+    "users",
 ]

@@ -1,0 +1,42 @@
+"""Users: Administrators manage accounts, but only a superuser makes or edits superusers.
+
+Administrators hold every permission on users and groups, so no permission can guard the
+superuser flag: an Administrator could grant it to themselves. The rule therefore keys on
+the requesting user being a superuser, whatever permissions they hold.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+User = get_user_model()
+
+
+class UserAdmin(DjangoUserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [*fields, "is_superuser"]
+
+    def has_change_permission(self, request, obj=None):
+        # Editing a superuser (their password, e-mail) would be a way to become one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # A second line behind the read-only field. A requester who is not a superuser
+        # only reaches here for accounts that are not superusers (has_change_permission).
+        if not request.user.is_superuser:
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
