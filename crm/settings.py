@@ -264,6 +264,11 @@ AXES_HTTP_RESPONSE_CODE = 403
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
 # Axes announces itself on every start (each manage.py call); lockouts are still logged.
 AXES_VERBOSE = False
+# Behind reverse proxies the lock-out must key on the client, not on the proxy: the number
+# of proxies in front of the application whose X-Forwarded-For entries are trusted
+# (0: the header is ignored, REMOTE_ADDR is the client).
+CRM_TRUSTED_PROXIES = envint("CRM_TRUSTED_PROXIES", "0")
+AXES_CLIENT_IP_CALLABLE = "crm.client_ip.client_ip"
 
 # Uploads.
 CRM_UPLOAD_MAX_BYTES = envint("CRM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))

@@ -109,3 +109,76 @@ def test_the_limit_and_cool_off_are_read_from_the_environment():
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.stdout.split()[-2:] == ["3", "0.5"], result.stderr
+
+
+# Behind reverse proxies (CRM_TRUSTED_PROXIES): every request arrives from the proxy's
+# address, and the client's is the entry the last trusted proxy appended to X-Forwarded-For.
+PROXY = "10.0.0.2"
+
+
+def attempt_via_proxy(client, password, forwarded_for, **kwargs):
+    return client.post(
+        LOGIN_URL,
+        {"username": "officer", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+        secure=True,
+        **kwargs,
+    )
+
+
+def test_behind_a_proxy_the_lock_keys_on_the_client_address(client, officer, settings):
+    settings.CRM_TRUSTED_PROXIES = 1
+    codes = [
+        attempt_via_proxy(client, "wrong password", "203.0.113.7").status_code for _ in range(5)
+    ]
+    assert codes == [200, 200, 200, 200, 403]
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+    # Another client behind the same proxy is not locked out with the first.
+    assert attempt_via_proxy(client, PASSWORD, "198.51.100.1").status_code == 302
+
+
+def test_behind_a_proxy_a_forged_forwarded_entry_does_not_escape_the_lock(
+    client, officer, settings
+):
+    settings.CRM_TRUSTED_PROXIES = 2
+    # The client writes its own first entry; the two proxies append the real addresses.
+    codes = [
+        attempt_via_proxy(
+            client, "wrong password", f"192.0.2.{n}, 203.0.113.7, 10.0.0.1"
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 200, 403]
+    assert (
+        attempt_via_proxy(client, PASSWORD, "192.0.2.99, 203.0.113.7, 10.0.0.1").status_code == 403
+    )
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(client, officer, settings):
+    settings.CRM_TRUSTED_PROXIES = 0
+    codes = [
+        attempt_via_proxy(client, "wrong password", f"192.0.2.{n}").status_code for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 200, 403]
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {PROXY}
+
+
+def test_a_malformed_forwarded_header_locks_the_proxy_address_not_a_500(client, officer, settings):
+    settings.CRM_TRUSTED_PROXIES = 1
+    response = attempt_via_proxy(client, "wrong password", "not-an-address\x00")
+    assert response.status_code == 200
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {PROXY}
+
+
+def test_the_number_of_trusted_proxies_is_read_from_the_environment():
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.CRM_TRUSTED_PROXIES)"
+    )
+    env = {**os.environ, "CRM_TRUSTED_PROXIES": "2"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split()[-1:] == ["2"], result.stderr
