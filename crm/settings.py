@@ -279,6 +279,8 @@ CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
 # A running task whose worker has not written a heartbeat for this long is marked failed.
 CRM_TASK_STALE_SECONDS = envint("CRM_TASK_STALE_SECONDS", "60")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
+# Photos with more pixels are refused: a small file can decode to gigabytes.
+CRM_MAX_IMAGE_PIXELS = envint("CRM_MAX_IMAGE_PIXELS", str(40_000_000))
 
 # Reports, the home page's counts and the calendar feed are cached per generation of the
 # data (partners/freshness.py): any committed write makes them stale at once. A cache per

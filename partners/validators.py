@@ -11,8 +11,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+from .uploads import PHOTO_TYPES
+
+PHOTO_FORMATS = set(PHOTO_TYPES)
 
 
 def _is_new_upload(value) -> bool:
@@ -54,10 +58,23 @@ def validate_pdf(value):
     with _rewound(value) as file:
         head = file.read(1024)
     # The PDF header must come first; readers tolerate a little leading junk, we do not.
-    if not head.startswith(b"%PDF-"):
+    # Beyond the header, the file must parse as a PDF with at least one page: a file that
+    # only starts like one (an HTML page behind "%PDF-") is refused.
+    if not head.startswith(b"%PDF-") or not _parses_as_pdf(value):
         raise ValidationError(
             _("“%(name)s” is not a PDF document."), code="not_pdf", params={"name": value.name}
         )
+
+
+def _parses_as_pdf(value) -> bool:
+    with _rewound(value) as file:
+        try:
+            reader = PdfReader(file, strict=False)
+            # An encrypted document is still a document; its pages cannot be counted.
+            return reader.is_encrypted or len(reader.pages) > 0
+        # pypdf raises its own errors, and plain ones on some malformed structures.
+        except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return False
 
 
 def validate_photo(value):
@@ -68,7 +85,11 @@ def validate_photo(value):
         try:
             with Image.open(file) as image:
                 image_format = image.format
+                width, height = image.size
                 image.verify()
+        except Image.DecompressionBombError:
+            # Pillow's own ceiling (far above ours) refuses to even open it.
+            _refuse_pixels(value, None)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             image_format = None
     if image_format not in PHOTO_FORMATS:
@@ -77,3 +98,18 @@ def validate_photo(value):
             code="not_photo",
             params={"name": value.name},
         )
+    if width * height > settings.CRM_MAX_IMAGE_PIXELS:
+        _refuse_pixels(value, (width, height))
+
+
+def _refuse_pixels(value, size):
+    limit = settings.CRM_MAX_IMAGE_PIXELS
+    raise ValidationError(
+        _("“%(name)s” has %(size)s pixels; images may have at most %(limit)s megapixels."),
+        code="too_many_pixels",
+        params={
+            "name": value.name,
+            "size": f"{size[0]} × {size[1]}" if size else _("too many"),
+            "limit": f"{limit / 1_000_000:g}",
+        },
+    )

@@ -8,14 +8,32 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..uploads import photo_path
 from ..validators import validate_photo
-from .base import CRM_PERMISSIONS, PublishableModel
+from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Visibility
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 
 
+class PhotoQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published photos whose delegation, memorandum and meeting are published too.
+
+        A photo is reached by its id (/files/photos/<id>/), so a published photo of an
+        internal record would show what the record keeps internal.
+        """
+        public = Visibility.PUBLIC
+        return (
+            super()
+            .published()
+            .filter(Q(delegation__isnull=True) | Q(delegation__visibility=public))
+            .filter(Q(memorandum__isnull=True) | Q(memorandum__visibility=public))
+            .filter(Q(meeting__isnull=True) | Q(meeting__visibility=public))
+        )
+
+
 class Photo(PublishableModel):
-    image = models.ImageField(_("image"), upload_to="photos/%Y/", validators=[validate_photo])
+    image = models.ImageField(_("image"), upload_to=photo_path, validators=[validate_photo])
     caption = models.CharField(_("caption"), max_length=250)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
@@ -52,6 +70,7 @@ class Photo(PublishableModel):
         verbose_name=_("uploaded by"),
     )
 
+    objects = PhotoQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

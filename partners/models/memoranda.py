@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..uploads import memorandum_document_path
 from ..validators import validate_pdf
 from .base import (
     CRM_PERMISSIONS,
@@ -102,7 +103,7 @@ class Memorandum(SluggedMixin, PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     document = models.FileField(
         _("document (PDF)"),
-        upload_to="memoranda/%Y/",
+        upload_to=memorandum_document_path,
         blank=True,
         validators=[validate_pdf],
     )
