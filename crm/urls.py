@@ -4,12 +4,19 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from partners.admin import site_links
 from partners.sitemaps import SITEMAPS
 from partners.views import public
 from partners.views import reports as report_views
 
 urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
+    # Before the admin's own shortcut: only published records the user may view.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        site_links.view_on_site,
+        name="view-on-site",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/", include("partners.urls_files")),

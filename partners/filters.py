@@ -22,9 +22,23 @@ __all__ = [
 ]
 
 
+# The report's period lies within these years (also the year field's bounds): beyond them
+# date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+                data.pop(name, None)
         year, start, end = data.get("year"), data.get("date_from"), data.get("date_to")
         if year is not None and (start or end):
             raise forms.ValidationError(_("Choose either a year or a date range, not both."))
@@ -38,7 +52,7 @@ class ReportFilter(django_filters.FilterSet):
     criteria are read by ``criteria()`` and applied by ``partners.reports``."""
 
     year = django_filters.NumberFilter(
-        label=_("Year"), method="_no_op", min_value=1900, max_value=2100
+        label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
     date_from = django_filters.DateFilter(
         label=_("From"), method="_no_op", widget=forms.DateInput(attrs={"type": "date"})

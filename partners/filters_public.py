@@ -156,32 +156,45 @@ class MemorandumFilter(PublicFilterSet):
 
     def used_values(self) -> dict:
         published = Memorandum.objects.published()
+        # Cities and years are offered only as far as published records show them: the
+        # partnership's cities through a published partnership, the trip's year through
+        # a published trip.
+        under_published = published.filter(partnership__in=Partnership.objects.published())
         undated = published.filter(signed_on__isnull=True)
         return {
             "city": _pks(
                 City.objects.published().filter(
                     _used_by(published, "signed_in")
-                    | _used_by(published, "partnership__home_city")
-                    | _used_by(published, "partnership__partner_city")
+                    | _used_by(under_published, "partnership__home_city")
+                    | _used_by(under_published, "partnership__partner_city")
                 )
             ),
             "year": _years(
                 published.dates("signed_on", "year"),
-                Delegation.objects.filter(memoranda__in=undated).dates("start_date", "year"),
+                Delegation.objects.published()
+                .filter(memoranda__in=undated)
+                .dates("start_date", "year"),
             ),
             "kind": _used_values(published, "kind"),
             "status": _used_values(published, "status"),
         }
 
     def filter_by_city(self, queryset, name, city):
-        partnerships = Partnership.objects.filter(Q(home_city=city) | Q(partner_city=city))
+        partnerships = Partnership.objects.published().filter(
+            Q(home_city=city) | Q(partner_city=city)
+        )
         return queryset.concerning(city, partnerships.values("pk"))
 
     def filter_by_year(self, queryset, name, value):
         # A memorandum known only as "signed during" a trip counts in the trip's year.
         year = int(value)
         return queryset.filter(
-            Q(signed_on__year=year) | Q(signed_on__isnull=True, delegation__start_date__year=year)
+            Q(signed_on__year=year)
+            | Q(
+                signed_on__isnull=True,
+                delegation__in=Delegation.objects.published(),
+                delegation__start_date__year=year,
+            )
         )
 
 

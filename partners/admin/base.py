@@ -8,6 +8,7 @@
 """
 
 from django.contrib.admin import ActionLocation, TabularInline, helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
@@ -20,7 +21,9 @@ from ..paginators import EstimatedCountPaginator
 from ..resources_export import EXPORT_RESOURCES
 from .actions import publish, unpublish
 from .changelist import CRMChangeList
+from .ids import CheckedParametersMixin, valid_id_or_404
 from .search import SubquerySearchMixin
+from .site_links import public_url
 from .streaming import StreamingExportMixin
 from .versions import VERSION_FIELD, VersionCheckedForm
 from .widgets import served_file_widget
@@ -108,7 +111,12 @@ class SafeExportMixin(StreamingExportMixin):
 
 
 class CRMAdmin(
-    SubquerySearchMixin, SafeExportMixin, VersionFieldMixin, OwnedDeletionMixin, SimpleHistoryAdmin
+    CheckedParametersMixin,
+    SubquerySearchMixin,
+    SafeExportMixin,
+    VersionFieldMixin,
+    OwnedDeletionMixin,
+    SimpleHistoryAdmin,
 ):
     list_per_page = 50
     # Unfiltered changelists of big tables number their pages from PostgreSQL's estimate.
@@ -171,7 +179,17 @@ class CRMAdmin(
             form = type(form.__name__, (form,), {"check_version": False})
         return form
 
+    def view_on_site(self, obj):
+        # No link to a page that does not exist for the public (and would name the slug).
+        return public_url(obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        valid_id_or_404(self.model, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        valid_id_or_404(self.model, unquote(object_id))
+        valid_id_or_404(self.model.history.model, version_id)
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied
         request._crm_reverting = True

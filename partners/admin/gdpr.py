@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from ..gdpr import person_erase, person_export
 from ..models import Person
+from .ids import valid_id_or_404
 
 # Headings of the export's sections, in the order shown on the HTML page.
 EXPORT_SECTIONS = {
@@ -77,7 +78,9 @@ class PersonGDPRMixin:
     def _person_for(self, request, object_id, *, allowed: bool) -> Person:
         if not allowed:
             raise PermissionDenied
-        return get_object_or_404(Person.objects.select_related("organisation"), pk=object_id)
+        return get_object_or_404(
+            Person.objects.select_related("organisation"), pk=valid_id_or_404(Person, object_id)
+        )
 
     def gdpr_export_json(self, request, object_id):
         person = self._person_for(

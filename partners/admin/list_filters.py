@@ -2,7 +2,10 @@
 generation of the data (partners/freshness.py): listing the cities that 40,000 stops
 went to, or the years of 20,000 delegations, is a scan that grows with the table."""
 
+import datetime
+
 from django.contrib import admin
+from django.core.exceptions import BadRequest
 from django.utils.translation import get_language, gettext_lazy
 
 from .. import freshness
@@ -31,9 +34,14 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in freshness.cached("delegation-years", (), _years)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(start_date__year=int(self.value()))
-        return queryset
+        if not self.value():
+            return queryset
+        # Only years a date can have; "0" or "10000" would fail deep in the query.
+        if not (self.value().isascii() and self.value().isdigit()) or not (
+            datetime.MINYEAR <= int(self.value()) <= datetime.MAXYEAR
+        ):
+            raise BadRequest(f"year: {self.value()!r} is not a year")
+        return queryset.filter(start_date__year=int(self.value()))
 
 
 def _years() -> list[int]:

@@ -7,12 +7,20 @@ the requesting user being a superuser, whatever permissions they hold.
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+
+from .ids import CheckedParametersMixin
 
 User = get_user_model()
 
 
-class UserAdmin(DjangoUserAdmin):
+class GroupAdmin(CheckedParametersMixin, DjangoGroupAdmin):
+    pass
+
+
+class UserAdmin(CheckedParametersMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
@@ -40,3 +48,5 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

@@ -46,7 +46,9 @@ class DelegationAtomFeed(Feed):
 
 def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", f"delegation-{delegation.pk}@{base_url.split('//', 1)[-1].rstrip('/')}")
+    # By slug (public already), not by the database id, which would tell how many
+    # delegations, published or not, were recorded in between.
+    event.add("uid", f"delegation-{delegation.slug}@{base_url.split('//', 1)[-1].rstrip('/')}")
     event.add("dtstamp", stamp)
     event.add("summary", delegation.title)
     event.add("dtstart", delegation.start_date)

@@ -1,0 +1,41 @@
+"""Record ids from URLs and query strings: one that is not an id of the model is a client
+error (404 in a URL, 400 in a query string), not a crash."""
+
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.http import Http404
+
+
+def valid_id_or_404(model, value):
+    """``value`` as the model's primary key, or 404 (``abc`` for an integer key)."""
+    try:
+        return model._meta.pk.to_python(value)
+    except ValidationError:
+        raise Http404 from None
+
+
+class CheckedParametersMixin:
+    """Query-string values that Django's admin uses as they are, checked first.
+
+    The add page's initial values (``?delegation=3``) must name records by valid ids:
+    the related-record widgets look them up while rendering, so ``?delegation=abc`` was
+    a 500. An empty ``?_to_field=`` on a change page asked for a field named "".
+    """
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in initial.items():
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not (field.is_relation and field.concrete):
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                try:
+                    field.target_field.to_python(item)
+                except ValidationError:
+                    raise BadRequest(f"{name}: {item!r} is not an id") from None
+        return initial

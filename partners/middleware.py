@@ -1,0 +1,32 @@
+"""Request checks that hold for every page, public and staff: a value the database cannot
+take is the client's error (400), not the server's."""
+
+from django.core.exceptions import BadRequest
+from django.db import DataError
+from django.http import HttpResponseBadRequest
+
+
+class DatabaseValueMiddleware:
+    """Bad values for the database in a query string answer 400.
+
+    A NUL byte: no field of this site holds one, and PostgreSQL cannot even compare text
+    with one (psycopg refuses the query), so a search term ``a\\x00b`` would be a 500. A
+    number beyond the database's integers (``?id=10**30`` on an admin list, which filters
+    by any field): SQLite's driver raises OverflowError and PostgreSQL a DataError, only
+    when the query runs, which is why they are caught here rather than where the
+    parameter is read. Only for reads: a write that fails so is left to fail loudly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise BadRequest(f"The parameter {key!r} contains a NUL byte.")
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.method in ("GET", "HEAD") and isinstance(exception, OverflowError | DataError):
+            return HttpResponseBadRequest("A parameter is out of range.")
+        return None

@@ -1,0 +1,159 @@
+"""Random query strings against every staff page: 400 or 404 for bad values, never a 500.
+
+The staff twin of test_fuzz_public_queries.py (whose generated values it reuses). Every
+admin page of every registered model (list, add, change, history) gets the parameters it
+reads: the list's filter parameters as its own sidebar links them, the search, ordering
+and page parameters, and the model's field names (the add form takes initial values from
+them); the report, the autocomplete and the GDPR pages get theirs. Examples per page are
+few, so that the whole run stays within a CI step; the named cases of issue 11 are also
+checked one by one below.
+"""
+
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partners.filters import ReportFilter
+
+from . import factories as f
+from .backoffice import client_for, make_record, registered_admins
+from .test_fuzz_public_queries import NASTY_TEXT, VALUES
+
+# Examples per kind of admin page, spread over every model; per other page.
+EXAMPLES_PER_KIND = 50
+EXAMPLES_PER_PAGE = 10
+ADMIN_PARAMETERS = ["q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters"]
+ADMIN_KINDS = ["changelist", "add", "change", "history"]
+
+
+class _FilterLinks(HTMLParser):
+    """The parameter names of the links in a changelist's filter sidebar."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith("?"):
+            self.names |= {name for name, _value in parse_qsl(urlsplit(href).query)}
+
+
+@pytest.fixture
+def staff(db):
+    return client_for(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+
+
+def _query(names):
+    keys = st.one_of(st.sampled_from(sorted(names)), st.sampled_from(sorted(names)), NASTY_TEXT)
+    return st.lists(st.tuples(keys, VALUES), min_size=1, max_size=6)
+
+
+def _get(client, url, query):
+    # The test client re-raises a view's exception, so a crash fails here too.
+    response = client.get(f"{url}?{urlencode(query)}")
+    assert response.status_code < 500, (url, query)
+
+
+def fuzz(client, url, names, examples=EXAMPLES_PER_PAGE):
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(query=_query(names))
+    def check(query):
+        _get(client, url, query)
+
+    check()
+
+
+def _admin_pages(client, kind):
+    """(URL, parameter names) of this kind of page for every registered model."""
+    pages = []
+    for model, _admin in registered_admins():
+        record = make_record(model)
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        args = [record.pk] if kind in ("change", "history") else []
+        url = reverse(f"admin:{info}_{kind}", args=args)
+        names = set(ADMIN_PARAMETERS) | {field.name for field in model._meta.get_fields()}
+        if kind == "changelist":
+            links = _FilterLinks()
+            links.feed(client.get(url).content.decode())
+            names |= links.names
+        pages.append((url, sorted(names)))
+    return pages
+
+
+@pytest.mark.parametrize("kind", ADMIN_KINDS)
+def test_no_query_string_makes_an_admin_page_fail(staff, kind):
+    pages = _admin_pages(staff, kind)
+
+    @settings(
+        max_examples=EXAMPLES_PER_KIND,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    def check(data):
+        url, names = data.draw(st.sampled_from(pages), label="page")
+        _get(staff, url, data.draw(_query(names), label="query"))
+
+    check()
+
+
+def test_no_query_string_makes_the_report_fail(staff):
+    f.PartnershipFactory()
+    names = set(ReportFilter.base_filters) | {"format", "sheet", "lang"}
+    fuzz(staff, reverse("reports"), names)
+
+
+def test_no_query_string_makes_the_autocomplete_fail(staff):
+    f.MeetingFactory()
+    base = "app_label=partners&model_name=meeting&field_name=attendees"
+    fuzz(staff, f"{reverse('admin:autocomplete')}", {"term", "page", "app_label", "field_name"})
+    # With a valid field, so that the term reaches the search.
+    fuzz(staff, f"{reverse('admin:autocomplete')}?{base}&x=", {"term", "page"})
+
+
+@pytest.mark.parametrize("page", ["export", "json", "erase"])
+def test_no_query_string_makes_a_gdpr_page_fail(staff, page):
+    person = f.PersonFactory()
+    fuzz(staff, reverse(f"admin:partners_person_gdpr_{page}", args=[person.pk]), {"format"})
+
+
+# The cases issue 11 names, each with the answer it gets.
+NAMED_CASES = [
+    ("/reports/?date_from=0001-01-01", 400),
+    ("/reports/?date_to=9999-12-31", 400),
+    ("/reports/?date_from=9999-12-31&date_to=9999-12-31&format=xlsx", 400),
+    ("/reports/?year=10000", 400),
+    ("/admin/partners/delegation/?year=0", 400),
+    ("/admin/partners/delegation/?year=10000", 400),
+    ("/admin/partners/delegation/?year=%D9%A2%D9%A0%D9%A1%D9%A9", 400),
+    ("/admin/partners/person/abc/gdpr/export/", 404),
+    ("/admin/partners/person/abc/gdpr/export.json", 404),
+    ("/admin/partners/person/abc/gdpr/erase/", 404),
+    ("/admin/partners/person/abc/history/", 404),
+    ("/admin/partners/person/abc/history/1/", 404),
+    ("/admin/partners/person/{person}/history/abc/", 404),
+    (
+        "/admin/autocomplete/?term=a%00b&app_label=partners&model_name=meeting"
+        "&field_name=attendees",
+        400,
+    ),
+    ("/admin/partners/person/?q=%00", 400),
+]
+
+
+@pytest.mark.parametrize(("url", "status"), NAMED_CASES)
+def test_a_bad_typed_parameter_is_a_client_error(staff, url, status):
+    person = f.PersonFactory()
+    f.DelegationFactory()
+    f.MeetingFactory()
+    assert staff.get(url.format(person=person.pk)).status_code == status
