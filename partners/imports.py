@@ -5,6 +5,7 @@ existing companies) is fetched once into dicts, every row is parsed and checked 
 and the writes are bulk inserts/updates in one transaction (`partners.import_writes`).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,11 @@ def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Colu
     layout, seen = [], set()
     for index, header in enumerate(headers):
         label = columns.plain(header)
+        if CONTROL.search(label):
+            raise BadFile(
+                _("The header of column %(column)s contains a control character.")
+                % {"column": _column_letter(index)}
+            )
         column = HEADERS.get(normalise_header(header))
         if column is None:
             if label:
@@ -160,7 +166,13 @@ def import_profiles(
     for number, cells in opened.rows:
         if not any(columns.filled(c) for c in cells):
             continue  # Blank rows are common in hand-made sheets.
-        values, errors = parser.parse(number, cells)
+        errors = []
+        if CONTROL.search("".join(c for c in cells if type(c) is str)):
+            errors = _control_characters(number, cells, opened.headers)
+            # Messages quote cells: they must not carry the characters (JSON, PostgreSQL).
+            cells = [CONTROL.sub("\ufffd", c) if type(c) is str else c for c in cells]
+        values, cell_errors = parser.parse(number, cells)
+        errors += cell_errors
         if not errors and columns.is_example(values):
             result.warnings.append(
                 _("Row %(row)d is the template's example and was skipped.") % {"row": number}
@@ -203,6 +215,36 @@ def _write(result, parsed, parser, user, sha256, preview_limit, error_names) -> 
         # A write outside the import (an admin edit) created the same company (register
         # number, slug) after we read; the transaction is rolled back.
         raise ImportConflict from None
+
+
+# Control characters (tab, line feeds kept): no field may hold them, and PostgreSQL refuses
+# NUL in text; found here, in the preview, rather than at the confirm step.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(number: int, cells: list, headers: list) -> list[RowError]:
+    errors = []
+    for index, cell in enumerate(cells):
+        found = CONTROL.search(cell) if type(cell) is str else None
+        if found:
+            header = columns.plain(headers[index]) if index < len(headers) else ""
+            errors.append(
+                RowError(
+                    number,
+                    header or _column_letter(index),
+                    _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
+                )
+            )
+    return errors
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) -> Plan:

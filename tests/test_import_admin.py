@@ -11,7 +11,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.imports import import_profiles
-from partners.models import ImportRun, Job, Organisation
+from partners.models import CompanyProfile, ImportRun, Job, Organisation
 from partners.resources import CompanyProfileSheetResource
 from partners.sheet import COLUMNS
 from tests.factories import CityFactory, HomeCityFactory, UserFactory
@@ -264,12 +264,50 @@ def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
     import_profiles(source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx")
     run = ImportRun.objects.get()
 
-    response = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
+    asked = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
 
+    assert asked.status_code == 200  # First what it will undo, and a question.
+    assert "Reverting deletes 1 companies this import created" in asked.text
+    assert "<li>Neu GmbH</li>" in asked.text
+    assert Organisation.objects.exists()
+    response = client.post(
+        RUNS_URL, {"action": "revert", "_selected_action": [run.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     assert not Organisation.objects.exists()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REVERTED
+
+
+def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
+    client, administrator
+):
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
+    import_profiles(
+        source=xlsx(
+            [["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""], ["Neu AG", "", "Leipzig", "", "", ""]]
+        ),
+        filename="b.xlsx",
+    )
+    run = ImportRun.objects.get(file_name="b.xlsx")
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+
+    page = client.get(reverse("admin:partners_importrun_change", args=[run.pk]))
+    assert f'href="{revert_url}"' in page.text
+    asked = client.get(revert_url)
+    assert "deletes 1 companies" in asked.text and "gives 1 updated companies" in asked.text
+    assert '<ul class="revert-deleted"><li>Neu AG</li></ul>' in asked.text
+    assert '<ul class="revert-restored"><li>Alt GmbH</li></ul>' in asked.text
+    assert Organisation.objects.count() == 2
+
+    client.post(revert_url)
+
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Alt GmbH"]
+    assert CompanyProfile.objects.get().employees == 5
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.REVERTED
+    again = client.get(revert_url)
+    assert "This import was already reverted" in again.text
 
 
 def test_without_the_revert_permission_the_action_is_not_offered(client):
@@ -280,6 +318,16 @@ def test_without_the_revert_permission_the_action_is_not_offered(client):
 
     assert page.status_code == 200
     assert 'value="revert"' not in page.text
+    run = import_profiles(
+        source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx"
+    ).run
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+    assert (
+        revert_url not in client.get(reverse("admin:partners_importrun_change", args=[run.pk])).text
+    )
+    assert client.get(revert_url).status_code == 403
+    assert client.post(revert_url).status_code == 403
+    assert Organisation.objects.exists()
 
 
 @pytest.mark.parametrize("runs", [3, 30])
