@@ -280,6 +280,8 @@ CRM_IMPORT_BACKGROUND_ROWS = envint("CRM_IMPORT_BACKGROUND_ROWS", "5000")
 CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
 # A running task whose worker has not written a heartbeat for this long is marked failed.
 CRM_TASK_STALE_SECONDS = envint("CRM_TASK_STALE_SECONDS", "60")
+# Background jobs (their uploaded sheets and written workbooks) are purged after this.
+CRM_JOB_FILES_DAYS = envint("CRM_JOB_FILES_DAYS", "7")
 DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 # Photos with more pixels are refused: a small file can decode to gigabytes.
 CRM_MAX_IMAGE_PIXELS = envint("CRM_MAX_IMAGE_PIXELS", str(40_000_000))

@@ -4,20 +4,27 @@ Erasure anonymises rather than deletes: the person's links to delegations, meeti
 memoranda and company profiles are facts about those records and stay, with "anonymised"
 in place of the name. The personal fields are blanked in the record, in every historical
 version of it (django-simple-history) and in the copies other records keep (a member's
-position at the time, a signatory's position, the admin log's object name).
+position at the time, a signatory's position, the admin log's object name), in the import
+log (the values an import replaced, error messages quoting a cell), in job storage (every
+uploaded sheet or written workbook that mentions the person is deleted, and the job's stored
+outcome scrubbed), and in the cache, which is cleared.
 """
 
 import datetime
+import io
+import json
+import zipfile
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import DelegationMember, MemorandumParty, Person
+from .models import DelegationMember, ImportRun, ImportRunItem, Job, MemorandumParty, Person
 
 # Fields that identify or describe the person; blanked on erasure. `full_name` is required
 # and gets the word "anonymised" instead.
@@ -109,6 +116,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         return person
+    traces = _traces(person)
     name = anonymised_name()
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field, value in {**blanks, "full_name": name}.items():
@@ -132,4 +140,71 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=name)
+    _erase_from_import_log(person, traces)
+    _erase_from_jobs(traces)
+    transaction.on_commit(cache.clear)
     return person
+
+
+def _traces(person: Person) -> set[str]:
+    """Every value of the person's personal fields, now and in any earlier version."""
+    fields = ["full_name", *PERSONAL_FIELDS]
+    values = {getattr(person, field) for field in fields}
+    for row in person.history.values_list(*fields):
+        values.update(row)
+    # Short values ("Dr.", a one-word position) would match unrelated text.
+    return {value.strip() for value in values if value and len(value.strip()) >= 5}
+
+
+def _scrubbed(data, traces: set[str]):
+    """JSON data with every trace replaced by "" (in keys' values and in messages)."""
+    text = json.dumps(data, ensure_ascii=False)
+    for trace in sorted(traces, key=len, reverse=True):
+        text = text.replace(json.dumps(trace, ensure_ascii=False)[1:-1], "")
+    return json.loads(text)
+
+
+def _erase_from_import_log(person: Person, traces: set[str]) -> None:
+    for item in ImportRunItem.objects.filter(contact_id=person.pk).exclude(before=None):
+        if item.before.get("contact"):
+            item.before["contact"] = dict.fromkeys(item.before["contact"], "")
+            item.save(update_fields=["before"])
+    for run in ImportRun.objects.only("id", "errors", "warnings"):
+        errors, warnings = _scrubbed(run.errors, traces), _scrubbed(run.warnings, traces)
+        if (errors, warnings) != (run.errors, run.warnings):
+            ImportRun.objects.filter(pk=run.pk).update(errors=errors, warnings=warnings)
+
+
+def _erase_from_jobs(traces: set[str]) -> None:
+    """Deletes every job file that mentions the person; scrubs the jobs' stored outcome."""
+    needles = [trace.encode().lower() for trace in traces]
+    for job in Job.objects.all():
+        result = _scrubbed(job.result, traces)
+        mentioned = bool(job.file) and _mentions(job, needles)
+        if mentioned:
+            job.delete_files()
+            result["reason"] = "The file was deleted by a GDPR erasure."
+        if mentioned or result != job.result:
+            Job.objects.filter(pk=job.pk).update(
+                result=result, file="" if mentioned else job.file.name
+            )
+
+
+def _mentions(job: Job, needles: list[bytes]) -> bool:
+    try:
+        with job.file.open("rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        return False
+    if not data.startswith(b"PK"):
+        return _holds(data, needles)
+    try:  # XLSX: the text is in the compressed members.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(_holds(archive.read(member), needles) for member in archive.namelist())
+    except zipfile.BadZipFile:
+        return _holds(data, needles)
+
+
+def _holds(data: bytes, needles: list[bytes]) -> bool:
+    data = data.lower()
+    return any(needle in data for needle in needles)

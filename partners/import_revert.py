@@ -4,6 +4,8 @@ Refused as a whole when any record was changed after the import (its `version` m
 was deleted, or the import was already reverted: a partial undo would be worse than none.
 """
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,24 +69,63 @@ def _restore(instance, values: dict) -> None:
         instance.save()
 
 
-@transaction.atomic
-def revert_import(run: ImportRun, *, user) -> None:
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+@dataclass
+class RevertPreview:
+    """What reverting a run would do, shown before anyone confirms it."""
+
+    run: ImportRun
+    deleted: list[str] = field(default_factory=list)  # Companies the import created.
+    restored: list[str] = field(default_factory=list)  # Companies it updated.
+    contacts_deleted: int = 0
+    refusal: str = ""
+
+
+def revert_preview(run: ImportRun) -> RevertPreview:
+    preview = RevertPreview(run)
+    try:
+        _check_status(run)
+    except RevertRefused as refusal:
+        preview.refusal = refusal.message
+        return preview
+    items = list(run.items.all())
+    current = _current(items)
+    conflicts = _conflicts(items, current)
+    if conflicts:
+        preview.refusal = _refusal(conflicts)
+    for item in items:
+        organisation = current["organisation"].get(item.organisation_id)
+        name = str(organisation) if organisation else f"#{item.organisation_id}"
+        (preview.deleted if item.created else preview.restored).append(name)
+        preview.contacts_deleted += bool(item.contact_created)
+    return preview
+
+
+def _check_status(run: ImportRun) -> None:
     if run.status == ImportRun.Status.REVERTED:
         raise RevertRefused(
             _("This import was already reverted on %(when)s.") % {"when": run.reverted_at}
         )
     if run.status != ImportRun.Status.IMPORTED:
         raise RevertRefused(_("This import wrote nothing; there is nothing to revert."))
+
+
+def _refusal(conflicts: list[str]) -> str:
+    shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
+    more = len(conflicts) - SHOWN_CONFLICTS
+    if more > 0:
+        shown += " " + _("(and %(n)d more)") % {"n": more}
+    return _("The import cannot be reverted: %(list)s") % {"list": shown}
+
+
+@transaction.atomic
+def revert_import(run: ImportRun, *, user) -> None:
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _check_status(run)
     items = list(run.items.all())
     current = _current(items)
     conflicts = _conflicts(items, current)
     if conflicts:
-        shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
-        more = len(conflicts) - SHOWN_CONFLICTS
-        if more > 0:
-            shown += " " + _("(and %(n)d more)") % {"n": more}
-        raise RevertRefused(_("The import cannot be reverted: %(list)s") % {"list": shown})
+        raise RevertRefused(_refusal(conflicts))
     for item in items:
         if item.created:
             # Deleting the organisation takes its profile (CASCADE); the contact goes too.

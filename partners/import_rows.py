@@ -1,18 +1,21 @@
 """One sheet row: reading its cells, resolving the records it names, finding its company.
 
-Everything a row may name (cities, sectors, interests, existing companies) is fetched once
-into dicts by `Lookups`; `Parser` then checks a row without any further query.
+The reference data a row may name (cities, sectors, interests) is fetched once into dicts by
+`Lookups`; `Parser` then checks a row without any further query. `Companies` reads only the
+existing companies that the sheet's rows may be, by register number or normalised name.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from . import sheet as columns
 from .models import City, Interest, Organisation, Sector
+from .models.organisations import normalise_company_name
 from .sheet import BY_KEY, CellError
 
 
@@ -31,27 +34,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-LEGAL_FORMS = [
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\bgesellschaft mit beschränkter haftung\b", "gmbh"),
-        (r"\bg m b h\b", "gmbh"),
-        (r"\baktiengesellschaft\b", "ag"),
-        (r"\bkommanditgesellschaft\b", "kg"),
-        (r"\bunternehmergesellschaft\b", "ug"),
-        (r"\be k\b", "ek"),
-    )
-]
-PUNCTUATION = re.compile(r"[.,]")
-AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
-
-
-def normalise_company_name(name: str) -> str:
-    """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name."""
-    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
-    for pattern, replacement in LEGAL_FORMS:
-        value = pattern.sub(replacement, value)
-    return value
+CHUNK = 1000
 
 
 def normalise_register(number: str) -> str:
@@ -63,7 +46,7 @@ def _fold(value: str) -> str:
 
 
 class Lookups:
-    """Every record a row may name, fetched once."""
+    """The reference data a row may name (cities, sectors, interests), fetched once."""
 
     def __init__(self):
         self.cities: dict[str, list[tuple[int, str]]] = {}
@@ -74,17 +57,6 @@ class Lookups:
                 self.cities.setdefault(key, []).append((pk, str(country)))
         self.sectors = self._index(Sector.objects.values_list("id", "code", "name", "name_de"))
         self.interests = self._index(Interest.objects.values_list("id", "code", "name", "name_de"))
-        self.by_register: dict[str, tuple[int, str]] = {}
-        self.by_name: dict[tuple[str, int | None], int] = {}
-        self.register_of: dict[int, str] = {}
-        for pk, name, city, register, kind in Organisation.objects.values_list(
-            "id", "name", "city_id", "register_number", "kind"
-        ):
-            if register:
-                self.by_register[normalise_register(register)] = (pk, kind)
-                self.register_of[pk] = register
-            if kind == Organisation.Kind.COMPANY:
-                self.by_name.setdefault((normalise_company_name(name), city), pk)
 
     @staticmethod
     def _index(rows) -> dict[str, int]:
@@ -143,23 +115,24 @@ class Parser:
             self._resolve(number, values, errors)
         return values, errors
 
-    def _error(self, number, key, message) -> RowError:
+    def error(self, number: int, key: str, message: str) -> RowError:
+        """An error of the row's cell for `key`, named by the header the sheet uses."""
         return RowError(number, self.header_of.get(key, BY_KEY[key].en), message)
 
     def _resolve(self, number: int, values: dict, errors: list[RowError]) -> None:
         for key in ("name", "city"):
             if not values.get(key):
-                errors.append(self._error(number, key, _("a value is required")))
+                errors.append(self.error(number, key, _("a value is required")))
         try:
             values["country"] = _country_code(values.get("country", ""))
         except CellError as error:
-            errors.append(self._error(number, "country", str(error)))
+            errors.append(self.error(number, "country", str(error)))
             values["country"] = ""
         if values.get("city"):
             try:
                 values["city"] = self.lookups.city(values["city"], values["country"])
             except CellError as error:
-                errors.append(self._error(number, "city", str(error)))
+                errors.append(self.error(number, "city", str(error)))
         if values.get("sector"):
             self._lookup(number, values, errors, "sector", self.lookups.sectors, "sector")
         for key, index, noun in (
@@ -172,7 +145,7 @@ class Parser:
     def _lookup(self, number, values, errors, key, index, noun) -> None:
         pk = index.get(_fold(values[key]))
         if pk is None:
-            errors.append(self._error(number, key, _unknown(values[key], noun)))
+            errors.append(self.error(number, key, _unknown(values[key], noun)))
         values[key] = pk
 
     def _lookup_many(self, number, names, errors, key, index, noun) -> set[int]:
@@ -181,11 +154,11 @@ class Parser:
             try:
                 pk = index.get(_fold(name)) if index is not None else self.lookups.city(name, "")
             except CellError as error:
-                errors.append(self._error(number, key, str(error)))
+                errors.append(self.error(number, key, str(error)))
                 continue
             if pk is None:
                 message = _unknown(name, noun)
-                errors.append(self._error(number, key, message))
+                errors.append(self.error(number, key, message))
             else:
                 found.add(pk)
         return found
@@ -197,7 +170,42 @@ def _unknown(value: str, noun: str) -> str:
     return _('"%(value)s" is not a known %(noun)s') % {"value": value, "noun": nouns[noun]}
 
 
-def match_company(values: dict, lookups: Lookups) -> tuple[int | None, Any, str | None]:
+class Companies:
+    """The existing organisations that the given rows may name: only those are read, so an
+    import costs the same whatever the size of the database."""
+
+    def __init__(self, rows: list[dict]):
+        self.by_register: dict[str, tuple[int, str]] = {}
+        self.by_name: dict[tuple[str, int | None], int] = {}
+        self.register_of: dict[int, str] = {}
+        registers = sorted(
+            {normalise_register(r["register_number"]) for r in rows if r.get("register_number")}
+        )
+        names = sorted({normalise_company_name(r["name"]) for r in rows})
+        fields = ("id", "name_key", "city_id", "register_number", "kind")
+        normalised = Upper(Replace("register_number", Value(" "), Value("")))
+        for start in range(0, max(len(registers), len(names)), CHUNK):
+            by_register = Organisation.objects.alias(normalised=normalised).filter(
+                normalised__in=registers[start : start + CHUNK]
+            )
+            by_name = Organisation.objects.filter(
+                kind=Organisation.Kind.COMPANY, name_key__in=names[start : start + CHUNK]
+            )
+            for queryset in (by_register, by_name):
+                for pk, key, city, register, kind in queryset.values_list(*fields):
+                    self._add(pk, key, city, register, kind)
+
+    def _add(self, pk, name_key, city, register, kind) -> None:
+        if register:
+            self.by_register[normalise_register(register)] = (pk, kind)
+            self.register_of[pk] = register
+        if kind == Organisation.Kind.COMPANY:
+            # The lowest id wins, as the admin's first-created company would.
+            key = (name_key, city)
+            self.by_name[key] = min(pk, self.by_name.get(key, pk))
+
+
+def match_company(values: dict, lookups: Companies) -> tuple[int | None, Any, str | None]:
     """The existing company a row updates (or None), the row's identity, and an error."""
     register = normalise_register(values.get("register_number") or "")
     name_key = (normalise_company_name(values["name"]), values["city"])

@@ -10,48 +10,38 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .bulk_sql import Table, reserve_ids
 from .models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+from .models.organisations import normalise_company_name
+from .sheet import BY_KEY, COLUMNS
 
 BATCH = 1000
-ORG_FIELDS = {
-    "name": "name",
-    "register_number": "register_number",
-    "city": "city_id",
-    "website": "website",
-    "email": "email",
-    "phone": "phone",
-    "address": "address",
-}
-PROFILE_FIELDS = {
-    "sector": "sector_id",
-    "employees": "employees",
-    "founded_year": "founded_year",
-    "products": "products",
-    "summary": "summary",
-    "consent_to_share": "consent_to_share",
-    "consent_given_on": "consent_given_on",
-    "status": "status",
-    "publish": "visibility",
-}
-CONTACT_FIELDS = {
-    "contact_name": "full_name",
-    "contact_position": "position",
-    "contact_email": "email",
-    "contact_phone": "phone",
-}
+
+
+def _attnames(model) -> dict[str, str]:
+    """Column key → attname of the sheet's columns that fill `model` (sheet.COLUMNS)."""
+    label = model.__name__
+    return {
+        column.key: model._meta.get_field(name).attname
+        for column in COLUMNS
+        for owner, name in [column.field.split(".")]
+        if owner == label and not model._meta.get_field(name).many_to_many
+    }
+
+
+ORG_FIELDS = _attnames(Organisation)
+PROFILE_FIELDS = _attnames(CompanyProfile)
+CONTACT_FIELDS = _attnames(Person)
 M2M_FIELDS = ("interests", "target_cities")
-EMPTY_KEEPS = {"consent_to_share": False, "publish": False}
 
 
 def _given(key: str, value: Any) -> bool:
     """Whether a parsed cell sets its field; most empty cells keep the stored value."""
-    if not EMPTY_KEEPS.get(key, True):
+    if not BY_KEY[key].empty_keeps:
         return True
     return value not in (None, "") and value != set() and value != []
 
@@ -129,7 +119,7 @@ def _columns(model) -> list[str]:
 
 # Only what a row is compared with; the full records are read again for the history rows.
 SLIM = {
-    "organisation": ["id", "version", *ORG_FIELDS.values()],
+    "organisation": ["id", "version", "name_key", *ORG_FIELDS.values()],
     "profile": ["id", "version", "organisation_id", "contact_id", *PROFILE_FIELDS.values()],
     "contact": ["id", "version", *CONTACT_FIELDS.values()],
 }
@@ -172,13 +162,34 @@ def release(rows: list[PlannedRow]) -> None:
 
 
 class SlugPool:
-    """Unique slugs for many new records at once (`SluggedMixin` does it one query per row)."""
+    """Unique slugs for many new records at once (`SluggedMixin` does it one query per row).
 
-    def __init__(self, model):
-        self.taken = set(model.objects.values_list("slug", flat=True))
+    Reads only the slugs that the expected names may collide with, not the whole table;
+    a name not expected is looked up when it comes.
+    """
 
-    def take(self, name: str, fallback: str) -> str:
-        base = slugify(name)[:80].strip("-") or fallback
+    def __init__(self, model, names: list[str], fallback: str):
+        self.slugs = model.objects.values_list("slug", flat=True)
+        self.fallback = fallback
+        self.taken: set[str] = set()
+        self.known: set[str] = set()
+        self._load({self.base(name) for name in names})
+
+    def _load(self, bases: set[str]) -> None:
+        bases = sorted(bases - self.known)
+        for start in range(0, len(bases), BATCH):
+            self.taken.update(self.slugs.filter(slug__in=bases[start : start + BATCH]))
+        for base in self.taken.intersection(bases):
+            # Numbered variants (`name-2`) only of the bases already in use.
+            self.taken.update(self.slugs.filter(slug__startswith=f"{base}-"))
+        self.known.update(bases)
+
+    def base(self, name: str) -> str:
+        return slugify(name)[:80].strip("-") or self.fallback
+
+    def take(self, name: str) -> str:
+        base = self.base(name)
+        self._load({base})
         candidate, n = base, 2
         while candidate in self.taken:
             suffix = f"-{n}"
@@ -237,28 +248,18 @@ def _changed(record: Record, wanted: Record, attnames: set[str], before: Record 
     return bool(diff)
 
 
-@transaction.atomic
-def write_plan(plan: Plan, *, result, user, sha256: str) -> ImportRun:
-    run = ImportRun.objects.create(
-        user=user,
-        file_name=result.file_name[:255],
-        sha256=sha256,
-        mode=ImportRun.Mode.SKIP_INVALID if result.skip_invalid else ImportRun.Mode.ALL_OR_NOTHING,
-        status=ImportRun.Status.IMPORTED,
-        total_rows=result.total_rows,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        error_count=result.invalid_rows,
-        errors=[error.as_dict() for error in result.errors],
-        warnings=result.warnings,
-    )
-    writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": result.file_name, "id": run.pk})
-    slugs = {"organisation": SlugPool(Organisation), "profile": SlugPool(CompanyProfile)}
-    for rows in chunks([row for row in plan.rows if row.pk is None or row.changes]):
-        _write_chunk(writer, rows, slugs, run)
-        release(rows)
-    return run
+def write_plan(plan: Plan, *, run: ImportRun, user) -> None:
+    """Writes the plan's new and changed rows; the caller holds the transaction."""
+    writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk})
+    rows = [row for row in plan.rows if row.pk is None or row.changes]
+    names = [row.values["name"] for row in rows if row.pk is None]
+    slugs = {
+        "organisation": SlugPool(Organisation, names, "company"),
+        "profile": SlugPool(CompanyProfile, names, "profile"),
+    }
+    for chunk in chunks(rows):
+        _write_chunk(writer, chunk, slugs, run)
+        release(chunk)
 
 
 def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: ImportRun) -> None:
@@ -298,14 +299,17 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool
     new_rows = [row for row in rows if row.org is None]
     for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
         record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
-        record["slug"] = slugs.take(record["name"], "company")
+        record["name_key"] = normalise_company_name(record["name"])
+        record["slug"] = slugs.take(record["name"])
         row.org = record
     writer.create(Organisation, [row.org for row in new_rows])
     changed, attnames = [], set()
     for row in rows:
-        if row.pk is not None and _changed(
-            row.org, row.wanted(ORG_FIELDS), attnames, row.before["organisation"]
-        ):
+        if row.pk is None:
+            continue
+        wanted = row.wanted(ORG_FIELDS)
+        wanted["name_key"] = normalise_company_name(wanted["name"])
+        if _changed(row.org, wanted, attnames, row.before["organisation"]):
             changed.append(row.org)
     writer.update(Organisation, changed, attnames)
 
@@ -341,7 +345,7 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> 
     for row, record in zip(new_rows, writer.new(CompanyProfile, len(new_rows)), strict=True):
         record.update(row.wanted(PROFILE_FIELDS), organisation_id=row.org["id"])
         record["contact_id"] = row.contact["id"] if row.contact else None
-        record["slug"] = slugs.take(row.org["name"], "profile")
+        record["slug"] = slugs.take(row.org["name"])
         row.profile = record
     writer.create(CompanyProfile, [row.profile for row in new_rows])
     created = {row.number for row in new_rows}

@@ -5,16 +5,18 @@ existing companies) is fetched once into dicts, every row is parsed and checked 
 and the writes are bulk inserts/updates in one transaction (`partners.import_writes`).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from . import sheet as columns
 from .import_rows import (
+    Companies,
     Lookups,
     Parser,
     RowError,
@@ -24,7 +26,7 @@ from .import_rows import (
 from .import_writes import Plan, PlannedRow, chunks, load_current, release, write_plan
 from .models import ImportRun
 from .sheet import HEADERS, normalise_header
-from .sheet_reader import BadFile, open_sheet
+from .sheet_reader import BadFile, Sheet, open_sheet
 
 __all__ = [
     "BadFile",
@@ -37,6 +39,8 @@ __all__ = [
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
+# The key of PostgreSQL's transaction-level advisory lock that serialises imports.
+IMPORT_LOCK = 7_301_964
 
 
 class ImportConflict(BadFile):
@@ -94,6 +98,11 @@ def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Colu
     layout, seen = [], set()
     for index, header in enumerate(headers):
         label = columns.plain(header)
+        if CONTROL.search(label):
+            raise BadFile(
+                _("The header of column %(column)s contains a control character.")
+                % {"column": _column_letter(index)}
+            )
         column = HEADERS.get(normalise_header(header))
         if column is None:
             if label:
@@ -114,6 +123,14 @@ def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Colu
     return layout
 
 
+def serialise_imports() -> None:
+    """Waits for any other import's write transaction to end, then holds the lock until ours
+    ends. On SQLite `BEGIN IMMEDIATE` (settings) has taken the database's write lock already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def _read(source: bytes | BinaryIO | Path | str) -> bytes:
     if isinstance(source, bytes):
         return source
@@ -124,7 +141,7 @@ def _read(source: bytes | BinaryIO | Path | str) -> bytes:
 
 def import_profiles(
     *,
-    source: bytes | BinaryIO | Path | str,
+    source: Sheet | bytes | BinaryIO | Path | str,
     filename: str,
     user=None,
     dry_run: bool = False,
@@ -134,61 +151,120 @@ def import_profiles(
 ) -> ImportResult:
     """Creates or updates companies, profiles and contacts from a sheet.
 
-    Raises `BadFile` when the file as a whole cannot be read. Row errors are collected in
-    the result; without `skip_invalid` one invalid row means nothing is written. Raises
-    `ImportConflict` (a `BadFile`) when a concurrent write makes ours break a uniqueness
-    constraint; nothing is written then either.
+    `source` may be a sheet opened already (`open_sheet`), so that a caller that looked at
+    it does not read the file twice. Raises `BadFile` when the file as a whole cannot be
+    read. Row errors are collected in the result; without `skip_invalid` one invalid row
+    means nothing is written. Raises `ImportConflict` (a `BadFile`) when a concurrent write
+    makes ours break a uniqueness constraint; nothing is written then either.
     """
-    data = _read(source)
-    opened = open_sheet(data, filename)
+    opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, dry_run=dry_run, skip_invalid=skip_invalid)
     parser = Parser(_layout(opened.headers, result), Lookups())
     parser.formulas = opened.formulas_without_value
-    plan = Plan()
-    targets: dict[Any, int] = {}
+    parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
     for number, cells in opened.rows:
         if not any(columns.filled(c) for c in cells):
             continue  # Blank rows are common in hand-made sheets.
+        errors = []
+        if CONTROL.search("".join(c for c in cells if type(c) is str)):
+            errors = _control_characters(number, cells, opened.headers)
+            # Messages quote cells: they must not carry the characters (JSON, PostgreSQL).
+            cells = [CONTROL.sub("\ufffd", c) if type(c) is str else c for c in cells]
+        values, cell_errors = parser.parse(number, cells)
+        errors += cell_errors
+        if not errors and columns.is_example(values):
+            result.warnings.append(
+                _("Row %(row)d is the template's example and was skipped.") % {"row": number}
+            )
+            continue
         result.total_rows += 1
-        values, errors = parser.parse(number, cells)
-        pk = None
-        if not errors:
-            pk, identity, problem = match_company(values, parser.lookups)
-            if problem:
-                errors.append(parser._error(number, "register_number", problem))
-            elif identity in targets:
-                message = _("the same company as row %(row)d") % {"row": targets[identity]}
-                errors.append(RowError(number, "", message))
-            else:
-                targets[identity] = number
         if errors:
             result.errors += errors
             if preview_limit is None or len(error_names) < preview_limit:
                 error_names[number] = str(values.get("name", ""))
         else:
-            plan.rows.append(PlannedRow(number, values, pk))
+            parsed.append((number, values))
         if progress and result.total_rows % PROGRESS_EVERY == 0:
             progress(result.total_rows, opened.size_hint, result.invalid_rows)
-    _classify(plan, parser, result)
-    _collect_preview(plan, result, preview_limit, error_names)
-    plan.rows = [row for row in plan.rows if row.pk is None or row.changes]
     if progress:
         # Read phase over: the write (if any) follows.
         progress(result.total_rows, result.total_rows, result.invalid_rows)
-    if not dry_run and (skip_invalid or not result.errors):
-        try:
-            result.run = write_plan(plan, result=result, user=user, sha256=opened.sha256)
-        except IntegrityError:
-            # A concurrent import or edit created the same company (register number,
-            # slug) after we read; write_plan's transaction is already rolled back.
-            raise ImportConflict from None
-        result.written = True
-    elif not dry_run:
-        result.run = _record_rejected(result, user, opened.sha256)
+    if dry_run:
+        _collect_preview(_plan(parsed, parser, result), result, preview_limit, error_names)
+    else:
+        _write(result, parsed, parser, user, opened.sha256, preview_limit, error_names)
     if progress:
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     return result
+
+
+def _write(result, parsed, parser, user, sha256, preview_limit, error_names) -> None:
+    try:
+        with transaction.atomic():
+            # Existence checks and writes under one lock: two imports creating the same
+            # company run one after the other, and the second finds the first's record.
+            serialise_imports()
+            plan = _plan(parsed, parser, result)
+            _collect_preview(plan, result, preview_limit, error_names)
+            result.written = result.skip_invalid or not result.errors
+            result.run = _record_run(result, user, sha256)
+            if result.written:
+                write_plan(plan, run=result.run, user=user)
+    except IntegrityError:
+        # A write outside the import (an admin edit) created the same company (register
+        # number, slug) after we read; the transaction is rolled back.
+        raise ImportConflict from None
+
+
+# Control characters (tab, line feeds kept): no field may hold them, and PostgreSQL refuses
+# NUL in text; found here, in the preview, rather than at the confirm step.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(number: int, cells: list, headers: list) -> list[RowError]:
+    errors = []
+    for index, cell in enumerate(cells):
+        found = CONTROL.search(cell) if type(cell) is str else None
+        if found:
+            header = columns.plain(headers[index]) if index < len(headers) else ""
+            errors.append(
+                RowError(
+                    number,
+                    header or _column_letter(index),
+                    _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
+                )
+            )
+    return errors
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) -> Plan:
+    """Finds each row's company and what the row changes; rows naming one company twice
+    are errors."""
+    plan = Plan()
+    companies = Companies([values for _number, values in parsed])
+    targets: dict[Any, int] = {}
+    for number, values in parsed:
+        pk, identity, problem = match_company(values, companies)
+        if problem:
+            result.errors.append(parser.error(number, "register_number", problem))
+        elif identity in targets:
+            message = _("the same company as row %(row)d") % {"row": targets[identity]}
+            result.errors.append(RowError(number, "", message))
+        else:
+            targets[identity] = number
+            plan.rows.append(PlannedRow(number, values, pk))
+    _classify(plan, parser, result)
+    return plan
 
 
 def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
@@ -199,7 +275,7 @@ def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
             problem = row.compute_changes(parser.header_of)
             if problem:
                 key, message = problem
-                result.errors.append(parser._error(row.number, key, message))
+                result.errors.append(parser.error(row.number, key, message))
                 continue
             valid.append(row)
             if row.pk is None:
@@ -235,14 +311,18 @@ def _collect_preview(
     result.preview = sorted(outcomes, key=lambda outcome: outcome.row)[:limit]
 
 
-def _record_rejected(result: ImportResult, user, sha256: str) -> ImportRun:
+def _record_run(result: ImportResult, user, sha256: str) -> ImportRun:
+    """The import log's entry, for an import that writes and for one that is rejected."""
     return ImportRun.objects.create(
         user=user,
         file_name=result.file_name[:255],
         sha256=sha256,
         mode=ImportRun.Mode.SKIP_INVALID if result.skip_invalid else ImportRun.Mode.ALL_OR_NOTHING,
-        status=ImportRun.Status.REJECTED,
+        status=ImportRun.Status.IMPORTED if result.written else ImportRun.Status.REJECTED,
         total_rows=result.total_rows,
+        created=result.created if result.written else 0,
+        updated=result.updated if result.written else 0,
+        unchanged=result.unchanged if result.written else 0,
         error_count=result.invalid_rows,
         errors=[error.as_dict() for error in result.errors],
         warnings=result.warnings,

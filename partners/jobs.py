@@ -1,161 +1,110 @@
-"""Background jobs (large imports and report exports): their files and their progress.
+"""Background jobs (imports and report exports): the worker's side of a `Job` row.
 
-A job is a folder under ``MEDIA_ROOT/jobs/<uuid>/`` holding the uploaded sheet or the
-written workbook, ``job.json`` (what to run and for whom, written by the web process) and
-``progress.json`` (rows done / total, errors so far, status; written by the worker).
+Progress is written to the job's row from a thread of its own (its own database
+connection): the import's writes are one transaction on the worker's connection, and
+progress written there would stay invisible until the end. On SQLite the thread's write
+waits for the import's write lock, so during the write phase the progress may lag; the
+heartbeat is then skipped, and `CRM_TASK_STALE_SECONDS` must stay above the longest write.
 
-Why progress lives in a file and not in the database: the import is one transaction, so
-progress rows written on the import's connection would stay invisible until the end, and
-on SQLite a second connection's write would wait for the import's write lock. A file is
-visible at once on both databases. A worker on another machine needs ``MEDIA_ROOT`` on
-shared storage anyway, for the uploaded sheet.
-
-A worker killed mid-task cannot mark its task failed, so the task also writes a heartbeat
-every few seconds; a running task whose heartbeat is older than
-``CRM_TASK_STALE_SECONDS`` is marked failed by ``recover_stale`` (called by the progress
-page and by ``manage.py recover_tasks``).
+A worker killed mid-task cannot mark its job failed, so the thread also beats a heartbeat;
+a running job whose heartbeat is older than ``CRM_TASK_STALE_SECONDS`` is marked failed by
+``recover_stale`` (called by the job page and by ``manage.py recover_tasks``).
 """
 
-import json
-import os
+import contextlib
+import datetime
 import threading
-import time
-import uuid
-from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.tasks import task_backends
 from django.tasks.base import TaskResultStatus
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import Job
+
 HEARTBEAT_SECONDS = 5
-# "previewed": a large import's dry run ended; the real import waits for a confirmation.
-FINISHED = {"previewed", "done", "rejected", "failed"}
 
 
 class WorkerLost(Exception):
     """The worker running a task stopped without finishing it (killed, machine lost)."""
 
 
-def folder(job_id: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "jobs" / str(uuid.UUID(str(job_id)))
-
-
-def _write_json(path: Path, data: dict) -> None:
-    # Written beside and renamed, so that a reader never sees half a file.
-    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(json.dumps(data, default=str))
-    os.replace(temporary, path)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
-def create(*, kind: str, user_id: int | None, spec: dict, upload: bytes = b"") -> str:
-    job_id = str(uuid.uuid4())
-    path = folder(job_id)
-    path.mkdir(parents=True)
-    if upload:
-        (path / "upload").write_bytes(upload)
-    _write_json(path / "job.json", {"kind": kind, "user_id": user_id, "spec": spec})
-    _write_json(path / "progress.json", {"status": "queued", "done": 0, "total": 0})
-    return job_id
-
-
-def create_again(job_id: str) -> None:
-    """Resets a failed job's progress, keeping its upload, so that it can run again."""
-    path = folder(job_id)
-    (path / "report.xlsx").unlink(missing_ok=True)
-    _write_json(path / "progress.json", {"status": "queued", "done": 0, "total": 0})
-
-
-def set_stage(job_id: str, stage: str) -> None:
-    data = spec(job_id)
-    data["spec"]["stage"] = stage
-    _write_json(folder(job_id) / "job.json", data)
-
-
-def claim(job_id: str, name: str) -> bool:
-    """True for the first caller only: a marker file created exclusively (two confirms)."""
-    try:
-        os.close(os.open(folder(job_id) / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return False
-    return True
-
-
-def spec(job_id: str) -> dict:
-    return _read_json(folder(job_id) / "job.json")
-
-
-def set_task_id(job_id: str, task_id: str) -> None:
-    data = spec(job_id)
-    data["task_id"] = task_id
-    _write_json(folder(job_id) / "job.json", data)
-
-
-def progress(job_id: str) -> dict:
-    return _read_json(folder(job_id) / "progress.json")
-
-
 class Progress:
-    """The worker's side: progress updates plus a heartbeat thread, both to one file."""
+    """Rows done / total and the heartbeat, written to the job's row by one thread."""
 
-    def __init__(self, job_id: str):
-        self.path = folder(job_id) / "progress.json"
-        self.state = {"status": "running", "done": 0, "total": 0, "errors": 0}
+    def __init__(self, job: Job):
+        self.job_id = job.pk
+        self.state = {"progress": 0, "total": 0, "errors": 0}
         self.lock = threading.Lock()
         self.stopped = threading.Event()
-
-    def update(self, **values) -> None:
-        with self.lock:
-            self.state.update(values, beat=time.time(), pid=os.getpid())
-            _write_json(self.path, self.state)
+        self.thread = threading.Thread(target=self._run, daemon=True)
 
     def rows(self, done: int, total: int, errors: int) -> None:
-        self.update(done=done, total=max(total, done), errors=errors)
+        with self.lock:
+            self.state = {"progress": done, "total": max(total, done), "errors": errors}
+        if not connection.in_atomic_block:
+            self._write()  # Visible at once; inside a transaction the thread writes it.
 
-    def _beat(self) -> None:
-        while not self.stopped.wait(HEARTBEAT_SECONDS):
-            self.update()
+    def _write(self) -> None:
+        with self.lock:
+            values = dict(self.state)
+        # SQLite: the import may hold the write lock; the next beat tries again.
+        with contextlib.suppress(DatabaseError):
+            Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(
+                heartbeat_at=timezone.now(), **values
+            )
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                self._write()
+        finally:
+            connection.close()  # This thread's own connection.
 
     def __enter__(self):
-        self.update()
-        threading.Thread(target=self._beat, daemon=True).start()
+        Job.objects.filter(pk=self.job_id).update(
+            state=Job.State.RUNNING, heartbeat_at=timezone.now()
+        )
+        self.thread.start()
         return self
 
     def __exit__(self, kind, error, traceback):
         self.stopped.set()
+        self.thread.join()
         if error is not None:
-            self.update(status="failed", reason=str(error) or kind.__name__)
+            finish(self.job_id, Job.State.FAILED, {"reason": str(error) or kind.__name__})
 
 
-def is_stale(state: dict, max_age: float | None = None) -> bool:
+def finish(job_id, state: str, result: dict, **fields) -> None:
+    Job.objects.filter(pk=job_id).update(state=state, result=result, **fields)
+
+
+def is_stale(job: Job, max_age: float | None = None) -> bool:
     if max_age is None:
         max_age = settings.CRM_TASK_STALE_SECONDS
-    return state.get("status") == "running" and time.time() - state.get("beat", 0) > max_age
+    beat = job.heartbeat_at or job.created_at
+    return job.state == Job.State.RUNNING and (
+        timezone.now() - beat > datetime.timedelta(seconds=max_age)
+    )
 
 
-def recover_stale(job_id: str, max_age: float | None = None) -> bool:
+def recover_stale(job: Job, max_age: float | None = None) -> bool:
     """Marks the job and its task failed if its worker has stopped beating; True if so."""
-    state = progress(job_id)
-    if not is_stale(state, max_age):
+    if not is_stale(job, max_age):
         return False
     reason = _(
         "The worker stopped while running this task (killed or lost); nothing was "
         "written. Start it again."
     )
-    state.update(status="failed", reason=reason)
-    _write_json(folder(job_id) / "progress.json", state)
-    _fail_task(spec(job_id).get("task_id"), reason)
+    job.state, job.result = Job.State.FAILED, {"reason": reason}
+    job.save(update_fields=["state", "result"])
+    _fail_task(job.task_id, reason)
     return True
 
 
-def _fail_task(task_id: str | None, reason: str) -> None:
+def _fail_task(task_id: str, reason: str) -> None:
     backend = task_backends["default"]
     if not task_id or not backend.supports_get_result:
         return
@@ -164,8 +113,3 @@ def _fail_task(task_id: str | None, reason: str) -> None:
     stored = DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).first()
     if stored is not None:
         stored.set_failed(WorkerLost(reason))
-
-
-def all_ids() -> list[str]:
-    root = Path(settings.MEDIA_ROOT) / "jobs"
-    return sorted(p.name for p in root.iterdir()) if root.exists() else []

@@ -255,6 +255,42 @@ def normalise_header(header: Any) -> str:
 HEADERS = {normalise_header(h): c for c in COLUMNS for h in (c.en, c.de)}
 
 
+# The template's example row: on its own sheet, and skipped (with a warning) when someone
+# copies it into the data sheet, so that the example never becomes a company.
+EXAMPLE = {
+    "name": "Muster Maschinenbau GmbH & Co. KG",
+    "register_number": "HRA 12345",
+    "city": "Leipzig",
+    "country": "DE",
+    "website": "https://www.muster-maschinenbau.de",
+    "email": "info@muster-maschinenbau.de",
+    "phone": "+49 341 1234567",
+    "address": "Musterstraße 1, 04109 Leipzig",
+    "sector": "C",
+    "employees": "1.200",
+    "founded_year": 1990,
+    "products": "Sondermaschinen, Automatisierung",
+    "interests": "cooperation; distribution",
+    "target_cities": "Nanjing",
+    "contact_name": "Erika Mustermann",
+    "contact_position": "Geschäftsführerin",
+    "contact_email": "e.mustermann@muster-maschinenbau.de",
+    "contact_phone": "+49 341 1234568",
+    "summary": "Familienunternehmen, sucht Vertriebspartner in Jiangsu.",
+    "consent_to_share": "ja",
+    "consent_given_on": "25.06.2019",
+    "status": "ready",
+    "publish": "nein",
+}
+
+
+def is_example(values: dict) -> bool:
+    return (values.get("name"), values.get("register_number")) == (
+        EXAMPLE["name"],
+        EXAMPLE["register_number"],
+    )
+
+
 def markdown_table() -> str:
     """The README's table, generated from the declaration (a test compares the two)."""
     lines = [

@@ -174,8 +174,14 @@ def _cell_position(reference: str) -> tuple[int, int]:
     return int(digits), column - 1
 
 
+BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    sample = data[:4096]
+    # Binary files are full of control bytes; a text file with a stray one is read, and
+    # the import names the cell that holds it.
+    if len(BINARY_BYTES.findall(sample)) * 10 > len(sample):
         raise BadFile(_("The file is neither an .xlsx workbook nor a CSV text file."))
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")

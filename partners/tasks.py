@@ -1,9 +1,10 @@
-"""Background tasks (Django's tasks framework; the worker is ``manage.py db_worker``).
+"""Background work (Django's tasks framework; the worker is ``manage.py db_worker``).
 
-A large import runs twice, like the admin's two steps: first the dry run (stage
-"preview"), whose counts, errors and first rows the progress page shows with a confirm
-button; then, once confirmed, the real import of the same stored file (stage "import"),
-whose SHA-256 must still be the one recorded at the upload.
+Every upload becomes a `Job`. An import runs twice, like the admin's two steps: first the
+dry run (stage "preview"), whose counts, errors and first rows the job page shows with a
+confirm button; then, once confirmed, the real import of the same stored file (stage
+"import"), whose SHA-256 must still be the one recorded at the upload. Sheets up to
+``CRM_IMPORT_BACKGROUND_ROWS`` rows run inside the request, larger ones in the worker.
 
 The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``)
 and report through ``partners.jobs``; the web side calls ``start_import``/``start_export``.
@@ -13,6 +14,7 @@ import hashlib
 from dataclasses import replace
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.tasks import task
 from django.utils import timezone
@@ -21,8 +23,8 @@ from django.utils.translation import gettext as _
 from . import jobs, report_tables, reports
 from .filters import ReportFilter
 from .imports import BadFile, import_profiles
-from .models import City
-from .sheet_reader import open_sheet
+from .models import City, Job
+from .sheet_reader import Sheet, open_sheet
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
@@ -35,94 +37,127 @@ class FileChanged(Exception):
     """The stored upload is no longer the file that was previewed."""
 
 
-def rows_in(data: bytes, filename: str) -> int:
+def rows_in(sheet: Sheet, data: bytes) -> int:
     """Rows below the header, cheaply: XLSX says so itself, CSV is counted by lines."""
-    try:
-        sheet = open_sheet(data, filename)
-    except BadFile:
-        return 0  # The normal (synchronous) import shows the error.
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
 
 
 def start_import(
     *, data: bytes, filename: str, user, skip_invalid: bool, preview: bool = True
-) -> str:
-    """Starts the dry run (the admin's flow), or with ``preview=False`` the import itself
-    (scripts and benchmarks, where nobody is there to confirm)."""
-    job_id = jobs.create(
-        kind="import",
-        user_id=user.pk,
-        spec={
-            "filename": filename,
+) -> Job:
+    """Stores the upload as a job and starts its dry run (the admin's flow), or with
+    ``preview=False`` the import itself (scripts and benchmarks, where nobody confirms).
+
+    Raises `BadFile` when the file cannot be read at all; no job is kept then.
+    """
+    sheet = open_sheet(data, filename)
+    background = rows_in(sheet, data) > settings.CRM_IMPORT_BACKGROUND_ROWS
+    Job.objects.purge_expired()
+    job = Job(
+        kind=Job.Kind.IMPORT,
+        stage=Job.Stage.PREVIEW if preview else Job.Stage.IMPORT,
+        created_by=user,
+        file_name=filename[:255],
+        options={
             "skip_invalid": skip_invalid,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "stage": "preview" if preview else "import",
+            "sha256": sheet.sha256,
+            "background": background,
         },
-        upload=data,
     )
-    return _enqueue(job_id, import_sheet)
+    job.file.save(filename, ContentFile(data), save=False)
+    job.save()
+    if background:
+        _enqueue(job, import_sheet)
+    else:
+        run_import(job, sheet=sheet)
+    return job
 
 
-def stored_upload(job_id: str) -> bytes:
+def stored_upload(job: Job) -> bytes:
     """The uploaded sheet, refused if it is not byte for byte the one that was previewed."""
-    job = jobs.spec(job_id)
-    data = (jobs.folder(job_id) / "upload").read_bytes()
-    expected = job["spec"].get("sha256")
-    if expected and hashlib.sha256(data).hexdigest() != expected:
+    with job.file.open("rb") as file:
+        data = file.read()
+    if hashlib.sha256(data).hexdigest() != job.options.get("sha256"):
         raise FileChanged
     return data
 
 
-def confirm_import(job_id: str) -> str:
-    """Enqueues the real import of a previewed job (same file, same mode)."""
-    stored_upload(job_id)
-    jobs.set_stage(job_id, "import")
-    jobs.create_again(job_id)
-    return _enqueue(job_id, import_sheet)
+def confirm_import(job: Job) -> bool:
+    """Starts the real import of a previewed job (same file, same mode). False when the
+    job is not (or no longer) a confirmable preview: confirmed already by a double click,
+    a second tab or another administrator. Exactly one caller gets True."""
+    confirmable = Job.objects.filter(
+        pk=job.pk,
+        kind=Job.Kind.IMPORT,
+        stage=Job.Stage.PREVIEW,
+        state=Job.State.DONE,
+        result__can_confirm=True,
+    )
+    if not confirmable.update(stage=Job.Stage.IMPORT, state=Job.State.QUEUED):
+        return False
+    job.refresh_from_db()
+    if job.options.get("background"):
+        _enqueue(job, import_sheet)
+    else:
+        run_import(job)
+    return True
 
 
-def start_export(*, query: str, user) -> str:
-    job_id = jobs.create(kind="export", user_id=user.pk, spec={"query": query})
-    return _enqueue(job_id, export_report)
+def start_export(*, query: str, user) -> Job:
+    Job.objects.purge_expired()
+    job = Job.objects.create(kind=Job.Kind.EXPORT, created_by=user, options={"query": query})
+    return _enqueue(job, export_report)
 
 
-def restart(job_id: str) -> str:
-    job = jobs.spec(job_id)
-    jobs.create_again(job_id)
-    return _enqueue(job_id, {"import": import_sheet, "export": export_report}[job["kind"]])
+def restart(job: Job) -> Job:
+    job.state, job.progress, job.total, job.errors, job.result = Job.State.QUEUED, 0, 0, 0, {}
+    job.save(update_fields=["state", "progress", "total", "errors", "result"])
+    return _enqueue(job, import_sheet if job.kind == Job.Kind.IMPORT else export_report)
 
 
-def _enqueue(job_id: str, runner) -> str:
-    result = runner.enqueue(job_id=job_id)
-    jobs.set_task_id(job_id, result.id)
-    return job_id
+def _enqueue(job: Job, runner) -> Job:
+    job.task_id = str(runner.enqueue(job_id=str(job.pk)).id)
+    Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+    return job
 
 
 @task
 def import_sheet(*, job_id: str) -> dict:
-    from django.contrib.auth import get_user_model
-
-    job = jobs.spec(job_id)
-    preview = job["spec"].get("stage", "import") == "preview"
-    user = get_user_model().objects.filter(pk=job["user_id"]).first()
-    with jobs.Progress(job_id) as progress:
-        try:
-            result = import_profiles(
-                source=stored_upload(job_id),
-                filename=job["spec"]["filename"],
-                user=user,
-                dry_run=preview,
-                skip_invalid=job["spec"]["skip_invalid"],
-                preview_limit=PREVIEW_ROWS if preview else 0,
-                progress=progress.rows,
-            )
-        except (BadFile, FileChanged) as error:
-            reason = error.message if isinstance(error, BadFile) else file_changed_message()
-            progress.update(status="rejected", reason=reason)
-            return {"status": "rejected", "reason": reason}
-        outcome = _outcome(result, preview)
-        progress.update(**outcome)
+    Job.objects.purge_expired()  # The worker cleans up as it goes: nobody has to.
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    with jobs.Progress(job) as progress:
+        outcome = run_import(job, progress=progress.rows)
     return {k: v for k, v in outcome.items() if k not in ("error_list", "preview")}
+
+
+def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
+    """Runs the job's dry run or import and stores its outcome in the job."""
+    preview = job.stage == Job.Stage.PREVIEW
+    try:
+        result = import_profiles(
+            source=sheet or stored_upload(job),
+            filename=job.file_name,
+            user=job.created_by,
+            dry_run=preview,
+            skip_invalid=job.options["skip_invalid"],
+            preview_limit=PREVIEW_ROWS if preview else 0,
+            progress=progress,
+        )
+    except (BadFile, FileChanged) as error:
+        reason = error.message if isinstance(error, BadFile) else file_changed_message()
+        outcome = {"status": "rejected", "reason": reason}
+        jobs.finish(job.pk, Job.State.DONE, outcome)
+        return outcome
+    outcome = _outcome(result, preview)
+    jobs.finish(
+        job.pk,
+        Job.State.DONE,
+        outcome,
+        progress=result.total_rows,
+        total=result.total_rows,
+        errors=result.invalid_rows,
+    )
+    return outcome
 
 
 def file_changed_message() -> str:
@@ -160,15 +195,20 @@ def _outcome(result, preview: bool) -> dict:
 
 @task
 def export_report(*, job_id: str) -> dict:
-    query = QueryDict(jobs.spec(job_id)["spec"]["query"])
-    criteria = criteria_for(query)
-    with jobs.Progress(job_id) as progress:
+    Job.objects.purge_expired()
+    job = Job.objects.get(pk=job_id)
+    criteria = criteria_for(QueryDict(job.options["query"]))
+    with jobs.Progress(job) as progress:
         total = export_rows(criteria)
         progress.rows(0, total, 0)
-        target = jobs.folder(job_id) / "report.xlsx"
+        job.folder.mkdir(parents=True, exist_ok=True)
+        target = job.folder / "export.xlsx"
         write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-        name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
-        progress.update(status="done", done=total, file=target.name, download_name=name)
+    name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
+    Job.objects.filter(pk=job.pk).update(
+        file=f"jobs/{job.pk}/export.xlsx", file_name=name, progress=total, total=total
+    )
+    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
     return {"status": "done", "rows": total}
 
 

@@ -4,19 +4,23 @@ The flow runs on the immediate backend (the task runs inside the request); the r
 killed mid-import, is in test_background_worker.py.
 """
 
+import hashlib
 import io
-import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from partners import jobs, report_tables, tasks
-from partners.models import City, ImportRun, Organisation
+from partners.models import City, ImportRun, Job, Organisation
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+from partners.sheet_reader import open_sheet
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
 from tests.import_files import csv_bytes, xlsx
@@ -47,7 +51,7 @@ def rows(count, city="Leipzig"):
 
 def upload(client, data, name="big.xlsx", **extra):
     file = SimpleUploadedFile(name, data)
-    return client.post(IMPORT_URL, {"format": "0", "import_file": file, **extra})
+    return client.post(IMPORT_URL, {"import_file": file, **extra})
 
 
 def confirm(client, job_url):
@@ -89,13 +93,21 @@ def test_a_large_sheet_is_imported_in_the_background_once_confirmed():
     assert run.user == anna
 
 
-def test_a_small_sheet_keeps_the_preview_step():
+def test_a_small_sheet_is_previewed_inside_the_request_on_the_same_page():
     client = client_for(user_with_role(ADMINISTRATORS))
 
     response = upload(client, xlsx(rows(2)))
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert not Organisation.objects.exists()
+    job = Job.objects.get()
+    assert (job.outcome, job.task_id) == ("previewed", "")  # No task: run in the request.
+    page = client.get(response.url)
+    assert "2 rows: 2 new, 0 to update, 0 unchanged, 0 with errors." in page.text
+    assert "Confirm import" in page.text
+    confirm(client, response.url)
+    assert Organisation.objects.count() == 2
+    assert Job.objects.get().task_id == ""
 
 
 def test_a_large_csv_with_one_bad_row_writes_nothing_and_lists_the_row():
@@ -110,7 +122,8 @@ def test_a_large_csv_with_one_bad_row_writes_nothing_and_lists_the_row():
     assert "Confirm import" not in page.text
     assert "Nothing will be imported: correct these rows" in page.text
     assert client.get(response.url + "status.json").json()["invalid_rows"] == 1
-    assert confirm(client, response.url).status_code == 404
+    refused = client.post(response.url + "confirm/", follow=True)
+    assert "This import has already been confirmed (or cannot be)" in refused.text
     assert not Organisation.objects.exists()
 
 
@@ -137,11 +150,12 @@ def test_a_large_report_export_is_written_by_a_task_and_downloaded():
     assert "Download the workbook" in page.text
     download = client.get(response.url + "download/")
     assert download.status_code == 200
-    path = jobs.folder(response.url.split("/")[2]) / "report.xlsx"
+    path = Job.objects.get().file.path
     assert load_workbook(path, read_only=True).sheetnames[0] == "Summary"
-    assert b"".join(download.streaming_content) == path.read_bytes()
+    assert b"".join(download.streaming_content) == Path(path).read_bytes()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monkeypatch):
     monkeypatch.setattr(tasks, "PROGRESS_EVERY", 2)
     jining = CityFactory(name="Jining")
@@ -150,34 +164,37 @@ def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monke
         MeetingFactory(city=jining, date="2019-07-10", delegation=None)
     criteria = tasks.criteria_for(QueryDict("year=2019"))
     total = tasks.export_rows(criteria)
-    job_id = jobs.create(kind="export", user_id=None, spec={"query": "year=2019"})
+    job = Job.objects.create(kind=Job.Kind.EXPORT, options={"query": "year=2019"})
     seen = []
 
-    with jobs.Progress(job_id) as progress:
+    with jobs.Progress(job) as progress:
         for table in tasks.with_progress(report_tables.tables(criteria), progress, total):
             for _row in table.rows:
-                seen.append(jobs.progress(job_id)["done"])
+                seen.append(Job.objects.get(pk=job.pk).progress)
 
     assert total == 5
-    # Read from the progress file while the meetings sheet was being written.
+    # Read from the job's row while the meetings sheet was being written.
     assert seen[-5:] == [0, 0, 2, 2, 4]
 
 
 def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():
     owner = user_with_role(ADMINISTRATORS)
     client = client_for(owner)
-    job_id = jobs.create(
-        kind="import",
-        user_id=owner.pk,
-        spec={"filename": "big.xlsx", "skip_invalid": False},
-        upload=xlsx(rows(4)),
+    data = xlsx(rows(4))
+    job = Job(
+        kind=Job.Kind.IMPORT,
+        stage=Job.Stage.IMPORT,
+        created_by=owner,
+        file_name="big.xlsx",
+        options={"skip_invalid": False, "sha256": hashlib.sha256(data).hexdigest()},
     )
-    with jobs.Progress(job_id) as progress:
+    job.file.save("big.xlsx", ContentFile(data), save=False)
+    job.save()
+    with jobs.Progress(job) as progress:
         progress.rows(2000, 4, 0)
     # The worker was killed: its last heartbeat stays "running" and grows old.
-    state = jobs.progress(job_id)
-    state.update(status="running", beat=time.time() - 3600)
-    jobs._write_json(jobs.folder(job_id) / "progress.json", state)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    job_id = job.pk
 
     page = client.get(f"/jobs/{job_id}/")
 
@@ -186,7 +203,7 @@ def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():
     response = client.post(f"/jobs/{job_id}/retry/")
     assert response.status_code == 302
     assert Organisation.objects.count() == 4
-    assert jobs.progress(job_id)["status"] == "done"
+    assert Job.objects.get(pk=job_id).outcome == "done"
 
 
 def test_a_finished_job_cannot_be_started_twice():
@@ -195,39 +212,46 @@ def test_a_finished_job_cannot_be_started_twice():
     confirm(client, job_url)
 
     assert client.post(job_url + "retry/").status_code == 404
-    assert confirm(client, job_url).status_code == 404
+    again = client.post(job_url + "confirm/", follow=True)
+    assert again.status_code == 200
+    assert "This import has already been confirmed" in again.text
     assert Organisation.objects.count() == 4
+    assert ImportRun.objects.count() == 1
 
 
 def test_rows_are_counted_without_reading_the_whole_sheet():
-    assert tasks.rows_in(xlsx(rows(7)), "a.xlsx") == 7
-    assert tasks.rows_in(csv_bytes(rows(7)), "a.csv") == 7
-    assert tasks.rows_in(b"\xd0\xcf\x11\xe0 old xls", "a.xls") == 0
+    for data, name in ((xlsx(rows(7)), "a.xlsx"), (csv_bytes(rows(7)), "a.csv")):
+        assert tasks.rows_in(open_sheet(data, name), data) == 7
 
 
 def test_recover_tasks_marks_jobs_with_a_silent_worker_failed():
     from django.core.management import call_command
 
-    job_id = jobs.create(kind="export", user_id=None, spec={"query": ""})
-    jobs._write_json(
-        jobs.folder(job_id) / "progress.json", {"status": "running", "beat": time.time() - 3600}
-    )
-    fresh = jobs.create(kind="export", user_id=None, spec={"query": ""})
-    jobs._write_json(
-        jobs.folder(fresh) / "progress.json", {"status": "running", "beat": time.time()}
+    now = timezone.now()
+    silent, fresh = (
+        Job.objects.create(kind=Job.Kind.EXPORT, state=Job.State.RUNNING, heartbeat_at=beat)
+        for beat in (now - timedelta(hours=1), now)
     )
 
     call_command("recover_tasks", stdout=io.StringIO())
 
-    assert jobs.progress(job_id)["status"] == "failed"
-    assert jobs.progress(fresh)["status"] == "running"
+    assert Job.objects.get(pk=silent.pk).outcome == "failed"
+    assert Job.objects.get(pk=fresh.pk).outcome == "running"
 
 
 def test_a_running_job_shows_its_progress_and_reloads_itself_without_script():
     owner = user_with_role(ADMINISTRATORS)
-    job_id = jobs.create(kind="import", user_id=owner.pk, spec={"filename": "big.xlsx"})
-    progress = jobs.Progress(job_id)
-    progress.rows(4000, 20000, 3)
+    job_id = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        stage=Job.Stage.IMPORT,
+        state=Job.State.RUNNING,
+        created_by=owner,
+        file_name="big.xlsx",
+        progress=4000,
+        total=20000,
+        errors=3,
+        heartbeat_at=timezone.now(),
+    ).pk
 
     page = client_for(owner).get(f"/jobs/{job_id}/")
 

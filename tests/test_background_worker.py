@@ -66,14 +66,14 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
     sheet = csv_bytes(
         [[f"Firma {n} GmbH", f"HRB {n}", "Leipzig", "5", "C", ""] for n in range(ROWS)]
     )
-    job_id = tasks.start_import(
+    job = tasks.start_import(
         data=sheet,
         filename="big.csv",
         user=user_with_role(ADMINISTRATORS),
         skip_invalid=False,
         preview=False,
     )
-    task_id = jobs.spec(job_id)["task_id"]
+    task_id = job.task_id
 
     process = worker(settings, "--no-startup-delay")
     try:
@@ -93,15 +93,17 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
     assert stored.status == "RUNNING"  # Nobody could tell it otherwise.
 
     with translation.override("en"):
-        assert jobs.recover_stale(job_id, max_age=0)
+        job.refresh_from_db()
+        assert jobs.recover_stale(job, max_age=0)
 
     stored.refresh_from_db()
     assert stored.status == "FAILED"
     assert stored.exception_class_path == "partners.jobs.WorkerLost"
     assert "The worker stopped while running this task" in stored.traceback
-    assert jobs.progress(job_id)["status"] == "failed"
+    job.refresh_from_db()
+    assert job.outcome == "failed"
 
-    tasks.restart(job_id)
+    tasks.restart(job)
     rerun = worker(settings, "--batch", "--no-startup-delay")
     try:
         assert rerun.wait(timeout=300) == 0
@@ -109,5 +111,6 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
         if rerun.poll() is None:
             rerun.kill()
             rerun.wait()
-    assert jobs.progress(job_id)["status"] == "done"
+    job.refresh_from_db()
+    assert job.outcome == "done"
     assert Organisation.objects.count() == ROWS

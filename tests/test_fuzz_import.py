@@ -158,7 +158,8 @@ def test_the_admin_upload_answers_with_a_page_never_a_500(cities, file):
 
     response = client.post(
         reverse("admin:partners_companyprofile_import"),
-        {"format": "0", "import_file": SimpleUploadedFile(name, data)},
+        {"import_file": SimpleUploadedFile(name, data)},
+        follow=True,
     )
 
     assert response.status_code == 200  # the preview or the form with its error

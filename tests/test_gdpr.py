@@ -2,11 +2,16 @@
 
 import io
 import json
+import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
 from partners.gdpr import person_erase, person_export
@@ -230,3 +235,68 @@ def test_the_gdpr_tools_are_offered_only_to_those_who_may_use_them(
 
     client.force_login(administrator)
     assert "erase_selected" in client.get("/admin/partners/person/").content.decode()
+
+
+def traces_in_every_table(traces) -> list[str]:
+    """Every table's rows (all columns, as text), searched for the traces."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            text = "\n".join(repr(row) for row in cursor.fetchall()).lower()
+            found += [f"{table}: {trace}" for trace in traces if trace.lower() in text]
+    return found
+
+
+def traces_in_media_root(traces, root) -> list[str]:
+    """Every file under MEDIA_ROOT, workbooks unpacked, searched for the traces."""
+    found = []
+    for path in Path(root).rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                data = b"".join(archive.read(name) for name in archive.namelist())
+        found += [f"{path}: {t}" for t in traces if t.lower().encode() in data.lower()]
+    return found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasure_reaches_the_import_log_history_job_files_and_exports(settings, tmp_path):
+    """Import a contact, re-import with new data, export, erase: no trace anywhere."""
+    from tests.backoffice import client_for, user_with_role
+    from tests.import_files import xlsx
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.CRM_EXPORT_BACKGROUND_ROWS = -1  # Every report export is a stored job file.
+    f.HomeCityFactory(name="Leipzig")
+    client = client_for(user_with_role("Administrators", is_superuser=True, is_staff=True))
+    headers = [
+        "Firma",
+        "Ort",
+        "Ansprechpartner",
+        "E-Mail Ansprechpartner",
+        "Telefon Ansprechpartner",
+    ]
+    old = ["Anna Alt", "anna.alt@example.de", "+49 341 1111111"]
+    new = ["Anna Alt", "anna.neu@example.de", "+49 341 2222222"]
+    for contact in (old, new):
+        upload = SimpleUploadedFile("p.xlsx", xlsx([["Firma GmbH", "Leipzig", *contact]], headers))
+        job_url = client.post(
+            reverse("admin:partners_companyprofile_import"), {"import_file": upload}
+        ).url
+        client.post(job_url + "confirm/")
+    assert client.get("/reports/", {"format": "xlsx"}).status_code == 302
+    export = client.post(reverse("admin:partners_person_export"), {"format": "0", "resource": "0"})
+    assert export.status_code == 200
+    person = Person.objects.get()
+    traces = [old[1], old[2], new[1], new[2]]
+    assert traces_in_every_table(traces)  # The import log and the history hold them,
+    assert traces_in_media_root(traces, tmp_path)  # and so do the uploaded sheets.
+
+    person_erase(person=person)
+
+    assert traces_in_every_table(traces) == []
+    assert traces_in_media_root(traces, tmp_path) == []

@@ -11,7 +11,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from partners.imports import import_profiles
-from partners.models import ImportRun, Organisation
+from partners.models import CompanyProfile, ImportRun, Job, Organisation
 from partners.resources import CompanyProfileSheetResource
 from partners.sheet import COLUMNS
 from tests.factories import CityFactory, HomeCityFactory, UserFactory
@@ -28,7 +28,6 @@ def english():
 
 
 IMPORT_URL = reverse("admin:partners_companyprofile_import")
-CONFIRM_URL = reverse("admin:partners_companyprofile_process_import")
 TEMPLATE_URL = reverse("admin:partners_companyprofile_import_template")
 RUNS_URL = reverse("admin:partners_importrun_changelist")
 
@@ -63,13 +62,14 @@ def administrator(client):
 
 
 def upload(client, data, name="profiles.xlsx", **extra):
+    """The upload, then the job page it leads to (the preview), or the form with its error."""
     file = SimpleUploadedFile(name, data)
-    return client.post(IMPORT_URL, {"format": "0", "import_file": file, **extra})
+    response = client.post(IMPORT_URL, {"import_file": file, **extra})
+    return client.get(response.url) if response.status_code == 302 else response
 
 
 def confirm(client, preview):
-    form = preview.context["confirm_form"]
-    return client.post(CONFIRM_URL, {name: form.initial.get(name, "") for name in form.fields})
+    return client.post(preview.request["PATH_INFO"] + "confirm/")
 
 
 def test_an_administrator_previews_then_confirms_an_import(client, administrator):
@@ -125,7 +125,9 @@ def test_invalid_rows_block_the_confirm_step_unless_skipping_them(client, admini
     )
 
     blocked = upload(client, data)
-    assert "confirm_form" not in blocked.context
+    assert "Confirm import" not in blocked.text
+    assert confirm(client, blocked).status_code == 302
+    assert not Organisation.objects.exists()
     assert (
         "row 3, column &quot;Mitarbeiter&quot;: &quot;viele&quot; is not a number" in blocked.text
     )
@@ -145,15 +147,23 @@ def test_a_big_file_previews_the_counts_and_the_first_rows_only(client, administ
 
     assert "150 rows: 149 new, 0 to update, 0 unchanged, 1 with errors." in preview
     assert "Showing the first 100 of 150 rows." in preview
-    assert "row 142, column &quot;Mitarbeiter&quot;" in preview
+    assert "<td>142</td><td>Mitarbeiter</td>" in preview
     assert "Firma 98 GmbH" in preview and "Firma 120 GmbH" not in preview
 
 
-def test_a_bad_file_is_an_error_on_the_upload_form(client, administrator):
-    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", name="logo.xlsx")
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("logo.xlsx", "The file is not a valid .xlsx workbook (it may be damaged)."),
+        ("logo.csv", "neither an .xlsx workbook nor a CSV text file"),
+    ],
+)
+def test_a_bad_file_is_an_error_on_the_upload_form(client, administrator, name, message):
+    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", name=name)
 
-    assert "neither an .xlsx workbook nor a CSV text file" in response.text
-    assert "confirm_form" not in response.context
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("group", ["Trade officers", "Managers"])
@@ -164,7 +174,6 @@ def test_trade_officers_and_managers_cannot_reach_the_import(client, group):
     assert client.get(reverse("admin:partners_companyprofile_changelist")).status_code == 200
     assert client.get(IMPORT_URL).status_code == 403
     assert client.post(IMPORT_URL, {}).status_code == 403
-    assert client.post(CONFIRM_URL, {}).status_code == 403
     assert client.get(TEMPLATE_URL).status_code == 403
 
 
@@ -173,6 +182,26 @@ def test_the_import_page_links_the_template_in_both_languages(client, administra
 
     assert f'href="{TEMPLATE_URL}?lang=de"' in page
     assert f'href="{TEMPLATE_URL}?lang=en"' in page
+
+
+def test_the_import_page_lists_every_column_of_the_sheet_with_its_empty_cell_rule(
+    client, administrator
+):
+    page = client.get(IMPORT_URL).text
+
+    listed = re.findall(
+        r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S
+    )
+    rules = {True: "keeps the stored value", False: "means “no”"}
+    assert listed == [
+        (
+            column.en,
+            column.de,
+            column.field,
+            "not allowed" if column.required else rules[column.empty_keeps],
+        )
+        for column in COLUMNS
+    ]
 
 
 @pytest.mark.parametrize(("lang", "attribute"), [("de", "de"), ("en", "en")])
@@ -184,7 +213,10 @@ def test_the_template_has_headers_example_drop_downs_and_instructions(
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
     assert [c.value for c in sheet[1]] == [getattr(column, attribute) for column in COLUMNS]
-    assert sheet["A2"].value == "Muster Maschinenbau GmbH & Co. KG"
+    assert sheet.max_row == 1  # The example is not data: it has a sheet of its own.
+    example = workbook["Beispiel" if lang == "de" else "Example"]
+    assert [c.value for c in example[1]] == [c.value for c in sheet[1]]
+    assert example["A2"].value == "Muster Maschinenbau GmbH & Co. KG"
     validated = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
     letters = {c.key: sheet.cell(row=1, column=i).column_letter for i, c in enumerate(COLUMNS, 1)}
     assert validated == {
@@ -194,12 +226,27 @@ def test_the_template_has_headers_example_drop_downs_and_instructions(
     assert workbook.worksheets[-1].title in {"Anleitung", "Instructions"}
 
 
-def test_the_template_imports_cleanly(client, administrator):
+def test_the_template_imports_cleanly_and_its_example_never_becomes_a_company(
+    client, administrator
+):
     content = client.get(TEMPLATE_URL, {"lang": "de"}).content
 
-    result = import_profiles(source=content, filename="vorlage.xlsx", dry_run=True)
+    result = import_profiles(source=content, filename="vorlage.xlsx")
 
-    assert (result.created, result.errors) == (1, [])
+    assert (result.total_rows, result.created, result.errors) == (0, 0, [])
+    workbook = load_workbook(io.BytesIO(content))
+    data, example = workbook.worksheets[0], workbook["Beispiel"]
+    data.append([cell.value for cell in example[2]])  # Someone fills in below the example.
+    data.append(["Echte Firma GmbH", "", "Leipzig"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    preview = upload(client, buffer.getvalue())
+
+    assert "1 rows: 1 new" in preview.text
+    assert "Row 2 is the template&#x27;s example and was skipped." in preview.text
+    confirm(client, preview)
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Echte Firma GmbH"]
 
 
 def test_an_export_imports_again_unchanged(client, administrator):
@@ -217,12 +264,50 @@ def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
     import_profiles(source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx")
     run = ImportRun.objects.get()
 
-    response = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
+    asked = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
 
+    assert asked.status_code == 200  # First what it will undo, and a question.
+    assert "Reverting deletes 1 companies this import created" in asked.text
+    assert "<li>Neu GmbH</li>" in asked.text
+    assert Organisation.objects.exists()
+    response = client.post(
+        RUNS_URL, {"action": "revert", "_selected_action": [run.pk], "post": "yes"}
+    )
     assert response.status_code == 302
     assert not Organisation.objects.exists()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REVERTED
+
+
+def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
+    client, administrator
+):
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
+    import_profiles(
+        source=xlsx(
+            [["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""], ["Neu AG", "", "Leipzig", "", "", ""]]
+        ),
+        filename="b.xlsx",
+    )
+    run = ImportRun.objects.get(file_name="b.xlsx")
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+
+    page = client.get(reverse("admin:partners_importrun_change", args=[run.pk]))
+    assert f'href="{revert_url}"' in page.text
+    asked = client.get(revert_url)
+    assert "deletes 1 companies" in asked.text and "gives 1 updated companies" in asked.text
+    assert '<ul class="revert-deleted"><li>Neu AG</li></ul>' in asked.text
+    assert '<ul class="revert-restored"><li>Alt GmbH</li></ul>' in asked.text
+    assert Organisation.objects.count() == 2
+
+    client.post(revert_url)
+
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Alt GmbH"]
+    assert CompanyProfile.objects.get().employees == 5
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.REVERTED
+    again = client.get(revert_url)
+    assert "This import was already reverted" in again.text
 
 
 def test_without_the_revert_permission_the_action_is_not_offered(client):
@@ -233,6 +318,16 @@ def test_without_the_revert_permission_the_action_is_not_offered(client):
 
     assert page.status_code == 200
     assert 'value="revert"' not in page.text
+    run = import_profiles(
+        source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx"
+    ).run
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+    assert (
+        revert_url not in client.get(reverse("admin:partners_importrun_change", args=[run.pk])).text
+    )
+    assert client.get(revert_url).status_code == 403
+    assert client.post(revert_url).status_code == 403
+    assert Organisation.objects.exists()
 
 
 @pytest.mark.parametrize("runs", [3, 30])

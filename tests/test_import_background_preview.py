@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from partners import jobs
-from partners.models import ImportRun, Organisation
+from partners import tasks
+from partners.models import ImportRun, Job, Organisation
 from partners.roles import ADMINISTRATORS, TRADE_OFFICERS
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, CompanyFactory, HomeCityFactory
@@ -43,7 +43,7 @@ def rows(count, first=0):
 
 def start(client, data, **extra) -> str:
     response = client.post(
-        IMPORT_URL, {"format": "0", "import_file": SimpleUploadedFile("big.xlsx", data), **extra}
+        IMPORT_URL, {"import_file": SimpleUploadedFile("big.xlsx", data), **extra}
     )
     assert response.status_code == 302
     return response.url
@@ -51,6 +51,12 @@ def start(client, data, **extra) -> str:
 
 def job_id_of(url: str) -> str:
     return url.strip("/").split("/")[-1]
+
+
+def swap_the_stored_file(job_id):
+    job = Job.objects.get(pk=job_id)
+    with job.file.open("wb") as file:
+        file.write(xlsx(rows(40, first=10)))
 
 
 def test_the_preview_counts_updates_and_unchanged_rows_against_the_database(leipzig):
@@ -116,7 +122,7 @@ def test_confirming_needs_a_post_with_the_csrf_token():
 def test_a_stored_file_swapped_after_the_preview_is_not_imported():
     client = client_for(user_with_role(ADMINISTRATORS))
     job_url = start(client, xlsx(rows(4)))
-    (jobs.folder(job_id_of(job_url)) / "upload").write_bytes(xlsx(rows(40, first=10)))
+    swap_the_stored_file(job_id_of(job_url))
 
     page = client.post(job_url + "confirm/", follow=True)
 
@@ -128,24 +134,30 @@ def test_a_file_swapped_after_the_confirmation_is_refused_by_the_worker():
     owner = user_with_role(ADMINISTRATORS)
     job_url = start(client_for(owner), xlsx(rows(4)))
     job_id = job_id_of(job_url)
-    (jobs.folder(job_id) / "upload").write_bytes(xlsx(rows(40, first=10)))
-    jobs.set_stage(job_id, "import")  # As if confirmed before the swap.
-
-    from partners import tasks
+    swap_the_stored_file(job_id)
+    # As if confirmed before the swap.
+    Job.objects.filter(pk=job_id).update(stage=Job.Stage.IMPORT, state=Job.State.QUEUED)
 
     tasks.import_sheet.enqueue(job_id=job_id)
 
-    assert jobs.progress(job_id)["status"] == "rejected"
+    assert Job.objects.get(pk=job_id).outcome == "rejected"
     assert "The stored file is not the one that was uploaded" in client_for(owner).get(job_url).text
     assert not Organisation.objects.exists()
 
 
 def test_a_running_dry_run_says_that_nothing_is_written_yet():
     owner = user_with_role(ADMINISTRATORS)
-    job_id = jobs.create(
-        kind="import", user_id=owner.pk, spec={"filename": "big.xlsx", "stage": "preview"}
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        stage=Job.Stage.PREVIEW,
+        state=Job.State.RUNNING,
+        created_by=owner,
+        file_name="big.xlsx",
+        progress=2000,
+        total=20000,
+        heartbeat_at=timezone.now(),
     )
-    jobs.Progress(job_id).rows(2000, 20000, 0)
+    job_id = job.pk
 
     page = client_for(owner).get(f"/jobs/{job_id}/")
 

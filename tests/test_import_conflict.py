@@ -63,17 +63,26 @@ def rival_company_before_the_first_write(city):
     assert state["done"], "the import never reached its write phase"
 
 
-def test_a_rival_company_saved_during_the_import_is_a_file_error_and_nothing_is_written(leipzig):
+def test_a_rival_company_saved_after_the_existence_checks_is_a_file_error(leipzig):
+    with rival_company_before_the_first_write(leipzig), pytest.raises(ImportConflict) as raised:
+        import_profiles(source=xlsx(SHEET), filename="a.xlsx")
+
+    assert MESSAGE in raised.value.message
+    assert not Organisation.objects.exists()  # The rival was inside the rolled-back write.
+    assert not ImportRun.objects.exists()
+
+
+def test_a_company_saved_while_the_sheet_is_read_is_found_and_updated(leipzig):
+    """The existence checks run inside the write transaction, after the sheet is read."""
+
     def rival(done, total, errors):
         if not Organisation.objects.filter(register_number="HRB 2").exists():
             CompanyFactory(name="Rivale GmbH", register_number="HRB 2", city=leipzig)
 
-    with pytest.raises(ImportConflict) as raised:
-        import_profiles(source=xlsx(SHEET), filename="a.xlsx", progress=rival)
+    result = import_profiles(source=xlsx(SHEET), filename="a.xlsx", progress=rival)
 
-    assert MESSAGE in raised.value.message
-    assert list(Organisation.objects.values_list("name", flat=True)) == ["Rivale GmbH"]
-    assert not ImportRun.objects.exists()
+    assert (result.created, result.updated) == (1, 1)
+    assert Organisation.objects.get(register_number="HRB 2").name == "Zweite GmbH"
 
 
 def test_the_same_sheet_imports_when_run_again_after_the_conflict(leipzig):
@@ -96,22 +105,18 @@ def test_the_command_reports_the_conflict_without_a_traceback(leipzig, tmp_path)
     assert not ImportRun.objects.exists()
 
 
-def test_the_admin_confirm_step_reports_the_conflict_as_a_message(leipzig):
+def test_the_admin_confirm_step_reports_the_conflict_on_the_job_page(leipzig):
     client = client_for(user_with_role(ADMINISTRATORS))
     upload = SimpleUploadedFile("a.xlsx", xlsx(SHEET))
-    preview = client.post(
-        reverse("admin:partners_companyprofile_import"), {"format": "0", "import_file": upload}
-    )
-    form = preview.context["confirm_form"]
+    job_url = client.post(
+        reverse("admin:partners_companyprofile_import"), {"import_file": upload}
+    ).url
 
     with rival_company_before_the_first_write(leipzig):
-        response = client.post(
-            reverse("admin:partners_companyprofile_process_import"),
-            {name: form[name].value() for name in form.fields},
-            follow=True,
-        )
+        response = client.post(job_url + "confirm/", follow=True)
 
     assert response.status_code == 200
+    assert "Rejected: nothing was imported" in response.text
     assert MESSAGE in response.text
     assert not Organisation.objects.exists()
 
@@ -122,7 +127,7 @@ def test_the_job_page_reports_the_conflict(leipzig, settings):
     client = client_for(user_with_role(ADMINISTRATORS))
     upload = SimpleUploadedFile("a.xlsx", xlsx(SHEET))
     job_url = client.post(
-        reverse("admin:partners_companyprofile_import"), {"format": "0", "import_file": upload}
+        reverse("admin:partners_companyprofile_import"), {"import_file": upload}
     ).url
 
     with rival_company_before_the_first_write(leipzig):

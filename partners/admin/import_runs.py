@@ -1,9 +1,17 @@
-"""The log of spreadsheet imports, and reverting one (Administrators only)."""
+"""The log of spreadsheet imports, and reverting one (Administrators only).
+
+Reverting always shows what it will undo first and asks for a confirmation, whether it
+is started from a run's own page or with the list's action.
+"""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..import_revert import RevertRefused, revert_import
+from ..import_revert import RevertRefused, revert_import, revert_preview
 from ..models import ImportRun
 
 
@@ -38,9 +46,47 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_revert_permission(self, request):
         return request.user.has_perm("partners.revert_importrun")
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.revert_view)
+        return [
+            path("<int:pk>/revert/", view, name="partners_importrun_revert"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"can_revert": self.has_revert_permission(request)}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def revert_view(self, request, pk):
+        """The run's own "Revert…" button: what it will undo, then the confirmation."""
+        if not self.has_revert_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=pk)
+        if request.method == "POST":
+            self._revert(request, [run])
+            return redirect("admin:partners_importrun_change", run.pk)
+        return self._confirmation(request, [run])
+
     @admin.action(description=_("Revert the selected imports"), permissions=["revert"])
     def revert(self, request, queryset):
-        for run in queryset:
+        if request.POST.get("post") != "yes":
+            return self._confirmation(request, list(queryset))
+        self._revert(request, queryset)
+        return None
+
+    def _confirmation(self, request, runs):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revert imports?"),
+            "opts": self.model._meta,
+            "previews": [revert_preview(run) for run in runs],
+            "action": bool(request.POST.get("action")),
+            "changelist_url": reverse("admin:partners_importrun_changelist"),
+        }
+        return TemplateResponse(request, "admin/partners/importrun/revert.html", context)
+
+    def _revert(self, request, runs) -> None:
+        for run in runs:
             try:
                 revert_import(run, user=request.user)
             except RevertRefused as refusal:

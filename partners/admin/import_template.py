@@ -1,4 +1,4 @@
-"""The downloadable import template: header row, example row, drop-downs, instructions."""
+"""The downloadable import template: header row, drop-downs, an example sheet, instructions."""
 
 import io
 
@@ -8,35 +8,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import CompanyProfile, Interest, Sector
-from ..sheet import COLUMNS
+from ..sheet import COLUMNS, EXAMPLE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-EXAMPLE = {
-    "name": "Muster Maschinenbau GmbH & Co. KG",
-    "register_number": "HRA 12345",
-    "city": "Leipzig",
-    "country": "DE",
-    "website": "https://www.muster-maschinenbau.de",
-    "email": "info@muster-maschinenbau.de",
-    "phone": "+49 341 1234567",
-    "address": "Musterstraße 1, 04109 Leipzig",
-    "sector": "C",
-    "employees": "1.200",
-    "founded_year": 1990,
-    "products": "Sondermaschinen, Automatisierung",
-    "interests": "cooperation; distribution",
-    "target_cities": "Nanjing",
-    "contact_name": "Erika Mustermann",
-    "contact_position": "Geschäftsführerin",
-    "contact_email": "e.mustermann@muster-maschinenbau.de",
-    "contact_phone": "+49 341 1234568",
-    "summary": "Familienunternehmen, sucht Vertriebspartner in Jiangsu.",
-    "consent_to_share": "ja",
-    "consent_given_on": "25.06.2019",
-    "status": "ready",
-    "publish": "nein",
-}
 
 INSTRUCTIONS = {
     "de": [
@@ -100,12 +74,16 @@ def build_template(language: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Firmenprofile" if language == "de" else "Company profiles"
-    sheet.append([column.header(language) for column in COLUMNS])
-    sheet.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
+    headers = [column.header(language) for column in COLUMNS]
+    sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     _add_validations(sheet, _lists_sheet(workbook))
+    # The example on a sheet of its own: only the first sheet is imported.
+    example = workbook.create_sheet("Beispiel" if language == "de" else "Example")
+    example.append(headers)
+    example.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
     help_sheet = workbook.create_sheet("Anleitung" if language == "de" else "Instructions")
     for line in INSTRUCTIONS[language]:
         help_sheet.append([line])

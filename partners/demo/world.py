@@ -265,6 +265,7 @@ class World:
         name = pattern.format(city=self.city_names[city_id])
         return m.Organisation(
             name=name, short_name=short, slug=slugs(name), kind=kind, city_id=city_id,
+            name_key=m.normalise_company_name(name),
             website=f"https://www.{slugify(name)[:50]}-{i}.example",
             visibility=self.visibility(0.6),
         )  # fmt: skip
@@ -277,6 +278,7 @@ class World:
         domain = f"{slugify(name)[:40]}-{i}.example"
         return m.Organisation(
             name=name, slug=slugs(name), kind=m.Organisation.Kind.COMPANY,
+            name_key=m.normalise_company_name(name),
             city_id=self.random.choice(self.home_city_ids),
             register_number=next(self.register_numbers), website=f"https://{domain}",
             email=f"info@{domain}", phone=f"+49 341 {self.random.randrange(100000, 999999)}",

@@ -5,9 +5,10 @@ from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .generation import DataGeneration
 from .imports import ImportRun, ImportRunItem
+from .jobs import Job
 from .media import Photo
 from .memoranda import Memorandum, MemorandumParty
-from .organisations import Organisation, Person
+from .organisations import Organisation, Person, normalise_company_name
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
 
@@ -22,6 +23,7 @@ __all__ = [
     "ImportRun",
     "ImportRunItem",
     "Interest",
+    "Job",
     "Meeting",
     "Memorandum",
     "MemorandumParty",
@@ -34,4 +36,5 @@ __all__ = [
     "Sector",
     "TimeStampedModel",
     "Visibility",
+    "normalise_company_name",
 ]

@@ -1,5 +1,7 @@
 """Organisations (agencies, governments, companies, …) and the people who work there."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,28 @@ from simple_history.models import HistoricalRecords
 
 from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin
 from .places import City
+
+LEGAL_FORMS = [
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bgesellschaft mit beschränkter haftung\b", "gmbh"),
+        (r"\bg m b h\b", "gmbh"),
+        (r"\baktiengesellschaft\b", "ag"),
+        (r"\bkommanditgesellschaft\b", "kg"),
+        (r"\bunternehmergesellschaft\b", "ug"),
+        (r"\be k\b", "ek"),
+    )
+]
+PUNCTUATION = re.compile(r"[.,]")
+AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
+
+
+def normalise_company_name(name: str) -> str:
+    """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name."""
+    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
+    for pattern, replacement in LEGAL_FORMS:
+        value = pattern.sub(replacement, value)
+    return value
 
 
 class Organisation(SluggedMixin, PublishableModel):
@@ -53,8 +77,11 @@ class Organisation(SluggedMixin, PublishableModel):
         help_text=_("Commercial register id, e.g. HRB 12345."),
     )
     description = models.TextField(_("description"), blank=True)
+    # The name as the import matches companies (normalise_company_name), kept on save so
+    # that an import looks up only the names of its rows.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -64,6 +91,7 @@ class Organisation(SluggedMixin, PublishableModel):
         indexes = [
             # Admin changelist and autocomplete in the default ordering.
             models.Index(fields=["name"], name="organisation_name_idx"),
+            models.Index(fields=["name_key", "city"], name="organisation_name_key_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -82,6 +110,13 @@ class Organisation(SluggedMixin, PublishableModel):
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalise_company_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         # Organisations have no page of their own; a company's page is its profile.

@@ -1,5 +1,5 @@
-"""The progress page of a background job, its JSON, its download, its restart and the
-confirmation of a previewed large import.
+"""The page of a background job: progress, an import's preview and its confirmation, the
+outcome, the download of an export, and a restart after a failure.
 
 Only the user who started a job sees it, or staff with the right to start such jobs
 (import: ``partners.import_companyprofile``; export: ``partners.view_reports``). Anyone
@@ -9,84 +9,88 @@ else gets 404, so that job ids cannot be probed.
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import jobs, tasks
+from ..models import Job
 
 PERMISSIONS = {"import": "partners.import_companyprofile", "export": "partners.view_reports"}
 
 
-def _job_or_404(request, job_id) -> dict:
-    job = jobs.spec(job_id)
-    if not job:
-        raise Http404
+def _job_or_404(request, job_id) -> Job:
+    job = get_object_or_404(Job, pk=job_id)
     user = request.user
-    allowed = job["user_id"] == user.pk or (
-        user.is_staff and user.has_perm(PERMISSIONS[job["kind"]])
+    allowed = job.created_by_id == user.pk or (
+        user.is_staff and user.has_perm(PERMISSIONS[job.kind])
     )
     if not allowed:
         raise Http404
-    jobs.recover_stale(job_id)
-    return {**job, "id": str(job_id), "progress": jobs.progress(job_id)}
+    jobs.recover_stale(job)
+    return job
 
 
 @login_required
 def detail(request, job_id):
     job = _job_or_404(request, job_id)
-    state = job["progress"]
     context = {
         **admin.site.each_context(request),
-        "title": _("Import in the background")
-        if job["kind"] == "import"
-        else _("Report export in the background"),
+        "title": _("Import") if job.kind == Job.Kind.IMPORT else _("Report export"),
         "is_nav_sidebar_enabled": False,
         "job": job,
-        "state": state,
-        "finished": state.get("status") in jobs.FINISHED,
+        "state": job.result,
     }
     return render(request, "partners/jobs/detail.html", context)
 
 
 @login_required
 def status(request, job_id):
-    return JsonResponse(_job_or_404(request, job_id)["progress"])
+    job = _job_or_404(request, job_id)
+    summary = {k: v for k, v in job.result.items() if k not in ("preview", "error_list")}
+    return JsonResponse(
+        {
+            **summary,
+            "status": job.outcome,
+            "done": job.progress,
+            "total": job.total,
+            "errors": job.errors,
+            "reason": job.result.get("reason", ""),
+        }
+    )
 
 
 @login_required
 def download(request, job_id):
     job = _job_or_404(request, job_id)
-    state = job["progress"]
-    if state.get("status") != "done" or not state.get("file"):
+    if job.kind != Job.Kind.EXPORT or job.outcome != "done" or not job.file:
         raise Http404
-    path = jobs.folder(job_id) / state["file"]
-    return FileResponse(path.open("rb"), as_attachment=True, filename=state["download_name"])
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
 
 
 @require_POST
 @login_required
 def retry(request, job_id):
     job = _job_or_404(request, job_id)
-    if job["progress"].get("status") != "failed":
+    if job.state != Job.State.FAILED:
         raise Http404
-    tasks.restart(str(job_id))
+    tasks.restart(job)
     return redirect("jobs:detail", job_id=job_id)
 
 
 @require_POST
 @login_required
 def confirm(request, job_id):
-    """Starts the real import of a previewed sheet: same stored file, same mode."""
+    """Starts the real import of a previewed sheet: same stored file, same mode, once."""
     job = _job_or_404(request, job_id)
-    state = job["progress"]
-    previewed = job["kind"] == "import" and state.get("status") == "previewed"
-    if not previewed or not state.get("can_confirm"):
+    if job.kind != Job.Kind.IMPORT:
         raise Http404
-    if not jobs.claim(str(job_id), "confirmed"):
-        return redirect("jobs:detail", job_id=job_id)  # Confirmed already (double click).
-    try:
-        tasks.confirm_import(str(job_id))
-    except tasks.FileChanged:
-        messages.error(request, tasks.file_changed_message())
+    if not tasks.confirm_import(job):
+        messages.warning(
+            request,
+            _(
+                "This import has already been confirmed (or cannot be): it runs only once. "
+                "Its state is shown below."
+            ),
+        )
     return redirect("jobs:detail", job_id=job_id)

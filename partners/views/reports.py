@@ -37,8 +37,8 @@ def report(request):
         else (reports.Criteria.for_year(timezone.localdate().year))
     )
     if output == "xlsx" and tasks.exports_in_background(criteria):
-        job_id = tasks.start_export(query=request.GET.urlencode(), user=request.user)
-        return redirect("jobs:detail", job_id=job_id)
+        job = tasks.start_export(query=request.GET.urlencode(), user=request.user)
+        return redirect("jobs:detail", job_id=job.pk)
     if output == "xlsx":
         return _xlsx_response(criteria)
     if output == "csv":

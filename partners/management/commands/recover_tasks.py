@@ -1,18 +1,23 @@
-"""Marks background tasks failed whose worker stopped mid-task (killed, machine lost).
+"""Marks background jobs failed whose worker stopped mid-task (killed, machine lost), and
+purges expired jobs with their files.
 
-The progress page does this for the job it shows; run this from cron to catch the rest.
+The job page does the first for the job it shows, the worker the second as it runs tasks;
+run this from cron to catch the rest.
 """
 
 from django.core.management.base import BaseCommand
 
 from partners import jobs
+from partners.models import Job
 
 
 class Command(BaseCommand):
-    help = "Mark tasks failed whose worker stopped sending heartbeats."
+    help = "Mark jobs failed whose worker stopped sending heartbeats; purge expired jobs."
 
     def handle(self, *args, **options):
-        recovered = [job_id for job_id in jobs.all_ids() if jobs.recover_stale(job_id)]
-        for job_id in recovered:
-            self.stdout.write(f"failed: {job_id}")
+        running = Job.objects.filter(state=Job.State.RUNNING)
+        recovered = [job for job in running if jobs.recover_stale(job)]
+        for job in recovered:
+            self.stdout.write(f"failed: {job.pk}")
         self.stdout.write(f"{len(recovered)} stale task(s) marked failed.")
+        self.stdout.write(f"{Job.objects.purge_expired()} expired job(s) purged.")

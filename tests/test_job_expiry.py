@@ -1,0 +1,84 @@
+"""Jobs live in the database, are shown read-only in the admin, and expire with their files."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.models import Job
+from partners.roles import ADMINISTRATORS
+from tests.backoffice import client_for, user_with_role
+from tests.factories import HomeCityFactory, UserFactory
+from tests.import_files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_job(days_left: int) -> Job:
+    job = Job(kind=Job.Kind.IMPORT, file_name="old.xlsx")
+    job.file.save("old.xlsx", ContentFile(b"sheet"), save=False)
+    job.expires_at = timezone.now() + datetime.timedelta(days=days_left)
+    job.save()
+    return job
+
+
+def test_a_job_expires_after_the_configured_days(settings):
+    settings.CRM_JOB_FILES_DAYS = 3
+    job = Job.objects.create(kind=Job.Kind.EXPORT)
+
+    assert job.expires_at - job.created_at == pytest.approx(
+        datetime.timedelta(days=3), abs=datetime.timedelta(seconds=5)
+    )
+
+
+def test_the_next_upload_purges_expired_jobs_and_their_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    HomeCityFactory(name="Leipzig")
+    expired, current = stored_job(-1), stored_job(1)
+    expired_folder = expired.folder
+    assert (expired_folder / "import.xlsx").exists()
+
+    client = client_for(user_with_role(ADMINISTRATORS))
+    client.post(
+        reverse("admin:partners_companyprofile_import"),
+        {"import_file": SimpleUploadedFile("p.xlsx", xlsx([["Neu GmbH", "", "Leipzig"]]))},
+    )
+
+    assert not Job.objects.filter(pk=expired.pk).exists()
+    assert not expired_folder.exists()
+    assert Job.objects.filter(pk=current.pk).exists() and current.folder.exists()
+    assert Job.objects.count() == 2  # The current one and the new upload.
+
+
+def test_recover_tasks_purges_expired_jobs_too(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    expired = stored_job(-1)
+
+    call_command("recover_tasks", stdout=io.StringIO())
+
+    assert not Job.objects.filter(pk=expired.pk).exists()
+    assert not expired.folder.exists()
+
+
+@pytest.mark.parametrize("jobs", [3, 30])
+def test_the_job_list_is_read_only_and_needs_the_same_queries_for_3_and_30(
+    client, django_assert_num_queries, jobs
+):
+    owner = UserFactory(username="root", is_superuser=True, is_staff=True)
+    Job.objects.bulk_create(
+        [Job(kind=Job.Kind.IMPORT, file_name=f"{n}.xlsx", created_by=owner) for n in range(jobs)]
+    )
+    client.force_login(owner)
+    url = reverse("admin:partners_job_changelist")
+
+    with django_assert_num_queries(6):
+        page = client.get(url)
+
+    assert page.status_code == 200
+    assert page.text.count("/jobs/") >= jobs
+    assert client.get(reverse("admin:partners_job_add")).status_code == 403
