@@ -293,8 +293,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Off: it turns every cell into text and only strips "="; partners.spreadsheets.neutralise
-# escapes every formula trigger on every export path and keeps dates and numbers typed.
+# Off: it turns every cell into text and only strips "="; partners/spreadsheets.py writes
+# XLSX text as string cells and escapes CSV text that would run, keeping dates and numbers
+# typed, on every export path.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 SIMPLE_HISTORY_REVERT_DISABLED = False

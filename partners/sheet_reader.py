@@ -24,6 +24,8 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .spreadsheets import unescape
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
 # Sheet XML compresses about 10–30:1; a zip bomb compresses 1000:1 and more.
@@ -119,7 +121,7 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
     if not headers or not any(_filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
-    numbered = _limited((number, row) for number, row in enumerate(rows, start=2))
+    numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     return Sheet(
         headers, numbered, sha256, "xlsx", _formulas_without_value(archive), sheet.height - 1
     )
@@ -232,6 +234,12 @@ def _check_size(rows: int, columns: int) -> None:
             )
             % {"rows": rows, "columns": columns, "limit": settings.CRM_IMPORT_MAX_CELLS}
         )
+
+
+def _unescaped(row: list) -> list:
+    """The cells as they were before an export escaped them (spreadsheets.neutralise):
+    an exported ``'=1+1`` or, from older exports, ``'+49 341 …`` reads as it was."""
+    return [unescape(cell) if cell.__class__ is str and cell[:1] == "'" else cell for cell in row]
 
 
 def _filled(cell) -> bool:
@@ -351,7 +359,7 @@ def _csv_rows(reader, lines: _WidthGuard) -> Iterator[tuple[int, list]]:
         for row in reader:
             lines.in_record = 0
             _check_size(1, len(row))
-            yield reader.line_num, row
+            yield reader.line_num, _unescaped(row)
     except csv.Error as error:
         raise BadFile(
             _("The CSV file cannot be read at line %(line)d: %(error)s")
