@@ -6,6 +6,11 @@ and CSV, through the Django test client as an Administrator, the streamed body c
 Run: python bench/bench_export.py [ROWS]. Uses a throw-away SQLite database unless
 DATABASE_URL is set. Prints rows/s and peak Python memory (tracemalloc) of each, measured
 in the same run; the target is at least the baseline's rows/s at under 2x its memory.
+
+``python bench/bench_export.py profiles`` measures instead, on the company profiles already
+in DATABASE_URL's database (e.g. one filled by ``generate_demo_data --scale 10``), the admin
+export of all of them (XLSX, CSV) against a bare openpyxl write-only workbook of the same
+columns read with the same joins, and counts the statements each export runs.
 """
 
 import datetime
@@ -37,7 +42,8 @@ from partners import report_tables, reports  # noqa: E402
 from partners.roles import ADMINISTRATORS  # noqa: E402
 from partners.spreadsheets import write_xlsx  # noqa: E402
 
-ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+PROFILES = sys.argv[1:2] == ["profiles"]
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 and not PROFILES else 100_000
 
 
 def build_world():
@@ -113,7 +119,68 @@ def measure(function):
     return ROWS / seconds, peak, path.stat().st_size
 
 
+def profile_baseline(path):
+    """The profile sheet's columns, as plain values, with the joins and prefetches."""
+    from partners.resources import CompanyProfileSheetResource, cell_value
+    from partners.sheet import COLUMNS
+
+    resource = CompanyProfileSheetResource()
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Profiles")
+    sheet.append([column.de for column in COLUMNS])
+    for profile in resource.get_queryset().order_by("pk").iterator(chunk_size=2000):
+        sheet.append([cell_value(profile, column) for column in COLUMNS])
+    workbook.save(path)
+
+
+def profile_export(file_format):
+    client = administrator_client()
+
+    def export(path):
+        response = client.post(
+            "/admin/partners/companyprofile/export/", {"format": file_format, "resource": "0"}
+        )
+        assert response.status_code == 200 and response.streaming, response.status_code
+        with open(path, "wb") as target:
+            for chunk in response.streaming_content:
+                target.write(chunk)
+        response.close()
+
+    export.__name__ = f"profiles_{file_format}"
+    return export
+
+
+def statements(function):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        function(Path(workdir) / "count.out")
+    return len(queries)
+
+
+def main_profiles():
+    global ROWS
+    ROWS = m.CompanyProfile.objects.count()
+    functions = [
+        ("openpyxl", profile_baseline),
+        ("admin xlsx", profile_export("0")),
+        ("admin csv", profile_export("1")),
+    ]
+    results = {name: measure(function) for name, function in functions}
+    base_rate, base_peak, _ = results["openpyxl"]
+    header = f"{'':10} {'rows/s':>10} {'peak MiB':>9} {'file KiB':>9} {'queries':>8}"
+    print(f"{header}  ({ROWS:,} profiles)")
+    for (name, (rate, peak, size)), (_, function) in zip(results.items(), functions, strict=True):
+        print(
+            f"{name:10} {rate:10,.0f} {peak / 2**20:9.1f} {size / 1024:9,.0f} "
+            f"{statements(function):8}  {rate / base_rate:.2f}x the floor"
+        )
+
+
 def main():
+    if PROFILES:
+        return main_profiles()
     build_world()
     functions = [
         ("baseline", baseline),

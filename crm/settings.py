@@ -276,6 +276,10 @@ AXES_CLIENT_IP_CALLABLE = "crm.client_ip.client_ip"
 CRM_UPLOAD_MAX_BYTES = envint("CRM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 CRM_IMPORT_MAX_BYTES = envint("CRM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 CRM_IMPORT_MAX_ROWS = envint("CRM_IMPORT_MAX_ROWS", "100000")
+# A sheet's size is checked before its cells are read (partners/sheet_reader.py): the
+# reader holds a sheet as a grid of 32 bytes per cell, so 4,000,000 cells is 128 MB.
+CRM_IMPORT_MAX_COLUMNS = envint("CRM_IMPORT_MAX_COLUMNS", "200")
+CRM_IMPORT_MAX_CELLS = envint("CRM_IMPORT_MAX_CELLS", "4000000")
 CRM_IMPORT_BACKGROUND_ROWS = envint("CRM_IMPORT_BACKGROUND_ROWS", "5000")
 CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
 # A running task whose worker has not written a heartbeat for this long is marked failed.
@@ -300,8 +304,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# Off: it turns every cell into text and only strips "="; partners.spreadsheets.neutralise
-# escapes every formula trigger on every export path and keeps dates and numbers typed.
+# Off: it turns every cell into text and only strips "="; partners/spreadsheets.py writes
+# XLSX text as string cells and escapes CSV text that would run, keeping dates and numbers
+# typed, on every export path.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 SIMPLE_HISTORY_REVERT_DISABLED = False

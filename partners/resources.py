@@ -63,10 +63,14 @@ def _field(column: Column) -> Field:
 
 
 class _ProfileSheetBase(resources.ModelResource):
+    # What cell_value reads; the admin export applies them to its queryset per chunk.
+    select_related = ("organisation__city", "sector", "contact")
+    prefetch_related = ("interests", "target_cities")
+
     def get_queryset(self):
-        return CompanyProfile.objects.select_related(
-            "organisation__city", "sector", "contact"
-        ).prefetch_related("interests", "target_cities")
+        return CompanyProfile.objects.select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related
+        )
 
     def get_export_headers(self, selected_fields=None):
         # German users get German headers; the import reads either.

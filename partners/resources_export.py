@@ -7,6 +7,7 @@ Records without a natural key (meetings, follow-ups, handovers, photos) are keye
 Company profiles have their own resource in ``resources.py`` (the import layout).
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from import_export import fields, resources, widgets
 
 from . import models as m
@@ -47,11 +48,48 @@ def many(column, model, key):
     return field(column, widget=widgets.ManyToManyWidget(model, SEPARATOR, key))
 
 
+def with_relations(resource, queryset, export_fields):
+    """``queryset`` loading what ``export_fields`` read, so that an export's query count
+    does not grow with its row count.
+
+    The joins and prefetches come from the fields' attributes (``city__country`` joins the
+    city, a many-to-many field is prefetched) and from what a resource declares for its
+    ``dehydrate`` methods in ``select_related`` and ``prefetch_related``.
+    """
+    joins = set(getattr(resource, "select_related", ()))
+    prefetches = list(getattr(resource, "prefetch_related", ()))
+    for field in export_fields:
+        if field.attribute:
+            join, prefetch = _relation_paths(queryset.model, field.attribute)
+            joins |= {join} if join else set()
+            prefetches += [prefetch] if prefetch and prefetch not in prefetches else []
+    if joins:
+        queryset = queryset.select_related(*sorted(joins))
+    return queryset.prefetch_related(*prefetches) if prefetches else queryset
+
+
+def _relation_paths(model, attribute: str) -> tuple[str, str]:
+    """The forward foreign keys along ``attribute`` (to join) and the first to-many
+    relation on it (to prefetch), as lookup paths."""
+    walked = []
+    for part in attribute.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # a property or method: nothing to load
+        if field.many_to_many or field.one_to_many:
+            return "__".join(walked), "__".join([*walked, part])
+        if not (field.many_to_one or field.one_to_one) or part != field.name:
+            break  # a column, or a foreign key's id (``meeting_id``): no join
+        walked.append(part)
+        model = field.related_model
+    return "__".join(walked), ""
+
+
 class ExportResource(resources.ModelResource):
     """Shared options: skip unchanged rows on re-import; load references in bulk."""
 
-    # What the columns read, loaded with the rows: an export's query count does not
-    # grow with its row count.
+    # What the dehydrate methods read, loaded with the rows (see with_relations).
     select_related: tuple = ()
     prefetch_related: tuple = ()
 
@@ -61,9 +99,7 @@ class ExportResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         queryset = super().filter_export(queryset, **kwargs)
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        return queryset.prefetch_related(*self.prefetch_related)
+        return with_relations(self, queryset, self.get_export_fields())
 
 
 class CityResource(ExportResource):

@@ -2,6 +2,13 @@
 
 Only the first worksheet of a workbook is read. Rows come out as lists of cell values
 (str, int, float, bool, date, datetime), numbered as the user sees them in Excel.
+
+Memory ceiling: calamine holds a sheet as a dense grid of 32 bytes per cell, from A1 to
+the last cell, however empty: one value in XFD1048576 is 17 billion cells. So before
+calamine reads a cell, the sheet's size as declared (``<dimension ref>``) and as its cells
+actually reach is checked against ``CRM_IMPORT_MAX_ROWS``, ``CRM_IMPORT_MAX_COLUMNS`` and
+``CRM_IMPORT_MAX_CELLS`` (4,000,000 cells: a grid of at most 128 MB). A CSV line is
+refused once it holds more fields than ``CRM_IMPORT_MAX_COLUMNS``, before it is split.
 """
 
 import csv
@@ -16,6 +23,8 @@ from xml.etree import ElementTree
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from .spreadsheets import unescape
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
@@ -100,6 +109,7 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
 
 def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     archive = _check_zip(data)
+    _check_dimensions(archive)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -111,10 +121,125 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
     if not headers or not any(_filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
-    numbered = _limited((number, row) for number, row in enumerate(rows, start=2))
+    numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     return Sheet(
         headers, numbered, sha256, "xlsx", _formulas_without_value(archive), sheet.height - 1
     )
+
+
+# Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
+# as bytes in chunks, so that the check itself stays small however big the sheet is.
+CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br=["']([A-Z]+)(\d+)["']""")
+CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br=["'](\d+)["']""")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
+
+
+def _check_dimensions(archive: zipfile.ZipFile) -> None:
+    """Refuses a first sheet larger than the limits, as declared or as its cells reach."""
+    try:
+        path = _first_sheet_path(archive)
+        with archive.open(path) as stream:
+            head = stream.read(1 << 16)
+            declared = DIMENSION.search(head)
+            if declared:
+                _check_size(*_cell_position(declared.group(1).split(b":")[-1].decode()))
+            _check_size(*_reach(head, stream))
+    except (KeyError, ElementTree.ParseError, AttributeError, zipfile.BadZipFile):
+        raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
+
+
+def _reach(head: bytes, stream) -> tuple[int, int]:
+    """The last row and column (1-based) that the sheet's cells reach."""
+    rows = columns = 0
+    implicit = False  # a row or cell without a reference sits after the one before it
+    rest = head
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        cut = rest.rfind(b">") + 1
+        rows, columns, implicit = _reach_in(rest[:cut], rows, columns, implicit)
+        rest = rest[cut:] + chunk
+        _check_size(rows, columns)
+    rows, columns, implicit = _reach_in(rest, rows, columns, implicit)
+    if implicit:
+        stream.seek(0)
+        return _reach_by_position(stream)
+    return rows, columns
+
+
+def _reach_in(text: bytes, rows: int, columns: int, implicit: bool) -> tuple[int, int, bool]:
+    references = CELL_REF.findall(text)
+    if references:
+        rows = max(rows, max(int(row) for _letters, row in references))
+        letters = max({letters for letters, _row in references}, key=lambda s: (len(s), s))
+        columns = max(columns, _cell_position(f"{letters.decode()}1")[1] + 1)
+    row_numbers = ROW_REF.findall(text)
+    if row_numbers:
+        rows = max(rows, max(map(int, row_numbers)))
+    implicit = implicit or (
+        len(references) != len(CELL_TAG.findall(text))
+        or len(row_numbers) != len(ROW_TAG.findall(text))
+    )
+    return rows, columns, implicit
+
+
+def _reach_by_position(stream) -> tuple[int, int]:
+    """As ``_reach``, for sheets whose rows or cells leave out their references: the
+    position of each is counted, as calamine does (slower, and rare)."""
+    rows = columns = row = column = 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "end":
+            if tag == "row":
+                element.clear()  # keeps the parsed tree small
+        elif tag == "row":
+            row = int(element.get("r") or row + 1)
+            column = 0
+            rows = max(rows, row)
+        elif tag == "c":
+            reference = element.get("r")
+            if reference:
+                row, column = _cell_position(reference)
+                column += 1
+            else:
+                column += 1
+            rows, columns = max(rows, row), max(columns, column)
+            _check_size(rows, columns)
+    return rows, columns
+
+
+def _check_size(rows: int, columns: int) -> None:
+    """``rows`` and ``columns`` count from A1, the header row included."""
+    max_rows = settings.CRM_IMPORT_MAX_ROWS
+    max_columns = settings.CRM_IMPORT_MAX_COLUMNS
+    if rows - 1 > max_rows:
+        raise BadFile(
+            _("The file has more than %(limit)d rows; split it into smaller files.")
+            % {"limit": max_rows}
+        )
+    if columns > max_columns:
+        raise BadFile(
+            _(
+                "The sheet has more than %(limit)d columns; delete the columns to the right "
+                "of the data."
+            )
+            % {"limit": max_columns}
+        )
+    if rows * columns > settings.CRM_IMPORT_MAX_CELLS:
+        raise BadFile(
+            _(
+                "The sheet spans %(rows)d rows and %(columns)d columns; the limit is "
+                "%(limit)d cells. Delete empty rows and columns around the data or split "
+                "the file."
+            )
+            % {"rows": rows, "columns": columns, "limit": settings.CRM_IMPORT_MAX_CELLS}
+        )
+
+
+def _unescaped(row: list) -> list:
+    """The cells as they were before an export escaped them (spreadsheets.neutralise):
+    an exported ``'=1+1`` or, from older exports, ``'+49 341 …`` reads as it was."""
+    return [unescape(cell) if cell.__class__ is str and cell[:1] == "'" else cell for cell in row]
 
 
 def _filled(cell) -> bool:
@@ -200,20 +325,47 @@ def _open_csv(data: bytes, sha256: str) -> Sheet:
     first_line = text.split("\n", 1)[0]
     # German Excel writes `;`; the header line has no quoted commas in practice.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _WidthGuard(text, delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         headers = next(reader, None)
     except csv.Error as error:
         raise BadFile(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
     if not headers or not any(_filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
-    return Sheet(headers, _limited(_csv_rows(reader)), sha256, "csv")
+    _check_size(1, len(headers))
+    return Sheet(headers, _limited(_csv_rows(reader, lines)), sha256, "csv")
 
 
-def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+class _WidthGuard:
+    """The CSV's lines for csv.reader, refusing a record with far more delimiters than
+    the column limit before csv splits it into fields (a line of 200,000 commas)."""
+
+    # Delimiters inside quoted text count too: only many times the limit is refused here.
+    SLACK = 20
+
+    def __init__(self, text: str, delimiter: str):
+        self.lines = io.StringIO(text, newline="")
+        self.delimiter = delimiter
+        self.in_record = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.in_record += line.count(self.delimiter)
+        if self.in_record > self.SLACK * settings.CRM_IMPORT_MAX_COLUMNS:
+            _check_size(1, self.in_record + 1)
+        return line
+
+
+def _csv_rows(reader, lines: _WidthGuard) -> Iterator[tuple[int, list]]:
     try:
         for row in reader:
-            yield reader.line_num, row
+            lines.in_record = 0
+            _check_size(1, len(row))
+            yield reader.line_num, _unescaped(row)
     except csv.Error as error:
         raise BadFile(
             _("The CSV file cannot be read at line %(line)d: %(error)s")

@@ -1,14 +1,22 @@
 """Writing tables to XLSX and CSV safely and in constant memory.
 
 Knows file formats, not the domain: a table is a list of ``Column``s and an iterable of
-rows. Every exported text cell of every path (report download, ``export_report``, admin
-export) goes through ``neutralise``, so that a spreadsheet program never runs a formula
-someone typed into a title.
+rows. No exported cell can run as a formula, on any path (report download,
+``export_report``, admin export), and what was exported imports back as it was:
+
+- XLSX: every text is written as a string cell, which Excel and LibreOffice never
+  evaluate, whatever it starts with; no apostrophe is added.
+- CSV has no cell types, so a text that a spreadsheet program would run (``runs_as_formula``:
+  starting with ``=``, ``@``, a tab or carriage return, or ``+``/``-`` followed by more than
+  a phone number's digits, spaces and ``( ) . / -``) is written with a leading apostrophe;
+  a phone number ``+49 341 …`` is written as it is. The import drops that apostrophe again
+  (``unescape``, used by sheet_reader), so an unedited export imports as unchanged.
 """
 
 import csv
 import datetime
 import decimal
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -16,15 +24,39 @@ import xlsxwriter
 from django.utils import timezone
 from xlsxwriter.exceptions import FileCreateError
 
-# A cell starting with one of these is taken as a formula (or DDE command) by Excel,
-# LibreOffice or Google Sheets; "=" alone, as django-import-export escapes, is not enough.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel, LibreOffice and Google Sheets start a formula (or a DDE command) with these.
+FORMULA_STARTS = ("=", "@", "\t", "\r")
+# "+" and "-" start one too, but digits, spaces and a phone number's punctuation compute
+# nothing that could call a function or another program.
+HARMLESS_SIGNED = re.compile(r"[+-][\d\s()./-]*")
+# Text starting with one of these (after any apostrophes) loses one leading apostrophe on
+# import: the escape below, and that of older exports, which escaped "+" and "-" always.
+ESCAPED_STARTS = (*FORMULA_STARTS, "+", "-")
+
+
+def runs_as_formula(text: str) -> bool:
+    """True when a spreadsheet program could run ``text`` read from a CSV cell."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return text.startswith(("+", "-")) and not HARMLESS_SIGNED.fullmatch(text)
+
+
+def _looks_escaped(text: str) -> bool:
+    return text.startswith("'") and text.lstrip("'").startswith(ESCAPED_STARTS)
 
 
 def neutralise(value):
-    """The value, with a leading apostrophe if it is text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """The CSV cell for ``value``: text that would run gets a leading apostrophe (and so
+    does text that already looks escaped, so that ``unescape`` always gives it back)."""
+    if isinstance(value, str) and (runs_as_formula(value) or _looks_escaped(value)):
         return "'" + value
+    return value
+
+
+def unescape(value):
+    """The value ``neutralise`` was given: drops the apostrophe it added."""
+    if isinstance(value, str) and _looks_escaped(value):
+        return value[1:]
     return value
 
 
@@ -42,7 +74,7 @@ class Column:
             return None
         if self.labels:
             value = str(self.labels.get(value, value))
-        return neutralise(value) if self.kind in ("text", "any") else value
+        return value
 
 
 @dataclass
@@ -59,7 +91,16 @@ def write_xlsx(target, tables: Iterable[Table]) -> None:
     xlsxwriter's constant-memory mode flushes every finished row to a temporary file,
     so memory stays flat however many rows a sheet has.
     """
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
+    # Text is never turned into formulas (nor numbers, nor URLs): string cells only.
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     header_format = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for table in tables:
@@ -88,7 +129,7 @@ def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
     sheet.autofilter(0, 0, row_number, len(table.columns) - 1)
     for offset, (label, value) in enumerate(table.notes, start=row_number + 2):
         sheet.write_string(offset, 0, str(label), header_format)
-        sheet.write_string(offset, 1, neutralise(str(value)))
+        sheet.write_string(offset, 1, str(value))
 
 
 def _cell_writer(sheet, column: Column, date_format):
@@ -140,4 +181,4 @@ def _csv_value(value):
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return value
+    return neutralise(value)

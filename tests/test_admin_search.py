@@ -54,3 +54,32 @@ def test_every_admin_with_search_fields_answers_a_search(db):
         if model._meta.app_label == "partners" and model_admin.search_fields:
             url = f"/admin/partners/{model._meta.model_name}/"
             assert client.get(url, {"q": "x y"}).status_code == 200, url
+
+
+@pytest.mark.parametrize(("term", "expected"), [("GmbH", 5), ("Seltenwort", 1)])
+def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
+    db, monkeypatch, term, expected
+):
+    # A common word is tested on each row read in the list's order (PostgreSQL stops at
+    # the end of the page); building the set of all its matches grows with the table.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.admin import search as admin_search
+
+    monkeypatch.setattr(admin_search, "RARE_MATCHES", 3)
+    for n in range(5):
+        f.CompanyProfileFactory(organisation=f.CompanyFactory(name=f"Firma {n} GmbH"))
+    f.CompanyProfileFactory(
+        organisation=f.CompanyFactory(name="Seltenwort AG"), products="Seltenwort-Maschinen"
+    )
+    client = client_for(user_with_role(ADMINISTRATORS))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/partners/companyprofile/", {"q": term})
+
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == expected
+    # The page's rows (every column read), not the probe for the first matching ids.
+    listed = [q["sql"] for q in queries if '"partners_companyprofile"."summary"' in q["sql"]]
+    assert listed and not any("UNION" in sql for sql in listed)

@@ -90,7 +90,7 @@ class OwnedDeletionMixin:
 class SafeExportMixin(StreamingExportMixin):
     """Export of the changelist as it is filtered and searched, in XLSX or CSV only.
 
-    Streamed (streaming.py), every text cell neutralised (spreadsheets.neutralise).
+    Streamed (streaming.py); no cell can run as a formula (spreadsheets.py).
 
     Needs the ``partners.export_<model>`` permission (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
     """

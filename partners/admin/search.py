@@ -69,18 +69,50 @@ def _terms(search_term: str):
         yield bit
 
 
+def _is_direct(model, path: str) -> bool:
+    """True when ``path`` reaches its column through forward foreign keys only (one row
+    per row of ``model``), so that it can be tested on each row of a scan in list order."""
+    head, _, rest = path.partition("__")
+    if not rest:
+        return True
+    field = model._meta.get_field(head)
+    return bool(field.concrete and (field.many_to_one or field.one_to_one)) and _is_direct(
+        field.related_model, rest
+    )
+
+
+# A term matching more rows than this is "common": see get_search_results.
+RARE_MATCHES = 500
+
+
 class SubquerySearchMixin:
     def get_search_results(self, request, queryset, search_term):
+        """Each term as ``id IN (… UNION ALL …)``, answered by the trigram indexes, when it
+        is rare. A common term ("GmbH": a third of all companies) would make that set, and
+        its sort by the list's order, grow with the table; so one cheap query first fetches
+        up to RARE_MATCHES + 1 matching ids: a rare term is then filtered by those ids, a
+        common one by plain ``icontains`` on each row, which PostgreSQL tests while reading
+        the rows in the list's order (an index on it) and stops at the end of the page."""
         fields = [str(field) for field in self.get_search_fields(request)]
         if not search_term or any(field[:1] in "^=@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
         by_subquery = [path for path in fields if _is_subquery(self.model, path)]
         by_join = [path for path in fields if path not in by_subquery]
+        all_direct = all(_is_direct(self.model, path) for path in fields)
         for term in _terms(search_term):
             any_field = Q()
             if by_subquery:
                 first, *others = [_matching_ids(self.model, path, term) for path in by_subquery]
-                any_field |= Q(pk__in=first.union(*others, all=True) if others else first)
+                matching = first.union(*others, all=True) if others else first
+                if all_direct:
+                    ids = [row["pk"] for row in matching.order_by()[: RARE_MATCHES + 1]]
+                    if len(ids) > RARE_MATCHES:
+                        for path in fields:
+                            any_field |= Q(**{f"{path}__icontains": term})
+                        queryset = queryset.filter(any_field)
+                        continue
+                    matching = ids
+                any_field |= Q(pk__in=matching)
             for path in by_join:
                 any_field |= Q(**{f"{path}__icontains": term})
             queryset = queryset.filter(any_field)

@@ -17,6 +17,7 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.signals import post_export
 
+from ..resources_export import with_relations
 from ..spreadsheets import Column, Table, iter_csv, write_xlsx
 
 # Rows read per query; the prefetched relations cost one query per chunk each.
@@ -24,13 +25,16 @@ CHUNK_SIZE = 2000
 
 
 def export_rows(resource, queryset, selected_fields=None, **kwargs):
-    """The resource's rows for ``queryset``, read chunk by chunk with its prefetches."""
+    """The resource's rows for ``queryset``, read chunk by chunk with its joins and
+    prefetches: one query per chunk and to-many relation, whatever the model."""
     resource.before_export(queryset, **kwargs)
-    queryset = resource.filter_export(queryset, **kwargs)
+    fields = resource.get_export_fields(selected_fields)
+    queryset = with_relations(resource, resource.filter_export(queryset, **kwargs), fields)
     if not queryset.query.order_by and not queryset.model._meta.ordering:
         queryset = queryset.order_by("pk")
     for number, instance in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):
-        yield resource.export_resource(instance, selected_fields=selected_fields, **kwargs)
+        # export_resource would look the fields up again for every row.
+        yield [resource.export_field(field, instance, **kwargs) for field in fields]
         if number % CHUNK_SIZE == 0:
             # Prefetched relations point back at their rows: a finished chunk is a
             # reference cycle that only the cyclic collector frees. Left to its own
