@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachalot.api import invalidate
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -258,6 +260,9 @@ def write_plan(plan: Plan, *, result, user, sha256: str) -> ImportRun:
     for rows in chunks([row for row in plan.rows if row.pk is None or row.changes]):
         _write_chunk(writer, rows, slugs, run)
         release(rows)
+    # PostgreSQL's COPY bypasses Django's cursor, where cachalot sees every other write:
+    # the cached results of every table of the app are dropped when this transaction commits.
+    invalidate(*apps.get_app_config("partners").db_tables())
     return run
 
 

@@ -3,7 +3,6 @@
 from .base import PublishableQuerySet, TimeStampedModel, Visibility
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
-from .generation import DataGeneration
 from .imports import ImportRun, ImportRunItem
 from .media import Photo
 from .memoranda import Memorandum, MemorandumParty
@@ -14,7 +13,6 @@ from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
 __all__ = [
     "City",
     "CompanyProfile",
-    "DataGeneration",
     "Delegation",
     "DelegationMember",
     "DelegationStop",
