@@ -156,7 +156,11 @@ class Processes:
         for process, _log in self.started:
             process.terminate()
         for process, log in self.started:
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
             log.close()
 
 
@@ -293,6 +297,7 @@ def test_two_gunicorn_servers_and_two_workers_on_one_database_and_redis_agree(
         "gunicorn",
         "crm.wsgi",
         "--workers=1",
+        "--graceful-timeout=1",
         "-b",
         "127.0.0.1:{port}",
     ]
