@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "django_tasks_db",
+    "cachalot",
 ]
 
 MIDDLEWARE = [
@@ -290,12 +291,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 # Photos with more pixels are refused: a small file can decode to gigabytes.
 CRM_MAX_IMAGE_PIXELS = envint("CRM_MAX_IMAGE_PIXELS", str(40_000_000))
 
-# Reports, the home page's counts and the calendar feed are cached per generation of the
-# data (partners/freshness.py): any committed write makes them stale at once. A cache per
-# process is enough for that, no cache server; the timeout only bounds how long a change
-# made outside the application (psql by hand) can go unseen.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CRM_FIGURES_CACHE_SECONDS = envint("CRM_FIGURES_CACHE_SECONDS", "3600")
+# django-cachalot caches the results of ORM queries on this app's tables and drops them
+# on every write to a table they read (README, "Cached query results"). The cache must be
+# shared by every process that writes, the web server and the task worker alike, or one
+# would go on serving what the other has changed: files in a folder by default (one
+# machine), Redis from CACHE_URL (several machines).
+CACHE_URL = os.getenv("CACHE_URL", f"file://{BASE_DIR / '.cache'}")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    CACHES["default"]["LOCATION"] = CACHE_URL
+elif CACHE_URL.startswith("file://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}}
+    CACHES["default"]["LOCATION"] = CACHE_URL.removeprefix("file://")
+    # Past this many files a third is dropped at random (recomputed when next asked for).
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 3000}
+else:
+    raise ValueError(
+        f"CACHE_URL must be redis://, rediss://, unix:// or file://, got {CACHE_URL!r}"
+    )
+# One cache server may serve several installations: results are kept per database.
+CACHES["default"]["KEY_PREFIX"] = str(DATABASES["default"]["NAME"])
+CACHALOT_ONLY_CACHABLE_APPS = ["partners"]
+# The longest a result is kept: bounds how long a change made outside the application
+# (psql by hand; `manage.py invalidate_cachalot` ends it at once) can go unseen.
+CACHALOT_TIMEOUT = envint("CRM_CACHE_SECONDS", "3600")
+# Exports read through .iterator() to stay in constant memory; never collect them.
+CACHALOT_CACHE_ITERATORS = False
+# A table cachalot's walk through the query misses is still found in the final SQL.
+CACHALOT_FINAL_SQL_CHECK = True
 
 # django-import-export: only formats that open cleanly in Excel; permission codes are
 # checked, so that only Administrators (import) and Managers/Administrators (export)

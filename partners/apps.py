@@ -11,12 +11,10 @@ def _sync_roles_after_migrate(sender, using, **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from .freshness import create_generations
     from .reference_data import create as create_reference_data
     from .roles import sync_roles
 
     create_reference_data(apps)
-    create_generations(using)
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_roles(apps, using=using)
@@ -27,8 +25,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner cities")
 
     def ready(self):
-        from . import freshness  # noqa: F401  (watches every write to this app's tables)
-
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="partners-sync-roles"
         )

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
-from . import freshness
-
 BATCH = 5000
 
 
@@ -145,8 +143,6 @@ def _copy(statement: str, values) -> None:
     ):
         for row in values:
             copy.write_row(row)
-    # COPY does not pass Django's execute wrappers, which see every other write.
-    freshness.note(statement)
 
 
 def _default(field):

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter, rendered_once
+from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
 from .models import City, Delegation, Organisation
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "DelegationFilter",
     "MemorandumFilter",
     "ReportFilter",
-    "rendered_once",
 ]
 
 

@@ -3,16 +3,13 @@
 Every choice offered comes from published records only (DESIGN.md, publication rule): a
 filter must not reveal, for instance, that an unpublished delegation went to some city.
 A bad value in the query string makes that one field invalid and is ignored; it never
-raises. Finding the values in use reads the published records, so it is done once per
-generation of the data (partners/freshness.py) and kept as plain values.
+raises.
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import freshness
 from .models import (
     City,
     CompanyProfile,
@@ -49,17 +46,6 @@ def _years(*date_querysets) -> list[int]:
     return sorted({d.year for qs in date_querysets for d in qs}, reverse=True)
 
 
-def rendered_once(filterset, render) -> str:
-    """``render()`` of a filter form, once per generation of the data, for each language and
-    each choice of filters. Its selects list every city in use (hundreds of options, most
-    of a list page's time). The values a public form offers were found before it is
-    rendered (PublicFilterSet.used), so they are part of the key."""
-    chosen = [(k, v) for k, v in sorted(filterset.data.lists()) if k in filterset.filters]
-    used = sorted((name, sorted(values)) for name, values in getattr(filterset, "used", {}).items())
-    key = (type(filterset).__name__, translation.get_language(), chosen, used)
-    return freshness.cached("filter-form", key, render)
-
-
 def _city_filter():
     return django_filters.ModelChoiceFilter(
         label=_("City"),
@@ -73,16 +59,11 @@ def _city_filter():
 class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        name = f"filter-choices:{type(self).__name__}"
-        self.used = freshness.cached(name, (), self.used_values)
-        self.offer(self.used)
+        self.offer(self.used_values())
 
     def used_values(self) -> dict:
         """The values of each filter that occur among published records (plain values)."""
         raise NotImplementedError
-
-    def rendered_form(self) -> str:
-        return rendered_once(self, lambda: str(self.form))
 
     def offer(self, used: dict) -> None:
         """Limit each filter's choices to the values in ``used``."""
@@ -90,7 +71,6 @@ class PublicFilterSet(django_filters.FilterSet):
             choosing = self.filters[name]
             if isinstance(choosing, django_filters.ModelChoiceFilter):
                 offered = choosing.queryset.model._default_manager.filter(pk__in=values)
-                # Only published cities, whatever the cache holds.
                 is_publishable = hasattr(offered, "published")
                 choosing.queryset = offered.published() if is_publishable else offered
             elif name == "year":

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachalot.api import invalidate
+from django.apps import apps
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -260,6 +262,9 @@ def write_plan(plan: Plan, *, run: ImportRun, user) -> None:
     for chunk in chunks(rows):
         _write_chunk(writer, chunk, slugs, run)
         release(chunk)
+    # PostgreSQL's COPY bypasses Django's cursor, where cachalot sees every other write:
+    # the cached results of every table of the app are dropped when this transaction commits.
+    invalidate(*apps.get_app_config("partners").db_tables())
 
 
 def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: ImportRun) -> None:

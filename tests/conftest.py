@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cachalot.api import cachalot_disabled
 
 # Playwright's sync API keeps an event loop running for the whole session; without this
 # the ORM refuses to run (SynchronousOnlyOperation), even in database set-up.
@@ -46,3 +47,17 @@ def browser_type_launch_args(browser_type_launch_args):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings, request):
+    """A cache of the test's own, so that two pytest-xdist workers on two databases never
+    see each other's cached query results; and django-cachalot serves nothing from it
+    unless the test is marked ``cached``: query counts are what a page costs after a
+    write, whatever ran before in the test's transaction. Invalidation still runs."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if request.node.get_closest_marker("cached"):
+        yield
+        return
+    with cachalot_disabled():
+        yield

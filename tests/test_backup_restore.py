@@ -27,8 +27,7 @@ CONFIGURED_DB = dj_database_url.parse(
 ON_POSTGRESQL = CONFIGURED_DB["ENGINE"] == "django.db.backends.postgresql"
 
 # What `dumpdata` leaves out: rebuilt by `migrate` (content types, permissions), short-lived
-# (sessions, login attempts) or no data (the cache's generation token). The README's
-# command, checked below.
+# (sessions, login attempts). The README's command, checked below.
 DUMP_ARGS = [
     "dumpdata",
     "--natural-foreign",
@@ -36,7 +35,6 @@ DUMP_ARGS = [
     "--exclude=auth.permission",
     "--exclude=sessions",
     "--exclude=axes",
-    "--exclude=partners.datageneration",
 ]
 
 MAKE_SOURCE_EXTRAS = """

@@ -46,10 +46,8 @@ def build(n: int):
     return profiles[0]
 
 
-# The contract of each page: this many queries, whatever the number of records. Counted
-# inside the test's transaction, which has written, so cached figures (filter choices,
-# counts; partners/freshness.py) are computed afresh: the cost after every write.
-# test_freshness.py counts the cached path.
+# The contract of each page: this many queries, whatever the number of records, with
+# nothing cached (tests/conftest.py): the cost of the first request after a write.
 PAGES = [
     ("home", {}, 7),
     ("city", {"slug": "hub"}, 5),

@@ -16,7 +16,7 @@ from ..models import (
     ProfileHandover,
 )
 from .base import CRMAdmin, CRMInline
-from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
+from .list_filters import YearFilter
 from .versions import VersionCheckedForm
 
 
@@ -119,7 +119,7 @@ class DelegationAdmin(CRMAdmin):
     list_filter = [
         "status",
         "direction",
-        ("stops__city", CachedRelatedOnlyFieldListFilter),
+        ("stops__city", admin.RelatedOnlyFieldListFilter),
         YearFilter,
         "visibility",
     ]

@@ -1,29 +1,12 @@
-"""Changelist filters whose choices are read from the whole table, computed once per
-generation of the data (partners/freshness.py): listing the cities that 40,000 stops
-went to, or the years of 20,000 delegations, is a scan that grows with the table."""
+"""Changelist filters of the domain."""
 
 import datetime
 
 from django.contrib import admin
 from django.core.exceptions import BadRequest
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 
-from .. import freshness
 from ..models import Delegation
-
-
-class CachedRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
-    def field_choices(self, field, request, model_admin):
-        # The labels are the related records' __str__, which may depend on the language;
-        # the user is part of the key in case a changelist's rows ever depend on them.
-        key = (model_admin.model._meta.label, self.field_path, request.user.pk, get_language())
-        return freshness.cached(
-            "admin-related-choices",
-            key,
-            lambda: super(CachedRelatedOnlyFieldListFilter, self).field_choices(
-                field, request, model_admin
-            ),
-        )
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -31,7 +14,8 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        return [(str(year), str(year)) for year in freshness.cached("delegation-years", (), _years)]
+        years = Delegation.objects.dates("start_date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -43,6 +27,3 @@ class YearFilter(admin.SimpleListFilter):
             raise BadRequest(f"year: {self.value()!r} is not a year")
         return queryset.filter(start_date__year=int(self.value()))
 
-
-def _years() -> list[int]:
-    return [day.year for day in Delegation.objects.dates("start_date", "year", order="DESC")]

@@ -3,7 +3,6 @@
 from .base import PublishableQuerySet, TimeStampedModel, Visibility
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
-from .generation import DataGeneration
 from .imports import ImportRun, ImportRunItem
 from .jobs import Job
 from .media import Photo
@@ -15,7 +14,6 @@ from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
 __all__ = [
     "City",
     "CompanyProfile",
-    "DataGeneration",
     "Delegation",
     "DelegationMember",
     "DelegationStop",

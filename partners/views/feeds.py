@@ -6,12 +6,11 @@ import icalendar
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import freshness
 from ..models import Delegation
 
 FEED_SIZE = 50
@@ -68,11 +67,8 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
 
 def delegations_ics(request):
     """The latest CALENDAR_SIZE published delegations with a start date, each as one all-day
-    event spanning its dates. Calendar apps poll it: built once per generation of the data."""
-    base_url = request.build_absolute_uri("/")
-    body = freshness.cached(
-        "calendar", (base_url, translation.get_language()), lambda: _calendar(base_url)
-    )
+    event spanning its dates."""
+    body = _calendar(request.build_absolute_uri("/"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -7,16 +7,17 @@ shown only when its ``is_published`` is true. Templates never follow any other r
 so neither an unpublished record nor an extra query per row can slip in.
 """
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from .. import freshness, worldmap
+from .. import worldmap
 from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
@@ -33,7 +34,6 @@ from ..models import (
     Person,
     Photo,
 )
-from ..paginators import CachedCountPaginator
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -88,7 +88,7 @@ def _paginate(request, queryset):
         per_page = min(max(int(request.GET.get("per_page", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         per_page = PAGE_SIZE
-    return CachedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -102,14 +102,10 @@ def _query_without_page(request) -> str:
 
 def home(request):
     latest = Delegation.objects.published().select_related("origin_city")[:5]
-    # Counts over whole tables and a map of every partnership: computed once per
-    # generation of the data (the map per language).
-    counts = freshness.cached("home-counts", (timezone.localdate(),), _home_counts)
-    partnership_map = freshness.cached("home-map", (translation.get_language(),), _partnership_map)
     context = {
-        "partnership_map": partnership_map,
+        "partnership_map": _partnership_map(),
         "latest_delegations": latest,
-        "counts": counts,
+        "counts": _home_counts(),
     }
     return render(request, "partners/home.html", context)
 

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import charts, freshness, report_tables, reports, tasks
-from ..filters import ReportFilter, rendered_once
+from .. import charts, report_tables, reports, tasks
+from ..filters import ReportFilter
 from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
 
@@ -89,28 +89,11 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200):
         "is_nav_sidebar_enabled": False,
         "filter": filterset,
         "problems": problems,
-        "filter_fields": _filter_fields(filterset),
     }
     if criteria:
-        query = request.GET.urlencode()
-        # Seconds at a million records (and a table of every partner city), so counted
-        # and rendered once per generation of the data, per language.
         context["criteria"] = criteria
-        context["results"] = freshness.cached(
-            "report-results",
-            (*criteria.key(), translation.get_language(), query),
-            lambda: _results(criteria, query),
-        )
+        context["results"] = _results(criteria, request.GET.urlencode())
     return render(request, "partners/reports/report.html", context, status=status)
-
-
-def _filter_fields(filterset) -> str:
-    return rendered_once(
-        filterset,
-        lambda: render_to_string(
-            "partners/reports/report.html#filter-fields", {"filter": filterset}
-        ),
-    )
 
 
 def _results(criteria: reports.Criteria, download_query: str) -> str:
