@@ -15,19 +15,18 @@ from dataclasses import replace
 from django.conf import settings
 from django.http import QueryDict
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import jobs, report_tables, reports
 from .filters import ReportFilter
 from .imports import BadFile, import_profiles
-from .models import City
 from .sheet_reader import open_sheet
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
 # The export's progress: rows of the sheets that export_rows counts, reported this often.
-COUNTED_SHEETS = {"Delegations", "Meetings", "Handovers", "Follow-ups"}
+COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
 PROGRESS_EVERY = 1000
 
 
@@ -82,7 +81,9 @@ def confirm_import(job_id: str) -> str:
 
 
 def start_export(*, query: str, user) -> str:
-    job_id = jobs.create(kind="export", user_id=user.pk, spec={"query": query})
+    # The workbook is written in the language of the page that asked for it.
+    spec = {"query": query, "language": translation.get_language()}
+    job_id = jobs.create(kind="export", user_id=user.pk, spec=spec)
     return _enqueue(job_id, export_report)
 
 
@@ -160,14 +161,18 @@ def _outcome(result, preview: bool) -> dict:
 
 @task
 def export_report(*, job_id: str) -> dict:
-    query = QueryDict(jobs.spec(job_id)["spec"]["query"])
-    criteria = criteria_for(query)
+    spec = jobs.spec(job_id)["spec"]
+    with translation.override(spec.get("language") or settings.LANGUAGE_CODE):
+        return _export_report(job_id, criteria_for(QueryDict(spec["query"])))
+
+
+def _export_report(job_id: str, criteria: reports.Criteria) -> dict:
     with jobs.Progress(job_id) as progress:
         total = export_rows(criteria)
         progress.rows(0, total, 0)
         target = jobs.folder(job_id) / "report.xlsx"
         write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-        name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
+        name = report_tables.filename(criteria, "xlsx")
         progress.update(status="done", done=total, file=target.name, download_name=name)
     return {"status": "done", "rows": total}
 
@@ -184,14 +189,13 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
             if done % PROGRESS_EVERY == 0:
                 progress.rows(min(done, total), total, 0)
 
-    return [replace(t, rows=counted(t.rows)) if t.name in COUNTED_SHEETS else t for t in tables]
+    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_SHEETS}
+    return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
 def criteria_for(query: QueryDict) -> reports.Criteria:
     """The report's criteria from its query string, as the report page reads them."""
-    filterset = ReportFilter(
-        query or None, queryset=City.objects.partners_of_home_cities().order_by("name")
-    )
+    filterset = ReportFilter(query or None, queryset=reports.partner_cities())
     if filterset.is_bound and filterset.is_valid():
         return reports.Criteria(**filterset.criteria_kwargs())
     return reports.Criteria.for_year(timezone.localdate().year)
