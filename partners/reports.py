@@ -284,7 +284,7 @@ class Facts:
 def load(c: Criteria) -> Facts:
     """Every record the criteria select up to the period's end, with its partner city.
 
-    Eleven queries whatever the size of the data; records after the period's end are
+    Thirteen queries whatever the size of the data; records after the period's end are
     not read (nothing counts them, not even "in force at the end").
     """
     partners = set(partner_cities().values_list("pk", flat=True))
@@ -384,22 +384,43 @@ def _memorandum_city(places: Places, partner, trip, signed_in, parties=()) -> tu
 
 
 def _follow_up_facts(c: Criteria, places: Places) -> list[Fact]:
-    rows = (
-        follow_ups(c)
-        .filter(on__lte=c.end)
-        .values_list(
-            "pk", "on", "status", "due_on", "partner_city", "meeting__delegation",
-            "meeting__city", "memorandum__partnership__partner_city", "memorandum__delegation",
-            "memorandum__signed_in", "delegation",
+    selected = follow_ups(c).filter(on__lte=c.end)
+    partners = partner_cities().values("pk")
+    # The counterparts of their meetings and memoranda, for follow-ups without a city.
+    meeting_counterparts = _firsts(
+        Meeting.organisations.through.objects.filter(
+            meeting__in=selected.values("meeting"), organisation__city__in=partners
         )
+        .order_by("pk")
+        .values_list("meeting", "organisation__city")
+    )
+    parties = _firsts(
+        MemorandumParty.objects.filter(
+            memorandum__in=selected.values("memorandum"), organisation__city__in=partners
+        )
+        .order_by("pk")
+        .values_list("memorandum", "organisation__city")
+    )
+    rows = selected.values_list(
+        "pk", "on", "status", "due_on", "partner_city", "meeting", "meeting__delegation",
+        "meeting__city", "memorandum", "memorandum__partnership__partner_city",
+        "memorandum__delegation", "memorandum__signed_in", "delegation",
     )  # fmt: skip
     facts = []
-    for pk, on, status, due_on, city, *rest in rows:
-        meeting_trip, meeting_city, partner, memo_trip, signed_in, trip = rest
+    for pk, on, status, due_on, city, meeting, *rest in rows:
+        meeting_trip, meeting_city, memorandum, partner, memo_trip, signed_in, trip = rest
         cities = (
             ((city,) if city in places.partners else ())
-            or (places.one(meeting_trip, [meeting_city]) if meeting_city else ())
-            or _memorandum_city(places, partner, memo_trip, signed_in)
+            or (
+                places.one(meeting_trip, [meeting_city], meeting_counterparts.get(meeting, ()))
+                if meeting
+                else ()
+            )
+            or (
+                _memorandum_city(places, partner, memo_trip, signed_in, parties.get(memorandum, ()))
+                if memorandum
+                else ()
+            )
             or places.of_delegation(trip)[:1]
         )
         facts.append(Fact(pk, on, cities, status=status, due_on=due_on))
