@@ -183,32 +183,6 @@ def test_reading_pages_leaves_the_generation_alone():
     assert freshness.current() == before
 
 
-def test_the_report_is_computed_once_and_again_after_a_meeting_is_logged():
-    report_world.build()
-    manager = client_for(f.UserFactory(groups=["Managers"]))
-
-    first, computed = queries_of(manager, "/reports/", year=2019)
-    second, cached = queries_of(manager, "/reports/", year=2019)
-    assert cached < computed
-    assert second.context["results"] == first.context["results"]
-
-    nanjing = m.City.objects.get(name="Nanjing")
-    f.MeetingFactory(city=nanjing, date=datetime.date(2019, 9, 9), delegation=None)
-    third, _ = queries_of(manager, "/reports/", year=2019)
-
-    assert meetings_of(third, "Nanjing") == meetings_of(first, "Nanjing") + 1
-
-
-def meetings_of(response, city_name: str) -> int:
-    """The summary's meetings cell of the row of ``city_name``."""
-    from partners.reports import MEASURES
-
-    summary = response.content.decode().split('id="summary"')[1].split("</table>")[0]
-    row = next(r for r in summary.split("<tr")[1:] if city_name in r)
-    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
-    return int(cells[MEASURES.index("meetings")])
-
-
 def test_the_home_page_counts_follow_publication_at_once():
     delegation = f.DelegationFactory(visibility=m.Visibility.PUBLIC)
     f.DelegationFactory(visibility=m.Visibility.PUBLIC)
