@@ -198,9 +198,9 @@ def period_of(c: Criteria) -> Period:
     return Period(c.start, c.end, c.today)
 
 
-def summary(c: Criteria, facts: Facts | None = None) -> Summary:
+def summary(c: Criteria, facts: Facts | None = None, cities=None) -> Summary:
     facts = facts or load(c)
-    return summarise(facts, period_of(c), selected_cities(c, facts))
+    return summarise(facts, period_of(c), cities or selected_cities(c, facts))
 
 
 @dataclass
@@ -211,10 +211,10 @@ class Timeline:
     city_names: dict
 
 
-def timeline(c: Criteria, facts: Facts | None = None) -> Timeline:
+def timeline(c: Criteria, facts: Facts | None = None, cities=None) -> Timeline:
     """Year by year, from the first year with activity up to the period's end."""
     facts = facts or load(c)
-    cities = selected_cities(c, facts)
+    cities = cities or selected_cities(c, facts)
     city_ids = [city.pk for city in cities]
     first = facts.first_day()
     years = list(range(first.year, c.end.year + 1)) if first and first <= c.end else []

@@ -40,24 +40,23 @@ def _names(facts: reports.Facts, cities) -> str:
 
 @dataclass(frozen=True)
 class Report:
-    """One report's criteria with its facts, read once for all its tables."""
+    """One report's criteria with its facts and partner cities, read once for all tables."""
 
     criteria: reports.Criteria
     facts: reports.Facts
+    cities: list
 
     @classmethod
     def of(cls, criteria: reports.Criteria) -> "Report":
-        return cls(criteria, reports.load(criteria))
+        facts = reports.load(criteria)
+        return cls(criteria, facts, reports.selected_cities(criteria, facts))
 
     @property
     def period(self) -> figures.Period:
         return figures.period_of(self.criteria)
 
-    def cities(self):
-        return reports.selected_cities(self.criteria, self.facts)
-
     def listed(self, kind: str) -> dict:
-        city_ids = [city.pk for city in self.cities()]
+        city_ids = [city.pk for city in self.cities]
         return figures.listed(kind, self.facts, self.period, city_ids)
 
 
@@ -70,7 +69,7 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
 
 
 def summary_table(report: Report, notes: list) -> Table:
-    result = figures.summary(report.criteria, report.facts)
+    result = figures.summary(report.criteria, report.facts, report.cities)
     columns = [_text(_("Partner city"), 18), _text(_("Country"), 8)]
     columns += [Column(figure.label, "number", 14) for figure in figures.FIGURES]
     rows = [

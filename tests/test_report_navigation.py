@@ -31,7 +31,7 @@ def test_the_report_page_renders_the_admin_navigation_and_breadcrumbs():
     page = client_for(user_with_role(MANAGERS, is_staff=True)).get("/reports/").content.decode()
 
     assert 'id="nav-sidebar"' in page
-    assert '<div class="breadcrumbs">' in page
+    assert '<ol class="breadcrumbs">' in page
     assert 'id="user-tools"' in page
 
 

@@ -125,8 +125,9 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
 
 def _report_context(criteria: reports.Criteria) -> dict:
     facts = reports.load(criteria)
-    summary = report_figures.summary(criteria, facts)
-    timeline = report_figures.timeline(criteria, facts)
+    cities = reports.selected_cities(criteria, facts)
+    summary = report_figures.summary(criteria, facts, cities)
+    timeline = report_figures.timeline(criteria, facts, cities)
     measures = report_figures.MEASURES
     return {
         "criteria": criteria,
