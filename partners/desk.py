@@ -93,7 +93,7 @@ def headline(today: datetime.date | None = None) -> Headline:
     by the report itself (one read of the data for both years)."""
     today = today or timezone.localdate()
     criteria = reports.Criteria.for_year(today.year, today=today)
-    facts = reports.load(criteria)
+    facts = reports.load(criteria, since=datetime.date(today.year - 1, 1, 1))
     city_ids = [city.pk for city in reports.selected_cities(criteria, facts)]
     this = report_figures.period_of(criteria)
     last = report_figures.period_of(reports.Criteria.for_year(today.year - 1, today=today))

@@ -48,7 +48,7 @@ class Report:
 
     @classmethod
     def of(cls, criteria: reports.Criteria) -> "Report":
-        facts = reports.load(criteria)
+        facts = reports.load(criteria, since=criteria.start)
         return cls(criteria, facts, reports.selected_cities(criteria, facts))
 
     @property

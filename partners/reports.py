@@ -281,11 +281,13 @@ class Facts:
         return min((days[0] for days in self._days.values() if days), default=None)
 
 
-def load(c: Criteria) -> Facts:
+def load(c: Criteria, since: datetime.date | None = None) -> Facts:
     """Every record the criteria select up to the period's end, with its partner city.
 
     Thirteen queries whatever the size of the data; records after the period's end are
-    not read (nothing counts them, not even "in force at the end").
+    not read (nothing counts them, not even "in force at the end"). ``since``: dated
+    records before it are not read either (memoranda always are: they stay in force);
+    the timeline needs them all, a summary only its period's.
     """
     partners = set(partner_cities().values_list("pk", flat=True))
     trips = {
@@ -302,10 +304,10 @@ def load(c: Criteria) -> Facts:
         "delegations": [
             Fact(pk, start, places.of_delegation(pk), status, direction)
             for pk, start, status, direction in delegations(c)
-            .filter(start_date__lte=end)
+            .filter(start_date__lte=end, start_date__gte=since or datetime.date.min)
             .values_list("pk", "start_date", "status", "direction")
         ],
-        "meetings": _meeting_facts(c, places),
+        "meetings": _meeting_facts(c, places, since),
         "handovers": [
             Fact(
                 pk,
@@ -315,13 +317,13 @@ def load(c: Criteria) -> Facts:
                 response=response,
             )
             for pk, on, trip, meeting_city, recipient_city, profile, response in handovers(c)
-            .filter(on__lte=end)
+            .filter(on__lte=end, on__gte=since or datetime.date.min)
             .values_list(
                 "pk", "on", "delegation", "meeting__city", "recipient__city", "profile", "response"
             )
         ],
         "memoranda": _memorandum_facts(c, places),
-        "follow_ups": _follow_up_facts(c, places),
+        "follow_ups": _follow_up_facts(c, places, since),
     }
     names = dict(City.objects.filter(pk__in=partners).values_list("pk", "name"))
     return Facts(facts, names)
@@ -335,8 +337,8 @@ def _firsts(pairs) -> dict[int, list[int]]:
     return found
 
 
-def _meeting_facts(c: Criteria, places: Places) -> list[Fact]:
-    selected = meetings(c).filter(on__lte=c.end)
+def _meeting_facts(c: Criteria, places: Places, since) -> list[Fact]:
+    selected = meetings(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
     counterparts = _firsts(
         Meeting.organisations.through.objects.filter(
             meeting__in=selected.values("pk"), organisation__city__in=partner_cities().values("pk")
@@ -383,8 +385,8 @@ def _memorandum_city(places: Places, partner, trip, signed_in, parties=()) -> tu
     return places.one(trip, [signed_in], parties)
 
 
-def _follow_up_facts(c: Criteria, places: Places) -> list[Fact]:
-    selected = follow_ups(c).filter(on__lte=c.end)
+def _follow_up_facts(c: Criteria, places: Places, since) -> list[Fact]:
+    selected = follow_ups(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
     partners = partner_cities().values("pk")
     # The counterparts of their meetings and memoranda, for follow-ups without a city.
     meeting_counterparts = _firsts(
