@@ -69,7 +69,7 @@ def build_world():
 
 def ours(path):
     criteria = reports.Criteria.for_year(2019)
-    write_xlsx(path, [report_tables.meetings_table(criteria)])
+    write_xlsx(path, [report_tables.meetings_table(report_tables.Report.of(criteria))])
 
 
 def baseline(path):

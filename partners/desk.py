@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import report_figures, reports
 from .models import Delegation, FollowUp, Memorandum
 
+# The report's figures a manager's desk compares with last year (report_figures.FIGURES).
+HEADLINE = [
+    "delegations_out",
+    "delegations_in",
+    "meetings",
+    "handovers",
+    "memoranda_signed",
+    "memoranda_in_force",
+    "follow_ups_overdue",
+]
 MEMORANDUM_HORIZON_DAYS = 90
 DELEGATION_HORIZON_DAYS = 60
 
@@ -69,3 +80,26 @@ def desk_for(user, today: datetime.date | None = None) -> Desk:
         memoranda=list(memoranda_due(today)),
         delegations=list(upcoming_delegations(today)),
     )
+
+
+@dataclass
+class Headline:
+    year: int
+    figures: list[tuple[str, int, int]]  # label, this year, last year
+
+
+def headline(today: datetime.date | None = None) -> Headline:
+    """This year's totals of the report's headline figures next to last year's, counted
+    by the report itself (one read of the data for both years)."""
+    today = today or timezone.localdate()
+    criteria = reports.Criteria.for_year(today.year, today=today)
+    facts = reports.load(criteria, since=datetime.date(today.year - 1, 1, 1))
+    city_ids = [city.pk for city in reports.selected_cities(criteria, facts)]
+    this = report_figures.period_of(criteria)
+    last = report_figures.period_of(reports.Criteria.for_year(today.year - 1, today=today))
+    figures = []
+    for name in HEADLINE:
+        figure = report_figures.BY_NAME[name]
+        counts = [report_figures.count(figure, facts, p, city_ids)[1] for p in (this, last)]
+        figures.append((figure.label, *counts))
+    return Headline(today.year, figures)

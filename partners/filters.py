@@ -7,8 +7,11 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
 from .models import City, Delegation, Organisation
@@ -24,6 +27,14 @@ __all__ = [
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class OrganisationAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete; a value that is no id (a typed-in URL) shows nothing
+    selected and the form says the choice is invalid, instead of failing to render."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
 
 
 class ReportForm(forms.Form):
@@ -53,11 +64,16 @@ class ReportFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
+    # "From"/"To" of the period (German "Von"/"Bis", not the "Aus" of an origin city).
     date_from = django_filters.DateFilter(
-        label=_("From"), method="_no_op", widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("period", "From"),
+        method="_no_op",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="_no_op", widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("period", "To"),
+        method="_no_op",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     home_city = django_filters.ModelChoiceFilter(
         label=_("Home city"),
@@ -68,7 +84,7 @@ class ReportFilter(django_filters.FilterSet):
     )
     partner_city = django_filters.ModelChoiceFilter(
         label=_("Partner city"),
-        queryset=City.objects.partners_of_home_cities(),
+        queryset=City.objects.partners_of_home_cities().exclude(is_home=True),
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
@@ -76,13 +92,15 @@ class ReportFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"
     )
-    # A slug box rather than a list: there are thousands of organisations (companies).
+    # Picked from a searchable list (the admin's autocomplete, which checks the user's
+    # view right on organisations): there are thousands of organisations (companies).
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation (slug)"),
+        label=_("Organisation"),
         queryset=Organisation.objects.all(),
-        to_field_name="slug",
         method="_no_op",
-        widget=forms.TextInput,
+        widget=OrganisationAutocomplete(
+            Delegation._meta.get_field("lead_organisation"), admin.site
+        ),
     )
 
     class Meta:

@@ -1,37 +1,28 @@
 """The report as tables: the summary and one listing per kind of record.
 
-The same tables feed the XLSX workbook, the CSV download and ``export_report``. Rows
-come from ``values_list().iterator()``: no model instances, constant memory.
+The same tables feed the XLSX workbook, the CSV download and ``export_report``. A listing
+shows exactly the records its figures count (``report_figures.listed``), with the partner
+city each belongs to; its rows come from ``values_list().iterator()``: no model instances.
+Headers and sheet names are in the active language.
 """
 
-from django.db import connection
-from django.db.models import DateField, Q, StringAgg, Value
-from django.db.models.functions import Coalesce
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models import StringAgg, Value
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from . import report_figures as figures
 from . import reports
 from .models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
 from .spreadsheets import Column, Table
 
 CHUNK = 2000
-
-SUMMARY_HEADERS = {
-    "delegations_out": gettext_lazy("Delegations outbound"),
-    "delegations_in": gettext_lazy("Delegations inbound"),
-    "delegations_cancelled": gettext_lazy("Delegations cancelled"),
-    "meetings": gettext_lazy("Meetings"),
-    "memoranda_signed": gettext_lazy("Memoranda signed"),
-    "memoranda_in_force": gettext_lazy("Memoranda in force at period end"),
-    "memoranda_due_for_review": gettext_lazy("Memoranda due for review"),
-    "profiles_handed_over": gettext_lazy("Profiles handed over"),
-    "handover_responses": gettext_lazy("Responses to handovers"),
-    "follow_ups_open": gettext_lazy("Follow-ups open"),
-    "follow_ups_done": gettext_lazy("Follow-ups done"),
-    "follow_ups_overdue": gettext_lazy("Follow-ups overdue"),
-}
-SHEETS = ["Summary", "Delegations", "Meetings", "Memoranda", "Handovers", "Follow-ups"]
+SUMMARY_HEADERS = {figure.name: figure.label for figure in figures.FIGURES}
 VISIBILITY = dict(Visibility.choices)
 
 
@@ -43,19 +34,53 @@ def _date(header):
     return Column(header, "date", 12)
 
 
-def summary_table(c: reports.Criteria, notes: list) -> Table:
-    result = reports.summary(c)
+def _names(facts: reports.Facts, cities) -> str:
+    return "; ".join(facts.city_names[pk] for pk in cities)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report's criteria with its facts and partner cities, read once for all tables."""
+
+    criteria: reports.Criteria
+    facts: reports.Facts
+    cities: list
+
+    @classmethod
+    def of(cls, criteria: reports.Criteria) -> "Report":
+        facts = reports.load(criteria, since=criteria.start)
+        return cls(criteria, facts, reports.selected_cities(criteria, facts))
+
+    @property
+    def period(self) -> figures.Period:
+        return figures.period_of(self.criteria)
+
+    def listed(self, kind: str) -> dict:
+        city_ids = [city.pk for city in self.cities]
+        return figures.listed(kind, self.facts, self.period, city_ids)
+
+
+def _rows(report: Report, kind: str, queryset, fields: list[str]):
+    """The query's rows of the records the listing shows, their partner cities last."""
+    listed = report.listed(kind)
+    for pk, *values in queryset.values_list("pk", *fields).iterator(chunk_size=CHUNK):
+        if pk in listed:
+            yield (*values, _names(report.facts, listed[pk]))
+
+
+def summary_table(report: Report, notes: list) -> Table:
+    result = figures.summary(report.criteria, report.facts, report.cities)
     columns = [_text(_("Partner city"), 18), _text(_("Country"), 8)]
-    columns += [Column(SUMMARY_HEADERS[name], "number", 14) for name in reports.MEASURES]
+    columns += [Column(figure.label, "number", 14) for figure in figures.FIGURES]
     rows = [
-        [row.city.name, row.city.country.code] + [row.counts[name] for name in reports.MEASURES]
+        [row.city.name, row.city.country.code] + [row.counts[n] for n in figures.MEASURES]
         for row in result.rows
     ]
-    rows.append([_("Total (each record once)"), ""] + [result.total[n] for n in reports.MEASURES])
-    return Table("Summary", columns, rows, notes)
+    total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
+    return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total])
 
 
-def delegations_table(c: reports.Criteria) -> Table:
+def delegations_table(report: Report) -> Table:
     columns = [
         _text(_("Title"), 40),
         _text(_("Direction"), 10, dict(Delegation.Direction.choices)),
@@ -66,26 +91,17 @@ def delegations_table(c: reports.Criteria) -> Table:
         _text(_("Stops"), 30),
         _text(_("Lead organisation"), 30),
         _text(_("Visibility"), 10, VISIBILITY),
+        _text(_("Partner cities"), 24),
     ]
-    # pk__in, so that the city filter's join does not also narrow the list of stops.
-    selected = reports.period_delegations(c).filter(reports.delegation_at_any(c.cities()))
-    rows = (
-        Delegation.objects.filter(pk__in=selected.values("pk"))
+    queryset = (
+        reports.period_delegations(report.criteria)
         .annotate(stop_names=_stop_names())
-        .order_by("start_date", "title")
-        .values_list(
-            "title",
-            "direction",
-            "status",
-            "start_date",
-            "end_date",
-            "origin_city__name",
-            "stop_names",
-            "lead_organisation__name",
-            "visibility",
-        )
+        .order_by("start_date", "title", "pk")
     )
-    return Table("Delegations", columns, rows.iterator(chunk_size=CHUNK))
+    fields = ["title", "direction", "status", "start_date", "end_date", "origin_city__name"]
+    fields += ["stop_names", "lead_organisation__name", "visibility"]
+    rows = _rows(report, "delegations", queryset, fields)
+    return Table(str(SHEET_NAMES["delegations"]), columns, rows)
 
 
 def _stop_names():
@@ -98,29 +114,22 @@ def _stop_names():
     return StringAgg("stops__city__name", Value("; "), **ordered)
 
 
-MEETING_COLUMNS = [
-    _date(gettext_lazy("Date")),
-    _text(gettext_lazy("City")),
-    _text(gettext_lazy("Kind"), 12, dict(Meeting.Kind.choices)),
-    _text(gettext_lazy("Title"), 40),
-    _text(gettext_lazy("Delegation"), 40),
-    _text(gettext_lazy("Visibility"), 10, VISIBILITY),
-]
-MEETING_FIELDS = ["on", "city__name", "kind", "title", "delegation__title", "visibility"]
+def meetings_table(report: Report) -> Table:
+    columns = [
+        _date(_("Date")),
+        _text(_("City")),
+        _text(_("Kind"), 12, dict(Meeting.Kind.choices)),
+        _text(_("Title"), 40),
+        _text(_("Delegation"), 40),
+        _text(_("Visibility"), 10, VISIBILITY),
+        _text(_("Partner city")),
+    ]
+    queryset = reports.period_meetings(report.criteria).order_by("on", "pk")
+    fields = ["on", "city__name", "kind", "title", "delegation__title", "visibility"]
+    return Table(str(SHEET_NAMES["meetings"]), columns, _rows(report, "meetings", queryset, fields))
 
 
-def meetings_table(c: reports.Criteria) -> Table:
-    rows = (
-        reports.period_meetings(c)
-        .filter(city__in=c.cities().order_by().values("pk"))
-        .annotate(on=Coalesce("date", "delegation__start_date", output_field=DateField()))
-        .order_by("on", "pk")
-        .values_list(*MEETING_FIELDS)
-    )
-    return Table("Meetings", MEETING_COLUMNS, rows.iterator(chunk_size=CHUNK))
-
-
-def memoranda_table(c: reports.Criteria) -> Table:
+def memoranda_table(report: Report) -> Table:
     columns = [
         _text(_("Title"), 40),
         _text(_("Kind"), 16, dict(Memorandum.Kind.choices)),
@@ -129,32 +138,19 @@ def memoranda_table(c: reports.Criteria) -> Table:
         _text(_("Signed in")),
         _date(_("Valid until")),
         _date(_("Review on")),
-        _text(_("Partner city")),
         _text(_("Visibility"), 10, VISIBILITY),
+        _text(_("Partner city")),
     ]
-    signed = Q(signed__range=(c.start, c.end)) & ~Q(status__in=reports.UNSIGNED)
-    concerned = reports.memoranda(c).filter(reports.memorandum_at(c.cities()))
-    concerned = concerned.filter(signed | reports.in_force_on(c.end))
-    rows = (
-        Memorandum.objects.filter(pk__in=concerned.values("pk"))
-        .annotate(day=Coalesce("signed_on", "delegation__start_date", output_field=DateField()))
-        .order_by("day", "title")
-        .values_list(
-            "title",
-            "kind",
-            "status",
-            "day",
-            "signed_in__name",
-            "valid_until",
-            "review_on",
-            "partnership__partner_city__name",
-            "visibility",
-        )
+    c = report.criteria
+    queryset = reports.memoranda(c).filter(on__lte=c.end).order_by("on", "title", "pk")
+    fields = ["title", "kind", "status", "on", "signed_in__name", "valid_until", "review_on"]
+    fields += ["visibility"]
+    return Table(
+        str(SHEET_NAMES["memoranda"]), columns, _rows(report, "memoranda", queryset, fields)
     )
-    return Table("Memoranda", columns, rows.iterator(chunk_size=CHUNK))
 
 
-def handovers_table(c: reports.Criteria) -> Table:
+def handovers_table(report: Report) -> Table:
     columns = [
         _date(_("Handed over on")),
         _text(_("Company"), 30),
@@ -162,97 +158,110 @@ def handovers_table(c: reports.Criteria) -> Table:
         _text(_("Recipient city")),
         _text(_("Delegation"), 40),
         _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
+        _text(_("Partner city")),
     ]
-    rows = (
-        reports.period_handovers(c)
-        .filter(reports.handover_at(c.cities()))
-        .annotate(
-            day=Coalesce(
-                "handed_over_on",
-                "meeting__date",
-                "delegation__start_date",
-                output_field=DateField(),
-            )
-        )
-        .order_by("day", "pk")
-        .values_list(
-            "day",
-            "profile__organisation__name",
-            "recipient__name",
-            "recipient__city__name",
-            "delegation__title",
-            "response",
-        )
+    queryset = reports.period_handovers(report.criteria).order_by("on", "pk")
+    fields = ["on", "profile__organisation__name", "recipient__name", "recipient__city__name"]
+    fields += ["delegation__title", "response"]
+    return Table(
+        str(SHEET_NAMES["handovers"]), columns, _rows(report, "handovers", queryset, fields)
     )
-    return Table("Handovers", columns, rows.iterator(chunk_size=CHUNK))
 
 
-def follow_ups_table(c: reports.Criteria) -> Table:
+def follow_ups_table(report: Report) -> Table:
     columns = [
         _text(_("Title"), 40),
         _text(_("Kind"), 12, dict(FollowUp.Kind.choices)),
         _text(_("Status"), 12, dict(FollowUp.Status.choices)),
         _date(_("Due on")),
-        _text(_("Partner city")),
         _text(_("Owner"), 16),
         _text(_("Delegation"), 40),
         _text(_("Memorandum"), 40),
+        _text(_("Partner city")),
     ]
-    rows = (
-        reports.period_follow_ups(c)
-        .filter(partner_city__in=c.cities().order_by().values("pk"))
-        .order_by("due_on", "pk")
-        .values_list(
-            "title",
-            "kind",
-            "status",
-            "due_on",
-            "partner_city__name",
-            "owner__username",
-            "delegation__title",
-            "memorandum__title",
-        )
+    queryset = reports.period_follow_ups(report.criteria).order_by("on", "pk")
+    fields = ["title", "kind", "status", "due_on", "owner__username", "delegation__title"]
+    fields += ["memorandum__title"]
+    return Table(
+        str(SHEET_NAMES["follow-ups"]), columns, _rows(report, "follow_ups", queryset, fields)
     )
-    return Table("Follow-ups", columns, rows.iterator(chunk_size=CHUNK))
 
 
-def criteria_notes(c: reports.Criteria) -> list[tuple[str, str]]:
+def criteria_notes(c: reports.Criteria) -> list[tuple[str, object]]:
     """The filter used, written under the summary so a sheet explains itself."""
     everyone = _("all")
+    chosen = c.partner_cities is not None
     return [
         (_("Period"), f"{date_format(c.start, 'Y-m-d')} – {date_format(c.end, 'Y-m-d')}"),
         (_("Home city"), c.home_city.name if c.home_city else everyone),
-        (
-            _("Partner city"),
-            ", ".join(city.name for city in c.partner_cities)
-            if c.partner_cities is not None
-            else everyone,
-        ),
+        (_("Partner city"), ", ".join(city.name for city in c.cities()) if chosen else everyone),
         (_("Direction"), str(dict(Delegation.Direction.choices).get(c.direction, everyone))),
         (_("Organisation"), c.organisation.name if c.organisation else everyone),
-        (_("Report date"), date_format(c.today, "Y-m-d")),
+        (_("Report date"), c.today),
+        (_("How we count"), str(SHARED_NOTE)),
     ]
+
+
+SHARED_NOTE = gettext_lazy(
+    "Each meeting, handover, memorandum and follow-up belongs to one partner city, so its "
+    "total is the sum of the rows. A trip to two partner cities, or a profile handed over "
+    "in two, appears in both rows and once in the total."
+)
+
+# Sheet key (the ``sheet`` parameter of the CSV download, stable) → name in the workbook.
+SHEET_NAMES = {
+    "summary": pgettext_lazy("report sheet", "Summary"),
+    "delegations": pgettext_lazy("report sheet", "Delegations"),
+    "meetings": pgettext_lazy("report sheet", "Meetings"),
+    "memoranda": pgettext_lazy("report sheet", "Memoranda"),
+    "handovers": pgettext_lazy("report sheet", "Handovers"),
+    "follow-ups": pgettext_lazy("report sheet", "Follow-ups"),
+}
+BUILDERS: dict[str, Callable[[Report], Table]] = {
+    "summary": lambda report: summary_table(report, criteria_notes(report.criteria)),
+    "delegations": delegations_table,
+    "meetings": meetings_table,
+    "memoranda": memoranda_table,
+    "handovers": handovers_table,
+    "follow-ups": follow_ups_table,
+}
+SHEETS = list(BUILDERS)
 
 
 def tables(c: reports.Criteria) -> list[Table]:
     """Every sheet of the workbook, in order; the listings run lazily as they are written."""
-    return [
-        summary_table(c, criteria_notes(c)),
-        delegations_table(c),
-        meetings_table(c),
-        memoranda_table(c),
-        handovers_table(c),
-        follow_ups_table(c),
-    ]
+    report = Report.of(c)
+    return [build(report) for build in BUILDERS.values()]
 
 
-def table(c: reports.Criteria, name: str) -> Table:
-    builders = {
-        "summary": lambda: summary_table(c, []),
-        "delegations": lambda: delegations_table(c),
-        "meetings": lambda: meetings_table(c),
-        "memoranda": lambda: memoranda_table(c),
-        "handovers": lambda: handovers_table(c),
-        "follow-ups": lambda: follow_ups_table(c),
-    }
-    return builders[name.lower()]()
+def sheet_key(name: str) -> str | None:
+    """The sheet a ``sheet`` parameter names: its key or its name in any language."""
+    name = name.strip().lower()
+    if name in BUILDERS:
+        return name
+    return next((key for key, label in SHEET_NAMES.items() if str(label).lower() == name), None)
+
+
+def table(c: reports.Criteria, key: str) -> Table:
+    return BUILDERS[key](Report.of(c))
+
+
+def filename(c: reports.Criteria, extension: str, sheet: str = "") -> str:
+    """``bericht-2026-nanjing.xlsx``: the file says which report it holds."""
+    parts = [pgettext("file name", "report")]
+    whole_year = c.start.year == c.end.year and (c.start.month, c.start.day) == (1, 1)
+    if whole_year and (c.end.month, c.end.day) == (12, 31):
+        parts.append(str(c.start.year))
+    else:
+        parts += [c.start.isoformat(), c.end.isoformat()]
+    if c.home_city:
+        parts.append(c.home_city.slug)
+    if c.partner_cities is not None:
+        parts += [city.slug for city in c.cities()[:3]]
+    if c.direction:
+        parts.append(str(dict(Delegation.Direction.choices)[c.direction]))
+    if c.organisation:
+        parts.append(c.organisation.slug)
+    if sheet:
+        parts.append(str(SHEET_NAMES[sheet]))
+    return "-".join(slugify(part) for part in parts) + f".{extension}"

@@ -1,60 +1,62 @@
 """What managers ask each quarter: activity per partner city in a period.
 
-Aggregation only (no HTTP, no file format). Each kind of record is read once for the
-period as (record, city) rows over all the paths it may reach a partner city by, and counted
-per city with sets, so a record reaching a city twice counts once. The number of queries does
-not grow with the data (correlated subqueries per city rescanned the period 500 times).
+Aggregation only (no HTTP, no file format). The report reads each kind of record once
+(``load``: a fixed number of queries), decides which partner city each record belongs to
+(``Places``) and keeps it as a small ``Fact``. Every figure is then one ``Figure`` in
+``partners.report_figures``, counted over those facts for any period: the summary, the
+timeline, the charts, the sheets, ``export_report`` and the desk all count the same way.
 
-Decisions (README "Reports"):
-- Internal records count: managers see everything.
-- A delegation belongs to the period its start date falls in (a trip over New Year
-  counts once, in the year it began). It counts for a partner city when it is outbound
-  and stopped there, or inbound and came from there. Cancelled delegations are left out
-  of every count and shown in a column of their own.
-- A meeting's date is its own, else its delegation's start; a memorandum's signing date
-  is ``signed_on``, else its delegation's start; a handover's date is
-  ``handed_over_on``, else its meeting's date, else its delegation's start.
-- A memorandum concerns a partner city through its partnership, the city it was signed
-  in, or a party's city. "In force" at a day: signed by then and ``valid_until`` not
-  before it, with status signed (or expired, when ``valid_until`` says it still held).
-  "Due for review": in force at the period's end with ``review_on`` from the period's
-  start up to 90 days after its end.
-- A handover concerns the city of its meeting, else the recipient's city.
-- Follow-ups of a period: due in it, or without a due date and logged in it. Open and
-  overdue are their state today.
+How we count (README "Reports", and the report page's "How we count"):
+- Partner cities are the cities in a partnership with a home city; a home city
+  (``City.is_home``) is never one.
+- A delegation belongs to the partner cities it concerns: outbound, each partner city it
+  stopped in; inbound, the city the visitors came from. It falls in the period its start
+  date falls in (a trip over New Year counts once, in the year it began).
+- A meeting, a profile handover and a memorandum each belong to exactly one partner city:
+  with a delegation, the partner city of that delegation (outbound: the stop where it
+  happened, i.e. its own place when a partner city, else its counterpart's city when the
+  trip stopped there, else the trip's first partner-city stop; inbound: the visitors'
+  origin city);
+  without one (or when the delegation reached no partner city), the city where it happened
+  when that is a partner city, else the partner city of the counterpart organisation
+  (the meeting's first organisation, the handover's recipient, the memorandum's first
+  party). A memorandum of a partnership belongs to that partnership's partner city.
+- A follow-up belongs to its partner city, else to the city of its meeting, memorandum or
+  delegation by the rules above.
+- Dates: a meeting's own date, else its delegation's start; a handover's own date, else
+  its meeting's, else its delegation's start; a memorandum's signing date, else its
+  delegation's start; a follow-up's due date, else the day it was logged. A record
+  without any date falls in no period.
 """
 
+import bisect
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, QuerySet
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import DateField, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import City, Delegation, FollowUp, Meeting, Memorandum, Organisation, ProfileHandover
+from .models import (
+    City,
+    Delegation,
+    DelegationStop,
+    FollowUp,
+    Meeting,
+    Memorandum,
+    MemorandumParty,
+    Organisation,
+    ProfileHandover,
+)
 
-REVIEW_HORIZON = datetime.timedelta(days=90)
 OUT, IN = Delegation.Direction.OUTBOUND, Delegation.Direction.INBOUND
 CANCELLED = Delegation.Status.CANCELLED
-SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
 UNSIGNED = [Memorandum.Status.DRAFT, Memorandum.Status.NEGOTIATION]
-OPEN_STATUSES = [FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS]
 
-# The summary's measures, in column order.
-MEASURES = [
-    "delegations_out",
-    "delegations_in",
-    "delegations_cancelled",
-    "meetings",
-    "memoranda_signed",
-    "memoranda_in_force",
-    "memoranda_due_for_review",
-    "profiles_handed_over",
-    "handover_responses",
-    "follow_ups_open",
-    "follow_ups_done",
-    "follow_ups_overdue",
-]
+
+def partner_cities() -> QuerySet:
+    """Every partner city of a home city, never a home city itself."""
+    return City.objects.partners_of_home_cities().exclude(is_home=True)
 
 
 @dataclass(frozen=True)
@@ -73,38 +75,22 @@ class Criteria:
     def for_year(cls, year: int, **kwargs) -> "Criteria":
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), **kwargs)
 
-    def key(self) -> tuple:
-        """Everything the figures depend on besides the data, as plain values."""
-        partner_cities = self.partner_cities
-        if partner_cities is not None:
-            partner_cities = tuple(sorted(partner_cities.values_list("pk", flat=True)))
-        return (
-            self.start,
-            self.end,
-            self.home_city and self.home_city.pk,
-            partner_cities,
-            self.direction,
-            self.organisation and self.organisation.pk,
-            self.today,
-        )
-
     def cities(self) -> QuerySet:
         cities = self.partner_cities
         if cities is None:
-            cities = City.objects.partners_of_home_cities()
+            cities = partner_cities()
             if self.home_city:
                 cities = cities.filter(partnered_with__home_city=self.home_city)
-        return cities.order_by("name")
+        return cities.exclude(is_home=True).order_by("name")
 
 
-def _at(lookup: str, cities) -> Q:
-    """``lookup`` is the city (an OuterRef) or one of the cities (a queryset)."""
-    if isinstance(cities, QuerySet):
-        return Q(**{f"{lookup}__in": cities.order_by().values("pk")})
-    return Q(**{lookup: cities})
+# The records the criteria select, before the period and the partner city are applied.
 
 
-# Record sets of the criteria, before the period and the city are applied.
+def _led_or_supported_by(organisation, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}lead_organisation": organisation}) | Q(
+        **{f"{prefix}supporting_organisations": organisation}
+    )
 
 
 def delegations(c: Criteria) -> QuerySet:
@@ -127,18 +113,17 @@ def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
     The organisation is left to each kind of record: a meeting with an organisation
     counts for it even when someone else led the trip.
     """
-    trips = delegations(replace(c, organisation=None)).values("pk")
+    if not (c.direction or c.home_city):
+        return queryset
+    trips = Delegation.objects.all()
     if c.direction:
-        return queryset.filter(delegation__in=trips)
+        trips = trips.filter(direction=c.direction)
     if c.home_city:
-        return queryset.filter(Q(delegation__in=trips) | Q(delegation__isnull=True))
-    return queryset
-
-
-def _led_or_supported_by(organisation, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}lead_organisation": organisation}) | Q(
-        **{f"{prefix}supporting_organisations": organisation}
-    )
+        trips = trips.filter(
+            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
+        )
+    within = Q(delegation__in=trips.values("pk"))
+    return queryset.filter(within if c.direction else within | Q(delegation__isnull=True))
 
 
 def meetings(c: Criteria) -> QuerySet:
@@ -148,11 +133,14 @@ def meetings(c: Criteria) -> QuerySet:
             c.organisation, "delegation__"
         )
         queryset = queryset.filter(pk__in=Meeting.objects.filter(involved).values("pk"))
-    return queryset.alias(on=Coalesce("date", "delegation__start_date"))
+    return queryset.annotate(
+        on=Coalesce("date", "delegation__start_date", output_field=DateField())
+    )
 
 
 def memoranda(c: Criteria) -> QuerySet:
-    queryset = Memorandum.objects.all()
+    """Memoranda that were signed (signed, expired or terminated), by their signing day."""
+    queryset = Memorandum.objects.exclude(status__in=UNSIGNED)
     if c.home_city:
         queryset = queryset.filter(
             Q(partnership__home_city=c.home_city) | Q(partnership__isnull=True)
@@ -160,7 +148,9 @@ def memoranda(c: Criteria) -> QuerySet:
     if c.organisation:
         queryset = queryset.filter(parties__organisation=c.organisation)
     queryset = Memorandum.objects.filter(pk__in=queryset.values("pk"))
-    return queryset.alias(signed=Coalesce("signed_on", "delegation__start_date"))
+    return queryset.annotate(
+        on=Coalesce("signed_on", "delegation__start_date", output_field=DateField())
+    )
 
 
 def handovers(c: Criteria) -> QuerySet:
@@ -172,7 +162,11 @@ def handovers(c: Criteria) -> QuerySet:
             | _led_or_supported_by(c.organisation, "delegation__")
         )
         queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
-    return queryset.alias(on=Coalesce("handed_over_on", "meeting__date", "delegation__start_date"))
+    return queryset.annotate(
+        on=Coalesce(
+            "handed_over_on", "meeting__date", "delegation__start_date", output_field=DateField()
+        )
+    )
 
 
 def follow_ups(c: Criteria) -> QuerySet:
@@ -182,42 +176,12 @@ def follow_ups(c: Criteria) -> QuerySet:
             Q(delegation__in=delegations(c).values("pk"))
             | Q(memorandum__parties__organisation=c.organisation)
         )
-    return FollowUp.objects.filter(pk__in=queryset.values("pk"))
-
-
-# Where each kind of record meets a partner city (``cities``: OuterRef or queryset).
-
-
-def delegation_at(direction: str, cities) -> Q:
-    if direction == OUT:
-        return Q(direction=OUT) & _at("stops__city", cities)
-    return Q(direction=IN) & _at("origin_city", cities)
-
-
-def delegation_at_any(cities) -> Q:
-    return delegation_at(OUT, cities) | delegation_at(IN, cities)
-
-
-def memorandum_at(cities) -> Q:
-    return (
-        _at("partnership__partner_city", cities)
-        | _at("signed_in", cities)
-        | _at("parties__organisation__city", cities)
+    return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(
+        on=Coalesce("due_on", TruncDate("created_at"), output_field=DateField())
     )
 
 
-def handover_at(cities) -> Q:
-    return _at("meeting__city", cities) | (Q(meeting__isnull=True) & _at("recipient__city", cities))
-
-
-def in_force_on(day: datetime.date) -> Q:
-    return Q(signed__lte=day) & (
-        Q(status=SIGNED, valid_until__isnull=True)
-        | Q(status__in=[SIGNED, EXPIRED], valid_until__gte=day)
-    )
-
-
-# Period-bound record sets, shared by the summary counts and the export sheets.
+# The same record sets within the period (the background export counts its rows so).
 
 
 def period_delegations(c: Criteria) -> QuerySet:
@@ -233,208 +197,238 @@ def period_handovers(c: Criteria) -> QuerySet:
 
 
 def period_follow_ups(c: Criteria) -> QuerySet:
-    return follow_ups(c).filter(
-        Q(due_on__range=(c.start, c.end))
-        | Q(due_on__isnull=True, created_at__date__range=(c.start, c.end))
-    )
+    return follow_ups(c).filter(on__range=(c.start, c.end))
 
 
-def memoranda_signed(c: Criteria) -> QuerySet:
-    return memoranda(c).filter(signed__range=(c.start, c.end)).exclude(status__in=UNSIGNED)
+# Which partner city a record belongs to.
 
 
-def memoranda_in_force(c: Criteria) -> QuerySet:
-    return memoranda(c).filter(in_force_on(c.end))
+class Places:
+    """The counting rule of the module docstring, over the partner cities and the trips."""
+
+    def __init__(self, partners: set[int], trips: dict[int, tuple[str, int | None]], stops):
+        self.partners = partners
+        self.trips = trips  # delegation → (direction, origin city)
+        self.stops: dict[int, list[int]] = {}  # delegation → partner-city stops in order
+        for delegation, city in stops:
+            if city in partners and city not in self.stops.setdefault(delegation, []):
+                self.stops[delegation].append(city)
+
+    def of_delegation(self, delegation: int | None) -> tuple[int, ...]:
+        if delegation is None or delegation not in self.trips:
+            return ()
+        direction, origin = self.trips[delegation]
+        if direction == IN:
+            return (origin,) if origin in self.partners else ()
+        return tuple(self.stops.get(delegation, ()))
+
+    def one(self, delegation, where=(), counterparts=()) -> tuple[int, ...]:
+        """The one partner city of a meeting, handover or memorandum (or none)."""
+        reached = self.of_delegation(delegation)
+        if reached:
+            if self.trips[delegation][0] == IN:
+                return reached
+            # Outbound: the stop where it happened, as far as the record tells.
+            for city in where:
+                if city in self.partners:
+                    return (city,)
+            for city in counterparts:
+                if city in reached:
+                    return (city,)
+            return reached[:1]
+        for city in (*where, *counterparts):
+            if city in self.partners:
+                return (city,)
+        return ()
 
 
-def memoranda_due_for_review(c: Criteria) -> QuerySet:
-    return memoranda_in_force(c).filter(review_on__range=(c.start, c.end + REVIEW_HORIZON))
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One record as the figures see it: its partner cities, its day and what they test."""
+
+    pk: int
+    on: datetime.date | None
+    cities: tuple[int, ...]
+    status: str = ""
+    direction: str = ""
+    profile: int | None = None
+    response: str = ""
+    due_on: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    review_on: datetime.date | None = None
 
 
-def _pairs(queryset: QuerySet, city_fields: list[str], *fields: str) -> list[tuple]:
-    """Rows of (record fields..., the cities it may reach through each path).
+class Facts:
+    """The facts of each kind, sorted by day so a period is two bisections away."""
 
-    One query; the joins of several paths may repeat a record, so callers count with sets.
+    def __init__(self, by_kind: dict[str, list[Fact]], city_names: dict[int, str]):
+        self.city_names = city_names
+        self._sorted = {}
+        self._days = {}
+        for kind, facts in by_kind.items():
+            dated = sorted((f for f in facts if f.on), key=lambda f: (f.on, f.pk))
+            self._sorted[kind] = dated
+            self._days[kind] = [f.on for f in dated]
+
+    def all(self, kind: str) -> list[Fact]:
+        return self._sorted[kind]
+
+    def between(self, kind: str, start: datetime.date, end: datetime.date) -> list[Fact]:
+        days = self._days[kind]
+        return self._sorted[kind][bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
+
+    def first_day(self) -> datetime.date | None:
+        return min((days[0] for days in self._days.values() if days), default=None)
+
+
+def load(c: Criteria, since: datetime.date | None = None) -> Facts:
+    """Every record the criteria select up to the period's end, with its partner city.
+
+    Thirteen queries whatever the size of the data; records after the period's end are
+    not read (nothing counts them, not even "in force at the end"). ``since``: dated
+    records before it are not read either (memoranda always are: they stay in force);
+    the timeline needs them all, a summary only its period's.
     """
-    return list(queryset.order_by().values_list(*fields, *city_fields).distinct())
-
-
-def _tally(hits, city_ids) -> tuple[dict, int]:
-    """``hits``: (city id, counted value) pairs → distinct counts per city and in total."""
-    per_city = {pk: set() for pk in city_ids}
-    for city, value in hits:
-        if city in per_city and value is not None:
-            per_city[city].add(value)
-    return {pk: len(v) for pk, v in per_city.items()}, len(set().union(*per_city.values()))
-
-
-def _measures(c: Criteria, cities: QuerySet, city_ids) -> dict:
-    """Each measure: one query over the period's records, counted per city in Python."""
-    rows = _pairs(
-        period_delegations(c).filter(delegation_at_any(cities)),
-        ["stops__city", "origin_city"],
-        "pk",
-        "status",
-        "direction",
-    )
-    # An outbound trip counts where it stopped, an inbound one where it came from.
-    trips = [(out if way == OUT else origin, pk, way, s) for pk, s, way, out, origin in rows]
-    measures = {
-        "delegations_out": [(t, pk) for t, pk, way, s in trips if way == OUT and s != CANCELLED],
-        "delegations_in": [(t, pk) for t, pk, way, s in trips if way == IN and s != CANCELLED],
-        "delegations_cancelled": [(t, pk) for t, pk, _, s in trips if s == CANCELLED],
+    partners = set(partner_cities().values_list("pk", flat=True))
+    trips = {
+        pk: (direction, origin)
+        for pk, direction, origin in Delegation.objects.values_list(
+            "pk", "direction", "origin_city"
+        )
     }
-    meetings_at = _pairs(period_meetings(c).filter(_at("city", cities)), ["city"], "pk")
-    measures["meetings"] = [(city, pk) for pk, city in meetings_at]
-    for name, queryset in (
-        ("memoranda_signed", memoranda_signed(c)),
-        ("memoranda_in_force", memoranda_in_force(c)),
-        ("memoranda_due_for_review", memoranda_due_for_review(c)),
-    ):
-        paths = ["partnership__partner_city", "signed_in", "parties__organisation__city"]
-        found = _pairs(queryset.filter(memorandum_at(cities)), paths, "pk")
-        measures[name] = [(city, row[0]) for row in found for city in row[1:]]
-    measures.update(_handover_measures(c, cities))
-    measures.update(_follow_up_measures(c, cities))
-    return {name: _tally(measures[name], city_ids) for name in MEASURES}
+    stops = DelegationStop.objects.filter(city__in=partner_cities().values("pk"))
+    stops = stops.order_by("delegation", "order", "pk").values_list("delegation", "city")
+    places = Places(partners, trips, stops)
+    end = c.end
+    facts = {
+        "delegations": [
+            Fact(pk, start, places.of_delegation(pk), status, direction)
+            for pk, start, status, direction in delegations(c)
+            .filter(start_date__lte=end, start_date__gte=since or datetime.date.min)
+            .values_list("pk", "start_date", "status", "direction")
+        ],
+        "meetings": _meeting_facts(c, places, since),
+        "handovers": [
+            Fact(
+                pk,
+                on,
+                places.one(trip, [meeting_city], [recipient_city]),
+                profile=profile,
+                response=response,
+            )
+            for pk, on, trip, meeting_city, recipient_city, profile, response in handovers(c)
+            .filter(on__lte=end, on__gte=since or datetime.date.min)
+            .values_list(
+                "pk", "on", "delegation", "meeting__city", "recipient__city", "profile", "response"
+            )
+        ],
+        "memoranda": _memorandum_facts(c, places),
+        "follow_ups": _follow_up_facts(c, places, since),
+    }
+    names = dict(City.objects.filter(pk__in=partners).values_list("pk", "name"))
+    return Facts(facts, names)
 
 
-def _handover_measures(c: Criteria, cities: QuerySet) -> dict:
-    rows = _pairs(
-        period_handovers(c).filter(handover_at(cities)),
-        ["meeting", "meeting__city", "recipient__city"],
-        "pk",
-        "profile",
-        "response",
+def _firsts(pairs) -> dict[int, list[int]]:
+    """(record, city) pairs in their order → record → its cities in that order."""
+    found: dict[int, list[int]] = {}
+    for record, city in pairs:
+        found.setdefault(record, []).append(city)
+    return found
+
+
+def _meeting_facts(c: Criteria, places: Places, since) -> list[Fact]:
+    selected = meetings(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
+    counterparts = _firsts(
+        Meeting.organisations.through.objects.filter(
+            meeting__in=selected.values("pk"), organisation__city__in=partner_cities().values("pk")
+        )
+        .order_by("pk")
+        .values_list("meeting", "organisation__city")
     )
-    # A handover at a meeting concerns only the meeting's city.
-    at = [
-        (place if meeting else recipient, pk, profile, response)
-        for pk, profile, response, meeting, place, recipient in rows
+    return [
+        Fact(pk, on, places.one(trip, [city], counterparts.get(pk, ())))
+        for pk, on, trip, city in selected.values_list("pk", "on", "delegation", "city")
     ]
-    return {
-        "profiles_handed_over": [(city, profile) for city, _, profile, _ in at],
-        "handover_responses": [
-            (city, pk) for city, pk, _, response in at if response != ProfileHandover.Response.NONE
-        ],
-    }
 
 
-def _follow_up_measures(c: Criteria, cities: QuerySet) -> dict:
-    rows = _pairs(
-        period_follow_ups(c).filter(_at("partner_city", cities)),
-        ["partner_city"],
-        "pk",
-        "status",
-        "due_on",
-    )
-    return {
-        "follow_ups_open": [(city, pk) for pk, s, _, city in rows if s in OPEN_STATUSES],
-        "follow_ups_done": [(city, pk) for pk, s, _, city in rows if s == FollowUp.Status.DONE],
-        "follow_ups_overdue": [
-            (city, pk)
-            for pk, s, due, city in rows
-            if s in OPEN_STATUSES and due is not None and due < c.today
-        ],
-    }
-
-
-@dataclass
-class SummaryRow:
-    city: City
-    counts: dict  # measure → count
-
-
-@dataclass
-class Summary:
-    rows: list[SummaryRow]
-    total: dict  # measure → count over all selected cities, each record once
-
-
-def summary(c: Criteria) -> Summary:
-    """The counts per partner city and the distinct totals, in a fixed number of queries."""
-    cities = list(c.cities())
-    counts = _measures(c, c.cities(), [city.pk for city in cities])
-    rows = [SummaryRow(city, {n: counts[n][0][city.pk] for n in MEASURES}) for city in cities]
-    total = {name: counts[name][1] if cities else 0 for name in MEASURES}
-    return Summary(rows=rows, total=total)
-
-
-@dataclass
-class Timeline:
-    years: list[int]
-    totals: dict  # year → {measure: count}
-    delegations_per_city: dict  # city name → {year: count}
-    in_force_at_year_end: dict  # year → count
-
-
-def _per_year(queryset: QuerySet, date: str, counted: str = "pk") -> dict:
-    rows = (
-        queryset.order_by()
-        .annotate(year=ExtractYear(date))
-        .values("year")
-        .annotate(n=Count(counted, distinct=True))
-    )
-    return {row["year"]: row["n"] for row in rows if row["year"]}
-
-
-def timeline(c: Criteria) -> Timeline:
-    """Year by year, for every year with activity up to the period's end (9 queries)."""
-    cities = c.cities()
-    counted = delegations(c).exclude(status=CANCELLED)
-    series = {
-        "delegations_out": _per_year(counted.filter(delegation_at(OUT, cities)), "start_date"),
-        "delegations_in": _per_year(counted.filter(delegation_at(IN, cities)), "start_date"),
-        "meetings": _per_year(meetings(c).filter(_at("city", cities)), "on"),
-        "memoranda_signed": _per_year(
-            memoranda(c).filter(memorandum_at(cities)).filter(status__in=[SIGNED, EXPIRED]),
-            "signed",
-        ),
-        "profiles_handed_over": _per_year(
-            handovers(c).filter(handover_at(cities)), "on", "profile"
-        ),
-    }
-    per_city = _delegations_per_city(counted, cities)
-    spans = list(
-        memoranda(c)
-        .filter(memorandum_at(cities), status__in=[SIGNED, EXPIRED])
-        .annotate(
-            signed_day=Coalesce("signed_on", "delegation__start_date", output_field=DateField())
+def _memorandum_facts(c: Criteria, places: Places) -> list[Fact]:
+    selected = memoranda(c).filter(on__lte=c.end)
+    parties = _firsts(
+        MemorandumParty.objects.filter(
+            memorandum__in=selected.values("pk"),
+            organisation__city__in=partner_cities().values("pk"),
         )
-        .values_list("signed_day", "valid_until", "status")
+        .order_by("pk")
+        .values_list("memorandum", "organisation__city")
     )
-    active = {year for values in [*series.values(), *per_city.values()] for year in values}
-    years = list(range(min(active), c.end.year + 1)) if active and min(active) <= c.end.year else []
-    return Timeline(
-        years=years,
-        totals={y: {name: values.get(y, 0) for name, values in series.items()} for y in years},
-        delegations_per_city={
-            name: {y: values.get(y, 0) for y in years} for name, values in per_city.items()
-        },
-        in_force_at_year_end={y: _in_force_count(spans, datetime.date(y, 12, 31)) for y in years},
-    )
-
-
-def _delegations_per_city(counted: QuerySet, cities: QuerySet) -> dict:
-    per_city = {name: {} for name in cities.values_list("name", flat=True)}
-    for direction, lookup in ((OUT, "stops__city__name"), (IN, "origin_city__name")):
-        rows = (
-            counted.filter(delegation_at(direction, cities))
-            .order_by()
-            .annotate(year=ExtractYear("start_date"))
-            .values(lookup, "year")
-            .annotate(n=Count("pk", distinct=True))
+    rows = selected.values_list(
+        "pk", "on", "status", "valid_until", "review_on", "partnership__partner_city",
+        "delegation", "signed_in",
+    )  # fmt: skip
+    return [
+        Fact(
+            pk,
+            on,
+            _memorandum_city(places, partner, trip, signed_in, parties.get(pk, ())),
+            status=status,
+            valid_until=valid_until,
+            review_on=review_on,
         )
-        for row in rows:
-            if row[lookup] in per_city and row["year"]:
-                years = per_city[row[lookup]]
-                years[row["year"]] = years.get(row["year"], 0) + row["n"]
-    return per_city
+        for pk, on, status, valid_until, review_on, partner, trip, signed_in in rows
+    ]
 
 
-def _in_force_count(spans, day: datetime.date) -> int:
-    return sum(
-        1
-        for signed, valid_until, status in spans
-        if signed and signed <= day and (valid_until >= day if valid_until else status == SIGNED)
+def _memorandum_city(places: Places, partner, trip, signed_in, parties=()) -> tuple[int, ...]:
+    if partner in places.partners:
+        return (partner,)
+    return places.one(trip, [signed_in], parties)
+
+
+def _follow_up_facts(c: Criteria, places: Places, since) -> list[Fact]:
+    selected = follow_ups(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
+    partners = partner_cities().values("pk")
+    # The counterparts of their meetings and memoranda, for follow-ups without a city.
+    meeting_counterparts = _firsts(
+        Meeting.organisations.through.objects.filter(
+            meeting__in=selected.values("meeting"), organisation__city__in=partners
+        )
+        .order_by("pk")
+        .values_list("meeting", "organisation__city")
     )
+    parties = _firsts(
+        MemorandumParty.objects.filter(
+            memorandum__in=selected.values("memorandum"), organisation__city__in=partners
+        )
+        .order_by("pk")
+        .values_list("memorandum", "organisation__city")
+    )
+    rows = selected.values_list(
+        "pk", "on", "status", "due_on", "partner_city", "meeting", "meeting__delegation",
+        "meeting__city", "memorandum", "memorandum__partnership__partner_city",
+        "memorandum__delegation", "memorandum__signed_in", "delegation",
+    )  # fmt: skip
+    facts = []
+    for pk, on, status, due_on, city, meeting, *rest in rows:
+        meeting_trip, meeting_city, memorandum, partner, memo_trip, signed_in, trip = rest
+        cities = (
+            ((city,) if city in places.partners else ())
+            or (
+                places.one(meeting_trip, [meeting_city], meeting_counterparts.get(meeting, ()))
+                if meeting
+                else ()
+            )
+            or (
+                _memorandum_city(places, partner, memo_trip, signed_in, parties.get(memorandum, ()))
+                if memorandum
+                else ()
+            )
+            or places.of_delegation(trip)[:1]
+        )
+        facts.append(Fact(pk, on, cities, status=status, due_on=due_on))
+    return facts
+
+
+def selected_cities(c: Criteria, facts: Facts) -> list[City]:
+    """The partner cities the report has a row for, by name (one query)."""
+    return [city for city in c.cities() if city.pk in facts.city_names]

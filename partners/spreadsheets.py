@@ -16,6 +16,7 @@ rows. No exported cell can run as a formula, on any path (report download,
 import csv
 import datetime
 import decimal
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -82,7 +83,9 @@ class Table:
     name: str
     columns: list[Column]
     rows: Iterable  # tuples in column order
-    notes: list[tuple[str, str]] = field(default_factory=list)  # written below the table
+    notes: list[tuple[str, object]] = field(default_factory=list)  # written below the table
+    # Rows after the data (a total): outside the autofilter, so sorting leaves them last.
+    footer: list[tuple] = field(default_factory=list)
 
 
 def write_xlsx(target, tables: Iterable[Table]) -> None:
@@ -127,9 +130,20 @@ def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
                 writer(row_number, col, value)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, row_number, len(table.columns) - 1)
+    last_data_row = row_number
+    for row_number, row in enumerate(table.footer, start=last_data_row + 1):
+        for col, (writer, column, value) in enumerate(
+            zip(writers, table.columns, row, strict=True)
+        ):
+            value = column.cell(value)
+            if value is not None and value != "":
+                writer(row_number, col, value)
     for offset, (label, value) in enumerate(table.notes, start=row_number + 2):
         sheet.write_string(offset, 0, str(label), header_format)
-        sheet.write_string(offset, 1, str(value))
+        if isinstance(value, datetime.date):
+            sheet.write_datetime(offset, 1, value, date_format)
+        else:
+            sheet.write_string(offset, 1, str(value))
 
 
 def _cell_writer(sheet, column: Column, date_format):
@@ -163,11 +177,15 @@ class _Line:
         return value
 
 
-def iter_csv(table: Table) -> Iterator[str]:
-    """The table as CSV lines, UTF-8 BOM first so that Excel reads umlauts and Chinese."""
-    writer = csv.writer(_Line())
+def iter_csv(table: Table, delimiter: str = ",") -> Iterator[str]:
+    """The table as CSV lines, UTF-8 BOM first so that Excel reads umlauts and Chinese.
+
+    Excel splits columns at the list separator of the user's region: ``;`` wherever the
+    decimal separator is a comma (German), ``,`` elsewhere.
+    """
+    writer = csv.writer(_Line(), delimiter=delimiter)
     yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])
-    for row in table.rows:
+    for row in itertools.chain(table.rows, table.footer):
         yield writer.writerow(
             [
                 _csv_value(column.cell(value))

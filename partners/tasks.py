@@ -17,19 +17,19 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import jobs, report_tables, reports
 from .filters import ReportFilter
 from .imports import BadFile, import_profiles
-from .models import City, Job
+from .models import Job
 from .sheet_reader import Sheet, open_sheet
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
 # The export's progress: rows of the sheets that export_rows counts, reported this often.
-COUNTED_SHEETS = {"Delegations", "Meetings", "Handovers", "Follow-ups"}
+COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
 PROGRESS_EVERY = 1000
 
 
@@ -105,7 +105,9 @@ def confirm_import(job: Job) -> bool:
 
 def start_export(*, query: str, user) -> Job:
     Job.objects.purge_expired()
-    job = Job.objects.create(kind=Job.Kind.EXPORT, created_by=user, options={"query": query})
+    # The workbook is written in the language of the page that asked for it.
+    options = {"query": query, "language": translation.get_language()}
+    job = Job.objects.create(kind=Job.Kind.EXPORT, created_by=user, options=options)
     return _enqueue(job, export_report)
 
 
@@ -197,14 +199,18 @@ def _outcome(result, preview: bool) -> dict:
 def export_report(*, job_id: str) -> dict:
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
-    criteria = criteria_for(QueryDict(job.options["query"]))
+    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+        return _export_report(job, criteria_for(QueryDict(job.options["query"])))
+
+
+def _export_report(job: Job, criteria: reports.Criteria) -> dict:
     with jobs.Progress(job) as progress:
         total = export_rows(criteria)
         progress.rows(0, total, 0)
         job.folder.mkdir(parents=True, exist_ok=True)
         target = job.folder / "export.xlsx"
         write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-    name = f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.xlsx"
+    name = report_tables.filename(criteria, "xlsx")
     Job.objects.filter(pk=job.pk).update(
         file=f"jobs/{job.pk}/export.xlsx", file_name=name, progress=total, total=total
     )
@@ -224,14 +230,13 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
             if done % PROGRESS_EVERY == 0:
                 progress.rows(min(done, total), total, 0)
 
-    return [replace(t, rows=counted(t.rows)) if t.name in COUNTED_SHEETS else t for t in tables]
+    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_SHEETS}
+    return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
 def criteria_for(query: QueryDict) -> reports.Criteria:
     """The report's criteria from its query string, as the report page reads them."""
-    filterset = ReportFilter(
-        query or None, queryset=City.objects.partners_of_home_cities().order_by("name")
-    )
+    filterset = ReportFilter(query or None, queryset=reports.partner_cities())
     if filterset.is_bound and filterset.is_valid():
         return reports.Criteria(**filterset.criteria_kwargs())
     return reports.Criteria.for_year(timezone.localdate().year)

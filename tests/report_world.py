@@ -18,12 +18,13 @@ OUT, IN = m.Delegation.Direction.OUTBOUND, m.Delegation.Direction.INBOUND
 CANCELLED = m.Delegation.Status.CANCELLED
 
 SUMMARY_2019 = {
-    # name: out, in, cancelled, meetings, signed, in force, review, profiles, responses,
-    #       follow-ups open, done, overdue
-    "Jining": [1, 0, 1, 1, 1, 2, 1, 7, 1, 2, 0, 1],
-    "Nanjing": [2, 1, 1, 2, 2, 2, 1, 6, 2, 1, 1, 1],
+    # name: delegations out, in, cancelled, meetings, handovers, profiles, responses,
+    #       memoranda signed, in force, review, follow-ups open, done, overdue
+    "Jining": [1, 0, 1, 1, 7, 7, 1, 1, 2, 1, 2, 0, 1],
+    "Nanjing": [2, 1, 1, 2, 6, 6, 2, 2, 2, 1, 1, 1, 1],
 }
-TOTAL_2019 = [2, 1, 2, 3, 3, 4, 2, 12, 3, 3, 1, 2]
+# Every handover belongs to one city (13 = 7 + 6); profile 0 went to both (12 distinct).
+TOTAL_2019 = [2, 1, 2, 3, 13, 12, 3, 3, 4, 2, 3, 1, 2]
 
 
 def _delegation(direction, start, end, origin, stops, **kwargs):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
@@ -143,8 +144,16 @@ def test_a_large_report_export_is_written_by_a_task_and_downloaded():
     for _ in range(3):
         MeetingFactory(city=nanjing, date="2019-07-10")
 
-    response = client.get("/reports/", {"year": "2019", "format": "xlsx"})
+    offer = client.get("/reports/", {"year": "2019", "format": "xlsx"})
 
+    # GET changes nothing: it offers the background export; the button POSTs.
+    assert offer.status_code == 200
+    assert "Write the workbook in the background" in offer.text
+    job_root = Path(settings.MEDIA_ROOT) / "jobs"
+    assert not job_root.exists() or not any(job_root.iterdir())
+    response = client.post(
+        "/reports/", {"year": "2019", "format": "xlsx"}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 302
     page = client.get(response.url)
     assert "Download the workbook" in page.text

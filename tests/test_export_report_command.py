@@ -60,3 +60,13 @@ def test_it_names_the_bad_option(tmp_path, arguments, message):
 def test_it_says_when_the_file_cannot_be_written(tmp_path):
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export_report", str(tmp_path / "missing" / "report.xlsx"))
+
+
+def test_an_unknown_city_is_answered_with_the_partner_cities_slugs(tmp_path):
+    report_world.build()
+
+    with pytest.raises(CommandError) as error:
+        call_command("export_report", str(tmp_path / "r.xlsx"), "--city", "leipzig")
+
+    # Leipzig is the home city, never a partner city; the valid slugs are named.
+    assert "partner cities: jining, nanjing" in str(error.value)

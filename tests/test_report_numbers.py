@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from partners import models as m
+from partners import report_figures as figures
 from partners import reports
 
 from . import factories as f
@@ -31,14 +32,14 @@ def manager_client(client):
 
 
 def _counts(row):
-    return [row.counts[name] for name in reports.MEASURES]
+    return [row.counts[name] for name in figures.MEASURES]
 
 
 def test_the_2019_summary_matches_the_hand_computed_counts(world):
-    summary = reports.summary(reports.Criteria.for_year(2019))
+    summary = figures.summary(reports.Criteria.for_year(2019))
 
     assert {row.city.name: _counts(row) for row in summary.rows} == SUMMARY_2019
-    assert [summary.total[name] for name in reports.MEASURES] == TOTAL_2019
+    assert [summary.total[name] for name in figures.MEASURES] == TOTAL_2019
 
 
 def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world, manager_client):
@@ -57,7 +58,7 @@ def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world,
         "Follow-ups",
     ]
     rows = list(workbook["Summary"].iter_rows(values_only=True))
-    assert len(rows[0]) == 2 + len(reports.MEASURES)
+    assert len(rows[0]) == 2 + len(figures.MEASURES)
     assert all(isinstance(header, str) and header for header in rows[0])
     assert rows[1] == ("Jining", "CN", *SUMMARY_2019["Jining"])
     assert rows[2] == ("Nanjing", "CN", *SUMMARY_2019["Nanjing"])
@@ -65,11 +66,14 @@ def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world,
     assert rows[4] == (None,) * len(rows[0])
     notes = {row[0]: row[1] for row in rows[5:]}
     assert notes["Period"] == "2019-01-01 – 2019-12-31"
+    assert isinstance(notes["Report date"], datetime.datetime)  # a date cell
+    # Sorting by a column keeps the total last: the autofilter stops above it.
+    assert workbook["Summary"].auto_filter.ref == "A1:O3"
     assert notes["Partner city"] == notes["Home city"] == notes["Organisation"] == "all"
 
 
 def test_a_trip_over_new_year_counts_in_the_year_it_began(world):
-    summary = reports.summary(reports.Criteria.for_year(2020))
+    summary = figures.summary(reports.Criteria.for_year(2020))
 
     nanjing = next(row.counts for row in summary.rows if row.city.name == "Nanjing")
     assert nanjing["delegations_out"] == 0
@@ -79,28 +83,32 @@ def test_a_trip_over_new_year_counts_in_the_year_it_began(world):
 def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
     mid_2019 = reports.Criteria(datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))
 
-    rows = reports.summary(mid_2019).rows
+    rows = figures.summary(mid_2019).rows
     nanjing = next(row.counts for row in rows if row.city.name == "Nanjing")
     assert nanjing["memoranda_in_force"] == 3  # the expired one still held on 30 June
 
 
 def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world):
-    timeline = reports.timeline(reports.Criteria.for_year(2019))
+    timeline = figures.timeline(reports.Criteria.for_year(2019))
 
     assert timeline.years == [2016, 2017, 2018, 2019]
     assert timeline.totals[2018]["delegations_out"] == 1
     assert timeline.totals[2019]["delegations_out"] == 2
     assert timeline.totals[2019]["profiles_handed_over"] == 12
-    assert timeline.delegations_per_city["Nanjing"][2019] == 3  # two out, one in
-    assert timeline.delegations_per_city["Jining"] == {2016: 0, 2017: 0, 2018: 1, 2019: 1}
-    assert timeline.in_force_at_year_end == {2016: 1, 2017: 2, 2018: 2, 2019: 4}
+    per_city = figures.delegations_per_city(timeline)
+    assert per_city["Nanjing"][2019] == 3  # two out, one in
+    assert per_city["Jining"] == {2016: 0, 2017: 0, 2018: 1, 2019: 1}
+    in_force = {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years}
+    assert in_force == {2016: 1, 2017: 2, 2018: 2, 2019: 4}
+    # A one-year report and the timeline's row for that year are the same numbers.
+    assert timeline.totals[2019] == figures.summary(reports.Criteria.for_year(2019)).total
 
 
 def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
     lead = world["trip"].lead_organisation
     criteria = reports.Criteria.for_year(2019, organisation=lead)
 
-    summary = reports.summary(criteria)
+    summary = figures.summary(criteria)
     assert summary.total["delegations_out"] == 1
     assert summary.total["delegations_in"] == 0
     assert summary.total["meetings"] == 2  # the trip's, not the call on New Year's Eve
@@ -110,7 +118,7 @@ def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
 def test_the_direction_filter_leaves_the_other_direction_out(world):
     criteria = reports.Criteria.for_year(2019, direction=m.Delegation.Direction.INBOUND)
 
-    summary = reports.summary(criteria)
+    summary = figures.summary(criteria)
     assert summary.total["delegations_out"] == 0
     assert summary.total["delegations_in"] == 1
     assert summary.total["meetings"] == 0  # every 2019 meeting belongs to no inbound trip
@@ -129,7 +137,7 @@ def test_the_2019_trip_of_the_press_release_counts_for_both_cities():
             delegation=trip, recipient=f.OrganisationFactory(city=cities[i % 2])
         )
 
-    summary = reports.summary(reports.Criteria.for_year(2019))
+    summary = figures.summary(reports.Criteria.for_year(2019))
 
     for row in summary.rows:
         assert (row.counts["delegations_out"], row.counts["memoranda_signed"]) == (1, 1)
@@ -140,10 +148,10 @@ def test_the_home_city_filter_counts_only_trips_from_and_to_it(world):
     other_home = f.HomeCityFactory(name="Hannover")
     f.PartnershipFactory(home_city=other_home, partner_city=world["nanjing"])
 
-    leipzig = reports.summary(reports.Criteria.for_year(2019, home_city=world["leipzig"]))
-    hannover = reports.summary(reports.Criteria.for_year(2019, home_city=other_home))
+    leipzig = figures.summary(reports.Criteria.for_year(2019, home_city=world["leipzig"]))
+    hannover = figures.summary(reports.Criteria.for_year(2019, home_city=other_home))
 
-    assert [leipzig.total[name] for name in reports.MEASURES] == TOTAL_2019
+    assert [leipzig.total[name] for name in figures.MEASURES] == TOTAL_2019
     assert [row.city.name for row in hannover.rows] == ["Nanjing"]
     assert hannover.total["delegations_out"] == hannover.total["delegations_in"] == 0
     assert hannover.total["meetings"] == 1  # only the call, which belongs to no trip

@@ -1,5 +1,6 @@
 """The delegation page is the trade officer's workbench: one page per trip."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
@@ -48,9 +49,60 @@ class MeetingInline(CRMInline):
     autocomplete_fields = ["city", "organisations", "attendees"]
 
 
+class HandoverForm(VersionCheckedForm):
+    """A handover names a saved meeting, or a meeting entered on the same page and not
+    saved yet by its row number in the Meetings table (shown there); the delegation's
+    ``save_related`` links it once that meeting is saved, in the same transaction."""
+
+    meeting_row = forms.IntegerField(
+        label=gettext_lazy("or meeting no."),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        help_text=gettext_lazy("A meeting entered above and not saved yet: its number."),
+        widget=forms.NumberInput(attrs={"class": "vIntegerField meeting-row"}),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        row = cleaned_data.get("meeting_row")
+        if row is None:
+            return cleaned_data
+        if cleaned_data.get("meeting"):
+            self.add_error(
+                "meeting_row", _("Choose a saved meeting or a meeting number, not both.")
+            )
+        elif not _meeting_row_on_page(self.data, row):
+            self.add_error(
+                "meeting_row",
+                _("There is no meeting no. %(row)d in the meetings on this page.") % {"row": row},
+            )
+        return cleaned_data
+
+
+def _meeting_row_on_page(data, row: int) -> bool:
+    """Whether row ``row`` (1-based) of the page's meetings is a meeting being kept."""
+    prefix = f"meetings-{row - 1}-"
+    try:
+        total = int(data.get("meetings-TOTAL_FORMS", 0))
+    except ValueError:
+        return False
+    filled = data.get(f"{prefix}id") or data.get(f"{prefix}city")
+    return row <= total and bool(filled) and not data.get(f"{prefix}DELETE")
+
+
 class HandoverInline(CRMInline):
     model = ProfileHandover
-    fields = ["profile", "recipient", "meeting", "handed_over_on", "handed_over_by", "response"]
+    form = HandoverForm
+    fields = [
+        "profile",
+        "recipient",
+        "meeting",
+        "meeting_row",
+        "handed_over_on",
+        "handed_over_by",
+        "response",
+    ]
     autocomplete_fields = ["profile", "recipient", "meeting", "handed_over_by"]
 
 
@@ -143,6 +195,25 @@ class DelegationAdmin(CRMAdmin):
     ]
     actions = [mark_completed, duplicate_as_planned_trip]
     show_full_result_count = False
+
+    def save_related(self, request, form, formsets, change):
+        # As Django's, but a handover that names a meeting by its row on the page gets
+        # that meeting once the meetings (an earlier inline) are saved.
+        form.save_m2m()
+        meetings = None
+        for formset in formsets:
+            if formset.model is ProfileHandover and meetings is not None:
+                _link_meeting_rows(formset, meetings)
+            self.save_formset(request, form, formset, change=change)
+            if formset.model is Meeting:
+                meetings = formset
+
+
+def _link_meeting_rows(handovers, meetings) -> None:
+    for handover in handovers.forms:
+        row = getattr(handover, "cleaned_data", {}).get("meeting_row")
+        if row:
+            handover.instance.meeting = meetings.forms[row - 1].instance
 
 
 @admin.register(Meeting)

@@ -1,6 +1,6 @@
 from django import template
 
-from ..desk import desk_for
+from ..desk import desk_for, headline
 
 register = template.Library()
 
@@ -8,4 +8,5 @@ register = template.Library()
 @register.inclusion_tag("partners/admin/desk.html", takes_context=True)
 def my_desk(context):
     user = context["request"].user
-    return {"desk": desk_for(user)}
+    figures = headline() if user.has_perm("partners.view_reports") else None
+    return {"desk": desk_for(user), "headline": figures}

@@ -1,131 +1,156 @@
-"""/reports/: activity per partner city for managers, as a page, XLSX or CSV."""
+"""/reports/: activity per partner city for managers, as a page, XLSX or CSV.
+
+GET never writes anything: the page and its downloads are computed and streamed per
+request. A workbook too large to write while the browser waits is offered as a button
+that starts a background export with POST.
+"""
 
 import tempfile
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from .. import charts, report_tables, reports, tasks
+from .. import charts, report_figures, report_tables, reports, tasks
 from ..filters import ReportFilter
-from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
 
 FORMATS = ("html", "xlsx", "csv")
+DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
 @login_required
 def report(request):
     if not request.user.has_perm("partners.view_reports"):
         raise PermissionDenied
-    filterset = ReportFilter(
-        request.GET or None, queryset=City.objects.partners_of_home_cities().order_by("name")
-    )
-    output = request.GET.get("format", "html")
-    sheet = request.GET.get("sheet", "")
-    problems = _parameter_problems(output, sheet)
+    query = request.POST if request.method == "POST" else request.GET
+    filterset = ReportFilter(_criteria_query(query) or None, queryset=reports.partner_cities())
+    output = query.get("format", "html")
+    sheet = report_tables.sheet_key(query.get("sheet", "summary"))
+    delimiter = query.get("delimiter", "")
+    problems = _parameter_problems(output, sheet, query.get("sheet", ""), delimiter)
     if problems or (filterset.is_bound and not filterset.is_valid()):
         return _page(request, filterset, problems=problems, status=400)
     criteria = (
         reports.Criteria(**filterset.criteria_kwargs())
         if filterset.is_bound
-        else (reports.Criteria.for_year(timezone.localdate().year))
+        else reports.Criteria.for_year(timezone.localdate().year)
     )
-    if output == "xlsx" and tasks.exports_in_background(criteria):
-        job = tasks.start_export(query=request.GET.urlencode(), user=request.user)
+    if request.method == "POST":
+        # The only write: a background export the user asked for with the button.
+        job = tasks.start_export(query=_criteria_query(query).urlencode(), user=request.user)
         return redirect("jobs:detail", job_id=job.pk)
+    if output == "xlsx" and tasks.exports_in_background(criteria):
+        return _page(request, filterset, criteria=criteria, background=True)
     if output == "xlsx":
         return _xlsx_response(criteria)
     if output == "csv":
-        return _csv_response(criteria, sheet)
+        return _csv_response(criteria, sheet, DELIMITERS.get(delimiter) or _list_separator())
     return _page(request, filterset, criteria=criteria)
 
 
-def _parameter_problems(output: str, sheet: str) -> list[str]:
+def _criteria_query(query: QueryDict) -> QueryDict:
+    """The filter's part of the query string (without format, sheet, delimiter, token)."""
+    kept = query.copy()
+    for name in ("format", "sheet", "delimiter", "csrfmiddlewaretoken"):
+        kept.pop(name, None)
+    return kept
+
+
+def _parameter_problems(output: str, sheet, asked_sheet: str, delimiter: str) -> list[str]:
     problems = []
     if output not in FORMATS:
         problems.append(
             _("Unknown format “%(format)s”: choose html, xlsx or csv.") % {"format": output}
         )
-    if output == "csv" and sheet.lower() not in {s.lower() for s in report_tables.SHEETS}:
+    if output == "csv" and sheet is None:
         problems.append(
             _("Unknown sheet “%(sheet)s” for CSV: choose one of %(sheets)s.")
-            % {"sheet": sheet, "sheets": ", ".join(report_tables.SHEETS)}
+            % {"sheet": asked_sheet, "sheets": ", ".join(report_tables.SHEETS)}
+        )
+    if delimiter and delimiter not in DELIMITERS:
+        problems.append(
+            _("Unknown delimiter “%(delimiter)s”: choose comma or semicolon.")
+            % {"delimiter": delimiter}
         )
     return problems
 
 
-def _filename(criteria: reports.Criteria, extension: str) -> str:
-    return f"report-{criteria.start:%Y%m%d}-{criteria.end:%Y%m%d}.{extension}"
+def _list_separator() -> str:
+    # Excel's list separator follows the region: ";" where the decimal mark is a comma.
+    return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 def _xlsx_response(criteria: reports.Criteria):
-    # Written to a temporary file (constant memory), streamed from there; the file is
-    # deleted when the response closes it.
-    target = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_xlsx(target.name, report_tables.tables(criteria))
+    # Written to an anonymous temporary file (constant memory) that disappears when the
+    # response closes it: nothing stays behind on disk.
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_xlsx(target, report_tables.tables(criteria))
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=_filename(criteria, "xlsx"))
+    name = report_tables.filename(criteria, "xlsx")
+    return FileResponse(target, as_attachment=True, filename=name)
 
 
-def _csv_response(criteria: reports.Criteria, sheet: str):
+def _csv_response(criteria: reports.Criteria, sheet: str, delimiter: str):
     table = report_tables.table(criteria, sheet)
-    response = StreamingHttpResponse(iter_csv(table), content_type="text/csv; charset=utf-8")
-    name = _filename(criteria, "csv").replace("report-", f"{sheet.lower()}-")
+    response = StreamingHttpResponse(
+        iter_csv(table, delimiter), content_type="text/csv; charset=utf-8"
+    )
+    name = report_tables.filename(criteria, "csv", sheet)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _page(request, filterset, *, criteria=None, problems=(), status=200):
+def _page(request, filterset, *, criteria=None, problems=(), status=200, background=False):
     context = {
         **admin.site.each_context(request),
         "title": _("Reports"),
-        # The admin's model list would tell a manager without model rights "nothing here".
-        "is_nav_sidebar_enabled": False,
         "filter": filterset,
         "problems": problems,
+        "background": background,
+        "background_rows": settings.CRM_EXPORT_BACKGROUND_ROWS,
     }
     if criteria:
-        context["criteria"] = criteria
-        context["results"] = _results(criteria, request.GET.urlencode())
+        context.update(_report_context(criteria))
+        context["download_query"] = _criteria_query(request.GET).urlencode()
+        context["filter_summary"] = report_tables.criteria_notes(criteria)[:5]
     return render(request, "partners/reports/report.html", context, status=status)
 
 
-def _results(criteria: reports.Criteria, download_query: str) -> str:
-    context = {**_report_context(criteria), "download_query": download_query}
-    return render_to_string("partners/reports/report.html#results", context)
-
-
 def _report_context(criteria: reports.Criteria) -> dict:
-    summary = reports.summary(criteria)
-    timeline = reports.timeline(criteria)
-    measures = reports.MEASURES
+    facts = reports.load(criteria)
+    cities = reports.selected_cities(criteria, facts)
+    summary = report_figures.summary(criteria, facts, cities)
+    timeline = report_figures.timeline(criteria, facts, cities)
+    measures = report_figures.MEASURES
     return {
         "criteria": criteria,
-        "summary_rows": summary.rows,
         "rows": [(row.city, [row.counts[m] for m in measures]) for row in summary.rows],
         "total": [summary.total[m] for m in measures],
-        "timeline": timeline,
         "timeline_rows": [
-            [year, *timeline.totals[year].values(), timeline.in_force_at_year_end[year]]
-            for year in timeline.years
+            [year, *(timeline.totals[year][m] for m in measures)] for year in timeline.years
         ],
         "delegations_chart": charts.grouped_bars(
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            charts.top_series(timeline.delegations_per_city, _("Other partner cities")),
+            charts.top_series(
+                report_figures.delegations_per_city(timeline), _("Other partner cities")
+            ),
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),
             _("Number of memoranda in force at the end of each year."),
-            timeline.in_force_at_year_end,
+            {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years},
         ),
-        "sheets": report_tables.SHEETS,
+        "sheets": report_tables.SHEET_NAMES,
         "headers": report_tables.SUMMARY_HEADERS,
+        "shared": [name in report_figures.SHARED for name in measures],
+        "list_separator": _list_separator(),
     }

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from partners import report_tables, reports
 from partners.filters import ReportFilter
-from partners.models import City
 from partners.spreadsheets import write_xlsx
 
 
@@ -20,10 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, path, year, city, **options):
         filterset = ReportFilter(
             {"year": year or timezone.localdate().year, "partner_city": city or ""},
-            queryset=City.objects.partners_of_home_cities().order_by("name"),
+            queryset=reports.partner_cities(),
         )
         if not filterset.is_valid():
-            raise CommandError(_describe(filterset.errors))
+            raise CommandError(_describe(filterset.errors, city))
         criteria = reports.Criteria(**filterset.criteria_kwargs())
         try:
             write_xlsx(path, report_tables.tables(criteria))
@@ -32,8 +31,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Report {criteria.start} – {criteria.end} written to {path}")
 
 
-def _describe(errors) -> str:
+def _describe(errors, city) -> str:
     option = {"year": "--year", "partner_city": "--city"}
-    return "; ".join(
+    problems = [
         f"{option.get(field, field)}: {' '.join(messages)}" for field, messages in errors.items()
-    )
+    ]
+    if "partner_city" in errors:
+        slugs = reports.partner_cities().order_by("slug").values_list("slug", flat=True)
+        problems.append(
+            f"--city {city!r} is not a partner city; partner cities: "
+            + (", ".join(slugs) or "none yet")
+        )
+    return "; ".join(problems)
