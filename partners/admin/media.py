@@ -1,11 +1,12 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Photo
 from .base import CRMAdmin
 
 
 @admin.register(Photo)
-class PhotoAdmin(CRMAdmin):
+class PhotoAdmin(CRMAdmin, TranslationAdmin):
     list_display = ["caption", "taken_on", "credit", "delegation", "logged_by", "visibility"]
     list_filter = ["visibility"]
     list_select_related = ["delegation", "logged_by"]

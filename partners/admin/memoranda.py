@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Memorandum, MemorandumParty
 from .base import CRMAdmin, CRMInline
@@ -12,7 +13,7 @@ class MemorandumPartyInline(CRMInline):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(CRMAdmin):
+class MemorandumAdmin(CRMAdmin, TranslationAdmin):
     list_display = [
         "title",
         "kind",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Organisation, Person
 from .base import CRMAdmin
@@ -6,7 +7,7 @@ from .gdpr import PersonGDPRMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CRMAdmin):
+class OrganisationAdmin(CRMAdmin, TranslationAdmin):
     list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city"]
@@ -17,7 +18,7 @@ class OrganisationAdmin(CRMAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonGDPRMixin, CRMAdmin):
+class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslationAdmin):
     list_display = [
         "full_name",
         "local_name",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline
@@ -39,19 +40,19 @@ class ProfileHandoverInline(CRMInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(CRMAdmin):
-    list_display = ["code", "name", "name_de"]
-    search_fields = ["code", "name", "name_de"]
+class SectorAdmin(CRMAdmin, TranslationAdmin):
+    list_display = ["code", "name_de", "name_en", "name_zh_hans"]
+    search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(Interest)
-class InterestAdmin(CRMAdmin):
-    list_display = ["code", "name", "name_de"]
-    search_fields = ["code", "name", "name_de"]
+class InterestAdmin(CRMAdmin, TranslationAdmin):
+    list_display = ["code", "name_de", "name_en", "name_zh_hans"]
+    search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin):
+class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin, TranslationAdmin):
     list_display = [
         "organisation",
         "sector",

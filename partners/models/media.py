@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..validators import validate_photo
 from .base import CRM_PERMISSIONS, PublishableModel
@@ -52,7 +51,7 @@ class Photo(PublishableModel):
         verbose_name=_("uploaded by"),
     )
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("photo")

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin
 from .places import City
@@ -54,7 +53,7 @@ class Organisation(SluggedMixin, PublishableModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("organisation")
@@ -129,7 +128,7 @@ class Person(PublishableModel):
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("person")
