@@ -72,8 +72,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_countries",
-    "axes",
-    "django_tasks_db",
+    # axes and django_tasks_db under translated names (crm/apps.py).
+    "crm.apps.LoginProtectionConfig",
+    "crm.apps.BackgroundTasksConfig",
 ]
 
 MIDDLEWARE = [

@@ -70,8 +70,8 @@ class Table:
         self.plan = [
             (f.attname, self.defaults[f.attname], self.converters[f.attname]) for f in self.fields
         ]
-        # A translated field's German column (``name_de``) is what pages read: rows that
-        # give only the original column (``name``) write the same text into both.
+        # A translated field's German column (``name_de``) is what pages read: a row's
+        # original column (``name``, the German source) is written into both.
         self.german = (
             {
                 name: build_localized_fieldname(name, DEFAULT_LANGUAGE)
@@ -83,7 +83,7 @@ class Table:
 
     def _with_german(self, row: dict) -> dict:
         for name, german in self.german.items():
-            if name in row and not row.get(german):
+            if name in row:
                 row[german] = row[name]
         return row
 

@@ -38,6 +38,10 @@ PROFILE_FIELDS = {
     "consent_given_on": "consent_given_on",
     "status": "status",
     "publish": "visibility",
+    "products_en": "products_en",
+    "summary_en": "summary_en",
+    "products_zh_hans": "products_zh_hans",
+    "summary_zh_hans": "summary_zh_hans",
 }
 CONTACT_FIELDS = {
     "contact_name": "full_name",

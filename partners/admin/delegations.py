@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 
 from ..models import (
     Delegation,
@@ -16,7 +16,7 @@ from ..models import (
     Photo,
     ProfileHandover,
 )
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
 from .versions import VersionCheckedForm
 
@@ -115,7 +115,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(CRMAdmin, TranslationAdmin):
+class DelegationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",
@@ -147,7 +147,7 @@ class DelegationAdmin(CRMAdmin, TranslationAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CRMAdmin, TranslationAdmin):
+class MeetingAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["title", "kind", "date", "city", "delegation", "logged_by", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city", "delegation", "logged_by"]

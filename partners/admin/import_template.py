@@ -36,6 +36,10 @@ EXAMPLE = {
     "consent_given_on": "25.06.2019",
     "status": "ready",
     "publish": "nein",
+    "products_en": "Special-purpose machines, automation",
+    "summary_en": "Family business looking for sales partners in Jiangsu.",
+    "products_zh_hans": "专用机械、自动化",
+    "summary_zh_hans": "家族企业，正在江苏寻找销售合作伙伴。",
 }
 
 INSTRUCTIONS = {

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
 
 from ..models import Memorandum, MemorandumParty
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import FollowUpInline
 
 
@@ -13,7 +12,7 @@ class MemorandumPartyInline(CRMInline):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(CRMAdmin, TranslationAdmin):
+class MemorandumAdmin(CRMAdmin, TranslatedAdmin):
     list_display = [
         "title",
         "kind",

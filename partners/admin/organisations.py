@@ -1,13 +1,12 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
 
 from ..models import Organisation, Person
-from .base import CRMAdmin
+from .base import CRMAdmin, TranslatedAdmin
 from .gdpr import PersonGDPRMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CRMAdmin, TranslationAdmin):
+class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city"]
@@ -18,7 +17,7 @@ class OrganisationAdmin(CRMAdmin, TranslationAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslationAdmin):
+class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "full_name",
         "local_name",

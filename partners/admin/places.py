@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
-from modeltranslation.admin import TranslationAdmin
 
 from ..models import City, Partnership
-from .base import CRMAdmin
+from .base import CRMAdmin, TranslatedAdmin
 
 
 @admin.register(City)
-class CityAdmin(CRMAdmin, TranslationAdmin):
+class CityAdmin(CRMAdmin, TranslatedAdmin):
     list_display = [
         "name",
         "local_name",
@@ -29,7 +28,7 @@ class CityAdmin(CRMAdmin, TranslationAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(CRMAdmin, TranslationAdmin):
+class PartnershipAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["home_city", "partner_city", "kind", "status", "established_year", "visibility"]
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["home_city", "partner_city"]

@@ -2,10 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
-from modeltranslation.admin import TranslationAdmin
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .import_template import template_response
 from .imports import ProfileImportMixin
 
@@ -40,19 +39,19 @@ class ProfileHandoverInline(CRMInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(CRMAdmin, TranslationAdmin):
+class SectorAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["code", "name_de", "name_en", "name_zh_hans"]
     search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(Interest)
-class InterestAdmin(CRMAdmin, TranslationAdmin):
+class InterestAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["code", "name_de", "name_en", "name_zh_hans"]
     search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin, TranslationAdmin):
+class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "organisation",
         "sector",
