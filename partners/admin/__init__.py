@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import (
+    background_tasks,
     delegations,
     followups,
     import_runs,
@@ -17,6 +18,7 @@ from . import (
 )
 
 __all__ = [
+    "background_tasks",
     "delegations",
     "followups",
     "import_runs",
