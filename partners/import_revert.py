@@ -6,6 +6,7 @@ was deleted, or the import was already reverted: a partial undo would be worse t
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .import_writes import M2M_FIELDS
@@ -72,7 +73,8 @@ def revert_import(run: ImportRun, *, user) -> None:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status == ImportRun.Status.REVERTED:
         raise RevertRefused(
-            _("This import was already reverted on %(when)s.") % {"when": run.reverted_at}
+            _("This import was already reverted on %(when)s.")
+            % {"when": date_format(timezone.localtime(run.reverted_at), "SHORT_DATETIME_FORMAT")}
         )
     if run.status != ImportRun.Status.IMPORTED:
         raise RevertRefused(_("This import wrote nothing; there is nothing to revert."))

@@ -9,6 +9,7 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 from django import forms
 from django.db import connections, router
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +39,7 @@ def changes_since(instance, version: int) -> list[str]:
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
                 % {
                     "user": record.history_user or _("someone"),
-                    "when": date_format(record.history_date, "SHORT_DATETIME_FORMAT"),
+                    "when": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
                     "field": field.verbose_name,
                     "old": _display(change.old),
                     "new": _display(change.new),
