@@ -12,10 +12,17 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.translator import translator
 
 VERSION_FIELD = "loaded_version"
 # Fields that change on every save and say nothing to the reader.
 _NOISE = {"version", "updated_at", "created_at"}
+
+
+def _translated_originals(model) -> set[str]:
+    if model not in translator.get_registered_models():
+        return set()
+    return set(translator.get_options_for_model(model).fields)
 
 
 def _display(value) -> str:
@@ -32,7 +39,9 @@ def changes_since(instance, version: int) -> list[str]:
         previous = record.prev_record
         if previous is None:
             continue
-        delta = record.diff_against(previous, excluded_fields=_NOISE, foreign_keys_are_objs=True)
+        # A translated field's original column repeats its German one ("name [de]").
+        excluded = _NOISE | _translated_originals(type(instance))
+        delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
             field = instance._meta.get_field(change.field)
             lines.append(
