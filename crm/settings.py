@@ -58,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "partners",
+    # Before the admin, as its documentation asks: it patches the registered models first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,8 +72,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_countries",
-    "axes",
-    "django_tasks_db",
+    # axes and django_tasks_db under translated names (crm/apps.py).
+    "crm.apps.LoginProtectionConfig",
+    "crm.apps.BackgroundTasksConfig",
     "cachalot",
 ]
 
@@ -149,11 +152,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LANGUAGES = [("de", _("German")), ("en", _("English")), ("zh-hans", _("Chinese (Simplified)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+
+# Content in three languages (django-modeltranslation, partners/translation.py): German is
+# the source, every other language falls back to it (and templates mark that text lang="de").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+# A record created with a plain ``name=`` (factories, fixtures, scripts) gets it as German
+# too, whatever language is active.
+MODELTRANSLATION_AUTO_POPULATE = "default"
+# Slugs come from the German title, whatever language the editor's admin speaks.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "de"
+# The office that runs this installation, shown in the back office's header and title.
+CRM_OFFICE_NAME = os.getenv("CRM_OFFICE_NAME", "Invest Region Leipzig")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -11,6 +11,9 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
 BATCH = 5000
 
@@ -65,6 +68,22 @@ class Table:
         self.plan = [
             (f.attname, self.defaults[f.attname], self.converters[f.attname]) for f in self.fields
         ]
+        # A translated field's German column (``name_de``) is what pages read: a row's
+        # original column (``name``, the German source) is written into both.
+        self.german = (
+            {
+                name: build_localized_fieldname(name, DEFAULT_LANGUAGE)
+                for name in translator.get_options_for_model(model).fields
+            }
+            if model in translator.get_registered_models()
+            else {}
+        )
+
+    def _with_german(self, row: dict) -> dict:
+        for name, german in self.german.items():
+            if name in row:
+                row[german] = row[name]
+        return row
 
     def _value(self, row: dict, attname: str):
         value = row.get(attname, self.defaults[attname])
@@ -84,7 +103,7 @@ class Table:
         quote = connection.ops.quote_name
         table = quote(self.model._meta.db_table)
         columns = ", ".join(quote(f.column) for f in self.fields)
-        values = (self._values(row) for row in rows)
+        values = (self._values(self._with_german(row)) for row in rows)
         if connection.vendor == "postgresql":
             # One statement per row costs a round trip each; COPY streams them all.
             _copy(f"COPY {table} ({columns}) FROM STDIN", values)
@@ -96,7 +115,10 @@ class Table:
         quote = connection.ops.quote_name
         table = quote(self.model._meta.db_table)
         fields = {field.attname: field for field in self.fields}
+        german = [self.german[a] for a in attnames if a in self.german]
+        attnames = [*attnames, *(a for a in german if a not in attnames)]
         columns = [quote(fields[a].column) for a in attnames]
+        rows = (self._with_german(row) for row in rows)
         values = ([*(self._value(row, a) for a in attnames), row["id"]] for row in rows)
         if connection.vendor == "postgresql":
             self._update_postgresql(table, columns, values)

@@ -1,15 +1,16 @@
 """Dates shown with the precision they are known to (DESIGN.md, ``date_precision``).
 
 A trip known only by its year is shown as "2018", not "1 Jan 2018". The patterns are
-translatable strings, so German gets "25.–30. Juni 2019" and English "25–30 June 2019".
+translatable strings, so German gets "25.–30. Juni 2019", English "25–30 June 2019" and
+Chinese "2019年6月25日至30日".
 """
 
 from datetime import date
 
 from django.db import models
 from django.utils.dates import MONTHS
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class DatePrecision(models.TextChoices):
@@ -18,16 +19,23 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", gettext_lazy("year")
 
 
+def _month_name(number: int) -> str:
+    # Chinese writes a month with its numeral (6月), not with the calendar's month name.
+    if get_language() == "zh-hans":
+        return f"{number}月"
+    return MONTHS[number]
+
+
 def _day(d: date) -> str:
     return _("%(day)s %(month)s %(year)s") % {
         "day": d.day,
-        "month": MONTHS[d.month],
+        "month": _month_name(d.month),
         "year": d.year,
     }
 
 
 def _month(d: date) -> str:
-    return _("%(month)s %(year)s") % {"month": MONTHS[d.month], "year": d.year}
+    return _("%(month)s %(year)s") % {"month": _month_name(d.month), "year": d.year}
 
 
 def format_date_span(start: date | None, end: date | None, precision: str) -> str:
@@ -44,8 +52,8 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
             return _month(start)
         if start.year == end.year:
             return _("%(start_month)s–%(end_month)s %(year)s") % {
-                "start_month": MONTHS[start.month],
-                "end_month": MONTHS[end.month],
+                "start_month": _month_name(start.month),
+                "end_month": _month_name(end.month),
                 "year": start.year,
             }
         return f"{_month(start)} – {_month(end)}"
@@ -55,15 +63,15 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
         return _("%(start_day)s–%(end_day)s %(month)s %(year)s") % {
             "start_day": start.day,
             "end_day": end.day,
-            "month": MONTHS[start.month],
+            "month": _month_name(start.month),
             "year": start.year,
         }
     if start.year == end.year:
         return _("%(start_day)s %(start_month)s – %(end_day)s %(end_month)s %(year)s") % {
             "start_day": start.day,
-            "start_month": MONTHS[start.month],
+            "start_month": _month_name(start.month),
             "end_day": end.day,
-            "end_month": MONTHS[end.month],
+            "end_month": _month_name(end.month),
             "year": start.year,
         }
     return f"{_day(start)} – {_day(end)}"

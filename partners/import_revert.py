@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .import_writes import M2M_FIELDS
@@ -103,7 +104,8 @@ def revert_preview(run: ImportRun) -> RevertPreview:
 def _check_status(run: ImportRun) -> None:
     if run.status == ImportRun.Status.REVERTED:
         raise RevertRefused(
-            _("This import was already reverted on %(when)s.") % {"when": run.reverted_at}
+            _("This import was already reverted on %(when)s.")
+            % {"when": date_format(timezone.localtime(run.reverted_at), "SHORT_DATETIME_FORMAT")}
         )
     if run.status != ImportRun.Status.IMPORTED:
         raise RevertRefused(_("This import wrote nothing; there is nothing to revert."))

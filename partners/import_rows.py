@@ -50,13 +50,16 @@ class Lookups:
 
     def __init__(self):
         self.cities: dict[str, list[tuple[int, str]]] = {}
-        for pk, name, local, country in City.objects.values_list(
-            "id", "name", "local_name", "country"
+        # A sheet may name a city, sector or interest in any of the site's languages;
+        # columns named explicitly, so the admin's language does not change the match.
+        for pk, name, english, local, country in City.objects.values_list(
+            "id", "name_de", "name_en", "local_name", "country"
         ):
-            for key in {_fold(name), _fold(local)} - {""}:
+            for key in {_fold(name or ""), _fold(english or ""), _fold(local)} - {""}:
                 self.cities.setdefault(key, []).append((pk, str(country)))
-        self.sectors = self._index(Sector.objects.values_list("id", "code", "name", "name_de"))
-        self.interests = self._index(Interest.objects.values_list("id", "code", "name", "name_de"))
+        names = ("id", "code", "name_de", "name_en", "name_zh_hans")
+        self.sectors = self._index(Sector.objects.values_list(*names))
+        self.interests = self._index(Interest.objects.values_list(*names))
 
     @staticmethod
     def _index(rows) -> dict[str, int]:

@@ -28,7 +28,10 @@ def _profile(profile, attribute):
         return [city.name for city in profile.target_cities.all()]
     if attribute == "visibility":
         return profile.visibility == Visibility.PUBLIC
-    return getattr(profile, attribute)
+    if attribute in ("products", "summary"):
+        # The German source, whatever language the exporting user's admin speaks.
+        attribute = f"{attribute}_de"
+    return getattr(profile, attribute) or ""
 
 
 def _contact(profile, attribute):

@@ -194,14 +194,14 @@ class SectorResource(ExportResource):
     class Meta(ExportResource.Meta):
         model = m.Sector
         import_id_fields = ["code"]
-        fields = ["code", "name", "name_de"]
+        fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 class InterestResource(ExportResource):
     class Meta(ExportResource.Meta):
         model = m.Interest
         import_id_fields = ["code"]
-        fields = ["code", "name", "name_de"]
+        fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 class ProfileHandoverResource(ExportResource):

@@ -243,6 +243,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", "Status", "CompanyProfile.status", status, notes=STATUS_NOTE),
     Column("publish", "Publish", "Veröffentlichen", "CompanyProfile.visibility", yes_no,
            write_yes_no, notes="yes → public (needs consent)", empty_keeps=False),
+    # Translations of the public texts (German is the source, in the columns above).
+    Column("products_en", "Products (English)", "Produkte (Englisch)",
+           "CompanyProfile.products_en", long_text, notes="optional"),
+    Column("summary_en", "Summary (English)", "Kurzprofil (Englisch)",
+           "CompanyProfile.summary_en", long_text, notes="optional"),
+    Column("products_zh_hans", "Products (Chinese)", "Produkte (Chinesisch)",
+           "CompanyProfile.products_zh_hans", long_text, notes="optional"),
+    Column("summary_zh_hans", "Summary (Chinese)", "Kurzprofil (Chinesisch)",
+           "CompanyProfile.summary_zh_hans", long_text, notes="optional"),
 )  # fmt: skip
 
 BY_KEY = {column.key: column for column in COLUMNS}
@@ -281,6 +290,10 @@ EXAMPLE = {
     "consent_given_on": "25.06.2019",
     "status": "ready",
     "publish": "nein",
+    "products_en": "Special-purpose machines, automation",
+    "summary_en": "Family business looking for sales partners in Jiangsu.",
+    "products_zh_hans": "专用机械、自动化",
+    "summary_zh_hans": "家族企业，正在江苏寻找销售合作伙伴。",
 }
 
 

@@ -61,3 +61,28 @@ def _own_cache(settings, request):
         return
     with cachalot_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _request_language_ends_with_the_request():
+    """A request activates its page's language for the thread and leaves it active; a
+    test then reading translated fields (``City.objects.get(name=…)`` reads ``name_<the
+    active language>``) would depend on the last page it opened. Each request here ends
+    by restoring the language the test had before it, as a new request would start."""
+    from django.core.signals import request_finished, request_started
+    from django.utils import translation
+
+    before = []
+
+    def remember(**kwargs):
+        before.append(translation.get_language())
+
+    def restore(**kwargs):
+        if before:
+            translation.activate(before.pop())
+
+    request_started.connect(remember, dispatch_uid="test-language-remember")
+    request_finished.connect(restore, dispatch_uid="test-language-restore")
+    yield
+    request_started.disconnect(dispatch_uid="test-language-remember")
+    request_finished.disconnect(dispatch_uid="test-language-restore")

@@ -55,7 +55,7 @@ def test_from_the_map_to_the_2019_report_and_the_register(site, page, artifacts_
     expect(page.locator(".site-header")).to_be_hidden()
     page.emulate_media(media="screen")
 
-    page.get_by_role("link", name="MoU-Register").click()
+    page.get_by_role("link", name="Verzeichnis der Vereinbarungen").click()
     page.get_by_label("Jahr").select_option("2019")
     page.get_by_role("button", name="Filtern").click()
     expect(page).to_have_url(re.compile(r"year=2019"))

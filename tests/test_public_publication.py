@@ -170,7 +170,7 @@ def test_home_counts_ignore_unpublished_records(client, leaky_world):
     html = german_page(client, "home")
     assert '<span class="count">2</span> Partnerstädte' in html
     assert '<span class="count">2</span> Delegationen' in html
-    assert '<span class="count">2</span> gültige Absichtserklärungen' in html
+    assert '<span class="count">2</span> gültige Vereinbarungen' in html
     assert '<span class="count">2</span> Unternehmen im Verzeichnis' in html
 
 

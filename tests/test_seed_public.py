@@ -1,8 +1,9 @@
 """The public site on the shipped seed data carries the press release of 11 July 2019.
 
 Issue 6, "Done when": every fact of ``shared/seed/press-release-2019-07-11.de.txt`` is on
-the public pages, in German and English. Pages are read as text (tags stripped,
-whitespace collapsed), section by section, never as raw bytes.
+the public pages, in German and English (since issue 14 the records' texts in English too).
+Pages are read as text (tags stripped, whitespace collapsed), section by section, never as
+raw bytes.
 """
 
 import re
@@ -101,27 +102,64 @@ def test_the_report_names_both_members_with_their_positions_then(read, language)
     assert "EU-China Municipal Development Commission (ECMDC)" in members
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_the_report_shows_the_presentation_in_nanjing(read, language):
+@pytest.mark.parametrize(
+    "language, title, office",
+    [
+        (
+            "de",
+            "Leipzig als attraktiver Wirtschaftsstandort für chinesische Unternehmen",
+            "Stadt Leipzig, Amt für Wirtschaftsförderung",
+        ),
+        (
+            "en",
+            "Leipzig as an attractive business location for Chinese companies",
+            "City of Leipzig, Office for Economic Development",
+        ),
+    ],
+)
+def test_the_report_shows_the_presentation_in_nanjing(read, language, title, office):
     meetings = read(language, REPORT).section("meetings-heading")
 
-    assert "Leipzig als attraktiver Wirtschaftsstandort für chinesische Unternehmen" in meetings
-    assert "Stadt Leipzig, Amt für Wirtschaftsförderung" in meetings
+    assert title in meetings
+    assert office in meetings
 
 
-@pytest.mark.parametrize("language", ["de", "en"])
-def test_the_report_lists_both_memoranda_with_the_city_of_signing(read, language):
+@pytest.mark.parametrize(
+    "language, nanjing, jining",
+    [
+        (
+            "de",
+            "Memorandum of Understanding Leipzig–Nanjing 2019, Nanjing",
+            "Invest Region Leipzig – Region Jining 2019, Jining",
+        ),
+        (
+            "en",
+            "Memorandum of understanding Leipzig–Nanjing 2019, Nanjing",
+            "Invest Region Leipzig – Jining region 2019, Jining",
+        ),
+    ],
+)
+def test_the_report_lists_both_memoranda_with_the_city_of_signing(read, language, nanjing, jining):
     memoranda = read(language, REPORT).section("memoranda-heading")
 
-    assert "Memorandum of Understanding Leipzig–Nanjing 2019, Nanjing" in memoranda
-    assert "Invest Region Leipzig – Region Jining 2019, Jining" in memoranda
+    assert nanjing in memoranda
+    assert jining in memoranda
 
 
 @pytest.mark.parametrize(
     "language, sentence, recipients",
     [
-        ("de", "11 Unternehmensprofile wurden übergeben.", "Empfänger:"),
-        ("en", "11 company profiles were handed over.", "Recipients:"),
+        (
+            "de",
+            "11 Unternehmensprofile wurden übergeben.",
+            "Empfänger: Regionalregierung Jining, Stadtregierung Nanjing",
+        ),
+        (
+            "en",
+            "11 company profiles were handed over.",
+            "Recipients: Jining Municipal People's Government, "
+            "Nanjing Municipal People's Government",
+        ),
     ],
 )
 def test_the_report_counts_eleven_profiles_without_naming_internal_companies(
@@ -131,7 +169,7 @@ def test_the_report_counts_eleven_profiles_without_naming_internal_companies(
 
     profiles = page.section("profiles-heading")
     assert sentence in profiles
-    assert f"{recipients} Regionalregierung Jining, Stadtregierung Nanjing" in profiles
+    assert recipients in profiles
     assert DEMO_COMPANY not in page.text
 
 
@@ -154,7 +192,7 @@ def test_the_report_carries_the_press_release_summary(read):
 def test_the_jining_memorandum_was_signed_by_michael_koerner(read):
     page = read("en", "memoranda/absichtserklaerung-invest-region-leipzig-jining-2019/")
 
-    assert "Regionalregierung Jining" in page.section("parties-heading")
+    assert "Jining Municipal People's Government" in page.section("parties-heading")
     assert "signed by Michael Körner, Geschäftsführer" in page.section("parties-heading")
 
 
@@ -189,7 +227,7 @@ def test_leipzig_and_nanjing_are_twinned_since_1988(read, language, twinning):
 def test_the_2018_visit_is_dated_by_its_year_on_the_timeline(read, city):
     timeline = read("en", f"cities/{city}/").section("timeline-heading")
 
-    assert "2018 Besuch des Oberbürgermeisters von Jining in Leipzig 2018" in timeline
+    assert "2018 Visit of the Mayor of Jining to Leipzig 2018" in timeline
 
 
 def test_the_2018_visit_names_shi_guangliang(read):
@@ -203,19 +241,25 @@ def test_memoranda_without_a_signing_day_show_the_dates_of_their_trip(read, lang
     # The press release gives no day of signing: the city page must not invent one.
     memoranda = read(language, "cities/nanjing/").section("memoranda-heading")
 
-    assert "Memorandum of Understanding Leipzig–Nanjing 2019" in memoranda
+    assert "Leipzig–Nanjing 2019" in memoranda
     assert dates in memoranda
     assert "25. Juni 2019," not in memoranda and "June 25, 2019" not in memoranda
 
 
-@pytest.mark.parametrize("language, open_date", [("de", "Datum offen"), ("en", "date open")])
-def test_the_planned_trip_with_companies_is_announced(read, language, open_date):
+@pytest.mark.parametrize(
+    "language, open_date, title",
+    [
+        ("de", "Datum offen", "Delegationsreise mit Leipziger Unternehmen nach Ost-China"),
+        ("en", "date open", "Delegation trip with Leipzig companies to eastern China"),
+    ],
+)
+def test_the_planned_trip_with_companies_is_announced(read, language, open_date, title):
     page = read(language, "delegations/delegationsreise-leipziger-unternehmen-ost-china/")
 
-    assert "Delegationsreise mit Leipziger Unternehmen nach Ost-China" in page.text
+    assert title in page.text
     assert open_date in page.text
     timeline = read(language, "cities/leipzig/").section("timeline-heading")
-    assert f"{open_date} Delegationsreise mit Leipziger Unternehmen nach Ost-China" in timeline
+    assert f"{open_date} {title}" in timeline
 
 
 @pytest.mark.parametrize(
@@ -223,8 +267,7 @@ def test_the_planned_trip_with_companies_is_announced(read, language, open_date)
     [
         (
             "de",
-            "2 Partnerstädte 3 Delegationen 2 gültige Absichtserklärungen "
-            "0 Unternehmen im Verzeichnis",
+            "2 Partnerstädte 3 Delegationen 2 gültige Vereinbarungen 0 Unternehmen im Verzeichnis",
         ),
         (
             "en",

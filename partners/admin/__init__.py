@@ -1,6 +1,12 @@
 """The back office: one module per area, mirroring partners/models/."""
 
+from django.conf import settings
+from django.contrib import admin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from . import (
+    background_tasks,
     delegations,
     followups,
     import_runs,
@@ -14,6 +20,7 @@ from . import (
 )
 
 __all__ = [
+    "background_tasks",
     "delegations",
     "followups",
     "import_runs",
@@ -25,3 +32,12 @@ __all__ = [
     "profiles",
     "users",
 ]
+
+# The product and the office that runs it, not "Django administration" (settings.CRM_OFFICE_NAME).
+admin.site.site_header = format_lazy(
+    "{product} · {office}", product=_("Partner-city CRM"), office=settings.CRM_OFFICE_NAME
+)
+admin.site.site_title = format_lazy(
+    "{product} · {office}", product=_("Partner-city CRM"), office=settings.CRM_OFFICE_NAME
+)
+admin.site.index_title = _("Back office")

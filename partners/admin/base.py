@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..resources_export import EXPORT_RESOURCES
 from .actions import publish, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
+from .list_filters import MissingTranslationFilter
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
@@ -176,6 +178,17 @@ class CRMAdmin(
             raise PermissionDenied
         request._crm_reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """The languages of a translated field side by side (``name [de]``, ``name [en]``,
+    ``name [zh-hans]``); published records can be listed by a missing translation."""
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if _has_field(self.model, "visibility"):
+            filters.append(MissingTranslationFilter)
+        return filters
 
 
 class CRMInline(VersionFieldMixin, OwnedDeletionMixin, TabularInline):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationTabularInline
 
 from ..models import (
     Delegation,
@@ -16,7 +17,7 @@ from ..models import (
     Photo,
     ProfileHandover,
 )
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .list_filters import YearFilter
 from .versions import VersionCheckedForm
 
@@ -43,7 +44,7 @@ class DelegationMemberInline(CRMInline):
     fields = ["person", "role", "position_at_time"]
 
 
-class MeetingInline(CRMInline):
+class MeetingInline(CRMInline, TranslationTabularInline):
     model = Meeting
     fields = ["date", "city", "kind", "title", "organisations", "attendees", "visibility"]
     autocomplete_fields = ["city", "organisations", "attendees"]
@@ -106,7 +107,7 @@ class HandoverInline(CRMInline):
     autocomplete_fields = ["profile", "recipient", "meeting", "handed_over_by"]
 
 
-class PhotoInline(CRMInline):
+class PhotoInline(CRMInline, TranslationTabularInline):
     model = Photo
     fields = ["image", "caption", "taken_on", "credit", "visibility"]
 
@@ -166,7 +167,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(CRMAdmin):
+class DelegationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",
@@ -217,7 +218,7 @@ def _link_meeting_rows(handovers, meetings) -> None:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CRMAdmin):
+class MeetingAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["title", "kind", "date", "city", "delegation", "logged_by", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city", "delegation", "logged_by"]

@@ -4,9 +4,13 @@ import datetime
 
 from django.contrib import admin
 from django.core.exceptions import BadRequest
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 
-from ..models import Delegation
+from ..models import Delegation, Visibility
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -27,3 +31,24 @@ class YearFilter(admin.SimpleListFilter):
             raise BadRequest(f"year: {self.value()!r} is not a year")
         return queryset.filter(start_date__year=int(self.value()))
 
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Published records with a German text but no English (or Chinese) one: what the
+    public pages show in German, marked lang="de", until someone translates it."""
+
+    title = gettext_lazy("missing translation (public records)")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("en", gettext_lazy("English")), ("zh-hans", gettext_lazy("Chinese (Simplified)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("en", "zh-hans"):
+            return queryset
+        missing = Q()
+        for field in translator.get_options_for_model(queryset.model).fields:
+            german = build_localized_fieldname(field, DEFAULT_LANGUAGE)
+            other = build_localized_fieldname(field, self.value())
+            has_german = Q(**{f"{german}__gt": ""})
+            missing |= has_german & (Q(**{f"{other}__isnull": True}) | Q(**{other: ""}))
+        return queryset.filter(missing, visibility=Visibility.PUBLIC)

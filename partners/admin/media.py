@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from ..models import Photo
-from .base import CRMAdmin
+from .base import CRMAdmin, TranslatedAdmin
 
 
 @admin.register(Photo)
-class PhotoAdmin(CRMAdmin):
+class PhotoAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["caption", "taken_on", "credit", "delegation", "logged_by", "visibility"]
     list_filter = ["visibility"]
     list_select_related = ["delegation", "logged_by"]

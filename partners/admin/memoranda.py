@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ..models import Memorandum, MemorandumParty
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import FollowUpInline
 
 
@@ -12,7 +12,7 @@ class MemorandumPartyInline(CRMInline):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(CRMAdmin):
+class MemorandumAdmin(CRMAdmin, TranslatedAdmin):
     list_display = [
         "title",
         "kind",

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from ..models import Organisation, Person
-from .base import CRMAdmin
+from .base import CRMAdmin, TranslatedAdmin
 from .gdpr import PersonGDPRMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CRMAdmin):
+class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city"]
@@ -17,7 +17,7 @@ class OrganisationAdmin(CRMAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonGDPRMixin, CRMAdmin):
+class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "full_name",
         "local_name",

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from ..models import City, Partnership
-from .base import CRMAdmin
+from .base import CRMAdmin, TranslatedAdmin
 
 
 @admin.register(City)
-class CityAdmin(CRMAdmin):
+class CityAdmin(CRMAdmin, TranslatedAdmin):
     list_display = [
         "name",
         "local_name",
@@ -28,7 +28,7 @@ class CityAdmin(CRMAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(CRMAdmin):
+class PartnershipAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["home_city", "partner_city", "kind", "status", "established_year", "visibility"]
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["home_city", "partner_city"]

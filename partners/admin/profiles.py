@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .import_template import template_response
 from .imports import ProfileImportMixin
 
@@ -39,19 +39,19 @@ class ProfileHandoverInline(CRMInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(CRMAdmin):
-    list_display = ["code", "name", "name_de"]
-    search_fields = ["code", "name", "name_de"]
+class SectorAdmin(CRMAdmin, TranslatedAdmin):
+    list_display = ["code", "name_de", "name_en", "name_zh_hans"]
+    search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(Interest)
-class InterestAdmin(CRMAdmin):
-    list_display = ["code", "name", "name_de"]
-    search_fields = ["code", "name", "name_de"]
+class InterestAdmin(CRMAdmin, TranslatedAdmin):
+    list_display = ["code", "name_de", "name_en", "name_zh_hans"]
+    search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin):
+class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "organisation",
         "sector",

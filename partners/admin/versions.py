@@ -9,12 +9,20 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 from django import forms
 from django.db import connections, router
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.translator import translator
 
 VERSION_FIELD = "loaded_version"
 # Fields that change on every save and say nothing to the reader.
 _NOISE = {"version", "updated_at", "created_at"}
+
+
+def _translated_originals(model) -> set[str]:
+    if model not in translator.get_registered_models():
+        return set()
+    return set(translator.get_options_for_model(model).fields)
 
 
 def _display(value) -> str:
@@ -31,14 +39,16 @@ def changes_since(instance, version: int) -> list[str]:
         previous = record.prev_record
         if previous is None:
             continue
-        delta = record.diff_against(previous, excluded_fields=_NOISE, foreign_keys_are_objs=True)
+        # A translated field's original column repeats its German one ("name [de]").
+        excluded = _NOISE | _translated_originals(type(instance))
+        delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
             field = instance._meta.get_field(change.field)
             lines.append(
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
                 % {
                     "user": record.history_user or _("someone"),
-                    "when": date_format(record.history_date, "SHORT_DATETIME_FORMAT"),
+                    "when": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
                     "field": field.verbose_name,
                     "old": _display(change.old),
                     "new": _display(change.new),

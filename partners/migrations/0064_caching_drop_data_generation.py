@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0063_data_generation_per_table"),
+        ("partners", "0064_imports_jobs_and_name_key"),
     ]
 
     operations = [

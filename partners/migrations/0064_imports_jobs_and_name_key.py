@@ -26,7 +26,7 @@ def fill_name_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0063_data_generation_per_table"),
+        ("partners", "0064_security_generated_file_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,8 @@
 """Building blocks shared by every model of the domain."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,11 @@ class TimeStampedModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
+        # A translated field's original column (``name`` beside ``name_de``…) holds the
+        # German source whatever language the editor's page speaks: the save reads it in
+        # German. Lookups across relations (``city__name``) read that column.
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
 
 
 class PublishableQuerySet(models.QuerySet):

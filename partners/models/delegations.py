@@ -88,7 +88,7 @@ class Delegation(SluggedMixin, PublishableModel):
     summary = models.TextField(_("summary"), blank=True, help_text=_("Public report text."))
     outcome = models.TextField(_("outcome"), blank=True, help_text=_("Internal."))
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     objects = DelegationQuerySet.as_manager()
 
@@ -284,7 +284,7 @@ class Meeting(PublishableModel):
         verbose_name=_("logged by"),
     )
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("meeting")

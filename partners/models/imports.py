@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,7 +54,8 @@ class ImportRun(models.Model):
         permissions = [("revert_importrun", _("Can revert an import"))]
 
     def __str__(self):
-        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+        # Local time (TIME_ZONE), as everywhere a time is shown.
+        return f"{self.file_name} ({timezone.localtime(self.started_at):%Y-%m-%d %H:%M})"
 
 
 class ImportRunItem(models.Model):

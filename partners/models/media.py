@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..uploads import photo_path
 from ..validators import validate_photo
@@ -71,7 +70,7 @@ class Photo(PublishableModel):
     )
 
     objects = PhotoQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("photo")

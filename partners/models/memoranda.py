@@ -109,7 +109,7 @@ class Memorandum(SluggedMixin, PublishableModel):
     )
 
     objects = MemorandumQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("memorandum")

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin
 from .places import City
@@ -81,7 +80,7 @@ class Organisation(SluggedMixin, PublishableModel):
     # that an import looks up only the names of its rows.
     name_key = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["name_key"])
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("organisation")
@@ -112,9 +111,10 @@ class Organisation(SluggedMixin, PublishableModel):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
     def save(self, *args, **kwargs):
-        self.name_key = normalise_company_name(self.name)
+        # The German name (the source language), whatever language is active.
+        self.name_key = normalise_company_name(getattr(self, "name_de", None) or self.name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
+        if update_fields is not None and {"name", "name_de"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
@@ -164,7 +164,7 @@ class Person(PublishableModel):
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("person")

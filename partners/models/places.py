@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, SluggedMixin
 
@@ -49,7 +48,7 @@ class City(SluggedMixin, PublishableModel):
     description = models.TextField(_("description"), blank=True)
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("city")
@@ -105,7 +104,7 @@ class Partnership(PublishableModel):
     established_year = models.PositiveSmallIntegerField(_("established in"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("partnership")

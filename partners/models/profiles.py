@@ -22,11 +22,11 @@ class Sector(TimeStampedModel):
     """A NACE Rev. 2 section (A–U) or division."""
 
     code = models.CharField(_("NACE code"), max_length=10, unique=True)
+    # Per language (partners/translation.py): name_de, name_en, name_zh_hans.
     name = models.CharField(_("name"), max_length=200)
-    name_de = models.CharField(_("German name"), max_length=200, blank=True)
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("sector")
@@ -52,10 +52,9 @@ class Interest(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True, choices=Code.choices)
     name = models.CharField(_("name"), max_length=100)
-    name_de = models.CharField(_("German name"), max_length=100, blank=True)
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("interest")
@@ -117,7 +116,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
     consent_to_share = models.BooleanField(_("consent to share"), default=False)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("company profile")

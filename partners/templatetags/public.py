@@ -1,8 +1,12 @@
-"""Template helpers of the public site: language alternates, pages of a list, local names."""
+"""Template helpers of the public site: language alternates, pages of a list, texts per language."""
 
 from django import template
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
 
 register = template.Library()
 
@@ -25,6 +29,44 @@ def page_url(query, number):
 
 @register.filter
 def local_name(record):
-    """A sector's or interest's name in the active language (German names are stored)."""
-    german = getattr(record, "name_de", "")
-    return german if german and get_language() == "de" else record.name
+    """A sector's or interest's name in the active language (kept per language)."""
+    return translated(record, "name")
+
+
+def _in_language(record, field: str) -> tuple[str, str | None]:
+    """The text of ``field`` in the active language, and the language it is really in
+    when that differs (the German source shown for a missing translation)."""
+    source = build_localized_fieldname(field, DEFAULT_LANGUAGE)
+    if not hasattr(record, source):  # not a translated field: shown as it is
+        return getattr(record, field), None
+    language = get_language() or DEFAULT_LANGUAGE
+    own = getattr(record, build_localized_fieldname(field, language), None)
+    if own:
+        return own, None
+    german = getattr(record, source) or ""
+    return german, (DEFAULT_LANGUAGE if german and language != DEFAULT_LANGUAGE else None)
+
+
+@register.filter
+def translated(record, field):
+    """``{{ delegation|translated:"title" }}``: the title in the page's language, or the
+    German one inside ``<span lang="de">`` so that readers and search engines know."""
+    text, language = _in_language(record, field)
+    if language is None:
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
+@register.filter(needs_autoescape=True)
+def translated_text(record, field, autoescape=True):
+    """Paragraphs of a long text (``linebreaks``), as ``translated`` marks its language."""
+    text, language = _in_language(record, field)
+    paragraphs = linebreaks_filter(text, autoescape=autoescape)
+    if language is None:
+        return paragraphs
+    return format_html('<div lang="{}">{}</div>', language, paragraphs)
+
+
+def translated_value(record, field) -> str:
+    """The plain text for attributes and feeds (no markup possible there)."""
+    return _in_language(record, field)[0]

@@ -1,0 +1,52 @@
+"""Which public texts are kept per language (django-modeltranslation, DESIGN.md "Languages").
+
+Each field ``X`` gets ``X_de``, ``X_en`` and ``X_zh_hans``; ``X`` reads the active language
+and falls back to German, the source. The original column keeps the German text too, so
+that code writing ``X`` directly (bulk inserts, raw SQL) stays readable.
+"""
+
+import warnings
+
+from modeltranslation.translator import TranslationOptions, translator
+from simple_history import register as keep_history
+
+from .models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    Interest,
+    Meeting,
+    Memorandum,
+    Organisation,
+    Partnership,
+    Person,
+    Photo,
+    Sector,
+)
+
+# model → its translated fields; tests and the "missing translation" filter read it too.
+TRANSLATED_FIELDS = {
+    City: ("name", "description"),
+    Partnership: ("description",),
+    Organisation: ("name", "description"),
+    Person: ("position",),
+    Delegation: ("title", "purpose", "summary"),
+    Meeting: ("title",),
+    Memorandum: ("title", "summary"),
+    CompanyProfile: ("products", "summary"),
+    Photo: ("caption",),
+    Sector: ("name",),
+    Interest: ("name",),
+}
+
+with warnings.catch_warnings():
+    # modeltranslation copies each index on a translated field per language and renames
+    # the copies whose name would pass 30 characters, warning at every start.
+    warnings.filterwarnings("ignore", message="Index name .* exceeds 30 characters")
+    for model, fields in TRANSLATED_FIELDS.items():
+        options = type(f"{model.__name__}Translation", (TranslationOptions,), {"fields": fields})
+        translator.register(model, options)
+        # The history is declared here, after the translated fields exist, so that it
+        # copies them too (a HistoricalRecords() on the model would be built without).
+        # Organisation.name_key is derived from the name (the import's match key).
+        keep_history(model, excluded_fields=["name_key"] if model is Organisation else None)

@@ -1,0 +1,129 @@
+"""With German selected the back office speaks German only (issue 14, point 6): every admin
+page (changelist, add, change, history, import, export, the desk, the reports) is rendered
+in German and read as visible text, which must hold none of the known English leftovers."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import reverse
+
+from .backoffice import admin_url_kinds, client_for, make_record, registered_admins
+
+# English strings that used to show through in the German back office.
+LEFTOVERS = [
+    "Select an option",
+    "Run",
+    "Django administration",
+    "Django site admin",
+    "Task Results",
+    "Task Result",
+    "Axes",
+    "Tasks Database Backend",
+    "Partner cities",
+    "German name",
+    "Recent actions",
+    "Log out",
+    "View site",
+    "Save and add another",
+    "My desk",
+    "missing translation",
+    "Back office",
+]
+PATTERN = re.compile(r"\b(" + "|".join(re.escape(word) for word in LEFTOVERS) + r")\b")
+
+
+# Permission names are rows that Django writes in English at migrate time ("Can add
+# Task Result"); the permission pickers of users and groups show them as stored. Known
+# gap, left out of this check (see the README's Languages section).
+PERMISSION_PICKERS = {"permissions", "user_permissions"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: no scripts, no styles, no markup, no permission pickers."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template") or (
+            tag == "select" and dict(attrs).get("name") in PERMISSION_PICKERS
+        ):
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template", "select") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _leftovers(response) -> list[str]:
+    page = _VisibleText()
+    page.feed(response.content.decode())
+    return sorted(set(PATTERN.findall(" ".join(page.parts))))
+
+
+def _offered(model_admin, kind) -> bool:
+    """Whether the admin has the page at all (nobody adds a log entry or an import run)."""
+    if kind != "add":
+        return kind != "delete"
+    request = RequestFactory().get("/admin/")
+    request.user = AnonymousUser()
+    request.user.is_superuser = request.user.is_active = request.user.is_staff = True
+    request.user.has_perm = lambda perm, obj=None: True
+    return model_admin.has_add_permission(request)
+
+
+PAGES = [
+    pytest.param(model, kind, id=f"{model._meta.label_lower}-{kind}")
+    for model, model_admin in registered_admins()
+    for kind in admin_url_kinds(model_admin)
+    if _offered(model_admin, kind)
+]
+
+
+@pytest.fixture
+def german_admin(db):
+    from .backoffice import user_with_role
+
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    client.cookies["django_language"] = "de"
+    return client
+
+
+@pytest.mark.parametrize(("model", "kind"), PAGES)
+def test_every_admin_page_is_german(german_admin, model, kind):
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}_{kind}"
+    if kind in ("change", "history"):
+        url = reverse(name, args=[make_record(model).pk])
+    else:
+        url = reverse(name)
+
+    response = german_admin.get(url, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 200, url
+    assert _leftovers(response) == [], url
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/reports/?year=2019"])
+def test_the_desk_and_the_reports_are_german(german_admin, url):
+    response = german_admin.get(url, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 200
+    assert _leftovers(response) == []
+
+
+def test_the_header_names_the_product_and_the_office(german_admin, settings):
+    response = german_admin.get("/admin/", HTTP_ACCEPT_LANGUAGE="de")
+    html = response.content.decode()
+
+    assert "Partnerstädte-CRM · Invest Region Leipzig" in html
+    assert "Django" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    assert 'id="my-desk"' in html and "partners/admin.css" in html

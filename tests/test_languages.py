@@ -1,0 +1,170 @@
+"""Content in three languages (issue 14): German source, English and Chinese translations,
+and an honest fallback to German marked ``lang="de"``."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from partners import models as m
+from partners.bulk_sql import Table
+from tests import factories as f
+
+TRIP = "delegations/delegationsreise-nanjing-jining-2019/"
+
+pytestmark = pytest.mark.django_db
+
+
+class _Elements(HTMLParser):
+    """The text of each element with a ``lang`` attribute, and the page's own language."""
+
+    def __init__(self):
+        super().__init__()
+        self.page_language, self.marked, self.h1, self._open, self._in_h1 = None, [], [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.page_language = attrs.get("lang")
+        if tag == "h1":
+            self._in_h1 += 1
+        if "lang" in attrs and tag not in ("html", "a", "link"):
+            self._open.append([tag, attrs["lang"], ""])
+        elif self._open and tag == self._open[-1][0]:
+            self._open.append([tag, None, ""])
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 -= 1
+        if self._open and self._open[-1][0] == tag:
+            _, language, text = self._open.pop()
+            if language:
+                self.marked.append((language, " ".join(text.split())))
+            elif self._open:
+                self._open[-1][2] += text
+
+    def handle_data(self, data):
+        for element in self._open:
+            element[2] += data
+        if self._in_h1:
+            self.h1.append(data.strip())
+
+
+def _read(path):
+    response = Client().get(path)
+    assert response.status_code == 200, path
+    page = _Elements()
+    page.feed(response.content.decode())
+    return page, response.content.decode()
+
+
+@pytest.fixture
+def seed():
+    call_command("loaddata", "seed", verbosity=0)
+
+
+def test_the_2019_trip_reads_in_english_and_chinese(seed):
+    english, english_html = _read(f"/en/{TRIP}")
+    chinese, chinese_html = _read(f"/zh-hans/{TRIP}")
+
+    assert english.page_language == "en" and chinese.page_language == "zh-hans"
+    assert "".join(english.h1) == "Delegation trip to Nanjing and Jining 2019"
+    assert "".join(chinese.h1) == "2019年南京、济宁代表团之行"
+    assert "25–30 June 2019" in english_html
+    assert "2019年6月25日至30日" in chinese_html
+    assert "Eleven profiles of Leipzig companies" in english_html
+    assert "南京市人民政府" in chinese_html or "谅解备忘录" in chinese_html
+    # Everything of the trip is translated: no German fallback is marked on it.
+    assert ("de", "Delegationsreise nach Nanjing und Jining 2019") not in english.marked
+    assert not [text for language, text in chinese.marked if language == "de"]
+
+
+def test_the_seed_speaks_all_three_languages(seed):
+    for city in m.City.objects.all():
+        assert city.name_en and city.name_zh_hans
+    assert {o.name_zh_hans for o in m.Organisation.objects.all()} >= {
+        "南京市人民政府",
+        "济宁市人民政府",
+    }
+    for memorandum in m.Memorandum.objects.all():
+        assert memorandum.title_en and memorandum.summary_zh_hans
+    for meeting in m.Meeting.objects.all():
+        assert meeting.title_en and meeting.title_zh_hans
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_untranslated_delegation_shows_its_german_text_marked_german(language):
+    delegation = f.DelegationFactory(
+        title="Neue Reise nach Jining",
+        summary="Nur auf Deutsch.",
+        visibility=m.Visibility.PUBLIC,
+    )
+
+    page, html = _read(f"/{language}/delegations/{delegation.slug}/")
+
+    assert page.page_language == language
+    assert ("de", "Neue Reise nach Jining") in page.marked
+    assert ("de", "Nur auf Deutsch.") in page.marked
+    listing, _ = _read(f"/{language}/delegations/")
+    assert ("de", "Neue Reise nach Jining") in listing.marked
+
+
+def test_a_translated_title_is_not_marked_and_german_pages_mark_nothing():
+    delegation = f.DelegationFactory(
+        title="Neue Reise", title_en="New trip", visibility=m.Visibility.PUBLIC
+    )
+
+    english, _ = _read(f"/en/delegations/{delegation.slug}/")
+    german, _ = _read(f"/de/delegations/{delegation.slug}/")
+
+    assert "".join(english.h1) == "New trip"
+    assert ("de", "Neue Reise") not in english.marked
+    assert "".join(german.h1) == "Neue Reise" and not german.marked
+
+
+def test_the_slug_stays_german_whatever_the_language_of_the_editor():
+    with translation.override("en"):
+        delegation = f.DelegationFactory(title="Reise nach Nanjing")
+    assert delegation.slug == "reise-nach-nanjing"
+    assert delegation.title_de == "Reise nach Nanjing"
+
+
+def test_sectors_and_interests_have_names_in_each_language():
+    manufacturing = m.Sector.objects.get(code="C")
+    assert (manufacturing.name_de, manufacturing.name_en, manufacturing.name_zh_hans) == (
+        "Verarbeitendes Gewerbe",
+        "Manufacturing",
+        "制造业",
+    )
+    sales = m.Interest.objects.get(code="distribution")
+    with translation.override("en"):
+        assert sales.name == "Distribution"
+    with translation.override("zh-hans"):
+        assert sales.name == "分销"
+    with translation.override("de"):
+        assert sales.name == "Vertrieb"
+
+
+def test_rows_written_in_bulk_keep_the_german_text_in_both_columns():
+    from django.db import transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    row = {"name": "Beispiel GmbH", "slug": "beispiel", "kind": "company"}
+    with transaction.atomic():
+        Table(m.Organisation).insert([{**row, "created_at": now, "updated_at": now}])
+    organisation = m.Organisation.objects.get(slug="beispiel")
+    assert organisation.name_de == "Beispiel GmbH"
+    with translation.override("en"):
+        assert organisation.name == "Beispiel GmbH"
+
+
+def test_the_public_pages_offer_chinese_in_the_switcher_and_the_hreflang_set(seed):
+    _, html = _read(f"/en/{TRIP}")
+    assert re.search(r'<link rel="alternate" hreflang="zh-hans" href="[^"]*/zh-hans/', html)
+    assert 'lang="zh-hans" hreflang="zh-hans"' in html
+    sitemap = Client().get("/sitemap-delegations.xml")
+    assert f"/zh-hans/{TRIP}" in sitemap.content.decode()
