@@ -2,16 +2,18 @@
 
 Used by the admin index panel and by ``manage.py remind``. Follow-ups are personal (their
 owner); memoranda and delegations have no owner, so they are the team's and appear on
-every desk.
+every desk. Records marked ready for publication appear on the desks of those who may
+publish them.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Delegation, FollowUp, Memorandum
+from .models import Delegation, FollowUp, Memorandum, PublicationRequest
+from .publishing import may_publish, pending_requests
 
 MEMORANDUM_HORIZON_DAYS = 90
 DELEGATION_HORIZON_DAYS = 60
@@ -22,9 +24,10 @@ class Desk:
     follow_ups: list[FollowUp]
     memoranda: list[Memorandum]
     delegations: list[Delegation]
+    ready_to_publish: list[PublicationRequest] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.follow_ups or self.memoranda or self.delegations)
+        return bool(self.follow_ups or self.memoranda or self.delegations or self.ready_to_publish)
 
 
 def open_follow_ups(user):
@@ -68,4 +71,5 @@ def desk_for(user, today: datetime.date | None = None) -> Desk:
         follow_ups=list(open_follow_ups(user)),
         memoranda=list(memoranda_due(today)),
         delegations=list(upcoming_delegations(today)),
+        ready_to_publish=pending_requests() if may_publish(user) else [],
     )

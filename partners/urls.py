@@ -15,6 +15,7 @@ urlpatterns = [
     path("memoranda/<slug:slug>/", public.memorandum_detail, name="memorandum"),
     path("companies/", public.company_list, name="companies"),
     path("companies/<slug:slug>/", public.company_detail, name="company"),
+    path("preview/<str:model_name>/<int:pk>/", public.preview, name="preview"),
     path("feeds/delegations.atom", feeds.DelegationAtomFeed(), name="feed-atom"),
     path("feeds/delegations.ics", feeds.delegations_ics, name="feed-ics"),
 ]

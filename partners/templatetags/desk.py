@@ -8,4 +8,10 @@ register = template.Library()
 @register.inclusion_tag("partners/admin/desk.html", takes_context=True)
 def my_desk(context):
     user = context["request"].user
-    return {"desk": desk_for(user)}
+    return {"desk": desk_for(user), "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def admin_opts(record):
+    """A record's model options, for the admin URL names (templates cannot read _meta)."""
+    return record._meta
