@@ -282,6 +282,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CRM_FIGURES_CACHE_SECONDS = envint("CRM_FIGURES_CACHE_SECONDS", "3600")
 
+# The public site's publisher: named as the author of the Atom feed and the publisher in
+# the open-data catalogue, whose licence applies to every dataset (partners/opendata.py).
+CRM_PUBLISHER = os.environ.get("CRM_PUBLISHER", "Stadt Leipzig, Amt für Wirtschaftsförderung")
+CRM_PUBLISHER_URL = os.environ.get("CRM_PUBLISHER_URL", "")
+CRM_OPENDATA_LICENSE = os.environ.get("CRM_OPENDATA_LICENSE", "dl-de/by-2-0")
+CRM_OPENDATA_LICENSE_URL = os.environ.get(
+    "CRM_OPENDATA_LICENSE_URL", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+)
+
 # django-import-export: only formats that open cleanly in Excel; permission codes are
 # checked, so that only Administrators (import) and Managers/Administrators (export)
 # reach those views.

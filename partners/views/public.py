@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
-from .. import freshness, worldmap
+from .. import freshness, opendata, worldmap
 from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
@@ -37,6 +37,7 @@ from ..models import (
     Visibility,
 )
 from ..paginators import CachedCountPaginator
+from .opendata import download
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -104,6 +105,8 @@ def _query_without_page(request) -> str:
 
 
 def home(request):
+    if file := download(request, opendata.PARTNERSHIPS):
+        return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     # Counts over whole tables and a map of every partnership: computed once per
     # generation of the data (the map per language).
@@ -183,6 +186,8 @@ def _city_page(request, city, **extra):
 def delegation_list(request):
     queryset = Delegation.objects.published().select_related("origin_city")
     filterset = DelegationFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.DELEGATIONS, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
@@ -251,6 +256,8 @@ def memorandum_list(request):
         "signed_in", "delegation", "partnership__partner_city", "partnership__home_city"
     )
     filterset = MemorandumFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.MEMORANDA, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
@@ -296,6 +303,8 @@ def company_list(request):
         "interests", Prefetch("target_cities", published_cities())
     )
     filterset = CompanyFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.COMPANIES, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
