@@ -29,7 +29,13 @@ class PublicSitemap(Sitemap):
 
 class StaticPagesSitemap(PublicSitemap):
     def items(self):
-        return ["partners:home", "partners:delegations", "partners:memoranda", "partners:companies"]
+        return [
+            "partners:home",
+            "partners:delegations",
+            "partners:memoranda",
+            "partners:companies",
+            "partners:calendar",
+        ]
 
     def location(self, item):
         return reverse(item)
