@@ -19,7 +19,8 @@ PAGE_SIZE = 1000  # URLs per sitemap page: 500 records in two languages
 class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
-    x_default = True
+    # x-default is written by templates/sitemap.xml, as in the page heads.
+    x_default = False
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):

@@ -28,3 +28,23 @@ def local_name(record):
     """A sector's or interest's name in the active language (German names are stored)."""
     german = getattr(record, "name_de", "")
     return german if german and get_language() == "de" else record.name
+
+
+@register.filter
+def description_or_default(text):
+    """A page's meta description, never empty: the site's own when the page has none."""
+    from django.utils.translation import gettext
+
+    text = " ".join(str(text).split())
+    return text or gettext(
+        "Partner cities, delegation reports, memoranda of understanding and a directory of "
+        "companies looking for partners abroad."
+    )
+
+
+@register.simple_tag
+def default_language():
+    """settings.LANGUAGE_CODE: the language of x-default in page heads and the sitemap."""
+    from django.conf import settings
+
+    return settings.LANGUAGE_CODE
