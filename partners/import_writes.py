@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .bulk_sql import Table, reserve_ids
 from .models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+from .models.base import german_slug
 
 BATCH = 1000
 ORG_FIELDS = {
@@ -178,7 +178,7 @@ class SlugPool:
         self.taken = set(model.objects.values_list("slug", flat=True))
 
     def take(self, name: str, fallback: str) -> str:
-        base = slugify(name)[:80].strip("-") or fallback
+        base = german_slug(name)[:80].strip("-") or fallback
         candidate, n = base, 2
         while candidate in self.taken:
             suffix = f"-{n}"
