@@ -153,6 +153,8 @@ LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("zh-hans", _("Chinese (Simplified)"))]
+# English dates as in the rest of Europe: "25 June 2019" (crm/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["crm.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
@@ -334,6 +336,15 @@ CACHALOT_TIMEOUT = envint("CRM_CACHE_SECONDS", "3600")
 CACHALOT_CACHE_ITERATORS = False
 # A table cachalot's walk through the query misses is still found in the final SQL.
 CACHALOT_FINAL_SQL_CHECK = True
+
+# The public site's publisher: named as the author of the Atom feed and the publisher in
+# the open-data catalogue, whose licence applies to every dataset (partners/opendata.py).
+CRM_PUBLISHER = os.environ.get("CRM_PUBLISHER", "Stadt Leipzig, Amt für Wirtschaftsförderung")
+CRM_PUBLISHER_URL = os.environ.get("CRM_PUBLISHER_URL", "")
+CRM_OPENDATA_LICENSE = os.environ.get("CRM_OPENDATA_LICENSE", "dl-de/by-2-0")
+CRM_OPENDATA_LICENSE_URL = os.environ.get(
+    "CRM_OPENDATA_LICENSE_URL", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+)
 
 # django-import-export: only formats that open cleanly in Excel; permission codes are
 # checked, so that only Administrators (import) and Managers/Administrators (export)

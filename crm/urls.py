@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from partners.admin import site_links
 from partners.sitemaps import SITEMAPS
-from partners.views import public
+from partners.views import opendata, public
 from partners.views import reports as report_views
 
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("reports/", report_views.report, name="reports"),
+    path("opendata/catalog.jsonld", opendata.catalog, name="opendata-catalog"),
+    path("opendata/schemas/<slug:name>.json", opendata.schema, name="opendata-schema"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -2,17 +2,19 @@
 
 Used by the admin index panel and by ``manage.py remind``. Follow-ups are personal (their
 owner); memoranda and delegations have no owner, so they are the team's and appear on
-every desk.
+every desk. Records marked ready for publication appear on the desks of those who may
+publish them.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from . import report_figures, reports
-from .models import Delegation, FollowUp, Memorandum
+from .models import Delegation, FollowUp, Memorandum, PublicationRequest
+from .publishing import may_publish, pending_requests
 
 # The report's figures a manager's desk compares with last year (report_figures.FIGURES).
 HEADLINE = [
@@ -33,9 +35,10 @@ class Desk:
     follow_ups: list[FollowUp]
     memoranda: list[Memorandum]
     delegations: list[Delegation]
+    ready_to_publish: list[PublicationRequest] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.follow_ups or self.memoranda or self.delegations)
+        return bool(self.follow_ups or self.memoranda or self.delegations or self.ready_to_publish)
 
 
 def open_follow_ups(user):
@@ -79,6 +82,7 @@ def desk_for(user, today: datetime.date | None = None) -> Desk:
         follow_ups=list(open_follow_ups(user)),
         memoranda=list(memoranda_due(today)),
         delegations=list(upcoming_delegations(today)),
+        ready_to_publish=pending_requests() if may_publish(user) else [],
     )
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from cachalot.api import invalidate
 from django.apps import apps
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .bulk_sql import Table, reserve_ids
 from .models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+from .models.base import german_slug
 from .models.organisations import normalise_company_name
 from .sheet import BY_KEY, COLUMNS
 
@@ -187,7 +187,7 @@ class SlugPool:
         self.known.update(bases)
 
     def base(self, name: str) -> str:
-        return slugify(name)[:80].strip("-") or self.fallback
+        return german_slug(name)[:80].strip("-") or self.fallback
 
     def take(self, name: str) -> str:
         base = self.base(name)

@@ -16,6 +16,9 @@ Rights, per model:
   revert        revert a record to an earlier version (history)
   revert import undo a spreadsheet import (the import log)
   all           every permission of the model, including the above
+  publish       (publishing only) publish and withdraw records
+  mark ready    (publishing only) mark records ready for publication; no permission of
+                its own, it comes with the change right
 """
 
 TRADE_OFFICERS = "Trade officers"
@@ -48,6 +51,9 @@ _ALL_MODELS = _OFFICER_MODELS + _REFERENCE_MODELS
 _WITHOUT_HISTORY = {"importrun"}
 
 REPORTS = "reports"  # a pseudo-model: the /reports/ pages (permission partners.view_reports)
+# A pseudo-model: publishing and withdrawing any record (permission partners.publish_records,
+# declared on PublicationRequest). Trade officers instead mark records ready for publication.
+PUBLISHING = "publishing"
 
 ROLES: dict[str, dict[str, str]] = {
     TRADE_OFFICERS: {
@@ -56,15 +62,19 @@ ROLES: dict[str, dict[str, str]] = {
             for model in _OFFICER_MODELS
         },
         **{f"partners.{model}": "view" for model in _REFERENCE_MODELS},
+        # Not a permission: whoever may change a record may mark it ready for publication.
+        PUBLISHING: "mark ready",
     },
     MANAGERS: {
         **{f"partners.{model}": "view, export" for model in _ALL_MODELS},
         "partners.followup": "view, change status, export",
         REPORTS: "view",
+        PUBLISHING: "publish",
     },
     ADMINISTRATORS: {
         **{f"partners.{model}": "all" for model in _ALL_MODELS},
         REPORTS: "view",
+        PUBLISHING: "publish",
         # The log of spreadsheet imports, with the right to revert one.
         "partners.importrun": "view, revert import",
         "auth.user": "all",
@@ -90,6 +100,9 @@ def codenames(label: str, rights: str) -> list[tuple[str, str, str | None]]:
     """
     if label == REPORTS:
         return [("partners", "delegation", "view_reports")] if rights else []
+    if label == PUBLISHING:
+        publish = "publish" in parse_rights(rights)
+        return [("partners", "publicationrequest", "publish_records")] if publish else []
     app_label, model = label.split(".")
     # The import log has no history of its own; every other partners model has one.
     history = None if model in _WITHOUT_HISTORY else f"historical{model}"
@@ -152,7 +165,10 @@ def roles_table() -> str:
         "|---" * (len(ROLES) + 1) + "|",
     ]
     for label in labels:
-        name = "reports (`/reports/`)" if label == REPORTS else f"`{label}`"
+        name = {
+            REPORTS: "reports (`/reports/`)",
+            PUBLISHING: "publishing (`partners.publish_records`)",
+        }.get(label, f"`{label}`")
         cells = [ROLES[role].get(label, "–") for role in ROLES]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,8 @@ PAGE_SIZE = 1000  # URLs per sitemap page: 500 records in two languages
 class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
-    x_default = True
+    # x-default is written by templates/sitemap.xml, as in the page heads.
+    x_default = False
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):
@@ -28,7 +29,13 @@ class PublicSitemap(Sitemap):
 
 class StaticPagesSitemap(PublicSitemap):
     def items(self):
-        return ["partners:home", "partners:delegations", "partners:memoranda", "partners:companies"]
+        return [
+            "partners:home",
+            "partners:delegations",
+            "partners:memoranda",
+            "partners:companies",
+            "partners:calendar",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import feeds, public
+from .views import calendar, feeds, public
 
 app_name = "partners"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("memoranda/<slug:slug>/", public.memorandum_detail, name="memorandum"),
     path("companies/", public.company_list, name="companies"),
     path("companies/<slug:slug>/", public.company_detail, name="company"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("preview/<str:model_name>/<int:pk>/", public.preview, name="preview"),
     path("feeds/delegations.atom", feeds.DelegationAtomFeed(), name="feed-atom"),
     path("feeds/delegations.ics", feeds.delegations_ics, name="feed-ics"),
 ]

@@ -162,12 +162,16 @@ def change_form_data(client, url) -> dict:
     assert response.status_code == 200, response.status_code
     parser = _FormFields()
     parser.feed(response.content.decode())
-    return {
+    data = {
         name: values if len(values) > 1 else values[0]
         for name, values in parser.data.items()
         # A multiple select with nothing selected sends nothing.
         if "__prefix__" not in name and values
     }
+    # The button pressed: without it, a change form with actions (Django 6.1) takes the
+    # post for its action form.
+    data["_save"] = "Save"
+    return data
 
 
 def form_errors(response) -> str:

@@ -13,9 +13,9 @@ from .backoffice import client_for, user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def _run(client, model, action, records):
+def _run(client, model, action, records, **extra):
     url = reverse(f"admin:partners_{model._meta.model_name}_changelist")
-    data = {"action": action, "_selected_action": [r.pk for r in records], "index": 0}
+    data = {"action": action, "_selected_action": [r.pk for r in records], "index": 0, **extra}
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     return [str(message) for message in get_messages(response.wsgi_request)] or [
@@ -26,6 +26,11 @@ def _run(client, model, action, records):
 @pytest.fixture
 def officer_client():
     return client_for(user_with_role(TRADE_OFFICERS))
+
+
+@pytest.fixture
+def manager_client():
+    return client_for(user_with_role(MANAGERS))
 
 
 def test_delegations_are_marked_completed_except_those_without_a_start_date(officer_client):
@@ -56,27 +61,30 @@ def test_delegations_are_marked_completed_except_those_without_a_start_date(offi
         f.PhotoFactory,
     ],
 )
-def test_every_public_model_can_be_unpublished_and_published(officer_client, factory):
+def test_every_public_model_can_be_unpublished_and_published(manager_client, factory):
     record = factory(visibility=m.Visibility.PUBLIC)
     model = type(record)
-    _run(officer_client, model, "unpublish", [record])
+    _run(manager_client, model, "unpublish", [record])
     record.refresh_from_db()
     assert record.visibility == m.Visibility.INTERNAL
-    _run(officer_client, model, "publish", [record])
+    # Confirmed at once, without the records its page needs (tests/test_publishing.py).
+    _run(manager_client, model, "publish", [record], confirm_publish="yes")
     record.refresh_from_db()
     assert record.visibility == m.Visibility.PUBLIC
     # Each change is in the history, with its author.
     assert record.history.first().history_user is not None
 
 
-def test_a_profile_without_consent_is_not_published_and_named(officer_client):
+def test_a_profile_without_consent_is_not_published_and_named(manager_client):
     consenting = f.CompanyProfileFactory(visibility=m.Visibility.INTERNAL)
     refusing = f.CompanyProfileFactory(
         consent_to_share=False,
         visibility=m.Visibility.INTERNAL,
         organisation__name="Secretive GmbH",
     )
-    messages = _run(officer_client, m.CompanyProfile, "publish", [consenting, refusing])
+    messages = _run(
+        manager_client, m.CompanyProfile, "publish", [consenting, refusing], confirm_publish="1"
+    )
     consenting.refresh_from_db()
     refusing.refresh_from_db()
     assert consenting.visibility == m.Visibility.PUBLIC
@@ -104,11 +112,13 @@ def test_a_delegation_is_duplicated_as_a_planned_trip_with_stops_and_members(off
     assert trip.meetings.count() == 1
 
 
-def test_managers_who_only_view_cannot_publish():
+def test_managers_publish_and_trade_officers_only_mark_ready():
     f.CityFactory(name="Nanjing")
     url = reverse("admin:partners_city_changelist")
     response = client_for(user_with_role(MANAGERS)).get(url)
     assert "Nanjing" in response.content.decode()
-    assert b'value="publish"' not in response.content
-    response = client_for(user_with_role(TRADE_OFFICERS)).get(url)
     assert b'value="publish"' in response.content
+    assert b'value="request_publication"' not in response.content
+    response = client_for(user_with_role(TRADE_OFFICERS)).get(url)
+    assert b'value="publish"' not in response.content
+    assert b'value="request_publication"' in response.content

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partners import models as m
-from partners.roles import TRADE_OFFICERS
+from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
 from .backoffice import change_form_data, client_for, form_errors, user_with_role
@@ -80,7 +80,8 @@ def test_a_stale_inline_row_is_refused_too(two_officers):
 
 
 def test_a_page_opened_before_a_publish_action_cannot_undo_it(two_officers):
-    alice, bob = two_officers
+    _alice, bob = two_officers
+    alice = client_for(user_with_role(MANAGERS, username="manager"))
     city = f.CityFactory(visibility=m.Visibility.INTERNAL, description="Old")
     url = reverse("admin:partners_city_change", args=[city.pk])
     bobs_form = change_form_data(bob, url)

@@ -124,7 +124,13 @@ def test_a_manager_changes_the_status_of_a_follow_up_and_nothing_else():
 
 
 @pytest.mark.django_db
-def test_a_manager_cannot_publish_follow_ups():
-    manager = user_with_role(roles.MANAGERS)
-    response = client_for(manager).get(reverse("admin:partners_followup_changelist"))
+def test_a_trade_officer_cannot_publish_even_by_posting_the_action():
+    officer = user_with_role(roles.TRADE_OFFICERS)
+    follow_up = f.FollowUpFactory(visibility="internal")
+    url = reverse("admin:partners_followup_changelist")
+    response = client_for(officer).get(url)
     assert b'value="publish"' not in response.content
+    data = {"action": "publish", "_selected_action": [follow_up.pk], "index": 0}
+    client_for(officer).post(url, data)
+    follow_up.refresh_from_db()
+    assert not follow_up.is_published

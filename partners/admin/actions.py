@@ -1,50 +1,122 @@
 """Admin actions shared by every model that can appear on the public site."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.admin import ActionLocation
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import publishing
 from ..models import Visibility
+from ..publishing import needed_records, set_visibility
+
+# Models whose records have a public page of their own (partners/urls.py, "preview").
+PREVIEWED = {"city", "delegation", "memorandum", "companyprofile"}
 
 
-def _set_visibility(modeladmin, request, queryset, visibility):
-    """Set ``visibility`` record by record, so each passes its model's rules and history."""
-    changed, refused = 0, []
-    with transaction.atomic():
-        for obj in queryset.exclude(visibility=visibility):
-            obj.visibility = visibility
-            try:
-                obj.full_clean()
-            except ValidationError as error:
-                refused.append(f"“{obj}”: {' '.join(error.messages)}")
-                continue
-            obj._history_user = request.user
-            obj.save()
-            changed += 1
-    return changed, refused
+def preview_url(record) -> str:
+    model_name = record._meta.model_name
+    if model_name not in PREVIEWED:
+        return ""
+    return reverse("partners:preview", args=[model_name, record.pk])
 
 
-@admin.action(description=gettext_lazy("Publish selected records"), permissions=["publish"])
+# Publishing is offered on the list and on the record's own page (Django 6.1 change-form
+# actions); the visibility field itself is read-only in every form (base.py), so this
+# is the one way to publish, and it always shows what the public page would need.
+ON_LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+def _report(modeladmin, request, changed, refused, done_message, refused_message):
+    modeladmin.message_user(request, done_message % {"count": len(changed)})
+    if refused:
+        records = "; ".join(f"“{record}”: {reason}" for record, reason in refused)
+        modeladmin.message_user(request, refused_message % {"records": records}, messages.ERROR)
+
+
+def _confirmation(modeladmin, request, records, needs):
+    """The page listing what the public pages would need, to publish in the same step."""
+    # The action's own fields (selection, action name, its location's prefix) go back
+    # unchanged, so the confirmation reaches this action again on the same page.
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in {"csrfmiddlewaretoken", "confirm_publish", "also_publish"}
+        for value in values
+    ]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Publish with what the public page needs"),
+        "opts": modeladmin.opts,
+        "stories": [(record, needs[record.pk], preview_url(record)) for record in records],
+        "carried": carried,
+    }
+    return TemplateResponse(request, "admin/partners/publish_confirm.html", context)
+
+
+@admin.action(
+    description=gettext_lazy("Publish"),
+    description_plural=gettext_lazy("Publish selected records"),
+    permissions=["publish"],
+    location=ON_LIST_AND_FORM,
+)
 def publish(modeladmin, request, queryset):
-    changed, refused = _set_visibility(modeladmin, request, queryset, Visibility.PUBLIC)
-    modeladmin.message_user(request, _("%(count)d records published.") % {"count": changed})
-    if refused:
-        modeladmin.message_user(
-            request,
-            _("Not published: %(records)s") % {"records": "; ".join(refused)},
-            messages.ERROR,
-        )
+    records = list(queryset.filter(visibility=Visibility.INTERNAL))
+    needs = {record.pk: needed_records(record) for record in records}
+    if "confirm_publish" not in request.POST and any(needs.values()):
+        return _confirmation(modeladmin, request, records, needs)
+    # Only what these records need, and only what may be published, whatever was posted.
+    offered = {
+        needed.key: needed.record
+        for needed_list in needs.values()
+        for needed in needed_list
+        if not needed.refusal
+    }
+    chosen = [offered[key] for key in request.POST.getlist("also_publish") if key in offered]
+    changed, refused = set_visibility(
+        records=[*chosen, *records], visibility=Visibility.PUBLIC, user=request.user
+    )
+    _report(
+        modeladmin,
+        request,
+        changed,
+        refused,
+        _("%(count)d records published."),
+        _("Not published: %(records)s"),
+    )
+    return None
 
 
-@admin.action(description=gettext_lazy("Unpublish selected records"), permissions=["publish"])
+@admin.action(
+    description=gettext_lazy("Unpublish"),
+    description_plural=gettext_lazy("Unpublish selected records"),
+    permissions=["publish"],
+    location=ON_LIST_AND_FORM,
+)
 def unpublish(modeladmin, request, queryset):
-    changed, refused = _set_visibility(modeladmin, request, queryset, Visibility.INTERNAL)
-    modeladmin.message_user(request, _("%(count)d records unpublished.") % {"count": changed})
-    if refused:
-        modeladmin.message_user(
-            request,
-            _("Not unpublished: %(records)s") % {"records": "; ".join(refused)},
-            messages.ERROR,
-        )
+    changed, refused = set_visibility(
+        records=list(queryset), visibility=Visibility.INTERNAL, user=request.user
+    )
+    _report(
+        modeladmin,
+        request,
+        changed,
+        refused,
+        _("%(count)d records unpublished."),
+        _("Not unpublished: %(records)s"),
+    )
+
+
+@admin.action(
+    description=gettext_lazy("Mark ready for publication"),
+    permissions=["request_publication"],
+    location=ON_LIST_AND_FORM,
+)
+def request_publication(modeladmin, request, queryset):
+    count = publishing.request_publication(records=list(queryset), user=request.user)
+    modeladmin.message_user(
+        request,
+        _("%(count)d records marked ready for publication; they are on the managers' desk.")
+        % {"count": count},
+    )

@@ -3,7 +3,9 @@
 - the change form carries the version it was loaded with (versions.py: no lost updates);
 - records with ``logged_by`` are stamped with the user who logged them, and users with
   only the "delete own" right may delete just those (Trade officers);
-- records with ``visibility`` get the publish / unpublish actions;
+- records with ``visibility`` get the publish / unpublish actions (permission
+  ``partners.publish_records``) and, for those who may change but not publish, "mark ready
+  for publication"; the visibility field is read-only in forms (actions.py says why);
 - only users with the history's change right (Administrators) may revert.
 """
 
@@ -17,8 +19,9 @@ from import_export.forms import ExportForm
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..publishing import may_publish
 from ..resources_export import EXPORT_RESOURCES
-from .actions import publish, unpublish
+from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
 from .search import SubquerySearchMixin
@@ -127,13 +130,22 @@ class CRMAdmin(
         return obj is None or obj.logged_by_id == request.user.pk
 
     def has_publish_permission(self, request):
+        return may_publish(request.user)
+
+    def has_request_publication_permission(self, request):
         # The full change right; Managers' "change status" on follow-ups is not enough.
-        return request.user.has_perm(_perm(self.opts, "change"))
+        return request.user.has_perm(_perm(self.opts, "change")) and not may_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if _has_field(self.model, "visibility"):
+            return [*fields, "visibility"]
+        return fields
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         if _has_field(model, "visibility"):
-            self.actions = [*(self.actions or []), publish, unpublish]
+            self.actions = [*(self.actions or []), publish, unpublish, request_publication]
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
@@ -193,6 +205,13 @@ class TranslatedAdmin(TranslationAdmin):
 
 class CRMInline(VersionFieldMixin, OwnedDeletionMixin, TabularInline):
     extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        # Rows of a record's page (meetings, photos) are published there by a publisher.
+        fields = super().get_readonly_fields(request, obj)
+        if _has_field(self.model, "visibility") and not may_publish(request.user):
+            return [*fields, "visibility"]
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         # ``obj`` is the parent record; the row itself is checked in the formset.

@@ -10,6 +10,7 @@ from .memoranda import Memorandum, MemorandumParty
 from .organisations import Organisation, Person, normalise_company_name
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
+from .publishing import PublicationRequest
 
 __all__ = [
     "City",
@@ -30,6 +31,7 @@ __all__ = [
     "Person",
     "Photo",
     "ProfileHandover",
+    "PublicationRequest",
     "PublishableQuerySet",
     "Sector",
     "TimeStampedModel",

@@ -61,9 +61,22 @@ class PublishableModel(TimeStampedModel):
         return self.visibility == Visibility.PUBLIC
 
 
+# German letters spelled out as Germans do in URLs (slugify would drop the umlaut's dots
+# and ß altogether: "Körner" → "korner", "Straße" → "strae").
+_GERMAN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+# Dashes and slashes between words are word boundaries ("Leipzig–Nanjing" → "leipzig-nanjing").
+_BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
+
+
+def german_slug(value: str) -> str:
+    return slugify(str(value).translate(_GERMAN).translate(_BOUNDARIES))
+
+
 def unique_slug(instance, value: str, *, max_length: int = 80) -> str:
     """A slug for ``value`` that no other row of the instance's model uses yet."""
-    base = slugify(value)[:max_length].strip("-") or instance._meta.model_name
+    base = german_slug(value)[:max_length].strip("-") or instance._meta.model_name
     candidate, n = base, 2
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     while others.filter(slug=candidate).exists():

@@ -9,4 +9,10 @@ register = template.Library()
 def my_desk(context):
     user = context["request"].user
     figures = headline() if user.has_perm("partners.view_reports") else None
-    return {"desk": desk_for(user), "headline": figures}
+    return {"desk": desk_for(user), "headline": figures, "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def admin_opts(record):
+    """A record's model options, for the admin URL names (templates cannot read _meta)."""
+    return record._meta

@@ -70,3 +70,23 @@ def translated_text(record, field, autoescape=True):
 def translated_value(record, field) -> str:
     """The plain text for attributes and feeds (no markup possible there)."""
     return _in_language(record, field)[0]
+
+
+@register.filter
+def description_or_default(text):
+    """A page's meta description, never empty: the site's own when the page has none."""
+    from django.utils.translation import gettext
+
+    text = " ".join(str(text).split())
+    return text or gettext(
+        "Partner cities, delegation reports, memoranda of understanding and a directory of "
+        "companies looking for partners abroad."
+    )
+
+
+@register.simple_tag
+def default_language():
+    """settings.LANGUAGE_CODE: the language of x-default in page heads and the sitemap."""
+    from django.conf import settings
+
+    return settings.LANGUAGE_CODE

@@ -1,8 +1,15 @@
-"""Feeds of published delegations: Atom for readers, iCalendar for calendars."""
+"""Feeds of published delegations: Atom for readers, iCalendar for calendars.
+
+A delegation known only to the month or the year (``date_precision``) is never put into a
+calendar as a precise day, which every calendar app would show as "1 January 2018": its
+all-day event spans the whole month or year, its title states the precision ("Besuch
+(2018)"), and it is marked transparent, so it does not block anyone's time.
+"""
 
 import datetime
 
 import icalendar
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
@@ -11,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..dates import DatePrecision
 from ..models import Delegation
 
 FEED_SIZE = 50
@@ -26,6 +34,13 @@ class DelegationAtomFeed(Feed):
 
     def link(self):
         return reverse("partners:delegations")
+
+    def author_name(self):
+        # The publishing office (settings.CRM_PUBLISHER), as Atom asks for a feed's author.
+        return settings.CRM_PUBLISHER
+
+    def author_link(self):
+        return settings.CRM_PUBLISHER_URL or None
 
     def items(self):
         return Delegation.objects.published().order_by("-updated_at")[:FEED_SIZE]
@@ -49,10 +64,14 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
     # delegations, published or not, were recorded in between.
     event.add("uid", f"delegation-{delegation.slug}@{base_url.split('//', 1)[-1].rstrip('/')}")
     event.add("dtstamp", stamp)
-    event.add("summary", delegation.title)
-    event.add("dtstart", delegation.start_date)
-    # DTEND of an all-day event is exclusive (RFC 5545, 3.6.1): the day after the last day.
-    event.add("dtend", (delegation.end_date or delegation.start_date) + datetime.timedelta(days=1))
+    start, end = event_span(delegation)
+    if delegation.date_precision == DatePrecision.DAY:
+        event.add("summary", delegation.title)
+    else:
+        event.add("summary", f"{delegation.title} ({delegation.dates_display})")
+        event.add("transp", "TRANSPARENT")
+    event.add("dtstart", start)
+    event.add("dtend", end)
     event.add("url", base_url.rstrip("/") + delegation.get_absolute_url())
     if delegation.summary:
         event.add("description", delegation.summary)
@@ -63,6 +82,18 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
     else:
         event.add("status", "CONFIRMED")
     return event
+
+
+def event_span(delegation) -> tuple[datetime.date, datetime.date]:
+    """First day and the exclusive end (RFC 5545, 3.6.1: the day after the last day) of the
+    all-day event, widened to whole months or years at those precisions."""
+    start, last = delegation.start_date, delegation.end_date or delegation.start_date
+    if delegation.date_precision == DatePrecision.YEAR:
+        return datetime.date(start.year, 1, 1), datetime.date(last.year + 1, 1, 1)
+    if delegation.date_precision == DatePrecision.MONTH:
+        following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        return start.replace(day=1), following
+    return start, last + datetime.timedelta(days=1)
 
 
 def delegations_ics(request):

@@ -7,17 +7,19 @@ shown only when its ``is_published`` is true. Templates never follow any other r
 so neither an unpublished record nor an extra query per row can slip in.
 """
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from .. import worldmap
+from .. import opendata, worldmap
 from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
@@ -33,7 +35,9 @@ from ..models import (
     Partnership,
     Person,
     Photo,
+    Visibility,
 )
+from .opendata import download
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -101,6 +105,8 @@ def _query_without_page(request) -> str:
 
 
 def home(request):
+    if file := download(request, opendata.PARTNERSHIPS):
+        return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
         "partnership_map": _partnership_map(),
@@ -139,7 +145,10 @@ def _home_counts() -> dict:
 
 
 def city_detail(request, slug):
-    city = published_or_404(City.objects, slug=slug)
+    return _city_page(request, published_or_404(City.objects, slug=slug))
+
+
+def _city_page(request, city, **extra):
     partnerships = (
         published_partnerships()
         .filter(Q(home_city=city) | Q(partner_city=city))
@@ -162,6 +171,7 @@ def city_detail(request, slug):
         "memoranda": memoranda,
         "delegations": delegations,
         "organisations": Organisation.objects.published().filter(city=city),
+        **extra,
     }
     return render(request, "partners/city_detail.html", context)
 
@@ -172,6 +182,8 @@ def city_detail(request, slug):
 def delegation_list(request):
     queryset = Delegation.objects.published().select_related("origin_city")
     filterset = DelegationFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.DELEGATIONS, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
@@ -212,7 +224,10 @@ def _delegation_report_queryset():
 
 
 def delegation_detail(request, slug):
-    delegation = published_or_404(_delegation_report_queryset(), slug=slug)
+    return _delegation_page(request, published_or_404(_delegation_report_queryset(), slug=slug))
+
+
+def _delegation_page(request, delegation, **extra):
     context = {
         "delegation": delegation,
         # The count covers every profile (DESIGN.md: the one public aggregate); names and
@@ -224,6 +239,7 @@ def delegation_detail(request, slug):
         .filter(handovers__delegation=delegation)
         .select_related("organisation")
         .distinct(),
+        **extra,
     }
     return render(request, "partners/delegation_detail.html", context)
 
@@ -236,6 +252,8 @@ def memorandum_list(request):
         "signed_in", "delegation", "partnership__partner_city", "partnership__home_city"
     )
     filterset = MemorandumFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.MEMORANDA, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
@@ -244,8 +262,8 @@ def memorandum_list(request):
     return render(request, "partners/memorandum_list.html", context)
 
 
-def memorandum_detail(request, slug):
-    queryset = Memorandum.objects.select_related(
+def _memorandum_page_queryset():
+    return Memorandum.objects.select_related(
         "signed_in", "delegation", "partnership__home_city", "partnership__partner_city"
     ).prefetch_related(
         Prefetch(
@@ -257,8 +275,16 @@ def memorandum_detail(request, slug):
         Prefetch("follow_ups", FollowUp.objects.published()),
         Prefetch("photos", Photo.objects.published()),
     )
-    memorandum = published_or_404(queryset, slug=slug)
-    return render(request, "partners/memorandum_detail.html", {"memorandum": memorandum})
+
+
+def memorandum_detail(request, slug):
+    memorandum = published_or_404(_memorandum_page_queryset(), slug=slug)
+    return _memorandum_page(request, memorandum)
+
+
+def _memorandum_page(request, memorandum, **extra):
+    context = {"memorandum": memorandum, **extra}
+    return render(request, "partners/memorandum_detail.html", context)
 
 
 # Company directory --------------------------------------------------------------------
@@ -273,6 +299,8 @@ def company_list(request):
         "interests", Prefetch("target_cities", published_cities())
     )
     filterset = CompanyFilter(request.GET or None, queryset=queryset)
+    if file := download(request, opendata.COMPANIES, filterset.qs):
+        return file
     context = {
         "filter": filterset,
         "page": _paginate(request, filterset.qs),
@@ -281,9 +309,49 @@ def company_list(request):
     return render(request, "partners/company_list.html", context)
 
 
-def company_detail(request, slug):
-    queryset = _directory_queryset().prefetch_related(
+def _company_page_queryset():
+    return CompanyProfile.objects.select_related("organisation", "sector").prefetch_related(
         "interests", Prefetch("target_cities", published_cities())
     )
-    profile = published_or_404(queryset, slug=slug)
-    return render(request, "partners/company_detail.html", {"profile": profile})
+
+
+def company_detail(request, slug):
+    profile = published_or_404(_company_page_queryset(), slug=slug)
+    return _company_page(request, profile)
+
+
+def _company_page(request, profile, **extra):
+    return render(request, "partners/company_detail.html", {"profile": profile, **extra})
+
+
+# Preview (staff only) -----------------------------------------------------------------
+
+# model name -> (the page's queryset before the published() filter, the page)
+_PREVIEWS = {
+    "city": (lambda: City.objects.all(), _city_page),
+    "delegation": (_delegation_report_queryset, _delegation_page),
+    "memorandum": (_memorandum_page_queryset, _memorandum_page),
+    "companyprofile": (_company_page_queryset, _company_page),
+}
+
+
+@never_cache
+def preview(request, model_name, pk):
+    """A record's public page as the public would see it once the record is published.
+
+    Only the record itself is taken as published: everything it links to is shown only
+    if published, exactly as on the public page. Staff with the right to view the record
+    only; the page says it is a preview and asks search engines not to index it.
+    """
+    if model_name not in _PREVIEWS:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not (request.user.is_staff and request.user.has_perm(f"partners.view_{model_name}")):
+        raise PermissionDenied
+    queryset, page = _PREVIEWS[model_name]
+    record = get_object_or_404(queryset(), pk=pk)
+    record.visibility = Visibility.PUBLIC  # in memory only: the page as it will be
+    response = page(request, record, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

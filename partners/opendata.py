@@ -1,0 +1,395 @@
+"""The open-data datasets, declared once: each field's stable name, type and value.
+
+One declaration per dataset drives its CSV (column names), its JSON (keys), its JSON
+Schema and its entry in the DCAT-AP catalogue (partners/views/opendata.py). Rows come
+only from ``published()`` querysets, and related records only through published
+``Prefetch`` querysets, so a file names nothing the public pages would not (DESIGN.md,
+publication rule); text is in the active language. No HTTP here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .dates import DatePrecision
+from .models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    DelegationStop,
+    Memorandum,
+    MemorandumParty,
+    Organisation,
+    Partnership,
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the CSV column and JSON key: never renamed once published
+    description: Any  # a (lazy) translatable text
+    type: str  # JSON Schema type of a value: string, integer, number, boolean, array
+    value: Callable[[Any], Any]
+    format: str = ""  # JSON Schema format (date, uri) or "" for none
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # file and URL name: delegations, memoranda, companies, partnerships
+    title: Any
+    description: Any
+    list_url_name: str  # the public list page it downloads from
+    fields: tuple[Field, ...]
+    rows: Callable[[], Any]  # the published records with what the fields read
+
+
+def partial_date(day, precision) -> str | None:
+    """ISO 8601 at the precision the date is known to: "2018", "2019-06", "2019-06-25"."""
+    if day is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{day.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number(value) -> float | None:
+    # Coordinates are stored as decimals; JSON and CSV readers expect plain numbers.
+    return None if value is None else float(value)
+
+
+def _url(record) -> str:
+    # Made absolute by the view, which knows the host.
+    return record.get_absolute_url()
+
+
+def _city_name(city):
+    return city.name if city is not None and city.is_published else None
+
+
+def _published_cities():
+    return City.objects.published()
+
+
+# Partnerships (the home page's list of cities with partnerships) ------------------------
+
+
+def _partnership_rows():
+    cities = _published_cities()
+    return (
+        Partnership.objects.published()
+        .filter(home_city__in=cities, partner_city__in=cities)
+        .select_related("home_city", "partner_city")
+        .order_by("home_city__name", "partner_city__name", "kind")
+    )
+
+
+PARTNERSHIPS = Dataset(
+    name="partnerships",
+    title=_("Partner cities"),
+    description=_("The city's partnerships with cities abroad: kind, status, since when."),
+    list_url_name="partners:home",
+    rows=_partnership_rows,
+    fields=(
+        Field("home_city", _("Home city"), "string", lambda p: p.home_city.name),
+        Field("home_city_slug", _("Home city (identifier)"), "string", lambda p: p.home_city.slug),
+        Field("partner_city", _("Partner city"), "string", lambda p: p.partner_city.name),
+        Field(
+            "partner_city_local_name",
+            _("Partner city in its own script"),
+            "string",
+            lambda p: p.partner_city.local_name,
+        ),
+        Field(
+            "partner_city_slug",
+            _("Partner city (identifier)"),
+            "string",
+            lambda p: p.partner_city.slug,
+        ),
+        Field(
+            "partner_city_url",
+            _("Partner city's page"),
+            "string",
+            lambda p: _url(p.partner_city),
+            format="uri",
+        ),
+        Field(
+            "country",
+            _("Country (ISO 3166-1 alpha-2)"),
+            "string",
+            lambda p: str(p.partner_city.country),
+        ),
+        Field(
+            "latitude",
+            _("Latitude"),
+            "number",
+            lambda p: _number(p.partner_city.latitude),
+            nullable=True,
+        ),
+        Field(
+            "longitude",
+            _("Longitude"),
+            "number",
+            lambda p: _number(p.partner_city.longitude),
+            nullable=True,
+        ),
+        Field("kind", _("Kind (code)"), "string", lambda p: p.kind),
+        Field("kind_label", _("Kind"), "string", lambda p: str(p.get_kind_display())),
+        Field("status", _("Status (code)"), "string", lambda p: p.status),
+        Field("status_label", _("Status"), "string", lambda p: str(p.get_status_display())),
+        Field(
+            "established_year",
+            _("Established in"),
+            "integer",
+            lambda p: p.established_year,
+            nullable=True,
+        ),
+    ),
+)
+
+
+# Delegations --------------------------------------------------------------------------
+
+
+def delegation_rows(queryset=None):
+    """``queryset`` (the list page's filtered one) with what the fields read."""
+    queryset = Delegation.objects.published() if queryset is None else queryset
+    # The list page's own prefetches give way to the file's.
+    queryset = queryset.prefetch_related(None)
+    stops = DelegationStop.objects.filter(city__in=_published_cities()).select_related("city")
+    return queryset.select_related("origin_city", "lead_organisation").prefetch_related(
+        Prefetch("stops", stops.order_by("order", "pk"))
+    )
+
+
+def _lead(delegation):
+    lead = delegation.lead_organisation
+    return str(lead) if lead is not None and lead.is_published else None
+
+
+DELEGATIONS = Dataset(
+    name="delegations",
+    title=_("Delegations"),
+    description=_("Trips abroad and visits to the city: dates, route, purpose and report."),
+    list_url_name="partners:delegations",
+    rows=delegation_rows,
+    fields=(
+        Field("slug", _("Identifier"), "string", lambda d: d.slug),
+        Field("url", _("Report page"), "string", _url, format="uri"),
+        Field("title", _("Title"), "string", lambda d: d.title),
+        Field(
+            "direction", _("Direction (code: outbound, inbound)"), "string", lambda d: d.direction
+        ),
+        Field("status", _("Status (code)"), "string", lambda d: d.status),
+        Field("status_label", _("Status"), "string", lambda d: str(d.get_status_display())),
+        Field(
+            "start",
+            _("Start, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            "string",
+            lambda d: partial_date(d.start_date, d.date_precision),
+            nullable=True,
+        ),
+        Field(
+            "end",
+            _("End, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            "string",
+            lambda d: partial_date(d.end_date, d.date_precision),
+            nullable=True,
+        ),
+        Field(
+            "date_precision",
+            _("Precision of the dates (day, month, year)"),
+            "string",
+            lambda d: d.date_precision,
+        ),
+        Field("dates", _("Dates as shown"), "string", lambda d: d.dates_display),
+        Field(
+            "origin_city", _("From"), "string", lambda d: _city_name(d.origin_city), nullable=True
+        ),
+        Field("lead_organisation", _("Led by"), "string", _lead, nullable=True),
+        Field(
+            "stops",
+            _("Route: the cities visited, in order"),
+            "array",
+            lambda d: [stop.city.name for stop in d.stops.all()],
+        ),
+        Field("purpose", _("Purpose"), "string", lambda d: d.purpose),
+        Field("summary", _("Report"), "string", lambda d: d.summary),
+    ),
+)
+
+
+# Memoranda ----------------------------------------------------------------------------
+
+
+def memorandum_rows(queryset=None):
+    queryset = Memorandum.objects.published() if queryset is None else queryset
+    queryset = queryset.prefetch_related(None)
+    parties = MemorandumParty.objects.filter(
+        organisation__in=Organisation.objects.published()
+    ).select_related("organisation")
+    return queryset.select_related(
+        "signed_in", "partnership__home_city", "partnership__partner_city"
+    ).prefetch_related(Prefetch("parties", parties.order_by("pk")))
+
+
+def _partnership(memorandum):
+    partnership = memorandum.partnership
+    if partnership is None or not partnership.is_published:
+        return None
+    if not (partnership.home_city.is_published and partnership.partner_city.is_published):
+        return None
+    return f"{partnership.home_city.name} – {partnership.partner_city.name}"
+
+
+MEMORANDA = Dataset(
+    name="memoranda",
+    title=_("MoU register"),
+    description=_(
+        "Memoranda of understanding, letters of intent and agreements with partners abroad."
+    ),
+    list_url_name="partners:memoranda",
+    rows=memorandum_rows,
+    fields=(
+        Field("slug", _("Identifier"), "string", lambda x: x.slug),
+        Field("url", _("Page"), "string", _url, format="uri"),
+        Field("title", _("Title"), "string", lambda x: x.title),
+        Field("kind", _("Kind (code)"), "string", lambda x: x.kind),
+        Field("kind_label", _("Kind"), "string", lambda x: str(x.get_kind_display())),
+        Field("status", _("Status (code)"), "string", lambda x: x.status),
+        Field("status_label", _("Status"), "string", lambda x: str(x.get_status_display())),
+        Field("in_force", _("In force today"), "boolean", lambda x: x.is_in_force()),
+        Field(
+            "signed_on",
+            _("Signed on"),
+            "string",
+            lambda x: _iso(x.signed_on),
+            format="date",
+            nullable=True,
+        ),
+        Field(
+            "signed_in", _("Signed in"), "string", lambda x: _city_name(x.signed_in), nullable=True
+        ),
+        Field(
+            "valid_until",
+            _("Valid until"),
+            "string",
+            lambda x: _iso(x.valid_until),
+            format="date",
+            nullable=True,
+        ),
+        Field("partnership", _("Partnership"), "string", _partnership, nullable=True),
+        Field(
+            "parties",
+            _("Parties"),
+            "array",
+            lambda x: [str(party.organisation) for party in x.parties.all()],
+        ),
+        Field("summary", _("Summary"), "string", lambda x: x.summary),
+    ),
+)
+
+
+# Companies ----------------------------------------------------------------------------
+
+
+def company_rows(queryset=None):
+    queryset = CompanyProfile.objects.published() if queryset is None else queryset
+    queryset = queryset.prefetch_related(None)
+    return queryset.select_related("organisation", "sector").prefetch_related(
+        "interests", Prefetch("target_cities", _published_cities().order_by("name"))
+    )
+
+
+COMPANIES = Dataset(
+    name="companies",
+    title=_("Company directory"),
+    description=_("Local companies looking for partners abroad, published with their consent."),
+    list_url_name="partners:companies",
+    rows=company_rows,
+    fields=(
+        Field("slug", _("Identifier"), "string", lambda c: c.slug),
+        Field("url", _("Page"), "string", _url, format="uri"),
+        Field("name", _("Company"), "string", lambda c: c.name),
+        Field("website", _("Website"), "string", lambda c: c.organisation.website),
+        Field(
+            "sector",
+            _("Sector (NACE Rev. 2 section)"),
+            "string",
+            lambda c: c.sector.code if c.sector else None,
+            nullable=True,
+        ),
+        Field(
+            "sector_label",
+            _("Sector"),
+            "string",
+            lambda c: str(c.sector.name) if c.sector else None,
+            nullable=True,
+        ),
+        Field("employees", _("Employees"), "integer", lambda c: c.employees, nullable=True),
+        Field("founded_year", _("Founded"), "integer", lambda c: c.founded_year, nullable=True),
+        Field(
+            "interests",
+            _("Interested in (codes)"),
+            "array",
+            lambda c: sorted(interest.code for interest in c.interests.all()),
+        ),
+        Field(
+            "target_cities",
+            _("Target cities"),
+            "array",
+            lambda c: [city.name for city in c.target_cities.all()],
+        ),
+        Field("products", _("Products and services"), "string", lambda c: c.products),
+        Field("summary", _("Profile"), "string", lambda c: c.summary),
+    ),
+)
+
+
+DATASETS = {dataset.name: dataset for dataset in (PARTNERSHIPS, DELEGATIONS, MEMORANDA, COMPANIES)}
+
+
+def json_schema(dataset: Dataset, schema_url: str) -> dict:
+    """The JSON Schema (2020-12) of one row of ``dataset``; the JSON file is an array of them."""
+    properties = {}
+    for field in dataset.fields:
+        if field.type == "array":
+            spec = {"type": "array", "items": {"type": "string"}}
+        else:
+            spec = {"type": [field.type, "null"] if field.nullable else field.type}
+            if field.format:
+                spec["format"] = field.format
+        properties[field.name] = {"description": str(field.description), **spec}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": str(dataset.title),
+        "description": str(dataset.description),
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": properties,
+            "required": [field.name for field in dataset.fields],
+            "additionalProperties": False,
+        },
+    }
+
+
+def row(dataset: Dataset, record, absolute: Callable[[str], str]) -> dict:
+    """One record as a dict of the declared fields; URLs made absolute with ``absolute``."""
+    values = {}
+    for field in dataset.fields:
+        value = field.value(record)
+        if field.format == "uri" and value:
+            value = absolute(value)
+        values[field.name] = value
+    return values

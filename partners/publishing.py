@@ -1,0 +1,185 @@
+"""Publishing a record with the whole story its public page tells (no HTTP).
+
+A public page names only published records (DESIGN.md, publication rule), so publishing a
+memorandum whose Nanjing party is internal shows a page with one party. ``needed_records``
+lists the internal records a record's public page would need; ``publish`` publishes a
+record together with those the publisher chose, in one transaction, each within its rules:
+a person only as an office holder or with consent, a profile only with consent to share.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    Memorandum,
+    Organisation,
+    Person,
+    PublicationRequest,
+    Visibility,
+)
+
+PUBLISH_PERMISSION = "partners.publish_records"
+
+
+def may_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+@dataclass(frozen=True)
+class Needed:
+    """An internal record that the public page of ``for_record`` would name."""
+
+    record: object
+    role: str  # what it is on the page: "party", "signatory", "member", ...
+    refusal: str  # why it may not be published; empty when it may
+
+    @property
+    def kind(self) -> str:
+        return self.record._meta.verbose_name
+
+    @property
+    def key(self) -> str:
+        """Identifies the record in a form: "<model>:<pk>"."""
+        return f"{self.record._meta.model_name}:{self.record.pk}"
+
+
+def refusal(record) -> str:
+    """Why ``record`` may not be published by its own rules; empty when it may."""
+    if isinstance(record, Person):
+        allowed = {Person.LawfulBasis.PUBLIC_OFFICE, Person.LawfulBasis.CONSENT}
+        if record.anonymised_at or record.lawful_basis not in allowed:
+            return _("a person is published only as an office holder or with consent")
+    if isinstance(record, CompanyProfile) and not record.consent_to_share:
+        return _("a profile can only be published with the consent to share it")
+    return ""
+
+
+def _memorandum_needs(memorandum):
+    parties = memorandum.parties.select_related("organisation", "signatory").order_by("pk")
+    for party in parties:
+        yield party.organisation, _("party")
+        if party.signatory:
+            yield party.signatory, _("signatory")
+    if memorandum.signed_in_id:
+        yield memorandum.signed_in, _("signed in")
+
+
+def _delegation_needs(delegation):
+    if delegation.lead_organisation_id:
+        yield delegation.lead_organisation, _("lead organisation")
+    if delegation.origin_city_id:
+        yield delegation.origin_city, _("from")
+    for stop in delegation.stops.select_related("city").order_by("order", "pk"):
+        yield stop.city, _("stop")
+    for member in delegation.members.select_related("person").order_by("role", "pk"):
+        yield member.person, _("member")
+
+
+def _profile_needs(profile):
+    yield profile.organisation, _("company")
+
+
+_NEEDS = {
+    Memorandum: _memorandum_needs,
+    Delegation: _delegation_needs,
+    CompanyProfile: _profile_needs,
+}
+
+
+def needed_records(record) -> list[Needed]:
+    """The internal records ``record``'s public page would need, each once, in page order."""
+    needs = _NEEDS.get(type(record))
+    if needs is None:
+        return []
+    found, seen = [], set()
+    for related, role in needs(record):
+        key = (type(related), related.pk)
+        if related.is_published or key in seen:
+            continue
+        seen.add(key)
+        found.append(Needed(record=related, role=role, refusal=refusal(related)))
+    return found
+
+
+def find(key: str):
+    """The record named by a ``Needed.key``, or None when the key names nothing we publish."""
+    model_name, _sep, pk = key.partition(":")
+    models = {m._meta.model_name: m for m in (City, Organisation, Person)}
+    model = models.get(model_name)
+    if model is None or not pk.isdigit():
+        return None
+    return model.objects.filter(pk=pk).first()
+
+
+def _set_visibility(record, visibility, user) -> str:
+    """Save ``record`` with ``visibility`` after its model's checks; the refusal or ''."""
+    if visibility == Visibility.PUBLIC and (reason := refusal(record)):
+        return reason
+    record.visibility = visibility
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        return " ".join(error.messages)
+    record._history_user = user
+    record.save()
+    return ""
+
+
+def _forget_requests(records):
+    for record in records:
+        PublicationRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).delete()
+
+
+def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[object, str]]]:
+    """Publish or withdraw ``records`` in one transaction.
+
+    Returns the records changed and (record, reason) for each refused one. A record that
+    already has ``visibility`` is neither; its publication request is settled all the same.
+    """
+    changed, refused = [], []
+    with transaction.atomic():
+        for record in records:
+            if record.visibility == visibility:
+                continue
+            if reason := _set_visibility(record, visibility, user):
+                refused.append((record, reason))
+            else:
+                changed.append(record)
+        refused_records = {id(record) for record, _reason in refused}
+        _forget_requests([r for r in records if id(r) not in refused_records])
+    return changed, refused
+
+
+def request_publication(*, records, user) -> int:
+    """Mark internal ``records`` ready for publication; returns how many were new."""
+    created = 0
+    with transaction.atomic():
+        for record in records:
+            if record.is_published:
+                continue
+            _request, new = PublicationRequest.objects.get_or_create(
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=record.pk,
+                defaults={"requested_by": user},
+            )
+            created += new
+    return created
+
+
+def pending_requests():
+    """Requests for records still internal, oldest first, with their records loaded."""
+    requests = list(
+        PublicationRequest.objects.select_related("content_type", "requested_by").prefetch_related(
+            "record"
+        )
+    )
+    return [r for r in requests if r.record is not None and not r.record.is_published]

@@ -1,0 +1,86 @@
+"""The public calendar page: published delegations of one year, upcoming and past, by month.
+
+A delegation known only to its year has no month: it is listed under the year, not under
+January (DESIGN.md, ``date_precision``). Two queries whatever the number of delegations:
+the years that have any (for the navigation) and the delegations of the year shown.
+"""
+
+import datetime
+
+from django.db.models.functions import ExtractYear
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..dates import DatePrecision, format_date_span
+from ..models import Delegation
+
+
+def _year(request, years: list[int], today: datetime.date) -> int:
+    """The year asked for; a bad or absent ``year`` falls back, as the list filters do."""
+    try:
+        asked = int(request.GET["year"])
+    except (KeyError, ValueError):
+        asked = None
+    if asked is not None and datetime.MINYEAR <= asked <= datetime.MAXYEAR:
+        return asked
+    if today.year in years or not years:
+        return today.year
+    # This year has nothing: the latest year with delegations, else the next one coming.
+    past = [year for year in years if year <= today.year]
+    return max(past) if past else min(years)
+
+
+def _by_month(delegations, *, newest_first=False) -> list[tuple[str, list]]:
+    """(heading, delegations) per month in order; year-only ones under the year itself."""
+    groups: dict[tuple[int, int], list] = {}
+    for delegation in delegations:
+        start = delegation.start_date
+        month = 0 if delegation.date_precision == DatePrecision.YEAR else start.month
+        groups.setdefault((start.year, month), []).append(delegation)
+    ordered = sorted(groups.items(), reverse=newest_first)
+    return [(_heading(year, month), items) for (year, month), items in ordered]
+
+
+def _heading(year: int, month: int) -> str:
+    if not month:
+        return str(year)
+    return format_date_span(datetime.date(year, month, 1), None, DatePrecision.MONTH)
+
+
+def calendar(request):
+    today = timezone.localdate()
+    published = Delegation.objects.published().filter(start_date__isnull=False)
+    years = sorted(
+        published.annotate(year=ExtractYear("start_date"))
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    year = _year(request, years, today)
+    delegations = list(
+        published.filter(start_date__year=year)
+        .select_related("origin_city")
+        .order_by("start_date", "title")
+    )
+    # A year-only or month-only record is upcoming until its year or month is over.
+    upcoming = [d for d in delegations if _last_day(d) >= today]
+    past = [d for d in delegations if _last_day(d) < today]
+    context = {
+        "year": year,
+        "years": years,
+        "previous_year": max((y for y in years if y < year), default=None),
+        "next_year": min((y for y in years if y > year), default=None),
+        "upcoming": _by_month(upcoming),
+        "past": _by_month(reversed(past), newest_first=True),
+    }
+    return render(request, "partners/calendar.html", context)
+
+
+def _last_day(delegation) -> datetime.date:
+    last = delegation.end_date or delegation.start_date
+    if delegation.date_precision == DatePrecision.YEAR:
+        return datetime.date(last.year, 12, 31)
+    if delegation.date_precision == DatePrecision.MONTH:
+        following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        return following - datetime.timedelta(days=1)
+    return last
