@@ -7,6 +7,7 @@ from .generation import DataGeneration
 from .imports import ImportRun, ImportRunItem
 from .media import Photo
 from .memoranda import Memorandum, MemorandumParty
+from .opportunities import Opportunity, OpportunityStageChange
 from .organisations import Organisation, Person
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
@@ -25,6 +26,8 @@ __all__ = [
     "Meeting",
     "Memorandum",
     "MemorandumParty",
+    "Opportunity",
+    "OpportunityStageChange",
     "Organisation",
     "Partnership",
     "Person",
