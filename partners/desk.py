@@ -1,8 +1,8 @@
 """ "My desk": what a back-office user should look at next.
 
-Used by the admin index panel and by ``manage.py remind``. Follow-ups are personal (their
-owner); memoranda and delegations have no owner, so they are the team's and appear on
-every desk.
+Used by the admin index panel and by ``manage.py remind``. Follow-ups and opportunities
+are personal (their owner); memoranda and delegations have no owner, so they are the
+team's and appear on every desk.
 """
 
 import datetime
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Delegation, FollowUp, Memorandum
+from .models import Delegation, FollowUp, Memorandum, Opportunity
 
 MEMORANDUM_HORIZON_DAYS = 90
 DELEGATION_HORIZON_DAYS = 60
@@ -22,9 +22,10 @@ class Desk:
     follow_ups: list[FollowUp]
     memoranda: list[Memorandum]
     delegations: list[Delegation]
+    opportunities: list[Opportunity]
 
     def __bool__(self):
-        return bool(self.follow_ups or self.memoranda or self.delegations)
+        return bool(self.follow_ups or self.memoranda or self.delegations or self.opportunities)
 
 
 def open_follow_ups(user):
@@ -34,6 +35,16 @@ def open_follow_ups(user):
         .filter(owner=user)
         .select_related("delegation", "memorandum")
         .order_by(F("due_on").asc(nulls_last=True), "title")
+    )
+
+
+def opportunities_due(user, today: datetime.date):
+    """My open opportunities whose next step is due today or overdue, oldest first."""
+    return (
+        Opportunity.objects.next_step_due(today)
+        .filter(owner=user)
+        .select_related("partner_city")
+        .order_by("next_step_on", "title")
     )
 
 
@@ -68,4 +79,5 @@ def desk_for(user, today: datetime.date | None = None) -> Desk:
         follow_ups=list(open_follow_ups(user)),
         memoranda=list(memoranda_due(today)),
         delegations=list(upcoming_delegations(today)),
+        opportunities=list(opportunities_due(user, today)),
     )
