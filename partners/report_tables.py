@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import reports
+from . import reports, reports_opportunities
 from .models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
 from .spreadsheets import Column, Table
 
@@ -31,7 +31,15 @@ SUMMARY_HEADERS = {
     "follow_ups_done": gettext_lazy("Follow-ups done"),
     "follow_ups_overdue": gettext_lazy("Follow-ups overdue"),
 }
-SHEETS = ["Summary", "Delegations", "Meetings", "Memoranda", "Handovers", "Follow-ups"]
+SHEETS = [
+    "Summary",
+    "Delegations",
+    "Meetings",
+    "Memoranda",
+    "Handovers",
+    "Follow-ups",
+    "Opportunities",
+]
 VISIBILITY = dict(Visibility.choices)
 
 
@@ -216,6 +224,13 @@ def follow_ups_table(c: reports.Criteria) -> Table:
     return Table("Follow-ups", columns, rows.iterator(chunk_size=CHUNK))
 
 
+def opportunities_table(c: reports.Criteria) -> Table:
+    report = reports_opportunities.opportunity_report(
+        c.start, c.end, cities=c.partner_cities, today=c.today
+    )
+    return reports_opportunities.opportunities_table(report)
+
+
 def criteria_notes(c: reports.Criteria) -> list[tuple[str, str]]:
     """The filter used, written under the summary so a sheet explains itself."""
     everyone = _("all")
@@ -243,6 +258,7 @@ def tables(c: reports.Criteria) -> list[Table]:
         memoranda_table(c),
         handovers_table(c),
         follow_ups_table(c),
+        opportunities_table(c),
     ]
 
 
@@ -254,5 +270,6 @@ def table(c: reports.Criteria, name: str) -> Table:
         "memoranda": lambda: memoranda_table(c),
         "handovers": lambda: handovers_table(c),
         "follow-ups": lambda: follow_ups_table(c),
+        "opportunities": lambda: opportunities_table(c),
     }
     return builders[name.lower()]()

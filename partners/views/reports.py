@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import charts, freshness, report_tables, reports, tasks
+from .. import charts, freshness, report_tables, reports, reports_opportunities, tasks
 from ..filters import ReportFilter, rendered_once
 from ..models import City
 from ..spreadsheets import iter_csv, write_xlsx
@@ -145,4 +145,24 @@ def _report_context(criteria: reports.Criteria) -> dict:
         ),
         "sheets": report_tables.SHEETS,
         "headers": report_tables.SUMMARY_HEADERS,
+        "opportunities": _opportunity_context(criteria),
+    }
+
+
+def _opportunity_context(criteria: reports.Criteria) -> dict:
+    figures = reports_opportunities
+    report = figures.opportunity_report(
+        criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
+    )
+    Stage = figures.Stage
+    return {
+        "headers": figures.headers(),
+        "rows": [(city, figures.values(row)) for city, row in report.rows],
+        "total": figures.values(report.total),
+        "definitions": figures.DEFINITIONS,
+        "funnel": charts.funnel(
+            _("Opportunities: from idea to won"),
+            _("Of the opportunities started in the period, how many reached each stage."),
+            [(Stage(stage).label, report.total.funnel[stage]) for stage in figures.FUNNEL_STAGES],
+        ),
     }
