@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import feeds, public
+from .views import feeds, public, stories
 
 app_name = "partners"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("memoranda/<slug:slug>/", public.memorandum_detail, name="memorandum"),
     path("companies/", public.company_list, name="companies"),
     path("companies/<slug:slug>/", public.company_detail, name="company"),
+    path("success-stories/", stories.success_story_list, name="success-stories"),
     path("feeds/delegations.atom", feeds.DelegationAtomFeed(), name="feed-atom"),
     path("feeds/delegations.ics", feeds.delegations_ics, name="feed-ics"),
 ]

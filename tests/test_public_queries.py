@@ -52,7 +52,7 @@ def build(n: int):
 # test_freshness.py counts the cached path.
 PAGES = [
     ("home", {}, 7),
-    ("city", {"slug": "hub"}, 5),
+    ("city", {"slug": "hub"}, 6),
     ("delegations", {}, 7),
     ("delegation", {"slug": "big-trip"}, 11),
     ("memoranda", {}, 8),
