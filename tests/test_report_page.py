@@ -95,6 +95,7 @@ def _fill(count_per_city):
             f.MemorandumFactory(signed_in=city)
             f.ProfileHandoverFactory(delegation=trip, recipient=recipient)
             f.FollowUpFactory(partner_city=city)
+            f.OpportunityFactory(partner_city=city)
 
 
 @pytest.mark.parametrize("count_per_city", [3, 30])
@@ -105,8 +106,9 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
 
     # Session, user, 2 for permissions, 8 for the summary (the cities and one per kind of
     # record, three for the memoranda), 9 for the timeline and its charts, 2 for the city
-    # choices of the filter form.
-    with django_assert_num_queries(23):
+    # choices of the filter form, 3 for the opportunities (them, their stage log, their
+    # cities).
+    with django_assert_num_queries(26):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
 
