@@ -156,11 +156,12 @@ def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monke
     with jobs.Progress(job_id) as progress:
         for table in tasks.with_progress(report_tables.tables(criteria), progress, total):
             for _row in table.rows:
-                seen.append(jobs.progress(job_id)["done"])
+                if table.name == "Meetings":
+                    seen.append(jobs.progress(job_id)["done"])
 
     assert total == 5
     # Read from the progress file while the meetings sheet was being written.
-    assert seen[-5:] == [0, 0, 2, 2, 4]
+    assert seen == [0, 0, 2, 2, 4]
 
 
 def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():
