@@ -151,6 +151,7 @@ def public_pages():
         ("memoranda list", reverse("partners:memoranda")),
         ("memorandum detail", first(m.Memorandum).get_absolute_url()),
         ("companies list", reverse("partners:companies")),
+        ("success stories list", reverse("partners:success-stories")),
         ("company detail", first(m.CompanyProfile).get_absolute_url()),
         ("feed atom", reverse("partners:feed-atom")),
         ("feed ics", reverse("partners:feed-ics")),
@@ -196,6 +197,9 @@ def admin_pages():
         parameter = filter_parameter(model_admin)
         if parameter:
             pages.append((f"admin {name} filter", f"{url}?{parameter}"))
+    board = reverse("admin:partners_opportunity_board")
+    pages.append(("admin opportunity board", board))
+    pages.append(("admin opportunity board ?kind", f"{board}?kind=investment"))
     return pages
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
+FUNNEL_LABELS = 170  # room left of a funnel's bars for "stage: count"
 PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
 
 
@@ -97,4 +98,26 @@ def line(title, description, values: dict) -> Chart:
             }
         )
     chart.points = " ".join(coordinates)
+    return chart
+
+
+def funnel(title, description, steps: list[tuple[str, int]]) -> Chart:
+    """One centred horizontal bar per step, its width proportional to its value; the
+    step's name and value are written left of the bars."""
+    top = max((value for _, value in steps), default=0) or 1
+    row = (HEIGHT - TOP - BOTTOM) / max(len(steps), 1)
+    widest = WIDTH - FUNNEL_LABELS - RIGHT
+    chart = Chart(title, description)
+    for i, (name, value) in enumerate(steps):
+        width = max(widest * value / top, 1)
+        chart.bars.append(
+            {
+                "x": FUNNEL_LABELS + (widest - width) / 2,
+                "y": TOP + i * row,
+                "width": width,
+                "height": row * 0.8,
+                "colour": PALETTE[i % len(PALETTE)],
+                "label": f"{name}: {value}",
+            }
+        )
     return chart

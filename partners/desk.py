@@ -1,9 +1,9 @@
 """ "My desk": what a back-office user should look at next.
 
-Used by the admin index panel and by ``manage.py remind``. Follow-ups are personal (their
-owner); memoranda and delegations have no owner, so they are the team's and appear on
-every desk. Records marked ready for publication appear on the desks of those who may
-publish them.
+Used by the admin index panel and by ``manage.py remind``. Follow-ups and opportunities
+are personal (their owner); memoranda and delegations have no owner, so they are the
+team's and appear on every desk. Records marked ready for publication appear on the desks
+of those who may publish them.
 """
 
 import datetime
@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import report_figures, reports
-from .models import Delegation, FollowUp, Memorandum, PublicationRequest
+from .models import Delegation, FollowUp, Memorandum, Opportunity, PublicationRequest
 from .publishing import may_publish, pending_requests
 
 # The report's figures a manager's desk compares with last year (report_figures.FIGURES).
@@ -35,10 +35,17 @@ class Desk:
     follow_ups: list[FollowUp]
     memoranda: list[Memorandum]
     delegations: list[Delegation]
+    opportunities: list[Opportunity]
     ready_to_publish: list[PublicationRequest] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.follow_ups or self.memoranda or self.delegations or self.ready_to_publish)
+        return bool(
+            self.follow_ups
+            or self.memoranda
+            or self.delegations
+            or self.opportunities
+            or self.ready_to_publish
+        )
 
 
 def open_follow_ups(user):
@@ -48,6 +55,16 @@ def open_follow_ups(user):
         .filter(owner=user)
         .select_related("delegation", "memorandum")
         .order_by(F("due_on").asc(nulls_last=True), "title")
+    )
+
+
+def opportunities_due(user, today: datetime.date):
+    """My open opportunities whose next step is due today or overdue, oldest first."""
+    return (
+        Opportunity.objects.next_step_due(today)
+        .filter(owner=user)
+        .select_related("partner_city")
+        .order_by("next_step_on", "title")
     )
 
 
@@ -82,6 +99,7 @@ def desk_for(user, today: datetime.date | None = None) -> Desk:
         follow_ups=list(open_follow_ups(user)),
         memoranda=list(memoranda_due(today)),
         delegations=list(upcoming_delegations(today)),
+        opportunities=list(opportunities_due(user, today)),
         ready_to_publish=pending_requests() if may_publish(user) else [],
     )
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from . import report_figures as figures
-from . import reports
+from . import reports, reports_opportunities
 from .models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
 from .spreadsheets import Column, Table
 
@@ -187,6 +187,19 @@ def follow_ups_table(report: Report) -> Table:
     )
 
 
+def opportunities_table(report: Report) -> Table:
+    """The pipeline per partner city (partners.reports_opportunities), total as footer."""
+    c = report.criteria
+    figures = reports_opportunities.opportunity_report(
+        c.start, c.end, cities=c.partner_cities, today=c.today
+    )
+    table = reports_opportunities.opportunities_table(figures)
+    *rows, total = table.rows
+    return Table(
+        str(SHEET_NAMES["opportunities"]), table.columns, rows, table.notes, footer=[total]
+    )
+
+
 def criteria_notes(c: reports.Criteria) -> list[tuple[str, object]]:
     """The filter used, written under the summary so a sheet explains itself."""
     everyone = _("all")
@@ -216,6 +229,7 @@ SHEET_NAMES = {
     "memoranda": pgettext_lazy("report sheet", "Memoranda"),
     "handovers": pgettext_lazy("report sheet", "Handovers"),
     "follow-ups": pgettext_lazy("report sheet", "Follow-ups"),
+    "opportunities": pgettext_lazy("report sheet", "Opportunities"),
 }
 BUILDERS: dict[str, Callable[[Report], Table]] = {
     "summary": lambda report: summary_table(report, criteria_notes(report.criteria)),
@@ -224,6 +238,7 @@ BUILDERS: dict[str, Callable[[Report], Table]] = {
     "memoranda": memoranda_table,
     "handovers": handovers_table,
     "follow-ups": follow_ups_table,
+    "opportunities": opportunities_table,
 }
 SHEETS = list(BUILDERS)
 

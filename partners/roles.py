@@ -42,6 +42,8 @@ _OFFICER_MODELS = [
     "profilehandover",
     "followup",
     "photo",
+    # Trade officers create opportunities and move them along the board.
+    "opportunity",
 ]
 _OWN_DELETE = {"meeting", "followup", "photo"}
 # Sectors and interests are reference data: everybody picks them, only administrators edit.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, feeds, public
+from .views import calendar, feeds, public, stories
 
 app_name = "partners"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("companies/<slug:slug>/", public.company_detail, name="company"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("preview/<str:model_name>/<int:pk>/", public.preview, name="preview"),
+    path("success-stories/", stories.success_story_list, name="success-stories"),
     path("feeds/delegations.atom", feeds.DelegationAtomFeed(), name="feed-atom"),
     path("feeds/delegations.ics", feeds.delegations_ics, name="feed-ics"),
 ]

@@ -62,6 +62,7 @@ def make_record(model):
         m.ProfileHandover: f.ProfileHandoverFactory,
         m.Memorandum: f.MemorandumFactory,
         m.FollowUp: f.FollowUpFactory,
+        m.Opportunity: f.OpportunityFactory,
         m.Photo: f.PhotoFactory,
         m.ImportRun: f.ImportRunFactory,
         m.Sector: lambda: m.Sector.objects.get(code="C"),

@@ -223,3 +223,21 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     status = m.ImportRun.Status.IMPORTED
     total_rows = 3
     created = 3
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Opportunity
+
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    kind = m.Opportunity.Kind.INVESTMENT
+    stage = m.Opportunity.Stage.IDEA
+    partner_city = factory.SubFactory(CityFactory)
+    visibility = m.Visibility.INTERNAL
+
+
+class WonOpportunityFactory(OpportunityFactory):
+    stage = m.Opportunity.Stage.WON
+    won_on = datetime.date(2020, 3, 1)
+    summary = "A Nanjing company opened its European office in Leipzig."
+    visibility = m.Visibility.PUBLIC

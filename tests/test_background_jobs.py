@@ -179,11 +179,12 @@ def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monke
     with jobs.Progress(job) as progress:
         for table in tasks.with_progress(report_tables.tables(criteria), progress, total):
             for _row in table.rows:
-                seen.append(Job.objects.get(pk=job.pk).progress)
+                if table.name == str(report_tables.SHEET_NAMES["meetings"]):
+                    seen.append(Job.objects.get(pk=job.pk).progress)
 
     assert total == 5
     # Read from the job's row while the meetings sheet was being written.
-    assert seen[-5:] == [0, 0, 2, 2, 4]
+    assert seen == [0, 0, 2, 2, 4]
 
 
 def test_a_job_whose_worker_died_is_marked_failed_and_can_be_started_again():

@@ -158,6 +158,25 @@ CASES = [
         lambda: _memorandum(signed_on=DAY, valid_until=DAY - datetime.timedelta(days=1)),
     ),
     Case("memorandumparty_unique_organisation", NON_FIELD_ERRORS, _party_twin),
+    Case(
+        "opportunity_won_has_date",
+        "won_on",
+        lambda: f.OpportunityFactory.build(partner_city=f.CityFactory(), stage="won", won_on=None),
+    ),
+    Case(
+        "opportunity_lost_has_reason",
+        "lost_reason",
+        lambda: f.OpportunityFactory.build(
+            partner_city=f.CityFactory(), stage="lost", lost_reason=""
+        ),
+    ),
+    Case(
+        "opportunity_public_only_when_won",
+        "visibility",
+        lambda: f.OpportunityFactory.build(
+            partner_city=f.CityFactory(), stage="negotiating", visibility="public"
+        ),
+    ),
     # A photo without any link: no single field is at fault, so the error is the record's.
     Case(
         "photo_belongs_somewhere",

@@ -25,6 +25,8 @@ MODELS = [
     m.Memorandum,
     m.MemorandumParty,
     m.FollowUp,
+    m.Opportunity,
+    m.OpportunityStageChange,
 ]
 
 
@@ -78,6 +80,19 @@ def test_it_mixes_public_and_internal_records(world):
     for model in (m.Delegation, m.Meeting, m.Memorandum, m.CompanyProfile, m.Person):
         visibilities = set(model.objects.values_list("visibility", flat=True))
         assert visibilities == {"public", "internal"}, model.__name__
+
+
+def test_opportunities_reach_every_stage_along_their_stage_log(world):
+    stages = set(m.Opportunity.objects.values_list("stage", flat=True))
+    assert stages == set(m.Opportunity.Stage)
+    for opportunity in m.Opportunity.objects.prefetch_related("stage_changes")[:50]:
+        log = list(opportunity.stage_changes.all())
+        assert log[-1].stage == opportunity.stage
+        assert [change.entered_on for change in log] == sorted(c.entered_on for c in log)
+        if opportunity.stage == m.Opportunity.Stage.WON:
+            assert log[-1].entered_on == opportunity.won_on
+    assert m.Opportunity.objects.published().exists()
+    assert not m.Opportunity.objects.published().exclude(stage="won").exists()
 
 
 def test_only_consenting_companies_are_published_or_handed_over(world):

@@ -92,7 +92,8 @@ def test_remind_mails_each_user_their_desk_and_prints_a_summary(
     assert "Colleague's task" in by_recipient["schulze@example.org"].body
     summary = capsys.readouterr().out
     assert (
-        "Sent 2 reminders: 4 open follow-ups, 2 memoranda due, 1 upcoming delegations." in summary
+        "Sent 2 reminders: 4 open follow-ups, 2 memoranda due, 1 upcoming delegations, "
+        "0 opportunities with a next step due." in summary
     )
 
 

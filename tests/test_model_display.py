@@ -43,6 +43,7 @@ def world(db):
         "party": f.MemorandumPartyFactory(memorandum=memorandum, organisation=irl),
         "follow_up": f.FollowUpFactory(title="Reise vorbereiten"),
         "photo": f.PhotoFactory(caption="MoU Unterzeichnung in Jining, China", delegation=trip),
+        "opportunity": f.OpportunityFactory(title="Vertrieb in Nanjing", partner_city=nanjing),
     }
 
 
@@ -72,6 +73,7 @@ STRINGS = [
     ("party", "Invest Region Leipzig GmbH", "Invest Region Leipzig GmbH"),
     ("follow_up", "Reise vorbereiten", "Reise vorbereiten"),
     ("photo", "MoU Unterzeichnung in Jining, China", "MoU Unterzeichnung in Jining, China"),
+    ("opportunity", "Vertrieb in Nanjing", "Vertrieb in Nanjing"),
 ]
 
 

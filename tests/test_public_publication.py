@@ -93,6 +93,14 @@ def leaky_world():
     w.follow_up = marked(f.FollowUpFactory, "zqfollowup", delegation=trip, memorandum=w.mou_nanjing)
     w.photo = marked(f.PhotoFactory, "zqphoto", delegation=trip, memorandum=w.mou_nanjing)
 
+    # Won but internal: no story; a published story names neither the unpublished
+    # organisation, nor the unpublished city, nor its internal notes and lost reason.
+    w.opportunity = marked(f.WonOpportunityFactory, "zqopportunity", partner_city=nanjing,
+                           foreign_organisation=w.organisation, delegation=trip)  # fmt: skip
+    f.WonOpportunityFactory(title="Published story", partner_city=w.city, delegation=trip,
+                            foreign_organisation=w.organisation, notes="zqnotes",
+                            next_step="zqnextstep", lost_reason="zqlost")  # fmt: skip
+
     # Internal fields of published records.
     m.Delegation.objects.filter(pk=trip.pk).update(outcome="zqoutcome")
     m.Meeting.objects.filter(delegation=trip).update(notes="zqnotes", outcome="zqoutcome")
@@ -111,6 +119,7 @@ def public_urls(w):
         ("delegations", {}),
         ("memoranda", {}),
         ("companies", {}),
+        ("success-stories", {}),
         ("feed-atom", {}),
         ("feed-ics", {}),
     ]

@@ -50,7 +50,7 @@ def build(n: int):
 # nothing cached (tests/conftest.py): the cost of the first request after a write.
 PAGES = [
     ("home", {}, 7),
-    ("city", {"slug": "hub"}, 5),
+    ("city", {"slug": "hub"}, 6),
     ("delegations", {}, 7),
     ("delegation", {"slug": "big-trip"}, 11),
     ("memoranda", {}, 8),

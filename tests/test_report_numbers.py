@@ -56,6 +56,7 @@ def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world,
         "Memoranda",
         "Handovers",
         "Follow-ups",
+        "Opportunities",
     ]
     rows = list(workbook["Summary"].iter_rows(values_only=True))
     assert len(rows[0]) == 2 + len(figures.MEASURES)

@@ -95,6 +95,7 @@ def _fill(count_per_city):
             f.MemorandumFactory(signed_in=city)
             f.ProfileHandoverFactory(delegation=trip, recipient=recipient)
             f.FollowUpFactory(partner_city=city)
+            f.OpportunityFactory(partner_city=city)
 
 
 @pytest.mark.parametrize("count_per_city", [3, 30])
@@ -104,9 +105,10 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
     _fill(count_per_city)
 
     # Session, user, 2 for permissions, 13 to read the records with their partner cities
-    # (summary, timeline and charts are all counted from them), 1 for the rows' cities and
-    # 2 for the city choices of the filter form.
-    with django_assert_num_queries(20):
+    # (summary, timeline and charts are all counted from them), 1 for the rows' cities,
+    # 2 for the city choices of the filter form and 3 for the opportunities (them, their
+    # stage log, their cities).
+    with django_assert_num_queries(23):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
 

@@ -34,7 +34,7 @@ class FollowUpAdmin(CRMAdmin):
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["owner"]
     search_fields = ["title", "description"]
-    autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum"]
+    autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum", "opportunity"]
     readonly_fields = ["logged_by"]
     show_full_result_count = False
 

@@ -171,6 +171,7 @@ class ActivitiesMixin:
             (self.handover(recipients) for _ in range(self.sizes.handovers)),
             after=givers,
         )
+        self.handover_ids = ids
         self.count("profile handovers", len(ids))
         self.count("handed over by", self.handover_givers)
 

@@ -41,6 +41,7 @@ class Sizes:
     memoranda: int
     follow_ups: int
     users: int
+    opportunities: int
 
     @classmethod
     def for_scale(cls, scale: float) -> "Sizes":
@@ -58,6 +59,7 @@ class Sizes:
             memoranda=n(100, 2),
             follow_ups=n(1000, 3),
             users=n(3, 2),
+            opportunities=n(100, 7),  # at least one per stage
         )
 
 
@@ -134,6 +136,7 @@ class World:
             self.handovers,
             self.memoranda,
             self.follow_ups,
+            self.opportunities,
         ):
             step()
         return self.counts

@@ -7,6 +7,7 @@ from .imports import ImportRun, ImportRunItem
 from .jobs import Job
 from .media import Photo
 from .memoranda import Memorandum, MemorandumParty
+from .opportunities import Opportunity, OpportunityStageChange
 from .organisations import Organisation, Person, normalise_company_name
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
@@ -26,6 +27,8 @@ __all__ = [
     "Meeting",
     "Memorandum",
     "MemorandumParty",
+    "Opportunity",
+    "OpportunityStageChange",
     "Organisation",
     "Partnership",
     "Person",

@@ -89,6 +89,14 @@ class FollowUp(PublishableModel):
         verbose_name=_("logged by"),
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    opportunity = models.ForeignKey(
+        "partners.Opportunity",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("opportunity"),
+    )
 
     objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords()

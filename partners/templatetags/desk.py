@@ -9,7 +9,12 @@ register = template.Library()
 def my_desk(context):
     user = context["request"].user
     figures = headline() if user.has_perm("partners.view_reports") else None
-    return {"desk": desk_for(user), "headline": figures, "csrf_token": context.get("csrf_token")}
+    return {
+        "desk": desk_for(user),
+        "headline": figures,
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }
 
 
 @register.filter

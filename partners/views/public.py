@@ -31,6 +31,7 @@ from ..models import (
     Meeting,
     Memorandum,
     MemorandumParty,
+    Opportunity,
     Organisation,
     Partnership,
     Person,
@@ -172,6 +173,11 @@ def _city_page(request, city, **extra):
         "delegations": delegations,
         "organisations": Organisation.objects.published().filter(city=city),
         **extra,
+        # Published and won (views/stories.py); organisations shown only when published.
+        "success_stories": Opportunity.objects.success_stories()
+        .filter(partner_city=city)
+        .select_related("local_organisation", "foreign_organisation")
+        .order_by("-won_on", "title"),
     }
     return render(request, "partners/city_detail.html", context)
 

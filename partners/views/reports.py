@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
-from .. import charts, report_figures, report_tables, reports, tasks
+from .. import charts, report_figures, report_tables, reports, reports_opportunities, tasks
 from ..filters import ReportFilter
 from ..spreadsheets import iter_csv, write_xlsx
 
@@ -153,4 +153,24 @@ def _report_context(criteria: reports.Criteria) -> dict:
         "headers": report_tables.SUMMARY_HEADERS,
         "shared": [name in report_figures.SHARED for name in measures],
         "list_separator": _list_separator(),
+        "opportunities": _opportunity_context(criteria),
+    }
+
+
+def _opportunity_context(criteria: reports.Criteria) -> dict:
+    figures = reports_opportunities
+    report = figures.opportunity_report(
+        criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
+    )
+    Stage = figures.Stage
+    return {
+        "headers": figures.headers(),
+        "rows": [(city, figures.values(row)) for city, row in report.rows],
+        "total": figures.values(report.total),
+        "definitions": figures.DEFINITIONS,
+        "funnel": charts.funnel(
+            _("Opportunities: from idea to won"),
+            _("Of the opportunities started in the period, how many reached each stage."),
+            [(Stage(stage).label, report.total.funnel[stage]) for stage in figures.FUNNEL_STAGES],
+        ),
     }

@@ -1,4 +1,5 @@
-"""E-mail every back-office user their desk: open follow-ups, memoranda and trips due."""
+"""E-mail every back-office user their desk: open follow-ups, memoranda and trips due, and
+opportunities whose next step is due or overdue."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,30 +11,39 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ...desk import desk_for
-from ...models import FollowUp
+from ...models import FollowUp, Opportunity
 from ...roles import ADMINISTRATORS, TRADE_OFFICERS
 
 
 def recipients():
-    """Owners of open follow-ups, and the people who look after memoranda and trips."""
+    """Owners of open follow-ups and of opportunities with a step due, and the people who
+    look after memoranda and trips."""
     owners = FollowUp.objects.open().values("owner")
+    lead_owners = Opportunity.objects.next_step_due().values("owner")
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .exclude(email="")
-        .filter(Q(pk__in=owners) | Q(groups__name__in=[TRADE_OFFICERS, ADMINISTRATORS]))
+        .filter(
+            Q(pk__in=owners)
+            | Q(pk__in=lead_owners)
+            | Q(groups__name__in=[TRADE_OFFICERS, ADMINISTRATORS])
+        )
         .distinct()
         .order_by("username")
     )
 
 
 class Command(BaseCommand):
-    help = "E-mail each user their open follow-ups, memoranda due for review and upcoming trips."
+    help = (
+        "E-mail each user their open follow-ups, memoranda due for review, upcoming trips "
+        "and opportunities whose next step is due."
+    )
 
     @no_translations  # the summary line is for logs: always English
     def handle(self, *args, **options):
         today = timezone.localdate()
-        sent = follow_ups = 0
+        sent = follow_ups = opportunities = 0
         # Memoranda and delegations are the team's: the same ones on every desk.
         memoranda = delegations = 0
         for user in recipients():
@@ -47,16 +57,19 @@ class Command(BaseCommand):
             send_mail(subject, body, None, [user.email])
             sent += 1
             follow_ups += len(desk.follow_ups)
+            opportunities += len(desk.opportunities)
             memoranda, delegations = len(desk.memoranda), len(desk.delegations)
         self.stdout.write(
             _(
                 "Sent %(sent)d reminders: %(follow_ups)d open follow-ups, "
-                "%(memoranda)d memoranda due, %(delegations)d upcoming delegations."
+                "%(memoranda)d memoranda due, %(delegations)d upcoming delegations, "
+                "%(opportunities)d opportunities with a next step due."
             )
             % {
                 "sent": sent,
                 "follow_ups": follow_ups,
                 "memoranda": memoranda,
                 "delegations": delegations,
+                "opportunities": opportunities,
             }
         )

@@ -1,0 +1,346 @@
+"""Opportunities in the back office: the record, the pipeline board and its one-POST moves.
+
+A card is moved by one POST carrying the version the board was loaded with; a move based
+on an older version is refused and names what changed (versions.py), like a change form.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import (
+    City,
+    FollowUp,
+    Meeting,
+    Memorandum,
+    Opportunity,
+    OpportunityStageChange,
+    ProfileHandover,
+)
+from .base import CRMAdmin, CRMInline
+from .followups import staff_users
+from .versions import changes_since
+
+# A column shows its first cards by next-step date; the count says how many there are.
+CARDS_PER_COLUMN = 50
+Stage = Opportunity.Stage
+
+
+class StageChangeInline(admin.TabularInline):
+    """The stage log: written by Opportunity.save(), read here, never edited."""
+
+    model = OpportunityStageChange
+    fields = ["stage", "entered_on", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["entered_on", "pk"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("partners.view_opportunity")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OpportunityFollowUpInline(CRMInline):
+    model = FollowUp
+    fields = ["title", "kind", "status", "owner", "due_on"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BoardFilter(forms.Form):
+    partner_city = forms.ModelChoiceField(
+        City.objects.none(), required=False, label=gettext_lazy("Partner city")
+    )
+    owner = forms.ModelChoiceField(
+        get_user_model().objects.none(), required=False, label=gettext_lazy("Owner")
+    )
+    kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only cities and owners that have opportunities: a short list at any scale.
+        self.fields["partner_city"].queryset = City.objects.filter(
+            pk__in=Opportunity.objects.values("partner_city")
+        ).order_by("name")
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=Opportunity.objects.values("owner"))
+            .order_by("username")
+        )
+        self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        return queryset.filter(**data)
+
+
+def initial_from_sources(request) -> dict:
+    """The add form prefilled from the meeting, handover or memorandum it is created from."""
+    initial = {}
+    handover = _source(request, ProfileHandover, "handover", "profile__organisation", "recipient")
+    meeting = _source(request, Meeting, "meeting", "city", "delegation")
+    memorandum = _source(request, Memorandum, "memorandum", "partnership", "delegation")
+    if handover:
+        recipient = handover.recipient
+        initial.update(
+            title=_("%(company)s with %(recipient)s")
+            % {"company": handover.profile.organisation, "recipient": recipient},
+            profile=handover.profile_id,
+            local_organisation=handover.profile.organisation_id,
+            foreign_organisation=recipient.pk,
+            partner_city=recipient.city_id,
+            delegation=handover.delegation_id,
+            meeting=handover.meeting_id,
+        )
+    if meeting:
+        initial.setdefault("title", meeting.title)
+        initial.setdefault("partner_city", meeting.city_id)
+        initial.setdefault("delegation", meeting.delegation_id)
+    if memorandum:
+        initial.setdefault("title", memorandum.title)
+        if memorandum.partnership:
+            initial.setdefault("partner_city", memorandum.partnership.partner_city_id)
+        initial.setdefault("delegation", memorandum.delegation_id)
+    return {key: value for key, value in initial.items() if value is not None}
+
+
+def _source(request, model, parameter, *related):
+    pk = request.GET.get(parameter, "")
+    if not pk.isdigit():
+        return None
+    return model.objects.select_related(*related).filter(pk=pk).first()
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(CRMAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "stage",
+        "partner_city",
+        "owner",
+        "next_step_on",
+        "won_on",
+        "visibility",
+    ]
+    list_filter = ["stage", "kind", "visibility"]
+    list_select_related = ["partner_city", "owner"]
+    search_fields = ["title", "local_organisation__name", "foreign_organisation__name"]
+    autocomplete_fields = [
+        "partner_city",
+        "local_organisation",
+        "foreign_organisation",
+        "profile",
+        "delegation",
+        "meeting",
+        "handover",
+        "memorandum",
+    ]
+    readonly_fields = ["logged_by"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [StageChangeInline, OpportunityFollowUpInline]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "stage", "partner_city", "owner"]}),
+        (
+            gettext_lazy("Who and where from"),
+            {
+                "fields": [
+                    "local_organisation",
+                    "foreign_organisation",
+                    "profile",
+                    "delegation",
+                    "meeting",
+                    "handover",
+                    "memorandum",
+                ]
+            },
+        ),
+        (gettext_lazy("Next step"), {"fields": ["next_step", "next_step_on"]}),
+        (
+            gettext_lazy("Value and outcome"),
+            {
+                "fields": [
+                    "expected_jobs",
+                    "expected_investment_eur",
+                    "won_on",
+                    "jobs_created",
+                    "investment_eur",
+                    "lost_reason",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Success story and notes"),
+            {"fields": ["summary", "figures_public", "notes", "logged_by", "visibility"]},
+        ),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not request.GET.get("owner"):
+            initial["owner"] = request.user.pk
+        return {**initial, **initial_from_sources(request)}
+
+    def save_model(self, request, obj, form, change):
+        obj.stage_changed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # The board ------------------------------------------------------------------------
+
+    def get_urls(self):
+        board = [
+            path(
+                "board/",
+                self.admin_site.admin_view(self.board_view),
+                name="partners_opportunity_board",
+            ),
+            path(
+                "<int:pk>/move/",
+                self.admin_site.admin_view(self.move_view),
+                name="partners_opportunity_move",
+            ),
+        ]
+        return [*board, *super().get_urls()]
+
+    def board_queryset(self, filters: BoardFilter):
+        ranked = Window(
+            RowNumber(),
+            partition_by=[F("stage")],
+            order_by=[F("next_step_on").asc(nulls_last=True), F("title").asc(), F("pk").asc()],
+        )
+        return (
+            filters.apply(Opportunity.objects.open())
+            .select_related("partner_city", "local_organisation", "foreign_organisation", "owner")
+            .only(
+                "title",
+                "stage",
+                "kind",
+                "next_step",
+                "next_step_on",
+                "version",
+                "partner_city__name",
+                "local_organisation__name",
+                "foreign_organisation__name",
+                "owner__username",
+            )
+            .annotate(rank=ranked)
+            .filter(rank__lte=CARDS_PER_COLUMN)
+            .order_by("stage", "rank")
+        )
+
+    def board_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        filters = BoardFilter(request.GET or None)
+        cards = {stage: [] for stage in Opportunity.OPEN_STAGES}
+        for opportunity in self.board_queryset(filters):
+            cards[opportunity.stage].append(opportunity)
+        counts = dict(
+            filters.apply(Opportunity.objects.open())
+            .order_by()
+            .values_list("stage")
+            .annotate(n=Count("pk"))
+        )
+        columns = [
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "cards": cards[stage],
+                "count": counts.get(stage, 0),
+            }
+            for stage in Opportunity.OPEN_STAGES
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Pipeline of opportunities"),
+            "filters": filters,
+            "columns": columns,
+            "stages": Stage.choices,
+            "may_move": self.has_change_permission(request),
+            "may_add": self.has_add_permission(request),
+            "today": timezone.localdate(),
+            "back": request.get_full_path(),
+        }
+        return TemplateResponse(request, "partners/admin/opportunity_board.html", context)
+
+    def move_view(self, request, pk):
+        if request.method != "POST":
+            return redirect("admin:partners_opportunity_board")
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = reverse("admin:partners_opportunity_board")
+        try:
+            opportunity = move(
+                pk=pk,
+                stage=request.POST.get("stage", ""),
+                loaded_version=request.POST.get("version", ""),
+                lost_reason=request.POST.get("lost_reason", ""),
+                user=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("“%(title)s” moved to %(stage)s.")
+                % {"title": opportunity, "stage": opportunity.get_stage_display()},
+            )
+        return redirect(back or "admin:partners_opportunity_board")
+
+
+def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Opportunity:
+    """Move one opportunity to ``stage``, refusing a move based on an older version."""
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown stage “%(stage)s”.") % {"stage": stage})
+    with transaction.atomic():
+        opportunity = get_object_or_404(Opportunity.objects.select_for_update(), pk=pk)
+        if not loaded_version.isdigit() or int(loaded_version) != opportunity.version:
+            changes = changes_since(opportunity, int(loaded_version or 0))
+            raise ValidationError(
+                _(
+                    "Not moved: someone else saved “%(title)s” after the board was loaded. "
+                    "Their changes: %(changes)s. The board now shows the current state."
+                )
+                % {"title": opportunity, "changes": "; ".join(changes) or _("(none recorded)")}
+            )
+        opportunity.stage = stage
+        if stage == Stage.WON and not opportunity.won_on:
+            opportunity.won_on = timezone.localdate()
+        if stage == Stage.LOST and lost_reason.strip():
+            opportunity.lost_reason = lost_reason.strip()
+        opportunity.full_clean()
+        opportunity.stage_changed_by = user
+        opportunity._history_user = user
+        opportunity.save()
+    return opportunity

@@ -1,0 +1,323 @@
+"""Opportunities: a cooperation idea or an investment lead, followed to an outcome.
+
+The day each stage was entered is kept in ``OpportunityStageChange`` (one row per move),
+so that "days from idea to won" is a subtraction, not a walk through the history.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import (
+    CRM_PERMISSIONS,
+    PublishableModel,
+    PublishableQuerySet,
+    SluggedMixin,
+    TimeStampedModel,
+)
+from .delegations import Delegation, Meeting
+from .memoranda import Memorandum
+from .organisations import Organisation
+from .places import City
+from .profiles import CompanyProfile, ProfileHandover
+
+WON_NEEDS_DATE = _("A won opportunity needs the day it was won.")
+LOST_NEEDS_REASON = _("A lost opportunity needs the reason it was lost.")
+PUBLIC_NEEDS_WON = _("Only a won opportunity can be published (as a success story).")
+
+
+class OpportunityQuerySet(PublishableQuerySet):
+    def open(self):
+        return self.filter(stage__in=Opportunity.OPEN_STAGES)
+
+    def next_step_due(self, on=None):
+        """Open opportunities whose next step is due today or earlier."""
+        return self.open().filter(next_step_on__lte=on or timezone.localdate())
+
+    def overdue(self, on=None):
+        return self.open().filter(next_step_on__lt=on or timezone.localdate())
+
+    def success_stories(self):
+        """What the public may see: won and published (the constraint makes public ⇒ won)."""
+        return self.published().filter(stage=Opportunity.Stage.WON)
+
+
+class Opportunity(SluggedMixin, PublishableModel):
+    class Kind(models.TextChoices):
+        # A foreign company settling or investing in the home region.
+        INVESTMENT = "investment", _("investment")
+        COOPERATION = "cooperation", _("cooperation")
+        DISTRIBUTION = "distribution", _("distribution")
+        SOURCING = "sourcing", _("sourcing")
+        RESEARCH = "research", _("research")
+        OTHER = "other", _("other")
+
+    class Stage(models.TextChoices):
+        IDEA = "idea", _("idea")
+        CONTACTED = "contacted", _("contacted")
+        IN_TALKS = "in_talks", _("in talks")
+        NEGOTIATING = "negotiating", _("negotiating")
+        WON = "won", _("won")
+        LOST = "lost", _("lost")
+        ON_HOLD = "on_hold", _("on hold")
+
+    # Still in the pipeline (the board's columns, in this order); won and lost are closed.
+    OPEN_STAGES = [
+        Stage.IDEA,
+        Stage.CONTACTED,
+        Stage.IN_TALKS,
+        Stage.NEGOTIATING,
+        Stage.ON_HOLD,
+    ]
+
+    slug_source = "title"
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.COOPERATION
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
+    # Nullable: an idea from a trip to two partner cities (the seed's) names neither.
+    partner_city = models.ForeignKey(
+        City,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("partner city"),
+    )
+    local_organisation = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="local_opportunities",
+        verbose_name=_("local organisation"),
+    )
+    foreign_organisation = models.ForeignKey(
+        Organisation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="foreign_opportunities",
+        verbose_name=_("foreign organisation"),
+    )
+    # Where it came from.
+    profile = models.ForeignKey(
+        CompanyProfile,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("company profile"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("delegation"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("meeting"),
+    )
+    handover = models.ForeignKey(
+        ProfileHandover,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("profile handover"),
+    )
+    memorandum = models.ForeignKey(
+        Memorandum,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("memorandum"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("owner"),
+    )
+    expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)
+    expected_investment_eur = models.PositiveBigIntegerField(
+        _("expected investment (EUR)"), null=True, blank=True
+    )
+    won_on = models.DateField(_("won on"), null=True, blank=True)
+    jobs_created = models.PositiveIntegerField(_("jobs created"), null=True, blank=True)
+    investment_eur = models.PositiveBigIntegerField(_("investment (EUR)"), null=True, blank=True)
+    figures_public = models.BooleanField(
+        _("figures public"),
+        default=False,
+        help_text=_("The realised jobs and investment may be shown in the success story."),
+    )
+    lost_reason = models.TextField(_("lost reason"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=250, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("The public success story, once won.")
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Internal."))
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_opportunities",
+        verbose_name=_("logged by"),
+    )
+
+    objects = OpportunityQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # Who moves it, for the stage log; set by the back office before save().
+    stage_changed_by = None
+    _loaded_stage = None
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        default_permissions = CRM_PERMISSIONS
+        ordering = [F("next_step_on").asc(nulls_last=True), "title"]
+        indexes = [
+            # "My desk" and the board: one owner's open ones by next-step date.
+            models.Index(
+                fields=["owner", "stage", "next_step_on"], name="opp_owner_stage_next_idx"
+            ),
+            # `remind`: open opportunities whose next step is past.
+            models.Index(fields=["stage", "next_step_on"], name="opp_stage_next_idx"),
+            # The public success stories, newest win first.
+            models.Index(
+                fields=["-won_on"],
+                condition=Q(visibility="public"),
+                name="opp_public_won_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage="won") | Q(won_on__isnull=False),
+                name="opportunity_won_has_date",
+                violation_error_message=WON_NEEDS_DATE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="lost") | ~Q(lost_reason=""),
+                name="opportunity_lost_has_reason",
+                violation_error_message=LOST_NEEDS_REASON,
+            ),
+            models.CheckConstraint(
+                condition=~Q(visibility="public") | Q(stage="won"),
+                name="opportunity_public_only_when_won",
+                violation_error_message=PUBLIC_NEEDS_WON,
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        # Remembers the stage as loaded, so save() knows whether it moved (Django docs,
+        # "Customizing model loading").
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        if "stage" not in instance.get_deferred_fields():
+            instance._loaded_stage = instance.stage
+        return instance
+
+    def get_absolute_url(self):
+        return reverse("partners:success-stories") + f"#{self.slug}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.is_open
+            and self.next_step_on is not None
+            and self.next_step_on < timezone.localdate()
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.stage == self.Stage.WON and not self.won_on:
+            errors["won_on"] = WON_NEEDS_DATE
+        if self.stage == self.Stage.LOST and not self.lost_reason.strip():
+            errors["lost_reason"] = LOST_NEEDS_REASON
+        if self.visibility == "public" and self.stage != self.Stage.WON:
+            errors["visibility"] = PUBLIC_NEEDS_WON
+        if errors:
+            raise ValidationError(errors)
+
+    def _stage_moved(self) -> bool:
+        if self._state.adding:
+            return True
+        loaded = self._loaded_stage
+        if loaded is None:  # loaded with the stage deferred
+            current = type(self)._default_manager.filter(pk=self.pk)
+            loaded = current.values_list("stage", flat=True).first()
+        return loaded != self.stage
+
+    def save(self, *args, **kwargs):
+        entered = self._stage_moved()
+        super().save(*args, **kwargs)
+        if entered:
+            self.stage_changes.create(
+                stage=self.stage,
+                # A win is dated by the day it was won, which may lie before today.
+                entered_on=self.won_on
+                if self.stage == self.Stage.WON and self.won_on
+                else timezone.localdate(),
+                changed_by=self.stage_changed_by,
+            )
+        self._loaded_stage = self.stage
+
+
+class OpportunityStageChange(TimeStampedModel):
+    """The day an opportunity entered a stage: written by Opportunity.save(), never edited."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, models.CASCADE, related_name="stage_changes", verbose_name=_("opportunity")
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Opportunity.Stage.choices)
+    entered_on = models.DateField(_("entered on"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        default_permissions = CRM_PERMISSIONS
+        ordering = ["opportunity", "entered_on", "pk"]
+        indexes = [
+            # Reports: the first day of each opportunity (days to win, cohorts).
+            models.Index(fields=["opportunity", "entered_on"], name="opp_stage_entered_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()} ({self.entered_on})"

@@ -1,0 +1,252 @@
+"""Opportunity figures per partner city for a period (aggregation only: no HTTP).
+
+Definitions (shown on the report's "How we count" panel, ``DEFINITIONS``):
+- An opportunity's stage on a day is the last stage it entered on or before that day
+  (the stage log, OpportunityStageChange); it started on the day of its first entry.
+- Open: started by the period's end and in an open stage (idea, contacted, in talks,
+  negotiating, on hold) at the period's end. Expected jobs and investment are summed over
+  these.
+- Won: won now, with ``won_on`` in the period. Realised jobs and investment are summed over
+  these. Lost: lost now, having entered "lost" in the period.
+- Conversion from idea to won: of the opportunities started in the period, the share won
+  by the report date.
+- Days to win: from the start to ``won_on``, over the opportunities won in the period; the
+  median is shown.
+- The funnel: of the opportunities started in the period, how many reached each stage by
+  the report date; reaching a later stage counts as having passed the earlier ones, and
+  every opportunity started counts as an idea.
+Internal records count: managers see everything. The number of queries does not grow with
+the data: opportunities and their stage log are read once each.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import City, Opportunity, OpportunityStageChange
+from .spreadsheets import Column, Table
+
+Stage = Opportunity.Stage
+OPEN_STAGES = list(Opportunity.OPEN_STAGES)
+FUNNEL_STAGES = [Stage.IDEA, Stage.CONTACTED, Stage.IN_TALKS, Stage.NEGOTIATING, Stage.WON]
+_FUNNEL_RANK = {stage: rank for rank, stage in enumerate(FUNNEL_STAGES)}
+
+DEFINITIONS = [
+    (
+        _("Stage on a day"),
+        _("The last stage an opportunity entered on or before that day; it started on the "
+          "day of its first stage."),
+    ),
+    (
+        _("Open"),
+        _("Started by the end of the period and in an open stage (idea, contacted, in talks, "
+          "negotiating, on hold) at its end. Expected jobs and investment are summed over "
+          "these."),
+    ),
+    (
+        _("Won, lost"),
+        _("Won with the day won in the period; lost, having been marked lost in the period. "
+          "Realised jobs and investment are summed over the won ones."),
+    ),
+    (
+        _("Conversion from idea to won"),
+        _("Of the opportunities started in the period, the share won by the report date."),
+    ),
+    (
+        _("Median days to win"),
+        _("From the start to the day won, over the opportunities won in the period."),
+    ),
+    (
+        _("Funnel"),
+        _("Of the opportunities started in the period, how many reached each stage by the "
+          "report date; reaching a later stage counts as passing the earlier ones, and each "
+          "one started counts as an idea."),
+    ),
+]  # fmt: skip
+
+
+@dataclass
+class Figures:
+    open_by_stage: dict = field(default_factory=lambda: dict.fromkeys(OPEN_STAGES, 0))
+    won: int = 0
+    lost: int = 0
+    expected_jobs: int = 0
+    expected_investment_eur: int = 0
+    jobs_created: int = 0
+    investment_eur: int = 0
+    started: int = 0
+    started_won: int = 0
+    days_to_win: list = field(default_factory=list)
+    funnel: dict = field(default_factory=lambda: dict.fromkeys(FUNNEL_STAGES, 0))
+
+    @property
+    def open(self) -> int:
+        return sum(self.open_by_stage.values())
+
+    @property
+    def conversion(self) -> float | None:
+        """Share (0–1) of those started in the period that are won; None if none started."""
+        return self.started_won / self.started if self.started else None
+
+    @property
+    def median_days_to_win(self) -> float | None:
+        return statistics.median(self.days_to_win) if self.days_to_win else None
+
+
+@dataclass
+class OpportunityReport:
+    rows: list  # (City or None for "no partner city", Figures), cities by name
+    total: Figures
+
+
+def _stage_logs(opportunities: QuerySet) -> dict[int, list[tuple[datetime.date, str]]]:
+    logs = defaultdict(list)
+    changes = (
+        OpportunityStageChange.objects.filter(opportunity__in=opportunities.values("pk"))
+        .order_by("opportunity_id", "entered_on", "pk")
+        .values_list("opportunity_id", "entered_on", "stage")
+    )
+    for opportunity_id, day, stage in changes.iterator(chunk_size=5000):
+        logs[opportunity_id].append((day, stage))
+    return logs
+
+
+def _stage_on(log, day):
+    stage = None
+    for entered_on, entered in log:
+        if entered_on > day:
+            break
+        stage = entered
+    return stage
+
+
+def _reached(log, day) -> int:
+    """The furthest funnel stage reached by ``day``; whatever started was an idea."""
+    return max(
+        (_FUNNEL_RANK.get(stage, 0) for entered_on, stage in log if entered_on <= day),
+        default=0,
+    )
+
+
+def _add(figures: Figures, row: dict, log, start, end, today) -> None:
+    started_on = log[0][0] if log else None
+    if started_on is None:
+        return
+    at_end = _stage_on(log, end)
+    if at_end in figures.open_by_stage:
+        figures.open_by_stage[at_end] += 1
+        figures.expected_jobs += row["expected_jobs"] or 0
+        figures.expected_investment_eur += row["expected_investment_eur"] or 0
+    if row["stage"] == Stage.WON and row["won_on"] and start <= row["won_on"] <= end:
+        figures.won += 1
+        figures.jobs_created += row["jobs_created"] or 0
+        figures.investment_eur += row["investment_eur"] or 0
+        figures.days_to_win.append((row["won_on"] - started_on).days)
+    if row["stage"] == Stage.LOST:
+        lost_on = max(day for day, stage in log if stage == Stage.LOST)
+        figures.lost += start <= lost_on <= end
+    if start <= started_on <= end:
+        figures.started += 1
+        figures.started_won += row["stage"] == Stage.WON
+        reached = _reached(log, today)
+        for stage in FUNNEL_STAGES[: reached + 1]:
+            figures.funnel[stage] += 1
+
+
+def opportunity_report(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    cities: QuerySet | None = None,
+    today: datetime.date | None = None,
+) -> OpportunityReport:
+    """Figures per partner city; ``cities`` None means every city, and "no partner city"."""
+    today = today or timezone.localdate()
+    opportunities = Opportunity.objects.all()
+    if cities is not None:
+        opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
+    logs = _stage_logs(opportunities)
+    per_city = defaultdict(Figures)
+    total = Figures()
+    rows = opportunities.order_by().values(
+        "pk",
+        "partner_city_id",
+        "stage",
+        "won_on",
+        "expected_jobs",
+        "expected_investment_eur",
+        "jobs_created",
+        "investment_eur",
+    )
+    for row in rows.iterator(chunk_size=5000):
+        log = logs.get(row["pk"], [])
+        _add(per_city[row["partner_city_id"]], row, log, start, end, today)
+        _add(total, row, log, start, end, today)
+    named = City.objects.in_bulk([pk for pk in per_city if pk is not None])
+    ordered = sorted(named.values(), key=lambda city: (city.name, city.pk))
+    result = [(city, per_city[city.pk]) for city in ordered if _any(per_city[city.pk])]
+    if None in per_city and _any(per_city[None]):
+        result.append((None, per_city[None]))
+    return OpportunityReport(result, total)
+
+
+def _any(figures: Figures) -> bool:
+    return bool(figures.open or figures.won or figures.lost or figures.started)
+
+
+# The sheet "Opportunities" ----------------------------------------------------------
+
+
+def headers() -> list[str]:
+    """The column headers after the partner city, in the language active now."""
+    by_stage = [_("Open: %(stage)s") % {"stage": Stage(stage).label} for stage in OPEN_STAGES]
+    return [*by_stage, *(str(header) for header in HEADERS)]
+
+
+HEADERS = [
+    _("Open"),
+    _("Won"),
+    _("Lost"),
+    _("Expected jobs (open)"),
+    _("Expected investment EUR (open)"),
+    _("Jobs created (won)"),
+    _("Investment EUR (won)"),
+    _("Started"),
+    _("Conversion idea → won (%)"),
+    _("Median days to win"),
+]
+
+
+def values(figures: Figures) -> list:
+    """The figures in the order of ``headers()`` (conversion in percent, one decimal)."""
+    conversion = figures.conversion
+    return [
+        *[figures.open_by_stage[stage] for stage in OPEN_STAGES],
+        figures.open,
+        figures.won,
+        figures.lost,
+        figures.expected_jobs,
+        figures.expected_investment_eur,
+        figures.jobs_created,
+        figures.investment_eur,
+        figures.started,
+        None if conversion is None else round(conversion * 100, 1),
+        figures.median_days_to_win,
+    ]
+
+
+def opportunities_table(report: OpportunityReport) -> Table:
+    columns = [Column(_("Partner city"), "text", 18, {})]
+    columns += [Column(header, "number", 14, {}) for header in headers()]
+    rows = [
+        [city.name if city else str(_("no partner city")), *values(figures)]
+        for city, figures in report.rows
+    ]
+    rows.append([str(_("Total")), *values(report.total)])
+    notes = [(str(term), str(text)) for term, text in DEFINITIONS]
+    return Table("Opportunities", columns, rows, notes)

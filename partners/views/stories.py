@@ -1,0 +1,29 @@
+"""Public success stories: won opportunities that have been published.
+
+Only ``Opportunity.objects.success_stories()`` (published and won) reaches these pages; the
+partner city and organisations of a story are named only when published themselves, and
+the realised jobs and investment only when the record says they may be shown
+(``figures_public``; the template checks it).
+"""
+
+from django.shortcuts import render
+
+from ..models import Opportunity
+from .public import _paginate, _query_without_page
+
+
+def published_success_stories():
+    # Every column shown, in the one query of the page (the count aside).
+    return (
+        Opportunity.objects.success_stories()
+        .select_related("partner_city", "local_organisation", "foreign_organisation")
+        .order_by("-won_on", "title")
+    )
+
+
+def success_story_list(request):
+    context = {
+        "page": _paginate(request, published_success_stories()),
+        "query": _query_without_page(request),
+    }
+    return render(request, "partners/success_story_list.html", context)

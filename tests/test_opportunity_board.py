@@ -1,0 +1,278 @@
+"""The pipeline board: who sees and moves cards, stale moves refused, filters, query count."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from partners import models as m
+from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import change_form_data, client_for, user_with_role
+
+pytestmark = pytest.mark.django_db
+Stage = m.Opportunity.Stage
+BOARD = reverse("admin:partners_opportunity_board")
+
+
+def days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _move_url(opportunity):
+    return reverse("admin:partners_opportunity_move", args=[opportunity.pk])
+
+
+def _move(client, opportunity, stage, **extra):
+    data = {"stage": stage, "version": opportunity.version, "next": BOARD, **extra}
+    return client.post(_move_url(opportunity), data, follow=True)
+
+
+def _column(page: str, stage: str) -> str:
+    start = page.index(f'id="stage-{stage}"')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.fixture
+def officer():
+    return user_with_role(TRADE_OFFICERS, username="meier", email="meier@example.org")
+
+
+@pytest.fixture
+def card(officer):
+    return f.OpportunityFactory(
+        title="Battery plant",
+        partner_city=f.CityFactory(name="Nanjing"),
+        local_organisation=f.OrganisationFactory(name="Invest Region Leipzig"),
+        foreign_organisation=f.OrganisationFactory(name="Nanjing Battery Co."),
+        owner=officer,
+        next_step="Send the site offer",
+        next_step_on=days(-2),
+        stage=Stage.CONTACTED,
+    )
+
+
+def test_a_card_shows_city_organisations_owner_next_step_and_is_marked_overdue(officer, card):
+    page = client_for(officer).get(BOARD).content.decode()
+    column = _column(page, Stage.CONTACTED)
+    for text in ["Battery plant", "Nanjing", "Invest Region Leipzig", "Nanjing Battery Co.",
+                 "meier", "Send the site offer"]:  # fmt: skip
+        assert text in column
+    assert 'class="board-card overdue"' in column
+    assert "Battery plant" not in _column(page, Stage.IDEA)
+    # One column per open stage, none for the closed ones.
+    assert re.findall(r'id="stage-(\w+)"', page) == m.Opportunity.OPEN_STAGES
+
+
+@pytest.mark.parametrize(
+    ("role", "sees", "may_move"),
+    [
+        (TRADE_OFFICERS, 200, True),
+        (MANAGERS, 200, False),
+        (ADMINISTRATORS, 200, True),
+        (None, 403, False),
+    ],
+)
+def test_each_role_on_the_board(role, sees, may_move, card):
+    client = client_for(user_with_role(role, is_staff=True))
+    response = client.get(BOARD)
+    assert response.status_code == sees
+    if sees == 200:
+        assert ('action="' + _move_url(card)) in response.content.decode() or not may_move
+    response = client.post(_move_url(card), {"stage": Stage.IN_TALKS, "version": card.version})
+    assert response.status_code == (302 if may_move else 403)
+    card.refresh_from_db()
+    assert card.stage == (Stage.IN_TALKS if may_move else Stage.CONTACTED)
+
+
+def test_logged_out_the_board_asks_to_log_in(card):
+    response = client_for(None).get(BOARD)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_move_is_logged_with_who_and_when(officer, card):
+    response = _move(client_for(officer), card, Stage.IN_TALKS)
+    assert "moved to in talks" in response.content.decode()
+    change = card.stage_changes.order_by("pk").last()
+    assert (change.stage, change.entered_on, change.changed_by) == (
+        Stage.IN_TALKS,
+        timezone.localdate(),
+        officer,
+    )
+
+
+def test_a_stale_move_is_refused_and_names_what_changed(officer, card):
+    colleague = user_with_role(TRADE_OFFICERS, username="schulze")
+    stale_version = card.version
+    url = reverse("admin:partners_opportunity_change", args=[card.pk])
+    form = change_form_data(client_for(colleague), url)
+    form["stage"] = Stage.NEGOTIATING
+    assert client_for(colleague).post(url, form).status_code == 302
+
+    response = client_for(officer).post(
+        _move_url(card), {"stage": Stage.IDEA, "version": stale_version, "next": BOARD}, follow=True
+    )
+    page = response.content.decode()
+    assert "Not moved: someone else saved" in page
+    assert "schulze" in page and "negotiating" in page
+    card.refresh_from_db()
+    assert card.stage == Stage.NEGOTIATING
+
+
+def test_lost_needs_a_reason_and_won_is_dated_today(officer, card):
+    client = client_for(officer)
+    page = _move(client, card, Stage.LOST).content.decode()
+    assert "needs the reason it was lost" in page
+    card.refresh_from_db()
+    assert card.stage == Stage.CONTACTED
+    _move(client, card, Stage.LOST, lost_reason="Chose Poland")
+    card.refresh_from_db()
+    assert (card.stage, card.lost_reason) == (Stage.LOST, "Chose Poland")
+
+    other = f.OpportunityFactory(owner=officer)
+    _move(client, other, Stage.WON)
+    other.refresh_from_db()
+    assert (other.stage, other.won_on) == (Stage.WON, timezone.localdate())
+
+
+def test_a_move_to_an_unknown_stage_or_without_version_changes_nothing(officer, card):
+    client = client_for(officer)
+    assert "Unknown stage" in _move(client, card, "bogus").content.decode()
+    response = client.post(_move_url(card), {"stage": Stage.IDEA, "next": BOARD}, follow=True)
+    assert "Not moved" in response.content.decode()
+    card.refresh_from_db()
+    assert card.stage == Stage.CONTACTED
+
+
+def test_the_board_filters_by_partner_city_owner_and_kind(officer, card):
+    other_city = f.CityFactory(name="Jining")
+    f.OpportunityFactory(title="Jining school", partner_city=other_city, kind="research")
+    client = client_for(officer)
+
+    def titles(**query):
+        page = client.get(BOARD, query).content.decode()
+        return set(re.findall(r"<h4><a [^>]*>([^<]+)</a>", page))
+
+    assert titles() == {"Battery plant", "Jining school"}
+    assert titles(partner_city=other_city.pk) == {"Jining school"}
+    assert titles(owner=officer.pk) == {"Battery plant"}
+    assert titles(kind="research") == {"Jining school"}
+
+
+def _cards(count, owner):
+    city = f.CityFactory()
+    organisation = f.OrganisationFactory()
+    for i in range(count):
+        f.OpportunityFactory(
+            stage=m.Opportunity.OPEN_STAGES[i % 5],
+            partner_city=city,
+            foreign_organisation=organisation,
+            owner=owner,
+            next_step_on=days(i - 3),
+        )
+
+
+def test_the_board_costs_the_same_queries_for_5_and_50_cards(officer, django_assert_num_queries):
+    client = client_for(officer)
+    _cards(5, officer)
+    client.get(BOARD)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(BOARD).status_code == 200
+    _cards(45, officer)
+    with django_assert_num_queries(len(few)):
+        page = client.get(BOARD).content.decode()
+    assert page.count('class="board-card') == 50
+
+
+# Create from a meeting, a handover, a memorandum ---------------------------------------
+
+
+def test_create_from_a_handover_is_prefilled_from_profile_and_recipient(officer):
+    nanjing = f.CityFactory(name="Nanjing")
+    handover = f.ProfileHandoverFactory(
+        recipient=f.OrganisationFactory(name="Nanjing Investment Bureau", city=nanjing)
+    )
+    url = reverse("admin:partners_profilehandover_change", args=[handover.pk])
+    page = client_for(officer).get(url).content.decode()
+    add = reverse("admin:partners_opportunity_add") + f"?handover={handover.pk}"
+    assert f'href="{add}"' in page
+
+    form = change_form_data(client_for(officer), add)
+    assert form["profile"] == str(handover.profile_id)
+    assert form["local_organisation"] == str(handover.profile.organisation_id)
+    assert form["foreign_organisation"] == str(handover.recipient_id)
+    assert form["partner_city"] == str(nanjing.pk)
+    assert form["handover"] == str(handover.pk)
+    assert form["owner"] == str(officer.pk)
+    form["title"] = "Distribution in Nanjing"
+    assert client_for(officer).post(add, form).status_code == 302
+    opportunity = m.Opportunity.objects.get(title="Distribution in Nanjing")
+    assert opportunity.handover == handover
+    assert opportunity.logged_by == officer
+    assert opportunity.stage_changes.get().changed_by == officer
+
+
+def test_create_from_a_meeting_and_from_a_memorandum(officer):
+    meeting = f.MeetingFactory(title="Talk at the bureau")
+    form = change_form_data(
+        client_for(officer), reverse("admin:partners_opportunity_add") + f"?meeting={meeting.pk}"
+    )
+    assert (form["title"], form["partner_city"], form["meeting"]) == (
+        "Talk at the bureau",
+        str(meeting.city_id),
+        str(meeting.pk),
+    )
+    partnership = f.PartnershipFactory()
+    memorandum = f.MemorandumFactory(title="MoU Jining", partnership=partnership)
+    form = change_form_data(
+        client_for(officer),
+        reverse("admin:partners_opportunity_add") + f"?memorandum={memorandum.pk}",
+    )
+    assert (form["title"], form["partner_city"], form["memorandum"]) == (
+        "MoU Jining",
+        str(partnership.partner_city_id),
+        str(memorandum.pk),
+    )
+
+
+def test_managers_get_no_create_link(officer):
+    meeting = f.MeetingFactory()
+    url = reverse("admin:partners_meeting_change", args=[meeting.pk])
+    assert "Create opportunity" in client_for(officer).get(url).content.decode()
+    manager = user_with_role(MANAGERS)
+    assert "Create opportunity" not in client_for(manager).get(url).content.decode()
+
+
+# My desk and remind ------------------------------------------------------------------
+
+
+def test_my_desk_lists_my_opportunities_with_a_step_due_and_remind_mails_them(
+    officer, card, mailoutbox, capsys
+):
+    f.OpportunityFactory(title="Later step", owner=officer, next_step_on=days(5))
+    f.OpportunityFactory(title="Due today", owner=officer, next_step_on=days(0))
+    f.OpportunityFactory(
+        title="Lost one", owner=officer, next_step_on=days(-9), stage=Stage.LOST, lost_reason="x"
+    )
+    f.OpportunityFactory(title="Someone else's", next_step_on=days(-9))
+    page = client_for(officer).get(reverse("admin:index")).content.decode()
+    desk = page[page.index('id="my-opportunities"') :]
+    desk = desk[: desk.index("</table>")]
+    assert desk.index("Battery plant") < desk.index("Due today")
+    for title in ["Later step", "Lost one", "Someone else's"]:
+        assert title not in desk
+
+    call_command("remind")
+    body = next(mail.body for mail in mailoutbox if mail.to == ["meier@example.org"])
+    assert "Battery plant: Send the site offer" in body
+    with translation.override(settings.LANGUAGE_CODE):  # the mails speak the office's language
+        overdue = translation.gettext("overdue")
+    assert overdue in body[body.index("Battery plant") : body.index("Due today")]
+    assert "2 opportunities with a next step due" in capsys.readouterr().out

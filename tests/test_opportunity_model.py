@@ -1,0 +1,56 @@
+"""An opportunity keeps the day it entered each stage (constraints: test_constraints.py)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from partners import models as m
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+Stage = m.Opportunity.Stage
+
+
+def _entered(opportunity):
+    return list(opportunity.stage_changes.order_by("pk").values_list("stage", "entered_on"))
+
+
+def test_each_move_is_logged_once_with_its_day_and_a_win_with_the_day_it_was_won():
+    today = timezone.localdate()
+    opportunity = f.OpportunityFactory(stage=Stage.IDEA)
+    opportunity.title = "Renamed"
+    opportunity.save()
+    loaded = m.Opportunity.objects.get(pk=opportunity.pk)
+    loaded.stage = Stage.IN_TALKS
+    loaded.save()
+    loaded.stage, loaded.won_on = Stage.WON, datetime.date(2020, 3, 1)
+    loaded.save()
+    assert _entered(opportunity) == [
+        (Stage.IDEA, today),
+        (Stage.IN_TALKS, today),
+        (Stage.WON, datetime.date(2020, 3, 1)),
+    ]
+
+
+def test_a_move_of_a_record_loaded_without_its_stage_is_still_logged():
+    opportunity = f.OpportunityFactory(stage=Stage.IDEA)
+    loaded = m.Opportunity.objects.only("pk", "title").get(pk=opportunity.pk)
+    loaded.stage = Stage.CONTACTED
+    loaded.save()
+    assert [stage for stage, _ in _entered(opportunity)] == [Stage.IDEA, Stage.CONTACTED]
+
+
+def test_follow_ups_belong_to_an_opportunity_and_the_relations_have_their_names():
+    opportunity = f.OpportunityFactory()
+    follow_up = f.FollowUpFactory(opportunity=opportunity)
+    assert list(opportunity.follow_ups.all()) == [follow_up]
+    assert list(opportunity.partner_city.opportunities.all()) == [opportunity]
+
+
+def test_success_stories_are_won_and_published_only():
+    story = f.WonOpportunityFactory()
+    f.WonOpportunityFactory(visibility=m.Visibility.INTERNAL)
+    f.OpportunityFactory(stage=Stage.NEGOTIATING)
+    assert list(m.Opportunity.objects.success_stories()) == [story]

@@ -1,0 +1,169 @@
+"""Opportunity figures against a world computed by hand, and where managers read them.
+
+Period 2020; report date 30 June 2021. Each opportunity's stage log is written out:
+  A1 Nanjing  idea 1 Feb 2020, contacted, in talks, won 30 Aug 2020 (40 jobs, 5 M EUR)
+  A2 Nanjing  idea Nov 2019, negotiating Jun 2020 (expected 20 jobs, 1 M EUR)
+  A3 Nanjing  idea Apr 2020, contacted, lost Oct 2020
+  A4 Nanjing  idea Feb 2021 (after the period: counts nowhere)
+  B1 Jining   idea Jun 2020, won 1 Mar 2021 (expected 5 jobs)
+  B2 Jining   idea 2018, won May 2019 (before the period)
+  B3 Jining   on hold Jul 2020 (expected 7 jobs)
+  C1 no city  idea Mar 2020
+"""
+
+import datetime
+import io
+import statistics
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission
+
+from partners import models as m
+from partners.reports_opportunities import FUNNEL_STAGES, opportunity_report
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+Stage = m.Opportunity.Stage
+D = datetime.date
+START, END, TODAY = D(2020, 1, 1), D(2020, 12, 31), D(2021, 6, 30)
+
+
+def _opportunity(title, city, log, **fields):
+    stage = log[-1][1]
+    if stage == Stage.WON:
+        fields.setdefault("won_on", log[-1][0])
+    if stage == Stage.LOST:
+        fields.setdefault("lost_reason", "Chose another region")
+    opportunity = f.OpportunityFactory(title=title, partner_city=city, stage=stage, **fields)
+    opportunity.stage_changes.all().delete()
+    m.OpportunityStageChange.objects.bulk_create(
+        m.OpportunityStageChange(opportunity=opportunity, entered_on=day, stage=stage)
+        for day, stage in log
+    )
+    return opportunity
+
+
+@pytest.fixture
+def world():
+    nanjing = f.CityFactory(name="Nanjing")
+    jining = f.CityFactory(name="Jining")
+    _opportunity("A1", nanjing,
+                 [(D(2020, 2, 1), Stage.IDEA), (D(2020, 3, 1), Stage.CONTACTED),
+                  (D(2020, 5, 1), Stage.IN_TALKS), (D(2020, 8, 30), Stage.WON)],
+                 jobs_created=40, investment_eur=5_000_000, expected_jobs=50,
+                 expected_investment_eur=6_000_000)  # fmt: skip
+    _opportunity("A2", nanjing,
+                 [(D(2019, 11, 1), Stage.IDEA), (D(2020, 6, 1), Stage.NEGOTIATING)],
+                 expected_jobs=20, expected_investment_eur=1_000_000)  # fmt: skip
+    _opportunity("A3", nanjing,
+                 [(D(2020, 4, 1), Stage.IDEA), (D(2020, 5, 1), Stage.CONTACTED),
+                  (D(2020, 10, 1), Stage.LOST)])  # fmt: skip
+    _opportunity("A4", nanjing, [(D(2021, 2, 1), Stage.IDEA)], expected_jobs=99)
+    _opportunity("B1", jining, [(D(2020, 6, 1), Stage.IDEA), (D(2021, 3, 1), Stage.WON)],
+                 expected_jobs=5, jobs_created=6)  # fmt: skip
+    _opportunity("B2", jining, [(D(2018, 1, 1), Stage.IDEA), (D(2019, 5, 1), Stage.WON)],
+                 jobs_created=1000)  # fmt: skip
+    _opportunity("B3", jining, [(D(2020, 7, 1), Stage.ON_HOLD)], expected_jobs=7)
+    _opportunity("C1", None, [(D(2020, 3, 1), Stage.IDEA)])
+    return nanjing, jining
+
+
+def _open(**counts):
+    return {stage: counts.get(stage, 0) for stage in m.Opportunity.OPEN_STAGES}
+
+
+def _funnel(*counts):
+    return dict(zip(FUNNEL_STAGES, counts, strict=True))
+
+
+def test_figures_per_partner_city(world):
+    nanjing, jining = world
+    report = opportunity_report(START, END, today=TODAY)
+    rows = dict(report.rows)
+    assert list(rows) == [jining, nanjing, None]  # by name, "no partner city" last
+
+    a = rows[nanjing]
+    assert a.open_by_stage == _open(negotiating=1)
+    assert (a.won, a.lost) == (1, 1)
+    assert (a.expected_jobs, a.expected_investment_eur) == (20, 1_000_000)
+    assert (a.jobs_created, a.investment_eur) == (40, 5_000_000)
+    assert (a.started, a.conversion) == (2, 0.5)
+    assert a.median_days_to_win == (D(2020, 8, 30) - D(2020, 2, 1)).days == 211
+    assert a.funnel == _funnel(2, 2, 1, 1, 1)
+
+    b = rows[jining]
+    assert b.open_by_stage == _open(idea=1, on_hold=1)
+    assert (b.won, b.lost, b.jobs_created) == (0, 0, 0)
+    assert b.expected_jobs == 5 + 7
+    # B1 started in 2020 and is won by the report date: converted, though won in 2021.
+    assert (b.started, b.conversion, b.median_days_to_win) == (2, 0.5, None)
+    assert b.funnel == _funnel(2, 1, 1, 1, 1)
+
+    assert rows[None].open_by_stage == _open(idea=1)
+    assert (rows[None].started, rows[None].conversion) == (1, 0.0)
+
+
+def test_the_total_counts_each_opportunity_once(world):
+    total = opportunity_report(START, END, today=TODAY).total
+    assert total.open_by_stage == _open(idea=2, negotiating=1, on_hold=1)
+    assert (total.open, total.won, total.lost) == (4, 1, 1)
+    assert total.expected_jobs == 20 + 5 + 7
+    assert (total.started, total.conversion) == (5, 2 / 5)
+    assert total.median_days_to_win == statistics.median([211])
+    assert total.funnel == _funnel(5, 3, 2, 2, 2)
+
+
+def test_a_partner_city_filter_leaves_the_others_out(world):
+    nanjing, _ = world
+    report = opportunity_report(
+        START, END, cities=m.City.objects.filter(pk=nanjing.pk), today=TODAY
+    )
+    assert [city for city, _ in report.rows] == [nanjing]
+    assert report.total.started == 2
+
+
+def test_the_queries_do_not_grow_with_the_opportunities(world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        opportunity_report(START, END, today=TODAY)
+    for _ in range(40):
+        _opportunity("More", world[0], [(D(2020, 2, 1), Stage.IDEA)])
+    with django_assert_max_num_queries(3):
+        report = opportunity_report(START, END, today=TODAY)
+    assert report.total.started == 45
+
+
+# On the report page and in the downloads ----------------------------------------------
+
+
+@pytest.fixture
+def manager(client):
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+    return client
+
+
+def test_the_report_page_shows_the_figures_the_funnel_and_the_definitions(world, manager):
+    page = manager.get("/reports/", {"year": 2020}, headers={"accept-language": "en"})
+    html = page.content.decode()
+    section = html[html.index('id="opportunities"') :]
+    assert '<th scope="row">Nanjing</th>' in section
+    assert 'id="chart-funnel"' in section
+    assert "Conversion from idea to won" in section[section.index("how-we-count") :]
+
+
+def test_the_xlsx_and_csv_carry_a_sheet_opportunities(world, manager):
+    response = manager.get("/reports/", {"year": 2020, "format": "xlsx"})
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook["Opportunities"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    by_city = {row[0]: row for row in rows[1:] if row[0]}
+    # Open by stage (5), open, won, lost, expected jobs, expected EUR, jobs, EUR, started, %, days
+    assert by_city["Nanjing"][1:] == [0, 0, 0, 1, 0, 1, 1, 1, 20, 1_000_000, 40, 5_000_000, 2,
+                                      50, 211]  # fmt: skip
+
+    csv = manager.get("/reports/", {"year": 2020, "format": "csv", "sheet": "Opportunities"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert any(line.startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,") for line in lines)
