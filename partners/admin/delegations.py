@@ -16,6 +16,7 @@ from ..models import (
     ProfileHandover,
 )
 from .base import CRMAdmin, CRMInline
+from .documents import DelegationDocumentsMixin
 from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
 from .versions import VersionCheckedForm
 
@@ -114,7 +115,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(CRMAdmin):
+class DelegationAdmin(DelegationDocumentsMixin, CRMAdmin):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline
+from .documents import ProfileDocumentsMixin
 from .import_template import template_response
 from .imports import ProfileImportMixin
 
@@ -51,7 +52,7 @@ class InterestAdmin(CRMAdmin):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin):
+class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin):
     list_display = [
         "organisation",
         "sector",
