@@ -39,6 +39,9 @@ _OFFICER_MODELS = [
     "profilehandover",
     "followup",
     "photo",
+    "tripregistration",
+    "meetingslot",
+    "meetingrequest",
 ]
 _OWN_DELETE = {"meeting", "followup", "photo"}
 # Sectors and interests are reference data: everybody picks them, only administrators edit.

@@ -223,3 +223,40 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     status = m.ImportRun.Status.IMPORTED
     total_rows = 3
     created = 3
+
+
+class TripRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TripRegistration
+
+    delegation = factory.SubFactory(DelegationFactory, status=m.Delegation.Status.PLANNED)
+    organisation = factory.SubFactory(CompanyFactory)
+    status = m.TripRegistration.Status.ACCEPTED
+
+
+class MeetingSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MeetingSlot
+
+    delegation = factory.SubFactory(DelegationFactory, status=m.Delegation.Status.PLANNED)
+    stop = factory.SubFactory(
+        DelegationStopFactory, delegation=factory.SelfAttribute("..delegation")
+    )
+    starts_at = factory.Sequence(
+        lambda n: (
+            datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC)
+            + datetime.timedelta(minutes=30 * n)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(minutes=25))
+    tables = 2
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MeetingRequest
+
+    registration = factory.SubFactory(TripRegistrationFactory)
+    delegation = factory.SelfAttribute("registration.delegation")
+    counterpart = factory.SubFactory(OrganisationFactory)
+    priority = 2

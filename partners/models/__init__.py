@@ -10,6 +10,7 @@ from .memoranda import Memorandum, MemorandumParty
 from .organisations import Organisation, Person
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
+from .trips import MeetingRequest, MeetingSlot, TripRegistration
 
 __all__ = [
     "City",
@@ -23,6 +24,8 @@ __all__ = [
     "ImportRunItem",
     "Interest",
     "Meeting",
+    "MeetingRequest",
+    "MeetingSlot",
     "Memorandum",
     "MemorandumParty",
     "Organisation",
@@ -33,5 +36,6 @@ __all__ = [
     "PublishableQuerySet",
     "Sector",
     "TimeStampedModel",
+    "TripRegistration",
     "Visibility",
 ]
