@@ -9,6 +9,7 @@ from . import (
     organisations,
     places,
     profiles,
+    trips,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "organisations",
     "places",
     "profiles",
+    "trips",
 ]

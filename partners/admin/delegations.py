@@ -17,6 +17,7 @@ from ..models import (
 )
 from .base import CRMAdmin, CRMInline
 from .documents import DelegationDocumentsMixin
+from .trips import schedule_trip_meetings
 from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
 from .versions import VersionCheckedForm
 
@@ -142,7 +143,7 @@ class DelegationAdmin(DelegationDocumentsMixin, CRMAdmin):
         HandoverInline,
         PhotoInline,
     ]
-    actions = [mark_completed, duplicate_as_planned_trip]
+    actions = [mark_completed, duplicate_as_planned_trip, schedule_trip_meetings]
     show_full_result_count = False
 
 
