@@ -17,8 +17,8 @@ from ..models import (
 )
 from .base import CRMAdmin, CRMInline
 from .documents import DelegationDocumentsMixin
-from .trips import schedule_trip_meetings
 from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
+from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
 
