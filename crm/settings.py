@@ -280,6 +280,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = CRM_UPLOAD_MAX_BYTES
 # process is enough for that, no cache server; the timeout only bounds how long a change
 # made outside the application (psql by hand) can go unseen.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Company trip registration: forms per client address and hour (a bot's flood stops here).
+CRM_REGISTRATIONS_PER_HOUR = envint("CRM_REGISTRATIONS_PER_HOUR", "5")
 CRM_FIGURES_CACHE_SECONDS = envint("CRM_FIGURES_CACHE_SECONDS", "3600")
 
 # django-import-export: only formats that open cleanly in Excel; permission codes are

@@ -1,6 +1,10 @@
 """Company delegation trips in the back office: registrations, slots, meeting requests."""
 
 from django.contrib import admin, messages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,8 +13,69 @@ from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 
 
+def tell_company(registration: TripRegistration):
+    """The office's decision, by e-mail to the contact, in the language they registered in."""
+    if not (registration.contact and registration.contact.email):
+        return False
+    with translation.override(registration.language):
+        subject = _("Your registration: %(trip)s") % {"trip": registration.delegation.title}
+        body = render_to_string("partners/trips/email_decision.txt", {"registration": registration})
+    send_mail(subject, body, None, [registration.contact.email])
+    return True
+
+
+def _decide(modeladmin, request, queryset, status):
+    """Set the decision and tell each company; accepting never exceeds the trip's capacity."""
+    Status = TripRegistration.Status
+    decided, full = [], []
+    with transaction.atomic():
+        for registration in queryset.select_related(
+            "delegation", "contact", "organisation"
+        ).select_for_update(of=("self",)):
+            if registration.status == status:
+                continue
+            trip = registration.delegation
+            if status == Status.ACCEPTED and trip.capacity is not None:
+                taken = trip.registrations.filter(status=Status.ACCEPTED).count()
+                if taken >= trip.capacity:
+                    full.append(registration)
+                    continue
+            registration.status = status
+            registration.save()
+            decided.append(registration)
+    told = sum(tell_company(registration) for registration in decided)
+    modeladmin.message_user(
+        request,
+        _("%(count)d registrations set to “%(status)s”, %(told)d companies told by e-mail.")
+        % {"count": len(decided), "status": Status(status).label, "told": told},
+    )
+    if full:
+        modeladmin.message_user(
+            request,
+            _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?")
+            % {"companies": ", ".join(str(r.organisation) for r in full)},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=gettext_lazy("Accept (and tell the company)"), permissions=["change"])
+def accept(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.ACCEPTED)
+
+
+@admin.action(description=gettext_lazy("Wait-list (and tell the company)"), permissions=["change"])
+def waitlist(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.WAITLISTED)
+
+
+@admin.action(description=gettext_lazy("Decline (and tell the company)"), permissions=["change"])
+def decline(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.DECLINED)
+
+
 @admin.register(TripRegistration)
 class TripRegistrationAdmin(CRMAdmin):
+    actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
     list_filter = ["status", "delegation"]
     list_select_related = ["organisation", "delegation"]

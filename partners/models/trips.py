@@ -41,6 +41,21 @@ class TripRegistration(TimeStampedModel):
         related_name="trip_registrations",
         verbose_name=_("profile"),
     )
+    contact = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trip_registrations_as_contact",
+        verbose_name=_("contact"),
+        help_text=_("Receives the confirmation and the office's decision by e-mail."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="de",
+        help_text=_("The language the company registered in; e-mails are written in it."),
+    )
     representatives = models.ManyToManyField(
         Person, blank=True, related_name="trip_registrations", verbose_name=_("representatives")
     )

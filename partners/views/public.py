@@ -34,6 +34,7 @@ from ..models import (
     Photo,
 )
 from ..paginators import CachedCountPaginator
+from ..registration import open_for_registration
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -228,6 +229,7 @@ def delegation_detail(request, slug):
         .filter(handovers__delegation=delegation)
         .select_related("organisation")
         .distinct(),
+        "registration_open": open_for_registration(delegation),
     }
     return render(request, "partners/delegation_detail.html", context)
 
