@@ -15,6 +15,7 @@ from ..models import (
     Photo,
     ProfileHandover,
 )
+from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline
 from .documents import DelegationDocumentsMixin
 from .list_filters import CachedRelatedOnlyFieldListFilter, YearFilter
@@ -116,7 +117,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(DelegationDocumentsMixin, CRMAdmin):
+class DelegationAdmin(AgendaViewsMixin, DelegationDocumentsMixin, CRMAdmin):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",
