@@ -18,6 +18,9 @@ from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _ics(entries, *, name: str, host: str) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Trip agenda//EN")
