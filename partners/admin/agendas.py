@@ -17,7 +17,6 @@ from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
 
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
