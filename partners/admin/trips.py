@@ -5,10 +5,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import MeetingRequest, MeetingSlot, TripRegistration
+from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 
@@ -81,8 +83,36 @@ class TripRegistrationAdmin(CRMAdmin):
     list_select_related = ["organisation", "delegation"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["delegation", "organisation", "profile", "representatives"]
-    readonly_fields = ["registered_at", "confirmed_at"]
+    readonly_fields = ["registered_at", "confirmed_at", "suggested_counterparts"]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("Suggested counterparts"))
+    def suggested_counterparts(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    s.counterpart.name,
+                    s.score,
+                    "; ".join(s.reasons),
+                    _("mutual") if s.mutual else (_("requested") if s.requested else ""),
+                )
+                for s in suggestions(obj)
+            ),
+        )
+        if not rows:
+            return _("No suggestion yet: no counterpart at the trip's stops fits.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Counterpart"),
+            _("Score"),
+            _("Why"),
+            rows,
+        )
 
 
 @admin.register(MeetingSlot)
