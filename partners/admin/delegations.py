@@ -15,6 +15,7 @@ from ..models import (
     Photo,
     ProfileHandover,
 )
+from .after_trip import AfterTripMixin
 from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline
 from .documents import DelegationDocumentsMixin
@@ -117,7 +118,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(AgendaViewsMixin, DelegationDocumentsMixin, CRMAdmin):
+class DelegationAdmin(AfterTripMixin, AgendaViewsMixin, DelegationDocumentsMixin, CRMAdmin):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",
