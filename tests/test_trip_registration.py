@@ -47,7 +47,7 @@ def url(trip, suffix=""):
 
 
 def valid_data(**changes):
-    bureau = m.Organisation.objects.get(name="Nanjing Investment Bureau")
+    bureau = m.Organisation.objects.filter(name="Nanjing Investment Bureau").first()
     data = {
         "company": "Muster Maschinenbau GmbH",
         "contact_name": "Erika Muster",
@@ -57,7 +57,7 @@ def valid_data(**changes):
         "sector": m.Sector.objects.get(code="C").pk,
         "interests": [m.Interest.objects.get(code="distribution").pk],
         "products": "Packaging machines",
-        "counterparts": [bureau.pk],
+        "counterparts": [bureau.pk] if bureau else None,
         "consent_registration": "on",
         "consent_to_share": "on",
     }
@@ -228,3 +228,17 @@ def test_officers_accept_within_capacity_and_each_company_is_told(trip):
     )
     waiting = mail.outbox[-1]
     assert "waiting list" in waiting.body or "Warteliste" in waiting.body
+
+
+def test_the_seeds_planned_company_trip_can_be_opened_for_registration(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "seed", verbosity=0)
+    planned = m.Delegation.objects.get(status="planned")
+    assert Client().get(url(planned)).status_code == 200
+    assert "not open" in Client().get(url(planned)).text
+    planned.registration_open = True
+    planned.save()
+    data = valid_data(counterparts=None)
+    assert Client().post(url(planned), data).status_code == 302
+    assert planned.registrations.get().organisation.name == "Muster Maschinenbau GmbH"
