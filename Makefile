@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint browser-test browser-deps messages clean bench
+.PHONY: run test lint browser-test browser-deps pdf-deps messages clean bench
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -39,7 +39,15 @@ browser-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi; fi
 
-run: $(VENV)/.installed-run messages
+# PDF documents (WeasyPrint): Pango and the CJK fonts that print Chinese, from Debian.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+pdf-deps:
+	@if ! dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+		else echo "PDF documents need Debian's packages: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; fi; fi
+
+run: $(VENV)/.installed-run messages pdf-deps
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata seed demo_companies
 	$(BIN)/python manage.py seed_media
@@ -50,10 +58,10 @@ run: $(VENV)/.installed-run messages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite, browser tests included.
-test: $(VENV)/.installed-dev messages browser-deps
+test: $(VENV)/.installed-dev messages browser-deps pdf-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-browser-test: $(VENV)/.installed-dev messages browser-deps
+browser-test: $(VENV)/.installed-dev messages browser-deps pdf-deps
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -346,6 +346,10 @@ CRM_OPENDATA_LICENSE_URL = os.environ.get(
     "CRM_OPENDATA_LICENSE_URL", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
 )
 
+# Company trip registration: forms per client address and hour (a bot's flood stops here;
+# the counter lives in the shared cache above).
+CRM_REGISTRATIONS_PER_HOUR = envint("CRM_REGISTRATIONS_PER_HOUR", "5")
+
 # django-import-export: only formats that open cleanly in Excel; permission codes are
 # checked, so that only Administrators (import) and Managers/Administrators (export)
 # reach those views.
@@ -369,5 +373,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -44,6 +44,9 @@ _OFFICER_MODELS = [
     "photo",
     # Trade officers create opportunities and move them along the board.
     "opportunity",
+    "tripregistration",
+    "meetingslot",
+    "meetingrequest",
 ]
 _OWN_DELETE = {"meeting", "followup", "photo"}
 # Sectors and interests are reference data: everybody picks them, only administrators edit.

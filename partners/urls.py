@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, feeds, public, stories
+from .views import calendar, feeds, public, registration, stories
 
 app_name = "partners"
 
@@ -11,6 +11,21 @@ urlpatterns = [
     path("cities/<slug:slug>/", public.city_detail, name="city"),
     path("delegations/", public.delegation_list, name="delegations"),
     path("delegations/<slug:slug>/", public.delegation_detail, name="delegation"),
+    path(
+        "delegations/<slug:slug>/register/",
+        registration.register,
+        name="delegation-register",
+    ),
+    path(
+        "delegations/<slug:slug>/register/sent/",
+        registration.register_sent,
+        name="delegation-register-sent",
+    ),
+    path(
+        "delegations/<slug:slug>/register/confirm/<str:token>/",
+        registration.register_confirm,
+        name="delegation-register-confirm",
+    ),
     path("memoranda/", public.memorandum_list, name="memoranda"),
     path("memoranda/<slug:slug>/", public.memorandum_detail, name="memorandum"),
     path("companies/", public.company_list, name="companies"),

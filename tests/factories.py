@@ -241,3 +241,40 @@ class WonOpportunityFactory(OpportunityFactory):
     won_on = datetime.date(2020, 3, 1)
     summary = "A Nanjing company opened its European office in Leipzig."
     visibility = m.Visibility.PUBLIC
+
+
+class TripRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.TripRegistration
+
+    delegation = factory.SubFactory(DelegationFactory, status=m.Delegation.Status.PLANNED)
+    organisation = factory.SubFactory(CompanyFactory)
+    status = m.TripRegistration.Status.ACCEPTED
+
+
+class MeetingSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MeetingSlot
+
+    delegation = factory.SubFactory(DelegationFactory, status=m.Delegation.Status.PLANNED)
+    stop = factory.SubFactory(
+        DelegationStopFactory, delegation=factory.SelfAttribute("..delegation")
+    )
+    starts_at = factory.Sequence(
+        lambda n: (
+            datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC)
+            + datetime.timedelta(minutes=30 * n)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(minutes=25))
+    tables = 2
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.MeetingRequest
+
+    registration = factory.SubFactory(TripRegistrationFactory)
+    delegation = factory.SelfAttribute("registration.delegation")
+    counterpart = factory.SubFactory(OrganisationFactory)
+    priority = 2

@@ -17,6 +17,7 @@ from . import (
     organisations,
     places,
     profiles,
+    trips,
     users,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "organisations",
     "places",
     "profiles",
+    "trips",
     "users",
 ]
 

@@ -17,8 +17,12 @@ from ..models import (
     Photo,
     ProfileHandover,
 )
+from .after_trip import AfterTripMixin
+from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
+from .documents import DelegationDocumentsMixin
 from .list_filters import YearFilter
+from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
 
@@ -167,7 +171,9 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(CRMAdmin, TranslatedAdmin):
+class DelegationAdmin(
+    AfterTripMixin, AgendaViewsMixin, DelegationDocumentsMixin, CRMAdmin, TranslatedAdmin
+):
     list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
     list_filter = [
         "status",
@@ -194,7 +200,7 @@ class DelegationAdmin(CRMAdmin, TranslatedAdmin):
         HandoverInline,
         PhotoInline,
     ]
-    actions = [mark_completed, duplicate_as_planned_trip]
+    actions = [mark_completed, duplicate_as_planned_trip, schedule_trip_meetings]
     show_full_result_count = False
 
     def save_related(self, request, form, formsets, change):

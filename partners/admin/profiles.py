@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
+from .documents import ProfileDocumentsMixin
 from .import_template import template_response
 from .imports import ProfileImportMixin
 
@@ -51,7 +52,7 @@ class InterestAdmin(CRMAdmin, TranslatedAdmin):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileImportMixin, CRMAdmin, TranslatedAdmin):
+class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "organisation",
         "sector",

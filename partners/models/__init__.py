@@ -12,6 +12,7 @@ from .organisations import Organisation, Person, normalise_company_name
 from .places import City, Partnership
 from .profiles import CompanyProfile, Interest, ProfileHandover, Sector
 from .publishing import PublicationRequest
+from .trips import MeetingRequest, MeetingSlot, TripRegistration
 
 __all__ = [
     "City",
@@ -25,6 +26,8 @@ __all__ = [
     "Interest",
     "Job",
     "Meeting",
+    "MeetingRequest",
+    "MeetingSlot",
     "Memorandum",
     "MemorandumParty",
     "Opportunity",
@@ -38,6 +41,7 @@ __all__ = [
     "PublishableQuerySet",
     "Sector",
     "TimeStampedModel",
+    "TripRegistration",
     "Visibility",
     "normalise_company_name",
 ]

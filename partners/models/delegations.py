@@ -87,6 +87,15 @@ class Delegation(SluggedMixin, PublishableModel):
     purpose = models.TextField(_("purpose"), blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Public report text."))
     outcome = models.TextField(_("outcome"), blank=True, help_text=_("Internal."))
+    # Company delegation trips: companies register on the public page while open.
+    registration_open = models.BooleanField(_("registration open"), default=False)
+    registration_closes_on = models.DateField(_("registration closes on"), null=True, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Companies that can join; empty: no limit."),
+    )
 
     # history: registered with the translated fields in partners/translation.py
 
@@ -264,6 +273,8 @@ class Meeting(PublishableModel):
         verbose_name=_("delegation"),
     )
     date = models.DateField(_("date"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     city = models.ForeignKey(City, models.PROTECT, related_name="meetings", verbose_name=_("city"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=250)

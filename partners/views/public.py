@@ -38,6 +38,7 @@ from ..models import (
     Photo,
     Visibility,
 )
+from ..registration import open_for_registration
 from .opendata import download
 
 PAGE_SIZE = 20
@@ -246,6 +247,7 @@ def _delegation_page(request, delegation, **extra):
         .select_related("organisation")
         .distinct(),
         **extra,
+        "registration_open": open_for_registration(delegation),
     }
     return render(request, "partners/delegation_detail.html", context)
 

@@ -1,0 +1,102 @@
+"""One screen after the trip: each scheduled meeting held, cancelled or a no-show."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..scheduling.after_trip import OUTCOMES, Outcome, record
+
+
+class OutcomeForm(forms.Form):
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=gettext_lazy("What happened"),
+        choices=[("", "–"), *[(status.value, status.label) for status in OUTCOMES]],
+        required=False,
+    )
+    outcome = forms.CharField(
+        label=gettext_lazy("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    handed_over = forms.BooleanField(label=gettext_lazy("Profile handed over"), required=False)
+
+
+OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0)
+
+
+class AfterTripMixin:
+    def get_urls(self):
+        opts = self.model._meta
+        view = path(
+            "<path:object_id>/after-trip/",
+            self.admin_site.admin_view(self.after_trip),
+            name=f"{opts.app_label}_{opts.model_name}_after_trip",
+        )
+        return [view, *super().get_urls()]
+
+    def after_trip(self, request, object_id):
+        delegation = self.get_object(request, object_id)
+        if delegation is None:
+            raise Http404
+        if not self.has_change_permission(request, delegation):
+            raise PermissionDenied
+        requests = {
+            r.pk: r
+            for r in delegation.meeting_requests.filter(slot__isnull=False)
+            .select_related(
+                "slot__stop__city",
+                "registration__organisation",
+                "registration__profile",
+                "counterpart",
+                "meeting",
+            )
+            .order_by("slot__starts_at", "table", "pk")
+        }
+        initial = [
+            {
+                "request": pk,
+                "status": r.status if r.status in OUTCOMES else "",
+                "outcome": r.meeting.outcome if r.meeting else "",
+            }
+            for pk, r in requests.items()
+        ]
+        formset = OutcomeFormSet(request.POST or None, initial=initial)
+        if request.method == "POST" and formset.is_valid():
+            outcomes = [
+                Outcome(
+                    request=requests[row["request"]],
+                    status=row["status"],
+                    outcome=row["outcome"].strip(),
+                    handed_over=row["handed_over"],
+                )
+                for row in formset.cleaned_data
+                if row.get("status") and row.get("request") in requests
+            ]
+            result = record(outcomes, user=request.user)
+            self.message_user(
+                request,
+                _("%(meetings)d meetings logged, %(handovers)d handovers recorded.")
+                % {"meetings": result.meetings, "handovers": result.handovers},
+            )
+            if result.without_consent:
+                self.message_user(
+                    request,
+                    _("Not handed over, the company has not consented: %(profiles)s")
+                    % {"profiles": ", ".join(result.without_consent)},
+                    messages.WARNING,
+                )
+            return redirect(request.path)
+        rows = [(form, requests.get(form.initial.get("request"))) for form in formset.forms]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": delegation,
+            "title": _("After the trip: %(trip)s") % {"trip": delegation},
+            "formset": formset,
+            "rows": rows,
+        }
+        return render(request, "admin/partners/delegation/after_trip.html", context)

@@ -1,0 +1,165 @@
+"""The trip schedule in people's hands: agendas (page, .ics, PDF) and the whole XLSX."""
+
+import io
+
+import icalendar
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from ..documents.render import DocumentsUnavailable, language_or_default, render_pdf
+from ..models import Organisation, TripRegistration
+from ..scheduling import agendas
+from ..spreadsheets import Column, Table, write_xlsx
+from .documents import pdf_response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ics(entries, *, name: str, host: str) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Partner-city CRM//Trip agenda//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for entry in entries:
+        event = icalendar.Event()
+        # Stable across re-runs of the scheduler: one event per meeting request.
+        event.add("uid", f"meeting-request-{entry.request.pk}-{entry.request.created_at:%s}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.starts_at)
+        event.add("dtend", entry.ends_at)
+        event.add("summary", f"{entry.company} – {entry.counterpart}")
+        table = _("table %(number)s") % {"number": entry.table} if entry.table else ""
+        event.add("location", ", ".join(filter(None, [entry.city, table])))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+class AgendaViewsMixin:
+    """URLs under a delegation: agenda/, agenda/<who>/<id>.<html|ics|pdf>, schedule.xlsx."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        urls = [
+            path(
+                "<path:object_id>/agenda/",
+                self.admin_site.admin_view(self.agenda_index),
+                name=f"{name}_agenda",
+            ),
+            path(
+                "<path:object_id>/agenda/<str:who>/<int:pk>.<str:fmt>",
+                self.admin_site.admin_view(self.agenda),
+                name=f"{name}_agenda_of",
+            ),
+            path(
+                "<path:object_id>/schedule.xlsx",
+                self.admin_site.admin_view(self.schedule_xlsx),
+                name=f"{name}_schedule_xlsx",
+            ),
+        ]
+        return [*urls, *super().get_urls()]
+
+    def _trip(self, request, object_id):
+        delegation = self.get_object(request, object_id)
+        if delegation is None:
+            raise Http404
+        if not self.has_view_permission(request, delegation):
+            raise PermissionDenied
+        return delegation
+
+    def agenda_index(self, request, object_id):
+        delegation = self._trip(request, object_id)
+        entries = agendas.whole_schedule(delegation)
+        participants = {e.request.registration_id: e.company for e in entries}
+        counterparts = {e.request.counterpart_id: e.counterpart for e in entries}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": delegation,
+            "title": _("Schedule of %(trip)s") % {"trip": delegation},
+            "entries": entries,
+            "participants": sorted(participants.items(), key=lambda item: item[1]),
+            "counterparts": sorted(counterparts.items(), key=lambda item: item[1]),
+        }
+        return render(request, "admin/partners/delegation/agenda_index.html", context)
+
+    def agenda(self, request, object_id, who, pk, fmt):
+        delegation = self._trip(request, object_id)
+        if who == "participant":
+            registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
+            entries = agendas.participant_agenda(registration)
+            name, default_language = registration.organisation.name, registration.language
+        elif who == "counterpart":
+            organisation = get_object_or_404(Organisation, pk=pk)
+            entries = agendas.counterpart_agenda(delegation, organisation)
+            name = organisation.name
+            default_language = agendas.counterpart_language(organisation)
+        else:
+            raise Http404
+        language = language_or_default(request.GET.get("lang") or default_language)
+        slug = f"agenda-{delegation.slug}-{who}-{pk}"
+        if fmt == "ics":
+            with translation.override(language):
+                body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
+            response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+            response["Content-Disposition"] = content_disposition_header(True, f"{slug}.ics")
+            return response
+        context = {"delegation": delegation, "name": name, "entries": entries}
+        if fmt == "pdf":
+            try:
+                pdf = render_pdf("partners/documents/agenda.html", context, language=language)
+            except DocumentsUnavailable as error:
+                return HttpResponse(str(error), status=503, content_type="text/plain")
+            return pdf_response(pdf, f"{slug}-{language}.pdf")
+        if fmt == "html":
+            with translation.override(language):
+                return render(
+                    request,
+                    "partners/documents/agenda.html",
+                    {**context, "language": language, "printed_on": timezone.localdate()},
+                )
+        raise Http404
+
+    def schedule_xlsx(self, request, object_id):
+        delegation = self._trip(request, object_id)
+        entries = agendas.whole_schedule(delegation)
+        table = Table(
+            name=_("Schedule"),
+            columns=[
+                Column(_("Day"), kind="date", width=12),
+                Column(_("Time"), width=14),
+                Column(_("City"), width=14),
+                Column(_("Table"), kind="number", width=8),
+                Column(_("Company"), width=36),
+                Column(_("Counterpart"), width=36),
+                Column(_("Status"), width=14),
+            ],
+            rows=(
+                (
+                    timezone.localtime(e.starts_at).date(),
+                    f"{timezone.localtime(e.starts_at):%H:%M}–{timezone.localtime(e.ends_at):%H:%M}",
+                    e.city,
+                    e.table,
+                    e.company,
+                    e.counterpart,
+                    e.request.get_status_display(),
+                )
+                for e in entries
+            ),
+        )
+        target = io.BytesIO()
+        write_xlsx(target, [table])
+        response = HttpResponse(
+            target.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"schedule-{delegation.slug}.xlsx"
+        )
+        return response

@@ -1,0 +1,106 @@
+"""PDF documents on the profile and delegation pages (staff only; partners.documents)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .. import documents
+from ..documents.render import language_or_default
+from ..models import CompanyProfile
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DocumentViewsMixin:
+    """Loads the object for a document view: 404 when missing, 403 without view right."""
+
+    documents: list[tuple[str, str]] = []  # (URL suffix, method name)
+
+    def get_urls(self):
+        opts = self.model._meta
+        extra = [
+            path(
+                f"<path:object_id>/{suffix}",
+                self.admin_site.admin_view(getattr(self, method)),
+                name=f"{opts.app_label}_{opts.model_name}_{method}",
+            )
+            for suffix, method in self.documents
+        ]
+        return [*extra, *super().get_urls()]
+
+    def _document_object(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _language(self, request) -> str:
+        return language_or_default(request.GET.get("lang") or get_language())
+
+    def _back(self, request, obj, message):
+        self.message_user(request, message, messages.ERROR)
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+
+
+class ProfileDocumentsMixin(DocumentViewsMixin):
+    documents = [("handout.pdf", "handout")]
+
+    def handout(self, request, object_id):
+        profile = self._document_object(request, object_id)
+        language = self._language(request)
+        if not profile.consent_to_share:
+            return self._back(
+                request,
+                profile,
+                _("No handout: the company has not consented to sharing its profile."),
+            )
+        try:
+            pdf = documents.handouts_pdf(
+                CompanyProfile.objects.filter(pk=profile.pk), language=language
+            )
+        except documents.DocumentsUnavailable as error:
+            return self._back(request, profile, str(error))
+        return pdf_response(pdf, f"handout-{profile.slug}-{language}.pdf")
+
+
+class DelegationDocumentsMixin(DocumentViewsMixin):
+    documents = [("handouts.pdf", "handouts"), ("briefing.pdf", "briefing")]
+
+    def handouts(self, request, object_id):
+        delegation = self._document_object(request, object_id)
+        language = self._language(request)
+        try:
+            pdf = documents.handouts_pdf(
+                documents.profiles_for_delegation(delegation),
+                language=language,
+                delegation=delegation,
+            )
+        except documents.DocumentsUnavailable as error:
+            return self._back(request, delegation, str(error))
+        if pdf is None:
+            return self._back(
+                request, delegation, _("No shareable profile is handed over on this trip yet.")
+            )
+        return pdf_response(pdf, f"handouts-{delegation.slug}-{language}.pdf")
+
+    def briefing(self, request, object_id):
+        delegation = self._document_object(request, object_id)
+        language = self._language(request)
+        try:
+            pdf = documents.briefing_pdf(delegation, language=language)
+        except documents.DocumentsUnavailable as error:
+            return self._back(request, delegation, str(error))
+        return pdf_response(pdf, f"briefing-{delegation.slug}-{language}.pdf")

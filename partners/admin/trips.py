@@ -1,0 +1,168 @@
+"""Company delegation trips in the back office: registrations, slots, meeting requests."""
+
+from django.contrib import admin, messages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import MeetingRequest, MeetingSlot, TripRegistration
+from ..scheduling.matchmaking import suggestions
+from ..scheduling.trips import schedule_meetings
+from .base import CRMAdmin
+
+
+def tell_company(registration: TripRegistration):
+    """The office's decision, by e-mail to the contact, in the language they registered in."""
+    if not (registration.contact and registration.contact.email):
+        return False
+    with translation.override(registration.language):
+        subject = _("Your registration: %(trip)s") % {"trip": registration.delegation.title}
+        body = render_to_string("partners/trips/email_decision.txt", {"registration": registration})
+    send_mail(subject, body, None, [registration.contact.email])
+    return True
+
+
+def _decide(modeladmin, request, queryset, status):
+    """Set the decision and tell each company; accepting never exceeds the trip's capacity."""
+    Status = TripRegistration.Status
+    decided, full = [], []
+    with transaction.atomic():
+        for registration in queryset.select_related(
+            "delegation", "contact", "organisation"
+        ).select_for_update(of=("self",)):
+            if registration.status == status:
+                continue
+            trip = registration.delegation
+            if status == Status.ACCEPTED and trip.capacity is not None:
+                taken = trip.registrations.filter(status=Status.ACCEPTED).count()
+                if taken >= trip.capacity:
+                    full.append(registration)
+                    continue
+            registration.status = status
+            registration.save()
+            decided.append(registration)
+    told = sum(tell_company(registration) for registration in decided)
+    modeladmin.message_user(
+        request,
+        _("%(count)d registrations set to “%(status)s”, %(told)d companies told by e-mail.")
+        % {"count": len(decided), "status": Status(status).label, "told": told},
+    )
+    if full:
+        modeladmin.message_user(
+            request,
+            _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?")
+            % {"companies": ", ".join(str(r.organisation) for r in full)},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=gettext_lazy("Accept (and tell the company)"), permissions=["change"])
+def accept(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.ACCEPTED)
+
+
+@admin.action(description=gettext_lazy("Wait-list (and tell the company)"), permissions=["change"])
+def waitlist(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.WAITLISTED)
+
+
+@admin.action(description=gettext_lazy("Decline (and tell the company)"), permissions=["change"])
+def decline(modeladmin, request, queryset):
+    _decide(modeladmin, request, queryset, TripRegistration.Status.DECLINED)
+
+
+@admin.register(TripRegistration)
+class TripRegistrationAdmin(CRMAdmin):
+    actions = [accept, waitlist, decline]
+    list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
+    list_filter = ["status", "delegation"]
+    list_select_related = ["organisation", "delegation"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["delegation", "organisation", "profile", "representatives"]
+    readonly_fields = ["registered_at", "confirmed_at", "suggested_counterparts"]
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("Suggested counterparts"))
+    def suggested_counterparts(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    s.counterpart.name,
+                    s.score,
+                    "; ".join(s.reasons),
+                    _("mutual") if s.mutual else (_("requested") if s.requested else ""),
+                )
+                for s in suggestions(obj)
+            ),
+        )
+        if not rows:
+            return _("No suggestion yet: no counterpart at the trip's stops fits.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Counterpart"),
+            _("Score"),
+            _("Why"),
+            rows,
+        )
+
+
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(CRMAdmin):
+    list_display = ["starts_at", "ends_at", "stop", "tables", "delegation"]
+    list_filter = ["delegation"]
+    list_select_related = ["delegation", "stop__city"]
+    search_fields = ["stop__city__name", "delegation__title"]
+    autocomplete_fields = ["delegation"]
+    show_full_result_count = False
+
+
+@admin.register(MeetingRequest)
+class MeetingRequestAdmin(CRMAdmin):
+    list_display = [
+        "registration",
+        "counterpart",
+        "priority",
+        "mutual",
+        "status",
+        "slot",
+        "table",
+        "pinned",
+    ]
+    list_filter = ["status", "priority", "mutual", "pinned", "delegation"]
+    list_select_related = [
+        "registration__organisation",
+        "registration__delegation",
+        "counterpart",
+        "slot__stop__city",
+    ]
+    search_fields = ["registration__organisation__name", "counterpart__name"]
+    autocomplete_fields = ["delegation", "registration", "counterpart", "meeting"]
+    show_full_result_count = False
+
+
+@admin.action(description=gettext_lazy("Schedule meetings"), permissions=["change"])
+def schedule_trip_meetings(modeladmin, request, queryset):
+    """Runs the scheduler for each selected trip (also: ``manage.py schedule_meetings``)."""
+    for delegation in queryset:
+        if not delegation.slots.exists():
+            modeladmin.message_user(
+                request,
+                _("“%(trip)s” has no meeting slots yet.") % {"trip": delegation},
+                messages.WARNING,
+            )
+            continue
+        try:
+            result = schedule_meetings(delegation=delegation)
+        except ValueError as error:
+            modeladmin.message_user(request, f"{delegation}: {error}", messages.ERROR)
+            continue
+        modeladmin.message_user(request, f"{delegation}: {result.summary()}")

@@ -1,0 +1,10 @@
+"""Printed documents (PDF) made from HTML templates by WeasyPrint.
+
+Service package: it reads models and renders bytes; the admin serves them.
+"""
+
+from .briefing import briefing_pdf
+from .handouts import handouts_pdf, profiles_for_delegation
+from .render import DocumentsUnavailable
+
+__all__ = ["DocumentsUnavailable", "briefing_pdf", "handouts_pdf", "profiles_for_delegation"]

@@ -1,0 +1,210 @@
+"""Company delegation trips: who registers, whom they want to meet, and the schedule.
+
+Nothing here is ever public (DESIGN.md, "Company delegation trips").
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import CRM_PERMISSIONS, TimeStampedModel
+from .delegations import Delegation, DelegationStop, Meeting
+from .organisations import Organisation, Person
+from .profiles import CompanyProfile
+
+
+class TripRegistration(TimeStampedModel):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        CONFIRMED = "confirmed", _("confirmed (e-mail opened)")
+        ACCEPTED = "accepted", _("accepted")
+        WAITLISTED = "waitlisted", _("wait-listed")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    delegation = models.ForeignKey(
+        Delegation, models.CASCADE, related_name="registrations", verbose_name=_("delegation")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="trip_registrations",
+        verbose_name=_("company"),
+    )
+    profile = models.ForeignKey(
+        CompanyProfile,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trip_registrations",
+        verbose_name=_("profile"),
+    )
+    contact = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trip_registrations_as_contact",
+        verbose_name=_("contact"),
+        help_text=_("Receives the confirmation and the office's decision by e-mail."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="de",
+        help_text=_("The language the company registered in; e-mails are written in it."),
+    )
+    representatives = models.ManyToManyField(
+        Person, blank=True, related_name="trip_registrations", verbose_name=_("representatives")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED
+    )
+    wishes = models.TextField(_("wishes"), blank=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trip registration")
+        verbose_name_plural = _("trip registrations")
+        default_permissions = CRM_PERMISSIONS
+        ordering = ["delegation", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "organisation"], name="tripregistration_one_per_company"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.delegation}"
+
+
+class MeetingSlot(TimeStampedModel):
+    delegation = models.ForeignKey(
+        Delegation, models.CASCADE, related_name="slots", verbose_name=_("delegation")
+    )
+    stop = models.ForeignKey(
+        DelegationStop, models.CASCADE, related_name="slots", verbose_name=_("stop")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    tables = models.PositiveSmallIntegerField(_("tables"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+        default_permissions = CRM_PERMISSIONS
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meetingslot_ends_after_start",
+                violation_error_message=_("A slot ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tables__gte=1),
+                name="meetingslot_at_least_one_table",
+                violation_error_message=_("A slot has at least one table."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stop.city} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.stop_id and self.delegation_id and self.stop.delegation_id != self.delegation_id:
+            raise ValidationError({"stop": _("The stop belongs to another delegation.")})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A slot ends after it starts.")})
+
+
+class MeetingRequest(TimeStampedModel):
+    class Priority(models.IntegerChoices):
+        HIGH = 1, _("high")
+        MEDIUM = 2, _("medium")
+        LOW = 3, _("low")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        SCHEDULED = "scheduled", _("scheduled")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+        NO_SHOW = "no_show", _("no-show")
+
+    delegation = models.ForeignKey(
+        Delegation, models.CASCADE, related_name="meeting_requests", verbose_name=_("delegation")
+    )
+    registration = models.ForeignKey(
+        TripRegistration, models.CASCADE, related_name="requests", verbose_name=_("participant")
+    )
+    counterpart = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        related_name="meeting_requests",
+        verbose_name=_("counterpart"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.MEDIUM
+    )
+    mutual = models.BooleanField(
+        _("mutual"), default=False, help_text=_("The counterpart wants this meeting too.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
+    )
+    pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("The scheduler keeps this meeting in its slot.")
+    )
+    slot = models.ForeignKey(
+        MeetingSlot,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("slot"),
+    )
+    table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
+    meeting = models.OneToOneField(
+        Meeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_request",
+        verbose_name=_("logged meeting"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        default_permissions = CRM_PERMISSIONS
+        ordering = ["priority", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "counterpart"], name="meetingrequest_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(pinned=False) | Q(slot__isnull=False),
+                name="meetingrequest_pinned_needs_slot",
+                violation_error_message=_("Only a meeting with a slot can be pinned."),
+            ),
+        ]
+        indexes = [models.Index(fields=["delegation", "status"], name="meetingrequest_trip_idx")]
+
+    def __str__(self):
+        return f"{self.registration.organisation} ↔ {self.counterpart}"
+
+    def clean(self):
+        super().clean()
+        if self.pinned and not self.slot_id:
+            raise ValidationError({"pinned": _("Only a meeting with a slot can be pinned.")})

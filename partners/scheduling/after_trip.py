@@ -1,0 +1,78 @@
+"""After the trip: scheduled meetings become logged meetings, handovers are recorded."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Meeting, MeetingRequest, ProfileHandover
+
+OUTCOMES = [
+    MeetingRequest.Status.HELD,
+    MeetingRequest.Status.CANCELLED,
+    MeetingRequest.Status.NO_SHOW,
+]
+
+
+@dataclass
+class Outcome:
+    request: MeetingRequest
+    status: str  # one of OUTCOMES
+    outcome: str = ""
+    handed_over: bool = False
+
+
+@dataclass
+class Recorded:
+    meetings: int = 0
+    handovers: int = 0
+    without_consent: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def record(outcomes: list[Outcome], *, user) -> Recorded:
+    """One transaction: a held meeting is logged (once), with the company and the
+    counterpart, and its profile handover when the company consented to sharing."""
+    result = Recorded()
+    for item in outcomes:
+        request = item.request
+        request.status = item.status
+        if item.status == MeetingRequest.Status.HELD:
+            created = request.meeting is None
+            meeting = request.meeting or _log_meeting(request, user)
+            if item.outcome:
+                meeting.outcome = item.outcome
+                meeting.save()
+            request.meeting = meeting
+            result.meetings += created
+            profile = request.registration.profile
+            if item.handed_over and profile is not None:
+                if not profile.consent_to_share:
+                    result.without_consent.append(str(profile))
+                else:
+                    _, created = ProfileHandover.objects.get_or_create(
+                        profile=profile,
+                        recipient=request.counterpart,
+                        delegation=request.delegation,
+                        defaults={"meeting": meeting, "handed_over_on": meeting.date},
+                    )
+                    result.handovers += created
+        request.save()
+    return result
+
+
+def _log_meeting(request: MeetingRequest, user) -> Meeting:
+    slot = request.slot
+    meeting = Meeting.objects.create(
+        delegation=request.delegation,
+        date=timezone.localtime(slot.starts_at).date(),
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        city=slot.stop.city,
+        kind=Meeting.Kind.MEETING,
+        title=f"{request.registration.organisation.name} – {request.counterpart.name}",
+        logged_by=user,
+    )
+    meeting.organisations.add(request.registration.organisation, request.counterpart)
+    meeting.attendees.add(*request.registration.representatives.all())
+    return meeting

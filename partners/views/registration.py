@@ -1,0 +1,213 @@
+"""The public registration form of a company delegation trip, with double opt-in.
+
+The form writes nothing public; a bot fills the hidden field and is turned away, and
+each address may send only a few forms an hour.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from .. import registration as service
+from ..models import Delegation, Interest, Organisation, Sector
+from .public import published_or_404
+
+
+class RegistrationForm(forms.Form):
+    company = forms.CharField(label=gettext_lazy("Company"), max_length=200)
+    register_number = forms.CharField(
+        label=gettext_lazy("Commercial register number"), max_length=50, required=False
+    )
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
+    contact_position = forms.CharField(label=gettext_lazy("Your position"), required=False)
+    contact_email = forms.EmailField(label=gettext_lazy("Your e-mail"))
+    contact_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
+    representatives = forms.CharField(
+        label=gettext_lazy("Who else travels"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One person per line: name, position."),
+    )
+    sector = forms.ModelChoiceField(
+        label=gettext_lazy("Sector"), queryset=Sector.objects.all(), required=False
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Interested in"),
+        queryset=Interest.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    products = forms.CharField(
+        label=gettext_lazy("Products and services"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    counterparts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Whom you would like to meet"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wishes = forms.CharField(
+        label=gettext_lazy("Other wishes for meetings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent_registration = forms.BooleanField(
+        label=gettext_lazy(
+            "I agree that the office stores these details to prepare the trip and contacts "
+            "me about it."
+        )
+    )
+    consent_to_share = forms.BooleanField(
+        label=gettext_lazy("The office may hand our company profile to counterparts on the trip."),
+        required=False,
+    )
+    # Hidden from people (CSS and aria-hidden); bots fill every field.
+    homepage = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+
+    def __init__(self, *args, delegation: Delegation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only published organisations of the trip's stop cities are offered (publication rule).
+        self.fields["counterparts"].queryset = (
+            Organisation.objects.published()
+            .filter(city__delegation_stops__delegation=delegation, city__visibility="public")
+            .exclude(Q(city__is_home=True) | Q(kind=Organisation.Kind.COMPANY))
+            .distinct()
+            .order_by("name")
+        )
+
+    def clean_representatives(self):
+        people = []
+        for number, line in enumerate(self.cleaned_data["representatives"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, _sep, position = line.partition(",")
+            if len(name.strip()) < 2:
+                raise forms.ValidationError(
+                    _("Line %(line)d: write the name, then a comma and the position.")
+                    % {"line": number}
+                )
+            people.append((name.strip()[:200], position.strip()[:200]))
+        return people
+
+    def application(self) -> service.Application:
+        data = self.cleaned_data
+        return service.Application(
+            company=data["company"].strip(),
+            register_number=data["register_number"].strip(),
+            website=data["website"],
+            contact_name=data["contact_name"].strip(),
+            contact_position=data["contact_position"].strip(),
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"].strip(),
+            representatives=data["representatives"],
+            sector=data["sector"],
+            interests=list(data["interests"]),
+            products=data["products"].strip(),
+            counterparts=list(data["counterparts"]),
+            wishes=data["wishes"].strip(),
+            consent_to_share=data["consent_to_share"],
+        )
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request) -> bool:
+    """At most CRM_REGISTRATIONS_PER_HOUR forms per client address and hour."""
+    key = f"trip-registration-posts:{_client_address(request)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > settings.CRM_REGISTRATIONS_PER_HOUR
+
+
+def _send_confirmation(request, registration):
+    token = service.confirmation_token(registration)
+    link = request.build_absolute_uri(
+        reverse(
+            "partners:delegation-register-confirm",
+            kwargs={"slug": registration.delegation.slug, "token": token},
+        )
+    )
+    context = {"registration": registration, "link": link, "days": service.CONFIRMATION_DAYS}
+    subject = _("Please confirm your registration: %(trip)s") % {
+        "trip": registration.delegation.title
+    }
+    body = render_to_string("partners/trips/email_confirm.txt", context)
+    send_mail(subject, body, None, [registration.contact.email])
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    delegation = published_or_404(Delegation.objects.all(), slug=slug)
+    if not service.open_for_registration(delegation):
+        return render(request, "partners/trips/register_closed.html", {"delegation": delegation})
+    form = RegistrationForm(request.POST or None, delegation=delegation)
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(None, _("Too many registrations from your address. Try again later."))
+            return render(
+                request,
+                "partners/trips/register.html",
+                {"delegation": delegation, "form": form},
+                status=429,
+            )
+        if form.is_valid():
+            if form.cleaned_data["homepage"]:
+                # A bot: answer as if it worked, store nothing.
+                return HttpResponseRedirect(
+                    reverse("partners:delegation-register-sent", args=[slug])
+                )
+            registration = service.register(
+                delegation=delegation,
+                application=form.application(),
+                language=translation.get_language(),
+            )
+            _send_confirmation(request, registration)
+            return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
+    return render(request, "partners/trips/register.html", {"delegation": delegation, "form": form})
+
+
+def register_sent(request, slug):
+    delegation = published_or_404(Delegation.objects.all(), slug=slug)
+    return render(request, "partners/trips/register_sent.html", {"delegation": delegation})
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request, slug, token):
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    delegation = published_or_404(Delegation.objects.all(), slug=slug)
+    registration = service.registration_from_token(token)
+    if registration is None or registration.delegation_id != delegation.pk:
+        return render(
+            request,
+            "partners/trips/register_confirm.html",
+            {"delegation": delegation, "invalid": True},
+            status=400,
+        )
+    confirmed = False
+    if request.method == "POST":
+        service.confirm(registration)
+        confirmed = True
+    return render(
+        request,
+        "partners/trips/register_confirm.html",
+        {"delegation": delegation, "registration": registration, "confirmed": confirmed},
+    )

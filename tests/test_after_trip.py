@@ -1,0 +1,107 @@
+"""After the trip, one screen records what happened (issue 17, point 5)."""
+
+import datetime
+
+import pytest
+
+from partners import models as m
+from partners.roles import MANAGERS, TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import client_for, user_with_role
+
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def trip(db):
+    trip = f.DelegationFactory(status="completed")
+    nanjing = f.CityFactory(name="Nanjing")
+    requests = []
+    for n, consent in enumerate([True, False, True]):
+        slot = f.MeetingSlotFactory(
+            delegation=trip,
+            stop__city=nanjing,
+            starts_at=datetime.datetime(2027, 5, 10, 8 + n, tzinfo=UTC),
+            ends_at=datetime.datetime(2027, 5, 10, 8 + n, 25, tzinfo=UTC),
+        )
+        profile = f.CompanyProfileFactory(
+            consent_to_share=consent,
+            visibility="public" if consent else "internal",
+            organisation__name=f"Company {n}",
+        )
+        registration = f.TripRegistrationFactory(
+            delegation=trip, organisation=profile.organisation, profile=profile
+        )
+        registration.representatives.add(f.PersonFactory(full_name=f"Traveller {n}"))
+        requests.append(
+            f.MeetingRequestFactory(
+                registration=registration,
+                counterpart=f.OrganisationFactory(name=f"Counterpart {n}", city=nanjing),
+                slot=slot,
+                table=1,
+                status="scheduled",
+            )
+        )
+    return trip, requests
+
+
+def post_outcomes(client, trip, rows):
+    data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows)}
+    for i, (request, status, outcome, handed_over) in enumerate(rows):
+        data[f"form-{i}-request"] = request.pk
+        data[f"form-{i}-status"] = status
+        data[f"form-{i}-outcome"] = outcome
+        if handed_over:
+            data[f"form-{i}-handed_over"] = "on"
+    return client.post(f"/admin/partners/delegation/{trip.pk}/after-trip/", data, follow=True)
+
+
+def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
+    delegation, (held, held_without_consent, no_show) = trip
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/")
+    assert page.status_code == 200 and "Counterpart 2" in page.text
+    response = post_outcomes(
+        officer,
+        delegation,
+        [
+            (held, "held", "Wants samples", True),
+            (held_without_consent, "held", "", True),
+            (no_show, "no_show", "", False),
+        ],
+    )
+    assert "2 meetings logged, 1 handovers recorded." in response.text
+    assert "has not consented" in response.text
+    held.refresh_from_db()
+    meeting = held.meeting
+    assert (meeting.delegation, meeting.city.name, meeting.date, meeting.outcome) == (
+        delegation,
+        "Nanjing",
+        datetime.date(2027, 5, 10),
+        "Wants samples",
+    )
+    assert meeting.starts_at == held.slot.starts_at
+    assert set(meeting.organisations.values_list("name", flat=True)) == {
+        "Company 0",
+        "Counterpart 0",
+    }
+    assert list(meeting.attendees.values_list("full_name", flat=True)) == ["Traveller 0"]
+    [handover] = m.ProfileHandover.objects.all()
+    assert (handover.profile, handover.recipient, handover.meeting) == (
+        held.registration.profile,
+        held.counterpart,
+        meeting,
+    )
+    no_show.refresh_from_db()
+    assert (no_show.status, no_show.meeting) == ("no_show", None)
+    # Saving again logs nothing twice.
+    post_outcomes(officer, delegation, [(held, "held", "Wants samples", True)])
+    assert m.Meeting.objects.filter(delegation=delegation).count() == 2
+    assert m.ProfileHandover.objects.count() == 1
+
+
+def test_managers_read_but_do_not_record(trip):
+    delegation, _requests = trip
+    manager = client_for(user_with_role(MANAGERS))
+    assert manager.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/").status_code == 403

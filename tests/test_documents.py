@@ -1,0 +1,193 @@
+"""Printed documents (issue 18): handouts and the trip briefing, read back from the PDF."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from partners import models as m
+from partners.documents.briefing import counterparts
+from partners.roles import MANAGERS, TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import client_for, user_with_role
+
+
+def pdf_text(response) -> tuple[int, str]:
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def officer(db):
+    return client_for(user_with_role(TRADE_OFFICERS))
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("loaddata", "seed", "demo_companies", verbosity=0)
+    return m.Delegation.objects.get(start_date=datetime.date(2019, 6, 25))
+
+
+def handout_url(profile, lang):
+    return f"/admin/partners/companyprofile/{profile.pk}/handout.pdf?lang={lang}"
+
+
+def test_a_profile_handout_is_one_page_with_the_company_and_no_internal_field(officer):
+    profile = f.CompanyProfileFactory(
+        organisation__name="Spreewerk Präzision GmbH",
+        products="Gears and shafts",
+        contact=f.PersonFactory(full_name="Erika Muster", notes="NOTE-INTERNAL-4711"),
+    )
+    f.ProfileHandoverFactory(profile=profile, notes="HANDOVER-SECRET-0815")
+    pages, text = pdf_text(officer.get(handout_url(profile, "en")))
+    assert pages == 1
+    assert "Spreewerk Präzision GmbH" in text
+    assert "Gears and shafts" in text
+    assert "Erika Muster" in text
+    assert "Products" in text  # English labels
+    assert "NOTE-INTERNAL-4711" not in text
+    assert "HANDOVER-SECRET-0815" not in text
+
+
+def test_a_profile_without_consent_is_not_printed(officer):
+    profile = f.CompanyProfileFactory(
+        consent_to_share=False, visibility=m.Visibility.INTERNAL, consent_given_on=None
+    )
+    response = officer.get(handout_url(profile, "de"))
+    assert response.status_code == 302
+    assert response["Content-Type"] != "application/pdf"
+    page = officer.get(response["Location"])
+    assert "not consented" in page.text
+    assert "handout.pdf" not in page.text  # no link offered either
+
+
+def test_documents_are_staff_only(db):
+    profile = f.CompanyProfileFactory()
+    delegation = f.DelegationFactory()
+    for url in [
+        handout_url(profile, "de"),
+        f"/admin/partners/delegation/{delegation.pk}/handouts.pdf",
+        f"/admin/partners/delegation/{delegation.pk}/briefing.pdf",
+    ]:
+        anonymous = client_for(None).get(url)
+        assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+        nobody = client_for(f.UserFactory(is_staff=True)).get(url)
+        assert nobody.status_code == 403, url
+
+
+def test_an_unknown_or_malformed_id_is_404(officer):
+    assert officer.get("/admin/partners/companyprofile/999999/handout.pdf").status_code in (
+        302,
+        404,
+    )
+    assert officer.get("/admin/partners/delegation/abc/briefing.pdf").status_code in (302, 404)
+
+
+def test_the_eleven_seed_profiles_print_as_one_handout_in_each_language(seeded, officer):
+    names = sorted(
+        m.CompanyProfile.objects.filter(handovers__delegation=seeded)
+        .distinct()
+        .values_list("organisation__name", flat=True)
+    )
+    assert len(names) == 11
+    for lang, label in [("de", "Produkte"), ("en", "Products"), ("zh-hans", None)]:
+        response = officer.get(f"/admin/partners/delegation/{seeded.pk}/handouts.pdf?lang={lang}")
+        pages, text = pdf_text(response)
+        assert pages == 11, lang
+        flat = " ".join(text.split())
+        for name in names:
+            assert " ".join(name.split()) in flat, (lang, name)
+        if label:
+            assert label in text
+        assert f"handouts-{seeded.slug}-{lang}.pdf" in response["Content-Disposition"]
+
+
+def test_chinese_handout_embeds_a_cjk_font_and_keeps_chinese_text_searchable(officer):
+    nanjing = f.CityFactory(name="Nanjing", local_name="南京")
+    profile = f.CompanyProfileFactory()
+    profile.target_cities.add(nanjing)
+    response = officer.get(handout_url(profile, "zh-hans"))
+    _pages, text = pdf_text(response)
+    assert "南京" in text
+    reader = PdfReader(io.BytesIO(response.content))
+    fonts = {
+        str(font["/BaseFont"])
+        for font in reader.pages[0]["/Resources"]["/Font"].values()
+        if "/BaseFont" in font.get_object()
+    }
+    assert any("CJK" in name for name in fonts), fonts
+
+
+def test_the_2019_trip_prints_as_a_briefing(seeded, officer):
+    response = officer.get(f"/admin/partners/delegation/{seeded.pk}/briefing.pdf?lang=de")
+    pages, text = pdf_text(response)
+    flat = " ".join(text.split())
+    assert pages >= 2
+    assert seeded.title.split()[0] in flat
+    for stop in seeded.stops.select_related("city"):
+        assert stop.city.name in flat
+    for member in seeded.members.select_related("person"):
+        assert member.person.full_name in flat
+        assert member.position_at_time in flat
+    for memorandum in seeded.memoranda.all():
+        assert " ".join(memorandum.title.split()) in flat
+    # The counterparts are the partner side, never the home city's own offices.
+    partners = {c.organisation for c in counterparts(seeded)}
+    assert partners, "the Chinese signing parties are counterparts"
+    assert not [o for o in partners if o.city and o.city.is_home]
+    chinese_parties = m.Organisation.objects.filter(
+        memorandum_parties__memorandum__delegation=seeded
+    ).exclude(city__is_home=True)
+    assert set(chinese_parties) <= partners
+    assert all(o.name in flat for o in partners)
+
+
+def test_briefing_lists_a_counterparts_history_newest_first(officer):
+    home = f.HomeCityFactory()
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory(origin_city=home, title="Trip 2026")
+    f.DelegationStopFactory(delegation=trip, city=nanjing, order=1)
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    old = f.MeetingFactory(title="First talk 2017", date=datetime.date(2017, 3, 1), city=nanjing)
+    old.organisations.add(bureau)
+    newer = f.MeetingFactory(title="Second talk 2024", date=datetime.date(2024, 5, 2), city=nanjing)
+    newer.organisations.add(bureau)
+    f.ProfileHandoverFactory(
+        recipient=bureau,
+        handed_over_on=datetime.date(2020, 1, 1),
+        response=m.ProfileHandover.Response.INTERESTED,
+        profile__organisation__name="Handed Over AG",
+    )
+    local = f.OrganisationFactory(name="Leipzig Home Office", city=home)
+    newer.organisations.add(local)
+    _pages, text = pdf_text(officer.get(f"/admin/partners/delegation/{trip.pk}/briefing.pdf"))
+    flat = " ".join(text.split())
+    assert "Nanjing Commerce Bureau" in flat
+    assert (
+        flat.index("Second talk 2024")
+        < flat.index("Handed Over AG")
+        < flat.index("First talk 2017")
+    )
+    assert (
+        "Leipzig Home Office"
+        not in flat.split("Nanjing Commerce Bureau", 1)[0].split("Who travels")[-1]
+    )
+
+
+def test_handouts_of_a_trip_without_shareable_profiles_say_so(officer):
+    trip = f.DelegationFactory()
+    response = officer.get(f"/admin/partners/delegation/{trip.pk}/handouts.pdf")
+    assert response.status_code == 302
+    assert "No shareable profile" in officer.get(response["Location"]).text
+
+
+def test_managers_may_print_too(db):
+    client = client_for(user_with_role(MANAGERS))
+    profile = f.CompanyProfileFactory()
+    pages, _text = pdf_text(client.get(handout_url(profile, "de")))
+    assert pages == 1

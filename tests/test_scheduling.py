@@ -1,0 +1,247 @@
+"""The meeting scheduler (issue 17, point 3), checked by a validator of its own.
+
+The validator reads the stored schedule back and knows nothing of the solver.
+"""
+
+import datetime
+import itertools
+import random
+from collections import defaultdict
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from partners import models as m
+from partners.scheduling import solver
+from partners.scheduling.trips import schedule_meetings
+
+from . import factories as f
+
+UTC = datetime.UTC
+
+
+def violations(delegation) -> list[str]:
+    """Every rule a stored schedule breaks, found from the database alone."""
+    problems = []
+    placed = list(
+        m.MeetingRequest.objects.filter(delegation=delegation, slot__isnull=False)
+        .select_related("slot__stop", "counterpart", "registration")
+        .prefetch_related("registration__representatives")
+    )
+    busy = defaultdict(list)
+    per_slot = defaultdict(list)
+    for request in placed:
+        slot = request.slot
+        if request.counterpart.city_id and slot.stop.city_id != request.counterpart.city_id:
+            problems.append(f"{request} meets outside the counterpart's city")
+        per_slot[slot.pk].append(request)
+        interval = (slot.starts_at, slot.ends_at)
+        busy["participant", request.registration_id].append(interval)
+        busy["counterpart", request.counterpart_id].append(interval)
+        for person in request.registration.representatives.all():
+            busy["person", person.pk].append(interval)
+    for who, intervals in busy.items():
+        for (a_start, a_end), (b_start, b_end) in itertools.combinations(intervals, 2):
+            if a_start < b_end and b_start < a_end:
+                problems.append(f"{who} is in two meetings at once")
+    for slot_requests in per_slot.values():
+        slot = slot_requests[0].slot
+        if len(slot_requests) > slot.tables:
+            problems.append(f"slot {slot.pk} overbooked")
+        numbers = [request.table for request in slot_requests]
+        if len(set(numbers)) != len(numbers) or not all(1 <= n <= slot.tables for n in numbers):
+            problems.append(f"slot {slot.pk} has tables {numbers}")
+    return problems
+
+
+def build_trip(seed: int, *, participants=10, counterparts=12, requests=50, tables=2):
+    rng = random.Random(seed)
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED, start_date=None, end_date=None)
+    cities = [f.CityFactory(name=f"City {seed}-{i}") for i in range(2)]
+    stops = [f.DelegationStopFactory(delegation=trip, city=city) for city in cities]
+    start = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    for day, stop in enumerate(stops):
+        for n in range(5):
+            begins = start + datetime.timedelta(days=day, minutes=30 * n)
+            f.MeetingSlotFactory(
+                delegation=trip,
+                stop=stop,
+                starts_at=begins,
+                ends_at=begins + datetime.timedelta(minutes=25),
+                tables=tables,
+            )
+    # An overlapping slot at the first stop: 09:15-09:40 runs into 09:00 and 09:30.
+    f.MeetingSlotFactory(
+        delegation=trip,
+        stop=stops[0],
+        starts_at=start + datetime.timedelta(minutes=15),
+        ends_at=start + datetime.timedelta(minutes=40),
+        tables=tables,
+    )
+    companies = [f.TripRegistrationFactory(delegation=trip) for _ in range(participants)]
+    shared = f.PersonFactory(full_name="Consultant representing two companies")
+    for registration in companies[:2]:
+        registration.representatives.add(shared)
+    others = [f.OrganisationFactory(city=rng.choice(cities)) for _ in range(counterparts)]
+    pairs = rng.sample(list(itertools.product(companies, others)), requests)
+    for registration, counterpart in pairs:
+        f.MeetingRequestFactory(
+            registration=registration,
+            counterpart=counterpart,
+            priority=rng.choice([1, 2, 3]),
+            mutual=rng.random() < 0.3,
+        )
+    return trip
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_stored_schedule_keeps_every_rule(db, seed):
+    trip = build_trip(seed)
+    result = schedule_meetings(delegation=trip, seconds=5)
+    assert violations(trip) == []
+    assert result.scheduled == trip.meeting_requests.filter(slot__isnull=False).count() > 0
+    assert result.scheduled == trip.meeting_requests.filter(status="scheduled").count()
+
+
+def test_pinned_meetings_stay_where_the_officer_put_them(db):
+    trip = build_trip(4, tables=1)
+    schedule_meetings(delegation=trip, seconds=5)
+    low = trip.meeting_requests.filter(slot__isnull=True).order_by("pk").first()
+    counterpart_city = low.counterpart.city
+    slot = trip.slots.filter(stop__city=counterpart_city).order_by("-starts_at").first()
+    # Pin it into a slot, bumping whoever sat there (one table).
+    trip.meeting_requests.filter(slot=slot).update(slot=None, table=None, status="accepted")
+    low.slot, low.table, low.pinned = slot, 1, True
+    low.save()
+    schedule_meetings(delegation=trip, seconds=5)
+    low.refresh_from_db()
+    assert (low.slot, low.table, low.status) == (slot, 1, "scheduled")
+    assert violations(trip) == []
+
+
+def test_a_dry_run_writes_nothing(db):
+    trip = build_trip(5)
+    before = list(trip.meeting_requests.values_list("pk", "slot", "status", "version"))
+    result = schedule_meetings(delegation=trip, dry_run=True, seconds=5)
+    assert result.scheduled > 0
+    assert list(trip.meeting_requests.values_list("pk", "slot", "status", "version")) == before
+
+
+def test_high_priority_and_mutual_requests_come_first(db):
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    nanjing = f.CityFactory(name="Nanjing")
+    slot = f.MeetingSlotFactory(delegation=trip, stop__city=nanjing, tables=1)
+    bureau = f.OrganisationFactory(city=nanjing)
+    low = f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=bureau, priority=3, mutual=True
+    )
+    high = f.MeetingRequestFactory(registration__delegation=trip, counterpart=bureau, priority=1)
+    result = schedule_meetings(delegation=trip, seconds=2)
+    high.refresh_from_db()
+    low.refresh_from_db()
+    assert (high.slot, low.slot) == (slot, None)
+    assert result.summary() == (
+        "scheduled 1 of 2 requests (mutual 0 of 1, priority 1 1 of 1), "
+        "participants without a meeting 1"
+    )
+
+
+def test_only_accepted_participants_and_open_requests_are_scheduled(db):
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    city = f.CityFactory()
+    f.MeetingSlotFactory(delegation=trip, stop__city=city, tables=5)
+    waiting = f.MeetingRequestFactory(
+        registration__delegation=trip, registration__status="waitlisted"
+    )
+    declined = f.MeetingRequestFactory(registration__delegation=trip, status="declined")
+    schedule_meetings(delegation=trip, seconds=2)
+    assert not m.MeetingRequest.objects.filter(
+        pk__in=[waiting.pk, declined.pk], slot__isnull=False
+    ).exists()
+    # The control: an accepted participant's open request in the same trip is placed.
+    placed = f.MeetingRequestFactory(registration__delegation=trip, counterpart__city=city)
+    schedule_meetings(delegation=trip, seconds=2)
+    placed.refresh_from_db()
+    assert placed.slot is not None
+
+
+def brute_force_optimum(requests, slots) -> int:
+    """The best weight over every assignment (tiny instances only)."""
+    choices = [[None, *[s.id for s in solver.allowed_slots(r, slots)]] for r in requests]
+    by_id = {s.id: s for s in slots}
+    best = 0
+    for combo in itertools.product(*choices):
+        used = defaultdict(int)
+        busy = defaultdict(list)
+        weight, ok = 0, True
+        for request, slot_id in zip(requests, combo, strict=True):
+            if slot_id is None:
+                if request.pinned_slot is not None:
+                    ok = False
+                continue
+            used[slot_id] += 1
+            slot = by_id[slot_id]
+            for key in [("p", request.participant), ("c", request.counterpart)] + [
+                ("person", p) for p in request.people
+            ]:
+                for start, end in busy[key]:
+                    if start < slot.ends_at and slot.starts_at < end:
+                        ok = False
+                busy[key].append((slot.starts_at, slot.ends_at))
+            weight += request.weight
+        if ok and all(used[s] <= by_id[s].tables for s in used):
+            best = max(best, weight)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_solver_finds_the_optimum_of_small_instances(seed):
+    rng = random.Random(seed)
+    start = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    slots = [
+        solver.Slot(
+            id=i,
+            place=i % 2,
+            starts_at=start + datetime.timedelta(minutes=20 * (i // 2)),
+            ends_at=start + datetime.timedelta(minutes=20 * (i // 2) + 30),  # overlapping
+            tables=rng.choice([1, 2]),
+        )
+        for i in range(4)
+    ]
+    requests = [
+        solver.Request(
+            id=i,
+            participant=rng.randrange(3),
+            counterpart=rng.randrange(3),
+            place=rng.choice([0, 1, None]),
+            priority=rng.choice([1, 2, 3]),
+            mutual=rng.random() < 0.3,
+            people=frozenset(rng.sample(range(3), rng.randrange(2))),
+        )
+        for i in range(7)
+    ]
+    schedule = solver.solve(requests, slots, seconds=5)
+    assert schedule.optimal
+    assert schedule.weight == brute_force_optimum(requests, slots)
+
+
+def test_the_command_prints_the_summary_and_names_trips_for_an_unknown_slug(db, capsys):
+    trip = build_trip(7)
+    call_command("schedule_meetings", trip.slug, "--dry-run")
+    out = capsys.readouterr().out
+    assert out.startswith("scheduled ") and "participants without a meeting" in out
+    assert "dry run" in out
+    with pytest.raises(CommandError, match=trip.slug):
+        call_command("schedule_meetings", "no-such-trip")
+
+
+def test_database_rules_of_slots_and_requests(db):
+    slot = f.MeetingSlotFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        m.MeetingSlot.objects.filter(pk=slot.pk).update(ends_at=slot.starts_at)
+    request = f.MeetingRequestFactory(registration__delegation=slot.delegation)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        m.MeetingRequest.objects.filter(pk=request.pk).update(pinned=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.MeetingRequestFactory(registration=request.registration, counterpart=request.counterpart)

@@ -1,0 +1,99 @@
+"""The trip schedule in people's hands (issue 17, point 4; issue 18, point 3)."""
+
+import datetime
+import io
+
+import icalendar
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from partners.roles import TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import client_for, user_with_role
+
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def scheduled(db):
+    trip = f.DelegationFactory(title="Unternehmerreise 2027", status="planned")
+    nanjing = f.CityFactory(name="Nanjing", local_name="南京", country="CN")
+    slot = f.MeetingSlotFactory(
+        delegation=trip,
+        stop__city=nanjing,
+        starts_at=datetime.datetime(2027, 5, 10, 8, 0, tzinfo=UTC),  # 10:00 in Berlin
+        ends_at=datetime.datetime(2027, 5, 10, 8, 25, tzinfo=UTC),
+        tables=3,
+    )
+    bureau = f.OrganisationFactory(name="南京市商务局", city=nanjing)
+    company = f.TripRegistrationFactory(
+        delegation=trip, organisation__name="Muster Maschinenbau GmbH", language="de"
+    )
+    request = f.MeetingRequestFactory(
+        registration=company, counterpart=bureau, slot=slot, table=2, status="scheduled"
+    )
+    f.MeetingRequestFactory(registration=company, delegation=trip)  # not scheduled
+    return trip, company, bureau, request
+
+
+def agenda_url(trip, who, pk, fmt):
+    return f"/admin/partners/delegation/{trip.pk}/agenda/{who}/{pk}.{fmt}"
+
+
+def test_a_participants_calendar_holds_its_meetings_with_place_and_table(scheduled):
+    trip, company, bureau, request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == datetime.datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
+    assert str(event["summary"]) == "Muster Maschinenbau GmbH – 南京市商务局"
+    assert "Nanjing" in str(event["location"]) and "2" in str(event["location"])
+    assert str(request.pk) in str(event["uid"])
+
+
+def test_a_counterparts_agenda_prints_in_chinese(scheduled):
+    trip, _company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf"))
+    assert response.status_code == 200
+    assert "-zh-hans.pdf" in response["Content-Disposition"]
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "南京市商务局" in text
+    assert "10:00" in text  # local time of the office, not UTC
+
+
+def test_the_whole_schedule_opens_as_a_workbook(scheduled):
+    trip, *_ = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.get(f"/admin/partners/delegation/{trip.pk}/schedule.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    day, time, city, table, company, counterpart, _status = rows[1]
+    assert (day.date(), time, city, table, company, counterpart) == (
+        datetime.date(2027, 5, 10),
+        "10:00–10:25",
+        "Nanjing",
+        2,
+        "Muster Maschinenbau GmbH",
+        "南京市商务局",
+    )
+
+
+def test_agendas_are_staff_only_and_stay_within_their_trip(scheduled):
+    trip, company, _bureau, _request = scheduled
+    other_trip = f.DelegationFactory()
+    assert (
+        client_for(None).get(agenda_url(trip, "participant", company.pk, "ics")).status_code == 302
+    )
+    outsider = client_for(f.UserFactory(is_staff=True))
+    assert outsider.get(agenda_url(trip, "participant", company.pk, "ics")).status_code == 403
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    assert officer.get(agenda_url(other_trip, "participant", company.pk, "ics")).status_code == 404
+    assert officer.get(agenda_url(trip, "nobody", company.pk, "ics")).status_code == 404
+    index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
+    assert index.status_code == 200 and "Muster Maschinenbau GmbH" in index.text
