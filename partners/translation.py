@@ -17,6 +17,7 @@ from .models import (
     Interest,
     Meeting,
     Memorandum,
+    Opportunity,
     Organisation,
     Partnership,
     Person,
@@ -37,6 +38,7 @@ TRANSLATED_FIELDS = {
     Photo: ("caption",),
     Sector: ("name",),
     Interest: ("name",),
+    Opportunity: ("title", "summary"),
 }
 
 with warnings.catch_warnings():

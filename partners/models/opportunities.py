@@ -11,7 +11,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .base import (
     CRM_PERMISSIONS,
@@ -186,7 +185,7 @@ class Opportunity(SluggedMixin, PublishableModel):
     )
 
     objects = OpportunityQuerySet.as_manager()
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     # Who moves it, for the stage log; set by the back office before save().
     stage_changed_by = None
