@@ -14,9 +14,31 @@ table and test each row against every subquery (each of them planned as a full s
 where each branch of the UNION is answered by its own index.
 """
 
+from django.conf import settings
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
+
+
+def _contains(model, path: str, term: str) -> Q:
+    """``path__icontains=term``; a translated field matches in any of its languages (the
+    ORM would read only the active one: an English search would miss German-only names)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    try:
+        translated = name in translator.get_options_for_model(model).all_fields
+    except NotRegistered:
+        translated = False
+    if not translated:
+        return Q(**{f"{path}__icontains": term})
+    prefix = "".join(f"{relation}__" for relation in relations)
+    condition = Q()
+    for code, _name in settings.LANGUAGES:
+        condition |= Q(**{f"{prefix}{build_localized_fieldname(name, code)}__icontains": term})
+    return condition
 
 
 def _search_q(model, path: str, term: str) -> Q:
@@ -35,7 +57,7 @@ def _search_q(model, path: str, term: str) -> Q:
                 _search_q(field.related_model, rest, term)
             )
             return Q(pk__in=children.values(field.field.attname))
-    return Q(**{f"{path}__icontains": term})
+    return _contains(model, path, term)
 
 
 def _matching_ids(model, path: str, term: str):
@@ -108,13 +130,13 @@ class SubquerySearchMixin:
                     ids = [row["pk"] for row in matching.order_by()[: RARE_MATCHES + 1]]
                     if len(ids) > RARE_MATCHES:
                         for path in fields:
-                            any_field |= Q(**{f"{path}__icontains": term})
+                            any_field |= _contains(self.model, path, term)
                         queryset = queryset.filter(any_field)
                         continue
                     matching = ids
                 any_field |= Q(pk__in=matching)
             for path in by_join:
-                any_field |= Q(**{f"{path}__icontains": term})
+                any_field |= _contains(self.model, path, term)
             queryset = queryset.filter(any_field)
         may_have_duplicates = any(
             lookup_spawns_duplicates(self.opts, f"{path}__icontains") for path in by_join
