@@ -64,6 +64,7 @@ def make_record(model):
         m.FollowUp: f.FollowUpFactory,
         m.Photo: f.PhotoFactory,
         m.ImportRun: f.ImportRunFactory,
+        m.Job: f.JobFactory,
         m.Sector: lambda: m.Sector.objects.get(code="C"),
         m.Interest: lambda: m.Interest.objects.get(code="investment"),
         Group: lambda: Group.objects.get(name=MANAGERS),

@@ -223,3 +223,14 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     status = m.ImportRun.Status.IMPORTED
     total_rows = 3
     created = 3
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Job
+
+    kind = m.Job.Kind.IMPORT
+    stage = m.Job.Stage.PREVIEW
+    state = m.Job.State.DONE
+    created_by = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"upload-{n}.xlsx")
