@@ -68,6 +68,7 @@ def make_record(model):
         m.TripRegistration: f.TripRegistrationFactory,
         m.MeetingSlot: f.MeetingSlotFactory,
         m.MeetingRequest: f.MeetingRequestFactory,
+        m.Job: f.JobFactory,
         m.Sector: lambda: m.Sector.objects.get(code="C"),
         m.Interest: lambda: m.Interest.objects.get(code="investment"),
         Group: lambda: Group.objects.get(name=MANAGERS),

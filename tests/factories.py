@@ -278,3 +278,14 @@ class MeetingRequestFactory(factory.django.DjangoModelFactory):
     delegation = factory.SelfAttribute("registration.delegation")
     counterpart = factory.SubFactory(OrganisationFactory)
     priority = 2
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Job
+
+    kind = m.Job.Kind.IMPORT
+    stage = m.Job.Stage.PREVIEW
+    state = m.Job.State.DONE
+    created_by = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"upload-{n}.xlsx")
