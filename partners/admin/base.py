@@ -9,10 +9,11 @@
 - only users with the history's change right (Administrators) may revert.
 """
 
-from django.contrib.admin import ActionLocation, TabularInline
+from django.contrib.admin import ActionLocation, TabularInline, helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
@@ -121,6 +122,17 @@ class CRMAdmin(
     SimpleHistoryAdmin,
 ):
     list_per_page = 50
+
+    def action_checkbox(self, obj):
+        # Django's markup, without rendering a form widget's template for every row: that
+        # was a third of a 50-row changelist's time (bench_scale flags the city and
+        # partnership lists without it: 5 rows at N=1, 50 at N=100).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def has_delete_permission(self, request, obj=None):
         if super().has_delete_permission(request, obj):
