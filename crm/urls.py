@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include("partners.urls_jobs")),
     path("", public.language_redirect, name="language-redirect"),
     path("robots.txt", public.robots_txt, name="robots"),
+    path("print-origin.css", public.print_origin_css, name="print-origin"),
     path(
         "sitemap.xml",
         sitemap_index,

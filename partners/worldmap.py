@@ -13,11 +13,79 @@ HEIGHT = 180 * SCALE
 MARGIN = 12  # map units around the cities shown, so markers and labels are not cut off
 
 
+# Labels (site.css: .worldmap text, 7 units): a generous width per character, so that the
+# estimate covers the real text in the fonts the site uses.
+FONT_SIZE = 7
+CHAR_WIDTH = 0.62 * FONT_SIZE
+MARKER_RADIUS = 2.2
+# Where a label may go around its marker, in order of preference: (dx, dy, text-anchor):
+# right and left of it, then in rows further up and down (a dense region such as the
+# Yangtze delta has cities less than one label height apart).
+LABEL_SPOTS = [
+    (dx, dy, anchor)
+    for dy in (-3, 8, -12, 17, -21, 26, -30, 35)
+    for dx, anchor in ((3, "start"), (-3, "end"))
+] + [(0, -5, "middle"), (0, 11, "middle")]
+
+
 @dataclass(frozen=True)
 class MapPoint:
     city: object
     x: float
     y: float
+    label_dx: float = 3
+    label_dy: float = -3
+    anchor: str = "start"
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + self.label_dx, 1)
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + self.label_dy, 1)
+
+    @property
+    def label_box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the label, from its baseline and anchor."""
+        return _box(self.x, self.y, self.label_dx, self.label_dy, self.anchor, self.city.name)
+
+
+def _box(x, y, dx, dy, anchor, text) -> tuple[float, float, float, float]:
+    width = CHAR_WIDTH * len(text)
+    left = x + dx - {"start": 0, "middle": width / 2, "end": width}[anchor]
+    baseline = y + dy
+    return (left, baseline - 0.8 * FONT_SIZE, left + width, baseline + 0.25 * FONT_SIZE)
+
+
+def _overlap(a, b) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _marker_box(point) -> tuple[float, float, float, float]:
+    r = MARKER_RADIUS
+    return (point.x - r, point.y - r, point.x + r, point.y + r)
+
+
+def place_labels(points: list[MapPoint]) -> list[MapPoint]:
+    """Each label at the first spot around its marker that covers no other label or marker
+    (else where it covers least). Done in map units, so it holds at every width: the SVG
+    scales as a whole."""
+    markers = [_marker_box(p) for p in points]
+    placed: list[MapPoint] = []
+    for n, point in enumerate(points):
+        others = [box for m, box in enumerate(markers) if m != n] + [p.label_box for p in placed]
+
+        def cost(spot, point=point, others=others):
+            box = _box(point.x, point.y, *spot, point.city.name)
+            return sum(_overlap(box, other) for other in others)
+
+        best = min(LABEL_SPOTS, key=lambda spot: (cost(spot) > 0, cost(spot)))
+        dx, dy, anchor = best
+        placed.append(MapPoint(point.city, point.x, point.y, dx, dy, anchor))
+    return placed
 
 
 @dataclass(frozen=True)
@@ -45,7 +113,8 @@ def build_map(cities, partnerships) -> dict:
         a, b = points.get(partnership.home_city_id), points.get(partnership.partner_city_id)
         if a and b:
             lines.append(MapLine(a.x, a.y, b.x, b.y, str(partnership)))
-    return {"points": list(points.values()), "lines": lines, "view_box": _view_box(points)}
+    placed = place_labels(list(points.values()))
+    return {"points": placed, "lines": lines, "view_box": _view_box(points)}
 
 
 def _view_box(points) -> str:

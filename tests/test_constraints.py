@@ -90,7 +90,17 @@ def _profile(**kwargs):
     return f.CompanyProfileFactory.build(organisation=f.CompanyFactory(), **kwargs)
 
 
+def _publication_request_twin():
+    from django.contrib.contenttypes.models import ContentType
+
+    city = f.CityFactory()
+    kind = ContentType.objects.get_for_model(city)
+    m.PublicationRequest.objects.create(content_type=kind, object_id=city.pk)
+    return m.PublicationRequest(content_type=kind, object_id=city.pk)
+
+
 CASES = [
+    Case("publication_request_once", NON_FIELD_ERRORS, _publication_request_twin),
     Case("city_unique_name_country", NON_FIELD_ERRORS, _city_twin),
     Case("city_latitude_range", "latitude", lambda: f.CityFactory.build(latitude=91)),
     Case("city_longitude_range", "longitude", lambda: f.CityFactory.build(longitude=-181)),

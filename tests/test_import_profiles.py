@@ -100,7 +100,7 @@ def test_a_full_row_creates_company_profile_contact_and_links(cities):
     assert organisation.kind == Organisation.Kind.COMPANY
     assert organisation.city == cities["leipzig"]
     assert organisation.website == "https://www.mueller.example"
-    assert organisation.slug == "muller-prazision-gmbh-co-kg"
+    assert organisation.slug == "mueller-praezision-gmbh-co-kg"
     profile = organisation.profile
     assert profile.employees == 1200
     assert profile.founded_year == 1990

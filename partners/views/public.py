@@ -68,6 +68,15 @@ def language_redirect(request):
         return HttpResponseRedirect(reverse("partners:home"))
 
 
+def print_origin_css(request):
+    """The site's origin for print.css, which writes link targets out as absolute URLs
+    (CSS cannot know the host; no inline style under the strict CSP)."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    response = HttpResponse(f':root {{ --site: "{origin}"; }}\n', content_type="text/css")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /reports/", f"Sitemap: {sitemap}"]
