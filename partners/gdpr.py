@@ -28,7 +28,18 @@ from .models import DelegationMember, ImportRun, ImportRunItem, Job, MemorandumP
 
 # Fields that identify or describe the person; blanked on erasure. `full_name` is required
 # and gets the word "anonymised" instead.
-PERSONAL_FIELDS = ["local_name", "honorific", "position", "email", "phone", "notes"]
+PERSONAL_FIELDS = [
+    "local_name",
+    "honorific",
+    "position",
+    # The position in each language (partners/translation.py) is personal data too.
+    "position_de",
+    "position_en",
+    "position_zh_hans",
+    "email",
+    "phone",
+    "notes",
+]
 ERASURE_REASON = "GDPR erasure"
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from .models import City, CompanyProfile, Delegation, Memorandum
 
-PAGE_SIZE = 1000  # URLs per sitemap page: 500 records in two languages
+PAGE_SIZE = 1500  # URLs per sitemap page: 500 records in three languages
 
 
 class PublicSitemap(Sitemap):

@@ -18,7 +18,7 @@ def edited_delegation():
     delegation = f.DelegationFactory(title="Trip to Nanjing")
     url = reverse("admin:partners_delegation_change", args=[delegation.pk])
     data = change_form_data(officer, url)
-    data["title"] = "Trip to Nanjing and Jining"
+    data["title_de"] = "Trip to Nanjing and Jining"  # the German (source) text
     assert officer.post(url, data).status_code == 302
     return delegation
 
@@ -28,7 +28,7 @@ def test_the_history_page_shows_who_changed_which_field_from_what_to_what(edited
     url = reverse("admin:partners_delegation_history", args=[edited_delegation.pk])
     page = manager.get(url).content.decode()
     row = page[page.index("officer.meier") :]
-    assert "Title:</strong>" in row
+    assert "Title [de]:</strong>" in row
     assert "Trip to Nanjing" in row
     assert "Trip to Nanjing and Jining" in row
 

@@ -121,7 +121,7 @@ def test_a_meeting_recorded_on_the_delegation_page_is_logged_by_its_author(offic
             "meetings-0-date": "2019-06-26",
             "meetings-0-city": str(city.pk),
             "meetings-0-kind": "meeting",
-            "meetings-0-title": "Talk with the investment bureau",
+            "meetings-0-title_de": "Talk with the investment bureau",
             "meetings-0-attendees": [str(p.pk) for p in people],
             "meetings-0-visibility": "internal",
         }

@@ -82,7 +82,7 @@ def test_reverting_after_a_later_edit_is_refused_naming_the_record(admin_user):
         [["Erste GmbH", "", "Leipzig", "5", "", ""], ["Zweite GmbH", "", "Leipzig", "6", "", ""]],
         admin_user,
     )
-    profile = CompanyProfile.objects.get(organisation__name="Zweite GmbH")
+    profile = CompanyProfile.objects.get(organisation__name_de="Zweite GmbH")
     profile.employees = 60
     profile.save()
 

@@ -41,6 +41,10 @@ DESIGN_HEADERS = [
     ("Consent date", "Freigabe am"),
     ("Status", "Status"),
     ("Publish", "Veröffentlichen"),
+    ("Products (English)", "Produkte (Englisch)"),
+    ("Summary (English)", "Kurzprofil (Englisch)"),
+    ("Products (Chinese)", "Produkte (Chinesisch)"),
+    ("Summary (Chinese)", "Kurzprofil (Chinesisch)"),
 ]
 
 

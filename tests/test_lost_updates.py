@@ -26,9 +26,9 @@ def test_the_second_save_is_refused_and_names_what_changed_in_between(two_office
     alices_form = change_form_data(alice, url)
     bobs_form = change_form_data(bob, url)
 
-    alices_form["title"] = "Trip to Nanjing and Jining"
+    alices_form["title_de"] = "Trip to Nanjing and Jining"
     assert alice.post(url, alices_form).status_code == 302
-    bobs_form["purpose"] = "Sign two memoranda"
+    bobs_form["purpose_de"] = "Sign two memoranda"
     response = bob.post(url, bobs_form)
 
     assert response.status_code == 200
@@ -47,11 +47,11 @@ def test_after_reloading_the_second_person_saves_on_top_of_the_first(two_officer
     delegation = f.DelegationFactory(title="Trip", purpose="Talks")
     url = reverse("admin:partners_delegation_change", args=[delegation.pk])
     alices_form = change_form_data(alice, url)
-    alices_form["title"] = "Trip to Nanjing"
+    alices_form["title_de"] = "Trip to Nanjing"
     alice.post(url, alices_form)
 
     bobs_form = change_form_data(bob, url)
-    bobs_form["purpose"] = "Sign two memoranda"
+    bobs_form["purpose_de"] = "Sign two memoranda"
     response = bob.post(url, bobs_form)
 
     assert response.status_code == 302, form_errors(response)
@@ -67,7 +67,7 @@ def test_a_stale_inline_row_is_refused_too(two_officers):
     alices_form = change_form_data(alice, url)
     bobs_form = change_form_data(bob, url)
 
-    alices_form["meetings-0-title"] = "Talk at the investment bureau"
+    alices_form["meetings-0-title_de"] = "Talk at the investment bureau"
     assert alice.post(url, alices_form).status_code == 302
     bobs_form["meetings-0-kind"] = m.Meeting.Kind.PRESENTATION
     response = bob.post(url, bobs_form)

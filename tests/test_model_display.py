@@ -61,8 +61,8 @@ STRINGS = [
     ("stop", "1. Nanjing", "1. Nanjing"),
     ("member", "Michael Körner (member)", "Michael Körner (Mitglied)"),
     ("meeting", "Präsentation", "Präsentation"),
-    ("sector", "C – Manufacturing", "C – Manufacturing"),
-    ("interest", "Cooperation", "Cooperation"),
+    ("sector", "C – Manufacturing", "C – Verarbeitendes Gewerbe"),
+    ("interest", "Cooperation", "Kooperation"),
     ("profile", "Beispiel GmbH", "Beispiel GmbH"),
     (
         "handover",

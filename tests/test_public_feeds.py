@@ -101,12 +101,12 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(clien
     assert not any(hidden.slug in location for location in locations)
     first = entries[0]
     languages = {link.get("hreflang") for link in first.findall(f"{XHTML}link")}
-    assert languages == {"de", "en", "x-default"}
+    assert languages == {"de", "en", "zh-hans", "x-default"}
 
 
 def test_sitemap_splits_a_long_section_into_pages(client, monkeypatch, db):
-    # Four URLs a page: two companies in two languages.
-    monkeypatch.setattr(CompanySitemap, "limit", 4)
+    # Six URLs a page: two companies in three languages.
+    monkeypatch.setattr(CompanySitemap, "limit", 6)
     profiles = [f.CompanyProfileFactory(visibility="public", consent_to_share=True) for _ in "abc"]
     index = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/sitemap-companies.xml?p=2</loc>" in index

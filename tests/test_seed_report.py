@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.utils import translation
 
 from partners import report_figures as figures
 from partners import reports
@@ -84,7 +85,9 @@ def _sheet_summary(workbook) -> dict:
 
 
 def _label(measure: str) -> str:
-    return str(SUMMARY_HEADERS[measure])
+    # The pages and files read here are English (ENGLISH headers, the command below).
+    with translation.override("en"):
+        return str(SUMMARY_HEADERS[measure])
 
 
 def _assert_the_2019_trip_is_counted(summary: dict, nanjing: str, jining: str):
@@ -148,7 +151,8 @@ def test_the_downloaded_workbook_carries_the_2019_counts(manager):
 def test_export_report_writes_the_2019_counts(seeded, tmp_path):
     target = tmp_path / "seed-2019.xlsx"
 
-    call_command("export_report", str(target), "--year", "2019", stdout=io.StringIO())
+    with translation.override("en"):
+        call_command("export_report", str(target), "--year", "2019", stdout=io.StringIO())
 
     summary = _sheet_summary(openpyxl.load_workbook(target))
     _assert_the_2019_trip_is_counted(summary, "Nanjing", "Jining")
