@@ -81,7 +81,8 @@ class Criteria:
             cities = partner_cities()
             if self.home_city:
                 cities = cities.filter(partnered_with__home_city=self.home_city)
-        return cities.exclude(is_home=True).order_by("name")
+        # Order by the default-language name: it is always filled (name_en may be blank).
+        return cities.exclude(is_home=True).order_by("name_de", "pk")
 
 
 # The records the criteria select, before the period and the partner city are applied.

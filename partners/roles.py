@@ -53,7 +53,7 @@ _OWN_DELETE = {"meeting", "followup", "photo"}
 _REFERENCE_MODELS = ["sector", "interest"]
 _ALL_MODELS = _OFFICER_MODELS + _REFERENCE_MODELS
 
-_WITHOUT_HISTORY = {"importrun"}
+_WITHOUT_HISTORY = {"importrun", "job"}
 
 REPORTS = "reports"  # a pseudo-model: the /reports/ pages (permission partners.view_reports)
 # A pseudo-model: publishing and withdrawing any record (permission partners.publish_records,
@@ -82,6 +82,8 @@ ROLES: dict[str, dict[str, str]] = {
         PUBLISHING: "publish",
         # The log of spreadsheet imports, with the right to revert one.
         "partners.importrun": "view, revert import",
+        # Background imports and exports (read-only in the admin, partners/admin/jobs.py).
+        "partners.job": "view",
         "auth.user": "all",
         "auth.group": "all",
         "axes.accessattempt": "all",

@@ -89,6 +89,22 @@ def _rows(model_name, world, count):
         f.PhotoFactory.create_batch(
             count, delegation=w.trip, memorandum=w.memorandum, meeting=w.meeting
         )
+    elif model_name == "opportunity":
+        f.OpportunityFactory.create_batch(
+            count, partner_city=w.city, foreign_organisation=w.organisation, meeting=w.meeting
+        )
+    elif model_name == "tripregistration":
+        for registration in f.TripRegistrationFactory.create_batch(
+            count, delegation=w.trip, contact=w.person
+        ):
+            registration.representatives.add(w.person)
+    elif model_name == "meetingslot":
+        stop = f.DelegationStopFactory(delegation=w.trip, city=w.city)
+        f.MeetingSlotFactory.create_batch(count, delegation=w.trip, stop=stop)
+    elif model_name == "meetingrequest":
+        registration = f.TripRegistrationFactory(delegation=w.trip)
+        for _ in range(count):
+            f.MeetingRequestFactory(registration=registration, delegation=w.trip)
     else:
         raise AssertionError(f"no rows for {model_name}: add them here")
 

@@ -48,7 +48,9 @@ def trip(db):
 
 def post_outcomes(client, trip, rows):
     data = {"form-TOTAL_FORMS": len(rows), "form-INITIAL_FORMS": len(rows)}
-    for i, (request, status, outcome, handed_over) in enumerate(rows):
+    for i, (request, status, outcome, handed_over, *opportunity) in enumerate(rows):
+        if opportunity and opportunity[0]:
+            data[f"form-{i}-opportunity"] = "on"
         data[f"form-{i}-request"] = request.pk
         data[f"form-{i}-status"] = status
         data[f"form-{i}-outcome"] = outcome
@@ -66,12 +68,12 @@ def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
         officer,
         delegation,
         [
-            (held, "held", "Wants samples", True),
+            (held, "held", "Wants samples", True, True),
             (held_without_consent, "held", "", True),
             (no_show, "no_show", "", False),
         ],
     )
-    assert "2 meetings logged, 1 handovers recorded." in response.text
+    assert "2 meetings logged, 1 handovers recorded, 1 opportunities opened." in response.text
     assert "has not consented" in response.text
     held.refresh_from_db()
     meeting = held.meeting
@@ -93,11 +95,21 @@ def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
         held.counterpart,
         meeting,
     )
+    [opportunity] = m.Opportunity.objects.all()
+    assert (opportunity.meeting, opportunity.foreign_organisation, opportunity.stage) == (
+        meeting,
+        held.counterpart,
+        "contacted",
+    )
+    assert opportunity.local_organisation == held.registration.organisation
+    assert opportunity.next_step == "Wants samples"
+    assert opportunity.visibility == "internal"
     no_show.refresh_from_db()
     assert (no_show.status, no_show.meeting) == ("no_show", None)
     # Saving again logs nothing twice.
-    post_outcomes(officer, delegation, [(held, "held", "Wants samples", True)])
+    post_outcomes(officer, delegation, [(held, "held", "Wants samples", True, True)])
     assert m.Meeting.objects.filter(delegation=delegation).count() == 2
+    assert m.Opportunity.objects.count() == 1
     assert m.ProfileHandover.objects.count() == 1
 
 

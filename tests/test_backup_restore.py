@@ -45,8 +45,13 @@ from partners.models import Delegation, Person, Photo
 buffer = BytesIO()
 Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "JPEG")
 delegation = Delegation.objects.order_by("pk").first()
-photo = Photo(caption="MoU Unterzeichnung in Jining, China", delegation=delegation)
-photo.image.save("signing.jpg", ContentFile(buffer.getvalue()))
+photo = Photo(
+    caption="MoU Unterzeichnung in Jining, China",
+    delegation=delegation,
+    image=ContentFile(buffer.getvalue(), name="signing.jpg"),
+)
+photo.save()  # Stored under a generated name (partners/uploads.py).
+print(photo.image.name)
 person = Person.objects.order_by("pk").first()
 person.notes = "Edited once, so that history rows are part of the backup."
 person.save()
@@ -84,7 +89,10 @@ def manage(*args, database_url, media_root, check=True):
 def build_source(database_url, media_root):
     manage("migrate", "--no-input", database_url=database_url, media_root=media_root)
     manage("generate_demo_data", "--scale=0.05", database_url=database_url, media_root=media_root)
-    manage("shell", "-c", MAKE_SOURCE_EXTRAS, database_url=database_url, media_root=media_root)
+    extras = manage(
+        "shell", "-c", MAKE_SOURCE_EXTRAS, database_url=database_url, media_root=media_root
+    )
+    return extras.stdout.strip().splitlines()[-1]  # The photo's stored name.
 
 
 def file_digests(folder: Path) -> dict[str, str]:
@@ -106,7 +114,7 @@ def test_sqlite_dumpdata_and_loaddata_restore_every_record_and_file(tmp_path):
     source_db, restored_db = tmp_path / "source.sqlite3", tmp_path / "restored.sqlite3"
     source_media, restored_media = tmp_path / "media-source", tmp_path / "media-restored"
     source_url, restored_url = f"sqlite:///{source_db}", f"sqlite:///{restored_db}"
-    build_source(source_url, source_media)
+    photo_name = build_source(source_url, source_media)
 
     backup = tmp_path / "backup.json.gz"
     manage(*DUMP_ARGS, f"--output={backup}", database_url=source_url, media_root=source_media)
@@ -121,7 +129,8 @@ def test_sqlite_dumpdata_and_loaddata_restore_every_record_and_file(tmp_path):
     assert dumped_records(check) == original
     assert sqlite_row_counts(restored_db) == sqlite_row_counts(source_db)
     assert file_digests(restored_media) == file_digests(source_media)
-    assert any(name.endswith("signing.jpg") for name in file_digests(restored_media))
+    assert re.fullmatch(r"photos/\d{4}/[0-9a-f]{32}\.jpg", photo_name), photo_name
+    assert photo_name in file_digests(restored_media)
 
 
 # Django's JSON serializer keeps milliseconds: 12:00:00.000500 is written "12:00:00.000Z",

@@ -55,7 +55,8 @@ def test_a_trade_officer_records_a_meeting_with_two_attendees(
     _pick(page, "delegation", "2019")
     page.fill("#id_date", "2019-06-27")
     _pick(page, "city", "Jining")
-    page.fill("#id_title", "Talks with the investment promotion bureau")
+    # Public text is translated (modeltranslation): the form asks for the German title.
+    page.fill("#id_title_de", "Talks with the investment promotion bureau")
     _pick(page, "attendees", "Shi Guangliang")
     _pick(page, "attendees", "Zhang Wei")
     page.screenshot(path=artifacts_dir / "backoffice-meeting-form.png", full_page=True)
@@ -63,7 +64,7 @@ def test_a_trade_officer_records_a_meeting_with_two_attendees(
 
     expect(page.locator(".messagelist .success")).to_be_visible()
     page.screenshot(path=artifacts_dir / "backoffice-meeting-saved.png", full_page=True)
-    meeting = m.Meeting.objects.get(title="Talks with the investment promotion bureau")
+    meeting = m.Meeting.objects.get(title_de="Talks with the investment promotion bureau")
     assert meeting.delegation == trip_2019
     assert meeting.city.name == "Jining"
     assert sorted(p.full_name for p in meeting.attendees.all()) == ["Shi Guangliang", "Zhang Wei"]

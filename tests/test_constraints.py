@@ -34,6 +34,55 @@ def _city_twin():
     return f.CityFactory.build(name="Nanjing", country="CN")
 
 
+def _city_twin_in(language):
+    """modeltranslation copies the unique rule for each language's name column."""
+    column = f"name_{language.replace('-', '_')}"
+
+    def build():
+        first = f.CityFactory(country="CN")
+        twin = f.CityFactory.build(country="CN")
+        for other in ("de", "en", "zh_hans"):
+            setattr(first, f"name_{other}", f"First {other}")
+            setattr(twin, f"name_{other}", f"Twin {other}")
+        setattr(first, column, "Nanjing")
+        first.save()
+        setattr(twin, column, "Nanjing")
+        return twin
+
+    return build
+
+
+def _trip_slot(**kwargs):
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    stop = f.DelegationStopFactory(delegation=trip)
+    return f.MeetingSlotFactory.build(delegation=trip, stop=stop, **kwargs)
+
+
+def _registration_twin():
+    registration = f.TripRegistrationFactory()
+    return f.TripRegistrationFactory.build(
+        delegation=registration.delegation, organisation=registration.organisation
+    )
+
+
+def _meeting_request(**kwargs):
+    registration = f.TripRegistrationFactory()
+    return f.MeetingRequestFactory.build(
+        registration=registration, delegation=registration.delegation, **kwargs
+    )
+
+
+def _meeting_request_twin():
+    first = f.MeetingRequestFactory()
+    return _meeting_request_with(first.registration, first.counterpart)
+
+
+def _meeting_request_with(registration, counterpart):
+    return f.MeetingRequestFactory.build(
+        registration=registration, delegation=registration.delegation, counterpart=counterpart
+    )
+
+
 def _self_partnership():
     city = f.HomeCityFactory()
     return f.PartnershipFactory.build(home_city=city, partner_city=city)
@@ -102,6 +151,25 @@ def _publication_request_twin():
 CASES = [
     Case("publication_request_once", NON_FIELD_ERRORS, _publication_request_twin),
     Case("city_unique_name_country", NON_FIELD_ERRORS, _city_twin),
+    Case("city_unique_name_country-de", NON_FIELD_ERRORS, _city_twin_in("de")),
+    Case("city_unique_name_country-en", NON_FIELD_ERRORS, _city_twin_in("en")),
+    Case("city_unique_name_country-zh-hans", NON_FIELD_ERRORS, _city_twin_in("zh-hans")),
+    Case("tripregistration_one_per_company", NON_FIELD_ERRORS, _registration_twin),
+    Case(
+        "meetingslot_ends_after_start",
+        "ends_at",
+        lambda: _trip_slot(
+            starts_at=datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC),
+        ),
+    ),
+    Case("meetingslot_at_least_one_table", NON_FIELD_ERRORS, lambda: _trip_slot(tables=0)),
+    Case("meetingrequest_once_per_pair", NON_FIELD_ERRORS, _meeting_request_twin),
+    Case(
+        "meetingrequest_pinned_needs_slot",
+        "pinned",
+        lambda: _meeting_request(counterpart=f.OrganisationFactory(), pinned=True),
+    ),
     Case("city_latitude_range", "latitude", lambda: f.CityFactory.build(latitude=91)),
     Case("city_longitude_range", "longitude", lambda: f.CityFactory.build(longitude=-181)),
     Case("partnership_unique_cities_kind", NON_FIELD_ERRORS, _partnership_twin),

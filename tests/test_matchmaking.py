@@ -1,6 +1,7 @@
 """Ranked counterpart suggestions for trip participants (issue 17, point 2)."""
 
 import pytest
+from django.utils import translation
 
 from partners import models as m
 from partners.roles import TRADE_OFFICERS
@@ -8,6 +9,13 @@ from partners.scheduling.matchmaking import suggestions
 
 from . import factories as f
 from .backoffice import client_for, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These expectations are the English wording; the site's default language is German."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """How records name themselves (``__str__``) and where public ones live (``get_absolute_url``)."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.urls import resolve
@@ -25,6 +27,8 @@ def world(db):
     company = f.CompanyFactory(name="Beispiel GmbH", city=leipzig)
     profile = f.CompanyProfileFactory(organisation=company, slug="beispiel")
     memorandum = f.MemorandumFactory(title="MoU Leipzig–Nanjing", slug="mou", signed_in=nanjing)
+    stop = f.DelegationStopFactory(delegation=trip, city=nanjing, order=1)
+    registration = f.TripRegistrationFactory(delegation=trip, organisation=company)
     return {
         "city": leipzig,
         "partnership": f.PartnershipFactory(home_city=leipzig, partner_city=nanjing),
@@ -32,7 +36,7 @@ def world(db):
         "organisation_with_short_name": ecmdc,
         "person": koerner,
         "delegation": trip,
-        "stop": f.DelegationStopFactory(delegation=trip, city=nanjing, order=1),
+        "stop": stop,
         "member": f.DelegationMemberFactory(delegation=trip, person=koerner),
         "meeting": f.MeetingFactory(delegation=trip, city=nanjing, title="Präsentation"),
         "sector": m.Sector.objects.get(code="C"),
@@ -44,6 +48,13 @@ def world(db):
         "follow_up": f.FollowUpFactory(title="Reise vorbereiten"),
         "photo": f.PhotoFactory(caption="MoU Unterzeichnung in Jining, China", delegation=trip),
         "opportunity": f.OpportunityFactory(title="Vertrieb in Nanjing", partner_city=nanjing),
+        "registration": registration,
+        "slot": f.MeetingSlotFactory(
+            delegation=trip,
+            stop=stop,
+            starts_at=datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC),
+        ),
+        "meeting_request": f.MeetingRequestFactory(registration=registration, counterpart=ecmdc),
     }
 
 
@@ -74,6 +85,17 @@ STRINGS = [
     ("follow_up", "Reise vorbereiten", "Reise vorbereiten"),
     ("photo", "MoU Unterzeichnung in Jining, China", "MoU Unterzeichnung in Jining, China"),
     ("opportunity", "Vertrieb in Nanjing", "Vertrieb in Nanjing"),
+    (
+        "registration",
+        "Beispiel GmbH – Delegationsreise 2019",
+        "Beispiel GmbH – Delegationsreise 2019",
+    ),
+    ("slot", "Nanjing 2027-05-10 09:00", "Nanjing 2027-05-10 09:00"),
+    (
+        "meeting_request",
+        "Beispiel GmbH ↔ EU-China Municipal Development Commission (ECMDC)",
+        "Beispiel GmbH ↔ EU-China Municipal Development Commission (ECMDC)",
+    ),
 ]
 
 

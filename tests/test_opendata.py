@@ -184,7 +184,7 @@ def test_the_catalogue_describes_every_dataset_with_licence_and_publisher(client
         urls = {d["dcat:downloadURL"]["@id"] for d in dataset["dcat:distribution"]}
         assert urls == {
             f"http://testserver{list_url(name, language)}?format={fmt}"
-            for language in ("de", "en")
+            for language in ("de", "en", "zh-hans")
             for fmt in ("csv", "json")
         }
         for distribution in dataset["dcat:distribution"]:
@@ -194,7 +194,11 @@ def test_the_catalogue_describes_every_dataset_with_licence_and_publisher(client
         for url in urls:
             assert client.get(url.removeprefix("http://testserver")).status_code == 200
     titles = {t["@language"]: t["@value"] for t in datasets["memoranda"]["dct:title"]}
-    assert titles == {"de": "MoU-Register", "en": "MoU register"}
+    assert titles == {
+        "de": "Verzeichnis der Vereinbarungen",
+        "en": "Register of memoranda",
+        "zh-hans": "合作备忘录目录",
+    }
 
 
 def test_the_licence_is_a_setting(client, settings):

@@ -211,7 +211,7 @@ def test_create_from_a_handover_is_prefilled_from_profile_and_recipient(officer)
     assert form["partner_city"] == str(nanjing.pk)
     assert form["handover"] == str(handover.pk)
     assert form["owner"] == str(officer.pk)
-    form["title"] = "Distribution in Nanjing"
+    form["title_de"] = "Distribution in Nanjing"  # the admin form posts each language
     assert client_for(officer).post(add, form).status_code == 302
     opportunity = m.Opportunity.objects.get(title="Distribution in Nanjing")
     assert opportunity.handover == handover

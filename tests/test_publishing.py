@@ -131,7 +131,9 @@ def test_publishing_a_memorandum_offers_its_internal_parties_within_the_rules(me
     # Listed, but not offered: a person without office or consent stays internal.
     assert "Clerk Without Consent" in page
     assert f'value="person:{clerk.pk}"' not in page
-    assert reverse("partners:preview", args=["memorandum", memorandum.pk]) in page
+    # The preview opens in the language of the back office (the client asks for English).
+    with translation.override("en"):
+        assert reverse("partners:preview", args=["memorandum", memorandum.pk]) in page
     memorandum.refresh_from_db()
     assert not memorandum.is_published  # nothing happens before the confirmation
 

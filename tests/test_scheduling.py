@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from partners import models as m
 from partners.scheduling import solver
@@ -19,6 +20,13 @@ from partners.scheduling.trips import schedule_meetings
 from . import factories as f
 
 UTC = datetime.UTC
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These expectations are the English wording; the site's default language is German."""
+    with translation.override("en"):
+        yield
 
 
 def violations(delegation) -> list[str]:

@@ -22,8 +22,8 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from partners import jobs, tasks
-from partners.models import Organisation
+from partners import tasks
+from partners.models import Job, Organisation
 from partners.roles import ADMINISTRATORS
 from partners.sheet_reader import BadFile, open_sheet
 from tests.backoffice import client_for, user_with_role
@@ -233,15 +233,17 @@ def test_the_worker_refuses_the_file_with_the_same_message(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     HomeCityFactory(name="Leipzig")
 
-    job_id = tasks.start_import(
-        data=workbook("KN100000"),
-        filename="sparse.xlsx",
-        user=user_with_role(ADMINISTRATORS),
-        skip_invalid=False,
-        preview=False,
-    )
+    # The Job model's start_import opens the sheet before it stores a job: a file that
+    # cannot be read is refused at once, with the same message, and no job is kept.
+    with pytest.raises(BadFile) as refused:
+        tasks.start_import(
+            data=workbook("KN100000"),
+            filename="sparse.xlsx",
+            user=user_with_role(ADMINISTRATORS),
+            skip_invalid=False,
+            preview=False,
+        )
 
-    progress = jobs.progress(job_id)
-    assert progress["status"] == "rejected"
-    assert COLUMNS in progress["reason"]
+    assert COLUMNS in refused.value.message
+    assert not Job.objects.exists()
     assert not Organisation.objects.filter(name="A GmbH").exists()

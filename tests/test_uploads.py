@@ -88,7 +88,7 @@ def _upload_photo(client, name, content):
     delegation = f.DelegationFactory()
     data = {
         "image": SimpleUploadedFile(name, content),
-        "caption": "MoU Unterzeichnung in Jining, China",
+        "caption_de": "MoU Unterzeichnung in Jining, China",
         "delegation": delegation.pk,
         "visibility": "internal",
     }

@@ -23,6 +23,7 @@ class OutcomeForm(forms.Form):
         label=gettext_lazy("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     handed_over = forms.BooleanField(label=gettext_lazy("Profile handed over"), required=False)
+    opportunity = forms.BooleanField(label=gettext_lazy("Follow up as opportunity"), required=False)
 
 
 OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0)
@@ -72,6 +73,7 @@ class AfterTripMixin:
                     status=row["status"],
                     outcome=row["outcome"].strip(),
                     handed_over=row["handed_over"],
+                    opportunity=row["opportunity"],
                 )
                 for row in formset.cleaned_data
                 if row.get("status") and row.get("request") in requests
@@ -79,8 +81,15 @@ class AfterTripMixin:
             result = record(outcomes, user=request.user)
             self.message_user(
                 request,
-                _("%(meetings)d meetings logged, %(handovers)d handovers recorded.")
-                % {"meetings": result.meetings, "handovers": result.handovers},
+                _(
+                    "%(meetings)d meetings logged, %(handovers)d handovers recorded, "
+                    "%(opportunities)d opportunities opened."
+                )
+                % {
+                    "meetings": result.meetings,
+                    "handovers": result.handovers,
+                    "opportunities": result.opportunities,
+                },
             )
             if result.without_consent:
                 self.message_user(

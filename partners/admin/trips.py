@@ -82,7 +82,7 @@ class TripRegistrationAdmin(CRMAdmin):
     list_filter = ["status", "delegation"]
     list_select_related = ["organisation", "delegation"]
     search_fields = ["organisation__name"]
-    autocomplete_fields = ["delegation", "organisation", "profile", "representatives"]
+    autocomplete_fields = ["delegation", "organisation", "profile", "contact", "representatives"]
     readonly_fields = ["registered_at", "confirmed_at", "suggested_counterparts"]
     show_full_result_count = False
 

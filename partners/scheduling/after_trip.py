@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Meeting, MeetingRequest, ProfileHandover
+from ..models import Meeting, MeetingRequest, Opportunity, ProfileHandover
 
 OUTCOMES = [
     MeetingRequest.Status.HELD,
@@ -20,12 +20,14 @@ class Outcome:
     status: str  # one of OUTCOMES
     outcome: str = ""
     handed_over: bool = False
+    opportunity: bool = False  # follow the outcome up as an opportunity
 
 
 @dataclass
 class Recorded:
     meetings: int = 0
     handovers: int = 0
+    opportunities: int = 0
     without_consent: list[str] = field(default_factory=list)
 
 
@@ -57,6 +59,9 @@ def record(outcomes: list[Outcome], *, user) -> Recorded:
                         defaults={"meeting": meeting, "handed_over_on": meeting.date},
                     )
                     result.handovers += created
+            if item.opportunity and not meeting.opportunities.exists():
+                _open_opportunity(request, meeting, item.outcome, user)
+                result.opportunities += 1
         request.save()
     return result
 
@@ -76,3 +81,24 @@ def _log_meeting(request: MeetingRequest, user) -> Meeting:
     meeting.organisations.add(request.registration.organisation, request.counterpart)
     meeting.attendees.add(*request.registration.representatives.all())
     return meeting
+
+
+def _open_opportunity(request: MeetingRequest, meeting: Meeting, outcome: str, user):
+    """A cooperation idea from the meeting's outcome, linked to where it came from."""
+    registration = request.registration
+    opportunity = Opportunity(
+        title=meeting.title,
+        kind=Opportunity.Kind.COOPERATION,
+        stage=Opportunity.Stage.CONTACTED,
+        partner_city=meeting.city,
+        local_organisation=registration.organisation,
+        foreign_organisation=request.counterpart,
+        profile=registration.profile,
+        delegation=request.delegation,
+        meeting=meeting,
+        owner=user,
+        logged_by=user,
+        next_step=outcome[:250],
+    )
+    opportunity.stage_changed_by = user
+    opportunity.save()
