@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _summary_rows(path):
-    sheet = openpyxl.load_workbook(path)["Summary"]
+    # The summary is the first sheet; its name is in LANGUAGE_CODE ("Übersicht").
+    sheet = openpyxl.load_workbook(path).worksheets[0]
     return list(sheet.iter_rows(min_row=2, values_only=True))
 
 

@@ -155,7 +155,8 @@ def test_the_report_page_shows_the_figures_the_funnel_and_the_definitions(world,
 
 
 def test_the_xlsx_and_csv_carry_a_sheet_opportunities(world, manager):
-    response = manager.get("/reports/", {"year": 2020, "format": "xlsx"})
+    english = {"accept-language": "en"}
+    response = manager.get("/reports/", {"year": 2020, "format": "xlsx"}, headers=english)
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook["Opportunities"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -164,6 +165,8 @@ def test_the_xlsx_and_csv_carry_a_sheet_opportunities(world, manager):
     assert by_city["Nanjing"][1:] == [0, 0, 0, 1, 0, 1, 1, 1, 20, 1_000_000, 40, 5_000_000, 2,
                                       50, 211]  # fmt: skip
 
-    csv = manager.get("/reports/", {"year": 2020, "format": "csv", "sheet": "Opportunities"})
+    csv = manager.get(
+        "/reports/", {"year": 2020, "format": "csv", "sheet": "Opportunities"}, headers=english
+    )
     lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
     assert any(line.startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,") for line in lines)
