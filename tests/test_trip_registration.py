@@ -174,6 +174,17 @@ def test_an_address_may_send_only_a_few_forms_an_hour(trip, settings):
     assert other.post(url(trip), valid_data(company="Firma 4")).status_code == 302
 
 
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(trip, settings):
+    settings.CRM_REGISTRATIONS_PER_HOUR = 1
+    settings.CRM_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.1"
+    first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert first.post(url(trip), valid_data(company="Firma A")).status_code == 302
+    assert second.post(url(trip), valid_data(company="Firma B")).status_code == 302
+    assert first.post(url(trip), valid_data(company="Firma C")).status_code == 429
+
+
 def test_nothing_from_the_form_reaches_a_public_page(trip):
     Client().post(url(trip), valid_data())
     public = Client()

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from crm.client_ip import client_ip
+
 from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Sector
 from .public import published_or_404
@@ -122,13 +124,10 @@ class RegistrationForm(forms.Form):
         )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _rate_limited(request) -> bool:
     """At most CRM_REGISTRATIONS_PER_HOUR forms per client address and hour."""
-    key = f"trip-registration-posts:{_client_address(request)}"
+    # The real client behind CRM_TRUSTED_PROXIES, as the login lock-out sees it.
+    key = f"trip-registration-posts:{client_ip(request)}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
