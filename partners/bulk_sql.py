@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
-from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -78,6 +78,12 @@ class Table:
             if model in translator.get_registered_models()
             else {}
         )
+        self.translations = {
+            name: [build_localized_fieldname(name, lang) for lang in AVAILABLE_LANGUAGES]
+            for name in self.german
+        }
+        for name, german in self.german.items():
+            self.translations[name].remove(german)
 
     def _with_german(self, row: dict) -> dict:
         for name, german in self.german.items():
@@ -116,18 +122,40 @@ class Table:
         table = quote(self.model._meta.db_table)
         fields = {field.attname: field for field in self.fields}
         german = [self.german[a] for a in attnames if a in self.german]
+        # A changed German text makes its translations stale: they are cleared, so that
+        # pages fall back to the new German text instead of showing the old one.
+        stale = [
+            (self.german[a], other)
+            for a in attnames
+            if a in self.german
+            for other in self.translations[a]
+        ]
         attnames = [*attnames, *(a for a in german if a not in attnames)]
         columns = [quote(fields[a].column) for a in attnames]
         rows = (self._with_german(row) for row in rows)
-        values = ([*(self._value(row, a) for a in attnames), row["id"]] for row in rows)
         if connection.vendor == "postgresql":
-            self._update_postgresql(table, columns, values)
+            values = ([*(self._value(row, a) for a in attnames), row["id"]] for row in rows)
+            sets = [f"{column} = import_changes.{column}" for column in columns]
+            sets += [
+                f"{quote(other)} = CASE WHEN {table}.{quote(de)} IS NOT DISTINCT FROM "
+                f"import_changes.{quote(de)} THEN {table}.{quote(other)} END"
+                for de, other in stale
+            ]
+            self._update_postgresql(table, columns, sets, values)
             return
-        sets = ", ".join(f"{column} = %s" for column in columns)
-        self._run(f"UPDATE {table} SET {sets} WHERE id = %s", values)
+        sets = [f"{column} = %s" for column in columns]
+        sets += [
+            f"{quote(other)} = CASE WHEN {quote(de)} IS %s THEN {quote(other)} END"
+            for de, other in stale
+        ]
+        values = (
+            [*(self._value(row, a) for a in attnames), *(row[de] for de, _ in stale), row["id"]]
+            for row in rows
+        )
+        self._run(f"UPDATE {table} SET {', '.join(sets)} WHERE id = %s", values)
 
     @staticmethod
-    def _update_postgresql(table: str, columns: list[str], values) -> None:
+    def _update_postgresql(table: str, columns: list[str], sets: list[str], values) -> None:
         """COPY the new values into a temporary table, then one UPDATE … FROM."""
         listed = ", ".join([*columns, "id"])
         with connection.cursor() as cursor:
@@ -137,9 +165,10 @@ class Table:
                 f"SELECT {listed} FROM {table} WITH NO DATA"
             )
             _copy(f"COPY import_changes ({listed}) FROM STDIN", values)
-            sets = ", ".join(f"{column} = import_changes.{column}" for column in columns)
             matching = f"{table}.id = import_changes.id"
-            cursor.execute(f"UPDATE {table} SET {sets} FROM import_changes WHERE {matching}")
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(sets)} FROM import_changes WHERE {matching}"
+            )
             cursor.execute("DROP TABLE import_changes")
 
     @staticmethod

@@ -24,7 +24,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from partners import models as m
-from partners import reports
+from partners.report_figures import MEASURES
 from partners.imports import import_profiles
 from tests import factories as f
 from tests.import_files import csv_bytes
@@ -100,7 +100,7 @@ def test_the_report_counts_a_meeting_logged_after_it_was_cached(django_user_mode
     manager = django_user_model.objects.create_superuser("boss", password="x")
     client = Client()
     client.force_login(manager)
-    meetings = reports.MEASURES.index("meetings")
+    meetings = MEASURES.index("meetings")
 
     def total_meetings():
         for _ in range(2):  # the second time from the cache
@@ -172,6 +172,7 @@ def processes(tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "AXES_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
+        "CRM_IMPORT_BACKGROUND_ROWS": "0",  # every import is the worker's
     }
     started = Processes(env, tmp_path)
     yield started

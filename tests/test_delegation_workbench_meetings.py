@@ -24,7 +24,7 @@ def _new_trip(officer_client, **rows) -> dict:
     data = change_form_data(officer_client, ADD_URL)
     data.update(
         {
-            "title": "Trip to Nanjing and Jining",
+            "title_de": "Trip to Nanjing and Jining",
             "slug": "trip-nanjing-jining",
             "direction": "outbound",
             "status": "planned",
@@ -40,7 +40,7 @@ def _new_trip(officer_client, **rows) -> dict:
                 f"meetings-{index}-date": "2027-06-26",
                 f"meetings-{index}-city": str(city.pk),
                 f"meetings-{index}-kind": "meeting",
-                f"meetings-{index}-title": title,
+                f"meetings-{index}-title_de": title,
                 f"meetings-{index}-visibility": "internal",
             }
         )
@@ -69,7 +69,7 @@ def test_a_handover_names_the_second_meeting_before_the_first_save(officer_clien
     assert response.status_code == 302, form_errors(response)
     trip = m.Delegation.objects.get(slug="trip-nanjing-jining")
     first, second = trip.handovers.order_by("pk")
-    assert first.meeting == trip.meetings.get(title="In Jining")
+    assert first.meeting == trip.meetings.get(title_de="In Jining")
     assert second.meeting is None
 
 
@@ -121,7 +121,7 @@ def test_on_the_change_page_a_new_meeting_is_named_after_the_saved_ones(officer_
             "meetings-1-date": "2019-06-27",
             "meetings-1-city": str(city.pk),
             "meetings-1-kind": "signing",
-            "meetings-1-title": "Signing",
+            "meetings-1-title_de": "Signing",
             "meetings-1-visibility": "internal",
             "handovers-TOTAL_FORMS": "1",
             **_handover(0, meeting_row="2"),
@@ -131,4 +131,4 @@ def test_on_the_change_page_a_new_meeting_is_named_after_the_saved_ones(officer_
     response = officer_client.post(url, data)
 
     assert response.status_code == 302, form_errors(response)
-    assert trip.handovers.get().meeting == trip.meetings.get(title="Signing")
+    assert trip.handovers.get().meeting == trip.meetings.get(title_de="Signing")

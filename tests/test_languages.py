@@ -155,11 +155,29 @@ def test_rows_written_in_bulk_keep_the_german_text_in_both_columns():
     now = timezone.now()
     row = {"name": "Beispiel GmbH", "slug": "beispiel", "kind": "company"}
     with transaction.atomic():
-        Table(m.Organisation).insert([{**row, "created_at": now, "updated_at": now}])
+        Table(m.Organisation, with_pk=False).insert([{**row, "created_at": now, "updated_at": now}])
     organisation = m.Organisation.objects.get(slug="beispiel")
     assert organisation.name_de == "Beispiel GmbH"
     with translation.override("en"):
         assert organisation.name == "Beispiel GmbH"
+
+
+def test_a_german_text_changed_in_bulk_clears_its_stale_translations():
+    from django.db import transaction
+
+    renamed = f.OrganisationFactory(name_de="Alt GmbH", name_en="Old Ltd", name_zh_hans="旧公司")
+    kept = f.OrganisationFactory(name_de="Gleich GmbH", name_en="Same Ltd")
+    with transaction.atomic():
+        Table(m.Organisation).update(
+            [{"id": renamed.pk, "name": "Neu GmbH"}, {"id": kept.pk, "name": "Gleich GmbH"}],
+            ["name"],
+        )
+    renamed.refresh_from_db()
+    kept.refresh_from_db()
+    assert (renamed.name_de, renamed.name_en, renamed.name_zh_hans) == ("Neu GmbH", None, None)
+    with translation.override("en"):
+        assert renamed.name == "Neu GmbH"  # the fallback, not the old English name
+        assert kept.name == "Same Ltd"  # an unchanged German name keeps its translation
 
 
 def test_the_public_pages_offer_chinese_in_the_switcher_and_the_hreflang_set(seed):

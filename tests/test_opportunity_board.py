@@ -213,7 +213,7 @@ def test_create_from_a_handover_is_prefilled_from_profile_and_recipient(officer)
     assert form["owner"] == str(officer.pk)
     form["title_de"] = "Distribution in Nanjing"  # the admin form posts each language
     assert client_for(officer).post(add, form).status_code == 302
-    opportunity = m.Opportunity.objects.get(title="Distribution in Nanjing")
+    opportunity = m.Opportunity.objects.get(title_de="Distribution in Nanjing")
     assert opportunity.handover == handover
     assert opportunity.logged_by == officer
     assert opportunity.stage_changes.get().changed_by == officer

@@ -41,11 +41,11 @@ def test_the_report_fits_1280_pixels_and_prints_on_a4(live_server, page, artifac
     _log_in(page, live_server, "manager", f"/reports/?year={reconcile_world.B}")
 
     assert page.locator("#summary tbody tr").count() == 14
+    page.screenshot(path=artifacts_dir / "report-1280.png", full_page=True)
     scroll_width, client_width = _widths(page)
     assert scroll_width <= client_width == 1280
     assert page.locator("#nav-sidebar").is_visible()
     assert page.locator(".breadcrumbs").is_visible()
-    page.screenshot(path=artifacts_dir / "report-1280.png", full_page=True)
 
     page.emulate_media(media="print")
     assert not page.locator("#nav-sidebar").is_visible()
@@ -55,6 +55,7 @@ def test_the_report_fits_1280_pixels_and_prints_on_a4(live_server, page, artifac
     # Every column on paper: on the width of A4 landscape inside its margins (277 mm),
     # no table is wider than its box.
     page.set_viewport_size({"width": 1047, "height": 740})
+    page.screenshot(path=artifacts_dir / "report-print-a4-landscape.png", full_page=True)
     overflow = page.evaluate(
         "[...document.querySelectorAll('.report-scroll')]"
         ".map(box => box.querySelector('table').scrollWidth - box.clientWidth)"

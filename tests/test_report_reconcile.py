@@ -178,17 +178,18 @@ def test_the_german_workbook_is_german_and_names_its_filter(built, manager):
     assert workbook.sheetnames == [
         "Übersicht",
         "Delegationen",
-        "Termine",
-        "Absichtserklärungen",
+        "Treffen",
+        "Vereinbarungen",
         "Übergaben",
         "Folgeaufgaben",
+        "Chancen",
     ]
     rows = list(workbook["Übersicht"].iter_rows(values_only=True))
     assert rows[0][:2] == ("Partnerstadt", "Land")
     assert rows[1][2 : 2 + len(figures.MEASURES)] == tuple(_expected_rows()["Nanjing"])
     notes = {row[0]: row[1] for row in rows[4:] if row[0]}
     assert notes["Berichtsdatum"].date() == reports.Criteria.for_year(B).today
-    assert workbook["Termine"]["A1"].value == "Datum"
+    assert workbook["Treffen"]["A1"].value == "Datum"
 
 
 def _csv(client, headers, **query):

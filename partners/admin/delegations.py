@@ -50,7 +50,9 @@ class DelegationMemberInline(CRMInline):
 
 class MeetingInline(CRMInline, TranslationTabularInline):
     model = Meeting
-    fields = ["date", "city", "kind", "title", "organisations", "attendees", "visibility"]
+    # The German title only: a row per language would push the workbench past 1366 px;
+    # the translations are edited on the meeting's own page.
+    fields = ["date", "city", "kind", "title_de", "organisations", "attendees", "visibility"]
     autocomplete_fields = ["city", "organisations", "attendees"]
 
 
