@@ -28,7 +28,15 @@ class DatabaseValueMiddleware:
         # the staff pages search and filter with what they are given.
         if request.path.startswith(STAFF_PATHS):
             self.refuse_nul_bytes(request)
+            self.refuse_empty_to_field(request)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse_empty_to_field(request):
+        # Django's admin looks an empty ``?_to_field=`` up as a field named "" (a 500 on
+        # the change page of every admin, the installed apps' included).
+        if request.GET.get("_to_field", None) == "":
+            raise BadRequest("The parameter '_to_field' is empty: name a field or leave it out.")
 
     @staticmethod
     def refuse_nul_bytes(request):

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners import models as m
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
@@ -180,9 +180,11 @@ def change_form_data(client, url) -> dict:
 
 
 def form_errors(response) -> str:
-    """The errors an admin page shows, for assertion messages."""
+    """The errors an admin page shows, for assertion messages, in the page's language
+    (Django's own messages are lazy: read after the request, they follow the test's)."""
     context = response.context or {}
-    errors = [str(context.get("errors", ""))]
-    for formset in context.get("inline_admin_formsets", []):
-        errors += [str(formset.formset.errors), str(formset.formset.non_form_errors())]
+    with translation.override(response.get("Content-Language")):
+        errors = [str(context.get("errors", ""))]
+        for formset in context.get("inline_admin_formsets", []):
+            errors += [str(formset.formset.errors), str(formset.formset.non_form_errors())]
     return " ".join(e for e in errors if e and e != "[]")

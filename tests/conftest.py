@@ -68,10 +68,13 @@ def _request_language_ends_with_the_request():
     """A request activates its page's language for the thread and leaves it active; a
     test then reading translated fields (``City.objects.get(name=…)`` reads ``name_<the
     active language>``) would depend on the last page it opened. Each request here ends
-    by restoring the language the test had before it, as a new request would start."""
+    by restoring the language the test had before it, as a new request would start.
+    Each test starts and ends in the default language, as a new process does, whatever
+    an earlier test in the same worker activated."""
     from django.core.signals import request_finished, request_started
     from django.utils import translation
 
+    translation.deactivate()
     before = []
 
     def remember(**kwargs):
@@ -86,20 +89,4 @@ def _request_language_ends_with_the_request():
     yield
     request_started.disconnect(dispatch_uid="test-language-remember")
     request_finished.disconnect(dispatch_uid="test-language-restore")
-
-
-KNOWN_FAILURES = [
-    line.strip()
-    for line in (Path(__file__).parent / "known_failures.txt").read_text().splitlines()
-    if line.strip() and not line.startswith("#")
-]
-
-
-def pytest_collection_modifyitems(config, items):
-    """Integration failures left by the session-4 merge (tests/known_failures.txt): still
-    run, reported as xfail/XPASS instead of failing the build until each one is fixed."""
-    for item in items:
-        if any(item.nodeid.startswith(known) for known in KNOWN_FAILURES):
-            item.add_marker(
-                pytest.mark.xfail(reason="known integration failure (tests/known_failures.txt)")
-            )
+    translation.deactivate()

@@ -157,3 +157,21 @@ def test_a_bad_typed_parameter_is_a_client_error(staff, url, status):
     f.DelegationFactory()
     f.MeetingFactory()
     assert staff.get(url.format(person=person.pk)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/admin/partners/meetingslot/add/?starts_at=0", 400),
+        ("/admin/partners/meetingslot/add/?starts_at=2027-06-26+10:00", 200),
+        ("/admin/partners/delegation/add/?start_date=tomorrow", 400),
+        ("/admin/auth/user/{user}/change/?_to_field=", 400),
+    ],
+)
+def test_values_found_by_the_fuzzer_are_refused_by_name(staff, url, status):
+    user = get_user_model().objects.get()
+    response = staff.get(url.format(user=user.pk))
+
+    assert response.status_code == status
+    if status == 200:
+        assert 'value="2027-06-26"' in response.text

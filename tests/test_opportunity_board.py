@@ -224,7 +224,7 @@ def test_create_from_a_meeting_and_from_a_memorandum(officer):
     form = change_form_data(
         client_for(officer), reverse("admin:partners_opportunity_add") + f"?meeting={meeting.pk}"
     )
-    assert (form["title"], form["partner_city"], form["meeting"]) == (
+    assert (form["title_de"], form["partner_city"], form["meeting"]) == (
         "Talk at the bureau",
         str(meeting.city_id),
         str(meeting.pk),
@@ -235,7 +235,7 @@ def test_create_from_a_meeting_and_from_a_memorandum(officer):
         client_for(officer),
         reverse("admin:partners_opportunity_add") + f"?memorandum={memorandum.pk}",
     )
-    assert (form["title"], form["partner_city"], form["memorandum"]) == (
+    assert (form["title_de"], form["partner_city"], form["memorandum"]) == (
         "MoU Jining",
         str(partnership.partner_city_id),
         str(memorandum.pk),

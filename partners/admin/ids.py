@@ -18,7 +18,8 @@ class CheckedParametersMixin:
 
     The add page's initial values (``?delegation=3``) must name records by valid ids:
     the related-record widgets look them up while rendering, so ``?delegation=abc`` was
-    a 500. An empty ``?_to_field=`` on a change page asked for a field named "".
+    a 500; so was any ``?starts_at=`` for a date and time. An empty ``?_to_field=`` on a
+    change page asked for a field named "".
     """
 
     def get_object(self, request, object_id, from_field=None):
@@ -31,11 +32,19 @@ class CheckedParametersMixin:
                 field = self.opts.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not (field.is_relation and field.concrete):
+            if not field.concrete:
                 continue
-            for item in value if isinstance(value, list) else [value]:
-                try:
-                    field.target_field.to_python(item)
-                except ValidationError:
-                    raise BadRequest(f"{name}: {item!r} is not an id") from None
+            if field.is_relation:
+                for item in value if isinstance(value, list) else [value]:
+                    try:
+                        field.target_field.to_python(item)
+                    except ValidationError:
+                        raise BadRequest(f"{name}: {item!r} is not an id") from None
+                continue
+            # A date or time goes to its widget as a value, not as the text of the URL
+            # (the split date/time widget read ``?starts_at=…`` as a datetime: a 500).
+            try:
+                initial[name] = field.to_python(value)
+            except ValidationError as error:
+                raise BadRequest(f"{name}: {value!r}: {' '.join(error.messages)}") from None
         return initial

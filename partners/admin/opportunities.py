@@ -5,6 +5,7 @@ on an older version is refused and names what changed (versions.py), like a chan
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from ..models import (
     OpportunityStageChange,
     ProfileHandover,
 )
-from .base import CRMAdmin, CRMInline
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import staff_users
 from .versions import changes_since
 
@@ -97,16 +98,21 @@ class BoardFilter(forms.Form):
 
 
 def initial_from_sources(request) -> dict:
-    """The add form prefilled from the meeting, handover or memorandum it is created from."""
+    """The add form prefilled from the meeting, handover or memorandum it is created from.
+    The title goes into the German field, the source every other language falls back to."""
     initial = {}
     handover = _source(request, ProfileHandover, "handover", "profile__organisation", "recipient")
     meeting = _source(request, Meeting, "meeting", "city", "delegation")
     memorandum = _source(request, Memorandum, "memorandum", "partnership", "delegation")
     if handover:
         recipient = handover.recipient
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("%(company)s with %(recipient)s") % {
+                "company": handover.profile.organisation,
+                "recipient": recipient,
+            }
         initial.update(
-            title=_("%(company)s with %(recipient)s")
-            % {"company": handover.profile.organisation, "recipient": recipient},
+            title_de=title,
             profile=handover.profile_id,
             local_organisation=handover.profile.organisation_id,
             foreign_organisation=recipient.pk,
@@ -115,11 +121,11 @@ def initial_from_sources(request) -> dict:
             meeting=handover.meeting_id,
         )
     if meeting:
-        initial.setdefault("title", meeting.title)
+        initial.setdefault("title_de", meeting.title_de)
         initial.setdefault("partner_city", meeting.city_id)
         initial.setdefault("delegation", meeting.delegation_id)
     if memorandum:
-        initial.setdefault("title", memorandum.title)
+        initial.setdefault("title_de", memorandum.title_de)
         if memorandum.partnership:
             initial.setdefault("partner_city", memorandum.partnership.partner_city_id)
         initial.setdefault("delegation", memorandum.delegation_id)
@@ -134,7 +140,7 @@ def _source(request, model, parameter, *related):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(CRMAdmin):
+class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
     list_display = [
         "title",
         "kind",
