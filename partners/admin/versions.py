@@ -43,6 +43,8 @@ def changes_since(instance, version: int) -> list[str]:
         excluded = _NOISE | _translated_originals(type(instance))
         delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
+            if _display(change.old) == _display(change.new):
+                continue  # empty either way (None before, "" from the form): no change
             field = instance._meta.get_field(change.field)
             lines.append(
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
