@@ -168,7 +168,7 @@ def test_a_large_report_export_is_written_by_a_task_and_downloaded():
 def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monkeypatch):
     monkeypatch.setattr(tasks, "PROGRESS_EVERY", 2)
     jining = CityFactory(name="Jining")
-    City.objects.get(name="Leipzig").partnerships.create(partner_city=jining)
+    City.objects.get(name_de="Leipzig").partnerships.create(partner_city=jining)
     for _ in range(5):
         MeetingFactory(city=jining, date="2019-07-10", delegation=None)
     criteria = tasks.criteria_for(QueryDict("year=2019"))

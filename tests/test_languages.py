@@ -186,3 +186,34 @@ def test_the_public_pages_offer_chinese_in_the_switcher_and_the_hreflang_set(see
     assert 'lang="zh-hans" hreflang="zh-hans"' in html
     sitemap = Client().get("/sitemap-delegations.xml")
     assert f"/zh-hans/{TRIP}" in sitemap.content.decode()
+
+
+def _names_in(html: str, names: list[str]) -> list[str]:
+    return sorted(names, key=html.index)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", ["Beta GmbH", "Gamma GmbH", "Zeta GmbH"]),
+        ("en", ["Alpha Ltd", "Beta GmbH", "Gamma GmbH"]),
+        ("zh-hans", ["Beta GmbH", "Gamma GmbH", "阿尔法公司"]),
+    ],
+)
+def test_lists_are_sorted_by_the_text_they_show(language, expected):
+    """Not by the active language's column alone, which is empty for most records."""
+    from tests.backoffice import client_for, user_with_role
+
+    f.OrganisationFactory(name_de="Gamma GmbH", name_en="")
+    f.OrganisationFactory(name_de="Zeta GmbH", name_en="Alpha Ltd", name_zh_hans="阿尔法公司")
+    f.OrganisationFactory(name_de="Beta GmbH")
+    with translation.override(language):
+        assert [str(o.name) for o in m.Organisation.objects.all()] == expected
+    client = client_for(user_with_role("Administrators"))
+    for sort in ("", "?o=1"):  # the model's order, and a click on the name column
+        page = client.get(
+            f"/admin/partners/organisation/{sort}", headers={"accept-language": language}
+        ).text
+        assert _names_in(page, expected) == expected, sort
+    page = client.get("/admin/partners/organisation/?o=-1", headers={"accept-language": language})
+    assert _names_in(page.text, expected) == expected[::-1]

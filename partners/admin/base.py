@@ -25,6 +25,7 @@ from ..resources_export import EXPORT_RESOURCES
 from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
+from .ordering import ShownOrderChangeList
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
@@ -122,6 +123,9 @@ class CRMAdmin(
     SimpleHistoryAdmin,
 ):
     list_per_page = 50
+
+    def get_changelist(self, request, **kwargs):
+        return ShownOrderChangeList
 
     def action_checkbox(self, obj):
         # Django's markup, without rendering a form widget's template for every row: that

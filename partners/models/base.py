@@ -2,13 +2,45 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
+from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as translated_language
 
 # Django's four default permissions plus "export", which django-import-export checks
 # (settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE); partners/roles.py hands them out.
 CRM_PERMISSIONS = ("add", "change", "delete", "view", "export")
+
+
+@deconstructible(path="partners.models.base.Shown")
+class Shown(models.Expression):
+    """A translated field as a page shows it, for ordering lists by what they display:
+    the active language's text, else the German source (modeltranslation's fallback).
+
+    ``ordering = ["name"]`` would sort an English page by ``name_en`` alone, which is
+    empty for most records. ``path`` may span relations (``organisation__name``).
+    """
+
+    def __init__(self, path: str):
+        super().__init__(output_field=models.TextField())
+        self.path = path
+
+    def resolve_expression(self, *args, **kwargs):
+        prefix, _sep, name = self.path.rpartition("__")
+        prefix = f"{prefix}__" if prefix else ""
+        german = F(prefix + build_localized_fieldname(name, DEFAULT_LANGUAGE))
+        language = translated_language()
+        if language == DEFAULT_LANGUAGE:
+            shown = german  # the source column itself: its index serves the sort
+        else:
+            active = F(prefix + build_localized_fieldname(name, language))
+            shown = Coalesce(NullIf(active, Value("")), german)
+        return shown.resolve_expression(*args, **kwargs)
 
 
 class Visibility(models.TextChoices):

@@ -13,6 +13,7 @@ from .base import (
     CRM_PERMISSIONS,
     PublishableModel,
     PublishableQuerySet,
+    Shown,
     SluggedMixin,
     TimeStampedModel,
 )
@@ -107,7 +108,7 @@ class Delegation(SluggedMixin, PublishableModel):
         default_permissions = CRM_PERMISSIONS
         # The reports pages (/reports/) are about delegations first; the right lives here.
         permissions = [("view_reports", _("Can view reports"))]
-        ordering = [F("start_date").desc(nulls_first=True), "title"]
+        ordering = [F("start_date").desc(nulls_first=True), Shown("title").asc()]
         indexes = [
             # Public delegation list: published(), newest first (PostgreSQL's DESC is NULLS
             # FIRST, as the ordering asks).
@@ -302,7 +303,7 @@ class Meeting(PublishableModel):
         verbose_name_plural = _("meetings")
         default_permissions = CRM_PERMISSIONS
         permissions = [("delete_own_meeting", _("Can delete meetings they logged"))]
-        ordering = [F("date").desc(nulls_last=True), "title"]
+        ordering = [F("date").desc(nulls_last=True), Shown("title").asc()]
         indexes = [
             # A delegation's meetings by date (delegation pages, reports).
             models.Index(fields=["delegation", "date"], name="meeting_delegation_date_idx"),

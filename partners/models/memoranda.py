@@ -16,6 +16,7 @@ from .base import (
     CRM_PERMISSIONS,
     PublishableModel,
     PublishableQuerySet,
+    Shown,
     SluggedMixin,
     TimeStampedModel,
 )
@@ -115,7 +116,7 @@ class Memorandum(SluggedMixin, PublishableModel):
         verbose_name = _("memorandum")
         verbose_name_plural = _("memoranda")
         default_permissions = CRM_PERMISSIONS
-        ordering = [F("signed_on").desc(nulls_last=True), "title"]
+        ordering = [F("signed_on").desc(nulls_last=True), Shown("title").asc()]
         indexes = [
             # in_force() and `remind`: signed memoranda by the end of their validity.
             models.Index(fields=["status", "valid_until"], name="memorandum_status_valid_idx"),

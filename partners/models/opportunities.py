@@ -16,6 +16,7 @@ from .base import (
     CRM_PERMISSIONS,
     PublishableModel,
     PublishableQuerySet,
+    Shown,
     SluggedMixin,
     TimeStampedModel,
 )
@@ -195,7 +196,7 @@ class Opportunity(SluggedMixin, PublishableModel):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         default_permissions = CRM_PERMISSIONS
-        ordering = [F("next_step_on").asc(nulls_last=True), "title"]
+        ordering = [F("next_step_on").asc(nulls_last=True), Shown("title").asc()]
         indexes = [
             # "My desk" and the board: one owner's open ones by next-step date.
             models.Index(

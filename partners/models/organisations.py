@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin
+from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin
 from .places import City
 
 LEGAL_FORMS = [
@@ -86,7 +86,7 @@ class Organisation(SluggedMixin, PublishableModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         default_permissions = CRM_PERMISSIONS
-        ordering = ["name"]
+        ordering = [Shown("name").asc()]
         indexes = [
             # Admin changelist and autocomplete in the default ordering.
             models.Index(fields=["name"], name="organisation_name_idx"),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, SluggedMixin
+from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown, SluggedMixin
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -54,7 +54,7 @@ class City(SluggedMixin, PublishableModel):
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         default_permissions = CRM_PERMISSIONS
-        ordering = ["name"]
+        ordering = [Shown("name").asc()]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_country"),
             models.CheckConstraint(
@@ -110,7 +110,7 @@ class Partnership(PublishableModel):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         default_permissions = CRM_PERMISSIONS
-        ordering = ["home_city__name", "partner_city__name"]
+        ordering = [Shown("home_city__name").asc(), Shown("partner_city__name").asc()]
         constraints = [
             models.UniqueConstraint(
                 fields=["home_city", "partner_city", "kind"],

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, PublishableModel, SluggedMixin, TimeStampedModel
+from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin, TimeStampedModel
 from .delegations import Delegation, Meeting
 from .organisations import Organisation, Person
 from .places import City
@@ -123,7 +123,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
         verbose_name_plural = _("company profiles")
         # "import": django-import-export's permission (IMPORT_EXPORT_IMPORT_PERMISSION_CODE).
         default_permissions = (*CRM_PERMISSIONS, "import")
-        ordering = ["organisation__name"]
+        ordering = [Shown("organisation__name").asc()]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(visibility="public") | Q(consent_to_share=True),

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, TimeStampedModel
+from .base import CRM_PERMISSIONS, Shown, TimeStampedModel
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
 from .profiles import CompanyProfile
@@ -72,7 +72,7 @@ class TripRegistration(TimeStampedModel):
         verbose_name = _("trip registration")
         verbose_name_plural = _("trip registrations")
         default_permissions = CRM_PERMISSIONS
-        ordering = ["delegation", "organisation__name"]
+        ordering = ["delegation", Shown("organisation__name").asc()]
         constraints = [
             models.UniqueConstraint(
                 fields=["delegation", "organisation"], name="tripregistration_one_per_company"

@@ -1,0 +1,33 @@
+"""A list column of a translated field sorts by the text the column shows.
+
+Django's admin sorts a column by its field's name (``name``); modeltranslation turns that
+into the active language's column (``name_en``), which is empty for most records on an
+English page. The column sorts by ``Shown("name")`` instead: that language's text, else
+the German source, as displayed.
+"""
+
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
+from modeltranslation.translator import NotRegistered, translator
+
+from ..models.base import Shown
+
+
+def is_translated(model, path: str) -> bool:
+    """Whether ``path`` (``name``, ``organisation__name``) ends at a translated field."""
+    *relations, name = path.split(LOOKUP_SEP)
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        return name in translator.get_options_for_model(model).fields
+    except (FieldDoesNotExist, AttributeError, NotRegistered):
+        return False
+
+
+class ShownOrderChangeList(ChangeList):
+    def get_ordering_field(self, field_name):
+        order_field = super().get_ordering_field(field_name)
+        if isinstance(order_field, str) and is_translated(self.model, order_field):
+            return Shown(order_field)
+        return order_field
