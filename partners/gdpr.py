@@ -132,6 +132,19 @@ def person_export(*, person: Person) -> dict:
             }
             for h in handovers
         ],
+        "trip_registrations": [
+            {
+                "registration_id": r.pk,
+                "delegation": r.delegation.title,
+                "company": r.organisation.name,
+                "as_contact": r.contact_id == person.pk,
+                "status": r.status,
+                "registered_at": r.registered_at,
+            }
+            for r in TripRegistration.objects.filter(Q(contact=person) | Q(representatives=person))
+            .select_related("delegation", "organisation")
+            .distinct()
+        ],
         "history": [
             {
                 **_fields(row, exclude=("history_user_id",)),

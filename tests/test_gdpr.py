@@ -397,6 +397,8 @@ def test_erasure_reaches_trip_registrations_meetings_and_opportunities(trip):
     person = registration.contact
     assert person.full_name == CONTACT["contact_name"]
     assert set(person.meetings.values_list("pk", flat=True)) == {request.meeting_id}
+    [exported] = person_export(person=person)["trip_registrations"]
+    assert (exported["company"], exported["as_contact"]) == ("Muster Maschinenbau GmbH", True)
     assert traces_in_every_table(CONTACT_TRACES)
 
     person_erase(person=person)
