@@ -50,6 +50,7 @@ pdf-deps:
 run: $(VENV)/.installed-run messages pdf-deps
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata seed demo_companies
+	$(BIN)/python manage.py demo_company_trip
 	$(BIN)/python manage.py seed_media
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0

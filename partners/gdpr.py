@@ -7,12 +7,21 @@ version of it (django-simple-history) and in the copies other records keep (a me
 position at the time, a signatory's position, the admin log's object name), in the import
 log (the values an import replaced, error messages quoting a cell), in job storage (every
 uploaded sheet or written workbook that mentions the person is deleted, and the job's stored
-outcome scrubbed), and in the cache, which is cleared.
+options, file name and outcome scrubbed), in the prose of the records that may quote a person
+(FREE_TEXT: a trip registration's wishes, a meeting's notes, an opportunity's next step…)
+and their history, in the admin log's names and messages, and in the cache, which is
+cleared.
+
+Company trips keep their rows: a registration is the company's, a meeting request and
+the meeting held are facts about the trip; the person stays linked (as contact or
+representative) under the anonymised name, which the scheduler still needs to keep one
+traveller out of two meetings at once.
 """
 
 import datetime
 import io
 import json
+import re
 import zipfile
 
 from django.conf import settings
@@ -20,11 +29,24 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import CharField, F, Model, Q, TextField
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
-from .models import DelegationMember, ImportRun, ImportRunItem, Job, MemorandumParty, Person
+from .models import (
+    DelegationMember,
+    FollowUp,
+    ImportRun,
+    ImportRunItem,
+    Job,
+    Meeting,
+    MemorandumParty,
+    Opportunity,
+    Person,
+    ProfileHandover,
+    TripRegistration,
+)
 
 # Fields that identify or describe the person; blanked on erasure. `full_name` is required
 # and gets the word "anonymised" instead.
@@ -41,6 +63,19 @@ PERSONAL_FIELDS = [
     "notes",
 ]
 ERASURE_REASON = "GDPR erasure"
+
+# Prose that an officer, or a company in the public registration form, may write a
+# person's name, e-mail or phone into. Those words are replaced by the anonymised name in
+# the record (each language of a translated field) and in every historical version; the
+# rest of the text, and the record, stay: they are the company's or the office's, not the
+# person's.
+FREE_TEXT = {
+    TripRegistration: ["wishes"],
+    Meeting: ["title", "notes", "outcome"],
+    Opportunity: ["title", "summary", "next_step", "notes", "lost_reason"],
+    FollowUp: ["title", "description"],
+    ProfileHandover: ["notes"],
+}
 
 
 def _fields(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -96,6 +131,19 @@ def person_export(*, person: Person) -> dict:
                 "handed_over_on": h.handed_over_on,
             }
             for h in handovers
+        ],
+        "trip_registrations": [
+            {
+                "registration_id": r.pk,
+                "delegation": r.delegation.title,
+                "company": r.organisation.name,
+                "as_contact": r.contact_id == person.pk,
+                "status": r.status,
+                "registered_at": r.registered_at,
+            }
+            for r in TripRegistration.objects.filter(Q(contact=person) | Q(representatives=person))
+            .select_related("delegation", "organisation")
+            .distinct()
         ],
         "history": [
             {
@@ -153,6 +201,8 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     ).update(object_repr=name)
     _erase_from_import_log(person, traces)
     _erase_from_jobs(traces)
+    _erase_from_free_text(traces, name)
+    _erase_from_admin_log(traces, name)
     transaction.on_commit(cache.clear)
     return person
 
@@ -187,17 +237,24 @@ def _erase_from_import_log(person: Person, traces: set[str]) -> None:
 
 
 def _erase_from_jobs(traces: set[str]) -> None:
-    """Deletes every job file that mentions the person; scrubs the jobs' stored outcome."""
+    """Deletes every job file that mentions the person; scrubs the jobs' stored options
+    (an export's query string may search for the person), file name and outcome."""
     needles = [trace.encode().lower() for trace in traces]
+    pattern = _pattern(traces)
     for job in Job.objects.all():
         result = _scrubbed(job.result, traces)
+        options = _scrubbed(job.options, traces)
+        file_name = pattern.sub("", job.file_name)
         mentioned = bool(job.file) and _mentions(job, needles)
         if mentioned:
             job.delete_files()
             result["reason"] = "The file was deleted by a GDPR erasure."
-        if mentioned or result != job.result:
+        if mentioned or (result, options, file_name) != (job.result, job.options, job.file_name):
             Job.objects.filter(pk=job.pk).update(
-                result=result, file="" if mentioned else job.file.name
+                result=result,
+                options=options,
+                file_name=file_name,
+                file="" if mentioned else job.file.name,
             )
 
 
@@ -219,3 +276,58 @@ def _mentions(job: Job, needles: list[bytes]) -> bool:
 def _holds(data: bytes, needles: list[bytes]) -> bool:
     data = data.lower()
     return any(needle in data for needle in needles)
+
+
+def _pattern(traces: set[str]) -> re.Pattern:
+    """Any trace, in any case (an e-mail address is typed as it comes); longest first."""
+    alternatives = sorted(traces, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)", re.IGNORECASE)
+
+
+def _text_columns(model: type[Model], names: list[str]) -> list[str]:
+    """The fields ``names`` and, for a translated field, its column in each language."""
+    wanted = {*names}
+    for name in names:
+        wanted.update(build_localized_fieldname(name, code) for code, _ in settings.LANGUAGES)
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname in wanted and isinstance(field, CharField | TextField)
+    ]
+
+
+def _erase_from_free_text(traces: set[str], name: str) -> None:
+    pattern = _pattern(traces)
+    for model, names in FREE_TEXT.items():
+        for target in (model, model.history.model):
+            columns = _text_columns(target, names)
+            rows = target._base_manager.order_by()
+            if hasattr(rows, "rewrite"):  # reach each column itself, not the active language's
+                rows = rows.rewrite(False)
+            mentions = Q()
+            for column in columns:
+                for trace in traces:
+                    mentions |= Q(**{f"{column}__icontains": trace})
+            for row in rows.filter(mentions).values("pk", *columns):
+                changes = {
+                    column: pattern.sub(name, row[column])
+                    for column in columns
+                    if row[column] and pattern.search(row[column])
+                }
+                if target is model:
+                    changes["version"] = F("version") + 1  # an open admin form must not undo it
+                rows.filter(pk=row["pk"]).update(**changes)
+
+
+def _erase_from_admin_log(traces: set[str], name: str) -> None:
+    """Other records' log entries: a name (a member "Erika Muster (host)", an opportunity's
+    title) or a change message ("Added … Erika Muster") may quote the person."""
+    pattern = _pattern(traces)
+    mentions = Q()
+    for trace in traces:
+        mentions |= Q(object_repr__icontains=trace) | Q(change_message__icontains=trace)
+    for entry in LogEntry.objects.filter(mentions).only("object_repr", "change_message"):
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=pattern.sub(name, entry.object_repr),
+            change_message=pattern.sub(name, entry.change_message),
+        )

@@ -1,21 +1,33 @@
 """GDPR requests about contact persons: export everything stored, erase (anonymise)."""
 
+import datetime
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from partners.gdpr import person_erase, person_export
-from partners.models import DelegationMember, MemorandumParty, Person
+from partners.models import (
+    DelegationMember,
+    MemorandumParty,
+    Opportunity,
+    Organisation,
+    Person,
+    TripRegistration,
+)
+from partners.scheduling.trips import schedule_meetings
 from tests import factories as f
 
 NAME, EMAIL, PHONE = "Shi Guangliang", "shi@example.cn", "+86 25 1234 5678"
@@ -300,3 +312,146 @@ def test_erasure_reaches_the_import_log_history_job_files_and_exports(settings, 
 
     assert traces_in_every_table(traces) == []
     assert traces_in_media_root(traces, tmp_path) == []
+
+
+# --- company delegation trips (issue 11) -------------------------------------------------
+
+CONTACT = {
+    "contact_name": "Erika Mustermann",
+    "contact_email": "erika.mustermann@muster.example",
+    "contact_phone": "+49 341 9876543",
+    "contact_position": "Geschäftsführerin",
+}
+CONTACT_TRACES = list(CONTACT.values())
+
+
+@pytest.fixture
+def trip(db):
+    """An open company trip with one stop, a public counterpart there and two slots."""
+    nanjing = f.CityFactory(name="Nanjing", visibility="public")
+    f.HomeCityFactory(name="Leipzig")
+    trip = f.DelegationFactory(status="planned", registration_open=True, visibility="public")
+    stop = f.DelegationStopFactory(delegation=trip, city=nanjing)
+    f.OrganisationFactory(name="Nanjing Investment Bureau", city=nanjing, visibility="public")
+    for hour in (9, 10):
+        f.MeetingSlotFactory(
+            delegation=trip,
+            stop=stop,
+            starts_at=datetime.datetime(2027, 5, 10, hour, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(2027, 5, 10, hour, 45, tzinfo=datetime.UTC),
+        )
+    return trip
+
+
+def register_and_confirm(trip):
+    """The public form, then the link from the e-mail (double opt-in)."""
+    bureau = Organisation.objects.get(name="Nanjing Investment Bureau")
+    form = {
+        "company": "Muster Maschinenbau GmbH",
+        **CONTACT,
+        "representatives": "Max Beispiel, Engineer",
+        "counterparts": [bureau.pk],
+        "wishes": f"Please call me first: {CONTACT['contact_phone']}",
+        "consent_registration": "on",
+        "consent_to_share": "on",
+    }
+    sent = Client().post(f"/en/delegations/{trip.slug}/register/", form)
+    assert sent.status_code == 302
+    link = re.search(r"https?://testserver(/\S+/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    assert Client().post(link).status_code == 200
+    return TripRegistration.objects.get(delegation=trip)
+
+
+def test_erasure_reaches_trip_registrations_meetings_and_opportunities(trip):
+    """Register through the form, be accepted, scheduled, meet, be followed up; erase."""
+    from tests.backoffice import client_for, user_with_role
+
+    registration = register_and_confirm(trip)
+    officer = client_for(user_with_role("Trade officers"))
+    officer.post(
+        "/admin/partners/tripregistration/",
+        {"action": "accept", "_selected_action": [registration.pk]},
+    )
+    registration.refresh_from_db()
+    assert registration.status == "accepted"
+    assert schedule_meetings(delegation=trip, seconds=1).scheduled == 1
+    request = registration.requests.get()
+    # After the trip: held, the outcome quoting the contact, followed up as an opportunity.
+    outcome = f"Follow up with {CONTACT['contact_email']}"
+    response = officer.post(
+        f"/admin/partners/delegation/{trip.pk}/after-trip/",
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-0-request": request.pk,
+            "form-0-status": "held",
+            "form-0-outcome": outcome,
+            "form-0-opportunity": "on",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    opportunity = Opportunity.objects.get()
+    opportunity.notes = f"Contact: {CONTACT['contact_name']}, {CONTACT['contact_phone']}"
+    opportunity.save()  # a historical version that names the contact
+    person = registration.contact
+    assert person.full_name == CONTACT["contact_name"]
+    assert set(person.meetings.values_list("pk", flat=True)) == {request.meeting_id}
+    [exported] = person_export(person=person)["trip_registrations"]
+    assert (exported["company"], exported["as_contact"]) == ("Muster Maschinenbau GmbH", True)
+    assert traces_in_every_table(CONTACT_TRACES)
+
+    person_erase(person=person)
+
+    left = traces_in_every_table(CONTACT_TRACES)
+    assert left == [], "\n".join(left)
+    # The facts stay: the company's registration, its scheduled and held meeting, the lead.
+    registration.refresh_from_db()
+    assert (registration.status, registration.contact_id) == ("accepted", person.pk)
+    assert registration.representatives.count() == 2
+    request.refresh_from_db()
+    assert (request.status, request.slot_id is not None) == ("held", True)
+    assert request.meeting.attendees.filter(pk=person.pk).exists()
+    opportunity.refresh_from_db()
+    assert opportunity.notes == "Contact: anonymisiert, anonymisiert"
+
+
+def test_erasure_scrubs_a_jobs_options_and_file_name_and_deletes_its_file(person, settings):
+    from django.core.files.base import ContentFile
+
+    export = f.JobFactory(
+        kind="export",
+        file_name=f"{NAME}.csv",
+        options={"query": f"q={EMAIL}&o=1"},
+        result={"status": "done"},
+    )
+    export.file.save("export.csv", ContentFile(f"{NAME};{PHONE}\n".encode()))
+    unrelated = f.JobFactory(kind="export", file_name="report.xlsx", options={"query": "o=1"})
+
+    person_erase(person=person)
+
+    export.refresh_from_db()
+    assert (export.file_name, export.options, export.file.name) == (".csv", {"query": "q=&o=1"}, "")
+    assert traces_in_media_root([NAME, PHONE], settings.MEDIA_ROOT) == []
+    unrelated.refresh_from_db()
+    assert (unrelated.file_name, unrelated.options) == ("report.xlsx", {"query": "o=1"})
+
+
+def test_erasure_renames_other_records_in_the_admin_log(person):
+    opportunity = f.OpportunityFactory(title=f"Lead from {NAME}")
+    LogEntry.objects.log_actions(
+        user_id=f.UserFactory().pk,
+        queryset=[opportunity],
+        action_flag=CHANGE,
+        change_message=f"Spoke to {NAME.upper()}.",
+    )
+
+    person_erase(person=person)
+
+    entry = LogEntry.objects.get(object_id=str(opportunity.pk))
+    assert (entry.object_repr, entry.change_message) == (
+        "Lead from anonymisiert",
+        "Spoke to anonymisiert.",
+    )
+    opportunity.refresh_from_db()
+    assert opportunity.title == "Lead from anonymisiert"

@@ -31,6 +31,7 @@ EXPORT_SECTIONS = {
     "memoranda_signed": _("Memoranda signed"),
     "company_profiles_as_contact": _("Contact for company profiles"),
     "profile_handovers": _("Profile handovers"),
+    "trip_registrations": _("Trip registrations (as contact or traveller)"),
     "history": _("Change history"),
     "admin_log": _("Back-office log"),
 }
