@@ -6,8 +6,12 @@ confirm button; then, once confirmed, the real import of the same stored file (s
 "import"), whose SHA-256 must still be the one recorded at the upload. Sheets up to
 ``CRM_IMPORT_BACKGROUND_ROWS`` rows run inside the request, larger ones in the worker.
 
-The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``)
-and report through ``partners.jobs``; the web side calls ``start_import``/``start_export``.
+A delegation's handouts with more than ``CRM_DOCUMENT_BACKGROUND_PROFILES`` profiles are
+printed in the worker too (``start_handouts``), into the job's folder.
+
+The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``,
+``documents.handouts_pdf``) and report through ``partners.jobs``; the web side calls
+``start_import``/``start_export``/``start_handouts``.
 """
 
 import hashlib
@@ -20,10 +24,10 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import jobs, report_tables, reports
+from . import documents, jobs, report_tables, reports
 from .filters import ReportFilter
 from .imports import BadFile, import_profiles
-from .models import Job
+from .models import Delegation, Job
 from .sheet_reader import Sheet, open_sheet
 from .spreadsheets import Table, write_xlsx
 
@@ -111,10 +115,23 @@ def start_export(*, query: str, user) -> Job:
     return _enqueue(job, export_report)
 
 
+def handouts_in_background(delegation: Delegation) -> bool:
+    profiles = documents.handout_profiles(documents.profiles_for_delegation(delegation))
+    return profiles.count() > settings.CRM_DOCUMENT_BACKGROUND_PROFILES
+
+
+def start_handouts(*, delegation: Delegation, language: str, user) -> Job:
+    Job.objects.purge_expired()
+    options = {"delegation": delegation.pk, "language": language}
+    job = Job.objects.create(kind=Job.Kind.DOCUMENTS, created_by=user, options=options)
+    return _enqueue(job, print_handouts)
+
+
 def restart(job: Job) -> Job:
     job.state, job.progress, job.total, job.errors, job.result = Job.State.QUEUED, 0, 0, 0, {}
     job.save(update_fields=["state", "progress", "total", "errors", "result"])
-    return _enqueue(job, import_sheet if job.kind == Job.Kind.IMPORT else export_report)
+    runners = {Job.Kind.IMPORT: import_sheet, Job.Kind.DOCUMENTS: print_handouts}
+    return _enqueue(job, runners.get(job.kind, export_report))
 
 
 def _enqueue(job: Job, runner) -> Job:
@@ -254,3 +271,35 @@ def export_rows(criteria: reports.Criteria) -> int:
 
 def exports_in_background(criteria: reports.Criteria) -> bool:
     return export_rows(criteria) > settings.CRM_EXPORT_BACKGROUND_ROWS
+
+
+@task
+def print_handouts(*, job_id: str) -> dict:
+    """A delegation's handouts into ``jobs/<id>/handouts.pdf``; progress counts profiles
+    (WeasyPrint lays out the whole document at once: 0 of N, then N of N)."""
+    Job.objects.purge_expired()
+    job = Job.objects.get(pk=job_id)
+    delegation = Delegation.objects.get(pk=job.options["delegation"])
+    language = documents.language_or_default(job.options.get("language"))
+    profiles = documents.profiles_for_delegation(delegation)
+    with jobs.Progress(job) as progress:
+        total = documents.handout_profiles(profiles).count()
+        progress.rows(0, total, 0)
+        pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
+        if pdf is None:
+            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": no_handouts()})
+            return {"status": "rejected"}
+        job.folder.mkdir(parents=True, exist_ok=True)
+        (job.folder / "handouts.pdf").write_bytes(pdf)
+    Job.objects.filter(pk=job.pk).update(
+        file=f"jobs/{job.pk}/handouts.pdf",
+        file_name=f"handouts-{delegation.slug}-{language}.pdf",
+        progress=total,
+        total=total,
+    )
+    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
+    return {"status": "done", "profiles": total}
+
+
+def no_handouts() -> str:
+    return _("No shareable profile is handed over on this trip yet.")

@@ -70,7 +70,7 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
         ({"partner_city": "atlantis"}, "Select a valid choice"),
         ({"direction": "sideways"}, "Select a valid choice"),
         ({"organisation": "nobody"}, "Select a valid choice"),
-        ({"format": "pdf"}, "Unknown format “pdf”"),
+        ({"format": "docx"}, "Unknown format “docx”"),
         ({"format": "csv", "sheet": "Secrets"}, "Unknown sheet “Secrets”"),
     ],
 )

@@ -1,15 +1,17 @@
 """PDF documents on the profile and delegation pages (staff only; partners.documents)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import documents
+from .. import documents, tasks
 from ..documents.render import language_or_default
 from ..models import CompanyProfile
 
@@ -80,8 +82,17 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
     documents = [("handouts.pdf", "handouts"), ("briefing.pdf", "briefing")]
 
     def handouts(self, request, object_id):
+        """The trip's handouts in one PDF; a large batch is printed by the worker: GET
+        offers the button, its POST starts the job (GET never writes)."""
         delegation = self._document_object(request, object_id)
         language = self._language(request)
+        if tasks.handouts_in_background(delegation):
+            if request.method == "POST":
+                job = tasks.start_handouts(
+                    delegation=delegation, language=language, user=request.user
+                )
+                return redirect("jobs:detail", job_id=job.pk)
+            return self._handouts_in_background_page(request, delegation, language)
         try:
             pdf = documents.handouts_pdf(
                 documents.profiles_for_delegation(delegation),
@@ -95,6 +106,19 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                 request, delegation, _("No shareable profile is handed over on this trip yet.")
             )
         return pdf_response(pdf, f"handouts-{delegation.slug}-{language}.pdf")
+
+    def _handouts_in_background_page(self, request, delegation, language):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Handouts"),
+            "opts": self.model._meta,
+            "original": delegation,
+            "language": language,
+            "limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES,
+        }
+        return TemplateResponse(
+            request, "admin/partners/delegation/handouts_background.html", context
+        )
 
     def briefing(self, request, object_id):
         delegation = self._document_object(request, object_id)

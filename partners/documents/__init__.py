@@ -4,7 +4,16 @@ Service package: it reads models and renders bytes; the admin serves them.
 """
 
 from .briefing import briefing_pdf
-from .handouts import handouts_pdf, profiles_for_delegation
-from .render import DocumentsUnavailable
+from .handouts import handout_profiles, handouts_pdf, profiles_for_delegation
+from .render import DocumentsUnavailable, language_or_default
+from .report import report_pdf
 
-__all__ = ["DocumentsUnavailable", "briefing_pdf", "handouts_pdf", "profiles_for_delegation"]
+__all__ = [
+    "DocumentsUnavailable",
+    "briefing_pdf",
+    "handout_profiles",
+    "handouts_pdf",
+    "language_or_default",
+    "profiles_for_delegation",
+    "report_pdf",
+]

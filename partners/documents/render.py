@@ -1,6 +1,9 @@
 """HTML → PDF in one language, with the fonts the machine has (no download)."""
 
+from pathlib import Path
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,8 +35,15 @@ def language_or_default(code: str | None) -> str:
     return code if code in LANGUAGES else settings.LANGUAGE_CODE
 
 
-def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
-    """Render ``template_name`` in ``language`` and return the PDF's bytes."""
+def render_pdf(
+    template_name: str, context: dict, *, language: str, stylesheets: tuple[str, ...] = ()
+) -> bytes:
+    """Render ``template_name`` in ``language`` and return the PDF's bytes.
+
+    ``stylesheets`` are static files (``"partners/reports.css"``) linked after the
+    template's own styles: a page's print styles shared with its PDF. They are linked
+    from the document (author styles, which win over its ``@page`` rules), not given
+    to ``write_pdf``, whose stylesheets are user styles."""
     weasyprint = _weasyprint()
     with translation.override(language):
         html = render_to_string(
@@ -43,6 +53,7 @@ def render_pdf(template_name: str, context: dict, *, language: str) -> bytes:
                 "language": language,
                 "office_name": getattr(settings, "CRM_OFFICE_NAME", ""),
                 "printed_on": timezone.localdate(),
+                "stylesheets": [Path(finders.find(path)).as_uri() for path in stylesheets],
             },
         )
     # Fonts are embedded (subset) by default; the <title> becomes the PDF's title.

@@ -1,4 +1,5 @@
-"""Background jobs (spreadsheet imports, report exports): their state, file and outcome.
+"""Background jobs (spreadsheet imports, report exports, printed handouts): their state,
+file and outcome.
 
 The row is the job's whole state: the web process creates it, the worker moves it on
 (`state`, `progress`, `total`, `heartbeat_at`, `result`), and the pages read it. Its file
@@ -41,6 +42,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", _("import")
         EXPORT = "export", _("export")
+        DOCUMENTS = "documents", _("documents")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -2,8 +2,9 @@
 outcome, the download of an export, and a restart after a failure.
 
 Only the user who started a job sees it, or staff with the right to start such jobs
-(import: ``partners.import_companyprofile``; export: ``partners.view_reports``). Anyone
-else gets 404, so that job ids cannot be probed.
+(import: ``partners.import_companyprofile``; export: ``partners.view_reports``; printed
+handouts: ``partners.view_delegation``). Anyone else gets 404, so that job ids cannot be
+probed.
 """
 
 from django.contrib import admin, messages
@@ -11,12 +12,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import jobs, tasks
 from ..models import Job
 
-PERMISSIONS = {"import": "partners.import_companyprofile", "export": "partners.view_reports"}
+PERMISSIONS = {
+    "import": "partners.import_companyprofile",
+    "export": "partners.view_reports",
+    "documents": "partners.view_delegation",
+}
+TITLES = {
+    "import": gettext_lazy("Import"),
+    "export": gettext_lazy("Report export"),
+    "documents": gettext_lazy("Handouts"),
+}
 
 
 def _job_or_404(request, job_id) -> Job:
@@ -36,7 +47,7 @@ def detail(request, job_id):
     job = _job_or_404(request, job_id)
     context = {
         **admin.site.each_context(request),
-        "title": _("Import") if job.kind == Job.Kind.IMPORT else _("Report export"),
+        "title": TITLES[job.kind],
         "is_nav_sidebar_enabled": False,
         "job": job,
         "state": job.result,
@@ -63,7 +74,7 @@ def status(request, job_id):
 @login_required
 def download(request, job_id):
     job = _job_or_404(request, job_id)
-    if job.kind != Job.Kind.EXPORT or job.outcome != "done" or not job.file:
+    if job.kind == Job.Kind.IMPORT or job.outcome != "done" or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
 

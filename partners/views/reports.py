@@ -1,4 +1,4 @@
-"""/reports/: activity per partner city for managers, as a page, XLSX or CSV.
+"""/reports/: activity per partner city for managers, as a page, XLSX, CSV or PDF.
 
 GET never writes anything: the page and its downloads are computed and streamed per
 request. A workbook too large to write while the browser waits is offered as a button
@@ -11,17 +11,28 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import charts, report_figures, report_tables, reports, reports_opportunities, tasks
+from .. import (
+    charts,
+    documents,
+    report_figures,
+    report_tables,
+    reports,
+    reports_opportunities,
+    tasks,
+)
+from ..documents.render import language_or_default
 from ..filters import ReportFilter
 from ..spreadsheets import iter_csv, write_xlsx
 
-FORMATS = ("html", "xlsx", "csv")
+FORMATS = ("html", "xlsx", "csv", "pdf")
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
@@ -52,6 +63,8 @@ def report(request):
         return _xlsx_response(criteria)
     if output == "csv":
         return _csv_response(criteria, sheet, DELIMITERS.get(delimiter) or _list_separator())
+    if output == "pdf":
+        return _pdf_response(request, filterset, criteria)
     return _page(request, filterset, criteria=criteria)
 
 
@@ -67,7 +80,8 @@ def _parameter_problems(output: str, sheet, asked_sheet: str, delimiter: str) ->
     problems = []
     if output not in FORMATS:
         problems.append(
-            _("Unknown format “%(format)s”: choose html, xlsx or csv.") % {"format": output}
+            _("Unknown format “%(format)s”: choose one of %(formats)s.")
+            % {"format": output, "formats": ", ".join(FORMATS)}
         )
     if output == "csv" and sheet is None:
         problems.append(
@@ -107,6 +121,25 @@ def _csv_response(criteria: reports.Criteria, sheet: str, delimiter: str):
     return response
 
 
+def _pdf_response(request, filterset, criteria: reports.Criteria):
+    language = language_or_default(get_language())
+    report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
+    try:
+        pdf = documents.report_pdf(report, language=language)
+    except documents.DocumentsUnavailable as error:
+        return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = report_tables.filename(criteria, "pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def _filter_summary(criteria: reports.Criteria) -> list[tuple[str, object]]:
+    # Period, home city, partner cities, direction and organisation; the page's
+    # "How we count" says the rest.
+    return report_tables.criteria_notes(criteria)[:5]
+
+
 def _page(request, filterset, *, criteria=None, problems=(), status=200, background=False):
     context = {
         **admin.site.each_context(request),
@@ -119,7 +152,7 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
     if criteria:
         context.update(_report_context(criteria))
         context["download_query"] = _criteria_query(request.GET).urlencode()
-        context["filter_summary"] = report_tables.criteria_notes(criteria)[:5]
+        context["filter_summary"] = _filter_summary(criteria)
     return render(request, "partners/reports/report.html", context, status=status)
 
 
