@@ -7,7 +7,7 @@ import partners.models.base
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0066_opportunities_translated"),
+        ("partners", "0067_documents_job_kind"),
     ]
 
     operations = [
