@@ -30,6 +30,11 @@ class Shown(models.Expression):
         super().__init__(output_field=models.TextField())
         self.path = path
 
+    def prefix_references(self, prefix):
+        # Ordering by a relation (``ordering = ["delegation"]``) borrows the related
+        # model's ordering with the relation's prefix.
+        return Shown(prefix + self.path)
+
     def resolve_expression(self, *args, **kwargs):
         prefix, _sep, name = self.path.rpartition("__")
         prefix = f"{prefix}__" if prefix else ""
