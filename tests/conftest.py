@@ -90,3 +90,20 @@ def _request_language_ends_with_the_request():
     request_started.disconnect(dispatch_uid="test-language-remember")
     request_finished.disconnect(dispatch_uid="test-language-restore")
     translation.deactivate()
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Servers and workers as real processes (tests/processes.py), stopped at the end."""
+    from tests.processes import Processes
+
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "AXES_ENABLED": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    started = Processes(env, tmp_path)
+    yield started
+    started.stop()

@@ -8,9 +8,7 @@ servers and two workers on one PostgreSQL and one Redis).
 """
 
 import os
-import socket
 import sqlite3
-import subprocess
 import sys
 import time
 import urllib.request
@@ -28,6 +26,7 @@ from partners.imports import import_profiles
 from partners.report_figures import MEASURES
 from tests import factories as f
 from tests.import_files import csv_bytes
+from tests.processes import page
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -115,80 +114,12 @@ def test_the_report_counts_a_meeting_logged_after_it_was_cached(django_user_mode
 # --- other processes ----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Processes:
-    """Servers and workers started for one test, all stopped at its end."""
-
-    def __init__(self, env, log_dir: Path):
-        self.env, self.log_dir, self.started = env, log_dir, []
-
-    def manage(self, *args):
-        subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
-            capture_output=True, text=True,
-        )  # fmt: skip
-
-    def start(self, name, *command):
-        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 (closed in stop())
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        self.started.append((process, log))
-
-    def server(self, name, *command) -> str:
-        port = free_port()
-        self.start(name, *[part.format(port=port) for part in command])
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                return base
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError(f"{name} did not start: {(self.log_dir / f'{name}.log').read_text()}")
-
-    def stop(self):
-        for process, _log in self.started:
-            process.terminate()
-        for process, log in self.started:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-
-
-@pytest.fixture
-def processes(tmp_path):
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "AXES_ENABLED": "0",
-        "PYTHONUNBUFFERED": "1",
-        "CRM_IMPORT_BACKGROUND_ROWS": "0",  # every import is the worker's
-    }
-    started = Processes(env, tmp_path)
-    yield started
-    started.stop()
-
-
-def page(url) -> str:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.read().decode()
-
-
 def enqueue_import(processes, tmp_path):
     """The worker imports a published company (the import ends with COPY on PostgreSQL)."""
     sheet = tmp_path / "firmen.csv"
     header = ["Firma", "Ort", "Freigabe", "Veröffentlichen"]
     sheet.write_bytes(csv_bytes([[NEW_COMPANY, "Leipzig", "ja", "ja"]], header))
+    processes.env["CRM_IMPORT_BACKGROUND_ROWS"] = "0"  # however small, the worker's
     processes.manage(
         "shell", "-c",
         "from django.contrib.auth.models import User; from partners import tasks; "
