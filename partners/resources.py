@@ -1,6 +1,6 @@
 """django-import-export resources: the company-profile sheet as an export.
 
-The columns come from `partners.sheet.COLUMNS`, the same declaration the import reads,
+The columns come from `partners.imports.sheet.COLUMNS`, the same declaration the import reads,
 so an exported sheet imports again unchanged.
 """
 
@@ -8,8 +8,8 @@ from django.utils.translation import get_language
 from import_export import resources
 from import_export.fields import Field
 
+from .imports.sheet import COLUMNS, Column
 from .models import CompanyProfile, Visibility
-from .sheet import COLUMNS, Column
 
 
 def _organisation(profile, attribute):

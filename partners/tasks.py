@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from . import jobs, report_tables, reports
 from .filters import ReportFilter
 from .imports import BadFile, import_profiles
+from .imports.reader import Sheet, open_sheet
 from .models import Job
-from .sheet_reader import Sheet, open_sheet
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100

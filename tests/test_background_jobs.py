@@ -19,9 +19,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from partners import jobs, report_tables, tasks
+from partners.imports.reader import open_sheet
 from partners.models import City, ImportRun, Job, Organisation
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
-from partners.sheet_reader import open_sheet
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
 from tests.import_files import csv_bytes, xlsx
