@@ -20,7 +20,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from .. import opendata, worldmap
-from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
+from ..filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
     CompanyProfile,
