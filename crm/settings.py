@@ -338,7 +338,7 @@ CACHALOT_CACHE_ITERATORS = False
 CACHALOT_FINAL_SQL_CHECK = True
 
 # The public site's publisher: named as the author of the Atom feed and the publisher in
-# the open-data catalogue, whose licence applies to every dataset (partners/opendata.py).
+# the open-data catalogue, whose licence applies to every dataset (partners/public/datasets.py).
 CRM_PUBLISHER = os.environ.get("CRM_PUBLISHER", "Stadt Leipzig, Amt für Wirtschaftsförderung")
 CRM_PUBLISHER_URL = os.environ.get("CRM_PUBLISHER_URL", "")
 CRM_OPENDATA_LICENSE = os.environ.get("CRM_OPENDATA_LICENSE", "dl-de/by-2-0")

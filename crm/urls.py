@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from partners.admin import site_links
-from partners.sitemaps import SITEMAPS
+from partners.public.sitemaps import SITEMAPS
 from partners.views import opendata, public
 from partners.views import reports as report_views
 
