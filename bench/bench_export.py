@@ -121,8 +121,8 @@ def measure(function):
 
 def profile_baseline(path):
     """The profile sheet's columns, as plain values, with the joins and prefetches."""
+    from partners.admin.resources import CompanyProfileSheetResource, cell_value
     from partners.imports.sheet import COLUMNS
-    from partners.resources import CompanyProfileSheetResource, cell_value
 
     resource = CompanyProfileSheetResource()
     workbook = openpyxl.Workbook(write_only=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import tasks
 from ..imports.reader import BadFile
 from ..imports.sheet import COLUMNS
-from ..resources import CompanyProfileSheetResource
+from .resources import CompanyProfileSheetResource
 
 
 class ProfileImportForm(forms.Form):
