@@ -1,4 +1,4 @@
-"""Does `partners/bulk_sql.py` pay? Its writes against Django's bulk_create/bulk_update,
+"""Does `partners/imports/bulk_sql.py` pay? Its writes against Django's bulk_create/bulk_update,
 with the same history rows, in one run (issue 12: it stays only at ≥ 1.5×).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_imports python bench/bench_bulk_writes.py
@@ -50,7 +50,7 @@ def history_extra(now) -> dict:
 
 
 def with_bulk_sql(rows: list[dict], now) -> tuple[float, float]:
-    from partners.bulk_sql import Table, reserve_ids
+    from partners.imports.bulk_sql import Table, reserve_ids
     from partners.models import Organisation
 
     history = Organisation.history.model

@@ -38,7 +38,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from partners import models as m  # noqa: E402
-from partners import report_tables, reports  # noqa: E402
+from partners.reports import queries, tables  # noqa: E402
 from partners.roles import ADMINISTRATORS  # noqa: E402
 from partners.spreadsheets import write_xlsx  # noqa: E402
 
@@ -68,8 +68,8 @@ def build_world():
 
 
 def ours(path):
-    criteria = reports.Criteria.for_year(2019)
-    write_xlsx(path, [report_tables.meetings_table(report_tables.Report.of(criteria))])
+    criteria = queries.Criteria.for_year(2019)
+    write_xlsx(path, [tables.meetings_table(tables.Report.of(criteria))])
 
 
 def baseline(path):
@@ -121,8 +121,8 @@ def measure(function):
 
 def profile_baseline(path):
     """The profile sheet's columns, as plain values, with the joins and prefetches."""
-    from partners.resources import CompanyProfileSheetResource, cell_value
-    from partners.sheet import COLUMNS
+    from partners.admin.resources import CompanyProfileSheetResource, cell_value
+    from partners.imports.sheet import COLUMNS
 
     resource = CompanyProfileSheetResource()
     workbook = openpyxl.Workbook(write_only=True)

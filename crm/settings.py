@@ -294,7 +294,7 @@ AXES_CLIENT_IP_CALLABLE = "crm.client_ip.client_ip"
 CRM_UPLOAD_MAX_BYTES = envint("CRM_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 CRM_IMPORT_MAX_BYTES = envint("CRM_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 CRM_IMPORT_MAX_ROWS = envint("CRM_IMPORT_MAX_ROWS", "100000")
-# A sheet's size is checked before its cells are read (partners/sheet_reader.py): the
+# A sheet's size is checked before its cells are read (partners/imports/reader.py): the
 # reader holds a sheet as a grid of 32 bytes per cell, so 4,000,000 cells is 128 MB.
 CRM_IMPORT_MAX_COLUMNS = envint("CRM_IMPORT_MAX_COLUMNS", "200")
 CRM_IMPORT_MAX_CELLS = envint("CRM_IMPORT_MAX_CELLS", "4000000")
@@ -341,7 +341,7 @@ CACHALOT_CACHE_ITERATORS = False
 CACHALOT_FINAL_SQL_CHECK = True
 
 # The public site's publisher: named as the author of the Atom feed and the publisher in
-# the open-data catalogue, whose licence applies to every dataset (partners/opendata.py).
+# the open-data catalogue, whose licence applies to every dataset (partners/public/datasets.py).
 CRM_PUBLISHER = os.environ.get("CRM_PUBLISHER", "Stadt Leipzig, Amt für Wirtschaftsförderung")
 CRM_PUBLISHER_URL = os.environ.get("CRM_PUBLISHER_URL", "")
 CRM_OPENDATA_LICENSE = os.environ.get("CRM_OPENDATA_LICENSE", "dl-de/by-2-0")

@@ -5,7 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from partners.admin import site_links
-from partners.sitemaps import SITEMAPS
+from partners.public.sitemaps import SITEMAPS
+from partners.urls import files_urls, jobs_urls
 from partners.views import opendata, public
 from partners.views import reports as report_views
 
@@ -19,8 +20,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("files/", include("partners.urls_files")),
-    path("jobs/", include("partners.urls_jobs")),
+    path("files/", include(files_urls)),
+    path("jobs/", include(jobs_urls)),
     path("", public.language_redirect, name="language-redirect"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("print-origin.css", public.print_origin_css, name="print-origin"),

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import report_figures, reports
 from .models import Delegation, FollowUp, Memorandum, Opportunity, PublicationRequest
 from .publishing import may_publish, pending_requests
+from .reports import figures, queries
 
-# The report's figures a manager's desk compares with last year (report_figures.FIGURES).
+# The report's figures a manager's desk compares with last year (partners.reports.figures.FIGURES).
 HEADLINE = [
     "delegations_out",
     "delegations_in",
@@ -114,14 +114,14 @@ def headline(today: datetime.date | None = None) -> Headline:
     """This year's totals of the report's headline figures next to last year's, counted
     by the report itself (one read of the data for both years)."""
     today = today or timezone.localdate()
-    criteria = reports.Criteria.for_year(today.year, today=today)
-    facts = reports.load(criteria, since=datetime.date(today.year - 1, 1, 1))
-    city_ids = [city.pk for city in reports.selected_cities(criteria, facts)]
-    this = report_figures.period_of(criteria)
-    last = report_figures.period_of(reports.Criteria.for_year(today.year - 1, today=today))
-    figures = []
+    criteria = queries.Criteria.for_year(today.year, today=today)
+    facts = queries.load(criteria, since=datetime.date(today.year - 1, 1, 1))
+    city_ids = [city.pk for city in queries.selected_cities(criteria, facts)]
+    this = figures.period_of(criteria)
+    last = figures.period_of(queries.Criteria.for_year(today.year - 1, today=today))
+    compared = []
     for name in HEADLINE:
-        figure = report_figures.BY_NAME[name]
-        counts = [report_figures.count(figure, facts, p, city_ids)[1] for p in (this, last)]
-        figures.append((figure.label, *counts))
-    return Headline(today.year, figures)
+        figure = figures.BY_NAME[name]
+        counts = [figures.count(figure, facts, p, city_ids)[1] for p in (this, last)]
+        compared.append((figure.label, *counts))
+    return Headline(today.year, compared)

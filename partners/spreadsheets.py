@@ -10,7 +10,7 @@ rows. No exported cell can run as a formula, on any path (report download,
   starting with ``=``, ``@``, a tab or carriage return, or ``+``/``-`` followed by more than
   a phone number's digits, spaces and ``( ) . / -``) is written with a leading apostrophe;
   a phone number ``+49 341 …`` is written as it is. The import drops that apostrophe again
-  (``unescape``, used by sheet_reader), so an unedited export imports as unchanged.
+  (``unescape``, used by imports/reader.py), so an unedited export imports as unchanged.
 """
 
 import csv

@@ -24,11 +24,13 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import documents, jobs, report_tables, reports
-from .filters import ReportFilter
+from . import documents, jobs
 from .imports import BadFile, import_profiles
+from .imports.reader import Sheet, open_sheet
 from .models import Delegation, Job
-from .sheet_reader import Sheet, open_sheet
+from .reports import queries
+from .reports import tables as report_tables
+from .reports.filters import ReportFilter
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
@@ -220,7 +222,7 @@ def export_report(*, job_id: str) -> dict:
         return _export_report(job, criteria_for(QueryDict(job.options["query"])))
 
 
-def _export_report(job: Job, criteria: reports.Criteria) -> dict:
+def _export_report(job: Job, criteria: queries.Criteria) -> dict:
     with jobs.Progress(job) as progress:
         total = export_rows(criteria)
         progress.rows(0, total, 0)
@@ -251,25 +253,25 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
-def criteria_for(query: QueryDict) -> reports.Criteria:
+def criteria_for(query: QueryDict) -> queries.Criteria:
     """The report's criteria from its query string, as the report page reads them."""
-    filterset = ReportFilter(query or None, queryset=reports.partner_cities())
+    filterset = ReportFilter(query or None, queryset=queries.partner_cities())
     if filterset.is_bound and filterset.is_valid():
-        return reports.Criteria(**filterset.criteria_kwargs())
-    return reports.Criteria.for_year(timezone.localdate().year)
+        return queries.Criteria(**filterset.criteria_kwargs())
+    return queries.Criteria.for_year(timezone.localdate().year)
 
 
-def export_rows(criteria: reports.Criteria) -> int:
+def export_rows(criteria: queries.Criteria) -> int:
     """The listing rows of the workbook, counted with the listings' own filters."""
     return (
-        reports.period_delegations(criteria).count()
-        + reports.period_meetings(criteria).count()
-        + reports.period_handovers(criteria).count()
-        + reports.period_follow_ups(criteria).count()
+        queries.period_delegations(criteria).count()
+        + queries.period_meetings(criteria).count()
+        + queries.period_handovers(criteria).count()
+        + queries.period_follow_ups(criteria).count()
     )
 
 
-def exports_in_background(criteria: reports.Criteria) -> bool:
+def exports_in_background(criteria: queries.Criteria) -> bool:
     return export_rows(criteria) > settings.CRM_EXPORT_BACKGROUND_ROWS
 
 

@@ -1,8 +1,14 @@
-"""Public pages, under the language prefix (/de/, /en/)."""
+"""The app's URLs: the public pages, and two namespaces mounted without a language prefix.
+
+`urlpatterns`: public pages, under the language prefix (/de/, /en/).
+`files_urls`: uploaded files, served only through permission-checked views (never from
+MEDIA_URL), at /files/. `jobs_urls`: background jobs (progress, its JSON, the result file
+and a restart), at /jobs/. crm/urls.py mounts all three.
+"""
 
 from django.urls import path
 
-from .views import calendar, feeds, public, registration, stories
+from .views import calendar, feeds, files, jobs, public, registration, stories
 
 app_name = "partners"
 
@@ -36,3 +42,22 @@ urlpatterns = [
     path("feeds/delegations.atom", feeds.DelegationAtomFeed(), name="feed-atom"),
     path("feeds/delegations.ics", feeds.delegations_ics, name="feed-ics"),
 ]
+
+files_urls = (
+    [
+        path("photos/<int:pk>/", files.photo_file, name="photo"),
+        path("memoranda/<int:pk>/", files.memorandum_document, name="memorandum-document"),
+    ],
+    "files",
+)
+
+jobs_urls = (
+    [
+        path("<uuid:job_id>/", jobs.detail, name="detail"),
+        path("<uuid:job_id>/status.json", jobs.status, name="status"),
+        path("<uuid:job_id>/download/", jobs.download, name="download"),
+        path("<uuid:job_id>/retry/", jobs.retry, name="retry"),
+        path("<uuid:job_id>/confirm/", jobs.confirm, name="confirm"),
+    ],
+    "jobs",
+)

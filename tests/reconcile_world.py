@@ -25,7 +25,7 @@ def D(year, month, day):
     return datetime.date(year, month, day)
 
 
-# Figure → {city: count} and total, for year B (names as in report_figures.MEASURES).
+# Figure → {city: count} and total, for year B (names as in partners.reports.figures.MEASURES).
 COUNTS_B = {
     "delegations_out": ({"Jining": 1, "Nanjing": 0}, 1),
     "delegations_in": ({"Jining": 0, "Nanjing": 1}, 1),

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 
 from partners import models as m
-from partners.resources_export import DelegationResource
+from partners.admin.resources import DelegationResource
 
 from . import factories as f
 
@@ -117,7 +117,7 @@ def test_every_admin_offers_exactly_xlsx_and_csv():
 
 
 def test_every_resource_exports_all_rows_of_its_model():
-    from partners.resources_export import EXPORT_RESOURCES
+    from partners.admin.resources import EXPORT_RESOURCES
 
     from . import report_world
 

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from partners import jobs, report_tables, tasks
+from partners import jobs, tasks
+from partners.imports.reader import open_sheet
 from partners.models import City, ImportRun, Job, Organisation
+from partners.reports import tables
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
-from partners.sheet_reader import open_sheet
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
 from tests.import_files import csv_bytes, xlsx
@@ -177,9 +178,9 @@ def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monke
     seen = []
 
     with jobs.Progress(job) as progress:
-        for table in tasks.with_progress(report_tables.tables(criteria), progress, total):
+        for table in tasks.with_progress(tables.tables(criteria), progress, total):
             for _row in table.rows:
-                if table.name == str(report_tables.SHEET_NAMES["meetings"]):
+                if table.name == str(tables.SHEET_NAMES["meetings"]):
                     seen.append(Job.objects.get(pk=job.pk).progress)
 
     assert total == 5

@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 
 from partners import models as m
 from partners.imports import import_profiles
-from partners.report_figures import MEASURES
+from partners.reports.figures import MEASURES
 from tests import factories as f
 from tests.import_files import csv_bytes
 from tests.processes import page

@@ -18,7 +18,7 @@ from django.utils import translation
 
 from partners import models as m
 from partners.imports import import_profiles
-from partners.sheet_reader import open_sheet
+from partners.imports.reader import open_sheet
 from partners.spreadsheets import neutralise, runs_as_formula, unescape
 
 from . import factories as f

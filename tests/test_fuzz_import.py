@@ -20,9 +20,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from partners.imports import BadFile, import_profiles
+from partners.imports.sheet import COLUMNS
 from partners.models import CompanyProfile, ImportRun, Organisation, Person
 from partners.roles import ADMINISTRATORS
-from partners.sheet import COLUMNS
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory
 

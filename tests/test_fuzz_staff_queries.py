@@ -18,7 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from partners.filters import ReportFilter
+from partners.reports.filters import ReportFilter
 
 from . import factories as f
 from .backoffice import client_for, make_record, registered_admins

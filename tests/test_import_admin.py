@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from partners.admin.resources import CompanyProfileSheetResource
 from partners.imports import import_profiles
+from partners.imports.sheet import COLUMNS
 from partners.models import CompanyProfile, ImportRun, Job, Organisation
-from partners.resources import CompanyProfileSheetResource
-from partners.sheet import COLUMNS
 from tests.factories import CityFactory, HomeCityFactory, UserFactory
 from tests.import_files import xlsx
 

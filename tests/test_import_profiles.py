@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from partners.imports import import_profiles, normalise_company_name
+from partners.imports import import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
+from partners.models.organisations import normalise_company_name
 from tests.factories import CityFactory, CompanyFactory, CompanyProfileFactory, HomeCityFactory
 from tests.import_files import csv_bytes, xlsx
 
@@ -333,7 +334,7 @@ def test_contact_details_without_a_name_are_an_error_on_the_contact_column(citie
 
 
 def test_progress_is_reported_while_reading_before_writing_and_at_the_end(cities, monkeypatch):
-    monkeypatch.setattr("partners.imports.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("partners.imports.pipeline.PROGRESS_EVERY", 2)
     reports = []
     rows = [
         [f"Firma {n} GmbH", "", "Leipzig", "viele" if n == 1 else "1", "", ""] for n in range(5)

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
-from partners.import_revert import RevertRefused, revert_import
 from partners.imports import import_profiles
+from partners.imports.revert import RevertRefused, revert_import
 from partners.models import CompanyProfile, ImportRun, Organisation, Person
 from tests.factories import CityFactory, HomeCityFactory, UserFactory
 from tests.import_files import xlsx

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from partners import sheet
-from partners.sheet import COLUMNS, CellError
+from partners.imports import sheet
+from partners.imports.sheet import COLUMNS, CellError
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from partners import models as m
-from partners.bulk_sql import Table
+from partners.imports.bulk_sql import Table
 from tests import factories as f
 
 TRIP = "delegations/delegationsreise-nanjing-jining-2019/"

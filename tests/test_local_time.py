@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from partners.import_revert import RevertRefused, revert_import
+from partners.imports.revert import RevertRefused, revert_import
 from partners.models import ImportRun
 from tests import factories as f
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners import models as m
-from partners.opendata import DATASETS
+from partners.public.datasets import DATASETS
 from tests import factories as f
 from tests.test_public_publication import leaky_world  # noqa: F401  (a fixture)
 from tests.test_public_queries import build

@@ -20,7 +20,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from partners import models as m
-from partners.reports_opportunities import FUNNEL_STAGES, opportunity_report
+from partners.reports.opportunities import FUNNEL_STAGES, opportunity_report
 
 from . import factories as f
 

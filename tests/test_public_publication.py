@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners import models as m
-from partners.sitemaps import SITEMAPS
+from partners.public.sitemaps import SITEMAPS
 from tests import factories as f
 from tests.world2019 import build_world_2019
 

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from partners import models as m
-from partners.filters_public import MemorandumFilter
+from partners.public.filters import MemorandumFilter
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f

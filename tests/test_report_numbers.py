@@ -8,8 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from partners import models as m
-from partners import report_figures as figures
-from partners import reports
+from partners.reports import figures, queries
 
 from . import factories as f
 from . import report_world
@@ -36,7 +35,7 @@ def _counts(row):
 
 
 def test_the_2019_summary_matches_the_hand_computed_counts(world):
-    summary = figures.summary(reports.Criteria.for_year(2019))
+    summary = figures.summary(queries.Criteria.for_year(2019))
 
     assert {row.city.name: _counts(row) for row in summary.rows} == SUMMARY_2019
     assert [summary.total[name] for name in figures.MEASURES] == TOTAL_2019
@@ -74,7 +73,7 @@ def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world,
 
 
 def test_a_trip_over_new_year_counts_in_the_year_it_began(world):
-    summary = figures.summary(reports.Criteria.for_year(2020))
+    summary = figures.summary(queries.Criteria.for_year(2020))
 
     nanjing = next(row.counts for row in summary.rows if row.city.name == "Nanjing")
     assert nanjing["delegations_out"] == 0
@@ -82,7 +81,7 @@ def test_a_trip_over_new_year_counts_in_the_year_it_began(world):
 
 
 def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
-    mid_2019 = reports.Criteria(datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))
+    mid_2019 = queries.Criteria(datetime.date(2019, 1, 1), datetime.date(2019, 6, 30))
 
     rows = figures.summary(mid_2019).rows
     nanjing = next(row.counts for row in rows if row.city.name == "Nanjing")
@@ -90,7 +89,7 @@ def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
 
 
 def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world):
-    timeline = figures.timeline(reports.Criteria.for_year(2019))
+    timeline = figures.timeline(queries.Criteria.for_year(2019))
 
     assert timeline.years == [2016, 2017, 2018, 2019]
     assert timeline.totals[2018]["delegations_out"] == 1
@@ -102,12 +101,12 @@ def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world)
     in_force = {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years}
     assert in_force == {2016: 1, 2017: 2, 2018: 2, 2019: 4}
     # A one-year report and the timeline's row for that year are the same numbers.
-    assert timeline.totals[2019] == figures.summary(reports.Criteria.for_year(2019)).total
+    assert timeline.totals[2019] == figures.summary(queries.Criteria.for_year(2019)).total
 
 
 def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
     lead = world["trip"].lead_organisation
-    criteria = reports.Criteria.for_year(2019, organisation=lead)
+    criteria = queries.Criteria.for_year(2019, organisation=lead)
 
     summary = figures.summary(criteria)
     assert summary.total["delegations_out"] == 1
@@ -117,7 +116,7 @@ def test_the_organisation_filter_keeps_what_it_led_or_took_part_in(world):
 
 
 def test_the_direction_filter_leaves_the_other_direction_out(world):
-    criteria = reports.Criteria.for_year(2019, direction=m.Delegation.Direction.INBOUND)
+    criteria = queries.Criteria.for_year(2019, direction=m.Delegation.Direction.INBOUND)
 
     summary = figures.summary(criteria)
     assert summary.total["delegations_out"] == 0
@@ -138,7 +137,7 @@ def test_the_2019_trip_of_the_press_release_counts_for_both_cities():
             delegation=trip, recipient=f.OrganisationFactory(city=cities[i % 2])
         )
 
-    summary = figures.summary(reports.Criteria.for_year(2019))
+    summary = figures.summary(queries.Criteria.for_year(2019))
 
     for row in summary.rows:
         assert (row.counts["delegations_out"], row.counts["memoranda_signed"]) == (1, 1)
@@ -149,8 +148,8 @@ def test_the_home_city_filter_counts_only_trips_from_and_to_it(world):
     other_home = f.HomeCityFactory(name="Hannover")
     f.PartnershipFactory(home_city=other_home, partner_city=world["nanjing"])
 
-    leipzig = figures.summary(reports.Criteria.for_year(2019, home_city=world["leipzig"]))
-    hannover = figures.summary(reports.Criteria.for_year(2019, home_city=other_home))
+    leipzig = figures.summary(queries.Criteria.for_year(2019, home_city=world["leipzig"]))
+    hannover = figures.summary(queries.Criteria.for_year(2019, home_city=other_home))
 
     assert [leipzig.total[name] for name in figures.MEASURES] == TOTAL_2019
     assert [row.city.name for row in hannover.rows] == ["Nanjing"]

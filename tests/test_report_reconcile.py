@@ -13,9 +13,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from partners import report_figures as figures
-from partners import reports
 from partners.desk import HEADLINE
+from partners.reports import figures, queries
 from partners.roles import MANAGERS
 
 from . import reconcile_world as world
@@ -54,7 +53,7 @@ def _table(page: str, table_id: str) -> list[list[str]]:
 
 
 def test_the_summary_matches_the_hand_computed_counts(built):
-    summary = figures.summary(reports.Criteria.for_year(B))
+    summary = figures.summary(queries.Criteria.for_year(B))
 
     assert {row.city.name: [row.counts[n] for n in figures.MEASURES] for row in summary.rows} == (
         _expected_rows()
@@ -63,7 +62,7 @@ def test_the_summary_matches_the_hand_computed_counts(built):
 
 
 def test_the_year_before_counts_the_trip_over_new_year_for_both_cities_once(built):
-    summary = figures.summary(reports.Criteria.for_year(A))
+    summary = figures.summary(queries.Criteria.for_year(A))
 
     for name, (per_city, total) in COUNTS_A.items():
         assert {row.city.name: row.counts[name] for row in summary.rows} == per_city, name
@@ -72,30 +71,30 @@ def test_the_year_before_counts_the_trip_over_new_year_for_both_cities_once(buil
 
 def test_totals_are_the_sum_of_the_rows_except_where_a_record_concerns_two_cities(built):
     for year in (A, B):
-        summary = figures.summary(reports.Criteria.for_year(year))
+        summary = figures.summary(queries.Criteria.for_year(year))
         for name in figures.MEASURES:
             column = sum(row.counts[name] for row in summary.rows)
             if name in figures.SHARED:
                 assert summary.total[name] <= column
             else:
                 assert summary.total[name] == column, (year, name)
-    a = figures.summary(reports.Criteria.for_year(A))
+    a = figures.summary(queries.Criteria.for_year(A))
     assert sum(row.counts["delegations_out"] for row in a.rows) == 2
     assert a.total["delegations_out"] == 1  # the one trip, which stopped in both
 
 
 def test_the_home_city_is_never_a_partner_city(built):
-    summary = figures.summary(reports.Criteria.for_year(B))
+    summary = figures.summary(queries.Criteria.for_year(B))
 
     assert [row.city.name for row in summary.rows] == CITIES  # not Leipzig (Hannover's partner)
 
 
 def test_the_timeline_row_of_a_year_is_that_year_s_summary(built):
-    timeline = figures.timeline(reports.Criteria.for_year(B))
+    timeline = figures.timeline(queries.Criteria.for_year(B))
 
     assert timeline.years == [A, B]
     for year in (A, B):
-        assert timeline.totals[year] == figures.summary(reports.Criteria.for_year(year)).total
+        assert timeline.totals[year] == figures.summary(queries.Criteria.for_year(year)).total
 
 
 def test_the_page_shows_the_same_numbers_in_its_tables_and_charts(built, manager):
@@ -188,7 +187,7 @@ def test_the_german_workbook_is_german_and_names_its_filter(built, manager):
     assert rows[0][:2] == ("Partnerstadt", "Land")
     assert rows[1][2 : 2 + len(figures.MEASURES)] == tuple(_expected_rows()["Nanjing"])
     notes = {row[0]: row[1] for row in rows[4:] if row[0]}
-    assert notes["Berichtsdatum"].date() == reports.Criteria.for_year(B).today
+    assert notes["Berichtsdatum"].date() == queries.Criteria.for_year(B).today
     assert workbook["Treffen"]["A1"].value == "Datum"
 
 

@@ -14,9 +14,8 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import translation
 
-from partners import report_figures as figures
-from partners import reports
-from partners.report_tables import SUMMARY_HEADERS
+from partners.reports import figures, queries
+from partners.reports.tables import SUMMARY_HEADERS
 
 from . import factories as f
 
@@ -101,7 +100,7 @@ def _assert_the_2019_trip_is_counted(summary: dict, nanjing: str, jining: str):
 
 
 def test_the_summary_counts_the_trip_for_both_cities_and_eleven_profiles(seeded):
-    summary = figures.summary(reports.Criteria.for_year(2019))
+    summary = figures.summary(queries.Criteria.for_year(2019))
 
     # German names: the test does not depend on a language an earlier test left active.
     counts = {row.city.name_de: row.counts for row in summary.rows}
@@ -113,7 +112,7 @@ def test_the_summary_counts_the_trip_for_both_cities_and_eleven_profiles(seeded)
 
 
 def test_the_undated_meetings_and_handovers_fall_in_the_year_of_their_trip(seeded):
-    criteria = reports.Criteria.for_year(2019)
+    criteria = queries.Criteria.for_year(2019)
 
     total = figures.summary(criteria).total
     assert total["meetings"] == 3
@@ -123,7 +122,7 @@ def test_the_undated_meetings_and_handovers_fall_in_the_year_of_their_trip(seede
 
 def test_the_2018_visit_is_counted_in_2018_not_in_2019(seeded):
     counts = {
-        row.city.name: row.counts for row in figures.summary(reports.Criteria.for_year(2018)).rows
+        row.city.name: row.counts for row in figures.summary(queries.Criteria.for_year(2018)).rows
     }
 
     assert counts["Jining"]["delegations_in"] == 1

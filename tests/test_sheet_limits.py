@@ -23,9 +23,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from partners import tasks
+from partners.imports.reader import BadFile, open_sheet
 from partners.models import Job, Organisation
 from partners.roles import ADMINISTRATORS
-from partners.sheet_reader import BadFile, open_sheet
 from tests.backoffice import client_for, user_with_role
 from tests.factories import HomeCityFactory
 from tests.import_files import GERMAN, csv_bytes, xlsx
@@ -84,7 +84,7 @@ def read_in_a_fresh_process(tmp_path, data: bytes, name: str) -> dict:
         "import json, resource, sys, django\n"
         "django.setup()\n"
         "from django.utils import translation\n"
-        "from partners.sheet_reader import BadFile, open_sheet\n"
+        "from partners.imports.reader import BadFile, open_sheet\n"
         "translation.activate('en')\n"
         "data = open(sys.argv[1], 'rb').read()\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from partners import worldmap
+from partners.public import worldmap
 
 CITIES = {
     "Leipzig": (51.34, 12.37),

@@ -7,7 +7,7 @@
 // Source: the land shapes of Natural Earth at 1:110m (public domain, naturalearthdata.com),
 // as TopoJSON in the npm package `world-atlas` (ISC licence, Mike Bostock), decoded with
 // `topojson-client` (ISC). The projection is equirectangular and must match
-// partners/worldmap.py, which places the cities and partnership lines on top of it:
+// partners/public/worldmap.py, which places the cities and partnership lines on top of it:
 //   x = (longitude + 180) * SCALE,  y = (90 - latitude) * SCALE,  SCALE = 2.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

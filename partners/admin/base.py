@@ -21,11 +21,11 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..publishing import may_publish
-from ..resources_export import EXPORT_RESOURCES
 from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
 from .ordering import ShownOrderChangeList
+from .resources import EXPORT_RESOURCES
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..import_revert import RevertRefused, revert_import, revert_preview
+from ..imports.revert import RevertRefused, revert_import, revert_preview
 from ..models import ImportRun
 
 

@@ -7,8 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..imports.sheet import COLUMNS, EXAMPLE
 from ..models import CompanyProfile, Interest, Sector
-from ..sheet import COLUMNS, EXAMPLE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

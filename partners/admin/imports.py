@@ -17,9 +17,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .. import tasks
-from ..resources import CompanyProfileSheetResource
-from ..sheet import COLUMNS
-from ..sheet_reader import BadFile
+from ..imports.reader import BadFile
+from ..imports.sheet import COLUMNS
+from .resources import CompanyProfileSheetResource
 
 
 class ProfileImportForm(forms.Form):

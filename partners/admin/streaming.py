@@ -17,8 +17,8 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.signals import post_export
 
-from ..resources_export import with_relations
 from ..spreadsheets import Column, Table, iter_csv, write_xlsx
+from .resources import with_relations
 
 # Rows read per query; the prefetched relations cost one query per chunk each.
 CHUNK_SIZE = 2000

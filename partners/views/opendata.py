@@ -1,7 +1,7 @@
 """Open data: every public list as CSV and JSON, each with its JSON Schema, and a DCAT-AP
 catalogue of them (``/opendata/catalog.jsonld``) for a city's open-data portal to harvest.
 
-What the files hold is declared in partners/opendata.py. Both formats are streamed, the
+What the files hold is declared in partners/public/datasets.py. Both formats are streamed, the
 rows read in chunks with their prefetches, so a file costs the same few queries whatever
 its length and never holds the whole directory in memory.
 """
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from ..opendata import DATASETS, Dataset, json_schema, row
+from ..public.datasets import DATASETS, Dataset, json_schema, row
 from ..spreadsheets import neutralise
 
 FORMATS = ("csv", "json")

@@ -19,8 +19,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
-from .. import opendata, worldmap
-from ..filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..models import (
     City,
     CompanyProfile,
@@ -38,6 +36,8 @@ from ..models import (
     Photo,
     Visibility,
 )
+from ..public import datasets, worldmap
+from ..public.filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..registration import open_for_registration
 from .opendata import download
 
@@ -116,7 +116,7 @@ def _query_without_page(request) -> str:
 
 
 def home(request):
-    if file := download(request, opendata.PARTNERSHIPS):
+    if file := download(request, datasets.PARTNERSHIPS):
         return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
@@ -198,7 +198,7 @@ def _city_page(request, city, **extra):
 def delegation_list(request):
     queryset = Delegation.objects.published().select_related("origin_city")
     filterset = DelegationFilter(request.GET or None, queryset=queryset)
-    if file := download(request, opendata.DELEGATIONS, filterset.qs):
+    if file := download(request, datasets.DELEGATIONS, filterset.qs):
         return file
     context = {
         "filter": filterset,
@@ -269,7 +269,7 @@ def memorandum_list(request):
         "signed_in", "delegation", "partnership__partner_city", "partnership__home_city"
     )
     filterset = MemorandumFilter(request.GET or None, queryset=queryset)
-    if file := download(request, opendata.MEMORANDA, filterset.qs):
+    if file := download(request, datasets.MEMORANDA, filterset.qs):
         return file
     context = {
         "filter": filterset,
@@ -316,7 +316,7 @@ def company_list(request):
         "interests", Prefetch("target_cities", published_cities())
     )
     filterset = CompanyFilter(request.GET or None, queryset=queryset)
-    if file := download(request, opendata.COMPANIES, filterset.qs):
+    if file := download(request, datasets.COMPANIES, filterset.qs):
         return file
     context = {
         "filter": filterset,

@@ -19,17 +19,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import (
-    charts,
-    documents,
-    report_figures,
-    report_tables,
-    reports,
-    reports_opportunities,
-    tasks,
-)
+from .. import documents, tasks
 from ..documents.render import language_or_default
-from ..filters import ReportFilter
+from ..reports import charts, figures, opportunities, queries, tables
+from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv, write_xlsx
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
@@ -41,17 +34,17 @@ def report(request):
     if not request.user.has_perm("partners.view_reports"):
         raise PermissionDenied
     query = request.POST if request.method == "POST" else request.GET
-    filterset = ReportFilter(_criteria_query(query) or None, queryset=reports.partner_cities())
+    filterset = ReportFilter(_criteria_query(query) or None, queryset=queries.partner_cities())
     output = query.get("format", "html")
-    sheet = report_tables.sheet_key(query.get("sheet", "summary"))
+    sheet = tables.sheet_key(query.get("sheet", "summary"))
     delimiter = query.get("delimiter", "")
     problems = _parameter_problems(output, sheet, query.get("sheet", ""), delimiter)
     if problems or (filterset.is_bound and not filterset.is_valid()):
         return _page(request, filterset, problems=problems, status=400)
     criteria = (
-        reports.Criteria(**filterset.criteria_kwargs())
+        queries.Criteria(**filterset.criteria_kwargs())
         if filterset.is_bound
-        else reports.Criteria.for_year(timezone.localdate().year)
+        else queries.Criteria.for_year(timezone.localdate().year)
     )
     if request.method == "POST":
         # The only write: a background export the user asked for with the button.
@@ -86,7 +79,7 @@ def _parameter_problems(output: str, sheet, asked_sheet: str, delimiter: str) ->
     if output == "csv" and sheet is None:
         problems.append(
             _("Unknown sheet “%(sheet)s” for CSV: choose one of %(sheets)s.")
-            % {"sheet": asked_sheet, "sheets": ", ".join(report_tables.SHEETS)}
+            % {"sheet": asked_sheet, "sheets": ", ".join(tables.SHEETS)}
         )
     if delimiter and delimiter not in DELIMITERS:
         problems.append(
@@ -101,27 +94,27 @@ def _list_separator() -> str:
     return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
-def _xlsx_response(criteria: reports.Criteria):
+def _xlsx_response(criteria: queries.Criteria):
     # Written to an anonymous temporary file (constant memory) that disappears when the
     # response closes it: nothing stays behind on disk.
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_xlsx(target, report_tables.tables(criteria))
+    write_xlsx(target, tables.tables(criteria))
     target.seek(0)
-    name = report_tables.filename(criteria, "xlsx")
+    name = tables.filename(criteria, "xlsx")
     return FileResponse(target, as_attachment=True, filename=name)
 
 
-def _csv_response(criteria: reports.Criteria, sheet: str, delimiter: str):
-    table = report_tables.table(criteria, sheet)
+def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
+    table = tables.table(criteria, sheet)
     response = StreamingHttpResponse(
         iter_csv(table, delimiter), content_type="text/csv; charset=utf-8"
     )
-    name = report_tables.filename(criteria, "csv", sheet)
+    name = tables.filename(criteria, "csv", sheet)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _pdf_response(request, filterset, criteria: reports.Criteria):
+def _pdf_response(request, filterset, criteria: queries.Criteria):
     language = language_or_default(get_language())
     report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
     try:
@@ -129,15 +122,15 @@ def _pdf_response(request, filterset, criteria: reports.Criteria):
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = report_tables.filename(criteria, "pdf")
+    name = tables.filename(criteria, "pdf")
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
-def _filter_summary(criteria: reports.Criteria) -> list[tuple[str, object]]:
+def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:
     # Period, home city, partner cities, direction and organisation; the page's
     # "How we count" says the rest.
-    return report_tables.criteria_notes(criteria)[:5]
+    return tables.criteria_notes(criteria)[:5]
 
 
 def _page(request, filterset, *, criteria=None, problems=(), status=200, background=False):
@@ -156,12 +149,12 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
     return render(request, "partners/reports/report.html", context, status=status)
 
 
-def _report_context(criteria: reports.Criteria) -> dict:
-    facts = reports.load(criteria)
-    cities = reports.selected_cities(criteria, facts)
-    summary = report_figures.summary(criteria, facts, cities)
-    timeline = report_figures.timeline(criteria, facts, cities)
-    measures = report_figures.MEASURES
+def _report_context(criteria: queries.Criteria) -> dict:
+    facts = queries.load(criteria)
+    cities = queries.selected_cities(criteria, facts)
+    summary = figures.summary(criteria, facts, cities)
+    timeline = figures.timeline(criteria, facts, cities)
+    measures = figures.MEASURES
     return {
         "criteria": criteria,
         "rows": [(row.city, [row.counts[m] for m in measures]) for row in summary.rows],
@@ -173,37 +166,37 @@ def _report_context(criteria: reports.Criteria) -> dict:
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            charts.top_series(
-                report_figures.delegations_per_city(timeline), _("Other partner cities")
-            ),
+            charts.top_series(figures.delegations_per_city(timeline), _("Other partner cities")),
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),
             _("Number of memoranda in force at the end of each year."),
             {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years},
         ),
-        "sheets": report_tables.SHEET_NAMES,
-        "headers": report_tables.SUMMARY_HEADERS,
-        "shared": [name in report_figures.SHARED for name in measures],
+        "sheets": tables.SHEET_NAMES,
+        "headers": tables.SUMMARY_HEADERS,
+        "shared": [name in figures.SHARED for name in measures],
         "list_separator": _list_separator(),
         "opportunities": _opportunity_context(criteria),
     }
 
 
-def _opportunity_context(criteria: reports.Criteria) -> dict:
-    figures = reports_opportunities
-    report = figures.opportunity_report(
+def _opportunity_context(criteria: queries.Criteria) -> dict:
+    report = opportunities.opportunity_report(
         criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
     )
-    Stage = figures.Stage
+    Stage = opportunities.Stage
     return {
-        "headers": figures.headers(),
-        "rows": [(city, figures.values(row)) for city, row in report.rows],
-        "total": figures.values(report.total),
-        "definitions": figures.DEFINITIONS,
+        "headers": opportunities.headers(),
+        "rows": [(city, opportunities.values(row)) for city, row in report.rows],
+        "total": opportunities.values(report.total),
+        "definitions": opportunities.DEFINITIONS,
         "funnel": charts.funnel(
             _("Opportunities: from idea to won"),
             _("Of the opportunities started in the period, how many reached each stage."),
-            [(Stage(stage).label, report.total.funnel[stage]) for stage in figures.FUNNEL_STAGES],
+            [
+                (Stage(stage).label, report.total.funnel[stage])
+                for stage in opportunities.FUNNEL_STAGES
+            ],
         ),
     }

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from partners import report_tables, reports
-from partners.filters import ReportFilter
+from partners.reports import queries, tables
+from partners.reports.filters import ReportFilter
 from partners.spreadsheets import write_xlsx
 
 
@@ -19,13 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, path, year, city, **options):
         filterset = ReportFilter(
             {"year": year or timezone.localdate().year, "partner_city": city or ""},
-            queryset=reports.partner_cities(),
+            queryset=queries.partner_cities(),
         )
         if not filterset.is_valid():
             raise CommandError(_describe(filterset.errors, city))
-        criteria = reports.Criteria(**filterset.criteria_kwargs())
+        criteria = queries.Criteria(**filterset.criteria_kwargs())
         try:
-            write_xlsx(path, report_tables.tables(criteria))
+            write_xlsx(path, tables.tables(criteria))
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error}") from error
         self.stdout.write(f"Report {criteria.start} – {criteria.end} written to {path}")
@@ -37,7 +37,7 @@ def _describe(errors, city) -> str:
         f"{option.get(field, field)}: {' '.join(messages)}" for field, messages in errors.items()
     ]
     if "partner_city" in errors:
-        slugs = reports.partner_cities().order_by("slug").values_list("slug", flat=True)
+        slugs = queries.partner_cities().order_by("slug").values_list("slug", flat=True)
         problems.append(
             f"--city {city!r} is not a partner city; partner cities: "
             + (", ".join(slugs) or "none yet")

@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .dates import DatePrecision
-from .models import (
+from ..dates import DatePrecision
+from ..models import (
     City,
     CompanyProfile,
     Delegation,

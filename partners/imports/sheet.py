@@ -1,7 +1,7 @@
 """The company-profile sheet: its columns, declared once (DESIGN.md, "Company profile sheet").
 
 This one declaration drives the import (`partners.imports`), the export of profiles
-(`partners.resources`), the downloadable template and the README table (checked by a test).
+(`partners.admin.resources`), the downloadable template and the README table (checked by a test).
 A column knows its English and German header, the field it fills, how a cell is parsed into
 a Python value and how a stored value is written back into a cell. Cells that name other
 records (cities, sectors, interests) are parsed into names here and resolved by the import.

@@ -10,7 +10,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from .models import City, CompanyProfile, Delegation, Memorandum
+from ..models import City, CompanyProfile, Delegation, Memorandum
 
 PAGE_SIZE = 1500  # URLs per sitemap page: 500 records in three languages
 

@@ -1,12 +1,12 @@
 """Each figure of the report, defined once, and the counts made from them.
 
-A ``Figure`` names the kind of record it counts (a key of ``reports.Facts``), which of
+A ``Figure`` names the kind of record it counts (a key of ``queries.Facts``), which of
 those records it counts in a period, and what it counts of each (the record, or e.g. the
 profile of a handover). The summary, the timeline, the charts, every sheet, ``export_report``
 and the desk count through ``count``; none has a counting rule of its own.
 
 Adding a figure: append a ``Figure`` to ``FIGURES`` (and, for a new kind of record, a
-loader in ``reports.load`` and a sheet in ``report_tables``).
+loader in ``queries.load`` and a sheet in ``tables``).
 """
 
 import datetime
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import City, FollowUp, Memorandum, ProfileHandover
-from .reports import CANCELLED, IN, OUT, Criteria, Fact, Facts, load, selected_cities
+from ..models import City, FollowUp, Memorandum, ProfileHandover
+from .queries import CANCELLED, IN, OUT, Criteria, Fact, Facts, load, selected_cities
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 OPEN_STATUSES = {FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS}

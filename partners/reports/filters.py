@@ -1,7 +1,4 @@
-"""django-filter FilterSets: the choices users make on list and report pages.
-
-The public lists' FilterSets live in filters_public.py and are re-exported here.
-"""
+"""The report's criteria as a django-filter FilterSet: what managers choose on /reports/."""
 
 import datetime
 
@@ -13,16 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .filters_public import CompanyFilter, DelegationFilter, MemorandumFilter
-from .models import City, Delegation, Organisation
-
-__all__ = [
-    "CompanyFilter",
-    "DelegationFilter",
-    "MemorandumFilter",
-    "ReportFilter",
-]
-
+from ..models import City, Delegation, Organisation
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
@@ -59,7 +47,7 @@ class ReportForm(forms.Form):
 
 class ReportFilter(django_filters.FilterSet):
     """The report's criteria. It filters the partner-city rows; the rest of the
-    criteria are read by ``criteria()`` and applied by ``partners.reports``."""
+    criteria are read by ``criteria()`` and applied by ``partners.reports.queries``."""
 
     year = django_filters.NumberFilter(
         label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR
@@ -124,7 +112,7 @@ class ReportFilter(django_filters.FilterSet):
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def criteria_kwargs(self) -> dict:
-        """Arguments for ``partners.reports.Criteria`` (call after ``is_valid()``)."""
+        """Arguments for ``partners.reports.queries.Criteria`` (call after ``is_valid()``)."""
         data = self.form.cleaned_data
         start, end = self.period()
         cities = self.qs if data.get("partner_city") or data.get("home_city") else None

@@ -2,7 +2,7 @@
 
 Set-based so that 100,000 rows take seconds: the reference data (cities, sectors, interests,
 existing companies) is fetched once into dicts, every row is parsed and checked in Python,
-and the writes are bulk inserts/updates in one transaction (`partners.import_writes`).
+and the writes are bulk inserts/updates in one transaction (`partners.imports.writes`).
 """
 
 import re
@@ -14,19 +14,18 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from ..models import ImportRun
 from . import sheet as columns
-from .import_rows import (
+from .reader import BadFile, Sheet, open_sheet
+from .rows import (
     Companies,
     Lookups,
     Parser,
     RowError,
     match_company,
-    normalise_company_name,
 )
-from .import_writes import Plan, PlannedRow, chunks, load_current, release, write_plan
-from .models import ImportRun
 from .sheet import HEADERS, normalise_header
-from .sheet_reader import BadFile, Sheet, open_sheet
+from .writes import Plan, PlannedRow, chunks, load_current, release, write_plan
 
 __all__ = [
     "BadFile",
@@ -34,7 +33,6 @@ __all__ = [
     "ImportResult",
     "RowError",
     "import_profiles",
-    "normalise_company_name",
 ]
 
 Progress = Callable[[int, int, int], None]

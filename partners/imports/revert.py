@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .import_writes import M2M_FIELDS
-from .models import CompanyProfile, ImportRun, Organisation, Person
+from ..models import CompanyProfile, ImportRun, Organisation, Person
+from .writes import M2M_FIELDS
 
 SHOWN_CONFLICTS = 20
 

@@ -13,9 +13,9 @@ from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from ..models import City, Interest, Organisation, Sector
+from ..models.organisations import normalise_company_name
 from . import sheet as columns
-from .models import City, Interest, Organisation, Sector
-from .models.organisations import normalise_company_name
 from .sheet import BY_KEY, CellError
 
 

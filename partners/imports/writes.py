@@ -15,10 +15,10 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+from ..models.base import german_slug
+from ..models.organisations import normalise_company_name
 from .bulk_sql import Table, reserve_ids
-from .models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
-from .models.base import german_slug
-from .models.organisations import normalise_company_name
 from .sheet import BY_KEY, COLUMNS
 
 BATCH = 1000

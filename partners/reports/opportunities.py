@@ -28,8 +28,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import City, Opportunity, OpportunityStageChange
-from .spreadsheets import Column, Table
+from ..models import City, Opportunity, OpportunityStageChange
+from ..spreadsheets import Column, Table
 
 Stage = Opportunity.Stage
 OPEN_STAGES = list(Opportunity.OPEN_STAGES)

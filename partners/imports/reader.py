@@ -24,7 +24,7 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .spreadsheets import unescape
+from ..spreadsheets import unescape
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.

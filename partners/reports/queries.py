@@ -3,7 +3,7 @@
 Aggregation only (no HTTP, no file format). The report reads each kind of record once
 (``load``: a fixed number of queries), decides which partner city each record belongs to
 (``Places``) and keeps it as a small ``Fact``. Every figure is then one ``Figure`` in
-``partners.report_figures``, counted over those facts for any period: the summary, the
+``partners.reports.figures``, counted over those facts for any period: the summary, the
 timeline, the charts, the sheets, ``export_report`` and the desk all count the same way.
 
 How we count (README "Reports", and the report page's "How we count"):
@@ -37,7 +37,7 @@ from django.db.models import DateField, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     City,
     Delegation,
     DelegationStop,

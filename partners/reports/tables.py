@@ -1,7 +1,7 @@
 """The report as tables: the summary and one listing per kind of record.
 
 The same tables feed the XLSX workbook, the CSV download and ``export_report``. A listing
-shows exactly the records its figures count (``report_figures.listed``), with the partner
+shows exactly the records its figures count (``figures.listed``), with the partner
 city each belongs to; its rows come from ``values_list().iterator()``: no model instances.
 Headers and sheet names are in the active language.
 """
@@ -16,10 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from . import report_figures as figures
-from . import reports, reports_opportunities
-from .models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
-from .spreadsheets import Column, Table
+from ..models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
+from ..spreadsheets import Column, Table
+from . import figures, opportunities, queries
 
 CHUNK = 2000
 SUMMARY_HEADERS = {figure.name: figure.label for figure in figures.FIGURES}
@@ -34,7 +33,7 @@ def _date(header):
     return Column(header, "date", 12)
 
 
-def _names(facts: reports.Facts, cities) -> str:
+def _names(facts: queries.Facts, cities) -> str:
     return "; ".join(facts.city_names[pk] for pk in cities)
 
 
@@ -42,14 +41,14 @@ def _names(facts: reports.Facts, cities) -> str:
 class Report:
     """One report's criteria with its facts and partner cities, read once for all tables."""
 
-    criteria: reports.Criteria
-    facts: reports.Facts
+    criteria: queries.Criteria
+    facts: queries.Facts
     cities: list
 
     @classmethod
-    def of(cls, criteria: reports.Criteria) -> "Report":
-        facts = reports.load(criteria, since=criteria.start)
-        return cls(criteria, facts, reports.selected_cities(criteria, facts))
+    def of(cls, criteria: queries.Criteria) -> "Report":
+        facts = queries.load(criteria, since=criteria.start)
+        return cls(criteria, facts, queries.selected_cities(criteria, facts))
 
     @property
     def period(self) -> figures.Period:
@@ -94,7 +93,7 @@ def delegations_table(report: Report) -> Table:
         _text(_("Partner cities"), 24),
     ]
     queryset = (
-        reports.period_delegations(report.criteria)
+        queries.period_delegations(report.criteria)
         .annotate(stop_names=_stop_names())
         .order_by("start_date", "title", "pk")
     )
@@ -124,7 +123,7 @@ def meetings_table(report: Report) -> Table:
         _text(_("Visibility"), 10, VISIBILITY),
         _text(_("Partner city")),
     ]
-    queryset = reports.period_meetings(report.criteria).order_by("on", "pk")
+    queryset = queries.period_meetings(report.criteria).order_by("on", "pk")
     fields = ["on", "city__name", "kind", "title", "delegation__title", "visibility"]
     return Table(str(SHEET_NAMES["meetings"]), columns, _rows(report, "meetings", queryset, fields))
 
@@ -142,7 +141,7 @@ def memoranda_table(report: Report) -> Table:
         _text(_("Partner city")),
     ]
     c = report.criteria
-    queryset = reports.memoranda(c).filter(on__lte=c.end).order_by("on", "title", "pk")
+    queryset = queries.memoranda(c).filter(on__lte=c.end).order_by("on", "title", "pk")
     fields = ["title", "kind", "status", "on", "signed_in__name", "valid_until", "review_on"]
     fields += ["visibility"]
     return Table(
@@ -160,7 +159,7 @@ def handovers_table(report: Report) -> Table:
         _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
         _text(_("Partner city")),
     ]
-    queryset = reports.period_handovers(report.criteria).order_by("on", "pk")
+    queryset = queries.period_handovers(report.criteria).order_by("on", "pk")
     fields = ["on", "profile__organisation__name", "recipient__name", "recipient__city__name"]
     fields += ["delegation__title", "response"]
     return Table(
@@ -179,7 +178,7 @@ def follow_ups_table(report: Report) -> Table:
         _text(_("Memorandum"), 40),
         _text(_("Partner city")),
     ]
-    queryset = reports.period_follow_ups(report.criteria).order_by("on", "pk")
+    queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
     fields = ["title", "kind", "status", "due_on", "owner__username", "delegation__title"]
     fields += ["memorandum__title"]
     return Table(
@@ -188,19 +187,19 @@ def follow_ups_table(report: Report) -> Table:
 
 
 def opportunities_table(report: Report) -> Table:
-    """The pipeline per partner city (partners.reports_opportunities), total as footer."""
+    """The pipeline per partner city (partners.reports.opportunities), total as footer."""
     c = report.criteria
-    figures = reports_opportunities.opportunity_report(
+    figures = opportunities.opportunity_report(
         c.start, c.end, cities=c.partner_cities, today=c.today
     )
-    table = reports_opportunities.opportunities_table(figures)
+    table = opportunities.opportunities_table(figures)
     *rows, total = table.rows
     return Table(
         str(SHEET_NAMES["opportunities"]), table.columns, rows, table.notes, footer=[total]
     )
 
 
-def criteria_notes(c: reports.Criteria) -> list[tuple[str, object]]:
+def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
     """The filter used, written under the summary so a sheet explains itself."""
     everyone = _("all")
     chosen = c.partner_cities is not None
@@ -243,7 +242,7 @@ BUILDERS: dict[str, Callable[[Report], Table]] = {
 SHEETS = list(BUILDERS)
 
 
-def tables(c: reports.Criteria) -> list[Table]:
+def tables(c: queries.Criteria) -> list[Table]:
     """Every sheet of the workbook, in order; the listings run lazily as they are written."""
     report = Report.of(c)
     return [build(report) for build in BUILDERS.values()]
@@ -257,11 +256,11 @@ def sheet_key(name: str) -> str | None:
     return next((key for key, label in SHEET_NAMES.items() if str(label).lower() == name), None)
 
 
-def table(c: reports.Criteria, key: str) -> Table:
+def table(c: queries.Criteria, key: str) -> Table:
     return BUILDERS[key](Report.of(c))
 
 
-def filename(c: reports.Criteria, extension: str, sheet: str = "") -> str:
+def filename(c: queries.Criteria, extension: str, sheet: str = "") -> str:
     """``bericht-2026-nanjing.xlsx``: the file says which report it holds."""
     parts = [pgettext("file name", "report")]
     whole_year = c.start.year == c.end.year and (c.start.month, c.start.day) == (1, 1)
