@@ -5,7 +5,7 @@ import itertools
 from html.parser import HTMLParser
 
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -19,6 +19,15 @@ ROLES = [TRADE_OFFICERS, MANAGERS, ADMINISTRATORS]
 
 def user_with_role(role, **kwargs):
     return f.UserFactory(groups=[role] if role else [], **kwargs)
+
+
+def logged_in_with(client, *codenames) -> Client:
+    """``client`` logged in as a new user holding exactly these permissions."""
+    user = f.UserFactory()
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    return client
 
 
 def client_for(user) -> Client:

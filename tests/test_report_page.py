@@ -6,28 +6,20 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Permission
 
 from partners import models as m
 
 from . import factories as f
 from . import report_world
+from .backoffice import logged_in_with
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"accept-language": "en"}
 
 
-def _login(client, *codenames):
-    user = f.UserFactory()
-    for codename in codenames:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def manager(client):
-    return _login(client, "view_reports")
+    return logged_in_with(client, "view_reports")
 
 
 def test_it_sends_anonymous_visitors_to_the_login_page(client):
@@ -38,7 +30,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 
 
 def test_it_refuses_staff_without_the_report_permission(client):
-    response = _login(client).get("/reports/")
+    response = logged_in_with(client).get("/reports/")
 
     assert response.status_code == 403
 

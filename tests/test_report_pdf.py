@@ -4,11 +4,11 @@ import io
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Permission
 from pypdf import PdfReader
 
 from . import factories as f
 from . import reconcile_world
+from .backoffice import logged_in_with
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"accept-language": "en"}
@@ -18,17 +18,9 @@ A4_LANDSCAPE, A4_PORTRAIT = (842, 595), (595, 842)
 QUERIES = 20
 
 
-def _login(client, *codenames):
-    user = f.UserFactory()
-    for codename in codenames:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def manager(client):
-    return _login(client, "view_reports")
+    return logged_in_with(client, "view_reports")
 
 
 def _pdf(response) -> PdfReader:
@@ -171,7 +163,7 @@ def test_the_pdf_needs_the_report_permission(client):
     anonymous = client.get("/reports/", {"format": "pdf"})
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/admin/login/")
 
-    assert _login(client).get("/reports/", {"format": "pdf"}).status_code == 403
+    assert logged_in_with(client).get("/reports/", {"format": "pdf"}).status_code == 403
 
 
 def test_the_report_page_offers_the_pdf_with_its_filter(manager):
