@@ -4,10 +4,15 @@ from pathlib import Path
 
 import pytest
 from cachalot.api import cachalot_disabled
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API keeps an event loop running for the whole session; without this
 # the ORM refuses to run (SynchronousOnlyOperation), even in database set-up.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The fuzz tests explore new inputs on every local run; CI (HYPOTHESIS_PROFILE=ci, set by
+# .ci/run) replays a fixed set, so that a submission's CI result does not depend on luck.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "default"))
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

@@ -166,6 +166,8 @@ def test_a_bad_typed_parameter_is_a_client_error(staff, url, status):
         ("/admin/partners/meetingslot/add/?starts_at=2027-06-26+10:00", 200),
         ("/admin/partners/delegation/add/?start_date=tomorrow", 400),
         ("/admin/auth/user/{user}/change/?_to_field=", 400),
+        ("/admin/partners/companyprofile/add/?interests=:", 400),
+        ("/admin/partners/companyprofile/add/?interests=1,x", 400),
     ],
 )
 def test_values_found_by_the_fuzzer_are_refused_by_name(staff, url, status):

@@ -32,7 +32,7 @@ class CheckedParametersMixin:
                 field = self.opts.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not field.concrete:
+            if not (field.concrete or field.many_to_many):  # reverse relations: no initial
                 continue
             if field.is_relation:
                 for item in value if isinstance(value, list) else [value]:
