@@ -332,6 +332,9 @@ else:
 # One cache server may serve several installations: results are kept per database.
 CACHES["default"]["KEY_PREFIX"] = str(DATABASES["default"]["NAME"])
 CACHALOT_ONLY_CACHABLE_APPS = ["partners"]
+# Job state is polled and changed by the minute: caching it buys nothing, and a request
+# racing another could read a confirmed import back as a preview (and preview it again).
+CACHALOT_UNCACHABLE_TABLES = frozenset(["django_migrations", "partners_job"])
 # The longest a result is kept: bounds how long a change made outside the application
 # (psql by hand; `manage.py invalidate_cachalot` ends it at once) can go unseen.
 CACHALOT_TIMEOUT = envint("CRM_CACHE_SECONDS", "3600")

@@ -59,8 +59,16 @@ def _own_cache(settings, request):
     """A cache of the test's own, so that two pytest-xdist workers on two databases never
     see each other's cached query results; and django-cachalot serves nothing from it
     unless the test is marked ``cached``: query counts are what a page costs after a
-    write, whatever ran before in the test's transaction. Invalidation still runs."""
+    write, whatever ran before in the test's transaction. Invalidation still runs.
+
+    Emptied first: a local-memory cache keeps its entries across tests, and the flush
+    after a transactional test does not invalidate them; cachalot_disabled() only holds
+    for this thread, so a test's other threads (parallel requests) would read results
+    cached by an earlier test."""
+    from django.core.cache import caches
+
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()
     if request.node.get_closest_marker("cached"):
         yield
         return

@@ -74,7 +74,7 @@ def test_one_preview_confirmed_from_four_places_at_once_imports_once():
     answers = in_parallel(*(lambda c=c: c.post(job_url + "confirm/") for c in clients))
 
     assert [getattr(a, "status_code", a) for a in answers] == [302] * 4
-    assert ImportRun.objects.count() == 1
+    assert ImportRun.objects.count() == 1, Job.objects.get().result
     assert Organisation.objects.count() == 20
     told = [ALREADY in client.get(job_url).text for client in clients]
     assert told.count(True) == 3

@@ -1,4 +1,7 @@
-"""The meeting schedule as a CP-SAT model: plain data in, an assignment out (no Django).
+"""The meeting schedule: plain data in, an assignment out (no Django).
+
+A greedy schedule, proven optimal when it reaches the bound of the linear relaxation
+(GLOP); otherwise CP-SAT improves on it within a time limit.
 
 Each request may take one slot at its counterpart's stop. Nobody is in two meetings
 at once (participants, their representatives, counterparts), a slot holds at most its
@@ -6,11 +9,13 @@ tables, and pinned requests keep their slot. The objective is the scheduled weig
 priority 1 weighs 9, 2 weighs 3, 3 weighs 1, a mutual request twice as much.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 PRIORITY_WEIGHT = {1: 9, 2: 3, 3: 1}
@@ -95,29 +100,18 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
     return assignment
 
 
-def solve(
-    requests: list[Request], slots: list[Slot], *, seconds: float = 8.0, workers: int = 2
-) -> Schedule:
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    by_slot = defaultdict(list)
-    for request in requests:
-        choices = []
-        for slot in allowed_slots(request, slots):
-            var = model.new_bool_var(f"r{request.id}s{slot.id}")
-            x[request.id, slot.id] = var
-            by_slot[slot.id].append(var)
-            choices.append(var)
-        if request.pinned_slot is not None and choices:
-            model.add(sum(choices) == 1)
-        elif choices:
-            model.add_at_most_one(choices)
-    for slot in slots:
-        if len(by_slot[slot.id]) > slot.tables:
-            model.add(sum(by_slot[slot.id]) <= slot.tables)
+def _choices(requests: list[Request], slots: list[Slot]) -> dict[tuple[int, int], Request]:
+    """Every (request, slot) the schedule may choose."""
+    return {(r.id, slot.id): r for r in requests for slot in allowed_slots(r, slots)}
 
-    # Who may not be in two places at once: the participant, each representative, the
-    # counterpart.
+
+def _at_most_one(requests: list[Request], slots: list[Slot]) -> Iterable[list[tuple[int, int]]]:
+    """Sets of choices of which at most one may be taken: one per request, and one per
+    party (participant, each representative, counterpart) among slots running at once."""
+    by_request = defaultdict(list)
+    for rid, sid in _choices(requests, slots):
+        by_request[rid].append((rid, sid))
+    yield from by_request.values()
     busy = defaultdict(list)
     for request in requests:
         for party in (("p", request.participant), ("c", request.counterpart)):
@@ -137,16 +131,65 @@ def solve(
         for request in party_requests:
             for slot in allowed_slots(request, slots):
                 for group in groups_of[slot.id]:
-                    per_group[group].append(x[request.id, slot.id])
-        for vars_ in per_group.values():
-            if len(vars_) > 1:
-                model.add_at_most_one(vars_)
+                    per_group[group].append((request.id, slot.id))
+        yield from (keys for keys in per_group.values() if len(keys) > 1)
 
+
+def _per_slot(requests: list[Request], slots: list[Slot]) -> dict[int, list[tuple[int, int]]]:
+    by_slot = defaultdict(list)
+    for rid, sid in _choices(requests, slots):
+        by_slot[sid].append((rid, sid))
+    return by_slot
+
+
+def relaxation_bound(requests: list[Request], slots: list[Slot]) -> float:
+    """The optimum of the same model with every 0/1 choice relaxed to [0, 1] (GLOP): no
+    schedule weighs more. A schedule that reaches it is optimal."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    choices = _choices(requests, slots)
+    x = {key: lp.NumVar(0, 1, "") for key in choices}
+    for keys in _at_most_one(requests, slots):
+        lp.Add(sum(x[key] for key in keys) <= 1)
+    tables = {slot.id: slot.tables for slot in slots}
+    for sid, keys in _per_slot(requests, slots).items():
+        if len(keys) > tables[sid]:
+            lp.Add(sum(x[key] for key in keys) <= tables[sid])
+    for request in requests:
+        if request.pinned_slot is not None and (request.id, request.pinned_slot) in x:
+            lp.Add(x[request.id, request.pinned_slot] == 1)
+    lp.Maximize(sum(request.weight * x[key] for key, request in choices.items()))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return float(sum(r.weight for r in requests))
+    return lp.Objective().Value()
+
+
+def solve(
+    requests: list[Request], slots: list[Slot], *, seconds: float = 8.0, workers: int = 2
+) -> Schedule:
+    """The greedy schedule when it reaches the LP bound (then it is optimal), else the
+    better of it and what CP-SAT finds from it within ``seconds``."""
     weights = {request.id: request.weight for request in requests}
+    start = greedy(requests, slots)
+    start_weight = sum(weights[rid] for rid in start)
+    bound = relaxation_bound(requests, slots)
+    if start_weight >= math.floor(bound + 1e-6):  # weights are whole numbers
+        return Schedule(assignment=start, weight=start_weight, bound=bound, optimal=True)
+
+    model = cp_model.CpModel()
+    choices = _choices(requests, slots)
+    x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in choices}
+    for keys in _at_most_one(requests, slots):
+        model.add_at_most_one([x[key] for key in keys])
+    tables = {slot.id: slot.tables for slot in slots}
+    for sid, keys in _per_slot(requests, slots).items():
+        if len(keys) > tables[sid]:
+            model.add(sum(x[key] for key in keys) <= tables[sid])
+    for request in requests:
+        if request.pinned_slot is not None and (request.id, request.pinned_slot) in x:
+            model.add(x[request.id, request.pinned_slot] == 1)
     model.maximize(
         cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
     )
-    start = greedy(requests, slots)
     for (rid, sid), var in x.items():
         model.add_hint(var, start.get(rid) == sid)
 
@@ -162,12 +205,13 @@ def solve(
     assignment = start  # valid on its own; kept unless the solver found better in time
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = {rid: sid for (rid, sid), var in x.items() if solver.value(var)}
-        if sum(weights[rid] for rid in found) >= sum(weights[rid] for rid in start):
+        if sum(weights[rid] for rid in found) >= start_weight:
             assignment = found
-    total = float(sum(weights.values()))
+    if status != cp_model.UNKNOWN:
+        bound = min(bound, solver.best_objective_bound)
     return Schedule(
         assignment=assignment,
         weight=sum(weights[rid] for rid in assignment),
-        bound=min(solver.best_objective_bound, total) if status != cp_model.UNKNOWN else total,
+        bound=bound,
         optimal=status == cp_model.OPTIMAL,
     )
