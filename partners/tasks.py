@@ -277,8 +277,8 @@ def exports_in_background(criteria: queries.Criteria) -> bool:
 
 @task
 def print_handouts(*, job_id: str) -> dict:
-    """A delegation's handouts into ``jobs/<id>/handouts.pdf``; progress counts profiles
-    (WeasyPrint lays out the whole document at once: 0 of N, then N of N)."""
+    """A delegation's handouts into ``jobs/<id>/handouts.pdf``; progress counts the
+    profiles laid out so far (documents.handouts.CHUNK at a time)."""
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
     delegation = Delegation.objects.get(pk=job.options["delegation"])
@@ -287,7 +287,12 @@ def print_handouts(*, job_id: str) -> dict:
     with jobs.Progress(job) as progress:
         total = documents.handout_profiles(profiles).count()
         progress.rows(0, total, 0)
-        pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
+        pdf = documents.handouts_pdf(
+            profiles,
+            language=language,
+            delegation=delegation,
+            progress=lambda done, total: progress.rows(done, total, 0),
+        )
         if pdf is None:
             jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": no_handouts()})
             return {"status": "rejected"}

@@ -134,3 +134,26 @@ def test_the_job_and_its_pdf_are_hidden_from_staff_without_the_view_right(office
     assert outsider.get(f"/jobs/{job.pk}/download/").status_code == 404
     colleague = client_for(user_with_role(TRADE_OFFICERS))
     assert colleague.get(f"/jobs/{job.pk}/download/").status_code == 200
+
+
+def test_a_batch_is_laid_out_in_chunks_that_report_progress_and_join_into_one_pdf(
+    monkeypatch,
+):
+    from partners import documents
+    from partners.documents import handouts
+
+    monkeypatch.setattr(handouts, "CHUNK", 2)
+    trip, names = trip_with_profiles(5)
+    heard = []
+
+    pdf = documents.handouts_pdf(
+        documents.profiles_for_delegation(trip),
+        language="en",
+        delegation=trip,
+        progress=lambda done, total: heard.append((done, total)),
+    )
+
+    assert heard == [(2, 5), (4, 5), (5, 5)]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert [name in page for name, page in zip(names, pages, strict=True)] == [True] * 5
+    assert not any(" / 5" in page or " / 2" in page for page in pages)  # no batch count

@@ -1,9 +1,14 @@
 """Profile handouts: one A4 page per company profile, in the counterpart's language."""
 
+from collections.abc import Callable
+
 from django.db.models import Prefetch, QuerySet
 
 from ..models import City, CompanyProfile, Delegation, Interest
-from .render import render_pdf
+from .render import render_document
+
+# Profiles laid out at a time in a batch: each reports progress.
+CHUNK = 10
 
 
 def handout_profiles(profiles: QuerySet) -> QuerySet:
@@ -25,13 +30,27 @@ def profiles_for_delegation(delegation: Delegation) -> QuerySet:
     return CompanyProfile.objects.filter(pk__in=delegation.handovers.values("profile_id"))
 
 
-def handouts_pdf(profiles: QuerySet, *, language: str, delegation: Delegation | None = None):
-    """One PDF with a page per profile; ``None`` when there is nothing to print."""
+def handouts_pdf(
+    profiles: QuerySet,
+    *,
+    language: str,
+    delegation: Delegation | None = None,
+    progress: Callable[[int, int], None] | None = None,
+):
+    """One PDF with a page per profile; ``None`` when there is nothing to print.
+
+    Laid out CHUNK profiles at a time (each page stands alone), so that ``progress``
+    hears of every chunk: a large batch in the worker shows how far it is."""
     profiles = list(handout_profiles(profiles))
     if not profiles:
         return None
-    return render_pdf(
-        "partners/documents/handouts.html",
-        {"profiles": profiles, "delegation": delegation},
-        language=language,
-    )
+    documents = []
+    for start in range(0, len(profiles), CHUNK):
+        chunk = {"profiles": profiles[start : start + CHUNK], "delegation": delegation}
+        documents.append(
+            render_document("partners/documents/handouts.html", chunk, language=language)
+        )
+        if progress is not None:
+            progress(min(start + CHUNK, len(profiles)), len(profiles))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

@@ -38,7 +38,17 @@ def language_or_default(code: str | None) -> str:
 def render_pdf(
     template_name: str, context: dict, *, language: str, stylesheets: tuple[str, ...] = ()
 ) -> bytes:
-    """Render ``template_name`` in ``language`` and return the PDF's bytes.
+    """Render ``template_name`` in ``language`` and return the PDF's bytes."""
+    return render_document(
+        template_name, context, language=language, stylesheets=stylesheets
+    ).write_pdf()
+
+
+def render_document(
+    template_name: str, context: dict, *, language: str, stylesheets: tuple[str, ...] = ()
+):
+    """``template_name`` in ``language``, laid out as a WeasyPrint document (pages that
+    ``write_pdf`` serialises; documents laid out apart can be joined by their pages).
 
     ``stylesheets`` are static files (``"partners/reports.css"``) linked after the
     template's own styles: a page's print styles shared with its PDF. They are linked
@@ -57,4 +67,4 @@ def render_pdf(
             },
         )
     # Fonts are embedded (subset) by default; the <title> becomes the PDF's title.
-    return weasyprint.HTML(string=html).write_pdf()
+    return weasyprint.HTML(string=html).render()
