@@ -253,3 +253,27 @@ def test_database_rules_of_slots_and_requests(db):
         m.MeetingRequest.objects.filter(pk=request.pk).update(pinned=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         f.MeetingRequestFactory(registration=request.registration, counterpart=request.counterpart)
+
+
+def test_the_solver_improves_on_a_greedy_start_that_blocks_itself():
+    """Heaviest first into the earliest slot puts A at 9:00, which leaves out B (same
+    company, other city, only at 9:00); the LP bound says 18 is possible, CP-SAT finds it."""
+    nine = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    half_hour = datetime.timedelta(minutes=30)
+    slots = [
+        solver.Slot(id=1, place=0, starts_at=nine, ends_at=nine + half_hour, tables=1),
+        solver.Slot(
+            id=2, place=0, starts_at=nine + half_hour, ends_at=nine + 2 * half_hour, tables=1
+        ),
+        solver.Slot(id=3, place=1, starts_at=nine, ends_at=nine + half_hour, tables=1),
+    ]
+    a, b = (
+        solver.Request(id=i, participant=1, counterpart=i, place=place, priority=1)
+        for i, place in ((1, 0), (2, 1))
+    )
+    assert len(solver.greedy([a, b], slots)) == 1  # the trap
+
+    schedule = solver.solve([a, b], slots, seconds=5)
+
+    assert schedule.assignment == {1: 2, 2: 3}
+    assert (schedule.weight, schedule.optimal) == (18, True)

@@ -135,11 +135,18 @@ def _at_most_one(requests: list[Request], slots: list[Slot]) -> Iterable[list[tu
         yield from (keys for keys in per_group.values() if len(keys) > 1)
 
 
-def _per_slot(requests: list[Request], slots: list[Slot]) -> dict[int, list[tuple[int, int]]]:
+def _table_limits(requests: list[Request], slots: list[Slot]) -> list[tuple[list, int]]:
+    """(choices of a slot, its tables), for the slots with more choices than tables."""
     by_slot = defaultdict(list)
     for rid, sid in _choices(requests, slots):
         by_slot[sid].append((rid, sid))
-    return by_slot
+    return [(by_slot[s.id], s.tables) for s in slots if len(by_slot[s.id]) > s.tables]
+
+
+def _pinned(requests: list[Request], slots: list[Slot]) -> list[tuple[int, int]]:
+    """The choices that must be taken: pinned meetings in their slot."""
+    slot_ids = {slot.id for slot in slots}
+    return [(r.id, r.pinned_slot) for r in requests if r.pinned_slot in slot_ids]
 
 
 def relaxation_bound(requests: list[Request], slots: list[Slot]) -> float:
@@ -150,13 +157,10 @@ def relaxation_bound(requests: list[Request], slots: list[Slot]) -> float:
     x = {key: lp.NumVar(0, 1, "") for key in choices}
     for keys in _at_most_one(requests, slots):
         lp.Add(sum(x[key] for key in keys) <= 1)
-    tables = {slot.id: slot.tables for slot in slots}
-    for sid, keys in _per_slot(requests, slots).items():
-        if len(keys) > tables[sid]:
-            lp.Add(sum(x[key] for key in keys) <= tables[sid])
-    for request in requests:
-        if request.pinned_slot is not None and (request.id, request.pinned_slot) in x:
-            lp.Add(x[request.id, request.pinned_slot] == 1)
+    for keys, tables in _table_limits(requests, slots):
+        lp.Add(sum(x[key] for key in keys) <= tables)
+    for key in _pinned(requests, slots):
+        lp.Add(x[key] == 1)
     lp.Maximize(sum(request.weight * x[key] for key, request in choices.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return float(sum(r.weight for r in requests))
@@ -180,13 +184,10 @@ def solve(
     x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in choices}
     for keys in _at_most_one(requests, slots):
         model.add_at_most_one([x[key] for key in keys])
-    tables = {slot.id: slot.tables for slot in slots}
-    for sid, keys in _per_slot(requests, slots).items():
-        if len(keys) > tables[sid]:
-            model.add(sum(x[key] for key in keys) <= tables[sid])
-    for request in requests:
-        if request.pinned_slot is not None and (request.id, request.pinned_slot) in x:
-            model.add(x[request.id, request.pinned_slot] == 1)
+    for keys, tables in _table_limits(requests, slots):
+        model.add(sum(x[key] for key in keys) <= tables)
+    for key in _pinned(requests, slots):
+        model.add(x[key] == 1)
     model.maximize(
         cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
     )
