@@ -28,6 +28,7 @@ from ..models import (
     Opportunity,
     OpportunityStageChange,
     ProfileHandover,
+    Shown,
 )
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import staff_users
@@ -82,7 +83,7 @@ class BoardFilter(forms.Form):
         # Only cities and owners that have opportunities: a short list at any scale.
         self.fields["partner_city"].queryset = City.objects.filter(
             pk__in=Opportunity.objects.values("partner_city")
-        ).order_by("name")
+        ).order_by(Shown("name").asc())
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(pk__in=Opportunity.objects.values("owner"))

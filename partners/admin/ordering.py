@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from modeltranslation.translator import NotRegistered, translator
 
-from ..models.base import Shown
+from ..models import Shown
 
 
 def is_translated(model, path: str) -> bool:

@@ -14,6 +14,7 @@ from ..models import (
     MemorandumParty,
     Organisation,
     ProfileHandover,
+    Shown,
 )
 from .render import render_pdf
 
@@ -61,7 +62,7 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         organisation.pk: Counterpart(organisation)
         for organisation in Organisation.objects.filter(pk__in=ids)
         .select_related("city")
-        .order_by("name")
+        .order_by(Shown("name").asc())
     }
     meetings = (
         Meeting.objects.filter(organisations__in=ids)

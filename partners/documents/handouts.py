@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.db.models import Prefetch, QuerySet
 
-from ..models import City, CompanyProfile, Delegation, Interest
+from ..models import City, CompanyProfile, Delegation, Interest, Shown
 from .render import render_document
 
 # Profiles laid out at a time in a batch: each reports progress.
@@ -18,9 +18,9 @@ def handout_profiles(profiles: QuerySet) -> QuerySet:
         .select_related("organisation__city", "sector", "contact")
         .prefetch_related(
             Prefetch("interests", queryset=Interest.objects.order_by("code")),
-            Prefetch("target_cities", queryset=City.objects.order_by("name")),
+            Prefetch("target_cities", queryset=City.objects.order_by(Shown("name").asc())),
         )
-        .order_by("organisation__name", "pk")
+        .order_by(Shown("organisation__name").asc(), "pk")
     )
 
 

@@ -1,6 +1,6 @@
 """The domain model of DESIGN.md, one module per area."""
 
-from .base import PublishableQuerySet, TimeStampedModel, Visibility
+from .base import PublishableQuerySet, Shown, TimeStampedModel, Visibility
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem
@@ -39,6 +39,7 @@ __all__ = [
     "ProfileHandover",
     "PublicationRequest",
     "PublishableQuerySet",
+    "Shown",
     "Sector",
     "TimeStampedModel",
     "TripRegistration",

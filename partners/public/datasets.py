@@ -24,6 +24,7 @@ from ..models import (
     MemorandumParty,
     Organisation,
     Partnership,
+    Shown,
 )
 
 
@@ -89,7 +90,7 @@ def _partnership_rows():
         Partnership.objects.published()
         .filter(home_city__in=cities, partner_city__in=cities)
         .select_related("home_city", "partner_city")
-        .order_by("home_city__name", "partner_city__name", "kind")
+        .order_by(Shown("home_city__name").asc(), Shown("partner_city__name").asc(), "kind")
     )
 
 
@@ -306,7 +307,7 @@ def company_rows(queryset=None):
     queryset = CompanyProfile.objects.published() if queryset is None else queryset
     queryset = queryset.prefetch_related(None)
     return queryset.select_related("organisation", "sector").prefetch_related(
-        "interests", Prefetch("target_cities", _published_cities().order_by("name"))
+        "interests", Prefetch("target_cities", _published_cities().order_by(Shown("name").asc()))
     )
 
 
