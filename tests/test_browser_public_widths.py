@@ -18,7 +18,7 @@ COMPOUND = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamte
 
 
 def public_paths():
-    """Every kind of public page, in both languages."""
+    """Every kind of public page, in each language."""
     delegation = m.Delegation.objects.published().get(slug="ost-china-2019")
     pages = [
         ("partners:home", {}),
@@ -31,9 +31,11 @@ def public_paths():
         ("partners:memorandum", {"slug": m.Memorandum.objects.published().first().slug}),
         ("partners:company", {"slug": m.CompanyProfile.objects.published().first().slug}),
         ("partners:delegation", {"slug": "compound"}),
+        ("partners:delegation-register", {"slug": "compound"}),
+        ("partners:success-stories", {}),
     ]
     paths = []
-    for language in ("de", "en"):
+    for language in ("de", "en", "zh-hans"):
         with translation.override(language):
             paths += [reverse(name, kwargs=kwargs) for name, kwargs in pages]
     return paths
@@ -47,6 +49,8 @@ def site(live_server):
         slug="compound",
         summary=f"{COMPOUND} " * 3,
         purpose=COMPOUND,
+        registration_open=True,
+        registration_closes_on=datetime.date.today() + datetime.timedelta(days=30),
     )
     city = f.CityFactory(name=f"{COMPOUND}stadt")
     profile = f.CompanyProfileFactory(organisation__name=f"{COMPOUND} GmbH")
@@ -59,7 +63,7 @@ def test_no_public_page_scrolls_sideways(site, page, width, artifacts_dir):
     page.set_viewport_size({"width": width, "height": 800})
     too_wide = []
     for path in public_paths():
-        page.goto(f"{site}{path}")
+        assert page.goto(f"{site}{path}").status == 200, path
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll > inner:
             too_wide.append((path, scroll))
