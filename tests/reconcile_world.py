@@ -1,5 +1,5 @@
 """A world for reconciling the report: an inbound visit with its meetings, handovers and a
-three-party memorandum, a trip over New Year, cancelled trips, undated records, and a home
+three-party memorandum, a trip over New Year, trips of every status, undated records, and a home
 city that is also another home city's partner. Every record says where it counts.
 
 B is last year and A the year before, so that "overdue" and the desk's "last year" are
@@ -28,8 +28,15 @@ def D(year, month, day):
 # Figure → {city: count} and total, for year B (names as in partners.reports.figures.MEASURES).
 COUNTS_B = {
     "delegations_out": ({"Jining": 1, "Nanjing": 0}, 1),
-    "delegations_in": ({"Jining": 0, "Nanjing": 1}, 1),
-    "delegations_cancelled": ({"Jining": 2, "Nanjing": 0}, 2),
+    "delegations_out_planned": ({"Jining": 0, "Nanjing": 0}, 0),
+    "delegations_out_confirmed": ({"Jining": 1, "Nanjing": 0}, 1),
+    "delegations_out_completed": ({"Jining": 0, "Nanjing": 0}, 0),
+    "delegations_out_cancelled": ({"Jining": 1, "Nanjing": 0}, 1),
+    "delegations_in": ({"Jining": 1, "Nanjing": 1}, 2),
+    "delegations_in_planned": ({"Jining": 1, "Nanjing": 0}, 1),
+    "delegations_in_confirmed": ({"Jining": 0, "Nanjing": 0}, 0),
+    "delegations_in_completed": ({"Jining": 0, "Nanjing": 1}, 1),
+    "delegations_in_cancelled": ({"Jining": 1, "Nanjing": 0}, 1),
     "meetings": ({"Jining": 3, "Nanjing": 3}, 6),
     "handovers": ({"Jining": 0, "Nanjing": 2}, 2),
     "profiles_handed_over": ({"Jining": 0, "Nanjing": 2}, 2),
@@ -44,12 +51,15 @@ COUNTS_B = {
 # Year A: the trip over New Year reached both cities (each row 1, the total 1).
 COUNTS_A = {
     "delegations_out": ({"Jining": 1, "Nanjing": 1}, 1),
+    "delegations_out_completed": ({"Jining": 1, "Nanjing": 1}, 1),
+    "delegations_out_confirmed": ({"Jining": 0, "Nanjing": 0}, 0),
+    "delegations_in": ({"Jining": 0, "Nanjing": 0}, 0),
     "meetings": ({"Jining": 0, "Nanjing": 1}, 1),
     "handovers": ({"Jining": 1, "Nanjing": 0}, 1),
     "memoranda_signed": ({"Jining": 1, "Nanjing": 0}, 1),
     "memoranda_in_force": ({"Jining": 1, "Nanjing": 0}, 1),
 }
-LISTED_B = {"delegations": 4, "meetings": 6, "memoranda": 2, "handovers": 2, "follow-ups": 4}
+LISTED_B = {"delegations": 5, "meetings": 6, "memoranda": 2, "handovers": 2, "follow-ups": 4}
 
 
 def _trip(direction, start, end, origin, stops, **kwargs):
@@ -107,13 +117,18 @@ def build() -> dict:
         profile=p1, recipient=jining_gov, delegation=new_year, handed_over_on=None
     )
 
+    # Planned (B): a visit from Jining, nothing logged for it yet.
+    _trip(IN, D(B, 11, 20), D(B, 11, 22), jining, [leipzig], status=m.Delegation.Status.PLANNED)
+
     # Cancelled (B): an outbound trip to Jining and a visit from Jining.
     _trip(OUT, D(B, 9, 1), None, leipzig, [jining], status=CANCELLED)
     _trip(IN, D(B, 3, 1), None, jining, [leipzig], status=CANCELLED)
 
-    # Outbound via Paris to Jining (B); a meeting in Paris with Nanjing officials there
-    # belongs to the trip's partner city, Jining (the trip did not stop in Nanjing).
-    via_paris = _trip(OUT, D(B, 6, 1), D(B, 6, 5), leipzig, [paris, jining])
+    # Outbound via Paris to Jining (B, confirmed); a meeting in Paris with Nanjing officials
+    # there belongs to the trip's partner city, Jining (the trip did not stop in Nanjing).
+    via_paris = _trip(
+        OUT, D(B, 6, 1), D(B, 6, 5), leipzig, [paris, jining], status=m.Delegation.Status.CONFIRMED
+    )
     in_paris = f.MeetingFactory(delegation=via_paris, city=paris, date=D(B, 6, 2))
     in_paris.organisations.add(nanjing_gov)
 

@@ -18,13 +18,14 @@ OUT, IN = m.Delegation.Direction.OUTBOUND, m.Delegation.Direction.INBOUND
 CANCELLED = m.Delegation.Status.CANCELLED
 
 SUMMARY_2019 = {
-    # name: delegations out, in, cancelled, meetings, handovers, profiles, responses,
-    #       memoranda signed, in force, review, follow-ups open, done, overdue
-    "Jining": [1, 0, 1, 1, 7, 7, 1, 1, 2, 1, 2, 0, 1],
-    "Nanjing": [2, 1, 1, 2, 6, 6, 2, 2, 2, 1, 1, 1, 1],
+    # name: delegations out, then in: not cancelled, planned, confirmed, completed, cancelled;
+    #       meetings, handovers, profiles, responses, memoranda signed, in force, review,
+    #       follow-ups open, done, overdue
+    "Jining": [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 7, 7, 1, 1, 2, 1, 2, 0, 1],
+    "Nanjing": [2, 0, 1, 1, 1, 1, 0, 0, 1, 0, 2, 6, 6, 2, 2, 2, 1, 1, 1, 1],
 }
 # Every handover belongs to one city (13 = 7 + 6); profile 0 went to both (12 distinct).
-TOTAL_2019 = [2, 1, 2, 3, 13, 12, 3, 3, 4, 2, 3, 1, 2]
+TOTAL_2019 = [2, 0, 1, 1, 1, 1, 0, 0, 1, 1, 3, 13, 12, 3, 3, 4, 2, 3, 1, 2]
 
 
 def _delegation(direction, start, end, origin, stops, **kwargs):
@@ -47,8 +48,14 @@ def build():
 
     # Delegations.
     trip = _delegation(OUT, D(2019, 6, 25), D(2019, 6, 30), leipzig, [nanjing, jining])  # N, J
-    new_year = _delegation(  # Nanjing out: starts in 2019, unpublished records count too
-        OUT, D(2019, 12, 28), D(2020, 1, 4), leipzig, [nanjing], visibility=INTERNAL
+    new_year = _delegation(  # Nanjing out, confirmed: starts in 2019; unpublished ones count
+        OUT,
+        D(2019, 12, 28),
+        D(2020, 1, 4),
+        leipzig,
+        [nanjing],
+        visibility=INTERNAL,
+        status=m.Delegation.Status.CONFIRMED,
     )
     _delegation(OUT, D(2018, 12, 30), D(2019, 1, 3), leipzig, [jining])  # began in 2018
     _delegation(OUT, D(2019, 9, 1), None, leipzig, [nanjing], status=CANCELLED)  # N cancelled

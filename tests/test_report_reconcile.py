@@ -12,6 +12,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from partners.desk import HEADLINE
 from partners.reports import figures, queries
@@ -46,10 +47,10 @@ def _expected_total(counts=COUNTS_B):
     return [counts[name][1] for name in figures.MEASURES]
 
 
-def _table(page: str, table_id: str) -> list[list[str]]:
+def _table(page: str, table_id: str) -> tuple[list[str], list[list[str]]]:
     reader = _TableReader(table_id)
     reader.feed(page)
-    return reader.rows
+    return reader.header, reader.rows
 
 
 def test_the_summary_matches_the_hand_computed_counts(built):
@@ -100,20 +101,22 @@ def test_the_timeline_row_of_a_year_is_that_year_s_summary(built):
 def test_the_page_shows_the_same_numbers_in_its_tables_and_charts(built, manager):
     page = manager.get("/reports/", {"year": B}, headers=ENGLISH).content.decode()
 
-    header, *rows = _table(page, "summary")
+    header, rows = _table(page, "summary")
+    with translation.override("en"):
+        assert header[1:] == [str(figure.label) for figure in figures.FIGURES]
     cells = {row[0]: [int(v) for v in row[1:]] for row in rows}
     assert cells.pop("Total (each record once)") == _expected_total()
     assert cells == {
         "Jining (济宁)": _expected_rows()["Jining"],
         "Nanjing (南京)": _expected_rows()["Nanjing"],
     }
-    _, *years = _table(page, "timeline")
+    _, years = _table(page, "timeline")
     assert [int(v) for v in years[-1][1:]] == _expected_total()
     assert years[-1][0] == str(B)
     # Charts: delegations (out + in, not cancelled) per city, memoranda in force at year end.
-    assert f"<title>Nanjing {B}: 1</title>" in page and f"<title>Jining {B}: 1</title>" in page
+    assert f"<title>Nanjing {B}: 1</title>" in page and f"<title>Jining {B}: 2</title>" in page
     assert f"<title>Nanjing {A}: 1</title>" in page and f"<title>Jining {A}: 1</title>" in page
-    assert f"<title>{B}: 2</title>" in page and f"<title>{A}: 1</title>" in page
+    assert f"<title>{B}: 2</title>" in page and f"<title>{A}: 1</title>" in page  # memoranda
     assert 'id="how-we-count"' in page and "<details" in page
 
 
@@ -159,6 +162,8 @@ def test_the_english_workbook_lists_what_the_summary_counts(built, manager):
     _check_summary_sheet(workbook["Summary"])
     names = dict(zip(figures.MEASURES, workbook["Summary"][1][2:], strict=False))
     assert names["meetings"].value == "Meetings"
+    assert names["delegations_out_confirmed"].value == "Delegations outbound: confirmed"
+    assert names["memoranda_signed"].value == "Memoranda: signed"
     listed = {
         key: workbook[name].max_row - 1
         for key, name in zip(LISTED_B, workbook.sheetnames[1 : 1 + len(LISTED_B)], strict=True)
@@ -185,6 +190,10 @@ def test_the_german_workbook_is_german_and_names_its_filter(built, manager):
     ]
     rows = list(workbook["Übersicht"].iter_rows(values_only=True))
     assert rows[0][:2] == ("Partnerstadt", "Land")
+    assert rows[0][2:7] == tuple(
+        f"Delegationen ausgehend: {status}"
+        for status in ("nicht abgesagt", "geplant", "bestätigt", "abgeschlossen", "abgesagt")
+    )
     assert rows[1][2 : 2 + len(figures.MEASURES)] == tuple(_expected_rows()["Nanjing"])
     notes = {row[0]: row[1] for row in rows[4:] if row[0]}
     assert notes["Berichtsdatum"].date() == queries.Criteria.for_year(B).today
@@ -235,7 +244,7 @@ def test_export_report_writes_the_same_numbers(built, tmp_path):
 def test_the_desk_compares_this_year_with_last_year(built, manager):
     page = manager.get("/admin/", headers=ENGLISH).content.decode()
 
-    header, *rows = _table(page, "desk-headline")
+    header, rows = _table(page, "desk-headline")
     assert header[1:] == [str(B + 1), str(B)]
     expected = [COUNTS_B[name][1] for name in HEADLINE]
     assert [int(row[2]) for row in rows] == expected

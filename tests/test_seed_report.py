@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.utils import translation
 
 from partners.reports import figures, queries
-from partners.reports.tables import SUMMARY_HEADERS
 
 from . import factories as f
 
@@ -23,8 +22,10 @@ ENGLISH = {"accept-language": "en"}
 # What the press release of 11 July 2019 says about each partner city.
 EXPECTED = {
     "delegations_out": 1,
+    "delegations_out_completed": 1,
     "delegations_in": 0,
-    "delegations_cancelled": 0,
+    "delegations_out_cancelled": 0,
+    "delegations_in_cancelled": 0,
     "memoranda_signed": 1,
 }
 PROFILES_HANDED_OVER_IN_TOTAL = 11
@@ -45,37 +46,58 @@ def manager(client, seeded):
 
 
 class _TableReader(HTMLParser):
-    """The cells' text of one table, row by row."""
+    """The cells' text of one table, row by row; ``header`` names each column as a screen
+    reader would, a group's header before its column's own ("Memoranda: signed")."""
 
     def __init__(self, table_id):
         super().__init__()
-        self.table_id, self.inside, self.rows, self.cell = table_id, False, [], None
+        self.table_id, self.inside, self.in_head = table_id, False, False
+        self.rows, self.head, self.cell = [], [], None
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("id") == self.table_id:
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id") == self.table_id:
             self.inside = True
+        elif self.inside and tag == "thead":
+            self.in_head = True
         elif self.inside and tag == "tr":
-            self.rows.append([])
+            (self.head if self.in_head else self.rows).append([])
         elif self.inside and tag in ("td", "th"):
-            self.cell = []
+            self.cell, self.span = [], (int(attrs.get("colspan", 1)), int(attrs.get("rowspan", 1)))
 
     def handle_endtag(self, tag):
         if tag == "table":
             self.inside = False
+        elif tag == "thead":
+            self.in_head = False
         elif self.inside and tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            text = " ".join("".join(self.cell).split())
+            (self.head if self.in_head else self.rows)[-1].append(
+                (text, *self.span) if self.in_head else text
+            )
             self.cell = None
 
     def handle_data(self, data):
         if self.cell is not None:
             self.cell.append(data)
 
+    @property
+    def header(self) -> list[str]:
+        """One name per column of the (one or two) header rows."""
+        columns, below = [], iter(self.head[1] if len(self.head) > 1 else [])
+        for text, colspan, rowspan in self.head[0] if self.head else []:
+            if rowspan > 1 or len(self.head) == 1:
+                columns.append(text)
+            else:
+                columns += [f"{text}: {next(below)[0]}" for _ in range(colspan)]
+        return columns
+
 
 def _html_summary(page: str) -> dict:
     reader = _TableReader("summary")
     reader.feed(page)
-    header, *rows = reader.rows
-    return {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in rows}
+    header = reader.header
+    return {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in reader.rows}
 
 
 def _sheet_summary(workbook) -> dict:
@@ -86,7 +108,7 @@ def _sheet_summary(workbook) -> dict:
 def _label(measure: str) -> str:
     # The pages and files read here are English (ENGLISH headers, the command below).
     with translation.override("en"):
-        return str(SUMMARY_HEADERS[measure])
+        return str(figures.BY_NAME[measure].label)
 
 
 def _assert_the_2019_trip_is_counted(summary: dict, nanjing: str, jining: str):

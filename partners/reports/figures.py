@@ -13,9 +13,11 @@ import datetime
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ..models import City, FollowUp, Memorandum, ProfileHandover
+from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
 from .queries import CANCELLED, IN, OUT, Criteria, Fact, Facts, load, selected_cities
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
@@ -41,12 +43,20 @@ def _record(fact: Fact) -> Hashable:
 @dataclass(frozen=True)
 class Figure:
     name: str
-    label: str
+    short: str  # its header under its group's (a page's two header rows)
     kind: str  # the facts it counts: "delegations", "meetings", …
     counts: Callable[[Fact, Period], bool] = _always
     # True: only records dated in the period; False: any record up to its end.
     dated: bool = True
     value: Callable[[Fact], Hashable] = _record  # what is counted once per city and total
+    group: str = ""  # figures of one group share a header
+
+    @property
+    def label(self) -> str:
+        """The whole header, where there is one row of them (sheets, CSV, the desk)."""
+        if not self.group:
+            return self.short
+        return format_lazy(_("{group}: {figure}"), group=self.group, figure=self.short)
 
     def facts(self, facts: Facts, period: Period) -> list[Fact]:
         pool = (
@@ -78,73 +88,109 @@ def _overdue(fact: Fact, period: Period) -> bool:
     return fact.status in OPEN_STATUSES and fact.due_on is not None and fact.due_on < period.today
 
 
+def _delegations(direction: str, name: str, group: str) -> list[Figure]:
+    """One direction's delegations: those not cancelled, then each status on its own."""
+    not_cancelled = Figure(
+        name,
+        _("not cancelled"),
+        "delegations",
+        lambda f, p: f.direction == direction and f.status != CANCELLED,
+        group=group,
+    )
+    by_status = [
+        Figure(
+            f"{name}_{status}",
+            label,
+            "delegations",
+            lambda f, p, status=status: f.direction == direction and f.status == status,
+            group=group,
+        )
+        for status, label in Delegation.Status.choices
+    ]
+    return [not_cancelled, *by_status]
+
+
+HANDOVERS, MEMORANDA, FOLLOW_UPS = _("Profile handovers"), _("Memoranda"), _("Follow-ups")
 FIGURES = [
-    Figure(
-        "delegations_out",
-        _("Delegations outbound"),
-        "delegations",
-        lambda f, p: f.direction == OUT and f.status != CANCELLED,
-    ),
-    Figure(
-        "delegations_in",
-        _("Delegations inbound"),
-        "delegations",
-        lambda f, p: f.direction == IN and f.status != CANCELLED,
-    ),
-    Figure(
-        "delegations_cancelled",
-        _("Delegations cancelled"),
-        "delegations",
-        lambda f, p: f.status == CANCELLED,
-    ),
+    *_delegations(OUT, "delegations_out", _("Delegations outbound")),
+    *_delegations(IN, "delegations_in", _("Delegations inbound")),
     Figure("meetings", _("Meetings"), "meetings"),
-    Figure("handovers", _("Profile handovers"), "handovers"),
+    Figure("handovers", pgettext_lazy("report", "handovers"), "handovers", group=HANDOVERS),
     Figure(
         "profiles_handed_over",
-        _("Profiles handed over"),
+        pgettext_lazy("report", "distinct profiles"),
         "handovers",
         value=lambda fact: fact.profile,
+        group=HANDOVERS,
     ),
     Figure(
         "handover_responses",
-        _("Responses to handovers"),
+        pgettext_lazy("report", "with a response"),
         "handovers",
         lambda f, p: f.response != ProfileHandover.Response.NONE,
+        group=HANDOVERS,
     ),
-    Figure("memoranda_signed", _("Memoranda signed"), "memoranda"),
+    Figure("memoranda_signed", pgettext_lazy("report", "signed"), "memoranda", group=MEMORANDA),
     Figure(
         "memoranda_in_force",
-        _("Memoranda in force at period end"),
+        pgettext_lazy("report", "in force at period end"),
         "memoranda",
         lambda f, p: in_force(f, p.end),
         dated=False,
+        group=MEMORANDA,
     ),
     Figure(
         "memoranda_due_for_review",
-        _("Memoranda due for review"),
+        pgettext_lazy("report", "due for review"),
         "memoranda",
         _due_for_review,
         dated=False,
+        group=MEMORANDA,
     ),
     Figure(
         "follow_ups_open",
-        _("Follow-ups open"),
+        pgettext_lazy("report", "open"),
         "follow_ups",
         lambda f, p: f.status in OPEN_STATUSES,
+        group=FOLLOW_UPS,
     ),
     Figure(
         "follow_ups_done",
-        _("Follow-ups done"),
+        pgettext_lazy("report", "done"),
         "follow_ups",
         lambda f, p: f.status == FollowUp.Status.DONE,
+        group=FOLLOW_UPS,
     ),
-    Figure("follow_ups_overdue", _("Follow-ups overdue"), "follow_ups", _overdue),
+    Figure(
+        "follow_ups_overdue",
+        pgettext_lazy("report", "overdue"),
+        "follow_ups",
+        _overdue,
+        group=FOLLOW_UPS,
+    ),
 ]
 BY_NAME = {figure.name: figure for figure in FIGURES}
 MEASURES = [figure.name for figure in FIGURES]
 # The figures a record may appear in two rows of (a trip to two partner cities, a profile
 # handed over in two): their total counts each once, so it may be less than the column's sum.
-SHARED = {"delegations_out", "delegations_in", "delegations_cancelled", "profiles_handed_over"}
+SHARED = {f.name for f in FIGURES if f.kind == "delegations"} | {"profiles_handed_over"}
+
+
+@dataclass(frozen=True)
+class HeaderGroup:
+    label: str  # the group's header, or a lone figure's label
+    figures: list[Figure]  # under it, each with its short label (none for a lone figure)
+
+
+def header_groups() -> list[HeaderGroup]:
+    """The figures in order, neighbours of one group under one header (a page's two rows)."""
+    groups = []
+    for figure in FIGURES:
+        if figure.group and groups and groups[-1].figures[-1].group == figure.group:
+            groups[-1].figures.append(figure)
+        else:
+            groups.append(HeaderGroup(figure.group or figure.label, [figure]))
+    return groups
 
 
 def count(figure: Figure, facts: Facts, period: Period, city_ids) -> tuple[dict, int]:
@@ -228,7 +274,8 @@ def timeline(c: Criteria, facts: Facts | None = None, cities=None) -> Timeline:
 
 
 def delegations_per_city(timeline: Timeline) -> dict[str, dict[int, int]]:
-    """The chart's series: delegations (not cancelled) per partner city and year."""
+    """The chart's series: delegations (not cancelled, both directions) per partner city and
+    year."""
     return {
         name: {
             year: timeline.per_city[year]["delegations_out"][pk]

@@ -21,7 +21,6 @@ from ..spreadsheets import Column, Table
 from . import figures, opportunities, queries
 
 CHUNK = 2000
-SUMMARY_HEADERS = {figure.name: figure.label for figure in figures.FIGURES}
 VISIBILITY = dict(Visibility.choices)
 
 

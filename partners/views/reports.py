@@ -174,8 +174,9 @@ def _report_context(criteria: queries.Criteria) -> dict:
             {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years},
         ),
         "sheets": tables.SHEET_NAMES,
-        "headers": tables.SUMMARY_HEADERS,
-        "shared": [name in figures.SHARED for name in measures],
+        "header_groups": figures.header_groups(),
+        "measure_count": len(measures),
+        "shared": figures.SHARED,
         "list_separator": _list_separator(),
         "opportunities": _opportunity_context(criteria),
     }
