@@ -98,6 +98,50 @@ class PublishableModel(TimeStampedModel):
         return self.visibility == Visibility.PUBLIC
 
 
+class LoggedModel(PublishableModel):
+    """A record someone logs in the back office (meetings, photos, follow-ups,
+    opportunities): who did is kept, and emptied when that user is deleted."""
+
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TripOutcome(LoggedModel):
+    """What came out of a delegation, a meeting or a memorandum (follow-ups, opportunities):
+    a link to each, emptied when that record is deleted. The way back from each is the
+    model's ``Meta.default_related_name`` (``delegation.follow_ups``)."""
+
+    delegation = models.ForeignKey(
+        "partners.Delegation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("delegation"),
+    )
+    meeting = models.ForeignKey(
+        "partners.Meeting", models.SET_NULL, null=True, blank=True, verbose_name=_("meeting")
+    )
+    memorandum = models.ForeignKey(
+        "partners.Memorandum",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("memorandum"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 # German letters spelled out as Germans do in URLs (slugify would drop the umlaut's dots
 # and ß altogether: "Körner" → "korner", "Straße" → "strae").
 _GERMAN = str.maketrans(

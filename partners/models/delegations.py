@@ -1,6 +1,5 @@
 """Delegations (trips and visits), their stops and members, and meetings."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from ..dates import DatePrecision, format_date_span
 from .base import (
     CRM_PERMISSIONS,
+    LoggedModel,
     PublishableModel,
     PublishableQuerySet,
     Shown,
@@ -256,7 +256,7 @@ class DelegationMember(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-class Meeting(PublishableModel):
+class Meeting(LoggedModel):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("meeting")
         PRESENTATION = "presentation", _("presentation")
@@ -287,14 +287,6 @@ class Meeting(PublishableModel):
     )
     notes = models.TextField(_("internal notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="logged_meetings",
-        verbose_name=_("logged by"),
-    )
 
     # history: registered with the translated fields in partners/translation.py
 

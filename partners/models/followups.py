@@ -7,9 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet
-from .delegations import Delegation, Meeting
-from .memoranda import Memorandum
+from .base import CRM_PERMISSIONS, PublishableQuerySet, TripOutcome
 from .places import City
 
 
@@ -21,7 +19,7 @@ class FollowUpQuerySet(PublishableQuerySet):
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
 
-class FollowUp(PublishableModel):
+class FollowUp(TripOutcome):
     class Kind(models.TextChoices):
         IDEA = "idea", _("idea")
         COMMITMENT = "commitment", _("commitment")
@@ -56,38 +54,6 @@ class FollowUp(PublishableModel):
         related_name="follow_ups",
         verbose_name=_("partner city"),
     )
-    delegation = models.ForeignKey(
-        Delegation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("delegation"),
-    )
-    meeting = models.ForeignKey(
-        Meeting,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("meeting"),
-    )
-    memorandum = models.ForeignKey(
-        Memorandum,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("memorandum"),
-    )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="logged_follow_ups",
-        verbose_name=_("logged by"),
-    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     opportunity = models.ForeignKey(
         "partners.Opportunity",
@@ -104,6 +70,7 @@ class FollowUp(PublishableModel):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
+        default_related_name = "follow_ups"  # the way back of TripOutcome's links
         default_permissions = CRM_PERMISSIONS
         permissions = [
             ("delete_own_followup", _("Can delete follow-ups they logged")),

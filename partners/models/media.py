@@ -1,6 +1,5 @@
 """Photos of delegations, signings and meetings."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..uploads import photo_path
 from ..validators import validate_photo
-from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Visibility
+from .base import CRM_PERMISSIONS, LoggedModel, PublishableQuerySet, Visibility
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 
@@ -31,7 +30,7 @@ class PhotoQuerySet(PublishableQuerySet):
         )
 
 
-class Photo(PublishableModel):
+class Photo(LoggedModel):
     image = models.ImageField(_("image"), upload_to=photo_path, validators=[validate_photo])
     caption = models.CharField(_("caption"), max_length=250)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
@@ -59,14 +58,6 @@ class Photo(PublishableModel):
         blank=True,
         related_name="photos",
         verbose_name=_("meeting"),
-    )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="logged_photos",
-        verbose_name=_("uploaded by"),
     )
 
     objects = PhotoQuerySet.as_manager()

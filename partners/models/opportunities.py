@@ -14,14 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import (
     CRM_PERMISSIONS,
-    PublishableModel,
     PublishableQuerySet,
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    TripOutcome,
 )
-from .delegations import Delegation, Meeting
-from .memoranda import Memorandum
 from .organisations import Organisation
 from .places import City
 from .profiles import CompanyProfile, ProfileHandover
@@ -47,7 +45,7 @@ class OpportunityQuerySet(PublishableQuerySet):
         return self.published().filter(stage=Opportunity.Stage.WON)
 
 
-class Opportunity(SluggedMixin, PublishableModel):
+class Opportunity(SluggedMixin, TripOutcome):
     class Kind(models.TextChoices):
         # A foreign company settling or investing in the home region.
         INVESTMENT = "investment", _("investment")
@@ -117,22 +115,6 @@ class Opportunity(SluggedMixin, PublishableModel):
         related_name="opportunities",
         verbose_name=_("company profile"),
     )
-    delegation = models.ForeignKey(
-        Delegation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("delegation"),
-    )
-    meeting = models.ForeignKey(
-        Meeting,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("meeting"),
-    )
     handover = models.ForeignKey(
         ProfileHandover,
         models.SET_NULL,
@@ -140,14 +122,6 @@ class Opportunity(SluggedMixin, PublishableModel):
         blank=True,
         related_name="opportunities",
         verbose_name=_("profile handover"),
-    )
-    memorandum = models.ForeignKey(
-        Memorandum,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("memorandum"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,14 +150,6 @@ class Opportunity(SluggedMixin, PublishableModel):
         _("summary"), blank=True, help_text=_("The public success story, once won.")
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("Internal."))
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="logged_opportunities",
-        verbose_name=_("logged by"),
-    )
 
     objects = OpportunityQuerySet.as_manager()
     # history: registered with the translated fields in partners/translation.py
@@ -195,6 +161,7 @@ class Opportunity(SluggedMixin, PublishableModel):
     class Meta:
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
+        default_related_name = "opportunities"  # the way back of TripOutcome's links
         default_permissions = CRM_PERMISSIONS
         ordering = [F("next_step_on").asc(nulls_last=True), Shown("title").asc()]
         indexes = [
