@@ -1,5 +1,6 @@
 """The home map never draws one city's label over another's, nor over another marker."""
 
+import random
 from types import SimpleNamespace
 
 from partners.public import worldmap
@@ -22,23 +23,50 @@ CITIES = {
 
 def cities():
     return [
-        SimpleNamespace(pk=n, name=name, latitude=lat, longitude=lon)
+        SimpleNamespace(pk=n, name=name, latitude=lat, longitude=lon, is_home=name == "Leipzig")
         for n, (name, (lat, lon)) in enumerate(sorted(CITIES.items()))
     ]
+
+
+def _assert_no_overlaps(points):
+    for a in points:
+        for b in points:
+            if a is b or not a.labelled:
+                continue
+            if b.labelled:
+                assert worldmap._overlap(a.label_box, b.label_box) == 0, (a.city.name, b.city.name)
+            assert worldmap._overlap(a.label_box, worldmap._marker_box(b)) == 0, (
+                a.city.name,
+                b.city.name,
+            )
 
 
 def test_no_label_overlaps_another_label_or_marker():
     points = worldmap.build_map(cities(), [])["points"]
     assert len(points) == len(CITIES)
-    for a in points:
-        for b in points:
-            if a is b:
-                continue
-            assert worldmap._overlap(a.label_box, b.label_box) == 0, (a.city.name, b.city.name)
-            assert worldmap._overlap(a.label_box, worldmap._marker_box(b)) == 0, (
-                a.city.name,
-                b.city.name,
-            )
+    assert all(point.labelled for point in points)  # there is room for each of these
+    _assert_no_overlaps(points)
+
+
+def test_a_crowded_map_leaves_labels_out_rather_than_overlap_them_and_labels_home_first():
+    rng = random.Random(7)
+    crowd = [
+        SimpleNamespace(
+            pk=n,
+            name=f"Partner city {n}",
+            latitude=30 + rng.random() * 6,
+            longitude=115 + rng.random() * 8,
+            is_home=n == 299,
+        )
+        for n in range(300)
+    ]
+
+    points = worldmap.build_map(crowd, [])["points"]
+
+    assert [p.city.pk for p in points] == list(range(300))  # every marker, in order
+    assert points[299].labelled  # the home city, although the region was full before it
+    assert 10 < sum(p.labelled for p in points) < 300
+    _assert_no_overlaps(points)
 
 
 def test_the_default_spot_is_kept_when_nothing_is_in_the_way():

@@ -5,7 +5,8 @@ degree); this module puts points and lines into the same coordinate system so th
 server renders the whole map as SVG, with no tiles, script or third-party server.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 SCALE = 2
 WIDTH = 360 * SCALE
@@ -36,6 +37,7 @@ class MapPoint:
     label_dx: float = 3
     label_dy: float = -3
     anchor: str = "start"
+    labelled: bool = True
 
     @property
     def label_x(self) -> float:
@@ -69,23 +71,53 @@ def _marker_box(point) -> tuple[float, float, float, float]:
     return (point.x - r, point.y - r, point.x + r, point.y + r)
 
 
+class _Boxes:
+    """Boxes on the map, filed by the grid cells they touch: a label is compared with its
+    neighbours only, so placing n labels costs about n, not n² (500 cities: 1.4 s)."""
+
+    CELL = 32  # map units, about a label's width
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], dict[object, tuple]] = defaultdict(dict)
+
+    def _cells(self, box):
+        c = self.CELL
+        for i in range(int(box[0] // c), int(box[2] // c) + 1):
+            for j in range(int(box[1] // c), int(box[3] // c) + 1):
+                yield i, j
+
+    def add(self, key, box):
+        for cell in self._cells(box):
+            self.cells[cell][key] = box
+
+    def near(self, box) -> dict:
+        found = {}
+        for cell in self._cells(box):
+            found.update(self.cells.get(cell, {}))
+        return found
+
+
 def place_labels(points: list[MapPoint]) -> list[MapPoint]:
-    """Each label at the first spot around its marker that covers no other label or marker
-    (else where it covers least). Done in map units, so it holds at every width: the SVG
-    scales as a whole."""
-    markers = [_marker_box(p) for p in points]
-    placed: list[MapPoint] = []
+    """Each label at the first spot around its marker that covers no other label or marker;
+    where there is none (a crowded region), the city goes unlabelled: its marker still
+    names it (a tooltip) and the list under the map does. Home cities are labelled first.
+    Done in map units, so it holds at every width: the SVG scales as a whole."""
+    boxes = _Boxes()
     for n, point in enumerate(points):
-        others = [box for m, box in enumerate(markers) if m != n] + [p.label_box for p in placed]
-
-        def cost(spot, point=point, others=others):
+        boxes.add(("marker", n), _marker_box(point))
+    placed = {}
+    for n in sorted(range(len(points)), key=lambda n: not points[n].city.is_home):
+        point = points[n]
+        placed[n] = replace(point, labelled=False)
+        for spot in LABEL_SPOTS:  # in order of preference
             box = _box(point.x, point.y, *spot, point.city.name)
-            return sum(_overlap(box, other) for other in others)
-
-        best = min(LABEL_SPOTS, key=lambda spot: (cost(spot) > 0, cost(spot)))
-        dx, dy, anchor = best
-        placed.append(MapPoint(point.city, point.x, point.y, dx, dy, anchor))
-    return placed
+            others = boxes.near(box)
+            others.pop(("marker", n), None)  # its own marker
+            if not any(_overlap(box, other) for other in others.values()):
+                placed[n] = MapPoint(point.city, point.x, point.y, *spot)
+                boxes.add(("label", n), box)
+                break
+    return [placed[n] for n in range(len(points))]
 
 
 @dataclass(frozen=True)
