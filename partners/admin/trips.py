@@ -14,6 +14,9 @@ from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 
+# The trips these records belong to, not every delegation ever logged (20,000 at scale).
+TRIPS_IN_USE = ("delegation", admin.RelatedOnlyFieldListFilter)
+
 
 def tell_company(registration: TripRegistration):
     """The office's decision, by e-mail to the contact, in the language they registered in."""
@@ -79,7 +82,7 @@ def decline(modeladmin, request, queryset):
 class TripRegistrationAdmin(CRMAdmin):
     actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
-    list_filter = ["status", "delegation"]
+    list_filter = ["status", TRIPS_IN_USE]
     list_select_related = ["organisation", "delegation"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["delegation", "organisation", "profile", "contact", "representatives"]
@@ -118,7 +121,7 @@ class TripRegistrationAdmin(CRMAdmin):
 @admin.register(MeetingSlot)
 class MeetingSlotAdmin(CRMAdmin):
     list_display = ["starts_at", "ends_at", "stop", "tables", "delegation"]
-    list_filter = ["delegation"]
+    list_filter = [TRIPS_IN_USE]
     list_select_related = ["delegation", "stop__city"]
     search_fields = ["stop__city__name", "delegation__title"]
     autocomplete_fields = ["delegation"]
@@ -137,7 +140,7 @@ class MeetingRequestAdmin(CRMAdmin):
         "table",
         "pinned",
     ]
-    list_filter = ["status", "priority", "mutual", "pinned", "delegation"]
+    list_filter = ["status", "priority", "mutual", "pinned", TRIPS_IN_USE]
     list_select_related = [
         "registration__organisation",
         "registration__delegation",
