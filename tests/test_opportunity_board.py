@@ -166,6 +166,22 @@ def test_the_board_filters_by_partner_city_owner_and_kind(officer, card):
     assert titles(kind="research") == {"Jining school"}
 
 
+def test_the_board_filter_searches_cities_and_owners_instead_of_listing_them(officer, card):
+    for n in range(30):
+        f.OpportunityFactory(partner_city=f.CityFactory(name=f"City {n}"), owner=f.UserFactory())
+    client = client_for(officer)
+
+    page = client.get(BOARD, {"partner_city": card.partner_city.pk}).content.decode()
+
+    for name in ("partner_city", "owner"):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+        assert 'data-ajax--url="/admin/autocomplete/"' in select
+        assert select.count("<option") <= 2  # the empty choice and the one chosen
+    assert "City 1" not in page
+    assert "Nanjing" in re.search(r'<select name="partner_city".*?</select>', page, re.S).group(0)
+    assert client.get(BOARD, {"partner_city": 10**9}).status_code == 200  # no such city: ignored
+
+
 def _cards(count, owner):
     city = f.CityFactory()
     organisation = f.OrganisationFactory()

@@ -7,6 +7,7 @@ on an older version is refused and names what changed (versions.py), like a chan
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,14 +29,14 @@ from ..models import (
     Opportunity,
     OpportunityStageChange,
     ProfileHandover,
-    Shown,
 )
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import staff_users
 from .versions import changes_since
 
 # A column shows its first cards by next-step date; the count says how many there are.
-CARDS_PER_COLUMN = 50
+# A column shows the next 20 steps; the rest are a click away in the list (the link under it).
+CARDS_PER_COLUMN = 20
 Stage = Opportunity.Stage
 
 
@@ -69,26 +70,28 @@ class OpportunityFollowUpInline(CRMInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _searched(field_name: str) -> AutocompleteSelect:
+    # Typed and searched, as on the change form: hundreds of cities or owners are no list.
+    return AutocompleteSelect(Opportunity._meta.get_field(field_name), admin.site)
+
+
 class BoardFilter(forms.Form):
     partner_city = forms.ModelChoiceField(
-        City.objects.none(), required=False, label=gettext_lazy("Partner city")
+        City.objects.all(),
+        required=False,
+        label=gettext_lazy("Partner city"),
+        widget=_searched("partner_city"),
     )
     owner = forms.ModelChoiceField(
-        get_user_model().objects.none(), required=False, label=gettext_lazy("Owner")
+        get_user_model().objects.all(),
+        required=False,
+        label=gettext_lazy("Owner"),
+        widget=_searched("owner"),
     )
     kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only cities and owners that have opportunities: a short list at any scale.
-        self.fields["partner_city"].queryset = City.objects.filter(
-            pk__in=Opportunity.objects.values("partner_city")
-        ).order_by(Shown("name").asc())
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=Opportunity.objects.values("owner"))
-            .order_by("username")
-        )
         self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
 
     def apply(self, queryset):
@@ -245,7 +248,8 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
         )
         return (
             filters.apply(Opportunity.objects.open())
-            .select_related("partner_city", "local_organisation", "foreign_organisation", "owner")
+            # No join with the users: a query of this app's tables alone is cached (cachalot).
+            .select_related("partner_city", "local_organisation", "foreign_organisation")
             .only(
                 "title",
                 "stage",
@@ -256,7 +260,7 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
                 "partner_city__name",
                 "local_organisation__name",
                 "foreign_organisation__name",
-                "owner__username",
+                "owner",
             )
             .annotate(rank=ranked)
             .filter(rank__lte=CARDS_PER_COLUMN)
@@ -268,7 +272,14 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
             raise PermissionDenied
         filters = BoardFilter(request.GET or None)
         cards = {stage: [] for stage in Opportunity.OPEN_STAGES}
-        for opportunity in self.board_queryset(filters):
+        shown = list(self.board_queryset(filters))
+        owners = dict(
+            get_user_model()
+            .objects.filter(pk__in={card.owner_id for card in shown})
+            .values_list("pk", "username")
+        )
+        for opportunity in shown:
+            opportunity.owner_name = owners.get(opportunity.owner_id, "")
             cards[opportunity.stage].append(opportunity)
         counts = dict(
             filters.apply(Opportunity.objects.open())
