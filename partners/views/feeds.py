@@ -24,7 +24,8 @@ from ..models import Delegation
 FEED_SIZE = 50
 # The calendar carries the latest trips only: with every published delegation it grew
 # with the database (seconds at a million records) and calendar apps re-fetch it often.
-CALENDAR_SIZE = 500
+# 100 trips are years of a city's delegations; older ones are on the public list.
+CALENDAR_SIZE = 100
 
 
 class DelegationAtomFeed(Feed):
