@@ -249,3 +249,17 @@ def test_the_desk_compares_this_year_with_last_year(built, manager):
     expected = [COUNTS_B[name][1] for name in HEADLINE]
     assert [int(row[2]) for row in rows] == expected
     assert f'href="/reports/?year={B}"' in page
+
+
+def test_the_timeline_reaches_ten_years_back_or_to_the_period_s_start(built):
+    leipzig, jining = built["leipzig"], built["jining"]
+    old_trip = world._trip(world.OUT, world.D(B - 15, 3, 1), None, leipzig, [jining])
+    world._trip(world.OUT, world.D(B - 9, 3, 1), None, leipzig, [jining])
+
+    ten_years = figures.timeline(queries.Criteria.for_year(B))
+    assert ten_years.years == list(range(B - 9, B + 1))
+    assert ten_years.totals[B] == figures.summary(queries.Criteria.for_year(B)).total
+
+    since_then = queries.Criteria(start=old_trip.start_date, end=world.D(B, 12, 31))
+    assert figures.timeline(since_then).years == list(range(B - 15, B + 1))
+    assert figures.timeline(since_then).totals[B - 15]["delegations_out"] == 1

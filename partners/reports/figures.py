@@ -257,12 +257,25 @@ class Timeline:
     city_names: dict
 
 
+# The year-by-year table's reach: reading all of a long history for every report costs
+# seconds at a million records, and a manager compares the recent years.
+TIMELINE_YEARS = 10
+
+
+def timeline_since(c: Criteria) -> datetime.date:
+    """The first day the page's facts must reach back to: the timeline's and the period's."""
+    return min(c.start, datetime.date(c.end.year - TIMELINE_YEARS + 1, 1, 1))
+
+
 def timeline(c: Criteria, facts: Facts | None = None, cities=None) -> Timeline:
-    """Year by year, from the first year with activity up to the period's end."""
-    facts = facts or load(c)
+    """Year by year, from the first year with activity (at most TIMELINE_YEARS back, or
+    the period's start if earlier) up to the period's end."""
+    facts = facts or load(c, since=timeline_since(c))
     cities = cities or selected_cities(c, facts)
     city_ids = [city.pk for city in cities]
     first = facts.first_day()
+    if first:
+        first = max(first, timeline_since(c))
     years = list(range(first.year, c.end.year + 1)) if first and first <= c.end else []
     totals, per_city = {}, {}
     for year in years:

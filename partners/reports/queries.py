@@ -32,6 +32,7 @@ How we count (README "Reports", and the report page's "How we count"):
 import bisect
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import DateField, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
@@ -210,18 +211,20 @@ class Places:
     def __init__(self, partners: set[int], trips: dict[int, tuple[str, int | None]], stops):
         self.partners = partners
         self.trips = trips  # delegation → (direction, origin city)
-        self.stops: dict[int, list[int]] = {}  # delegation → partner-city stops in order
+        stopped: dict[int, list[int]] = {}  # delegation → partner-city stops in order
         for delegation, city in stops:
-            if city in partners and city not in self.stops.setdefault(delegation, []):
-                self.stops[delegation].append(city)
+            if city in partners and city not in stopped.setdefault(delegation, []):
+                stopped[delegation].append(city)
+        # Each trip's partner cities, worked out once (a trip has hundreds of records).
+        self.reached: dict[int, tuple[int, ...]] = {
+            delegation: ((origin,) if origin in partners else ())
+            if direction == IN
+            else tuple(stopped.get(delegation, ()))
+            for delegation, (direction, origin) in trips.items()
+        }
 
     def of_delegation(self, delegation: int | None) -> tuple[int, ...]:
-        if delegation is None or delegation not in self.trips:
-            return ()
-        direction, origin = self.trips[delegation]
-        if direction == IN:
-            return (origin,) if origin in self.partners else ()
-        return tuple(self.stops.get(delegation, ()))
+        return self.reached.get(delegation, ())
 
     def one(self, delegation, where=(), counterparts=()) -> tuple[int, ...]:
         """The one partner city of a meeting, handover or memorandum (or none)."""
@@ -243,9 +246,9 @@ class Places:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One record as the figures see it: its partner cities, its day and what they test."""
+class Fact(NamedTuple):
+    """One record as the figures see it: its partner cities, its day and what they test.
+    (A named tuple: half a million of them are made for a report at scale.)"""
 
     pk: int
     on: datetime.date | None
@@ -293,7 +296,7 @@ def load(c: Criteria, since: datetime.date | None = None) -> Facts:
     partners = set(partner_cities().values_list("pk", flat=True))
     trips = {
         pk: (direction, origin)
-        for pk, direction, origin in Delegation.objects.values_list(
+        for pk, direction, origin in Delegation.objects.rewrite(False).values_list(
             "pk", "direction", "origin_city"
         )
     }
@@ -306,6 +309,7 @@ def load(c: Criteria, since: datetime.date | None = None) -> Facts:
             Fact(pk, start, places.of_delegation(pk), status, direction)
             for pk, start, status, direction in delegations(c)
             .filter(start_date__lte=end, start_date__gte=since or datetime.date.min)
+            .rewrite(False)
             .values_list("pk", "start_date", "status", "direction")
         ],
         "meetings": _meeting_facts(c, places, since),
@@ -340,16 +344,21 @@ def _firsts(pairs) -> dict[int, list[int]]:
 
 def _meeting_facts(c: Criteria, places: Places, since) -> list[Fact]:
     selected = meetings(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
+    partners = partner_cities().values("pk")
+    # Counterparts decide only where the meeting's own city is no partner city (rare).
+    elsewhere = selected.exclude(city__in=partners).values("pk")
     counterparts = _firsts(
         Meeting.organisations.through.objects.filter(
-            meeting__in=selected.values("pk"), organisation__city__in=partner_cities().values("pk")
+            meeting__in=elsewhere, organisation__city__in=partners
         )
         .order_by("pk")
         .values_list("meeting", "organisation__city")
     )
     return [
         Fact(pk, on, places.one(trip, [city], counterparts.get(pk, ())))
-        for pk, on, trip, city in selected.values_list("pk", "on", "delegation", "city")
+        for pk, on, trip, city in selected.rewrite(False).values_list(
+            "pk", "on", "delegation", "city"
+        )
     ]
 
 
@@ -363,7 +372,7 @@ def _memorandum_facts(c: Criteria, places: Places) -> list[Fact]:
         .order_by("pk")
         .values_list("memorandum", "organisation__city")
     )
-    rows = selected.values_list(
+    rows = selected.rewrite(False).values_list(
         "pk", "on", "status", "valid_until", "review_on", "partnership__partner_city",
         "delegation", "signed_in",
     )  # fmt: skip
@@ -392,7 +401,8 @@ def _follow_up_facts(c: Criteria, places: Places, since) -> list[Fact]:
     # The counterparts of their meetings and memoranda, for follow-ups without a city.
     meeting_counterparts = _firsts(
         Meeting.organisations.through.objects.filter(
-            meeting__in=selected.values("meeting"), organisation__city__in=partners
+            meeting__in=selected.exclude(meeting__city__in=partners).values("meeting"),
+            organisation__city__in=partners,
         )
         .order_by("pk")
         .values_list("meeting", "organisation__city")
