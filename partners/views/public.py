@@ -7,6 +7,7 @@ shown only when its ``is_published`` is true. Templates never follow any other r
 so neither an unpublished record nor an extra query per row can slip in.
 """
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -120,7 +121,9 @@ def home(request):
         return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
-        "partnership_map": _partnership_map(),
+        # Called by the template only when its cached copy is out of date.
+        "partnership_map": _partnership_map,
+        "map_cache_seconds": settings.CACHALOT_TIMEOUT,
         "latest_delegations": latest,
         "counts": _home_counts(),
     }
