@@ -35,8 +35,8 @@ from .followups import staff_users
 from .versions import changes_since
 
 # A column shows its first cards by next-step date; the count says how many there are.
-# A column shows the next 20 steps; the rest are a click away in the list (the link under it).
-CARDS_PER_COLUMN = 20
+# A column shows the next 15 steps; the rest are a click away in the list (the link under it).
+CARDS_PER_COLUMN = 15
 Stage = Opportunity.Stage
 
 
