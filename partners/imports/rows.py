@@ -34,7 +34,9 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-CHUNK = 1000
+# Names and register numbers looked up per query: few enough that PostgreSQL reads them
+# from the index even where a name repeats often (it scanned the whole table for 1,000).
+LOOKUP_CHUNK = 250
 
 
 def normalise_register(number: str) -> str:
@@ -187,12 +189,12 @@ class Companies:
         names = sorted({normalise_company_name(r["name"]) for r in rows})
         fields = ("id", "name_key", "city_id", "register_number", "kind")
         normalised = Upper(Replace("register_number", Value(" "), Value("")))
-        for start in range(0, max(len(registers), len(names)), CHUNK):
+        for start in range(0, max(len(registers), len(names)), LOOKUP_CHUNK):
             by_register = Organisation.objects.alias(normalised=normalised).filter(
-                normalised__in=registers[start : start + CHUNK]
+                normalised__in=registers[start : start + LOOKUP_CHUNK]
             )
             by_name = Organisation.objects.filter(
-                kind=Organisation.Kind.COMPANY, name_key__in=names[start : start + CHUNK]
+                kind=Organisation.Kind.COMPANY, name_key__in=names[start : start + LOOKUP_CHUNK]
             )
             for queryset in (by_register, by_name):
                 for pk, key, city, register, kind in queryset.values_list(*fields):

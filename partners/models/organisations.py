@@ -4,7 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext_lazy as _
 
 from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin
@@ -91,6 +92,11 @@ class Organisation(SluggedMixin, PublishableModel):
             # Admin changelist and autocomplete in the default ordering.
             models.Index(fields=["name"], name="organisation_name_idx"),
             models.Index(fields=["name_key", "city"], name="organisation_name_key_idx"),
+            # The import's match by register number, written with or without spaces.
+            models.Index(
+                Upper(Replace("register_number", Value(" "), Value(""))),
+                name="organisation_register_key_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,121 @@
+"""Does an import's cost stay flat as the database grows? A 1,000-row sheet imported into
+the demo databases of two scales (default 10 and 100), new companies and then the same
+rows changed, on PostgreSQL.
+
+The databases are `<name>_scale<N>` on the server of DATABASE_URL, as bench_scale.py
+builds them (run `python bench/bench_scale.py --scales 10,100` once first). Each run
+imports inside one transaction that is rolled back, so the databases stay as generated;
+django-cachalot's cache is emptied before each run (as after any write). The two sizes
+take turns run by run, so a busy spell of the machine weighs on both; median of --runs.
+
+    python bench/bench_import_scale.py [--scales 10,100] [--runs 7]
+
+Target (issue 12): scale 100 at most 1.5x scale 10, new and update runs alike.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm")
+ROWS = 1000
+HEADERS = ["Firma", "Handelsregisternummer", "Ort", "Branche", "Mitarbeiter", "Gründungsjahr",
+           "Interessen", "Zielstädte", "Ansprechpartner", "E-Mail Ansprechpartner"]  # fmt: skip
+INTERESTS = ["cooperation", "Vertrieb", "investment", "Forschung"]
+
+
+def write_sheet(path: Path, employees_offset: int) -> None:
+    """1,000 companies in Leipzig; a second sheet with other head counts updates them."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    for n in range(ROWS):
+        sheet.write_row(n + 1, 0, [
+            f"Benchmark Import {n} GmbH", f"HRB BENCH{n}", "Leipzig", "C",
+            n % 500 + employees_offset, 1950 + n % 70, "; ".join(INTERESTS[: 1 + n % 3]),
+            "Leipzig", f"Person {n}", f"person{n}@example.org",
+        ])  # fmt: skip
+    workbook.close()
+
+
+class Rollback(Exception):
+    pass
+
+
+def child(new: str, update: str) -> None:
+    """In a process set up against one database: both imports' seconds, as JSON."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    import django
+
+    django.setup()
+    from cachalot.api import invalidate
+    from django.db import transaction
+
+    from partners.imports import import_profiles
+
+    invalidate()
+    seconds = {}
+    try:
+        with transaction.atomic():
+            for kind, path in (("new", Path(new)), ("update", Path(update))):
+                started = time.perf_counter()
+                result = import_profiles(source=path, filename=path.name, user=None)
+                seconds[kind] = time.perf_counter() - started
+                if result.errors:
+                    sys.exit(f"{kind}: {result.errors[:3]}")
+            raise Rollback
+    except Rollback:
+        pass
+    print(json.dumps(seconds))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="10,100")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    scales = [float(s) for s in args.scales.split(",")]
+    name = re.search(r"/([^/]*)$", DATABASE_URL).group(1)
+    urls = {s: re.sub(r"/[^/]*$", f"/{name}_scale{s:g}", DATABASE_URL) for s in scales}
+    with tempfile.TemporaryDirectory() as folder:
+        new, update = Path(folder) / "new.xlsx", Path(folder) / "update.xlsx"
+        write_sheet(new, 1)
+        write_sheet(update, 2)
+        times = {s: {"new": [], "update": []} for s in scales}
+        for run in range(args.runs):
+            for scale in scales if run % 2 == 0 else scales[::-1]:
+                env = {**os.environ, "DATABASE_URL": urls[scale]}
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", str(new), str(update)],
+                    cwd=ROOT, env=env, capture_output=True, text=True,
+                )  # fmt: skip
+                if done.returncode:
+                    sys.exit(done.stdout + done.stderr[-3000:])
+                seconds = json.loads(done.stdout.strip().splitlines()[-1])
+                for kind in ("new", "update"):
+                    times[scale][kind].append(seconds[kind])
+    small, large = scales
+    print(f"PostgreSQL, {ROWS:,} rows, median of {args.runs} runs, sizes taking turns")
+    for kind in ("new", "update"):
+        a, b = (statistics.median(times[s][kind]) for s in (small, large))
+        print(
+            f"{kind:7} scale {small:g}: {a:.2f} s   scale {large:g}: {b:.2f} s   ratio {b / a:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
