@@ -22,10 +22,10 @@ SUMMARY_2019 = {
     #       meetings, handovers, profiles, responses, memoranda signed, in force, review,
     #       follow-ups open, done, overdue
     "Jining": [1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 7, 7, 1, 1, 2, 1, 2, 0, 1],
-    "Nanjing": [2, 0, 1, 1, 1, 1, 0, 0, 1, 0, 2, 6, 6, 2, 2, 2, 1, 1, 1, 1],
+    "Nanjing": [2, 1, 0, 1, 1, 1, 0, 1, 0, 0, 2, 6, 6, 2, 2, 2, 1, 1, 1, 1],
 }
 # Every handover belongs to one city (13 = 7 + 6); profile 0 went to both (12 distinct).
-TOTAL_2019 = [2, 0, 1, 1, 1, 1, 0, 0, 1, 1, 3, 13, 12, 3, 3, 4, 2, 3, 1, 2]
+TOTAL_2019 = [2, 1, 0, 1, 1, 1, 0, 1, 0, 1, 3, 13, 12, 3, 3, 4, 2, 3, 1, 2]
 
 
 def _delegation(direction, start, end, origin, stops, **kwargs):
@@ -48,18 +48,25 @@ def build():
 
     # Delegations.
     trip = _delegation(OUT, D(2019, 6, 25), D(2019, 6, 30), leipzig, [nanjing, jining])  # N, J
-    new_year = _delegation(  # Nanjing out, confirmed: starts in 2019; unpublished ones count
+    new_year = _delegation(  # Nanjing out, planned: starts in 2019; unpublished ones count
         OUT,
         D(2019, 12, 28),
         D(2020, 1, 4),
         leipzig,
         [nanjing],
         visibility=INTERNAL,
-        status=m.Delegation.Status.CONFIRMED,
+        status=m.Delegation.Status.PLANNED,
     )
     _delegation(OUT, D(2018, 12, 30), D(2019, 1, 3), leipzig, [jining])  # began in 2018
     _delegation(OUT, D(2019, 9, 1), None, leipzig, [nanjing], status=CANCELLED)  # N cancelled
-    _delegation(IN, D(2019, 10, 10), D(2019, 10, 12), nanjing, [leipzig])  # Nanjing in
+    _delegation(  # Nanjing in, confirmed
+        IN,
+        D(2019, 10, 10),
+        D(2019, 10, 12),
+        nanjing,
+        [leipzig],
+        status=m.Delegation.Status.CONFIRMED,
+    )
     _delegation(IN, D(2019, 3, 1), None, jining, [leipzig], status=CANCELLED)  # J cancelled
     _delegation(OUT, D(2019, 5, 1), None, leipzig, [paris])  # no partner city
     world["trip"] = trip
