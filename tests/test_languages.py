@@ -217,3 +217,15 @@ def test_lists_are_sorted_by_the_text_they_show(language, expected):
         assert _names_in(page, expected) == expected, sort
     page = client.get("/admin/partners/organisation/?o=-1", headers={"accept-language": language})
     assert _names_in(page.text, expected) == expected[::-1]
+
+
+def test_a_city_s_local_name_is_added_only_where_it_differs_from_the_shown_name():
+    nanjing = f.CityFactory(
+        name="Nanjing", name_en="Nanjing", name_zh_hans="南京", local_name="南京"
+    )
+
+    shown = {}
+    for language in ("de", "en", "zh-hans"):
+        with translation.override(language):
+            shown[language] = nanjing.display_name
+    assert shown == {"de": "Nanjing (南京)", "en": "Nanjing (南京)", "zh-hans": "南京"}

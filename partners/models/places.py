@@ -75,7 +75,10 @@ class City(SluggedMixin, PublishableModel):
 
     @property
     def display_name(self) -> str:
-        return f"{self.name} ({self.local_name})" if self.local_name else self.name
+        # "Nanjing (南京)"; on a Chinese page the name is the local one: "南京", not "南京 (南京)".
+        if self.local_name and self.local_name != self.name:
+            return f"{self.name} ({self.local_name})"
+        return self.name
 
 
 class Partnership(PublishableModel):
