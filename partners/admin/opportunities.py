@@ -70,28 +70,27 @@ class OpportunityFollowUpInline(CRMInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-def _searched(field_name: str) -> AutocompleteSelect:
-    # Typed and searched, as on the change form: hundreds of cities or owners are no list.
-    return AutocompleteSelect(Opportunity._meta.get_field(field_name), admin.site)
-
-
 class BoardFilter(forms.Form):
+    # Typed and searched, as on the change form: hundreds of partner cities are no list.
     partner_city = forms.ModelChoiceField(
         City.objects.all(),
         required=False,
         label=gettext_lazy("Partner city"),
-        widget=_searched("partner_city"),
+        widget=AutocompleteSelect(Opportunity._meta.get_field("partner_city"), admin.site),
     )
+    # A list: the admin's user search is for administrators only, and owners are colleagues.
     owner = forms.ModelChoiceField(
-        get_user_model().objects.all(),
-        required=False,
-        label=gettext_lazy("Owner"),
-        widget=_searched("owner"),
+        get_user_model().objects.none(), required=False, label=gettext_lazy("Owner")
     )
     kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=Opportunity.objects.values("owner"))
+            .order_by("username")
+        )
         self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
 
     def apply(self, queryset):
