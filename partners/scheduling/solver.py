@@ -100,18 +100,38 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
     return assignment
 
 
-def _choices(requests: list[Request], slots: list[Slot]) -> dict[tuple[int, int], Request]:
-    """Every (request, slot) the schedule may choose."""
-    return {(r.id, slot.id): r for r in requests for slot in allowed_slots(r, slots)}
+@dataclass
+class Rules:
+    """Every (request, slot) the schedule may choose and the rules over them, worked out once
+    for the LP bound and for CP-SAT."""
+
+    choices: dict[tuple[int, int], Request]
+    at_most_one: list[list[tuple[int, int]]]  # of each set, at most one is taken
+    table_limits: list[tuple[list[tuple[int, int]], int]]  # a slot's choices, its tables
+    pinned: list[tuple[int, int]]  # taken in any case
+
+    @classmethod
+    def of(cls, requests: list[Request], slots: list[Slot]) -> "Rules":
+        choices = {(r.id, slot.id): r for r in requests for slot in allowed_slots(r, slots)}
+        by_request, by_slot = defaultdict(list), defaultdict(list)
+        for rid, sid in choices:
+            by_request[rid].append((rid, sid))
+            by_slot[sid].append((rid, sid))
+        tables = {slot.id: slot.tables for slot in slots}
+        return cls(
+            choices=choices,
+            # One slot per request, and one per party among slots running at once.
+            at_most_one=[*by_request.values(), *_clashes(requests, slots, by_request)],
+            table_limits=[
+                (keys, tables[sid]) for sid, keys in by_slot.items() if len(keys) > tables[sid]
+            ],  # fmt: skip
+            pinned=[(r.id, r.pinned_slot) for r in requests if (r.id, r.pinned_slot) in choices],
+        )
 
 
-def _at_most_one(requests: list[Request], slots: list[Slot]) -> Iterable[list[tuple[int, int]]]:
-    """Sets of choices of which at most one may be taken: one per request, and one per
-    party (participant, each representative, counterpart) among slots running at once."""
-    by_request = defaultdict(list)
-    for rid, sid in _choices(requests, slots):
-        by_request[rid].append((rid, sid))
-    yield from by_request.values()
+def _clashes(requests: list[Request], slots: list[Slot], by_request: dict) -> list[list]:
+    """For each party (participant, each representative, counterpart), its choices among
+    slots running at once: nobody is in two meetings at a time."""
     busy = defaultdict(list)
     for request in requests:
         for party in (("p", request.participant), ("c", request.counterpart)):
@@ -124,46 +144,34 @@ def _at_most_one(requests: list[Request], slots: list[Slot]) -> Iterable[list[tu
     for group in groups:
         for slot_id in group:
             groups_of[slot_id].append(group)
+    clashes = []
     for party_requests in busy.values():
         if len(party_requests) < 2:
             continue
         per_group = defaultdict(list)
         for request in party_requests:
-            for slot in allowed_slots(request, slots):
-                for group in groups_of[slot.id]:
-                    per_group[group].append((request.id, slot.id))
-        yield from (keys for keys in per_group.values() if len(keys) > 1)
+            for rid, sid in by_request.get(request.id, ()):
+                for group in groups_of[sid]:
+                    per_group[group].append((rid, sid))
+        clashes += [keys for keys in per_group.values() if len(keys) > 1]
+    return clashes
 
 
-def _table_limits(requests: list[Request], slots: list[Slot]) -> list[tuple[list, int]]:
-    """(choices of a slot, its tables), for the slots with more choices than tables."""
-    by_slot = defaultdict(list)
-    for rid, sid in _choices(requests, slots):
-        by_slot[sid].append((rid, sid))
-    return [(by_slot[s.id], s.tables) for s in slots if len(by_slot[s.id]) > s.tables]
-
-
-def _pinned(requests: list[Request], slots: list[Slot]) -> list[tuple[int, int]]:
-    """The choices that must be taken: pinned meetings in their slot."""
-    slot_ids = {slot.id for slot in slots}
-    return [(r.id, r.pinned_slot) for r in requests if r.pinned_slot in slot_ids]
-
-
-def relaxation_bound(requests: list[Request], slots: list[Slot]) -> float:
+def relaxation_bound(rules: Rules) -> float:
     """The optimum of the same model with every 0/1 choice relaxed to [0, 1] (GLOP): no
     schedule weighs more. A schedule that reaches it is optimal."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    choices = _choices(requests, slots)
-    x = {key: lp.NumVar(0, 1, "") for key in choices}
-    for keys in _at_most_one(requests, slots):
+    x = {key: lp.NumVar(0, 1, "") for key in rules.choices}
+    for keys in rules.at_most_one:
         lp.Add(sum(x[key] for key in keys) <= 1)
-    for keys, tables in _table_limits(requests, slots):
+    for keys, tables in rules.table_limits:
         lp.Add(sum(x[key] for key in keys) <= tables)
-    for key in _pinned(requests, slots):
+    for key in rules.pinned:
         lp.Add(x[key] == 1)
-    lp.Maximize(sum(request.weight * x[key] for key, request in choices.items()))
+    lp.Maximize(sum(request.weight * x[key] for key, request in rules.choices.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return float(sum(r.weight for r in requests))
+        # Every request that has a slot at all, scheduled: no schedule weighs more.
+        return float(sum({r.id: r.weight for r in rules.choices.values()}.values()))
     return lp.Objective().Value()
 
 
@@ -175,18 +183,18 @@ def solve(
     weights = {request.id: request.weight for request in requests}
     start = greedy(requests, slots)
     start_weight = sum(weights[rid] for rid in start)
-    bound = relaxation_bound(requests, slots)
+    rules = Rules.of(requests, slots)
+    bound = relaxation_bound(rules)
     if start_weight >= math.floor(bound + 1e-6):  # weights are whole numbers
         return Schedule(assignment=start, weight=start_weight, bound=bound, optimal=True)
 
     model = cp_model.CpModel()
-    choices = _choices(requests, slots)
-    x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in choices}
-    for keys in _at_most_one(requests, slots):
+    x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
+    for keys in rules.at_most_one:
         model.add_at_most_one([x[key] for key in keys])
-    for keys, tables in _table_limits(requests, slots):
+    for keys, tables in rules.table_limits:
         model.add(sum(x[key] for key in keys) <= tables)
-    for key in _pinned(requests, slots):
+    for key in rules.pinned:
         model.add(x[key] == 1)
     model.maximize(
         cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
