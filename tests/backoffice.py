@@ -197,3 +197,51 @@ def form_errors(response) -> str:
         for formset in context.get("inline_admin_formsets", []):
             errors += [str(formset.formset.errors), str(formset.formset.non_form_errors())]
     return " ".join(e for e in errors if e and e != "[]")
+
+
+class TableReader(HTMLParser):
+    """The cells' text of one table, row by row; ``header`` names each column as a screen
+    reader would, a group's header before its column's own ("Memoranda: signed")."""
+
+    def __init__(self, table_id):
+        super().__init__()
+        self.table_id, self.inside, self.in_head = table_id, False, False
+        self.rows, self.head, self.cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id") == self.table_id:
+            self.inside = True
+        elif self.inside and tag == "thead":
+            self.in_head = True
+        elif self.inside and tag == "tr":
+            (self.head if self.in_head else self.rows).append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell, self.span = [], (int(attrs.get("colspan", 1)), int(attrs.get("rowspan", 1)))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        elif tag == "thead":
+            self.in_head = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            text = " ".join("".join(self.cell).split())
+            (self.head if self.in_head else self.rows)[-1].append(
+                (text, *self.span) if self.in_head else text
+            )
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+    @property
+    def header(self) -> list[str]:
+        """One name per column of the (one or two) header rows."""
+        columns, below = [], iter(self.head[1] if len(self.head) > 1 else [])
+        for text, colspan, rowspan in self.head[0] if self.head else []:
+            if rowspan > 1 or len(self.head) == 1:
+                columns.append(text)
+            else:
+                columns += [f"{text}: {next(below)[0]}" for _ in range(colspan)]
+        return columns

@@ -1,14 +1,13 @@
 """/reports/?format=pdf (issue 18): the report as an A4 PDF, read back with pypdf."""
 
 import io
-from html.parser import HTMLParser
 
 import pytest
 from pypdf import PdfReader
 
 from . import factories as f
 from . import reconcile_world
-from .backoffice import logged_in_with
+from .backoffice import TableReader, logged_in_with
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"accept-language": "en"}
@@ -33,37 +32,10 @@ def _text(page) -> str:
     return " ".join(page.extract_text().split())
 
 
-class _TotalRow(HTMLParser):
-    """The cells of the page's summary total row (``#summary tfoot``), as shown."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_summary = self.in_foot = False
-        self.cells, self.cell = [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.in_summary = dict(attrs).get("id") == "summary"
-        self.in_foot = self.in_foot or (self.in_summary and tag == "tfoot")
-        if self.in_foot and tag in ("th", "td"):
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        if self.in_foot and tag in ("th", "td"):
-            self.cells.append(" ".join(self.cell.split()))
-            self.cell = None
-        if tag == "tfoot":
-            self.in_foot = False
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-
-
 def _total_row_on_the_page(client, query) -> str:
-    parser = _TotalRow()
-    parser.feed(client.get("/reports/", query, headers=ENGLISH).text)
-    return " ".join(parser.cells)
+    reader = TableReader("summary")
+    reader.feed(client.get("/reports/", query, headers=ENGLISH).text)
+    return " ".join(reader.rows[-1])  # the total row, last in the table
 
 
 def test_the_pdf_states_the_filter_and_every_figure_of_the_total_row_as_on_the_page(manager):

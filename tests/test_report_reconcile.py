@@ -19,9 +19,8 @@ from partners.reports import figures, queries
 from partners.roles import MANAGERS
 
 from . import reconcile_world as world
-from .backoffice import client_for, user_with_role
+from .backoffice import TableReader, client_for, user_with_role
 from .reconcile_world import COUNTS_A, COUNTS_B, LISTED_B, A, B
-from .test_seed_report import _TableReader
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"accept-language": "en"}
@@ -48,7 +47,7 @@ def _expected_total(counts=COUNTS_B):
 
 
 def _table(page: str, table_id: str) -> tuple[list[str], list[list[str]]]:
-    reader = _TableReader(table_id)
+    reader = TableReader(table_id)
     reader.feed(page)
     return reader.header, reader.rows
 

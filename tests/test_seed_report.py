@@ -6,7 +6,6 @@ so the trip of June 2019 lands in 2019 in the page, the workbook and ``export_re
 """
 
 import io
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -17,6 +16,7 @@ from django.utils import translation
 from partners.reports import figures, queries
 
 from . import factories as f
+from .backoffice import TableReader
 
 ENGLISH = {"accept-language": "en"}
 # What the press release of 11 July 2019 says about each partner city.
@@ -45,56 +45,8 @@ def manager(client, seeded):
     return client
 
 
-class _TableReader(HTMLParser):
-    """The cells' text of one table, row by row; ``header`` names each column as a screen
-    reader would, a group's header before its column's own ("Memoranda: signed")."""
-
-    def __init__(self, table_id):
-        super().__init__()
-        self.table_id, self.inside, self.in_head = table_id, False, False
-        self.rows, self.head, self.cell = [], [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and attrs.get("id") == self.table_id:
-            self.inside = True
-        elif self.inside and tag == "thead":
-            self.in_head = True
-        elif self.inside and tag == "tr":
-            (self.head if self.in_head else self.rows).append([])
-        elif self.inside and tag in ("td", "th"):
-            self.cell, self.span = [], (int(attrs.get("colspan", 1)), int(attrs.get("rowspan", 1)))
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self.inside = False
-        elif tag == "thead":
-            self.in_head = False
-        elif self.inside and tag in ("td", "th") and self.cell is not None:
-            text = " ".join("".join(self.cell).split())
-            (self.head if self.in_head else self.rows)[-1].append(
-                (text, *self.span) if self.in_head else text
-            )
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-    @property
-    def header(self) -> list[str]:
-        """One name per column of the (one or two) header rows."""
-        columns, below = [], iter(self.head[1] if len(self.head) > 1 else [])
-        for text, colspan, rowspan in self.head[0] if self.head else []:
-            if rowspan > 1 or len(self.head) == 1:
-                columns.append(text)
-            else:
-                columns += [f"{text}: {next(below)[0]}" for _ in range(colspan)]
-        return columns
-
-
 def _html_summary(page: str) -> dict:
-    reader = _TableReader("summary")
+    reader = TableReader("summary")
     reader.feed(page)
     header = reader.header
     return {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in reader.rows}
