@@ -197,3 +197,11 @@ def test_the_downloads_need_the_same_queries_for_3_and_30_records(manager):
 
     assert few == many
     assert max(many) <= 30
+
+
+def test_without_partner_cities_the_summary_says_so_across_every_column(manager):
+    from partners.reports.figures import FIGURES
+
+    page = manager.get("/reports/", {"year": 2019}, headers=ENGLISH).content.decode()
+
+    assert f'<td colspan="{len(FIGURES) + 1}">No partner cities match.</td>' in page

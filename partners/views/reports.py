@@ -175,7 +175,6 @@ def _report_context(criteria: queries.Criteria) -> dict:
         ),
         "sheets": tables.SHEET_NAMES,
         "header_groups": figures.header_groups(),
-        "measure_count": len(measures),
         "shared": figures.SHARED,
         "list_separator": _list_separator(),
         "opportunities": _opportunity_context(criteria),
