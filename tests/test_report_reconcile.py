@@ -262,3 +262,16 @@ def test_the_timeline_reaches_ten_years_back_or_to_the_period_s_start(built):
     since_then = queries.Criteria(start=old_trip.start_date, end=world.D(B, 12, 31))
     assert figures.timeline(since_then).years == list(range(B - 15, B + 1))
     assert figures.timeline(since_then).totals[B - 15]["delegations_out"] == 1
+
+
+def test_chinese_downloads_are_named_in_chinese_not_left_nameless(built, manager):
+    chinese = {"accept-language": "zh-hans"}
+
+    response, _ = _workbook(manager, chinese)
+    assert response["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A-{B}.xlsx"  # 报告-B.xlsx
+    )
+    response, _ = _csv(manager, chinese)
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''") and f"-{B}-" in disposition
+    assert "filename*=utf-8''-" not in disposition and "--" not in disposition

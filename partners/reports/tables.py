@@ -277,4 +277,10 @@ def filename(c: queries.Criteria, extension: str, sheet: str = "") -> str:
         parts.append(c.organisation.slug)
     if sheet:
         parts.append(str(SHEET_NAMES[sheet]))
-    return "-".join(slugify(part) for part in parts) + f".{extension}"
+    return "-".join(_file_word(part) for part in parts) + f".{extension}"
+
+
+def _file_word(text) -> str:
+    # ASCII where the words are Latin ("Übersicht" → "ubersicht"); Chinese ones stay as
+    # written ("报告"), which ASCII would empty.
+    return slugify(text) or slugify(text, allow_unicode=True)

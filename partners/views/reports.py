@@ -110,7 +110,7 @@ def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
         iter_csv(table, delimiter), content_type="text/csv; charset=utf-8"
     )
     name = tables.filename(criteria, "csv", sheet)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
