@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The report's counting queries have many aggregates: PostgreSQL's JIT spent 2.5 s of
+    # 3 s compiling one at demo scale 100 (bench/bench_scale.py), and no query here runs
+    # long enough to win it back.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Seed and demo data (`manage.py loaddata seed demo_companies`) live outside the app.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -115,13 +115,14 @@ def headline(today: datetime.date | None = None) -> Headline:
     by the report itself (one read of the data for both years)."""
     today = today or timezone.localdate()
     criteria = queries.Criteria.for_year(today.year, today=today)
-    facts = queries.load(criteria, since=datetime.date(today.year - 1, 1, 1))
-    city_ids = [city.pk for city in queries.selected_cities(criteria, facts)]
-    this = figures.period_of(criteria)
-    last = figures.period_of(queries.Criteria.for_year(today.year - 1, today=today))
-    compared = []
-    for name in HEADLINE:
-        figure = figures.BY_NAME[name]
-        counts = [figures.count(figure, facts, p, city_ids)[1] for p in (this, last)]
-        compared.append((figure.label, *counts))
+    periods = {
+        "this": figures.period_of(criteria),
+        "last": figures.period_of(queries.Criteria.for_year(today.year - 1, today=today)),
+    }
+    city_ids = [city.pk for city in queries.selected_cities(criteria)]
+    counted, _first = figures.count(criteria, periods, city_ids)
+    compared = [
+        (figures.BY_NAME[name].label, counted["this"].total[name], counted["last"].total[name])
+        for name in HEADLINE
+    ]
     return Headline(today.year, compared)

@@ -89,7 +89,7 @@ def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
 
 
 def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world):
-    timeline = figures.timeline(queries.Criteria.for_year(2019))
+    timeline = figures.summary_and_timeline(queries.Criteria.for_year(2019))[1]
 
     assert timeline.years == [2016, 2017, 2018, 2019]
     assert timeline.totals[2018]["delegations_out"] == 1

@@ -90,7 +90,7 @@ def test_the_home_city_is_never_a_partner_city(built):
 
 
 def test_the_timeline_row_of_a_year_is_that_year_s_summary(built):
-    timeline = figures.timeline(queries.Criteria.for_year(B))
+    timeline = figures.summary_and_timeline(queries.Criteria.for_year(B))[1]
 
     assert timeline.years == [A, B]
     for year in (A, B):
@@ -255,13 +255,14 @@ def test_the_timeline_reaches_ten_years_back_or_to_the_period_s_start(built):
     old_trip = world._trip(world.OUT, world.D(B - 15, 3, 1), None, leipzig, [jining])
     world._trip(world.OUT, world.D(B - 9, 3, 1), None, leipzig, [jining])
 
-    ten_years = figures.timeline(queries.Criteria.for_year(B))
+    ten_years = figures.summary_and_timeline(queries.Criteria.for_year(B))[1]
     assert ten_years.years == list(range(B - 9, B + 1))
     assert ten_years.totals[B] == figures.summary(queries.Criteria.for_year(B)).total
 
     since_then = queries.Criteria(start=old_trip.start_date, end=world.D(B, 12, 31))
-    assert figures.timeline(since_then).years == list(range(B - 15, B + 1))
-    assert figures.timeline(since_then).totals[B - 15]["delegations_out"] == 1
+    long_timeline = figures.summary_and_timeline(since_then)[1]
+    assert long_timeline.years == list(range(B - 15, B + 1))
+    assert long_timeline.totals[B - 15]["delegations_out"] == 1
 
 
 def test_chinese_downloads_are_named_in_chinese_not_left_nameless(built, manager):

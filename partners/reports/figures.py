@@ -1,24 +1,27 @@
 """Each figure of the report, defined once, and the counts made from them.
 
-A ``Figure`` names the kind of record it counts (a key of ``queries.Facts``), which of
-those records it counts in a period, and what it counts of each (the record, or e.g. the
-profile of a handover). The summary, the timeline, the charts, every sheet, ``export_report``
-and the desk count through ``count``; none has a counting rule of its own.
+A ``Figure`` names the kind of record it counts (a kind of ``queries.placed``), the
+condition on those records for a period, and what it counts of each (the record, or e.g.
+the profile of a handover). ``count`` turns every figure of every period asked for into
+conditional ``COUNT(DISTINCT …)`` aggregates, two queries per kind (per partner city, and
+in total): the summary, the timeline, the charts, every sheet, ``export_report`` and the
+desk count through it; none has a counting rule of its own.
 
 Adding a figure: append a ``Figure`` to ``FIGURES`` (and, for a new kind of record, a
-loader in ``queries.load`` and a sheet in ``tables``).
+``queries.placed`` branch and a sheet in ``tables``).
 """
 
 import datetime
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import Count, Min, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
-from .queries import CANCELLED, IN, OUT, Criteria, Fact, Facts, load, selected_cities
+from .queries import CANCELLED, IN, KINDS, OUT, Criteria, partner_ids, placed, selected_cities
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 OPEN_STATUSES = {FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS}
@@ -32,23 +35,19 @@ class Period:
     today: datetime.date
 
 
-def _always(fact: Fact, period: Period) -> bool:
-    return True
-
-
-def _record(fact: Fact) -> Hashable:
-    return fact.pk
+def _always(period: Period) -> Q:
+    return Q()
 
 
 @dataclass(frozen=True)
 class Figure:
     name: str
     short: str  # its header under its group's (a page's two header rows)
-    kind: str  # the facts it counts: "delegations", "meetings", …
-    counts: Callable[[Fact, Period], bool] = _always
+    kind: str  # the records it counts: "delegations", "meetings", …
+    where: Callable[[Period], Q] = _always  # which of them, in a period
     # True: only records dated in the period; False: any record up to its end.
     dated: bool = True
-    value: Callable[[Fact], Hashable] = _record  # what is counted once per city and total
+    value: str = "pk"  # what is counted once per city and total
     group: str = ""  # figures of one group share a header
 
     @property
@@ -58,34 +57,26 @@ class Figure:
             return self.short
         return format_lazy(_("{group}: {figure}"), group=self.group, figure=self.short)
 
-    def facts(self, facts: Facts, period: Period) -> list[Fact]:
-        pool = (
-            facts.between(self.kind, period.start, period.end)
-            if self.dated
-            else facts.all(self.kind)
-        )
-        return [fact for fact in pool if self.counts(fact, period)]
+    def condition(self, period: Period) -> Q:
+        """The rows of ``queries.placed`` this figure counts in the period."""
+        within = Q(on__range=(period.start, period.end)) if self.dated else Q(on__lte=period.end)
+        return within & self.where(period)
 
 
-def in_force(fact: Fact, day: datetime.date) -> bool:
+def in_force(day: datetime.date) -> Q:
     """Signed by ``day`` and not past ``valid_until`` (an expired one held until then)."""
-    if fact.on is None or fact.on > day:
-        return False
-    if fact.valid_until:
-        return fact.status in (SIGNED, EXPIRED) and fact.valid_until >= day
-    return fact.status == SIGNED
-
-
-def _due_for_review(fact: Fact, period: Period) -> bool:
-    return (
-        in_force(fact, period.end)
-        and fact.review_on is not None
-        and period.start <= fact.review_on <= period.end + REVIEW_HORIZON
+    return Q(on__lte=day) & (
+        Q(valid_until__isnull=False, status__in=[SIGNED, EXPIRED], valid_until__gte=day)
+        | Q(valid_until__isnull=True, status=SIGNED)
     )
 
 
-def _overdue(fact: Fact, period: Period) -> bool:
-    return fact.status in OPEN_STATUSES and fact.due_on is not None and fact.due_on < period.today
+def _due_for_review(period: Period) -> Q:
+    return in_force(period.end) & Q(review_on__range=(period.start, period.end + REVIEW_HORIZON))
+
+
+def _overdue(period: Period) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_on__lt=period.today)
 
 
 def _delegations(direction: str, name: str, group: str) -> list[Figure]:
@@ -94,7 +85,7 @@ def _delegations(direction: str, name: str, group: str) -> list[Figure]:
         name,
         _("not cancelled"),
         "delegations",
-        lambda f, p: f.direction == direction and f.status != CANCELLED,
+        lambda p: Q(direction=direction) & ~Q(status=CANCELLED),
         group=group,
     )
     by_status = [
@@ -102,7 +93,7 @@ def _delegations(direction: str, name: str, group: str) -> list[Figure]:
             f"{name}_{status}",
             label,
             "delegations",
-            lambda f, p, status=status: f.direction == direction and f.status == status,
+            lambda p, status=status: Q(direction=direction, status=status),
             group=group,
         )
         for status, label in Delegation.Status.choices
@@ -120,14 +111,14 @@ FIGURES = [
         "profiles_handed_over",
         pgettext_lazy("report", "distinct profiles"),
         "handovers",
-        value=lambda fact: fact.profile,
+        value="profile",
         group=HANDOVERS,
     ),
     Figure(
         "handover_responses",
         pgettext_lazy("report", "with a response"),
         "handovers",
-        lambda f, p: f.response != ProfileHandover.Response.NONE,
+        lambda p: ~Q(response=ProfileHandover.Response.NONE),
         group=HANDOVERS,
     ),
     Figure("memoranda_signed", pgettext_lazy("report", "signed"), "memoranda", group=MEMORANDA),
@@ -135,7 +126,7 @@ FIGURES = [
         "memoranda_in_force",
         pgettext_lazy("report", "in force at period end"),
         "memoranda",
-        lambda f, p: in_force(f, p.end),
+        lambda p: in_force(p.end),
         dated=False,
         group=MEMORANDA,
     ),
@@ -151,14 +142,14 @@ FIGURES = [
         "follow_ups_open",
         pgettext_lazy("report", "open"),
         "follow_ups",
-        lambda f, p: f.status in OPEN_STATUSES,
+        lambda p: Q(status__in=OPEN_STATUSES),
         group=FOLLOW_UPS,
     ),
     Figure(
         "follow_ups_done",
         pgettext_lazy("report", "done"),
         "follow_ups",
-        lambda f, p: f.status == FollowUp.Status.DONE,
+        lambda p: Q(status=FollowUp.Status.DONE),
         group=FOLLOW_UPS,
     ),
     Figure(
@@ -193,31 +184,75 @@ def header_groups() -> list[HeaderGroup]:
     return groups
 
 
-def count(figure: Figure, facts: Facts, period: Period, city_ids) -> tuple[dict, int]:
-    """Distinct values per partner city, and over all of ``city_ids`` (each once)."""
-    per_city = {pk: set() for pk in city_ids}
-    everywhere = set()
-    for fact in figure.facts(facts, period):
-        value = figure.value(fact)
-        for city in fact.cities:
-            if city in per_city:
-                per_city[city].add(value)
-                everywhere.add(value)
-    return {pk: len(values) for pk, values in per_city.items()}, len(everywhere)
+@dataclass
+class Counted:
+    """One period's counts: per partner city, and over the cities asked for (each record
+    once)."""
+
+    per_city: dict = field(default_factory=dict)  # figure name → {city id: count}
+    total: dict = field(default_factory=dict)  # figure name → count
 
 
-def listed(kind: str, facts: Facts, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
+def count(
+    c: Criteria, periods: dict[Hashable, Period], city_ids
+) -> tuple[dict[Hashable, Counted], datetime.date | None]:
+    """Every figure for every period, and the first day a counted record falls on.
+
+    One query per kind of record counts per partner city, as conditional aggregates; a
+    total is the sum of its cities, except for the ``SHARED`` figures, which a second
+    query counts over the selected cities. ``place`` is computed once per row: a filter
+    on it would compute it again (twice the cost at scale)."""
+    selected = set(city_ids)
+    partners = partner_ids()
+    counted = {
+        key: Counted({f.name: dict.fromkeys(selected, 0) for f in FIGURES}) for key in periods
+    }
+    first_days = []
+    for kind in KINDS:
+        figures = [f for f in FIGURES if f.kind == kind]
+        rows = placed(kind, c, partners).filter(on__lte=max(p.end for p in periods.values()))
+        if all(f.dated for f in figures):
+            rows = rows.filter(on__gte=min(p.start for p in periods.values()))
+        columns = [(key, figure) for figure in figures for key in periods]
+        aggregates = {
+            f"n{i}": Count(
+                figure.value,
+                distinct=figure.name in SHARED,
+                filter=figure.condition(periods[key]),
+            )
+            for i, (key, figure) in enumerate(columns)
+        }
+        for row in rows.values("place").annotate(first_day=Min("on"), **aggregates).order_by():
+            if row["place"] in selected:
+                first_days.append(row["first_day"])
+                for i, (key, figure) in enumerate(columns):
+                    counted[key].per_city[figure.name][row["place"]] = row[f"n{i}"]
+        for key, figure in columns:
+            counted[key].total[figure.name] = sum(counted[key].per_city[figure.name].values())
+        shared = {alias: aggregate for alias, aggregate in aggregates.items()
+                  if columns[int(alias[1:])][1].name in SHARED}  # fmt: skip
+        if shared:
+            totals = rows.filter(place__in=selected).aggregate(**shared)
+            for alias, value in totals.items():
+                key, figure = columns[int(alias[1:])]
+                counted[key].total[figure.name] = value
+    return counted, min(filter(None, first_days), default=None)
+
+
+def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
     """The records of one kind a sheet lists: those any of its figures counts (or dated in
-    the period), with the selected partner cities each belongs to."""
-    wanted = set(city_ids)
-    found = {}
-    pools = [facts.between(kind, period.start, period.end)]
-    pools += [f.facts(facts, period) for f in FIGURES if f.kind == kind and not f.dated]
-    for pool in pools:
-        for fact in pool:
-            cities = tuple(city for city in fact.cities if city in wanted)
-            if cities:
-                found[fact.pk] = cities
+    the period), with the selected partner cities each belongs to (a trip's in stop order)."""
+    shown = Q(on__range=(period.start, period.end))
+    for figure in FIGURES:
+        if figure.kind == kind:
+            shown |= figure.condition(period)
+    rows = placed(kind, c, partner_ids()).filter(shown, place__in=list(city_ids))
+    if kind == "delegations":
+        rows = rows.order_by("pk", "stops__order", "stops__pk")
+    found: dict[int, tuple[int, ...]] = {}
+    for pk, place in rows.values_list("pk", "place"):
+        if place not in found.get(pk, ()):
+            found[pk] = (*found.get(pk, ()), place)
     return found
 
 
@@ -233,20 +268,22 @@ class Summary:
     total: dict  # figure name → count over all selected cities, each record once
 
 
-def summarise(facts: Facts, period: Period, cities: list[City]) -> Summary:
-    city_ids = [city.pk for city in cities]
-    counted = {figure.name: count(figure, facts, period, city_ids) for figure in FIGURES}
-    rows = [SummaryRow(city, {n: counted[n][0][city.pk] for n in MEASURES}) for city in cities]
-    return Summary(rows, {name: counted[name][1] for name in MEASURES})
+def _summary(counted: Counted, cities: list[City]) -> Summary:
+    rows = [
+        SummaryRow(city, {name: counted.per_city[name][city.pk] for name in MEASURES})
+        for city in cities
+    ]
+    return Summary(rows, counted.total)
 
 
 def period_of(c: Criteria) -> Period:
     return Period(c.start, c.end, c.today)
 
 
-def summary(c: Criteria, facts: Facts | None = None, cities=None) -> Summary:
-    facts = facts or load(c)
-    return summarise(facts, period_of(c), cities or selected_cities(c, facts))
+def summary(c: Criteria, cities=None) -> Summary:
+    cities = selected_cities(c) if cities is None else cities
+    counted, _first = count(c, {"period": period_of(c)}, [city.pk for city in cities])
+    return _summary(counted["period"], cities)
 
 
 @dataclass
@@ -263,27 +300,28 @@ TIMELINE_YEARS = 10
 
 
 def timeline_since(c: Criteria) -> datetime.date:
-    """The first day the page's facts must reach back to: the timeline's and the period's."""
+    """The first day the timeline reaches back to: ten years, or the period's start."""
     return min(c.start, datetime.date(c.end.year - TIMELINE_YEARS + 1, 1, 1))
 
 
-def timeline(c: Criteria, facts: Facts | None = None, cities=None) -> Timeline:
-    """Year by year, from the first year with activity (at most TIMELINE_YEARS back, or
-    the period's start if earlier) up to the period's end."""
-    facts = facts or load(c, since=timeline_since(c))
-    cities = cities or selected_cities(c, facts)
-    city_ids = [city.pk for city in cities]
-    first = facts.first_day()
-    if first:
-        first = max(first, timeline_since(c))
+def summary_and_timeline(c: Criteria, cities=None) -> tuple[Summary, Timeline]:
+    """The period's summary, and year by year from the first year with a counted record
+    (at most TIMELINE_YEARS back, or the period's start if earlier) up to the period's
+    end: one count for both."""
+    cities = selected_cities(c) if cities is None else cities
+    periods = {"period": period_of(c)}
+    for year in range(timeline_since(c).year, c.end.year + 1):
+        periods[year] = Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), c.today)
+    counted, first_day = count(c, periods, [city.pk for city in cities])
+    first = max(first_day, timeline_since(c)) if first_day else None
     years = list(range(first.year, c.end.year + 1)) if first and first <= c.end else []
-    totals, per_city = {}, {}
-    for year in years:
-        period = Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), c.today)
-        counted = {figure.name: count(figure, facts, period, city_ids) for figure in FIGURES}
-        totals[year] = {name: counted[name][1] for name in MEASURES}
-        per_city[year] = {name: counted[name][0] for name in MEASURES}
-    return Timeline(years, totals, per_city, {city.pk: city.name for city in cities})
+    timeline = Timeline(
+        years,
+        {year: counted[year].total for year in years},
+        {year: counted[year].per_city for year in years},
+        {city.pk: city.name for city in cities},
+    )
+    return _summary(counted["period"], cities), timeline
 
 
 def delegations_per_city(timeline: Timeline) -> dict[str, dict[int, int]]:

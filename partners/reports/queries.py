@@ -1,10 +1,10 @@
 """What managers ask each quarter: activity per partner city in a period.
 
-Aggregation only (no HTTP, no file format). The report reads each kind of record once
-(``load``: a fixed number of queries), decides which partner city each record belongs to
-(``Places``) and keeps it as a small ``Fact``. Every figure is then one ``Figure`` in
-``partners.reports.figures``, counted over those facts for any period: the summary, the
-timeline, the charts, the sheets, ``export_report`` and the desk all count the same way.
+Aggregation only (no HTTP, no file format). ``placed`` gives each kind of record the
+partner city it belongs to (``place``) and its day (``on``) as SQL expressions, so the
+database counts: every figure is one ``Figure`` in ``partners.reports.figures``, a
+condition on those rows, counted for any period in a fixed number of queries. The summary,
+the timeline, the charts, the sheets, ``export_report`` and the desk all count so.
 
 How we count (README "Reports", and the report page's "How we count"):
 - Partner cities are the cities in a partnership with a home city; a home city
@@ -29,12 +29,21 @@ How we count (README "Reports", and the report page's "How we count"):
   without any date falls in no period.
 """
 
-import bisect
 import datetime
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from django.db.models import DateField, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -202,244 +211,132 @@ def period_follow_ups(c: Criteria) -> QuerySet:
     return follow_ups(c).filter(on__range=(c.start, c.end))
 
 
-# Which partner city a record belongs to.
+# Which partner city a record belongs to, as SQL: the report counts in the database.
 
 
-class Places:
-    """The counting rule of the module docstring, over the partner cities and the trips."""
-
-    def __init__(self, partners: set[int], trips: dict[int, tuple[str, int | None]], stops):
-        self.partners = partners
-        self.trips = trips  # delegation → (direction, origin city)
-        stopped: dict[int, list[int]] = {}  # delegation → partner-city stops in order
-        for delegation, city in stops:
-            if city in partners and city not in stopped.setdefault(delegation, []):
-                stopped[delegation].append(city)
-        # Each trip's partner cities, worked out once (a trip has hundreds of records).
-        self.reached: dict[int, tuple[int, ...]] = {
-            delegation: ((origin,) if origin in partners else ())
-            if direction == IN
-            else tuple(stopped.get(delegation, ()))
-            for delegation, (direction, origin) in trips.items()
-        }
-
-    def of_delegation(self, delegation: int | None) -> tuple[int, ...]:
-        return self.reached.get(delegation, ())
-
-    def one(self, delegation, where=(), counterparts=()) -> tuple[int, ...]:
-        """The one partner city of a meeting, handover or memorandum (or none)."""
-        reached = self.of_delegation(delegation)
-        if reached:
-            if self.trips[delegation][0] == IN:
-                return reached
-            # Outbound: the stop where it happened, as far as the record tells.
-            for city in where:
-                if city in self.partners:
-                    return (city,)
-            for city in counterparts:
-                if city in reached:
-                    return (city,)
-            return reached[:1]
-        for city in (*where, *counterparts):
-            if city in self.partners:
-                return (city,)
-        return ()
+def _stops(partners, trip) -> QuerySet:
+    """A trip's partner-city stops, in order (``trip``: a reference to the delegation)."""
+    return DelegationStop.objects.filter(delegation=trip, city__in=partners).order_by("order", "pk")
 
 
-class Fact(NamedTuple):
-    """One record as the figures see it: its partner cities, its day and what they test.
-    (A named tuple: half a million of them are made for a report at scale.)"""
-
-    pk: int
-    on: datetime.date | None
-    cities: tuple[int, ...]
-    status: str = ""
-    direction: str = ""
-    profile: int | None = None
-    response: str = ""
-    due_on: datetime.date | None = None
-    valid_until: datetime.date | None = None
-    review_on: datetime.date | None = None
+def _first(queryset: QuerySet) -> Subquery:
+    return Subquery(queryset.values("city")[:1], output_field=IntegerField())
 
 
-class Facts:
-    """The facts of each kind, sorted by day so a period is two bisections away."""
-
-    def __init__(self, by_kind: dict[str, list[Fact]], city_names: dict[int, str]):
-        self.city_names = city_names
-        self._sorted = {}
-        self._days = {}
-        for kind, facts in by_kind.items():
-            dated = sorted((f for f in facts if f.on), key=lambda f: (f.on, f.pk))
-            self._sorted[kind] = dated
-            self._days[kind] = [f.on for f in dated]
-
-    def all(self, kind: str) -> list[Fact]:
-        return self._sorted[kind]
-
-    def between(self, kind: str, start: datetime.date, end: datetime.date) -> list[Fact]:
-        days = self._days[kind]
-        return self._sorted[kind][bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
-
-    def first_day(self) -> datetime.date | None:
-        return min((days[0] for days in self._days.values() if days), default=None)
+def _trip_place(partners, trip: str) -> Case:
+    """A trip's first partner city: inbound its origin, outbound its first partner stop."""
+    return Case(
+        When(
+            Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
+            then=F(f"{trip}__origin_city"),
+        ),
+        When(Q(**{f"{trip}__direction": OUT}), then=_first(_stops(partners, OuterRef(trip)))),
+        output_field=IntegerField(),
+    )
 
 
-def load(c: Criteria, since: datetime.date | None = None) -> Facts:
-    """Every record the criteria select up to the period's end, with its partner city.
+def _one_place(partners, trip: str, where: str, counterparts: QuerySet | str) -> Case:
+    """The one partner city of a meeting, handover or memorandum (or NULL).
 
-    Thirteen queries whatever the size of the data; records after the period's end are
-    not read (nothing counts them, not even "in force at the end"). ``since``: dated
-    records before it are not read either (memoranda always are: they stay in force);
-    the timeline needs them all, a summary only its period's.
+    ``trip`` and ``where`` are paths to its delegation and the city where it happened;
+    ``counterparts`` the cities (a ``city`` column, in order) of its counterparts, or the
+    path to its one counterpart's city (read by a join, not a subquery per row).
     """
-    partners = set(partner_cities().values_list("pk", flat=True))
-    trips = {
-        pk: (direction, origin)
-        for pk, direction, origin in Delegation.objects.rewrite(False).values_list(
-            "pk", "direction", "origin_city"
-        )
-    }
-    stops = DelegationStop.objects.filter(city__in=partner_cities().values("pk"))
-    stops = stops.order_by("delegation", "order", "pk").values_list("delegation", "city")
-    places = Places(partners, trips, stops)
-    end = c.end
-    facts = {
-        "delegations": [
-            Fact(pk, start, places.of_delegation(pk), status, direction)
-            for pk, start, status, direction in delegations(c)
-            .filter(start_date__lte=end, start_date__gte=since or datetime.date.min)
-            .rewrite(False)
-            .values_list("pk", "start_date", "status", "direction")
-        ],
-        "meetings": _meeting_facts(c, places, since),
-        "handovers": [
-            Fact(
-                pk,
-                on,
-                places.one(trip, [meeting_city], [recipient_city]),
-                profile=profile,
-                response=response,
-            )
-            for pk, on, trip, meeting_city, recipient_city, profile, response in handovers(c)
-            .filter(on__lte=end, on__gte=since or datetime.date.min)
-            .values_list(
-                "pk", "on", "delegation", "meeting__city", "recipient__city", "profile", "response"
-            )
-        ],
-        "memoranda": _memorandum_facts(c, places),
-        "follow_ups": _follow_up_facts(c, places, since),
-    }
-    names = dict(City.objects.filter(pk__in=partners).values_list("pk", "name"))
-    return Facts(facts, names)
-
-
-def _firsts(pairs) -> dict[int, list[int]]:
-    """(record, city) pairs in their order → record → its cities in that order."""
-    found: dict[int, list[int]] = {}
-    for record, city in pairs:
-        found.setdefault(record, []).append(city)
-    return found
-
-
-def _meeting_facts(c: Criteria, places: Places, since) -> list[Fact]:
-    selected = meetings(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
-    partners = partner_cities().values("pk")
-    # Counterparts decide only where the meeting's own city is no partner city (rare).
-    elsewhere = selected.exclude(city__in=partners).values("pk")
-    counterparts = _firsts(
-        Meeting.organisations.through.objects.filter(
-            meeting__in=elsewhere, organisation__city__in=partners
-        )
-        .order_by("pk")
-        .values_list("meeting", "organisation__city")
+    if isinstance(counterparts, str):
+        reached = Exists(_stops(partners, OuterRef(trip)).filter(city=OuterRef(counterparts)))
+        in_trip = Case(When(reached, then=F(counterparts)))
+        anywhere = Case(When(Q(**{f"{counterparts}__in": partners}), then=F(counterparts)))
+    else:
+        reached = _stops(partners, OuterRef(OuterRef(trip))).values("city")
+        in_trip = _first(counterparts.filter(city__in=reached))
+        anywhere = _first(counterparts.filter(city__in=partners))
+    return Case(
+        # Inbound: the visitors' origin.
+        When(
+            Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
+            then=F(f"{trip}__origin_city"),
+        ),
+        When(Q(**{f"{where}__in": partners}), then=F(where)),
+        # Outbound to partner cities: the stop its counterpart is from, else the first.
+        When(
+            Q(**{f"{trip}__direction": OUT}) & Exists(_stops(partners, OuterRef(trip))),
+            then=Coalesce(in_trip, _first(_stops(partners, OuterRef(trip)))),
+        ),
+        default=anywhere,
+        output_field=IntegerField(),
     )
-    return [
-        Fact(pk, on, places.one(trip, [city], counterparts.get(pk, ())))
-        for pk, on, trip, city in selected.rewrite(False).values_list(
-            "pk", "on", "delegation", "city"
-        )
-    ]
 
 
-def _memorandum_facts(c: Criteria, places: Places) -> list[Fact]:
-    selected = memoranda(c).filter(on__lte=c.end)
-    parties = _firsts(
-        MemorandumParty.objects.filter(
-            memorandum__in=selected.values("pk"),
-            organisation__city__in=partner_cities().values("pk"),
-        )
+def _meeting_place(partners, meeting: str = "") -> Case:
+    """``meeting``: the path to the meeting ("" for the meeting itself, or "meeting__")."""
+    counterparts = (
+        Meeting.organisations.through.objects.filter(meeting=OuterRef(meeting + "pk"))
+        .annotate(city=F("organisation__city"))
         .order_by("pk")
-        .values_list("memorandum", "organisation__city")
     )
-    rows = selected.rewrite(False).values_list(
-        "pk", "on", "status", "valid_until", "review_on", "partnership__partner_city",
-        "delegation", "signed_in",
-    )  # fmt: skip
-    return [
-        Fact(
-            pk,
-            on,
-            _memorandum_city(places, partner, trip, signed_in, parties.get(pk, ())),
-            status=status,
-            valid_until=valid_until,
-            review_on=review_on,
-        )
-        for pk, on, status, valid_until, review_on, partner, trip, signed_in in rows
-    ]
+    return _one_place(partners, f"{meeting}delegation", f"{meeting}city", counterparts)
 
 
-def _memorandum_city(places: Places, partner, trip, signed_in, parties=()) -> tuple[int, ...]:
-    if partner in places.partners:
-        return (partner,)
-    return places.one(trip, [signed_in], parties)
-
-
-def _follow_up_facts(c: Criteria, places: Places, since) -> list[Fact]:
-    selected = follow_ups(c).filter(on__lte=c.end, on__gte=since or datetime.date.min)
-    partners = partner_cities().values("pk")
-    # The counterparts of their meetings and memoranda, for follow-ups without a city.
-    meeting_counterparts = _firsts(
-        Meeting.organisations.through.objects.filter(
-            meeting__in=selected.exclude(meeting__city__in=partners).values("meeting"),
-            organisation__city__in=partners,
-        )
+def _memorandum_place(partners, memorandum: str = "") -> Case:
+    """A memorandum of a partnership belongs to its partner city; others as a meeting."""
+    parties = (
+        MemorandumParty.objects.filter(memorandum=OuterRef(memorandum + "pk"))
+        .annotate(city=F("organisation__city"))
         .order_by("pk")
-        .values_list("meeting", "organisation__city")
     )
-    parties = _firsts(
-        MemorandumParty.objects.filter(
-            memorandum__in=selected.values("memorandum"), organisation__city__in=partners
+    partner = f"{memorandum}partnership__partner_city"
+    return Case(
+        When(Q(**{f"{partner}__in": partners}), then=F(partner)),
+        default=_one_place(partners, f"{memorandum}delegation", f"{memorandum}signed_in", parties),
+        output_field=IntegerField(),
+    )
+
+
+def partner_ids() -> list[int]:
+    """The partner cities as a list: PostgreSQL tests a row against a list by hashing it,
+    but joins a subquery again in each correlated subquery of ``placed`` (10× slower)."""
+    return list(partner_cities().values_list("pk", flat=True))
+
+
+def placed(kind: str, c: Criteria, partners: list[int]) -> QuerySet:
+    """The records of a kind the criteria select, each with ``on`` (its day) and ``place``
+    (its partner city, or NULL; ``partners``: ``partner_ids()``). A delegation has a row
+    per partner city it concerns."""
+    if kind == "delegations":
+        return delegations(c).annotate(
+            on=F("start_date"),
+            place=Case(
+                When(direction=IN, then=F("origin_city")),
+                default=F("stops__city"),
+                output_field=IntegerField(),
+            ),
         )
-        .order_by("pk")
-        .values_list("memorandum", "organisation__city")
-    )
-    rows = selected.values_list(
-        "pk", "on", "status", "due_on", "partner_city", "meeting", "meeting__delegation",
-        "meeting__city", "memorandum", "memorandum__partnership__partner_city",
-        "memorandum__delegation", "memorandum__signed_in", "delegation",
-    )  # fmt: skip
-    facts = []
-    for pk, on, status, due_on, city, meeting, *rest in rows:
-        meeting_trip, meeting_city, memorandum, partner, memo_trip, signed_in, trip = rest
-        cities = (
-            ((city,) if city in places.partners else ())
-            or (
-                places.one(meeting_trip, [meeting_city], meeting_counterparts.get(meeting, ()))
-                if meeting
-                else ()
+    if kind == "meetings":
+        return meetings(c).annotate(place=_meeting_place(partners))
+    if kind == "handovers":
+        return handovers(c).annotate(
+            place=_one_place(partners, "delegation", "meeting__city", "recipient__city")
+        )
+    if kind == "memoranda":
+        return memoranda(c).annotate(place=_memorandum_place(partners))
+    if kind == "follow_ups":
+        return follow_ups(c).annotate(
+            place=Coalesce(
+                Case(When(partner_city__in=partners, then=F("partner_city"))),
+                Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
+                Case(
+                    When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))
+                ),
+                _trip_place(partners, "delegation"),
+                output_field=IntegerField(),
             )
-            or (
-                _memorandum_city(places, partner, memo_trip, signed_in, parties.get(memorandum, ()))
-                if memorandum
-                else ()
-            )
-            or places.of_delegation(trip)[:1]
         )
-        facts.append(Fact(pk, on, cities, status=status, due_on=due_on))
-    return facts
+    raise ValueError(kind)
 
 
-def selected_cities(c: Criteria, facts: Facts) -> list[City]:
+KINDS = ["delegations", "meetings", "handovers", "memoranda", "follow_ups"]
+
+
+def selected_cities(c: Criteria) -> list[City]:
     """The partner cities the report has a row for, by name (one query)."""
-    return [city for city in c.cities() if city.pk in facts.city_names]
+    return list(c.cities().filter(pk__in=partner_cities().values("pk")))

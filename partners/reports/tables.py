@@ -32,42 +32,33 @@ def _date(header):
     return Column(header, "date", 12)
 
 
-def _names(facts: queries.Facts, cities) -> str:
-    return "; ".join(facts.city_names[pk] for pk in cities)
-
-
 @dataclass(frozen=True)
 class Report:
-    """One report's criteria with its facts and partner cities, read once for all tables."""
+    """One report's criteria with its partner cities, read once for all tables."""
 
     criteria: queries.Criteria
-    facts: queries.Facts
     cities: list
 
     @classmethod
     def of(cls, criteria: queries.Criteria) -> "Report":
-        facts = queries.load(criteria, since=criteria.start)
-        return cls(criteria, facts, queries.selected_cities(criteria, facts))
-
-    @property
-    def period(self) -> figures.Period:
-        return figures.period_of(self.criteria)
+        return cls(criteria, queries.selected_cities(criteria))
 
     def listed(self, kind: str) -> dict:
         city_ids = [city.pk for city in self.cities]
-        return figures.listed(kind, self.facts, self.period, city_ids)
+        return figures.listed(kind, self.criteria, figures.period_of(self.criteria), city_ids)
 
 
 def _rows(report: Report, kind: str, queryset, fields: list[str]):
     """The query's rows of the records the listing shows, their partner cities last."""
     listed = report.listed(kind)
+    names = {city.pk: city.name for city in report.cities}
     for pk, *values in queryset.values_list("pk", *fields).iterator(chunk_size=CHUNK):
         if pk in listed:
-            yield (*values, _names(report.facts, listed[pk]))
+            yield (*values, "; ".join(names[city] for city in listed[pk]))
 
 
 def summary_table(report: Report, notes: list) -> Table:
-    result = figures.summary(report.criteria, report.facts, report.cities)
+    result = figures.summary(report.criteria, report.cities)
     columns = [_text(_("Partner city"), 18), _text(_("Country"), 8)]
     columns += [Column(figure.label, "number", 14) for figure in figures.FIGURES]
     rows = [

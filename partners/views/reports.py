@@ -150,10 +150,7 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
 
 
 def _report_context(criteria: queries.Criteria) -> dict:
-    facts = queries.load(criteria, since=figures.timeline_since(criteria))
-    cities = queries.selected_cities(criteria, facts)
-    summary = figures.summary(criteria, facts, cities)
-    timeline = figures.timeline(criteria, facts, cities)
+    summary, timeline = figures.summary_and_timeline(criteria)
     measures = figures.MEASURES
     return {
         "criteria": criteria,
