@@ -3,9 +3,9 @@
 A ``Figure`` names the kind of record it counts (a kind of ``queries.placed``), the
 condition on those records for a period, and what it counts of each (the record, or e.g.
 the profile of a handover). ``count`` turns every figure of every period asked for into
-conditional ``COUNT(DISTINCT …)`` aggregates, two queries per kind (per partner city, and
-in total): the summary, the timeline, the charts, every sheet, ``export_report`` and the
-desk count through it; none has a counting rule of its own.
+conditional ``COUNT`` aggregates, one query per kind grouped by partner city: the
+summary, the timeline, the charts, every sheet, ``export_report`` and the desk count
+through it; none has a counting rule of its own.
 
 Adding a figure: append a ``Figure`` to ``FIGURES`` (and, for a new kind of record, a
 ``queries.placed`` branch and a sheet in ``tables``).
@@ -209,32 +209,32 @@ def count(
     }
     first_days = []
     for kind in KINDS:
-        figures = [f for f in FIGURES if f.kind == kind]
+        of_kind = [f for f in FIGURES if f.kind == kind]
         rows = placed(kind, c, partners).filter(on__lte=max(p.end for p in periods.values()))
-        if all(f.dated for f in figures):
+        if all(f.dated for f in of_kind):
             rows = rows.filter(on__gte=min(p.start for p in periods.values()))
-        columns = [(key, figure) for figure in figures for key in periods]
+        pairs = [(key, figure) for key in periods for figure in of_kind]
+        columns = {f"n{i}": pair for i, pair in enumerate(pairs)}  # alias → (period, figure)
         aggregates = {
-            f"n{i}": Count(
+            alias: Count(
                 figure.value,
                 distinct=figure.name in SHARED,
                 filter=figure.condition(periods[key]),
             )
-            for i, (key, figure) in enumerate(columns)
+            for alias, (key, figure) in columns.items()
         }
         for row in rows.values("place").annotate(first_day=Min("on"), **aggregates).order_by():
             if row["place"] in selected:
                 first_days.append(row["first_day"])
-                for i, (key, figure) in enumerate(columns):
-                    counted[key].per_city[figure.name][row["place"]] = row[f"n{i}"]
-        for key, figure in columns:
+                for alias, (key, figure) in columns.items():
+                    counted[key].per_city[figure.name][row["place"]] = row[alias]
+        for key, figure in columns.values():
             counted[key].total[figure.name] = sum(counted[key].per_city[figure.name].values())
-        shared = {alias: aggregate for alias, aggregate in aggregates.items()
-                  if columns[int(alias[1:])][1].name in SHARED}  # fmt: skip
+        shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
         if shared:
             totals = rows.filter(place__in=selected).aggregate(**shared)
             for alias, value in totals.items():
-                key, figure = columns[int(alias[1:])]
+                key, figure = columns[alias]
                 counted[key].total[figure.name] = value
     return counted, min(filter(None, first_days), default=None)
 
