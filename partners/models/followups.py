@@ -15,9 +15,6 @@ class FollowUpQuerySet(PublishableQuerySet):
     def open(self):
         return self.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
 
-    def overdue(self, on=None):
-        return self.open().filter(due_on__lt=on or timezone.localdate())
-
 
 class FollowUp(TripOutcome):
     class Kind(models.TextChoices):

@@ -37,9 +37,6 @@ class OpportunityQuerySet(PublishableQuerySet):
         """Open opportunities whose next step is due today or earlier."""
         return self.open().filter(next_step_on__lte=on or timezone.localdate())
 
-    def overdue(self, on=None):
-        return self.open().filter(next_step_on__lt=on or timezone.localdate())
-
     def success_stories(self):
         """What the public may see: won and published (the constraint makes public ⇒ won)."""
         return self.published().filter(stage=Opportunity.Stage.WON)
