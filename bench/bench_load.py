@@ -140,24 +140,24 @@ def main() -> None:
     sys.exit(1 if problems else 0)
 
 
-def start_import() -> str:
+def start_import() -> int:
     from django.contrib.auth import get_user_model
 
     from partners import tasks
 
     user = get_user_model().objects.get(username="load-officer")
-    return tasks.start_import(
+    job = tasks.start_import(
         data=import_sheet(), filename="load.csv", user=user, skip_invalid=False, preview=False
     )
+    return job.pk
 
 
-def verify(stats, job_id: str) -> list[str]:
-    from partners import jobs
-    from partners.models import Meeting, Organisation
+def verify(stats, job_id: int) -> list[str]:
+    from partners.models import Job, Meeting, Organisation
 
     problems = []
     stored = set(
-        Meeting.objects.filter(title__in=stats.acknowledged).values_list("title", flat=True)
+        Meeting.objects.filter(title_de__in=stats.acknowledged).values_list("title_de", flat=True)
     )
     lost = set(stats.acknowledged) - stored
     print(f"writes acknowledged: {len(stats.acknowledged)}, found in the database: {len(stored)}")
@@ -170,9 +170,9 @@ def verify(stats, job_id: str) -> list[str]:
     if stats.server_errors:
         problems.append(f"5xx responses: {stats.server_errors}")
     imported = Organisation.objects.filter(register_number__startswith="LOAD ").count()
-    state = jobs.progress(job_id)
-    print(f"import: status {state.get('status')}, {imported} of {IMPORT_ROWS} companies")
-    if imported != IMPORT_ROWS or state.get("status") != "done":
+    state = Job.objects.get(pk=job_id).state
+    print(f"import: job {state}, {imported} of {IMPORT_ROWS} companies")
+    if imported != IMPORT_ROWS or state != Job.State.DONE:
         problems.append("the import did not complete")
     return problems
 

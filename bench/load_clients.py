@@ -115,7 +115,7 @@ class Client:
         title = f"Lastmeeting {self.number}-{self.writes}"
         self.writes += 1
         data.update(
-            title=title,
+            title_de=title,  # the German source field (modeltranslation)
             kind="meeting",
             date=datetime.date.today().isoformat(),
             city=str(self.rng.choice(self.urls["city_ids"])),
