@@ -8,13 +8,11 @@ existing companies that the sheet's rows may be, by register number or normalise
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Value
-from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..models import City, Interest, Organisation, Sector
-from ..models.organisations import normalise_company_name
+from ..models.organisations import REGISTER_KEY, normalise_company_name
 from . import sheet as columns
 from .sheet import BY_KEY, CellError
 
@@ -188,9 +186,8 @@ class Companies:
         )
         names = sorted({normalise_company_name(r["name"]) for r in rows})
         fields = ("id", "name_key", "city_id", "register_number", "kind")
-        normalised = Upper(Replace("register_number", Value(" "), Value("")))
         for start in range(0, max(len(registers), len(names)), LOOKUP_CHUNK):
-            by_register = Organisation.objects.alias(normalised=normalised).filter(
+            by_register = Organisation.objects.alias(normalised=REGISTER_KEY).filter(
                 normalised__in=registers[start : start + LOOKUP_CHUNK]
             )
             by_name = Organisation.objects.filter(

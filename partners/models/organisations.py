@@ -34,6 +34,11 @@ def normalise_company_name(name: str) -> str:
     return value
 
 
+# A register number as the import matches it, written with or without spaces. The index
+# below is on this expression: a query must use the same one for PostgreSQL to use it.
+REGISTER_KEY = Upper(Replace("register_number", Value(" "), Value("")))
+
+
 class Organisation(SluggedMixin, PublishableModel):
     class Kind(models.TextChoices):
         AGENCY = "agency", _("agency")
@@ -93,10 +98,7 @@ class Organisation(SluggedMixin, PublishableModel):
             models.Index(fields=["name"], name="organisation_name_idx"),
             models.Index(fields=["name_key", "city"], name="organisation_name_key_idx"),
             # The import's match by register number, written with or without spaces.
-            models.Index(
-                Upper(Replace("register_number", Value(" "), Value(""))),
-                name="organisation_register_key_idx",
-            ),
+            models.Index(REGISTER_KEY, name="organisation_register_key_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
