@@ -206,9 +206,9 @@ def test_the_downloads_need_the_same_queries_for_3_and_30_records(manager):
     many = [_download_queries(manager, format="xlsx"), _download_queries(manager, format="csv")]
 
     assert few == many
-    # The page's 18 less the filter choices, plus three per listing sheet (the partner
-    # cities, which records it lists, then their columns).
-    assert max(many) <= 35
+    # The page's 18 less the filter choices, plus two per listing sheet (which records it
+    # lists, then their columns).
+    assert max(many) <= 30
 
 
 def test_without_partner_cities_the_summary_says_so_across_every_column(manager):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
-from .queries import CANCELLED, IN, KINDS, OUT, Criteria, partner_ids, placed, selected_cities
+from .queries import CANCELLED, IN, KINDS, OUT, Criteria, partner_ids, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 OPEN_STATUSES = {FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS}
@@ -194,16 +194,17 @@ class Counted:
 
 
 def count(
-    c: Criteria, periods: dict[Hashable, Period], city_ids
+    c: Criteria, periods: dict[Hashable, Period], city_ids, partners: list[int] | None = None
 ) -> tuple[dict[Hashable, Counted], datetime.date | None]:
     """Every figure for every period, and the first day a counted record falls on.
 
     One query per kind of record counts per partner city, as conditional aggregates; a
     total is the sum of its cities, except for the ``SHARED`` figures, which a second
     query counts over the selected cities. ``place`` is computed once per row: a filter
-    on it would compute it again (twice the cost at scale)."""
+    on it would compute it again (twice the cost at scale). ``partners``:
+    ``queries.partner_ids()``, read here unless the caller has it."""
     selected = set(city_ids)
-    partners = partner_ids()
+    partners = partner_ids() if partners is None else partners
     counted = {
         key: Counted({f.name: dict.fromkeys(selected, 0) for f in FIGURES}) for key in periods
     }
@@ -239,14 +240,17 @@ def count(
     return counted, min(filter(None, first_days), default=None)
 
 
-def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
+def listed(
+    kind: str, c: Criteria, period: Period, city_ids, partners: list[int]
+) -> dict[int, tuple[int, ...]]:
     """The records of one kind a sheet lists: those any of its figures counts (or dated in
-    the period), with the selected partner cities each belongs to (a trip's in stop order)."""
+    the period), with the selected partner cities each belongs to (a trip's in stop order).
+    ``partners``: ``queries.partner_ids()``."""
     shown = Q(on__range=(period.start, period.end))
     for figure in FIGURES:
         if figure.kind == kind:
             shown |= figure.condition(period)
-    rows = placed(kind, c, partner_ids()).filter(shown, place__in=list(city_ids))
+    rows = placed(kind, c, partners).filter(shown, place__in=list(city_ids))
     if kind == "delegations":
         rows = rows.order_by("pk", "stops__order", "stops__pk")
     found: dict[int, tuple[int, ...]] = {}
@@ -280,9 +284,10 @@ def period_of(c: Criteria) -> Period:
     return Period(c.start, c.end, c.today)
 
 
-def summary(c: Criteria, cities=None) -> Summary:
-    cities = selected_cities(c) if cities is None else cities
-    counted, _first = count(c, {"period": period_of(c)}, [city.pk for city in cities])
+def summary(c: Criteria, cities=None, partners=None) -> Summary:
+    cities = list(c.cities()) if cities is None else cities
+    city_ids = [city.pk for city in cities]
+    counted, _first = count(c, {"period": period_of(c)}, city_ids, partners)
     return _summary(counted["period"], cities)
 
 
@@ -304,11 +309,11 @@ def timeline_since(c: Criteria) -> datetime.date:
     return min(c.start, datetime.date(c.end.year - TIMELINE_YEARS + 1, 1, 1))
 
 
-def summary_and_timeline(c: Criteria, cities=None) -> tuple[Summary, Timeline]:
+def summary_and_timeline(c: Criteria) -> tuple[Summary, Timeline]:
     """The period's summary, and year by year from the first year with a counted record
     (at most TIMELINE_YEARS back, or the period's start if earlier) up to the period's
     end: one count for both."""
-    cities = selected_cities(c) if cities is None else cities
+    cities = list(c.cities())
     periods = {"period": period_of(c)}
     for year in range(timeline_since(c).year, c.end.year + 1):
         periods[year] = Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), c.today)

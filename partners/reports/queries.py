@@ -86,13 +86,15 @@ class Criteria:
         return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), **kwargs)
 
     def cities(self) -> QuerySet:
-        cities = self.partner_cities
-        if cities is None:
-            cities = partner_cities()
-            if self.home_city:
-                cities = cities.filter(partnered_with__home_city=self.home_city)
+        """The partner cities the report has a row for: those chosen (partner cities only),
+        else every partner city, of the chosen home city if one is."""
+        cities = partner_cities()
+        if self.partner_cities is not None:
+            cities = cities.filter(pk__in=self.partner_cities.values("pk"))
+        elif self.home_city:
+            cities = cities.filter(partnered_with__home_city=self.home_city)
         # Order by the default-language name: it is always filled (name_en may be blank).
-        return cities.exclude(is_home=True).order_by("name_de", "pk")
+        return cities.order_by("name_de", "pk")
 
 
 # The records the criteria select, before the period and the partner city are applied.
@@ -223,13 +225,18 @@ def _first(queryset: QuerySet) -> Subquery:
     return Subquery(queryset.values("city")[:1], output_field=IntegerField())
 
 
+def _from_origin(partners, trip: str) -> When:
+    """An inbound trip belongs to the visitors' origin, when that is a partner city."""
+    return When(
+        Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
+        then=F(f"{trip}__origin_city"),
+    )
+
+
 def _trip_place(partners, trip: str) -> Case:
     """A trip's first partner city: inbound its origin, outbound its first partner stop."""
     return Case(
-        When(
-            Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
-            then=F(f"{trip}__origin_city"),
-        ),
+        _from_origin(partners, trip),
         When(Q(**{f"{trip}__direction": OUT}), then=_first(_stops(partners, OuterRef(trip)))),
         output_field=IntegerField(),
     )
@@ -251,11 +258,7 @@ def _one_place(partners, trip: str, where: str, counterparts: QuerySet | str) ->
         in_trip = _first(counterparts.filter(city__in=reached))
         anywhere = _first(counterparts.filter(city__in=partners))
     return Case(
-        # Inbound: the visitors' origin.
-        When(
-            Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
-            then=F(f"{trip}__origin_city"),
-        ),
+        _from_origin(partners, trip),
         When(Q(**{f"{where}__in": partners}), then=F(where)),
         # Outbound to partner cities: the stop its counterpart is from, else the first.
         When(
@@ -335,8 +338,3 @@ def placed(kind: str, c: Criteria, partners: list[int]) -> QuerySet:
 
 
 KINDS = ["delegations", "meetings", "handovers", "memoranda", "follow_ups"]
-
-
-def selected_cities(c: Criteria) -> list[City]:
-    """The partner cities the report has a row for, by name (one query)."""
-    return list(c.cities().filter(pk__in=partner_cities().values("pk")))
