@@ -54,7 +54,11 @@ HEADERS = [
 INTERESTS = ["cooperation", "Vertrieb", "investment", "Forschung"]
 
 
-def generate(path: Path, rows: int, employees_offset: int) -> None:
+def generate(
+    path: Path, rows: int, employees_offset: int, *, label: str = "", targets=TARGETS
+) -> None:
+    """A sheet of ``rows`` companies in Leipzig; another ``employees_offset`` changes every
+    row's head count. ``label`` keeps names and register numbers apart from others'."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -65,14 +69,14 @@ def generate(path: Path, rows: int, employees_offset: int) -> None:
             n + 1,
             0,
             [
-                f"Firma {n} GmbH",
-                f"HRB {n}",
+                f"Firma {label}{n} GmbH",
+                f"HRB {label}{n}",
                 "Leipzig",
                 "C",
                 n % 500 + employees_offset,
                 1950 + n % 70,
                 "; ".join(INTERESTS[: 1 + n % 3]),
-                TARGETS[n % len(TARGETS)],
+                targets[n % len(targets)],
                 f"Person {n}",
                 f"p{n}@example.org",
                 "ja" if n % 2 else "nein",

@@ -25,27 +25,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.bench_import import generate  # noqa: E402  (the same sheet as bench_import's)
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm")
 ROWS = 1000
-HEADERS = ["Firma", "Handelsregisternummer", "Ort", "Branche", "Mitarbeiter", "Gründungsjahr",
-           "Interessen", "Zielstädte", "Ansprechpartner", "E-Mail Ansprechpartner"]  # fmt: skip
-INTERESTS = ["cooperation", "Vertrieb", "investment", "Forschung"]
-
-
-def write_sheet(path: Path, employees_offset: int) -> None:
-    """1,000 companies in Leipzig; a second sheet with other head counts updates them."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, HEADERS)
-    for n in range(ROWS):
-        sheet.write_row(n + 1, 0, [
-            f"Benchmark Import {n} GmbH", f"HRB BENCH{n}", "Leipzig", "C",
-            n % 500 + employees_offset, 1950 + n % 70, "; ".join(INTERESTS[: 1 + n % 3]),
-            "Leipzig", f"Person {n}", f"person{n}@example.org",
-        ])  # fmt: skip
-    workbook.close()
 
 
 class Rollback(Exception):
@@ -54,7 +38,6 @@ class Rollback(Exception):
 
 def child(new: str, update: str) -> None:
     """In a process set up against one database: both imports' seconds, as JSON."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     import django
 
@@ -93,8 +76,9 @@ def main():
     urls = {s: re.sub(r"/[^/]*$", f"/{name}_scale{s:g}", DATABASE_URL) for s in scales}
     with tempfile.TemporaryDirectory() as folder:
         new, update = Path(folder) / "new.xlsx", Path(folder) / "update.xlsx"
-        write_sheet(new, 1)
-        write_sheet(update, 2)
+        # Companies of their own, in a city every demo database has.
+        generate(new, ROWS, 1, label="BENCH", targets=["Leipzig"])
+        generate(update, ROWS, 2, label="BENCH", targets=["Leipzig"])
         times = {s: {"new": [], "update": []} for s in scales}
         for run in range(args.runs):
             for scale in scales if run % 2 == 0 else scales[::-1]:
