@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from partners import models as m
 from tests import factories as f
@@ -100,6 +101,25 @@ def test_company_directory_filters_by_sector_interest_and_target_city(client, wo
     ]
     html = client.get(url).content.decode()
     assert 'value="research"' not in html  # no published profile is interested in research
+
+
+def test_the_city_list_marks_the_chosen_city_escaped_and_in_the_pages_language(client, world):
+    # Cities are many: their options are written by partners.widgets.LongSelect.
+    nanjing = m.City.objects.get(slug="nanjing")
+    nanjing.name_en, nanjing.name_zh_hans = "Nanjing <South>", "南京"
+    nanjing.save()
+    with translation.override("en"):
+        english = reverse("partners:delegations")
+    with translation.override("zh-hans"):
+        chinese = reverse("partners:delegations")
+    html = client.get(english, {"city": "nanjing"}).content.decode()
+    assert '<option value="nanjing" selected>Nanjing &lt;South&gt;</option>' in html
+    assert '<option value="leipzig">' in html
+    cities = html[html.index('<select name="city"') :].split("</select>")[0]
+    assert cities.count(" selected") == 1
+    html = client.get(chinese, {"city": "leipzig"}).content.decode()
+    assert '<option value="nanjing">南京</option>' in html
+    assert '<option value="leipzig" selected>' in html
 
 
 def test_every_filter_field_has_a_label(client, world):

@@ -30,6 +30,7 @@ from ..models import (
     OpportunityStageChange,
     ProfileHandover,
 )
+from ..widgets import LongSelect
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import staff_users
 from .versions import changes_since
@@ -80,7 +81,10 @@ class BoardFilter(forms.Form):
     )
     # A list: the admin's user search is for administrators only, and owners are colleagues.
     owner = forms.ModelChoiceField(
-        get_user_model().objects.none(), required=False, label=gettext_lazy("Owner")
+        get_user_model().objects.none(),
+        required=False,
+        label=gettext_lazy("Owner"),
+        widget=LongSelect,
     )
     kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
 
@@ -89,6 +93,7 @@ class BoardFilter(forms.Form):
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(pk__in=Opportunity.objects.values("owner"))
+            .only("username")  # what an option shows
             .order_by("username")
         )
         self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
@@ -301,7 +306,8 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
             "title": _("Pipeline of opportunities"),
             "filters": filters,
             "columns": columns,
-            "stages": Stage.choices,
+            # Translated once, not once per card.
+            "stages": [(value, str(label)) for value, label in Stage.choices],
             "may_move": self.has_change_permission(request),
             "may_add": self.has_add_permission(request),
             "today": timezone.localdate(),

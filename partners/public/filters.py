@@ -19,6 +19,7 @@ from ..models import (
     Partnership,
     Sector,
 )
+from ..widgets import LongSelect
 
 ALL = _("all")
 
@@ -53,6 +54,7 @@ def _city_filter():
         to_field_name="slug",
         method="filter_by_city",
         empty_label=ALL,
+        widget=LongSelect,
     )
 
 
@@ -71,6 +73,8 @@ class PublicFilterSet(django_filters.FilterSet):
             choosing = self.filters[name]
             if isinstance(choosing, django_filters.ModelChoiceFilter):
                 offered = choosing.queryset.model._default_manager.filter(pk__in=values)
+                if choosing.extra.get("widget") is LongSelect:
+                    offered = offered.only("slug", "name")  # what an option shows
                 is_publishable = hasattr(offered, "published")
                 choosing.queryset = offered.published() if is_publishable else offered
             elif name == "year":
@@ -195,6 +199,7 @@ class CompanyFilter(PublicFilterSet):
         queryset=City.objects.none(),
         to_field_name="slug",
         empty_label=ALL,
+        widget=LongSelect,
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
