@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from partners import models as m
 
@@ -103,6 +104,49 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
     with django_assert_num_queries(18):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
+
+
+def _row_names(page, table_id):
+    table = page.split(f'id="{table_id}"')[1].split("</tbody>")[0]
+    return [cell.split("</th>")[0] for cell in table.split('<th scope="row">')[1:]]
+
+
+def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager, monkeypatch):
+    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    year = timezone.localdate().year  # the opportunities start today
+    leipzig = f.HomeCityFactory()
+    for name in ("Aachen", "Bonn", "Celle"):
+        city = f.CityFactory(name=name)
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        f.MeetingFactory(city=city, date=datetime.date(year, 1, 1))
+        f.OpportunityFactory(partner_city=city)
+
+    first = manager.get("/reports/", {"year": year}, headers=ENGLISH).content.decode()
+    second = manager.get("/reports/", {"year": year, "page": 2}, headers=ENGLISH)
+    second = second.content.decode()
+
+    assert _row_names(first, "summary") == ["Aachen", "Bonn"]
+    assert _row_names(second, "summary") == ["Celle"]
+    assert _row_names(first, "opportunity-figures") == ["Aachen", "Bonn"]
+    assert _row_names(second, "opportunity-figures") == ["Celle"]
+    for page in (first, second):
+        total = page.split('id="summary"')[1].split("<tfoot>")[1].split("</tfoot>")[0]
+        assert total.count("<td>3</td>") == 1  # the three meetings, on every page
+        assert "Partner cities" in page and "of 3" in page
+        # The downloads keep the filter but not the page: they list every city.
+        assert f'href="?year={year}&amp;format=xlsx"' in page
+    assert f'href="?year={year}&amp;page=2"' in first
+    assert f'href="?year={year}&amp;page=1"' in second
+    # A page number out of range or no number shows a page, never an error.
+    for number in ("99", "x"):
+        response = manager.get("/reports/", {"year": year, "page": number})
+        assert response.status_code == 200
+    download = manager.get(
+        "/reports/",
+        {"year": year, "page": 2, "format": "csv", "sheet": "summary", "delimiter": "comma"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:4]] == ["Aachen", "Bonn", "Celle"]
 
 
 def test_postgresql_does_not_jit_compile_the_counting_queries():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, Organisation
+from ..widgets import LongSelect
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
@@ -76,6 +77,7 @@ class ReportFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
+        widget=LongSelect,
     )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"

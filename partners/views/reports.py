@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,9 @@ from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv, write_xlsx
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
+# The page's per-city tables show this many cities at a time, so that its cost does not
+# grow with the partner cities; the downloads and the PDF list every one.
+CITIES_PER_PAGE = 50
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
@@ -62,9 +66,10 @@ def report(request):
 
 
 def _criteria_query(query: QueryDict) -> QueryDict:
-    """The filter's part of the query string (without format, sheet, delimiter, token)."""
+    """The filter's part of the query string (without format, sheet, delimiter, page,
+    token)."""
     kept = query.copy()
-    for name in ("format", "sheet", "delimiter", "csrfmiddlewaretoken"):
+    for name in ("format", "sheet", "delimiter", "page", "csrfmiddlewaretoken"):
         kept.pop(name, None)
     return kept
 
@@ -146,7 +151,20 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
         context.update(_report_context(criteria))
         context["download_query"] = _criteria_query(request.GET).urlencode()
         context["filter_summary"] = _filter_summary(criteria)
+        _one_page_of_cities(context, request.GET.get("page"))
     return render(request, "partners/reports/report.html", context, status=status)
+
+
+def _one_page_of_cities(context: dict, number) -> None:
+    """Both per-city tables show the same page (cities in name order); the totals stay
+    those of every city."""
+    opportunities = context["opportunities"]
+    longer = max(context["rows"], opportunities["rows"], key=len)
+    page = Paginator(longer, CITIES_PER_PAGE).get_page(number)
+    shown = slice(page.start_index() - 1, page.end_index()) if page.object_list else slice(0)
+    context["rows"] = context["rows"][shown]
+    opportunities["rows"] = opportunities["rows"][shown]
+    context["cities_page"] = page
 
 
 def _report_context(criteria: queries.Criteria) -> dict:
