@@ -225,10 +225,17 @@ def _first(queryset: QuerySet) -> Subquery:
     return Subquery(queryset.values("city")[:1], output_field=IntegerField())
 
 
-def _from_origin(partners, trip: str) -> When:
+def _is_partner(path: str) -> Q:
+    """The city at ``path`` is a partner city: a subquery, which PostgreSQL runs once per
+    query and hashes, where a list would put every partner city's id into the SQL at each
+    of some forty uses (``partner_ids`` is for the correlated subqueries)."""
+    return Q(**{f"{path}__in": partner_cities().values("pk")})
+
+
+def _from_origin(trip: str) -> When:
     """An inbound trip belongs to the visitors' origin, when that is a partner city."""
     return When(
-        Q(**{f"{trip}__direction": IN, f"{trip}__origin_city__in": partners}),
+        Q(**{f"{trip}__direction": IN}) & _is_partner(f"{trip}__origin_city"),
         then=F(f"{trip}__origin_city"),
     )
 
@@ -236,7 +243,7 @@ def _from_origin(partners, trip: str) -> When:
 def _trip_place(partners, trip: str) -> Case:
     """A trip's first partner city: inbound its origin, outbound its first partner stop."""
     return Case(
-        _from_origin(partners, trip),
+        _from_origin(trip),
         When(Q(**{f"{trip}__direction": OUT}), then=_first(_stops(partners, OuterRef(trip)))),
         output_field=IntegerField(),
     )
@@ -252,14 +259,14 @@ def _one_place(partners, trip: str, where: str, counterparts: QuerySet | str) ->
     if isinstance(counterparts, str):
         reached = Exists(_stops(partners, OuterRef(trip)).filter(city=OuterRef(counterparts)))
         in_trip = Case(When(reached, then=F(counterparts)))
-        anywhere = Case(When(Q(**{f"{counterparts}__in": partners}), then=F(counterparts)))
+        anywhere = Case(When(_is_partner(counterparts), then=F(counterparts)))
     else:
         reached = _stops(partners, OuterRef(OuterRef(trip))).values("city")
         in_trip = _first(counterparts.filter(city__in=reached))
         anywhere = _first(counterparts.filter(city__in=partners))
     return Case(
-        _from_origin(partners, trip),
-        When(Q(**{f"{where}__in": partners}), then=F(where)),
+        _from_origin(trip),
+        When(_is_partner(where), then=F(where)),
         # Outbound to partner cities: the stop its counterpart is from, else the first.
         When(
             Q(**{f"{trip}__direction": OUT}) & Exists(_stops(partners, OuterRef(trip))),
@@ -289,15 +296,15 @@ def _memorandum_place(partners, memorandum: str = "") -> Case:
     )
     partner = f"{memorandum}partnership__partner_city"
     return Case(
-        When(Q(**{f"{partner}__in": partners}), then=F(partner)),
+        When(_is_partner(partner), then=F(partner)),
         default=_one_place(partners, f"{memorandum}delegation", f"{memorandum}signed_in", parties),
         output_field=IntegerField(),
     )
 
 
 def partner_ids() -> list[int]:
-    """The partner cities as a list: PostgreSQL tests a row against a list by hashing it,
-    but joins a subquery again in each correlated subquery of ``placed`` (10× slower)."""
+    """The partner cities as a list, for the correlated subqueries of ``placed``: there
+    PostgreSQL would run a subquery again for every row (10× slower)."""
     return list(partner_cities().values_list("pk", flat=True))
 
 
@@ -325,7 +332,7 @@ def placed(kind: str, c: Criteria, partners: list[int]) -> QuerySet:
     if kind == "follow_ups":
         return follow_ups(c).annotate(
             place=Coalesce(
-                Case(When(partner_city__in=partners, then=F("partner_city"))),
+                Case(When(_is_partner("partner_city"), then=F("partner_city"))),
                 Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
                 Case(
                     When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))
