@@ -100,8 +100,8 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
     # Session, user, 2 for permissions, 1 for the rows' cities, 8 to count every figure of
     # the summary, the timeline and the charts (the partner cities, one per kind of record
     # and the totals of delegations and distinct profiles), 2 for the city choices of the
-    # filter form and 3 for the opportunities (them, their stage log, their cities).
-    with django_assert_num_queries(18):
+    # filter form and 2 for the opportunities (them with their stage log, their cities).
+    with django_assert_num_queries(17):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
 

@@ -16,7 +16,7 @@ Definitions (shown on the report's "How we count" panel, ``DEFINITIONS``):
   the report date; reaching a later stage counts as having passed the earlier ones, and
   every opportunity started counts as an idea.
 Internal records count: managers see everything. The number of queries does not grow with
-the data: opportunities and their stage log are read once each.
+the data: the opportunities are read once, each with what its stage log says.
 """
 
 import datetime
@@ -24,7 +24,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,57 +105,43 @@ class OpportunityReport:
     total: Figures
 
 
-def _stage_logs(opportunities: QuerySet) -> dict[int, list[tuple[datetime.date, str]]]:
-    logs = defaultdict(list)
-    changes = (
-        OpportunityStageChange.objects.filter(opportunity__in=opportunities.values("pk"))
-        .order_by("opportunity_id", "entered_on", "pk")
-        .values_list("opportunity_id", "entered_on", "stage")
+def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
+    """Each opportunity with what the definitions read from its stage log: the day it
+    started (None: no log, it never started and counts nowhere), its stage at ``end``, the
+    last day it entered "lost" and the furthest funnel stage reached by ``today``."""
+    log = OpportunityStageChange.objects.filter(opportunity=OuterRef("pk"))
+    rank = Case(
+        *(When(stage=stage, then=Value(rank)) for stage, rank in _FUNNEL_RANK.items()),
+        default=Value(0),
     )
-    for opportunity_id, day, stage in changes.iterator(chunk_size=5000):
-        logs[opportunity_id].append((day, stage))
-    return logs
-
-
-def _stage_on(log, day):
-    stage = None
-    for entered_on, entered in log:
-        if entered_on > day:
-            break
-        stage = entered
-    return stage
-
-
-def _reached(log, day) -> int:
-    """The furthest funnel stage reached by ``day``; whatever started was an idea."""
-    return max(
-        (_FUNNEL_RANK.get(stage, 0) for entered_on, stage in log if entered_on <= day),
-        default=0,
+    furthest = log.filter(entered_on__lte=today).annotate(rank=rank).order_by("-rank")
+    lost = log.filter(stage=Stage.LOST).order_by("-entered_on")
+    return opportunities.annotate(
+        started_on=Subquery(log.order_by("entered_on", "pk").values("entered_on")[:1]),
+        stage_at_end=Subquery(
+            log.filter(entered_on__lte=end).order_by("-entered_on", "-pk").values("stage")[:1]
+        ),
+        lost_on=Subquery(lost.values("entered_on")[:1]),
+        reached=Coalesce(Subquery(furthest.values("rank")[:1]), 0),
     )
 
 
-def _add(figures: Figures, row: dict, log, start, end, today) -> None:
-    started_on = log[0][0] if log else None
-    if started_on is None:
-        return
-    at_end = _stage_on(log, end)
-    if at_end in figures.open_by_stage:
-        figures.open_by_stage[at_end] += 1
+def _add(figures: Figures, row: dict, start, end) -> None:
+    if row["stage_at_end"] in figures.open_by_stage:
+        figures.open_by_stage[row["stage_at_end"]] += 1
         figures.expected_jobs += row["expected_jobs"] or 0
         figures.expected_investment_eur += row["expected_investment_eur"] or 0
     if row["stage"] == Stage.WON and row["won_on"] and start <= row["won_on"] <= end:
         figures.won += 1
         figures.jobs_created += row["jobs_created"] or 0
         figures.investment_eur += row["investment_eur"] or 0
-        figures.days_to_win.append((row["won_on"] - started_on).days)
+        figures.days_to_win.append((row["won_on"] - row["started_on"]).days)
     if row["stage"] == Stage.LOST:
-        lost_on = max(day for day, stage in log if stage == Stage.LOST)
-        figures.lost += start <= lost_on <= end
-    if start <= started_on <= end:
+        figures.lost += start <= row["lost_on"] <= end
+    if start <= row["started_on"] <= end:
         figures.started += 1
         figures.started_won += row["stage"] == Stage.WON
-        reached = _reached(log, today)
-        for stage in FUNNEL_STAGES[: reached + 1]:
+        for stage in FUNNEL_STAGES[: row["reached"] + 1]:
             figures.funnel[stage] += 1
 
 
@@ -170,23 +157,32 @@ def opportunity_report(
     opportunities = Opportunity.objects.all()
     if cities is not None:
         opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
-    logs = _stage_logs(opportunities)
+    # One row per opportunity, its log read by the database: the rows are small and
+    # cached (cachalot) until an opportunity or its log changes. No translated field is
+    # read, so modeltranslation's per-row fallback pass is skipped (raw_values).
+    rows = (
+        _with_stage_log(opportunities, end, today)
+        .order_by()
+        .raw_values(
+            "partner_city_id",
+            "stage",
+            "won_on",
+            "expected_jobs",
+            "expected_investment_eur",
+            "jobs_created",
+            "investment_eur",
+            "started_on",
+            "stage_at_end",
+            "lost_on",
+            "reached",
+        )
+    )
     per_city = defaultdict(Figures)
     total = Figures()
-    rows = opportunities.order_by().values(
-        "pk",
-        "partner_city_id",
-        "stage",
-        "won_on",
-        "expected_jobs",
-        "expected_investment_eur",
-        "jobs_created",
-        "investment_eur",
-    )
-    for row in rows.iterator(chunk_size=5000):
-        log = logs.get(row["pk"], [])
-        _add(per_city[row["partner_city_id"]], row, log, start, end, today)
-        _add(total, row, log, start, end, today)
+    for row in rows:
+        if row["started_on"] is not None:
+            _add(per_city[row["partner_city_id"]], row, start, end)
+            _add(total, row, start, end)
     named = City.objects.in_bulk([pk for pk in per_city if pk is not None])
     ordered = sorted(named.values(), key=lambda city: (city.name, city.pk))
     result = [(city, per_city[city.pk]) for city in ordered if _any(per_city[city.pk])]
