@@ -73,7 +73,7 @@ class ReportFilter(django_filters.FilterSet):
     )
     partner_city = django_filters.ModelChoiceFilter(
         label=_("Partner city"),
-        queryset=City.objects.partners_of_home_cities().exclude(is_home=True),
+        queryset=City.objects.partners_of_home_cities().exclude(is_home=True).only("slug", "name"),
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
