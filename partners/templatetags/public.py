@@ -67,11 +67,6 @@ def translated_text(record, field, autoescape=True):
     return format_html('<div lang="{}">{}</div>', language, paragraphs)
 
 
-def translated_value(record, field) -> str:
-    """The plain text for attributes and feeds (no markup possible there)."""
-    return _in_language(record, field)[0]
-
-
 @register.filter
 def description_or_default(text):
     """A page's meta description, never empty: the site's own when the page has none."""
