@@ -73,8 +73,6 @@ class PublicFilterSet(django_filters.FilterSet):
             choosing = self.filters[name]
             if isinstance(choosing, django_filters.ModelChoiceFilter):
                 offered = choosing.queryset.model._default_manager.filter(pk__in=values)
-                if choosing.extra.get("widget") is LongSelect:
-                    offered = offered.only("slug", "name")  # what an option shows
                 is_publishable = hasattr(offered, "published")
                 choosing.queryset = offered.published() if is_publishable else offered
             elif name == "year":

@@ -23,7 +23,7 @@ data.
 import datetime
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -100,26 +100,15 @@ class Figures:
         return statistics.median(self.days_to_win) if self.days_to_win else None
 
     def add(self, other: "Figures") -> None:
-        """Add another city's figures (the total of the cities)."""
-        for stage, number in other.open_by_stage.items():
-            self.open_by_stage[stage] += number
-        for stage, number in other.funnel.items():
-            self.funnel[stage] += number
-        for name in SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.days_to_win += other.days_to_win
-
-
-SUMMED = [
-    "won",
-    "lost",
-    "expected_jobs",
-    "expected_investment_eur",
-    "jobs_created",
-    "investment_eur",
-    "started",
-    "started_won",
-]
+        """Add another city's figures (the total of the cities): numbers, numbers per
+        stage, and the days to win."""
+        for name in (figure.name for figure in fields(self)):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, dict):
+                for stage, number in theirs.items():
+                    mine[stage] += number
+            else:
+                setattr(self, name, mine + theirs)
 
 
 @dataclass

@@ -156,8 +156,8 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
 
 
 def _one_page_of_cities(context: dict, number) -> None:
-    """Both per-city tables show the same page (cities in name order); the totals stay
-    those of every city."""
+    """Both per-city tables show the same page of their rows (cities in name order, as
+    many pages as the longer table needs); the totals stay those of every city."""
     opportunities = context["opportunities"]
     longer = max(context["rows"], opportunities["rows"], key=len)
     page = Paginator(longer, CITIES_PER_PAGE).get_page(number)
