@@ -58,8 +58,9 @@ def artifacts_dir():
 def _own_cache(settings, request):
     """A cache of the test's own, so that two pytest-xdist workers on two databases never
     see each other's cached query results; and django-cachalot serves nothing from it
-    unless the test is marked ``cached``: query counts are what a page costs after a
-    write, whatever ran before in the test's transaction. Invalidation still runs.
+    unless the test is marked ``cached``, nor keeps the report's figures: query counts are
+    what a page costs after a write, whatever ran before in the test's transaction.
+    Invalidation still runs.
 
     Emptied first: a local-memory cache keeps its entries across tests, and the flush
     after a transactional test does not invalidate them; cachalot_disabled() only holds
@@ -72,6 +73,7 @@ def _own_cache(settings, request):
     if request.node.get_closest_marker("cached"):
         yield
         return
+    settings.CACHALOT_TIMEOUT = 0  # and the report's figures (kept as long) are not kept
     with cachalot_disabled():
         yield
 

@@ -111,6 +111,40 @@ def test_the_report_counts_a_meeting_logged_after_it_was_cached(django_user_mode
     assert total_meetings() == 1
 
 
+@pytest.mark.cached
+@pytest.mark.django_db
+def test_the_reports_figures_are_kept_whole_until_a_write_to_any_table_they_count(
+    django_user_model,
+):
+    home = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    partner = f.CityFactory(name="Nanjing", slug="nanjing")
+    f.PartnershipFactory(home_city=home, partner_city=partner)
+    meeting = f.MeetingFactory(city=partner, date="2019-06-26")
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("boss", password="x"))
+    meetings = MEASURES.index("meetings")
+
+    def report():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/reports/?year=2019")
+        return response.context["total"][meetings], len(queries)
+
+    assert report()[0] == 1
+    again, queries_again = report()
+    assert again == 1
+    # Only the session, the user and the city list are read: no counting at all.
+    assert queries_again <= 4, queries_again
+
+    # A queryset update sends no signal; cachalot sees it all the same.
+    m.Meeting.objects.filter(pk=meeting.pk).update(date="2018-06-26")
+    assert report()[0] == 0
+    # A write to another table the figures read: the meeting's city is no partner now.
+    m.Meeting.objects.filter(pk=meeting.pk).update(date="2019-06-26")
+    assert report()[0] == 1
+    m.Partnership.objects.all().delete()
+    assert report()[0] == 0
+
+
 # --- other processes ----------------------------------------------------------------------
 
 

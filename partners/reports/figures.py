@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
+from .cache import ids, until_next_write
 from .queries import CANCELLED, IN, KINDS, OUT, Criteria, partner_ids, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
@@ -195,6 +196,25 @@ class Counted:
 
 def count(
     c: Criteria, periods: dict[Hashable, Period], city_ids, partners: list[int] | None = None
+) -> tuple[dict[Hashable, Counted], datetime.date | None]:
+    """Every figure for every period, and the first day a counted record falls on (kept
+    until the next write: ``cache``)."""
+    asked = (
+        c.start,
+        c.end,
+        c.today,
+        c.home_city and c.home_city.pk,
+        ids(c.partner_cities),
+        c.direction,
+        c.organisation and c.organisation.pk,
+        list(periods.items()),
+        sorted(city_ids),
+    )
+    return until_next_write("figures", asked, lambda: _count(c, periods, city_ids, partners))
+
+
+def _count(
+    c: Criteria, periods: dict[Hashable, Period], city_ids, partners: list[int] | None
 ) -> tuple[dict[Hashable, Counted], datetime.date | None]:
     """Every figure for every period, and the first day a counted record falls on.
 

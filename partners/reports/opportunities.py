@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
 from ..spreadsheets import Column, Table
+from .cache import ids, until_next_write
 
 Stage = Opportunity.Stage
 OPEN_STAGES = list(Opportunity.OPEN_STAGES)
@@ -145,10 +146,21 @@ def opportunity_report(
     cities: QuerySet | None = None,
     today: datetime.date | None = None,
 ) -> OpportunityReport:
+    """``_opportunity_report``, kept until the next write (``cache``)."""
+    today = today or timezone.localdate()
+    return until_next_write(
+        "opportunities",
+        (start, end, today, ids(cities)),
+        lambda: _opportunity_report(start, end, cities, today),
+    )
+
+
+def _opportunity_report(
+    start: datetime.date, end: datetime.date, cities: QuerySet | None, today: datetime.date
+) -> OpportunityReport:
     """Figures per partner city; ``cities`` None means every city, and "no partner city".
     The database counts per city, in four small queries whatever the number of
     opportunities (only the period's won ones are listed, for the median)."""
-    today = today or timezone.localdate()
     opportunities = Opportunity.objects.rewrite(False)  # no translated field is read
     if cities is not None:
         opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
