@@ -9,7 +9,8 @@ class LongSelect(forms.Select):
     """A ``<select>`` for lists that grow with the data (cities, colleagues), its options
     written here rather than through a template each: with hundreds of options Django's
     per-option templates made a public list 2.9× slower at demo scale 100 than at 1
-    (``bench/bench_scale.py``). Attributes on single options are not supported."""
+    (``bench/bench_scale.py``). Flat choices only: no option groups, no attributes on
+    single options."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))

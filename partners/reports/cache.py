@@ -21,11 +21,7 @@ def until_next_write(name: str, asked: tuple, compute: Callable):
     tables = apps.get_app_config("partners").get_models(include_auto_created=True)
     described = repr((get_last_invalidation(*tables), asked))
     key = f"report-{name}:{hashlib.sha256(described.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.CACHALOT_TIMEOUT)
-    return value
+    return cache.get_or_set(key, compute, settings.CACHALOT_TIMEOUT)
 
 
 def ids(queryset) -> list[int] | None:
