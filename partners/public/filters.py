@@ -19,7 +19,7 @@ from ..models import (
     Partnership,
     Sector,
 )
-from ..widgets import LongSelect
+from ..widgets import LongChoiceFilter
 
 ALL = _("all")
 
@@ -48,13 +48,12 @@ def _years(*date_querysets) -> list[int]:
 
 
 def _city_filter():
-    return django_filters.ModelChoiceFilter(
+    return LongChoiceFilter(
         label=_("City"),
         queryset=City.objects.none(),
         to_field_name="slug",
         method="filter_by_city",
         empty_label=ALL,
-        widget=LongSelect,
     )
 
 
@@ -191,13 +190,12 @@ class CompanyFilter(PublicFilterSet):
         to_field_name="code",
         empty_label=ALL,
     )
-    target_city = django_filters.ModelChoiceFilter(
+    target_city = LongChoiceFilter(
         label=_("Target city"),
         field_name="target_cities",
         queryset=City.objects.none(),
         to_field_name="slug",
         empty_label=ALL,
-        widget=LongSelect,
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, Organisation
-from ..widgets import LongSelect
+from ..widgets import LongChoiceFilter
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
@@ -71,13 +71,12 @@ class ReportFilter(django_filters.FilterSet):
         field_name="partnered_with__home_city",
         distinct=True,
     )
-    partner_city = django_filters.ModelChoiceFilter(
+    partner_city = LongChoiceFilter(
         label=_("Partner city"),
-        queryset=City.objects.partners_of_home_cities().exclude(is_home=True).only("slug", "name"),
+        queryset=City.objects.partners_of_home_cities().exclude(is_home=True),
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
-        widget=LongSelect,
     )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"
