@@ -3,12 +3,15 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from partners import models as m
+from partners.templatetags.reports import cells
 
 from . import factories as f
 from . import report_world
@@ -262,3 +265,15 @@ def test_without_partner_cities_the_summary_says_so_across_every_column(manager)
     page = manager.get("/reports/", {"year": 2019}, headers=ENGLISH).content.decode()
 
     assert f'<td colspan="{len(FIGURES) + 1}">No partner cities match.</td>' in page
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+@pytest.mark.parametrize("grouping", [False, True])
+def test_a_row_of_figures_reads_as_the_template_would_write_each(language, grouping, settings):
+    settings.USE_THOUSAND_SEPARATOR = grouping
+    values = [0, 7, 1234567, -4, 2.5, 12.0, Decimal("3.10"), True, None, "<b>"]
+    loop = Template(
+        "{% for v in values %}<td>{% if v is None %}–{% else %}{{ v }}{% endif %}</td>{% endfor %}"
+    )
+    with translation.override(language):
+        assert cells(values) == loop.render(Context({"values": values}))
