@@ -81,7 +81,7 @@ def _funnel(*counts):
 def test_figures_per_partner_city(world):
     nanjing, jining = world
     report = opportunity_report(START, END, today=TODAY)
-    rows = dict(report.rows)
+    rows = dict(report.named())
     assert list(rows) == [jining, nanjing, None]  # by name, "no partner city" last
 
     a = rows[nanjing]
@@ -120,7 +120,7 @@ def test_a_partner_city_filter_leaves_the_others_out(world):
     report = opportunity_report(
         START, END, cities=m.City.objects.filter(pk=nanjing.pk), today=TODAY
     )
-    assert [city for city, _ in report.rows] == [nanjing]
+    assert [city for city, _ in report.named()] == [nanjing]
     assert report.total.started == 2
 
 

@@ -95,7 +95,8 @@ def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world)
     assert timeline.totals[2018]["delegations_out"] == 1
     assert timeline.totals[2019]["delegations_out"] == 2
     assert timeline.totals[2019]["profiles_handed_over"] == 12
-    per_city = figures.delegations_per_city(timeline)
+    names = queries.city_names(timeline.city_ids)
+    per_city = {names[pk]: s for pk, s in figures.delegations_per_city(timeline).items()}
     assert per_city["Nanjing"][2019] == 3  # two out, one in
     assert per_city["Jining"] == {2016: 0, 2017: 0, 2018: 1, 2019: 1}
     in_force = {year: timeline.totals[year]["memoranda_in_force"] for year in timeline.years}

@@ -17,7 +17,8 @@ from django.core.cache import cache
 
 
 def until_next_write(name: str, asked: tuple, compute: Callable):
-    """``compute()``'s value for ``asked`` (plain values: dates, ids, strings)."""
+    """``compute()``'s value for ``asked`` (plain values: dates, ids, strings). A new
+    ``name`` when the value's shape changes: a shared cache may still hold the old one."""
     tables = apps.get_app_config("partners").get_models(include_auto_created=True)
     described = repr((get_last_invalidation(*tables), asked))
     key = f"report-{name}:{hashlib.sha256(described.encode()).hexdigest()}"

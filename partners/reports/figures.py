@@ -12,6 +12,7 @@ Adding a figure: append a ``Figure`` to ``FIGURES`` (and, for a new kind of reco
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -190,7 +191,9 @@ class Counted:
     """One period's counts: per partner city, and over the cities asked for (each record
     once)."""
 
-    per_city: dict = field(default_factory=dict)  # figure name → {city id: count}
+    # figure name → {city id: count}: a Counter, 0 for a city it does not hold (most cities
+    # count nothing of most figures in a year, and the counts are kept: ``cache``)
+    per_city: dict = field(default_factory=dict)
     total: dict = field(default_factory=dict)  # figure name → count
 
 
@@ -225,9 +228,7 @@ def _count(
     ``queries.partner_ids()``, read here unless the caller has it."""
     selected = set(city_ids)
     partners = partner_ids() if partners is None else partners
-    counted = {
-        key: Counted({f.name: dict.fromkeys(selected, 0) for f in FIGURES}) for key in periods
-    }
+    counted = {key: Counted({f.name: Counter() for f in FIGURES}) for key in periods}
     first_days = []
     for kind in KINDS:
         of_kind = [f for f in FIGURES if f.kind == kind]
@@ -249,7 +250,8 @@ def _count(
             if row["place"] in selected:
                 first_days.append(row["first_day"])
                 for alias, (key, figure) in columns.items():
-                    counted[key].per_city[figure.name][row["place"]] = row[alias]
+                    if row[alias]:
+                        counted[key].per_city[figure.name][row["place"]] = row[alias]
         for key, figure in columns.values():
             counted[key].total[figure.name] = sum(counted[key].per_city[figure.name].values())
         shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
@@ -295,16 +297,25 @@ class SummaryRow:
 
 @dataclass
 class Summary:
-    rows: list[SummaryRow]
-    total: dict  # figure name → count over all selected cities, each record once
+    counted: Counted
+    cities: list[City] = field(default_factory=list)  # ``rows``, in order
 
+    @property
+    def total(self) -> dict:
+        """Figure name → count over all selected cities, each record once."""
+        return self.counted.total
 
-def _summary(counted: Counted, cities: list[City]) -> Summary:
-    rows = [
-        SummaryRow(city, {name: counted.per_city[name][city.pk] for name in MEASURES})
-        for city in cities
-    ]
-    return Summary(rows, counted.total)
+    @property
+    def rows(self) -> list[SummaryRow]:
+        return self.rows_of(self.cities)
+
+    def rows_of(self, cities: list[City]) -> list[SummaryRow]:
+        """The rows of some of the cities: the page shows a few dozen of hundreds."""
+        per_city = self.counted.per_city
+        return [
+            SummaryRow(city, {name: per_city[name][city.pk] for name in MEASURES})
+            for city in cities
+        ]
 
 
 def period_of(c: Criteria) -> Period:
@@ -315,7 +326,7 @@ def summary(c: Criteria, cities=None, partners=None) -> Summary:
     cities = list(c.cities()) if cities is None else cities
     city_ids = [city.pk for city in cities]
     counted, _first = count(c, {"period": period_of(c)}, city_ids, partners)
-    return _summary(counted["period"], cities)
+    return Summary(counted["period"], cities)
 
 
 @dataclass
@@ -323,7 +334,7 @@ class Timeline:
     years: list[int]
     totals: dict  # year → {figure name: count}, each year counted as its own period
     per_city: dict  # year → {figure name: {city id: count}}
-    city_names: dict
+    city_ids: list[int]
 
 
 # The year-by-year table's reach: reading all of a long history for every report costs
@@ -336,34 +347,37 @@ def timeline_since(c: Criteria) -> datetime.date:
     return min(c.start, datetime.date(c.end.year - TIMELINE_YEARS + 1, 1, 1))
 
 
-def summary_and_timeline(c: Criteria) -> tuple[Summary, Timeline]:
+def summary_and_timeline(
+    c: Criteria, city_ids: list[int] | None = None
+) -> tuple[Summary, Timeline]:
     """The period's summary, and year by year from the first year with a counted record
     (at most TIMELINE_YEARS back, or the period's start if earlier) up to the period's
-    end: one count for both."""
-    cities = list(c.cities())
+    end: one count for both. The summary's rows are ``rows_of`` the cities shown (a page
+    shows a few dozen of hundreds); ``city_ids``: ``c.city_ids()``, if the caller has them."""
+    city_ids = c.city_ids() if city_ids is None else city_ids
     periods = {"period": period_of(c)}
     for year in range(timeline_since(c).year, c.end.year + 1):
         periods[year] = Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31), c.today)
-    counted, first_day = count(c, periods, [city.pk for city in cities])
+    counted, first_day = count(c, periods, city_ids)
     first = max(first_day, timeline_since(c)) if first_day else None
     years = list(range(first.year, c.end.year + 1)) if first and first <= c.end else []
     timeline = Timeline(
         years,
         {year: counted[year].total for year in years},
         {year: counted[year].per_city for year in years},
-        {city.pk: city.name for city in cities},
+        city_ids,
     )
-    return _summary(counted["period"], cities), timeline
+    return Summary(counted["period"]), timeline
 
 
-def delegations_per_city(timeline: Timeline) -> dict[str, dict[int, int]]:
-    """The chart's series: delegations (not cancelled, both directions) per partner city and
-    year."""
+def delegations_per_city(timeline: Timeline) -> dict[int, dict[int, int]]:
+    """The chart's series: delegations (not cancelled, both directions) per partner city
+    (by id) and year."""
     return {
-        name: {
+        pk: {
             year: timeline.per_city[year]["delegations_out"][pk]
             + timeline.per_city[year]["delegations_in"][pk]
             for year in timeline.years
         }
-        for pk, name in sorted(timeline.city_names.items(), key=lambda item: item[1])
+        for pk in timeline.city_ids
     }

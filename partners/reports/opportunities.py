@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import City, Opportunity, OpportunityStageChange
 from ..spreadsheets import Column, Table
 from .cache import ids, until_next_write
+from .queries import CITY_FIELDS
 
 Stage = Opportunity.Stage
 OPEN_STAGES = list(Opportunity.OPEN_STAGES)
@@ -114,8 +115,20 @@ class Figures:
 
 @dataclass
 class OpportunityReport:
-    rows: list  # (City or None for "no partner city", Figures), cities by name
+    # (city id, or None for "no partner city" last; Figures), cities by their default name
+    # as the summary's: ids, not cities, are kept (``cache``) and a page names a few dozen.
+    rows: list
     total: Figures
+
+    def named(self, rows=None, known=()) -> list:
+        """``rows`` (all by default) with their cities, those not in ``known`` read in one
+        query."""
+        rows = self.rows if rows is None else rows
+        cities = {city.pk: city for city in known}
+        missing = [pk for pk, _ in rows if pk is not None and pk not in cities]
+        if missing:
+            cities |= City.objects.only(*CITY_FIELDS).in_bulk(missing)
+        return [(cities.get(pk), figures) for pk, figures in rows]
 
 
 def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
@@ -149,7 +162,7 @@ def opportunity_report(
     """``_opportunity_report``, kept until the next write (``cache``)."""
     today = today or timezone.localdate()
     return until_next_write(
-        "opportunities",
+        "opportunities-by-city-id",
         (start, end, today, ids(cities)),
         lambda: _opportunity_report(start, end, cities, today),
     )
@@ -199,9 +212,9 @@ def _opportunity_report(
     total = Figures()
     for figures in per_city.values():
         total.add(figures)
-    named = City.objects.in_bulk([pk for pk in per_city if pk is not None])
-    ordered = sorted(named.values(), key=lambda city: (city.name, city.pk))
-    result = [(city, per_city[city.pk]) for city in ordered if _any(per_city[city.pk])]
+    ordered = City.objects.filter(pk__in=[pk for pk in per_city if pk is not None])
+    ordered = ordered.order_by("name_de", "pk").values_list("pk", flat=True)
+    result = [(pk, per_city[pk]) for pk in ordered if _any(per_city[pk])]
     if None in per_city and _any(per_city[None]):
         result.append((None, per_city[None]))
     return OpportunityReport(result, total)
@@ -257,7 +270,7 @@ def opportunities_table(report: OpportunityReport) -> Table:
     columns += [Column(header, "number", 14, {}) for header in headers()]
     rows = [
         [city.name if city else str(_("no partner city")), *values(figures)]
-        for city, figures in report.rows
+        for city, figures in report.named()
     ]
     rows.append([str(_("Total")), *values(report.total)])
     notes = [(str(term), str(text)) for term, text in DEFINITIONS]

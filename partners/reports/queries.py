@@ -64,6 +64,11 @@ CANCELLED = Delegation.Status.CANCELLED
 UNSIGNED = [Memorandum.Status.DRAFT, Memorandum.Status.NEGOTIATION]
 
 
+# What the report shows of a city (its rows, sheets and file names): a download reads
+# hundreds of cities, so it reads no more of them.
+CITY_FIELDS = ("slug", "name", "local_name", "country")
+
+
 def partner_cities() -> QuerySet:
     """Every partner city of a home city, never a home city itself."""
     return City.objects.partners_of_home_cities().exclude(is_home=True)
@@ -94,7 +99,11 @@ class Criteria:
         elif self.home_city:
             cities = cities.filter(partnered_with__home_city=self.home_city)
         # Order by the default-language name: it is always filled (name_en may be blank).
-        return cities.order_by("name_de", "pk")
+        return cities.only(*CITY_FIELDS).order_by("name_de", "pk")
+
+    def city_ids(self) -> list[int]:
+        """The ids of ``cities()``, in order (no city is built: there may be hundreds)."""
+        return list(self.cities().values_list("pk", flat=True))
 
 
 # The records the criteria select, before the period and the partner city are applied.
@@ -300,6 +309,17 @@ def _memorandum_place(partners, memorandum: str = "") -> Case:
         default=_one_place(partners, f"{memorandum}delegation", f"{memorandum}signed_in", parties),
         output_field=IntegerField(),
     )
+
+
+def city_names(ids, known=()) -> dict[int, str]:
+    """The names of some cities in the active language, by id: of the ``known`` cities
+    (already read), the others read in one query."""
+    wanted = set(ids)
+    cities = {city.pk: city for city in known if city.pk in wanted}
+    missing = wanted - cities.keys()
+    if missing:
+        cities |= City.objects.only(*CITY_FIELDS).in_bulk(missing)
+    return {pk: city.name for pk, city in cities.items()}
 
 
 def partner_ids() -> list[int]:

@@ -148,31 +148,36 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
         "background_rows": settings.CRM_EXPORT_BACKGROUND_ROWS,
     }
     if criteria:
-        context.update(_report_context(criteria))
+        context.update(_report_context(criteria, page=request.GET.get("page", 1)))
         context["download_query"] = _criteria_query(request.GET).urlencode()
         context["filter_summary"] = _filter_summary(criteria)
-        _one_page_of_cities(context, request.GET.get("page"))
     return render(request, "partners/reports/report.html", context, status=status)
 
 
-def _one_page_of_cities(context: dict, number) -> None:
-    """Both per-city tables show the same page of their rows (cities in name order, as
-    many pages as the longer table needs); the totals stay those of every city."""
-    opportunities = context["opportunities"]
-    longer = max(context["rows"], opportunities["rows"], key=len)
-    page = Paginator(longer, CITIES_PER_PAGE).get_page(number)
-    shown = slice(page.start_index() - 1, page.end_index()) if page.object_list else slice(0)
-    context["rows"] = context["rows"][shown]
-    opportunities["rows"] = opportunities["rows"][shown]
-    context["cities_page"] = page
-
-
-def _report_context(criteria: queries.Criteria) -> dict:
-    summary, timeline = figures.summary_and_timeline(criteria)
+def _report_context(criteria: queries.Criteria, page=None) -> dict:
+    """The report's tables and charts; ``page``: the page of partner cities (any value a
+    user may type) both per-city tables show, or None for every city (the PDF). The totals
+    always count every city."""
+    # Every city for the PDF; for the page, their ids, and the cities of the page it shows.
+    cities = list(criteria.cities()) if page is None else None
+    city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
+    summary, timeline = figures.summary_and_timeline(criteria, city_ids)
+    report = opportunities.opportunity_report(
+        criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
+    )
+    opportunity_rows, pages = report.rows, None
+    if cities is None:
+        # Cities in name order in both tables, as many pages as the longer one needs.
+        longer = max(len(city_ids), len(opportunity_rows))
+        pages = Paginator(range(longer), CITIES_PER_PAGE).get_page(page)
+        shown = slice(pages.start_index() - 1, pages.end_index()) if pages.object_list else slice(0)
+        cities = list(criteria.cities().filter(pk__in=city_ids[shown]))
+        opportunity_rows = opportunity_rows[shown]
     measures = figures.MEASURES
     return {
         "criteria": criteria,
-        "rows": [(row.city, [row.counts[m] for m in measures]) for row in summary.rows],
+        "cities_page": pages,
+        "rows": [(row.city, [row.counts[m] for m in measures]) for row in summary.rows_of(cities)],
         "total": [summary.total[m] for m in measures],
         "timeline_rows": [
             [year, *(timeline.totals[year][m] for m in measures)] for year in timeline.years
@@ -181,7 +186,11 @@ def _report_context(criteria: queries.Criteria) -> dict:
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            charts.top_series(figures.delegations_per_city(timeline), _("Other partner cities")),
+            charts.top_series(
+                figures.delegations_per_city(timeline),
+                _("Other partner cities"),
+                lambda ids: queries.city_names(ids, known=cities),
+            ),
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),
@@ -192,18 +201,15 @@ def _report_context(criteria: queries.Criteria) -> dict:
         "header_groups": figures.header_groups(),
         "shared": figures.SHARED,
         "list_separator": _list_separator(),
-        "opportunities": _opportunity_context(criteria),
+        "opportunities": _opportunity_context(report, report.named(opportunity_rows, cities)),
     }
 
 
-def _opportunity_context(criteria: queries.Criteria) -> dict:
-    report = opportunities.opportunity_report(
-        criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
-    )
+def _opportunity_context(report: opportunities.OpportunityReport, rows: list) -> dict:
     Stage = opportunities.Stage
     return {
         "headers": opportunities.headers(),
-        "rows": [(city, opportunities.values(row)) for city, row in report.rows],
+        "rows": [(city, opportunities.values(row)) for city, row in rows],
         "total": opportunities.values(report.total),
         "definitions": opportunities.DEFINITIONS,
         "funnel": charts.funnel(
