@@ -30,7 +30,7 @@ from ..models import (
     OpportunityStageChange,
     ProfileHandover,
 )
-from ..widgets import LongSelect
+from ..widgets import LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import staff_users
 from .versions import changes_since
@@ -80,10 +80,11 @@ class BoardFilter(forms.Form):
         widget=AutocompleteSelect(Opportunity._meta.get_field("partner_city"), admin.site),
     )
     # A list: the admin's user search is for administrators only, and owners are colleagues.
-    owner = forms.ModelChoiceField(
+    owner = NameChoiceField(
         get_user_model().objects.none(),
         required=False,
         label=gettext_lazy("Owner"),
+        label_field="username",
         widget=LongSelect,
     )
     kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
@@ -93,7 +94,6 @@ class BoardFilter(forms.Form):
         self.fields["owner"].queryset = (
             get_user_model()
             .objects.filter(pk__in=Opportunity.objects.values("owner"))
-            .only("username")  # what an option shows
             .order_by("username")
         )
         self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
@@ -291,12 +291,17 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
             .values_list("stage")
             .annotate(n=Count("pk"))
         )
+        stages = [(value, str(label)) for value, label in Stage.choices]  # translated once
         columns = [
             {
                 "stage": stage,
                 "label": Stage(stage).label,
                 "cards": cards[stage],
                 "count": counts.get(stage, 0),
+                # The same for every card of a column: rendered once, not once per card.
+                "move_to": forms.Select(choices=[c for c in stages if c[0] != stage]).render(
+                    "stage", None
+                ),
             }
             for stage in Opportunity.OPEN_STAGES
         ]
@@ -306,8 +311,6 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
             "title": _("Pipeline of opportunities"),
             "filters": filters,
             "columns": columns,
-            # Translated once, not once per card.
-            "stages": [(value, str(label)) for value, label in Stage.choices],
             "may_move": self.has_change_permission(request),
             "may_add": self.has_add_permission(request),
             "today": timezone.localdate(),
