@@ -77,10 +77,10 @@ def test_it_explains_bad_parameters_instead_of_failing(manager, query, message):
     assert message in response.content.decode()
 
 
-def _fill(count_per_city):
+def _fill(count_per_city, cities=2):
     leipzig = f.HomeCityFactory()
     lead = f.OrganisationFactory(city=leipzig)
-    for _ in range(2):
+    for _ in range(cities):
         city = f.CityFactory()
         f.PartnershipFactory(home_city=leipzig, partner_city=city)
         recipient = f.OrganisationFactory(city=city)
@@ -101,11 +101,25 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
     _fill(count_per_city)
 
     # Session, user, 2 for permissions, 1 for the ids of the report's cities and 1 for the
-    # cities of the page shown, 8 to count every figure of the summary, the timeline and the
-    # charts (the partner cities, one per kind of record and the totals of delegations and
-    # distinct profiles), 2 for the city choices of the filter form and 4 for the
-    # opportunities (open, won, lost and started ones, per city; none has started here, so
-    # no city of theirs is read). The chart names cities of the page: no query.
+    # cities the page names (its rows', its opportunities', its chart's), 8 to count every
+    # figure of the summary, the timeline and the charts (the partner cities, one per kind
+    # of record and the totals of delegations and distinct profiles), 2 for the city
+    # choices of the filter form and 4 for the opportunities (open, won, lost and started
+    # ones, per city; none has started here, so none is put in name order).
+    with django_assert_num_queries(20):
+        response = manager.get("/reports/", {"year": 2019})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("cities", [2, 9])
+def test_the_page_needs_the_same_queries_for_2_and_9_partner_cities(
+    manager, django_assert_num_queries, monkeypatch, cities
+):
+    # Two cities a page: with nine, the chart's five biggest series and the opportunities'
+    # cities are not all among the page's rows, and are read with them.
+    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    _fill(1, cities=cities)
+
     with django_assert_num_queries(20):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200

@@ -4,7 +4,6 @@ Server-side SVG needs no JavaScript, prints sharply and carries its own title an
 description for screen readers.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 240
@@ -34,24 +33,20 @@ def _scale(maximum: int):
     return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": t} for t in ticks]
 
 
-def top_series(series: dict, other: str, names: Callable[[list], dict]) -> dict:
-    """The series with the largest totals, one per colour, the rest summed as ``other``;
-    each named by ``names`` (keys → names, asked only for the series kept), in name order
-    when all are kept.
+def top_series(series: dict, other: str) -> dict:
+    """The series with the largest totals, one per colour, the rest summed as ``other``.
 
     With 500 partner cities a bar each per year is neither readable nor cheap to draw.
     """
     if len(series) <= len(PALETTE):
-        named = names(list(series))
-        return dict(sorted(((named[k], v) for k, v in series.items()), key=lambda item: item[0]))
+        return series
     ranked = sorted(series.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     kept, rest = ranked[: len(PALETTE) - 1], ranked[len(PALETTE) - 1 :]
-    named = names([key for key, _ in kept])
     summed = {}
     for _, values in rest:
         for year, value in values.items():
             summed[year] = summed.get(year, 0) + value
-    return {**{named[key]: values for key, values in kept}, other: summed}
+    return {**dict(kept), other: summed}
 
 
 def grouped_bars(title, description, years, series: dict) -> Chart:

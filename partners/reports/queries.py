@@ -311,17 +311,6 @@ def _memorandum_place(partners, memorandum: str = "") -> Case:
     )
 
 
-def city_names(ids, known=()) -> dict[int, str]:
-    """The names of some cities in the active language, by id: of the ``known`` cities
-    (already read), the others read in one query."""
-    wanted = set(ids)
-    cities = {city.pk: city for city in known if city.pk in wanted}
-    missing = wanted - cities.keys()
-    if missing:
-        cities |= City.objects.only(*CITY_FIELDS).in_bulk(missing)
-    return {pk: city.name for pk, city in cities.items()}
-
-
 def partner_ids() -> list[int]:
     """The partner cities as a list, for the correlated subqueries of ``placed``: there
     PostgreSQL would run a subquery again for every row (10× slower)."""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import documents, tasks
 from ..documents.render import language_or_default
+from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv, write_xlsx
@@ -158,21 +159,29 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
     """The report's tables and charts; ``page``: the page of partner cities (any value a
     user may type) both per-city tables show, or None for every city (the PDF). The totals
     always count every city."""
-    # Every city for the PDF; for the page, their ids, and the cities of the page it shows.
+    # Every city for the PDF; for the page, the cities' ids, and then one query for the
+    # cities it names: its rows' and the chart's (hundreds of cities cost more to build
+    # than the rest of the page).
     cities = list(criteria.cities()) if page is None else None
     city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
     summary, timeline = figures.summary_and_timeline(criteria, city_ids)
     report = opportunities.opportunity_report(
         criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
     )
+    other = _("Other partner cities")
+    series = charts.top_series(figures.delegations_per_city(timeline), other)  # by city id
     opportunity_rows, pages = report.rows, None
     if cities is None:
         # Cities in name order in both tables, as many pages as the longer one needs.
         longer = max(len(city_ids), len(opportunity_rows))
         pages = Paginator(range(longer), CITIES_PER_PAGE).get_page(page)
         shown = slice(pages.start_index() - 1, pages.end_index()) if pages.object_list else slice(0)
-        cities = list(criteria.cities().filter(pk__in=city_ids[shown]))
-        opportunity_rows = opportunity_rows[shown]
+        city_ids, opportunity_rows = city_ids[shown], opportunity_rows[shown]
+        named = {*city_ids, *(pk for pk, _ in opportunity_rows), *series} - {None, other}
+        by_id = City.objects.only(*queries.CITY_FIELDS).in_bulk(named)
+        cities = [by_id[pk] for pk in city_ids if pk in by_id]
+    else:
+        by_id = {city.pk: city for city in cities}
     measures = figures.MEASURES
     return {
         "criteria": criteria,
@@ -186,11 +195,7 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            charts.top_series(
-                figures.delegations_per_city(timeline),
-                _("Other partner cities"),
-                lambda ids: queries.city_names(ids, known=cities),
-            ),
+            {(by_id[key].name if key in by_id else key): bars for key, bars in series.items()},
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),
@@ -201,7 +206,9 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
         "header_groups": figures.header_groups(),
         "shared": figures.SHARED,
         "list_separator": _list_separator(),
-        "opportunities": _opportunity_context(report, report.named(opportunity_rows, cities)),
+        "opportunities": _opportunity_context(
+            report, report.named(opportunity_rows, by_id.values())
+        ),
     }
 
 
