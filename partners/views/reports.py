@@ -160,8 +160,8 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
     user may type) both per-city tables show, or None for every city (the PDF). The totals
     always count every city."""
     # Every city for the PDF; for the page, the cities' ids, and then one query for the
-    # cities it names: its rows' and the chart's (hundreds of cities cost more to build
-    # than the rest of the page).
+    # cities it names: its rows', its opportunity rows' and its chart's (hundreds of cities
+    # cost more to build than the rest of the page).
     cities = list(criteria.cities()) if page is None else None
     city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
     summary, timeline = figures.summary_and_timeline(criteria, city_ids)
@@ -177,7 +177,7 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
         pages = Paginator(range(longer), CITIES_PER_PAGE).get_page(page)
         shown = slice(pages.start_index() - 1, pages.end_index()) if pages.object_list else slice(0)
         city_ids, opportunity_rows = city_ids[shown], opportunity_rows[shown]
-        named = {*city_ids, *(pk for pk, _ in opportunity_rows), *series} - {None, other}
+        named = {*city_ids, *(row[0] for row in opportunity_rows), *series} - {None, other}
         by_id = City.objects.only(*queries.CITY_FIELDS).in_bulk(named)
         cities = [by_id[pk] for pk in city_ids if pk in by_id]
     else:
