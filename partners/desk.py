@@ -119,8 +119,7 @@ def headline(today: datetime.date | None = None) -> Headline:
         "this": figures.period_of(criteria),
         "last": figures.period_of(queries.Criteria.for_year(today.year - 1, today=today)),
     }
-    city_ids = list(criteria.cities().values_list("pk", flat=True))
-    counted, _first = figures.count(criteria, periods, city_ids)
+    counted, _first = figures.count(criteria, periods, criteria.city_ids())
     compared = [
         (figures.BY_NAME[name].label, counted["this"].total[name], counted["last"].total[name])
         for name in HEADLINE

@@ -39,7 +39,7 @@ class NameChoices(ModelChoiceIterator):
         yield from self.queryset.values_list(value, self.field.label_field)
 
 
-class NameChoiceField(django_filters.fields.ModelChoiceField):
+class NameChoiceField(forms.ModelChoiceField):
     """A choice among hundreds of records shown by one column (a city's name, a user's
     username), for a ``LongSelect``."""
 

@@ -85,7 +85,6 @@ class BoardFilter(forms.Form):
         required=False,
         label=gettext_lazy("Owner"),
         label_field="username",
-        empty_label="---------",  # as the kind beside it (django-filter's label differs)
         widget=LongSelect,
     )
     kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
