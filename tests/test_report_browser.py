@@ -3,6 +3,7 @@
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
 from . import factories as f
 from . import report_world
@@ -26,7 +27,8 @@ def test_a_manager_filters_the_report_and_downloads_the_workbook(
     page.click("input[type=submit]")
 
     rows = page.locator("#summary tbody tr")
-    assert rows.count() == 1
+    # Waits for the filtered page: the click only starts loading it.
+    expect(rows).to_have_count(1)
     assert rows.first.locator("th").inner_text() == "Nanjing (南京)"
     assert page.locator("#chart-delegations title").first.text_content()
     page.screenshot(path=artifacts_dir / "report-nanjing-2019.png", full_page=True)

@@ -4,6 +4,7 @@ the report prints on A4 (the summary landscape) with every column and no navigat
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from partners.roles import MANAGERS, TRADE_OFFICERS
@@ -40,7 +41,7 @@ def test_the_report_fits_1280_pixels_and_prints_on_a4(live_server, page, artifac
 
     _log_in(page, live_server, "manager", f"/reports/?year={reconcile_world.B}")
 
-    assert page.locator("#summary tbody tr").count() == 14
+    expect(page.locator("#summary tbody tr")).to_have_count(14)
     page.screenshot(path=artifacts_dir / "report-1280.png", full_page=True)
     scroll_width, client_width = _widths(page)
     assert scroll_width <= client_width == 1280
