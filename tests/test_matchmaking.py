@@ -51,7 +51,7 @@ def test_suggestions_rank_by_what_the_office_knows_and_say_why(world):
     assert names == ["Keen Trading", "Jiangsu Distributors"]
     keen, distributor = ranked
     assert "already has your profile and was interested" in keen.reasons
-    assert distributor.reasons == ["fits your interest: distribution"]
+    assert distributor.reasons == ["fits your interest: Distribution"]
 
 
 def test_requested_counterparts_come_first_and_mutual_ones_are_marked(world):
@@ -66,5 +66,19 @@ def test_the_registration_page_shows_the_suggestions(world):
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(f"/admin/partners/tripregistration/{registration.pk}/change/")
     assert page.status_code == 200
-    assert "Keen Trading" in page.text and "fits your interest: distribution" in page.text
+    assert "Keen Trading" in page.text and "fits your interest: Distribution" in page.text
     assert "Leipzig Office" not in page.text.split("Suggested counterparts", 1)[1]
+
+
+def test_reasons_name_memoranda_and_interests_in_the_page_s_language(world):
+    registration, orgs = world
+    memorandum = f.MemorandumFactory(title="Absichtserklärung Nanjing", status="signed")
+    m.Memorandum.objects.filter(pk=memorandum.pk).update(title_en="Letter of intent Nanjing")
+    f.MemorandumPartyFactory(memorandum=memorandum, organisation=orgs["quiet"])
+
+    def reasons(language):
+        with translation.override(language):
+            return {s.counterpart.name: s.reasons for s in suggestions(registration)}
+
+    assert reasons("en")["Quiet Office"] == ["signed “Letter of intent Nanjing” with us"]
+    assert reasons("de")["Jiangsu Distributors"] == ["passt zu Ihrem Interesse: Vertrieb"]

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from partners import models as m
 from partners.desk import HEADLINE
 from partners.reports import figures, queries
 from partners.roles import MANAGERS
@@ -276,3 +277,24 @@ def test_chinese_downloads_are_named_in_chinese_not_left_nameless(built, manager
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename*=utf-8''") and f"-{B}-" in disposition
     assert "filename*=utf-8''-" not in disposition and "--" not in disposition
+
+
+def test_a_chinese_workbook_names_related_records_in_chinese_else_in_german(built, manager):
+    """Names read across a relation (a meeting's city, a trip's stops, a handover's
+    recipient) are in the workbook's language, as the summary's, else in German."""
+    chinese = {"nanjing": "南京", "jining": "济宁", "leipzig": "莱比锡"}  # Paris: none
+    for slug, name in chinese.items():
+        m.City.objects.filter(slug=slug).update(name_zh_hans=name)
+    m.Organisation.objects.filter(name="Nanjing government").update(name_zh_hans="南京市政府")
+
+    _, workbook = _workbook(manager, {"accept-language": "zh-hans"})
+
+    header, *meetings = workbook["会谈"].iter_rows(values_only=True)
+    assert {row[1] for row in meetings} == {"莱比锡", "济宁", "Paris"}  # the city column
+    assert {row[-1] for row in meetings} == {"南京", "济宁"}  # the partner city
+    header, *trips = workbook["代表团"].iter_rows(values_only=True)
+    origin, stops = header.index("出发城市"), header.index("停留站")
+    assert {row[origin] for row in trips} == {"莱比锡", "济宁", "南京"}
+    assert "Paris; 济宁" in {row[stops] for row in trips}
+    header, *handovers = workbook["转交"].iter_rows(values_only=True)
+    assert {(row[2], row[3]) for row in handovers} == {("南京市政府", "南京")}

@@ -7,22 +7,8 @@ the German source, as displayed.
 """
 
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models.constants import LOOKUP_SEP
-from modeltranslation.translator import NotRegistered, translator
 
-from ..models import Shown
-
-
-def is_translated(model, path: str) -> bool:
-    """Whether ``path`` (``name``, ``organisation__name``) ends at a translated field."""
-    *relations, name = path.split(LOOKUP_SEP)
-    try:
-        for relation in relations:
-            model = model._meta.get_field(relation).related_model
-        return name in translator.get_options_for_model(model).fields
-    except (FieldDoesNotExist, AttributeError, NotRegistered):
-        return False
+from ..models import Shown, is_translated
 
 
 class ShownOrderChangeList(ChangeList):

@@ -1,6 +1,6 @@
 """The domain model of DESIGN.md, one module per area."""
 
-from .base import PublishableQuerySet, Shown, TimeStampedModel, Visibility
+from .base import PublishableQuerySet, Shown, TimeStampedModel, Visibility, is_translated
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem
@@ -44,5 +44,6 @@ __all__ = [
     "TimeStampedModel",
     "TripRegistration",
     "Visibility",
+    "is_translated",
     "normalise_company_name",
 ]

@@ -1,14 +1,17 @@
 """Building blocks shared by every model of the domain."""
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as translated_language
 
@@ -44,8 +47,20 @@ class Shown(models.Expression):
             shown = german  # the source column itself: its index serves the sort
         else:
             active = F(prefix + build_localized_fieldname(name, language))
-            shown = Coalesce(NullIf(active, Value("")), german)
+            # Each translation column has its own field class: the type is given.
+            shown = Coalesce(NullIf(active, Value("")), german, output_field=self.output_field)
         return shown.resolve_expression(*args, **kwargs)
+
+
+def is_translated(model, path: str) -> bool:
+    """Whether ``path`` (``name``, ``organisation__name``) ends at a translated field."""
+    *relations, name = path.split(LOOKUP_SEP)
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        return name in translator.get_options_for_model(model).fields
+    except (FieldDoesNotExist, AttributeError, NotRegistered):
+        return False
 
 
 class Visibility(models.TextChoices):

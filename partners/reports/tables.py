@@ -3,7 +3,8 @@
 The same tables feed the XLSX workbook, the CSV download and ``export_report``. A listing
 shows exactly the records its figures count (``figures.listed``), with the partner
 city each belongs to; its rows come from ``values_list().iterator()``: no model instances.
-Headers and sheet names are in the active language.
+Headers, sheet names and translated texts (a city's name, a delegation's title) are in the
+active language, else German, as on the pages.
 """
 
 from collections.abc import Callable
@@ -16,7 +17,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ..models import Delegation, FollowUp, Meeting, Memorandum, ProfileHandover, Visibility
+from ..models import (
+    Delegation,
+    FollowUp,
+    Meeting,
+    Memorandum,
+    ProfileHandover,
+    Shown,
+    Visibility,
+    is_translated,
+)
 from ..spreadsheets import Column, Table
 from . import figures, opportunities, queries
 
@@ -55,6 +65,12 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
     """The query's rows of the records the listing shows, their partner cities last."""
     listed = report.listed(kind)
     names = {city.pk: city.name for city in report.cities}
+    # modeltranslation reads a model's own translated fields in the active language, but
+    # not those across a relation (``city__name``): each is read as the pages show it.
+    across = [path for path in fields if "__" in path and is_translated(queryset.model, path)]
+    aliases = {path: f"shown_{i}" for i, path in enumerate(across)}
+    queryset = queryset.annotate(**{alias: Shown(path) for path, alias in aliases.items()})
+    fields = [aliases.get(path, path) for path in fields]
     for pk, *values in queryset.values_list("pk", *fields).iterator(chunk_size=CHUNK):
         if pk in listed:
             yield (*values, "; ".join(names[city] for city in listed[pk]))
@@ -103,7 +119,7 @@ def _stop_names():
         if connection.features.supports_aggregate_order_by_clause
         else {}
     )
-    return StringAgg("stops__city__name", Value("; "), **ordered)
+    return StringAgg(Shown("stops__city__name"), Value("; "), **ordered)
 
 
 def meetings_table(report: Report) -> Table:

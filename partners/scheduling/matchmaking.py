@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from ..models import Meeting, MemorandumParty, Organisation, ProfileHandover, TripRegistration
+from ..models import (
+    Meeting,
+    MemorandumParty,
+    Organisation,
+    ProfileHandover,
+    Shown,
+    TripRegistration,
+)
 
 Kind = Organisation.Kind
 # Which kinds of organisation can help with each interest of a company.
@@ -53,7 +60,8 @@ def candidates(registration: TripRegistration):
 def suggestions(registration: TripRegistration, limit: int = 10) -> list[Suggestion]:
     profile = registration.profile
     sector_id = profile.sector_id if profile else None
-    interests = set(profile.interests.values_list("code", flat=True)) if profile else set()
+    # code → name in the page's language
+    interests = dict(profile.interests.values_list("code", "name")) if profile else {}
     found = {org.pk: Suggestion(org) for org in candidates(registration)}
     ids = list(found)
 
@@ -82,9 +90,9 @@ def suggestions(registration: TripRegistration, limit: int = 10) -> list[Suggest
             found[recipient].add(1, _("received profiles of your sector"))
 
     for suggestion in found.values():
-        for interest in sorted(interests):
-            if suggestion.counterpart.kind in SERVES.get(interest, ()):
-                suggestion.add(3, _("fits your interest: %(interest)s") % {"interest": interest})
+        for code, name in sorted(interests.items()):
+            if suggestion.counterpart.kind in SERVES.get(code, ()):
+                suggestion.add(3, _("fits your interest: %(interest)s") % {"interest": name})
 
     meetings = (
         Meeting.organisations.through.objects.filter(organisation__in=ids)
@@ -96,9 +104,11 @@ def suggestions(registration: TripRegistration, limit: int = 10) -> list[Suggest
             min(row["count"], 3),
             _("%(count)d meetings with our office") % {"count": row["count"]},
         )
-    signed = MemorandumParty.objects.filter(
-        organisation__in=ids, memorandum__status="signed"
-    ).values_list("organisation_id", "memorandum__title")
+    signed = (
+        MemorandumParty.objects.filter(organisation__in=ids, memorandum__status="signed")
+        .annotate(title=Shown("memorandum__title"))  # in the page's language, as shown
+        .values_list("organisation_id", "title")
+    )
     for organisation, title in signed:
         found[organisation].add(2, _("signed “%(title)s” with us") % {"title": title})
 
