@@ -1,9 +1,15 @@
 """Admin search through foreign keys: subqueries instead of joins, same results."""
 
+import re
+
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
+from django.db import connection
 
 from partners import models as m
+from partners.models import is_translated
 from partners.roles import ADMINISTRATORS
 
 from . import factories as f
@@ -83,3 +89,47 @@ def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
     # The page's rows (every column read), not the probe for the first matching ids.
     listed = [q["sql"] for q in queries if '"partners_companyprofile"."summary"' in q["sql"]]
     assert listed and not any("UNION" in sql for sql in listed)
+
+
+# Tables that stay small (reference data, the office's own files): read whole in a blink.
+SMALL_TABLES = {m.City, m.Sector, m.Interest, m.Photo, m.ImportRun, m.Job}
+
+
+def _searched_columns():
+    """(table, column) of every column an admin search reads, a translated field's in
+    each language (``admin/search.py`` matches all three)."""
+    for model in apps.get_app_config("partners").get_models():
+        if not admin.site.is_registered(model):
+            continue
+        for path in admin.site.get_model_admin(model).search_fields:
+            *relations, name = path.lstrip("^=@").split("__")
+            target = model
+            for relation in relations:
+                target = target._meta.get_field(relation).related_model
+            if target in SMALL_TABLES:
+                continue
+            names = (
+                [f"{name}_{code.replace('-', '_')}" for code, _label in settings.LANGUAGES]
+                if is_translated(target, name)
+                else [name]
+            )
+            for field_name in names:
+                yield target._meta.db_table, target._meta.get_field(field_name).column
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL")
+def test_every_column_an_admin_search_reads_has_a_trigram_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        indexed = cursor.fetchall()
+    missing = {
+        (table, column)
+        for table, column in _searched_columns()
+        if not any(
+            t == table and re.search(rf"upper\(\(?{column}\)?(::text)?\) gin_trgm_ops", d)
+            for t, d in indexed
+        )
+    }
+    assert not missing
