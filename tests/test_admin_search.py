@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from partners import models as m
 from partners.models import is_translated
@@ -133,3 +134,29 @@ def test_every_column_an_admin_search_reads_has_a_trigram_index(db):
         )
     }
     assert not missing
+
+
+def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db):
+    """Counting every match of a common word grows with the table; the page says "more
+    than N", and its select-all offers every match found without promising a number."""
+    person_admin = admin.site.get_model_admin(m.Person)
+    person_admin.search_count_limit = 3
+    try:
+        for number in range(5):
+            f.PersonFactory(full_name=f"Li Wei {number}")
+        f.PersonFactory(full_name="Anna Schmidt")
+        client = client_for(user_with_role(ADMINISTRATORS))
+        english = {"accept-language": "en"}
+        with CaptureQueriesContext(connection) as queries:
+            common = client.get("/admin/partners/person/", {"q": "li wei"}, headers=english)
+        # Read now: the next request empties the log the capture reads from.
+        counts = [q["sql"] for q in queries if "COUNT" in q["sql"].upper()]
+        rare = client.get("/admin/partners/person/", {"q": "schmidt"}, headers=english)
+    finally:
+        del person_admin.search_count_limit
+
+    assert "more than 3 results" in common.text and "more than 3 people" in common.text
+    assert "Select all people found" in common.text
+    assert len(common.context["cl"].result_list) == 5
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+    assert "1 result" in rare.text and "more than" not in rare.text

@@ -16,7 +16,10 @@ where each branch of the UNION is answered by its own index.
 
 from django.conf import settings
 from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -107,7 +110,36 @@ def _is_direct(model, path: str) -> bool:
 RARE_MATCHES = 500
 
 
+class SearchPaginator(Paginator):
+    """A search's pages, its matches counted up to ``limit`` + 1: counting every match of a
+    common word ("GmbH": a third of all companies) grows with the table. ``more``: there
+    are more than ``limit``; the templates then say "more than 1,000 results"."""
+
+    def __init__(self, object_list, per_page, *args, limit: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.limit = limit
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.limit + 1].count()
+
+    @property
+    def more(self) -> bool:
+        return self.count > self.limit
+
+
 class SubquerySearchMixin:
+    search_count_limit = 1000
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if not request.GET.get(SEARCH_VAR):
+            return super().get_paginator(
+                request, queryset, per_page, orphans, allow_empty_first_page
+            )
+        return SearchPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, limit=self.search_count_limit
+        )
+
     def get_search_results(self, request, queryset, search_term):
         """Each term as ``id IN (… UNION ALL …)``, answered by the trigram indexes, when it
         is rare. A common term ("GmbH": a third of all companies) would make that set, and
