@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from modeltranslation.utils import build_localized_fieldname
 
 from partners import models as m
 from partners.models import is_translated
@@ -69,9 +70,6 @@ def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
 ):
     # A common word is tested on each row read in the list's order (PostgreSQL stops at
     # the end of the page); building the set of all its matches grows with the table.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from partners.admin import search as admin_search
 
     monkeypatch.setattr(admin_search, "RARE_MATCHES", 3)
@@ -110,7 +108,7 @@ def _searched_columns():
             if target in SMALL_TABLES:
                 continue
             names = (
-                [f"{name}_{code.replace('-', '_')}" for code, _label in settings.LANGUAGES]
+                [build_localized_fieldname(name, code) for code, _label in settings.LANGUAGES]
                 if is_translated(target, name)
                 else [name]
             )

@@ -21,23 +21,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
-from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
+
+from ..models import is_translated
 
 
 def _contains(model, path: str, term: str) -> Q:
     """``path__icontains=term``; a translated field matches in any of its languages (the
     ORM would read only the active one: an English search would miss German-only names)."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    try:
-        translated = name in translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        translated = False
-    if not translated:
+    if not is_translated(model, path):
         return Q(**{f"{path}__icontains": term})
-    prefix = "".join(f"{relation}__" for relation in relations)
+    prefix, _sep, name = path.rpartition("__")
+    prefix = f"{prefix}__" if prefix else ""
     condition = Q()
     for code, _name in settings.LANGUAGES:
         condition |= Q(**{f"{prefix}{build_localized_fieldname(name, code)}__icontains": term})
