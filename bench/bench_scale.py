@@ -183,15 +183,17 @@ def filter_parameter(model_admin):
 
 
 def admin_pages():
+    from django.apps import apps
     from django.contrib import admin
     from django.urls import reverse
 
     pages = []
-    for model, model_admin in sorted(
-        admin.site._registry.items(), key=lambda item: item[0]._meta.model_name
+    for model in sorted(
+        apps.get_app_config("partners").get_models(), key=lambda m: m._meta.model_name
     ):
-        if model._meta.app_label != "partners":
+        if not admin.site.is_registered(model):
             continue
+        model_admin = admin.site.get_model_admin(model)
         name = model._meta.model_name
         url = reverse(f"admin:partners_{name}_changelist")
         pages.append((f"admin {name}", url))

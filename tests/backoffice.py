@@ -4,6 +4,7 @@ import datetime
 import itertools
 from html.parser import HTMLParser
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
@@ -103,8 +104,17 @@ def _task_result(model):
     )
 
 
-def registered_admins():
-    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+def registered_admins(app_label: str | None = None):
+    """(model, its ModelAdmin) for every model registered in the admin (of one app)."""
+    models = apps.get_app_config(app_label).get_models() if app_label else apps.get_models()
+    return sorted(
+        (
+            (model, admin.site.get_model_admin(model))
+            for model in models
+            if admin.site.is_registered(model)
+        ),
+        key=lambda item: item[0]._meta.label,
+    )
 
 
 def admin_url_kinds(model_admin):

@@ -10,6 +10,7 @@ import pytest
 from partners import models as m
 
 from . import factories as f
+from .backoffice import registered_admins
 
 pytestmark = pytest.mark.django_db
 XLSX, CSV = "0", "1"  # positions of the formats in the export form
@@ -110,12 +111,10 @@ def _rows(model_name, world, count):
 
 
 def _exported_models():
-    from django.contrib import admin
-
     return sorted(
         model._meta.model_name
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label == "partners" and hasattr(model_admin, "export_action")
+        for model, model_admin in registered_admins("partners")
+        if hasattr(model_admin, "export_action")
     )
 
 

@@ -79,7 +79,7 @@ def _expected(model_admin, kind, role) -> int:
 def test_each_role_gets_what_the_roles_table_promises(model, kind):
     from django.contrib import admin
 
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     opts = model._meta
     args = [make_record(model).pk] if kind in OBJECT_URLS else []
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{kind}", args=args)

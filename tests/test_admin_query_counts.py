@@ -74,7 +74,7 @@ def test_a_list_of_50_costs_the_same_queries_as_a_list_of_5(model, django_assert
 
 @pytest.mark.parametrize("model", LARGE_TABLES, ids=lambda model: model.__name__)
 def test_large_tables_do_not_count_all_rows(model):
-    assert admin.site._registry[model].show_full_result_count is False
+    assert admin.site.get_model_admin(model).show_full_result_count is False
 
 
 @pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_the_fast_action_checkbox_renders_what_django_renders(language):
     from django.utils import translation
 
     city = f.CityFactory(name='Saint "Jean" <d’Angély> & Co')
-    city_admin = admin.site._registry[m.City]
+    city_admin = admin.site.get_model_admin(m.City)
 
     with translation.override(language):
         assert city_admin.action_checkbox(city) == ModelAdmin.action_checkbox(city_admin, city)

@@ -15,7 +15,7 @@ from partners.models import is_translated
 from partners.roles import ADMINISTRATORS
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import client_for, registered_admins, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def test_a_delegation_found_through_two_stops_is_listed_once(db):
 
 def test_every_admin_with_search_fields_answers_a_search(db):
     client = client_for(user_with_role(ADMINISTRATORS))
-    for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label == "partners" and model_admin.search_fields:
+    for model, model_admin in registered_admins("partners"):
+        if model_admin.search_fields:
             url = f"/admin/partners/{model._meta.model_name}/"
             assert client.get(url, {"q": "x y"}).status_code == 200, url
 

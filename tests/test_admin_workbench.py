@@ -1,7 +1,6 @@
 """The delegation, memorandum and company profile pages as trade officers use them."""
 
 import pytest
-from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 
@@ -9,7 +8,7 @@ from partners import models as m
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import change_form_data, client_for, form_errors, user_with_role
+from .backoffice import change_form_data, client_for, form_errors, registered_admins, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +30,10 @@ def test_the_delegation_page_has_stops_members_meetings_handovers_and_photos(off
 
 
 def _admin_classes():
-    for model_admin in admin.site._registry.values():
-        if model_admin.model._meta.app_label == "partners":
-            yield model_admin.model, model_admin
-            for inline in model_admin.inlines:
-                yield inline.model, inline
+    for model, model_admin in registered_admins("partners"):
+        yield model, model_admin
+        for inline in model_admin.inlines:
+            yield inline.model, inline
 
 
 @pytest.mark.parametrize(("model", "admin_class"), list(_admin_classes()))
