@@ -64,15 +64,20 @@ def test_every_admin_with_search_fields_answers_a_search(db):
             assert client.get(url, {"q": "x y"}).status_code == 200, url
 
 
-@pytest.mark.parametrize(("term", "expected"), [("GmbH", 5), ("Seltenwort", 1)])
+@pytest.mark.parametrize(
+    ("term", "expected", "told_by"),
+    [("GmbH", 5, "sample"), ("GmbH", 5, "matches"), ("Seltenwort", 1, "")],
+)
 def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
-    db, monkeypatch, term, expected
+    db, monkeypatch, term, expected, told_by
 ):
     # A common word is tested on each row read in the list's order (PostgreSQL stops at
     # the end of the page); building the set of all its matches grows with the table.
+    # Common: told by the newest rows ("sample"), else by its count of matches.
     from partners.admin import search as admin_search
 
-    monkeypatch.setattr(admin_search, "RARE_MATCHES", 3)
+    monkeypatch.setattr(admin_search, "COMMON_HITS", 4 if told_by == "sample" else 6)
+    monkeypatch.setattr(admin_search, "RARE_MATCHES", 3 if told_by == "matches" else 10)
     for n in range(5):
         f.CompanyProfileFactory(organisation=f.CompanyFactory(name=f"Firma {n} GmbH"))
     f.CompanyProfileFactory(
@@ -88,6 +93,8 @@ def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
     # The page's rows (every column read), not the probe for the first matching ids.
     listed = [q["sql"] for q in queries if '"partners_companyprofile"."summary"' in q["sql"]]
     assert listed and not any("UNION" in sql for sql in listed)
+    probed = any("UNION" in q["sql"] for q in queries)  # the probe for the first ids
+    assert probed == (told_by != "sample")
 
 
 # Tables that stay small (reference data, the office's own files): read whole in a blink.
@@ -156,5 +163,7 @@ def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db):
     assert "more than 3 results" in common.text and "more than 3 people" in common.text
     assert "Select all people found" in common.text
     assert len(common.context["cl"].result_list) == 5
-    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+    # No count of every match: the page's stops at 4, the probe for a common word at 10.
+    assert any("LIMIT 4" in sql for sql in counts), counts
+    assert all("LIMIT" in sql for sql in counts), counts
     assert "1 result" in rare.text and "more than" not in rare.text

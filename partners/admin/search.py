@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from modeltranslation.utils import build_localized_fieldname
@@ -101,7 +102,21 @@ def _is_direct(model, path: str) -> bool:
     )
 
 
-# A term matching more rows than this is "common": see get_search_results.
+def _on_each_row(model, path: str, term: str) -> Q:
+    """``_contains``, tested on each row read: through a foreign key (a path of
+    ``_is_direct``) as a correlated subquery, which PostgreSQL runs for the rows it reads,
+    where a JOIN lets it hash every row of the related table first."""
+    head, _, rest = path.partition("__")
+    if not rest:
+        return _contains(model, path, term)
+    related = model._meta.get_field(head).related_model
+    matching = related._default_manager.filter(_on_each_row(related, rest, term), pk=OuterRef(head))
+    return Q(IsNull(Subquery(matching.order_by().values("pk")[:1]), False))
+
+
+# A term is "common" when at least COMMON_HITS of the newest SAMPLE_ROWS rows match it
+# (1 in 100), or when more than RARE_MATCHES rows do: see get_search_results.
+SAMPLE_ROWS, COMMON_HITS = 1000, 10
 RARE_MATCHES = 500
 
 
@@ -138,10 +153,11 @@ class SubquerySearchMixin:
     def get_search_results(self, request, queryset, search_term):
         """Each term as ``id IN (… UNION ALL …)``, answered by the trigram indexes, when it
         is rare. A common term ("GmbH": a third of all companies) would make that set, and
-        its sort by the list's order, grow with the table; so one cheap query first fetches
-        up to RARE_MATCHES + 1 matching ids: a rare term is then filtered by those ids, a
-        common one by plain ``icontains`` on each row, which PostgreSQL tests while reading
-        the rows in the list's order (an index on it) and stops at the end of the page."""
+        its sort by the list's order, grow with the table: it is tested on each row instead
+        (``_on_each_row``), which PostgreSQL does while reading the rows in the list's
+        order (an index on it) and stops at the end of the page. Whether a term is common
+        is told by the newest SAMPLE_ROWS rows (a cost that does not grow with the table),
+        else by fetching up to RARE_MATCHES + 1 matching ids, which then filter the rare."""
         fields = [str(field) for field in self.get_search_fields(request)]
         if not search_term or any(field[:1] in "^=@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
@@ -154,11 +170,12 @@ class SubquerySearchMixin:
                 first, *others = [_matching_ids(self.model, path, term) for path in by_subquery]
                 matching = first.union(*others, all=True) if others else first
                 if all_direct:
-                    ids = [row["pk"] for row in matching.order_by()[: RARE_MATCHES + 1]]
-                    if len(ids) > RARE_MATCHES:
-                        for path in fields:
-                            any_field |= _contains(self.model, path, term)
-                        queryset = queryset.filter(any_field)
+                    on_each_row = Q()
+                    for path in fields:
+                        on_each_row |= _on_each_row(self.model, path, term)
+                    ids = self._rare_matches(on_each_row, matching)
+                    if ids is None:
+                        queryset = queryset.filter(on_each_row)
                         continue
                     matching = ids
                 any_field |= Q(pk__in=matching)
@@ -169,3 +186,13 @@ class SubquerySearchMixin:
             lookup_spawns_duplicates(self.opts, f"{path}__icontains") for path in by_join
         )
         return queryset, may_have_duplicates
+
+    def _rare_matches(self, on_each_row: Q, matching) -> list | None:
+        """The ids of a rare term's matches (``matching``: their query), None for a
+        common term."""
+        newest = self.model._default_manager.order_by("-pk").values("pk")[:SAMPLE_ROWS]
+        sample = self.model._default_manager.filter(on_each_row, pk__in=newest)
+        if sample[:COMMON_HITS].count() >= COMMON_HITS:
+            return None
+        ids = [row["pk"] for row in matching.order_by()[: RARE_MATCHES + 1]]
+        return None if len(ids) > RARE_MATCHES else ids
