@@ -15,11 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import (
-    City,
     CompanyProfile,
     Delegation,
     Memorandum,
-    Organisation,
     Person,
     PublicationRequest,
     Visibility,
@@ -106,16 +104,6 @@ def needed_records(record) -> list[Needed]:
         seen.add(key)
         found.append(Needed(record=related, role=role, refusal=refusal(related)))
     return found
-
-
-def find(key: str):
-    """The record named by a ``Needed.key``, or None when the key names nothing we publish."""
-    model_name, _sep, pk = key.partition(":")
-    models = {m._meta.model_name: m for m in (City, Organisation, Person)}
-    model = models.get(model_name)
-    if model is None or not pk.isdigit():
-        return None
-    return model.objects.filter(pk=pk).first()
 
 
 def _set_visibility(record, visibility, user) -> str:
