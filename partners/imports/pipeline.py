@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from ..models import ImportRun
 from . import sheet as columns
@@ -99,7 +100,7 @@ def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Colu
         if CONTROL.search(label):
             raise BadFile(
                 _("The header of column %(column)s contains a control character.")
-                % {"column": _column_letter(index)}
+                % {"column": get_column_letter(index + 1)}
             )
         column = HEADERS.get(normalise_header(header))
         if column is None:
@@ -229,20 +230,11 @@ def _control_characters(number: int, cells: list, headers: list) -> list[RowErro
             errors.append(
                 RowError(
                     number,
-                    header or _column_letter(index),
+                    header or get_column_letter(index + 1),
                     _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
                 )
             )
     return errors
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) -> Plan:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ..spreadsheets import unescape
+from .sheet import filled
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
@@ -119,7 +120,7 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
         raise BadFile(_("The workbook is password-protected; remove the password.")) from None
     except (python_calamine.CalamineError, ValueError, IndexError):
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
-    if not headers or not any(_filled(c) for c in headers):
+    if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     return Sheet(
@@ -242,10 +243,6 @@ def _unescaped(row: list) -> list:
     return [unescape(cell) if cell.__class__ is str and cell[:1] == "'" else cell for cell in row]
 
 
-def _filled(cell) -> bool:
-    return cell is not None and str(cell).strip() != ""
-
-
 def _first_sheet_path(archive: zipfile.ZipFile) -> str:
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -331,7 +328,7 @@ def _open_csv(data: bytes, sha256: str) -> Sheet:
         headers = next(reader, None)
     except csv.Error as error:
         raise BadFile(_("The CSV file cannot be read: %(error)s") % {"error": error}) from None
-    if not headers or not any(_filled(c) for c in headers):
+    if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     _check_size(1, len(headers))
     return Sheet(headers, _limited(_csv_rows(reader, lines)), sha256, "csv")
