@@ -28,14 +28,6 @@ from .rows import (
 from .sheet import HEADERS, normalise_header
 from .writes import Plan, PlannedRow, chunks, load_current, release, write_plan
 
-__all__ = [
-    "BadFile",
-    "ImportConflict",
-    "ImportResult",
-    "RowError",
-    "import_profiles",
-]
-
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
 # The key of PostgreSQL's transaction-level advisory lock that serialises imports.
