@@ -170,7 +170,7 @@ def _write_any(sheet, row, col, value, date_format):
         sheet.write_string(row, col, str(value))
 
 
-class _Line:
+class Echo:
     """A file-like object whose write() hands back the line csv.writer produced."""
 
     def write(self, value):
@@ -183,7 +183,7 @@ def iter_csv(table: Table, delimiter: str = ",") -> Iterator[str]:
     Excel splits columns at the list separator of the user's region: ``;`` wherever the
     decimal separator is a comma (German), ``,`` elsewhere.
     """
-    writer = csv.writer(_Line(), delimiter=delimiter)
+    writer = csv.writer(Echo(), delimiter=delimiter)
     yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])
     for row in itertools.chain(table.rows, table.footer):
         yield writer.writerow(

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from ..public.datasets import DATASETS, Dataset, json_schema, row
-from ..spreadsheets import neutralise
+from ..spreadsheets import Echo, neutralise
 
 FORMATS = ("csv", "json")
 CHUNK = 2000
@@ -25,13 +25,6 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_LANGUAGES = {"de": "DEU", "en": "ENG", "zh-hans": "ZHO"}
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
-
-
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a stream."""
-
-    def write(self, value):
-        return value
 
 
 def download(request, dataset: Dataset, queryset=None):
@@ -69,7 +62,7 @@ def _rows(dataset, records, absolute, language):
 
 
 def _csv(dataset, rows):
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     # A BOM, so that spreadsheet programs read UTF-8 (umlauts, Chinese names).
     yield "\ufeff" + writer.writerow([field.name for field in dataset.fields])
     for values in rows:
