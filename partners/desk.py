@@ -7,7 +7,7 @@ of those who may publish them.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,13 +39,8 @@ class Desk:
     ready_to_publish: list[PublicationRequest] = field(default_factory=list)
 
     def __bool__(self):
-        return bool(
-            self.follow_ups
-            or self.memoranda
-            or self.delegations
-            or self.opportunities
-            or self.ready_to_publish
-        )
+        # Every field is a list of things to look at: the desk is empty when all are.
+        return any(getattr(self, f.name) for f in fields(self))
 
 
 def open_follow_ups(user):
