@@ -120,30 +120,27 @@ def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
         sheet.set_column(col, col, column.width)
         sheet.write_string(0, col, str(column.header), header_format)
     writers = [_cell_writer(sheet, column, date_format) for column in table.columns]
-    row_number = 0
-    for row_number, row in enumerate(table.rows, start=1):
-        for col, (writer, column, value) in enumerate(
-            zip(writers, table.columns, row, strict=True)
-        ):
-            value = column.cell(value)
-            if value is not None and value != "":
-                writer(row_number, col, value)
+    row_number = _write_rows(table.rows, 1, writers, table.columns)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, row_number, len(table.columns) - 1)
-    last_data_row = row_number
-    for row_number, row in enumerate(table.footer, start=last_data_row + 1):
-        for col, (writer, column, value) in enumerate(
-            zip(writers, table.columns, row, strict=True)
-        ):
-            value = column.cell(value)
-            if value is not None and value != "":
-                writer(row_number, col, value)
+    row_number = _write_rows(table.footer, row_number + 1, writers, table.columns)
     for offset, (label, value) in enumerate(table.notes, start=row_number + 2):
         sheet.write_string(offset, 0, str(label), header_format)
         if isinstance(value, datetime.date):
             sheet.write_datetime(offset, 1, value, date_format)
         else:
             sheet.write_string(offset, 1, str(value))
+
+
+def _write_rows(rows, first: int, writers, columns) -> int:
+    """Writes ``rows`` from sheet row ``first`` on; the last row written (first - 1 if none)."""
+    row_number = first - 1
+    for row_number, row in enumerate(rows, start=first):
+        for col, (writer, column, value) in enumerate(zip(writers, columns, row, strict=True)):
+            value = column.cell(value)
+            if value is not None and value != "":
+                writer(row_number, col, value)
+    return row_number
 
 
 def _cell_writer(sheet, column: Column, date_format):
