@@ -5,7 +5,7 @@ translatable strings, so German gets "25.–30. Juni 2019", English "25–30 Jun
 Chinese "2019年6月25日至30日".
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.utils.dates import MONTHS
@@ -17,6 +17,15 @@ class DatePrecision(models.TextChoices):
     DAY = "day", gettext_lazy("day")
     MONTH = "month", gettext_lazy("month")
     YEAR = "year", gettext_lazy("year")
+
+
+def last_day(end: date, precision: str) -> date:
+    """The last day of the day, month or year that ``end`` stands for at ``precision``."""
+    if precision == DatePrecision.YEAR:
+        return date(end.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(days=1)
+    return end
 
 
 def _month_name(number: int) -> str:

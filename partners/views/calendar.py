@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractYear
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..dates import DatePrecision, format_date_span
+from ..dates import DatePrecision, format_date_span, last_day
 from ..models import Delegation
 
 
@@ -63,8 +63,9 @@ def calendar(request):
         .order_by("start_date", "title")
     )
     # A year-only or month-only record is upcoming until its year or month is over.
-    upcoming = [d for d in delegations if _last_day(d) >= today]
-    past = [d for d in delegations if _last_day(d) < today]
+    ends = [last_day(d.end_date or d.start_date, d.date_precision) for d in delegations]
+    upcoming = [d for d, end in zip(delegations, ends, strict=True) if end >= today]
+    past = [d for d, end in zip(delegations, ends, strict=True) if end < today]
     context = {
         "year": year,
         "years": years,
@@ -74,13 +75,3 @@ def calendar(request):
         "past": _by_month(reversed(past), newest_first=True),
     }
     return render(request, "partners/calendar.html", context)
-
-
-def _last_day(delegation) -> datetime.date:
-    last = delegation.end_date or delegation.start_date
-    if delegation.date_precision == DatePrecision.YEAR:
-        return datetime.date(last.year, 12, 31)
-    if delegation.date_precision == DatePrecision.MONTH:
-        following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        return following - datetime.timedelta(days=1)
-    return last

@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import DatePrecision
+from ..dates import DatePrecision, last_day
 from ..models import Delegation
 
 FEED_SIZE = 50
@@ -88,13 +88,13 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
 def event_span(delegation) -> tuple[datetime.date, datetime.date]:
     """First day and the exclusive end (RFC 5545, 3.6.1: the day after the last day) of the
     all-day event, widened to whole months or years at those precisions."""
-    start, last = delegation.start_date, delegation.end_date or delegation.start_date
-    if delegation.date_precision == DatePrecision.YEAR:
-        return datetime.date(start.year, 1, 1), datetime.date(last.year + 1, 1, 1)
-    if delegation.date_precision == DatePrecision.MONTH:
-        following = datetime.date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        return start.replace(day=1), following
-    return start, last + datetime.timedelta(days=1)
+    start, precision = delegation.start_date, delegation.date_precision
+    end = last_day(delegation.end_date or start, precision) + datetime.timedelta(days=1)
+    if precision == DatePrecision.YEAR:
+        return datetime.date(start.year, 1, 1), end
+    if precision == DatePrecision.MONTH:
+        return start.replace(day=1), end
+    return start, end
 
 
 def delegations_ics(request):
