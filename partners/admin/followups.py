@@ -7,11 +7,16 @@ from .base import CRMAdmin, CRMInline
 STATUS_ONLY_PERMISSION = "partners.change_followup_status"
 
 
-def staff_users():
-    return get_user_model().objects.filter(is_staff=True, is_active=True)
+class StaffOwnerMixin:
+    """An owner is picked among the active staff users."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FollowUpInline(CRMInline):
+class FollowUpInline(StaffOwnerMixin, CRMInline):
     """Follow-ups on a memorandum page: what the parties committed to."""
 
     model = FollowUp
@@ -22,14 +27,9 @@ class FollowUpInline(CRMInline):
             kwargs["initial"] = FollowUp.Kind.COMMITMENT
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(FollowUp)
-class FollowUpAdmin(CRMAdmin):
+class FollowUpAdmin(StaffOwnerMixin, CRMAdmin):
     list_display = ["title", "kind", "status", "owner", "due_on", "visibility"]
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["owner"]
@@ -55,8 +55,3 @@ class FollowUpAdmin(CRMAdmin):
                 if field.editable and field.name not in ("id", "status")
             ]
         return super().get_readonly_fields(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

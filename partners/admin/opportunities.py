@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..widgets import LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
-from .followups import staff_users
+from .followups import StaffOwnerMixin
 from .versions import changes_since
 
 # A column shows its first cards by next-step date; the count says how many there are.
@@ -61,14 +61,9 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
-class OpportunityFollowUpInline(CRMInline):
+class OpportunityFollowUpInline(StaffOwnerMixin, CRMInline):
     model = FollowUp
     fields = ["title", "kind", "status", "owner", "due_on"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class BoardFilter(forms.Form):
@@ -148,7 +143,7 @@ def _source(request, model, parameter, *related):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
+class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     list_display = [
         "title",
         "kind",
@@ -211,11 +206,6 @@ class OpportunityAdmin(CRMAdmin, TranslatedAdmin):
             {"fields": ["summary", "figures_public", "notes", "logged_by", "visibility"]},
         ),
     ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
