@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from .. import publishing
 from ..models import Visibility
 from ..publishing import needed_records, set_visibility
+from .pages import page_context
 
 # Models whose records have a public page of their own (partners/urls.py, "preview").
 PREVIEWED = {"city", "delegation", "memorandum", "companyprofile"}
@@ -46,9 +47,7 @@ def _confirmation(modeladmin, request, records, needs):
         for value in values
     ]
     context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": _("Publish with what the public page needs"),
-        "opts": modeladmin.opts,
+        **page_context(modeladmin, request, _("Publish with what the public page needs")),
         "stories": [(record, needs[record.pk], preview_url(record)) for record in records],
         "carried": carried,
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..scheduling.after_trip import OUTCOMES, Outcome, record
+from .pages import page_context
 
 
 class OutcomeForm(forms.Form):
@@ -101,10 +102,8 @@ class AfterTripMixin:
             return redirect(request.path)
         rows = [(form, requests.get(form.initial.get("request"))) for form in formset.forms]
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+            **page_context(self, request, _("After the trip: %(trip)s") % {"trip": delegation}),
             "original": delegation,
-            "title": _("After the trip: %(trip)s") % {"trip": delegation},
             "formset": formset,
             "rows": rows,
         }

@@ -16,6 +16,7 @@ from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
+from .pages import page_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,10 +80,8 @@ class AgendaViewsMixin:
         participants = {e.request.registration_id: e.company for e in entries}
         counterparts = {e.request.counterpart_id: e.counterpart for e in entries}
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
+            **page_context(self, request, _("Schedule of %(trip)s") % {"trip": delegation}),
             "original": delegation,
-            "title": _("Schedule of %(trip)s") % {"trip": delegation},
             "entries": entries,
             "participants": sorted(participants.items(), key=lambda item: item[1]),
             "counterparts": sorted(counterparts.items(), key=lambda item: item[1]),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from .. import documents, tasks
 from ..documents.render import language_or_default
 from ..models import CompanyProfile
+from .pages import page_context
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -109,9 +110,7 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
 
     def _handouts_in_background_page(self, request, delegation, language):
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Handouts"),
-            "opts": self.model._meta,
+            **page_context(self, request, _("Handouts")),
             "original": delegation,
             "language": language,
             "limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES,

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from ..gdpr import person_erase, person_export
 from ..models import Person
 from .ids import valid_id_or_404
+from .pages import page_context
 
 # Headings of the export's sections, in the order shown on the HTML page.
 EXPORT_SECTIONS = {
@@ -102,9 +103,7 @@ class PersonGDPRMixin:
             for key, title in EXPORT_SECTIONS.items()
         ]
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Data stored about %(person)s") % {"person": person},
-            "opts": self.opts,
+            **page_context(self, request, _("Data stored about %(person)s") % {"person": person}),
             "original": person,
             "exported_at": data["exported_at"],
             "sections": sections,
@@ -125,9 +124,7 @@ class PersonGDPRMixin:
 
     def _erase_confirmation(self, request, people, *, via_action=False):
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Erase personal data"),
-            "opts": self.opts,
+            **page_context(self, request, _("Erase personal data")),
             "people": people,
             "via_action": via_action,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..imports.revert import RevertRefused, revert_import, revert_preview
 from ..models import ImportRun
+from .pages import page_context
 
 
 @admin.register(ImportRun)
@@ -76,9 +77,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def _confirmation(self, request, runs):
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Revert imports?"),
-            "opts": self.model._meta,
+            **page_context(self, request, _("Revert imports?")),
             "previews": [revert_preview(run) for run in runs],
             "action": bool(request.POST.get("action")),
             "changelist_url": reverse("admin:partners_importrun_changelist"),

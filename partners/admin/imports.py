@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import tasks
 from ..imports.reader import BadFile
 from ..imports.sheet import COLUMNS
+from .pages import page_context
 from .resources import CompanyProfileSheetResource
 
 
@@ -69,9 +70,7 @@ class ProfileImportMixin:
             else:
                 return redirect("jobs:detail", job_id=job.pk)
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import company profiles"),
-            "opts": self.model._meta,
+            **page_context(self, request, _("Import company profiles")),
             "form": form,
             "columns": COLUMNS,
             "background_rows": settings.CRM_IMPORT_BACKGROUND_ROWS,

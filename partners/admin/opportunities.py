@@ -33,6 +33,7 @@ from ..models import (
 from ..widgets import LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import StaffOwnerMixin
+from .pages import page_context
 from .versions import changes_since
 
 # A column shows its first cards by next-step date; the count says how many there are.
@@ -296,9 +297,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
             for stage in Opportunity.OPEN_STAGES
         ]
         context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Pipeline of opportunities"),
+            **page_context(self, request, _("Pipeline of opportunities")),
             "filters": filters,
             "columns": columns,
             "may_move": self.has_change_permission(request),
