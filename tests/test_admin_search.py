@@ -97,20 +97,6 @@ def test_a_common_word_is_searched_row_by_row_and_a_rare_one_by_its_ids(
     assert probed == (told_by != "sample")
 
 
-def test_a_common_word_found_through_stops_lists_each_delegation_once(db, monkeypatch):
-    from partners.admin import search as admin_search
-
-    monkeypatch.setattr(admin_search, "COMMON_HITS", 2)  # common: tested on each row
-    nanjing, south = f.CityFactory(name="Nanjing"), f.CityFactory(name="Nanjing Süd")
-    trips = [f.DelegationFactory(title=f"Reise {n}") for n in range(3)]
-    for trip in trips:
-        f.DelegationStopFactory(delegation=trip, city=nanjing, order=1)
-        f.DelegationStopFactory(delegation=trip, city=south, order=2)
-    f.DelegationStopFactory(city__name="Jining", order=1)
-
-    assert sorted(search(m.Delegation, "nanjing"), key=lambda trip: trip.pk) == trips
-
-
 # Tables that stay small (reference data, the office's own files): read whole in a blink.
 SMALL_TABLES = {m.City, m.Sector, m.Interest, m.Photo, m.ImportRun, m.Job}
 
