@@ -90,17 +90,27 @@ def _terms(search_term: str):
         yield bit
 
 
+def _is_direct(model, path: str) -> bool:
+    """True when ``path`` reaches its column through forward foreign keys only (one row
+    per row of ``model``), so that it can be tested on each row of a scan in list order."""
+    head, _, rest = path.partition("__")
+    if not rest:
+        return True
+    field = model._meta.get_field(head)
+    return bool(field.concrete and (field.many_to_one or field.one_to_one)) and _is_direct(
+        field.related_model, rest
+    )
+
+
 def _on_each_row(model, path: str, term: str) -> Q:
-    """``_contains``, tested on each row read: through a foreign key, forward or reverse
-    (a path of ``_is_subquery``), as a correlated subquery that PostgreSQL runs for the
-    rows it reads, where a JOIN or EXISTS lets it hash every matching related row first."""
+    """``_contains``, tested on each row read: through a foreign key (a path of
+    ``_is_direct``) as a correlated subquery, which PostgreSQL runs for the rows it reads,
+    where a JOIN lets it hash every row of the related table first."""
     head, _, rest = path.partition("__")
     if not rest:
         return _contains(model, path, term)
-    field = model._meta.get_field(head)
-    related = field.related_model
-    link = {field.field.attname: OuterRef("pk")} if field.one_to_many else {"pk": OuterRef(head)}
-    matching = related._default_manager.filter(_on_each_row(related, rest, term), **link)
+    related = model._meta.get_field(head).related_model
+    matching = related._default_manager.filter(_on_each_row(related, rest, term), pk=OuterRef(head))
     return Q(IsNull(Subquery(matching.order_by().values("pk")[:1]), False))
 
 
@@ -153,12 +163,13 @@ class SubquerySearchMixin:
             return super().get_search_results(request, queryset, search_term)
         by_subquery = [path for path in fields if _is_subquery(self.model, path)]
         by_join = [path for path in fields if path not in by_subquery]
+        all_direct = all(_is_direct(self.model, path) for path in fields)
         for term in _terms(search_term):
             any_field = Q()
             if by_subquery:
                 first, *others = [_matching_ids(self.model, path, term) for path in by_subquery]
                 matching = first.union(*others, all=True) if others else first
-                if not by_join:
+                if all_direct:
                     on_each_row = Q()
                     for path in fields:
                         on_each_row |= _on_each_row(self.model, path, term)
