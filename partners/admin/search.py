@@ -19,6 +19,7 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
@@ -190,8 +191,11 @@ class SubquerySearchMixin:
     def _rare_matches(self, on_each_row: Q, matching) -> list | None:
         """The ids of a rare term's matches (``matching``: their query), None for a
         common term."""
-        newest = self.model._default_manager.order_by("-pk").values("pk")[:SAMPLE_ROWS]
-        sample = self.model._default_manager.filter(on_each_row, pk__in=newest)
+        rows = self.model._default_manager.order_by("-pk")
+        # The newest rows as a range of ids: with ``pk IN (newest)`` PostgreSQL may test
+        # every row of the table first (a delegation's stops: 600 ms at scale 100).
+        oldest = rows.values_list("pk", flat=True)[SAMPLE_ROWS - 1 : SAMPLE_ROWS]
+        sample = rows.filter(on_each_row, pk__gte=Coalesce(Subquery(oldest), 0))
         if sample[:COMMON_HITS].count() >= COMMON_HITS:
             return None
         ids = [row["pk"] for row in matching.order_by()[: RARE_MATCHES + 1]]
