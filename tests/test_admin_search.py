@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
@@ -104,10 +103,8 @@ SMALL_TABLES = {m.City, m.Sector, m.Interest, m.Photo, m.ImportRun, m.Job}
 def _searched_columns():
     """(table, column) of every column an admin search reads, a translated field's in
     each language (``admin/search.py`` matches all three)."""
-    for model in apps.get_app_config("partners").get_models():
-        if not admin.site.is_registered(model):
-            continue
-        for path in admin.site.get_model_admin(model).search_fields:
+    for model, model_admin in registered_admins("partners"):
+        for path in model_admin.search_fields:
             *relations, name = path.lstrip("^=@").split("__")
             target = model
             for relation in relations:
@@ -141,24 +138,20 @@ def test_every_column_an_admin_search_reads_has_a_trigram_index(db):
     assert not missing
 
 
-def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db):
+def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db, monkeypatch):
     """Counting every match of a common word grows with the table; the page says "more
     than N", and its select-all offers every match found without promising a number."""
-    person_admin = admin.site.get_model_admin(m.Person)
-    person_admin.search_count_limit = 3
-    try:
-        for number in range(5):
-            f.PersonFactory(full_name=f"Li Wei {number}")
-        f.PersonFactory(full_name="Anna Schmidt")
-        client = client_for(user_with_role(ADMINISTRATORS))
-        english = {"accept-language": "en"}
-        with CaptureQueriesContext(connection) as queries:
-            common = client.get("/admin/partners/person/", {"q": "li wei"}, headers=english)
-        # Read now: the next request empties the log the capture reads from.
-        counts = [q["sql"] for q in queries if "COUNT" in q["sql"].upper()]
-        rare = client.get("/admin/partners/person/", {"q": "schmidt"}, headers=english)
-    finally:
-        del person_admin.search_count_limit
+    monkeypatch.setattr(admin.site.get_model_admin(m.Person), "search_count_limit", 3)
+    for number in range(5):
+        f.PersonFactory(full_name=f"Li Wei {number}")
+    f.PersonFactory(full_name="Anna Schmidt")
+    client = client_for(user_with_role(ADMINISTRATORS))
+    english = {"accept-language": "en"}
+    with CaptureQueriesContext(connection) as queries:
+        common = client.get("/admin/partners/person/", {"q": "li wei"}, headers=english)
+    # Read now: the next request empties the log the capture reads from.
+    counts = [q["sql"] for q in queries if "COUNT" in q["sql"].upper()]
+    rare = client.get("/admin/partners/person/", {"q": "schmidt"}, headers=english)
 
     assert "more than 3 results" in common.text and "more than 3 people" in common.text
     assert "Select all people found" in common.text

@@ -125,7 +125,7 @@ class OpportunityReport:
         query."""
         rows = self.rows if rows is None else rows
         cities = {city.pk: city for city in known}
-        missing = [row[0] for row in rows if row[0] is not None and row[0] not in cities]
+        missing = [pk for pk, _figures in rows if pk is not None and pk not in cities]
         if missing:
             cities |= City.objects.only(*CITY_FIELDS).in_bulk(missing)
         return [(cities.get(pk), figures) for pk, figures in rows]

@@ -63,9 +63,10 @@ def calendar(request):
         .order_by("start_date", "title")
     )
     # A year-only or month-only record is upcoming until its year or month is over.
-    ends = [last_day(d.end_date or d.start_date, d.date_precision) for d in delegations]
-    upcoming = [d for d, end in zip(delegations, ends, strict=True) if end >= today]
-    past = [d for d, end in zip(delegations, ends, strict=True) if end < today]
+    upcoming, past = [], []
+    for d in delegations:
+        ended = last_day(d.end_date or d.start_date, d.date_precision) < today
+        (past if ended else upcoming).append(d)
     context = {
         "year": year,
         "years": years,

@@ -91,9 +91,9 @@ def event_span(delegation) -> tuple[datetime.date, datetime.date]:
     start, precision = delegation.start_date, delegation.date_precision
     end = last_day(delegation.end_date or start, precision) + datetime.timedelta(days=1)
     if precision == DatePrecision.YEAR:
-        return datetime.date(start.year, 1, 1), end
-    if precision == DatePrecision.MONTH:
-        return start.replace(day=1), end
+        start = start.replace(month=1, day=1)
+    elif precision == DatePrecision.MONTH:
+        start = start.replace(day=1)
     return start, end
 
 
