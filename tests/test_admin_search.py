@@ -141,7 +141,9 @@ def test_every_column_an_admin_search_reads_has_a_trigram_index(db):
 def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db, monkeypatch):
     """Counting every match of a common word grows with the table; the page says "more
     than N", and its select-all offers every match found without promising a number."""
-    monkeypatch.setattr(admin.site.get_model_admin(m.Person), "search_count_limit", 3)
+    person_admin = admin.site.get_model_admin(m.Person)
+    monkeypatch.setattr(person_admin, "search_count_limit", 3)
+    monkeypatch.setattr(person_admin, "list_per_page", 2)  # a page ends below the limit
     for number in range(5):
         f.PersonFactory(full_name=f"Li Wei {number}")
     f.PersonFactory(full_name="Anna Schmidt")
@@ -155,8 +157,27 @@ def test_a_search_counts_up_to_its_limit_and_then_says_more_not_a_number(db, mon
 
     assert "more than 3 results" in common.text and "more than 3 people" in common.text
     assert "Select all people found" in common.text
-    assert len(common.context["cl"].result_list) == 5
+    assert len(common.context["cl"].result_list) == 2
     # No count of every match: the page's stops at 4, the probe for a common word at 10.
     assert any("LIMIT 4" in sql for sql in counts), counts
     assert all("LIMIT" in sql for sql in counts), counts
     assert "1 result" in rare.text and "more than" not in rare.text
+
+
+def test_paging_on_past_the_count_limit_reaches_every_match(db, monkeypatch):
+    person_admin = admin.site.get_model_admin(m.Person)
+    monkeypatch.setattr(person_admin, "search_count_limit", 3)
+    monkeypatch.setattr(person_admin, "list_per_page", 2)
+    people = [f.PersonFactory(full_name=f"Li Wei {number}") for number in range(5)]
+    client = client_for(user_with_role(ADMINISTRATORS))
+
+    def page(number):
+        response = client.get("/admin/partners/person/", {"q": "li wei", "p": number})
+        assert response.status_code == 200, number  # not a redirect to "?e=1"
+        return response
+
+    # Each page counts up to one past itself: the next page is always offered.
+    assert "more than 3 results" in page(1).text and "more than 4 results" in page(2).text
+    last = page(3)
+    assert list(last.context["cl"].result_list) == [max(people, key=lambda p: p.full_name)]
+    assert "5 results" in last.text and "more than" not in last.text

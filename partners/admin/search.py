@@ -16,7 +16,7 @@ where each branch of the UNION is answered by its own index.
 
 from django.conf import settings
 from django.contrib.admin.utils import lookup_spawns_duplicates
-from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -150,9 +150,13 @@ class SubquerySearchMixin:
             return super().get_paginator(
                 request, queryset, per_page, orphans, allow_empty_first_page
             )
-        return SearchPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, limit=self.search_count_limit
-        )
+        # Counted past the page asked for too, so that "next page" reaches every match.
+        try:
+            page = int(request.GET.get(PAGE_VAR, 1))
+        except ValueError:
+            page = 1  # as the changelist reads it
+        limit = max(self.search_count_limit, page * per_page)
+        return SearchPaginator(queryset, per_page, orphans, allow_empty_first_page, limit=limit)
 
     def get_search_results(self, request, queryset, search_term):
         """Each term as ``id IN (… UNION ALL …)``, answered by the trigram indexes, when it
