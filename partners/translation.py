@@ -11,6 +11,7 @@ from modeltranslation.translator import TranslationOptions, translator
 from simple_history import register as keep_history
 
 from .models import (
+    COUNTED_FIELDS,
     City,
     CompanyProfile,
     Delegation,
@@ -41,6 +42,14 @@ TRANSLATED_FIELDS = {
     Opportunity: ("title", "summary"),
 }
 
+# Fields worked out from others, kept out of the history: Organisation.name_key from the
+# name (the import's match key), the report's partner city and day (COUNTED_FIELDS).
+DERIVED_FIELDS = {
+    Organisation: ["name_key"],
+    Meeting: COUNTED_FIELDS,
+    Memorandum: COUNTED_FIELDS,
+}
+
 with warnings.catch_warnings():
     # modeltranslation copies each index on a translated field per language and renames
     # the copies whose name would pass 30 characters, warning at every start.
@@ -50,5 +59,4 @@ with warnings.catch_warnings():
         translator.register(model, options)
         # The history is declared here, after the translated fields exist, so that it
         # copies them too (a HistoricalRecords() on the model would be built without).
-        # Organisation.name_key is derived from the name (the import's match key).
-        keep_history(model, excluded_fields=["name_key"] if model is Organisation else None)
+        keep_history(model, excluded_fields=DERIVED_FIELDS.get(model))

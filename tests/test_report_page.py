@@ -101,12 +101,12 @@ def test_the_page_needs_the_same_queries_for_3_and_30_records(
     _fill(count_per_city)
 
     # Session, user, 2 for permissions, 1 for the ids of the report's cities and 1 for the
-    # cities the page names (its rows', its opportunities', its chart's), 8 to count every
-    # figure of the summary, the timeline and the charts (the partner cities, one per kind
-    # of record and the totals of delegations and distinct profiles), 2 for the city
+    # cities the page names (its rows', its opportunities', its chart's), 7 to count every
+    # figure of the summary, the timeline and the charts (one per kind of record and the
+    # totals of delegations and distinct profiles), 2 for the city
     # choices of the filter form and 4 for the opportunities (open, won, lost and started
     # ones, per city; none has started here, so none is put in name order).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
 
@@ -120,7 +120,7 @@ def test_the_page_needs_the_same_queries_for_2_and_9_partner_cities(
     monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
     _fill(1, cities=cities)
 
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = manager.get("/reports/", {"year": 2019})
     assert response.status_code == 200
 

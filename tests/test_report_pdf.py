@@ -14,7 +14,7 @@ ENGLISH = {"accept-language": "en"}
 A4_LANDSCAPE, A4_PORTRAIT = (842, 595), (595, 842)
 # The PDF's queries: the user and session, the report's aggregates (a fixed number
 # whatever the number of partner cities and records), its filter choices.
-QUERIES = 17
+QUERIES = 16
 
 
 @pytest.fixture

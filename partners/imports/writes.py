@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
 from ..models.base import german_slug
 from ..models.organisations import normalise_company_name
+from ..reports.places import of_organisations, refresh_affected
 from .bulk_sql import Table, reserve_ids
 from .sheet import BY_KEY, COLUMNS
 
@@ -317,6 +318,8 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool
         if _changed(row.org, wanted, attnames, row.before["organisation"]):
             changed.append(row.org)
     writer.update(Organisation, changed, attnames)
+    if "city_id" in attnames:  # the report counts records by their counterparts' cities
+        refresh_affected(of_organisations([org["id"] for org in changed]))
 
 
 def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:

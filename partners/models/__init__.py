@@ -1,6 +1,13 @@
 """The domain model of DESIGN.md, one module per area."""
 
-from .base import PublishableQuerySet, Shown, TimeStampedModel, Visibility, is_translated
+from .base import (
+    COUNTED_FIELDS,
+    PublishableQuerySet,
+    Shown,
+    TimeStampedModel,
+    Visibility,
+    is_translated,
+)
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem
@@ -15,6 +22,7 @@ from .publishing import PublicationRequest
 from .trips import MeetingRequest, MeetingSlot, TripRegistration
 
 __all__ = [
+    "COUNTED_FIELDS",
     "City",
     "CompanyProfile",
     "Delegation",

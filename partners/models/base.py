@@ -157,6 +157,31 @@ class TripOutcome(LoggedModel):
         abstract = True
 
 
+class CountedInReport(models.Model):
+    """A record the report counts (meetings, handovers, memoranda, follow-ups): the partner
+    city and the day it counts under, kept by ``partners.reports.places`` on every write
+    that changes them. Worked out from the record's delegation, stops, meeting and
+    counterparts on each report, they cost seconds at ten years of records."""
+
+    counted_in = models.ForeignKey(
+        "partners.City",
+        models.SET_NULL,
+        null=True,
+        editable=False,
+        db_index=False,  # read by whole-table counts only
+        related_name="+",
+        verbose_name=_("counted in partner city"),
+    )
+    counted_on = models.DateField(_("counted on"), null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+# Kept out of the history: they follow from other records, and are refreshed after a save.
+COUNTED_FIELDS = ["counted_in", "counted_on"]
+
+
 # German letters spelled out as Germans do in URLs (slugify would drop the umlaut's dots
 # and ß altogether: "Körner" → "korner", "Straße" → "strae").
 _GERMAN = str.maketrans(

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from ..dates import DatePrecision, format_date_span
 from .base import (
     CRM_PERMISSIONS,
+    CountedInReport,
     LoggedModel,
     PublishableModel,
     PublishableQuerySet,
@@ -256,7 +257,7 @@ class DelegationMember(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
-class Meeting(LoggedModel):
+class Meeting(CountedInReport, LoggedModel):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("meeting")
         PRESENTATION = "presentation", _("presentation")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, PublishableQuerySet, TripOutcome
+from .base import COUNTED_FIELDS, CRM_PERMISSIONS, CountedInReport, PublishableQuerySet, TripOutcome
 from .places import City
 
 
@@ -16,7 +16,7 @@ class FollowUpQuerySet(PublishableQuerySet):
         return self.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
 
 
-class FollowUp(TripOutcome):
+class FollowUp(CountedInReport, TripOutcome):
     class Kind(models.TextChoices):
         IDEA = "idea", _("idea")
         COMMITMENT = "commitment", _("commitment")
@@ -62,7 +62,7 @@ class FollowUp(TripOutcome):
     )
 
     objects = FollowUpQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=COUNTED_FIELDS)
 
     class Meta:
         verbose_name = _("follow-up")

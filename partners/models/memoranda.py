@@ -14,6 +14,7 @@ from ..uploads import memorandum_document_path
 from ..validators import validate_pdf
 from .base import (
     CRM_PERMISSIONS,
+    CountedInReport,
     PublishableModel,
     PublishableQuerySet,
     Shown,
@@ -52,7 +53,7 @@ class MemorandumQuerySet(PublishableQuerySet):
         )
 
 
-class Memorandum(SluggedMixin, PublishableModel):
+class Memorandum(CountedInReport, SluggedMixin, PublishableModel):
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin, TimeStampedModel
+from .base import (
+    COUNTED_FIELDS,
+    CRM_PERMISSIONS,
+    CountedInReport,
+    PublishableModel,
+    Shown,
+    SluggedMixin,
+    TimeStampedModel,
+)
 from .delegations import Delegation, Meeting
 from .organisations import Organisation, Person
 from .places import City
@@ -165,7 +173,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
             raise ValidationError(errors)
 
 
-class ProfileHandover(TimeStampedModel):
+class ProfileHandover(CountedInReport, TimeStampedModel):
     class Response(models.TextChoices):
         NONE = "none", _("no response yet")
         INTERESTED = "interested", _("interested")
@@ -206,7 +214,7 @@ class ProfileHandover(TimeStampedModel):
     )
     notes = models.TextField(_("internal notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=COUNTED_FIELDS)
 
     class Meta:
         verbose_name = _("profile handover")

@@ -1,10 +1,12 @@
-"""Report figures kept until the next write to any of this app's tables.
+"""Report figures kept until the next write to a table they read.
 
 Cached query results (django-cachalot) still leave every request to build and compile
 some 300 conditional counts and to add up their rows (0.2–0.4 s a report at demo scale
 100). The figures are kept whole instead, keyed by what was asked and by cachalot's
 ``get_last_invalidation`` of the app's tables (the use its documentation gives, as for
-the home page's map): any write ends them, in every process sharing the cache.
+the home page's map): any write ends them, in every process sharing the cache. Each kind
+of record's counts are kept apart, and read no other kind's records (their partner city
+and day are kept on them: ``places``): logging a meeting leaves the handovers' counts.
 """
 
 import hashlib
@@ -15,12 +17,34 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
+from ..models import FollowUp, Meeting, Memorandum, MemorandumParty, ProfileHandover
 
-def until_next_write(name: str, asked: tuple, compute: Callable):
+# The tables of each kind of record whose partner city and day are kept on it, their
+# history's included (each save writes one there too).
+RECORD_TABLES = {
+    kind: [*models, *(model.history.model for model in models if hasattr(model, "history"))]
+    for kind, models in {
+        "meetings": [Meeting, Meeting.organisations.through, Meeting.attendees.through],
+        "handovers": [ProfileHandover, ProfileHandover.handed_over_by.through],
+        "memoranda": [Memorandum, MemorandumParty],
+        "follow_ups": [FollowUp],
+    }.items()
+}
+# Kinds whose criteria read another kind's records (follow-ups of an organisation: those
+# of the memoranda it signed).
+READS = {"follow_ups": {"memoranda"}}
+
+
+def until_next_write(name: str, asked: tuple, compute: Callable, kind: str = ""):
     """``compute()``'s value for ``asked`` (plain values: dates, ids, strings). A new
-    ``name`` when the value's shape changes: a shared cache may still hold the old one."""
-    tables = apps.get_app_config("partners").get_models(include_auto_created=True)
-    described = repr((get_last_invalidation(*tables), asked))
+    ``name`` when the value's shape changes: a shared cache may still hold the old one.
+    ``kind``: the kind of record (``queries.KINDS``) the value counts, which writes to the
+    other kinds' records leave."""
+    tables = set(apps.get_app_config("partners").get_models(include_auto_created=True))
+    for other, models in RECORD_TABLES.items():
+        if kind and other != kind and other not in READS.get(kind, ()):
+            tables -= set(models)
+    described = repr((get_last_invalidation(*sorted(tables, key=str)), asked))
     key = f"report-{name}:{hashlib.sha256(described.encode()).hexdigest()}"
     return cache.get_or_set(key, compute, settings.CACHALOT_TIMEOUT)
 

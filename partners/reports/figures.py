@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
 from .cache import ids, until_next_write
-from .queries import CANCELLED, IN, KINDS, OUT, Criteria, partner_ids, placed
+from .queries import CANCELLED, IN, KINDS, OUT, Criteria, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 OPEN_STATUSES = {FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS}
@@ -198,10 +198,15 @@ class Counted:
 
 
 def count(
-    c: Criteria, periods: dict[Hashable, Period], city_ids, partners: list[int] | None = None
+    c: Criteria, periods: dict[Hashable, Period], city_ids
 ) -> tuple[dict[Hashable, Counted], datetime.date | None]:
-    """Every figure for every period, and the first day a counted record falls on (kept
-    until the next write: ``cache``)."""
+    """Every figure for every period, and the first day a counted record falls on.
+
+    One query per kind of record counts per partner city, as conditional aggregates; a
+    total is the sum of its cities, except for the ``SHARED`` figures, which a second
+    query counts over the selected cities. Each kind's counts are kept until the next
+    write to a table they read (``cache``): logging a meeting counts meetings again only.
+    """
     asked = (
         c.start,
         c.end,
@@ -213,54 +218,53 @@ def count(
         list(periods.items()),
         sorted(city_ids),
     )
-    return until_next_write("figures", asked, lambda: _count(c, periods, city_ids, partners))
-
-
-def _count(
-    c: Criteria, periods: dict[Hashable, Period], city_ids, partners: list[int] | None
-) -> tuple[dict[Hashable, Counted], datetime.date | None]:
-    """Every figure for every period, and the first day a counted record falls on.
-
-    One query per kind of record counts per partner city, as conditional aggregates; a
-    total is the sum of its cities, except for the ``SHARED`` figures, which a second
-    query counts over the selected cities. ``place`` is computed once per row: a filter
-    on it would compute it again (twice the cost at scale). ``partners``:
-    ``queries.partner_ids()``, read here unless the caller has it."""
-    selected = set(city_ids)
-    partners = partner_ids() if partners is None else partners
     counted = {key: Counted({f.name: Counter() for f in FIGURES}) for key in periods}
     first_days = []
     for kind in KINDS:
-        of_kind = [f for f in FIGURES if f.kind == kind]
-        rows = _plain(placed(kind, c, partners))
-        rows = rows.filter(on__lte=max(p.end for p in periods.values()))
-        if all(f.dated for f in of_kind):
-            rows = rows.filter(on__gte=min(p.start for p in periods.values()))
-        pairs = [(key, figure) for key in periods for figure in of_kind]
-        columns = {f"n{i}": pair for i, pair in enumerate(pairs)}  # alias → (period, figure)
-        aggregates = {
-            alias: Count(
-                figure.value,
-                distinct=figure.name in SHARED,
-                filter=figure.condition(periods[key]),
-            )
-            for alias, (key, figure) in columns.items()
-        }
-        for row in rows.values("place").annotate(first_day=Min("on"), **aggregates).order_by():
-            if row["place"] in selected:
-                first_days.append(row["first_day"])
-                for alias, (key, figure) in columns.items():
-                    if row[alias]:
-                        counted[key].per_city[figure.name][row["place"]] = row[alias]
-        for key, figure in columns.values():
-            counted[key].total[figure.name] = sum(counted[key].per_city[figure.name].values())
-        shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
-        if shared:
-            totals = rows.filter(place__in=selected).aggregate(**shared)
-            for alias, value in totals.items():
-                key, figure = columns[alias]
-                counted[key].total[figure.name] = value
+        compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
+        per_key, first_day = until_next_write(f"figures-{kind}", asked, compute, kind=kind)
+        first_days.append(first_day)
+        for key, (per_city, total) in per_key.items():
+            counted[key].per_city.update(per_city)
+            counted[key].total.update(total)
     return counted, min(filter(None, first_days), default=None)
+
+
+def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
+    """One kind's figures: period → (figure name → {city id: count}, figure name → total),
+    and the first day a counted record falls on. ``place`` is computed once per row: a
+    filter on it would compute it again."""
+    of_kind = [f for f in FIGURES if f.kind == kind]
+    per_key = {key: ({f.name: Counter() for f in of_kind}, {}) for key in periods}
+    first_days = []
+    rows = _plain(placed(kind, c)).filter(on__lte=max(p.end for p in periods.values()))
+    if all(f.dated for f in of_kind):
+        rows = rows.filter(on__gte=min(p.start for p in periods.values()))
+    pairs = [(key, figure) for key in periods for figure in of_kind]
+    columns = {f"n{i}": pair for i, pair in enumerate(pairs)}  # alias → (period, figure)
+    aggregates = {
+        alias: Count(
+            figure.value,
+            distinct=figure.name in SHARED,
+            filter=figure.condition(periods[key]),
+        )
+        for alias, (key, figure) in columns.items()
+    }
+    for row in rows.values("place").annotate(first_day=Min("on"), **aggregates).order_by():
+        if row["place"] in selected:
+            first_days.append(row["first_day"])
+            for alias, (key, figure) in columns.items():
+                if row[alias]:
+                    per_key[key][0][figure.name][row["place"]] = row[alias]
+    for key, figure in columns.values():
+        per_key[key][1][figure.name] = sum(per_key[key][0][figure.name].values())
+    shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
+    if shared:
+        totals = rows.filter(place__in=selected).aggregate(**shared)
+        for alias, value in totals.items():
+            key, figure = columns[alias]
+            per_key[key][1][figure.name] = value
+    return per_key, min(filter(None, first_days), default=None)
 
 
 def _plain(rows: QuerySet) -> QuerySet:
@@ -269,17 +273,14 @@ def _plain(rows: QuerySet) -> QuerySet:
     return rows.rewrite(False) if hasattr(rows, "rewrite") else rows
 
 
-def listed(
-    kind: str, c: Criteria, period: Period, city_ids, partners: list[int]
-) -> dict[int, tuple[int, ...]]:
+def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
     """The records of one kind a sheet lists: those any of its figures counts (or dated in
-    the period), with the selected partner cities each belongs to (a trip's in stop order).
-    ``partners``: ``queries.partner_ids()``."""
+    the period), with the selected partner cities each belongs to (a trip's in stop order)."""
     shown = Q(on__range=(period.start, period.end))
     for figure in FIGURES:
         if figure.kind == kind:
             shown |= figure.condition(period)
-    rows = placed(kind, c, partners).filter(shown, place__in=list(city_ids))
+    rows = placed(kind, c).filter(shown, place__in=list(city_ids))
     if kind == "delegations":
         rows = rows.order_by("pk", "stops__order", "stops__pk")
     found: dict[int, tuple[int, ...]] = {}
@@ -322,10 +323,10 @@ def period_of(c: Criteria) -> Period:
     return Period(c.start, c.end, c.today)
 
 
-def summary(c: Criteria, cities=None, partners=None) -> Summary:
+def summary(c: Criteria, cities=None) -> Summary:
     cities = list(c.cities()) if cities is None else cities
     city_ids = [city.pk for city in cities]
-    counted, _first = count(c, {"period": period_of(c)}, city_ids, partners)
+    counted, _first = count(c, {"period": period_of(c)}, city_ids)
     return Summary(counted["period"], cities)
 
 

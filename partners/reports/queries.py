@@ -1,10 +1,11 @@
 """What managers ask each quarter: activity per partner city in a period.
 
 Aggregation only (no HTTP, no file format). ``placed`` gives each kind of record the
-partner city it belongs to (``place``) and its day (``on``) as SQL expressions, so the
-database counts: every figure is one ``Figure`` in ``partners.reports.figures``, a
-condition on those rows, counted for any period in a fixed number of queries. The summary,
-the timeline, the charts, the sheets, ``export_report`` and the desk all count so.
+partner city it belongs to (``place``) and its day (``on``), so the database counts: every
+figure is one ``Figure`` in ``partners.reports.figures``, a condition on those rows,
+counted for any period in a fixed number of queries. The summary, the timeline, the
+charts, the sheets, ``export_report`` and the desk all count so. ``placement`` works the
+city and day out by the rules below, as SQL; ``places`` keeps them on each record.
 
 How we count (README "Reports", and the report page's "How we count"):
 - Partner cities are the cities in a partnership with a home city; a home city
@@ -42,6 +43,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -155,9 +157,7 @@ def meetings(c: Criteria) -> QuerySet:
             c.organisation, "delegation__"
         )
         queryset = queryset.filter(pk__in=Meeting.objects.filter(involved).values("pk"))
-    return queryset.annotate(
-        on=Coalesce("date", "delegation__start_date", output_field=DateField())
-    )
+    return queryset.annotate(on=F("counted_on"))
 
 
 def memoranda(c: Criteria) -> QuerySet:
@@ -169,10 +169,7 @@ def memoranda(c: Criteria) -> QuerySet:
         )
     if c.organisation:
         queryset = queryset.filter(parties__organisation=c.organisation)
-    queryset = Memorandum.objects.filter(pk__in=queryset.values("pk"))
-    return queryset.annotate(
-        on=Coalesce("signed_on", "delegation__start_date", output_field=DateField())
-    )
+    return Memorandum.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
 
 
 def handovers(c: Criteria) -> QuerySet:
@@ -184,11 +181,7 @@ def handovers(c: Criteria) -> QuerySet:
             | _led_or_supported_by(c.organisation, "delegation__")
         )
         queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
-    return queryset.annotate(
-        on=Coalesce(
-            "handed_over_on", "meeting__date", "delegation__start_date", output_field=DateField()
-        )
-    )
+    return queryset.annotate(on=F("counted_on"))
 
 
 def follow_ups(c: Criteria) -> QuerySet:
@@ -198,9 +191,7 @@ def follow_ups(c: Criteria) -> QuerySet:
             Q(delegation__in=delegations(c).values("pk"))
             | Q(memorandum__parties__organisation=c.organisation)
         )
-    return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(
-        on=Coalesce("due_on", TruncDate("created_at"), output_field=DateField())
-    )
+    return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
 
 
 # The same record sets within the period (the background export counts its rows so).
@@ -312,15 +303,56 @@ def _memorandum_place(partners, memorandum: str = "") -> Case:
 
 
 def partner_ids() -> list[int]:
-    """The partner cities as a list, for the correlated subqueries of ``placed``: there
+    """The partner cities as a list, for the correlated subqueries of ``placement``: there
     PostgreSQL would run a subquery again for every row (10× slower)."""
     return list(partner_cities().values_list("pk", flat=True))
 
 
-def placed(kind: str, c: Criteria, partners: list[int]) -> QuerySet:
+# The kinds of record whose partner city and day are kept on them (``CountedInReport``).
+KEPT = {
+    "meetings": Meeting,
+    "handovers": ProfileHandover,
+    "memoranda": Memorandum,
+    "follow_ups": FollowUp,
+}
+# Each kind's day, by the rules of the module's docstring.
+DAYS = {
+    "meetings": ("date", "delegation__start_date"),
+    "handovers": ("handed_over_on", "meeting__date", "delegation__start_date"),
+    "memoranda": ("signed_on", "delegation__start_date"),
+    "follow_ups": ("due_on", TruncDate("created_at")),
+}
+
+
+def placement(kind: str, partners: list[int]) -> QuerySet:
+    """Every record of a ``KEPT`` kind with the partner city (``place``, or NULL) and the
+    day (``on``, or NULL) it counts under, worked out from its relations by the rules of
+    the module's docstring (``partners``: ``partner_ids()``). What ``places`` keeps."""
+    if not partners:  # the expressions below would compile their empty lists to 0
+        place = Value(None, IntegerField())
+    elif kind == "meetings":
+        place = _meeting_place(partners)
+    elif kind == "handovers":
+        place = _one_place(partners, "delegation", "meeting__city", "recipient__city")
+    elif kind == "memoranda":
+        place = _memorandum_place(partners)
+    elif kind == "follow_ups":
+        place = Coalesce(
+            Case(When(_is_partner("partner_city"), then=F("partner_city"))),
+            Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
+            Case(When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))),
+            _trip_place(partners, "delegation"),
+            output_field=IntegerField(),
+        )
+    else:
+        raise ValueError(kind)
+    on = Coalesce(*DAYS[kind], output_field=DateField())
+    return KEPT[kind]._default_manager.annotate(place=place, on=on)
+
+
+def placed(kind: str, c: Criteria) -> QuerySet:
     """The records of a kind the criteria select, each with ``on`` (its day) and ``place``
-    (its partner city, or NULL; ``partners``: ``partner_ids()``). A delegation has a row
-    per partner city it concerns."""
+    (its partner city, or NULL). A delegation has a row per partner city it concerns."""
     if kind == "delegations":
         return delegations(c).annotate(
             on=F("start_date"),
@@ -330,27 +362,13 @@ def placed(kind: str, c: Criteria, partners: list[int]) -> QuerySet:
                 output_field=IntegerField(),
             ),
         )
-    if kind == "meetings":
-        return meetings(c).annotate(place=_meeting_place(partners))
-    if kind == "handovers":
-        return handovers(c).annotate(
-            place=_one_place(partners, "delegation", "meeting__city", "recipient__city")
-        )
-    if kind == "memoranda":
-        return memoranda(c).annotate(place=_memorandum_place(partners))
-    if kind == "follow_ups":
-        return follow_ups(c).annotate(
-            place=Coalesce(
-                Case(When(_is_partner("partner_city"), then=F("partner_city"))),
-                Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
-                Case(
-                    When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))
-                ),
-                _trip_place(partners, "delegation"),
-                output_field=IntegerField(),
-            )
-        )
-    raise ValueError(kind)
+    records = {
+        "meetings": meetings,
+        "handovers": handovers,
+        "memoranda": memoranda,
+        "follow_ups": follow_ups,
+    }
+    return records[kind](c).annotate(place=F("counted_in"))
 
 
 KINDS = ["delegations", "meetings", "handovers", "memoranda", "follow_ups"]

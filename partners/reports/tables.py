@@ -44,21 +44,19 @@ def _date(header):
 
 @dataclass(frozen=True)
 class Report:
-    """One report's criteria with its partner cities (the rows, and all of them for the
-    counting rules), read once for all tables."""
+    """One report's criteria with its partner cities (the rows), read once for all tables."""
 
     criteria: queries.Criteria
     cities: list
-    partners: list[int]
 
     @classmethod
     def of(cls, criteria: queries.Criteria) -> "Report":
-        return cls(criteria, list(criteria.cities()), queries.partner_ids())
+        return cls(criteria, list(criteria.cities()))
 
     def listed(self, kind: str) -> dict:
         period = figures.period_of(self.criteria)
         city_ids = [city.pk for city in self.cities]
-        return figures.listed(kind, self.criteria, period, city_ids, self.partners)
+        return figures.listed(kind, self.criteria, period, city_ids)
 
 
 def _rows(report: Report, kind: str, queryset, fields: list[str]):
@@ -77,7 +75,7 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
 
 
 def summary_table(report: Report, notes: list) -> Table:
-    result = figures.summary(report.criteria, report.cities, report.partners)
+    result = figures.summary(report.criteria, report.cities)
     columns = [_text(_("Partner city"), 18), _text(_("Country"), 8)]
     columns += [Column(figure.label, "number", 14) for figure in figures.FIGURES]
     rows = [

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from partners.demo import DemoWorld
+from partners.reports.places import refresh_all
 
 
 def positive_number(value: str) -> float:
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         # One transaction: an interrupted run leaves the database as it was.
         with transaction.atomic():
             counts = DemoWorld(scale=scale, seed=seed, log=log).build()
+            refresh_all()  # bulk inserts send no signals (reports.places)
         total = sum(counts.values())
         self.stdout.write(
             f"Generated {total:,} rows at scale {scale:g} in {time.monotonic() - started:.1f} s: "
