@@ -177,3 +177,12 @@ def test_working_out_every_record_at_once_agrees_with_the_rules(world):
     places.refresh_all()
 
     assert stale() == {}
+
+
+def test_working_out_every_record_with_no_partner_city_at_all():
+    meeting = f.MeetingFactory(delegation=None)
+
+    places.refresh_all()  # on PostgreSQL, an untyped NULL would not go into the column
+
+    assert stale() == {}
+    assert m.Meeting.objects.get(pk=meeting.pk).counted_in is None

@@ -46,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from ..models import (
@@ -329,7 +329,7 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
     day (``on``, or NULL) it counts under, worked out from its relations by the rules of
     the module's docstring (``partners``: ``partner_ids()``). What ``places`` keeps."""
     if not partners:  # the expressions below would compile their empty lists to 0
-        place = Value(None, IntegerField())
+        place = Cast(Value(None), IntegerField())  # PostgreSQL reads a bare NULL as text
     elif kind == "meetings":
         place = _meeting_place(partners)
     elif kind == "handovers":
