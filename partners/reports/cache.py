@@ -17,19 +17,19 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 
-from ..models import FollowUp, Meeting, Memorandum, MemorandumParty, ProfileHandover
+from ..models import MemorandumParty
+from .queries import KEPT
 
-# The tables of each kind of record whose partner city and day are kept on it, their
-# history's included (each save writes one there too).
-RECORD_TABLES = {
-    kind: [*models, *(model.history.model for model in models if hasattr(model, "history"))]
-    for kind, models in {
-        "meetings": [Meeting, Meeting.organisations.through, Meeting.attendees.through],
-        "handovers": [ProfileHandover, ProfileHandover.handed_over_by.through],
-        "memoranda": [Memorandum, MemorandumParty],
-        "follow_ups": [FollowUp],
-    }.items()
-}
+
+def _tables(model) -> list:
+    """A model's table, its many-to-many tables' and its history's (each save writes one)."""
+    models = [model, *(field.remote_field.through for field in model._meta.many_to_many)]
+    return [*models, *(m.history.model for m in models if hasattr(m, "history"))]
+
+
+# The tables of each kind of record whose partner city and day are kept on it.
+RECORD_TABLES = {kind: _tables(model) for kind, model in KEPT.items()}
+RECORD_TABLES["memoranda"] += _tables(MemorandumParty)
 # Kinds whose criteria read another kind's records (follow-ups of an organisation: those
 # of the memoranda it signed).
 READS = {"follow_ups": {"memoranda"}}

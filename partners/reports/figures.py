@@ -232,8 +232,7 @@ def count(
 
 def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
     """One kind's figures: period → (figure name → {city id: count}, figure name → total),
-    and the first day a counted record falls on. ``place`` is computed once per row: a
-    filter on it would compute it again."""
+    and the first day a counted record falls on."""
     of_kind = [f for f in FIGURES if f.kind == kind]
     per_key = {key: ({f.name: Counter() for f in of_kind}, {}) for key in periods}
     first_days = []
