@@ -28,9 +28,11 @@ class PartnersConfig(AppConfig):
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="partners-sync-roles"
         )
+        from .models import organisation_names
         from .reports import places
 
         places.connect()
+        organisation_names.connect()
 
     def db_tables(self) -> list[str]:
         """Every table of this app, many-to-many tables included."""

@@ -43,11 +43,13 @@ TRANSLATED_FIELDS = {
 }
 
 # Fields worked out from others, kept out of the history: Organisation.name_key from the
-# name (the import's match key), the report's partner city and day (COUNTED_FIELDS).
+# name (the import's match key), the report's partner city and day (COUNTED_FIELDS), the
+# names of the organisations involved (models/organisation_names.py).
 DERIVED_FIELDS = {
     Organisation: ["name_key"],
     Meeting: COUNTED_FIELDS,
-    Memorandum: COUNTED_FIELDS,
+    Memorandum: [*COUNTED_FIELDS, "organisation_names"],
+    Opportunity: ["organisation_names"],
 }
 
 with warnings.catch_warnings():

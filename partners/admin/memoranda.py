@@ -24,7 +24,8 @@ class MemorandumAdmin(CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["signed_in"]
-    search_fields = ["title", "parties__organisation__name"]
+    # The parties' names as kept on the memorandum (models/organisation_names.py).
+    search_fields = ["title", "organisation_names"]
     autocomplete_fields = ["partnership", "delegation", "signed_in"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MemorandumPartyInline, FollowUpInline]

@@ -157,7 +157,8 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["stage", "kind", "visibility"]
     list_select_related = ["partner_city", "owner"]
-    search_fields = ["title", "local_organisation__name", "foreign_organisation__name"]
+    # The organisations' names as kept on the opportunity (models/organisation_names.py).
+    search_fields = ["title", "organisation_names"]
     autocomplete_fields = [
         "partner_city",
         "local_organisation",

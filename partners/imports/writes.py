@@ -15,7 +15,15 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, Visibility
+from ..models import (
+    CompanyProfile,
+    ImportRun,
+    ImportRunItem,
+    Organisation,
+    Person,
+    Visibility,
+    organisation_names,
+)
 from ..models.base import german_slug
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
@@ -320,6 +328,10 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool
     writer.update(Organisation, changed, attnames)
     if "city_id" in attnames:  # the report counts records by their counterparts' cities
         refresh_affected(of_organisations([org["id"] for org in changed]))
+    if "name" in attnames:  # kept on the memoranda and opportunities that involve them
+        organisation_names.refresh_linked(
+            organisation_names.linked_to([org["id"] for org in changed])
+        )
 
 
 def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:

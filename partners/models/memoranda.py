@@ -22,6 +22,7 @@ from .base import (
     TimeStampedModel,
 )
 from .delegations import Delegation
+from .organisation_names import KeepsOrganisationNames
 from .organisations import Organisation, Person
 from .places import City, Partnership
 
@@ -53,7 +54,7 @@ class MemorandumQuerySet(PublishableQuerySet):
         )
 
 
-class Memorandum(CountedInReport, SluggedMixin, PublishableModel):
+class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, PublishableModel):
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")

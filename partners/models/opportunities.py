@@ -20,6 +20,7 @@ from .base import (
     TimeStampedModel,
     TripOutcome,
 )
+from .organisation_names import KeepsOrganisationNames
 from .organisations import Organisation
 from .places import City
 from .profiles import CompanyProfile, ProfileHandover
@@ -42,7 +43,7 @@ class OpportunityQuerySet(PublishableQuerySet):
         return self.published().filter(stage=Opportunity.Stage.WON)
 
 
-class Opportunity(SluggedMixin, TripOutcome):
+class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
     class Kind(models.TextChoices):
         # A foreign company settling or investing in the home region.
         INVESTMENT = "investment", _("investment")

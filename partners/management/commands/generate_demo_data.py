@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from partners.demo import DemoWorld
+from partners.models import organisation_names
 from partners.reports.places import refresh_all
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = DemoWorld(scale=scale, seed=seed, log=log).build()
             refresh_all()  # bulk inserts send no signals (reports.places)
+            organisation_names.refresh_all()
         total = sum(counts.values())
         self.stdout.write(
             f"Generated {total:,} rows at scale {scale:g} in {time.monotonic() - started:.1f} s: "
