@@ -71,6 +71,17 @@ def test_delegations_are_filtered_by_status_direction_city_and_year(officer_clie
     assert officer_client.get(url, {"year": "2018"}).content.decode().count("Trip of 2018") >= 1
 
 
+def test_the_city_filter_offers_the_cities_delegations_stop_in_by_name(officer_client):
+    for name in ["Nanjing", "Jining"]:
+        f.DelegationStopFactory(city=f.CityFactory(name=name))
+    f.CityFactory(name="Paris")  # no delegation stops there
+    response = officer_client.get(reverse("admin:partners_delegation_changelist"))
+    city_filter = next(
+        spec for spec in response.context["cl"].filter_specs if spec.field_path == "stops__city"
+    )
+    assert [name for _pk, name in city_filter.lookup_choices] == ["Jining", "Nanjing"]
+
+
 @pytest.mark.parametrize("term", ["Jining", "济宁", "Shi Guangliang"])
 def test_delegations_are_found_by_city_and_member(officer_client, term):
     trip = f.DelegationFactory(title="Partner city visit")

@@ -21,7 +21,7 @@ from .after_trip import AfterTripMixin
 from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
-from .list_filters import YearFilter
+from .list_filters import InUseFilter, YearFilter
 from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
@@ -180,7 +180,7 @@ class DelegationAdmin(
     list_filter = [
         "status",
         "direction",
-        ("stops__city", admin.RelatedOnlyFieldListFilter),
+        ("stops__city", InUseFilter),
         YearFilter,
         "visibility",
     ]

@@ -13,9 +13,10 @@ from ..models import MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
+from .list_filters import InUseFilter
 
 # The trips these records belong to, not every delegation ever logged (20,000 at scale).
-TRIPS_IN_USE = ("delegation", admin.RelatedOnlyFieldListFilter)
+TRIPS_IN_USE = ("delegation", InUseFilter)
 
 
 def tell_company(registration: TripRegistration):
