@@ -82,6 +82,20 @@ def test_the_city_filter_offers_the_cities_delegations_stop_in_by_name(officer_c
     assert [name for _pk, name in city_filter.lookup_choices] == ["Jining", "Nanjing"]
 
 
+def test_the_trip_filter_offers_the_trips_with_registrations_by_title(admin_client):
+    for title in ["Ost-China 2026", "Jining 2027"]:
+        f.TripRegistrationFactory(delegation__title=title)
+    f.DelegationFactory(title="Ohne Anmeldungen")
+    response = admin_client.get(reverse("admin:partners_tripregistration_changelist"))
+    trip_filter = next(
+        spec for spec in response.context["cl"].filter_specs if spec.field_path == "delegation"
+    )
+    assert sorted(title for _pk, title in trip_filter.lookup_choices) == [
+        "Jining 2027",
+        "Ost-China 2026",
+    ]
+
+
 @pytest.mark.parametrize("term", ["Jining", "济宁", "Shi Guangliang"])
 def test_delegations_are_found_by_city_and_member(officer_client, term):
     trip = f.DelegationFactory(title="Partner city visit")

@@ -15,8 +15,15 @@ from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
 
-# The trips these records belong to, not every delegation ever logged (20,000 at scale).
-TRIPS_IN_USE = ("delegation", InUseFilter)
+
+class TripsInUseFilter(InUseFilter):
+    """The trips these records belong to, not every delegation ever logged (20,000 at
+    scale)."""
+
+    shown = "title"
+
+
+TRIPS_IN_USE = ("delegation", TripsInUseFilter)
 
 
 def tell_company(registration: TripRegistration):
