@@ -1,23 +1,9 @@
 """Opportunity figures per partner city for a period (aggregation only: no HTTP).
 
-Definitions (shown on the report's "How we count" panel, ``DEFINITIONS``):
-- An opportunity's stage on a day is the last stage it entered on or before that day
-  (the stage log, OpportunityStageChange); it started on the day of its first entry.
-- Open: started by the period's end and in an open stage (idea, contacted, in talks,
-  negotiating, on hold) at the period's end. Expected jobs and investment are summed over
-  these.
-- Won: won now, with ``won_on`` in the period. Realised jobs and investment are summed over
-  these. Lost: lost now, having entered "lost" in the period.
-- Conversion from idea to won: of the opportunities started in the period, the share won
-  by the report date.
-- Days to win: from the start to ``won_on``, over the opportunities won in the period; the
-  median is shown.
-- The funnel: of the opportunities started in the period, how many reached each stage by
-  the report date; reaching a later stage counts as having passed the earlier ones, and
-  every opportunity started counts as an idea.
-Internal records count: managers see everything. The database counts, reading what each
-opportunity's stage log says as subqueries; the number of queries does not grow with the
-data.
+What each figure means is ``DEFINITIONS``, shown on the report's "How we count" panel; an
+opportunity's stages are read from its stage log (``OpportunityStageChange``). Internal
+records count: managers see everything. The database counts, reading the stage logs as
+subqueries; the number of queries does not grow with the data.
 """
 
 import datetime

@@ -117,28 +117,7 @@ def _led_or_supported_by(organisation, prefix: str = "") -> Q:
     )
 
 
-def delegations(c: Criteria) -> QuerySet:
-    matching = Delegation.objects.all()
-    if c.direction:
-        matching = matching.filter(direction=c.direction)
-    if c.home_city:
-        matching = matching.filter(
-            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
-        )
-    if c.organisation:
-        matching = matching.filter(_led_or_supported_by(c.organisation))
-    # pk__in keeps one row per delegation however many joins matched.
-    return Delegation.objects.filter(pk__in=matching.values("pk"))
-
-
-def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
-    """Records of trips in the chosen direction and from/to the chosen home city.
-
-    The organisation is left to each kind of record: a meeting with an organisation
-    counts for it even when someone else led the trip.
-    """
-    if not (c.direction or c.home_city):
-        return queryset
+def _trips(c: Criteria) -> QuerySet:
     trips = Delegation.objects.all()
     if c.direction:
         trips = trips.filter(direction=c.direction)
@@ -146,7 +125,26 @@ def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
         trips = trips.filter(
             Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
         )
-    within = Q(delegation__in=trips.values("pk"))
+    return trips
+
+
+def delegations(c: Criteria) -> QuerySet:
+    matching = _trips(c)
+    if c.organisation:
+        matching = matching.filter(_led_or_supported_by(c.organisation))
+    # pk__in keeps one row per delegation however many joins matched.
+    return Delegation.objects.filter(pk__in=matching.values("pk"))
+
+
+def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
+    """Records of ``_trips``, and without the direction chosen, those of no trip.
+
+    The organisation is left to each kind of record: a meeting with an organisation
+    counts for it even when someone else led the trip.
+    """
+    if not (c.direction or c.home_city):
+        return queryset
+    within = Q(delegation__in=_trips(c).values("pk"))
     return queryset.filter(within if c.direction else within | Q(delegation__isnull=True))
 
 
