@@ -53,15 +53,21 @@ class Report:
     def of(cls, criteria: queries.Criteria) -> "Report":
         return cls(criteria, list(criteria.cities()))
 
-    def listed(self, kind: str) -> dict:
-        period = figures.period_of(self.criteria)
-        city_ids = [city.pk for city in self.cities]
-        return figures.listed(kind, self.criteria, period, city_ids)
+
+def _listing(report: Report, key: str, queryset, columns: dict, partner_column=None) -> Table:
+    """The sheet ``key`` listing ``queryset``'s records that the report lists: ``columns``
+    maps each field read to its column; the partner cities of each record come last."""
+    partner_column = partner_column or _text(_("Partner city"))
+    kind = key.replace("-", "_")
+    rows = _rows(report, kind, queryset, list(columns))
+    return Table(str(SHEET_NAMES[key]), [*columns.values(), partner_column], rows)
 
 
 def _rows(report: Report, kind: str, queryset, fields: list[str]):
     """The query's rows of the records the listing shows, their partner cities last."""
-    listed = report.listed(kind)
+    c = report.criteria
+    city_ids = [city.pk for city in report.cities]
+    listed = figures.listed(kind, c, figures.period_of(c), city_ids)
     names = {city.pk: city.name for city in report.cities}
     # modeltranslation reads a model's own translated fields in the active language, but
     # not those across a relation (``city__name``): each is read as the pages show it.
@@ -87,27 +93,23 @@ def summary_table(report: Report, notes: list) -> Table:
 
 
 def delegations_table(report: Report) -> Table:
-    columns = [
-        _text(_("Title"), 40),
-        _text(_("Direction"), 10, dict(Delegation.Direction.choices)),
-        _text(_("Status"), 11, dict(Delegation.Status.choices)),
-        _date(_("Start")),
-        _date(_("End")),
-        _text(_("Origin city")),
-        _text(_("Stops"), 30),
-        _text(_("Lead organisation"), 30),
-        _text(_("Visibility"), 10, VISIBILITY),
-        _text(_("Partner cities"), 24),
-    ]
+    columns = {
+        "title": _text(_("Title"), 40),
+        "direction": _text(_("Direction"), 10, dict(Delegation.Direction.choices)),
+        "status": _text(_("Status"), 11, dict(Delegation.Status.choices)),
+        "start_date": _date(_("Start")),
+        "end_date": _date(_("End")),
+        "origin_city__name": _text(_("Origin city")),
+        "stop_names": _text(_("Stops"), 30),
+        "lead_organisation__name": _text(_("Lead organisation"), 30),
+        "visibility": _text(_("Visibility"), 10, VISIBILITY),
+    }
     queryset = (
         queries.period_delegations(report.criteria)
         .annotate(stop_names=_stop_names())
         .order_by("start_date", "title", "pk")
     )
-    fields = ["title", "direction", "status", "start_date", "end_date", "origin_city__name"]
-    fields += ["stop_names", "lead_organisation__name", "visibility"]
-    rows = _rows(report, "delegations", queryset, fields)
-    return Table(str(SHEET_NAMES["delegations"]), columns, rows)
+    return _listing(report, "delegations", queryset, columns, _text(_("Partner cities"), 24))
 
 
 def _stop_names():
@@ -121,76 +123,59 @@ def _stop_names():
 
 
 def meetings_table(report: Report) -> Table:
-    columns = [
-        _date(_("Date")),
-        _text(_("City")),
-        _text(_("Kind"), 12, dict(Meeting.Kind.choices)),
-        _text(_("Title"), 40),
-        _text(_("Delegation"), 40),
-        _text(_("Visibility"), 10, VISIBILITY),
-        _text(_("Partner city")),
-    ]
+    columns = {
+        "on": _date(_("Date")),
+        "city__name": _text(_("City")),
+        "kind": _text(_("Kind"), 12, dict(Meeting.Kind.choices)),
+        "title": _text(_("Title"), 40),
+        "delegation__title": _text(_("Delegation"), 40),
+        "visibility": _text(_("Visibility"), 10, VISIBILITY),
+    }
     queryset = queries.period_meetings(report.criteria).order_by("on", "pk")
-    fields = ["on", "city__name", "kind", "title", "delegation__title", "visibility"]
-    return Table(str(SHEET_NAMES["meetings"]), columns, _rows(report, "meetings", queryset, fields))
+    return _listing(report, "meetings", queryset, columns)
 
 
 def memoranda_table(report: Report) -> Table:
-    columns = [
-        _text(_("Title"), 40),
-        _text(_("Kind"), 16, dict(Memorandum.Kind.choices)),
-        _text(_("Status"), 11, dict(Memorandum.Status.choices)),
-        _date(_("Signed on")),
-        _text(_("Signed in")),
-        _date(_("Valid until")),
-        _date(_("Review on")),
-        _text(_("Visibility"), 10, VISIBILITY),
-        _text(_("Partner city")),
-    ]
+    columns = {
+        "title": _text(_("Title"), 40),
+        "kind": _text(_("Kind"), 16, dict(Memorandum.Kind.choices)),
+        "status": _text(_("Status"), 11, dict(Memorandum.Status.choices)),
+        "on": _date(_("Signed on")),
+        "signed_in__name": _text(_("Signed in")),
+        "valid_until": _date(_("Valid until")),
+        "review_on": _date(_("Review on")),
+        "visibility": _text(_("Visibility"), 10, VISIBILITY),
+    }
     c = report.criteria
     queryset = queries.memoranda(c).filter(on__lte=c.end).order_by("on", "title", "pk")
-    fields = ["title", "kind", "status", "on", "signed_in__name", "valid_until", "review_on"]
-    fields += ["visibility"]
-    return Table(
-        str(SHEET_NAMES["memoranda"]), columns, _rows(report, "memoranda", queryset, fields)
-    )
+    return _listing(report, "memoranda", queryset, columns)
 
 
 def handovers_table(report: Report) -> Table:
-    columns = [
-        _date(_("Handed over on")),
-        _text(_("Company"), 30),
-        _text(_("Recipient"), 30),
-        _text(_("Recipient city")),
-        _text(_("Delegation"), 40),
-        _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
-        _text(_("Partner city")),
-    ]
+    columns = {
+        "on": _date(_("Handed over on")),
+        "profile__organisation__name": _text(_("Company"), 30),
+        "recipient__name": _text(_("Recipient"), 30),
+        "recipient__city__name": _text(_("Recipient city")),
+        "delegation__title": _text(_("Delegation"), 40),
+        "response": _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
+    }
     queryset = queries.period_handovers(report.criteria).order_by("on", "pk")
-    fields = ["on", "profile__organisation__name", "recipient__name", "recipient__city__name"]
-    fields += ["delegation__title", "response"]
-    return Table(
-        str(SHEET_NAMES["handovers"]), columns, _rows(report, "handovers", queryset, fields)
-    )
+    return _listing(report, "handovers", queryset, columns)
 
 
 def follow_ups_table(report: Report) -> Table:
-    columns = [
-        _text(_("Title"), 40),
-        _text(_("Kind"), 12, dict(FollowUp.Kind.choices)),
-        _text(_("Status"), 12, dict(FollowUp.Status.choices)),
-        _date(_("Due on")),
-        _text(_("Owner"), 16),
-        _text(_("Delegation"), 40),
-        _text(_("Memorandum"), 40),
-        _text(_("Partner city")),
-    ]
+    columns = {
+        "title": _text(_("Title"), 40),
+        "kind": _text(_("Kind"), 12, dict(FollowUp.Kind.choices)),
+        "status": _text(_("Status"), 12, dict(FollowUp.Status.choices)),
+        "due_on": _date(_("Due on")),
+        "owner__username": _text(_("Owner"), 16),
+        "delegation__title": _text(_("Delegation"), 40),
+        "memorandum__title": _text(_("Memorandum"), 40),
+    }
     queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
-    fields = ["title", "kind", "status", "due_on", "owner__username", "delegation__title"]
-    fields += ["memorandum__title"]
-    return Table(
-        str(SHEET_NAMES["follow-ups"]), columns, _rows(report, "follow_ups", queryset, fields)
-    )
+    return _listing(report, "follow-ups", queryset, columns)
 
 
 def opportunities_table(report: Report) -> Table:
