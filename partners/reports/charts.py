@@ -5,11 +5,21 @@ description for screen readers.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
 FUNNEL_LABELS = 170  # room left of a funnel's bars for "stage: count"
 PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
+
+
+class Bar(NamedTuple):
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    label: str  # its tooltip
 
 
 @dataclass
@@ -18,7 +28,7 @@ class Chart:
     description: str
     width: int = WIDTH
     height: int = HEIGHT
-    bars: list = field(default_factory=list)  # dicts: x, y, width, height, colour, label
+    bars: list[Bar] = field(default_factory=list)
     points: str = ""  # polyline "x,y x,y"
     x_labels: list = field(default_factory=list)  # dicts: x, text
     y_ticks: list = field(default_factory=list)  # dicts: y, text
@@ -59,16 +69,12 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
         x0 = LEFT + i * slot + slot * 0.1
         chart.x_labels.append({"x": x0 + slot * 0.4, "text": year})
         for j, (name, values) in enumerate(series.items()):
-            height = plot * values.get(year, 0) / top
+            value = values.get(year, 0)
+            height = plot * value / top
+            colour = PALETTE[j % len(PALETTE)]
+            label = f"{name} {year}: {value}"
             chart.bars.append(
-                {
-                    "x": x0 + j * bar,
-                    "y": HEIGHT - BOTTOM - height,
-                    "width": bar,
-                    "height": height,
-                    "colour": PALETTE[j % len(PALETTE)],
-                    "label": f"{name} {year}: {values.get(year, 0)}",
-                }
+                Bar(x0 + j * bar, HEIGHT - BOTTOM - height, bar, height, colour, label)
             )
     chart.legend = [
         {"colour": PALETTE[j % len(PALETTE)], "text": name} for j, name in enumerate(series)
@@ -87,16 +93,7 @@ def line(title, description, values: dict) -> Chart:
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.x_labels.append({"x": x, "text": year})
-        chart.bars.append(
-            {
-                "x": x - 3,
-                "y": y - 3,
-                "width": 6,
-                "height": 6,
-                "colour": PALETTE[0],
-                "label": f"{year}: {value}",
-            }
-        )
+        chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {value}"))
     chart.points = " ".join(coordinates)
     return chart
 
@@ -110,14 +107,6 @@ def funnel(title, description, steps: list[tuple[str, int]]) -> Chart:
     chart = Chart(title, description)
     for i, (name, value) in enumerate(steps):
         width = max(widest * value / top, 1)
-        chart.bars.append(
-            {
-                "x": FUNNEL_LABELS + (widest - width) / 2,
-                "y": TOP + i * row,
-                "width": width,
-                "height": row * 0.8,
-                "colour": PALETTE[i % len(PALETTE)],
-                "label": f"{name}: {value}",
-            }
-        )
+        x, colour = FUNNEL_LABELS + (widest - width) / 2, PALETTE[i % len(PALETTE)]
+        chart.bars.append(Bar(x, TOP + i * row, width, row * 0.8, colour, f"{name}: {value}"))
     return chart
