@@ -25,7 +25,9 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 class DocumentViewsMixin:
-    """Loads the object for a document view: 404 when missing, 403 without view right."""
+    """URLs for document views, each called with the object and the language to print in:
+    404 when the object is missing, 403 without view right, and back to its change page
+    when PDFs cannot be made on this machine."""
 
     documents: list[tuple[str, str]] = []  # (URL suffix, method name)
 
@@ -34,23 +36,27 @@ class DocumentViewsMixin:
         extra = [
             path(
                 f"<path:object_id>/{suffix}",
-                self.admin_site.admin_view(getattr(self, method)),
+                self.admin_site.admin_view(self._document_view(getattr(self, method))),
                 name=f"{opts.app_label}_{opts.model_name}_{method}",
             )
             for suffix, method in self.documents
         ]
         return [*extra, *super().get_urls()]
 
-    def _document_object(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404
-        if not self.has_view_permission(request, obj):
-            raise PermissionDenied
-        return obj
+    def _document_view(self, document):
+        def view(request, object_id):
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                raise Http404
+            if not self.has_view_permission(request, obj):
+                raise PermissionDenied
+            language = language_or_default(request.GET.get("lang") or get_language())
+            try:
+                return document(request, obj, language)
+            except documents.DocumentsUnavailable as error:
+                return self._back(request, obj, str(error))
 
-    def _language(self, request) -> str:
-        return language_or_default(request.GET.get("lang") or get_language())
+        return view
 
     def _back(self, request, obj, message):
         self.message_user(request, message, messages.ERROR)
@@ -61,32 +67,24 @@ class DocumentViewsMixin:
 class ProfileDocumentsMixin(DocumentViewsMixin):
     documents = [("handout.pdf", "handout")]
 
-    def handout(self, request, object_id):
-        profile = self._document_object(request, object_id)
-        language = self._language(request)
+    def handout(self, request, profile, language):
         if not profile.consent_to_share:
             return self._back(
                 request,
                 profile,
                 _("No handout: the company has not consented to sharing its profile."),
             )
-        try:
-            pdf = documents.handouts_pdf(
-                CompanyProfile.objects.filter(pk=profile.pk), language=language
-            )
-        except documents.DocumentsUnavailable as error:
-            return self._back(request, profile, str(error))
+        profiles = CompanyProfile.objects.filter(pk=profile.pk)
+        pdf = documents.handouts_pdf(profiles, language=language)
         return pdf_response(pdf, f"handout-{profile.slug}-{language}.pdf")
 
 
 class DelegationDocumentsMixin(DocumentViewsMixin):
     documents = [("handouts.pdf", "handouts"), ("briefing.pdf", "briefing")]
 
-    def handouts(self, request, object_id):
+    def handouts(self, request, delegation, language):
         """The trip's handouts in one PDF; a large batch is printed by the worker: GET
         offers the button, its POST starts the job (GET never writes)."""
-        delegation = self._document_object(request, object_id)
-        language = self._language(request)
         if tasks.handouts_in_background(delegation):
             if request.method == "POST":
                 job = tasks.start_handouts(
@@ -94,14 +92,8 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                 )
                 return redirect("jobs:detail", job_id=job.pk)
             return self._handouts_in_background_page(request, delegation, language)
-        try:
-            pdf = documents.handouts_pdf(
-                documents.profiles_for_delegation(delegation),
-                language=language,
-                delegation=delegation,
-            )
-        except documents.DocumentsUnavailable as error:
-            return self._back(request, delegation, str(error))
+        profiles = documents.profiles_for_delegation(delegation)
+        pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
         if pdf is None:
             return self._back(
                 request, delegation, _("No shareable profile is handed over on this trip yet.")
@@ -119,11 +111,6 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
             request, "admin/partners/delegation/handouts_background.html", context
         )
 
-    def briefing(self, request, object_id):
-        delegation = self._document_object(request, object_id)
-        language = self._language(request)
-        try:
-            pdf = documents.briefing_pdf(delegation, language=language)
-        except documents.DocumentsUnavailable as error:
-            return self._back(request, delegation, str(error))
+    def briefing(self, request, delegation, language):
+        pdf = documents.briefing_pdf(delegation, language=language)
         return pdf_response(pdf, f"briefing-{delegation.slug}-{language}.pdf")
