@@ -10,7 +10,6 @@ from ..models import (
     Delegation,
     FollowUp,
     Meeting,
-    Memorandum,
     MemorandumParty,
     Organisation,
     ProfileHandover,
@@ -30,12 +29,6 @@ class HistoryEntry:
 class Counterpart:
     organisation: Organisation
     history: list[HistoryEntry] = field(default_factory=list)
-
-    def sort(self):
-        # Newest first; undated entries (open follow-ups without due date) last.
-        dated = [entry for entry in self.history if entry.on is not None]
-        undated = [entry for entry in self.history if entry.on is None]
-        self.history = sorted(dated, key=lambda entry: entry.on, reverse=True) + undated
 
 
 def counterpart_ids(delegation: Delegation) -> set[int]:
@@ -64,6 +57,10 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         .select_related("city")
         .order_by(Shown("name").asc())
     }
+
+    def add(organisation_id: int, on: date | None, kind: str, record) -> None:
+        by_id[organisation_id].history.append(HistoryEntry(on, kind, record))
+
     meetings = (
         Meeting.objects.filter(organisations__in=ids)
         .select_related("city", "delegation")
@@ -74,20 +71,15 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         for organisation in meeting.organisations.all():
             if organisation.pk in by_id:
                 day = meeting.date or (meeting.delegation and meeting.delegation.start_date)
-                by_id[organisation.pk].history.append(HistoryEntry(day, "meeting", meeting))
+                add(organisation.pk, day, "meeting", meeting)
     parties = MemorandumParty.objects.filter(organisation__in=ids).select_related("memorandum")
     for party in parties:
-        memorandum: Memorandum = party.memorandum
-        by_id[party.organisation_id].history.append(
-            HistoryEntry(memorandum.signed_on, "memorandum", memorandum)
-        )
+        add(party.organisation_id, party.memorandum.signed_on, "memorandum", party.memorandum)
     handovers = ProfileHandover.objects.filter(recipient__in=ids).select_related(
         "profile__organisation"
     )
     for handover in handovers:
-        by_id[handover.recipient_id].history.append(
-            HistoryEntry(handover.handed_over_on, "handover", handover)
-        )
+        add(handover.recipient_id, handover.handed_over_on, "handover", handover)
     follow_ups = FollowUp.objects.open().filter(
         Q(meeting__organisations__in=ids) | Q(memorandum__parties__organisation__in=ids)
     )
@@ -98,11 +90,10 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         follow_up_links[follow_up_id] |= {meeting_org, party_org} & ids
     for follow_up in FollowUp.objects.filter(pk__in=follow_up_links):
         for organisation_id in follow_up_links[follow_up.pk]:
-            by_id[organisation_id].history.append(
-                HistoryEntry(follow_up.due_on, "follow_up", follow_up)
-            )
+            add(organisation_id, follow_up.due_on, "follow_up", follow_up)
     for counterpart in by_id.values():
-        counterpart.sort()
+        # Newest first; undated entries (open follow-ups without due date) last.
+        counterpart.history.sort(key=lambda entry: entry.on or date.min, reverse=True)
     return list(by_id.values())
 
 
