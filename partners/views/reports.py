@@ -111,13 +111,11 @@ def _xlsx_response(criteria: queries.Criteria):
 
 
 def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
-    table = tables.table(criteria, sheet)
-    response = StreamingHttpResponse(
-        iter_csv(table, delimiter), content_type="text/csv; charset=utf-8"
+    return StreamingHttpResponse(
+        iter_csv(tables.table(criteria, sheet), delimiter),
+        content_type="text/csv; charset=utf-8",
+        headers=_attachment(tables.filename(criteria, "csv", sheet)),
     )
-    name = tables.filename(criteria, "csv", sheet)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 def _pdf_response(request, filterset, criteria: queries.Criteria):
@@ -127,10 +125,12 @@ def _pdf_response(request, filterset, criteria: queries.Criteria):
         pdf = documents.report_pdf(report, language=language)
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = tables.filename(criteria, "pdf")
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    headers = _attachment(tables.filename(criteria, "pdf"))
+    return HttpResponse(pdf, content_type="application/pdf", headers=headers)
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": content_disposition_header(True, name)}
 
 
 def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:
