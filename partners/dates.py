@@ -30,9 +30,7 @@ def last_day(end: date, precision: str) -> date:
 
 def _month_name(number: int) -> str:
     # Chinese writes a month with its numeral (6月), not with the calendar's month name.
-    if get_language() == "zh-hans":
-        return f"{number}月"
-    return MONTHS[number]
+    return f"{number}月" if get_language() == "zh-hans" else MONTHS[number]
 
 
 def _day(d: date) -> str:
@@ -53,9 +51,7 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
         return ""
     end = end or start
     if precision == DatePrecision.YEAR:
-        if start.year == end.year:
-            return str(start.year)
-        return f"{start.year}–{end.year}"
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if precision == DatePrecision.MONTH:
         if (start.year, start.month) == (end.year, end.month):
             return _month(start)

@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import documents, tasks
-from ..documents.render import language_or_default
 from ..models import CompanyProfile
 from .pages import page_context
 
@@ -50,7 +49,7 @@ class DocumentViewsMixin:
                 raise Http404
             if not self.has_view_permission(request, obj):
                 raise PermissionDenied
-            language = language_or_default(request.GET.get("lang") or get_language())
+            language = documents.language_or_default(request.GET.get("lang") or get_language())
             try:
                 return document(request, obj, language)
             except documents.DocumentsUnavailable as error:

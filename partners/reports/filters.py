@@ -46,6 +46,11 @@ class ReportForm(forms.Form):
         return data
 
 
+def _day_filter(label) -> django_filters.DateFilter:
+    widget = forms.DateInput(attrs={"type": "date"})
+    return django_filters.DateFilter(label=label, method="_no_op", widget=widget)
+
+
 class ReportFilter(django_filters.FilterSet):
     """The report's criteria. It filters the partner-city rows; the rest of the
     criteria are read by ``criteria()`` and applied by ``partners.reports.queries``."""
@@ -54,16 +59,8 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
     # "From"/"To" of the period (German "Von"/"Bis", not the "Aus" of an origin city).
-    date_from = django_filters.DateFilter(
-        label=pgettext_lazy("period", "From"),
-        method="_no_op",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=pgettext_lazy("period", "To"),
-        method="_no_op",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = _day_filter(pgettext_lazy("period", "From"))
+    date_to = _day_filter(pgettext_lazy("period", "To"))
     home_city = django_filters.ModelChoiceFilter(
         label=_("Home city"),
         queryset=City.objects.filter(is_home=True),

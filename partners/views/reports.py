@@ -21,7 +21,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import documents, tasks
-from ..documents.render import language_or_default
 from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
@@ -119,7 +118,7 @@ def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
 
 
 def _pdf_response(request, filterset, criteria: queries.Criteria):
-    language = language_or_default(get_language())
+    language = documents.language_or_default(get_language())
     report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
     try:
         pdf = documents.report_pdf(report, language=language)
