@@ -84,6 +84,11 @@ class Figures:
         return self.started_won / self.started if self.started else None
 
     @property
+    def conversion_percent(self) -> float | None:
+        """``conversion`` in percent, one decimal, as the sheet and the page show it."""
+        return None if self.conversion is None else round(self.conversion * 100, 1)
+
+    @property
     def median_days_to_win(self) -> float | None:
         return statistics.median(self.days_to_win) if self.days_to_win else None
 
@@ -213,42 +218,31 @@ def _any(figures: Figures) -> bool:
 # The sheet "Opportunities" ----------------------------------------------------------
 
 
-def headers() -> list[str]:
-    """The column headers after the partner city, in the language active now."""
-    by_stage = [_("Open: %(stage)s") % {"stage": Stage(stage).label} for stage in OPEN_STAGES]
-    return [*by_stage, *(str(header) for header in HEADERS)]
-
-
-HEADERS = [
-    _("Open"),
-    _("Won"),
-    _("Lost"),
-    _("Expected jobs (open)"),
-    _("Expected investment EUR (open)"),
-    _("Jobs created (won)"),
-    _("Investment EUR (won)"),
-    _("Started"),
-    _("Conversion idea → won (%)"),
-    _("Median days to win"),
+# The columns after those of the open stages: each header with the figure it shows.
+COLUMNS = [
+    (_("Open"), "open"),
+    (_("Won"), "won"),
+    (_("Lost"), "lost"),
+    (_("Expected jobs (open)"), "expected_jobs"),
+    (_("Expected investment EUR (open)"), "expected_investment_eur"),
+    (_("Jobs created (won)"), "jobs_created"),
+    (_("Investment EUR (won)"), "investment_eur"),
+    (_("Started"), "started"),
+    (_("Conversion idea → won (%)"), "conversion_percent"),
+    (_("Median days to win"), "median_days_to_win"),
 ]
 
 
+def headers() -> list[str]:
+    """The column headers after the partner city, in the language active now."""
+    by_stage = [_("Open: %(stage)s") % {"stage": Stage(stage).label} for stage in OPEN_STAGES]
+    return [*by_stage, *(str(header) for header, _figure in COLUMNS)]
+
+
 def values(figures: Figures) -> list:
-    """The figures in the order of ``headers()`` (conversion in percent, one decimal)."""
-    conversion = figures.conversion
-    return [
-        *[figures.open_by_stage[stage] for stage in OPEN_STAGES],
-        figures.open,
-        figures.won,
-        figures.lost,
-        figures.expected_jobs,
-        figures.expected_investment_eur,
-        figures.jobs_created,
-        figures.investment_eur,
-        figures.started,
-        None if conversion is None else round(conversion * 100, 1),
-        figures.median_days_to_win,
-    ]
+    """The figures in the order of ``headers()``."""
+    by_stage = [figures.open_by_stage[stage] for stage in OPEN_STAGES]
+    return [*by_stage, *(getattr(figures, figure) for _header, figure in COLUMNS)]
 
 
 def opportunities_table(report: OpportunityReport) -> Table:
