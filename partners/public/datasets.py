@@ -77,18 +77,18 @@ def _city_name(city):
     return city.name if city is not None and city.is_published else None
 
 
-def _published_cities():
-    return City.objects.published()
-
-
 # Partnerships (the home page's list of cities with partnerships) ------------------------
 
 
+def published_partnerships():
+    """Partnerships that are published and whose two cities are published too."""
+    cities = City.objects.published()
+    return Partnership.objects.published().filter(home_city__in=cities, partner_city__in=cities)
+
+
 def _partnership_rows():
-    cities = _published_cities()
     return (
-        Partnership.objects.published()
-        .filter(home_city__in=cities, partner_city__in=cities)
+        published_partnerships()
         .select_related("home_city", "partner_city")
         .order_by(Shown("home_city__name").asc(), Shown("partner_city__name").asc(), "kind")
     )
@@ -166,7 +166,7 @@ def delegation_rows(queryset=None):
     queryset = Delegation.objects.published() if queryset is None else queryset
     # The list page's own prefetches give way to the file's.
     queryset = queryset.prefetch_related(None)
-    stops = DelegationStop.objects.filter(city__in=_published_cities()).select_related("city")
+    stops = DelegationStop.objects.filter(city__in=City.objects.published()).select_related("city")
     return queryset.select_related("origin_city", "lead_organisation").prefetch_related(
         Prefetch("stops", stops.order_by("order", "pk"))
     )
@@ -307,7 +307,7 @@ def company_rows(queryset=None):
     queryset = CompanyProfile.objects.published() if queryset is None else queryset
     queryset = queryset.prefetch_related(None)
     return queryset.select_related("organisation", "sector").prefetch_related(
-        "interests", Prefetch("target_cities", _published_cities().order_by(Shown("name").asc()))
+        "interests", Prefetch("target_cities", City.objects.published())
     )
 
 
