@@ -44,11 +44,9 @@ def download(request, dataset: Dataset, queryset=None):
     rows = _rows(dataset, records, request.build_absolute_uri, language)
     filename = f"{dataset.name}-{language}.{requested}"
     if requested == "csv":
-        content = _csv(dataset, rows)
-        content_type = "text/csv; charset=utf-8"
+        content, content_type = _csv(dataset, rows), "text/csv; charset=utf-8"
     else:
-        content = _json(rows)
-        content_type = "application/json"
+        content, content_type = _json(rows), "application/json"
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{_schema_url(request, dataset)}>; rel="describedby"'
@@ -155,8 +153,13 @@ def catalog(request):
         },
         "@id": request.build_absolute_uri(reverse("opendata-catalog")),
         "@type": "dcat:Catalog",
-        "dct:title": _texts(_CATALOG_TITLE),
-        "dct:description": _texts(_CATALOG_DESCRIPTION),
+        "dct:title": _texts(gettext_lazy("International economic relations: open data")),
+        "dct:description": _texts(
+            gettext_lazy(
+                "Partner cities, delegations, memoranda of understanding and the company "
+                "directory, as published on the public site."
+            )
+        ),
         "dct:publisher": publisher,
         "dct:license": licence,
         "dct:rights": settings.CRM_OPENDATA_LICENSE,
@@ -167,10 +170,3 @@ def catalog(request):
         content_type="application/ld+json",
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
-
-
-_CATALOG_TITLE = gettext_lazy("International economic relations: open data")
-_CATALOG_DESCRIPTION = gettext_lazy(
-    "Partner cities, delegations, memoranda of understanding and the company directory, "
-    "as published on the public site."
-)

@@ -4,6 +4,8 @@ The form writes nothing public; a bot fills the hidden field and is turned away,
 each address may send only a few forms an hour.
 """
 
+from dataclasses import fields
+
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -105,23 +107,11 @@ class RegistrationForm(forms.Form):
         return people
 
     def application(self) -> service.Application:
-        data = self.cleaned_data
-        return service.Application(
-            company=data["company"].strip(),
-            register_number=data["register_number"].strip(),
-            website=data["website"],
-            contact_name=data["contact_name"].strip(),
-            contact_position=data["contact_position"].strip(),
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"].strip(),
-            representatives=data["representatives"],
-            sector=data["sector"],
-            interests=list(data["interests"]),
-            products=data["products"].strip(),
-            counterparts=list(data["counterparts"]),
-            wishes=data["wishes"].strip(),
-            consent_to_share=data["consent_to_share"],
-        )
+        # Each field of the application has a form field of its name; text comes stripped.
+        data = {field.name: self.cleaned_data[field.name] for field in fields(service.Application)}
+        data["interests"] = list(data["interests"])
+        data["counterparts"] = list(data["counterparts"])
+        return service.Application(**data)
 
 
 def _rate_limited(request) -> bool:
@@ -159,29 +149,23 @@ def register(request, slug):
     if not service.open_for_registration(delegation):
         return render(request, "partners/trips/register_closed.html", {"delegation": delegation})
     form = RegistrationForm(request.POST or None, delegation=delegation)
+    status = 200
     if request.method == "POST":
         if _rate_limited(request):
             form.add_error(None, _("Too many registrations from your address. Try again later."))
-            return render(
-                request,
-                "partners/trips/register.html",
-                {"delegation": delegation, "form": form},
-                status=429,
-            )
-        if form.is_valid():
-            if form.cleaned_data["homepage"]:
-                # A bot: answer as if it worked, store nothing.
-                return HttpResponseRedirect(
-                    reverse("partners:delegation-register-sent", args=[slug])
+            status = 429
+        elif form.is_valid():
+            # A bot fills the hidden field: it is answered as if it worked, and nothing stored.
+            if not form.cleaned_data["homepage"]:
+                registration = service.register(
+                    delegation=delegation,
+                    application=form.application(),
+                    language=translation.get_language(),
                 )
-            registration = service.register(
-                delegation=delegation,
-                application=form.application(),
-                language=translation.get_language(),
-            )
-            _send_confirmation(request, registration)
+                _send_confirmation(request, registration)
             return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
-    return render(request, "partners/trips/register.html", {"delegation": delegation, "form": form})
+    context = {"delegation": delegation, "form": form}
+    return render(request, "partners/trips/register.html", context, status=status)
 
 
 def register_sent(request, slug):
@@ -201,10 +185,8 @@ def register_confirm(request, slug, token):
             {"delegation": delegation, "invalid": True},
             status=400,
         )
-    confirmed = False
-    if request.method == "POST":
+    if confirmed := request.method == "POST":
         service.confirm(registration)
-        confirmed = True
     return render(
         request,
         "partners/trips/register_confirm.html",
