@@ -14,14 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import (
-    CompanyProfile,
-    Delegation,
-    Memorandum,
-    Person,
-    PublicationRequest,
-    Visibility,
-)
+from .models import CompanyProfile, Delegation, Memorandum, Person, PublicationRequest, Visibility
 
 PUBLISH_PERMISSION = "partners.publish_records"
 

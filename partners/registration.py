@@ -155,12 +155,11 @@ def registration_from_token(token: str) -> TripRegistration | None:
 
 def confirm(registration: TripRegistration) -> bool:
     """The e-mail was opened: ``applied`` becomes ``confirmed`` (once)."""
-    with transaction.atomic():
-        updated = TripRegistration.objects.filter(
-            pk=registration.pk, status=TripRegistration.Status.APPLIED
-        ).update(
-            status=TripRegistration.Status.CONFIRMED,
-            confirmed_at=timezone.now(),
-            version=F("version") + 1,  # an officer's open form must not undo it
-        )
+    updated = TripRegistration.objects.filter(
+        pk=registration.pk, status=TripRegistration.Status.APPLIED
+    ).update(
+        status=TripRegistration.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        version=F("version") + 1,  # an officer's open form must not undo it
+    )
     return bool(updated)

@@ -10,15 +10,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    City,
-    CompanyProfile,
-    Delegation,
-    Interest,
-    Memorandum,
-    Partnership,
-    Sector,
-)
+from ..models import City, CompanyProfile, Delegation, Interest, Memorandum, Partnership, Sector
 from ..widgets import LongChoiceFilter
 
 ALL = _("all")

@@ -27,7 +27,7 @@ EU_LANGUAGES = {"de": "DEU", "en": "ENG", "zh-hans": "ZHO"}
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
-def download(request, dataset: Dataset, queryset=None):
+def download(request, dataset: Dataset, queryset):
     """The list as a file when ``?format=csv|json`` asks for it; None for the HTML page."""
     requested = request.GET.get("format")
     if requested is None:
@@ -38,10 +38,9 @@ def download(request, dataset: Dataset, queryset=None):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    records = dataset.rows(queryset) if queryset is not None else dataset.rows()
     # Rows are read while the response streams: keep the language of this request.
     language = translation.get_language()
-    rows = _rows(dataset, records, request.build_absolute_uri, language)
+    rows = _rows(dataset, dataset.rows(queryset), request.build_absolute_uri, language)
     filename = f"{dataset.name}-{language}.{requested}"
     if requested == "csv":
         content, content_type = _csv(dataset, rows), "text/csv; charset=utf-8"

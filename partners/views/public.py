@@ -112,7 +112,7 @@ def _list_page(request, template, filter_class, queryset, dataset):
 
 
 def home(request):
-    if file := download(request, datasets.PARTNERSHIPS):
+    if file := download(request, datasets.PARTNERSHIPS, published_partnerships()):
         return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
