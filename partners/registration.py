@@ -73,7 +73,6 @@ def _organisation(application: Application) -> Organisation:
 
 
 def _person(organisation, name, *, position="", email="", phone="") -> Person:
-    today = timezone.localdate()
     people = Person.objects.filter(organisation=organisation)
     person = (people.filter(email__iexact=email).first() if email else None) or people.filter(
         full_name__iexact=name
@@ -84,7 +83,7 @@ def _person(organisation, name, *, position="", email="", phone="") -> Person:
     person.email = email or person.email
     person.phone = phone or person.phone
     person.lawful_basis = Person.LawfulBasis.CONSENT
-    person.consent_given_on = person.consent_given_on or today
+    person.consent_given_on = person.consent_given_on or timezone.localdate()
     person.save()
     return person
 

@@ -50,11 +50,6 @@ def partial_date(day, precision) -> str | None:
     return day.isoformat()
 
 
-def _url(record) -> str:
-    # Made absolute by the view, which knows the host.
-    return record.get_absolute_url()
-
-
 def _city_name(city):
     return city.name if city is not None and city.is_published else None
 
@@ -93,7 +88,7 @@ PARTNERSHIPS = Dataset(
         Field(
             "partner_city_url",
             _("Partner city's page"),
-            lambda p: _url(p.partner_city),
+            lambda p: p.partner_city.get_absolute_url(),
             format="uri",
         ),
         Field("country", _("Country (ISO 3166-1 alpha-2)"), lambda p: str(p.partner_city.country)),
@@ -151,7 +146,7 @@ DELEGATIONS = Dataset(
     rows=delegation_rows,
     fields=(
         Field("slug", _("Identifier"), lambda d: d.slug),
-        Field("url", _("Report page"), _url, format="uri"),
+        Field("url", _("Report page"), lambda d: d.get_absolute_url(), format="uri"),
         Field("title", _("Title"), lambda d: d.title),
         Field("direction", _("Direction (code: outbound, inbound)"), lambda d: d.direction),
         Field("status", _("Status (code)"), lambda d: d.status),
@@ -220,7 +215,7 @@ MEMORANDA = Dataset(
     rows=memorandum_rows,
     fields=(
         Field("slug", _("Identifier"), lambda x: x.slug),
-        Field("url", _("Page"), _url, format="uri"),
+        Field("url", _("Page"), lambda r: r.get_absolute_url(), format="uri"),
         Field("title", _("Title"), lambda x: x.title),
         Field("kind", _("Kind (code)"), lambda x: x.kind),
         Field("kind_label", _("Kind"), lambda x: str(x.get_kind_display())),
@@ -266,7 +261,7 @@ COMPANIES = Dataset(
     rows=company_rows,
     fields=(
         Field("slug", _("Identifier"), lambda c: c.slug),
-        Field("url", _("Page"), _url, format="uri"),
+        Field("url", _("Page"), lambda r: r.get_absolute_url(), format="uri"),
         Field("name", _("Company"), lambda c: c.name),
         Field("website", _("Website"), lambda c: c.organisation.website),
         Field(
@@ -333,7 +328,8 @@ def json_schema(dataset: Dataset, schema_url: str) -> dict:
 
 
 def row(dataset: Dataset, record, absolute: Callable[[str], str]) -> dict:
-    """One record as a dict of the declared fields: URLs made absolute with ``absolute``,
+    """One record as a dict of the declared fields: URLs made absolute with ``absolute`` (the
+    view knows the host),
     dates in ISO 8601, decimals (coordinates) as the plain numbers JSON and CSV readers expect."""
     values = {}
     for field in dataset.fields:

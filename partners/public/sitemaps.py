@@ -51,9 +51,6 @@ class ItemsInLanguages:
     def count(self):
         return self.queryset.count() * len(self.languages)
 
-    def __len__(self):
-        return self.count()
-
     def __getitem__(self, index: slice):
         n = len(self.languages)
         first, last = index.start // n, -(-index.stop // n)

@@ -25,6 +25,7 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_LANGUAGES = {"de": "DEU", "en": "ENG", "zh-hans": "ZHO"}
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
+PRETTY = {"ensure_ascii": False, "indent": 2}  # JSON that people read
 
 
 def download(request, dataset: Dataset, queryset):
@@ -90,7 +91,7 @@ def schema(request, name):
         return HttpResponse(f"No dataset named {name!r}.", status=404, content_type="text/plain")
     with translation.override("en"):
         document = json_schema(dataset, _schema_url(request, dataset))
-    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(document, json_dumps_params=PRETTY)
 
 
 def _texts(value) -> list[dict]:
@@ -164,8 +165,4 @@ def catalog(request):
         "dct:rights": settings.CRM_OPENDATA_LICENSE,
         "dcat:dataset": datasets,
     }
-    return JsonResponse(
-        document,
-        content_type="application/ld+json",
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
-    )
+    return JsonResponse(document, content_type="application/ld+json", json_dumps_params=PRETTY)
