@@ -225,11 +225,7 @@ MEMORANDA = Dataset(
         Field("signed_on", _("Signed on"), lambda x: x.signed_on, format="date", nullable=True),
         Field("signed_in", _("Signed in"), lambda x: _city_name(x.signed_in), nullable=True),
         Field(
-            "valid_until",
-            _("Valid until"),
-            lambda x: x.valid_until,
-            format="date",
-            nullable=True,
+            "valid_until", _("Valid until"), lambda x: x.valid_until, format="date", nullable=True
         ),
         Field("partnership", _("Partnership"), _partnership, nullable=True),
         Field(

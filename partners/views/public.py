@@ -1,10 +1,9 @@
 """Public pages: only published records reach them (DESIGN.md, publication rule).
 
-Every record a public page shows is loaded through a ``published()`` queryset: the page's
-own record through ``published_or_404``, related records through ``Prefetch`` querysets
-that are themselves ``published()``; a to-one relation loaded with ``select_related`` is
-shown only when its ``is_published`` is true. Templates never follow any other relation,
-so neither an unpublished record nor an extra query per row can slip in.
+A page's own record comes through ``published_or_404``, related records through
+``published()`` ``Prefetch`` querysets, and a to-one relation from ``select_related`` is
+shown only when its ``is_published`` is true. Templates follow no other relation, so
+neither an unpublished record nor an extra query per row can slip in.
 """
 
 from django.conf import settings
@@ -201,16 +200,12 @@ def delegation_list(request):
 
 def _delegation_report_queryset():
     published_orgs = Organisation.objects.published()
+    stops = DelegationStop.objects.filter(city__in=City.objects.published())
     return (
         Delegation.objects.select_related("origin_city", "lead_organisation")
         .annotate(profiles_handed_over=Count("handovers__profile", distinct=True))
         .prefetch_related(
-            Prefetch(
-                "stops",
-                DelegationStop.objects.filter(city__in=City.objects.published()).select_related(
-                    "city"
-                ),
-            ),
+            Prefetch("stops", stops.select_related("city")),
             Prefetch(
                 "members",
                 DelegationMember.objects.filter(person__in=Person.objects.published())

@@ -16,8 +16,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from crm.client_ip import client_ip
@@ -26,60 +26,53 @@ from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Sector, Shown
 from .public import published_or_404
 
+OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
+
 
 class RegistrationForm(forms.Form):
-    company = forms.CharField(label=gettext_lazy("Company"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
     register_number = forms.CharField(
-        label=gettext_lazy("Commercial register number"), max_length=50, required=False
+        label=_("Commercial register number"), max_length=50, required=False
     )
-    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
-    contact_name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
-    contact_position = forms.CharField(label=gettext_lazy("Your position"), required=False)
-    contact_email = forms.EmailField(label=gettext_lazy("Your e-mail"))
-    contact_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_position = forms.CharField(label=_("Your position"), required=False)
+    contact_email = forms.EmailField(label=_("Your e-mail"))
+    contact_phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     representatives = forms.CharField(
-        label=gettext_lazy("Who else travels"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("One person per line: name, position."),
+        label=_("Who else travels"),
+        help_text=_("One person per line: name, position."),
+        **OPTIONAL_TEXT,
     )
     sector = forms.ModelChoiceField(
-        label=gettext_lazy("Sector"), queryset=Sector.objects.all(), required=False
+        label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
     interests = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Interested in"),
+        label=_("Interested in"),
         queryset=Interest.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    products = forms.CharField(
-        label=gettext_lazy("Products and services"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    products = forms.CharField(label=_("Products and services"), **OPTIONAL_TEXT)
     counterparts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Whom you would like to meet"),
+        label=_("Whom you would like to meet"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    wishes = forms.CharField(
-        label=gettext_lazy("Other wishes for meetings"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    wishes = forms.CharField(label=_("Other wishes for meetings"), **OPTIONAL_TEXT)
     consent_registration = forms.BooleanField(
-        label=gettext_lazy(
+        label=_(
             "I agree that the office stores these details to prepare the trip and contacts "
             "me about it."
         )
     )
     consent_to_share = forms.BooleanField(
-        label=gettext_lazy("The office may hand our company profile to counterparts on the trip."),
+        label=_("The office may hand our company profile to counterparts on the trip."),
         required=False,
     )
     # Hidden from people (CSS and aria-hidden); bots fill every field.
-    homepage = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, delegation: Delegation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +93,7 @@ class RegistrationForm(forms.Form):
             name, _sep, position = line.partition(",")
             if len(name.strip()) < 2:
                 raise forms.ValidationError(
-                    _("Line %(line)d: write the name, then a comma and the position.")
+                    gettext("Line %(line)d: write the name, then a comma and the position.")
                     % {"line": number}
                 )
             people.append((name.strip()[:200], position.strip()[:200]))
@@ -136,7 +129,7 @@ def _send_confirmation(request, registration):
         )
     )
     context = {"registration": registration, "link": link, "days": service.CONFIRMATION_DAYS}
-    subject = _("Please confirm your registration: %(trip)s") % {
+    subject = gettext("Please confirm your registration: %(trip)s") % {
         "trip": registration.delegation.title
     }
     body = render_to_string("partners/trips/email_confirm.txt", context)
@@ -152,7 +145,9 @@ def register(request, slug):
     status = 200
     if request.method == "POST":
         if _rate_limited(request):
-            form.add_error(None, _("Too many registrations from your address. Try again later."))
+            form.add_error(
+                None, gettext("Too many registrations from your address. Try again later.")
+            )
             status = 429
         elif form.is_valid():
             # A bot fills the hidden field: it is answered as if it worked, and nothing stored.
