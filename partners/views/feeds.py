@@ -12,7 +12,7 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -33,9 +33,7 @@ class DelegationAtomFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Delegation reports")
     subtitle = gettext_lazy("Published reports of delegation trips and visits.")
-
-    def link(self):
-        return reverse("partners:delegations")
+    link = reverse_lazy("partners:delegations")
 
     def author_name(self):
         # The publishing office (settings.CRM_PUBLISHER), as Atom asks for a feed's author.
