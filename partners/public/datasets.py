@@ -215,7 +215,7 @@ MEMORANDA = Dataset(
     rows=memorandum_rows,
     fields=(
         Field("slug", _("Identifier"), lambda x: x.slug),
-        Field("url", _("Page"), lambda r: r.get_absolute_url(), format="uri"),
+        Field("url", _("Page"), lambda x: x.get_absolute_url(), format="uri"),
         Field("title", _("Title"), lambda x: x.title),
         Field("kind", _("Kind (code)"), lambda x: x.kind),
         Field("kind_label", _("Kind"), lambda x: str(x.get_kind_display())),
@@ -257,7 +257,7 @@ COMPANIES = Dataset(
     rows=company_rows,
     fields=(
         Field("slug", _("Identifier"), lambda c: c.slug),
-        Field("url", _("Page"), lambda r: r.get_absolute_url(), format="uri"),
+        Field("url", _("Page"), lambda c: c.get_absolute_url(), format="uri"),
         Field("name", _("Company"), lambda c: c.name),
         Field("website", _("Website"), lambda c: c.organisation.website),
         Field(
@@ -324,9 +324,9 @@ def json_schema(dataset: Dataset, schema_url: str) -> dict:
 
 
 def row(dataset: Dataset, record, absolute: Callable[[str], str]) -> dict:
-    """One record as a dict of the declared fields: URLs made absolute with ``absolute`` (the
-    view knows the host),
-    dates in ISO 8601, decimals (coordinates) as the plain numbers JSON and CSV readers expect."""
+    """One record as a dict of the declared fields: URLs made absolute with ``absolute``
+    (the view knows the host), dates in ISO 8601, decimals (coordinates) as the plain
+    numbers JSON and CSV readers expect."""
     values = {}
     for field in dataset.fields:
         value = field.value(record)
