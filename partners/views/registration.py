@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from crm.client_ip import client_ip
 
 from .. import registration as service
-from ..models import Delegation, Interest, Organisation, Sector, Shown
+from ..models import Delegation, Interest, Organisation, Sector
 from .public import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
@@ -82,7 +82,6 @@ class RegistrationForm(forms.Form):
             .filter(city__delegation_stops__delegation=delegation, city__visibility="public")
             .exclude(Q(city__is_home=True) | Q(kind=Organisation.Kind.COMPANY))
             .distinct()
-            .order_by(Shown("name").asc())
         )
 
     def clean_representatives(self):
