@@ -14,14 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import (
-    CompanyProfile,
-    Delegation,
-    Memorandum,
-    Person,
-    PublicationRequest,
-    Visibility,
-)
+from .models import CompanyProfile, Delegation, Memorandum, Person, PublicationRequest, Visibility
 
 PUBLISH_PERMISSION = "partners.publish_records"
 
@@ -120,13 +113,6 @@ def _set_visibility(record, visibility, user) -> str:
     return ""
 
 
-def _forget_requests(records):
-    for record in records:
-        PublicationRequest.objects.filter(
-            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-        ).delete()
-
-
 def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[object, str]]]:
     """Publish or withdraw ``records`` in one transaction.
 
@@ -136,14 +122,14 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
     changed, refused = [], []
     with transaction.atomic():
         for record in records:
-            if record.visibility == visibility:
-                continue
-            if reason := _set_visibility(record, visibility, user):
-                refused.append((record, reason))
-            else:
+            if record.visibility != visibility:
+                if reason := _set_visibility(record, visibility, user):
+                    refused.append((record, reason))
+                    continue
                 changed.append(record)
-        refused_records = {id(record) for record, _reason in refused}
-        _forget_requests([r for r in records if id(r) not in refused_records])
+            PublicationRequest.objects.filter(
+                content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+            ).delete()
     return changed, refused
 
 
@@ -165,9 +151,6 @@ def request_publication(*, records, user) -> int:
 
 def pending_requests():
     """Requests for records still internal, oldest first, with their records loaded."""
-    requests = list(
-        PublicationRequest.objects.select_related("content_type", "requested_by").prefetch_related(
-            "record"
-        )
-    )
+    requests = PublicationRequest.objects.select_related("content_type", "requested_by")
+    requests = requests.prefetch_related("record")
     return [r for r in requests if r.record is not None and not r.record.is_published]

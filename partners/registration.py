@@ -73,7 +73,6 @@ def _organisation(application: Application) -> Organisation:
 
 
 def _person(organisation, name, *, position="", email="", phone="") -> Person:
-    today = timezone.localdate()
     people = Person.objects.filter(organisation=organisation)
     person = (people.filter(email__iexact=email).first() if email else None) or people.filter(
         full_name__iexact=name
@@ -84,7 +83,7 @@ def _person(organisation, name, *, position="", email="", phone="") -> Person:
     person.email = email or person.email
     person.phone = phone or person.phone
     person.lawful_basis = Person.LawfulBasis.CONSENT
-    person.consent_given_on = person.consent_given_on or today
+    person.consent_given_on = person.consent_given_on or timezone.localdate()
     person.save()
     return person
 
@@ -155,12 +154,11 @@ def registration_from_token(token: str) -> TripRegistration | None:
 
 def confirm(registration: TripRegistration) -> bool:
     """The e-mail was opened: ``applied`` becomes ``confirmed`` (once)."""
-    with transaction.atomic():
-        updated = TripRegistration.objects.filter(
-            pk=registration.pk, status=TripRegistration.Status.APPLIED
-        ).update(
-            status=TripRegistration.Status.CONFIRMED,
-            confirmed_at=timezone.now(),
-            version=F("version") + 1,  # an officer's open form must not undo it
-        )
+    updated = TripRegistration.objects.filter(
+        pk=registration.pk, status=TripRegistration.Status.APPLIED
+    ).update(
+        status=TripRegistration.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        version=F("version") + 1,  # an officer's open form must not undo it
+    )
     return bool(updated)

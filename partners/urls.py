@@ -17,11 +17,7 @@ urlpatterns = [
     path("cities/<slug:slug>/", public.city_detail, name="city"),
     path("delegations/", public.delegation_list, name="delegations"),
     path("delegations/<slug:slug>/", public.delegation_detail, name="delegation"),
-    path(
-        "delegations/<slug:slug>/register/",
-        registration.register,
-        name="delegation-register",
-    ),
+    path("delegations/<slug:slug>/register/", registration.register, name="delegation-register"),
     path(
         "delegations/<slug:slug>/register/sent/",
         registration.register_sent,

@@ -15,25 +15,15 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import DatePrecision
-from ..models import (
-    City,
-    CompanyProfile,
-    Delegation,
-    DelegationStop,
-    Memorandum,
-    MemorandumParty,
-    Organisation,
-    Partnership,
-    Shown,
-)
+from ..models import City, DelegationStop, MemorandumParty, Organisation, Partnership, Shown
 
 
 @dataclass(frozen=True)
 class Field:
     name: str  # the CSV column and JSON key: never renamed once published
     description: Any  # a (lazy) translatable text
-    type: str  # JSON Schema type of a value: string, integer, number, boolean, array
     value: Callable[[Any], Any]
+    type: str = "string"  # JSON Schema type of a value: string, integer, number, boolean, array
     format: str = ""  # JSON Schema format (date, uri) or "" for none
     nullable: bool = False
 
@@ -45,7 +35,8 @@ class Dataset:
     description: Any
     list_url_name: str  # the public list page it downloads from
     fields: tuple[Field, ...]
-    rows: Callable[[], Any]  # the published records with what the fields read
+    # The list's (filtered) published records, loaded with what the fields read.
+    rows: Callable[[Any], Any]
 
 
 def partial_date(day, precision) -> str | None:
@@ -59,38 +50,22 @@ def partial_date(day, precision) -> str | None:
     return day.isoformat()
 
 
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _number(value) -> float | None:
-    # Coordinates are stored as decimals; JSON and CSV readers expect plain numbers.
-    return None if value is None else float(value)
-
-
-def _url(record) -> str:
-    # Made absolute by the view, which knows the host.
-    return record.get_absolute_url()
-
-
 def _city_name(city):
     return city.name if city is not None and city.is_published else None
-
-
-def _published_cities():
-    return City.objects.published()
 
 
 # Partnerships (the home page's list of cities with partnerships) ------------------------
 
 
-def _partnership_rows():
-    cities = _published_cities()
-    return (
-        Partnership.objects.published()
-        .filter(home_city__in=cities, partner_city__in=cities)
-        .select_related("home_city", "partner_city")
-        .order_by(Shown("home_city__name").asc(), Shown("partner_city__name").asc(), "kind")
+def published_partnerships():
+    """Partnerships that are published and whose two cities are published too."""
+    cities = City.objects.published()
+    return Partnership.objects.published().filter(home_city__in=cities, partner_city__in=cities)
+
+
+def _partnership_rows(queryset):
+    return queryset.select_related("home_city", "partner_city").order_by(
+        Shown("home_city__name").asc(), Shown("partner_city__name").asc(), "kind"
     )
 
 
@@ -101,57 +76,45 @@ PARTNERSHIPS = Dataset(
     list_url_name="partners:home",
     rows=_partnership_rows,
     fields=(
-        Field("home_city", _("Home city"), "string", lambda p: p.home_city.name),
-        Field("home_city_slug", _("Home city (identifier)"), "string", lambda p: p.home_city.slug),
-        Field("partner_city", _("Partner city"), "string", lambda p: p.partner_city.name),
+        Field("home_city", _("Home city"), lambda p: p.home_city.name),
+        Field("home_city_slug", _("Home city (identifier)"), lambda p: p.home_city.slug),
+        Field("partner_city", _("Partner city"), lambda p: p.partner_city.name),
         Field(
             "partner_city_local_name",
             _("Partner city in its own script"),
-            "string",
             lambda p: p.partner_city.local_name,
         ),
-        Field(
-            "partner_city_slug",
-            _("Partner city (identifier)"),
-            "string",
-            lambda p: p.partner_city.slug,
-        ),
+        Field("partner_city_slug", _("Partner city (identifier)"), lambda p: p.partner_city.slug),
         Field(
             "partner_city_url",
             _("Partner city's page"),
-            "string",
-            lambda p: _url(p.partner_city),
+            lambda p: p.partner_city.get_absolute_url(),
             format="uri",
         ),
-        Field(
-            "country",
-            _("Country (ISO 3166-1 alpha-2)"),
-            "string",
-            lambda p: str(p.partner_city.country),
-        ),
+        Field("country", _("Country (ISO 3166-1 alpha-2)"), lambda p: str(p.partner_city.country)),
         Field(
             "latitude",
             _("Latitude"),
-            "number",
-            lambda p: _number(p.partner_city.latitude),
+            lambda p: p.partner_city.latitude,
+            type="number",
             nullable=True,
         ),
         Field(
             "longitude",
             _("Longitude"),
-            "number",
-            lambda p: _number(p.partner_city.longitude),
+            lambda p: p.partner_city.longitude,
+            type="number",
             nullable=True,
         ),
-        Field("kind", _("Kind (code)"), "string", lambda p: p.kind),
-        Field("kind_label", _("Kind"), "string", lambda p: str(p.get_kind_display())),
-        Field("status", _("Status (code)"), "string", lambda p: p.status),
-        Field("status_label", _("Status"), "string", lambda p: str(p.get_status_display())),
+        Field("kind", _("Kind (code)"), lambda p: p.kind),
+        Field("kind_label", _("Kind"), lambda p: str(p.get_kind_display())),
+        Field("status", _("Status (code)"), lambda p: p.status),
+        Field("status_label", _("Status"), lambda p: str(p.get_status_display())),
         Field(
             "established_year",
             _("Established in"),
-            "integer",
             lambda p: p.established_year,
+            type="integer",
             nullable=True,
         ),
     ),
@@ -161,12 +124,10 @@ PARTNERSHIPS = Dataset(
 # Delegations --------------------------------------------------------------------------
 
 
-def delegation_rows(queryset=None):
-    """``queryset`` (the list page's filtered one) with what the fields read."""
-    queryset = Delegation.objects.published() if queryset is None else queryset
+def delegation_rows(queryset):
     # The list page's own prefetches give way to the file's.
     queryset = queryset.prefetch_related(None)
-    stops = DelegationStop.objects.filter(city__in=_published_cities()).select_related("city")
+    stops = DelegationStop.objects.filter(city__in=City.objects.published()).select_related("city")
     return queryset.select_related("origin_city", "lead_organisation").prefetch_related(
         Prefetch("stops", stops.order_by("order", "pk"))
     )
@@ -184,47 +145,40 @@ DELEGATIONS = Dataset(
     list_url_name="partners:delegations",
     rows=delegation_rows,
     fields=(
-        Field("slug", _("Identifier"), "string", lambda d: d.slug),
-        Field("url", _("Report page"), "string", _url, format="uri"),
-        Field("title", _("Title"), "string", lambda d: d.title),
-        Field(
-            "direction", _("Direction (code: outbound, inbound)"), "string", lambda d: d.direction
-        ),
-        Field("status", _("Status (code)"), "string", lambda d: d.status),
-        Field("status_label", _("Status"), "string", lambda d: str(d.get_status_display())),
+        Field("slug", _("Identifier"), lambda d: d.slug),
+        Field("url", _("Report page"), lambda d: d.get_absolute_url(), format="uri"),
+        Field("title", _("Title"), lambda d: d.title),
+        Field("direction", _("Direction (code: outbound, inbound)"), lambda d: d.direction),
+        Field("status", _("Status (code)"), lambda d: d.status),
+        Field("status_label", _("Status"), lambda d: str(d.get_status_display())),
         Field(
             "start",
             _("Start, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)"),
-            "string",
             lambda d: partial_date(d.start_date, d.date_precision),
             nullable=True,
         ),
         Field(
             "end",
             _("End, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)"),
-            "string",
             lambda d: partial_date(d.end_date, d.date_precision),
             nullable=True,
         ),
         Field(
             "date_precision",
             _("Precision of the dates (day, month, year)"),
-            "string",
             lambda d: d.date_precision,
         ),
-        Field("dates", _("Dates as shown"), "string", lambda d: d.dates_display),
-        Field(
-            "origin_city", _("From"), "string", lambda d: _city_name(d.origin_city), nullable=True
-        ),
-        Field("lead_organisation", _("Led by"), "string", _lead, nullable=True),
+        Field("dates", _("Dates as shown"), lambda d: d.dates_display),
+        Field("origin_city", _("From"), lambda d: _city_name(d.origin_city), nullable=True),
+        Field("lead_organisation", _("Led by"), _lead, nullable=True),
         Field(
             "stops",
             _("Route: the cities visited, in order"),
-            "array",
             lambda d: [stop.city.name for stop in d.stops.all()],
+            type="array",
         ),
-        Field("purpose", _("Purpose"), "string", lambda d: d.purpose),
-        Field("summary", _("Report"), "string", lambda d: d.summary),
+        Field("purpose", _("Purpose"), lambda d: d.purpose),
+        Field("summary", _("Report"), lambda d: d.summary),
     ),
 )
 
@@ -232,8 +186,7 @@ DELEGATIONS = Dataset(
 # Memoranda ----------------------------------------------------------------------------
 
 
-def memorandum_rows(queryset=None):
-    queryset = Memorandum.objects.published() if queryset is None else queryset
+def memorandum_rows(queryset):
     queryset = queryset.prefetch_related(None)
     parties = MemorandumParty.objects.filter(
         organisation__in=Organisation.objects.published()
@@ -261,41 +214,27 @@ MEMORANDA = Dataset(
     list_url_name="partners:memoranda",
     rows=memorandum_rows,
     fields=(
-        Field("slug", _("Identifier"), "string", lambda x: x.slug),
-        Field("url", _("Page"), "string", _url, format="uri"),
-        Field("title", _("Title"), "string", lambda x: x.title),
-        Field("kind", _("Kind (code)"), "string", lambda x: x.kind),
-        Field("kind_label", _("Kind"), "string", lambda x: str(x.get_kind_display())),
-        Field("status", _("Status (code)"), "string", lambda x: x.status),
-        Field("status_label", _("Status"), "string", lambda x: str(x.get_status_display())),
-        Field("in_force", _("In force today"), "boolean", lambda x: x.is_in_force()),
+        Field("slug", _("Identifier"), lambda x: x.slug),
+        Field("url", _("Page"), lambda x: x.get_absolute_url(), format="uri"),
+        Field("title", _("Title"), lambda x: x.title),
+        Field("kind", _("Kind (code)"), lambda x: x.kind),
+        Field("kind_label", _("Kind"), lambda x: str(x.get_kind_display())),
+        Field("status", _("Status (code)"), lambda x: x.status),
+        Field("status_label", _("Status"), lambda x: str(x.get_status_display())),
+        Field("in_force", _("In force today"), lambda x: x.is_in_force(), type="boolean"),
+        Field("signed_on", _("Signed on"), lambda x: x.signed_on, format="date", nullable=True),
+        Field("signed_in", _("Signed in"), lambda x: _city_name(x.signed_in), nullable=True),
         Field(
-            "signed_on",
-            _("Signed on"),
-            "string",
-            lambda x: _iso(x.signed_on),
-            format="date",
-            nullable=True,
+            "valid_until", _("Valid until"), lambda x: x.valid_until, format="date", nullable=True
         ),
-        Field(
-            "signed_in", _("Signed in"), "string", lambda x: _city_name(x.signed_in), nullable=True
-        ),
-        Field(
-            "valid_until",
-            _("Valid until"),
-            "string",
-            lambda x: _iso(x.valid_until),
-            format="date",
-            nullable=True,
-        ),
-        Field("partnership", _("Partnership"), "string", _partnership, nullable=True),
+        Field("partnership", _("Partnership"), _partnership, nullable=True),
         Field(
             "parties",
             _("Parties"),
-            "array",
             lambda x: [str(party.organisation) for party in x.parties.all()],
+            type="array",
         ),
-        Field("summary", _("Summary"), "string", lambda x: x.summary),
+        Field("summary", _("Summary"), lambda x: x.summary),
     ),
 )
 
@@ -303,11 +242,10 @@ MEMORANDA = Dataset(
 # Companies ----------------------------------------------------------------------------
 
 
-def company_rows(queryset=None):
-    queryset = CompanyProfile.objects.published() if queryset is None else queryset
+def company_rows(queryset):
     queryset = queryset.prefetch_related(None)
     return queryset.select_related("organisation", "sector").prefetch_related(
-        "interests", Prefetch("target_cities", _published_cities().order_by(Shown("name").asc()))
+        "interests", Prefetch("target_cities", City.objects.published())
     )
 
 
@@ -318,40 +256,40 @@ COMPANIES = Dataset(
     list_url_name="partners:companies",
     rows=company_rows,
     fields=(
-        Field("slug", _("Identifier"), "string", lambda c: c.slug),
-        Field("url", _("Page"), "string", _url, format="uri"),
-        Field("name", _("Company"), "string", lambda c: c.name),
-        Field("website", _("Website"), "string", lambda c: c.organisation.website),
+        Field("slug", _("Identifier"), lambda c: c.slug),
+        Field("url", _("Page"), lambda c: c.get_absolute_url(), format="uri"),
+        Field("name", _("Company"), lambda c: c.name),
+        Field("website", _("Website"), lambda c: c.organisation.website),
         Field(
             "sector",
             _("Sector (NACE Rev. 2 section)"),
-            "string",
             lambda c: c.sector.code if c.sector else None,
             nullable=True,
         ),
         Field(
             "sector_label",
             _("Sector"),
-            "string",
             lambda c: str(c.sector.name) if c.sector else None,
             nullable=True,
         ),
-        Field("employees", _("Employees"), "integer", lambda c: c.employees, nullable=True),
-        Field("founded_year", _("Founded"), "integer", lambda c: c.founded_year, nullable=True),
+        Field("employees", _("Employees"), lambda c: c.employees, type="integer", nullable=True),
+        Field(
+            "founded_year", _("Founded"), lambda c: c.founded_year, type="integer", nullable=True
+        ),
         Field(
             "interests",
             _("Interested in (codes)"),
-            "array",
             lambda c: sorted(interest.code for interest in c.interests.all()),
+            type="array",
         ),
         Field(
             "target_cities",
             _("Target cities"),
-            "array",
             lambda c: [city.name for city in c.target_cities.all()],
+            type="array",
         ),
-        Field("products", _("Products and services"), "string", lambda c: c.products),
-        Field("summary", _("Profile"), "string", lambda c: c.summary),
+        Field("products", _("Products and services"), lambda c: c.products),
+        Field("summary", _("Profile"), lambda c: c.summary),
     ),
 )
 
@@ -386,11 +324,17 @@ def json_schema(dataset: Dataset, schema_url: str) -> dict:
 
 
 def row(dataset: Dataset, record, absolute: Callable[[str], str]) -> dict:
-    """One record as a dict of the declared fields; URLs made absolute with ``absolute``."""
+    """One record as a dict of the declared fields: URLs made absolute with ``absolute``
+    (the view knows the host), dates in ISO 8601, decimals (coordinates) as the plain
+    numbers JSON and CSV readers expect."""
     values = {}
     for field in dataset.fields:
         value = field.value(record)
         if field.format == "uri" and value:
             value = absolute(value)
+        elif field.format == "date" and value is not None:
+            value = value.isoformat()
+        elif field.type == "number" and value is not None:
+            value = float(value)
         values[field.name] = value
     return values

@@ -10,15 +10,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    City,
-    CompanyProfile,
-    Delegation,
-    Interest,
-    Memorandum,
-    Partnership,
-    Sector,
-)
+from ..models import City, CompanyProfile, Delegation, Interest, Memorandum, Partnership, Sector
 from ..widgets import LongChoiceFilter
 
 ALL = _("all")
@@ -30,11 +22,6 @@ def _used_values(queryset, field) -> set:
 
 def _pks(queryset) -> list:
     return list(queryset.order_by().values_list("pk", flat=True))
-
-
-def _offered(choices, used) -> list:
-    """The (value, label) pairs of ``choices`` whose value is in ``used``."""
-    return [(value, label) for value, label in choices if value in used]
 
 
 def _used_by(published, link: str):
@@ -78,7 +65,9 @@ class PublicFilterSet(django_filters.FilterSet):
                 choosing.extra["choices"] = [(str(year), str(year)) for year in values]
             else:
                 field = self._meta.model._meta.get_field(name)
-                choosing.extra["choices"] = _offered(field.choices, values)
+                choosing.extra["choices"] = [
+                    (v, label) for v, label in field.choices if v in values
+                ]
 
     def filter_by_year(self, queryset, name, value):
         return queryset.filter(**{f"{name}__year": int(value)})

@@ -29,16 +29,10 @@ class PublicSitemap(Sitemap):
 
 class StaticPagesSitemap(PublicSitemap):
     def items(self):
-        return [
-            "partners:home",
-            "partners:delegations",
-            "partners:memoranda",
-            "partners:companies",
-            "partners:calendar",
-        ]
+        return ["home", "delegations", "memoranda", "companies", "calendar"]
 
     def location(self, item):
-        return reverse(item)
+        return reverse(f"partners:{item}")
 
 
 class ItemsInLanguages:
@@ -50,9 +44,6 @@ class ItemsInLanguages:
 
     def count(self):
         return self.queryset.count() * len(self.languages)
-
-    def __len__(self):
-        return self.count()
 
     def __getitem__(self, index: slice):
         n = len(self.languages)

@@ -1,10 +1,11 @@
 """Template helpers of the public site: language alternates, pages of a list, texts per language."""
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
@@ -70,8 +71,6 @@ def translated_text(record, field, autoescape=True):
 @register.filter
 def description_or_default(text):
     """A page's meta description, never empty: the site's own when the page has none."""
-    from django.utils.translation import gettext
-
     text = " ".join(str(text).split())
     return text or gettext(
         "Partner cities, delegation reports, memoranda of understanding and a directory of "
@@ -82,6 +81,4 @@ def description_or_default(text):
 @register.simple_tag
 def default_language():
     """settings.LANGUAGE_CODE: the language of x-default in page heads and the sitemap."""
-    from django.conf import settings
-
     return settings.LANGUAGE_CODE

@@ -7,7 +7,6 @@ the years that have any (for the navigation) and the delegations of the year sho
 
 import datetime
 
-from django.db.models.functions import ExtractYear
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -19,10 +18,10 @@ def _year(request, years: list[int], today: datetime.date) -> int:
     """The year asked for; a bad or absent ``year`` falls back, as the list filters do."""
     try:
         asked = int(request.GET["year"])
+        if datetime.MINYEAR <= asked <= datetime.MAXYEAR:
+            return asked
     except (KeyError, ValueError):
-        asked = None
-    if asked is not None and datetime.MINYEAR <= asked <= datetime.MAXYEAR:
-        return asked
+        pass
     if today.year in years or not years:
         return today.year
     # This year has nothing: the latest year with delegations, else the next one coming.
@@ -50,12 +49,7 @@ def _heading(year: int, month: int) -> str:
 def calendar(request):
     today = timezone.localdate()
     published = Delegation.objects.published().filter(start_date__isnull=False)
-    years = sorted(
-        published.annotate(year=ExtractYear("start_date"))
-        .order_by()
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    years = [day.year for day in published.dates("start_date", "year")]
     year = _year(request, years, today)
     delegations = list(
         published.filter(start_date__year=year)

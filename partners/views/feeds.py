@@ -12,7 +12,7 @@ import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -26,15 +26,14 @@ FEED_SIZE = 50
 # with the database (seconds at a million records) and calendar apps re-fetch it often.
 # 100 trips are years of a city's delegations; older ones are on the public list.
 CALENDAR_SIZE = 100
+ICAL_STATUS = {Delegation.Status.CANCELLED: "CANCELLED", Delegation.Status.PLANNED: "TENTATIVE"}
 
 
 class DelegationAtomFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Delegation reports")
     subtitle = gettext_lazy("Published reports of delegation trips and visits.")
-
-    def link(self):
-        return reverse("partners:delegations")
+    link = reverse_lazy("partners:delegations")
 
     def author_name(self):
         # The publishing office (settings.CRM_PUBLISHER), as Atom asks for a feed's author.
@@ -76,12 +75,7 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
     event.add("url", base_url.rstrip("/") + delegation.get_absolute_url())
     if delegation.summary:
         event.add("description", delegation.summary)
-    if delegation.status == Delegation.Status.CANCELLED:
-        event.add("status", "CANCELLED")
-    elif delegation.status == Delegation.Status.PLANNED:
-        event.add("status", "TENTATIVE")
-    else:
-        event.add("status", "CONFIRMED")
+    event.add("status", ICAL_STATUS.get(delegation.status, "CONFIRMED"))
     return event
 
 
@@ -100,11 +94,7 @@ def event_span(delegation) -> tuple[datetime.date, datetime.date]:
 def delegations_ics(request):
     """The latest CALENDAR_SIZE published delegations with a start date, each as one all-day
     event spanning its dates."""
-    body = _calendar(request.build_absolute_uri("/"))
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
-
-
-def _calendar(base_url: str) -> bytes:
+    base_url = request.build_absolute_uri("/")
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Delegations//EN")
     calendar.add("version", "2.0")
@@ -115,4 +105,4 @@ def _calendar(base_url: str) -> bytes:
     latest = dated.order_by("-start_date", "-pk")[:CALENDAR_SIZE]
     for delegation in sorted(latest, key=lambda d: (d.start_date, d.pk)):
         calendar.add_component(_event(delegation, base_url, stamp))
-    return calendar.to_ical()
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

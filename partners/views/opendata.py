@@ -25,9 +25,10 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_LANGUAGES = {"de": "DEU", "en": "ENG", "zh-hans": "ZHO"}
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
+PRETTY = {"ensure_ascii": False, "indent": 2}  # JSON that people read
 
 
-def download(request, dataset: Dataset, queryset=None):
+def download(request, dataset: Dataset, queryset):
     """The list as a file when ``?format=csv|json`` asks for it; None for the HTML page."""
     requested = request.GET.get("format")
     if requested is None:
@@ -38,17 +39,14 @@ def download(request, dataset: Dataset, queryset=None):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    records = dataset.rows(queryset) if queryset is not None else dataset.rows()
     # Rows are read while the response streams: keep the language of this request.
     language = translation.get_language()
-    rows = _rows(dataset, records, request.build_absolute_uri, language)
+    rows = _rows(dataset, dataset.rows(queryset), request.build_absolute_uri, language)
     filename = f"{dataset.name}-{language}.{requested}"
     if requested == "csv":
-        content = _csv(dataset, rows)
-        content_type = "text/csv; charset=utf-8"
+        content, content_type = _csv(dataset, rows), "text/csv; charset=utf-8"
     else:
-        content = _json(rows)
-        content_type = "application/json"
+        content, content_type = _json(rows), "application/json"
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{_schema_url(request, dataset)}>; rel="describedby"'
@@ -93,7 +91,7 @@ def schema(request, name):
         return HttpResponse(f"No dataset named {name!r}.", status=404, content_type="text/plain")
     with translation.override("en"):
         document = json_schema(dataset, _schema_url(request, dataset))
-    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(document, json_dumps_params=PRETTY)
 
 
 def _texts(value) -> list[dict]:
@@ -155,22 +153,16 @@ def catalog(request):
         },
         "@id": request.build_absolute_uri(reverse("opendata-catalog")),
         "@type": "dcat:Catalog",
-        "dct:title": _texts(_CATALOG_TITLE),
-        "dct:description": _texts(_CATALOG_DESCRIPTION),
+        "dct:title": _texts(gettext_lazy("International economic relations: open data")),
+        "dct:description": _texts(
+            gettext_lazy(
+                "Partner cities, delegations, memoranda of understanding and the company "
+                "directory, as published on the public site."
+            )
+        ),
         "dct:publisher": publisher,
         "dct:license": licence,
         "dct:rights": settings.CRM_OPENDATA_LICENSE,
         "dcat:dataset": datasets,
     }
-    return JsonResponse(
-        document,
-        content_type="application/ld+json",
-        json_dumps_params={"ensure_ascii": False, "indent": 2},
-    )
-
-
-_CATALOG_TITLE = gettext_lazy("International economic relations: open data")
-_CATALOG_DESCRIPTION = gettext_lazy(
-    "Partner cities, delegations, memoranda of understanding and the company directory, "
-    "as published on the public site."
-)
+    return JsonResponse(document, content_type="application/ld+json", json_dumps_params=PRETTY)

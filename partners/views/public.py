@@ -1,10 +1,9 @@
 """Public pages: only published records reach them (DESIGN.md, publication rule).
 
-Every record a public page shows is loaded through a ``published()`` queryset: the page's
-own record through ``published_or_404``, related records through ``Prefetch`` querysets
-that are themselves ``published()``; a to-one relation loaded with ``select_related`` is
-shown only when its ``is_published`` is true. Templates never follow any other relation,
-so neither an unpublished record nor an extra query per row can slip in.
+A page's own record comes through ``published_or_404``, related records through
+``published()`` ``Prefetch`` querysets, and a to-one relation from ``select_related`` is
+shown only when its ``is_published`` is true. Templates follow no other relation, so
+neither an unpublished record nor an extra query per row can slip in.
 """
 
 from django.conf import settings
@@ -32,12 +31,12 @@ from ..models import (
     MemorandumParty,
     Opportunity,
     Organisation,
-    Partnership,
     Person,
     Photo,
     Visibility,
 )
 from ..public import datasets, worldmap
+from ..public.datasets import published_partnerships
 from ..public.filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..registration import open_for_registration
 from .opendata import download
@@ -84,40 +83,35 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-# Related records, each restricted to what is published -------------------------------
+# Shared by the list pages ------------------------------------------------------------
 
 
-def published_cities():
-    return City.objects.published()
-
-
-def published_partnerships():
-    """Partnerships that are published and whose two cities are published too."""
-    return Partnership.objects.published().filter(
-        home_city__in=published_cities(), partner_city__in=published_cities()
-    )
-
-
-def _paginate(request, queryset):
-    """One page of ``queryset``; ``per_page`` is capped and bad numbers fall back."""
+def paginated(request, queryset) -> dict:
+    """One page of ``queryset`` and the query string its links keep; ``per_page`` is capped
+    and bad numbers fall back."""
     try:
         per_page = min(max(int(request.GET.get("per_page", PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         per_page = PAGE_SIZE
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return {"page": page, "query": query.urlencode()}
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _list_page(request, template, filter_class, queryset, dataset):
+    """A filtered, paginated public list, or its open-data file when ``?format=`` asks."""
+    filterset = filter_class(request.GET or None, queryset=queryset)
+    if file := download(request, dataset, filterset.qs):
+        return file
+    return render(request, template, {"filter": filterset, **paginated(request, filterset.qs)})
 
 
 # Home ---------------------------------------------------------------------------------
 
 
 def home(request):
-    if file := download(request, datasets.PARTNERSHIPS):
+    if file := download(request, datasets.PARTNERSHIPS, published_partnerships()):
         return file
     latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
@@ -133,7 +127,7 @@ def home(request):
 def _partnership_map() -> str:
     partnerships = list(published_partnerships().select_related("home_city", "partner_city"))
     cities = {p.home_city for p in partnerships} | {p.partner_city for p in partnerships}
-    cities |= set(published_cities().filter(is_home=True))
+    cities |= set(City.objects.published().filter(is_home=True))
     context = {
         "map": worldmap.build_map(sorted(cities, key=lambda c: c.name), partnerships),
         "map_width": worldmap.WIDTH,
@@ -145,7 +139,7 @@ def _partnership_map() -> str:
 
 def _home_counts() -> dict:
     return {
-        "partner_cities": published_cities()
+        "partner_cities": City.objects.published()
         .filter(partnered_with__in=published_partnerships())
         .distinct()
         .count(),
@@ -200,27 +194,18 @@ def _city_page(request, city, **extra):
 
 def delegation_list(request):
     queryset = Delegation.objects.published().select_related("origin_city")
-    filterset = DelegationFilter(request.GET or None, queryset=queryset)
-    if file := download(request, datasets.DELEGATIONS, filterset.qs):
-        return file
-    context = {
-        "filter": filterset,
-        "page": _paginate(request, filterset.qs),
-        "query": _query_without_page(request),
-    }
-    return render(request, "partners/delegation_list.html", context)
+    template = "partners/delegation_list.html"
+    return _list_page(request, template, DelegationFilter, queryset, datasets.DELEGATIONS)
 
 
 def _delegation_report_queryset():
     published_orgs = Organisation.objects.published()
+    stops = DelegationStop.objects.filter(city__in=City.objects.published())
     return (
         Delegation.objects.select_related("origin_city", "lead_organisation")
         .annotate(profiles_handed_over=Count("handovers__profile", distinct=True))
         .prefetch_related(
-            Prefetch(
-                "stops",
-                DelegationStop.objects.filter(city__in=published_cities()).select_related("city"),
-            ),
+            Prefetch("stops", stops.select_related("city")),
             Prefetch(
                 "members",
                 DelegationMember.objects.filter(person__in=Person.objects.published())
@@ -271,15 +256,8 @@ def memorandum_list(request):
     queryset = Memorandum.objects.published().select_related(
         "signed_in", "delegation", "partnership__partner_city", "partnership__home_city"
     )
-    filterset = MemorandumFilter(request.GET or None, queryset=queryset)
-    if file := download(request, datasets.MEMORANDA, filterset.qs):
-        return file
-    context = {
-        "filter": filterset,
-        "page": _paginate(request, filterset.qs),
-        "query": _query_without_page(request),
-    }
-    return render(request, "partners/memorandum_list.html", context)
+    template = "partners/memorandum_list.html"
+    return _list_page(request, template, MemorandumFilter, queryset, datasets.MEMORANDA)
 
 
 def _memorandum_page_queryset():
@@ -298,46 +276,30 @@ def _memorandum_page_queryset():
 
 
 def memorandum_detail(request, slug):
-    memorandum = published_or_404(_memorandum_page_queryset(), slug=slug)
-    return _memorandum_page(request, memorandum)
+    return _memorandum_page(request, published_or_404(_memorandum_page_queryset(), slug=slug))
 
 
 def _memorandum_page(request, memorandum, **extra):
-    context = {"memorandum": memorandum, **extra}
-    return render(request, "partners/memorandum_detail.html", context)
+    return render(request, "partners/memorandum_detail.html", {"memorandum": memorandum, **extra})
 
 
 # Company directory --------------------------------------------------------------------
 
 
-def _directory_queryset():
-    return CompanyProfile.objects.published().select_related("organisation", "sector")
+def _company_page_queryset():
+    return CompanyProfile.objects.select_related("organisation", "sector").prefetch_related(
+        "interests", Prefetch("target_cities", City.objects.published())
+    )
 
 
 def company_list(request):
-    queryset = _directory_queryset().prefetch_related(
-        "interests", Prefetch("target_cities", published_cities())
-    )
-    filterset = CompanyFilter(request.GET or None, queryset=queryset)
-    if file := download(request, datasets.COMPANIES, filterset.qs):
-        return file
-    context = {
-        "filter": filterset,
-        "page": _paginate(request, filterset.qs),
-        "query": _query_without_page(request),
-    }
-    return render(request, "partners/company_list.html", context)
-
-
-def _company_page_queryset():
-    return CompanyProfile.objects.select_related("organisation", "sector").prefetch_related(
-        "interests", Prefetch("target_cities", published_cities())
-    )
+    queryset = _company_page_queryset().published()
+    template = "partners/company_list.html"
+    return _list_page(request, template, CompanyFilter, queryset, datasets.COMPANIES)
 
 
 def company_detail(request, slug):
-    profile = published_or_404(_company_page_queryset(), slug=slug)
-    return _company_page(request, profile)
+    return _company_page(request, published_or_404(_company_page_queryset(), slug=slug))
 
 
 def _company_page(request, profile, **extra):
@@ -348,7 +310,7 @@ def _company_page(request, profile, **extra):
 
 # model name -> (the page's queryset before the published() filter, the page)
 _PREVIEWS = {
-    "city": (lambda: City.objects.all(), _city_page),
+    "city": (City.objects.all, _city_page),
     "delegation": (_delegation_report_queryset, _delegation_page),
     "memorandum": (_memorandum_page_queryset, _memorandum_page),
     "companyprofile": (_company_page_queryset, _company_page),

@@ -4,6 +4,8 @@ The form writes nothing public; a bot fills the hidden field and is turned away,
 each address may send only a few forms an hour.
 """
 
+from dataclasses import fields
+
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -14,70 +16,63 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from crm.client_ip import client_ip
 
 from .. import registration as service
-from ..models import Delegation, Interest, Organisation, Sector, Shown
+from ..models import Delegation, Interest, Organisation, Sector
 from .public import published_or_404
+
+OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
 
 
 class RegistrationForm(forms.Form):
-    company = forms.CharField(label=gettext_lazy("Company"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=200)
     register_number = forms.CharField(
-        label=gettext_lazy("Commercial register number"), max_length=50, required=False
+        label=_("Commercial register number"), max_length=50, required=False
     )
-    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
-    contact_name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
-    contact_position = forms.CharField(label=gettext_lazy("Your position"), required=False)
-    contact_email = forms.EmailField(label=gettext_lazy("Your e-mail"))
-    contact_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=50, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_position = forms.CharField(label=_("Your position"), required=False)
+    contact_email = forms.EmailField(label=_("Your e-mail"))
+    contact_phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     representatives = forms.CharField(
-        label=gettext_lazy("Who else travels"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("One person per line: name, position."),
+        label=_("Who else travels"),
+        help_text=_("One person per line: name, position."),
+        **OPTIONAL_TEXT,
     )
     sector = forms.ModelChoiceField(
-        label=gettext_lazy("Sector"), queryset=Sector.objects.all(), required=False
+        label=_("Sector"), queryset=Sector.objects.all(), required=False
     )
     interests = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Interested in"),
+        label=_("Interested in"),
         queryset=Interest.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    products = forms.CharField(
-        label=gettext_lazy("Products and services"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    products = forms.CharField(label=_("Products and services"), **OPTIONAL_TEXT)
     counterparts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Whom you would like to meet"),
+        label=_("Whom you would like to meet"),
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    wishes = forms.CharField(
-        label=gettext_lazy("Other wishes for meetings"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    wishes = forms.CharField(label=_("Other wishes for meetings"), **OPTIONAL_TEXT)
     consent_registration = forms.BooleanField(
-        label=gettext_lazy(
+        label=_(
             "I agree that the office stores these details to prepare the trip and contacts "
             "me about it."
         )
     )
     consent_to_share = forms.BooleanField(
-        label=gettext_lazy("The office may hand our company profile to counterparts on the trip."),
+        label=_("The office may hand our company profile to counterparts on the trip."),
         required=False,
     )
     # Hidden from people (CSS and aria-hidden); bots fill every field.
-    homepage = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, delegation: Delegation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +82,6 @@ class RegistrationForm(forms.Form):
             .filter(city__delegation_stops__delegation=delegation, city__visibility="public")
             .exclude(Q(city__is_home=True) | Q(kind=Organisation.Kind.COMPANY))
             .distinct()
-            .order_by(Shown("name").asc())
         )
 
     def clean_representatives(self):
@@ -98,30 +92,18 @@ class RegistrationForm(forms.Form):
             name, _sep, position = line.partition(",")
             if len(name.strip()) < 2:
                 raise forms.ValidationError(
-                    _("Line %(line)d: write the name, then a comma and the position.")
+                    gettext("Line %(line)d: write the name, then a comma and the position.")
                     % {"line": number}
                 )
             people.append((name.strip()[:200], position.strip()[:200]))
         return people
 
     def application(self) -> service.Application:
-        data = self.cleaned_data
-        return service.Application(
-            company=data["company"].strip(),
-            register_number=data["register_number"].strip(),
-            website=data["website"],
-            contact_name=data["contact_name"].strip(),
-            contact_position=data["contact_position"].strip(),
-            contact_email=data["contact_email"],
-            contact_phone=data["contact_phone"].strip(),
-            representatives=data["representatives"],
-            sector=data["sector"],
-            interests=list(data["interests"]),
-            products=data["products"].strip(),
-            counterparts=list(data["counterparts"]),
-            wishes=data["wishes"].strip(),
-            consent_to_share=data["consent_to_share"],
-        )
+        # Each field of the application has a form field of its name; text comes stripped.
+        data = {field.name: self.cleaned_data[field.name] for field in fields(service.Application)}
+        data["interests"] = list(data["interests"])
+        data["counterparts"] = list(data["counterparts"])
+        return service.Application(**data)
 
 
 def _rate_limited(request) -> bool:
@@ -146,7 +128,7 @@ def _send_confirmation(request, registration):
         )
     )
     context = {"registration": registration, "link": link, "days": service.CONFIRMATION_DAYS}
-    subject = _("Please confirm your registration: %(trip)s") % {
+    subject = gettext("Please confirm your registration: %(trip)s") % {
         "trip": registration.delegation.title
     }
     body = render_to_string("partners/trips/email_confirm.txt", context)
@@ -159,29 +141,25 @@ def register(request, slug):
     if not service.open_for_registration(delegation):
         return render(request, "partners/trips/register_closed.html", {"delegation": delegation})
     form = RegistrationForm(request.POST or None, delegation=delegation)
+    status = 200
     if request.method == "POST":
         if _rate_limited(request):
-            form.add_error(None, _("Too many registrations from your address. Try again later."))
-            return render(
-                request,
-                "partners/trips/register.html",
-                {"delegation": delegation, "form": form},
-                status=429,
+            form.add_error(
+                None, gettext("Too many registrations from your address. Try again later.")
             )
-        if form.is_valid():
-            if form.cleaned_data["homepage"]:
-                # A bot: answer as if it worked, store nothing.
-                return HttpResponseRedirect(
-                    reverse("partners:delegation-register-sent", args=[slug])
+            status = 429
+        elif form.is_valid():
+            # A bot fills the hidden field: it is answered as if it worked, and nothing stored.
+            if not form.cleaned_data["homepage"]:
+                registration = service.register(
+                    delegation=delegation,
+                    application=form.application(),
+                    language=translation.get_language(),
                 )
-            registration = service.register(
-                delegation=delegation,
-                application=form.application(),
-                language=translation.get_language(),
-            )
-            _send_confirmation(request, registration)
+                _send_confirmation(request, registration)
             return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
-    return render(request, "partners/trips/register.html", {"delegation": delegation, "form": form})
+    context = {"delegation": delegation, "form": form}
+    return render(request, "partners/trips/register.html", context, status=status)
 
 
 def register_sent(request, slug):
@@ -201,10 +179,8 @@ def register_confirm(request, slug, token):
             {"delegation": delegation, "invalid": True},
             status=400,
         )
-    confirmed = False
-    if request.method == "POST":
+    if confirmed := request.method == "POST":
         service.confirm(registration)
-        confirmed = True
     return render(
         request,
         "partners/trips/register_confirm.html",

@@ -9,7 +9,7 @@ the realised jobs and investment only when the record says they may be shown
 from django.shortcuts import render
 
 from ..models import Opportunity
-from .public import _paginate, _query_without_page
+from .public import paginated
 
 
 def published_success_stories():
@@ -22,8 +22,5 @@ def published_success_stories():
 
 
 def success_story_list(request):
-    context = {
-        "page": _paginate(request, published_success_stories()),
-        "query": _query_without_page(request),
-    }
+    context = paginated(request, published_success_stories())
     return render(request, "partners/success_story_list.html", context)
