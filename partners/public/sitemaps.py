@@ -6,6 +6,7 @@ the whole directory: with 100,000 published companies one sitemap of everything 
 seconds and grew with the database.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.urls import reverse
@@ -21,6 +22,11 @@ class PublicSitemap(Sitemap):
     # x-default is written by templates/sitemap.xml, as in the page heads.
     x_default = False
     limit = PAGE_SIZE
+
+    @property
+    def languages(self):
+        # Django's default, spelt out so the paginator below reads it through the public name.
+        return [code for code, _name in settings.LANGUAGES]
 
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; the index can do without.
@@ -58,7 +64,7 @@ class PublishedSitemap(PublicSitemap):
 
     @property
     def paginator(self):
-        return Paginator(ItemsInLanguages(self.items(), self._languages()), self.limit)
+        return Paginator(ItemsInLanguages(self.items(), self.languages), self.limit)
 
     def items(self):
         return self.model.objects.published().order_by("pk")
