@@ -222,19 +222,12 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     # The board ------------------------------------------------------------------------
 
     def get_urls(self):
-        board = [
-            path(
-                "board/",
-                self.admin_site.admin_view(self.board_view),
-                name="partners_opportunity_board",
-            ),
-            path(
-                "<int:pk>/move/",
-                self.admin_site.admin_view(self.move_view),
-                name="partners_opportunity_move",
-            ),
+        view = self.admin_site.admin_view
+        return [
+            path("board/", view(self.board_view), name="partners_opportunity_board"),
+            path("<int:pk>/move/", view(self.move_view), name="partners_opportunity_move"),
+            *super().get_urls(),
         ]
-        return [*board, *super().get_urls()]
 
     def board_queryset(self, filters: BoardFilter):
         ranked = Window(
