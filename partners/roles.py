@@ -21,33 +21,21 @@ Rights, per model:
                 its own, it comes with the change right
 """
 
+from django.db.models import Q
+
 TRADE_OFFICERS = "Trade officers"
 MANAGERS = "Managers"
 ADMINISTRATORS = "Administrators"
 
 # Trade officers record what happened on trips.
 _WRITE = "view, add, change"
+# Trade officers also create opportunities and move them along the board.
 _OFFICER_MODELS = [
-    "city",
-    "partnership",
-    "organisation",
-    "person",
-    "delegation",
-    "delegationstop",
-    "delegationmember",
-    "meeting",
-    "memorandum",
-    "memorandumparty",
-    "companyprofile",
-    "profilehandover",
-    "followup",
-    "photo",
-    # Trade officers create opportunities and move them along the board.
-    "opportunity",
-    "tripregistration",
-    "meetingslot",
+    "city", "partnership", "organisation", "person", "delegation", "delegationstop",
+    "delegationmember", "meeting", "memorandum", "memorandumparty", "companyprofile",
+    "profilehandover", "followup", "photo", "opportunity", "tripregistration", "meetingslot",
     "meetingrequest",
-]
+]  # fmt: skip
 _OWN_DELETE = {"meeting", "followup", "photo"}
 # Sectors and interests are reference data: everybody picks them, only administrators edit.
 _REFERENCE_MODELS = ["sector", "interest"]
@@ -136,8 +124,6 @@ def codenames(label: str, rights: str) -> list[tuple[str, str, str | None]]:
 
 def permissions_for(role: str, permission_model):
     """The Permission rows the role should have (a queryset of ``permission_model``)."""
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for label, rights in ROLES[role].items():
         for app_label, model, codename in codenames(label, rights):

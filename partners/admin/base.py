@@ -50,10 +50,8 @@ def may_delete(user, obj) -> bool:
 
 
 class VersionFieldMixin:
-    """Puts the hidden version field into the form for users who may change the record.
-
-    (Also links stored files to the permission-checked file views.)
-    """
+    """The hidden version field for users who may change the record; stored files linked
+    to the permission-checked file views."""
 
     form = VersionCheckedForm
 
@@ -92,12 +90,8 @@ class OwnedDeletionMixin:
 
 
 class SafeExportMixin(StreamingExportMixin):
-    """Export of the changelist as it is filtered and searched, in XLSX or CSV only.
-
-    Streamed (streaming.py); no cell can run as a formula (spreadsheets.py).
-
-    Needs the ``partners.export_<model>`` permission (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
-    """
+    """The changelist as filtered and searched, streamed (streaming.py) as XLSX or CSV, no
+    cell a formula (spreadsheets.py); needs ``partners.export_<model>``."""
 
     export_formats = [base_formats.XLSX, base_formats.CSV]
     export_form_class = ExportForm
@@ -105,13 +99,9 @@ class SafeExportMixin(StreamingExportMixin):
     to_encoding = "utf-8-sig"
 
     def get_export_resource_classes(self, request):
-        if self.resource_classes:
-            return self.resource_classes
-        return (
-            [EXPORT_RESOURCES[self.model]]
-            if self.model in EXPORT_RESOURCES
-            else (super().get_export_resource_classes(request))
-        )
+        if self.resource_classes or self.model not in EXPORT_RESOURCES:
+            return super().get_export_resource_classes(request)
+        return [EXPORT_RESOURCES[self.model]]
 
 
 class CRMAdmin(

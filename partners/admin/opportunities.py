@@ -36,10 +36,19 @@ from .followups import StaffOwnerMixin
 from .pages import page_context
 from .versions import changes_since
 
-# A column shows its first cards by next-step date; the count says how many there are.
-# A column shows the next 15 steps; the rest are a click away in the list (the link under it).
+# A column shows its next steps by date; the rest are a click away in the list (the link under it).
 CARDS_PER_COLUMN = 15
 Stage = Opportunity.Stage
+# Where an opportunity came from: picked by search on the form, shown together.
+SOURCES = [
+    "local_organisation",
+    "foreign_organisation",
+    "profile",
+    "delegation",
+    "meeting",
+    "handover",
+    "memorandum",
+]
 
 
 class StageChangeInline(admin.TabularInline):
@@ -159,36 +168,14 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     list_select_related = ["partner_city", "owner"]
     # The organisations' names as kept on the opportunity (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]
-    autocomplete_fields = [
-        "partner_city",
-        "local_organisation",
-        "foreign_organisation",
-        "profile",
-        "delegation",
-        "meeting",
-        "handover",
-        "memorandum",
-    ]
+    autocomplete_fields = ["partner_city", *SOURCES]
     readonly_fields = ["logged_by"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StageChangeInline, OpportunityFollowUpInline]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "stage", "partner_city", "owner"]}),
-        (
-            gettext_lazy("Who and where from"),
-            {
-                "fields": [
-                    "local_organisation",
-                    "foreign_organisation",
-                    "profile",
-                    "delegation",
-                    "meeting",
-                    "handover",
-                    "memorandum",
-                ]
-            },
-        ),
+        (gettext_lazy("Who and where from"), {"fields": SOURCES}),
         (gettext_lazy("Next step"), {"fields": ["next_step", "next_step_on"]}),
         (
             gettext_lazy("Value and outcome"),

@@ -26,9 +26,7 @@ def _translated_originals(model) -> set[str]:
 
 
 def _display(value) -> str:
-    if value in (None, ""):
-        return "–"
-    return str(value)
+    return "–" if value in (None, "") else str(value)
 
 
 def changes_since(instance, version: int) -> list[str]:
