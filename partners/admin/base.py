@@ -56,8 +56,7 @@ class VersionFieldMixin:
     form = VersionCheckedForm
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        widget = served_file_widget(db_field)
-        if widget is not None:
+        if widget := served_file_widget(db_field):
             kwargs["widget"] = widget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -129,11 +128,9 @@ class CRMAdmin(
         )
 
     def has_delete_permission(self, request, obj=None):
-        if super().has_delete_permission(request, obj):
-            return True
-        if not self._may_delete_own(request):
-            return False
-        return obj is None or obj.logged_by_id == request.user.pk
+        return super().has_delete_permission(request, obj) or (
+            self._may_delete_own(request) and (obj is None or obj.logged_by_id == request.user.pk)
+        )
 
     def has_publish_permission(self, request):
         return may_publish(request.user)

@@ -86,22 +86,19 @@ class BoardFilter(forms.Form):
     )
     # A list: the admin's user search is for administrators only, and owners are colleagues.
     owner = NameChoiceField(
-        get_user_model().objects.none(),
+        get_user_model()
+        .objects.filter(pk__in=Opportunity.objects.values("owner"))
+        .order_by("username"),
         required=False,
         label=gettext_lazy("Owner"),
         label_field="username",
         widget=LongSelect,
     )
-    kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=Opportunity.objects.values("owner"))
-            .order_by("username")
-        )
-        self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
+    kind = forms.ChoiceField(
+        choices=[("", "---------"), *Opportunity.Kind.choices],
+        required=False,
+        label=gettext_lazy("Kind"),
+    )
 
     def apply(self, queryset):
         if not self.is_valid():
