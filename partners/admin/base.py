@@ -140,10 +140,9 @@ class CRMAdmin(
         return request.user.has_perm(_perm(self.opts, "change")) and not may_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if _has_field(self.model, "visibility"):
-            return [*fields, "visibility"]
-        return fields
+        # Who logged a record is stamped on save; its visibility changes only by publishing.
+        stamped = [name for name in ("logged_by", "visibility") if _has_field(self.model, name)]
+        return [*super().get_readonly_fields(request, obj), *stamped]
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)

@@ -33,7 +33,6 @@ class FollowUpAdmin(StaffOwnerMixin, CRMAdmin):
     list_select_related = ["owner"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum", "opportunity"]
-    readonly_fields = ["logged_by"]
     show_full_result_count = False
 
     def has_change_permission(self, request, obj=None):
