@@ -342,6 +342,8 @@ def _field(column: Column) -> fields.Field:
 
 
 class _ProfileSheetBase(resources.ModelResource):
+    """The company-profile sheet (export), one row per profile; its fields are COLUMNS."""
+
     # What cell_value reads; the admin export applies them to its queryset per chunk.
     select_related = ("organisation__city", "sector", "contact")
     prefetch_related = ("interests", "target_cities")
@@ -361,19 +363,10 @@ class _ProfileSheetBase(resources.ModelResource):
         ]
 
 
-class _Meta:
-    model = CompanyProfile
-    fields = [column.key for column in COLUMNS]
-    export_order = fields
-
-
-CompanyProfileSheetResource = type(_ProfileSheetBase)(
-    "CompanyProfileSheetResource",
-    (_ProfileSheetBase,),
-    {
-        "__module__": __name__,
-        "__doc__": "The company-profile sheet (export), one row per profile.",
-        "Meta": _Meta,
-        **{column.key: _field(column) for column in COLUMNS},
-    },
+_KEYS = [column.key for column in COLUMNS]
+CompanyProfileSheetResource = resources.modelresource_factory(
+    CompanyProfile,
+    resource_class=_ProfileSheetBase,
+    meta_options={"fields": _KEYS, "export_order": _KEYS},
+    custom_fields={column.key: _field(column) for column in COLUMNS},
 )
