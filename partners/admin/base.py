@@ -43,10 +43,9 @@ def _perm(opts, action) -> str:
 
 def may_delete(user, obj) -> bool:
     """Full delete right, or "delete own" for a record the user logged."""
-    opts = obj._meta
-    if user.has_perm(_perm(opts, "delete")):
-        return True
-    return user.has_perm(_perm(opts, "delete_own")) and obj.logged_by_id == user.pk
+    return user.has_perm(_perm(obj._meta, "delete")) or (
+        user.has_perm(_perm(obj._meta, "delete_own")) and obj.logged_by_id == user.pk
+    )
 
 
 class VersionFieldMixin:
