@@ -65,14 +65,17 @@ def _fields(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
     }
 
 
+def _log_entries(person: Person):
+    """The admin log's entries about ``person`` itself."""
+    person_type = ContentType.objects.get_for_model(Person)
+    return LogEntry.objects.filter(content_type=person_type, object_id=str(person.pk))
+
+
 def person_export(*, person: Person) -> dict:
     """Everything stored about ``person``, as plain data (keys are field names)."""
     memberships = person.delegation_memberships.select_related("delegation")
     signatures = person.signed_memoranda.select_related("memorandum", "organisation")
     handovers = person.profile_handovers.select_related("profile__organisation", "recipient")
-    log_entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ).select_related("user")
     return {
         "exported_at": timezone.now(),
         "person": {
@@ -137,7 +140,7 @@ def person_export(*, person: Person) -> dict:
                 "user": entry.user.get_username(),
                 "change_message": entry.get_change_message(),
             }
-            for entry in log_entries
+            for entry in _log_entries(person).select_related("user")
         ],
     }
 
@@ -175,9 +178,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
         signatory_position="", version=F("version") + 1
     )
     MemorandumParty.history.filter(signatory_id=person.pk).update(signatory_position="")
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ).update(object_repr=name)
+    _log_entries(person).update(object_repr=name)
     _erase_from_import_log(person, traces)
     _erase_from_jobs(traces)
     _erase_from_free_text(traces, name)

@@ -1,24 +1,11 @@
 """The three roles of DESIGN.md and their rights, declared once.
 
-``ROLES`` maps each group to the rights it has per model, in the words of the README's
-roles table (tests/test_roles.py checks that the table and this declaration agree, and
-drives every admin URL with every role). ``sync_roles`` writes the declaration into the
-database; it runs in migration 0011 and after every ``migrate`` (post_migrate), so the
-groups also get the permissions of models added later, and test databases that are
-flushed between transactional tests get their groups back.
-
-Rights, per model:
-  view          see records and their history
-  add, change, delete
-  delete own    delete records one logged oneself (``logged_by``)
-  change status change only the status (follow-ups)
-  export, import  django-import-export in the admin
-  revert        revert a record to an earlier version (history)
-  revert import undo a spreadsheet import (the import log)
-  all           every permission of the model, including the above
-  publish       (publishing only) publish and withdraw records
-  mark ready    (publishing only) mark records ready for publication; no permission of
-                its own, it comes with the change right
+``ROLES`` maps each group to its rights per model, in the words of the README's roles table
+(``roles_table`` generates it; tests/test_roles.py checks that they agree and drives every
+admin URL with every role); ``codenames`` says which permissions each word grants.
+``sync_roles`` writes the declaration into the database; it runs in migration 0011 and after
+every ``migrate`` (post_migrate), so the groups also get the permissions of models added
+later, and test databases that are flushed between transactional tests get their groups back.
 """
 
 from django.db.models import Q
