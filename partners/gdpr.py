@@ -1,21 +1,11 @@
 """GDPR requests about a contact person: export everything stored, or erase the person.
 
 Erasure anonymises rather than deletes: the person's links to delegations, meetings,
-memoranda and company profiles are facts about those records and stay, with "anonymised"
-in place of the name. The personal fields are blanked in the record, in every historical
-version of it (django-simple-history) and in the copies other records keep (a member's
-position at the time, a signatory's position, the admin log's object name), in the import
-log (the values an import replaced, error messages quoting a cell), in job storage (every
-uploaded sheet or written workbook that mentions the person is deleted, and the job's stored
-options, file name and outcome scrubbed), in the prose of the records that may quote a person
-(FREE_TEXT: a trip registration's wishes, a meeting's notes, an opportunity's next step…)
-and their history, in the admin log's names and messages, and in the cache, which is
-cleared.
-
-Company trips keep their rows: a registration is the company's, a meeting request and
-the meeting held are facts about the trip; the person stays linked (as contact or
-representative) under the anonymised name, which the scheduler still needs to keep one
-traveller out of two meetings at once.
+memoranda, company profiles and company trips are facts about those records and stay, under
+the name "anonymised" (the scheduler still needs it to keep one traveller out of two
+meetings at once). Every other trace goes: the record and its history, the copies other
+records keep (a member's position at the time), the prose that may quote the person
+(FREE_TEXT), the import log, job files and their stored options, the admin log, the cache.
 """
 
 import datetime
@@ -48,27 +38,16 @@ from .models import (
     TripRegistration,
 )
 
-# Fields that identify or describe the person; blanked on erasure. `full_name` is required
-# and gets the word "anonymised" instead.
-PERSONAL_FIELDS = [
-    "local_name",
-    "honorific",
-    "position",
-    # The position in each language (partners/translation.py) is personal data too.
-    "position_de",
-    "position_en",
-    "position_zh_hans",
-    "email",
-    "phone",
-    "notes",
+# Fields that identify or describe the person, the position in each language too; blanked
+# on erasure. `full_name` is required and gets the word "anonymised" instead.
+PERSONAL_FIELDS = ["local_name", "honorific", "email", "phone", "notes", "position"] + [
+    build_localized_fieldname("position", code) for code, _name in settings.LANGUAGES
 ]
 ERASURE_REASON = "GDPR erasure"
 
-# Prose that an officer, or a company in the public registration form, may write a
-# person's name, e-mail or phone into. Those words are replaced by the anonymised name in
-# the record (each language of a translated field) and in every historical version; the
-# rest of the text, and the record, stay: they are the company's or the office's, not the
-# person's.
+# Prose that an officer, or a company registering for a trip, may write a person's name,
+# e-mail or phone into: those words become the anonymised name, in every language and
+# version; the rest of the text is the company's or the office's, and stays.
 FREE_TEXT = {
     TripRegistration: ["wishes"],
     Meeting: ["title", "notes", "outcome"],
@@ -86,14 +65,17 @@ def _fields(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
     }
 
 
+def _log_entries(person: Person):
+    """The admin log's entries about ``person`` itself."""
+    person_type = ContentType.objects.get_for_model(Person)
+    return LogEntry.objects.filter(content_type=person_type, object_id=str(person.pk))
+
+
 def person_export(*, person: Person) -> dict:
     """Everything stored about ``person``, as plain data (keys are field names)."""
     memberships = person.delegation_memberships.select_related("delegation")
     signatures = person.signed_memoranda.select_related("memorandum", "organisation")
     handovers = person.profile_handovers.select_related("profile__organisation", "recipient")
-    log_entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ).select_related("user")
     return {
         "exported_at": timezone.now(),
         "person": {
@@ -158,7 +140,7 @@ def person_export(*, person: Person) -> dict:
                 "user": entry.user.get_username(),
                 "change_message": entry.get_change_message(),
             }
-            for entry in log_entries
+            for entry in _log_entries(person).select_related("user")
         ],
     }
 
@@ -196,9 +178,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
         signatory_position="", version=F("version") + 1
     )
     MemorandumParty.history.filter(signatory_id=person.pk).update(signatory_position="")
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
-    ).update(object_repr=name)
+    _log_entries(person).update(object_repr=name)
     _erase_from_import_log(person, traces)
     _erase_from_jobs(traces)
     _erase_from_free_text(traces, name)

@@ -1,25 +1,14 @@
 """The three roles of DESIGN.md and their rights, declared once.
 
-``ROLES`` maps each group to the rights it has per model, in the words of the README's
-roles table (tests/test_roles.py checks that the table and this declaration agree, and
-drives every admin URL with every role). ``sync_roles`` writes the declaration into the
-database; it runs in migration 0011 and after every ``migrate`` (post_migrate), so the
-groups also get the permissions of models added later, and test databases that are
-flushed between transactional tests get their groups back.
-
-Rights, per model:
-  view          see records and their history
-  add, change, delete
-  delete own    delete records one logged oneself (``logged_by``)
-  change status change only the status (follow-ups)
-  export, import  django-import-export in the admin
-  revert        revert a record to an earlier version (history)
-  revert import undo a spreadsheet import (the import log)
-  all           every permission of the model, including the above
-  publish       (publishing only) publish and withdraw records
-  mark ready    (publishing only) mark records ready for publication; no permission of
-                its own, it comes with the change right
+``ROLES`` maps each group to its rights per model, in the words of the README's roles table
+(``roles_table`` generates it; tests/test_roles.py checks that they agree and drives every
+admin URL with every role); ``codenames`` says which permissions each word grants.
+``sync_roles`` writes the declaration into the database; it runs in migration 0011 and after
+every ``migrate`` (post_migrate), so the groups also get the permissions of models added
+later, and test databases that are flushed between transactional tests get their groups back.
 """
+
+from django.db.models import Q
 
 TRADE_OFFICERS = "Trade officers"
 MANAGERS = "Managers"
@@ -27,27 +16,13 @@ ADMINISTRATORS = "Administrators"
 
 # Trade officers record what happened on trips.
 _WRITE = "view, add, change"
+# Trade officers also create opportunities and move them along the board.
 _OFFICER_MODELS = [
-    "city",
-    "partnership",
-    "organisation",
-    "person",
-    "delegation",
-    "delegationstop",
-    "delegationmember",
-    "meeting",
-    "memorandum",
-    "memorandumparty",
-    "companyprofile",
-    "profilehandover",
-    "followup",
-    "photo",
-    # Trade officers create opportunities and move them along the board.
-    "opportunity",
-    "tripregistration",
-    "meetingslot",
+    "city", "partnership", "organisation", "person", "delegation", "delegationstop",
+    "delegationmember", "meeting", "memorandum", "memorandumparty", "companyprofile",
+    "profilehandover", "followup", "photo", "opportunity", "tripregistration", "meetingslot",
     "meetingrequest",
-]
+]  # fmt: skip
 _OWN_DELETE = {"meeting", "followup", "photo"}
 # Sectors and interests are reference data: everybody picks them, only administrators edit.
 _REFERENCE_MODELS = ["sector", "interest"]
@@ -136,8 +111,6 @@ def codenames(label: str, rights: str) -> list[tuple[str, str, str | None]]:
 
 def permissions_for(role: str, permission_model):
     """The Permission rows the role should have (a queryset of ``permission_model``)."""
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for label, rights in ROLES[role].items():
         for app_label, model, codename in codenames(label, rights):

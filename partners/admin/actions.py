@@ -29,7 +29,22 @@ def preview_url(record) -> str:
 ON_LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
-def _report(modeladmin, request, changed, refused, done_message, refused_message):
+# What publishing or withdrawing reports: how many changed, and which were refused and why.
+_REPORTS = {
+    Visibility.PUBLIC: (
+        gettext_lazy("%(count)d records published."),
+        gettext_lazy("Not published: %(records)s"),
+    ),
+    Visibility.INTERNAL: (
+        gettext_lazy("%(count)d records unpublished."),
+        gettext_lazy("Not unpublished: %(records)s"),
+    ),
+}
+
+
+def _set_visibility(modeladmin, request, records, visibility):
+    changed, refused = set_visibility(records=records, visibility=visibility, user=request.user)
+    done_message, refused_message = _REPORTS[visibility]
     modeladmin.message_user(request, done_message % {"count": len(changed)})
     if refused:
         records = "; ".join(f"“{record}”: {reason}" for record, reason in refused)
@@ -73,17 +88,7 @@ def publish(modeladmin, request, queryset):
         if not needed.refusal
     }
     chosen = [offered[key] for key in request.POST.getlist("also_publish") if key in offered]
-    changed, refused = set_visibility(
-        records=[*chosen, *records], visibility=Visibility.PUBLIC, user=request.user
-    )
-    _report(
-        modeladmin,
-        request,
-        changed,
-        refused,
-        _("%(count)d records published."),
-        _("Not published: %(records)s"),
-    )
+    _set_visibility(modeladmin, request, [*chosen, *records], Visibility.PUBLIC)
     return None
 
 
@@ -94,17 +99,7 @@ def publish(modeladmin, request, queryset):
     location=ON_LIST_AND_FORM,
 )
 def unpublish(modeladmin, request, queryset):
-    changed, refused = set_visibility(
-        records=list(queryset), visibility=Visibility.INTERNAL, user=request.user
-    )
-    _report(
-        modeladmin,
-        request,
-        changed,
-        refused,
-        _("%(count)d records unpublished."),
-        _("Not unpublished: %(records)s"),
-    )
+    _set_visibility(modeladmin, request, list(queryset), Visibility.INTERNAL)
 
 
 @admin.action(

@@ -43,23 +43,19 @@ def _perm(opts, action) -> str:
 
 def may_delete(user, obj) -> bool:
     """Full delete right, or "delete own" for a record the user logged."""
-    opts = obj._meta
-    if user.has_perm(_perm(opts, "delete")):
-        return True
-    return user.has_perm(_perm(opts, "delete_own")) and obj.logged_by_id == user.pk
+    return user.has_perm(_perm(obj._meta, "delete")) or (
+        user.has_perm(_perm(obj._meta, "delete_own")) and obj.logged_by_id == user.pk
+    )
 
 
 class VersionFieldMixin:
-    """Puts the hidden version field into the form for users who may change the record.
-
-    (Also links stored files to the permission-checked file views.)
-    """
+    """The hidden version field for users who may change the record; stored files linked
+    to the permission-checked file views."""
 
     form = VersionCheckedForm
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        widget = served_file_widget(db_field)
-        if widget is not None:
+        if widget := served_file_widget(db_field):
             kwargs["widget"] = widget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -92,12 +88,8 @@ class OwnedDeletionMixin:
 
 
 class SafeExportMixin(StreamingExportMixin):
-    """Export of the changelist as it is filtered and searched, in XLSX or CSV only.
-
-    Streamed (streaming.py); no cell can run as a formula (spreadsheets.py).
-
-    Needs the ``partners.export_<model>`` permission (IMPORT_EXPORT_EXPORT_PERMISSION_CODE).
-    """
+    """The changelist as filtered and searched, streamed (streaming.py) as XLSX or CSV, no
+    cell a formula (spreadsheets.py); needs ``partners.export_<model>``."""
 
     export_formats = [base_formats.XLSX, base_formats.CSV]
     export_form_class = ExportForm
@@ -105,13 +97,9 @@ class SafeExportMixin(StreamingExportMixin):
     to_encoding = "utf-8-sig"
 
     def get_export_resource_classes(self, request):
-        if self.resource_classes:
-            return self.resource_classes
-        return (
-            [EXPORT_RESOURCES[self.model]]
-            if self.model in EXPORT_RESOURCES
-            else (super().get_export_resource_classes(request))
-        )
+        if self.resource_classes or self.model not in EXPORT_RESOURCES:
+            return super().get_export_resource_classes(request)
+        return [EXPORT_RESOURCES[self.model]]
 
 
 class CRMAdmin(
@@ -139,11 +127,9 @@ class CRMAdmin(
         )
 
     def has_delete_permission(self, request, obj=None):
-        if super().has_delete_permission(request, obj):
-            return True
-        if not self._may_delete_own(request):
-            return False
-        return obj is None or obj.logged_by_id == request.user.pk
+        return super().has_delete_permission(request, obj) or (
+            self._may_delete_own(request) and (obj is None or obj.logged_by_id == request.user.pk)
+        )
 
     def has_publish_permission(self, request):
         return may_publish(request.user)
@@ -153,10 +139,9 @@ class CRMAdmin(
         return request.user.has_perm(_perm(self.opts, "change")) and not may_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if _has_field(self.model, "visibility"):
-            return [*fields, "visibility"]
-        return fields
+        # Who logged a record is stamped on save; its visibility changes only by publishing.
+        stamped = [name for name in ("logged_by", "visibility") if _has_field(self.model, name)]
+        return [*super().get_readonly_fields(request, obj), *stamped]
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)

@@ -232,5 +232,4 @@ class MeetingAdmin(CRMAdmin, TranslatedAdmin):
     list_select_related = ["city", "delegation", "logged_by"]
     search_fields = ["title", "city__name", "delegation__title"]
     autocomplete_fields = ["delegation", "city", "organisations", "attendees"]
-    readonly_fields = ["logged_by"]
     show_full_result_count = False

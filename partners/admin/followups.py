@@ -4,8 +4,6 @@ from django.contrib.auth import get_user_model
 from ..models import FollowUp
 from .base import CRMAdmin, CRMInline
 
-STATUS_ONLY_PERMISSION = "partners.change_followup_status"
-
 
 class StaffOwnerMixin:
     """An owner is picked among the active staff users."""
@@ -35,20 +33,16 @@ class FollowUpAdmin(StaffOwnerMixin, CRMAdmin):
     list_select_related = ["owner"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum", "opportunity"]
-    readonly_fields = ["logged_by"]
     show_full_result_count = False
-
-    def _status_only(self, request) -> bool:
-        # Managers may move a follow-up along (status), nothing else.
-        return not request.user.has_perm("partners.change_followup")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) or request.user.has_perm(
-            STATUS_ONLY_PERMISSION
+            "partners.change_followup_status"
         )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and self._status_only(request):
+        # Managers may move a follow-up along (status), nothing else.
+        if obj is not None and not request.user.has_perm("partners.change_followup"):
             return [
                 field.name
                 for field in [*self.opts.fields, *self.opts.many_to_many]

@@ -12,10 +12,10 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -41,9 +41,6 @@ EXPORT_SECTIONS = {
 class PersonGDPRMixin:
     change_form_template = "admin/partners/person/change_form_gdpr.html"
 
-    def has_export_permission_for_person(self, request) -> bool:
-        return request.user.has_perm("partners.gdpr_export_person")
-
     def has_erase_permission(self, request) -> bool:
         return request.user.has_perm("partners.erase_person")
 
@@ -57,46 +54,32 @@ class PersonGDPRMixin:
         return actions
 
     def get_urls(self):
-        def view(func):
-            return self.admin_site.admin_view(func)
-
+        view, route = self.admin_site.admin_view, "<path:object_id>/gdpr/"
         prefix = f"{self.opts.app_label}_{self.opts.model_name}_gdpr"
         # Before the model admin's own URLs: its "<object_id>/" catches everything below it.
         return [
-            path(
-                "<path:object_id>/gdpr/export.json",
-                view(self.gdpr_export_json),
-                name=f"{prefix}_json",
-            ),
-            path(
-                "<path:object_id>/gdpr/export/",
-                view(self.gdpr_export_html),
-                name=f"{prefix}_export",
-            ),
-            path("<path:object_id>/gdpr/erase/", view(self.gdpr_erase), name=f"{prefix}_erase"),
+            path(f"{route}export.json", view(self.gdpr_export_json), name=f"{prefix}_json"),
+            path(f"{route}export/", view(self.gdpr_export_html), name=f"{prefix}_export"),
+            path(f"{route}erase/", view(self.gdpr_erase), name=f"{prefix}_erase"),
             *super().get_urls(),
         ]
 
-    def _person_for(self, request, object_id, *, allowed: bool) -> Person:
-        if not allowed:
+    def _person_for(self, request, object_id, permission: str) -> Person:
+        if not request.user.has_perm(permission):
             raise PermissionDenied
         return get_object_or_404(
             Person.objects.select_related("organisation"), pk=valid_id_or_404(Person, object_id)
         )
 
     def gdpr_export_json(self, request, object_id):
-        person = self._person_for(
-            request, object_id, allowed=self.has_export_permission_for_person(request)
-        )
+        person = self._person_for(request, object_id, "partners.gdpr_export_person")
         body = json.dumps(person_export(person=person), cls=DjangoJSONEncoder, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
         return response
 
     def gdpr_export_html(self, request, object_id):
-        person = self._person_for(
-            request, object_id, allowed=self.has_export_permission_for_person(request)
-        )
+        person = self._person_for(request, object_id, "partners.gdpr_export_person")
         data = person_export(person=person)
         sections = [
             (title, data[key] if isinstance(data[key], list) else [data[key]])
@@ -111,15 +94,11 @@ class PersonGDPRMixin:
         return TemplateResponse(request, "admin/partners/person/gdpr_export.html", context)
 
     def gdpr_erase(self, request, object_id):
-        person = self._person_for(request, object_id, allowed=self.has_erase_permission(request))
+        person = self._person_for(request, object_id, "partners.erase_person")
         if request.method == "POST":
             person_erase(person=person, user=request.user)
             self.message_user(request, _("The person was anonymised."), messages.SUCCESS)
-            return HttpResponseRedirect(
-                reverse(
-                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[person.pk]
-                )
-            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", person.pk)
         return self._erase_confirmation(request, [person])
 
     def _erase_confirmation(self, request, people, *, via_action=False):

@@ -22,14 +22,16 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        if not (value := self.value()):
             return queryset
         # Only years a date can have; "0" or "10000" would fail deep in the query.
-        if not (self.value().isascii() and self.value().isdigit()) or not (
-            datetime.MINYEAR <= int(self.value()) <= datetime.MAXYEAR
+        if not (
+            value.isascii()
+            and value.isdigit()
+            and datetime.MINYEAR <= int(value) <= datetime.MAXYEAR
         ):
-            raise BadRequest(f"year: {self.value()!r} is not a year")
-        return queryset.filter(start_date__year=int(self.value()))
+            raise BadRequest(f"year: {value!r} is not a year")
+        return queryset.filter(start_date__year=int(value))
 
 
 class InUseFilter(admin.RelatedOnlyFieldListFilter):

@@ -11,4 +11,3 @@ class PhotoAdmin(CRMAdmin, TranslatedAdmin):
     list_select_related = ["delegation", "logged_by"]
     search_fields = ["caption", "credit"]
     autocomplete_fields = ["delegation", "memorandum", "meeting"]
-    readonly_fields = ["logged_by"]

@@ -36,10 +36,19 @@ from .followups import StaffOwnerMixin
 from .pages import page_context
 from .versions import changes_since
 
-# A column shows its first cards by next-step date; the count says how many there are.
-# A column shows the next 15 steps; the rest are a click away in the list (the link under it).
+# A column shows its next steps by date; the rest are a click away in the list (the link under it).
 CARDS_PER_COLUMN = 15
 Stage = Opportunity.Stage
+# Where an opportunity came from: picked by search on the form, shown together.
+SOURCES = [
+    "local_organisation",
+    "foreign_organisation",
+    "profile",
+    "delegation",
+    "meeting",
+    "handover",
+    "memorandum",
+]
 
 
 class StageChangeInline(admin.TabularInline):
@@ -77,22 +86,19 @@ class BoardFilter(forms.Form):
     )
     # A list: the admin's user search is for administrators only, and owners are colleagues.
     owner = NameChoiceField(
-        get_user_model().objects.none(),
+        get_user_model()
+        .objects.filter(pk__in=Opportunity.objects.values("owner"))
+        .order_by("username"),
         required=False,
         label=gettext_lazy("Owner"),
         label_field="username",
         widget=LongSelect,
     )
-    kind = forms.ChoiceField(required=False, label=gettext_lazy("Kind"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=Opportunity.objects.values("owner"))
-            .order_by("username")
-        )
-        self.fields["kind"].choices = [("", "---------"), *Opportunity.Kind.choices]
+    kind = forms.ChoiceField(
+        choices=[("", "---------"), *Opportunity.Kind.choices],
+        required=False,
+        label=gettext_lazy("Kind"),
+    )
 
     def apply(self, queryset):
         if not self.is_valid():
@@ -159,36 +165,13 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     list_select_related = ["partner_city", "owner"]
     # The organisations' names as kept on the opportunity (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]
-    autocomplete_fields = [
-        "partner_city",
-        "local_organisation",
-        "foreign_organisation",
-        "profile",
-        "delegation",
-        "meeting",
-        "handover",
-        "memorandum",
-    ]
-    readonly_fields = ["logged_by"]
+    autocomplete_fields = ["partner_city", *SOURCES]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [StageChangeInline, OpportunityFollowUpInline]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "stage", "partner_city", "owner"]}),
-        (
-            gettext_lazy("Who and where from"),
-            {
-                "fields": [
-                    "local_organisation",
-                    "foreign_organisation",
-                    "profile",
-                    "delegation",
-                    "meeting",
-                    "handover",
-                    "memorandum",
-                ]
-            },
-        ),
+        (gettext_lazy("Who and where from"), {"fields": SOURCES}),
         (gettext_lazy("Next step"), {"fields": ["next_step", "next_step_on"]}),
         (
             gettext_lazy("Value and outcome"),
@@ -222,19 +205,12 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     # The board ------------------------------------------------------------------------
 
     def get_urls(self):
-        board = [
-            path(
-                "board/",
-                self.admin_site.admin_view(self.board_view),
-                name="partners_opportunity_board",
-            ),
-            path(
-                "<int:pk>/move/",
-                self.admin_site.admin_view(self.move_view),
-                name="partners_opportunity_move",
-            ),
+        view = self.admin_site.admin_view
+        return [
+            path("board/", view(self.board_view), name="partners_opportunity_board"),
+            path("<int:pk>/move/", view(self.move_view), name="partners_opportunity_move"),
+            *super().get_urls(),
         ]
-        return [*board, *super().get_urls()]
 
     def board_queryset(self, filters: BoardFilter):
         ranked = Window(

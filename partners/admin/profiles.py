@@ -39,14 +39,8 @@ class ProfileHandoverInline(CRMInline):
         return ConsentCheckedFormSet
 
 
-@admin.register(Sector)
-class SectorAdmin(CRMAdmin, TranslatedAdmin):
-    list_display = ["code", "name_de", "name_en", "name_zh_hans"]
-    search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
-
-
-@admin.register(Interest)
-class InterestAdmin(CRMAdmin, TranslatedAdmin):
+@admin.register(Sector, Interest)
+class ReferenceDataAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["code", "name_de", "name_en", "name_zh_hans"]
     search_fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
@@ -69,12 +63,9 @@ class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin, T
     show_full_result_count = False
 
     def get_urls(self):
-        template = path(
-            "import-template.xlsx",
-            self.admin_site.admin_view(self.import_template_view),
-            name="partners_companyprofile_import_template",
-        )
-        return [template, *super().get_urls()]
+        view = self.admin_site.admin_view(self.import_template_view)
+        name = "partners_companyprofile_import_template"
+        return [path("import-template.xlsx", view, name=name), *super().get_urls()]
 
     def import_template_view(self, request):
         if not self.has_import_permission(request):

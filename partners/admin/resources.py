@@ -14,7 +14,6 @@ declaration the import reads, so an exported sheet imports again unchanged.
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language
 from import_export import fields, resources, widgets
-from import_export.fields import Field
 
 from .. import models as m
 from ..imports.sheet import COLUMNS, Column
@@ -35,13 +34,12 @@ class CityWidget(widgets.ForeignKeyWidget):
         return {"name": value, **({"country": country} if country else {})}
 
 
-def city(column: str, attribute: str | None = None) -> list[tuple[str, fields.Field]]:
+def city(column: str) -> tuple[fields.Field, fields.Field]:
     """The two columns of a city reference: ``column`` (name) and ``column_country``."""
-    attribute = attribute or column
-    return [
-        (column, field(column, attribute, CityWidget(f"{column}_country"))),
-        (f"{column}_country", field(f"{column}_country", f"{attribute}__country", readonly=True)),
-    ]
+    return (
+        field(column, widget=CityWidget(f"{column}_country")),
+        field(f"{column}_country", f"{column}__country", readonly=True),
+    )
 
 
 def field(column, attribute=None, widget=None, **kwargs):
@@ -122,8 +120,8 @@ class CityResource(ExportResource):
 
 class PartnershipResource(ExportResource):
     select_related = ("home_city", "partner_city")
-    home_city, home_city_country = dict(city("home_city")).values()
-    partner_city, partner_city_country = dict(city("partner_city")).values()
+    home_city, home_city_country = city("home_city")
+    partner_city, partner_city_country = city("partner_city")
 
     class Meta(ExportResource.Meta):
         model = m.Partnership
@@ -136,7 +134,7 @@ class PartnershipResource(ExportResource):
 
 class OrganisationResource(ExportResource):
     select_related = ("city", "parent")
-    city, city_country = dict(city("city")).values()
+    city, city_country = city("city")
     parent = fk("parent", m.Organisation, "slug")
 
     class Meta(ExportResource.Meta):
@@ -163,7 +161,7 @@ class PersonResource(ExportResource):
 class DelegationResource(ExportResource):
     select_related = ("origin_city", "lead_organisation")
     prefetch_related = ("supporting_organisations", "stops__city")
-    origin_city, origin_city_country = dict(city("origin_city")).values()
+    origin_city, origin_city_country = city("origin_city")
     lead_organisation = fk("lead_organisation", m.Organisation, "slug")
     supporting_organisations = many("supporting_organisations", m.Organisation, "slug")
     stops = field("stops", readonly=True)
@@ -185,7 +183,7 @@ class MeetingResource(ExportResource):
     select_related = ("delegation", "city", "logged_by")
     prefetch_related = ("organisations", "attendees")
     delegation = fk("delegation", m.Delegation, "slug")
-    city, city_country = dict(city("city")).values()
+    city, city_country = city("city")
     organisations = many("organisations", m.Organisation, "slug")
     attendees = many("attendees", m.Person, "full_name")
     logged_by = fk("logged_by", m.Meeting.logged_by.field.related_model, "username")
@@ -233,7 +231,7 @@ class MemorandumResource(ExportResource):
     select_related = ("delegation", "signed_in", "partnership__partner_city")
     prefetch_related = ("parties__organisation",)
     delegation = fk("delegation", m.Delegation, "slug")
-    signed_in, signed_in_country = dict(city("signed_in")).values()
+    signed_in, signed_in_country = city("signed_in")
     partner_city = field("partner_city", "partnership__partner_city__name", readonly=True)
     parties = field("parties", readonly=True)
 
@@ -253,7 +251,7 @@ class MemorandumResource(ExportResource):
 class FollowUpResource(ExportResource):
     select_related = ("owner", "partner_city", "delegation", "meeting", "memorandum")
     owner = fk("owner", m.FollowUp.owner.field.related_model, "username")
-    partner_city, partner_city_country = dict(city("partner_city")).values()
+    partner_city, partner_city_country = city("partner_city")
     delegation = fk("delegation", m.Delegation, "slug")
     memorandum = fk("memorandum", m.Memorandum, "slug")
 
@@ -335,8 +333,8 @@ def cell_value(profile: CompanyProfile, column: Column):
     return column.write(READERS[model](profile, attribute))
 
 
-def _field(column: Column) -> Field:
-    return Field(
+def _field(column: Column) -> fields.Field:
+    return fields.Field(
         column_name=column.en,
         dehydrate_method=lambda profile: cell_value(profile, column),
         readonly=True,
@@ -344,6 +342,8 @@ def _field(column: Column) -> Field:
 
 
 class _ProfileSheetBase(resources.ModelResource):
+    """The company-profile sheet (export), one row per profile; its fields are COLUMNS."""
+
     # What cell_value reads; the admin export applies them to its queryset per chunk.
     select_related = ("organisation__city", "sector", "contact")
     prefetch_related = ("interests", "target_cities")
@@ -363,19 +363,10 @@ class _ProfileSheetBase(resources.ModelResource):
         ]
 
 
-class _Meta:
-    model = CompanyProfile
-    fields = [column.key for column in COLUMNS]
-    export_order = fields
-
-
-CompanyProfileSheetResource = type(_ProfileSheetBase)(
-    "CompanyProfileSheetResource",
-    (_ProfileSheetBase,),
-    {
-        "__module__": __name__,
-        "__doc__": "The company-profile sheet (export), one row per profile.",
-        "Meta": _Meta,
-        **{column.key: _field(column) for column in COLUMNS},
-    },
+_KEYS = [column.key for column in COLUMNS]
+CompanyProfileSheetResource = resources.modelresource_factory(
+    CompanyProfile,
+    resource_class=_ProfileSheetBase,
+    meta_options={"fields": _KEYS, "export_order": _KEYS},
+    custom_fields={column.key: _field(column) for column in COLUMNS},
 )

@@ -23,20 +23,17 @@ class GroupAdmin(CheckedParametersMixin, DjangoGroupAdmin):
 class UserAdmin(CheckedParametersMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
-            return fields
-        return [*fields, "is_superuser"]
+        return fields if request.user.is_superuser else [*fields, "is_superuser"]
+
+    def _shielded(self, request, obj) -> bool:
+        # Editing a superuser (their password, e-mail) would be a way to become one.
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        # Editing a superuser (their password, e-mail) would be a way to become one.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
+        return not self._shielded(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._shielded(request, obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         # A second line behind the read-only field. A requester who is not a superuser

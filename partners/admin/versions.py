@@ -26,21 +26,19 @@ def _translated_originals(model) -> set[str]:
 
 
 def _display(value) -> str:
-    if value in (None, ""):
-        return "–"
-    return str(value)
+    return "–" if value in (None, "") else str(value)
 
 
 def changes_since(instance, version: int) -> list[str]:
     """One line per field changed after ``version``: who, when, field, old → new."""
     history = instance.history.filter(version__gt=version).select_related("history_user")
+    # A translated field's original column repeats its German one ("name [de]").
+    excluded = _NOISE | _translated_originals(type(instance))
     lines = []
     for record in history.order_by("history_date", "history_id"):
         previous = record.prev_record
         if previous is None:
             continue
-        # A translated field's original column repeats its German one ("name [de]").
-        excluded = _NOISE | _translated_originals(type(instance))
         delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
             if _display(change.old) == _display(change.new):
