@@ -210,13 +210,9 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
         return reverse("partners:success-stories") + f"#{self.slug}"
 
     @property
-    def is_open(self) -> bool:
-        return self.stage in self.OPEN_STAGES
-
-    @property
     def is_overdue(self) -> bool:
         return (
-            self.is_open
+            self.stage in self.OPEN_STAGES
             and self.next_step_on is not None
             and self.next_step_on < timezone.localdate()
         )
