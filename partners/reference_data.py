@@ -124,9 +124,6 @@ def create(apps, schema_editor=None):
 
 def remove(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
-    apps.get_model("partners", "Sector").objects.filter(
-        code__in=[code for code, *_ in NACE_SECTIONS]
-    ).delete()
-    apps.get_model("partners", "Interest").objects.filter(
-        code__in=[code for code, *_ in INTERESTS]
-    ).delete()
+    for model, rows in (("Sector", NACE_SECTIONS), ("Interest", INTERESTS)):
+        codes = [code for code, *_ in rows]
+        apps.get_model("partners", model).objects.filter(code__in=codes).delete()

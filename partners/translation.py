@@ -26,7 +26,6 @@ from .models import (
     Sector,
 )
 
-# model → its translated fields; tests and the "missing translation" filter read it too.
 TRANSLATED_FIELDS = {
     City: ("name", "description"),
     Partnership: ("description",),

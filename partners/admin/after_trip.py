@@ -1,5 +1,7 @@
 """One screen after the trip: each scheduled meeting held, cancelled or a no-show."""
 
+from dataclasses import asdict
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -86,11 +88,7 @@ class AfterTripMixin:
                     "%(meetings)d meetings logged, %(handovers)d handovers recorded, "
                     "%(opportunities)d opportunities opened."
                 )
-                % {
-                    "meetings": result.meetings,
-                    "handovers": result.handovers,
-                    "opportunities": result.opportunities,
-                },
+                % asdict(result),
             )
             if result.without_consent:
                 self.message_user(

@@ -3,7 +3,6 @@
 import io
 
 import icalendar
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -15,7 +14,7 @@ from ..documents.render import DocumentsUnavailable, language_or_default, render
 from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
-from .documents import pdf_response
+from .documents import DocumentViewsMixin, pdf_response
 from .pages import page_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,41 +40,28 @@ def _ics(entries, *, name: str, host: str) -> bytes:
     return calendar.to_ical()
 
 
-class AgendaViewsMixin:
+class AgendaViewsMixin(DocumentViewsMixin):
     """URLs under a delegation: agenda/, agenda/<who>/<id>.<html|ics|pdf>, schedule.xlsx."""
 
     def get_urls(self):
         opts = self.model._meta
-        name = f"{opts.app_label}_{opts.model_name}"
+        views = [
+            ("agenda/", self.agenda_index, "agenda"),
+            ("agenda/<str:who>/<int:pk>.<str:fmt>", self.agenda, "agenda_of"),
+            ("schedule.xlsx", self.schedule_xlsx, "schedule_xlsx"),
+        ]
         urls = [
             path(
-                "<path:object_id>/agenda/",
-                self.admin_site.admin_view(self.agenda_index),
-                name=f"{name}_agenda",
-            ),
-            path(
-                "<path:object_id>/agenda/<str:who>/<int:pk>.<str:fmt>",
-                self.admin_site.admin_view(self.agenda),
-                name=f"{name}_agenda_of",
-            ),
-            path(
-                "<path:object_id>/schedule.xlsx",
-                self.admin_site.admin_view(self.schedule_xlsx),
-                name=f"{name}_schedule_xlsx",
-            ),
+                f"<path:object_id>/{route}",
+                self.admin_site.admin_view(view),
+                name=f"{opts.app_label}_{opts.model_name}_{name}",
+            )
+            for route, view, name in views
         ]
         return [*urls, *super().get_urls()]
 
-    def _trip(self, request, object_id):
-        delegation = self.get_object(request, object_id)
-        if delegation is None:
-            raise Http404
-        if not self.has_view_permission(request, delegation):
-            raise PermissionDenied
-        return delegation
-
     def agenda_index(self, request, object_id):
-        delegation = self._trip(request, object_id)
+        delegation = self._document_object(request, object_id)
         entries = agendas.whole_schedule(delegation)
         participants = {e.request.registration_id: e.company for e in entries}
         counterparts = {e.request.counterpart_id: e.counterpart for e in entries}
@@ -89,7 +75,7 @@ class AgendaViewsMixin:
         return render(request, "admin/partners/delegation/agenda_index.html", context)
 
     def agenda(self, request, object_id, who, pk, fmt):
-        delegation = self._trip(request, object_id)
+        delegation = self._document_object(request, object_id)
         if who == "participant":
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
             entries = agendas.participant_agenda(registration)
@@ -126,7 +112,7 @@ class AgendaViewsMixin:
         raise Http404
 
     def schedule_xlsx(self, request, object_id):
-        delegation = self._trip(request, object_id)
+        delegation = self._document_object(request, object_id)
         entries = agendas.whole_schedule(delegation)
         table = Table(
             name=_("Schedule"),
@@ -154,10 +140,7 @@ class AgendaViewsMixin:
         )
         target = io.BytesIO()
         write_xlsx(target, [table])
-        response = HttpResponse(
-            target.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(target.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = content_disposition_header(
             True, f"schedule-{delegation.slug}.xlsx"
         )

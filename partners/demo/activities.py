@@ -77,7 +77,7 @@ class ActivitiesMixin:
         self.count("delegation members", totals["members"])
 
     def delegation(self, slugs):
-        status = self.random.choices(list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values()))[0]
+        status = self.weighted(STATUS_WEIGHTS)
         planned_undated = status == Delegation.Status.PLANNED and self.random.random() < 0.3
         start = None if planned_undated else self.day()
         home_id = self.random.choice(self.home_city_ids)
@@ -166,13 +166,12 @@ class ActivitiesMixin:
             self.handover_givers += insert_links(m.ProfileHandover.handed_over_by.through, rows)
 
         self.handover_givers = 0
-        ids = insert(
+        self.handover_ids = insert(
             m.ProfileHandover,
             (self.handover(recipients) for _ in range(self.sizes.handovers)),
             after=givers,
         )
-        self.handover_ids = ids
-        self.count("profile handovers", len(ids))
+        self.count("profile handovers", len(self.handover_ids))
         self.count("handed over by", self.handover_givers)
 
     def handover(self, recipients):

@@ -44,27 +44,16 @@ STOPS = [
 SLOT_MINUTES = 45
 TABLES = 2
 
-Kind = Organisation.Kind
+NANJING_GOV, JINING_GOV = "stadtregierung-nanjing", "regionalregierung-jining"
+PARK, CHAMBER = "beispiel-industriepark-nanjing", "beispiel-handelskammer-jining"
 # Fictional counterparts beside the seed's two governments, so that a company can meet
 # more than one office per city. slug: (German, English, Chinese name, kind, city slug)
 COUNTERPARTS = {
-    "beispiel-industriepark-nanjing": (
-        "Beispiel-Industriepark Nanjing",
-        "Example Industrial Park Nanjing",
-        "南京示例工业园",
-        Kind.AGENCY,
-        "nanjing",
-    ),
-    "beispiel-handelskammer-jining": (
-        "Beispiel-Handelskammer Jining",
-        "Example Chamber of Commerce Jining",
-        "济宁示例商会",
-        Kind.CHAMBER,
-        "jining",
-    ),
-}
-NANJING_GOV, JINING_GOV = "stadtregierung-nanjing", "regionalregierung-jining"
-PARK, CHAMBER = "beispiel-industriepark-nanjing", "beispiel-handelskammer-jining"
+    PARK: ("Beispiel-Industriepark Nanjing", "Example Industrial Park Nanjing", "南京示例工业园",
+           Organisation.Kind.AGENCY, "nanjing"),
+    CHAMBER: ("Beispiel-Handelskammer Jining", "Example Chamber of Commerce Jining",
+              "济宁示例商会", Organisation.Kind.CHAMBER, "jining"),
+}  # fmt: skip
 
 
 @dataclass

@@ -74,9 +74,6 @@ class OpportunitiesMixin:
         self.count("opportunities", len(ids))
         self.count("opportunity stage changes", self.stage_change_count)
 
-    def _weighted(self, weights: dict):
-        return self.random.choices(list(weights), weights=list(weights.values()))[0]
-
     def _walk(self, target) -> list[tuple[str, datetime.date]]:
         """The stages passed on the way to ``target``, each with the day it was entered."""
         if target in PIPELINE:
@@ -96,8 +93,8 @@ class OpportunitiesMixin:
         r = self.random
         # The first won one is a published success story at any scale.
         showcase = stage == Stage.WON
-        stage = stage or self._weighted(STAGE_WEIGHTS)
-        kind = self._weighted(KIND_WEIGHTS)
+        stage = stage or self.weighted(STAGE_WEIGHTS)
+        kind = self.weighted(KIND_WEIGHTS)
         walk = self._walk(stage)
         last_day = walk[-1][1]
         investing = kind == Kind.INVESTMENT

@@ -120,6 +120,10 @@ class World:
     def day(self, start: datetime.date = FIRST_DAY, span: int = DAYS) -> datetime.date:
         return start + datetime.timedelta(days=self.random.randrange(span))
 
+    def weighted(self, weights: dict):
+        """One of the keys of ``weights``, drawn by their values."""
+        return self.random.choices(list(weights), weights=list(weights.values()))[0]
+
     def visibility(self, public_share: float) -> str:
         public = self.random.random() < public_share
         return m.Visibility.PUBLIC if public else m.Visibility.INTERNAL

@@ -29,13 +29,9 @@ class DelegationQuerySet(PublishableQuerySet):
         ``id IN (… UNION ALL …)`` of two indexed lookups: ORing the origin with a JOIN of
         the stops made PostgreSQL read every trip (and DISTINCT them).
         """
-        ids = (
-            Delegation.objects.filter(origin_city=city)
-            .order_by()
-            .values("pk")
-            .union(DelegationStop.objects.filter(city=city).values("delegation_id"), all=True)
-        )
-        return self.filter(pk__in=ids)
+        set_out = Delegation.objects.filter(origin_city=city).order_by().values("pk")
+        stopped = DelegationStop.objects.filter(city=city).values("delegation_id")
+        return self.filter(pk__in=set_out.union(stopped, all=True))
 
 
 class Delegation(SluggedMixin, PublishableModel):

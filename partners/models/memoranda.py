@@ -33,16 +33,9 @@ class MemorandumQuerySet(PublishableQuerySet):
 
         ``id IN (… UNION ALL …)``: the OR of both made PostgreSQL read every memorandum.
         """
-        ids = (
-            Memorandum.objects.filter(signed_in=city)
-            .order_by()
-            .values("pk")
-            .union(
-                Memorandum.objects.filter(partnership__in=partnerships).order_by().values("pk"),
-                all=True,
-            )
-        )
-        return self.filter(pk__in=ids)
+        signed_in = Memorandum.objects.filter(signed_in=city).order_by().values("pk")
+        under = Memorandum.objects.filter(partnership__in=partnerships).order_by().values("pk")
+        return self.filter(pk__in=signed_in.union(under, all=True))
 
     def in_force(self, on: datetime.date | None = None):
         """Signed and not past ``valid_until`` on the given day (default: today)."""
@@ -169,11 +162,11 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
 
     def is_in_force(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
-        if self.status != self.Status.SIGNED:
-            return False
-        if self.signed_on and self.signed_on > on:
-            return False
-        return self.valid_until is None or self.valid_until >= on
+        return (
+            self.status == self.Status.SIGNED
+            and not (self.signed_on and self.signed_on > on)
+            and (self.valid_until is None or self.valid_until >= on)
+        )
 
 
 class MemorandumParty(TimeStampedModel):

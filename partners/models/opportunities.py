@@ -210,13 +210,9 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
         return reverse("partners:success-stories") + f"#{self.slug}"
 
     @property
-    def is_open(self) -> bool:
-        return self.stage in self.OPEN_STAGES
-
-    @property
     def is_overdue(self) -> bool:
         return (
-            self.is_open
+            self.stage in self.OPEN_STAGES
             and self.next_step_on is not None
             and self.next_step_on < timezone.localdate()
         )
@@ -249,9 +245,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
             self.stage_changes.create(
                 stage=self.stage,
                 # A win is dated by the day it was won, which may lie before today.
-                entered_on=self.won_on
-                if self.stage == self.Stage.WON and self.won_on
-                else timezone.localdate(),
+                entered_on=(self.stage == self.Stage.WON and self.won_on) or timezone.localdate(),
                 changed_by=self.stage_changed_by,
             )
         self._loaded_stage = self.stage

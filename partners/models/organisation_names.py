@@ -11,7 +11,9 @@ Refreshed by the signals below for writes through the ORM, by ``refresh`` where 
 sends none (the import, demo data, ``loaddata``).
 """
 
+import operator
 from collections import defaultdict
+from functools import reduce
 
 from django.apps import apps
 from django.conf import settings
@@ -64,18 +66,12 @@ def refresh_all() -> None:
 
 def linked_to(pks) -> dict:
     """The records that show the names of organisations ``pks``: model → their pks."""
-    memoranda = apps.get_model("partners.Memorandum")._default_manager
-    opportunities = apps.get_model("partners.Opportunity")._default_manager
-    return {
-        memoranda.model: list(
-            memoranda.filter(parties__organisation__in=pks).values_list("pk", flat=True)
-        ),
-        opportunities.model: list(
-            opportunities.filter(
-                models.Q(local_organisation__in=pks) | models.Q(foreign_organisation__in=pks)
-            ).values_list("pk", flat=True)
-        ),
-    }
+    linked = {}
+    for label, paths in PATHS.items():
+        model = apps.get_model(label)
+        shows = reduce(operator.or_, (models.Q(**{f"{path}__in": pks}) for path in paths))
+        linked[model] = list(model._default_manager.filter(shows).values_list("pk", flat=True))
+    return linked
 
 
 def refresh_linked(linked: dict) -> None:

@@ -128,9 +128,7 @@ class Organisation(SluggedMixin, PublishableModel):
 
     def get_absolute_url(self):
         # Organisations have no page of their own; a company's page is its profile.
-        if hasattr(self, "profile"):
-            return self.profile.get_absolute_url()
-        return None
+        return self.profile.get_absolute_url() if hasattr(self, "profile") else None
 
     def clean(self):
         super().clean()

@@ -112,10 +112,9 @@ def suggestions(registration: TripRegistration, limit: int = 10) -> list[Suggest
     for organisation, title in signed:
         found[organisation].add(2, _("signed “%(title)s” with us") % {"title": title})
 
-    for request in registration.requests.all():
-        if request.counterpart_id in found:
-            found[request.counterpart_id].requested = True
-            found[request.counterpart_id].mutual = request.mutual
+    for counterpart_id, mutual in registration.requests.values_list("counterpart_id", "mutual"):
+        if suggestion := found.get(counterpart_id):
+            suggestion.requested, suggestion.mutual = True, mutual
 
     ranked = sorted(
         found.values(), key=lambda s: (-s.requested, -s.score, s.counterpart.name.casefold())

@@ -45,6 +45,13 @@ class Request:
     def weight(self) -> int:
         return PRIORITY_WEIGHT[self.priority] * (2 if self.mutual else 1)
 
+    @property
+    def parties(self) -> list[tuple[str, Hashable]]:
+        """Who is in the meeting: the participant, the counterpart, the representatives."""
+        return [("p", self.participant), ("c", self.counterpart)] + [
+            ("person", person) for person in self.people
+        ]
+
 
 @dataclass
 class Schedule:
@@ -80,8 +87,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
     assignment = {}
     order = sorted(requests, key=lambda r: (r.pinned_slot is None, -r.weight, r.id))
     for request in order:
-        parties = [("p", request.participant), ("c", request.counterpart)]
-        parties += [("person", person) for person in request.people]
+        parties = request.parties
         for slot in sorted(allowed_slots(request, slots), key=lambda s: (s.starts_at, s.id)):
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
@@ -130,14 +136,12 @@ class Rules:
 
 
 def _clashes(requests: list[Request], slots: list[Slot], by_request: dict) -> list[list]:
-    """For each party (participant, each representative, counterpart), its choices among
-    slots running at once: nobody is in two meetings at a time."""
+    """For each party, its choices among slots running at once: nobody is in two meetings
+    at a time."""
     busy = defaultdict(list)
     for request in requests:
-        for party in (("p", request.participant), ("c", request.counterpart)):
+        for party in request.parties:
             busy[party].append(request)
-        for person in request.people:
-            busy["person", person].append(request)
     # Slots that never overlap another form groups of one: the common case, kept cheap.
     groups = {tuple(sorted(group)) for group in overlap_groups(slots)}
     groups_of = defaultdict(list)

@@ -143,13 +143,10 @@ def schedule_meetings(
                 ["slot", "table", "status", "version", "updated_at"],
                 batch_size=500,
             )
-        accepted = set(
-            delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED).values_list(
-                "pk", flat=True
-            )
-        )
-    met = {request.registration_id for request in requests if request.pk in schedule.assignment}
+        registrations = delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED)
+        accepted = set(registrations.values_list("pk", flat=True))
     placed = [request for request in requests if request.pk in schedule.assignment]
+    met = {request.registration_id for request in placed}
     return ScheduleResult(
         scheduled=len(placed),
         total=len(requests),

@@ -1,9 +1,5 @@
-"""Make the seed's planned company trip demo-able (`make run` calls this after the seed).
-
-Stops, meeting slots, an open registration and registrations of the demo companies with
-their meeting requests (partners/demo/company_trip.py). Idempotent: run it again and it
-adds nothing.
-"""
+"""Make the seed's planned company trip demo-able (partners/demo/company_trip.py);
+`make run` calls this after the seed."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,6 +1,8 @@
 """E-mail every back-office user their desk: open follow-ups, memoranda and trips due, and
 opportunities whose next step is due or overdue."""
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -43,9 +45,7 @@ class Command(BaseCommand):
     @no_translations  # the summary line is for logs: always English
     def handle(self, *args, **options):
         today = timezone.localdate()
-        sent = follow_ups = opportunities = 0
-        # Memoranda and delegations are the team's: the same ones on every desk.
-        memoranda = delegations = 0
+        counts = Counter()
         for user in recipients():
             desk = desk_for(user, today)
             if not desk:
@@ -55,21 +55,16 @@ class Command(BaseCommand):
                 body = render_to_string("partners/remind.txt", {"user": user, "desk": desk})
                 subject = _("Your CRM desk")
             send_mail(subject, body, None, [user.email])
-            sent += 1
-            follow_ups += len(desk.follow_ups)
-            opportunities += len(desk.opportunities)
-            memoranda, delegations = len(desk.memoranda), len(desk.delegations)
+            counts["sent"] += 1
+            counts["follow_ups"] += len(desk.follow_ups)
+            counts["opportunities"] += len(desk.opportunities)
+            # Memoranda and delegations are the team's: the same ones on every desk.
+            counts["memoranda"], counts["delegations"] = len(desk.memoranda), len(desk.delegations)
         self.stdout.write(
             _(
                 "Sent %(sent)d reminders: %(follow_ups)d open follow-ups, "
                 "%(memoranda)d memoranda due, %(delegations)d upcoming delegations, "
                 "%(opportunities)d opportunities with a next step due."
             )
-            % {
-                "sent": sent,
-                "follow_ups": follow_ups,
-                "memoranda": memoranda,
-                "delegations": delegations,
-                "opportunities": opportunities,
-            }
+            % counts
         )
