@@ -42,13 +42,17 @@ class DocumentViewsMixin:
         ]
         return [*extra, *super().get_urls()]
 
+    def _document_object(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
     def _document_view(self, document):
         def view(request, object_id):
-            obj = self.get_object(request, object_id)
-            if obj is None:
-                raise Http404
-            if not self.has_view_permission(request, obj):
-                raise PermissionDenied
+            obj = self._document_object(request, object_id)
             language = documents.language_or_default(request.GET.get("lang") or get_language())
             try:
                 return document(request, obj, language)
