@@ -39,8 +39,13 @@ COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
 PROGRESS_EVERY = 1000
 
 
-class FileChanged(Exception):
+class FileChanged(BadFile):
     """The stored upload is no longer the file that was previewed."""
+
+    def __init__(self):
+        super().__init__(
+            _("The stored file is not the one that was uploaded; nothing was imported.")
+        )
 
 
 def rows_in(sheet: Sheet, data: bytes) -> int:
@@ -164,9 +169,8 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
             preview_limit=PREVIEW_ROWS if preview else 0,
             progress=progress,
         )
-    except (BadFile, FileChanged) as error:
-        reason = error.message if isinstance(error, BadFile) else file_changed_message()
-        outcome = {"status": "rejected", "reason": reason}
+    except BadFile as error:  # FileChanged too
+        outcome = {"status": "rejected", "reason": error.message}
         jobs.finish(job.pk, Job.State.DONE, outcome)
         return outcome
     outcome = _outcome(result, preview)
@@ -179,10 +183,6 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
         errors=result.invalid_rows,
     )
     return outcome
-
-
-def file_changed_message() -> str:
-    return _("The stored file is not the one that was uploaded; nothing was imported.")
 
 
 def _outcome(result, preview: bool) -> dict:
@@ -294,7 +294,8 @@ def print_handouts(*, job_id: str) -> dict:
             progress=lambda done, total: progress.rows(done, total, 0),
         )
         if pdf is None:
-            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": no_handouts()})
+            reason = _("No shareable profile is handed over on this trip yet.")
+            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": reason})
             return {"status": "rejected"}
         job.folder.mkdir(parents=True, exist_ok=True)
         (job.folder / "handouts.pdf").write_bytes(pdf)
@@ -306,7 +307,3 @@ def print_handouts(*, job_id: str) -> dict:
     )
     jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
     return {"status": "done", "profiles": total}
-
-
-def no_handouts() -> str:
-    return _("No shareable profile is handed over on this trip yet.")
