@@ -8,14 +8,10 @@ confirm button; then, once confirmed, the real import of the same stored file (s
 
 A delegation's handouts with more than ``CRM_DOCUMENT_BACKGROUND_PROFILES`` profiles are
 printed in the worker too (``start_handouts``), into the job's folder.
-
-The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``,
-``documents.handouts_pdf``) and report through ``partners.jobs``; the web side calls
-``start_import``/``start_export``/``start_handouts``.
 """
 
 import hashlib
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -202,13 +198,7 @@ def _outcome(result, preview: bool) -> dict:
     if preview:
         outcome["can_confirm"] = result.skip_invalid or not result.errors
         outcome["preview"] = [
-            {
-                "row": row.row,
-                "action": row.action,
-                "name": row.name,
-                "changes": row.changes,
-                "errors": [str(error) for error in row.errors],
-            }
+            {**asdict(row), "errors": [str(error) for error in row.errors]}
             for row in result.preview
         ]
     return outcome
