@@ -12,7 +12,6 @@ a running job whose heartbeat is older than ``CRM_TASK_STALE_SECONDS`` is marked
 """
 
 import contextlib
-import datetime
 import threading
 
 from django.conf import settings
@@ -81,18 +80,11 @@ def finish(job_id, state: str, result: dict, **fields) -> None:
     Job.objects.filter(pk=job_id).update(state=state, result=result, **fields)
 
 
-def is_stale(job: Job, max_age: float | None = None) -> bool:
-    if max_age is None:
-        max_age = settings.CRM_TASK_STALE_SECONDS
-    beat = job.heartbeat_at or job.created_at
-    return job.state == Job.State.RUNNING and (
-        timezone.now() - beat > datetime.timedelta(seconds=max_age)
-    )
-
-
 def recover_stale(job: Job, max_age: float | None = None) -> bool:
     """Marks the job and its task failed if its worker has stopped beating; True if so."""
-    if not is_stale(job, max_age):
+    limit = settings.CRM_TASK_STALE_SECONDS if max_age is None else max_age
+    beat = job.heartbeat_at or job.created_at
+    if job.state != Job.State.RUNNING or (timezone.now() - beat).total_seconds() <= limit:
         return False
     reason = _(
         "The worker stopped while running this task (killed or lost); nothing was "

@@ -71,11 +71,9 @@ class Column:
     labels: dict = field(default_factory=dict)
 
     def cell(self, value):
-        if value is None:
-            return None
-        if self.labels:
-            value = str(self.labels.get(value, value))
-        return value
+        if value is None or not self.labels:
+            return value
+        return str(self.labels.get(value, value))
 
 
 @dataclass

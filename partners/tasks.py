@@ -8,14 +8,10 @@ confirm button; then, once confirmed, the real import of the same stored file (s
 
 A delegation's handouts with more than ``CRM_DOCUMENT_BACKGROUND_PROFILES`` profiles are
 printed in the worker too (``start_handouts``), into the job's folder.
-
-The tasks only run the services (``imports.import_profiles``, ``spreadsheets.write_xlsx``,
-``documents.handouts_pdf``) and report through ``partners.jobs``; the web side calls
-``start_import``/``start_export``/``start_handouts``.
 """
 
 import hashlib
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -39,8 +35,13 @@ COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
 PROGRESS_EVERY = 1000
 
 
-class FileChanged(Exception):
+class FileChanged(BadFile):
     """The stored upload is no longer the file that was previewed."""
+
+    def __init__(self):
+        super().__init__(
+            _("The stored file is not the one that was uploaded; nothing was imported.")
+        )
 
 
 def rows_in(sheet: Sheet, data: bytes) -> int:
@@ -164,9 +165,8 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
             preview_limit=PREVIEW_ROWS if preview else 0,
             progress=progress,
         )
-    except (BadFile, FileChanged) as error:
-        reason = error.message if isinstance(error, BadFile) else file_changed_message()
-        outcome = {"status": "rejected", "reason": reason}
+    except BadFile as error:  # FileChanged too
+        outcome = {"status": "rejected", "reason": error.message}
         jobs.finish(job.pk, Job.State.DONE, outcome)
         return outcome
     outcome = _outcome(result, preview)
@@ -179,10 +179,6 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
         errors=result.invalid_rows,
     )
     return outcome
-
-
-def file_changed_message() -> str:
-    return _("The stored file is not the one that was uploaded; nothing was imported.")
 
 
 def _outcome(result, preview: bool) -> dict:
@@ -202,13 +198,7 @@ def _outcome(result, preview: bool) -> dict:
     if preview:
         outcome["can_confirm"] = result.skip_invalid or not result.errors
         outcome["preview"] = [
-            {
-                "row": row.row,
-                "action": row.action,
-                "name": row.name,
-                "changes": row.changes,
-                "errors": [str(error) for error in row.errors],
-            }
+            {**asdict(row), "errors": [str(error) for error in row.errors]}
             for row in result.preview
         ]
     return outcome
@@ -294,7 +284,8 @@ def print_handouts(*, job_id: str) -> dict:
             progress=lambda done, total: progress.rows(done, total, 0),
         )
         if pdf is None:
-            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": no_handouts()})
+            reason = _("No shareable profile is handed over on this trip yet.")
+            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": reason})
             return {"status": "rejected"}
         job.folder.mkdir(parents=True, exist_ok=True)
         (job.folder / "handouts.pdf").write_bytes(pdf)
@@ -306,7 +297,3 @@ def print_handouts(*, job_id: str) -> dict:
     )
     jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
     return {"status": "done", "profiles": total}
-
-
-def no_handouts() -> str:
-    return _("No shareable profile is handed over on this trip yet.")

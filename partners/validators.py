@@ -16,8 +16,6 @@ from pypdf.errors import PyPdfError
 
 from .uploads import PHOTO_TYPES
 
-PHOTO_FORMATS = set(PHOTO_TYPES)
-
 
 def _is_new_upload(value) -> bool:
     # Files already stored were checked when they arrived; re-saving a record must not
@@ -92,7 +90,7 @@ def validate_photo(value):
             _refuse_pixels(value, None)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             image_format = None
-    if image_format not in PHOTO_FORMATS:
+    if image_format not in PHOTO_TYPES:
         raise ValidationError(
             _("“%(name)s” is not a JPEG, PNG or WebP image."),
             code="not_photo",

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..imports.sheet import COLUMNS, EXAMPLE
+from ..imports.sheet import COLUMNS, EXAMPLE, yes_no
 from ..models import CompanyProfile, Interest, Sector
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,22 +49,13 @@ def _lists_sheet(workbook) -> dict[str, str]:
 
 
 def _add_validations(sheet, ranges: dict[str, str]) -> None:
-    targets = {
-        "sector": "sector",
-        "interests": "interests",
-        "status": "status",
-        "consent_to_share": "yes_no",
-        "publish": "yes_no",
-    }
     for index, column in enumerate(COLUMNS, start=1):
-        if column.key not in targets:
+        choices = ranges.get("yes_no" if column.parse is yes_no else column.key)
+        if choices is None:
             continue
+        validation = DataValidation(type="list", formula1=choices, allow_blank=True)
         # Interests may list several codes, so the drop-down only suggests.
-        strict = column.key != "interests"
-        validation = DataValidation(
-            type="list", formula1=ranges[targets[column.key]], allow_blank=True
-        )
-        validation.showErrorMessage = strict
+        validation.showErrorMessage = column.key != "interests"
         letter = sheet.cell(row=1, column=index).column_letter
         validation.add(f"{letter}2:{letter}1000")
         sheet.add_data_validation(validation)

@@ -1,11 +1,10 @@
 """The admin import of company profiles: the upload form; the rest is the job's page.
 
-django-import-export's import views are not used: their resource would do the row work
-one `save()` at a time, which the set-based `partners.imports` does 100× faster, and
-wrapping our importer in its `Result` (with `fields = []`) made two previews and two
-confirms. Here every upload becomes a `Job`; its dry run runs in the request for small
-sheets and in the worker for large ones, and the job page (`partners.views.jobs`) shows
-the preview and the one confirm button for both. The export keeps django-import-export.
+django-import-export's import views are not used: their resource would do the row work one
+`save()` at a time (the set-based `partners.imports` is 100× faster), and wrapping our
+importer in its `Result` made two previews and two confirms. Every upload becomes a `Job`,
+whose page (`partners.views.jobs`) shows the preview and the one confirm button, whether
+its dry run ran in the request or in the worker. The export keeps django-import-export.
 """
 
 from django import forms

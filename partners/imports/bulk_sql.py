@@ -7,6 +7,7 @@ the column needs it (timestamps, dates, JSON). Must run inside `transaction.atom
 """
 
 import functools
+import itertools
 from collections.abc import Iterable
 
 from django.db import connection, models
@@ -70,20 +71,16 @@ class Table:
         ]
         # A translated field's German column (``name_de``) is what pages read: a row's
         # original column (``name``, the German source) is written into both.
-        self.german = (
-            {
-                name: build_localized_fieldname(name, DEFAULT_LANGUAGE)
-                for name in translator.get_options_for_model(model).fields
-            }
-            if model in translator.get_registered_models()
-            else {}
-        )
+        registered = model in translator.get_registered_models()
+        translated = translator.get_options_for_model(model).fields if registered else ()
+        self.german = {
+            name: build_localized_fieldname(name, DEFAULT_LANGUAGE) for name in translated
+        }
+        others = [language for language in AVAILABLE_LANGUAGES if language != DEFAULT_LANGUAGE]
         self.translations = {
-            name: [build_localized_fieldname(name, lang) for lang in AVAILABLE_LANGUAGES]
+            name: [build_localized_fieldname(name, language) for language in others]
             for name in self.german
         }
-        for name, german in self.german.items():
-            self.translations[name].remove(german)
 
     def _with_german(self, row: dict) -> dict:
         for name, german in self.german.items():
@@ -174,13 +171,7 @@ class Table:
     @staticmethod
     def _run(sql: str, params) -> None:
         with connection.cursor() as cursor:
-            batch = []
-            for values in params:
-                batch.append(values)
-                if len(batch) == BATCH:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            if batch:
+            for batch in itertools.batched(params, BATCH):
                 cursor.executemany(sql, batch)
 
 
@@ -199,8 +190,5 @@ def _copy(statement: str, values) -> None:
 def _default(field):
     if field.has_default():
         return field.get_default()
-    if field.null:
-        return None
-    if isinstance(field, models.CharField | models.TextField):
-        return ""
-    return None
+    text = isinstance(field, models.CharField | models.TextField)
+    return "" if text and not field.null else None

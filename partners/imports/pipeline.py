@@ -18,15 +18,9 @@ from openpyxl.utils import get_column_letter
 from ..models import ImportRun
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
-from .rows import (
-    Companies,
-    Lookups,
-    Parser,
-    RowError,
-    match_company,
-)
+from .rows import Companies, Lookups, Parser, RowError, match_company
 from .sheet import HEADERS, normalise_header
-from .writes import Plan, PlannedRow, chunks, load_current, release, write_plan
+from .writes import PlannedRow, chunks, load_current, release, write_plan
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
@@ -62,7 +56,6 @@ class RowOutcome:
 @dataclass
 class ImportResult:
     file_name: str
-    dry_run: bool
     skip_invalid: bool
     total_rows: int = 0
     created: int = 0
@@ -149,7 +142,7 @@ def import_profiles(
     makes ours break a uniqueness constraint; nothing is written then either.
     """
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
-    result = ImportResult(file_name=filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
     parser = Parser(_layout(opened.headers, result), Lookups())
     parser.formulas = opened.formulas_without_value
     parsed: list[tuple[int, dict]] = []
@@ -229,10 +222,10 @@ def _control_characters(number: int, cells: list, headers: list) -> list[RowErro
     return errors
 
 
-def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) -> Plan:
+def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) -> list[PlannedRow]:
     """Finds each row's company and what the row changes; rows naming one company twice
     are errors."""
-    plan = Plan()
+    plan = []
     companies = Companies([values for _number, values in parsed])
     targets: dict[Any, int] = {}
     for number, values in parsed:
@@ -244,14 +237,14 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
             result.errors.append(RowError(number, "", message))
         else:
             targets[identity] = number
-            plan.rows.append(PlannedRow(number, values, pk))
-    _classify(plan, parser, result)
-    return plan
+            plan.append(PlannedRow(number, values, pk))
+    return _classify(plan, parser, result)
 
 
-def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
+def _classify(plan: list[PlannedRow], parser: Parser, result: ImportResult) -> list[PlannedRow]:
+    """The rows that break no rule, counted as created, updated or unchanged."""
     valid = []
-    for rows in chunks(plan.rows):
+    for rows in chunks(plan):
         load_current(rows)
         for row in rows:
             problem = row.compute_changes(parser.header_of)
@@ -267,12 +260,12 @@ def _classify(plan: Plan, parser: Parser, result: ImportResult) -> None:
             else:
                 result.unchanged += 1
         release(rows)
-    plan.rows = valid
     result.errors.sort(key=lambda error: error.row)
+    return valid
 
 
 def _collect_preview(
-    plan: Plan, result: ImportResult, limit: int | None, names: dict[int, str]
+    plan: list[PlannedRow], result: ImportResult, limit: int | None, names: dict[int, str]
 ) -> None:
     outcomes = [
         RowOutcome(
@@ -281,7 +274,7 @@ def _collect_preview(
             row.values["name"],
             row.changes,
         )
-        for row in plan.rows[:limit]
+        for row in plan[:limit]
     ]
     by_row: dict[int, list[RowError]] = {}
     for error in result.errors:

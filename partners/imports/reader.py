@@ -47,7 +47,6 @@ class Sheet:
     headers: list
     rows: Iterator[tuple[int, list]]
     sha256: str
-    kind: str
     # (row number, column index) of formula cells that have no cached value.
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     # Rows below the header, blank ones included, when the format tells (XLSX); else 0.
@@ -85,10 +84,7 @@ def _limited(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
     limit = settings.CRM_IMPORT_MAX_ROWS
     for count, row in enumerate(rows, start=1):
         if count > limit:
-            raise BadFile(
-                _("The file has more than %(limit)d rows; split it into smaller files.")
-                % {"limit": limit}
-            )
+            _check_size(count + 1, 0)  # the header row counts in _check_size
         yield row
 
 
@@ -110,7 +106,7 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
 
 def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     archive = _check_zip(data)
-    _check_dimensions(archive)
+    path = _check_dimensions(archive)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -124,7 +120,7 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     return Sheet(
-        headers, numbered, sha256, "xlsx", _formulas_without_value(archive), sheet.height - 1
+        headers, numbered, sha256, _formulas_without_value(archive, path), sheet.height - 1
     )
 
 
@@ -137,8 +133,9 @@ ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
 
 
-def _check_dimensions(archive: zipfile.ZipFile) -> None:
-    """Refuses a first sheet larger than the limits, as declared or as its cells reach."""
+def _check_dimensions(archive: zipfile.ZipFile) -> str:
+    """Refuses a first sheet larger than the limits, as declared or as its cells reach;
+    returns the sheet's path in the archive."""
     try:
         path = _first_sheet_path(archive)
         with archive.open(path) as stream:
@@ -147,6 +144,7 @@ def _check_dimensions(archive: zipfile.ZipFile) -> None:
             if declared:
                 _check_size(*_cell_position(declared.group(1).split(b":")[-1].decode()))
             _check_size(*_reach(head, stream))
+        return path
     except (KeyError, ElementTree.ParseError, AttributeError, zipfile.BadZipFile):
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
 
@@ -201,9 +199,7 @@ def _reach_by_position(stream) -> tuple[int, int]:
             reference = element.get("r")
             if reference:
                 row, column = _cell_position(reference)
-                column += 1
-            else:
-                column += 1
+            column += 1
             rows, columns = max(rows, row), max(columns, column)
             _check_size(rows, columns)
     return rows, columns
@@ -259,14 +255,13 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
     raise KeyError(rel_id)
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> set[tuple[int, int]]:
+def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
     """Formula cells Excel never calculated (written by a program): no cached value to use.
 
     Calamine returns cached values but cannot tell "no value" from "empty", so the sheet XML
     is scanned; only when it contains formulas at all, which is rare in these sheets.
     """
     try:
-        path = _first_sheet_path(archive)
         with archive.open(path) as stream:
             if not any(
                 b"<f" in chunk or b":f" in chunk
@@ -331,7 +326,7 @@ def _open_csv(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     _check_size(1, len(headers))
-    return Sheet(headers, _limited(_csv_rows(reader, lines)), sha256, "csv")
+    return Sheet(headers, _limited(_csv_rows(reader, lines)), sha256)
 
 
 class _WidthGuard:

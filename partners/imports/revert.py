@@ -23,21 +23,15 @@ class RevertRefused(Exception):
         self.message = message
 
 
-def _current(items) -> dict[str, dict[int, object]]:
-    ids = {"organisation": set(), "profile": set(), "contact": set()}
-    for item in items:
-        ids["organisation"].add(item.organisation_id)
-        ids["profile"].add(item.profile_id)
-        if item.contact_id:
-            ids["contact"].add(item.contact_id)
-    return {
-        "organisation": Organisation.objects.in_bulk(ids["organisation"]),
-        "profile": CompanyProfile.objects.in_bulk(ids["profile"]),
-        "contact": Person.objects.in_bulk(ids["contact"]),
+def _load(run: ImportRun):
+    """The run's items, the records they name as they are now, and why they cannot be
+    reverted (records deleted or edited since)."""
+    items = list(run.items.all())
+    current = {
+        "organisation": Organisation.objects.in_bulk({i.organisation_id for i in items}),
+        "profile": CompanyProfile.objects.in_bulk({i.profile_id for i in items}),
+        "contact": Person.objects.in_bulk({i.contact_id for i in items if i.contact_id}),
     }
-
-
-def _conflicts(items, current) -> list[str]:
     conflicts = []
     for item in items:
         for kind, pk in (
@@ -58,7 +52,7 @@ def _conflicts(items, current) -> list[str]:
                     _("row %(row)d: “%(name)s” was changed after the import")
                     % {"row": item.row, "name": record}
                 )
-    return conflicts
+    return items, current, conflicts
 
 
 def _restore(instance, values: dict) -> None:
@@ -88,9 +82,7 @@ def revert_preview(run: ImportRun) -> RevertPreview:
     except RevertRefused as refusal:
         preview.refusal = refusal.message
         return preview
-    items = list(run.items.all())
-    current = _current(items)
-    conflicts = _conflicts(items, current)
+    items, current, conflicts = _load(run)
     if conflicts:
         preview.refusal = _refusal(conflicts)
     for item in items:
@@ -123,9 +115,7 @@ def _refusal(conflicts: list[str]) -> str:
 def revert_import(run: ImportRun, *, user) -> None:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _check_status(run)
-    items = list(run.items.all())
-    current = _current(items)
-    conflicts = _conflicts(items, current)
+    items, current, conflicts = _load(run)
     if conflicts:
         raise RevertRefused(_refusal(conflicts))
     for item in items:

@@ -137,19 +137,16 @@ class Parser:
             except CellError as error:
                 errors.append(self.error(number, "city", str(error)))
         if values.get("sector"):
-            self._lookup(number, values, errors, "sector", self.lookups.sectors, "sector")
+            found = self._lookup_many(
+                number, [values["sector"]], errors, "sector", self.lookups.sectors, "sector"
+            )
+            values["sector"] = next(iter(found), None)
         for key, index, noun in (
             ("interests", self.lookups.interests, "interest"),
             ("target_cities", None, "city"),
         ):
             if values.get(key):
                 values[key] = self._lookup_many(number, values[key], errors, key, index, noun)
-
-    def _lookup(self, number, values, errors, key, index, noun) -> None:
-        pk = index.get(_fold(values[key]))
-        if pk is None:
-            errors.append(self.error(number, key, _unknown(values[key], noun)))
-        values[key] = pk
 
     def _lookup_many(self, number, names, errors, key, index, noun) -> set[int]:
         found = set()
@@ -160,8 +157,7 @@ class Parser:
                 errors.append(self.error(number, key, str(error)))
                 continue
             if pk is None:
-                message = _unknown(name, noun)
-                errors.append(self.error(number, key, message))
+                errors.append(self.error(number, key, _unknown(name, noun)))
             else:
                 found.add(pk)
         return found

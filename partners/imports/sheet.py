@@ -298,10 +298,7 @@ EXAMPLE = {
 
 
 def is_example(values: dict) -> bool:
-    return (values.get("name"), values.get("register_number")) == (
-        EXAMPLE["name"],
-        EXAMPLE["register_number"],
-    )
+    return all(values.get(key) == EXAMPLE[key] for key in ("name", "register_number"))
 
 
 def markdown_table() -> str:

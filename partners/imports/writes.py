@@ -47,7 +47,8 @@ def _attnames(model) -> dict[str, str]:
 ORG_FIELDS = _attnames(Organisation)
 PROFILE_FIELDS = _attnames(CompanyProfile)
 CONTACT_FIELDS = _attnames(Person)
-M2M_FIELDS = ("interests", "target_cities")
+# The profile's links that a sheet fills: column key → the through table's target column.
+M2M_FIELDS = {"interests": "interest_id", "target_cities": "city_id"}
 
 
 def _given(key: str, value: Any) -> bool:
@@ -119,11 +120,6 @@ class PlannedRow:
         return None
 
 
-@dataclass
-class Plan:
-    rows: list[PlannedRow] = field(default_factory=list)
-
-
 def _columns(model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
@@ -158,7 +154,7 @@ def load_current(rows: list[PlannedRow]) -> None:
     contacts.pop(None, None)
     for person in Person.objects.filter(pk__in=list(contacts)).values(*SLIM["contact"]):
         contacts[person["id"]].contact = person
-    for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
+    for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
         for profile_id, pk in through.objects.filter(
             companyprofile_id__in=list(profiles)
@@ -230,15 +226,24 @@ class Writer:
         Table(model).insert(records)
         self._history(model, records, "+")
 
-    def update(self, model, records: list[Record], attnames: set[str]) -> None:
-        if not records:
-            return
-        for record in records:
-            record["version"] += 1
-            record["updated_at"] = self.now
-        Table(model).update(records, [*sorted(attnames), "version", "updated_at"])
-        full = model.objects.filter(pk__in=[r["id"] for r in records]).values(*_columns(model))
-        self._history(model, full, "~")
+    def update(self, model, changes: list[tuple[Record, Record, Record | None]]):
+        """Applies each (record, wanted values, `before`) and writes the records that changed,
+        keeping their earlier values in `before`; returns them and the attnames changed."""
+        changed, attnames = [], set()
+        for record, wanted, before in changes:
+            diff = {a: v for a, v in wanted.items() if record[a] != v}
+            if not diff:
+                continue
+            if before is not None:
+                before.update({a: _json(record[a]) for a in diff})
+            record.update(diff, version=record["version"] + 1, updated_at=self.now)
+            attnames.update(diff)
+            changed.append(record)
+        if changed:
+            Table(model).update(changed, [*sorted(attnames), "version", "updated_at"])
+            full = model.objects.filter(pk__in=[r["id"] for r in changed]).values(*_columns(model))
+            self._history(model, full, "~")
+        return changed, attnames
 
     def _history(self, model, records, kind: str) -> None:
         extra = {
@@ -250,19 +255,10 @@ class Writer:
         Table(model.history.model, with_pk=False).insert({**r, **extra} for r in records)
 
 
-def _changed(record: Record, wanted: Record, attnames: set[str], before: Record | None) -> bool:
-    diff = {a: v for a, v in wanted.items() if record[a] != v}
-    if before is not None:
-        before.update({a: _json(record[a]) for a in diff})
-    record.update(diff)
-    attnames.update(diff)
-    return bool(diff)
-
-
-def write_plan(plan: Plan, *, run: ImportRun, user) -> None:
+def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
     """Writes the plan's new and changed rows; the caller holds the transaction."""
     writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk})
-    rows = [row for row in plan.rows if row.pk is None or row.changes]
+    rows = [row for row in plan if row.pk is None or row.changes]
     names = [row.values["name"] for row in rows if row.pk is None]
     slugs = {
         "organisation": SlugPool(Organisation, names, "company"),
@@ -317,15 +313,13 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool
         record["slug"] = slugs.take(record["name"])
         row.org = record
     writer.create(Organisation, [row.org for row in new_rows])
-    changed, attnames = [], set()
+    changes = []
     for row in rows:
-        if row.pk is None:
-            continue
-        wanted = row.wanted(ORG_FIELDS)
-        wanted["name_key"] = normalise_company_name(wanted["name"])
-        if _changed(row.org, wanted, attnames, row.before["organisation"]):
-            changed.append(row.org)
-    writer.update(Organisation, changed, attnames)
+        if row.pk is not None:
+            wanted = row.wanted(ORG_FIELDS)
+            wanted["name_key"] = normalise_company_name(wanted["name"])
+            changes.append((row.org, wanted, row.before["organisation"]))
+    changed, attnames = writer.update(Organisation, changes)
     if "city_id" in attnames:  # the report counts records by their counterparts' cities
         refresh_affected(of_organisations([org["id"] for org in changed]))
     if "name" in attnames:  # kept on the memoranda and opportunities that involve them
@@ -343,20 +337,14 @@ def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
         row.contact = record
     writer.create(Person, [row.contact for row in new_rows])
     created = {row.number for row in new_rows}
-    changed, attnames = [], set()
-    for row in rows:
-        if (
-            row.contact is not None
-            and row.number not in created
-            and _changed(
-                row.contact,
-                row.wanted(CONTACT_FIELDS),
-                attnames,
-                row.before and row.before["contact"],
-            )
-        ):
-            changed.append(row.contact)
-    writer.update(Person, changed, attnames)
+    writer.update(
+        Person,
+        [
+            (row.contact, row.wanted(CONTACT_FIELDS), row.before and row.before["contact"])
+            for row in rows
+            if row.contact is not None and row.number not in created
+        ],
+    )
     return created
 
 
@@ -369,20 +357,18 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> 
         row.profile = record
     writer.create(CompanyProfile, [row.profile for row in new_rows])
     created = {row.number for row in new_rows}
-    changed, attnames = [], set()
+    changes = []
     for row in rows:
-        if row.number in created:
-            continue
-        wanted = row.wanted(PROFILE_FIELDS)
-        if row.contact is not None:
-            wanted["contact_id"] = row.contact["id"]
-        if _changed(row.profile, wanted, attnames, row.before and row.before["profile"]):
-            changed.append(row.profile)
-    writer.update(CompanyProfile, changed, attnames)
+        if row.number not in created:
+            wanted = row.wanted(PROFILE_FIELDS)
+            if row.contact is not None:
+                wanted["contact_id"] = row.contact["id"]
+            changes.append((row.profile, wanted, row.before and row.before["profile"]))
+    writer.update(CompanyProfile, changes)
 
 
 def _write_links(rows: list[PlannedRow]) -> None:
-    for key, target in (("interests", "interest_id"), ("target_cities", "city_id")):
+    for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
         replaced = [
             row

@@ -10,6 +10,7 @@ opened as a page runs no script in the application's origin. Documents are downl
 """
 
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 
 from ..models import Memorandum, Photo
 from ..uploads import PDF_TYPE, PHOTO_TYPES, photo_format
@@ -39,9 +40,7 @@ def _may_view(user, permission: str) -> bool:
 
 
 def photo_file(request, pk):
-    photo = Photo.objects.filter(pk=pk).first()
-    if photo is None:
-        raise Http404
+    photo = get_object_or_404(Photo, pk=pk)
     # Public only when the photo and the records it belongs to are published.
     public = Photo.objects.published().filter(pk=pk).exists()
     if not (public or _may_view(request.user, "partners.view_photo")):
@@ -65,9 +64,7 @@ def memorandum_document(request, pk):
     # MoU documents are internal: even a published memorandum's document is not public.
     if not _may_view(request.user, "partners.view_memorandum"):
         raise Http404
-    memorandum = Memorandum.objects.filter(pk=pk).first()
-    if memorandum is None:
-        raise Http404
+    memorandum = get_object_or_404(Memorandum, pk=pk)
     response = FileResponse(
         _open_or_404(memorandum.document),
         as_attachment=True,

@@ -1,16 +1,13 @@
 """django-tasks-db's ``db_worker``, kept alive when the database goes away.
 
-The library's worker stops with the first database error it does not expect: a SQLite
-database locked for longer than the busy timeout, a PostgreSQL connection dropped (a
-restart, a failover, ``pg_terminate_backend``). This command is the library's, with its
-options, run again after such an error: it closes the connections, waits (1 s, doubling
-up to ``--max-backoff``, 60 s by default) and starts the library's worker anew with the
-same options and worker id, logging each wait; it never exits on its own. A task that
-was running when the database went away is left "running"; ``recover_tasks`` marks it
-failed.
+The library's worker stops at the first database error it does not expect: a SQLite
+database locked beyond the busy timeout, a PostgreSQL connection dropped (a restart, a
+failover, ``pg_terminate_backend``). This one closes the connections, waits (1 s, doubling
+up to ``--max-backoff``) and runs the library's worker again with the same options; it
+never exits on its own. A task left "running" by the outage is failed by ``recover_tasks``.
 
-Being named ``db_worker`` in an app listed before ``django_tasks_db``, it takes the place
-of the library's command (Django's documented way to override a command).
+Named ``db_worker`` in an app listed before ``django_tasks_db``, it replaces the library's
+command (Django's documented way to override a command).
 """
 
 import logging
