@@ -113,18 +113,24 @@ class PublishableModel(TimeStampedModel):
         return self.visibility == Visibility.PUBLIC
 
 
-class LoggedModel(PublishableModel):
-    """A record someone logs in the back office (meetings, photos, follow-ups,
-    opportunities): who did is kept, and emptied when that user is deleted."""
-
-    logged_by = models.ForeignKey(
+def user_link(related_name, verbose_name):
+    """The back-office user who did something: kept, and emptied when that user is
+    deleted."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("logged by"),
+        related_name=related_name,
+        verbose_name=verbose_name,
     )
+
+
+class LoggedModel(PublishableModel):
+    """A record someone logs in the back office (meetings, photos, follow-ups,
+    opportunities): who did is kept, and emptied when that user is deleted."""
+
+    logged_by = user_link("+", _("logged by"))
 
     class Meta:
         abstract = True

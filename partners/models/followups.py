@@ -1,13 +1,19 @@
 """Follow-ups: what came out of a visit or a memorandum and must be done."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import COUNTED_FIELDS, CRM_PERMISSIONS, CountedInReport, PublishableQuerySet, TripOutcome
+from .base import (
+    COUNTED_FIELDS,
+    CRM_PERMISSIONS,
+    CountedInReport,
+    PublishableQuerySet,
+    TripOutcome,
+    user_link,
+)
 from .places import City
 
 
@@ -34,14 +40,7 @@ class FollowUp(CountedInReport, TripOutcome):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("owner"),
-    )
+    owner = user_link("follow_ups", _("owner"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     partner_city = models.ForeignKey(
         City,

@@ -1,9 +1,10 @@
 """The record of every spreadsheet import, detailed enough to revert it."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .base import user_link
 
 
 class ImportRun(models.Model):
@@ -16,14 +17,7 @@ class ImportRun(models.Model):
         REJECTED = "rejected", _("rejected (nothing written)")
         REVERTED = "reverted", _("reverted")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported by"),
-    )
+    user = user_link("+", _("imported by"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -38,14 +32,7 @@ class ImportRun(models.Model):
     errors = models.JSONField(_("error list"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
-    reverted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reverted by"),
-    )
+    reverted_by = user_link("+", _("reverted by"))
 
     class Meta:
         verbose_name = _("import run")

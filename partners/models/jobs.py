@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .base import user_link
+
 
 def job_file_path(job: "Job", filename: str) -> str:
     # The server names the file; the uploaded name is kept in `file_name` only.
@@ -63,14 +65,7 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("rows"), default=0)
     # Invalid rows found so far (imports).
     errors = models.PositiveIntegerField(_("invalid rows"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    created_by = user_link("+", _("started by"))
     file = models.FileField(_("file"), upload_to=job_file_path, blank=True, max_length=200)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     # What to run: the import's mode and the upload's SHA-256, the export's query string.

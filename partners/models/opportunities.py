@@ -4,7 +4,6 @@ The day each stage was entered is kept in ``OpportunityStageChange`` (one row pe
 so that "days from idea to won" is a subtraction, not a walk through the history.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +18,7 @@ from .base import (
     SluggedMixin,
     TimeStampedModel,
     TripOutcome,
+    user_link,
 )
 from .organisation_names import KeepsOrganisationNames
 from .organisations import Organisation
@@ -121,14 +121,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
         related_name="opportunities",
         verbose_name=_("profile handover"),
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("owner"),
-    )
+    owner = user_link("opportunities", _("owner"))
     expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)
     expected_investment_eur = models.PositiveBigIntegerField(
         _("expected investment (EUR)"), null=True, blank=True
@@ -259,14 +252,7 @@ class OpportunityStageChange(TimeStampedModel):
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Opportunity.Stage.choices)
     entered_on = models.DateField(_("entered on"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = user_link("+", _("changed by"))
 
     class Meta:
         verbose_name = _("stage change")

@@ -1,10 +1,11 @@
 """Publishing as a right of its own: a trade officer asks, a manager publishes."""
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .base import user_link
 
 
 class PublicationRequest(models.Model):
@@ -17,14 +18,7 @@ class PublicationRequest(models.Model):
     content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("kind of record"))
     object_id = models.PositiveBigIntegerField(_("record id"))
     record = GenericForeignKey("content_type", "object_id")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = user_link("+", _("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:
