@@ -34,13 +34,9 @@ OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0)
 
 class AfterTripMixin:
     def get_urls(self):
-        opts = self.model._meta
-        view = path(
-            "<path:object_id>/after-trip/",
-            self.admin_site.admin_view(self.after_trip),
-            name=f"{opts.app_label}_{opts.model_name}_after_trip",
-        )
-        return [view, *super().get_urls()]
+        view = self.admin_site.admin_view(self.after_trip)
+        name = "partners_delegation_after_trip"
+        return [path("<path:object_id>/after-trip/", view, name=name), *super().get_urls()]
 
     def after_trip(self, request, object_id):
         delegation = self.get_object(request, object_id)

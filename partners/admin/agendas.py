@@ -44,21 +44,21 @@ class AgendaViewsMixin(DocumentViewsMixin):
     """URLs under a delegation: agenda/, agenda/<who>/<id>.<html|ics|pdf>, schedule.xlsx."""
 
     def get_urls(self):
-        opts = self.model._meta
-        views = [
-            ("agenda/", self.agenda_index, "agenda"),
-            ("agenda/<str:who>/<int:pk>.<str:fmt>", self.agenda, "agenda_of"),
-            ("schedule.xlsx", self.schedule_xlsx, "schedule_xlsx"),
-        ]
-        urls = [
+        view, route = self.admin_site.admin_view, "<path:object_id>/"
+        return [
+            path(f"{route}agenda/", view(self.agenda_index), name="partners_delegation_agenda"),
             path(
-                f"<path:object_id>/{route}",
-                self.admin_site.admin_view(view),
-                name=f"{opts.app_label}_{opts.model_name}_{name}",
-            )
-            for route, view, name in views
+                f"{route}agenda/<str:who>/<int:pk>.<str:fmt>",
+                view(self.agenda),
+                name="partners_delegation_agenda_of",
+            ),
+            path(
+                f"{route}schedule.xlsx",
+                view(self.schedule_xlsx),
+                name="partners_delegation_schedule_xlsx",
+            ),
+            *super().get_urls(),
         ]
-        return [*urls, *super().get_urls()]
 
     def agenda_index(self, request, object_id):
         delegation = self._document_object(request, object_id)

@@ -24,23 +24,9 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 class DocumentViewsMixin:
-    """URLs for document views, each called with the object and the language to print in:
+    """Document views, each called with the object and the language to print in:
     404 when the object is missing, 403 without view right, and back to its change page
     when PDFs cannot be made on this machine."""
-
-    documents: list[tuple[str, str]] = []  # (URL suffix, method name)
-
-    def get_urls(self):
-        opts = self.model._meta
-        extra = [
-            path(
-                f"<path:object_id>/{suffix}",
-                self.admin_site.admin_view(self._document_view(getattr(self, method))),
-                name=f"{opts.app_label}_{opts.model_name}_{method}",
-            )
-            for suffix, method in self.documents
-        ]
-        return [*extra, *super().get_urls()]
 
     def _document_object(self, request, object_id):
         obj = self.get_object(request, object_id)
@@ -59,7 +45,7 @@ class DocumentViewsMixin:
             except documents.DocumentsUnavailable as error:
                 return self._back(request, obj, str(error))
 
-        return view
+        return self.admin_site.admin_view(view)
 
     def _back(self, request, obj, message):
         self.message_user(request, message, messages.ERROR)
@@ -68,7 +54,10 @@ class DocumentViewsMixin:
 
 
 class ProfileDocumentsMixin(DocumentViewsMixin):
-    documents = [("handout.pdf", "handout")]
+    def get_urls(self):
+        view = self._document_view(self.handout)
+        name = "partners_companyprofile_handout"
+        return [path("<path:object_id>/handout.pdf", view, name=name), *super().get_urls()]
 
     def handout(self, request, profile, language):
         if not profile.consent_to_share:
@@ -83,7 +72,13 @@ class ProfileDocumentsMixin(DocumentViewsMixin):
 
 
 class DelegationDocumentsMixin(DocumentViewsMixin):
-    documents = [("handouts.pdf", "handouts"), ("briefing.pdf", "briefing")]
+    def get_urls(self):
+        view, route = self._document_view, "<path:object_id>/"
+        return [
+            path(f"{route}handouts.pdf", view(self.handouts), name="partners_delegation_handouts"),
+            path(f"{route}briefing.pdf", view(self.briefing), name="partners_delegation_briefing"),
+            *super().get_urls(),
+        ]
 
     def handouts(self, request, delegation, language):
         """The trip's handouts in one PDF; a large batch is printed by the worker: GET
