@@ -172,3 +172,20 @@ def test_bad_query_strings_never_fail(client, world, name):
     for query in BAD_QUERIES:
         response = client.get(reverse(f"partners:{name}") + "?" + query)
         assert response.status_code == 200, query
+
+
+@pytest.mark.parametrize(
+    ("language", "descending"),
+    [("de", "{} (absteigend)"), ("en", "{} (descending)"), ("zh-hans", "{}（降序）")],
+)
+def test_sort_choices_are_in_the_pages_language(client, world, language, descending):
+    # django-filter formats its descending labels once, at import, in the language of that
+    # moment: English and Chinese pages offered "Name (absteigend)".
+    for name, param in (("delegations", "title"), ("memoranda", "title"), ("companies", "name")):
+        with translation.override(language):
+            url = reverse(f"partners:{name}")
+            ascending = str(translation.gettext(param))
+        html = client.get(url).content.decode()
+        sort = html[html.index('<select name="sort"') :].split("</select>")[0]
+        assert f'<option value="-{param}">{descending.format(ascending)}</option>' in sort, name
+        assert f'<option value="{param}">{ascending}</option>' in sort, name

@@ -8,12 +8,28 @@ raises.
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import City, CompanyProfile, Delegation, Interest, Memorandum, Partnership, Sector
 from ..widgets import LongChoiceFilter
 
 ALL = _("all")
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """django-filter's own descending labels are formatted when the filter is built, at
+    import, in the language active then: a German label on English pages. These stay lazy."""
+
+    def build_choices(self, fields, labels):
+        return [
+            choice
+            for field, param in fields.items()
+            for choice in (
+                (param, labels[field]),
+                (f"-{param}", format_lazy(_("{} (descending)"), labels[field])),
+            )
+        ]
 
 
 def _used_values(queryset, field) -> set:
@@ -80,7 +96,7 @@ class DelegationFilter(PublicFilterSet):
     )
     direction = django_filters.ChoiceFilter(label=_("Direction"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("start_date", "date"), ("title", "title")),
         field_labels={"start_date": _("date"), "title": _("title")},
@@ -113,7 +129,7 @@ class MemorandumFilter(PublicFilterSet):
     year = django_filters.ChoiceFilter(label=_("Year"), method="filter_by_year", empty_label=ALL)
     kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("signed_on", "date"), ("title", "title")),
         field_labels={"signed_on": _("date"), "title": _("title")},
@@ -186,7 +202,7 @@ class CompanyFilter(PublicFilterSet):
         to_field_name="slug",
         empty_label=ALL,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("organisation__name", "name"), ("founded_year", "founded")),
         field_labels={"organisation__name": _("name"), "founded_year": _("founded")},
