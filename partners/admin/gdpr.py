@@ -44,6 +44,9 @@ class PersonGDPRMixin:
     def has_erase_permission(self, request) -> bool:
         return request.user.has_perm("partners.erase_person")
 
+    def _may_export(self, request) -> bool:
+        return request.user.has_perm("partners.gdpr_export_person")
+
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         # Added here rather than through `actions`, which the person admin may set itself.
         actions = super().get_actions(request, action_location=action_location)
@@ -64,22 +67,22 @@ class PersonGDPRMixin:
             *super().get_urls(),
         ]
 
-    def _person_for(self, request, object_id, permission: str) -> Person:
-        if not request.user.has_perm(permission):
+    def _person_for(self, request, object_id, *, allowed: bool) -> Person:
+        if not allowed:
             raise PermissionDenied
         return get_object_or_404(
             Person.objects.select_related("organisation"), pk=valid_id_or_404(Person, object_id)
         )
 
     def gdpr_export_json(self, request, object_id):
-        person = self._person_for(request, object_id, "partners.gdpr_export_person")
+        person = self._person_for(request, object_id, allowed=self._may_export(request))
         body = json.dumps(person_export(person=person), cls=DjangoJSONEncoder, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
         return response
 
     def gdpr_export_html(self, request, object_id):
-        person = self._person_for(request, object_id, "partners.gdpr_export_person")
+        person = self._person_for(request, object_id, allowed=self._may_export(request))
         data = person_export(person=person)
         sections = [
             (title, data[key] if isinstance(data[key], list) else [data[key]])
@@ -94,7 +97,7 @@ class PersonGDPRMixin:
         return TemplateResponse(request, "admin/partners/person/gdpr_export.html", context)
 
     def gdpr_erase(self, request, object_id):
-        person = self._person_for(request, object_id, "partners.erase_person")
+        person = self._person_for(request, object_id, allowed=self.has_erase_permission(request))
         if request.method == "POST":
             person_erase(person=person, user=request.user)
             self.message_user(request, _("The person was anonymised."), messages.SUCCESS)

@@ -84,8 +84,14 @@ def _limited(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
     limit = settings.CRM_IMPORT_MAX_ROWS
     for count, row in enumerate(rows, start=1):
         if count > limit:
-            _check_size(count + 1, 0)  # the header row counts in _check_size
+            raise _too_many_rows(limit)
         yield row
+
+
+def _too_many_rows(limit: int) -> BadFile:
+    return BadFile(
+        _("The file has more than %(limit)d rows; split it into smaller files.") % {"limit": limit}
+    )
 
 
 def _check_zip(data: bytes) -> zipfile.ZipFile:
@@ -210,10 +216,7 @@ def _check_size(rows: int, columns: int) -> None:
     max_rows = settings.CRM_IMPORT_MAX_ROWS
     max_columns = settings.CRM_IMPORT_MAX_COLUMNS
     if rows - 1 > max_rows:
-        raise BadFile(
-            _("The file has more than %(limit)d rows; split it into smaller files.")
-            % {"limit": max_rows}
-        )
+        raise _too_many_rows(max_rows)
     if columns > max_columns:
         raise BadFile(
             _(

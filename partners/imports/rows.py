@@ -136,11 +136,10 @@ class Parser:
                 values["city"] = self.lookups.city(values["city"], values["country"])
             except CellError as error:
                 errors.append(self.error(number, "city", str(error)))
-        if values.get("sector"):
-            found = self._lookup_many(
-                number, [values["sector"]], errors, "sector", self.lookups.sectors, "sector"
-            )
-            values["sector"] = next(iter(found), None)
+        if sector := values.get("sector"):
+            values["sector"] = self.lookups.sectors.get(_fold(sector))
+            if values["sector"] is None:
+                errors.append(self.error(number, "sector", _unknown(sector, "sector")))
         for key, index, noun in (
             ("interests", self.lookups.interests, "interest"),
             ("target_cities", None, "city"),

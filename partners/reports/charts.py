@@ -107,6 +107,7 @@ def funnel(title, description, steps: list[tuple[str, int]]) -> Chart:
     chart = Chart(title, description)
     for i, (name, value) in enumerate(steps):
         width = max(widest * value / top, 1)
-        x, colour = FUNNEL_LABELS + (widest - width) / 2, PALETTE[i % len(PALETTE)]
+        x = FUNNEL_LABELS + (widest - width) / 2
+        colour = PALETTE[i % len(PALETTE)]
         chart.bars.append(Bar(x, TOP + i * row, width, row * 0.8, colour, f"{name}: {value}"))
     return chart

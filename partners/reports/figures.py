@@ -208,9 +208,17 @@ def count(
     write to a table they read (``cache``): logging a meeting counts meetings again only.
     """
     # What the counts depend on, as plain values (the cache's key).
-    asked = (c.start, c.end, c.today, c.home_city and c.home_city.pk, ids(c.partner_cities))
-    asked += (c.direction, c.organisation and c.organisation.pk, list(periods.items()))
-    asked += (sorted(city_ids),)
+    asked = (
+        c.start,
+        c.end,
+        c.today,
+        c.home_city and c.home_city.pk,
+        ids(c.partner_cities),
+        c.direction,
+        c.organisation and c.organisation.pk,
+        list(periods.items()),
+        sorted(city_ids),
+    )
     counted = {key: Counted({f.name: Counter() for f in FIGURES}) for key in periods}
     first_days = []
     for kind in KINDS:

@@ -179,7 +179,8 @@ def register_confirm(request, slug, token):
             {"delegation": delegation, "invalid": True},
             status=400,
         )
-    if confirmed := request.method == "POST":
+    confirmed = request.method == "POST"
+    if confirmed:
         service.confirm(registration)
     return render(
         request,
