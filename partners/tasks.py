@@ -35,15 +35,6 @@ COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
 PROGRESS_EVERY = 1000
 
 
-class FileChanged(BadFile):
-    """The stored upload is no longer the file that was previewed."""
-
-    def __init__(self):
-        super().__init__(
-            _("The stored file is not the one that was uploaded; nothing was imported.")
-        )
-
-
 def rows_in(sheet: Sheet, data: bytes) -> int:
     """Rows below the header, cheaply: XLSX says so itself, CSV is counted by lines."""
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
@@ -85,7 +76,7 @@ def stored_upload(job: Job) -> bytes:
     with job.file.open("rb") as file:
         data = file.read()
     if hashlib.sha256(data).hexdigest() != job.options.get("sha256"):
-        raise FileChanged
+        raise BadFile(_("The stored file is not the one that was uploaded; nothing was imported."))
     return data
 
 
@@ -165,7 +156,7 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
             preview_limit=PREVIEW_ROWS if preview else 0,
             progress=progress,
         )
-    except BadFile as error:  # FileChanged too
+    except BadFile as error:  # a changed stored file too
         outcome = {"status": "rejected", "reason": error.message}
         jobs.finish(job.pk, Job.State.DONE, outcome)
         return outcome
@@ -219,12 +210,14 @@ def _export_report(job: Job, criteria: queries.Criteria) -> dict:
         job.folder.mkdir(parents=True, exist_ok=True)
         target = job.folder / "export.xlsx"
         write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-    name = report_tables.filename(criteria, "xlsx")
-    Job.objects.filter(pk=job.pk).update(
-        file=f"jobs/{job.pk}/export.xlsx", file_name=name, progress=total, total=total
-    )
-    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
+    _done_with_file(job, "export.xlsx", report_tables.filename(criteria, "xlsx"), total)
     return {"status": "done", "rows": total}
+
+
+def _done_with_file(job: Job, name: str, download_name: str, total: int) -> None:
+    """The job is done, its result the file ``name`` written into its folder."""
+    fields = {"file": f"jobs/{job.pk}/{name}", "file_name": download_name}
+    jobs.finish(job.pk, Job.State.DONE, {"status": "done"}, progress=total, total=total, **fields)
 
 
 def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> list[Table]:
@@ -289,11 +282,5 @@ def print_handouts(*, job_id: str) -> dict:
             return {"status": "rejected"}
         job.folder.mkdir(parents=True, exist_ok=True)
         (job.folder / "handouts.pdf").write_bytes(pdf)
-    Job.objects.filter(pk=job.pk).update(
-        file=f"jobs/{job.pk}/handouts.pdf",
-        file_name=f"handouts-{delegation.slug}-{language}.pdf",
-        progress=total,
-        total=total,
-    )
-    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
+    _done_with_file(job, "handouts.pdf", f"handouts-{delegation.slug}-{language}.pdf", total)
     return {"status": "done", "profiles": total}
