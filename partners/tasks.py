@@ -30,8 +30,13 @@ from .reports.filters import ReportFilter
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
-# The export's progress: rows of the sheets that export_rows counts, reported this often.
-COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
+# The listings whose rows the export's progress counts: sheet → its rows.
+COUNTED_LISTINGS = {
+    "delegations": queries.period_delegations,
+    "meetings": queries.period_meetings,
+    "handovers": queries.period_handovers,
+    "follow-ups": queries.period_follow_ups,
+}
 PROGRESS_EVERY = 1000
 
 
@@ -232,7 +237,7 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
             if done % PROGRESS_EVERY == 0:
                 progress.rows(min(done, total), total, 0)
 
-    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_SHEETS}
+    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_LISTINGS}
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
@@ -246,12 +251,7 @@ def criteria_for(query: QueryDict) -> queries.Criteria:
 
 def export_rows(criteria: queries.Criteria) -> int:
     """The listing rows of the workbook, counted with the listings' own filters."""
-    return (
-        queries.period_delegations(criteria).count()
-        + queries.period_meetings(criteria).count()
-        + queries.period_handovers(criteria).count()
-        + queries.period_follow_ups(criteria).count()
-    )
+    return sum(listing(criteria).count() for listing in COUNTED_LISTINGS.values())
 
 
 def exports_in_background(criteria: queries.Criteria) -> bool:
