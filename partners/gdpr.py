@@ -145,12 +145,6 @@ def person_export(*, person: Person) -> dict:
     }
 
 
-def anonymised_name() -> str:
-    """The name an erased person is stored under, in the agency's working language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(_("anonymised"))
-
-
 @transaction.atomic
 def person_erase(*, person: Person, user=None, now: datetime.datetime | None = None) -> Person:
     """Anonymise ``person`` everywhere it is stored; its links stay. Erasing twice is harmless."""
@@ -158,7 +152,8 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     if person.anonymised_at:
         return person
     traces = _traces(person)
-    name = anonymised_name()
+    with translation.override(settings.LANGUAGE_CODE):  # the agency's working language
+        name = str(_("anonymised"))
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field, value in {**blanks, "full_name": name}.items():
         setattr(person, field, value)

@@ -73,14 +73,10 @@ def _delegation_needs(delegation):
         yield member.person, _("member")
 
 
-def _profile_needs(profile):
-    yield profile.organisation, _("company")
-
-
 _NEEDS = {
     Memorandum: _memorandum_needs,
     Delegation: _delegation_needs,
-    CompanyProfile: _profile_needs,
+    CompanyProfile: lambda profile: [(profile.organisation, _("company"))],
 }
 
 
@@ -89,14 +85,12 @@ def needed_records(record) -> list[Needed]:
     needs = _NEEDS.get(type(record))
     if needs is None:
         return []
-    found, seen = [], set()
+    found = {}  # by (model, pk): the first mention's role
     for related, role in needs(record):
-        key = (type(related), related.pk)
-        if related.is_published or key in seen:
-            continue
-        seen.add(key)
-        found.append(Needed(record=related, role=role, refusal=refusal(related)))
-    return found
+        if not related.is_published:
+            needed = Needed(record=related, role=role, refusal=refusal(related))
+            found.setdefault((type(related), related.pk), needed)
+    return list(found.values())
 
 
 def _set_visibility(record, visibility, user) -> str:

@@ -30,18 +30,14 @@ from .reports.filters import ReportFilter
 from .spreadsheets import Table, write_xlsx
 
 PREVIEW_ROWS = 100
-# The export's progress: rows of the sheets that export_rows counts, reported this often.
-COUNTED_SHEETS = {"delegations", "meetings", "handovers", "follow-ups"}
+# The listings whose rows the export's progress counts: sheet → its rows.
+COUNTED_LISTINGS = {
+    "delegations": queries.period_delegations,
+    "meetings": queries.period_meetings,
+    "handovers": queries.period_handovers,
+    "follow-ups": queries.period_follow_ups,
+}
 PROGRESS_EVERY = 1000
-
-
-class FileChanged(BadFile):
-    """The stored upload is no longer the file that was previewed."""
-
-    def __init__(self):
-        super().__init__(
-            _("The stored file is not the one that was uploaded; nothing was imported.")
-        )
 
 
 def rows_in(sheet: Sheet, data: bytes) -> int:
@@ -85,7 +81,7 @@ def stored_upload(job: Job) -> bytes:
     with job.file.open("rb") as file:
         data = file.read()
     if hashlib.sha256(data).hexdigest() != job.options.get("sha256"):
-        raise FileChanged
+        raise BadFile(_("The stored file is not the one that was uploaded; nothing was imported."))
     return data
 
 
@@ -165,7 +161,7 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
             preview_limit=PREVIEW_ROWS if preview else 0,
             progress=progress,
         )
-    except BadFile as error:  # FileChanged too
+    except BadFile as error:  # a changed stored file too
         outcome = {"status": "rejected", "reason": error.message}
         jobs.finish(job.pk, Job.State.DONE, outcome)
         return outcome
@@ -219,12 +215,14 @@ def _export_report(job: Job, criteria: queries.Criteria) -> dict:
         job.folder.mkdir(parents=True, exist_ok=True)
         target = job.folder / "export.xlsx"
         write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-    name = report_tables.filename(criteria, "xlsx")
-    Job.objects.filter(pk=job.pk).update(
-        file=f"jobs/{job.pk}/export.xlsx", file_name=name, progress=total, total=total
-    )
-    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
+    _done_with_file(job, "export.xlsx", report_tables.filename(criteria, "xlsx"), total)
     return {"status": "done", "rows": total}
+
+
+def _done_with_file(job: Job, name: str, download_name: str, total: int) -> None:
+    """The job is done, its result the file ``name`` written into its folder."""
+    fields = {"file": f"jobs/{job.pk}/{name}", "file_name": download_name}
+    jobs.finish(job.pk, Job.State.DONE, {"status": "done"}, progress=total, total=total, **fields)
 
 
 def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> list[Table]:
@@ -239,7 +237,7 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
             if done % PROGRESS_EVERY == 0:
                 progress.rows(min(done, total), total, 0)
 
-    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_SHEETS}
+    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_LISTINGS}
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
@@ -253,12 +251,7 @@ def criteria_for(query: QueryDict) -> queries.Criteria:
 
 def export_rows(criteria: queries.Criteria) -> int:
     """The listing rows of the workbook, counted with the listings' own filters."""
-    return (
-        queries.period_delegations(criteria).count()
-        + queries.period_meetings(criteria).count()
-        + queries.period_handovers(criteria).count()
-        + queries.period_follow_ups(criteria).count()
-    )
+    return sum(listing(criteria).count() for listing in COUNTED_LISTINGS.values())
 
 
 def exports_in_background(criteria: queries.Criteria) -> bool:
@@ -289,11 +282,5 @@ def print_handouts(*, job_id: str) -> dict:
             return {"status": "rejected"}
         job.folder.mkdir(parents=True, exist_ok=True)
         (job.folder / "handouts.pdf").write_bytes(pdf)
-    Job.objects.filter(pk=job.pk).update(
-        file=f"jobs/{job.pk}/handouts.pdf",
-        file_name=f"handouts-{delegation.slug}-{language}.pdf",
-        progress=total,
-        total=total,
-    )
-    jobs.finish(job.pk, Job.State.DONE, {"status": "done"})
+    _done_with_file(job, "handouts.pdf", f"handouts-{delegation.slug}-{language}.pdf", total)
     return {"status": "done", "profiles": total}

@@ -8,6 +8,7 @@ cannot make a browser treat a stored file as a page or a script.
 
 import datetime
 import uuid
+from contextlib import contextmanager
 
 from PIL import Image, UnidentifiedImageError
 
@@ -18,6 +19,8 @@ PHOTO_TYPES = {
     "WEBP": ("image/webp", "webp"),
 }
 PDF_TYPE = "application/pdf"
+# What Pillow raises for content it cannot read as an image.
+NOT_AN_IMAGE = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
 
 
 def generated_name(folder: str, extension: str) -> str:
@@ -39,18 +42,27 @@ def photo_path(instance, filename):
     return generated_name("photos", extension)
 
 
+@contextmanager
+def rewound(value):
+    """The (uploaded) file, read from its start and left where the caller found it."""
+    file = getattr(value, "file", value)
+    position = file.tell()
+    file.seek(0)
+    try:
+        yield file
+    finally:
+        file.seek(position)
+
+
 def photo_format(file) -> str | None:
     """The accepted photo format the content decodes as (``JPEG``…), or None.
 
     Reads only the header; the caller's position in the file is kept.
     """
-    position = file.tell()
-    file.seek(0)
-    try:
-        with Image.open(file) as image:
-            image_format = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        image_format = None
-    finally:
-        file.seek(position)
+    with rewound(file) as file:
+        try:
+            with Image.open(file) as image:
+                image_format = image.format
+        except (*NOT_AN_IMAGE, Image.DecompressionBombError):
+            image_format = None
     return image_format if image_format in PHOTO_TYPES else None

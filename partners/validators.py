@@ -4,35 +4,21 @@ A file called ``report.pdf`` that holds an HTML page, or ``photo.jpg`` that hold
 is refused here, because the file view serves stored files back to browsers.
 """
 
-from contextlib import contextmanager
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from .uploads import PHOTO_TYPES
+from .uploads import NOT_AN_IMAGE, PHOTO_TYPES, rewound
 
 
 def _is_new_upload(value) -> bool:
     # Files already stored were checked when they arrived; re-saving a record must not
     # re-read (or re-judge) every stored file.
     return value and not getattr(value, "_committed", True)
-
-
-@contextmanager
-def _rewound(value):
-    """The uploaded file, read from its start and left where the caller found it."""
-    file = getattr(value, "file", value)
-    position = file.tell()
-    file.seek(0)
-    try:
-        yield file
-    finally:
-        file.seek(position)
 
 
 def validate_size(value):
@@ -53,7 +39,7 @@ def validate_pdf(value):
     if not _is_new_upload(value):
         return
     validate_size(value)
-    with _rewound(value) as file:
+    with rewound(value) as file:
         head = file.read(1024)
     # The PDF header must come first; readers tolerate a little leading junk, we do not.
     # Beyond the header, the file must parse as a PDF with at least one page: a file that
@@ -65,7 +51,7 @@ def validate_pdf(value):
 
 
 def _parses_as_pdf(value) -> bool:
-    with _rewound(value) as file:
+    with rewound(value) as file:
         try:
             reader = PdfReader(file, strict=False)
             # An encrypted document is still a document; its pages cannot be counted.
@@ -79,7 +65,7 @@ def validate_photo(value):
     if not _is_new_upload(value):
         return
     validate_size(value)
-    with _rewound(value) as file:
+    with rewound(value) as file:
         try:
             with Image.open(file) as image:
                 image_format = image.format
@@ -88,7 +74,7 @@ def validate_photo(value):
         except Image.DecompressionBombError:
             # Pillow's own ceiling (far above ours) refuses to even open it.
             _refuse_pixels(value, None)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        except NOT_AN_IMAGE:
             image_format = None
     if image_format not in PHOTO_TYPES:
         raise ValidationError(

@@ -1,9 +1,5 @@
-"""Marks background jobs failed whose worker stopped mid-task (killed, machine lost), and
-purges expired jobs with their files.
-
-The job page does the first for the job it shows, the worker the second as it runs tasks;
-run this from cron to catch the rest.
-"""
+"""The job page fails the stale job it shows, and the worker purges expired jobs as it runs
+tasks; run this from cron to catch the rest (a worker killed mid-task, machine lost)."""
 
 from django.core.management.base import BaseCommand
 

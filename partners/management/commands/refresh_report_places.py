@@ -1,9 +1,7 @@
-"""Works out again the partner city and day the report counts each record under.
-
-Every write through the app keeps them (``partners.reports.places``); run this after
-writes around it: raw SQL, another client, a queryset ``update()`` of a record's date,
-city, delegation or counterparts. ``--check`` only reports the records that are out of
-date, and fails when there are any (for a monitoring job).
+"""Every write through the app keeps each record's report city and day up to date
+(``partners.reports.places``); run this after writes around it: raw SQL, another client, a
+queryset ``update()`` of a record's date, city, delegation or counterparts. ``--check``
+only reports the records that are out of date, and fails when there are any (monitoring).
 """
 
 from django.core.management.base import BaseCommand, CommandError
