@@ -8,10 +8,9 @@ register = template.Library()
 @register.inclusion_tag("partners/admin/desk.html", takes_context=True)
 def my_desk(context):
     user = context["request"].user
-    figures = headline() if user.has_perm("partners.view_reports") else None
     return {
         "desk": desk_for(user),
-        "headline": figures,
+        "headline": headline() if user.has_perm("partners.view_reports") else None,
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }

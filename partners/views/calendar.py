@@ -25,8 +25,7 @@ def _year(request, years: list[int], today: datetime.date) -> int:
     if today.year in years or not years:
         return today.year
     # This year has nothing: the latest year with delegations, else the next one coming.
-    past = [year for year in years if year <= today.year]
-    return max(past) if past else min(years)
+    return max((y for y in years if y <= today.year), default=min(years))
 
 
 def _by_month(delegations, *, newest_first=False) -> list[tuple[str, list]]:

@@ -113,12 +113,11 @@ def _list_page(request, template, filter_class, queryset, dataset):
 def home(request):
     if file := download(request, datasets.PARTNERSHIPS, published_partnerships()):
         return file
-    latest = Delegation.objects.published().select_related("origin_city")[:5]
     context = {
         # Called by the template only when its cached copy is out of date.
         "partnership_map": _partnership_map,
         "map_cache_seconds": settings.CACHALOT_TIMEOUT,
-        "latest_delegations": latest,
+        "latest_delegations": Delegation.objects.published().select_related("origin_city")[:5],
         "counts": _home_counts(),
     }
     return render(request, "partners/home.html", context)

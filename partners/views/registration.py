@@ -172,18 +172,11 @@ def register_confirm(request, slug, token):
     """GET shows a button (mail scanners follow links); POST confirms."""
     delegation = published_or_404(Delegation.objects.all(), slug=slug)
     registration = service.registration_from_token(token)
+    template = "partners/trips/register_confirm.html"
     if registration is None or registration.delegation_id != delegation.pk:
-        return render(
-            request,
-            "partners/trips/register_confirm.html",
-            {"delegation": delegation, "invalid": True},
-            status=400,
-        )
+        return render(request, template, {"delegation": delegation, "invalid": True}, status=400)
     confirmed = request.method == "POST"
     if confirmed:
         service.confirm(registration)
-    return render(
-        request,
-        "partners/trips/register_confirm.html",
-        {"delegation": delegation, "registration": registration, "confirmed": confirmed},
-    )
+    context = {"delegation": delegation, "registration": registration, "confirmed": confirmed}
+    return render(request, template, context)

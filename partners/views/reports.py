@@ -212,7 +212,6 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
 
 
 def _opportunity_context(report: opportunities.OpportunityReport, rows: list) -> dict:
-    Stage = opportunities.Stage
     return {
         "headers": opportunities.headers(),
         "rows": [(city, opportunities.values(row)) for city, row in rows],
@@ -222,7 +221,7 @@ def _opportunity_context(report: opportunities.OpportunityReport, rows: list) ->
             _("Opportunities: from idea to won"),
             _("Of the opportunities started in the period, how many reached each stage."),
             [
-                (Stage(stage).label, report.total.funnel[stage])
+                (opportunities.Stage(stage).label, report.total.funnel[stage])
                 for stage in opportunities.FUNNEL_STAGES
             ],
         ),

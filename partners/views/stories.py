@@ -12,15 +12,11 @@ from ..models import Opportunity
 from .public import paginated
 
 
-def published_success_stories():
+def success_story_list(request):
     # Every column shown, in the one query of the page (the count aside).
-    return (
+    stories = (
         Opportunity.objects.success_stories()
         .select_related("partner_city", "local_organisation", "foreign_organisation")
         .order_by("-won_on", "title")
     )
-
-
-def success_story_list(request):
-    context = paginated(request, published_success_stories())
-    return render(request, "partners/success_story_list.html", context)
+    return render(request, "partners/success_story_list.html", paginated(request, stories))
