@@ -51,19 +51,8 @@ def _search_q(model, path: str, term: str) -> Q:
             )
             return Q(**{f"{head}__in": related.values("pk")})
         if field.one_to_many:
-            # A reverse foreign key (a delegation's stops): the ids of the parents of the
-            # matching children, which also lists each parent once.
-            return Q(pk__in=_parents_of_matching(field, rest, term))
+            return Q(pk__in=_matching_ids(model, path, term))
     return _contains(model, path, term)
-
-
-def _parents_of_matching(field, rest: str, term: str):
-    """Through a reverse foreign key ``field``: its parents' ids where the children's
-    ``rest`` contains ``term``, as a one-column query."""
-    children = field.related_model._default_manager.filter(
-        _search_q(field.related_model, rest, term)
-    )
-    return children.order_by().values(field.field.attname)
 
 
 def _matching_ids(model, path: str, term: str):
@@ -72,7 +61,12 @@ def _matching_ids(model, path: str, term: str):
     if rest:
         field = model._meta.get_field(head)
         if field.one_to_many:
-            return _parents_of_matching(field, rest, term)
+            # A reverse foreign key (a delegation's stops): the ids of the parents of the
+            # matching children, which also lists each parent once.
+            children = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return children.order_by().values(field.field.attname)
     return model._default_manager.filter(_search_q(model, path, term)).order_by().values("pk")
 
 
