@@ -33,11 +33,10 @@ def _contains(model, path: str, term: str) -> Q:
     ORM would read only the active one: an English search would miss German-only names)."""
     if not is_translated(model, path):
         return Q(**{f"{path}__icontains": term})
-    prefix, _sep, name = path.rpartition("__")
-    prefix = f"{prefix}__" if prefix else ""
+    prefix, sep, name = path.rpartition("__")
     condition = Q()
     for code, _name in settings.LANGUAGES:
-        condition |= Q(**{f"{prefix}{build_localized_fieldname(name, code)}__icontains": term})
+        condition |= Q(**{f"{prefix}{sep}{build_localized_fieldname(name, code)}__icontains": term})
     return condition
 
 
