@@ -15,8 +15,6 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from import_export.formats import base_formats
-from import_export.forms import ExportForm
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,7 +23,6 @@ from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
 from .ordering import ShownOrderChangeList
-from .resources import EXPORT_RESOURCES
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
@@ -87,25 +84,10 @@ class OwnedDeletionMixin:
         return self._logs_owner() and request.user.has_perm(_perm(self.opts, "delete_own"))
 
 
-class SafeExportMixin(StreamingExportMixin):
-    """The changelist as filtered and searched, streamed (streaming.py) as XLSX or CSV, no
-    cell a formula (spreadsheets.py); needs ``partners.export_<model>``."""
-
-    export_formats = [base_formats.XLSX, base_formats.CSV]
-    export_form_class = ExportForm
-    # The BOM makes Excel read the CSV as UTF-8 (umlauts, Chinese names).
-    to_encoding = "utf-8-sig"
-
-    def get_export_resource_classes(self, request):
-        if self.resource_classes or self.model not in EXPORT_RESOURCES:
-            return super().get_export_resource_classes(request)
-        return [EXPORT_RESOURCES[self.model]]
-
-
 class CRMAdmin(
     CheckedParametersMixin,
     SubquerySearchMixin,
-    SafeExportMixin,
+    StreamingExportMixin,
     VersionFieldMixin,
     OwnedDeletionMixin,
     SimpleHistoryAdmin,

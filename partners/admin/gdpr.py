@@ -8,7 +8,6 @@ superusers) see the buttons or reach the views.
 import json
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -47,14 +46,10 @@ class PersonGDPRMixin:
     def _may_export(self, request) -> bool:
         return request.user.has_perm("partners.gdpr_export_person")
 
-    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
         # Added here rather than through `actions`, which the person admin may set itself.
-        actions = super().get_actions(request, action_location=action_location)
-        action = self.get_action("erase_selected", action_location)
-        disabled = self.actions is None or IS_POPUP_VAR in request.GET
-        if action and not disabled and self.has_erase_permission(request):
-            actions[action.name] = action
-        return actions
+        self.actions = [*self.actions, "erase_selected"]
 
     def get_urls(self):
         view, route = self.admin_site.admin_view, "<path:object_id>/gdpr/"

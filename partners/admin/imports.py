@@ -1,4 +1,4 @@
-"""The admin import of company profiles: the upload form; the rest is the job's page.
+"""The admin import of company profiles: the upload form, its template; the rest is the job's page.
 
 django-import-export's import views are not used: their resource would do the row work one
 `save()` at a time (the set-based `partners.imports` is 100× faster), and wrapping our
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import tasks
 from ..imports.reader import BadFile
 from ..imports.sheet import COLUMNS
+from .import_template import template_response
 from .pages import page_context
 from .resources import CompanyProfileSheetResource
 
@@ -43,8 +44,12 @@ class ProfileImportMixin:
         return request.user.has_perm("partners.import_companyprofile")
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="partners_companyprofile_import"), *super().get_urls()]
+        view, name = self.admin_site.admin_view, "partners_companyprofile_import"
+        return [
+            path("import/", view(self.import_view), name=name),
+            path("import-template.xlsx", view(self.import_template_view), name=f"{name}_template"),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra = {"has_import_permission": self.has_import_permission(request)}
@@ -75,3 +80,8 @@ class ProfileImportMixin:
             "background_rows": settings.CRM_IMPORT_BACKGROUND_ROWS,
         }
         return TemplateResponse(request, "admin/partners/companyprofile/import.html", context)
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return template_response(request.GET.get("lang", "de"))

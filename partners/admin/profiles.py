@@ -1,12 +1,10 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import path
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import ProfileDocumentsMixin
-from .import_template import template_response
 from .imports import ProfileImportMixin
 
 
@@ -61,16 +59,6 @@ class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin, T
     autocomplete_fields = ["organisation", "sector", "contact", "target_cities", "interests"]
     inlines = [ProfileHandoverInline]
     show_full_result_count = False
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_template_view)
-        name = "partners_companyprofile_import_template"
-        return [path("import-template.xlsx", view, name=name), *super().get_urls()]
-
-    def import_template_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        return template_response(request.GET.get("lang", "de"))
 
 
 @admin.register(ProfileHandover)

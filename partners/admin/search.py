@@ -33,11 +33,10 @@ def _contains(model, path: str, term: str) -> Q:
     ORM would read only the active one: an English search would miss German-only names)."""
     if not is_translated(model, path):
         return Q(**{f"{path}__icontains": term})
-    prefix, _sep, name = path.rpartition("__")
-    prefix = f"{prefix}__" if prefix else ""
+    prefix, sep, name = path.rpartition("__")
     condition = Q()
     for code, _name in settings.LANGUAGES:
-        condition |= Q(**{f"{prefix}{build_localized_fieldname(name, code)}__icontains": term})
+        condition |= Q(**{f"{prefix}{sep}{build_localized_fieldname(name, code)}__icontains": term})
     return condition
 
 
@@ -45,25 +44,14 @@ def _search_q(model, path: str, term: str) -> Q:
     head, _, rest = path.partition("__")
     if rest:
         field = model._meta.get_field(head)
-        if field.concrete and (field.many_to_one or field.one_to_one):
+        if _is_forward(field):
             related = field.related_model._default_manager.filter(
                 _search_q(field.related_model, rest, term)
             )
             return Q(**{f"{head}__in": related.values("pk")})
         if field.one_to_many:
-            # A reverse foreign key (a delegation's stops): the ids of the parents of the
-            # matching children, which also lists each parent once.
-            return Q(pk__in=_parents_of_matching(field, rest, term))
+            return Q(pk__in=_matching_ids(model, path, term))
     return _contains(model, path, term)
-
-
-def _parents_of_matching(field, rest: str, term: str):
-    """Through a reverse foreign key ``field``: its parents' ids where the children's
-    ``rest`` contains ``term``, as a one-column query."""
-    children = field.related_model._default_manager.filter(
-        _search_q(field.related_model, rest, term)
-    )
-    return children.order_by().values(field.field.attname)
 
 
 def _matching_ids(model, path: str, term: str):
@@ -72,19 +60,31 @@ def _matching_ids(model, path: str, term: str):
     if rest:
         field = model._meta.get_field(head)
         if field.one_to_many:
-            return _parents_of_matching(field, rest, term)
+            # A reverse foreign key (a delegation's stops): the ids of the parents of the
+            # matching children, which also lists each parent once.
+            children = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            return children.order_by().values(field.field.attname)
     return model._default_manager.filter(_search_q(model, path, term)).order_by().values("pk")
 
 
-def _is_subquery(model, path: str) -> bool:
-    """True when _search_q turns ``path`` into subqueries only (no JOIN, no duplicates)."""
+def _is_forward(field) -> bool:
+    return bool(field.concrete and (field.many_to_one or field.one_to_one))
+
+
+def _reaches(model, path: str, *, reverse: bool) -> bool:
+    """True when ``path`` reaches its column through forward foreign keys only (one row
+    per row of ``model``: it can be tested on each row of a scan in list order), or with
+    ``reverse`` also through reverse ones (_search_q makes it subqueries only: no JOIN,
+    no duplicates)."""
     head, _, rest = path.partition("__")
     if not rest:
         return True
     field = model._meta.get_field(head)
-    return (
-        (field.concrete and (field.many_to_one or field.one_to_one)) or field.one_to_many
-    ) and _is_subquery(field.related_model, rest)
+    return (_is_forward(field) or (reverse and field.one_to_many)) and _reaches(
+        field.related_model, rest, reverse=reverse
+    )
 
 
 def _terms(search_term: str):
@@ -94,22 +94,10 @@ def _terms(search_term: str):
         yield bit
 
 
-def _is_direct(model, path: str) -> bool:
-    """True when ``path`` reaches its column through forward foreign keys only (one row
-    per row of ``model``), so that it can be tested on each row of a scan in list order."""
-    head, _, rest = path.partition("__")
-    if not rest:
-        return True
-    field = model._meta.get_field(head)
-    return bool(field.concrete and (field.many_to_one or field.one_to_one)) and _is_direct(
-        field.related_model, rest
-    )
-
-
 def _on_each_row(model, path: str, term: str) -> Q:
-    """``_contains``, tested on each row read: through a foreign key (a path of
-    ``_is_direct``) as a correlated subquery, which PostgreSQL runs for the rows it reads,
-    where a JOIN lets it hash every row of the related table first."""
+    """``_contains``, tested on each row read: through forward foreign keys (``_reaches``
+    without ``reverse``) as a correlated subquery, which PostgreSQL runs for the rows it
+    reads, where a JOIN lets it hash every row of the related table first."""
     head, _, rest = path.partition("__")
     if not rest:
         return _contains(model, path, term)
@@ -169,9 +157,9 @@ class SubquerySearchMixin:
         fields = [str(field) for field in self.get_search_fields(request)]
         if not search_term or any(field[:1] in "^=@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
-        by_subquery = [path for path in fields if _is_subquery(self.model, path)]
+        by_subquery = [path for path in fields if _reaches(self.model, path, reverse=True)]
         by_join = [path for path in fields if path not in by_subquery]
-        all_direct = all(_is_direct(self.model, path) for path in fields)
+        all_direct = all(_reaches(self.model, path, reverse=False) for path in fields)
         for term in _terms(search_term):
             any_field = Q()
             if by_subquery:

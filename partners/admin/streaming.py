@@ -15,10 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ExportForm
 from import_export.signals import post_export
 
 from ..spreadsheets import Column, Table, iter_csv, write_xlsx
-from .resources import with_relations
+from .resources import EXPORT_RESOURCES, with_relations
 
 # Rows read per query; the prefetched relations cost one query per chunk each.
 CHUNK_SIZE = 2000
@@ -43,6 +44,19 @@ def export_rows(resource, queryset, selected_fields=None, **kwargs):
 
 
 class StreamingExportMixin(ExportMixin):
+    """The changelist as filtered and searched, streamed as XLSX or CSV, no cell a formula
+    (spreadsheets.py); needs ``partners.export_<model>``."""
+
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    export_form_class = ExportForm
+    # The BOM makes Excel read the CSV as UTF-8 (umlauts, Chinese names).
+    to_encoding = "utf-8-sig"
+
+    def get_export_resource_classes(self, request):
+        if self.resource_classes or self.model not in EXPORT_RESOURCES:
+            return super().get_export_resource_classes(request)
+        return [EXPORT_RESOURCES[self.model]]
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         if not self.has_export_permission(request):
             raise PermissionDenied
