@@ -197,11 +197,9 @@ class SectorResource(ExportResource):
         fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
-class InterestResource(ExportResource):
-    class Meta(ExportResource.Meta):
+class InterestResource(SectorResource):
+    class Meta(SectorResource.Meta):
         model = m.Interest
-        import_id_fields = ["code"]
-        fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 class ProfileHandoverResource(ExportResource):
