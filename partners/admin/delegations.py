@@ -31,19 +31,9 @@ class DelegationStopInline(CRMInline):
     autocomplete_fields = ["city"]
 
 
-class MemberForm(VersionCheckedForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        person = cleaned_data.get("person")
-        # Shown back to the user on the next page: the snapshot of the position then.
-        if person and not cleaned_data.get("position_at_time"):
-            cleaned_data["position_at_time"] = person.position
-        return cleaned_data
-
-
 class DelegationMemberInline(CRMInline):
+    # A blank position is filled from the person's current one (DelegationMember.save).
     model = DelegationMember
-    form = MemberForm
     autocomplete_fields = ["person"]
     fields = ["person", "role", "position_at_time"]
 

@@ -89,7 +89,14 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                     delegation=delegation, language=language, user=request.user
                 )
                 return redirect("jobs:detail", job_id=job.pk)
-            return self._handouts_in_background_page(request, delegation, language)
+            context = {
+                **page_context(self, request, _("Handouts")),
+                "original": delegation,
+                "language": language,
+                "limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES,
+            }
+            template = "admin/partners/delegation/handouts_background.html"
+            return TemplateResponse(request, template, context)
         profiles = documents.profiles_for_delegation(delegation)
         pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
         if pdf is None:
@@ -97,17 +104,6 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                 request, delegation, _("No shareable profile is handed over on this trip yet.")
             )
         return pdf_response(pdf, f"handouts-{delegation.slug}-{language}.pdf")
-
-    def _handouts_in_background_page(self, request, delegation, language):
-        context = {
-            **page_context(self, request, _("Handouts")),
-            "original": delegation,
-            "language": language,
-            "limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES,
-        }
-        return TemplateResponse(
-            request, "admin/partners/delegation/handouts_background.html", context
-        )
 
     def briefing(self, request, delegation, language):
         pdf = documents.briefing_pdf(delegation, language=language)

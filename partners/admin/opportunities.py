@@ -308,7 +308,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
                 _("“%(title)s” moved to %(stage)s.")
                 % {"title": opportunity, "stage": opportunity.get_stage_display()},
             )
-        return redirect(back or "admin:partners_opportunity_board")
+        return redirect(back)
 
 
 def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Opportunity:

@@ -119,7 +119,6 @@ class CityResource(ExportResource):
 
 
 class PartnershipResource(ExportResource):
-    select_related = ("home_city", "partner_city")
     home_city, home_city_country = city("home_city")
     partner_city, partner_city_country = city("partner_city")
 
@@ -133,7 +132,6 @@ class PartnershipResource(ExportResource):
 
 
 class OrganisationResource(ExportResource):
-    select_related = ("city", "parent")
     city, city_country = city("city")
     parent = fk("parent", m.Organisation, "slug")
 
@@ -147,7 +145,6 @@ class OrganisationResource(ExportResource):
 
 
 class PersonResource(ExportResource):
-    select_related = ("organisation",)
     organisation = fk("organisation", m.Organisation, "slug")
 
     class Meta(ExportResource.Meta):
@@ -159,7 +156,6 @@ class PersonResource(ExportResource):
 
 
 class DelegationResource(ExportResource):
-    select_related = ("origin_city", "lead_organisation")
     prefetch_related = ("supporting_organisations", "stops__city")
     origin_city, origin_city_country = city("origin_city")
     lead_organisation = fk("lead_organisation", m.Organisation, "slug")
@@ -180,8 +176,6 @@ class DelegationResource(ExportResource):
 
 
 class MeetingResource(ExportResource):
-    select_related = ("delegation", "city", "logged_by")
-    prefetch_related = ("organisations", "attendees")
     delegation = fk("delegation", m.Delegation, "slug")
     city, city_country = city("city")
     organisations = many("organisations", m.Organisation, "slug")
@@ -203,16 +197,12 @@ class SectorResource(ExportResource):
         fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
-class InterestResource(ExportResource):
-    class Meta(ExportResource.Meta):
+class InterestResource(SectorResource):
+    class Meta(SectorResource.Meta):
         model = m.Interest
-        import_id_fields = ["code"]
-        fields = ["code", "name_de", "name_en", "name_zh_hans"]
 
 
 class ProfileHandoverResource(ExportResource):
-    select_related = ("profile__organisation", "recipient", "delegation", "meeting")
-    prefetch_related = ("handed_over_by",)
     profile = fk("profile", m.CompanyProfile, "slug")
     company = field("company", "profile__organisation__name", readonly=True)
     recipient = fk("recipient", m.Organisation, "slug")
@@ -228,7 +218,6 @@ class ProfileHandoverResource(ExportResource):
 
 
 class MemorandumResource(ExportResource):
-    select_related = ("delegation", "signed_in", "partnership__partner_city")
     prefetch_related = ("parties__organisation",)
     delegation = fk("delegation", m.Delegation, "slug")
     signed_in, signed_in_country = city("signed_in")
@@ -249,7 +238,6 @@ class MemorandumResource(ExportResource):
 
 
 class FollowUpResource(ExportResource):
-    select_related = ("owner", "partner_city", "delegation", "meeting", "memorandum")
     owner = fk("owner", m.FollowUp.owner.field.related_model, "username")
     partner_city, partner_city_country = city("partner_city")
     delegation = fk("delegation", m.Delegation, "slug")
@@ -265,7 +253,6 @@ class FollowUpResource(ExportResource):
 
 
 class PhotoResource(ExportResource):
-    select_related = ("delegation", "memorandum", "meeting")
     delegation = fk("delegation", m.Delegation, "slug")
     memorandum = fk("memorandum", m.Memorandum, "slug")
 
