@@ -85,29 +85,6 @@ class Slugs:
         return slug
 
 
-def insert(model, objects: Iterable, *, after: Callable | None = None) -> list[int]:
-    """bulk_create ``objects`` in batches and return their pks; ``after`` sees each saved
-    batch. Only pks are kept, so a million rows never sit in memory as objects."""
-    pks = []
-    for batch in itertools.batched(objects, BATCH):
-        created = model.objects.bulk_create(batch, batch_size=BATCH)
-        if after:
-            after(created)
-        pks.extend(obj.pk for obj in created)
-        # With DEBUG on, Django keeps the last 9,000 statements; bulk inserts are big.
-        reset_queries()
-    return pks
-
-
-def insert_links(through, rows: Iterable[dict]) -> int:
-    count = 0
-    for batch in itertools.batched((through(**row) for row in rows), BATCH * 2):
-        through.objects.bulk_create(batch, batch_size=BATCH * 2)
-        count += len(batch)
-        reset_queries()
-    return count
-
-
 class World:
     """Builds the world step by step; each step uses what the earlier ones made."""
 
@@ -145,22 +122,37 @@ class World:
             step()
         return self.counts
 
-    def count(self, name: str, number: int) -> None:
-        self.counts[name] = self.counts.get(name, 0) + number
-        self.log(f"{name}: {self.counts[name]}")
+    def insert(self, model, objects: Iterable, name: str = "", *, after: Callable | None = None):
+        """bulk_create ``objects`` in batches, count them under ``name`` and return their pks;
+        ``after`` sees each saved batch. Only pks are kept, so a million rows never sit in
+        memory as objects."""
+        if name:
+            self.counts.setdefault(name, 0)  # listed even when there is nothing to insert
+        pks = []
+        for batch in itertools.batched(objects, BATCH):
+            created = model.objects.bulk_create(batch, batch_size=BATCH)
+            if name:
+                self.counts[name] += len(created)
+                self.log(f"{name}: {self.counts[name]}")
+            if after:
+                after(created)
+            pks.extend(obj.pk for obj in created)
+            # With DEBUG on, Django keeps the last 9,000 statements; bulk inserts are big.
+            reset_queries()
+        return pks
 
     # --- people who use the CRM, and places -------------------------------------------
 
     def users(self):
         User = get_user_model()
-        self.user_ids = insert(
+        self.user_ids = self.insert(
             User,
             (
                 User(username=f"demo-data-officer-{i}", is_staff=True, password="!")
                 for i in range(1, self.sizes.users + 1)
             ),
+            "users",
         )
-        self.count("users", len(self.user_ids))
 
     def cities(self):
         existing = set(m.City.objects.values_list("name", "country"))
@@ -185,32 +177,34 @@ class World:
         def remember(batch):
             self.city_names.update((city.pk, city.name) for city in batch)
 
-        home_ids = insert(
-            m.City, (self.home_city(name, region, slugs) for name, region in homes), after=remember
-        )
-        partner_ids = insert(
+        self.home_city_ids = self.insert(
             m.City,
-            (self.partner_city(name, local, slugs) for name, local in partners),
+            (self.home_city(name, region, slugs) for name, region in homes),
+            "cities",
             after=remember,
         )
-        self.home_city_ids, self.partner_city_ids = home_ids, partner_ids
-        self.city_ids = home_ids + partner_ids
-        self.count("cities", len(self.city_ids))
+        self.partner_city_ids = self.insert(
+            m.City,
+            (self.partner_city(name, local, slugs) for name, local in partners),
+            "cities",
+            after=remember,
+        )
+        self.city_ids = self.home_city_ids + self.partner_city_ids
         kinds = list(m.Partnership.Kind)[:3]
-        self.partnership_ids = insert(
+        self.partnership_ids = self.insert(
             m.Partnership,
             (
                 m.Partnership(
-                    home_city_id=self.random.choice(home_ids),
+                    home_city_id=self.random.choice(self.home_city_ids),
                     partner_city_id=city_id,
                     kind=self.random.choice(kinds),
                     established_year=self.random.randrange(1980, 2024),
                     visibility=self.visibility(0.8),
                 )
-                for city_id in partner_ids
+                for city_id in self.partner_city_ids
             ),
+            "partnerships",
         )
-        self.count("partnerships", len(self.partnership_ids))
 
     def home_city(self, name, region, slugs):
         return m.City(
@@ -250,18 +244,19 @@ class World:
                 (self.home_institution_ids if home else self.partner_institution_ids).append(org.pk)
 
         self.home_city_set = set(self.home_city_ids)
-        self.institution_ids = insert(
+        self.institution_ids = self.insert(
             m.Organisation,
             (self.institution(i, slugs) for i in range(self.sizes.organisations)),
+            "organisations",
             after=sort,
         )
         self.company_names = {}
-        self.company_ids = insert(
+        self.company_ids = self.insert(
             m.Organisation,
             (self.company(i, slugs) for i in range(self.sizes.profiles)),
+            "organisations",
             after=lambda batch: self.company_names.update((o.pk, o.name) for o in batch),
         )
-        self.count("organisations", len(self.institution_ids) + len(self.company_ids))
 
     def institution(self, i, slugs):
         home = self.random.random() < 0.4
@@ -302,12 +297,12 @@ class World:
                 self.people_of[person.organisation_id].append(person.pk)
                 self.positions[person.pk] = person.position
 
-        self.person_ids = insert(
+        self.person_ids = self.insert(
             m.Person,
             (self.person(i, partner_set) for i in range(self.sizes.people)),
+            "people",
             after=remember,
         )
-        self.count("people", len(self.person_ids))
 
     def person(self, i, partner_set):
         at_company = self.random.random() < 0.5
@@ -340,30 +335,35 @@ class World:
         sector_ids = list(m.Sector.objects.values_list("pk", flat=True))
         interest_ids = list(m.Interest.objects.values_list("pk", flat=True))
         self.shareable_profile_ids = []
-        links = {"interests": [], "target_cities": []}
+        Interests, Targets = (
+            m.CompanyProfile.interests.through,
+            m.CompanyProfile.target_cities.through,
+        )
+        interests, targets = [], []
 
         def remember(batch):
             for profile in batch:
                 if profile.consent_to_share:
                     self.shareable_profile_ids.append(profile.pk)
-                for interest_id in self.random.sample(interest_ids, self.random.randint(1, 2)):
-                    links["interests"].append(
-                        {"companyprofile_id": profile.pk, "interest_id": interest_id}
+                interests.extend(
+                    Interests(companyprofile_id=profile.pk, interest_id=interest_id)
+                    for interest_id in self.random.sample(interest_ids, self.random.randint(1, 2))
+                )
+                targets.extend(
+                    Targets(companyprofile_id=profile.pk, city_id=city_id)
+                    for city_id in self.random.sample(
+                        self.partner_city_ids, self.random.randint(0, 2)
                     )
-                for city_id in self.random.sample(self.partner_city_ids, self.random.randint(0, 2)):
-                    links["target_cities"].append(
-                        {"companyprofile_id": profile.pk, "city_id": city_id}
-                    )
+                )
 
-        self.profile_ids = insert(
+        self.profile_ids = self.insert(
             m.CompanyProfile,
             (self.profile(org_id, slugs, sector_ids) for org_id in self.company_ids),
+            "profiles",
             after=remember,
         )
-        self.count("profiles", len(self.profile_ids))
-        for field, rows in links.items():
-            through = getattr(m.CompanyProfile, field).through
-            self.count(f"profile {field}", insert_links(through, rows))
+        self.insert(Interests, interests, "profile interests")
+        self.insert(Targets, targets, "profile target_cities")
 
     def profile(self, organisation_id, slugs, sector_ids):
         consent = self.random.random() < 0.7
