@@ -73,14 +73,12 @@ class Slugs:
         self.next_suffix: dict[str, int] = {}
 
     def __call__(self, text: str) -> str:
-        base = slugify(text)[:70].strip("-") or "item"
-        slug, n = base, self.next_suffix.get(base, 2)
-        if base in self.used:
-            slug = f"{base}-{n}"
+        slug = base = slugify(text)[:70].strip("-") or "item"
+        n = self.next_suffix.get(base, 2)
         while slug in self.used:
-            n += 1
             slug = f"{base}-{n}"
-        self.next_suffix[base] = n + 1 if slug != base else n
+            n += 1
+        self.next_suffix[base] = n
         self.used.add(slug)
         return slug
 
@@ -94,8 +92,8 @@ class World:
         self.log = log
         self.counts: dict[str, int] = {}
 
-    def day(self, start: datetime.date = FIRST_DAY, span: int = DAYS) -> datetime.date:
-        return start + datetime.timedelta(days=self.random.randrange(span))
+    def day(self, span: int = DAYS) -> datetime.date:
+        return FIRST_DAY + datetime.timedelta(days=self.random.randrange(span))
 
     def weighted(self, weights: dict):
         """One of the keys of ``weights``, drawn by their values."""
