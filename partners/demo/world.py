@@ -333,26 +333,20 @@ class World:
         sector_ids = list(m.Sector.objects.values_list("pk", flat=True))
         interest_ids = list(m.Interest.objects.values_list("pk", flat=True))
         self.shareable_profile_ids = []
-        Interests, Targets = (
-            m.CompanyProfile.interests.through,
-            m.CompanyProfile.target_cities.through,
-        )
-        interests, targets = [], []
+        links = {"interests": [], "target_cities": []}
 
         def remember(batch):
             for profile in batch:
                 if profile.consent_to_share:
                     self.shareable_profile_ids.append(profile.pk)
-                interests.extend(
-                    Interests(companyprofile_id=profile.pk, interest_id=interest_id)
-                    for interest_id in self.random.sample(interest_ids, self.random.randint(1, 2))
-                )
-                targets.extend(
-                    Targets(companyprofile_id=profile.pk, city_id=city_id)
-                    for city_id in self.random.sample(
-                        self.partner_city_ids, self.random.randint(0, 2)
+                for interest_id in self.random.sample(interest_ids, self.random.randint(1, 2)):
+                    links["interests"].append(
+                        {"companyprofile_id": profile.pk, "interest_id": interest_id}
                     )
-                )
+                for city_id in self.random.sample(self.partner_city_ids, self.random.randint(0, 2)):
+                    links["target_cities"].append(
+                        {"companyprofile_id": profile.pk, "city_id": city_id}
+                    )
 
         self.profile_ids = self.insert(
             m.CompanyProfile,
@@ -360,8 +354,10 @@ class World:
             "profiles",
             after=remember,
         )
-        self.insert(Interests, interests, "profile interests")
-        self.insert(Targets, targets, "profile target_cities")
+        # Kept as small dicts until the profiles are written: objects only batch by batch.
+        for field, rows in links.items():
+            through = getattr(m.CompanyProfile, field).through
+            self.insert(through, (through(**row) for row in rows), f"profile {field}")
 
     def profile(self, organisation_id, slugs, sector_ids):
         consent = self.random.random() < 0.7
