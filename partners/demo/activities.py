@@ -8,7 +8,7 @@ import datetime
 
 from .. import models as m
 from . import names
-from .world import Slugs, insert, insert_links
+from .world import Slugs
 
 Delegation, Meeting, Memorandum = m.Delegation, m.Meeting, m.Memorandum
 STATUS_WEIGHTS = {
@@ -32,7 +32,7 @@ class ActivitiesMixin:
     def delegations(self):
         slugs = Slugs(Delegation)
         self.delegation_info = {}  # pk -> (start date, first stop's city)
-        totals = {"stops": 0, "members": 0}
+        Supporter = Delegation.supporting_organisations.through
 
         def children(batch):
             stops, members, supporters = [], [], []
@@ -58,23 +58,19 @@ class ActivitiesMixin:
                         )
                     )  # fmt: skip
                 supporters += [
-                    {"delegation_id": d.pk, "organisation_id": org_id}
+                    Supporter(delegation_id=d.pk, organisation_id=org_id)
                     for org_id in self.pick(self.institution_ids, 0, 2)
                 ]
-            totals["stops"] += len(m.DelegationStop.objects.bulk_create(stops, batch_size=5000))
-            totals["members"] += len(
-                m.DelegationMember.objects.bulk_create(members, batch_size=5000)
-            )
-            insert_links(Delegation.supporting_organisations.through, supporters)
+            self.insert(m.DelegationStop, stops, "delegation stops")
+            self.insert(m.DelegationMember, members, "delegation members")
+            self.insert(Supporter, supporters)
 
-        self.delegation_ids = insert(
+        self.delegation_ids = self.insert(
             Delegation,
             (self.delegation(slugs) for _ in range(self.sizes.delegations)),
+            "delegations",
             after=children,
         )
-        self.count("delegations", len(self.delegation_ids))
-        self.count("delegation stops", totals["stops"])
-        self.count("delegation members", totals["members"])
 
     def delegation(self, slugs):
         status = self.weighted(STATUS_WEIGHTS)
@@ -109,27 +105,25 @@ class ActivitiesMixin:
 
     def meetings(self):
         organisation_ids = self.institution_ids + self.company_ids
+        Party, Attendee = Meeting.organisations.through, Meeting.attendees.through
 
         def links(batch):
             orgs, attendees = [], []
             for meeting in batch:
                 orgs += [
-                    {"meeting_id": meeting.pk, "organisation_id": org_id}
+                    Party(meeting_id=meeting.pk, organisation_id=org_id)
                     for org_id in self.pick(organisation_ids, 1, 2)
                 ]
                 attendees += [
-                    {"meeting_id": meeting.pk, "person_id": person_id}
+                    Attendee(meeting_id=meeting.pk, person_id=person_id)
                     for person_id in self.pick(self.person_ids, 1, 2)
                 ]
-            self.meeting_links += insert_links(Meeting.organisations.through, orgs)
-            self.meeting_links += insert_links(Meeting.attendees.through, attendees)
+            self.insert(Party, orgs, "meeting organisations and attendees")
+            self.insert(Attendee, attendees, "meeting organisations and attendees")
 
-        self.meeting_links = 0
-        self.meeting_ids = insert(
-            Meeting, (self.meeting() for _ in range(self.sizes.meetings)), after=links
+        self.meeting_ids = self.insert(
+            Meeting, (self.meeting() for _ in range(self.sizes.meetings)), "meetings", after=links
         )
-        self.count("meetings", len(self.meeting_ids))
-        self.count("meeting organisations and attendees", self.meeting_links)
 
     def meeting(self):
         kind = self.random.choice(list(Meeting.Kind))
@@ -156,23 +150,22 @@ class ActivitiesMixin:
         if not self.shareable_profile_ids:
             return
         recipients = self.partner_institution_ids or self.institution_ids
+        Giver = m.ProfileHandover.handed_over_by.through
 
         def givers(batch):
             rows = [
-                {"profilehandover_id": handover.pk, "person_id": person_id}
+                Giver(profilehandover_id=handover.pk, person_id=person_id)
                 for handover in batch
                 for person_id in self.pick(self.person_ids, 0, 2)
             ]
-            self.handover_givers += insert_links(m.ProfileHandover.handed_over_by.through, rows)
+            self.insert(Giver, rows, "handed over by")
 
-        self.handover_givers = 0
-        self.handover_ids = insert(
+        self.handover_ids = self.insert(
             m.ProfileHandover,
             (self.handover(recipients) for _ in range(self.sizes.handovers)),
+            "profile handovers",
             after=givers,
         )
-        self.count("profile handovers", len(self.handover_ids))
-        self.count("handed over by", self.handover_givers)
 
     def handover(self, recipients):
         # Only profiles whose company consented to sharing are ever handed over.
@@ -209,14 +202,14 @@ class ActivitiesMixin:
                             signatory_position=self.positions[signatory] if signatory else "",
                         )
                     )  # fmt: skip
-            self.party_count += len(m.MemorandumParty.objects.bulk_create(rows, batch_size=5000))
+            self.insert(m.MemorandumParty, rows, "memorandum parties")
 
-        self.party_count = 0
-        self.memorandum_ids = insert(
-            Memorandum, (self.memorandum(slugs) for _ in range(self.sizes.memoranda)), after=parties
+        self.memorandum_ids = self.insert(
+            Memorandum,
+            (self.memorandum(slugs) for _ in range(self.sizes.memoranda)),
+            "memoranda",
+            after=parties,
         )
-        self.count("memoranda", len(self.memorandum_ids))
-        self.count("memorandum parties", self.party_count)
 
     def memorandum(self, slugs):
         status = self.random.choices(list(Memorandum.Status), [1, 1, 6, 1, 1])[0]
@@ -240,8 +233,9 @@ class ActivitiesMixin:
         )  # fmt: skip
 
     def follow_ups(self):
-        ids = insert(m.FollowUp, (self.follow_up() for _ in range(self.sizes.follow_ups)))
-        self.count("follow-ups", len(ids))
+        self.insert(
+            m.FollowUp, (self.follow_up() for _ in range(self.sizes.follow_ups)), "follow-ups"
+        )
 
     def follow_up(self):
         status = self.random.choice(list(m.FollowUp.Status))

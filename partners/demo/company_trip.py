@@ -203,8 +203,7 @@ def _counterparts() -> dict[str, Organisation]:
                 "description": "Fiktive Organisation (Demodaten).",
             },
         )
-    slugs = [NANJING_GOV, JINING_GOV, *COUNTERPARTS]
-    return {org.slug: org for org in Organisation.objects.filter(slug__in=slugs)}
+    return Organisation.objects.in_bulk([NANJING_GOV, JINING_GOV, *COUNTERPARTS], field_name="slug")
 
 
 def _person(company: Organisation, name: str, position: str, email: str = "") -> Person:

@@ -9,7 +9,7 @@ each, so that every stage exists at any scale.
 import datetime
 
 from .. import models as m
-from .world import FIRST_DAY, Slugs, insert
+from .world import FIRST_DAY, Slugs
 
 Stage, Kind = m.Opportunity.Stage, m.Opportunity.Kind
 STAGE_WEIGHTS = {
@@ -51,7 +51,6 @@ LAST_DAY = datetime.date(2026, 12, 31)
 class OpportunitiesMixin:
     def opportunities(self):
         slugs = Slugs(m.Opportunity)
-        self.stage_change_count = 0
 
         def stage_log(batch):
             rows = [
@@ -59,20 +58,18 @@ class OpportunitiesMixin:
                 for opp in batch
                 for stage, day in opp.demo_walk
             ]
-            m.OpportunityStageChange.objects.bulk_create(rows, batch_size=5000)
-            self.stage_change_count += len(rows)
+            self.insert(m.OpportunityStageChange, rows, "opportunity stage changes")
 
         stages = list(STAGE_WEIGHTS)
-        ids = insert(
+        self.insert(
             m.Opportunity,
             (
                 self.opportunity(stages[i] if i < len(stages) else None, slugs)
                 for i in range(self.sizes.opportunities)
             ),
+            "opportunities",
             after=stage_log,
         )
-        self.count("opportunities", len(ids))
-        self.count("opportunity stage changes", self.stage_change_count)
 
     def _walk(self, target) -> list[tuple[str, datetime.date]]:
         """The stages passed on the way to ``target``, each with the day it was entered."""

@@ -73,39 +73,14 @@ class Slugs:
         self.next_suffix: dict[str, int] = {}
 
     def __call__(self, text: str) -> str:
-        base = slugify(text)[:70].strip("-") or "item"
-        slug, n = base, self.next_suffix.get(base, 2)
-        if base in self.used:
-            slug = f"{base}-{n}"
+        slug = base = slugify(text)[:70].strip("-") or "item"
+        n = self.next_suffix.get(base, 2)
         while slug in self.used:
-            n += 1
             slug = f"{base}-{n}"
-        self.next_suffix[base] = n + 1 if slug != base else n
+            n += 1
+        self.next_suffix[base] = n
         self.used.add(slug)
         return slug
-
-
-def insert(model, objects: Iterable, *, after: Callable | None = None) -> list[int]:
-    """bulk_create ``objects`` in batches and return their pks; ``after`` sees each saved
-    batch. Only pks are kept, so a million rows never sit in memory as objects."""
-    pks = []
-    for batch in itertools.batched(objects, BATCH):
-        created = model.objects.bulk_create(batch, batch_size=BATCH)
-        if after:
-            after(created)
-        pks.extend(obj.pk for obj in created)
-        # With DEBUG on, Django keeps the last 9,000 statements; bulk inserts are big.
-        reset_queries()
-    return pks
-
-
-def insert_links(through, rows: Iterable[dict]) -> int:
-    count = 0
-    for batch in itertools.batched((through(**row) for row in rows), BATCH * 2):
-        through.objects.bulk_create(batch, batch_size=BATCH * 2)
-        count += len(batch)
-        reset_queries()
-    return count
 
 
 class World:
@@ -117,8 +92,8 @@ class World:
         self.log = log
         self.counts: dict[str, int] = {}
 
-    def day(self, start: datetime.date = FIRST_DAY, span: int = DAYS) -> datetime.date:
-        return start + datetime.timedelta(days=self.random.randrange(span))
+    def day(self, span: int = DAYS) -> datetime.date:
+        return FIRST_DAY + datetime.timedelta(days=self.random.randrange(span))
 
     def weighted(self, weights: dict):
         """One of the keys of ``weights``, drawn by their values."""
@@ -145,22 +120,37 @@ class World:
             step()
         return self.counts
 
-    def count(self, name: str, number: int) -> None:
-        self.counts[name] = self.counts.get(name, 0) + number
-        self.log(f"{name}: {self.counts[name]}")
+    def insert(self, model, objects: Iterable, name: str = "", *, after: Callable | None = None):
+        """bulk_create ``objects`` in batches, count them under ``name`` and return their pks;
+        ``after`` sees each saved batch. Only pks are kept, so a million rows never sit in
+        memory as objects."""
+        if name:
+            self.counts.setdefault(name, 0)  # listed even when there is nothing to insert
+        pks = []
+        for batch in itertools.batched(objects, BATCH):
+            created = model.objects.bulk_create(batch, batch_size=BATCH)
+            if name:
+                self.counts[name] += len(created)
+                self.log(f"{name}: {self.counts[name]}")
+            if after:
+                after(created)
+            pks.extend(obj.pk for obj in created)
+            # With DEBUG on, Django keeps the last 9,000 statements; bulk inserts are big.
+            reset_queries()
+        return pks
 
     # --- people who use the CRM, and places -------------------------------------------
 
     def users(self):
         User = get_user_model()
-        self.user_ids = insert(
+        self.user_ids = self.insert(
             User,
             (
                 User(username=f"demo-data-officer-{i}", is_staff=True, password="!")
                 for i in range(1, self.sizes.users + 1)
             ),
+            "users",
         )
-        self.count("users", len(self.user_ids))
 
     def cities(self):
         existing = set(m.City.objects.values_list("name", "country"))
@@ -185,32 +175,34 @@ class World:
         def remember(batch):
             self.city_names.update((city.pk, city.name) for city in batch)
 
-        home_ids = insert(
-            m.City, (self.home_city(name, region, slugs) for name, region in homes), after=remember
-        )
-        partner_ids = insert(
+        self.home_city_ids = self.insert(
             m.City,
-            (self.partner_city(name, local, slugs) for name, local in partners),
+            (self.home_city(name, region, slugs) for name, region in homes),
+            "cities",
             after=remember,
         )
-        self.home_city_ids, self.partner_city_ids = home_ids, partner_ids
-        self.city_ids = home_ids + partner_ids
-        self.count("cities", len(self.city_ids))
+        self.partner_city_ids = self.insert(
+            m.City,
+            (self.partner_city(name, local, slugs) for name, local in partners),
+            "cities",
+            after=remember,
+        )
+        self.city_ids = self.home_city_ids + self.partner_city_ids
         kinds = list(m.Partnership.Kind)[:3]
-        self.partnership_ids = insert(
+        self.partnership_ids = self.insert(
             m.Partnership,
             (
                 m.Partnership(
-                    home_city_id=self.random.choice(home_ids),
+                    home_city_id=self.random.choice(self.home_city_ids),
                     partner_city_id=city_id,
                     kind=self.random.choice(kinds),
                     established_year=self.random.randrange(1980, 2024),
                     visibility=self.visibility(0.8),
                 )
-                for city_id in partner_ids
+                for city_id in self.partner_city_ids
             ),
+            "partnerships",
         )
-        self.count("partnerships", len(self.partnership_ids))
 
     def home_city(self, name, region, slugs):
         return m.City(
@@ -250,18 +242,19 @@ class World:
                 (self.home_institution_ids if home else self.partner_institution_ids).append(org.pk)
 
         self.home_city_set = set(self.home_city_ids)
-        self.institution_ids = insert(
+        self.institution_ids = self.insert(
             m.Organisation,
             (self.institution(i, slugs) for i in range(self.sizes.organisations)),
+            "organisations",
             after=sort,
         )
         self.company_names = {}
-        self.company_ids = insert(
+        self.company_ids = self.insert(
             m.Organisation,
             (self.company(i, slugs) for i in range(self.sizes.profiles)),
+            "organisations",
             after=lambda batch: self.company_names.update((o.pk, o.name) for o in batch),
         )
-        self.count("organisations", len(self.institution_ids) + len(self.company_ids))
 
     def institution(self, i, slugs):
         home = self.random.random() < 0.4
@@ -302,12 +295,12 @@ class World:
                 self.people_of[person.organisation_id].append(person.pk)
                 self.positions[person.pk] = person.position
 
-        self.person_ids = insert(
+        self.person_ids = self.insert(
             m.Person,
             (self.person(i, partner_set) for i in range(self.sizes.people)),
+            "people",
             after=remember,
         )
-        self.count("people", len(self.person_ids))
 
     def person(self, i, partner_set):
         at_company = self.random.random() < 0.5
@@ -355,15 +348,16 @@ class World:
                         {"companyprofile_id": profile.pk, "city_id": city_id}
                     )
 
-        self.profile_ids = insert(
+        self.profile_ids = self.insert(
             m.CompanyProfile,
             (self.profile(org_id, slugs, sector_ids) for org_id in self.company_ids),
+            "profiles",
             after=remember,
         )
-        self.count("profiles", len(self.profile_ids))
+        # Kept as small dicts until the profiles are written: objects only batch by batch.
         for field, rows in links.items():
             through = getattr(m.CompanyProfile, field).through
-            self.count(f"profile {field}", insert_links(through, rows))
+            self.insert(through, (through(**row) for row in rows), f"profile {field}")
 
     def profile(self, organisation_id, slugs, sector_ids):
         consent = self.random.random() < 0.7

@@ -17,16 +17,13 @@ class AgendaEntry:
     request: MeetingRequest
 
 
-def _scheduled(delegation: Delegation):
-    return (
-        MeetingRequest.objects.filter(delegation=delegation, slot__isnull=False)
+def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
+    requests = (
+        MeetingRequest.objects.filter(delegation=delegation, slot__isnull=False, **filters)
         .exclude(status__in=[MeetingRequest.Status.CANCELLED, MeetingRequest.Status.DECLINED])
         .select_related("slot__stop__city", "registration__organisation", "counterpart")
         .order_by("slot__starts_at", "table", "pk")
     )
-
-
-def _entries(requests) -> list[AgendaEntry]:
     return [
         AgendaEntry(
             starts_at=request.slot.starts_at,
@@ -42,15 +39,15 @@ def _entries(requests) -> list[AgendaEntry]:
 
 
 def participant_agenda(registration: TripRegistration) -> list[AgendaEntry]:
-    return _entries(_scheduled(registration.delegation).filter(registration=registration))
+    return _agenda(registration.delegation, registration=registration)
 
 
 def counterpart_agenda(delegation: Delegation, organisation: Organisation) -> list[AgendaEntry]:
-    return _entries(_scheduled(delegation).filter(counterpart=organisation))
+    return _agenda(delegation, counterpart=organisation)
 
 
 def whole_schedule(delegation: Delegation) -> list[AgendaEntry]:
-    return _entries(_scheduled(delegation))
+    return _agenda(delegation)
 
 
 def counterpart_language(organisation: Organisation) -> str:

@@ -81,9 +81,8 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
 
     The solver starts from this (a hint) and keeps it if it finds nothing better in time.
     """
-    by_id = {slot.id: slot for slot in slots}
     used = defaultdict(int)
-    busy = defaultdict(list)
+    busy = defaultdict(list)  # party -> the slots it already meets in
     assignment = {}
     order = sorted(requests, key=lambda r: (r.pinned_slot is None, -r.weight, r.id))
     for request in order:
@@ -92,7 +91,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
             clash = any(
-                by_id[other].starts_at < slot.ends_at and slot.starts_at < by_id[other].ends_at
+                other.starts_at < slot.ends_at and slot.starts_at < other.ends_at
                 for party in parties
                 for other in busy[party]
             )
@@ -101,7 +100,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
             assignment[request.id] = slot.id
             used[slot.id] += 1
             for party in parties:
-                busy[party].append(slot.id)
+                busy[party].append(slot)
             break
     return assignment
 

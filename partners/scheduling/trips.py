@@ -10,7 +10,8 @@ from simple_history.utils import bulk_update_with_history
 from ..models import Delegation, MeetingRequest, TripRegistration
 from . import solver
 
-# Requests still to be placed; declined, held, cancelled and no-shows are left alone.
+# Requests still to be placed (of accepted participants); declined, held, cancelled and
+# no-shows are left alone.
 OPEN_REQUEST_STATUSES = [
     MeetingRequest.Status.REQUESTED,
     MeetingRequest.Status.ACCEPTED,
@@ -27,9 +28,6 @@ class ScheduleResult:
     high_scheduled: int
     high_total: int
     participants_without_meeting: int
-    weight: int
-    bound: float
-    optimal: bool
 
     def summary(self) -> str:
         return _(
@@ -45,18 +43,6 @@ class ScheduleResult:
             "high_total": self.high_total,
             "without": self.participants_without_meeting,
         }
-
-
-def open_requests(delegation: Delegation):
-    """Requests of accepted participants that the scheduler places."""
-    return (
-        delegation.meeting_requests.filter(
-            status__in=OPEN_REQUEST_STATUSES,
-            registration__status=TripRegistration.Status.ACCEPTED,
-        )
-        .select_related("counterpart")
-        .order_by("pk")
-    )
 
 
 def _problem(delegation: Delegation, requests: list[MeetingRequest]):
@@ -119,7 +105,15 @@ def schedule_meetings(
 ) -> ScheduleResult:
     """Place the open requests; with ``dry_run`` nothing is written."""
     with transaction.atomic():
-        requests = list(open_requests(delegation).select_for_update(of=("self",)))
+        requests = list(
+            delegation.meeting_requests.filter(
+                status__in=OPEN_REQUEST_STATUSES,
+                registration__status=TripRegistration.Status.ACCEPTED,
+            )
+            .select_related("counterpart")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
         problem, slots = _problem(delegation, requests)
         schedule = solver.solve(problem, slots, seconds=seconds)
         tables = _tables(requests, schedule.assignment, slots)
@@ -155,7 +149,4 @@ def schedule_meetings(
         high_scheduled=sum(request.priority == 1 for request in placed),
         high_total=sum(request.priority == 1 for request in requests),
         participants_without_meeting=len(accepted - met),
-        weight=schedule.weight,
-        bound=schedule.bound,
-        optimal=schedule.optimal,
     )
