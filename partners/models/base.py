@@ -129,8 +129,7 @@ def user_link(related_name, verbose_name):
 
 
 class LoggedModel(PublishableModel):
-    """A record someone logs in the back office (meetings, photos, follow-ups,
-    opportunities): who did is kept, and emptied when that user is deleted."""
+    """A record someone logs in the back office (meetings, photos, follow-ups, opportunities)."""
 
     logged_by = user_link("+", _("logged by"))
 
