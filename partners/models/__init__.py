@@ -1,13 +1,6 @@
 """The domain model of DESIGN.md, one module per area."""
 
-from .base import (
-    COUNTED_FIELDS,
-    PublishableQuerySet,
-    Shown,
-    TimeStampedModel,
-    Visibility,
-    is_translated,
-)
+from .base import COUNTED_FIELDS, Shown, Visibility, is_translated
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem
@@ -46,10 +39,8 @@ __all__ = [
     "Photo",
     "ProfileHandover",
     "PublicationRequest",
-    "PublishableQuerySet",
     "Shown",
     "Sector",
-    "TimeStampedModel",
     "TripRegistration",
     "Visibility",
     "is_translated",

@@ -113,22 +113,23 @@ class PublishableModel(TimeStampedModel):
         return self.visibility == Visibility.PUBLIC
 
 
+def optional_link(to, on_delete, verbose_name, **kwargs):
+    """A link that may be left empty."""
+    return models.ForeignKey(
+        to, on_delete, null=True, blank=True, verbose_name=verbose_name, **kwargs
+    )
+
+
 def user_link(related_name, verbose_name):
     """The back-office user who did something: kept, and emptied when that user is
     deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose_name,
+    return optional_link(
+        settings.AUTH_USER_MODEL, models.SET_NULL, verbose_name, related_name=related_name
     )
 
 
 class LoggedModel(PublishableModel):
-    """A record someone logs in the back office (meetings, photos, follow-ups,
-    opportunities): who did is kept, and emptied when that user is deleted."""
+    """A record someone logs in the back office (meetings, photos, follow-ups, opportunities)."""
 
     logged_by = user_link("+", _("logged by"))
 
@@ -141,23 +142,9 @@ class TripOutcome(LoggedModel):
     a link to each, emptied when that record is deleted. The way back from each is the
     model's ``Meta.default_related_name`` (``delegation.follow_ups``)."""
 
-    delegation = models.ForeignKey(
-        "partners.Delegation",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        verbose_name=_("delegation"),
-    )
-    meeting = models.ForeignKey(
-        "partners.Meeting", models.SET_NULL, null=True, blank=True, verbose_name=_("meeting")
-    )
-    memorandum = models.ForeignKey(
-        "partners.Memorandum",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        verbose_name=_("memorandum"),
-    )
+    delegation = optional_link("partners.Delegation", models.SET_NULL, _("delegation"))
+    meeting = optional_link("partners.Meeting", models.SET_NULL, _("meeting"))
+    memorandum = optional_link("partners.Memorandum", models.SET_NULL, _("memorandum"))
 
     class Meta:
         abstract = True

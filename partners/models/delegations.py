@@ -17,6 +17,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    optional_link,
 )
 from .organisations import Organisation, Person
 from .places import City
@@ -68,13 +69,8 @@ class Delegation(SluggedMixin, PublishableModel):
         related_name="delegations_from",
         verbose_name=_("origin city"),
     )
-    lead_organisation = models.ForeignKey(
-        Organisation,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_delegations",
-        verbose_name=_("lead organisation"),
+    lead_organisation = optional_link(
+        Organisation, models.PROTECT, _("lead organisation"), related_name="led_delegations"
     )
     supporting_organisations = models.ManyToManyField(
         Organisation,
@@ -262,14 +258,7 @@ class Meeting(CountedInReport, LoggedModel):
         CALL = "call", _("call")
         EVENT = "event", _("event")
 
-    delegation = models.ForeignKey(
-        Delegation,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        verbose_name=_("delegation"),
-    )
+    delegation = optional_link(Delegation, models.CASCADE, _("delegation"), related_name="meetings")
     date = models.DateField(_("date"), null=True, blank=True)
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)

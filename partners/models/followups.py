@@ -12,6 +12,7 @@ from .base import (
     CountedInReport,
     PublishableQuerySet,
     TripOutcome,
+    optional_link,
     user_link,
 )
 from .places import City
@@ -42,22 +43,12 @@ class FollowUp(CountedInReport, TripOutcome):
     )
     owner = user_link("follow_ups", _("owner"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
-    partner_city = models.ForeignKey(
-        City,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("partner city"),
+    partner_city = optional_link(
+        City, models.SET_NULL, _("partner city"), related_name="follow_ups"
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    opportunity = models.ForeignKey(
-        "partners.Opportunity",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_ups",
-        verbose_name=_("opportunity"),
+    opportunity = optional_link(
+        "partners.Opportunity", models.SET_NULL, _("opportunity"), related_name="follow_ups"
     )
 
     objects = FollowUpQuerySet.as_manager()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..uploads import photo_path
 from ..validators import validate_photo
-from .base import CRM_PERMISSIONS, LoggedModel, PublishableQuerySet, Visibility
+from .base import CRM_PERMISSIONS, LoggedModel, PublishableQuerySet, Visibility, optional_link
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 
@@ -35,30 +35,9 @@ class Photo(LoggedModel):
     caption = models.CharField(_("caption"), max_length=250)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
-    delegation = models.ForeignKey(
-        Delegation,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="photos",
-        verbose_name=_("delegation"),
-    )
-    memorandum = models.ForeignKey(
-        Memorandum,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="photos",
-        verbose_name=_("memorandum"),
-    )
-    meeting = models.ForeignKey(
-        Meeting,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="photos",
-        verbose_name=_("meeting"),
-    )
+    delegation = optional_link(Delegation, models.CASCADE, _("delegation"), related_name="photos")
+    memorandum = optional_link(Memorandum, models.CASCADE, _("memorandum"), related_name="photos")
+    meeting = optional_link(Meeting, models.CASCADE, _("meeting"), related_name="photos")
 
     objects = PhotoQuerySet.as_manager()
     # history: registered with the translated fields in partners/translation.py

@@ -20,6 +20,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    optional_link,
 )
 from .delegations import Delegation
 from .organisation_names import KeepsOrganisationNames
@@ -69,30 +70,15 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="memoranda",
-        verbose_name=_("partnership"),
+    partnership = optional_link(
+        Partnership, models.SET_NULL, _("partnership"), related_name="memoranda"
     )
-    delegation = models.ForeignKey(
-        Delegation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="memoranda",
-        verbose_name=_("signed during"),
+    delegation = optional_link(
+        Delegation, models.SET_NULL, _("signed during"), related_name="memoranda"
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    signed_in = models.ForeignKey(
-        City,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memoranda_signed_here",
-        verbose_name=_("signed in"),
+    signed_in = optional_link(
+        City, models.PROTECT, _("signed in"), related_name="memoranda_signed_here"
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     review_on = models.DateField(_("review on"), null=True, blank=True)
@@ -179,13 +165,8 @@ class MemorandumParty(TimeStampedModel):
         related_name="memorandum_parties",
         verbose_name=_("organisation"),
     )
-    signatory = models.ForeignKey(
-        Person,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="signed_memoranda",
-        verbose_name=_("signatory"),
+    signatory = optional_link(
+        Person, models.SET_NULL, _("signatory"), related_name="signed_memoranda"
     )
     signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
 

@@ -18,6 +18,7 @@ from .base import (
     SluggedMixin,
     TimeStampedModel,
     TripOutcome,
+    optional_link,
     user_link,
 )
 from .organisation_names import KeepsOrganisationNames
@@ -80,46 +81,24 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
     )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
     # Nullable: an idea from a trip to two partner cities (the seed's) names neither.
-    partner_city = models.ForeignKey(
-        City,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("partner city"),
+    partner_city = optional_link(
+        City, models.PROTECT, _("partner city"), related_name="opportunities"
     )
-    local_organisation = models.ForeignKey(
+    local_organisation = optional_link(
+        Organisation, models.SET_NULL, _("local organisation"), related_name="local_opportunities"
+    )
+    foreign_organisation = optional_link(
         Organisation,
         models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="local_opportunities",
-        verbose_name=_("local organisation"),
-    )
-    foreign_organisation = models.ForeignKey(
-        Organisation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
+        _("foreign organisation"),
         related_name="foreign_opportunities",
-        verbose_name=_("foreign organisation"),
     )
     # Where it came from.
-    profile = models.ForeignKey(
-        CompanyProfile,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("company profile"),
+    profile = optional_link(
+        CompanyProfile, models.SET_NULL, _("company profile"), related_name="opportunities"
     )
-    handover = models.ForeignKey(
-        ProfileHandover,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="opportunities",
-        verbose_name=_("profile handover"),
+    handover = optional_link(
+        ProfileHandover, models.SET_NULL, _("profile handover"), related_name="opportunities"
     )
     owner = user_link("opportunities", _("owner"))
     expected_jobs = models.PositiveIntegerField(_("expected jobs"), null=True, blank=True)

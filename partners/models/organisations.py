@@ -8,7 +8,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext_lazy as _
 
-from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin
+from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin, optional_link
 from .places import City
 
 LEGAL_FORMS = [
@@ -55,21 +55,9 @@ class Organisation(SluggedMixin, PublishableModel):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    city = models.ForeignKey(
-        City,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="organisations",
-        verbose_name=_("city"),
-    )
-    parent = models.ForeignKey(
-        "self",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent organisation"),
+    city = optional_link(City, models.PROTECT, _("city"), related_name="organisations")
+    parent = optional_link(
+        "self", models.SET_NULL, _("parent organisation"), related_name="children"
     )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -149,13 +137,8 @@ class Person(PublishableModel):
     )
     local_name = models.CharField(_("local name"), max_length=200, blank=True)
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
+    organisation = optional_link(
+        Organisation, models.SET_NULL, _("organisation"), related_name="people"
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

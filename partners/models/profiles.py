@@ -15,6 +15,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    optional_link,
 )
 from .delegations import Delegation, Meeting
 from .organisations import Organisation, Person
@@ -92,14 +93,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
         verbose_name=_("company"),
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
-    sector = models.ForeignKey(
-        Sector,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="profiles",
-        verbose_name=_("sector"),
-    )
+    sector = optional_link(Sector, models.PROTECT, _("sector"), related_name="profiles")
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
     products = models.TextField(_("products"), blank=True)
@@ -109,13 +103,8 @@ class CompanyProfile(SluggedMixin, PublishableModel):
     target_cities = models.ManyToManyField(
         City, blank=True, related_name="targeted_by_profiles", verbose_name=_("target cities")
     )
-    contact = models.ForeignKey(
-        Person,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contact_for_profiles",
-        verbose_name=_("contact"),
+    contact = optional_link(
+        Person, models.SET_NULL, _("contact"), related_name="contact_for_profiles"
     )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(
@@ -189,22 +178,10 @@ class ProfileHandover(CountedInReport, TimeStampedModel):
         related_name="received_profiles",
         verbose_name=_("recipient"),
     )
-    delegation = models.ForeignKey(
-        Delegation,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="handovers",
-        verbose_name=_("delegation"),
+    delegation = optional_link(
+        Delegation, models.SET_NULL, _("delegation"), related_name="handovers"
     )
-    meeting = models.ForeignKey(
-        Meeting,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="handovers",
-        verbose_name=_("meeting"),
-    )
+    meeting = optional_link(Meeting, models.SET_NULL, _("meeting"), related_name="handovers")
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
     handed_over_by = models.ManyToManyField(
         Person, blank=True, related_name="profile_handovers", verbose_name=_("handed over by")

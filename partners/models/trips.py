@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import CRM_PERMISSIONS, Shown, TimeStampedModel
+from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
 from .profiles import CompanyProfile
@@ -33,21 +33,14 @@ class TripRegistration(TimeStampedModel):
         related_name="trip_registrations",
         verbose_name=_("company"),
     )
-    profile = models.ForeignKey(
-        CompanyProfile,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="trip_registrations",
-        verbose_name=_("profile"),
+    profile = optional_link(
+        CompanyProfile, models.SET_NULL, _("profile"), related_name="trip_registrations"
     )
-    contact = models.ForeignKey(
+    contact = optional_link(
         Person,
         models.SET_NULL,
-        null=True,
-        blank=True,
+        _("contact"),
         related_name="trip_registrations_as_contact",
-        verbose_name=_("contact"),
         help_text=_("Receives the confirmation and the office's decision by e-mail."),
     )
     language = models.CharField(
@@ -164,14 +157,7 @@ class MeetingRequest(TimeStampedModel):
     pinned = models.BooleanField(
         _("pinned"), default=False, help_text=_("The scheduler keeps this meeting in its slot.")
     )
-    slot = models.ForeignKey(
-        MeetingSlot,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="requests",
-        verbose_name=_("slot"),
-    )
+    slot = optional_link(MeetingSlot, models.SET_NULL, _("slot"), related_name="requests")
     table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
     meeting = models.OneToOneField(
         Meeting,
