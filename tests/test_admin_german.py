@@ -15,6 +15,7 @@ from .backoffice import admin_url_kinds, client_for, make_record, registered_adm
 # English strings that used to show through in the German back office.
 LEFTOVERS = [
     "Select an option",
+    "Filter by",
     "Run",
     "Django administration",
     "Django site admin",
