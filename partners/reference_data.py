@@ -5,7 +5,9 @@ it survives a flush (Django's transactional tests empty every table between test
 Both paths are idempotent.
 """
 
-GROUPS = ["Trade officers", "Managers", "Administrators"]
+from .roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+
+GROUPS = [TRADE_OFFICERS, MANAGERS, ADMINISTRATORS]
 
 # NACE Rev. 2 sections (Regulation (EC) No 1893/2006): English, German and Chinese titles.
 NACE_SECTIONS = [

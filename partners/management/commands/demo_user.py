@@ -10,13 +10,15 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
+
 DEMO_PASSWORD = "demo-leipzig-2019"
 
 # username -> (group, superuser?)
 DEMO_USERS = {
-    "admin": ("Administrators", True),
-    "officer": ("Trade officers", False),
-    "manager": ("Managers", False),
+    "admin": (ADMINISTRATORS, True),
+    "officer": (TRADE_OFFICERS, False),
+    "manager": (MANAGERS, False),
 }
 
 
