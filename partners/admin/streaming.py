@@ -65,9 +65,11 @@ class StreamingExportMixin(ExportMixin):
         filename = self.get_export_filename(request, queryset, file_format)
         if xlsx:
             response = FileResponse(
-                _xlsx_file(table), as_attachment=True, filename=filename,
+                _xlsx_file(table),
+                as_attachment=True,
+                filename=filename,
                 content_type=file_format.get_content_type(),
-            )  # fmt: skip
+            )
         else:
             response = StreamingHttpResponse(
                 (line.encode("utf-8") for line in iter_csv(table)),
