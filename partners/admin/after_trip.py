@@ -4,8 +4,6 @@ from dataclasses import asdict
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -39,11 +37,7 @@ class AfterTripMixin:
         return [path("<path:object_id>/after-trip/", view, name=name), *super().get_urls()]
 
     def after_trip(self, request, object_id):
-        delegation = self.get_object(request, object_id)
-        if delegation is None:
-            raise Http404
-        if not self.has_change_permission(request, delegation):
-            raise PermissionDenied
+        delegation = self.permitted_object(request, object_id, self.has_change_permission)
         requests = {
             r.pk: r
             for r in delegation.meeting_requests.filter(slot__isnull=False)

@@ -61,7 +61,7 @@ class AgendaViewsMixin(DocumentViewsMixin):
         ]
 
     def agenda_index(self, request, object_id):
-        delegation = self._document_object(request, object_id)
+        delegation = self.permitted_object(request, object_id, self.has_view_permission)
         entries = agendas.whole_schedule(delegation)
         participants = {e.request.registration_id: e.company for e in entries}
         counterparts = {e.request.counterpart_id: e.counterpart for e in entries}
@@ -75,7 +75,7 @@ class AgendaViewsMixin(DocumentViewsMixin):
         return render(request, "admin/partners/delegation/agenda_index.html", context)
 
     def agenda(self, request, object_id, who, pk, fmt):
-        delegation = self._document_object(request, object_id)
+        delegation = self.permitted_object(request, object_id, self.has_view_permission)
         if who == "participant":
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
             entries = agendas.participant_agenda(registration)
@@ -112,7 +112,7 @@ class AgendaViewsMixin(DocumentViewsMixin):
         raise Http404
 
     def schedule_xlsx(self, request, object_id):
-        delegation = self._document_object(request, object_id)
+        delegation = self.permitted_object(request, object_id, self.has_view_permission)
         entries = agendas.whole_schedule(delegation)
         table = Table(
             name=_("Schedule"),

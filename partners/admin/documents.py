@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -28,17 +27,9 @@ class DocumentViewsMixin:
     404 when the object is missing, 403 without view right, and back to its change page
     when PDFs cannot be made on this machine."""
 
-    def _document_object(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404
-        if not self.has_view_permission(request, obj):
-            raise PermissionDenied
-        return obj
-
     def _document_view(self, document):
         def view(request, object_id):
-            obj = self._document_object(request, object_id)
+            obj = self.permitted_object(request, object_id, self.has_view_permission)
             language = documents.language_or_default(request.GET.get("lang") or get_language())
             try:
                 return document(request, obj, language)

@@ -1,7 +1,7 @@
 """Record ids from URLs and query strings: one that is not an id of the model is a client
 error (404 in a URL, 400 in a query string), not a crash."""
 
-from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.core.exceptions import BadRequest, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
 
@@ -24,6 +24,16 @@ class CheckedParametersMixin:
 
     def get_object(self, request, object_id, from_field=None):
         return super().get_object(request, object_id, from_field or None)
+
+    def permitted_object(self, request, object_id, allowed):
+        """The object an admin page of our own acts on: 404 when it is missing, 403 when
+        ``allowed(request, obj)`` (a ``has_*_permission``) says no."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not allowed(request, obj):
+            raise PermissionDenied
+        return obj
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
