@@ -129,10 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside one writer; IMMEDIATE makes concurrent writers
-        # wait for the lock (up to the timeout) instead of failing mid-transaction.
+        # wait for the lock (up to the timeout, in seconds) instead of failing mid-transaction.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": envint("SQLITE_BUSY_TIMEOUT", "20"),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The report's counting queries have many aggregates: PostgreSQL's JIT spent 2.5 s of

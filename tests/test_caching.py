@@ -182,6 +182,10 @@ def wait_for_tasks(count_done, timeout=120):
     raise AssertionError("the worker did not finish the import")
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="a SQLite file of its own: it runs with the SQLite database",
+)
 def test_a_write_in_the_worker_shows_in_the_web_process_at_once_on_the_embedded_default(
     processes, tmp_path
 ):
