@@ -121,7 +121,12 @@ def create(apps, schema_editor=None):
                 names["name_zh_hans"] = chinese
             else:  # the state of migration 0002: English name, German name_de
                 names = {"name": english, "name_de": german}
-            model.objects.update_or_create(code=code, defaults=names)
+            row, created = model.objects.get_or_create(code=code, defaults=names)
+            changed = [name for name, value in names.items() if getattr(row, name) != value]
+            if changed and not created:  # saved only then: each save adds a history row
+                for name in changed:
+                    setattr(row, name, names[name])
+                row.save(update_fields=changed)
 
 
 def remove(apps, schema_editor):

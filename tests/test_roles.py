@@ -62,6 +62,19 @@ def test_a_migrate_after_groups_lost_their_permissions_restores_them(django_db_b
 
 
 @pytest.mark.django_db
+def test_a_migrate_rewrites_only_the_reference_names_that_changed():
+    from django.core.management import call_command
+
+    from partners.models import Sector
+
+    Sector.objects.filter(code="C").update(name_en="Old name")
+    history = Sector.history.count()
+    call_command("migrate", verbosity=0)
+    assert Sector.objects.get(code="C").name_en == "Manufacturing"
+    assert Sector.history.count() == history + 1  # C's, and no unchanged sector's
+
+
+@pytest.mark.django_db
 def test_a_trade_officer_deletes_a_meeting_they_logged():
     officer = user_with_role(roles.TRADE_OFFICERS)
     meeting = f.MeetingFactory(logged_by=officer)
