@@ -1,15 +1,18 @@
 """A new installation applies one migration, 0001_squashed_0073_organisation_names,
 instead of the 30 it replaces (kept for databases that applied them one by one). Both ways
-must build the same tables, indexes, constraints and rows."""
+must build the same tables, indexes, constraints and rows, on SQLite and on PostgreSQL
+(each test builds databases of its own, in the run of its database)."""
 
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -22,23 +25,27 @@ REPLACED = [
 # Chinese names of the reference data to post_migrate, a second save (version, history).
 LEFT_OUT = {"created_at", "updated_at", "history_date", "version"}
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite",
-    reason="builds SQLite files of its own: it runs with the SQLite database",
-)
+
+def migrate(database_url: str, *arguments: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", "migrate", *arguments, "--no-input"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
 
 
-def migrated(path: Path, *commands: list[str]) -> sqlite3.Connection:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-    for arguments in commands:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", *arguments, "--no-input", "--verbosity=0"],
-            cwd=ROOT, env=env, check=True,
-        )  # fmt: skip
-    return sqlite3.connect(path)
+@contextmanager
+def built_both_ways(one_by_one_url: str, squashed_url: str):
+    # A target among the replaced migrations makes Django apply them one by one.
+    migrate(one_by_one_url, "partners", REPLACED[-1])
+    migrate(one_by_one_url)
+    migrate(squashed_url)
+    yield
+    # Existing databases carry on: the squashed migration counts as applied.
+    assert "No migrations to apply" in migrate(one_by_one_url)
 
 
-def described(db: sqlite3.Connection) -> dict:
+def described_sqlite(db: sqlite3.Connection) -> dict:
     """Each table's columns, indexes, foreign keys, checks and rows, in no particular
     order (a column added by a later migration stands last), the rows of the history
     tables aside; content types and permissions by their names, as their ids follow the
@@ -91,16 +98,82 @@ def _named(table: str, row: dict, names: dict) -> dict:
     return {key: value for key, value in row.items() if key not in LEFT_OUT}
 
 
-def test_the_squashed_migration_builds_what_the_thirty_it_replaces_built(tmp_path):
-    # A target among the replaced migrations makes Django apply them one by one.
-    one_by_one = migrated(tmp_path / "a.sqlite3", ["partners", REPLACED[-1]], [])
-    squashed = migrated(tmp_path / "b.sqlite3", [])
+def described_postgresql(url: str) -> dict:
+    """As described_sqlite, from PostgreSQL's catalogue, and its extensions."""
+    with psycopg.connect(url) as db:
 
-    assert len(REPLACED) == 30
-    assert described(squashed) == described(one_by_one)
-    # Existing databases carry on: the squashed migration counts as applied.
-    assert "No migrations to apply" in subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"},
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        def rows(sql, *args):
+            return db.execute(sql, args).fetchall()
+
+        names = {
+            "ct": dict(rows("SELECT id, app_label || '.' || model FROM django_content_type")),
+            "perm": {},
+        }
+        for pk, ct, codename in rows("SELECT id, content_type_id, codename FROM auth_permission"):
+            names["perm"][pk] = f"{names['ct'][ct]}.{codename}"
+        description = {"extensions": sorted(rows("SELECT extname FROM pg_extension"))}
+        for (table,) in rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"):
+            description[table] = {
+                "columns": sorted(
+                    rows(
+                        "SELECT column_name, data_type, is_nullable, column_default, "
+                        "character_maximum_length FROM information_schema.columns "
+                        "WHERE table_schema = 'public' AND table_name = %s",
+                        table,
+                    ),
+                    key=str,
+                ),
+                "indexes": sorted(
+                    rows("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", table)
+                ),
+                "constraints": sorted(
+                    rows(
+                        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                        "WHERE conrelid = %s::regclass",
+                        table,
+                    )
+                ),
+                "rows": sorted(
+                    json.dumps(_named(table, row, names), sort_keys=True)
+                    for (row,) in rows(f'SELECT to_jsonb(t) FROM "{table}" t')
+                    if table != "django_migrations" and not table.startswith("partners_historical")
+                ),
+            }
+    return description
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="builds SQLite files of its own: it runs with the SQLite database",
+)
+def test_the_squashed_migration_builds_what_the_thirty_it_replaces_built(tmp_path):
+    one_by_one, squashed = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    with built_both_ways(f"sqlite:///{one_by_one}", f"sqlite:///{squashed}"):
+        assert len(REPLACED) == 30
+        assert described_sqlite(sqlite3.connect(squashed)) == described_sqlite(
+            sqlite3.connect(one_by_one)
+        )
+
+
+@pytest.fixture
+def two_postgresql_databases():
+    server = connection.settings_dict
+    address = f"{server['USER'] or 'postgres'}@{server['HOST'] or '127.0.0.1'}"
+    address += f":{server['PORT'] or 5432}"
+    names = [f"{server['NAME']}_squash_{way}" for way in ("one_by_one", "squashed")]
+    with psycopg.connect(f"postgresql://{address}/postgres", autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        yield [f"postgres://{address}/{name}" for name in names]
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own indexes")
+def test_the_squashed_migration_builds_what_the_thirty_built_on_postgresql(
+    two_postgresql_databases,
+):
+    one_by_one, squashed = two_postgresql_databases
+    with built_both_ways(one_by_one, squashed):
+        assert described_postgresql(squashed) == described_postgresql(one_by_one)
