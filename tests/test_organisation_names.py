@@ -2,9 +2,11 @@
 (``partners/models/organisation_names.py``): every write through the app keeps them, and
 the admin finds a record by any of its organisations' names in any language."""
 
+import io
+
 import pytest
 from django.core import serializers
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -155,3 +157,20 @@ def test_loaddata_fills_the_names_a_fixture_lacks(tmp_path, memorandum):
 
     assert up_to_date()
     assert found(m.Memorandum, "hafenamt") == {memorandum}
+
+
+def test_the_command_repairs_writes_around_the_app_and_checks_for_them(memorandum):
+    port = f.OrganisationFactory(name="Hafenamt Nanjing")
+    f.MemorandumPartyFactory(memorandum=memorandum, organisation=port)
+    m.Organisation.objects.filter(pk=port.pk).update(name_de="Hafenbehörde")  # no signal
+    assert not up_to_date()
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+    output = io.StringIO()
+    call_command("refresh_organisation_names", stdout=output)
+
+    assert "partners.Memorandum: 1 out of date" in output.getvalue()
+    assert up_to_date()
+    assert found(m.Memorandum, "Hafenbehörde") == {memorandum}
+    call_command("refresh_organisation_names", "--check", stdout=io.StringIO())

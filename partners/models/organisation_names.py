@@ -38,9 +38,9 @@ class KeepsOrganisationNames(models.Model):
         abstract = True
 
 
-def refresh(model, pks=None) -> dict:
-    """Keep the names on the rows ``pks`` of ``model`` (None: all; ``model`` may be a
-    migration's); returns each row's names. Writes only the rows whose names changed."""
+def _names(model, pks) -> tuple[dict, list]:
+    """Each row's names as its organisations are called now, and the rows whose kept
+    names differ from them."""
     columns = [
         f"{path}__{build_localized_fieldname('name', code)}"  # a search matches any language
         for path in PATHS[model._meta.label]
@@ -54,9 +54,21 @@ def refresh(model, pks=None) -> dict:
         kept[pk] = names
         found[pk].update(name for name in names_found if name)
     texts = {pk: "\n".join(sorted(found[pk])) for pk in kept}
-    changed = [model(pk=pk, organisation_names=texts[pk]) for pk in kept if texts[pk] != kept[pk]]
+    return texts, [pk for pk in kept if texts[pk] != kept[pk]]
+
+
+def refresh(model, pks=None) -> dict:
+    """Keep the names on the rows ``pks`` of ``model`` (None: all; ``model`` may be a
+    migration's); returns each row's names. Writes only the rows whose names changed."""
+    texts, stale_pks = _names(model, pks)
+    changed = [model(pk=pk, organisation_names=texts[pk]) for pk in stale_pks]
     model._default_manager.bulk_update(changed, ["organisation_names"], batch_size=500)
     return texts
+
+
+def stale(model) -> list:
+    """The rows of ``model`` whose kept names are not what their organisations are called."""
+    return _names(model, None)[1]
 
 
 def refresh_all() -> None:

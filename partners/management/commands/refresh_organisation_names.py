@@ -1,0 +1,39 @@
+"""Every write through the app keeps on memoranda and opportunities the names of the
+organisations they involve, for the admin search (``partners.models.organisation_names``);
+run this after writes around it: raw SQL, another client, a queryset ``update()`` of an
+organisation's name or of a record's organisations. ``--check`` only reports the records
+that are out of date, and fails when there are any (monitoring).
+"""
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partners.models import organisation_names
+
+
+class Command(BaseCommand):
+    help = "Keep again on memoranda and opportunities the names of their organisations."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check", action="store_true", help="only report out-of-date records; fail if any"
+        )
+
+    def handle(self, *args, check=False, **options):
+        with transaction.atomic():
+            stale = {
+                model: organisation_names.stale(model)
+                for model in map(apps.get_model, organisation_names.PATHS)
+            }
+            for model, pks in stale.items():
+                self.stdout.write(f"{model._meta.label}: {len(pks)} out of date")
+            if check:
+                if any(stale.values()):
+                    raise CommandError(
+                        "Some records are out of date: run refresh_organisation_names."
+                    )
+                return
+            for model, pks in stale.items():
+                organisation_names.refresh(model, pks)
+        self.stdout.write(f"Kept the names again on {sum(map(len, stale.values()))} record(s).")
