@@ -58,6 +58,7 @@ def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(clie
     assert trip.decoded("DTEND") == datetime.date(2019, 7, 1)
     assert isinstance(trip.decoded("DTSTAMP"), datetime.datetime)
     assert len({str(e["UID"]) for e in events.values()}) == 2
+    assert str(trip["UID"]) == "delegation-ost-china-2019@testserver"
     assert str(trip["URL"]) == "http://testserver/de/delegations/ost-china-2019/"
 
 

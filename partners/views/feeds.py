@@ -58,11 +58,11 @@ class DelegationAtomFeed(Feed):
         return item.created_at
 
 
-def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Event:
+def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalendar.Event:
     event = icalendar.Event()
     # By slug (public already), not by the database id, which would tell how many
     # delegations, published or not, were recorded in between.
-    event.add("uid", f"delegation-{delegation.slug}@{base_url.split('//', 1)[-1].rstrip('/')}")
+    event.add("uid", f"delegation-{delegation.slug}@{host}")
     event.add("dtstamp", stamp)
     start, end = event_span(delegation)
     if delegation.date_precision == DatePrecision.DAY:
@@ -72,7 +72,7 @@ def _event(delegation, base_url: str, stamp: datetime.datetime) -> icalendar.Eve
         event.add("transp", "TRANSPARENT")
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("url", base_url.rstrip("/") + delegation.get_absolute_url())
+    event.add("url", site + delegation.get_absolute_url())
     if delegation.summary:
         event.add("description", delegation.summary)
     event.add("status", ICAL_STATUS.get(delegation.status, "CONFIRMED"))
@@ -94,7 +94,9 @@ def event_span(delegation) -> tuple[datetime.date, datetime.date]:
 def delegations_ics(request):
     """The latest CALENDAR_SIZE published delegations with a start date, each as one all-day
     event spanning its dates."""
-    base_url = request.build_absolute_uri("/")
+    # Worked out once, not per event: what build_absolute_uri() would prefix to each URL.
+    host = request.get_host()
+    site = f"{request.scheme}://{host}"
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Delegations//EN")
     calendar.add("version", "2.0")
@@ -104,5 +106,5 @@ def delegations_ics(request):
     dated = Delegation.objects.published().filter(start_date__isnull=False)
     latest = dated.order_by("-start_date", "-pk")[:CALENDAR_SIZE]
     for delegation in sorted(latest, key=lambda d: (d.start_date, d.pk)):
-        calendar.add_component(_event(delegation, base_url, stamp))
+        calendar.add_component(_event(delegation, host, site, stamp))
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
