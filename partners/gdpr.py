@@ -38,10 +38,24 @@ from .models import (
     TripRegistration,
 )
 
+
+def _languages(field: str) -> list[str]:
+    return [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]
+
+
+def _texts(record: Model, field: str) -> dict:
+    """``field`` in the active language (as before), and its text in each language."""
+    return {name: getattr(record, name) for name in [field, *_languages(field)]}
+
+
 # Fields that identify or describe the person, the position in each language too; blanked
 # on erasure. `full_name` is required and gets the word "anonymised" instead.
-PERSONAL_FIELDS = ["local_name", "honorific", "email", "phone", "notes", "position"] + [
-    build_localized_fieldname("position", code) for code, _name in settings.LANGUAGES
+PERSONAL_FIELDS = ["local_name", "honorific", "email", "phone", "notes", "position"]
+PERSONAL_FIELDS += _languages("position")
+# Copies of the person's position: (model, field, the link to the person).
+COPIED_POSITIONS = [
+    (DelegationMember, "position_at_time", "person"),
+    (MemorandumParty, "signatory_position", "signatory"),
 ]
 ERASURE_REASON = "GDPR erasure"
 
@@ -88,7 +102,7 @@ def person_export(*, person: Person) -> dict:
                 "delegation": m.delegation.title,
                 "start_date": m.delegation.start_date,
                 "role": m.role,
-                "position_at_time": m.position_at_time,
+                **_texts(m, "position_at_time"),
             }
             for m in memberships
         ],
@@ -98,7 +112,7 @@ def person_export(*, person: Person) -> dict:
                 "memorandum_id": p.memorandum_id,
                 "memorandum": p.memorandum.title,
                 "organisation": p.organisation.name,
-                "signatory_position": p.signatory_position,
+                **_texts(p, "signatory_position"),
             }
             for p in signatures
         ],
@@ -165,14 +179,11 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     # Every earlier version too, or the history would still tell who it was.
     person.history.update(full_name=name, **blanks)
     # Copies of the person's position kept by their memberships and signatures.
-    DelegationMember.objects.filter(person=person).update(
-        position_at_time="", version=F("version") + 1
-    )
-    DelegationMember.history.filter(person_id=person.pk).update(position_at_time="")
-    MemorandumParty.objects.filter(signatory=person).update(
-        signatory_position="", version=F("version") + 1
-    )
-    MemorandumParty.history.filter(signatory_id=person.pk).update(signatory_position="")
+    for model, field, link in COPIED_POSITIONS:
+        blanks = dict.fromkeys([field, *_languages(field)], "")
+        rows = model.objects.filter(**{link: person}).rewrite(False)  # the columns as named
+        rows.update(**blanks, version=F("version") + 1)
+        model.history.filter(**{f"{link}_id": person.pk}).update(**blanks)
     _log_entries(person).update(object_repr=name)
     _erase_from_import_log(person, traces)
     _erase_from_jobs(traces)

@@ -15,9 +15,12 @@ from .models import (
     City,
     CompanyProfile,
     Delegation,
+    DelegationMember,
+    FollowUp,
     Interest,
     Meeting,
     Memorandum,
+    MemorandumParty,
     Opportunity,
     Organisation,
     Partnership,
@@ -32,8 +35,12 @@ TRANSLATED_FIELDS = {
     Organisation: ("name", "description"),
     Person: ("position",),
     Delegation: ("title", "purpose", "summary"),
+    # A copy of the person's position in each language, as it was then.
+    DelegationMember: ("position_at_time",),
     Meeting: ("title",),
     Memorandum: ("title", "summary"),
+    MemorandumParty: ("signatory_position",),
+    FollowUp: ("title", "description"),  # "What comes next" on public pages
     CompanyProfile: ("products", "summary"),
     Photo: ("caption",),
     Sector: ("name",),
@@ -47,6 +54,7 @@ TRANSLATED_FIELDS = {
 DERIVED_FIELDS = {
     Organisation: ["name_key"],
     Meeting: COUNTED_FIELDS,
+    FollowUp: COUNTED_FIELDS,
     Memorandum: [*COUNTED_FIELDS, "organisation_names"],
     Opportunity: ["organisation_names"],
 }

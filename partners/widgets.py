@@ -6,6 +6,20 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import is_translated, shown_text
+
+
+class InGerman(str):
+    """An option's text in German, shown for a missing translation: its ``<option>`` is
+    marked ``lang="de"`` as ``{{ record|translated }}`` marks a text (DESIGN.md)."""
+
+
+def _marked(label) -> str:
+    return f' lang="{DEFAULT_LANGUAGE}"' if isinstance(label, InGerman) else ""
 
 
 class LongSelect(forms.Select):
@@ -13,12 +27,12 @@ class LongSelect(forms.Select):
     written in one join: Django's per-option templates made a public list 2.9× slower at
     demo scale 100 than at 1 (``bench/bench_scale.py``), and ``format_html`` per option
     still cost 60 µs each (30 ms for 480 partner cities). Flat choices only: no option
-    groups, no attributes on single options."""
+    groups; an option's only attribute is the ``lang`` of an ``InGerman`` label."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
         options = "".join(
-            f'<option value="{conditional_escape(choice)}"'
+            f'<option value="{conditional_escape(choice)}"{_marked(label)}'
             f"{' selected' if str(choice) in chosen else ''}>{conditional_escape(label)}</option>"
             for choice, label in self.choices
         )
@@ -35,8 +49,15 @@ class NameChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        value = self.field.to_field_name or "pk"
-        yield from self.queryset.values_list(value, self.field.label_field)
+        value, label = self.field.to_field_name or "pk", self.field.label_field
+        language = get_language() or DEFAULT_LANGUAGE
+        if language == DEFAULT_LANGUAGE or not is_translated(self.queryset.model, label):
+            yield from self.queryset.values_list(value, label)
+            return
+        own = build_localized_fieldname(label, language)
+        german = build_localized_fieldname(label, DEFAULT_LANGUAGE)
+        for choice, text, source in self.queryset.values_list(value, own, german):
+            yield choice, text or (InGerman(source) if source else "")
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -48,6 +69,21 @@ class NameChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, label_field="name", **kwargs):
         self.label_field = label_field
         super().__init__(*args, **kwargs)
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice among a few records (sectors), each shown as itself, in German marked."""
+
+    def label_from_instance(self, obj):
+        label = super().label_from_instance(obj)
+        return InGerman(label) if shown_text(obj, "name")[1] else label
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=LongSelect, **kwargs)
 
 
 class LongChoiceFilter(django_filters.ModelChoiceFilter):

@@ -110,7 +110,9 @@ def test_delegations_are_found_by_city_and_member(officer_client, term):
 
 def test_a_member_added_without_position_gets_the_persons_current_one(officer_client):
     delegation = f.DelegationFactory()
-    person = f.PersonFactory(position="Geschäftsführer")
+    person = f.PersonFactory(
+        position="Geschäftsführer", position_en="Managing Director", position_zh_hans="总经理"
+    )
     url = _change_url(delegation)
     data = change_form_data(officer_client, url)
     data.update(
@@ -119,16 +121,29 @@ def test_a_member_added_without_position_gets_the_persons_current_one(officer_cl
             "members-0-delegation": str(delegation.pk),
             "members-0-person": str(person.pk),
             "members-0-role": "head",
-            "members-0-position_at_time": "",
+            **{f"members-0-position_at_time_{code}": "" for code in ("de", "en", "zh_hans")},
         }
     )
-    response = officer_client.post(url, data)
+    # Saved from the English back office: each language still gets its own position.
+    response = officer_client.post(url, data, headers={"accept-language": "en"})
     assert response.status_code == 302, form_errors(response)
-    assert delegation.members.get().position_at_time == "Geschäftsführer"
+    member = delegation.members.get()
+    assert member.position_at_time == "Geschäftsführer"
+    assert [member.position_at_time_en, member.position_at_time_zh_hans] == [
+        "Managing Director",
+        "总经理",
+    ]
     # The page shows the snapshot, which stays when the person changes position.
     person.position = "Retired"
     person.save()
     assert 'value="Geschäftsführer"' in officer_client.get(url).content.decode()
+
+
+def test_a_position_typed_in_one_language_is_not_completed_from_the_persons_current_one():
+    # The person is mayor now; then they were deputy mayor: no "Mayor" beside it.
+    person = f.PersonFactory(position="Oberbürgermeister", position_en="Mayor")
+    member = f.DelegationMemberFactory(person=person, position_at_time="Bürgermeister")
+    assert [member.position_at_time_de, member.position_at_time_en] == ["Bürgermeister", None]
 
 
 def test_a_meeting_recorded_on_the_delegation_page_is_logged_by_its_author(officer_client):

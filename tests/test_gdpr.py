@@ -33,11 +33,22 @@ from tests import factories as f
 NAME, EMAIL, PHONE = "Shi Guangliang", "shi@example.cn", "+86 25 1234 5678"
 
 
+def _columns(field: str) -> list[str]:
+    """``field``'s own column and its column per language."""
+    return [field, *(f"{field}_{code}" for code in ("de", "en", "zh_hans"))]
+
+
 @pytest.fixture
 def person(db):
     """A person linked to everything that can point at a person, with a history of edits."""
     person = f.PersonFactory(
-        full_name=NAME, local_name="石广亮", email=EMAIL, phone=PHONE, position="Director"
+        full_name=NAME,
+        local_name="石广亮",
+        email=EMAIL,
+        phone=PHONE,
+        position="Director",
+        position_en="Managing Director",
+        position_zh_hans="总经理",
     )
     person.notes = "Prefers meetings in the morning."
     person.save()  # a second historical version
@@ -132,7 +143,7 @@ def test_erasure_leaves_no_trace_of_the_person_anywhere_in_the_database(person):
     person_erase(person=person)
 
     after = whole_database_as_text()
-    for trace in (NAME, "石广亮", EMAIL, PHONE, "Prefers meetings", "Director"):
+    for trace in (NAME, "石广亮", EMAIL, PHONE, "Prefers meetings", "Director", "总经理"):
         assert trace not in after
 
 
@@ -155,9 +166,16 @@ def test_erasing_twice_changes_nothing_the_second_time(person):
 
 
 def test_erasure_clears_the_position_copies_of_memberships_and_signatures(person):
+    member = DelegationMember.objects.get(person=person)
+    assert member.position_at_time_en == "Managing Director"  # copied in every language
+
     person_erase(person=person)
-    assert DelegationMember.objects.get(person=person).position_at_time == ""
-    assert MemorandumParty.objects.get(signatory=person).signatory_position == ""
+
+    copies = [
+        DelegationMember.objects.rewrite(False).values(*_columns("position_at_time")).get(),
+        MemorandumParty.objects.rewrite(False).values(*_columns("signatory_position")).get(),
+    ]
+    assert [set(copy.values()) for copy in copies] == [{""}, {""}]
 
 
 # --- the back office ---------------------------------------------------------------------

@@ -5,7 +5,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db.models import CharField, TextField
 from django.test import Client
 from django.utils import translation
 
@@ -76,6 +78,10 @@ def test_the_2019_trip_reads_in_english_and_chinese(seed):
     assert "25–30 June 2019" in english_html
     assert "2019年6月25日至30日" in chinese_html
     assert "Eleven profiles of Leipzig companies" in english_html
+    assert "Michael Körner, Managing Director, Invest Region Leipzig GmbH" in english_html
+    assert "Prepare a large delegation trip with Leipzig companies" in english_html
+    assert "Clemens Schülke, 莱比锡市经济促进局局长" in chinese_html
+    assert "筹备莱比锡企业大型代表团之行" in chinese_html
     assert "南京市人民政府" in chinese_html or "谅解备忘录" in chinese_html
     # Everything of the trip is translated: no German fallback is marked on it.
     assert ("de", "Delegationsreise nach Nanjing und Jining 2019") not in english.marked
@@ -229,3 +235,97 @@ def test_a_city_s_local_name_is_added_only_where_it_differs_from_the_shown_name(
         with translation.override(language):
             shown[language] = nanjing.display_name
     assert shown == {"de": "Nanjing (南京)", "en": "Nanjing (南京)", "zh-hans": "南京"}
+
+
+# Texts in no language: names of people and regions, codes, addresses on the web, a city's
+# own name, a photographer's credit.
+NOT_PROSE = {
+    "full_name", "local_name", "honorific", "short_name", "region", "slug", "code", "email",
+    "phone", "website", "register_number", "credit", "image", "document",
+}  # fmt: skip
+
+
+class _UnmarkedText(HTMLParser):
+    """The body's text outside any element marked ``lang="de"``."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("br", "img", "meta", "link", "input", "hr", "source"):
+            self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        tags = [tag for tag, _ in self.stack]
+        languages = [language for _, language in self.stack if language]
+        # A map line's tooltip is plain text ("Leipzig – Nanjing (twinning)") and cannot
+        # mark a part of itself; the list of partnerships under the map marks each name.
+        if "body" not in tags or "script" in tags or "line" in tags:
+            return
+        if (languages or ["?"])[-1] != "de":
+            self.text.append(data)
+
+
+def _german_only(record, tokens: dict[str, str]) -> None:
+    """Each prose field of ``record`` gets a German text of its own and no translation."""
+    from modeltranslation.fields import TranslationField
+
+    for field in record._meta.concrete_fields:
+        if isinstance(field, TranslationField):
+            if field.language != "de":
+                setattr(record, field.attname, None if field.null else "")
+        elif (
+            isinstance(field, CharField | TextField)
+            and field.editable
+            and not field.choices
+            and field.name not in NOT_PROSE
+        ):
+            token = f"zqde{len(tokens)}x"
+            tokens[token] = f"{type(record).__name__}.{field.name}"
+            with translation.override("de"):
+                setattr(record, field.attname, token)
+    record.save()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_public_page_shows_an_untranslated_text_without_marking_it_german(language):
+    """Every text an officer writes that a public page shows is either in the page's
+    language or marked as German: fill every prose field of every record with German
+    only, and read every page a visitor can reach."""
+    from tests.world2019 import build_world_2019
+
+    build_world_2019()
+    f.WonOpportunityFactory()
+    tokens = {}
+    for model in apps.get_app_config("partners").get_models():
+        if not model.__name__.startswith("Historical"):
+            for record in model._default_manager.all():
+                _german_only(record, tokens)
+
+    seen, todo, shown, read = set(), [f"/{language}/"], set(), set()
+    while todo:
+        path = todo.pop()
+        seen.add(path)
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        page = _UnmarkedText()
+        page.feed(html)
+        shown |= {(tokens[token], path) for token in re.findall(r"zqde\d+x", " ".join(page.text))}
+        read |= {tokens[token] for token in re.findall(r"zqde\d+x", html)}
+        links = re.findall(rf'href="(/{language}/[^"?#]*/)"', html)
+        todo += [link for link in dict.fromkeys(links) if link not in seen and link not in todo]
+    assert len(seen) > 15  # cities, trips, memoranda, companies, stories, lists
+    assert read >= {  # the texts of every kind of public page, marked
+        "City.name", "City.description", "Delegation.title", "Delegation.summary",
+        "DelegationMember.position_at_time", "Meeting.title", "Memorandum.title",
+        "MemorandumParty.signatory_position", "FollowUp.title", "FollowUp.description",
+        "Organisation.name", "CompanyProfile.products", "Opportunity.title",
+        "Opportunity.summary", "Photo.caption", "Sector.name", "Interest.name",
+    }  # fmt: skip
+    assert sorted(shown) == []  # (field, page)

@@ -31,7 +31,7 @@ class DelegationStopInline(CRMInline):
     autocomplete_fields = ["city"]
 
 
-class DelegationMemberInline(CRMInline):
+class DelegationMemberInline(CRMInline, TranslationTabularInline):
     # A blank position is filled from the person's current one (DelegationMember.save).
     model = DelegationMember
     autocomplete_fields = ["person"]

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from modeltranslation.admin import TranslationTabularInline
 
-from ..models import FollowUp
-from .base import CRMAdmin, CRMInline
+from ..models import FollowUp, is_translated
+from .base import CRMAdmin, CRMInline, TranslatedAdmin
 
 
 class StaffOwnerMixin:
@@ -14,11 +15,12 @@ class StaffOwnerMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FollowUpInline(StaffOwnerMixin, CRMInline):
+class FollowUpInline(StaffOwnerMixin, CRMInline, TranslationTabularInline):
     """Follow-ups on a memorandum page: what the parties committed to."""
 
     model = FollowUp
-    fields = ["title", "kind", "status", "owner", "due_on", "visibility"]
+    # The German title, as for meetings: translations on the follow-up's own page.
+    fields = ["title_de", "kind", "status", "owner", "due_on", "visibility"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "kind":
@@ -27,7 +29,7 @@ class FollowUpInline(StaffOwnerMixin, CRMInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(StaffOwnerMixin, CRMAdmin):
+class FollowUpAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     list_display = ["title", "kind", "status", "owner", "due_on", "visibility"]
     list_filter = ["kind", "status", "visibility"]
     list_select_related = ["owner"]
@@ -46,6 +48,8 @@ class FollowUpAdmin(StaffOwnerMixin, CRMAdmin):
             return [
                 field.name
                 for field in [*self.opts.fields, *self.opts.many_to_many]
-                if field.editable and field.name not in ("id", "status")
+                if field.editable
+                and field.name not in ("id", "status")
+                and not is_translated(self.model, field.name)  # shown per language
             ]
         return super().get_readonly_fields(request, obj)

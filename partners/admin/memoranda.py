@@ -1,11 +1,12 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationTabularInline
 
 from ..models import Memorandum, MemorandumParty
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import FollowUpInline
 
 
-class MemorandumPartyInline(CRMInline):
+class MemorandumPartyInline(CRMInline, TranslationTabularInline):
     model = MemorandumParty
     autocomplete_fields = ["organisation", "signatory"]
     fields = ["organisation", "signatory", "signatory_position"]

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationTabularInline
 
 from ..models import (
     City,
@@ -71,9 +72,9 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
-class OpportunityFollowUpInline(StaffOwnerMixin, CRMInline):
+class OpportunityFollowUpInline(StaffOwnerMixin, CRMInline, TranslationTabularInline):
     model = FollowUp
-    fields = ["title", "kind", "status", "owner", "due_on"]
+    fields = ["title_de", "kind", "status", "owner", "due_on"]
 
 
 class BoardFilter(forms.Form):

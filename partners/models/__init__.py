@@ -1,6 +1,6 @@
 """The domain model of DESIGN.md, one module per area."""
 
-from .base import COUNTED_FIELDS, Shown, Visibility, is_translated
+from .base import COUNTED_FIELDS, Shown, Visibility, is_translated, shown_text
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem
@@ -45,4 +45,5 @@ __all__ = [
     "Visibility",
     "is_translated",
     "normalise_company_name",
+    "shown_text",
 ]

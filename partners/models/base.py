@@ -63,6 +63,32 @@ def is_translated(model, path: str) -> bool:
         return False
 
 
+def shown_text(record, field: str) -> tuple[str, str | None]:
+    """The text of ``field`` in the active language, and the language it is really in
+    when that differs (the German source shown for a missing translation)."""
+    source = build_localized_fieldname(field, DEFAULT_LANGUAGE)
+    if not hasattr(record, source):  # not a translated field: shown as it is
+        return getattr(record, field), None
+    language = translation.get_language() or DEFAULT_LANGUAGE
+    own = getattr(record, build_localized_fieldname(field, language), None)
+    if own:
+        return own, None
+    german = getattr(record, source) or ""
+    return german, (DEFAULT_LANGUAGE if german and language != DEFAULT_LANGUAGE else None)
+
+
+def copy_translations(record, field: str, source, source_field: str) -> None:
+    """A copy kept as it was then (a member's position at the time of a trip): when
+    ``field`` is blank in every language, it takes ``source_field`` in every language,
+    whatever language the editor's page speaks. One language given is left as typed."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    targets = [build_localized_fieldname(field, code) for code in languages]
+    if any(getattr(record, target) for target in targets):
+        return
+    for target, code in zip(targets, languages, strict=True):
+        setattr(record, target, getattr(source, build_localized_fieldname(source_field, code)))
+
+
 class Visibility(models.TextChoices):
     INTERNAL = "internal", _("internal")
     PUBLIC = "public", _("public")

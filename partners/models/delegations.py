@@ -17,6 +17,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    copy_translations,
     optional_link,
 )
 from .organisations import Organisation, Person
@@ -226,8 +227,7 @@ class DelegationMember(TimeStampedModel):
         blank=True,
         help_text=_("Filled from the person's current position when left blank."),
     )
-
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("member")
@@ -244,8 +244,8 @@ class DelegationMember(TimeStampedModel):
         return f"{self.person} ({self.get_role_display()})"
 
     def save(self, *args, **kwargs):
-        if not self.position_at_time and self.person_id:
-            self.position_at_time = self.person.position
+        if self.person_id:
+            copy_translations(self, "position_at_time", self.person, "position")
         super().save(*args, **kwargs)
 
 

@@ -4,13 +4,12 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .base import (
-    COUNTED_FIELDS,
     CRM_PERMISSIONS,
     CountedInReport,
     PublishableQuerySet,
+    Shown,
     TripOutcome,
     optional_link,
     user_link,
@@ -52,7 +51,7 @@ class FollowUp(CountedInReport, TripOutcome):
     )
 
     objects = FollowUpQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=COUNTED_FIELDS)
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("follow-up")
@@ -63,7 +62,7 @@ class FollowUp(CountedInReport, TripOutcome):
             ("delete_own_followup", _("Can delete follow-ups they logged")),
             ("change_followup_status", _("Can change the status of follow-ups")),
         ]
-        ordering = [F("due_on").asc(nulls_last=True), "title"]
+        ordering = [F("due_on").asc(nulls_last=True), Shown("title").asc()]
         indexes = [
             # "My follow-ups": one owner's open ones by due date (back office).
             models.Index(fields=["owner", "status", "due_on"], name="followup_owner_status_idx"),

@@ -8,7 +8,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..uploads import memorandum_document_path
 from ..validators import validate_pdf
@@ -20,6 +19,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    copy_translations,
     optional_link,
 )
 from .delegations import Delegation
@@ -169,8 +169,7 @@ class MemorandumParty(TimeStampedModel):
         Person, models.SET_NULL, _("signatory"), related_name="signed_memoranda"
     )
     signatory_position = models.CharField(_("signatory's position"), max_length=200, blank=True)
-
-    history = HistoricalRecords()
+    # history: registered with the translated fields in partners/translation.py
 
     class Meta:
         verbose_name = _("party")
@@ -188,6 +187,6 @@ class MemorandumParty(TimeStampedModel):
         return str(self.organisation)
 
     def save(self, *args, **kwargs):
-        if not self.signatory_position and self.signatory_id:
-            self.signatory_position = self.signatory.position
+        if self.signatory_id:
+            copy_translations(self, "signatory_position", self.signatory, "position")
         super().save(*args, **kwargs)

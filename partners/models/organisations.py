@@ -104,7 +104,10 @@ class Organisation(SluggedMixin, PublishableModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+        # A translated name may hold the short name already: "中欧城市发展委员会（ECMDC）".
+        if self.short_name and self.short_name not in self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
 
     def save(self, *args, **kwargs):
         # The German name (the source language), whatever language is active.

@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import City, CompanyProfile, Delegation, Interest, Memorandum, Partnership, Sector
-from ..widgets import LongChoiceFilter
+from ..widgets import LongChoiceFilter, NamedChoiceFilter
 
 ALL = _("all")
 
@@ -185,10 +185,10 @@ class MemorandumFilter(PublicFilterSet):
 
 
 class CompanyFilter(PublicFilterSet):
-    sector = django_filters.ModelChoiceFilter(
+    sector = NamedChoiceFilter(
         label=_("Sector"), queryset=Sector.objects.none(), to_field_name="code", empty_label=ALL
     )
-    interest = django_filters.ModelChoiceFilter(
+    interest = NamedChoiceFilter(
         label=_("Interest"),
         field_name="interests",
         queryset=Interest.objects.none(),

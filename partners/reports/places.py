@@ -43,7 +43,9 @@ def refresh(kind: str, where: Q | None = None) -> int:
     (None: all of them); returns how many rows changed."""
     model = KEPT[kind]
     if where is None:
-        fresh = placement(kind, partner_ids()).filter(pk=OuterRef("pk"))
+        # Unordered: migration 0072 runs this before later migrations add what the model's
+        # ordering reads (a follow-up's title_de).
+        fresh = placement(kind, partner_ids()).filter(pk=OuterRef("pk")).order_by()
         return model._default_manager.update(
             counted_in=Subquery(fresh.values("place")), counted_on=Subquery(fresh.values("on"))
         )

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
-from modeltranslation.settings import DEFAULT_LANGUAGE
-from modeltranslation.utils import build_localized_fieldname
+from django.utils.translation import gettext
+
+from ..models import CompanyProfile, shown_text
 
 register = template.Library()
 
@@ -34,34 +34,43 @@ def local_name(record):
     return translated(record, "name")
 
 
-def _in_language(record, field: str) -> tuple[str, str | None]:
-    """The text of ``field`` in the active language, and the language it is really in
-    when that differs (the German source shown for a missing translation)."""
-    source = build_localized_fieldname(field, DEFAULT_LANGUAGE)
-    if not hasattr(record, source):  # not a translated field: shown as it is
-        return getattr(record, field), None
-    language = get_language() or DEFAULT_LANGUAGE
-    own = getattr(record, build_localized_fieldname(field, language), None)
-    if own:
-        return own, None
-    german = getattr(record, source) or ""
-    return german, (DEFAULT_LANGUAGE if german and language != DEFAULT_LANGUAGE else None)
-
-
 @register.filter
 def translated(record, field):
     """``{{ delegation|translated:"title" }}``: the title in the page's language, or the
     German one inside ``<span lang="de">`` so that readers and search engines know."""
-    text, language = _in_language(record, field)
+    text, language = shown_text(record, field)
     if language is None:
         return text
     return format_html('<span lang="{}">{}</span>', language, text)
 
 
+@register.filter
+def named(record):
+    """An organisation, a city or a company profile by its name, as ``translated`` shows
+    it; an organisation's short name and a city's own name follow in brackets."""
+    if isinstance(record, CompanyProfile):
+        record = record.organisation
+    name = translated(record, "name")
+    extra = getattr(record, "short_name", "")
+    if extra in name:  # "中欧城市发展委员会（ECMDC）" holds it already
+        extra = ""
+    if getattr(record, "local_name", "") and record.local_name != record.name:
+        # "Nanjing (南京)"; on a Chinese page the name is the local one: "南京", not "南京 (南京)".
+        return format_html('{} (<span lang="zh">{}</span>)', name, record.local_name)
+    return format_html("{} ({})", name, extra) if extra else name
+
+
+@register.filter
+def shown_language(record, field):
+    """The language ``translated`` marks ``field`` with, or "": for an element that
+    cannot hold a ``<span>`` (a map label)."""
+    return shown_text(record, field)[1] or ""
+
+
 @register.filter(needs_autoescape=True)
 def translated_text(record, field, autoescape=True):
     """Paragraphs of a long text (``linebreaks``), as ``translated`` marks its language."""
-    text, language = _in_language(record, field)
+    text, language = shown_text(record, field)
     paragraphs = linebreaks_filter(text, autoescape=autoescape)
     if language is None:
         return paragraphs
