@@ -61,15 +61,19 @@ class RegistrationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     wishes = forms.CharField(label=_("Other wishes for meetings"), **OPTIONAL_TEXT)
+    # Sentences, with no colon after them: Django leaves it out after "." but not after
+    # the Chinese "。".
     consent_registration = forms.BooleanField(
         label=_(
             "I agree that the office stores these details to prepare the trip and contacts "
             "me about it."
-        )
+        ),
+        label_suffix="",
     )
     consent_to_share = forms.BooleanField(
         label=_("The office may hand our company profile to counterparts on the trip."),
         required=False,
+        label_suffix="",
     )
     # Hidden from people (CSS and aria-hidden); bots fill every field.
     homepage = forms.CharField(required=False, label=_("Leave this field empty"))
