@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import CharField, F, Model, Q, TextField
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_translation_fields
 
 from .models import (
     DelegationMember,
@@ -39,19 +39,15 @@ from .models import (
 )
 
 
-def _languages(field: str) -> list[str]:
-    return [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]
-
-
 def _texts(record: Model, field: str) -> dict:
     """``field`` in the active language (as before), and its text in each language."""
-    return {name: getattr(record, name) for name in [field, *_languages(field)]}
+    return {name: getattr(record, name) for name in [field, *get_translation_fields(field)]}
 
 
 # Fields that identify or describe the person, the position in each language too; blanked
 # on erasure. `full_name` is required and gets the word "anonymised" instead.
 PERSONAL_FIELDS = ["local_name", "honorific", "email", "phone", "notes", "position"]
-PERSONAL_FIELDS += _languages("position")
+PERSONAL_FIELDS += get_translation_fields("position")
 # Copies of the person's position: (model, field, the link to the person).
 COPIED_POSITIONS = [
     (DelegationMember, "position_at_time", "person"),
@@ -180,7 +176,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     person.history.update(full_name=name, **blanks)
     # Copies of the person's position kept by their memberships and signatures.
     for model, field, link in COPIED_POSITIONS:
-        blanks = dict.fromkeys([field, *_languages(field)], "")
+        blanks = dict.fromkeys([field, *get_translation_fields(field)], "")
         rows = model.objects.filter(**{link: person}).rewrite(False)  # the columns as named
         rows.update(**blanks, version=F("version") + 1)
         model.history.filter(**{f"{link}_id": person.pk}).update(**blanks)
@@ -275,7 +271,7 @@ def _text_columns(model: type[Model], names: list[str]) -> list[str]:
     """The fields ``names`` and, for a translated field, its column in each language."""
     wanted = {*names}
     for name in names:
-        wanted.update(build_localized_fieldname(name, code) for code, _ in settings.LANGUAGES)
+        wanted.update(get_translation_fields(name))
     return [
         field.attname
         for field in model._meta.concrete_fields

@@ -6,9 +6,8 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from modeltranslation.settings import DEFAULT_LANGUAGE
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from .models import is_translated, shown_text
 
@@ -50,7 +49,7 @@ class NameChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         value, label = self.field.to_field_name or "pk", self.field.label_field
-        language = get_language() or DEFAULT_LANGUAGE
+        language = get_language()  # modeltranslation's: always one of LANGUAGES
         if language == DEFAULT_LANGUAGE or not is_translated(self.queryset.model, label):
             yield from self.queryset.values_list(value, label)
             return

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from modeltranslation.utils import get_language as translated_language
 
 # Django's four default permissions plus "export", which django-import-export checks
@@ -69,7 +69,7 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
     source = build_localized_fieldname(field, DEFAULT_LANGUAGE)
     if not hasattr(record, source):  # not a translated field: shown as it is
         return getattr(record, field), None
-    language = translation.get_language() or DEFAULT_LANGUAGE
+    language = translated_language()
     own = getattr(record, build_localized_fieldname(field, language), None)
     if own:
         return own, None
@@ -81,12 +81,11 @@ def copy_translations(record, field: str, source, source_field: str) -> None:
     """A copy kept as it was then (a member's position at the time of a trip): when
     ``field`` is blank in every language, it takes ``source_field`` in every language,
     whatever language the editor's page speaks. One language given is left as typed."""
-    languages = [code for code, _name in settings.LANGUAGES]
-    targets = [build_localized_fieldname(field, code) for code in languages]
+    targets = get_translation_fields(field)
     if any(getattr(record, target) for target in targets):
         return
-    for target, code in zip(targets, languages, strict=True):
-        setattr(record, target, getattr(source, build_localized_fieldname(source_field, code)))
+    for target, origin in zip(targets, get_translation_fields(source_field), strict=True):
+        setattr(record, target, getattr(source, origin))
 
 
 class Visibility(models.TextChoices):

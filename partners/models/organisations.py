@@ -104,10 +104,13 @@ class Organisation(SluggedMixin, PublishableModel):
         ]
 
     def __str__(self):
-        # A translated name may hold the short name already: "中欧城市发展委员会（ECMDC）".
-        if self.short_name and self.short_name not in self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        return f"{self.name} ({self.shown_short_name})" if self.shown_short_name else self.name
+
+    @property
+    def shown_short_name(self) -> str:
+        """The short name to add in brackets, unless the name (in the active language)
+        holds it already: "中欧城市发展委员会（ECMDC）"."""
+        return self.short_name if self.short_name not in self.name else ""
 
     def save(self, *args, **kwargs):
         # The German name (the source language), whatever language is active.

@@ -74,11 +74,14 @@ class City(SluggedMixin, PublishableModel):
         return reverse("partners:city", kwargs={"slug": self.slug})
 
     @property
+    def shown_local_name(self) -> str:
+        """The city's own name where it adds to the shown one: "Nanjing (南京)", but on a
+        Chinese page the name is the local one: "南京", not "南京 (南京)"."""
+        return self.local_name if self.local_name != self.name else ""
+
+    @property
     def display_name(self) -> str:
-        # "Nanjing (南京)"; on a Chinese page the name is the local one: "南京", not "南京 (南京)".
-        if self.local_name and self.local_name != self.name:
-            return f"{self.name} ({self.local_name})"
-        return self.name
+        return f"{self.name} ({self.shown_local_name})" if self.shown_local_name else self.name
 
 
 class Partnership(PublishableModel):

@@ -7,7 +7,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from ..models import CompanyProfile, shown_text
+from ..models import City, CompanyProfile, Organisation, shown_text
 
 register = template.Library()
 
@@ -51,13 +51,11 @@ def named(record):
     if isinstance(record, CompanyProfile):
         record = record.organisation
     name = translated(record, "name")
-    extra = getattr(record, "short_name", "")
-    if extra in name:  # "中欧城市发展委员会（ECMDC）" holds it already
-        extra = ""
-    if getattr(record, "local_name", "") and record.local_name != record.name:
-        # "Nanjing (南京)"; on a Chinese page the name is the local one: "南京", not "南京 (南京)".
-        return format_html('{} (<span lang="zh">{}</span>)', name, record.local_name)
-    return format_html("{} ({})", name, extra) if extra else name
+    if isinstance(record, City) and record.shown_local_name:
+        return format_html('{} (<span lang="zh">{}</span>)', name, record.shown_local_name)
+    if isinstance(record, Organisation) and record.shown_short_name:
+        return format_html("{} ({})", name, record.shown_short_name)
+    return name
 
 
 @register.filter
