@@ -171,6 +171,8 @@ def test_the_report_lists_both_memoranda_with_the_city_of_signing(read, language
             "Recipients: Jining Municipal People's Government, "
             "Nanjing Municipal People's Government",
         ),
+        # Chinese enumerates names with 、, not with a comma.
+        ("zh-hans", "已移交 11 份企业简介。", "南京市人民政府、济宁市人民政府"),
     ],
 )
 def test_the_report_counts_eleven_profiles_without_naming_internal_companies(

@@ -194,11 +194,13 @@ def opportunities_table(report: Report) -> Table:
 def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
     """The filter used, written under the summary so a sheet explains itself."""
     everyone = _("all")
-    chosen = c.partner_cities is not None
+    cities = everyone
+    if c.partner_cities is not None:
+        cities = pgettext("list separator", ", ").join(city.name for city in c.cities())
     return [
         (_("Period"), f"{date_format(c.start, 'Y-m-d')} – {date_format(c.end, 'Y-m-d')}"),
         (_("Home city"), c.home_city.name if c.home_city else everyone),
-        (_("Partner city"), ", ".join(city.name for city in c.cities()) if chosen else everyone),
+        (_("Partner city"), cities),
         (_("Direction"), str(dict(Delegation.Direction.choices).get(c.direction, everyone))),
         (_("Organisation"), c.organisation.name if c.organisation else everyone),
         (_("Report date"), c.today),
