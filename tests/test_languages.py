@@ -138,6 +138,21 @@ def test_the_slug_stays_german_whatever_the_language_of_the_editor():
     assert delegation.title_de == "Reise nach Nanjing"
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_blank_slug_comes_from_the_german_title_when_every_language_is_filled(language):
+    # As the admin saves it with the slug cleared: each language's column set on its own.
+    delegation, city = f.DelegationFactory(), f.CityFactory()
+    with translation.override(language):
+        delegation.slug, city.slug = "", ""
+        delegation.title_de, delegation.title_en = "Größere Reise", "Bigger trip"
+        delegation.title_zh_hans = "更大的代表团之行"
+        delegation.save()
+        city.name_de, city.name_en, city.name_zh_hans = "Breslau", "Wroclaw", "弗罗茨瓦夫"
+        city.save()
+    assert delegation.slug == "groessere-reise"
+    assert city.slug == "breslau"
+
+
 def test_sectors_and_interests_have_names_in_each_language():
     manufacturing = m.Sector.objects.get(code="C")
     assert (manufacturing.name_de, manufacturing.name_en, manufacturing.name_zh_hans) == (

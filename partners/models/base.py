@@ -226,11 +226,14 @@ def unique_slug(instance, value: str, *, max_length: int = 80) -> str:
 
 
 class SluggedMixin:
-    """Fills ``slug`` from ``slug_source`` (the name or title) when left blank."""
+    """Fills ``slug`` from ``slug_source`` (the name or title) when left blank: from its
+    German text, whatever language the editor's page speaks (slugs come from German)."""
 
     slug_source = "name"
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, getattr(self, self.slug_source))
+            source = build_localized_fieldname(self.slug_source, DEFAULT_LANGUAGE)
+            german = getattr(self, source, "")  # a profile's name is its company's: no column
+            self.slug = unique_slug(self, german or getattr(self, self.slug_source))
         super().save(*args, **kwargs)
