@@ -240,3 +240,28 @@ def test_a_handover_of_a_profile_without_consent_is_refused_on_the_delegation_pa
     assert response.status_code == 200
     assert "“Acme GmbH” cannot be handed over" in response.content.decode()
     assert not m.ProfileHandover.objects.exists()
+
+
+def test_withdrawing_the_consent_of_a_published_profile_is_refused_with_a_message(officer_client):
+    # Visibility is read-only in the form; the rule that names it must not end in a 500.
+    profile = f.CompanyProfileFactory(consent_to_share=True, visibility=m.Visibility.PUBLIC)
+    url = _change_url(profile)
+    data = change_form_data(officer_client, url)
+    data.pop("consent_to_share")
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert "can only be published with the company&#x27;s consent" in form_errors(response)
+    profile.refresh_from_db()
+    assert profile.consent_to_share
+
+
+def test_a_published_success_story_cannot_be_marked_lost_in_the_form(officer_client):
+    opportunity = f.WonOpportunityFactory(visibility=m.Visibility.PUBLIC)
+    url = _change_url(opportunity)
+    data = change_form_data(officer_client, url)
+    data.update({"stage": m.Opportunity.Stage.LOST, "lost_reason": "The investor withdrew."})
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert "Only a won opportunity can be published" in form_errors(response)
+    opportunity.refresh_from_db()
+    assert opportunity.stage == m.Opportunity.Stage.WON

@@ -7,6 +7,7 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 """
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -68,6 +69,18 @@ class VersionCheckedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial[VERSION_FIELD] = self.instance.version
+
+    def add_error(self, field, error):
+        # A model rule may name a field this form shows read-only (visibility changes only
+        # by publishing): its message then stands above the form instead of raising.
+        if field is None and hasattr(error, "error_dict"):
+            shown = {}
+            for name, errors in error.error_dict.items():
+                shown.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(
+                    errors
+                )
+            error = ValidationError(shown)
+        super().add_error(field, error)
 
     def _current_version(self):
         model = type(self.instance)
