@@ -75,16 +75,26 @@ def test_the_mou_register_filters_by_no_internal_partnership_or_trip(
     assert memorandum_under_internal_records not in by_year
 
 
-def test_a_public_profile_shows_no_website_of_an_internal_organisation(client):
+def _body(response) -> str:
+    return b"".join(response).decode()  # pages and streamed downloads alike
+
+
+def test_a_public_profile_and_the_open_data_show_no_website_of_an_internal_organisation(client):
     company = f.CompanyFactory(website="https://internal.example.org", visibility=INTERNAL)
     profile = f.CompanyProfileFactory(organisation=company)
     assert profile.is_published
 
-    html = client.get(f"/en/companies/{profile.slug}/").content.decode()
+    pages = [
+        f"/en/companies/{profile.slug}/",
+        "/en/companies/?format=csv",
+        "/en/companies/?format=json",
+    ]
 
-    assert "internal.example.org" not in html
+    for url in pages:
+        assert "internal.example.org" not in _body(client.get(url)), url
     m.Organisation.objects.filter(pk=company.pk).update(visibility=m.Visibility.PUBLIC)
-    assert "internal.example.org" in client.get(f"/en/companies/{profile.slug}/").content.decode()
+    for url in pages:
+        assert "internal.example.org" in _body(client.get(url)), url
 
 
 @pytest.mark.parametrize("parent", ["delegation", "memorandum", "meeting"])

@@ -242,6 +242,11 @@ MEMORANDA = Dataset(
 # Companies ----------------------------------------------------------------------------
 
 
+def _website(profile):
+    # The company page shows it only for a published organisation (publication rule).
+    return profile.organisation.website if profile.organisation.is_published else ""
+
+
 def company_rows(queryset):
     queryset = queryset.prefetch_related(None)
     return queryset.select_related("organisation", "sector").prefetch_related(
@@ -259,7 +264,7 @@ COMPANIES = Dataset(
         Field("slug", _("Identifier"), lambda c: c.slug),
         Field("url", _("Page"), lambda c: c.get_absolute_url(), format="uri"),
         Field("name", _("Company"), lambda c: c.name),
-        Field("website", _("Website"), lambda c: c.organisation.website),
+        Field("website", _("Website"), _website),
         Field(
             "sector",
             _("Sector (NACE Rev. 2 section)"),
