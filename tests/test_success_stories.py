@@ -37,6 +37,15 @@ def test_only_won_and_published_opportunities_are_stories(client, nanjing):
     assert "1 success story" in _list(client)
 
 
+@pytest.mark.parametrize(
+    ("language", "since"),
+    [("de", "seit Juni 2022"), ("en", "since June 2022"), ("zh-hans", "自2022年6月起")],
+)
+def test_a_story_tells_the_month_it_was_won_in_the_pages_language(client, nanjing, language, since):
+    f.WonOpportunityFactory(partner_city=nanjing, won_on="2022-06-03")
+    assert since in _list(client, language)
+
+
 def test_organisations_appear_only_when_published(client, nanjing):
     f.WonOpportunityFactory(
         partner_city=nanjing,
