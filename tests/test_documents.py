@@ -108,12 +108,14 @@ def test_the_eleven_seed_profiles_print_as_one_handout_in_each_language(seeded, 
 
 
 def test_chinese_handout_embeds_a_cjk_font_and_keeps_chinese_text_searchable(officer):
-    nanjing = f.CityFactory(name="Nanjing", local_name="南京")
+    nanjing = f.CityFactory(name="Nanjing", local_name="南京", name_zh_hans="南京")
     profile = f.CompanyProfileFactory()
     profile.target_cities.add(nanjing)
     response = officer.get(handout_url(profile, "zh-hans"))
     _pages, text = pdf_text(response)
     assert "南京" in text
+    assert "南京 (南京)" not in text  # the Chinese name is the city's own: said once
+    assert "Nanjing (南京)" in pdf_text(officer.get(handout_url(profile, "en")))[1]
     reader = PdfReader(io.BytesIO(response.content))
     fonts = {
         str(font["/BaseFont"])
