@@ -160,7 +160,8 @@ LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English")), ("zh-hans", _("Chinese (Simplified)"))]
-# English dates as in the rest of Europe: "25 June 2019" (crm/formats/en/formats.py).
+# English dates as in the rest of Europe ("25 June 2019", 05/06 is 5 June) and Chinese
+# numbers grouped in threes: crm/formats/.
 FORMAT_MODULE_PATH = ["crm.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Berlin")

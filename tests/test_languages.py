@@ -1,6 +1,7 @@
 """Content in three languages (issue 14): German source, English and Chinese translations,
 and an honest fallback to German marked ``lang="de"``."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -8,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import CharField, TextField
+from django.forms import DateField
 from django.test import Client
 from django.utils import translation
 
@@ -250,6 +252,21 @@ def test_a_city_s_local_name_is_added_only_where_it_differs_from_the_shown_name(
         with translation.override(language):
             shown[language] = nanjing.display_name
     assert shown == {"de": "Nanjing (南京)", "en": "Nanjing (南京)", "zh-hans": "南京"}
+
+
+@pytest.mark.parametrize(
+    ("language", "population"), [("de", "8.500.000"), ("en", "8,500,000"), ("zh-hans", "8,500,000")]
+)
+def test_large_numbers_are_grouped_in_each_language(client, language, population):
+    city = f.CityFactory(population=8_500_000)
+    page = client.get(f"/{language}/cities/{city.slug}/").content.decode()
+    assert population in page
+
+
+def test_a_date_typed_in_the_english_admin_is_read_day_first():
+    with translation.override("en"):
+        assert DateField().clean("05/06/2021") == datetime.date(2021, 6, 5)
+        assert DateField().clean("2021-06-05") == datetime.date(2021, 6, 5)
 
 
 # Texts in no language: names of people and regions, codes, addresses on the web, a city's
