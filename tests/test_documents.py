@@ -40,6 +40,7 @@ def handout_url(profile, lang):
 def test_a_profile_handout_is_one_page_with_the_company_and_no_internal_field(officer):
     profile = f.CompanyProfileFactory(
         organisation__name="Spreewerk Präzision GmbH",
+        employees=1200,
         products="Gears and shafts",
         contact=f.PersonFactory(full_name="Erika Muster", notes="NOTE-INTERNAL-4711"),
     )
@@ -50,6 +51,7 @@ def test_a_profile_handout_is_one_page_with_the_company_and_no_internal_field(of
     assert "Gears and shafts" in text
     assert "Erika Muster" in text
     assert "Products" in text  # English labels
+    assert "1,200" in text
     assert "NOTE-INTERNAL-4711" not in text
     assert "HANDOVER-SECRET-0815" not in text
 

@@ -69,6 +69,13 @@ def test_every_page_has_canonical_og_twitter_a_description_and_a_favicon(client,
         assert finders.find(icon["href"].removeprefix("/static/"))
 
 
+@pytest.mark.parametrize(
+    ("language", "locale"), [("de", "de_DE"), ("en", "en_GB"), ("zh-hans", "zh_CN")]
+)
+def test_og_locale_names_language_and_territory(client, world, language, locale):
+    assert head(client, f"/{language}/").meta["og:locale"] == locale
+
+
 def test_a_trip_shares_its_public_photo_and_never_an_internal_one(client, world):
     with translation.override("en"):
         url = world.trip.get_absolute_url()
