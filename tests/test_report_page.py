@@ -37,6 +37,9 @@ def test_it_refuses_staff_without_the_report_permission(client):
     response = logged_in_with(client).get("/reports/")
 
     assert response.status_code == 403
+    assert "Ihr Konto darf diese Seite nicht öffnen." in response.content.decode()
+    chinese = logged_in_with(client).get("/reports/", headers={"accept-language": "zh-hans"})
+    assert "您的账户无权打开此页面。" in chinese.content.decode()
 
 
 def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
