@@ -71,6 +71,17 @@ def test_delegations_are_filtered_by_status_direction_city_and_year(officer_clie
     assert officer_client.get(url, {"year": "2018"}).content.decode().count("Trip of 2018") >= 1
 
 
+def test_the_delegation_list_shows_dates_at_their_precision(officer_client):
+    f.DelegationFactory(
+        title="Visit of 2018", start_date="2018-01-01", end_date=None, date_precision="year"
+    )
+    page = officer_client.get(
+        reverse("admin:partners_delegation_changelist"), headers={"accept-language": "en"}
+    ).content.decode()
+    assert ">2018<" in page
+    assert "1 January 2018" not in page
+
+
 def test_the_city_filter_offers_the_cities_delegations_stop_in_by_name(officer_client):
     for name in ["Nanjing", "Jining"]:
         f.DelegationStopFactory(city=f.CityFactory(name=name))

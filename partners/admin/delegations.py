@@ -166,7 +166,7 @@ def duplicate_as_planned_trip(modeladmin, request, queryset):
 class DelegationAdmin(
     AfterTripMixin, AgendaViewsMixin, DelegationDocumentsMixin, CRMAdmin, TranslatedAdmin
 ):
-    list_display = ["title", "direction", "status", "start_date", "origin_city", "visibility"]
+    list_display = ["title", "direction", "status", "dates", "origin_city", "visibility"]
     list_filter = [
         "status",
         "direction",
@@ -194,6 +194,11 @@ class DelegationAdmin(
     ]
     actions = [mark_completed, duplicate_as_planned_trip, schedule_trip_meetings]
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("dates"), ordering="start_date")
+    def dates(self, delegation):
+        # At the precision they are known to: "2018", not "1 January 2018".
+        return delegation.dates_display
 
     def save_related(self, request, form, formsets, change):
         # As Django's, but a handover that names a meeting by its row on the page gets
