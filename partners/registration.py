@@ -1,15 +1,20 @@
-"""A company registers for a delegation trip: one atomic write across the records it needs.
+"""A company registers for a delegation trip: one atomic write of new records only.
 
 Nothing written here is public: organisations, people and profiles are created internal,
-and a registration is never shown on the public site.
+and a registration is never shown on the public site. The form is anonymous, so it never
+changes what the office already holds: a known company, person, profile or registration is
+used as it is, and the visitor is answered the same way whether the company is known or not.
 """
 
 from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from .models import (
     City,
@@ -45,117 +50,178 @@ class Application:
     consent_to_share: bool = False
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation link carries: the registration, and the address and company
+    name the visitor typed (shown back instead of anything stored)."""
+
+    registration_pk: int
+    email: str
+    company: str
+
+
 def open_for_registration(delegation: Delegation, today=None) -> bool:
     today = today or timezone.localdate()
     closes = delegation.registration_closes_on
     return delegation.registration_open and (closes is None or closes >= today)
 
 
-def _organisation(application: Application) -> Organisation:
-    companies = Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
-    found = None
+def _typed(field_name: str, text: str, language: str) -> dict:
+    """The columns a text typed into a translated field goes to: German, the source, and
+    the page's language, so that neither German staff nor the page's readers see a blank."""
+    if not text:
+        return {}
+    columns = {
+        build_localized_fieldname(field_name, DEFAULT_LANGUAGE),
+        build_localized_fieldname(field_name, language),
+    }
+    return dict.fromkeys(columns, text)
+
+
+def _known_company(application: Application) -> Organisation | None:
+    """The company by register number, else by its name in any language (the ORM would
+    compare the page's language only, empty for most companies). Locked, so that two
+    forms for one company cannot both register it."""
+    companies = (
+        Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
+        .select_for_update()
+        .order_by("pk")
+    )
     if application.register_number:
         found = companies.filter(register_number=application.register_number).first()
-    if found is None:
-        found = companies.filter(name__iexact=application.company).first()
-    if found is None:
-        found = Organisation.objects.create(
-            name=application.company,
-            kind=Organisation.Kind.COMPANY,
-            register_number=application.register_number,
-            website=application.website,
-            city=City.objects.filter(is_home=True).order_by("pk").first(),
+        if found is not None:
+            return found
+    same_name = Q()
+    for column in get_translation_fields("name"):
+        same_name |= Q(**{f"{column}__iexact": application.company})
+    return companies.filter(same_name).first()
+
+
+def _new_company(application: Application, language: str) -> Organisation:
+    return Organisation.objects.create(
+        **_typed("name", application.company, language),
+        kind=Organisation.Kind.COMPANY,
+        register_number=application.register_number,
+        website=application.website,
+        city=City.objects.filter(is_home=True).order_by("pk").first(),
+    )
+
+
+def _new_person(organisation, name, position, language, *, email="", phone="") -> Person:
+    return Person.objects.create(
+        organisation=organisation,
+        full_name=name,
+        **_typed("position", position, language),
+        email=email,
+        phone=phone,
+        lawful_basis=Person.LawfulBasis.CONSENT,
+        consent_given_on=timezone.localdate(),
+    )
+
+
+def _contact(organisation, application: Application, language: str) -> Person:
+    """The company's person with the typed address, as stored; else a new person. A name
+    alone proves nothing: whoever types it must not take over that person's record."""
+    people = organisation.people.order_by("pk")
+    return people.filter(email__iexact=application.contact_email).first() or _new_person(
+        organisation,
+        application.contact_name,
+        application.contact_position,
+        language,
+        email=application.contact_email,
+        phone=application.contact_phone,
+    )
+
+
+def _representative(organisation, name: str, position: str, language: str) -> Person:
+    """The company's person of that name, as stored; else a new person."""
+    found = organisation.people.filter(full_name__iexact=name).order_by("pk").first()
+    return found or _new_person(organisation, name, position, language)
+
+
+def _profile(organisation, application: Application, language: str) -> CompanyProfile:
+    """The company's profile as stored; else a new draft from the form."""
+    profile = CompanyProfile.objects.filter(organisation=organisation).first()
+    if profile is None:
+        consent = application.consent_to_share
+        profile = CompanyProfile.objects.create(
+            organisation=organisation,
+            sector=application.sector,
+            **_typed("products", application.products, language),
+            consent_to_share=consent,
+            consent_given_on=timezone.localdate() if consent else None,
         )
-    elif application.website and not found.website:
-        found.website = application.website
-        found.save()
-    return found
-
-
-def _person(organisation, name, *, position="", email="", phone="") -> Person:
-    people = Person.objects.filter(organisation=organisation)
-    person = (people.filter(email__iexact=email).first() if email else None) or people.filter(
-        full_name__iexact=name
-    ).first()
-    if person is None:
-        person = Person(organisation=organisation, full_name=name)
-    person.position = position or person.position
-    person.email = email or person.email
-    person.phone = phone or person.phone
-    person.lawful_basis = Person.LawfulBasis.CONSENT
-    person.consent_given_on = person.consent_given_on or timezone.localdate()
-    person.save()
-    return person
-
-
-def _profile(organisation, application: Application) -> CompanyProfile:
-    """The company's profile; only a draft is updated from the form."""
-    profile, created = CompanyProfile.objects.get_or_create(organisation=organisation)
-    if created or profile.status == CompanyProfile.Status.DRAFT:
-        profile.sector = application.sector or profile.sector
-        profile.products = application.products or profile.products
-        if application.consent_to_share and not profile.consent_to_share:
-            profile.consent_to_share = True
-            profile.consent_given_on = timezone.localdate()
-        profile.save()
-        if application.interests:
-            profile.interests.add(*application.interests)
+        profile.interests.set(application.interests)
     return profile
 
 
 @transaction.atomic
 def register(*, delegation: Delegation, application: Application, language: str):
-    """Create or update the company, its contact, representatives, draft profile, the
-    registration (``applied``) and one meeting request per wished counterpart."""
-    organisation = _organisation(application)
-    contact = _person(
-        organisation,
-        application.contact_name,
-        position=application.contact_position,
-        email=application.contact_email,
-        phone=application.contact_phone,
-    )
+    """The registration (``applied``) of the company, with what it needs that does not
+    exist yet: the company, its contact and representatives, a draft profile, one meeting
+    request per wished counterpart. A registration the company already has is returned
+    as it is, and nothing is written."""
+    organisation = _known_company(application)
+    if organisation is None:
+        organisation = _new_company(application, language)
+    else:
+        existing = TripRegistration.objects.filter(delegation=delegation, organisation=organisation)
+        if registration := existing.first():
+            return registration
+    contact = _contact(organisation, application, language)
     representatives = [
-        _person(organisation, name, position=position)
+        _representative(organisation, name, position, language)
         for name, position in application.representatives
     ]
-    profile = _profile(organisation, application)
-    registration, created = TripRegistration.objects.get_or_create(
+    registration = TripRegistration.objects.create(
         delegation=delegation,
         organisation=organisation,
-        defaults={"contact": contact, "profile": profile, "language": language},
+        contact=contact,
+        profile=_profile(organisation, application, language),
+        language=language,
+        wishes=application.wishes,
     )
-    if not created:
-        registration.contact, registration.profile = contact, profile
-        registration.language = language
-        if registration.status == TripRegistration.Status.WITHDRAWN:
-            registration.status = TripRegistration.Status.APPLIED
-    registration.wishes = application.wishes
-    registration.save()
     registration.representatives.add(contact, *representatives)
-    for counterpart in application.counterparts:
-        MeetingRequest.objects.get_or_create(
-            registration=registration, counterpart=counterpart, defaults={"delegation": delegation}
+    for counterpart in application.counterparts:  # one by one: each gets its history row
+        MeetingRequest.objects.create(
+            delegation=delegation, registration=registration, counterpart=counterpart
         )
     return registration
 
 
-def confirmation_token(registration: TripRegistration) -> str:
-    return signing.dumps(registration.pk, salt=CONFIRMATION_SALT)
+def _reference(pk: int) -> str:
+    """The registration as its link names it. A signed token can be read by whoever gets
+    it, and a pk would tell an old registration from a new one (the form's oracle)."""
+    return salted_hmac(CONFIRMATION_SALT, str(pk), algorithm="sha256").hexdigest()[:20]
 
 
-def registration_from_token(token: str) -> TripRegistration | None:
+def confirmation_token(registration: TripRegistration, *, email: str, company: str) -> str:
+    data = {"registration": _reference(registration.pk), "email": email, "company": company}
+    return signing.dumps(data, salt=CONFIRMATION_SALT, compress=True)
+
+
+def confirmation_from_token(token: str, delegation: Delegation) -> Confirmation | None:
+    """The confirmation a link of the trip carries; None when forged, expired, of another
+    trip or of the old format (a bare pk, which carried no address)."""
     try:
-        pk = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_DAYS * 86400)
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_DAYS * 86400)
     except signing.BadSignature:
         return None
-    return TripRegistration.objects.select_related("delegation").filter(pk=pk).first()
+    if not isinstance(data, dict):
+        return None
+    for pk in delegation.registrations.order_by().values_list("pk", flat=True):  # a few
+        if constant_time_compare(_reference(pk), data["registration"]):
+            return Confirmation(pk, email=data["email"], company=data["company"])
+    return None
 
 
-def confirm(registration: TripRegistration) -> bool:
-    """The e-mail was opened: ``applied`` becomes ``confirmed`` (once)."""
+def confirm(confirmation: Confirmation) -> bool:
+    """The e-mail was opened: ``applied`` becomes ``confirmed`` (once), if the link went
+    to the registration's contact. A link sent to any other address changes nothing."""
     updated = TripRegistration.objects.filter(
-        pk=registration.pk, status=TripRegistration.Status.APPLIED
+        pk=confirmation.registration_pk,
+        status=TripRegistration.Status.APPLIED,
+        contact__email__iexact=confirmation.email,
     ).update(
         status=TripRegistration.Status.CONFIRMED,
         confirmed_at=timezone.now(),

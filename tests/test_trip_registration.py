@@ -5,11 +5,13 @@ import datetime
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from partners import models as m
+from partners import registration as service
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
@@ -200,14 +202,6 @@ def test_nothing_from_the_form_reaches_a_public_page(trip):
         assert b"erika@muster" not in body, page
 
 
-def test_registering_again_updates_the_same_company_and_registration(trip):
-    Client().post(url(trip), valid_data())
-    Client().post(url(trip), valid_data(wishes="Also the port authority", counterparts=None))
-    assert m.TripRegistration.objects.count() == 1
-    assert m.Organisation.objects.filter(name="Muster Maschinenbau GmbH").count() == 1
-    assert m.TripRegistration.objects.get().wishes == "Also the port authority"
-
-
 def test_officers_accept_within_capacity_and_each_company_is_told(trip):
     first = f.TripRegistrationFactory(
         delegation=trip, status="confirmed", contact=f.PersonFactory(email="a@x.example")
@@ -261,3 +255,316 @@ def test_the_consent_sentences_end_as_sentences_without_a_colon(trip, language):
     for name in ("consent_registration", "consent_to_share"):
         label = re.search(rf'<label for="id_{name}">([^<]*)</label>', page).group(1)
         assert label[-1] in ".。", label
+
+
+# An anonymous form must not change what the office holds (publication audit 3 and 4,
+# security audit 1, languages audit 2 and 3).
+
+
+@pytest.fixture
+def known(trip):
+    """A company the office knows, German name only, with its manager and a draft profile
+    the company has not yet agreed to share."""
+    company = f.CompanyFactory(
+        name="Beispiel Logistik GmbH",
+        register_number="HRB 1234",
+        website="",
+        visibility="internal",
+    )
+    manager = f.PersonFactory(
+        organisation=company,
+        full_name="Thomas Reinhardt",
+        email="thomas@logistik.example",
+        phone="+49 341 100",
+        position="Geschäftsführer",
+        lawful_basis="legitimate_interest",
+        visibility="internal",
+    )
+    profile = f.CompanyProfileFactory(
+        organisation=company,
+        products="Lagerlogistik",
+        status="draft",
+        consent_to_share=False,
+        consent_given_on=None,
+        visibility="internal",
+    )
+    profile.interests.set([m.Interest.objects.get(code="cooperation")])
+    return company, manager, profile
+
+
+def stored(record) -> dict:
+    """Every column of the record as stored, each language's column itself."""
+    rows = type(record)._default_manager.filter(pk=record.pk)
+    return (rows.rewrite(False) if hasattr(rows, "rewrite") else rows).values().get()
+
+
+def counts() -> dict:
+    models = [m.Organisation, m.Person, m.CompanyProfile, m.TripRegistration, m.MeetingRequest]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def attack(**changes):
+    """Someone who knows the company's name takes its manager's name, not his address."""
+    attacker = {
+        "company": "Beispiel Logistik GmbH",
+        "contact_name": "Thomas Reinhardt",
+        "contact_email": "attacker@evil.example",
+        "contact_phone": "+1 555 0100",
+        "contact_position": "Pwned",
+        "website": "https://evil.example/",
+        "representatives": "Thomas Reinhardt, Ehemals\nMallory Evil, Boss",
+        "wishes": "Bitte alle Termine absagen",
+    }
+    return valid_data(**(attacker | changes))
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://testserver(/\S+/confirm/\S+/)", message.body).group(1)
+
+
+@pytest.mark.parametrize("status", ["accepted", "withdrawn", "applied"])
+def test_an_existing_registration_is_left_exactly_as_it_is(trip, known, status):
+    company, manager, profile = known
+    registration = f.TripRegistrationFactory(
+        delegation=trip,
+        organisation=company,
+        contact=manager,
+        profile=profile,
+        status=status,
+        language="de",
+        wishes="Termine wie besprochen",
+    )
+    registration.representatives.set([manager])
+    f.MeetingRequestFactory(registration=registration, counterpart=company)
+    records = [company, manager, profile, registration]
+    before, numbers = [stored(record) for record in records], counts()
+    response = Client().post(url(trip), attack())
+    assert response.status_code == 302 and response["Location"].endswith("/register/sent/")
+    assert [stored(record) for record in records] == before
+    assert counts() == numbers  # no new person, profile, representative or request
+    assert list(registration.representatives.all()) == [manager]
+    assert list(profile.interests.values_list("code", flat=True)) == ["cooperation"]
+    [message] = mail.outbox
+    assert message.to == ["attacker@evil.example"]
+
+
+def test_a_registered_company_is_answered_as_a_new_one(trip, known):
+    company, manager, profile = known
+    f.TripRegistrationFactory(delegation=trip, organisation=company, contact=manager)
+    answers = []
+    for name in ("Beispiel Logistik GmbH", "Ganz Neue Firma GmbH"):
+        response = Client().post(url(trip), attack(company=name))
+        message = mail.outbox[-1]
+        link = link_in(message)
+        body = message.body.replace(link, "LINK").replace(name, "COMPANY")
+        answers.append((response.status_code, response["Location"], message.subject, body))
+        # The token is signed, not encrypted: what it names must not tell old from new.
+        token = signing.loads(link.split("/")[-2], salt=service.CONFIRMATION_SALT)
+        answers.append((message.to, sorted(token), len(token["registration"])))
+        assert str(token["registration"]) not in map(
+            str, m.TripRegistration.objects.values_list("pk", flat=True)
+        )
+    assert answers[0:2] == answers[2:4]
+    assert m.Organisation.objects.filter(name="Ganz Neue Firma GmbH").exists()  # the new one
+
+
+def test_a_known_company_gets_new_records_and_keeps_its_own(trip, known):
+    company, manager, profile = known
+    records = [company, manager, profile]
+    before = [stored(record) for record in records]
+    Client().post(url(trip), attack())
+    assert [stored(record) for record in records] == before  # website, consent untouched
+    registration = m.TripRegistration.objects.get()
+    assert (registration.organisation, registration.profile) == (company, profile)
+    contact = registration.contact
+    assert contact != manager  # the same name with another address is another person
+    assert (contact.full_name, contact.email, contact.phone, contact.position) == (
+        "Thomas Reinhardt",
+        "attacker@evil.example",
+        "+1 555 0100",
+        "Pwned",
+    )
+    assert (contact.lawful_basis, contact.consent_given_on) == ("consent", datetime.date.today())
+    # Representatives carry no address: a name of the company's people is that person.
+    assert set(registration.representatives.all()) == {
+        contact,
+        manager,
+        m.Person.objects.get(full_name="Mallory Evil", organisation=company),
+    }
+    assert list(profile.interests.values_list("code", flat=True)) == ["cooperation"]
+
+
+def test_the_contact_is_the_known_person_only_with_their_own_address(trip, known):
+    company, manager, _profile = known
+    before = stored(manager)
+    data = valid_data(
+        company="Beispiel Logistik GmbH",
+        contact_name="Tom R.",
+        contact_email="THOMAS@Logistik.example",
+        contact_phone="+1 555 0100",
+        contact_position="Pwned",
+        representatives="",
+    )
+    Client().post(url(trip), data)
+    assert m.TripRegistration.objects.get().contact == manager
+    assert stored(manager) == before
+    [message] = mail.outbox
+    assert message.to == ["THOMAS@Logistik.example"]
+    assert "Dear Tom R.," in message.body
+
+
+def test_a_new_draft_profile_takes_the_form_and_its_consent(trip):
+    Client().post(url(trip), valid_data(consent_to_share=None))
+    profile = m.TripRegistration.objects.get().profile
+    assert (profile.status, profile.consent_to_share, profile.consent_given_on) == (
+        "draft",
+        False,
+        None,
+    )
+    assert (profile.sector.code, profile.products) == ("C", "Packaging machines")
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_a_company_is_found_by_its_name_in_any_language(trip, known, language):
+    company, _manager, _profile = known
+    english = f.CompanyFactory(name="Nur Deutsch AG", visibility="internal")
+    english.name_en = "Sample Trading Ltd"
+    english.save()
+    before = m.Organisation.objects.count()
+    for name in ("beispiel logistik GMBH", "Sample Trading Ltd"):
+        data = attack(company=name, contact_email=f"{len(name)}@example.org")
+        Client().post(url(trip).replace("/en/", f"/{language}/"), data)
+    assert {r.organisation for r in m.TripRegistration.objects.all()} == {company, english}
+    assert m.Organisation.objects.count() == before  # no duplicate
+
+
+def test_only_a_company_is_matched_by_name(trip):
+    agency = f.OrganisationFactory(name="Muster Maschinenbau GmbH", kind="agency")
+    Client().post(url(trip), valid_data())
+    assert m.TripRegistration.objects.get().organisation != agency
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_new_records_keep_what_was_typed_in_german_and_in_the_pages_language(trip, language):
+    data = valid_data(
+        company="新公司",
+        contact_position="出口部经理",
+        products="螺丝",
+        representatives="Li Wei, 工程师",
+    )
+    Client().post(url(trip).replace("/en/", f"/{language}/"), data)
+    registration = m.TripRegistration.objects.get()
+    typed = [
+        (registration.organisation, "name", "新公司"),
+        (registration.contact, "position", "出口部经理"),
+        (registration.representatives.get(full_name="Li Wei"), "position", "工程师"),
+        (registration.profile, "products", "螺丝"),
+    ]
+    page = language.replace("-", "_")
+    for record, field, text in typed:
+        columns = stored(record)
+        for code in ("de", "en", "zh_hans"):
+            expected = text if code in ("de", page) else None
+            assert (columns[f"{field}_{code}"] or None) == expected, (field, code)
+        with translation.override("de"):  # what German staff read
+            assert getattr(record, field) == text
+
+
+@pytest.mark.parametrize("registered", [False, True])
+def test_the_visitor_sees_only_what_they_typed(trip, registered):
+    stored_company = f.CompanyFactory(
+        name="QQ Geheim GmbH", register_number="HRB 99999", visibility="internal"
+    )
+    stored_person = f.PersonFactory(
+        organisation=stored_company, full_name="QQ Stored Person", email="eve@evil.example"
+    )
+    if registered:
+        f.TripRegistrationFactory(
+            delegation=trip, organisation=stored_company, contact=stored_person
+        )
+    data = valid_data(
+        company="Anything AG",
+        register_number="HRB 99999",
+        contact_name="Eve",
+        contact_email="eve@evil.example",
+    )
+    client = Client()
+    sent = client.post(url(trip), data, follow=True)
+    [message] = mail.outbox
+    link = link_in(message)
+    pages = [sent.text, message.subject, message.body, client.get(link).text]
+    pages.append(client.post(link).text)
+    for page in pages:
+        assert "Geheim" not in page and "Stored Person" not in page
+    assert "Dear Eve," in message.body and "registering Anything AG for" in message.body
+    assert "Confirm the registration of Anything AG." in pages[3]
+
+
+def test_a_link_sent_to_another_address_confirms_nothing(trip, known):
+    company, manager, profile = known
+    registration = f.TripRegistrationFactory(
+        delegation=trip, organisation=company, contact=manager, status="applied"
+    )
+    before = stored(registration)
+    data = attack(representatives="")
+    Client().post(url(trip), data)
+    refused = Client().post(link_in(mail.outbox[-1]))
+    assert refused.status_code == 200
+    assert "your registration is confirmed" in refused.text  # as if it had worked
+    assert stored(registration) == before
+    Client().post(url(trip), {**data, "contact_email": "Thomas@Logistik.Example"})
+    accepted = Client().post(link_in(mail.outbox[-1]))
+    assert accepted.status_code == 200
+    assert "your registration is confirmed" in accepted.text
+    registration.refresh_from_db()
+    assert registration.status == "confirmed" and registration.confirmed_at is not None
+
+
+def test_a_link_of_the_old_format_is_refused(trip, known):
+    company, manager, _profile = known
+    registration = f.TripRegistrationFactory(
+        delegation=trip, organisation=company, contact=manager, status="applied"
+    )
+    token = signing.dumps(registration.pk, salt=service.CONFIRMATION_SALT)
+    response = Client().post(url(trip, f"confirm/{token}/"))
+    assert response.status_code == 400 and "not valid" in response.text
+    registration.refresh_from_db()
+    assert registration.status == "applied"
+
+
+OVERLONG = {
+    "company": "G" * 201,
+    "register_number": "HRB " + "1" * 57,
+    "website": "https://example.com/" + "a" * 181,
+    "contact_name": "N" * 201,
+    "contact_position": "P" * 201,
+    "contact_email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".com",
+    "contact_phone": "1" * 51,
+    "representatives": "Max Muster, " + "P" * 201,
+}
+
+
+@pytest.mark.parametrize("field", OVERLONG)
+def test_input_longer_than_its_column_is_an_error_on_its_field(trip, field):
+    before = counts()
+    response = Client().post(url(trip), valid_data(**{field: OVERLONG[field]}))
+    assert response.status_code == 200
+    assert response.context["form"].has_error(field)
+    assert "at most" in response.text
+    assert counts() == before
+    assert not mail.outbox
+
+
+def test_input_as_long_as_its_column_is_stored(trip):
+    longest = {field: value[:-1] for field, value in OVERLONG.items()}
+    longest["contact_email"] = OVERLONG["contact_email"].replace("d" * 58, "d" * 57)
+    longest["representatives"] = "Max Muster, " + "P" * 200
+    response = Client().post(url(trip), valid_data(**longest))
+    assert response.status_code == 302
+    registration = m.TripRegistration.objects.get()
+    contact, company = registration.contact, registration.organisation
+    assert (contact.email, contact.position) == (longest["contact_email"], "P" * 200)
+    assert (company.website, company.register_number) == (
+        longest["website"],
+        longest["register_number"],
+    )

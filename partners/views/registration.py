@@ -23,22 +23,39 @@ from django.views.decorators.http import require_http_methods
 from crm.client_ip import client_ip
 
 from .. import registration as service
-from ..models import Delegation, Interest, Organisation, Sector
+from ..models import Delegation, Interest, Organisation, Person, Sector
 from .public import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
 
 
+def _length(model, name: str) -> int:
+    """The length of the column a form field is stored in: longer input is an error on
+    that field, never a database error."""
+    return model._meta.get_field(name).max_length
+
+
 class RegistrationForm(forms.Form):
-    company = forms.CharField(label=_("Company"), max_length=200)
+    company = forms.CharField(label=_("Company"), max_length=_length(Organisation, "name"))
     register_number = forms.CharField(
-        label=_("Commercial register number"), max_length=50, required=False
+        label=_("Commercial register number"),
+        max_length=_length(Organisation, "register_number"),
+        required=False,
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    contact_name = forms.CharField(label=_("Your name"), max_length=200)
-    contact_position = forms.CharField(label=_("Your position"), required=False)
-    contact_email = forms.EmailField(label=_("Your e-mail"))
-    contact_phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=_length(Organisation, "website"),
+        required=False,
+        assume_scheme="https",
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=_length(Person, "full_name"))
+    contact_position = forms.CharField(
+        label=_("Your position"), max_length=_length(Person, "position"), required=False
+    )
+    contact_email = forms.EmailField(label=_("Your e-mail"), max_length=_length(Person, "email"))
+    contact_phone = forms.CharField(
+        label=_("Phone"), max_length=_length(Person, "phone"), required=False
+    )
     representatives = forms.CharField(
         label=_("Who else travels"),
         help_text=_("One person per line: name, position."),
@@ -93,13 +110,22 @@ class RegistrationForm(forms.Form):
         for number, line in enumerate(self.cleaned_data["representatives"].splitlines(), 1):
             if not line.strip():
                 continue
-            name, _sep, position = line.partition(",")
-            if len(name.strip()) < 2:
+            name, _sep, position = (part.strip() for part in line.partition(","))
+            if len(name) < 2:
                 raise forms.ValidationError(
                     gettext("Line %(line)d: write the name, then a comma and the position.")
                     % {"line": number}
                 )
-            people.append((name.strip()[:200], position.strip()[:200]))
+            for text, column in ((name, "full_name"), (position, "position")):
+                if len(text) > (length := _length(Person, column)):
+                    raise forms.ValidationError(
+                        gettext(
+                            "Line %(line)d: a name or a position may have at most %(length)d "
+                            "characters."
+                        )
+                        % {"line": number, "length": length}
+                    )
+            people.append((name, position))
         return people
 
     def application(self) -> service.Application:
@@ -123,20 +149,28 @@ def _rate_limited(request) -> bool:
     return count > settings.CRM_REGISTRATIONS_PER_HOUR
 
 
-def _send_confirmation(request, registration):
-    token = service.confirmation_token(registration)
+def _send_confirmation(request, delegation, registration, application):
+    """The link goes to the address typed, and the mail repeats only what was typed: the
+    form must not tell a visitor what the office holds about a company."""
+    token = service.confirmation_token(
+        registration, email=application.contact_email, company=application.company
+    )
     link = request.build_absolute_uri(
         reverse(
             "partners:delegation-register-confirm",
-            kwargs={"slug": registration.delegation.slug, "token": token},
+            kwargs={"slug": delegation.slug, "token": token},
         )
     )
-    context = {"registration": registration, "link": link, "days": service.CONFIRMATION_DAYS}
-    subject = gettext("Please confirm your registration: %(trip)s") % {
-        "trip": registration.delegation.title
+    context = {
+        "name": application.contact_name,
+        "company": application.company,
+        "trip": delegation.title,
+        "link": link,
+        "days": service.CONFIRMATION_DAYS,
     }
+    subject = gettext("Please confirm your registration: %(trip)s") % {"trip": delegation.title}
     body = render_to_string("partners/trips/email_confirm.txt", context)
-    send_mail(subject, body, None, [registration.contact.email])
+    send_mail(subject, body, None, [application.contact_email])
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,12 +189,14 @@ def register(request, slug):
         elif form.is_valid():
             # A bot fills the hidden field: it is answered as if it worked, and nothing stored.
             if not form.cleaned_data["homepage"]:
+                # A company registered before is answered as a new one: same page, same mail.
+                application = form.application()
                 registration = service.register(
                     delegation=delegation,
-                    application=form.application(),
+                    application=application,
                     language=translation.get_language(),
                 )
-                _send_confirmation(request, registration)
+                _send_confirmation(request, delegation, registration, application)
             return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
     context = {"delegation": delegation, "form": form}
     return render(request, "partners/trips/register.html", context, status=status)
@@ -173,14 +209,15 @@ def register_sent(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def register_confirm(request, slug, token):
-    """GET shows a button (mail scanners follow links); POST confirms."""
+    """GET shows a button (mail scanners follow links); POST confirms. The page looks the
+    same whether or not the link may confirm (it must have gone to the contact's address)."""
     delegation = published_or_404(Delegation.objects.all(), slug=slug)
-    registration = service.registration_from_token(token)
+    confirmation = service.confirmation_from_token(token, delegation)
     template = "partners/trips/register_confirm.html"
-    if registration is None or registration.delegation_id != delegation.pk:
+    if confirmation is None:
         return render(request, template, {"delegation": delegation, "invalid": True}, status=400)
     confirmed = request.method == "POST"
     if confirmed:
-        service.confirm(registration)
-    context = {"delegation": delegation, "registration": registration, "confirmed": confirmed}
+        service.confirm(confirmation)
+    context = {"delegation": delegation, "company": confirmation.company, "confirmed": confirmed}
     return render(request, template, context)
