@@ -58,6 +58,7 @@ from ..models import (
     Memorandum,
     MemorandumParty,
     Organisation,
+    Partnership,
     ProfileHandover,
 )
 
@@ -117,13 +118,33 @@ def _led_or_supported_by(organisation, prefix: str = "") -> Q:
     )
 
 
+def _visited(home_city: City) -> Q:
+    """An inbound visit's home city (README "How we count"): the home cities it stopped
+    in; without such a stop (a visit logged without stops), its lead organisation's city
+    when that is a home city, else the one home city its origin is a partner of, else the
+    only home city there is."""
+    at_home = DelegationStop.objects.filter(delegation=OuterRef("pk"), city__is_home=True)
+    partnered = Partnership.objects.filter(
+        partner_city=OuterRef("origin_city"), home_city__is_home=True
+    )
+    others = City.objects.filter(is_home=True).exclude(pk=home_city.pk)
+    by_partnership = Exists(partnered.filter(home_city=home_city)) & ~Exists(
+        partnered.exclude(home_city=home_city)
+    )
+    return Exists(at_home.filter(city=home_city)) | ~Exists(at_home) & (
+        Q(lead_organisation__city=home_city)
+        | ~Q(lead_organisation__city__is_home=True)
+        & (by_partnership | ~Exists(partnered) & ~Exists(others))
+    )
+
+
 def _trips(c: Criteria) -> QuerySet:
     trips = Delegation.objects.all()
     if c.direction:
         trips = trips.filter(direction=c.direction)
     if c.home_city:
         trips = trips.filter(
-            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
+            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN) & _visited(c.home_city)
         )
     return trips
 
