@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ..models import City, Opportunity, OpportunityStageChange
 from ..spreadsheets import Column, Table
 from .cache import ids, until_next_write
-from .queries import CITY_FIELDS
+from .queries import CITY_FIELDS, Criteria
+from .queries import opportunities as opportunities_of
 
 Stage = Opportunity.Stage
 OPEN_STAGES = list(Opportunity.OPEN_STAGES)
@@ -149,23 +150,47 @@ def opportunity_report(
     *,
     cities: QuerySet | None = None,
     today: datetime.date | None = None,
+    home_city: City | None = None,
+    direction: str = "",
+    organisation=None,
 ) -> OpportunityReport:
-    """``_opportunity_report``, kept until the next write (``cache``)."""
-    today = today or timezone.localdate()
+    """``_opportunity_report``, kept until the next write (``cache``). The filters select
+    the opportunities as the report's other records (``queries.opportunities``)."""
+    c = Criteria(
+        start,
+        end,
+        home_city=home_city,
+        partner_cities=cities,
+        direction=direction,
+        organisation=organisation,
+        today=today or timezone.localdate(),
+    )
+    asked = (start, end, c.today, ids(cities), home_city and home_city.pk, direction)
+    asked += (organisation and organisation.pk,)
     return until_next_write(
-        "opportunities-by-city-id",
-        (start, end, today, ids(cities)),
-        lambda: _opportunity_report(start, end, cities, today),
+        "opportunities-by-city-id", asked, lambda: _opportunity_report(c, cities)
     )
 
 
-def _opportunity_report(
-    start: datetime.date, end: datetime.date, cities: QuerySet | None, today: datetime.date
-) -> OpportunityReport:
+def of(c: Criteria) -> OpportunityReport:
+    """The opportunity figures of a report's criteria."""
+    return opportunity_report(
+        c.start,
+        c.end,
+        cities=c.partner_cities,
+        today=c.today,
+        home_city=c.home_city,
+        direction=c.direction,
+        organisation=c.organisation,
+    )
+
+
+def _opportunity_report(c: Criteria, cities: QuerySet | None) -> OpportunityReport:
     """Figures per partner city; ``cities`` None means every city, and "no partner city".
     The database counts per city, in four small queries whatever the number of
     opportunities (only the period's won ones are listed, for the median)."""
-    opportunities = Opportunity.objects.rewrite(False)  # no translated field is read
+    start, end, today = c.start, c.end, c.today
+    opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
     if cities is not None:
         opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
     logged = _with_stage_log(opportunities, end, today).order_by()
