@@ -107,7 +107,7 @@ class Figures:
 
 @dataclass
 class OpportunityReport:
-    # (city id, or None for "no partner city" last; Figures), cities by their default name
+    # (city id, Figures), cities by their default name
     # as the summary's: ids, not cities, are kept (``cache``) and a page names a few dozen.
     rows: list
     total: Figures
@@ -167,9 +167,7 @@ def opportunity_report(
     )
     asked = (start, end, c.today, ids(cities), home_city and home_city.pk, direction)
     asked += (organisation and organisation.pk,)
-    return until_next_write(
-        "opportunities-by-city-id", asked, lambda: _opportunity_report(c, cities)
-    )
+    return until_next_write("opportunities-by-city-id", asked, lambda: _opportunity_report(c))
 
 
 def of(c: Criteria) -> OpportunityReport:
@@ -185,14 +183,14 @@ def of(c: Criteria) -> OpportunityReport:
     )
 
 
-def _opportunity_report(c: Criteria, cities: QuerySet | None) -> OpportunityReport:
-    """Figures per partner city; ``cities`` None means every city, and "no partner city".
-    The database counts per city, in four small queries whatever the number of
-    opportunities (only the period's won ones are listed, for the median)."""
+def _opportunity_report(c: Criteria) -> OpportunityReport:
+    """Figures per partner city of the report (``c.cities()``: as its other tables, never a
+    home city or a city without a partnership with one). The database counts per city, in
+    four small queries whatever the number of opportunities (only the period's won ones
+    are listed, for the median)."""
     start, end, today = c.start, c.end, c.today
     opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
-    if cities is not None:
-        opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
+    opportunities = opportunities.filter(partner_city__in=c.cities().order_by().values("pk"))
     logged = _with_stage_log(opportunities, end, today).order_by()
     per_city = defaultdict(Figures)
     still_open = (
@@ -228,11 +226,9 @@ def _opportunity_report(c: Criteria, cities: QuerySet | None) -> OpportunityRepo
     total = Figures()
     for figures in per_city.values():
         total.add(figures)
-    ordered = City.objects.filter(pk__in=[pk for pk in per_city if pk is not None])
+    ordered = City.objects.filter(pk__in=list(per_city))
     ordered = ordered.order_by("name_de", "pk").values_list("pk", flat=True)
     result = [(pk, per_city[pk]) for pk in ordered if _any(per_city[pk])]
-    if None in per_city and _any(per_city[None]):
-        result.append((None, per_city[None]))
     return OpportunityReport(result, total)
 
 
@@ -273,10 +269,7 @@ def values(figures: Figures) -> list:
 def opportunities_table(report: OpportunityReport) -> Table:
     columns = [Column(_("Partner city"), "text", 18, {})]
     columns += [Column(header, "number", 14, {}) for header in headers()]
-    rows = [
-        [city.name if city else str(_("no partner city")), *values(figures)]
-        for city, figures in report.named()
-    ]
+    rows = [[city.name, *values(figures)] for city, figures in report.named()]
     rows.append([str(_("Total")), *values(report.total)])
     notes = [(str(term), str(text)) for term, text in DEFINITIONS]
     return Table("Opportunities", columns, rows, notes)
