@@ -174,3 +174,19 @@ def test_the_xlsx_and_csv_carry_a_sheet_opportunities(world, manager):
     )
     lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
     assert any(line.startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,") for line in lines)
+
+
+def test_the_german_csv_writes_decimals_with_a_decimal_comma(world, manager):
+    def jining(language, **query):
+        csv = manager.get(
+            "/reports/",
+            {"year": 2020, "format": "csv", "sheet": "opportunities", **query},
+            headers={"accept-language": language},
+        )
+        lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+        return next(line for line in lines if line.startswith("Jining"))
+
+    # Separated by ";" as German Excel expects, and 50 % as the number it reads: "50,0".
+    assert jining("de").startswith("Jining;1;0;0;0;1;2;0;0;12;0;0;0;2;50,0;")
+    assert jining("en").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")
+    assert jining("de", delimiter="comma").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")
