@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -60,7 +61,8 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({"year": "twenty"}, "Enter a number"),
+        ({"year": "twenty"}, "Enter a whole number"),
+        ({"year": "2020.5"}, "Enter a whole number"),
         ({"year": "2019", "date_from": "2019-01-01"}, "either a year or a date range"),
         ({"date_from": "2019-05-01", "date_to": "2019-04-01"}, "before its start"),
         ({"partner_city": "atlantis"}, "Select a valid choice"),
@@ -292,3 +294,10 @@ def test_a_row_of_figures_reads_as_the_template_would_write_each(language, group
     )
     with translation.override(language):
         assert cells(values) == loop.render(Context({"values": values}))
+
+
+def test_the_year_field_takes_whole_years_only(manager):
+    page = manager.get("/reports/", headers=ENGLISH).content.decode()
+    field = re.search(r'<input[^>]*name="year"[^>]*>', page).group()
+    assert 'type="number"' in field
+    assert "step" not in field  # a browser offers whole numbers only
