@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
+from partners.reports import tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -301,3 +303,10 @@ def test_the_year_field_takes_whole_years_only(manager):
     field = re.search(r'<input[^>]*name="year"[^>]*>', page).group()
     assert 'type="number"' in field
     assert "step" not in field  # a browser offers whole numbers only
+
+
+def test_the_readme_names_the_german_sheets_as_the_workbook_does():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"\(German: ([^)]*)\)", " ".join(readme.split())).group(1)
+    with translation.override("de"):
+        assert named.split(", ") == [str(name) for name in tables.SHEET_NAMES.values()]
