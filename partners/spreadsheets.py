@@ -176,22 +176,27 @@ def iter_csv(table: Table, delimiter: str = ",") -> Iterator[str]:
     """The table as CSV lines, UTF-8 BOM first so that Excel reads umlauts and Chinese.
 
     Excel splits columns at the list separator of the user's region: ``;`` wherever the
-    decimal separator is a comma (German), ``,`` elsewhere.
+    decimal separator is a comma (German), ``,`` elsewhere; decimals are written with the
+    mark that goes with the separator, so that Excel reads them as numbers.
     """
+    decimal_mark = "," if delimiter == ";" else "."
     writer = csv.writer(Echo(), delimiter=delimiter)
     yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])
     for row in itertools.chain(table.rows, table.footer):
         yield writer.writerow(
             [
-                _csv_value(column.cell(value))
+                _csv_value(column.cell(value), decimal_mark)
                 for column, value in zip(table.columns, row, strict=True)
             ]
         )
 
 
-def _csv_value(value):
+def _csv_value(value, decimal_mark: str = "."):
     if value is None:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, float | decimal.Decimal):
+        # A number of ours, not a text: nothing for a spreadsheet to run.
+        return str(value).replace(".", decimal_mark)
     return neutralise(value)

@@ -219,9 +219,10 @@ def test_the_board_costs_the_same_queries_for_5_and_50_cards(officer, django_ass
 
 
 def test_create_from_a_handover_is_prefilled_from_profile_and_recipient(officer):
-    nanjing = f.CityFactory(name="Nanjing")
+    nanjing = f.PartnershipFactory(partner_city__name="Nanjing").partner_city
     handover = f.ProfileHandoverFactory(
-        recipient=f.OrganisationFactory(name="Nanjing Investment Bureau", city=nanjing)
+        delegation=None,
+        recipient=f.OrganisationFactory(name="Nanjing Investment Bureau", city=nanjing),
     )
     url = reverse("admin:partners_profilehandover_change", args=[handover.pk])
     page = client_for(officer).get(url).content.decode()
@@ -244,7 +245,9 @@ def test_create_from_a_handover_is_prefilled_from_profile_and_recipient(officer)
 
 
 def test_create_from_a_meeting_and_from_a_memorandum(officer):
-    meeting = f.MeetingFactory(title="Talk at the bureau")
+    meeting = f.MeetingFactory(
+        title="Talk at the bureau", delegation=None, city=f.PartnershipFactory().partner_city
+    )
     form = change_form_data(
         client_for(officer), reverse("admin:partners_opportunity_add") + f"?meeting={meeting.pk}"
     )
@@ -264,6 +267,26 @@ def test_create_from_a_meeting_and_from_a_memorandum(officer):
         str(partnership.partner_city_id),
         str(memorandum.pk),
     )
+
+
+def test_the_partner_city_prefilled_is_never_a_home_city(officer):
+    # A meeting in Leipzig during a visit from Nanjing is Nanjing's (as in the report).
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.PartnershipFactory(home_city=leipzig, partner_city__name="Nanjing").partner_city
+    visit = f.DelegationFactory(
+        direction=m.Delegation.Direction.INBOUND, origin_city=nanjing, lead_organisation=None
+    )
+    in_leipzig = f.MeetingFactory(delegation=visit, city=leipzig)
+    form = change_form_data(
+        client_for(officer), reverse("admin:partners_opportunity_add") + f"?meeting={in_leipzig.pk}"
+    )
+    assert form["partner_city"] == str(nanjing.pk)
+    # In a city that is no partner city, with no partner counterpart: left blank.
+    elsewhere = f.MeetingFactory(delegation=None, city=f.CityFactory(name="Schanghai"))
+    form = change_form_data(
+        client_for(officer), reverse("admin:partners_opportunity_add") + f"?meeting={elsewhere.pk}"
+    )
+    assert form.get("partner_city", "") == ""
 
 
 def test_managers_get_no_create_link(officer):

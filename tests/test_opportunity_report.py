@@ -8,7 +8,8 @@ Period 2020; report date 30 June 2021. Each opportunity's stage log is written o
   B1 Jining   idea Jun 2020, won 1 Mar 2021 (expected 5 jobs)
   B2 Jining   idea 2018, won May 2019 (before the period)
   B3 Jining   on hold Jul 2020 (expected 7 jobs)
-  C1 no city  idea Mar 2020
+  C1 no city  idea Mar 2020 (no partner city: counts nowhere, as in the other tables)
+  L1 Leipzig  idea Mar 2020 (a home city: counts nowhere)
 """
 
 import datetime
@@ -47,8 +48,11 @@ def _opportunity(title, city, log, **fields):
 
 @pytest.fixture
 def world():
+    leipzig = f.HomeCityFactory(name="Leipzig")
     nanjing = f.CityFactory(name="Nanjing")
     jining = f.CityFactory(name="Jining")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    f.PartnershipFactory(home_city=leipzig, partner_city=jining)
     _opportunity("A1", nanjing,
                  [(D(2020, 2, 1), Stage.IDEA), (D(2020, 3, 1), Stage.CONTACTED),
                   (D(2020, 5, 1), Stage.IN_TALKS), (D(2020, 8, 30), Stage.WON)],
@@ -67,6 +71,7 @@ def world():
                  jobs_created=1000)  # fmt: skip
     _opportunity("B3", jining, [(D(2020, 7, 1), Stage.ON_HOLD)], expected_jobs=7)
     _opportunity("C1", None, [(D(2020, 3, 1), Stage.IDEA)])
+    _opportunity("L1", leipzig, [(D(2020, 3, 1), Stage.IDEA)], expected_jobs=10)
     return nanjing, jining
 
 
@@ -82,7 +87,7 @@ def test_figures_per_partner_city(world):
     nanjing, jining = world
     report = opportunity_report(START, END, today=TODAY)
     rows = dict(report.named())
-    assert list(rows) == [jining, nanjing, None]  # by name, "no partner city" last
+    assert list(rows) == [jining, nanjing]  # by name; no home city, no city-less one
 
     a = rows[nanjing]
     assert a.open_by_stage == _open(negotiating=1)
@@ -101,18 +106,16 @@ def test_figures_per_partner_city(world):
     assert (b.started, b.conversion, b.median_days_to_win) == (2, 0.5, None)
     assert b.funnel == _funnel(2, 1, 1, 1, 1)
 
-    assert rows[None].open_by_stage == _open(idea=1)
-    assert (rows[None].started, rows[None].conversion) == (1, 0.0)
-
 
 def test_the_total_counts_each_opportunity_once(world):
     total = opportunity_report(START, END, today=TODAY).total
-    assert total.open_by_stage == _open(idea=2, negotiating=1, on_hold=1)
-    assert (total.open, total.won, total.lost) == (4, 1, 1)
+    # Partner cities only: not C1 (no city) nor L1 (Leipzig, a home city).
+    assert total.open_by_stage == _open(idea=1, negotiating=1, on_hold=1)
+    assert (total.open, total.won, total.lost) == (3, 1, 1)
     assert total.expected_jobs == 20 + 5 + 7
-    assert (total.started, total.conversion) == (5, 2 / 5)
+    assert (total.started, total.conversion) == (4, 2 / 4)
     assert total.median_days_to_win == statistics.median([211])
-    assert total.funnel == _funnel(5, 3, 2, 2, 2)
+    assert total.funnel == _funnel(4, 3, 2, 2, 2)
 
 
 def test_a_partner_city_filter_leaves_the_others_out(world):
@@ -132,7 +135,7 @@ def test_the_queries_do_not_grow_with_the_opportunities(world, django_assert_max
         _opportunity("More", world[0], [(D(2020, 2, 1), Stage.IDEA)])
     with django_assert_max_num_queries(5):
         report = opportunity_report(START, END, today=TODAY)
-    assert report.total.started == 45
+    assert report.total.started == 44
 
 
 # On the report page and in the downloads ----------------------------------------------
@@ -171,3 +174,19 @@ def test_the_xlsx_and_csv_carry_a_sheet_opportunities(world, manager):
     )
     lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
     assert any(line.startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,") for line in lines)
+
+
+def test_the_german_csv_writes_decimals_with_a_decimal_comma(world, manager):
+    def jining(language, **query):
+        csv = manager.get(
+            "/reports/",
+            {"year": 2020, "format": "csv", "sheet": "opportunities", **query},
+            headers={"accept-language": language},
+        )
+        lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+        return next(line for line in lines if line.startswith("Jining"))
+
+    # Separated by ";" as German Excel expects, and 50 % as the number it reads: "50,0".
+    assert jining("de").startswith("Jining;1;0;0;0;1;2;0;0;12;0;0;0;2;50,0;")
+    assert jining("en").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")
+    assert jining("de", delimiter="comma").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")

@@ -1,5 +1,6 @@
 """The report's numbers against a world whose answers were computed by hand."""
 
+import csv
 import datetime
 import io
 
@@ -156,3 +157,36 @@ def test_the_home_city_filter_counts_only_trips_from_and_to_it(world):
     assert [row.city.name for row in hannover.rows] == ["Nanjing"]
     assert hannover.total["delegations_out"] == hannover.total["delegations_in"] == 0
     assert hannover.total["meetings"] == 1  # only the call, which belongs to no trip
+
+
+def _started(city, day, **fields):
+    opportunity = f.OpportunityFactory(partner_city=city, **fields)
+    opportunity.stage_changes.all().delete()
+    m.OpportunityStageChange.objects.create(
+        opportunity=opportunity, entered_on=day, stage=m.Opportunity.Stage.IDEA
+    )
+
+
+def test_only_partner_cities_of_home_cities_are_rows_of_every_table(world, manager_client):
+    nanjing, paris, leipzig = world["nanjing"], world["paris"], world["leipzig"]
+    # A partnership between two cities neither of which is a home city makes no partner city.
+    f.PartnershipFactory(home_city=nanjing, partner_city=paris)
+    _started(nanjing, datetime.date(2019, 3, 1), expected_jobs=35)
+    _started(leipzig, datetime.date(2019, 3, 1), expected_jobs=10)  # a home city
+    _started(paris, datetime.date(2019, 3, 1), expected_jobs=20)  # no partner city
+
+    summary = figures.summary(queries.Criteria.for_year(2019))
+    assert [row.city.name for row in summary.rows] == ["Jining", "Nanjing"]
+    assert [summary.total[name] for name in figures.MEASURES] == TOTAL_2019
+
+    response = manager_client.get(
+        "/reports/",
+        {"year": 2019, "format": "csv", "sheet": "opportunities"},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()))
+    header = rows[0]
+    by_city = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert list(by_city)[:2] == ["Nanjing", "Total"]
+    total = by_city["Total"]
+    assert (total["Open"], total["Started"], total["Expected jobs (open)"]) == ("1", "1", "35")

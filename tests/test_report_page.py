@@ -3,14 +3,17 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
+from partners.reports import tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -63,7 +66,8 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ({"year": "twenty"}, "Enter a number"),
+        ({"year": "twenty"}, "Enter a whole number"),
+        ({"year": "2020.5"}, "Enter a whole number"),
         ({"year": "2019", "date_from": "2019-01-01"}, "either a year or a date range"),
         ({"date_from": "2019-05-01", "date_to": "2019-04-01"}, "before its start"),
         ({"partner_city": "atlantis"}, "Select a valid choice"),
@@ -295,3 +299,17 @@ def test_a_row_of_figures_reads_as_the_template_would_write_each(language, group
     )
     with translation.override(language):
         assert cells(values) == loop.render(Context({"values": values}))
+
+
+def test_the_year_field_takes_whole_years_only(manager):
+    page = manager.get("/reports/", headers=ENGLISH).content.decode()
+    field = re.search(r'<input[^>]*name="year"[^>]*>', page).group()
+    assert 'type="number"' in field
+    assert "step" not in field  # a browser offers whole numbers only
+
+
+def test_the_readme_names_the_german_sheets_as_the_workbook_does():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    named = re.search(r"\(German: ([^)]*)\)", " ".join(readme.split())).group(1)
+    with translation.override("de"):
+        assert named.split(", ") == [str(name) for name in tables.SHEET_NAMES.values()]

@@ -124,7 +124,7 @@ def test_the_pdf_follows_the_filter(manager):
     "query, message",
     [
         ({"format": "docx"}, "Unknown format “docx”: choose one of html, xlsx, csv, pdf."),
-        ({"format": "pdf", "year": "twenty"}, "Enter a number"),
+        ({"format": "pdf", "year": "twenty"}, "Enter a whole number"),
         ({"format": "pdf", "partner_city": "atlantis"}, "Select a valid choice"),
     ],
 )

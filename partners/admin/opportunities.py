@@ -110,11 +110,13 @@ class BoardFilter(forms.Form):
 
 def initial_from_sources(request) -> dict:
     """The add form prefilled from the meeting, handover or memorandum it is created from.
-    The title goes into the German field, the source every other language falls back to."""
+    The title goes into the German field, the source every other language falls back to.
+    The partner city is the one the report counts the source under (``counted_in``: never
+    a home city, e.g. Leipzig for a meeting there with visitors from Nanjing), or blank."""
     initial = {}
     handover = _source(request, ProfileHandover, "handover", "profile__organisation", "recipient")
     meeting = _source(request, Meeting, "meeting", "city", "delegation")
-    memorandum = _source(request, Memorandum, "memorandum", "partnership", "delegation")
+    memorandum = _source(request, Memorandum, "memorandum")
     if handover:
         recipient = handover.recipient
         with translation.override(settings.LANGUAGE_CODE):
@@ -127,18 +129,17 @@ def initial_from_sources(request) -> dict:
             profile=handover.profile_id,
             local_organisation=handover.profile.organisation_id,
             foreign_organisation=recipient.pk,
-            partner_city=recipient.city_id,
+            partner_city=handover.counted_in_id,
             delegation=handover.delegation_id,
             meeting=handover.meeting_id,
         )
     if meeting:
         initial.setdefault("title_de", meeting.title_de)
-        initial.setdefault("partner_city", meeting.city_id)
+        initial.setdefault("partner_city", meeting.counted_in_id)
         initial.setdefault("delegation", meeting.delegation_id)
     if memorandum:
         initial.setdefault("title_de", memorandum.title_de)
-        if memorandum.partnership:
-            initial.setdefault("partner_city", memorandum.partnership.partner_city_id)
+        initial.setdefault("partner_city", memorandum.counted_in_id)
         initial.setdefault("delegation", memorandum.delegation_id)
     return {key: value for key, value in initial.items() if value is not None}
 

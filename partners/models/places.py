@@ -13,7 +13,8 @@ from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown,
 
 class CityQuerySet(PublishableQuerySet):
     def partners_of_home_cities(self):
-        return self.filter(partnered_with__isnull=False).distinct()
+        """Cities in a partnership whose home city is a home city (``is_home``)."""
+        return self.filter(partnered_with__home_city__is_home=True).distinct()
 
 
 class City(SluggedMixin, PublishableModel):

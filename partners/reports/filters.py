@@ -51,13 +51,17 @@ def _day_filter(label) -> django_filters.DateFilter:
     return django_filters.DateFilter(label=label, method="_no_op", widget=widget)
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: "2020.5" is an error, not 2020 (a NumberFilter reads a decimal)."""
+
+    field_class = forms.IntegerField
+
+
 class ReportFilter(django_filters.FilterSet):
     """The report's criteria. It filters the partner-city rows; the rest of the
     criteria are read by ``criteria()`` and applied by ``partners.reports.queries``."""
 
-    year = django_filters.NumberFilter(
-        label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR
-    )
+    year = YearFilter(label=_("Year"), method="_no_op", min_value=FIRST_YEAR, max_value=LAST_YEAR)
     # "From"/"To" of the period (German "Von"/"Bis", not the "Aus" of an origin city).
     date_from = _day_filter(pgettext_lazy("period", "From"))
     date_to = _day_filter(pgettext_lazy("period", "To"))
@@ -106,7 +110,7 @@ class ReportFilter(django_filters.FilterSet):
         if data.get("date_from") or data.get("date_to"):
             start = data.get("date_from") or datetime.date(1900, 1, 1)
             return start, data.get("date_to") or timezone.localdate()
-        year = int(data.get("year") or timezone.localdate().year)
+        year = data.get("year") or timezone.localdate().year
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def criteria_kwargs(self) -> dict:

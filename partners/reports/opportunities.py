@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ..models import City, Opportunity, OpportunityStageChange
 from ..spreadsheets import Column, Table
 from .cache import ids, until_next_write
-from .queries import CITY_FIELDS
+from .queries import CITY_FIELDS, Criteria
+from .queries import opportunities as opportunities_of
 
 Stage = Opportunity.Stage
 OPEN_STAGES = list(Opportunity.OPEN_STAGES)
@@ -106,7 +107,7 @@ class Figures:
 
 @dataclass
 class OpportunityReport:
-    # (city id, or None for "no partner city" last; Figures), cities by their default name
+    # (city id, Figures), cities by their default name
     # as the summary's: ids, not cities, are kept (``cache``) and a page names a few dozen.
     rows: list
     total: Figures
@@ -149,25 +150,47 @@ def opportunity_report(
     *,
     cities: QuerySet | None = None,
     today: datetime.date | None = None,
+    home_city: City | None = None,
+    direction: str = "",
+    organisation=None,
 ) -> OpportunityReport:
-    """``_opportunity_report``, kept until the next write (``cache``)."""
-    today = today or timezone.localdate()
-    return until_next_write(
-        "opportunities-by-city-id",
-        (start, end, today, ids(cities)),
-        lambda: _opportunity_report(start, end, cities, today),
+    """``_opportunity_report``, kept until the next write (``cache``). The filters select
+    the opportunities as the report's other records (``queries.opportunities``)."""
+    c = Criteria(
+        start,
+        end,
+        home_city=home_city,
+        partner_cities=cities,
+        direction=direction,
+        organisation=organisation,
+        today=today or timezone.localdate(),
+    )
+    asked = (start, end, c.today, ids(cities), home_city and home_city.pk, direction)
+    asked += (organisation and organisation.pk,)
+    return until_next_write("opportunities-by-city-id", asked, lambda: _opportunity_report(c))
+
+
+def of(c: Criteria) -> OpportunityReport:
+    """The opportunity figures of a report's criteria."""
+    return opportunity_report(
+        c.start,
+        c.end,
+        cities=c.partner_cities,
+        today=c.today,
+        home_city=c.home_city,
+        direction=c.direction,
+        organisation=c.organisation,
     )
 
 
-def _opportunity_report(
-    start: datetime.date, end: datetime.date, cities: QuerySet | None, today: datetime.date
-) -> OpportunityReport:
-    """Figures per partner city; ``cities`` None means every city, and "no partner city".
-    The database counts per city, in four small queries whatever the number of
-    opportunities (only the period's won ones are listed, for the median)."""
-    opportunities = Opportunity.objects.rewrite(False)  # no translated field is read
-    if cities is not None:
-        opportunities = opportunities.filter(partner_city__in=cities.order_by().values("pk"))
+def _opportunity_report(c: Criteria) -> OpportunityReport:
+    """Figures per partner city of the report (``c.cities()``: as its other tables, never a
+    home city or a city without a partnership with one). The database counts per city, in
+    four small queries whatever the number of opportunities (only the period's won ones
+    are listed, for the median)."""
+    start, end, today = c.start, c.end, c.today
+    opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
+    opportunities = opportunities.filter(partner_city__in=c.cities().order_by().values("pk"))
     logged = _with_stage_log(opportunities, end, today).order_by()
     per_city = defaultdict(Figures)
     still_open = (
@@ -203,11 +226,9 @@ def _opportunity_report(
     total = Figures()
     for figures in per_city.values():
         total.add(figures)
-    ordered = City.objects.filter(pk__in=[pk for pk in per_city if pk is not None])
+    ordered = City.objects.filter(pk__in=list(per_city))
     ordered = ordered.order_by("name_de", "pk").values_list("pk", flat=True)
     result = [(pk, per_city[pk]) for pk in ordered if _any(per_city[pk])]
-    if None in per_city and _any(per_city[None]):
-        result.append((None, per_city[None]))
     return OpportunityReport(result, total)
 
 
@@ -248,10 +269,7 @@ def values(figures: Figures) -> list:
 def opportunities_table(report: OpportunityReport) -> Table:
     columns = [Column(_("Partner city"), "text", 18, {})]
     columns += [Column(header, "number", 14, {}) for header in headers()]
-    rows = [
-        [city.name if city else str(_("no partner city")), *values(figures)]
-        for city, figures in report.named()
-    ]
+    rows = [[city.name, *values(figures)] for city, figures in report.named()]
     rows.append([str(_("Total")), *values(report.total)])
     notes = [(str(term), str(text)) for term, text in DEFINITIONS]
     return Table("Opportunities", columns, rows, notes)

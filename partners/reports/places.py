@@ -169,7 +169,11 @@ AFFECTED = {
     DelegationStop: lambda stop: of_delegations([stop.delegation_id]),
     Organisation: lambda organisation: of_organisations([organisation.pk]),
     Partnership: lambda partnership: of_city(partnership.partner_city_id),
-    City: lambda city: of_city(city.pk),
+    # A city becoming a home city (or ceasing to be one) makes its partners partner cities.
+    City: lambda city: _merge(
+        of_city(city.pk),
+        *(of_city(pk) for pk in city.partnerships.values_list("partner_city", flat=True)),
+    ),
 }
 OWN_KIND = {model: kind for kind, model in KEPT.items()}
 # The fields of these models that place other records, read before a save: a save that
@@ -177,7 +181,7 @@ OWN_KIND = {model: kind for kind, model in KEPT.items()}
 # record links to yet (but a partnership, which makes its city a partner city).
 WATCHED = {
     City: ("is_home",),
-    Partnership: ("partner_city_id",),
+    Partnership: ("partner_city_id", "home_city_id"),
     Organisation: ("city_id",),
     Delegation: ("direction", "origin_city_id", "start_date"),
 }
@@ -225,7 +229,7 @@ def _saved(sender, instance, created, **kwargs):
         now = tuple(getattr(instance, name) for name in WATCHED[sender])
         if before == now or (created and sender is not Partnership):
             return
-        if sender is Partnership and before is not None:  # its partner city changed
+        if sender is Partnership and before is not None:  # its cities changed
             refresh_affected(_merge(of_city(before[0]), of_city(now[0])))
         else:
             refresh_affected(AFFECTED[sender](instance))

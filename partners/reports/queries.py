@@ -57,7 +57,9 @@ from ..models import (
     Meeting,
     Memorandum,
     MemorandumParty,
+    Opportunity,
     Organisation,
+    Partnership,
     ProfileHandover,
 )
 
@@ -117,13 +119,33 @@ def _led_or_supported_by(organisation, prefix: str = "") -> Q:
     )
 
 
+def _visited(home_city: City) -> Q:
+    """An inbound visit's home city (README "How we count"): the home cities it stopped
+    in; without such a stop (a visit logged without stops), its lead organisation's city
+    when that is a home city, else the one home city its origin is a partner of, else the
+    only home city there is."""
+    at_home = DelegationStop.objects.filter(delegation=OuterRef("pk"), city__is_home=True)
+    partnered = Partnership.objects.filter(
+        partner_city=OuterRef("origin_city"), home_city__is_home=True
+    )
+    others = City.objects.filter(is_home=True).exclude(pk=home_city.pk)
+    by_partnership = Exists(partnered.filter(home_city=home_city)) & ~Exists(
+        partnered.exclude(home_city=home_city)
+    )
+    return Exists(at_home.filter(city=home_city)) | ~Exists(at_home) & (
+        Q(lead_organisation__city=home_city)
+        | ~Q(lead_organisation__city__is_home=True)
+        & (by_partnership | ~Exists(partnered) & ~Exists(others))
+    )
+
+
 def _trips(c: Criteria) -> QuerySet:
     trips = Delegation.objects.all()
     if c.direction:
         trips = trips.filter(direction=c.direction)
     if c.home_city:
         trips = trips.filter(
-            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN, stops__city=c.home_city)
+            Q(direction=OUT, origin_city=c.home_city) | Q(direction=IN) & _visited(c.home_city)
         )
     return trips
 
@@ -136,20 +158,32 @@ def delegations(c: Criteria) -> QuerySet:
     return Delegation.objects.filter(pk__in=matching.values("pk"))
 
 
-def _through_delegation(queryset: QuerySet, c: Criteria) -> QuerySet:
-    """Records of ``_trips``, and without the direction chosen, those of no trip.
+def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "") -> QuerySet:
+    """The records of ``_trips``, whatever the kind (README "How we count"): a record's trip
+    is the first of the paths ``trips`` that is set. A record of no trip has no direction,
+    so a direction leaves it out; it belongs to the home city of its partnership's (at
+    ``partnership``) or, without one, of its partner city (the report's rows).
 
     The organisation is left to each kind of record: a meeting with an organisation
     counts for it even when someone else led the trip.
     """
     if not (c.direction or c.home_city):
         return queryset
-    within = Q(delegation__in=_trips(c).values("pk"))
-    return queryset.filter(within if c.direction else within | Q(delegation__isnull=True))
+    trip = Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
+    queryset = queryset.alias(report_trip=trip)
+    within = Q(report_trip__in=_trips(c).values("pk"))
+    if c.direction:
+        return queryset.filter(within)
+    no_trip = Q(report_trip__isnull=True)
+    if partnership:
+        no_trip &= Q(**{f"{partnership}__isnull": True}) | Q(
+            **{f"{partnership}__home_city": c.home_city}
+        )
+    return queryset.filter(within | no_trip)
 
 
 def meetings(c: Criteria) -> QuerySet:
-    queryset = _through_delegation(Meeting.objects.all(), c)
+    queryset = _of_trips(Meeting.objects.all(), c, "delegation")
     if c.organisation:
         involved = Q(organisations=c.organisation) | _led_or_supported_by(
             c.organisation, "delegation__"
@@ -161,17 +195,14 @@ def meetings(c: Criteria) -> QuerySet:
 def memoranda(c: Criteria) -> QuerySet:
     """Memoranda that were signed (signed, expired or terminated), by their signing day."""
     queryset = Memorandum.objects.exclude(status__in=UNSIGNED)
-    if c.home_city:
-        queryset = queryset.filter(
-            Q(partnership__home_city=c.home_city) | Q(partnership__isnull=True)
-        )
+    queryset = _of_trips(queryset, c, "delegation", partnership="partnership")
     if c.organisation:
         queryset = queryset.filter(parties__organisation=c.organisation)
     return Memorandum.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
 
 
 def handovers(c: Criteria) -> QuerySet:
-    queryset = _through_delegation(ProfileHandover.objects.all(), c)
+    queryset = _of_trips(ProfileHandover.objects.all(), c, "delegation", "meeting__delegation")
     if c.organisation:
         involved = (
             Q(recipient=c.organisation)
@@ -182,14 +213,43 @@ def handovers(c: Criteria) -> QuerySet:
     return queryset.annotate(on=F("counted_on"))
 
 
+# A follow-up's or an opportunity's trip: its own, else that of the record it came from.
+FOLLOW_UP_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
+OPPORTUNITY_TRIPS = (*FOLLOW_UP_TRIPS, "handover__delegation", "handover__meeting__delegation")
+
+
 def follow_ups(c: Criteria) -> QuerySet:
-    queryset = FollowUp.objects.all()
+    queryset = _of_trips(
+        FollowUp.objects.all(), c, *FOLLOW_UP_TRIPS, partnership="memorandum__partnership"
+    )
     if c.organisation:
         queryset = queryset.filter(
             Q(delegation__in=delegations(c).values("pk"))
             | Q(memorandum__parties__organisation=c.organisation)
         )
     return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
+
+
+def opportunities(c: Criteria) -> QuerySet:
+    """Opportunities by the same rules; of an organisation: those it is the local or the
+    foreign organisation or the profile's company of, or that came from a trip it led or
+    supported, a meeting it attended, a handover it received or a memorandum it signed."""
+    queryset = _of_trips(
+        Opportunity.objects.all(), c, *OPPORTUNITY_TRIPS, partnership="memorandum__partnership"
+    )
+    if c.organisation:
+        organisation = c.organisation
+        queryset = queryset.filter(
+            Q(local_organisation=organisation)
+            | Q(foreign_organisation=organisation)
+            | Q(profile__organisation=organisation)
+            | _led_or_supported_by(organisation, "delegation__")
+            | Q(meeting__organisations=organisation)
+            | Q(handover__recipient=organisation)
+            | Q(memorandum__parties__organisation=organisation)
+        )
+    # pk__in keeps one row per opportunity however many joins matched.
+    return Opportunity.objects.filter(pk__in=queryset.values("pk"))
 
 
 # The same record sets within the period (the background export counts its rows so).

@@ -180,11 +180,7 @@ def follow_ups_table(report: Report) -> Table:
 
 def opportunities_table(report: Report) -> Table:
     """The pipeline per partner city (partners.reports.opportunities), total as footer."""
-    c = report.criteria
-    figures = opportunities.opportunity_report(
-        c.start, c.end, cities=c.partner_cities, today=c.today
-    )
-    table = opportunities.opportunities_table(figures)
+    table = opportunities.opportunities_table(opportunities.of(report.criteria))
     *rows, total = table.rows
     return Table(
         str(SHEET_NAMES["opportunities"]), table.columns, rows, table.notes, footer=[total]

@@ -164,9 +164,7 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
     cities = list(criteria.cities()) if page is None else None
     city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
     summary, timeline = figures.summary_and_timeline(criteria, city_ids)
-    report = opportunities.opportunity_report(
-        criteria.start, criteria.end, cities=criteria.partner_cities, today=criteria.today
-    )
+    report = opportunities.of(criteria)
     other = _("Other partner cities")
     series = charts.top_series(figures.delegations_per_city(timeline), other)  # by city id
     opportunity_rows, pages = report.rows, None

@@ -1,0 +1,193 @@
+"""The report's filters (home city, direction, organisation) against hand-computed counts:
+every figure is filtered by the same rules (README "How we count")."""
+
+import csv
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from partners import models as m
+from partners.reports import figures, opportunities, queries
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+OUT, IN = m.Delegation.Direction.OUTBOUND, m.Delegation.Direction.INBOUND
+CONFIRMED = m.Delegation.Status.CONFIRMED
+SEPTEMBER = D(2020, 9, 1)
+
+
+def _counts(criteria):
+    summary = figures.summary(criteria)
+    return {row.city.name: row.counts for row in summary.rows}, summary.total
+
+
+def _visit(origin, stops=(), lead=None, start=SEPTEMBER):
+    visit = f.DelegationFactory(
+        direction=IN,
+        status=CONFIRMED,
+        start_date=start,
+        end_date=None,
+        origin_city=origin,
+        lead_organisation=lead,
+    )
+    for order, city in enumerate(stops, start=1):
+        f.DelegationStopFactory(delegation=visit, city=city, order=order)
+    return visit
+
+
+@pytest.fixture
+def two_home_cities():
+    leipzig = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    dresden = f.HomeCityFactory(name="Dresden", slug="dresden")
+    jining = f.CityFactory(name="Jining")
+    breslau = f.CityFactory(name="Breslau", country="PL")
+    f.PartnershipFactory(home_city=leipzig, partner_city=jining)
+    f.PartnershipFactory(home_city=dresden, partner_city=breslau)
+    return leipzig, dresden, jining, breslau
+
+
+def test_an_inbound_visit_without_stops_counts_for_its_home_city(two_home_cities):
+    leipzig, dresden, jining, _ = two_home_cities
+    host = f.OrganisationFactory(city=leipzig)
+    visitors = f.OrganisationFactory(city=jining)
+    hosted = _visit(jining, lead=host)  # no stop: Leipzig by its lead organisation
+    f.MeetingFactory(delegation=hosted, date=None, city=leipzig)  # dated by the visit
+    led_by_visitors = _visit(jining, lead=visitors)  # Leipzig: Jining's one home city
+    f.ProfileHandoverFactory(delegation=led_by_visitors, handed_over_on=None, recipient=visitors)
+    _visit(jining, stops=[dresden], lead=host)  # a stop in Dresden: Dresden's
+
+    rows, total = _counts(queries.Criteria.for_year(2020, home_city=leipzig))
+    assert list(rows) == ["Jining"]
+    jining_counts = rows["Jining"]
+    assert jining_counts["delegations_in"] == 2
+    assert jining_counts["delegations_in_confirmed"] == 2
+    assert jining_counts["meetings"] == 1
+    assert jining_counts["handovers"] == 1
+    assert (total["delegations_in"], total["meetings"], total["handovers"]) == (2, 1, 1)
+
+    # Dresden's report has no Jining row; its visit counts there only for Jining's row.
+    rows, total = _counts(queries.Criteria.for_year(2020, home_city=dresden))
+    assert list(rows) == ["Breslau"]
+    assert total["delegations_in"] == total["meetings"] == 0
+
+    rows, total = _counts(queries.Criteria.for_year(2020))
+    assert rows["Jining"]["delegations_in"] == 3
+    assert total["meetings"] == 1
+
+
+def test_with_one_home_city_every_inbound_visit_is_its_visit():
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    shanghai = f.CityFactory(name="Schanghai")  # no partner city
+    visit = _visit(shanghai)  # no stops, no lead organisation
+    f.MeetingFactory(delegation=visit, date=None, city=nanjing)
+
+    rows, total = _counts(queries.Criteria.for_year(2020, home_city=leipzig))
+    assert rows["Nanjing"]["meetings"] == total["meetings"] == 1
+
+
+# Direction and home city apply to memoranda, follow-ups and opportunities too ----------
+
+
+def _opportunity(city, started, **links):
+    opportunity = f.OpportunityFactory(partner_city=city, **links)
+    opportunity.stage_changes.all().delete()
+    m.OpportunityStageChange.objects.create(
+        opportunity=opportunity, entered_on=started, stage=m.Opportunity.Stage.IDEA
+    )
+    return opportunity
+
+
+@pytest.fixture
+def trips():
+    """Nanjing is a partner of Leipzig and of Dresden. Leipzig's trip there, Nanjing's
+    visit to Leipzig, Dresden's trip there, and records of each and of none, in 2020."""
+    leipzig = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    dresden = f.HomeCityFactory(name="Dresden", slug="dresden")
+    nanjing = f.CityFactory(name="Nanjing", slug="nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    with_dresden = f.PartnershipFactory(home_city=dresden, partner_city=nanjing)
+    irl = f.OrganisationFactory(city=leipzig)
+    guests = f.OrganisationFactory(city=nanjing)
+    out = f.DelegationFactory(
+        start_date=D(2020, 3, 10), end_date=None, origin_city=leipzig, lead_organisation=irl
+    )
+    f.DelegationStopFactory(delegation=out, city=nanjing)
+    visit = _visit(nanjing, stops=[leipzig], lead=guests, start=D(2020, 6, 1))
+    from_dresden = f.DelegationFactory(
+        start_date=D(2020, 5, 5), end_date=None, origin_city=dresden, lead_organisation=None
+    )
+    f.DelegationStopFactory(delegation=from_dresden, city=nanjing)
+
+    on_trip = f.MeetingFactory(delegation=out, date=None, city=nanjing)
+    on_dresden_trip = f.MeetingFactory(delegation=from_dresden, date=D(2020, 5, 6), city=nanjing)
+    f.MemorandumFactory(delegation=out, signed_on=None, signed_in=nanjing)
+    during_visit = f.MemorandumFactory(delegation=visit, signed_on=D(2020, 6, 2), signed_in=leipzig)
+    f.MemorandumFactory(signed_on=D(2020, 2, 1), signed_in=nanjing)  # no trip
+    f.MemorandumFactory(delegation=from_dresden, signed_on=None, signed_in=nanjing)
+    f.MemorandumFactory(  # no trip, Dresden's partnership
+        signed_on=D(2020, 8, 1), signed_in=dresden, partnership=with_dresden
+    )
+    done = m.FollowUp.Status.DONE
+    f.FollowUpFactory(delegation=out, due_on=D(2020, 4, 1))  # open
+    f.FollowUpFactory(meeting=on_trip, due_on=D(2020, 4, 2), status=done)
+    f.FollowUpFactory(delegation=visit, due_on=D(2020, 6, 10), status=done)
+    f.FollowUpFactory(partner_city=nanjing, due_on=D(2020, 7, 1))  # no trip, open
+    f.FollowUpFactory(meeting=on_dresden_trip, due_on=D(2020, 5, 10), status=done)
+
+    _opportunity(nanjing, D(2020, 3, 12), delegation=out)
+    _opportunity(nanjing, D(2020, 5, 6), meeting=on_dresden_trip)
+    _opportunity(nanjing, D(2020, 6, 3), memorandum=during_visit, foreign_organisation=guests)
+    _opportunity(nanjing, D(2020, 7, 1), local_organisation=irl)  # no trip
+    return {"leipzig": leipzig, "dresden": dresden, "irl": irl, "guests": guests}
+
+
+def _nanjing(**criteria):
+    c = queries.Criteria.for_year(2020, **criteria)
+    counts = _counts(c)[0]["Nanjing"]
+    memoranda, meetings = counts["memoranda_signed"], counts["meetings"]
+    follow_ups = counts["follow_ups_open"], counts["follow_ups_done"]
+    return memoranda, meetings, follow_ups, opportunities.of(c).total.started
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        # memoranda signed, meetings, follow-ups (open, done), opportunities started
+        ({}, (5, 2, (2, 3), 4)),
+        ({"direction": IN}, (1, 0, (0, 1), 1)),
+        ({"direction": OUT}, (2, 2, (1, 2), 2)),
+        ({"home_city": "leipzig"}, (3, 1, (2, 2), 3)),
+        # No-trip records of Nanjing count for both its home cities, unless of a partnership.
+        ({"home_city": "dresden"}, (3, 1, (1, 1), 2)),
+    ],
+)
+def test_direction_and_home_city_select_every_kind_of_record_alike(trips, criteria, expected):
+    if "home_city" in criteria:
+        criteria["home_city"] = trips[criteria["home_city"]]
+    assert _nanjing(**criteria) == expected
+
+
+def test_the_organisation_filter_selects_the_opportunities_it_took_part_in(trips):
+    assert _nanjing(organisation=trips["irl"])[3] == 2  # led the trip; local organisation
+    assert _nanjing(organisation=trips["guests"])[3] == 1  # the foreign organisation
+
+
+def test_the_opportunity_sheet_follows_the_direction(trips, client):
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+    response = client.get(
+        "/reports/",
+        {"year": 2020, "direction": IN, "format": "csv", "sheet": "opportunities"},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()))
+    started = rows[0].index("Started")
+    assert rows[-1][0] == "Total"
+    assert rows[-1][started] == "1"
