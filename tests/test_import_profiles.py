@@ -1,15 +1,23 @@
 """Importing company profiles from real sheets, checked in the database row by row."""
 
 import datetime
+import io
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from partners.imports import import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
 from partners.models.organisations import normalise_company_name
-from tests.factories import CityFactory, CompanyFactory, CompanyProfileFactory, HomeCityFactory
+from tests.factories import (
+    CityFactory,
+    CompanyFactory,
+    CompanyProfileFactory,
+    HomeCityFactory,
+    UserFactory,
+)
 from tests.import_files import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +351,51 @@ def test_progress_is_reported_while_reading_before_writing_and_at_the_end(cities
     run(xlsx(rows), progress=lambda done, total, errors: reports.append((done, total, errors)))
 
     assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1), (5, 5, 1)]
+
+
+@pytest.fixture
+def seeded():
+    """As `make run` sets up a site: fixtures loaded with raw saves, which skip `save()`."""
+    call_command("loaddata", "seed", "demo_companies", verbosity=0)
+
+
+def test_a_company_loaded_from_a_fixture_is_updated_not_duplicated(seeded):
+    existing = Organisation.objects.get(name="Beispiel Software GmbH")
+    data = csv_bytes([["Beispiel Software GmbH", "Leipzig", "42"]], ["Firma", "Ort", "Mitarbeiter"])
+
+    result = import_profiles(source=data, filename="profiles.csv")
+
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    assert Organisation.objects.filter(name="Beispiel Software GmbH").get() == existing
+    assert CompanyProfile.objects.get(organisation=existing).employees == 42
+
+
+def test_the_admin_export_of_fixture_companies_imports_again_unchanged(seeded, client):
+    from .test_admin_export import export_permission
+
+    user = UserFactory()
+    user.user_permissions.add(
+        export_permission(CompanyProfile), Permission.objects.get(codename="view_companyprofile")
+    )
+    client.force_login(user)
+    response = client.post(
+        "/admin/partners/companyprofile/export/", {"format": "0", "resource": "0"}
+    )
+    content = b"".join(response.streaming_content)
+
+    result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
+
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == CompanyProfile.objects.count() > 0
+
+
+def test_the_command_repairs_match_keys_written_around_the_app(cities):
+    company = CompanyFactory(name="Schmidt GmbH", city=cities["leipzig"])
+    Organisation.objects.filter(pk=company.pk).update(name_de="Schulze GmbH")  # no save()
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+    call_command("refresh_organisation_names", stdout=io.StringIO())
+
+    assert Organisation.objects.get().name_key == "schulze gmbh"
+    call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
