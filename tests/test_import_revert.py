@@ -5,8 +5,14 @@ from django.utils import translation
 
 from partners.imports import import_profiles
 from partners.imports.revert import RevertRefused, revert_import
-from partners.models import CompanyProfile, ImportRun, Organisation, Person
-from tests.factories import CityFactory, HomeCityFactory, UserFactory
+from partners.models import City, CompanyProfile, ImportRun, Organisation, Person
+from tests.factories import (
+    CityFactory,
+    CompanyFactory,
+    CompanyProfileFactory,
+    HomeCityFactory,
+    UserFactory,
+)
 from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +103,53 @@ def test_a_later_import_of_the_same_company_blocks_reverting_the_earlier_one(adm
 
     with pytest.raises(RevertRefused, match="Alt GmbH"):
         revert_import(first, user=admin_user)
+
+
+@pytest.fixture
+def translated_profile():
+    """A company whose profile has an English translation, as the admin keeps them."""
+    with translation.override("de"):
+        profile = CompanyProfileFactory(
+            organisation=CompanyFactory(
+                name="Zahnrad GmbH", register_number="HRB 7", city=City.objects.get(name="Leipzig")
+            ),
+            employees=5,
+            products="Zahnräder",
+        )
+    profile.products_en = "Gears"
+    profile.save()
+    return profile
+
+
+def test_an_unchanged_translated_text_is_unchanged_in_an_english_admin(
+    admin_user, translated_profile
+):
+    headers = ["Firma", "Handelsregisternummer", "Ort", "Produkte"]
+    sheet = xlsx([["Zahnrad GmbH", "HRB 7", "Leipzig", "Zahnräder"]], headers)
+    version = translated_profile.version
+
+    result = import_profiles(source=sheet, filename="p.xlsx", user=admin_user)
+
+    assert (result.updated, result.unchanged, result.errors) == (0, 1, [])
+    translated_profile.refresh_from_db()
+    assert translated_profile.version == version
+
+
+def test_a_revert_in_an_english_admin_restores_the_german_text(admin_user, translated_profile):
+    headers = ["Firma", "Handelsregisternummer", "Ort", "Mitarbeiter", "Produkte"]
+    sheet = xlsx([["Zahnrad GmbH", "HRB 7", "Leipzig", "9", "Zahnräder und Wellen"]], headers)
+    import_run = run_with(sheet, admin_user)
+    item = import_run.items.get()
+    assert item.before["profile"] == {"employees": 5, "products": "Zahnräder"}
+
+    revert_import(import_run, user=admin_user)
+
+    translated_profile.refresh_from_db()
+    assert (translated_profile.products_de, translated_profile.employees) == ("Zahnräder", 5)
+    assert translated_profile.products_en in ("", None)  # cleared by the import's change
+
+
+def run_with(sheet, user):
+    result = import_profiles(source=sheet, filename="p.xlsx", user=user)
+    assert result.errors == []
+    return result.run

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, ImportRun, Organisation, Person
+from .bulk_sql import german_columns
 from .writes import M2M_FIELDS
 
 SHOWN_CONFLICTS = 20
@@ -56,10 +57,14 @@ def _load(run: ImportRun):
 
 
 def _restore(instance, values: dict) -> None:
-    """Puts back the values the import changed (only those: `before` holds nothing else)."""
+    """Puts back the values the import changed (only those: `before` holds nothing else).
+
+    A translated field's value is the German text: it goes back into the German column,
+    whatever language the admin who reverts speaks."""
+    german = german_columns(type(instance))
     for attname, value in values.items():
         field = instance._meta.get_field(attname.removesuffix("_id"))
-        setattr(instance, attname, field.to_python(value))
+        setattr(instance, german.get(attname, attname), field.to_python(value))
     if values:
         instance.save()
 

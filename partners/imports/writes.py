@@ -27,7 +27,7 @@ from ..models import (
 from ..models.base import german_slug
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
-from .bulk_sql import Table, reserve_ids
+from .bulk_sql import Table, german_columns, reserve_ids
 from .sheet import BY_KEY, COLUMNS
 
 BATCH = 1000
@@ -138,21 +138,36 @@ def chunks(rows: list[PlannedRow]):
         yield rows[start : start + BATCH]
 
 
+def german_values(queryset, attnames: list[str]):
+    """``queryset.values(*attnames)``, a translated field read from its German column
+    whatever the active language (a plain ``values("products")`` reads ``products_en``
+    in an English admin), under its own name; empty German text is "" as in the field."""
+    german = german_columns(queryset.model)
+    read = [german.get(attname, attname) for attname in attnames]
+    empty = {german[a]: "" for a in attnames if a in german}
+    for values in queryset.values(*dict.fromkeys(read)):
+        yield {
+            attname: values[column] if values[column] is not None else empty.get(column)
+            for attname, column in zip(attnames, read, strict=True)
+        }
+
+
 def load_current(rows: list[PlannedRow]) -> None:
     """Fetches the companies these rows update, with profile, contact and links."""
     by_pk = {row.pk: row for row in rows if row.pk is not None}
     chunk = list(by_pk)
-    for org in Organisation.objects.filter(pk__in=chunk).values(*SLIM["organisation"]):
+    organisations = Organisation.objects.filter(pk__in=chunk)
+    for org in german_values(organisations, SLIM["organisation"]):
         by_pk[org["id"]].org = org
     profiles = {}
-    for profile in CompanyProfile.objects.filter(organisation_id__in=chunk).values(
-        *SLIM["profile"]
+    for profile in german_values(
+        CompanyProfile.objects.filter(organisation_id__in=chunk), SLIM["profile"]
     ):
         row = by_pk[profile["organisation_id"]]
         row.profile, profiles[profile["id"]] = profile, row
     contacts = {row.profile["contact_id"]: row for row in profiles.values()}
     contacts.pop(None, None)
-    for person in Person.objects.filter(pk__in=list(contacts)).values(*SLIM["contact"]):
+    for person in german_values(Person.objects.filter(pk__in=list(contacts)), SLIM["contact"]):
         contacts[person["id"]].contact = person
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
@@ -241,7 +256,8 @@ class Writer:
             changed.append(record)
         if changed:
             Table(model).update(changed, [*sorted(attnames), "version", "updated_at"])
-            full = model.objects.filter(pk__in=[r["id"] for r in changed]).values(*_columns(model))
+            changed_pks = [r["id"] for r in changed]
+            full = german_values(model.objects.filter(pk__in=changed_pks), _columns(model))
             self._history(model, full, "~")
         return changed, attnames
 
