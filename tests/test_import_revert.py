@@ -1,5 +1,7 @@
 """Reverting an import: created records go, updated ones return to their earlier state."""
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -11,6 +13,10 @@ from tests.factories import (
     CompanyFactory,
     CompanyProfileFactory,
     HomeCityFactory,
+    MeetingFactory,
+    OpportunityFactory,
+    ProfileHandoverFactory,
+    TripRegistrationFactory,
     UserFactory,
 )
 from tests.import_files import xlsx
@@ -153,3 +159,66 @@ def run_with(sheet, user):
     result = import_profiles(source=sheet, filename="p.xlsx", user=user)
     assert result.errors == []
     return result.run
+
+
+def _imported_companies(user):
+    """Two new companies with new contacts, as an import creates them."""
+    return run(
+        [
+            ["Rev A GmbH", "", "Leipzig", "5", "", "Anna Rev"],
+            ["Rev B GmbH", "", "Leipzig", "6", "", "Bert Rev"],
+        ],
+        user,
+    )
+
+
+@pytest.mark.parametrize(
+    ("added_since", "named"),
+    [
+        # PROTECT: deleting would fail
+        (
+            lambda a, b: TripRegistrationFactory(organisation=a.organisation),
+            "row 2: “Rev A GmbH” is now used by trip registration “Rev A GmbH – ",
+        ),
+        # CASCADE: deleting would take the officer's handover with it
+        (
+            lambda a, b: ProfileHandoverFactory(profile=b),
+            "row 3: “Rev B GmbH” is now used by profile handover",
+        ),
+        # many-to-many: deleting would drop the contact from the meeting silently
+        (
+            lambda a, b: MeetingFactory(title="Runde").attendees.add(a.contact),
+            "row 2: “Anna Rev” is now used by meeting “Runde”",
+        ),
+        # SET_NULL: the opportunity would lose its profile
+        (
+            lambda a, b: OpportunityFactory(profile=b, title="Chance"),
+            "row 3: “Rev B GmbH” is now used by opportunity “Chance”",
+        ),
+    ],
+)
+def test_a_revert_that_would_take_records_added_since_is_refused_naming_them(
+    admin_user, added_since, named
+):
+    import_run = _imported_companies(admin_user)
+    a, b = (
+        CompanyProfile.objects.get(organisation__name_de=n) for n in ("Rev A GmbH", "Rev B GmbH")
+    )
+    added_since(a, b)
+
+    with pytest.raises(RevertRefused, match=re.escape(named)):
+        revert_import(import_run, user=admin_user)
+
+    assert Organisation.objects.filter(name_de__startswith="Rev").count() == 2
+    assert CompanyProfile.objects.count() == 2
+    assert Person.objects.filter(full_name__endswith="Rev").count() == 2
+    import_run.refresh_from_db()
+    assert import_run.status == ImportRun.Status.IMPORTED
+
+
+def test_the_records_of_the_import_itself_do_not_block_its_revert(admin_user):
+    import_run = _imported_companies(admin_user)
+
+    revert_import(import_run, user=admin_user)
+
+    assert not Organisation.objects.exists() and not Person.objects.exists()
