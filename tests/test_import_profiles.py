@@ -203,6 +203,31 @@ def test_invalid_cells_are_row_errors_naming_value_and_column(cities, cells, exp
     assert not Organisation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("99999999999999999999", "99999999999999999999"),
+        ("2.147.483.648", "2.147.483.648"),
+        (2**31, "2147483648"),  # a number cell
+        (1e20, "100000000000000000000"),
+    ],
+)
+def test_a_number_larger_than_the_column_holds_is_a_row_error(cities, cell, shown):
+    result = run(xlsx([["Groß GmbH", "", "Leipzig", cell, "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        f'row 2, column "Mitarbeiter": "{shown}" is too large (at most 2,147,483,647)'
+    ]
+    assert not Organisation.objects.exists()
+
+
+def test_the_largest_number_the_column_holds_is_imported(cities):
+    result = run(xlsx([["Groß GmbH", "", "Leipzig", "2147483647", "", ""]]))
+
+    assert result.errors == []
+    assert CompanyProfile.objects.get().employees == 2_147_483_647
+
+
 def test_one_invalid_row_means_nothing_is_written(cities):
     data = xlsx(
         [["Gut GmbH", "", "Leipzig", "3", "", ""], ["Schlecht AG", "", "Leipzig", "viele", "", ""]]
