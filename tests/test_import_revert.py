@@ -222,3 +222,17 @@ def test_the_records_of_the_import_itself_do_not_block_its_revert(admin_user):
     revert_import(import_run, user=admin_user)
 
     assert not Organisation.objects.exists() and not Person.objects.exists()
+
+
+def test_a_later_import_changing_only_interests_blocks_reverting_the_earlier_one(admin_user):
+    run([["M2M GmbH", "", "Leipzig", "5", "Kooperation", ""]], admin_user)
+    first = run([["M2M GmbH", "", "Leipzig", "5", "Investition", ""]], admin_user)
+    second = run([["M2M GmbH", "", "Leipzig", "5", "Forschung", ""]], admin_user)
+    assert first.items.get().versions["profile"] < second.items.get().versions["profile"]
+
+    with pytest.raises(RevertRefused, match="“M2M GmbH” was changed after the import"):
+        revert_import(first, user=admin_user)
+
+    revert_import(second, user=admin_user)
+    profile = CompanyProfile.objects.get()
+    assert [i.code for i in profile.interests.all()] == ["investment"]

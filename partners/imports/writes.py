@@ -297,10 +297,11 @@ def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: Impor
                 "profile": {} if row.profile else None,
                 "contact": {} if row.contact else None,
             }
+    existing_profiles = {row.number for row in rows if row.profile is not None}
     _write_organisations(writer, rows, slugs["organisation"])
     new_contacts = _write_contacts(writer, rows)
     _write_profiles(writer, rows, slugs["profile"])
-    _write_links(rows)
+    _write_links(writer, rows, existing_profiles)
     Table(ImportRunItem, with_pk=False).insert(
         {
             "run_id": run.pk,
@@ -383,7 +384,8 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> 
     writer.update(CompanyProfile, changes)
 
 
-def _write_links(rows: list[PlannedRow]) -> None:
+def _write_links(writer: Writer, rows: list[PlannedRow], existing_profiles: set[int]) -> None:
+    bumped = set()
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
         replaced = [
@@ -402,3 +404,11 @@ def _write_links(rows: list[PlannedRow]) -> None:
             for row in replaced
             for pk in sorted(row.values[key])
         )
+        bumped.update(row.number for row in replaced if row.number in existing_profiles)
+    # A change of links only is a change of the profile: its version moves on, so that
+    # reverting an earlier import sees it (revert compares versions).
+    profiles = [row.profile for row in rows if row.number in bumped]
+    for profile in profiles:
+        profile.update(version=profile["version"] + 1, updated_at=writer.now)
+    if profiles:
+        Table(CompanyProfile).update(profiles, ["version", "updated_at"])
