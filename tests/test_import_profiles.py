@@ -424,3 +424,50 @@ def test_the_command_repairs_match_keys_written_around_the_app(cities):
 
     assert Organisation.objects.get().name_key == "schulze gmbh"
     call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+
+def test_a_city_is_found_by_its_english_and_chinese_names(cities):
+    cities["leipzig"].name_zh_hans = "莱比锡"
+    cities["leipzig"].save()
+    cities["nanjing"].name_en = "Nanking"
+    cities["nanjing"].name_zh_hans = "南京市"
+    cities["nanjing"].save()
+    headers = ["Firma", "Ort", "Zielstädte"]
+
+    result = run(xlsx([["Stadt GmbH", "莱比锡", "Nanking; 南京市"]], headers))
+
+    assert result.errors == []
+    profile = CompanyProfile.objects.get()
+    assert profile.organisation.city == cities["leipzig"]
+    assert list(profile.target_cities.all()) == [cities["nanjing"]]
+
+
+def test_the_export_of_a_chinese_admin_imports_again_unchanged(cities, client):
+    from .test_admin_export import export_permission
+
+    leipzig = cities["leipzig"]
+    leipzig.name_zh_hans = "莱比锡"
+    leipzig.save()
+    company = CompanyFactory(name="Drache GmbH", city=leipzig, register_number="")
+    company.name_zh_hans = "龙公司"
+    company.save()
+    profile = CompanyProfileFactory(organisation=company)
+    profile.target_cities.add(cities["jining"])
+    cities["jining"].name_zh_hans = "济宁市"
+    cities["jining"].save()
+    user = UserFactory()
+    user.user_permissions.add(
+        export_permission(CompanyProfile), Permission.objects.get(codename="view_companyprofile")
+    )
+    client.force_login(user)
+
+    response = client.post(
+        "/admin/partners/companyprofile/export/",
+        {"format": "0", "resource": "0"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    content = b"".join(response.streaming_content)
+
+    result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == 1
