@@ -167,6 +167,36 @@ def test_only_the_starter_and_staff_allowed_to_import_see_a_job():
     assert client_for(None).get(job_url).status_code == 302  # To the login page.
 
 
+@pytest.mark.parametrize("keeps_staff", [True, False])
+def test_a_starter_who_lost_the_import_right_can_no_longer_confirm_retry_or_see_it(
+    keeps_staff,
+):
+    owner = user_with_role(ADMINISTRATORS)
+    client = client_for(owner)
+    job_url = upload(client, xlsx(rows(2))).url
+    owner.groups.clear()
+    owner.is_staff = keeps_staff
+    owner.save()
+
+    assert client.post(job_url + "confirm/").status_code == 404
+    assert client.post(job_url + "retry/").status_code == 404
+    assert client.get(job_url).status_code == 404
+    assert not Organisation.objects.exists()
+    assert Job.objects.get().stage == Job.Stage.PREVIEW
+
+
+def test_a_starter_who_lost_the_report_right_can_no_longer_download_the_export():
+    manager = user_with_role(MANAGERS, is_staff=True)
+    client = client_for(manager)
+    MeetingFactory(city=CityFactory(name="Jining"), date="2019-07-10")
+    job_url = client.post("/reports/", {"year": "2019", "format": "xlsx"}).url
+    assert client.get(job_url + "download/").status_code == 200
+
+    manager.groups.clear()
+
+    assert client.get(job_url + "download/").status_code == 404
+
+
 def test_a_large_report_export_is_written_by_a_task_and_downloaded():
     manager = user_with_role(MANAGERS, is_staff=True)
     client = client_for(manager)
