@@ -11,6 +11,7 @@ printed in the worker too (``start_handouts``), into the job's folder.
 """
 
 import hashlib
+import logging
 from dataclasses import asdict, replace
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from .reports import queries
 from .reports import tables as report_tables
 from .reports.filters import ReportFilter
 from .spreadsheets import Table, write_xlsx
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 100
 # The listings whose rows the export's progress counts: sheet → its rows.
@@ -164,6 +167,18 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
     except BadFile as error:  # a changed stored file too
         outcome = {"status": "rejected", "reason": error.message}
         jobs.finish(job.pk, Job.State.DONE, outcome)
+        return outcome
+    except Exception:
+        # Never left waiting: the job fails visibly, with a retry; the import's transaction
+        # was rolled back. The traceback goes to the log for the maintainers.
+        logger.exception("Import job %s failed", job.pk)
+        outcome = {
+            "reason": _(
+                "The import stopped on an unexpected error; nothing was written. Start it "
+                "again; if it fails again, tell the site's maintainers."
+            )
+        }
+        jobs.finish(job.pk, Job.State.FAILED, outcome)
         return outcome
     outcome = _outcome(result, preview)
     jobs.finish(

@@ -129,6 +129,35 @@ def test_a_large_csv_with_one_bad_row_writes_nothing_and_lists_the_row():
     assert not Organisation.objects.exists()
 
 
+def test_a_number_too_large_for_the_column_is_shown_in_the_preview_not_at_confirm():
+    client = client_for(user_with_role(ADMINISTRATORS))
+    sheet = csv_bytes([["Big GmbH", "", "Leipzig", "99999999999999999999", "", ""]])
+
+    page = client.get(upload(client, sheet, name="big.csv").url)
+
+    assert "<td>2</td><td>Mitarbeiter</td><td>&quot;99999999999999999999&quot; is too large" in (
+        page.text
+    )
+    assert "Confirm import" not in page.text
+
+
+@pytest.mark.parametrize("size", [2, 4], ids=["in the request", "in the background"])
+def test_an_unexpected_error_at_confirm_fails_the_job_with_a_retry(size):
+    client = client_for(user_with_role(ADMINISTRATORS))
+    job_url = upload(client, xlsx(rows(size))).url
+    Path(Job.objects.get().file.path).unlink()  # the stored upload is lost
+
+    response = confirm(client, job_url)
+
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.state, job.outcome) == (Job.State.FAILED, "failed")
+    page = client.get(job_url)
+    assert "The import stopped on an unexpected error; nothing was written." in page.text
+    assert "Start again" in page.text
+    assert not Organisation.objects.exists()
+
+
 def test_only_the_starter_and_staff_allowed_to_import_see_a_job():
     owner = user_with_role(ADMINISTRATORS)
     job_url = upload(client_for(owner), xlsx(rows(4))).url
@@ -136,6 +165,36 @@ def test_only_the_starter_and_staff_allowed_to_import_see_a_job():
     assert client_for(user_with_role(ADMINISTRATORS)).get(job_url).status_code == 200
     assert client_for(user_with_role(TRADE_OFFICERS)).get(job_url).status_code == 404
     assert client_for(None).get(job_url).status_code == 302  # To the login page.
+
+
+@pytest.mark.parametrize("keeps_staff", [True, False])
+def test_a_starter_who_lost_the_import_right_can_no_longer_confirm_retry_or_see_it(
+    keeps_staff,
+):
+    owner = user_with_role(ADMINISTRATORS)
+    client = client_for(owner)
+    job_url = upload(client, xlsx(rows(2))).url
+    owner.groups.clear()
+    owner.is_staff = keeps_staff
+    owner.save()
+
+    assert client.post(job_url + "confirm/").status_code == 404
+    assert client.post(job_url + "retry/").status_code == 404
+    assert client.get(job_url).status_code == 404
+    assert not Organisation.objects.exists()
+    assert Job.objects.get().stage == Job.Stage.PREVIEW
+
+
+def test_a_starter_who_lost_the_report_right_can_no_longer_download_the_export():
+    manager = user_with_role(MANAGERS, is_staff=True)
+    client = client_for(manager)
+    MeetingFactory(city=CityFactory(name="Jining"), date="2019-07-10")
+    job_url = client.post("/reports/", {"year": "2019", "format": "xlsx"}).url
+    assert client.get(job_url + "download/").status_code == 200
+
+    manager.groups.clear()
+
+    assert client.get(job_url + "download/").status_code == 404
 
 
 def test_a_large_report_export_is_written_by_a_task_and_downloaded():

@@ -14,7 +14,7 @@ from partners.admin.resources import CompanyProfileSheetResource
 from partners.imports import import_profiles
 from partners.imports.sheet import COLUMNS
 from partners.models import CompanyProfile, ImportRun, Job, Organisation
-from tests.factories import CityFactory, HomeCityFactory, UserFactory
+from tests.factories import CityFactory, HomeCityFactory, TripRegistrationFactory, UserFactory
 from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -308,6 +308,26 @@ def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
     assert run.status == ImportRun.Status.REVERTED
     again = client.get(revert_url)
     assert "This import was already reverted" in again.text
+
+
+def test_a_revert_refused_for_records_added_since_is_shown_not_a_server_error(
+    client, administrator
+):
+    run = import_profiles(
+        source=xlsx([["Neu GmbH", "", "Leipzig", "5", "", ""]]), filename="a.xlsx"
+    ).run
+    TripRegistrationFactory(organisation=Organisation.objects.get())
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+
+    asked = client.get(revert_url)
+    response = client.post(revert_url, follow=True)
+
+    assert "“Neu GmbH” is now used by trip registration" in asked.text
+    assert response.status_code == 200
+    assert "is now used by trip registration" in response.text
+    assert Organisation.objects.exists()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.IMPORTED
 
 
 def test_without_the_revert_permission_the_action_is_not_offered(client):

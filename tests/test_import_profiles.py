@@ -1,15 +1,23 @@
 """Importing company profiles from real sheets, checked in the database row by row."""
 
 import datetime
+import io
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from partners.imports import import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
 from partners.models.organisations import normalise_company_name
-from tests.factories import CityFactory, CompanyFactory, CompanyProfileFactory, HomeCityFactory
+from tests.factories import (
+    CityFactory,
+    CompanyFactory,
+    CompanyProfileFactory,
+    HomeCityFactory,
+    UserFactory,
+)
 from tests.import_files import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +203,31 @@ def test_invalid_cells_are_row_errors_naming_value_and_column(cities, cells, exp
     assert not Organisation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("99999999999999999999", "99999999999999999999"),
+        ("2.147.483.648", "2.147.483.648"),
+        (2**31, "2147483648"),  # a number cell
+        (1e20, "100000000000000000000"),
+    ],
+)
+def test_a_number_larger_than_the_column_holds_is_a_row_error(cities, cell, shown):
+    result = run(xlsx([["Groß GmbH", "", "Leipzig", cell, "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        f'row 2, column "Mitarbeiter": "{shown}" is too large (at most 2,147,483,647)'
+    ]
+    assert not Organisation.objects.exists()
+
+
+def test_the_largest_number_the_column_holds_is_imported(cities):
+    result = run(xlsx([["Groß GmbH", "", "Leipzig", "2147483647", "", ""]]))
+
+    assert result.errors == []
+    assert CompanyProfile.objects.get().employees == 2_147_483_647
+
+
 def test_one_invalid_row_means_nothing_is_written(cities):
     data = xlsx(
         [["Gut GmbH", "", "Leipzig", "3", "", ""], ["Schlecht AG", "", "Leipzig", "viele", "", ""]]
@@ -343,3 +376,98 @@ def test_progress_is_reported_while_reading_before_writing_and_at_the_end(cities
     run(xlsx(rows), progress=lambda done, total, errors: reports.append((done, total, errors)))
 
     assert reports == [(2, 5, 1), (4, 5, 1), (5, 5, 1), (5, 5, 1)]
+
+
+@pytest.fixture
+def seeded():
+    """As `make run` sets up a site: fixtures loaded with raw saves, which skip `save()`."""
+    call_command("loaddata", "seed", "demo_companies", verbosity=0)
+
+
+def test_a_company_loaded_from_a_fixture_is_updated_not_duplicated(seeded):
+    existing = Organisation.objects.get(name="Beispiel Software GmbH")
+    data = csv_bytes([["Beispiel Software GmbH", "Leipzig", "42"]], ["Firma", "Ort", "Mitarbeiter"])
+
+    result = import_profiles(source=data, filename="profiles.csv")
+
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    assert Organisation.objects.filter(name="Beispiel Software GmbH").get() == existing
+    assert CompanyProfile.objects.get(organisation=existing).employees == 42
+
+
+def test_the_admin_export_of_fixture_companies_imports_again_unchanged(seeded, client):
+    from .test_admin_export import export_permission
+
+    user = UserFactory()
+    user.user_permissions.add(
+        export_permission(CompanyProfile), Permission.objects.get(codename="view_companyprofile")
+    )
+    client.force_login(user)
+    response = client.post(
+        "/admin/partners/companyprofile/export/", {"format": "0", "resource": "0"}
+    )
+    content = b"".join(response.streaming_content)
+
+    result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
+
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == CompanyProfile.objects.count() > 0
+
+
+def test_the_command_repairs_match_keys_written_around_the_app(cities):
+    company = CompanyFactory(name="Schmidt GmbH", city=cities["leipzig"])
+    Organisation.objects.filter(pk=company.pk).update(name_de="Schulze GmbH")  # no save()
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+    call_command("refresh_organisation_names", stdout=io.StringIO())
+
+    assert Organisation.objects.get().name_key == "schulze gmbh"
+    call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+
+def test_a_city_is_found_by_its_english_and_chinese_names(cities):
+    cities["leipzig"].name_zh_hans = "莱比锡"
+    cities["leipzig"].save()
+    cities["nanjing"].name_en = "Nanking"
+    cities["nanjing"].name_zh_hans = "南京市"
+    cities["nanjing"].save()
+    headers = ["Firma", "Ort", "Zielstädte"]
+
+    result = run(xlsx([["Stadt GmbH", "莱比锡", "Nanking; 南京市"]], headers))
+
+    assert result.errors == []
+    profile = CompanyProfile.objects.get()
+    assert profile.organisation.city == cities["leipzig"]
+    assert list(profile.target_cities.all()) == [cities["nanjing"]]
+
+
+def test_the_export_of_a_chinese_admin_imports_again_unchanged(cities, client):
+    from .test_admin_export import export_permission
+
+    leipzig = cities["leipzig"]
+    leipzig.name_zh_hans = "莱比锡"
+    leipzig.save()
+    company = CompanyFactory(name="Drache GmbH", city=leipzig, register_number="")
+    company.name_zh_hans = "龙公司"
+    company.save()
+    profile = CompanyProfileFactory(organisation=company)
+    profile.target_cities.add(cities["jining"])
+    cities["jining"].name_zh_hans = "济宁市"
+    cities["jining"].save()
+    user = UserFactory()
+    user.user_permissions.add(
+        export_permission(CompanyProfile), Permission.objects.get(codename="view_companyprofile")
+    )
+    client.force_login(user)
+
+    response = client.post(
+        "/admin/partners/companyprofile/export/",
+        {"format": "0", "resource": "0"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    content = b"".join(response.streaming_content)
+
+    result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
+    assert (result.created, result.updated, result.errors) == (0, 0, [])
+    assert result.unchanged == 1

@@ -1,12 +1,24 @@
 """Reverting an import: created records go, updated ones return to their earlier state."""
 
+import re
+
 import pytest
 from django.utils import translation
 
 from partners.imports import import_profiles
 from partners.imports.revert import RevertRefused, revert_import
-from partners.models import CompanyProfile, ImportRun, Organisation, Person
-from tests.factories import CityFactory, HomeCityFactory, UserFactory
+from partners.models import City, CompanyProfile, ImportRun, Organisation, Person
+from tests.factories import (
+    CityFactory,
+    CompanyFactory,
+    CompanyProfileFactory,
+    HomeCityFactory,
+    MeetingFactory,
+    OpportunityFactory,
+    ProfileHandoverFactory,
+    TripRegistrationFactory,
+    UserFactory,
+)
 from tests.import_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +109,130 @@ def test_a_later_import_of_the_same_company_blocks_reverting_the_earlier_one(adm
 
     with pytest.raises(RevertRefused, match="Alt GmbH"):
         revert_import(first, user=admin_user)
+
+
+@pytest.fixture
+def translated_profile():
+    """A company whose profile has an English translation, as the admin keeps them."""
+    with translation.override("de"):
+        profile = CompanyProfileFactory(
+            organisation=CompanyFactory(
+                name="Zahnrad GmbH", register_number="HRB 7", city=City.objects.get(name="Leipzig")
+            ),
+            employees=5,
+            products="Zahnräder",
+        )
+    profile.products_en = "Gears"
+    profile.save()
+    return profile
+
+
+def test_an_unchanged_translated_text_is_unchanged_in_an_english_admin(
+    admin_user, translated_profile
+):
+    headers = ["Firma", "Handelsregisternummer", "Ort", "Produkte"]
+    sheet = xlsx([["Zahnrad GmbH", "HRB 7", "Leipzig", "Zahnräder"]], headers)
+    version = translated_profile.version
+
+    result = import_profiles(source=sheet, filename="p.xlsx", user=admin_user)
+
+    assert (result.updated, result.unchanged, result.errors) == (0, 1, [])
+    translated_profile.refresh_from_db()
+    assert translated_profile.version == version
+
+
+def test_a_revert_in_an_english_admin_restores_the_german_text(admin_user, translated_profile):
+    headers = ["Firma", "Handelsregisternummer", "Ort", "Mitarbeiter", "Produkte"]
+    sheet = xlsx([["Zahnrad GmbH", "HRB 7", "Leipzig", "9", "Zahnräder und Wellen"]], headers)
+    import_run = run_with(sheet, admin_user)
+    item = import_run.items.get()
+    assert item.before["profile"] == {"employees": 5, "products": "Zahnräder"}
+
+    revert_import(import_run, user=admin_user)
+
+    translated_profile.refresh_from_db()
+    assert (translated_profile.products_de, translated_profile.employees) == ("Zahnräder", 5)
+    assert translated_profile.products_en in ("", None)  # cleared by the import's change
+
+
+def run_with(sheet, user):
+    result = import_profiles(source=sheet, filename="p.xlsx", user=user)
+    assert result.errors == []
+    return result.run
+
+
+def _imported_companies(user):
+    """Two new companies with new contacts, as an import creates them."""
+    return run(
+        [
+            ["Rev A GmbH", "", "Leipzig", "5", "", "Anna Rev"],
+            ["Rev B GmbH", "", "Leipzig", "6", "", "Bert Rev"],
+        ],
+        user,
+    )
+
+
+@pytest.mark.parametrize(
+    ("added_since", "named"),
+    [
+        # PROTECT: deleting would fail
+        (
+            lambda a, b: TripRegistrationFactory(organisation=a.organisation),
+            "row 2: “Rev A GmbH” is now used by trip registration “Rev A GmbH – ",
+        ),
+        # CASCADE: deleting would take the officer's handover with it
+        (
+            lambda a, b: ProfileHandoverFactory(profile=b),
+            "row 3: “Rev B GmbH” is now used by profile handover",
+        ),
+        # many-to-many: deleting would drop the contact from the meeting silently
+        (
+            lambda a, b: MeetingFactory(title="Runde").attendees.add(a.contact),
+            "row 2: “Anna Rev” is now used by meeting “Runde”",
+        ),
+        # SET_NULL: the opportunity would lose its profile
+        (
+            lambda a, b: OpportunityFactory(profile=b, title="Chance"),
+            "row 3: “Rev B GmbH” is now used by opportunity “Chance”",
+        ),
+    ],
+)
+def test_a_revert_that_would_take_records_added_since_is_refused_naming_them(
+    admin_user, added_since, named
+):
+    import_run = _imported_companies(admin_user)
+    a, b = (
+        CompanyProfile.objects.get(organisation__name_de=n) for n in ("Rev A GmbH", "Rev B GmbH")
+    )
+    added_since(a, b)
+
+    with pytest.raises(RevertRefused, match=re.escape(named)):
+        revert_import(import_run, user=admin_user)
+
+    assert Organisation.objects.filter(name_de__startswith="Rev").count() == 2
+    assert CompanyProfile.objects.count() == 2
+    assert Person.objects.filter(full_name__endswith="Rev").count() == 2
+    import_run.refresh_from_db()
+    assert import_run.status == ImportRun.Status.IMPORTED
+
+
+def test_the_records_of_the_import_itself_do_not_block_its_revert(admin_user):
+    import_run = _imported_companies(admin_user)
+
+    revert_import(import_run, user=admin_user)
+
+    assert not Organisation.objects.exists() and not Person.objects.exists()
+
+
+def test_a_later_import_changing_only_interests_blocks_reverting_the_earlier_one(admin_user):
+    run([["M2M GmbH", "", "Leipzig", "5", "Kooperation", ""]], admin_user)
+    first = run([["M2M GmbH", "", "Leipzig", "5", "Investition", ""]], admin_user)
+    second = run([["M2M GmbH", "", "Leipzig", "5", "Forschung", ""]], admin_user)
+    assert first.items.get().versions["profile"] < second.items.get().versions["profile"]
+
+    with pytest.raises(RevertRefused, match="“M2M GmbH” was changed after the import"):
+        revert_import(first, user=admin_user)
+
+    revert_import(second, user=admin_user)
+    profile = CompanyProfile.objects.get()
+    assert [i.code for i in profile.interests.all()] == ["investment"]

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from import_export import fields, resources, widgets
 
 from .. import models as m
+from ..imports.bulk_sql import german_columns
 from ..imports.sheet import COLUMNS, Column
 from ..models import CompanyProfile, Visibility
 
@@ -275,11 +276,17 @@ EXPORT_RESOURCES = {
 
 
 # The company-profile sheet (the import's layout), as an export.
+def _german(record, attribute):
+    """The German source of a translated field (the import reads that), whatever language
+    the exporting user's admin speaks; any other field as it is."""
+    return getattr(record, german_columns(type(record)).get(attribute, attribute)) or ""
+
+
 def _organisation(profile, attribute):
     organisation = profile.organisation
     if attribute == "city":
-        return organisation.city.name if organisation.city_id else ""
-    return getattr(organisation, attribute)
+        return _german(organisation.city, "name") if organisation.city_id else ""
+    return _german(organisation, attribute)
 
 
 def _profile(profile, attribute):
@@ -288,17 +295,14 @@ def _profile(profile, attribute):
     if attribute == "interests":
         return [interest.code for interest in profile.interests.all()]
     if attribute == "target_cities":
-        return [city.name for city in profile.target_cities.all()]
+        return [_german(city, "name") for city in profile.target_cities.all()]
     if attribute == "visibility":
         return profile.visibility == Visibility.PUBLIC
-    if attribute in ("products", "summary"):
-        # The German source, whatever language the exporting user's admin speaks.
-        attribute = f"{attribute}_de"
-    return getattr(profile, attribute) or ""
+    return _german(profile, attribute)
 
 
 def _contact(profile, attribute):
-    return getattr(profile.contact, attribute) if profile.contact_id else ""
+    return _german(profile.contact, attribute) if profile.contact_id else ""
 
 
 def _country(profile, attribute):

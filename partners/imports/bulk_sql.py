@@ -54,6 +54,21 @@ def _converter(field):
     return None
 
 
+def german_columns(model) -> dict[str, str]:
+    """Each translated field of ``model`` → its German column (``name`` → ``name_de``).
+
+    modeltranslation turns ``name`` in ``values()`` and in attribute writes into the active
+    language's column; the import compares, keeps and restores the German source text, so
+    it names these columns itself.
+    """
+    if model not in translator.get_registered_models():
+        return {}
+    return {
+        name: build_localized_fieldname(name, DEFAULT_LANGUAGE)
+        for name in translator.get_options_for_model(model).fields
+    }
+
+
 class Table:
     """The concrete columns of a model, in order, with their converters and defaults."""
 
@@ -71,11 +86,7 @@ class Table:
         ]
         # A translated field's German column (``name_de``) is what pages read: a row's
         # original column (``name``, the German source) is written into both.
-        registered = model in translator.get_registered_models()
-        translated = translator.get_options_for_model(model).fields if registered else ()
-        self.german = {
-            name: build_localized_fieldname(name, DEFAULT_LANGUAGE) for name in translated
-        }
+        self.german = german_columns(model)
         others = [language for language in AVAILABLE_LANGUAGES if language != DEFAULT_LANGUAGE]
         self.translations = {
             name: [build_localized_fieldname(name, language) for language in others]

@@ -1,20 +1,25 @@
 """Undoing an import: created records go, updated ones get their earlier values back.
 
 Refused as a whole when any record was changed after the import (its `version` moved on),
-was deleted, or the import was already reverted: a partial undo would be worse than none.
+was deleted, is now used by a record added since (a trip registration, a handover, a
+meeting…, which deleting it would delete, unlink or be blocked by), or the import was
+already reverted: a partial undo would be worse than none.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, ImportRun, Organisation, Person
+from .bulk_sql import german_columns
 from .writes import M2M_FIELDS
 
 SHOWN_CONFLICTS = 20
+REFERENCE_CHUNK = 500
 
 
 class RevertRefused(Exception):
@@ -52,14 +57,71 @@ def _load(run: ImportRun):
                     _("row %(row)d: “%(name)s” was changed after the import")
                     % {"row": item.row, "name": record}
                 )
+    conflicts += _references(items, current)
     return items, current, conflicts
 
 
+def _references(items, current) -> list[str]:
+    """The records added since the import that use what reverting it deletes (and so
+    would be deleted with it, unlinked, or block it)."""
+    own = {
+        Organisation: {i.organisation_id for i in items},
+        CompanyProfile: {i.profile_id for i in items},
+        Person: {i.contact_id for i in items if i.contact_id},
+    }
+    deleted = {  # record → the run's item that created it
+        Organisation: {i.organisation_id: i for i in items if i.created},
+        CompanyProfile: {
+            i.profile_id: i for i in items if i.created or i.before["profile"] is None
+        },
+        Person: {i.contact_id: i for i in items if i.contact_created},
+    }
+    kinds = {Organisation: "organisation", CompanyProfile: "profile", Person: "contact"}
+    conflicts = []
+    for model, created in deleted.items():
+        for other, pk, target in _used_by(model, list(created)):
+            # Links among the run's own records do not count: reverting handles them.
+            if pk in own.get(other, ()):
+                continue
+            conflicts.append(
+                _("row %(row)d: “%(name)s” is now used by %(model)s “%(record)s”")
+                % {
+                    "row": created[target].row,
+                    "name": current[kinds[model]].get(target, f"#{target}"),
+                    "model": other._meta.verbose_name,
+                    "record": other._base_manager.get(pk=pk),
+                }
+            )
+    return conflicts
+
+
+def _used_by(model, pks: list):
+    """(model, pk, the pk of ``model`` it uses) of every record pointing at one of ``pks``.
+
+    Found through the models' reverse relations, so that a foreign key or many-to-many
+    field added to any model later is covered too."""
+    if not pks:
+        return
+    for relation in model._meta.get_fields():
+        if not (relation.auto_created and relation.is_relation and not relation.concrete):
+            continue
+        other, name = relation.related_model, relation.field.name
+        for start in range(0, len(pks), REFERENCE_CHUNK):
+            chunk = pks[start : start + REFERENCE_CHUNK]
+            found = other._base_manager.filter(**{f"{name}__in": chunk})
+            for pk, target in found.values_list("pk", name):
+                yield other, pk, target
+
+
 def _restore(instance, values: dict) -> None:
-    """Puts back the values the import changed (only those: `before` holds nothing else)."""
+    """Puts back the values the import changed (only those: `before` holds nothing else).
+
+    A translated field's value is the German text: it goes back into the German column,
+    whatever language the admin who reverts speaks."""
+    german = german_columns(type(instance))
     for attname, value in values.items():
         field = instance._meta.get_field(attname.removesuffix("_id"))
-        setattr(instance, attname, field.to_python(value))
+        setattr(instance, german.get(attname, attname), field.to_python(value))
     if values:
         instance.save()
 
@@ -118,13 +180,21 @@ def revert_import(run: ImportRun, *, user) -> None:
     items, current, conflicts = _load(run)
     if conflicts:
         raise RevertRefused(_refusal(conflicts))
-    for item in items:
-        if item.created:
-            # Deleting the organisation takes its profile (CASCADE); the contact goes too.
-            Person.objects.filter(pk=item.contact_id).delete()
-            current["organisation"][item.organisation_id].delete()
-            continue
-        _revert_update(item, current)
+    try:
+        for item in items:
+            if item.created:
+                # Deleting the organisation takes its profile (CASCADE); the contact goes too.
+                Person.objects.filter(pk=item.contact_id).delete()
+                current["organisation"][item.organisation_id].delete()
+                continue
+            _revert_update(item, current)
+    except ProtectedError as error:
+        # A record that uses them was added since the check: nothing is reverted.
+        used_by = sorted({str(record) for record in error.protected_objects})[:SHOWN_CONFLICTS]
+        raise RevertRefused(
+            _("The import cannot be reverted: records added since use its companies: %(list)s")
+            % {"list": "; ".join(used_by)}
+        ) from None
     run.status = ImportRun.Status.REVERTED
     run.reverted_at = timezone.now()
     run.reverted_by = user

@@ -52,10 +52,10 @@ class Lookups:
         self.cities: dict[str, list[tuple[int, str]]] = {}
         # A sheet may name a city, sector or interest in any of the site's languages;
         # columns named explicitly, so the admin's language does not change the match.
-        for pk, name, english, local, country in City.objects.values_list(
-            "id", "name_de", "name_en", "local_name", "country"
+        for pk, country, *names in City.objects.values_list(
+            "id", "country", "name_de", "name_en", "name_zh_hans", "local_name"
         ):
-            for key in {_fold(name or ""), _fold(english or ""), _fold(local)} - {""}:
+            for key in {_fold(name or "") for name in names} - {""}:
                 self.cities.setdefault(key, []).append((pk, str(country)))
         names = ("id", "code", "name_de", "name_en", "name_zh_hans")
         self.sectors = self._index(Sector.objects.values_list(*names))

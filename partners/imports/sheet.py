@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -60,13 +61,16 @@ def long_text(value: Any) -> str:
 
 
 THOUSANDS = re.compile(r"(?<=\d)[.,  ](?=\d{3}(\D|$))")
+# What an integer column holds on every supported database (PostgreSQL's `integer`), as the
+# admin's form allows: a larger number must be a row error, not a failed write at confirm.
+LARGEST_WHOLE_NUMBER = 2_147_483_647
 
 
 def whole_number(value: Any) -> int | None:
     if isinstance(value, bool):
         raise CellError(_('"%(value)s" is not a number') % {"value": value})
     if isinstance(value, int | float) and float(value).is_integer() and value >= 0:
-        return int(value)
+        return _at_most_largest(int(value), plain(value))
     raw = plain(value)
     if raw == "":
         return None
@@ -74,7 +78,16 @@ def whole_number(value: Any) -> int | None:
     digits = THOUSANDS.sub("", raw)
     if not digits.isdigit():
         raise CellError(_('"%(value)s" is not a number') % {"value": raw})
-    return int(digits)
+    return _at_most_largest(int(digits), raw)
+
+
+def _at_most_largest(number: int, raw: str) -> int:
+    if number > LARGEST_WHOLE_NUMBER:
+        raise CellError(
+            _('"%(value)s" is too large (at most %(largest)s)')
+            % {"value": raw, "largest": number_format(LARGEST_WHOLE_NUMBER, force_grouping=True)}
+        )
+    return number
 
 
 def year(value: Any) -> int | None:
@@ -211,7 +224,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("register_number", "Register number", "Handelsregisternummer",
            "Organisation.register_number", text(60), notes="match key when present"),
     Column("city", "City", "Ort", "Organisation.city", text(120), required=True,
-           notes="name or local name of a known city; required"),
+           notes="name (German, English or Chinese) or local name of a known city; required"),
     Column("country", "Country", "Land", "City.country", text(60),
            notes="ISO code or name; disambiguates the city"),
     Column("website", "Website", "Webseite", "Organisation.website", website),
@@ -228,7 +241,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("interests", "Interests", "Interessen", "CompanyProfile.interests", names,
            write_names, notes=INTERESTS_NOTE),
     Column("target_cities", "Target cities", "Zielstädte", "CompanyProfile.target_cities",
-           names, write_names, notes="names or local names"),
+           names, write_names, notes="names (German, English or Chinese) or local names"),
     Column("contact_name", "Contact", "Ansprechpartner", "Person.full_name", text(200)),
     Column("contact_position", "Contact position", "Position", "Person.position", text(200)),
     Column("contact_email", "Contact email", "E-Mail Ansprechpartner", "Person.email", email),

@@ -27,7 +27,7 @@ from ..models import (
 from ..models.base import german_slug
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
-from .bulk_sql import Table, reserve_ids
+from .bulk_sql import Table, german_columns, reserve_ids
 from .sheet import BY_KEY, COLUMNS
 
 BATCH = 1000
@@ -138,21 +138,36 @@ def chunks(rows: list[PlannedRow]):
         yield rows[start : start + BATCH]
 
 
+def german_values(queryset, attnames: list[str]):
+    """``queryset.values(*attnames)``, a translated field read from its German column
+    whatever the active language (a plain ``values("products")`` reads ``products_en``
+    in an English admin), under its own name; empty German text is "" as in the field."""
+    german = german_columns(queryset.model)
+    read = [german.get(attname, attname) for attname in attnames]
+    empty = {german[a]: "" for a in attnames if a in german}
+    for values in queryset.values(*dict.fromkeys(read)):
+        yield {
+            attname: values[column] if values[column] is not None else empty.get(column)
+            for attname, column in zip(attnames, read, strict=True)
+        }
+
+
 def load_current(rows: list[PlannedRow]) -> None:
     """Fetches the companies these rows update, with profile, contact and links."""
     by_pk = {row.pk: row for row in rows if row.pk is not None}
     chunk = list(by_pk)
-    for org in Organisation.objects.filter(pk__in=chunk).values(*SLIM["organisation"]):
+    organisations = Organisation.objects.filter(pk__in=chunk)
+    for org in german_values(organisations, SLIM["organisation"]):
         by_pk[org["id"]].org = org
     profiles = {}
-    for profile in CompanyProfile.objects.filter(organisation_id__in=chunk).values(
-        *SLIM["profile"]
+    for profile in german_values(
+        CompanyProfile.objects.filter(organisation_id__in=chunk), SLIM["profile"]
     ):
         row = by_pk[profile["organisation_id"]]
         row.profile, profiles[profile["id"]] = profile, row
     contacts = {row.profile["contact_id"]: row for row in profiles.values()}
     contacts.pop(None, None)
-    for person in Person.objects.filter(pk__in=list(contacts)).values(*SLIM["contact"]):
+    for person in german_values(Person.objects.filter(pk__in=list(contacts)), SLIM["contact"]):
         contacts[person["id"]].contact = person
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
@@ -241,7 +256,8 @@ class Writer:
             changed.append(record)
         if changed:
             Table(model).update(changed, [*sorted(attnames), "version", "updated_at"])
-            full = model.objects.filter(pk__in=[r["id"] for r in changed]).values(*_columns(model))
+            changed_pks = [r["id"] for r in changed]
+            full = german_values(model.objects.filter(pk__in=changed_pks), _columns(model))
             self._history(model, full, "~")
         return changed, attnames
 
@@ -281,10 +297,11 @@ def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: Impor
                 "profile": {} if row.profile else None,
                 "contact": {} if row.contact else None,
             }
+    existing_profiles = {row.number for row in rows if row.profile is not None}
     _write_organisations(writer, rows, slugs["organisation"])
     new_contacts = _write_contacts(writer, rows)
     _write_profiles(writer, rows, slugs["profile"])
-    _write_links(rows)
+    _write_links(writer, rows, existing_profiles)
     Table(ImportRunItem, with_pk=False).insert(
         {
             "run_id": run.pk,
@@ -367,7 +384,8 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> 
     writer.update(CompanyProfile, changes)
 
 
-def _write_links(rows: list[PlannedRow]) -> None:
+def _write_links(writer: Writer, rows: list[PlannedRow], existing_profiles: set[int]) -> None:
+    bumped = set()
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
         replaced = [
@@ -386,3 +404,11 @@ def _write_links(rows: list[PlannedRow]) -> None:
             for row in replaced
             for pk in sorted(row.values[key])
         )
+        bumped.update(row.number for row in replaced if row.number in existing_profiles)
+    # A change of links only is a change of the profile: its version moves on, so that
+    # reverting an earlier import sees it (revert compares versions).
+    profiles = [row.profile for row in rows if row.number in bumped]
+    for profile in profiles:
+        profile.update(version=profile["version"] + 1, updated_at=writer.now)
+    if profiles:
+        Table(CompanyProfile).update(profiles, ["version", "updated_at"])

@@ -9,6 +9,10 @@ search reads only the records it finds.
 
 Refreshed by the signals below for writes through the ORM, by ``refresh`` where a write
 sends none (the import, demo data, ``loaddata``).
+
+The import's match key of an organisation (``Organisation.name_key``) is kept the same way:
+by ``Organisation.save()``, and by ``refresh_name_keys`` where a write skips it (a
+fixture's raw save, a queryset ``update()``, raw SQL).
 """
 
 import operator
@@ -72,8 +76,36 @@ def stale(model) -> list:
 
 
 def refresh_all() -> None:
+    refresh_name_keys()
     for label in PATHS:
         refresh(apps.get_model(label))
+
+
+def _name_keys() -> dict:
+    """The organisations whose ``name_key`` is not their German name's: pk → the right key."""
+    from .organisations import normalise_company_name
+
+    organisations = apps.get_model("partners.Organisation")._default_manager.order_by()
+    # The German name (the source language), whatever language is active.
+    rows = organisations.values_list("pk", "name_de", "name_key")
+    return {
+        pk: key
+        for pk, german, kept in rows.iterator(chunk_size=2000)
+        if (key := normalise_company_name(german or "")) != kept
+    }
+
+
+def stale_name_keys() -> list:
+    return list(_name_keys())
+
+
+def refresh_name_keys() -> int:
+    """Keep the import's match key on every organisation whose key is out of date (the
+    same as ``Organisation.save()`` would); returns how many were written."""
+    Organisation = apps.get_model("partners.Organisation")
+    changed = [Organisation(pk=pk, name_key=key) for pk, key in _name_keys().items()]
+    Organisation._default_manager.bulk_update(changed, ["name_key"], batch_size=500)
+    return len(changed)
 
 
 def linked_to(pks) -> dict:

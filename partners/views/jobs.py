@@ -1,10 +1,12 @@
 """The page of a background job: progress, an import's preview and its confirmation, the
 outcome, the download of an export, and a restart after a failure.
 
-Only the user who started a job sees it, or staff with the right to start such jobs
-(import: ``partners.import_companyprofile``; export: ``partners.view_reports``; printed
-handouts: ``partners.view_delegation``). Anyone else gets 404, so that job ids cannot be
-probed.
+Only a user who holds, now, the right to start such jobs sees one (import:
+``partners.import_companyprofile`` and staff, as the upload page; export:
+``partners.view_reports``, as the reports page; printed handouts:
+``partners.view_delegation`` and staff): the user who started it, or staff. Anyone else
+gets 404, so that job ids cannot be probed; a starter who has lost the right since can
+neither confirm, retry nor download.
 """
 
 from django.contrib import admin, messages
@@ -23,6 +25,8 @@ PERMISSIONS = {
     "export": "partners.view_reports",
     "documents": "partners.view_delegation",
 }
+# The kinds started from the admin, which only staff enter; reports are not admin pages.
+STAFF_ONLY = {"import", "documents"}
 TITLES = {
     "import": gettext_lazy("Import"),
     "export": gettext_lazy("Report export"),
@@ -33,10 +37,10 @@ TITLES = {
 def _job_or_404(request, job_id) -> Job:
     job = get_object_or_404(Job, pk=job_id)
     user = request.user
-    allowed = job.created_by_id == user.pk or (
-        user.is_staff and user.has_perm(PERMISSIONS[job.kind])
+    may_start = user.has_perm(PERMISSIONS[job.kind]) and (
+        user.is_staff or job.kind not in STAFF_ONLY
     )
-    if not allowed:
+    if not (may_start and (job.created_by_id == user.pk or user.is_staff)):
         raise Http404
     jobs.recover_stale(job)
     return job

@@ -2,8 +2,9 @@
 records that lack them (``partners.reports.places``), in the same transaction. A backup
 carries them and keeps them as they were; a fixture written by hand (the seed) does not.
 Its records arrive in any order, so the signals wait until all are in. The organisation
-names kept for the admin search are refreshed too (``models.organisation_names``): the
-ones a backup carries stay as they are."""
+names kept for the admin search and the organisations' match keys for the import
+(``Organisation.name_key``, which a fixture's raw save leaves empty) are refreshed too
+(``models.organisation_names``): the ones a backup carries stay as they are."""
 
 from django.core.management.commands import loaddata
 from django.db.models import Q

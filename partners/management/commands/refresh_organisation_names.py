@@ -1,8 +1,9 @@
 """Every write through the app keeps on memoranda and opportunities the names of the
 organisations they involve, for the admin search (``partners.models.organisation_names``);
 run this after writes around it: raw SQL, another client, a queryset ``update()`` of an
-organisation's name or of a record's organisations. ``--check`` only reports the records
-that are out of date, and fails when there are any (monitoring).
+organisation's name or of a record's organisations. The organisations' own match keys for
+the import (``Organisation.name_key``) are kept again too. ``--check`` only reports the
+records that are out of date, and fails when there are any (monitoring).
 """
 
 from django.apps import apps
@@ -26,14 +27,18 @@ class Command(BaseCommand):
                 model: organisation_names.stale(model)
                 for model in map(apps.get_model, organisation_names.PATHS)
             }
+            keys = organisation_names.stale_name_keys()
+            self.stdout.write(f"partners.Organisation (import match key): {len(keys)} out of date")
             for model, pks in stale.items():
                 self.stdout.write(f"{model._meta.label}: {len(pks)} out of date")
             if check:
-                if any(stale.values()):
+                if keys or any(stale.values()):
                     raise CommandError(
                         "Some records are out of date: run refresh_organisation_names."
                     )
                 return
+            organisation_names.refresh_name_keys()
             for model, pks in stale.items():
                 organisation_names.refresh(model, pks)
-        self.stdout.write(f"Kept the names again on {sum(map(len, stale.values()))} record(s).")
+        count = len(keys) + sum(map(len, stale.values()))
+        self.stdout.write(f"Kept the names again on {count} record(s).")
