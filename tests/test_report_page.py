@@ -52,7 +52,7 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Nanjing (南京)" in page
+    assert '<span lang="de">Nanjing</span> (<span lang="zh">南京</span>)' in page
     assert 'id="chart-delegations"' in page and 'id="chart-memoranda"' in page
     assert (
         '<title id="chart-delegations-title">Delegations per year and partner city</title>' in page
@@ -134,7 +134,8 @@ def test_the_page_needs_the_same_queries_for_2_and_9_partner_cities(
 
 def _row_names(page, table_id):
     table = page.split(f'id="{table_id}"')[1].split("</tbody>")[0]
-    return [cell.split("</th>")[0] for cell in table.split('<th scope="row">')[1:]]
+    cells = [cell.split("</th>")[0] for cell in table.split('<th scope="row">')[1:]]
+    return [re.sub(r"<[^>]+>", "", cell) for cell in cells]  # the name, marked or not
 
 
 def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager, monkeypatch):
@@ -173,6 +174,38 @@ def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager
     )
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:4]] == ["Aachen", "Bonn", "Celle"]
+
+
+def test_a_page_without_opportunity_rows_does_not_say_the_period_has_none(manager, monkeypatch):
+    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 1)
+    year = timezone.localdate().year  # the opportunities start today
+    leipzig = f.HomeCityFactory()
+    for name in ("Aachen", "Bonn"):
+        city = f.CityFactory(name=name)
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        f.MeetingFactory(city=city, date=datetime.date(year, 1, 1))
+    f.OpportunityFactory(partner_city=m.City.objects.get(name="Aachen"))
+
+    second = manager.get("/reports/", {"year": year, "page": 2}, headers=ENGLISH)
+
+    assert _row_names(second.content.decode(), "summary") == ["Bonn"]
+    assert "No opportunities in this period." not in second.content.decode()
+    m.Opportunity.objects.all().delete()
+    first = manager.get("/reports/", {"year": year}, headers=ENGLISH)
+    assert "No opportunities in this period." in first.content.decode()
+
+
+def test_a_city_name_shown_in_german_for_a_missing_translation_is_marked(manager):
+    year = timezone.localdate().year
+    leipzig = f.HomeCityFactory()
+    houston = f.CityFactory(name="Houston", name_zh_hans="")
+    f.PartnershipFactory(home_city=leipzig, partner_city=houston)
+    f.OpportunityFactory(partner_city=houston)
+
+    page = manager.get("/reports/", {"year": year}, headers={"accept-language": "zh-hans"})
+
+    rows = page.content.decode().count('<th scope="row"><span lang="de">Houston</span></th>')
+    assert rows == 2  # the activity table and the opportunities table
 
 
 def test_postgresql_does_not_jit_compile_the_counting_queries():
@@ -231,9 +264,7 @@ def test_a_partner_city_filter_narrows_the_rows(manager):
 
     response = manager.get("/reports/", {"year": 2019, "partner_city": "jining"})
 
-    summary = response.content.decode().split('id="summary"')[1].split("</tbody>")[0]
-    rows = [row.split("</th>")[0] for row in summary.split('<th scope="row">')[1:]]
-    assert rows == ["Jining (济宁)"]
+    assert _row_names(response.content.decode(), "summary") == ["Jining (济宁)"]
     assert m.City.objects.filter(slug="jining").exists()
 
 

@@ -213,6 +213,7 @@ def _opportunity_context(report: opportunities.OpportunityReport, rows: list) ->
     return {
         "headers": opportunities.headers(),
         "rows": [(city, opportunities.values(row)) for city, row in rows],
+        "any": bool(report.rows),  # on any page: the rows are the page's cities only
         "total": opportunities.values(report.total),
         "definitions": opportunities.DEFINITIONS,
         "funnel": charts.funnel(
