@@ -118,6 +118,9 @@ def test_the_page_shows_the_same_numbers_in_its_tables_and_charts(built, manager
     assert f"<title>Nanjing {A}: 1</title>" in page and f"<title>Jining {A}: 1</title>" in page
     assert f"<title>{B}: 2</title>" in page and f"<title>{A}: 1</title>" in page  # memoranda
     assert 'id="how-we-count"' in page and "<details" in page
+    how = page[page.index('id="how-we-count"') :]
+    assert "The home-city filter: an outbound trip belongs to its origin city" in how
+    assert "a record of no trip is left out by a direction filter" in how
 
 
 def _workbook(client, headers, **query):
