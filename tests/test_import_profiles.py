@@ -313,6 +313,17 @@ def test_csv_files_in_each_encoding_and_delimiter_are_read(cities, encoding, del
     assert first.profile.interests.get().code == "distribution"
 
 
+def test_a_csv_row_is_numbered_as_a_spreadsheet_shows_it_after_a_line_break_in_a_cell(cities):
+    headers = ["Firma", "Ort", "Adresse", "Mitarbeiter"]
+    rows = [["A GmbH", "Leipzig", "Markt 1\n04109 Leipzig", "3"], ["B AG", "Leipzig", "", "viele"]]
+
+    result = import_profiles(source=csv_bytes(rows, headers), filename="profiles.csv")
+
+    assert [str(e) for e in result.errors] == [
+        'row 3, column "Mitarbeiter": "viele" is not a number'
+    ]
+
+
 @pytest.mark.parametrize("written", ["25.06.2019", "2019-06-25"])
 def test_dates_are_read_as_text_in_german_or_iso_form(cities, written):
     run(xlsx([["A GmbH", "Leipzig", written]], ["Firma", "Ort", "Freigabe am"]))

@@ -357,10 +357,12 @@ class _WidthGuard:
 
 def _csv_rows(reader, lines: _WidthGuard) -> Iterator[tuple[int, list]]:
     try:
-        for row in reader:
+        # Numbered by record, as a spreadsheet numbers its rows: a quoted line break inside
+        # a cell (an address) does not start a new row. The header is row 1.
+        for number, row in enumerate(reader, start=2):
             lines.in_record = 0
             _check_size(1, len(row))
-            yield reader.line_num, _unescaped(row)
+            yield number, _unescaped(row)
     except csv.Error as error:
         raise BadFile(
             _("The CSV file cannot be read at line %(line)d: %(error)s")
