@@ -180,6 +180,17 @@ def test_a_city_is_found_by_its_local_name(cities):
     assert Organisation.objects.get().city == cities["nanjing"]
 
 
+def test_a_row_reports_every_bad_cell_at_once(cities):
+    result = run(xlsx([["A GmbH", "", "Atlantis", "viele", "Z9", "Spionage"]]))
+
+    assert sorted(str(e) for e in result.errors) == [
+        'row 2, column "Branche": "Z9" is not a known sector',
+        'row 2, column "Interessen": "Spionage" is not a known interest',
+        'row 2, column "Mitarbeiter": "viele" is not a number',
+        'row 2, column "Ort": "Atlantis" is not a known city',
+    ]
+
+
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [

@@ -114,8 +114,8 @@ class Parser:
                 values[column.key] = column.parse(cell)
             except CellError as error:
                 errors.append(RowError(number, header, str(error)))
-        if not errors:
-            self._resolve(number, values, errors)
+        # The cells that were read are checked too: one upload shows all the row's errors.
+        self._resolve(number, values, errors)
         return values, errors
 
     def error(self, number: int, key: str, message: str) -> RowError:
@@ -123,8 +123,9 @@ class Parser:
         return RowError(number, self.header_of.get(key, BY_KEY[key].en), message)
 
     def _resolve(self, number: int, values: dict, errors: list[RowError]) -> None:
+        unread = {error.column for error in errors}
         for key in ("name", "city"):
-            if not values.get(key):
+            if not values.get(key) and self.header_of.get(key) not in unread:
                 errors.append(self.error(number, key, _("a value is required")))
         try:
             values["country"] = _country_code(values.get("country", ""))
