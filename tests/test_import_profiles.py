@@ -286,6 +286,11 @@ def test_two_rows_for_the_same_company_are_an_error_on_the_second(cities):
 
     assert [str(e) for e in result.errors] == ["row 4: the same company as row 2"]
     assert result.total_rows == 2  # The blank row is skipped.
+    preview = run(data, dry_run=True).preview
+    assert [(row.row, row.action, row.name) for row in preview] == [
+        (2, "new", "Muster GmbH"),
+        (4, "error", "MUSTER G.m.b.H."),  # named, though refused only after it was read
+    ]
 
 
 def test_unknown_columns_are_warned_about_and_a_missing_required_column_stops_early(cities):

@@ -175,7 +175,8 @@ def import_profiles(
         # Read phase over: the write (if any) follows.
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     if dry_run:
-        _collect_preview(_plan(parsed, parser, result), result, preview_limit, error_names)
+        plan = _plan(parsed, parser, result)
+        _collect_preview(plan, result, preview_limit, error_names, parsed)
     else:
         _write(result, parsed, parser, user, opened.sha256, preview_limit, error_names)
     if progress:
@@ -190,7 +191,7 @@ def _write(result, parsed, parser, user, sha256, preview_limit, error_names) -> 
             # company run one after the other, and the second finds the first's record.
             serialise_imports()
             plan = _plan(parsed, parser, result)
-            _collect_preview(plan, result, preview_limit, error_names)
+            _collect_preview(plan, result, preview_limit, error_names, parsed)
             result.written = result.skip_invalid or not result.errors
             result.run = _record_run(result, user, sha256)
             if result.written:
@@ -265,7 +266,11 @@ def _classify(plan: list[PlannedRow], parser: Parser, result: ImportResult) -> l
 
 
 def _collect_preview(
-    plan: list[PlannedRow], result: ImportResult, limit: int | None, names: dict[int, str]
+    plan: list[PlannedRow],
+    result: ImportResult,
+    limit: int | None,
+    names: dict[int, str],
+    parsed: list[tuple[int, dict]],
 ) -> None:
     outcomes = [
         RowOutcome(
@@ -279,6 +284,8 @@ def _collect_preview(
     by_row: dict[int, list[RowError]] = {}
     for error in result.errors:
         by_row.setdefault(error.row, []).append(error)
+    # A row refused after it was read (a duplicate, publishing without consent) has a name.
+    names = {**{n: str(v.get("name", "")) for n, v in parsed if n in by_row}, **names}
     outcomes += [
         RowOutcome(n, "error", names.get(n, ""), [], errs)
         for n, errs in list(by_row.items())[:limit]
