@@ -174,6 +174,17 @@ def test_the_company_name_normalisation_spells_legal_forms_consistently():
     assert normalise_company_name("Muster Aktiengesellschaft") == "muster ag"
 
 
+@pytest.mark.parametrize("country", ["CN", "chn", "China", "中国", "  cn "])
+def test_the_country_is_read_as_an_iso_code_or_a_name_in_any_of_the_languages(cities, country):
+    valencia_es = CityFactory(name="Valencia", country="ES")
+    valencia_cn = CityFactory(name="Valencia", country="CN")  # made up, for the sake of the test
+
+    result = run(xlsx([["A GmbH", "Valencia", country]], ["Firma", "Ort", "Land"]))
+
+    assert result.errors == []
+    assert Organisation.objects.get().city == valencia_cn != valencia_es
+
+
 def test_a_city_is_found_by_its_local_name(cities):
     run(xlsx([["南京 Trading Co.", "", "南京", "", "", ""]]))
 

@@ -8,6 +8,7 @@ existing companies that the sheet's rows may be, by register number or normalise
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -86,9 +87,11 @@ class Lookups:
 def _country_code(value: str) -> str:
     if not value:
         return ""
-    if len(value) == 2 and value.upper() in countries:
-        return value.upper()
-    code = countries.by_name(value) or countries.by_name(value, language="de")
+    if len(value) in (2, 3) and value.isalpha() and (code := countries.alpha2(value)):
+        return code  # ISO 3166 alpha-2 or alpha-3
+    # A name in any of the site's languages: Germany, Deutschland, 德国.
+    names = (countries.by_name(value, language=code) for code, _label in settings.LANGUAGES)
+    code = next(filter(None, names), "")
     if not code:
         raise CellError(_('"%(value)s" is not a known country') % {"value": value})
     return code
