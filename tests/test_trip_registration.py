@@ -74,6 +74,16 @@ def test_the_form_offers_only_published_counterparts_of_the_trips_cities(trip):
     assert "Secret Partner Ltd" not in page.text
 
 
+def test_a_sector_without_a_translation_is_offered_in_german_marked_so(trip):
+    space = m.Sector.objects.create(code="ZZ", name_de="Raumfahrt")
+    manufacturing = m.Sector.objects.get(code="C")
+
+    page = Client().get(url(trip)).text
+
+    assert f'<option value="{space.pk}" lang="de">ZZ – Raumfahrt</option>' in page
+    assert f'<option value="{manufacturing.pk}">C – Manufacturing</option>' in page
+
+
 def test_the_trip_page_links_to_the_open_registration(trip):
     assert url(trip) in Client().get(f"/en/delegations/{trip.slug}/").text
     trip.registration_open = False

@@ -24,6 +24,7 @@ from crm.client_ip import client_ip
 
 from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Person, Sector
+from ..widgets import LongSelect, NamedChoiceField
 from .public import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
@@ -61,8 +62,9 @@ class RegistrationForm(forms.Form):
         help_text=_("One person per line: name, position."),
         **OPTIONAL_TEXT,
     )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False
+    # A sector shown in German for a missing translation is marked so (DESIGN.md).
+    sector = NamedChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False, widget=LongSelect
     )
     interests = forms.ModelMultipleChoiceField(
         label=_("Interested in"),
