@@ -147,8 +147,29 @@ def test_a_move_to_an_unknown_stage_or_without_version_changes_nothing(officer, 
     assert "Unknown stage" in _move(client, card, "bogus").content.decode()
     response = client.post(_move_url(card), {"stage": Stage.IDEA, "next": BOARD}, follow=True)
     assert "Not moved" in response.content.decode()
+    for version in ("abc", "1.5", "²", "-1"):
+        response = client.post(
+            _move_url(card), {"stage": Stage.IDEA, "version": version, "next": BOARD}, follow=True
+        )
+        assert "Not moved" in response.content.decode(), version
     card.refresh_from_db()
     assert card.stage == Stage.CONTACTED
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"partner_city": "abc"}, "Partner city"), ({"kind": "research", "owner": "abc"}, "Owner")],
+)
+def test_a_bad_board_filter_is_named_and_not_applied_silently(officer, card, query, field):
+    f.OpportunityFactory(title="Jining school", kind="research")
+
+    response = client_for(officer).get(BOARD, query, headers={"accept-language": "en"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"{field}: Select a valid choice" in page
+    if "kind" in query:  # the valid filter still holds
+        assert "Jining school" in page and "Battery plant" not in page
 
 
 def test_the_board_filters_by_partner_city_owner_and_kind(officer, card):
@@ -179,7 +200,7 @@ def test_the_board_filter_searches_partner_cities_and_lists_owners(officer, card
     assert "Nanjing" in cities and "City 1" not in page
     owners = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
     assert f">{officer.username}</option>" in owners
-    assert client.get(BOARD, {"partner_city": 10**9}).status_code == 200  # no such city: ignored
+    assert client.get(BOARD, {"partner_city": 10**9}).status_code == 400  # no such city: named
     # The search behind the city field answers a trade officer, not only administrators.
     found = client.get(
         "/admin/autocomplete/",

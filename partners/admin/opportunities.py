@@ -244,7 +244,15 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     def board_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        filters = BoardFilter(request.GET or None)
+        filters, status = BoardFilter(request.GET or None), 200
+        if filters.is_bound and not filters.is_valid():
+            # Said, not silently dropped; the form is shown again without the bad values
+            # (an autocomplete cannot render a city id that is no number).
+            for name, errors in filters.errors.items():
+                label = filters.fields[name].label
+                self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
+            valid = {key: value for key, value in request.GET.items() if key not in filters.errors}
+            filters, status = BoardFilter(valid or None), 400
         cards = {stage: [] for stage in Opportunity.OPEN_STAGES}
         shown = list(self.board_queryset(filters))
         owners = dict(
@@ -284,7 +292,9 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
             "today": timezone.localdate(),
             "back": request.get_full_path(),
         }
-        return TemplateResponse(request, "partners/admin/opportunity_board.html", context)
+        return TemplateResponse(
+            request, "partners/admin/opportunity_board.html", context, status=status
+        )
 
     def move_view(self, request, pk):
         if request.method != "POST":
@@ -319,8 +329,10 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
         raise ValidationError(_("Unknown stage “%(stage)s”.") % {"stage": stage})
     with transaction.atomic():
         opportunity = get_object_or_404(Opportunity.objects.select_for_update(), pk=pk)
-        if not loaded_version.isdigit() or int(loaded_version) != opportunity.version:
-            changes = changes_since(opportunity, int(loaded_version or 0))
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        loaded = int(loaded_version) if loaded_version.isdecimal() else None
+        if loaded != opportunity.version:
+            changes = changes_since(opportunity, loaded or 0)
             raise ValidationError(
                 _(
                     "Not moved: someone else saved “%(title)s” after the board was loaded. "
