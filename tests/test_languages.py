@@ -269,6 +269,14 @@ def test_a_date_typed_in_the_english_admin_is_read_day_first():
         assert DateField().clean("2021-06-05") == datetime.date(2021, 6, 5)
 
 
+def test_a_chinese_city_page_names_the_city_once(client):
+    city = f.CityFactory(name="Nanjing", name_zh_hans="南京", local_name="南京")
+    page = client.get(f"/zh-hans/cities/{city.slug}/").content.decode()
+    assert re.search(r"<h1>(.*?)</h1>", page, re.S).group(1) == "南京"
+    english = client.get(f"/en/cities/{city.slug}/").content.decode()
+    assert '<span lang="zh">南京</span>' in re.search(r"<h1>(.*?)</h1>", english, re.S).group(1)
+
+
 # Texts in no language: names of people and regions, codes, addresses on the web, a city's
 # own name, a photographer's credit.
 NOT_PROSE = {

@@ -1,6 +1,7 @@
 """Delegation list, MoU register and company directory: filters, sorting, pagination."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -189,3 +190,13 @@ def test_sort_choices_are_in_the_pages_language(client, world, language, descend
         sort = html[html.index('<select name="sort"') :].split("</select>")[0]
         assert f'<option value="-{param}">{descending.format(ascending)}</option>' in sort, name
         assert f'<option value="{param}">{ascending}</option>' in sort, name
+
+
+@pytest.mark.parametrize(
+    "name", ["partners:delegations", "partners:memoranda", "partners:companies"]
+)
+def test_no_sort_menu_offers_the_same_label_twice(client, world, name):
+    page = client.get(reverse(name)).content.decode()
+    menu = re.search(r'<select name="sort".*?</select>', page, re.S).group(0)
+    labels = re.findall(r"<option[^>]*>([^<]+)</option>", menu)
+    assert len(labels) == len(set(labels)), labels

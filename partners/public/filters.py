@@ -206,7 +206,7 @@ class CompanyFilter(PublicFilterSet):
         label=_("Sort by"),
         fields=(("organisation__name", "name"), ("founded_year", "founded")),
         field_labels={"organisation__name": _("name"), "founded_year": _("founded")},
-        empty_label=_("name"),
+        empty_label=None,  # the default order is the first choice, by name
     )
 
     class Meta:
