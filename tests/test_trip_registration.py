@@ -578,3 +578,15 @@ def test_input_as_long_as_its_column_is_stored(trip):
         longest["website"],
         longest["register_number"],
     )
+
+
+def test_the_form_groups_its_checkboxes_and_lets_phones_fill_in_the_visitor(trip):
+    page = Client().get(url(trip)).text
+
+    assert re.search(r"<fieldset[^>]*>\s*<legend>Interested in</legend>", page)
+    assert re.search(r"<fieldset[^>]*>\s*<legend>Whom you would like to meet</legend>", page)
+    assert re.search(r'<input type="tel" name="contact_phone"[^>]*autocomplete="tel"', page)
+    for name, token in [("company", "organization"), ("contact_name", "name")]:
+        assert re.search(rf'name="{name}"[^>]*autocomplete="{token}"', page) or re.search(
+            rf'autocomplete="{token}"[^>]*name="{name}"', page
+        ), name

@@ -36,8 +36,17 @@ def _length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+def _autofilled(purpose: str) -> forms.TextInput:
+    # Browsers and phones fill in the visitor's own details (HTML autocomplete tokens).
+    return forms.TextInput(attrs={"autocomplete": purpose})
+
+
 class RegistrationForm(forms.Form):
-    company = forms.CharField(label=_("Company"), max_length=_length(Organisation, "name"))
+    company = forms.CharField(
+        label=_("Company"),
+        max_length=_length(Organisation, "name"),
+        widget=_autofilled("organization"),
+    )
     register_number = forms.CharField(
         label=_("Commercial register number"),
         max_length=_length(Organisation, "register_number"),
@@ -48,14 +57,27 @@ class RegistrationForm(forms.Form):
         max_length=_length(Organisation, "website"),
         required=False,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=_length(Person, "full_name"))
+    contact_name = forms.CharField(
+        label=_("Your name"), max_length=_length(Person, "full_name"), widget=_autofilled("name")
+    )
     contact_position = forms.CharField(
-        label=_("Your position"), max_length=_length(Person, "position"), required=False
+        label=_("Your position"),
+        max_length=_length(Person, "position"),
+        required=False,
+        widget=_autofilled("organization-title"),
     )
-    contact_email = forms.EmailField(label=_("Your e-mail"), max_length=_length(Person, "email"))
+    contact_email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=_length(Person, "email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     contact_phone = forms.CharField(
-        label=_("Phone"), max_length=_length(Person, "phone"), required=False
+        label=_("Phone"),
+        max_length=_length(Person, "phone"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),  # a phone's keypad
     )
     representatives = forms.CharField(
         label=_("Who else travels"),
