@@ -11,7 +11,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners import models as m
 from partners.scheduling import solver
@@ -277,3 +277,119 @@ def test_the_solver_improves_on_a_greedy_start_that_blocks_itself():
 
     assert schedule.assignment == {1: 2, 2: 3}
     assert (schedule.weight, schedule.optimal) == (18, True)
+
+
+def two_slot_trip(*, first_starts_at=None):
+    """One counterpart, two one-table slots at its stop."""
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    city = f.CityFactory()
+    stop = f.DelegationStopFactory(delegation=trip, city=city)
+    first_starts_at = first_starts_at or datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    second_starts_at = datetime.datetime(2027, 5, 10, 10, tzinfo=UTC)
+    slots = [
+        f.MeetingSlotFactory(
+            delegation=trip,
+            stop=stop,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=30),
+            tables=1,
+        )
+        for starts_at in (first_starts_at, second_starts_at)
+    ]
+    counterpart = f.OrganisationFactory(city=city)
+    return trip, slots, counterpart
+
+
+def test_a_rerun_after_a_withdrawal_frees_the_companys_slots(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    leaving = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        pinned=True,
+        status="scheduled",
+    )
+    staying = f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=counterpart, slot=second, table=1
+    )
+    leaving.registration.status = m.TripRegistration.Status.WITHDRAWN
+    leaving.registration.save()
+    late = f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart)
+
+    result = schedule_meetings(delegation=trip, seconds=2)
+
+    assert violations(trip) == []
+    leaving.refresh_from_db()
+    assert (leaving.slot, leaving.table, leaving.pinned, leaving.status) == (
+        None,
+        None,
+        False,
+        "accepted",
+    )
+    placed = trip.meeting_requests.filter(slot__isnull=False)
+    assert set(placed.values_list("pk", flat=True)) == {staying.pk, late.pk}
+    assert (result.scheduled, result.total) == (2, 2)
+
+
+def test_held_meetings_keep_their_slot_and_nobody_else_gets_it(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    held = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        status="held",
+    )
+    # A held meeting stays on record even when its company withdraws afterwards.
+    held.registration.status = m.TripRegistration.Status.WITHDRAWN
+    held.registration.save()
+    no_show = f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=f.OrganisationFactory(city=counterpart.city)
+    )
+    no_show.slot, no_show.table, no_show.status = second, 1, "no_show"
+    no_show.save()
+    others = [
+        f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart, priority=1)
+        for _ in range(2)
+    ]
+    others.append(
+        f.MeetingRequestFactory(registration=no_show.registration, counterpart=counterpart)
+    )
+
+    schedule_meetings(delegation=trip, seconds=2)
+
+    assert violations(trip) == []
+    for request in (held, no_show):
+        before = (request.slot_id, request.table, request.status)
+        request.refresh_from_db()
+        assert (request.slot_id, request.table, request.status) == before
+    # The second slot's table is taken too, but the counterpart is free then.
+    assert [r.slot for r in m.MeetingRequest.objects.filter(pk__in=[o.pk for o in others])] == [
+        None,
+        None,
+        None,
+    ]
+
+
+def test_slots_that_have_begun_take_no_new_meeting(db):
+    began = timezone.now() - datetime.timedelta(hours=1)
+    trip, (past, future), counterpart = two_slot_trip(first_starts_at=began)
+    past.tables = 2
+    past.save()
+    already = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=f.OrganisationFactory(city=counterpart.city),
+        slot=past,
+        table=2,
+        status="scheduled",
+    )
+    new = f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart)
+
+    result = schedule_meetings(delegation=trip, seconds=2)
+
+    new.refresh_from_db()
+    already.refresh_from_db()
+    assert new.slot == future
+    assert (already.slot, already.table, already.status) == (past, 2, "scheduled")
+    assert (result.scheduled, result.total) == (2, 2)

@@ -97,3 +97,16 @@ def test_agendas_are_staff_only_and_stay_within_their_trip(scheduled):
     assert officer.get(agenda_url(trip, "nobody", company.pk, "ics")).status_code == 404
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
     assert index.status_code == 200 and "Muster Maschinenbau GmbH" in index.text
+
+
+def test_a_company_no_longer_accepted_leaves_the_agendas(scheduled):
+    trip, company, bureau, _request = scheduled
+    company.status = "withdrawn"
+    company.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    calendar = icalendar.Calendar.from_ical(
+        officer.get(agenda_url(trip, "counterpart", bureau.pk, "ics")).content
+    )
+    assert calendar.walk("VEVENT") == []
+    index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
+    assert "Muster Maschinenbau GmbH" not in index.text

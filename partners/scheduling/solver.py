@@ -28,6 +28,7 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     tables: int
+    bookable: bool = True  # False: started already; only the meetings pinned there stay
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ class Schedule:
 def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
     if request.pinned_slot is not None:
         return [slot for slot in slots if slot.id == request.pinned_slot]
-    return [slot for slot in slots if request.place is None or slot.place == request.place]
+    return [
+        slot
+        for slot in slots
+        if slot.bookable and (request.place is None or slot.place == request.place)
+    ]
 
 
 def overlap_groups(slots: list[Slot]) -> list[list[int]]:
