@@ -14,10 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from partners import models as m
+from partners.roles import TRADE_OFFICERS
 from partners.scheduling import solver
 from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
+from .backoffice import client_for, user_with_role
 
 UTC = datetime.UTC
 
@@ -393,3 +395,59 @@ def test_slots_that_have_begun_take_no_new_meeting(db):
     assert new.slot == future
     assert (already.slot, already.table, already.status) == (past, 2, "scheduled")
     assert (result.scheduled, result.total) == (2, 2)
+
+
+def test_clashing_pinned_meetings_are_named_and_nothing_is_saved(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    one, other = (
+        f.MeetingRequestFactory(
+            registration__delegation=trip,
+            registration__organisation__name=name,
+            counterpart=f.OrganisationFactory(city=counterpart.city),
+            slot=first,
+            table=1,
+            pinned=True,
+            status="scheduled",
+        )
+        for name in ("Erste GmbH", "Zweite GmbH")
+    )
+    before = list(trip.meeting_requests.values_list("pk", "slot", "table", "status", "version"))
+
+    with pytest.raises(CommandError, match="Erste GmbH.*Zweite GmbH"):
+        call_command("schedule_meetings", trip.slug)
+
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/delegation/",
+        {"action": "schedule_trip_meetings", "_selected_action": [trip.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "Erste GmbH" in message and "Zweite GmbH" in message
+    assert list(trip.meeting_requests.values_list("pk", "slot", "table", "status", "version")) == (
+        before
+    )
+
+
+def test_one_company_pinned_into_overlapping_slots_is_refused(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    overlapping = f.MeetingSlotFactory(
+        delegation=trip,
+        stop=first.stop,
+        starts_at=first.starts_at + datetime.timedelta(minutes=10),
+        ends_at=first.ends_at + datetime.timedelta(minutes=10),
+    )
+    company = f.TripRegistrationFactory(delegation=trip, organisation__name="Doppelt GmbH")
+    for slot in (first, overlapping):
+        f.MeetingRequestFactory(
+            registration=company,
+            counterpart=f.OrganisationFactory(city=counterpart.city),
+            slot=slot,
+            table=1,
+            pinned=True,
+        )
+
+    with pytest.raises(ValueError, match="Doppelt GmbH"):
+        schedule_meetings(delegation=trip, seconds=2)
+    assert not trip.meeting_requests.filter(status="scheduled").exists()

@@ -111,6 +111,18 @@ def _tables(
     return tables
 
 
+def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) -> str:
+    by_pk = {request.pk: request for request in requests}
+    meetings = "; ".join(
+        f"{by_pk[pk]} ({by_pk[pk].slot}, {by_pk[pk].get_status_display()})"
+        for pk in clash.request_ids
+    )
+    return _(
+        "No schedule keeps every pinned meeting: %(meetings)s collide (more meetings than "
+        "the slot's tables, or someone in two at once). Unpin or move one of them."
+    ) % {"meetings": meetings}
+
+
 def _release(request: MeetingRequest) -> bool:
     """The company is no longer on the trip: its request gives up slot, table and pin, as a
     request the scheduler leaves out does (scheduled → accepted), and stays open should the
@@ -161,7 +173,10 @@ def schedule_meetings(
         occupying = [r for r in requests if r.pk in kept and r.slot.ends_at > now]
         to_place = [r for r in open_requests if r.pk not in begun]
         problem, slots = _problem(delegation, occupying + to_place, kept, now)
-        schedule = solver.solve(problem, slots, seconds=seconds)
+        try:
+            schedule = solver.solve(problem, slots, seconds=seconds)
+        except solver.PinnedClash as clash:
+            raise ValueError(_clash_message(clash, occupying + to_place)) from clash
         tables = _tables(occupying + to_place, schedule.assignment, slots, kept)
         changed = [r for r in released if _release(r)]
         for request in to_place:
