@@ -451,3 +451,30 @@ def test_one_company_pinned_into_overlapping_slots_is_refused(db):
     with pytest.raises(ValueError, match="Doppelt GmbH"):
         schedule_meetings(delegation=trip, seconds=2)
     assert not trip.meeting_requests.filter(status="scheduled").exists()
+
+
+@pytest.mark.parametrize("what", ["meetingslot", "delegationstop", "delegation"])
+def test_deleting_a_slot_its_stop_or_its_trip_with_a_pinned_meeting(db, what):
+    trip, (first, _second), counterpart = two_slot_trip()
+    pinned = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        pinned=True,
+        status="scheduled",
+    )
+    record = {"meetingslot": first, "delegationstop": first.stop, "delegation": trip}[what]
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+
+    if what == "delegationstop":  # an inline of the trip's form, which deletes it so
+        record.delete()
+    else:
+        response = admin.post(f"/admin/partners/{what}/{record.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+    assert not type(record).objects.filter(pk=record.pk).exists()
+    if what != "delegation":
+        pinned.refresh_from_db()
+        assert (pinned.slot, pinned.pinned) == (None, False)
+    else:
+        assert not m.MeetingRequest.objects.filter(pk=pinned.pk).exists()

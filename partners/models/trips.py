@@ -6,6 +6,8 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -194,3 +196,10 @@ class MeetingRequest(TimeStampedModel):
         super().clean()
         if self.pinned and not self.slot_id:
             raise ValidationError({"pinned": _("Only a meeting with a slot can be pinned.")})
+
+
+@receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")
+def _slot_deleting(sender, instance, **kwargs):
+    # Its requests lose the slot (SET_NULL), and a pin without a slot breaks
+    # meetingrequest_pinned_needs_slot: deleting a slot, its stop or its trip unpins them.
+    MeetingRequest.objects.filter(slot=instance, pinned=True).update(pinned=False)
