@@ -9,6 +9,7 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -478,3 +479,55 @@ def test_deleting_a_slot_its_stop_or_its_trip_with_a_pinned_meeting(db, what):
         assert (pinned.slot, pinned.pinned) == (None, False)
     else:
         assert not m.MeetingRequest.objects.filter(pk=pinned.pk).exists()
+
+
+def test_a_request_takes_its_participant_and_slot_from_its_own_trip(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    other_trip = f.DelegationFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    request = m.MeetingRequest(
+        delegation=other_trip,
+        registration=registration,
+        counterpart=counterpart,
+        slot=first,
+        table=7,
+        pinned=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        request.full_clean()
+    assert set(refused.value.message_dict) == {"registration", "slot", "table"}
+    assert refused.value.message_dict["table"] == ["The slot has tables 1 to 1."]
+
+    request.delegation = trip
+    request.table = 0
+    with pytest.raises(ValidationError, match="tables 1 to 1"):
+        request.full_clean()
+    request.slot, request.pinned, request.table = None, False, 1
+    with pytest.raises(ValidationError, match="Only a meeting with a slot has a table"):
+        request.full_clean()
+    request.slot = first
+    request.full_clean()  # the control: all of one trip, table 1 of 1
+
+
+def test_the_admin_form_refuses_a_slot_of_another_trip(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    other_trip = f.DelegationFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+    response = admin.post(
+        "/admin/partners/meetingrequest/add/",
+        {
+            "delegation": other_trip.pk,
+            "registration": registration.pk,
+            "counterpart": counterpart.pk,
+            "priority": 1,
+            "status": "requested",
+            "slot": first.pk,
+            "table": 1,
+            "pinned": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "The slot belongs to another delegation." in response.text
+    assert "The participant is registered for another delegation." in response.text
+    assert not m.MeetingRequest.objects.exists()

@@ -194,8 +194,23 @@ class MeetingRequest(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        trip = self.delegation_id
+        if trip and self.registration_id and self.registration.delegation_id != trip:
+            errors["registration"] = _("The participant is registered for another delegation.")
+        if trip and self.slot_id and self.slot.delegation_id != trip:
+            errors["slot"] = _("The slot belongs to another delegation.")
+        if self.table is not None:
+            if not self.slot_id:
+                errors["table"] = _("Only a meeting with a slot has a table.")
+            elif not 1 <= self.table <= self.slot.tables:
+                errors["table"] = _("The slot has tables 1 to %(tables)d.") % {
+                    "tables": self.slot.tables
+                }
         if self.pinned and not self.slot_id:
-            raise ValidationError({"pinned": _("Only a meeting with a slot can be pinned.")})
+            errors["pinned"] = _("Only a meeting with a slot can be pinned.")
+        if errors:
+            raise ValidationError(errors)
 
 
 @receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")
