@@ -9,15 +9,18 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners import models as m
+from partners.roles import TRADE_OFFICERS
 from partners.scheduling import solver
 from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
+from .backoffice import client_for, user_with_role
 
 UTC = datetime.UTC
 
@@ -277,3 +280,254 @@ def test_the_solver_improves_on_a_greedy_start_that_blocks_itself():
 
     assert schedule.assignment == {1: 2, 2: 3}
     assert (schedule.weight, schedule.optimal) == (18, True)
+
+
+def two_slot_trip(*, first_starts_at=None):
+    """One counterpart, two one-table slots at its stop."""
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    city = f.CityFactory()
+    stop = f.DelegationStopFactory(delegation=trip, city=city)
+    first_starts_at = first_starts_at or datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    second_starts_at = datetime.datetime(2027, 5, 10, 10, tzinfo=UTC)
+    slots = [
+        f.MeetingSlotFactory(
+            delegation=trip,
+            stop=stop,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(minutes=30),
+            tables=1,
+        )
+        for starts_at in (first_starts_at, second_starts_at)
+    ]
+    counterpart = f.OrganisationFactory(city=city)
+    return trip, slots, counterpart
+
+
+def test_a_rerun_after_a_withdrawal_frees_the_companys_slots(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    leaving = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        pinned=True,
+        status="scheduled",
+    )
+    staying = f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=counterpart, slot=second, table=1
+    )
+    leaving.registration.status = m.TripRegistration.Status.WITHDRAWN
+    leaving.registration.save()
+    late = f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart)
+
+    result = schedule_meetings(delegation=trip, seconds=2)
+
+    assert violations(trip) == []
+    leaving.refresh_from_db()
+    assert (leaving.slot, leaving.table, leaving.pinned, leaving.status) == (
+        None,
+        None,
+        False,
+        "accepted",
+    )
+    placed = trip.meeting_requests.filter(slot__isnull=False)
+    assert set(placed.values_list("pk", flat=True)) == {staying.pk, late.pk}
+    assert (result.scheduled, result.total) == (2, 2)
+
+
+def test_held_meetings_keep_their_slot_and_nobody_else_gets_it(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    held = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        status="held",
+    )
+    # A held meeting stays on record even when its company withdraws afterwards.
+    held.registration.status = m.TripRegistration.Status.WITHDRAWN
+    held.registration.save()
+    no_show = f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=f.OrganisationFactory(city=counterpart.city)
+    )
+    no_show.slot, no_show.table, no_show.status = second, 1, "no_show"
+    no_show.save()
+    others = [
+        f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart, priority=1)
+        for _ in range(2)
+    ]
+    others.append(
+        f.MeetingRequestFactory(registration=no_show.registration, counterpart=counterpart)
+    )
+
+    schedule_meetings(delegation=trip, seconds=2)
+
+    assert violations(trip) == []
+    for request in (held, no_show):
+        before = (request.slot_id, request.table, request.status)
+        request.refresh_from_db()
+        assert (request.slot_id, request.table, request.status) == before
+    # The second slot's table is taken too, but the counterpart is free then.
+    assert [r.slot for r in m.MeetingRequest.objects.filter(pk__in=[o.pk for o in others])] == [
+        None,
+        None,
+        None,
+    ]
+
+
+def test_slots_that_have_begun_take_no_new_meeting(db):
+    began = timezone.now() - datetime.timedelta(hours=1)
+    trip, (past, future), counterpart = two_slot_trip(first_starts_at=began)
+    past.tables = 2
+    past.save()
+    already = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=f.OrganisationFactory(city=counterpart.city),
+        slot=past,
+        table=2,
+        status="scheduled",
+    )
+    new = f.MeetingRequestFactory(registration__delegation=trip, counterpart=counterpart)
+
+    result = schedule_meetings(delegation=trip, seconds=2)
+
+    new.refresh_from_db()
+    already.refresh_from_db()
+    assert new.slot == future
+    assert (already.slot, already.table, already.status) == (past, 2, "scheduled")
+    assert (result.scheduled, result.total) == (2, 2)
+
+
+def test_clashing_pinned_meetings_are_named_and_nothing_is_saved(db):
+    trip, (first, second), counterpart = two_slot_trip()
+    one, other = (
+        f.MeetingRequestFactory(
+            registration__delegation=trip,
+            registration__organisation__name=name,
+            counterpart=f.OrganisationFactory(city=counterpart.city),
+            slot=first,
+            table=1,
+            pinned=True,
+            status="scheduled",
+        )
+        for name in ("Erste GmbH", "Zweite GmbH")
+    )
+    before = list(trip.meeting_requests.values_list("pk", "slot", "table", "status", "version"))
+
+    with pytest.raises(CommandError, match="Erste GmbH.*Zweite GmbH"):
+        call_command("schedule_meetings", trip.slug)
+
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/delegation/",
+        {"action": "schedule_trip_meetings", "_selected_action": [trip.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "Erste GmbH" in message and "Zweite GmbH" in message
+    assert list(trip.meeting_requests.values_list("pk", "slot", "table", "status", "version")) == (
+        before
+    )
+
+
+def test_one_company_pinned_into_overlapping_slots_is_refused(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    overlapping = f.MeetingSlotFactory(
+        delegation=trip,
+        stop=first.stop,
+        starts_at=first.starts_at + datetime.timedelta(minutes=10),
+        ends_at=first.ends_at + datetime.timedelta(minutes=10),
+    )
+    company = f.TripRegistrationFactory(delegation=trip, organisation__name="Doppelt GmbH")
+    for slot in (first, overlapping):
+        f.MeetingRequestFactory(
+            registration=company,
+            counterpart=f.OrganisationFactory(city=counterpart.city),
+            slot=slot,
+            table=1,
+            pinned=True,
+        )
+
+    with pytest.raises(ValueError, match="Doppelt GmbH"):
+        schedule_meetings(delegation=trip, seconds=2)
+    assert not trip.meeting_requests.filter(status="scheduled").exists()
+
+
+@pytest.mark.parametrize("what", ["meetingslot", "delegationstop", "delegation"])
+def test_deleting_a_slot_its_stop_or_its_trip_with_a_pinned_meeting(db, what):
+    trip, (first, _second), counterpart = two_slot_trip()
+    pinned = f.MeetingRequestFactory(
+        registration__delegation=trip,
+        counterpart=counterpart,
+        slot=first,
+        table=1,
+        pinned=True,
+        status="scheduled",
+    )
+    record = {"meetingslot": first, "delegationstop": first.stop, "delegation": trip}[what]
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+
+    if what == "delegationstop":  # an inline of the trip's form, which deletes it so
+        record.delete()
+    else:
+        response = admin.post(f"/admin/partners/{what}/{record.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+    assert not type(record).objects.filter(pk=record.pk).exists()
+    if what != "delegation":
+        pinned.refresh_from_db()
+        assert (pinned.slot, pinned.pinned) == (None, False)
+    else:
+        assert not m.MeetingRequest.objects.filter(pk=pinned.pk).exists()
+
+
+def test_a_request_takes_its_participant_and_slot_from_its_own_trip(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    other_trip = f.DelegationFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    request = m.MeetingRequest(
+        delegation=other_trip,
+        registration=registration,
+        counterpart=counterpart,
+        slot=first,
+        table=7,
+        pinned=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        request.full_clean()
+    assert set(refused.value.message_dict) == {"registration", "slot", "table"}
+    assert refused.value.message_dict["table"] == ["The slot has tables 1 to 1."]
+
+    request.delegation = trip
+    request.table = 0
+    with pytest.raises(ValidationError, match="tables 1 to 1"):
+        request.full_clean()
+    request.slot, request.pinned, request.table = None, False, 1
+    with pytest.raises(ValidationError, match="Only a meeting with a slot has a table"):
+        request.full_clean()
+    request.slot = first
+    request.full_clean()  # the control: all of one trip, table 1 of 1
+
+
+def test_the_admin_form_refuses_a_slot_of_another_trip(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    other_trip = f.DelegationFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+    response = admin.post(
+        "/admin/partners/meetingrequest/add/",
+        {
+            "delegation": other_trip.pk,
+            "registration": registration.pk,
+            "counterpart": counterpart.pk,
+            "priority": 1,
+            "status": "requested",
+            "slot": first.pk,
+            "table": 1,
+            "pinned": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "The slot belongs to another delegation." in response.text
+    assert "The participant is registered for another delegation." in response.text
+    assert not m.MeetingRequest.objects.exists()

@@ -97,3 +97,40 @@ def test_agendas_are_staff_only_and_stay_within_their_trip(scheduled):
     assert officer.get(agenda_url(trip, "nobody", company.pk, "ics")).status_code == 404
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
     assert index.status_code == 200 and "Muster Maschinenbau GmbH" in index.text
+
+
+def test_a_company_no_longer_accepted_leaves_the_agendas(scheduled):
+    trip, company, bureau, _request = scheduled
+    company.status = "withdrawn"
+    company.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    calendar = icalendar.Calendar.from_ical(
+        officer.get(agenda_url(trip, "counterpart", bureau.pk, "ics")).content
+    )
+    assert calendar.walk("VEVENT") == []
+    index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
+    assert "Muster Maschinenbau GmbH" not in index.text
+
+
+def test_agendas_print_names_in_their_own_language(scheduled):
+    trip, company, bureau, _request = scheduled
+    bureau.name_de, bureau.name_en, bureau.name_zh_hans = (
+        "Handelsamt Nanjing",
+        "Nanjing Bureau of Commerce",
+        "南京市商务局",
+    )
+    bureau.save()
+    city = bureau.city
+    city.name_de, city.name_en, city.name_zh_hans = "Nanking", "Nanjing", "南京"
+    city.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    chinese = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf"))
+    text = PdfReader(io.BytesIO(chinese.content)).pages[0].extract_text()
+    assert "南京市商务局" in text and "南京" in text and "Handelsamt" not in text
+    assert "Muster Maschinenbau GmbH" in text  # no Chinese name: the German one
+
+    english = officer.get(agenda_url(trip, "counterpart", bureau.pk, "html") + "?lang=en")
+    assert "Nanjing Bureau of Commerce" in english.text and "Handelsamt" not in english.text
+    german = officer.get(agenda_url(trip, "participant", company.pk, "html"))
+    assert "Handelsamt Nanjing" in german.text and "Nanking" in german.text

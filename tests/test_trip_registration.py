@@ -590,3 +590,23 @@ def test_the_form_groups_its_checkboxes_and_lets_phones_fill_in_the_visitor(trip
         assert re.search(rf'name="{name}"[^>]*autocomplete="{token}"', page) or re.search(
             rf'autocomplete="{token}"[^>]*name="{name}"', page
         ), name
+
+
+@pytest.mark.parametrize("action", ["accept", "waitlist", "decline"])
+def test_a_company_that_withdrew_is_neither_decided_on_nor_written_to(trip, action):
+    gone = f.TripRegistrationFactory(
+        delegation=trip,
+        status="withdrawn",
+        organisation__name="Zurückgezogen GmbH",
+        contact=f.PersonFactory(email="gone@x.example"),
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/tripregistration/",
+        {"action": action, "_selected_action": [gone.pk]},
+        follow=True,
+    )
+    gone.refresh_from_db()
+    assert gone.status == "withdrawn"
+    assert mail.outbox == []
+    assert "withdrew: Zurückgezogen GmbH" in response.text

@@ -78,16 +78,22 @@ class AgendaViewsMixin(DocumentViewsMixin):
         delegation = self.permitted_object(request, object_id, self.has_view_permission)
         if who == "participant":
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
-            entries = agendas.participant_agenda(registration)
-            name, default_language = registration.organisation.name, registration.language
+            default_language = registration.language
         elif who == "counterpart":
             organisation = get_object_or_404(Organisation, pk=pk)
-            entries = agendas.counterpart_agenda(delegation, organisation)
-            name = organisation.name
             default_language = agendas.counterpart_language(organisation)
         else:
             raise Http404
         language = language_or_default(request.GET.get("lang") or default_language)
+        # Organisation and city names are translated fields: read them in the document's
+        # language (German where it has none).
+        with translation.override(language):
+            if who == "participant":
+                entries = agendas.participant_agenda(registration)
+                name = registration.organisation.name
+            else:
+                entries = agendas.counterpart_agenda(delegation, organisation)
+                name = organisation.name
         slug = f"agenda-{delegation.slug}-{who}-{pk}"
         if fmt == "ics":
             with translation.override(language):

@@ -40,12 +40,15 @@ def tell_company(registration: TripRegistration):
 def _decide(modeladmin, request, queryset, status):
     """Set the decision and tell each company; accepting never exceeds the trip's capacity."""
     Status = TripRegistration.Status
-    decided, full = [], []
+    decided, full, withdrawn = [], [], []
     with transaction.atomic():
         for registration in queryset.select_related(
             "delegation", "contact", "organisation"
         ).select_for_update(of=("self",)):
             if registration.status == status:
+                continue
+            if registration.status == Status.WITHDRAWN:  # the company's own decision stands
+                withdrawn.append(registration)
                 continue
             trip = registration.delegation
             if status == Status.ACCEPTED and trip.capacity is not None:
@@ -62,6 +65,13 @@ def _decide(modeladmin, request, queryset, status):
         _("%(count)d registrations set to “%(status)s”, %(told)d companies told by e-mail.")
         % {"count": len(decided), "status": Status(status).label, "told": told},
     )
+    if withdrawn:
+        modeladmin.message_user(
+            request,
+            _("Left as they are, the companies withdrew: %(companies)s.")
+            % {"companies": ", ".join(str(r.organisation) for r in withdrawn)},
+            messages.WARNING,
+        )
     if full:
         modeladmin.message_user(
             request,

@@ -6,6 +6,8 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -192,5 +194,27 @@ class MeetingRequest(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        trip = self.delegation_id
+        if trip and self.registration_id and self.registration.delegation_id != trip:
+            errors["registration"] = _("The participant is registered for another delegation.")
+        if trip and self.slot_id and self.slot.delegation_id != trip:
+            errors["slot"] = _("The slot belongs to another delegation.")
+        if self.table is not None:
+            if not self.slot_id:
+                errors["table"] = _("Only a meeting with a slot has a table.")
+            elif not 1 <= self.table <= self.slot.tables:
+                errors["table"] = _("The slot has tables 1 to %(tables)d.") % {
+                    "tables": self.slot.tables
+                }
         if self.pinned and not self.slot_id:
-            raise ValidationError({"pinned": _("Only a meeting with a slot can be pinned.")})
+            errors["pinned"] = _("Only a meeting with a slot can be pinned.")
+        if errors:
+            raise ValidationError(errors)
+
+
+@receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")
+def _slot_deleting(sender, instance, **kwargs):
+    # Its requests lose the slot (SET_NULL), and a pin without a slot breaks
+    # meetingrequest_pinned_needs_slot: deleting a slot, its stop or its trip unpins them.
+    MeetingRequest.objects.filter(slot=instance, pinned=True).update(pinned=False)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from ..models import Delegation, MeetingRequest, Organisation, TripRegistration
 
 
@@ -18,9 +20,16 @@ class AgendaEntry:
 
 
 def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
+    Status = MeetingRequest.Status
+    # A company no longer accepted meets nobody, even before the scheduler frees its slots;
+    # what was held or missed stays on record.
+    on_the_trip = Q(registration__status=TripRegistration.Status.ACCEPTED) | Q(
+        status__in=[Status.HELD, Status.NO_SHOW]
+    )
     requests = (
-        MeetingRequest.objects.filter(delegation=delegation, slot__isnull=False, **filters)
-        .exclude(status__in=[MeetingRequest.Status.CANCELLED, MeetingRequest.Status.DECLINED])
+        MeetingRequest.objects.filter(on_the_trip, delegation=delegation, slot__isnull=False)
+        .filter(**filters)
+        .exclude(status__in=[Status.CANCELLED, Status.DECLINED])
         .select_related("slot__stop__city", "registration__organisation", "counterpart")
         .order_by("slot__starts_at", "table", "pk")
     )

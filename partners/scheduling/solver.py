@@ -28,6 +28,7 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     tables: int
+    bookable: bool = True  # False: started already; only the meetings pinned there stay
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ class Schedule:
 def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
     if request.pinned_slot is not None:
         return [slot for slot in slots if slot.id == request.pinned_slot]
-    return [slot for slot in slots if request.place is None or slot.place == request.place]
+    return [
+        slot
+        for slot in slots
+        if slot.bookable and (request.place is None or slot.place == request.place)
+    ]
 
 
 def overlap_groups(slots: list[Slot]) -> list[list[int]]:
@@ -74,6 +79,35 @@ def overlap_groups(slots: list[Slot]) -> list[list[int]]:
         [other.id for other in slots if other.starts_at <= slot.starts_at < other.ends_at]
         for slot in slots
     ]
+
+
+class PinnedClash(ValueError):
+    """Pinned meetings no schedule can keep together: more than a slot's tables, or a party
+    in two of them at once."""
+
+    def __init__(self, request_ids: list[int]):
+        self.request_ids = request_ids
+        super().__init__(f"No schedule keeps every pinned meeting: {request_ids} collide.")
+
+
+def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
+    """Raise PinnedClash naming the first pinned requests that collide."""
+    by_id = {slot.id: slot for slot in slots}
+    pinned = [r for r in requests if r.pinned_slot in by_id]
+    per_slot = defaultdict(list)
+    for request in pinned:
+        per_slot[request.pinned_slot].append(request.id)
+    for slot_id, request_ids in per_slot.items():
+        if len(request_ids) > by_id[slot_id].tables:
+            raise PinnedClash(request_ids)
+    busy = defaultdict(list)  # party -> its pinned (request, slot) so far
+    for request in pinned:
+        slot = by_id[request.pinned_slot]
+        for party in request.parties:
+            for other, other_slot in busy[party]:
+                if other_slot.starts_at < slot.ends_at and slot.starts_at < other_slot.ends_at:
+                    raise PinnedClash([other.id, request.id])
+            busy[party].append((request, slot))
 
 
 def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
@@ -183,6 +217,7 @@ def solve(
 ) -> Schedule:
     """The greedy schedule when it reaches the LP bound (then it is optimal), else the
     better of it and what CP-SAT finds from it within ``seconds``."""
+    check_pinned(requests, slots)  # else the greedy start would keep a clash as optimal
     weights = {request.id: request.weight for request in requests}
     start = greedy(requests, slots)
     start_weight = sum(weights[rid] for rid in start)

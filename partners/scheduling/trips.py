@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -17,6 +19,9 @@ OPEN_REQUEST_STATUSES = [
     MeetingRequest.Status.ACCEPTED,
     MeetingRequest.Status.SCHEDULED,
 ]
+# Meetings that took place, or were due and missed: they keep their slot and table whatever
+# becomes of the company, and nobody else is put there.
+SETTLED_STATUSES = [MeetingRequest.Status.HELD, MeetingRequest.Status.NO_SHOW]
 
 
 @dataclass
@@ -45,7 +50,9 @@ class ScheduleResult:
         }
 
 
-def _problem(delegation: Delegation, requests: list[MeetingRequest]):
+def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[int], now):
+    """The solver's input; ``kept`` requests stay in their slot (as if pinned), and slots
+    that have begun take no new meeting."""
     slots = [
         solver.Slot(
             id=slot.pk,
@@ -53,6 +60,7 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest]):
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             tables=slot.tables,
+            bookable=slot.starts_at >= now,
         )
         for slot in delegation.slots.select_related("stop")
     ]
@@ -71,15 +79,18 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest]):
             priority=request.priority,
             mutual=request.mutual,
             people=frozenset(people[request.registration_id]),
-            pinned_slot=request.slot_id if request.pinned else None,
+            pinned_slot=request.slot_id if request.pinned or request.pk in kept else None,
         )
         for request in requests
     ]
     return problem, slots
 
 
-def _tables(requests: list[MeetingRequest], assignment: dict[int, int], slots) -> dict[int, int]:
-    """Table numbers per slot: pinned meetings keep theirs, the others take the free ones."""
+def _tables(
+    requests: list[MeetingRequest], assignment: dict[int, int], slots, kept: set[int]
+) -> dict[int, int]:
+    """Table numbers per slot: kept and pinned meetings keep theirs (in the order given),
+    the others take the free ones."""
     tables_of = {slot.id: slot.tables for slot in slots}
     by_slot = defaultdict(list)
     for request in requests:
@@ -89,8 +100,8 @@ def _tables(requests: list[MeetingRequest], assignment: dict[int, int], slots) -
     for slot_id, placed in by_slot.items():
         taken = set()
         for request in placed:
-            keeps = request.pinned and request.table and request.table not in taken
-            if keeps and request.table <= tables_of[slot_id]:
+            keeps = (request.pinned or request.pk in kept) and request.table not in taken
+            if keeps and request.table and request.table <= tables_of[slot_id]:
                 tables[request.pk] = request.table
                 taken.add(request.table)
         free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
@@ -100,25 +111,75 @@ def _tables(requests: list[MeetingRequest], assignment: dict[int, int], slots) -
     return tables
 
 
+def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) -> str:
+    by_pk = {request.pk: request for request in requests}
+    meetings = "; ".join(
+        f"{by_pk[pk]} ({by_pk[pk].slot}, {by_pk[pk].get_status_display()})"
+        for pk in clash.request_ids
+    )
+    return _(
+        "No schedule keeps every pinned meeting: %(meetings)s collide (more meetings than "
+        "the slot's tables, or someone in two at once). Unpin or move one of them."
+    ) % {"meetings": meetings}
+
+
+def _release(request: MeetingRequest) -> bool:
+    """The company is no longer on the trip: its request gives up slot, table and pin, as a
+    request the scheduler leaves out does (scheduled → accepted), and stays open should the
+    company be accepted again."""
+    status = request.status
+    if status == MeetingRequest.Status.SCHEDULED:
+        status = MeetingRequest.Status.ACCEPTED
+    new = (None, None, False, status)
+    if new == (request.slot_id, request.table, request.pinned, request.status):
+        return False
+    request.slot_id, request.table, request.pinned, request.status = new
+    return True
+
+
 def schedule_meetings(
     *, delegation: Delegation, dry_run: bool = False, seconds: float = 8.0
 ) -> ScheduleResult:
-    """Place the open requests; with ``dry_run`` nothing is written."""
+    """Place the open requests; with ``dry_run`` nothing is written.
+
+    Held and no-show meetings, and open ones whose slot has begun, stay where they are and
+    take their table and their parties' time; no new meeting goes into a slot that has
+    begun. Requests of companies no longer accepted give up their slot."""
+    now = timezone.now()
+    accepted = TripRegistration.Status.ACCEPTED
     with transaction.atomic():
         requests = list(
             delegation.meeting_requests.filter(
-                status__in=OPEN_REQUEST_STATUSES,
-                registration__status=TripRegistration.Status.ACCEPTED,
+                Q(status__in=OPEN_REQUEST_STATUSES)
+                | Q(status__in=SETTLED_STATUSES, slot__isnull=False)
             )
-            .select_related("counterpart")
+            .select_related("counterpart", "slot", "registration")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
-        problem, slots = _problem(delegation, requests)
-        schedule = solver.solve(problem, slots, seconds=seconds)
-        tables = _tables(requests, schedule.assignment, slots)
-        changed = []
-        for request in requests:
+        released = [
+            r
+            for r in requests
+            if r.status in OPEN_REQUEST_STATUSES and r.registration.status != accepted
+        ]
+        open_requests = [
+            r
+            for r in requests
+            if r.status in OPEN_REQUEST_STATUSES and r.registration.status == accepted
+        ]
+        begun = {r.pk for r in open_requests if r.slot_id and r.slot.starts_at < now}
+        kept = {r.pk for r in requests if r.status in SETTLED_STATUSES} | begun
+        # Kept meetings over before now cannot clash with a slot that begins later.
+        occupying = [r for r in requests if r.pk in kept and r.slot.ends_at > now]
+        to_place = [r for r in open_requests if r.pk not in begun]
+        problem, slots = _problem(delegation, occupying + to_place, kept, now)
+        try:
+            schedule = solver.solve(problem, slots, seconds=seconds)
+        except solver.PinnedClash as clash:
+            raise ValueError(_clash_message(clash, occupying + to_place)) from clash
+        tables = _tables(occupying + to_place, schedule.assignment, slots, kept)
+        changed = [r for r in released if _release(r)]
+        for request in to_place:
             slot_id = schedule.assignment.get(request.pk)
             if slot_id is not None:
                 new = (slot_id, tables[request.pk], MeetingRequest.Status.SCHEDULED)
@@ -128,25 +189,26 @@ def schedule_meetings(
                 new = (None, None, request.status)
             if new != (request.slot_id, request.table, request.status):
                 request.slot_id, request.table, request.status = new
-                request.version += 1  # the admin's lost-update guard sees the change
                 changed.append(request)
+        for request in changed:
+            request.version += 1  # the admin's lost-update guard sees the change
         if changed and not dry_run:
             bulk_update_with_history(
                 changed,
                 MeetingRequest,
-                ["slot", "table", "status", "version", "updated_at"],
+                ["slot", "table", "status", "pinned", "version", "updated_at"],
                 batch_size=500,
             )
-        registrations = delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED)
-        accepted = set(registrations.values_list("pk", flat=True))
-    placed = [request for request in requests if request.pk in schedule.assignment]
+        registrations = delegation.registrations.filter(status=accepted)
+        accepted_ids = set(registrations.values_list("pk", flat=True))
+    placed = [r for r in open_requests if r.pk in begun or r.pk in schedule.assignment]
     met = {request.registration_id for request in placed}
     return ScheduleResult(
         scheduled=len(placed),
-        total=len(requests),
+        total=len(open_requests),
         mutual_scheduled=sum(request.mutual for request in placed),
-        mutual_total=sum(request.mutual for request in requests),
+        mutual_total=sum(request.mutual for request in open_requests),
         high_scheduled=sum(request.priority == 1 for request in placed),
-        high_total=sum(request.priority == 1 for request in requests),
-        participants_without_meeting=len(accepted - met),
+        high_total=sum(request.priority == 1 for request in open_requests),
+        participants_without_meeting=len(accepted_ids - met),
     )
