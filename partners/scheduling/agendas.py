@@ -1,7 +1,7 @@
 """Who meets whom, when and where: the schedule as each participant and counterpart sees it."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from ..models import Delegation, MeetingRequest, Organisation, TripRegistration
 
@@ -10,6 +10,7 @@ from ..models import Delegation, MeetingRequest, Organisation, TripRegistration
 class AgendaEntry:
     starts_at: datetime
     ends_at: datetime
+    zone: tzinfo  # the stop city's: times are shown in it
     city: str
     table: int | None
     company: str
@@ -28,6 +29,7 @@ def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
         AgendaEntry(
             starts_at=request.slot.starts_at,
             ends_at=request.slot.ends_at,
+            zone=request.slot.stop.city.tzinfo,
             city=request.slot.stop.city.name,
             table=request.table,
             company=request.registration.organisation.name,
