@@ -5,7 +5,7 @@ translatable strings, so German gets "25.–30. Juni 2019", English "25–30 Jun
 Chinese "2019年6月25日至30日".
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.utils.dates import MONTHS
@@ -80,3 +80,12 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
             "year": start.year,
         }
     return f"{_day(start)} – {_day(end)}"
+
+
+def utc_offset(value: datetime) -> str:
+    """ "UTC+8", "UTC+5:30", "UTC-3": an aware time's offset, as travellers read it
+    anywhere (abbreviations such as CST name several zones)."""
+    minutes = int(value.utcoffset().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")

@@ -33,6 +33,7 @@ class CityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"City {n}")
     country = "CN"
+    time_zone = "Asia/Shanghai"
     region = "Jiangsu"
     population = 1_000_000
     population_year = 2019
@@ -44,6 +45,7 @@ class CityFactory(factory.django.DjangoModelFactory):
 class HomeCityFactory(CityFactory):
     name = factory.Sequence(lambda n: f"Home {n}")
     country = "DE"
+    time_zone = "Europe/Berlin"
     region = "Sachsen"
     latitude = 51.34
     longitude = 12.37

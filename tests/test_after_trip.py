@@ -117,3 +117,18 @@ def test_managers_read_but_do_not_record(trip):
     delegation, _requests = trip
     manager = client_for(user_with_role(MANAGERS))
     assert manager.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/").status_code == 403
+
+
+def test_a_meeting_is_logged_on_the_local_day_and_listed_in_local_time(trip):
+    delegation, (held, *_rest) = trip
+    # 06:30 on 23 March in Nanjing is still 22 March in Berlin (23:30).
+    m.MeetingSlot.objects.filter(pk=held.slot_id).update(
+        starts_at=datetime.datetime(2027, 3, 22, 22, 30, tzinfo=UTC),
+        ends_at=datetime.datetime(2027, 3, 22, 23, 15, tzinfo=UTC),
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/")
+    assert "03/23/2027 6:30 a.m. (UTC+8), Nanjing" in page.text
+    post_outcomes(officer, delegation, [(held, "held", "", False)])
+    held.refresh_from_db()
+    assert held.meeting.date == datetime.date(2027, 3, 23)

@@ -90,7 +90,7 @@ STRINGS = [
         "Beispiel GmbH – Delegationsreise 2019",
         "Beispiel GmbH – Delegationsreise 2019",
     ),
-    ("slot", "Nanjing 2027-05-10 09:00", "Nanjing 2027-05-10 09:00"),
+    ("slot", "Nanjing 2027-05-10 17:00 (UTC+8)", "Nanjing 2027-05-10 17:00 (UTC+8)"),
     (
         "meeting_request",
         "Beispiel GmbH ↔ EU-China Municipal Development Commission (ECMDC)",

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from partners import models as m
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
@@ -23,8 +24,8 @@ def scheduled(db):
     slot = f.MeetingSlotFactory(
         delegation=trip,
         stop__city=nanjing,
-        starts_at=datetime.datetime(2027, 5, 10, 8, 0, tzinfo=UTC),  # 10:00 in Berlin
-        ends_at=datetime.datetime(2027, 5, 10, 8, 25, tzinfo=UTC),
+        starts_at=datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC),  # 09:00 in Nanjing
+        ends_at=datetime.datetime(2027, 5, 10, 1, 45, tzinfo=UTC),
         tables=3,
     )
     bureau = f.OrganisationFactory(name="南京市商务局", city=nanjing)
@@ -49,7 +50,7 @@ def test_a_participants_calendar_holds_its_meetings_with_place_and_table(schedul
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
     [event] = calendar.walk("VEVENT")
-    assert event.decoded("dtstart") == datetime.datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
+    assert event.decoded("dtstart") == datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC)
     assert str(event["summary"]) == "Muster Maschinenbau GmbH – 南京市商务局"
     assert "Nanjing" in str(event["location"]) and "2" in str(event["location"])
     assert str(request.pk) in str(event["uid"])
@@ -63,7 +64,28 @@ def test_a_counterparts_agenda_prints_in_chinese(scheduled):
     assert "-zh-hans.pdf" in response["Content-Disposition"]
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "南京市商务局" in text
-    assert "10:00" in text  # local time of the office, not UTC
+    assert "09:00–09:45 (UTC+8)" in text  # local time of the stop, not of the office
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_agendas_show_the_stop_citys_local_time_in_every_language(scheduled, language):
+    trip, company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(agenda_url(trip, "participant", company.pk, "html") + f"?lang={language}")
+    assert "<td>09:00–09:45 (UTC+8)</td>" in page.text  # not 03:00 in Berlin
+    pdf = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf") + f"?lang={language}")
+    text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
+    assert "09:00–09:45 (UTC+8)" in text and "03:00" not in text
+    index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
+    assert "05/10/2027 9 a.m. (UTC+8)" in index.text
+
+
+def test_a_city_without_a_time_zone_shows_the_offices(scheduled):
+    trip, company, *_ = scheduled
+    m.City.objects.filter(name="Nanjing").update(time_zone="")
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(agenda_url(trip, "participant", company.pk, "html"))
+    assert "03:00–03:45 (UTC+2)" in page.text  # Europe/Berlin in summer
 
 
 def test_the_whole_schedule_opens_as_a_workbook(scheduled):
@@ -73,10 +95,12 @@ def test_the_whole_schedule_opens_as_a_workbook(scheduled):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
-    day, time, city, table, company, counterpart, _status = rows[1]
-    assert (day.date(), time, city, table, company, counterpart) == (
+    assert rows[0][:3] == ("Day", "Time", "Time zone")
+    day, time, zone, city, table, company, counterpart, _status = rows[1]
+    assert (day.date(), time, zone, city, table, company, counterpart) == (
         datetime.date(2027, 5, 10),
-        "10:00–10:25",
+        "09:00–09:45",
+        "UTC+8",
         "Nanjing",
         2,
         "Muster Maschinenbau GmbH",

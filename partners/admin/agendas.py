@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from ..dates import utc_offset
 from ..documents.render import DocumentsUnavailable, language_or_default, render_pdf
 from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
@@ -38,6 +39,23 @@ def _ics(entries, *, name: str, host: str) -> bytes:
         event.add("location", ", ".join(filter(None, [entry.city, table])))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _schedule_row(entry) -> tuple:
+    """Day and time in the stop city's zone, and the zone's offset beside them."""
+    starts, ends = (
+        timezone.localtime(value, entry.zone) for value in (entry.starts_at, entry.ends_at)
+    )
+    return (
+        starts.date(),
+        f"{starts:%H:%M}–{ends:%H:%M}",
+        utc_offset(starts),
+        entry.city,
+        entry.table,
+        entry.company,
+        entry.counterpart,
+        entry.request.get_status_display(),
+    )
 
 
 class AgendaViewsMixin(DocumentViewsMixin):
@@ -125,24 +143,14 @@ class AgendaViewsMixin(DocumentViewsMixin):
             columns=[
                 Column(_("Day"), kind="date", width=12),
                 Column(_("Time"), width=14),
+                Column(_("Time zone"), width=10),
                 Column(_("City"), width=14),
                 Column(_("Table"), kind="number", width=8),
                 Column(_("Company"), width=36),
                 Column(_("Counterpart"), width=36),
                 Column(_("Status"), width=14),
             ],
-            rows=(
-                (
-                    timezone.localtime(e.starts_at).date(),
-                    f"{timezone.localtime(e.starts_at):%H:%M}–{timezone.localtime(e.ends_at):%H:%M}",
-                    e.city,
-                    e.table,
-                    e.company,
-                    e.counterpart,
-                    e.request.get_status_display(),
-                )
-                for e in entries
-            ),
+            rows=map(_schedule_row, entries),
         )
         target = io.BytesIO()
         write_xlsx(target, [table])

@@ -115,7 +115,8 @@ class CityResource(ExportResource):
         import_id_fields = ["name", "country"]
         fields = [
             "name", "country", "local_name", "slug", "region", "population",
-            "population_year", "latitude", "longitude", "is_home", "description", "visibility",
+            "population_year", "latitude", "longitude", "time_zone", "is_home", "description",
+            "visibility",
         ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
+from .slot_times import LocalSlotTimesMixin
 
 
 class TripsInUseFilter(InUseFilter):
@@ -137,8 +138,8 @@ class TripRegistrationAdmin(CRMAdmin):
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(CRMAdmin):
-    list_display = ["starts_at", "ends_at", "stop", "tables", "delegation"]
+class MeetingSlotAdmin(LocalSlotTimesMixin, CRMAdmin):
+    list_display = ["local_times", "stop", "tables", "delegation"]
     list_filter = [TRIPS_IN_USE]
     list_select_related = ["delegation", "stop__city"]
     search_fields = ["stop__city__name", "delegation__title"]

@@ -13,7 +13,6 @@ nothing and changes nothing already there, so an officer's decisions in the demo
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,12 +30,12 @@ from ..models import (
 )
 
 TRIP_SLUG = "delegationsreise-leipziger-unternehmen-ost-china"
-LOCAL_TIME = zoneinfo.ZoneInfo("Asia/Shanghai")
 WEEKS_AHEAD = 16  # the trip starts on the first Monday at least this far ahead
 CLOSES_DAYS_BEFORE = 28
 CAPACITY = 6  # as many companies as are accepted: accepting the next one says "full"
 
-# city slug, days after the start (arrival, departure), meeting day, slot start times
+# city slug, days after the start (arrival, departure), meeting day, slot start times in
+# the city's time zone
 STOPS = [
     ("nanjing", 0, 3, 1, ["09:00", "10:00", "11:00", "14:00"]),
     ("jining", 3, 5, 4, ["09:00", "10:00", "11:00"]),
@@ -176,7 +175,7 @@ def _stops_and_slots(trip: Delegation) -> None:
         day = trip.start_date + datetime.timedelta(days=meeting_day)
         for time in times:
             starts_at = datetime.datetime.combine(
-                day, datetime.time.fromisoformat(time), tzinfo=LOCAL_TIME
+                day, datetime.time.fromisoformat(time), tzinfo=stop.city.tzinfo
             )
             MeetingSlot.objects.get_or_create(
                 delegation=trip,

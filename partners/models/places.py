@@ -1,14 +1,25 @@
 """Cities and the partnerships between them."""
 
+import functools
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown, SluggedMixin
+
+
+@functools.cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones the system knows. A callable, so that migrations name it instead of
+    copying a list that changes with the tzdata release."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -47,6 +58,16 @@ class City(SluggedMixin, PublishableModel):
         help_text=_("A city whose offices use this CRM."),
     )
     description = models.TextField(_("description"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        choices=time_zone_choices,
+        help_text=_(
+            "Meeting times of a trip's stop here are entered and shown in it. "
+            "Empty: the office's time zone."
+        ),
+    )
 
     objects = CityQuerySet.as_manager()
     # history: registered with the translated fields in partners/translation.py
@@ -73,6 +94,13 @@ class City(SluggedMixin, PublishableModel):
 
     def get_absolute_url(self):
         return reverse("partners:city", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The city's time zone; the office's (TIME_ZONE) where none is set."""
+        if self.time_zone:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        return timezone.get_default_timezone()
 
     @property
     def shown_local_name(self) -> str:

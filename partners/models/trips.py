@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..dates import utc_offset
 from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
@@ -110,7 +112,13 @@ class MeetingSlot(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.stop.city} {self.starts_at:%Y-%m-%d %H:%M}"
+        starts = self.local_starts_at
+        return f"{self.stop.city} {starts:%Y-%m-%d %H:%M} ({utc_offset(starts)})"
+
+    @property
+    def local_starts_at(self):
+        """The start in the stop city's time zone, in which slots are entered and shown."""
+        return timezone.localtime(self.starts_at, self.stop.city.tzinfo)
 
     def clean(self):
         super().clean()

@@ -70,7 +70,7 @@ def _log_meeting(request: MeetingRequest, user) -> Meeting:
     slot = request.slot
     meeting = Meeting.objects.create(
         delegation=request.delegation,
-        date=timezone.localtime(slot.starts_at).date(),
+        date=timezone.localtime(slot.starts_at, slot.stop.city.tzinfo).date(),  # the local day
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
         city=slot.stop.city,

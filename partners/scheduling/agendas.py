@@ -1,7 +1,7 @@
 """Who meets whom, when and where: the schedule as each participant and counterpart sees it."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.db.models import Q
 
@@ -12,6 +12,7 @@ from ..models import Delegation, MeetingRequest, Organisation, TripRegistration
 class AgendaEntry:
     starts_at: datetime
     ends_at: datetime
+    zone: tzinfo  # the stop city's: times are shown in it
     city: str
     table: int | None
     company: str
@@ -37,6 +38,7 @@ def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
         AgendaEntry(
             starts_at=request.slot.starts_at,
             ends_at=request.slot.ends_at,
+            zone=request.slot.stop.city.tzinfo,
             city=request.slot.stop.city.name,
             table=request.table,
             company=request.registration.organisation.name,

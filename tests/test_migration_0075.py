@@ -1,0 +1,40 @@
+"""Migration 0075: cities get a time zone; those in China and Germany get their country's."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from partners import models as m
+
+BEFORE = ("partners", "0074_translated_follow_ups_and_positions")
+
+
+def _migrate(target=None):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
+
+
+@pytest.fixture
+def before_0075(transactional_db):
+    yield _migrate(BEFORE)
+    _migrate()  # the newest schema for the tests that follow
+
+
+def test_cities_in_china_and_germany_get_their_zone_and_others_stay_empty(before_0075):
+    City = before_0075.get_model("partners", "City")
+    for name, country in [("Nanjing", "CN"), ("Jining", "CN"), ("Leipzig", "DE"), ("Lyon", "FR")]:
+        City.objects.create(name=name, name_de=name, slug=name.lower(), country=country)
+
+    _migrate()
+
+    zones = dict(m.City.objects.values_list("name", "time_zone"))
+    assert zones == {
+        "Nanjing": "Asia/Shanghai",
+        "Jining": "Asia/Shanghai",
+        "Leipzig": "Europe/Berlin",
+        "Lyon": "",
+    }
+    assert str(m.City.objects.get(name="Nanjing").tzinfo) == "Asia/Shanghai"
+    assert m.City.objects.get(name="Lyon").tzinfo == timezone.get_default_timezone()

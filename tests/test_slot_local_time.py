@@ -1,0 +1,81 @@
+"""A meeting slot is typed in the local time of its stop's city (audit trips, finding 2):
+09:00 typed for a Nanjing stop is 09:00 in Nanjing, not 09:00 in the office's Berlin."""
+
+import datetime
+
+import pytest
+
+from partners import models as m
+from partners.roles import TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
+
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def officer(db):
+    return client_for(user_with_role(TRADE_OFFICERS))
+
+
+def _slot_data(stop, day, starts, ends):
+    return {
+        "delegation": stop.delegation_id,
+        "stop": stop.pk,
+        "starts_at_0": day,
+        "starts_at_1": starts,
+        "ends_at_0": day,
+        "ends_at_1": ends,
+        "tables": 2,
+        "_save": "Save",
+    }
+
+
+def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
+    stop = f.DelegationStopFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    response = officer.post(
+        "/admin/partners/meetingslot/add/", _slot_data(stop, "2027-05-10", "09:00", "09:45")
+    )
+    assert response.status_code == 302, form_errors(response)
+    slot = m.MeetingSlot.objects.get()
+    assert (slot.starts_at, slot.ends_at) == (
+        datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC),
+        datetime.datetime(2027, 5, 10, 1, 45, tzinfo=UTC),
+    )
+    url = f"/admin/partners/meetingslot/{slot.pk}/change/"
+    page = officer.get(url)
+    assert "In the local time of the stop's city." in page.text
+    data = change_form_data(officer, url)
+    assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
+        "2027-05-10",
+        "09:00:00",
+        "09:45:00",
+    )
+    # Saved unchanged, it stays where it was.
+    assert officer.post(url, data).status_code == 302
+    slot.refresh_from_db()
+    assert slot.starts_at == datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC)
+    listing = officer.get("/admin/partners/meetingslot/")
+    assert "2027-05-10 09:00–09:45 (UTC+8)" in listing.text
+
+
+def test_a_time_that_the_clocks_skip_is_refused_with_its_zone(officer):
+    stop = f.DelegationStopFactory(city__name="Köln", city__time_zone="Europe/Berlin")
+    response = officer.post(
+        "/admin/partners/meetingslot/add/", _slot_data(stop, "2027-03-28", "02:30", "03:30")
+    )
+    assert response.status_code == 200
+    assert "does not exist in Europe/Berlin" in form_errors(response)
+    assert not m.MeetingSlot.objects.exists()
+
+
+def test_the_same_time_typed_for_berlin_and_for_nanjing_differs_by_their_offset(officer):
+    trip = f.DelegationFactory(status="planned")
+    berlin = f.DelegationStopFactory(delegation=trip, city__time_zone="Europe/Berlin")
+    nanjing = f.DelegationStopFactory(delegation=trip, city__time_zone="Asia/Shanghai")
+    for stop in (berlin, nanjing):
+        data = _slot_data(stop, "2027-01-15", "09:00", "10:00")
+        assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
+    starts = dict(m.MeetingSlot.objects.values_list("stop", "starts_at"))
+    assert starts[berlin.pk] - starts[nanjing.pk] == datetime.timedelta(hours=7)
