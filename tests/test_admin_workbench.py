@@ -276,3 +276,21 @@ def test_a_published_success_story_cannot_be_marked_lost_in_the_form(officer_cli
     assert "Only a won opportunity can be published" in form_errors(response)
     opportunity.refresh_from_db()
     assert opportunity.stage == m.Opportunity.Stage.WON
+
+
+def test_consent_can_be_withdrawn_after_a_handover_and_the_trip_still_saves(officer_client):
+    profile = f.CompanyProfileFactory(consent_to_share=True, visibility=m.Visibility.INTERNAL)
+    handover = f.ProfileHandoverFactory(profile=profile)
+    url = _change_url(profile)
+    data = change_form_data(officer_client, url)
+    data.pop("consent_to_share")
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    profile.refresh_from_db()
+    assert not profile.consent_to_share
+    trip = _change_url(handover.delegation)
+    response = officer_client.post(trip, change_form_data(officer_client, trip))
+    assert response.status_code == 302, form_errors(response)
+    assert m.ProfileHandover.objects.filter(pk=handover.pk).exists()  # stays on record

@@ -215,7 +215,7 @@ class ProfileHandover(CountedInReport, TimeStampedModel):
 
     def clean(self):
         super().clean()
-        if self.profile_id and not self.profile.consent_to_share:
+        if self.profile_id and not self.profile.consent_to_share and self._newly_handed_over():
             raise ValidationError(
                 {
                     "profile": _(
@@ -225,3 +225,12 @@ class ProfileHandover(CountedInReport, TimeStampedModel):
                     % {"profile": self.profile}
                 }
             )
+
+    def _newly_handed_over(self) -> bool:
+        """Consent is checked when a profile is handed over, not on every later save of a
+        page that lists the handover: a company may withdraw its consent afterwards, and
+        what was handed over stays on record."""
+        if self._state.adding:
+            return True
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("profile", flat=True)
+        return stored.first() != self.profile_id
