@@ -82,3 +82,18 @@ def test_the_job_list_is_read_only_and_needs_the_same_queries_for_3_and_30(
     assert page.status_code == 200
     assert page.text.count("/jobs/") >= jobs
     assert client.get(reverse("admin:partners_job_add")).status_code == 403
+
+
+def test_a_job_deleted_in_the_admin_takes_its_file_with_it(admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = stored_job(5)
+    folder = job.folder
+    assert (folder / "import.xlsx").exists()
+
+    response = admin_client.post(
+        reverse("admin:partners_job_delete", args=[job.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not folder.exists()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,11 +35,8 @@ def expiry() -> datetime.datetime:
 class JobQuerySet(models.QuerySet):
     def purge_expired(self) -> int:
         """Deletes expired jobs with their files; the worker and the web side call it."""
-        expired = list(self.filter(expires_at__lt=timezone.now()))
-        for job in expired:
-            job.delete_files()
-        self.filter(pk__in=[job.pk for job in expired]).delete()
-        return len(expired)
+        _count, deleted = self.filter(expires_at__lt=timezone.now()).delete()
+        return deleted.get(Job._meta.label, 0)
 
 
 class Job(models.Model):
@@ -103,3 +102,10 @@ class Job(models.Model):
 
     def delete_files(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@receiver(post_delete, sender=Job)
+def _delete_job_files(sender, instance, **kwargs):
+    # However a job goes (the admin, a purge), its upload goes with it: the file holds
+    # contacts' details.
+    instance.delete_files()
