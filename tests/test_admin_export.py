@@ -133,6 +133,8 @@ def test_every_resource_exports_all_rows_of_its_model():
             m.FollowUp,
             m.ProfileHandover,
             m.Photo,
+            m.MeetingSlot,
+            m.MeetingRequest,
         }, model
 
 
@@ -154,3 +156,109 @@ def test_an_export_needs_the_same_queries_for_3_and_30_rows(
     # The rows are read in chunks of 2,000: both counts fit one chunk.
     with django_assert_num_queries({"meeting": 7, "delegation": 10}[model_name]):
         _export(exporter, model_name, CSV)
+
+
+def test_every_exportable_model_has_a_declared_resource():
+    # Without one, import-export's default resource writes foreign keys as ids.
+    from partners.admin.resources import EXPORT_RESOURCES
+
+    for model, model_admin in registered_admins("partners"):
+        if hasattr(model_admin, "export_action"):
+            assert model in EXPORT_RESOURCES or model_admin.resource_classes, model
+
+
+@pytest.fixture
+def manager(client):
+    from partners.roles import MANAGERS
+
+    from .backoffice import user_with_role
+
+    client.force_login(user_with_role(MANAGERS))
+    return client
+
+
+def _sheet(client, model_name):
+    content = _export(client, model_name, XLSX)
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture
+def trip_world():
+    """A trip with a registered company, its contact and representatives, a slot and a
+    meeting request in it, and an opportunity from it."""
+    w = type("World", (), {})()
+    w.jining = f.CityFactory(name="Jining", country="CN", time_zone="Asia/Shanghai")
+    w.trip = f.DelegationFactory(slug="reise-2027", status=m.Delegation.Status.PLANNED)
+    w.stop = f.DelegationStopFactory(delegation=w.trip, city=w.jining)
+    w.company = f.CompanyFactory(name="Beispiel GmbH", slug="beispiel")
+    w.profile = f.CompanyProfileFactory(organisation=w.company, slug="beispiel-profil")
+    w.contact = f.PersonFactory(full_name="Anna Schmidt", organisation=w.company)
+    w.registration = f.TripRegistrationFactory(
+        delegation=w.trip, organisation=w.company, profile=w.profile, contact=w.contact
+    )
+    w.registration.representatives.add(
+        w.contact, f.PersonFactory(full_name="Bernd Weber", organisation=w.company)
+    )
+    w.slot = f.MeetingSlotFactory(
+        delegation=w.trip,
+        stop=w.stop,
+        starts_at=datetime.datetime(2027, 5, 10, 2, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2027, 5, 10, 2, 25, tzinfo=datetime.UTC),
+    )
+    w.counterpart = f.OrganisationFactory(name="Jining Machinery", slug="jining-machinery")
+    f.MeetingRequestFactory(
+        registration=w.registration, counterpart=w.counterpart, slot=w.slot, pinned=True
+    )
+    w.owner = f.UserFactory(username="hofmann")
+    f.OpportunityFactory(
+        title="Werk in Jining", slug="werk-in-jining", partner_city=w.jining,
+        local_organisation=w.company, foreign_organisation=w.counterpart, profile=w.profile,
+        owner=w.owner, delegation=w.trip,
+    )  # fmt: skip
+    return w
+
+
+def test_a_trip_registration_export_names_its_references(manager, trip_world):
+    [row] = _sheet(manager, "tripregistration")
+
+    assert row["delegation"] == "reise-2027"
+    assert row["organisation"] == "beispiel"
+    assert row["profile"] == "beispiel-profil"
+    assert row["contact"] == "Anna Schmidt"
+    assert sorted(row["representatives"].split("; ")) == ["Anna Schmidt", "Bernd Weber"]
+
+
+def test_a_meeting_slot_export_names_its_trip_and_stop_city(manager, trip_world):
+    [row] = _sheet(manager, "meetingslot")
+
+    assert (row["delegation"], row["stop"], row["stop_country"]) == ("reise-2027", "Jining", "CN")
+    # In the stop city's time, as the slots are entered in the admin.
+    assert row["starts_at"] == datetime.datetime(2027, 5, 10, 10, 0)
+    assert row["ends_at"] == datetime.datetime(2027, 5, 10, 10, 25)
+    assert row["time_zone"] == "Asia/Shanghai"
+
+
+def test_a_meeting_request_export_names_participant_counterpart_and_slot(manager, trip_world):
+    [row] = _sheet(manager, "meetingrequest")
+
+    assert row["delegation"] == "reise-2027"
+    assert row["participant"] == "beispiel"
+    assert row["counterpart"] == "jining-machinery"
+    assert row["slot"] == str(trip_world.slot)
+    assert row["slot"].startswith("Jining 2027-05-10 10:00")  # local time, as in the admin
+    assert "registration" not in row and "created_at" not in row
+
+
+def test_an_opportunity_export_names_its_references_once_per_field(manager, trip_world):
+    [row] = _sheet(manager, "opportunity")
+
+    assert row["slug"] == "werk-in-jining"
+    assert row["title"] == "Werk in Jining"
+    assert (row["partner_city"], row["partner_city_country"]) == ("Jining", "CN")
+    assert row["local_organisation"] == "beispiel"
+    assert row["foreign_organisation"] == "jining-machinery"
+    assert row["profile"] == "beispiel-profil"
+    assert row["owner"] == "hofmann"
+    assert row["delegation"] == "reise-2027"
+    assert not [header for header in row if header.startswith("title_")]

@@ -3,8 +3,8 @@
 The export of every model: foreign keys and many-to-many fields are written as readable
 names, never ids. Each record's stable key (a slug, a code, or a name with its country) has
 one column per part, so that a sheet exported here can be imported again and update the
-same rows. Records without a natural key (meetings, follow-ups, handovers, photos) are
-keyed by id.
+same rows. Records without a natural key (meetings, follow-ups, handovers, photos, meeting
+slots and requests) are keyed by id; a trip registration by its trip and company.
 
 Company profiles have their own resource, `CompanyProfileSheetResource` (at the end): the
 company-profile sheet, whose columns come from `partners.imports.sheet.COLUMNS`, the same
@@ -12,6 +12,7 @@ declaration the import reads, so an exported sheet imports again unchanged.
 """
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import get_language
 from import_export import fields, resources, widgets
 
@@ -266,12 +267,98 @@ class PhotoResource(ExportResource):
         ]  # fmt: skip
 
 
+class OpportunityResource(ExportResource):
+    partner_city, partner_city_country = city("partner_city")
+    local_organisation = fk("local_organisation", m.Organisation, "slug")
+    foreign_organisation = fk("foreign_organisation", m.Organisation, "slug")
+    profile = fk("profile", m.CompanyProfile, "slug")
+    owner = fk("owner", m.Opportunity.owner.field.related_model, "username")
+    delegation = fk("delegation", m.Delegation, "slug")
+    memorandum = fk("memorandum", m.Memorandum, "slug")
+
+    class Meta(ExportResource.Meta):
+        model = m.Opportunity
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "title", "kind", "stage", "partner_city", "partner_city_country",
+            "local_organisation", "foreign_organisation", "profile", "handover", "owner",
+            "delegation", "meeting", "memorandum", "expected_jobs", "expected_investment_eur",
+            "won_on", "jobs_created", "investment_eur", "figures_public", "lost_reason",
+            "next_step", "next_step_on", "summary", "notes", "visibility",
+        ]  # fmt: skip
+
+
+class TripRegistrationResource(ExportResource):
+    delegation = fk("delegation", m.Delegation, "slug")
+    organisation = fk("organisation", m.Organisation, "slug")
+    profile = fk("profile", m.CompanyProfile, "slug")
+    contact = fk("contact", m.Person, "full_name")
+    representatives = many("representatives", m.Person, "full_name")
+
+    class Meta(ExportResource.Meta):
+        model = m.TripRegistration
+        import_id_fields = ["delegation", "organisation"]
+        fields = [
+            "delegation", "organisation", "profile", "contact", "representatives", "language",
+            "status", "wishes", "registered_at", "confirmed_at",
+        ]  # fmt: skip
+
+
+class MeetingSlotResource(ExportResource):
+    # A stop is its city on the slot's delegation; times are that city's, as entered.
+    select_related = ("stop__city",)
+    delegation = fk("delegation", m.Delegation, "slug")
+    stop = field("stop", "stop__city__name", readonly=True)
+    stop_country = field("stop_country", "stop__city__country", readonly=True)
+    time_zone = field("time_zone", "stop__city__time_zone", readonly=True)
+
+    class Meta(ExportResource.Meta):
+        model = m.MeetingSlot
+        fields = [
+            "id", "delegation", "stop", "stop_country", "starts_at", "ends_at", "time_zone",
+            "tables",
+        ]  # fmt: skip
+
+    def dehydrate_starts_at(self, slot):
+        return _local(slot.starts_at, slot.stop.city)
+
+    def dehydrate_ends_at(self, slot):
+        return _local(slot.ends_at, slot.stop.city)
+
+
+def _local(moment, city):
+    """``moment`` as the wall-clock time of ``city`` (naive: the sheet would convert an
+    aware one to the server's zone)."""
+    return timezone.localtime(moment, city.tzinfo).replace(tzinfo=None)
+
+
+class MeetingRequestResource(ExportResource):
+    # The slot as the admin shows it: city, local start and UTC offset.
+    select_related = ("slot__stop__city",)
+    delegation = fk("delegation", m.Delegation, "slug")
+    participant = field("participant", "registration__organisation__slug", readonly=True)
+    counterpart = fk("counterpart", m.Organisation, "slug")
+    slot = field("slot", readonly=True)
+
+    class Meta(ExportResource.Meta):
+        model = m.MeetingRequest
+        fields = [
+            "id", "delegation", "participant", "counterpart", "priority", "mutual", "status",
+            "pinned", "slot", "table", "meeting",
+        ]  # fmt: skip
+
+    def dehydrate_slot(self, request):
+        return str(request.slot) if request.slot_id else ""
+
+
 EXPORT_RESOURCES = {
     resource._meta.model: resource
     for resource in [
         CityResource, PartnershipResource, OrganisationResource, PersonResource,
         DelegationResource, MeetingResource, SectorResource, InterestResource,
         ProfileHandoverResource, MemorandumResource, FollowUpResource, PhotoResource,
+        OpportunityResource, TripRegistrationResource, MeetingSlotResource,
+        MeetingRequestResource,
     ]
 }  # fmt: skip
 
