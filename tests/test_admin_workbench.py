@@ -1,8 +1,12 @@
 """The delegation, memorandum and company profile pages as trade officers use them."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
+from PIL import Image
 
 from partners import models as m
 from partners.roles import TRADE_OFFICERS
@@ -294,3 +298,30 @@ def test_consent_can_be_withdrawn_after_a_handover_and_the_trip_still_saves(offi
     response = officer_client.post(trip, change_form_data(officer_client, trip))
     assert response.status_code == 302, form_errors(response)
     assert m.ProfileHandover.objects.filter(pk=handover.pk).exists()  # stays on record
+
+
+def test_a_photo_can_be_added_with_a_new_delegation(officer_client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(image, "JPEG")
+    url = reverse("admin:partners_delegation_add")
+    data = change_form_data(officer_client, url)
+    origin, lead = f.HomeCityFactory(), f.OrganisationFactory()
+    data.update(
+        {
+            "title_de": "Neue Reise mit Foto",
+            "direction": "outbound",
+            "status": "planned",
+            "date_precision": "day",
+            "origin_city": str(origin.pk),
+            "lead_organisation": str(lead.pk),
+            "photos-TOTAL_FORMS": "1",
+            "photos-0-caption_de": "Ankunft",
+            "photos-0-image": SimpleUploadedFile("a.jpg", image.getvalue(), "image/jpeg"),
+        }
+    )
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert m.Photo.objects.get().delegation.title == "Neue Reise mit Foto"

@@ -30,6 +30,9 @@ class PhotoQuerySet(PublishableQuerySet):
         )
 
 
+PARENTS = ("delegation", "memorandum", "meeting")
+
+
 class Photo(LoggedModel):
     image = models.ImageField(_("image"), upload_to=photo_path, validators=[validate_photo])
     caption = models.CharField(_("caption"), max_length=250)
@@ -68,5 +71,7 @@ class Photo(LoggedModel):
 
     def clean(self):
         super().clean()
-        if not (self.delegation_id or self.memorandum_id or self.meeting_id):
+        # On a new record's page the parent is not saved yet: it is set, but has no id.
+        linked = self.delegation_id or self.memorandum_id or self.meeting_id
+        if not linked and not any(getattr(self, name) for name in PARENTS):
             raise ValidationError(_("A photo belongs to a delegation, a memorandum or a meeting."))
