@@ -122,3 +122,19 @@ def test_managers_publish_and_trade_officers_only_mark_ready():
     response = client_for(user_with_role(TRADE_OFFICERS)).get(url)
     assert b'value="publish"' not in response.content
     assert b'value="request_publication"' in response.content
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("de", "1 Eintrag nicht mehr öffentlich.", "2 Einträge nicht mehr öffentlich."),
+        ("en", "1 record unpublished.", "2 records unpublished."),
+    ],
+)
+def test_the_count_in_a_message_agrees_with_its_noun(manager_client, language, one, two):
+    first, second = f.CityFactory(), f.CityFactory()
+    manager_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    assert one in _run(manager_client, m.City, "unpublish", [first])
+    first.visibility = m.Visibility.PUBLIC
+    first.save()
+    assert two in _run(manager_client, m.City, "unpublish", [first, second])

@@ -5,7 +5,7 @@ from django.contrib.admin import ActionLocation
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from .. import publishing
 from ..models import Visibility
@@ -32,11 +32,11 @@ ON_LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 # What publishing or withdrawing reports: how many changed, and which were refused and why.
 _REPORTS = {
     Visibility.PUBLIC: (
-        gettext_lazy("%(count)d records published."),
+        ngettext_lazy("%(count)d record published.", "%(count)d records published.", "count"),
         gettext_lazy("Not published: %(records)s"),
     ),
     Visibility.INTERNAL: (
-        gettext_lazy("%(count)d records unpublished."),
+        ngettext_lazy("%(count)d record unpublished.", "%(count)d records unpublished.", "count"),
         gettext_lazy("Not unpublished: %(records)s"),
     ),
 }
@@ -111,6 +111,10 @@ def request_publication(modeladmin, request, queryset):
     count = publishing.request_publication(records=list(queryset), user=request.user)
     modeladmin.message_user(
         request,
-        _("%(count)d records marked ready for publication; they are on the managers' desk.")
+        ngettext(
+            "%(count)d record marked ready for publication; it is on the managers' desk.",
+            "%(count)d records marked ready for publication; they are on the managers' desk.",
+            count,
+        )
         % {"count": count},
     )

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationTabularInline
 
 from ..models import (
@@ -119,7 +119,15 @@ def mark_completed(modeladmin, request, queryset):
             delegation.status = Delegation.Status.COMPLETED
             delegation.save()
             done += 1
-    modeladmin.message_user(request, _("%(count)d delegations marked completed.") % {"count": done})
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d delegation marked completed.",
+            "%(count)d delegations marked completed.",
+            done,
+        )
+        % {"count": done},
+    )
     if undated:
         modeladmin.message_user(
             request,

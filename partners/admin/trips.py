@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
@@ -63,8 +63,15 @@ def _decide(modeladmin, request, queryset, status):
     told = sum(tell_company(registration) for registration in decided)
     modeladmin.message_user(
         request,
-        _("%(count)d registrations set to “%(status)s”, %(told)d companies told by e-mail.")
-        % {"count": len(decided), "status": Status(status).label, "told": told},
+        ngettext(
+            "%(count)d registration set to “%(status)s”.",
+            "%(count)d registrations set to “%(status)s”.",
+            len(decided),
+        )
+        % {"count": len(decided), "status": Status(status).label}
+        + " "
+        + ngettext("%(told)d company told by e-mail.", "%(told)d companies told by e-mail.", told)
+        % {"told": told},
     )
     if withdrawn:
         modeladmin.message_user(
