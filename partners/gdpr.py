@@ -5,7 +5,7 @@ memoranda, company profiles and company trips are facts about those records and 
 the name "anonymised" (the scheduler still needs it to keep one traveller out of two
 meetings at once). Every other trace goes: the record and its history, the copies other
 records keep (a member's position at the time), the prose that may quote the person
-(FREE_TEXT), the import log, job files and their stored options, the admin log, the cache.
+(_free_text()), the import log, job files and their stored options, the admin log, the cache.
 """
 
 import datetime
@@ -14,28 +14,37 @@ import json
 import re
 import zipfile
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import CharField, F, Model, Q, TextField
+from django.db.models import (
+    CharField,
+    EmailField,
+    F,
+    Model,
+    Q,
+    SlugField,
+    TextField,
+    URLField,
+)
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.fields import TranslationField
 from modeltranslation.utils import get_translation_fields
+from simple_history.models import HistoricalChanges
 
 from .models import (
     DelegationMember,
-    FollowUp,
     ImportRun,
     ImportRunItem,
     Job,
-    Meeting,
     MemorandumParty,
-    Opportunity,
     Person,
-    ProfileHandover,
     TripRegistration,
+    Visibility,
 )
 
 
@@ -55,16 +64,41 @@ COPIED_POSITIONS = [
 ]
 ERASURE_REASON = "GDPR erasure"
 
-# Prose that an officer, or a company registering for a trip, may write a person's name,
-# e-mail or phone into: those words become the anonymised name, in every language and
-# version; the rest of the text is the company's or the office's, and stays.
-FREE_TEXT = {
-    TripRegistration: ["wishes"],
-    Meeting: ["title", "notes", "outcome"],
-    Opportunity: ["title", "summary", "next_step", "notes", "lost_reason"],
-    FollowUp: ["title", "description"],
-    ProfileHandover: ["notes"],
-}
+# Text fields that are not prose: names, codes and addresses of other records (a city's or a
+# company's name is that record's identity, not a quote), and job titles (a person's own
+# position, blanked through PERSONAL_FIELDS and COPIED_POSITIONS). Slugs, URLs, e-mails and
+# fields with choices are left out by their type.
+NOT_PROSE = {
+    "full_name", "local_name", "honorific", "name", "short_name", "region", "code", "phone",
+    "register_number", "language", "position", "position_at_time", "signatory_position",
+}  # fmt: skip
+# Logs with erasures of their own (_erase_from_import_log, _erase_from_jobs).
+NOT_FREE_TEXT_MODELS = {"ImportRun", "ImportRunItem", "Job"}
+
+
+def _free_text() -> dict[type[Model], list[str]]:
+    """Prose that an officer, or a company registering for a trip, may write a person's name,
+    e-mail or phone into, per model: every text field but NOT_PROSE, the derived ones and
+    the logs. Those words become the anonymised name, in every language and version; the
+    rest of the text is the company's or the office's, and stays."""
+    from .translation import DERIVED_FIELDS
+
+    found = {}
+    for model in apps.get_app_config("partners").get_models():
+        if model.__name__ in NOT_FREE_TEXT_MODELS or issubclass(model, HistoricalChanges):
+            continue  # a model's history is reached through the model
+        names = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, CharField | TextField)
+            and not isinstance(field, SlugField | URLField | EmailField | TranslationField)
+            and not field.choices
+            and field.name not in NOT_PROSE
+            and field.name not in DERIVED_FIELDS.get(model, ())
+        ]
+        if names:
+            found[model] = names
+    return found
 
 
 def _fields(obj: Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -162,12 +196,15 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     if person.anonymised_at:
         return person
     traces = _traces(person)
+    quotes = _traces(person, fields=QUOTED_FIELDS)
     with translation.override(settings.LANGUAGE_CODE):  # the agency's working language
         name = str(_("anonymised"))
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field, value in {**blanks, "full_name": name}.items():
         setattr(person, field, value)
     person.anonymised_at = now or timezone.now()
+    # Off the public pages: a public list would show the placeholder "anonymised".
+    person.visibility = Visibility.INTERNAL
     person._history_user = user
     person._change_reason = ERASURE_REASON
     person.save()
@@ -183,20 +220,42 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     _log_entries(person).update(object_repr=name)
     _erase_from_import_log(person, traces)
     _erase_from_jobs(traces)
-    _erase_from_free_text(traces, name)
+    _erase_from_free_text(quotes, name)
     _erase_from_admin_log(traces, name)
     transaction.on_commit(cache.clear)
     return person
 
 
-def _traces(person: Person) -> set[str]:
-    """Every value of the person's personal fields, now and in any earlier version."""
-    fields = ["full_name", *PERSONAL_FIELDS]
-    values = {getattr(person, field) for field in fields}
-    for row in person.history.values_list(*fields):
-        values.update(row)
-    # Short values ("Dr.", a one-word position) would match unrelated text.
-    return {value.strip() for value in values if value and len(value.strip()) >= 5}
+# Han, kana and Hangul: one character is a syllable, so a two-character name is a name.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+NAME_FIELDS = ("full_name", "local_name")
+# What identifies the person in someone else's prose. Not the position or honorific: many
+# people are a "Director" or a "市长", and other records' texts keep those words.
+QUOTED_FIELDS = [*NAME_FIELDS, "email", "phone", "notes"]
+
+
+def _traces(person: Person, fields: list[str] | None = None) -> set[str]:
+    """Every value of the person's personal fields (or of ``fields``), now and in any
+    earlier version."""
+    fields = fields or ["full_name", *PERSONAL_FIELDS]
+    rows = [[getattr(person, field) for field in fields]]
+    rows += person.history.values_list(*fields)
+    return {
+        value.strip()
+        for row in rows
+        for field, value in zip(fields, row, strict=True)
+        if value and _distinctive(value.strip(), is_name=field in NAME_FIELDS)
+    }
+
+
+def _distinctive(value: str, *, is_name: bool) -> bool:
+    """Long enough to stand for the person rather than for a common word: Latin values of
+    fewer than 5 characters ("Dr.", "Li", "Wang") would replace every such word or syllable
+    in unrelated text. A Chinese name is 2 or 3 characters, all of it; a Chinese position
+    that short ("市长", mayor) is a common word, so the exception is for names only."""
+    if is_name and CJK.search(value):
+        return len(value) >= 2
+    return len(value) >= 5
 
 
 def _scrubbed(data, traces: set[str]):
@@ -281,8 +340,9 @@ def _text_columns(model: type[Model], names: list[str]) -> list[str]:
 
 def _erase_from_free_text(traces: set[str], name: str) -> None:
     pattern = _pattern(traces)
-    for model, names in FREE_TEXT.items():
-        for target in (model, model.history.model):
+    for model, names in _free_text().items():
+        history = [model.history.model] if hasattr(model, "history") else []
+        for target in (model, *history):
             columns = _text_columns(target, names)
             rows = target._base_manager.order_by()
             if hasattr(rows, "rewrite"):  # reach each column itself, not the active language's
@@ -297,7 +357,7 @@ def _erase_from_free_text(traces: set[str], name: str) -> None:
                     for column in columns
                     if row[column] and pattern.search(row[column])
                 }
-                if target is model:
+                if target is model and hasattr(model, "version"):
                     changes["version"] = F("version") + 1  # an open admin form must not undo it
                 rows.filter(pk=row["pk"]).update(**changes)
 

@@ -474,3 +474,53 @@ def test_erasure_renames_other_records_in_the_admin_log(person):
     )
     opportunity.refresh_from_db()
     assert opportunity.title == "Lead from anonymisiert"
+
+
+# --- prose in every model, language and version; short Chinese names (audit, items 2, 3) ---
+
+
+def test_erasure_reaches_every_prose_field_in_every_language_and_version(db, settings, tmp_path):
+    """A person quoted by a trip's summary and outcome, a photo caption, a meeting's Chinese
+    title and a memorandum's summary, each saved twice (two historical versions)."""
+    settings.MEDIA_ROOT = tmp_path
+    person = f.PersonFactory(
+        full_name="Zhang Wei",
+        local_name="张伟",
+        email="zw@qd.example.cn",
+        position_zh_hans="市长",
+        visibility="public",
+    )
+    delegation = f.DelegationFactory(
+        summary_en="Director Zhang Wei visited Leipzig",
+        outcome="Zhang Wei (zw@qd.example.cn) sagte zu, 张伟 ruft an",
+    )
+    photo = f.PhotoFactory(
+        delegation=delegation,
+        caption_en="Zhang Wei at the town hall",
+        caption_zh_hans="张伟在市政厅",
+    )
+    meeting = f.MeetingFactory(title_zh_hans="与张伟会谈")
+    memorandum = f.MemorandumFactory(summary="Unterzeichnet von Zhang Wei")
+    bystander = f.DelegationFactory(summary_zh_hans="市长来访")  # a position, not a name
+    for record in (delegation, photo, meeting, memorandum):
+        record.save()
+    traces = ["Zhang Wei", "张伟", "zw@qd.example.cn"]
+    before = traces_in_every_table(traces)
+    assert {"partners_historicaldelegation: 张伟", "partners_historicalphoto: 张伟"} <= {*before}
+
+    person_erase(person=person)
+
+    left = traces_in_every_table(traces)
+    assert left == [], "\n".join(left)
+    delegation = type(delegation).objects.rewrite(False).get(pk=delegation.pk)
+    assert delegation.outcome == "anonymisiert (anonymisiert) sagte zu, anonymisiert ruft an"
+    assert delegation.summary_en == "Director anonymisiert visited Leipzig"
+    assert (
+        type(meeting).objects.rewrite(False).get(pk=meeting.pk).title_zh_hans
+        == "与anonymisiert会谈"
+    )
+    bystander = type(bystander).objects.rewrite(False).get(pk=bystander.pk)
+    assert bystander.summary_zh_hans == "市长来访"
+    person.refresh_from_db()
+    assert person.visibility == "internal"
+    assert not Person.objects.published().filter(pk=person.pk).exists()
