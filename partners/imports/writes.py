@@ -268,7 +268,10 @@ class Writer:
             "history_type": kind,
             "history_user_id": self.user_id,
         }
-        Table(model.history.model, with_pk=False).insert({**r, **extra} for r in records)
+        # Read before the COPY starts: a query on the connection while PostgreSQL streams a
+        # COPY waits for it to end, which never comes (the import hung on a changed row).
+        rows = [{**r, **extra} for r in records]
+        Table(model.history.model, with_pk=False).insert(rows)
 
 
 def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
