@@ -113,6 +113,20 @@ def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
     assert m.ProfileHandover.objects.count() == 1
 
 
+def test_a_held_meeting_once_logged_is_not_undone_by_another_outcome(trip):
+    delegation, (held, *_others) = trip
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    post_outcomes(officer, delegation, [(held, "held", "Wants samples", False, True)])
+
+    response = post_outcomes(officer, delegation, [(held, "no_show", "", False)])
+
+    assert "Left as held, a meeting was logged for them" in response.text
+    assert "Company 0 – Counterpart 0" in response.text
+    held.refresh_from_db()
+    assert held.status == "held" and held.meeting is not None
+    assert m.Opportunity.objects.get().meeting == held.meeting
+
+
 def test_managers_read_but_do_not_record(trip):
     delegation, _requests = trip
     manager = client_for(user_with_role(MANAGERS))

@@ -80,6 +80,16 @@ class AfterTripMixin:
                 )
                 % asdict(result),
             )
+            if result.kept_held:
+                self.message_user(
+                    request,
+                    _(
+                        "Left as held, a meeting was logged for them (delete the meeting "
+                        "first to record another outcome): %(meetings)s"
+                    )
+                    % {"meetings": "; ".join(result.kept_held)},
+                    messages.WARNING,
+                )
             if result.without_consent:
                 self.message_user(
                     request,

@@ -29,6 +29,7 @@ class Recorded:
     handovers: int = 0
     opportunities: int = 0
     without_consent: list[str] = field(default_factory=list)
+    kept_held: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -38,6 +39,11 @@ def record(outcomes: list[Outcome], *, user) -> Recorded:
     result = Recorded()
     for item in outcomes:
         request = item.request
+        if request.meeting is not None and item.status != MeetingRequest.Status.HELD:
+            # Its logged meeting may have notes, a handover, an opportunity by now: it is
+            # not undone from here, and the request stays held with it.
+            result.kept_held.append(f"{request.registration.organisation} – {request.counterpart}")
+            continue
         request.status = item.status
         if item.status == MeetingRequest.Status.HELD:
             created = request.meeting is None
