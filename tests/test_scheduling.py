@@ -303,16 +303,16 @@ def two_slot_trip(*, first_starts_at=None):
     return trip, slots, counterpart
 
 
+def pinned_request(slot, counterpart, **fields):
+    """A meeting pinned to ``slot`` at its one table, as an officer pins it."""
+    return f.MeetingRequestFactory(
+        slot=slot, table=1, pinned=True, status="scheduled", counterpart=counterpart, **fields
+    )
+
+
 def test_a_rerun_after_a_withdrawal_frees_the_companys_slots(db):
     trip, (first, second), counterpart = two_slot_trip()
-    leaving = f.MeetingRequestFactory(
-        registration__delegation=trip,
-        counterpart=counterpart,
-        slot=first,
-        table=1,
-        pinned=True,
-        status="scheduled",
-    )
+    leaving = pinned_request(first, counterpart, registration__delegation=trip)
     staying = f.MeetingRequestFactory(
         registration__delegation=trip, counterpart=counterpart, slot=second, table=1
     )
@@ -401,14 +401,11 @@ def test_slots_that_have_begun_take_no_new_meeting(db):
 def test_clashing_pinned_meetings_are_named_and_nothing_is_saved(db):
     trip, (first, second), counterpart = two_slot_trip()
     one, other = (
-        f.MeetingRequestFactory(
+        pinned_request(
+            first,
+            f.OrganisationFactory(city=counterpart.city),
             registration__delegation=trip,
             registration__organisation__name=name,
-            counterpart=f.OrganisationFactory(city=counterpart.city),
-            slot=first,
-            table=1,
-            pinned=True,
-            status="scheduled",
         )
         for name in ("Erste GmbH", "Zweite GmbH")
     )
@@ -457,14 +454,7 @@ def test_one_company_pinned_into_overlapping_slots_is_refused(db):
 @pytest.mark.parametrize("what", ["meetingslot", "delegationstop", "delegation"])
 def test_deleting_a_slot_its_stop_or_its_trip_with_a_pinned_meeting(db, what):
     trip, (first, _second), counterpart = two_slot_trip()
-    pinned = f.MeetingRequestFactory(
-        registration__delegation=trip,
-        counterpart=counterpart,
-        slot=first,
-        table=1,
-        pinned=True,
-        status="scheduled",
-    )
+    pinned = pinned_request(first, counterpart, registration__delegation=trip)
     record = {"meetingslot": first, "delegationstop": first.stop, "delegation": trip}[what]
     admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
 
