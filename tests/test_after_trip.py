@@ -142,7 +142,7 @@ def test_a_meeting_is_logged_on_the_local_day_and_listed_in_local_time(trip):
     )
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/")
-    assert "03/23/2027 6:30 a.m. (UTC+8), Nanjing" in page.text
+    assert "23/03/2027 06:30 (UTC+8), Nanjing" in page.text
     post_outcomes(officer, delegation, [(held, "held", "", False)])
     held.refresh_from_db()
     assert held.meeting.date == datetime.date(2027, 3, 23)

@@ -16,3 +16,7 @@ DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H:%M",
     "%d.%m.%Y %H:%M",
 ]
+# Short forms as the long ones: day first and a 24-hour clock (not 03/23/2027 9 a.m.).
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+TIME_FORMAT = "H:i"
