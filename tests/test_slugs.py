@@ -1,9 +1,12 @@
-"""Slugs spell German out (ö → oe, ß → ss) and keep the words apart."""
+"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, and keep the words apart."""
 
 import pytest
 
+from partners.imports import import_profiles
+from partners.models import Organisation
 from partners.models.base import german_slug
 from tests import factories as f
+from tests.import_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +19,8 @@ pytestmark = pytest.mark.django_db
         ("Große Straße GmbH & Co. KG", "grosse-strasse-gmbh-co-kg"),
         ("Besuch 2018/2019", "besuch-2018-2019"),
         ("Übersee—Ölhafen", "uebersee-oelhafen"),
+        ("南京新港", "nan-jing-xin-gang"),
+        ("济宁 Jining", "ji-ning-jining"),
     ],
 )
 def test_german_slugs(text, slug):
@@ -27,3 +32,17 @@ def test_records_get_german_slugs_from_their_names():
     assert delegation.slug == "leipzig-nanjing-gespraeche-ueber-strassenbahnen"
     city = f.CityFactory(name="Görlitz", slug="")
     assert city.slug == "goerlitz"
+
+
+def test_a_chinese_only_name_gets_a_pinyin_slug_not_a_generic_one():
+    first = f.OrganisationFactory(name="南京金鹰集团", slug="")
+    second = f.OrganisationFactory(name="济宁港航", slug="")
+    assert (first.slug, second.slug) == ("nan-jing-jin-ying-ji-tuan", "ji-ning-gang-hang")
+
+
+def test_the_import_spells_a_chinese_company_name_in_pinyin():
+    f.HomeCityFactory(name="Leipzig")
+    sheet = csv_bytes([["山东重工", "", "Leipzig", "", "", ""]])
+    result = import_profiles(source=sheet, filename="profiles.csv")
+    assert not result.errors
+    assert Organisation.objects.get(name="山东重工").slug == "shan-dong-zhong-gong"

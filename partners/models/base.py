@@ -1,5 +1,7 @@
 """Building blocks shared by every model of the domain."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -14,6 +16,7 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from modeltranslation.utils import get_language as translated_language
+from pypinyin import lazy_pinyin
 
 # Django's four default permissions plus "export", which django-import-export checks
 # (settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE); partners/roles.py hands them out.
@@ -207,10 +210,15 @@ _GERMAN = str.maketrans(
 )
 # Dashes and slashes between words are word boundaries ("Leipzig–Nanjing" → "leipzig-nanjing").
 _BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
+# Chinese characters, which slugify would drop: a Chinese-only name is spelled in pinyin.
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def german_slug(value: str) -> str:
-    return slugify(str(value).translate(_GERMAN).translate(_BOUNDARIES))
+    text = str(value).translate(_GERMAN).translate(_BOUNDARIES)
+    if _HAN.search(text):
+        text = " ".join(lazy_pinyin(text))  # "南京新港" → "nan jing xin gang"
+    return slugify(text)
 
 
 def unique_slug(instance, value: str, *, max_length: int = 80) -> str:
