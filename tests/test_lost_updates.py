@@ -88,7 +88,51 @@ def test_a_page_opened_before_a_publish_action_cannot_undo_it(two_officers):
     changelist = reverse("admin:partners_city_changelist")
     alice.post(changelist, {"action": "publish", "_selected_action": [city.pk], "index": 0})
 
-    bobs_form["description"] = "New"
+    bobs_form["description_de"] = "New"
     assert bob.post(url, bobs_form).status_code == 200
     city.refresh_from_db()
     assert city.visibility == m.Visibility.PUBLIC
+
+
+def test_two_people_editing_different_rows_of_one_page_both_keep_their_edits(two_officers):
+    alice, bob = two_officers
+    delegation = f.DelegationFactory(title="Trip")
+    first = f.MeetingFactory(delegation=delegation, title="Talk at the bureau")
+    second = f.MeetingFactory(delegation=delegation, title="Visit to the port")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+    row = {int(alices_form[f"meetings-{i}-id"]): i for i in range(2)}
+
+    alices_form[f"meetings-{row[first.pk]}-title_de"] = "Talk at the investment bureau"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form[f"meetings-{row[second.pk]}-kind"] = m.Meeting.Kind.PRESENTATION
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 302, form_errors(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    delegation.refresh_from_db()
+    assert first.title == "Talk at the investment bureau"
+    assert second.kind == m.Meeting.Kind.PRESENTATION
+    assert (delegation.title, delegation.version) == ("Trip", 1)
+
+
+def test_a_page_edit_after_another_persons_row_edit_keeps_both(two_officers):
+    alice, bob = two_officers
+    meeting = f.MeetingFactory(title="Talk at the bureau")
+    delegation = meeting.delegation
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+
+    alices_form["meetings-0-title_de"] = "Talk at the investment bureau"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form["purpose_de"] = "Sign two memoranda"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 302, form_errors(response)
+    meeting.refresh_from_db()
+    delegation.refresh_from_db()
+    assert meeting.title == "Talk at the investment bureau"
+    assert delegation.purpose == "Sign two memoranda"

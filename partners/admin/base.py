@@ -143,6 +143,8 @@ class CRMAdmin(
         if getattr(request, "_crm_reverting", False):
             # A revert saves an older state as the newest version, never an old number.
             obj.version = type(obj)._default_manager.get(pk=obj.pk).version
+        elif change and not form.has_changed():
+            return  # only rows below were edited: the page's record keeps its version
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

@@ -9,6 +9,7 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router
+from django.forms.models import model_to_dict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -69,6 +70,26 @@ class VersionCheckedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial[VERSION_FIELD] = self.instance.version
+            if self.is_bound:
+                self._compare_with_the_version_seen()
+
+    def _compare_with_the_version_seen(self):
+        """A form posted from an older version is compared with that version, so a row
+        or page left as it was is not taken as undoing what someone else saved since."""
+        try:
+            loaded = int(self.data.get(self.add_prefix(VERSION_FIELD)))
+        except (TypeError, ValueError):
+            return
+        if loaded == self.instance.version:
+            return
+        seen = self.instance.history.filter(version=loaded).first()
+        if seen is not None:
+            shown = [name for name in self.fields if name != VERSION_FIELD]
+            self.initial.update(model_to_dict(seen.instance, fields=shown))
+
+    def has_changed(self):
+        # The version goes back as it came: only the fields say whether the user edited.
+        return any(name != VERSION_FIELD for name in self.changed_data)
 
     def add_error(self, field, error):
         # A model rule may name a field this form shows read-only (visibility changes only
@@ -93,7 +114,7 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not (self.instance.pk and self.check_version):
+        if not (self.instance.pk and self.check_version and self.has_changed()):
             return cleaned_data
         loaded = cleaned_data.get(VERSION_FIELD)
         current = self._current_version()
