@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ..dates import DatePrecision, last_day
 from ..models import Delegation
+from ..models.base import shown_text
 
 FEED_SIZE = 50
 # The calendar carries the latest trips only: with every published delegation it grew
@@ -29,8 +30,18 @@ CALENDAR_SIZE = 100
 ICAL_STATUS = {Delegation.Status.CANCELLED: "CANCELLED", Delegation.Status.PLANNED: "TENTATIVE"}
 
 
+class MarkedAtom1Feed(Atom1Feed):
+    """An entry shown in German for want of a translation says so (``xml:lang="de"``)."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+
 class DelegationAtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = MarkedAtom1Feed
     title = gettext_lazy("Delegation reports")
     subtitle = gettext_lazy("Published reports of delegation trips and visits.")
     link = reverse_lazy("partners:delegations")
@@ -50,6 +61,9 @@ class DelegationAtomFeed(Feed):
 
     def item_description(self, item):
         return f"{item.dates_display}\n\n{item.summary}".strip()
+
+    def item_extra_kwargs(self, item):
+        return {"language": shown_text(item, "title")[1]}
 
     def item_updateddate(self, item):
         return item.updated_at
