@@ -5,6 +5,7 @@ degree); this module puts points and lines into the same coordinate system so th
 server renders the whole map as SVG, with no tiles, script or third-party server.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -157,7 +158,7 @@ def build_map(cities, partnerships) -> dict:
         if a and b:
             lines.append(MapLine(a.x, a.y, b.x, b.y, str(partnership)))
     view_box = _view_box(points)
-    phone_size = round(max(FONT_SIZE, PHONE_FONT_PX * view_box[2] / PHONE_MAP_WIDTH), 1)
+    phone_size = max(FONT_SIZE, math.ceil(PHONE_FONT_PX * view_box[2] / PHONE_MAP_WIDTH * 10) / 10)
     wide = place_labels(list(points.values()))
     phone = place_labels(list(points.values()), phone_size)
     placed = [replace(point, phone=on_phone) for point, on_phone in zip(wide, phone, strict=True)]
