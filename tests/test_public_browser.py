@@ -89,3 +89,22 @@ def test_the_site_is_usable_with_the_keyboard_on_a_phone(site, page, artifacts_d
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 390
     page.screenshot(path=artifacts_dir / "public-report-phone.png", full_page=True)
+
+
+# The size a label is drawn at, in CSS px: its font size in map units times the map's scale.
+RENDERED_FONT_SIZES = """svg => [...svg.querySelectorAll('text')]
+    .filter(text => text.getBoundingClientRect().width > 0)
+    .map(text => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""
+
+
+def test_the_maps_labels_are_readable_on_a_phone(site, page, artifacts_dir):
+    base, _ = site
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/de/")
+
+    worldmap = page.locator("svg.worldmap")
+    worldmap.screenshot(path=artifacts_dir / "public-map-phone.png")
+    sizes = worldmap.evaluate(RENDERED_FONT_SIZES)
+    assert sizes and min(sizes) >= 12, sizes
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert min(worldmap.evaluate(RENDERED_FONT_SIZES)) >= 12  # the wide layout's labels

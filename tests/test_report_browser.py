@@ -1,9 +1,13 @@
 """The report page in a real browser: log in, filter, read the table, download."""
 
+import itertools
+
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
+
+from partners.reports import charts as report_charts
 
 from . import factories as f
 from . import report_world
@@ -40,3 +44,33 @@ def test_a_manager_filters_the_report_and_downloads_the_workbook(
     summary = openpyxl.load_workbook(target)["Summary"]
     assert summary["A2"].value == "Nanjing"
     assert summary["C2"].value == report_world.SUMMARY_2019["Nanjing"][0]
+
+
+def test_the_charts_are_readable_on_a_phone(live_server, page, artifacts_dir):
+    report_world.build()
+    user = f.UserFactory(username="manager")
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/reports/?start=2010-01-01&end=2026-12-31")
+    page.fill("#id_username", "manager")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+
+    charts = page.locator(".report-chart > svg")
+    expect(charts).to_have_count(3)
+    page.locator(".report-charts").screenshot(path=artifacts_dir / "report-charts-phone.png")
+    # Every label drawn, in CSS px: its font size in chart units times the chart's scale.
+    labels = charts.evaluate_all(
+        """charts => charts.map(chart => [...chart.querySelectorAll('text')]
+        .filter(text => text.getBoundingClientRect().width > 0)
+        .map(text => [text.textContent, text.getBoundingClientRect().toJSON(),
+                      parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a]))"""
+    )
+    sizes = [size for chart in labels for _, _, size in chart]
+    assert min(sizes) >= 12, labels
+    years = [box for text, box, _ in labels[0] if len(text) == 4]
+    assert 2 <= len(years) <= report_charts.PHONE_X_LABELS
+    for left, right in itertools.pairwise(years):  # side by side, never over each other
+        assert left["right"] < right["left"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

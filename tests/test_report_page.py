@@ -344,3 +344,44 @@ def test_the_readme_names_the_german_sheets_as_the_workbook_does():
     named = re.search(r"\(German: ([^)]*)\)", " ".join(readme.split())).group(1)
     with translation.override("de"):
         assert named.split(", ") == [str(name) for name in tables.SHEET_NAMES.values()]
+
+
+def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(manager):
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    june = f.DelegationFactory(
+        title="Juni-Reise",
+        origin_city=leipzig,
+        start_date=datetime.date(2019, 6, 1),
+        end_date=datetime.date(2019, 6, 1),
+        date_precision=m.Delegation.DatePrecision.MONTH,
+    )
+    f.DelegationStopFactory(delegation=june, city=nanjing)
+    f.MeetingFactory(delegation=june, city=nanjing, date=None, title="Ohne Datum")
+    f.MeetingFactory(delegation=june, city=nanjing, date=datetime.date(2019, 6, 12))
+    f.DelegationStopFactory(
+        city=nanjing,
+        delegation=f.DelegationFactory(
+            title="Irgendwann 2019",
+            origin_city=leipzig,
+            start_date=datetime.date(2019, 1, 1),
+            end_date=None,
+            date_precision=m.Delegation.DatePrecision.YEAR,
+        ),
+    )
+
+    response = manager.get("/reports/", {"year": 2019, "format": "xlsx"})
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    trips = {
+        row[0]: row[3:5] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)
+    }
+    assert trips == {"Irgendwann 2019": ("2019", None), "Juni-Reise": ("Juni 2019", "Juni 2019")}
+    meetings = [row[:4:3] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)]
+    assert meetings[0] == ("während der Delegation, Juni 2019", "Ohne Datum")
+    assert meetings[1][0] == datetime.datetime(2019, 6, 12)  # a real date cell
+    response = manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "meetings"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # German: ";"
+    assert [row[0] for row in rows[1:]] == ["während der Delegation, Juni 2019", "2019-06-12"]

@@ -46,6 +46,7 @@ def test_no_label_overlaps_another_label_or_marker():
     assert len(points) == len(CITIES)
     assert all(point.labelled for point in points)  # there is room for each of these
     _assert_no_overlaps(points)
+    _assert_no_overlaps([point.phone for point in points])  # larger labels, fewer of them
 
 
 def test_a_crowded_map_leaves_labels_out_rather_than_overlap_them_and_labels_home_first():
@@ -67,8 +68,18 @@ def test_a_crowded_map_leaves_labels_out_rather_than_overlap_them_and_labels_hom
     assert points[299].labelled  # the home city, although the region was full before it
     assert 10 < sum(p.labelled for p in points) < 300
     _assert_no_overlaps(points)
+    assert points[299].phone.labelled
+    _assert_no_overlaps([point.phone for point in points])
 
 
 def test_the_default_spot_is_kept_when_nothing_is_in_the_way():
     [point] = worldmap.build_map(cities()[:1], [])["points"]
     assert (point.label_dx, point.label_dy, point.anchor) == (3, -3, "start")
+
+
+def test_a_phone_gets_labels_of_at_least_12_css_pixels_on_a_340_pixel_map():
+    built = worldmap.build_map(cities(), [])
+    width = float(built["view_box"].split()[2])
+    for point in built["points"]:
+        assert point.phone.font_size * worldmap.PHONE_MAP_WIDTH / width >= 12
+        assert point.font_size == worldmap.FONT_SIZE  # wider screens: as before

@@ -5,6 +5,7 @@ degree); this module puts points and lines into the same coordinate system so th
 server renders the whole map as SVG, with no tiles, script or third-party server.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
@@ -14,10 +15,15 @@ HEIGHT = 180 * SCALE
 MARGIN = 12  # map units around the cities shown, so markers and labels are not cut off
 
 
-# Labels (site.css: .worldmap text, 7 units): a generous width per character, so that the
+# Labels: 7 map units on wider screens; a generous width per character, so that the
 # estimate covers the real text in the fonts the site uses.
 FONT_SIZE = 7
-CHAR_WIDTH = 0.62 * FONT_SIZE
+CHAR_WIDTH = 0.62
+# On a phone (site.css, max-width 40rem) the map is about 340 CSS px wide or more: its
+# labels are drawn in a second layout, sized to be at least 12 CSS px there, and fewer
+# fit (the list under the map names every city).
+PHONE_MAP_WIDTH = 340
+PHONE_FONT_PX = 12
 MARKER_RADIUS = 2.2
 # Where a label may go around its marker, in order of preference: (dx, dy, text-anchor):
 # right and left of it, then in rows further up and down (a dense region such as the
@@ -38,6 +44,8 @@ class MapPoint:
     label_dy: float = -3
     anchor: str = "start"
     labelled: bool = True
+    font_size: float = FONT_SIZE
+    phone: "MapPoint | None" = None  # the same point in the phone's layout
 
     @property
     def label_x(self) -> float:
@@ -50,14 +58,15 @@ class MapPoint:
     @property
     def label_box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the label, from its baseline and anchor."""
-        return _box(self.x, self.y, self.label_dx, self.label_dy, self.anchor, self.city.name)
+        spot = (self.label_dx, self.label_dy, self.anchor)
+        return _box(self.x, self.y, *spot, self.city.name, self.font_size)
 
 
-def _box(x, y, dx, dy, anchor, text) -> tuple[float, float, float, float]:
-    width = CHAR_WIDTH * len(text)
+def _box(x, y, dx, dy, anchor, text, size=FONT_SIZE) -> tuple[float, float, float, float]:
+    width = CHAR_WIDTH * size * len(text)
     left = x + dx - {"start": 0, "middle": width / 2, "end": width}[anchor]
     baseline = y + dy
-    return (left, baseline - 0.8 * FONT_SIZE, left + width, baseline + 0.25 * FONT_SIZE)
+    return (left, baseline - 0.8 * size, left + width, baseline + 0.25 * size)
 
 
 def _overlap(a, b) -> float:
@@ -97,24 +106,27 @@ class _Boxes:
         return found
 
 
-def place_labels(points: list[MapPoint]) -> list[MapPoint]:
+def place_labels(points: list[MapPoint], size: float = FONT_SIZE) -> list[MapPoint]:
     """Each label at the first spot around its marker that covers no other label or marker;
     where there is none (a crowded region), the city goes unlabelled: its marker still
     names it (a tooltip) and the list under the map does. Home cities are labelled first.
-    Done in map units, so it holds at every width: the SVG scales as a whole."""
+    Done in map units, so it holds at every width: the SVG scales as a whole. ``size``: the
+    labels' font size; the spots around a marker grow with it."""
+    scale = size / FONT_SIZE
+    spots = [(dx * scale, dy * scale, anchor) for dx, dy, anchor in LABEL_SPOTS]
     boxes = _Boxes()
     for n, point in enumerate(points):
         boxes.add(("marker", n), _marker_box(point))
     placed = {}
     for n in sorted(range(len(points)), key=lambda n: not points[n].city.is_home):
         point = points[n]
-        placed[n] = replace(point, labelled=False)
-        for spot in LABEL_SPOTS:  # in order of preference
-            box = _box(point.x, point.y, *spot, point.city.name)
+        placed[n] = replace(point, labelled=False, font_size=size)
+        for spot in spots:  # in order of preference
+            box = _box(point.x, point.y, *spot, point.city.name, size)
             others = boxes.near(box)
             others.pop(("marker", n), None)  # its own marker
             if not any(_overlap(box, other) for other in others.values()):
-                placed[n] = MapPoint(point.city, point.x, point.y, *spot)
+                placed[n] = MapPoint(point.city, point.x, point.y, *spot, font_size=size)
                 boxes.add(("label", n), box)
                 break
     return [placed[n] for n in range(len(points))]
@@ -145,14 +157,18 @@ def build_map(cities, partnerships) -> dict:
         a, b = points.get(partnership.home_city_id), points.get(partnership.partner_city_id)
         if a and b:
             lines.append(MapLine(a.x, a.y, b.x, b.y, str(partnership)))
-    placed = place_labels(list(points.values()))
-    return {"points": placed, "lines": lines, "view_box": _view_box(points)}
+    view_box = _view_box(points)
+    phone_size = max(FONT_SIZE, math.ceil(PHONE_FONT_PX * view_box[2] / PHONE_MAP_WIDTH * 10) / 10)
+    wide = place_labels(list(points.values()))
+    phone = place_labels(list(points.values()), phone_size)
+    placed = [replace(point, phone=on_phone) for point, on_phone in zip(wide, phone, strict=True)]
+    return {"points": placed, "lines": lines, "view_box": " ".join(f"{n:g}" for n in view_box)}
 
 
-def _view_box(points) -> str:
+def _view_box(points) -> tuple[float, float, float, float]:
     """The whole world when there is nothing to show, else the area around the cities."""
     if not points:
-        return f"0 0 {WIDTH} {HEIGHT}"
+        return (0, 0, WIDTH, HEIGHT)
     xs = [p.x for p in points.values()]
     ys = [p.y for p in points.values()]
     left, right = max(min(xs) - 4 * MARGIN, 0), min(max(xs) + 4 * MARGIN, WIDTH)
@@ -162,4 +178,4 @@ def _view_box(points) -> str:
     height = max(bottom - top, width / 2)
     left = max(min(left, WIDTH - width), 0)
     top = max(min(top, HEIGHT - height), 0)
-    return f"{left:g} {top:g} {min(width, WIDTH):g} {min(height, HEIGHT):g}"
+    return (left, top, min(width, WIDTH), min(height, HEIGHT))

@@ -11,6 +11,9 @@ WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
 FUNNEL_LABELS = 170  # room left of a funnel's bars for "stage: count"
 PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
+# A phone shows a chart about 350 px wide, its labels large (reports.css): at most this
+# many year labels fit under the axis there; the others are marked "minor" and hidden.
+PHONE_X_LABELS = 9
 
 
 class Bar(NamedTuple):
@@ -21,6 +24,10 @@ class Bar(NamedTuple):
     colour: str
     label: str  # its tooltip
 
+    @property
+    def middle(self) -> float:
+        return self.y + self.height / 2
+
 
 @dataclass
 class Chart:
@@ -30,7 +37,7 @@ class Chart:
     height: int = HEIGHT
     bars: list[Bar] = field(default_factory=list)
     points: str = ""  # polyline "x,y x,y"
-    x_labels: list = field(default_factory=list)  # dicts: x, text
+    x_labels: list = field(default_factory=list)  # dicts: x, text, minor
     y_ticks: list = field(default_factory=list)  # dicts: y, text
     legend: list = field(default_factory=list)  # dicts: colour, text
     baseline: int = HEIGHT - BOTTOM
@@ -41,6 +48,11 @@ def _scale(maximum: int):
     plot = HEIGHT - TOP - BOTTOM
     ticks = sorted({0, top // 2, top})
     return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": t} for t in ticks]
+
+
+def _x_label(i: int, count: int, x: float, text) -> dict:
+    every = -(-count // PHONE_X_LABELS)  # ceiling division
+    return {"x": x, "text": text, "minor": i % every != 0}
 
 
 def top_series(series: dict, other: str) -> dict:
@@ -67,7 +79,7 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
     bar = slot * 0.8 / max(len(series), 1)
     for i, year in enumerate(years):
         x0 = LEFT + i * slot + slot * 0.1
-        chart.x_labels.append({"x": x0 + slot * 0.4, "text": year})
+        chart.x_labels.append(_x_label(i, len(years), x0 + slot * 0.4, year))
         for j, (name, values) in enumerate(series.items()):
             value = values.get(year, 0)
             height = plot * value / top
@@ -92,7 +104,7 @@ def line(title, description, values: dict) -> Chart:
         x = LEFT + step * (i + 0.5)
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
-        chart.x_labels.append({"x": x, "text": year})
+        chart.x_labels.append(_x_label(i, len(values), x, year))
         chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {value}"))
     chart.points = " ".join(coordinates)
     return chart

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from ..dates import DatePrecision, format_date_span
 from ..models import (
     Delegation,
     FollowUp,
@@ -43,6 +44,44 @@ def _date(header):
 
 
 @dataclass(frozen=True)
+class Computed:
+    """A column's cell worked out from several fields read (``paths``) by ``value``."""
+
+    paths: tuple[str, ...]
+    value: Callable
+
+
+def _at_precision(day, precision):
+    """A day known to the day as a date cell; one known to the month or year as the text
+    the admin list and the public pages show ("Juni 2019", "2018"), never as "1 June"."""
+    if day is None or precision == DatePrecision.DAY:
+        return day
+    return format_date_span(day, None, precision)
+
+
+def _own_or_trip(trip: str, *own: str) -> Computed:
+    """A record's own day (the first of ``own`` set), else its delegation's (``trip``)
+    dates at their precision, marked as such: a meeting without a date did not happen
+    on the trip's first day."""
+
+    def value(*days_and_trip):
+        *days, start, end, precision = days_and_trip
+        day = next((day for day in days if day is not None), None)
+        if day is not None or start is None:
+            return day
+        dates = format_date_span(start, end, precision)
+        return _("during the delegation, %(dates)s") % {"dates": dates}
+
+    paths = (*own, f"{trip}__start_date", f"{trip}__end_date", f"{trip}__date_precision")
+    return Computed(paths, value)
+
+
+def _day_or_text(header):
+    # "any": a date cell for a known day, a text cell for a month, year or trip.
+    return Column(header, "any", 14)
+
+
+@dataclass(frozen=True)
 class Report:
     """One report's criteria with its partner cities (the rows), read once for all tables."""
 
@@ -56,11 +95,27 @@ class Report:
 
 def _listing(report: Report, key: str, queryset, columns: dict, partner_column=None) -> Table:
     """The sheet ``key`` listing ``queryset``'s records that the report lists: ``columns``
-    maps each field read to its column; the partner cities of each record come last."""
+    maps each field read (or ``Computed`` from several) to its column; the partner cities
+    of each record come last."""
     partner_column = partner_column or _text(_("Partner city"))
     kind = key.replace("-", "_")
-    rows = _rows(report, kind, queryset, list(columns))
+    specs = [spec if isinstance(spec, Computed) else Computed((spec,), _same) for spec in columns]
+    fields = list(dict.fromkeys(path for spec in specs for path in spec.paths))
+
+    def cells(row):
+        *values, partner_cities = row
+        read = dict(zip(fields, values, strict=True))
+        return (
+            *(spec.value(*(read[path] for path in spec.paths)) for spec in specs),
+            partner_cities,
+        )
+
+    rows = map(cells, _rows(report, kind, queryset, fields))
     return Table(str(SHEET_NAMES[key]), [*columns.values(), partner_column], rows)
+
+
+def _same(value):
+    return value
 
 
 def _rows(report: Report, kind: str, queryset, fields: list[str]):
@@ -97,8 +152,8 @@ def delegations_table(report: Report) -> Table:
         "title": _text(_("Title"), 40),
         "direction": _text(_("Direction"), 10, dict(Delegation.Direction.choices)),
         "status": _text(_("Status"), 11, dict(Delegation.Status.choices)),
-        "start_date": _date(_("Start")),
-        "end_date": _date(_("End")),
+        Computed(("start_date", "date_precision"), _at_precision): _day_or_text(_("Start")),
+        Computed(("end_date", "date_precision"), _at_precision): _day_or_text(_("End")),
         "origin_city__name": _text(_("Origin city")),
         "stop_names": _text(_("Stops"), 30),
         "lead_organisation__name": _text(_("Lead organisation"), 30),
@@ -124,7 +179,7 @@ def _stop_names():
 
 def meetings_table(report: Report) -> Table:
     columns = {
-        "on": _date(_("Date")),
+        _own_or_trip("delegation", "date"): _day_or_text(_("Date")),
         "city__name": _text(_("City")),
         "kind": _text(_("Kind"), 12, dict(Meeting.Kind.choices)),
         "title": _text(_("Title"), 40),
@@ -140,7 +195,7 @@ def memoranda_table(report: Report) -> Table:
         "title": _text(_("Title"), 40),
         "kind": _text(_("Kind"), 16, dict(Memorandum.Kind.choices)),
         "status": _text(_("Status"), 11, dict(Memorandum.Status.choices)),
-        "on": _date(_("Signed on")),
+        _own_or_trip("delegation", "signed_on"): _day_or_text(_("Signed on")),
         "signed_in__name": _text(_("Signed in")),
         "valid_until": _date(_("Valid until")),
         "review_on": _date(_("Review on")),
@@ -153,7 +208,9 @@ def memoranda_table(report: Report) -> Table:
 
 def handovers_table(report: Report) -> Table:
     columns = {
-        "on": _date(_("Handed over on")),
+        _own_or_trip("delegation", "handed_over_on", "meeting__date"): _day_or_text(
+            _("Handed over on")
+        ),
         "profile__organisation__name": _text(_("Company"), 30),
         "recipient__name": _text(_("Recipient"), 30),
         "recipient__city__name": _text(_("Recipient city")),
