@@ -51,12 +51,9 @@ def _decide(modeladmin, request, queryset, status):
             if registration.status == Status.WITHDRAWN:  # the company's own decision stands
                 withdrawn.append(registration)
                 continue
-            trip = registration.delegation
-            if status == Status.ACCEPTED and trip.capacity is not None:
-                taken = trip.registrations.filter(status=Status.ACCEPTED).count()
-                if taken >= trip.capacity:
-                    full.append(registration)
-                    continue
+            if status == Status.ACCEPTED and registration.trip_is_full():
+                full.append(registration)
+                continue
             registration.status = status
             registration.save()
             decided.append(registration)

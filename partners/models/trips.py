@@ -4,7 +4,7 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -78,6 +78,36 @@ class TripRegistration(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organisation} – {self.delegation}"
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.ACCEPTED and self.delegation_id and self.trip_is_full():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Not accepted: the trip is full (capacity %(capacity)d). Wait-list "
+                        "the company, or raise the trip's capacity."
+                    )
+                    % {"capacity": self.delegation.capacity}
+                }
+            )
+
+    def trip_is_full(self) -> bool:
+        """Whether the trip has no place left for this company: as many companies accepted
+        as its capacity, this one not among them. The one rule of the change form and the
+        "Accept" action."""
+        trips = Delegation.objects.filter(pk=self.delegation_id)
+        # Inside a transaction (the admin's) the trip stays locked until the acceptance
+        # commits, so two officers accepting at once cannot both take the last place.
+        if connections[router.db_for_write(Delegation)].in_atomic_block:
+            trips = trips.select_for_update()
+        capacity = trips.values_list("capacity", flat=True).get()
+        if capacity is None:
+            return False
+        accepted = TripRegistration.objects.filter(
+            delegation=self.delegation_id, status=self.Status.ACCEPTED
+        )
+        return not accepted.filter(pk=self.pk).exists() and accepted.count() >= capacity
 
 
 class MeetingSlot(TimeStampedModel):
