@@ -79,3 +79,59 @@ def test_the_same_time_typed_for_berlin_and_for_nanjing_differs_by_their_offset(
         assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
     starts = dict(m.MeetingSlot.objects.values_list("stop", "starts_at"))
     assert starts[berlin.pk] - starts[nanjing.pk] == datetime.timedelta(hours=7)
+
+
+@pytest.fixture
+def nanjing_stop(db):
+    return f.DelegationStopFactory(
+        city__name="Nanjing",
+        city__time_zone="Asia/Shanghai",
+        arrival=datetime.date(2027, 5, 10),
+        departure=datetime.date(2027, 5, 12),
+    )
+
+
+@pytest.mark.parametrize(
+    "day, starts, ends, field",
+    [
+        ("2027-05-09", "09:00", "09:45", "starts_at"),
+        # 05:00 on the 13th in Nanjing is still the 12th in the office (Berlin).
+        ("2027-05-13", "05:00", "05:30", "ends_at"),
+    ],
+)
+def test_a_slot_outside_its_stops_local_dates_is_refused_naming_them(
+    officer, nanjing_stop, day, starts, ends, field
+):
+    response = officer.post(
+        "/admin/partners/meetingslot/add/", _slot_data(nanjing_stop, day, starts, ends)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert errors[field] == ["Outside the stop in Nanjing: 10–12 May 2027 (local dates)."]
+    assert not m.MeetingSlot.objects.exists()
+
+
+def test_a_slot_may_fill_the_stops_first_and_last_local_day_not_a_minute_more(
+    officer, nanjing_stop
+):
+    # 01:00 on the 10th in Nanjing is the 9th in UTC and in the office.
+    first = _slot_data(nanjing_stop, "2027-05-10", "01:00", "01:30")
+    last = {**_slot_data(nanjing_stop, "2027-05-12", "23:30", "00:00"), "ends_at_0": "2027-05-13"}
+    for data in (first, last):
+        response = officer.post("/admin/partners/meetingslot/add/", data)
+        assert response.status_code == 302, form_errors(response)
+    beyond = {**last, "ends_at_1": "00:01"}
+    response = officer.post("/admin/partners/meetingslot/add/", beyond)
+    assert "Outside the stop in Nanjing" in form_errors(response)
+    assert m.MeetingSlot.objects.count() == 2
+
+
+def test_a_stop_known_only_by_its_arrival_is_named_so(officer, nanjing_stop):
+    nanjing_stop.departure = None
+    nanjing_stop.save()
+    data = _slot_data(nanjing_stop, "2027-05-09", "09:00", "09:45")
+    response = officer.post("/admin/partners/meetingslot/add/", data)
+    assert "Outside the stop in Nanjing: from 10 May 2027 (local dates)." in form_errors(response)
+    data = _slot_data(nanjing_stop, "2027-06-30", "09:00", "09:45")
+    assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302

@@ -3,6 +3,8 @@
 Nothing here is ever public (DESIGN.md, "Company delegation trips").
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import F, Q
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import utc_offset
+from ..dates import DatePrecision, format_date_span, utc_offset
 from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
@@ -156,6 +158,41 @@ class MeetingSlot(TimeStampedModel):
             raise ValidationError({"stop": _("The stop belongs to another delegation.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A slot ends after it starts.")})
+        if self.stop_id:
+            self._clean_within_stop()
+
+    def _clean_within_stop(self):
+        """The slot lies within its stop's days, which are days in the stop city."""
+        stop, zone = self.stop, self.stop.city.tzinfo
+
+        def midnight(day):
+            return datetime.datetime.combine(day, datetime.time(), zone)
+
+        errors = {}
+        if stop.arrival and self.starts_at and self.starts_at < midnight(stop.arrival):
+            errors["starts_at"] = self._outside_stop()
+        after = stop.departure and stop.departure + datetime.timedelta(days=1)
+        if after and self.ends_at and self.ends_at > midnight(after):
+            errors["ends_at"] = self._outside_stop()
+        if errors:
+            raise ValidationError(errors)
+
+    def _outside_stop(self) -> str:
+        stop = self.stop
+        if stop.arrival and stop.departure:
+            dates = format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
+        elif stop.arrival:
+            dates = _("from %(date)s") % {
+                "date": format_date_span(stop.arrival, None, DatePrecision.DAY)
+            }
+        else:
+            dates = _("until %(date)s") % {
+                "date": format_date_span(stop.departure, None, DatePrecision.DAY)
+            }
+        return _("Outside the stop in %(city)s: %(dates)s (local dates).") % {
+            "city": stop.city,
+            "dates": dates,
+        }
 
 
 class MeetingRequest(TimeStampedModel):
