@@ -14,7 +14,7 @@ from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
-from .slot_times import LocalSlotTimesMixin
+from .slot_times import LocalTimesMixin, MeetingSlotForm
 
 
 class TripsInUseFilter(InUseFilter):
@@ -142,7 +142,8 @@ class TripRegistrationAdmin(CRMAdmin):
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(LocalSlotTimesMixin, CRMAdmin):
+class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
+    form = MeetingSlotForm
     list_display = ["local_times", "stop", "tables", "delegation"]
     list_filter = [TRIPS_IN_USE]
     list_select_related = ["delegation", "stop__city"]
