@@ -59,7 +59,7 @@ class LocalTimesForm(VersionCheckedForm):
         if self.instance.pk:
             zone = self.zone(getattr(self.instance, self.located_by))
             for name in times:
-                if value := getattr(self.instance, name):
+                if value := self.initial.get(name):
                     self.initial[name] = timezone.make_naive(value, zone)
 
     def clean(self):
