@@ -55,6 +55,8 @@ def test_the_planned_trip_is_open_with_stops_slots_and_registrations(trip):
     assert trip.start_date.weekday() == 0
     assert [s.city.slug for s in trip.stops.order_by("order")] == ["nanjing", "jining"]
     assert trip.slots.count() == 7
+    for record in [*trip.slots.all(), *trip.registrations.all()]:
+        record.full_clean()  # within the stops' dates and the trip's capacity
     statuses = sorted(trip.registrations.values_list("status", flat=True))
     assert statuses == ["accepted"] * 6 + ["confirmed", "waitlisted"]
     assert all(r.representatives.exists() for r in trip.registrations.all())

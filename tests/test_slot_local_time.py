@@ -1,5 +1,6 @@
 """A meeting slot is typed in the local time of its stop's city (audit trips, finding 2):
-09:00 typed for a Nanjing stop is 09:00 in Nanjing, not 09:00 in the office's Berlin."""
+09:00 typed for a Nanjing stop is 09:00 in Nanjing, not 09:00 in the office's Berlin.
+So is a logged meeting, in its city's."""
 
 import datetime
 
@@ -79,3 +80,114 @@ def test_the_same_time_typed_for_berlin_and_for_nanjing_differs_by_their_offset(
         assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
     starts = dict(m.MeetingSlot.objects.values_list("stop", "starts_at"))
     assert starts[berlin.pk] - starts[nanjing.pk] == datetime.timedelta(hours=7)
+
+
+@pytest.fixture
+def nanjing_stop(db):
+    return f.DelegationStopFactory(
+        city__name="Nanjing",
+        city__time_zone="Asia/Shanghai",
+        arrival=datetime.date(2027, 5, 10),
+        departure=datetime.date(2027, 5, 12),
+    )
+
+
+@pytest.mark.parametrize(
+    "day, starts, ends, field",
+    [
+        ("2027-05-09", "09:00", "09:45", "starts_at"),
+        # 05:00 on the 13th in Nanjing is still the 12th in the office (Berlin).
+        ("2027-05-13", "05:00", "05:30", "ends_at"),
+    ],
+)
+def test_a_slot_outside_its_stops_local_dates_is_refused_naming_them(
+    officer, nanjing_stop, day, starts, ends, field
+):
+    response = officer.post(
+        "/admin/partners/meetingslot/add/", _slot_data(nanjing_stop, day, starts, ends)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert errors[field] == ["Outside the stop in Nanjing: 10–12 May 2027 (local dates)."]
+    assert not m.MeetingSlot.objects.exists()
+
+
+def test_a_slot_may_fill_the_stops_first_and_last_local_day_not_a_minute_more(
+    officer, nanjing_stop
+):
+    # 01:00 on the 10th in Nanjing is the 9th in UTC and in the office.
+    first = _slot_data(nanjing_stop, "2027-05-10", "01:00", "01:30")
+    last = {**_slot_data(nanjing_stop, "2027-05-12", "23:30", "00:00"), "ends_at_0": "2027-05-13"}
+    for data in (first, last):
+        response = officer.post("/admin/partners/meetingslot/add/", data)
+        assert response.status_code == 302, form_errors(response)
+    beyond = {**last, "ends_at_1": "00:01"}
+    response = officer.post("/admin/partners/meetingslot/add/", beyond)
+    assert "Outside the stop in Nanjing" in form_errors(response)
+    assert m.MeetingSlot.objects.count() == 2
+
+
+def test_a_stop_known_only_by_its_arrival_is_named_so(officer, nanjing_stop):
+    nanjing_stop.departure = None
+    nanjing_stop.save()
+    data = _slot_data(nanjing_stop, "2027-05-09", "09:00", "09:45")
+    response = officer.post("/admin/partners/meetingslot/add/", data)
+    assert "Outside the stop in Nanjing: from 10 May 2027 (local dates)." in form_errors(response)
+    data = _slot_data(nanjing_stop, "2027-06-30", "09:00", "09:45")
+    assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
+
+
+def _meeting_times(officer, url, day, starts, ends):
+    return {
+        **change_form_data(officer, url),
+        "starts_at_0": day,
+        "starts_at_1": starts,
+        "ends_at_0": day,
+        "ends_at_1": ends,
+    }
+
+
+def test_a_meeting_is_typed_and_shown_in_its_citys_local_time(officer):
+    meeting = f.MeetingFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    response = officer.post(url, _meeting_times(officer, url, "2027-05-10", "09:00", "10:00"))
+    assert response.status_code == 302, form_errors(response)
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.ends_at) == (
+        datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC),
+        datetime.datetime(2027, 5, 10, 2, 0, tzinfo=UTC),
+    )
+    assert "In the local time of the meeting's city." in officer.get(url).text
+    data = change_form_data(officer, url)
+    assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
+        "2027-05-10",
+        "09:00:00",
+        "10:00:00",
+    )
+    assert officer.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC)
+    listing = officer.get("/admin/partners/meeting/")
+    assert "2027-05-10 09:00–10:00 (UTC+8)" in listing.text
+
+
+def test_a_meeting_in_a_city_without_a_time_zone_is_in_the_offices(officer):
+    meeting = f.MeetingFactory(city__time_zone="")
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    response = officer.post(url, _meeting_times(officer, url, "2027-05-10", "09:00", "10:00"))
+    assert response.status_code == 302, form_errors(response)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == datetime.datetime(2027, 5, 10, 7, 0, tzinfo=UTC)
+    assert "2027-05-10 09:00–10:00 (UTC+2)" in officer.get("/admin/partners/meeting/").text
+
+
+def test_a_meeting_time_that_the_clocks_skip_is_refused_and_none_is_fine(officer):
+    meeting = f.MeetingFactory(city__time_zone="Europe/Berlin")
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    response = officer.post(url, _meeting_times(officer, url, "2027-03-28", "02:30", "03:30"))
+    assert "does not exist in Europe/Berlin" in form_errors(response)
+    response = officer.post(url, _meeting_times(officer, url, "", "", ""))
+    assert response.status_code == 302, form_errors(response)
+    meeting.refresh_from_db()
+    assert meeting.starts_at is None

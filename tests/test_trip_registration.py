@@ -15,7 +15,7 @@ from partners import registration as service
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, user_with_role
 
 
 @pytest.fixture(autouse=True)
@@ -610,3 +610,26 @@ def test_a_company_that_withdrew_is_neither_decided_on_nor_written_to(trip, acti
     assert gone.status == "withdrawn"
     assert mail.outbox == []
     assert "withdrew: Zurückgezogen GmbH" in response.text
+
+
+def test_the_change_form_accepts_only_within_the_trips_capacity(trip):
+    held = f.TripRegistrationFactory(delegation=trip, status="accepted")
+    waiting = f.TripRegistrationFactory(delegation=trip, status="confirmed")
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    url = f"/admin/partners/tripregistration/{waiting.pk}/change/"
+    data = {**change_form_data(officer, url), "status": "accepted"}
+    response = officer.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "the trip is full (capacity 1)" in " ".join(errors["status"])
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    # The company already accepted keeps its place when its form is saved again.
+    held_url = f"/admin/partners/tripregistration/{held.pk}/change/"
+    assert officer.post(held_url, change_form_data(officer, held_url)).status_code == 302
+    trip.capacity = 2
+    trip.save()
+    data = {**change_form_data(officer, url), "status": "accepted"}
+    assert officer.post(url, data).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "accepted"

@@ -22,6 +22,7 @@ from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
 from .list_filters import InUseFilter, YearFilter
+from .slot_times import LocalTimesMixin, MeetingForm
 from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
@@ -229,8 +230,18 @@ def _link_meeting_rows(handovers, meetings) -> None:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CRMAdmin, TranslatedAdmin):
-    list_display = ["title", "kind", "date", "city", "delegation", "logged_by", "visibility"]
+class MeetingAdmin(LocalTimesMixin, CRMAdmin, TranslatedAdmin):
+    form = MeetingForm
+    list_display = [
+        "title",
+        "kind",
+        "date",
+        "local_times",
+        "city",
+        "delegation",
+        "logged_by",
+        "visibility",
+    ]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city", "delegation", "logged_by"]
     search_fields = ["title", "city__name", "delegation__title"]

@@ -1,5 +1,6 @@
-"""A meeting slot's times are typed and shown in the local time of its stop's city: a
-09:00 meeting in Nanjing is typed as 09:00, not as 02:00 in the office's time zone."""
+"""The times of a trip are typed and shown in the local time of the city they happen in:
+a 09:00 meeting in Nanjing is typed as 09:00, not as 02:00 in the office's time zone. So
+are a meeting slot's (its stop's city) and a logged meeting's (its city)."""
 
 import datetime
 
@@ -7,7 +8,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,11 +15,10 @@ from ..dates import utc_offset
 from .versions import VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
-LOCAL_TIME_HELP = gettext_lazy("In the local time of the stop's city.")
 
 
 class WallClockField(forms.SplitDateTimeField):
-    """A date and time as typed, without a zone; the form puts it in the stop's zone."""
+    """A date and time as typed, without a zone; the form puts it in the city's zone."""
 
     widget = AdminSplitDateTime
 
@@ -30,21 +29,42 @@ class WallClockField(forms.SplitDateTimeField):
         return value and timezone.make_naive(value, datetime.UTC)
 
 
-class MeetingSlotForm(VersionCheckedForm):
-    starts_at = WallClockField(label=capfirst(gettext_lazy("starts at")), help_text=LOCAL_TIME_HELP)
-    ends_at = WallClockField(label=capfirst(gettext_lazy("ends at")), help_text=LOCAL_TIME_HELP)
+class LocalTimesForm(VersionCheckedForm):
+    """``starts_at`` and ``ends_at`` in the zone of the city of the record chosen in the
+    field ``located_by``; in the office's zone while none is chosen."""
+
+    located_by: str
+    local_time_help: str
+
+    @staticmethod
+    def city_of(located):
+        """The city of the record in ``located_by`` (a stop's city; a city itself)."""
+        return located
+
+    @classmethod
+    def zone(cls, located):
+        return cls.city_of(located).tzinfo if located else timezone.get_default_timezone()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Absent from a form that shows them read-only (a user who may only view).
+        times = [name for name in TIMES if name in self.fields]
+        for name in times:
+            model_field = self.fields[name]
+            self.fields[name] = WallClockField(
+                label=model_field.label,
+                required=model_field.required,
+                help_text=self.local_time_help,
+            )
         if self.instance.pk:
-            zone = self.instance.stop.city.tzinfo
-            for name in TIMES:
-                self.initial[name] = timezone.make_naive(getattr(self.instance, name), zone)
+            zone = self.zone(getattr(self.instance, self.located_by))
+            for name in times:
+                if value := self.initial.get(name):
+                    self.initial[name] = timezone.make_naive(value, zone)
 
     def clean(self):
         cleaned_data = super().clean()
-        stop = cleaned_data.get("stop")
-        zone = stop.city.tzinfo if stop else timezone.get_default_timezone()
+        zone = self.zone(cleaned_data.get(self.located_by))
         for name in TIMES:
             typed = cleaned_data.get(name)
             if typed is None:
@@ -62,14 +82,28 @@ class MeetingSlotForm(VersionCheckedForm):
         return cleaned_data
 
 
-class LocalSlotTimesMixin:
-    """The slot admin's form and its list column of local times."""
+class MeetingSlotForm(LocalTimesForm):
+    located_by = "stop"
+    local_time_help = gettext_lazy("In the local time of the stop's city.")
 
-    form = MeetingSlotForm
+    @staticmethod
+    def city_of(stop):
+        return stop.city
+
+
+class MeetingForm(LocalTimesForm):
+    located_by = "city"
+    local_time_help = gettext_lazy("In the local time of the meeting's city.")
+
+
+class LocalTimesMixin:
+    """An admin's form of local times (``form``: a LocalTimesForm) and its list column."""
 
     @admin.display(description=gettext_lazy("time (local)"), ordering="starts_at")
-    def local_times(self, slot):
-        zone = slot.stop.city.tzinfo
-        starts = timezone.localtime(slot.starts_at, zone)
-        ends = timezone.localtime(slot.ends_at, zone)
-        return f"{starts:%Y-%m-%d %H:%M}–{ends:%H:%M} ({utc_offset(starts)})"
+    def local_times(self, obj):
+        if obj.starts_at is None:
+            return None
+        zone = self.form.zone(getattr(obj, self.form.located_by))
+        starts = timezone.localtime(obj.starts_at, zone)
+        ends = f"–{timezone.localtime(obj.ends_at, zone):%H:%M}" if obj.ends_at else ""
+        return f"{starts:%Y-%m-%d %H:%M}{ends} ({utc_offset(starts)})"

@@ -14,7 +14,7 @@ from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
-from .slot_times import LocalSlotTimesMixin
+from .slot_times import LocalTimesMixin, MeetingSlotForm
 
 
 class TripsInUseFilter(InUseFilter):
@@ -51,12 +51,9 @@ def _decide(modeladmin, request, queryset, status):
             if registration.status == Status.WITHDRAWN:  # the company's own decision stands
                 withdrawn.append(registration)
                 continue
-            trip = registration.delegation
-            if status == Status.ACCEPTED and trip.capacity is not None:
-                taken = trip.registrations.filter(status=Status.ACCEPTED).count()
-                if taken >= trip.capacity:
-                    full.append(registration)
-                    continue
+            if status == Status.ACCEPTED and registration.trip_is_full():
+                full.append(registration)
+                continue
             registration.status = status
             registration.save()
             decided.append(registration)
@@ -145,7 +142,8 @@ class TripRegistrationAdmin(CRMAdmin):
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(LocalSlotTimesMixin, CRMAdmin):
+class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
+    form = MeetingSlotForm
     list_display = ["local_times", "stop", "tables", "delegation"]
     list_filter = [TRIPS_IN_USE]
     list_select_related = ["delegation", "stop__city"]

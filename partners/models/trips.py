@@ -3,8 +3,10 @@
 Nothing here is ever public (DESIGN.md, "Company delegation trips").
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import utc_offset
+from ..dates import DatePrecision, format_date_span, utc_offset
 from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
@@ -79,6 +81,36 @@ class TripRegistration(TimeStampedModel):
     def __str__(self):
         return f"{self.organisation} – {self.delegation}"
 
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.ACCEPTED and self.delegation_id and self.trip_is_full():
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Not accepted: the trip is full (capacity %(capacity)d). Wait-list "
+                        "the company, or raise the trip's capacity."
+                    )
+                    % {"capacity": self.delegation.capacity}
+                }
+            )
+
+    def trip_is_full(self) -> bool:
+        """Whether the trip has no place left for this company: as many companies accepted
+        as its capacity, this one not among them. The one rule of the change form and the
+        "Accept" action."""
+        trips = Delegation.objects.filter(pk=self.delegation_id)
+        # Inside a transaction (the admin's) the trip stays locked until the acceptance
+        # commits, so two officers accepting at once cannot both take the last place.
+        if connections[router.db_for_write(Delegation)].in_atomic_block:
+            trips = trips.select_for_update()
+        capacity = trips.values_list("capacity", flat=True).get()
+        if capacity is None:
+            return False
+        accepted = TripRegistration.objects.filter(
+            delegation=self.delegation_id, status=self.Status.ACCEPTED
+        )
+        return not accepted.filter(pk=self.pk).exists() and accepted.count() >= capacity
+
 
 class MeetingSlot(TimeStampedModel):
     delegation = models.ForeignKey(
@@ -126,6 +158,41 @@ class MeetingSlot(TimeStampedModel):
             raise ValidationError({"stop": _("The stop belongs to another delegation.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A slot ends after it starts.")})
+        if self.stop_id:
+            self._clean_within_stop()
+
+    def _clean_within_stop(self):
+        """The slot lies within its stop's days, which are days in the stop city."""
+        stop, zone = self.stop, self.stop.city.tzinfo
+
+        def midnight(day):
+            return datetime.datetime.combine(day, datetime.time(), zone)
+
+        errors = {}
+        if stop.arrival and self.starts_at and self.starts_at < midnight(stop.arrival):
+            errors["starts_at"] = self._outside_stop()
+        after = stop.departure and stop.departure + datetime.timedelta(days=1)
+        if after and self.ends_at and self.ends_at > midnight(after):
+            errors["ends_at"] = self._outside_stop()
+        if errors:
+            raise ValidationError(errors)
+
+    def _outside_stop(self) -> str:
+        stop = self.stop
+        if stop.arrival and stop.departure:
+            dates = format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
+        elif stop.arrival:
+            dates = _("from %(date)s") % {
+                "date": format_date_span(stop.arrival, None, DatePrecision.DAY)
+            }
+        else:
+            dates = _("until %(date)s") % {
+                "date": format_date_span(stop.departure, None, DatePrecision.DAY)
+            }
+        return _("Outside the stop in %(city)s: %(dates)s (local dates).") % {
+            "city": stop.city,
+            "dates": dates,
+        }
 
 
 class MeetingRequest(TimeStampedModel):
