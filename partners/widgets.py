@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
@@ -92,3 +94,29 @@ class LongChoiceFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, widget=LongSelect, **kwargs)
+
+
+def _is_key(field, value) -> bool:
+    try:
+        field.run_validators(field.to_python(value))  # the validators bound the column's range
+    except ValidationError:
+        return False
+    return True
+
+
+class KeysOnly:
+    """The admin's autocomplete, rendering only chosen values that can be keys: Django's
+    looks up the submitted values as they came, so a tampered one (``abc``, a number beyond
+    the column) failed to render instead of showing the field's "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.target_field
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+class AutocompleteSelect(KeysOnly, admin_widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(KeysOnly, admin_widgets.AutocompleteSelectMultiple):
+    pass

@@ -54,6 +54,52 @@ def test_every_link_to_cities_organisations_and_people_is_an_autocomplete(model,
         assert field.name in admin_class.autocomplete_fields, f"{model.__name__}.{field.name}"
 
 
+def _stop_of_a_delegation():
+    return f.DelegationStopFactory().delegation
+
+
+INVALID_CHOICE = "Select a valid choice"
+INVALID_VALUE = "is not a valid value"  # a many-to-many field's word for it
+
+
+@pytest.mark.parametrize(
+    ("factory", "field", "error"),
+    [
+        (f.DelegationFactory, "origin_city", INVALID_CHOICE),
+        (f.MeetingFactory, "delegation", INVALID_CHOICE),
+        (f.MeetingFactory, "attendees", INVALID_VALUE),
+        (f.MemorandumFactory, "signed_in", INVALID_CHOICE),
+        (f.OpportunityFactory, "partner_city", INVALID_CHOICE),
+        (f.CompanyProfileFactory, "sector", INVALID_CHOICE),
+        (f.CompanyProfileFactory, "target_cities", INVALID_VALUE),
+        (_stop_of_a_delegation, "stops-0-city", INVALID_CHOICE),
+    ],
+)
+@pytest.mark.parametrize("value", ["abc", "1.5"])
+def test_a_tampered_autocomplete_value_is_an_invalid_choice_not_a_crash(
+    officer_client, factory, field, error, value
+):
+    url = _change_url(factory())
+    data = change_form_data(officer_client, url)
+    data[field] = value
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 200
+    assert error in form_errors(response)
+
+
+def test_an_autocomplete_value_beyond_the_column_is_an_invalid_choice(officer_client):
+    meeting = f.MeetingFactory()
+    url = _change_url(meeting)
+    data = {**change_form_data(officer_client, url), "city": str(2**63)}
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 200
+    assert INVALID_CHOICE in form_errors(response)
+
+
 def test_delegations_are_filtered_by_status_direction_city_and_year(officer_client):
     nanjing = f.CityFactory(name="Nanjing")
     trip = f.DelegationFactory(title="Trip to Nanjing 2019")

@@ -73,6 +73,8 @@ def test_it_shows_the_summary_timeline_and_accessible_charts(manager):
         ({"partner_city": "atlantis"}, "Select a valid choice"),
         ({"direction": "sideways"}, "Select a valid choice"),
         ({"organisation": "nobody"}, "Select a valid choice"),
+        ({"organisation": "²"}, "Select a valid choice"),  # a digit, but no number
+        ({"organisation": str(2**63)}, "Select a valid choice"),  # beyond the column
         ({"format": "docx"}, "Unknown format “docx”"),
         ({"format": "csv", "sheet": "Secrets"}, "Unknown sheet “Secrets”"),
     ],

@@ -6,7 +6,8 @@
 - records with ``visibility`` get the publish / unpublish actions (permission
   ``partners.publish_records``) and, for those who may change but not publish, "mark ready
   for publication"; the visibility field is read-only in forms (actions.py says why);
-- only users with the history's change right (Administrators) may revert.
+- only users with the history's change right (Administrators) may revert;
+- a tampered autocomplete value is an invalid choice, not a page that fails to render.
 """
 
 from django.contrib.admin import ActionLocation, TabularInline, helpers
@@ -19,6 +20,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..publishing import may_publish
+from ..widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
@@ -74,6 +76,25 @@ class VersionFieldMixin:
         return fieldsets
 
 
+class AutocompleteMixin:
+    """``autocomplete_fields`` with widgets that show a tampered value as an invalid choice
+    (partners/widgets.py), where Django's fail to render the page."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class OwnedDeletionMixin:
     """ "Delete own": the ``delete_own_<model>`` right covers records one logged oneself."""
 
@@ -88,6 +109,7 @@ class CRMAdmin(
     CheckedParametersMixin,
     SubquerySearchMixin,
     StreamingExportMixin,
+    AutocompleteMixin,
     VersionFieldMixin,
     OwnedDeletionMixin,
     SimpleHistoryAdmin,
@@ -188,7 +210,7 @@ class TranslatedAdmin(TranslationAdmin):
         return filters
 
 
-class CRMInline(VersionFieldMixin, OwnedDeletionMixin, TabularInline):
+class CRMInline(AutocompleteMixin, VersionFieldMixin, OwnedDeletionMixin, TabularInline):
     extra = 0
 
     def get_readonly_fields(self, request, obj=None):

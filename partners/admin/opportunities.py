@@ -7,7 +7,6 @@ on an older version is refused and names what changed (versions.py), like a chan
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,7 +30,7 @@ from ..models import (
     OpportunityStageChange,
     ProfileHandover,
 )
-from ..widgets import LongSelect, NameChoiceField
+from ..widgets import AutocompleteSelect, LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import StaffOwnerMixin
 from .pages import page_context

@@ -5,25 +5,16 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, Organisation
-from ..widgets import LongChoiceFilter
+from ..widgets import AutocompleteSelect, LongChoiceFilter
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-class OrganisationAutocomplete(AutocompleteSelect):
-    """The admin's autocomplete; a value that is no id (a typed-in URL) shows nothing
-    selected and the form says the choice is invalid, instead of failing to render."""
-
-    def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
 
 
 class ReportForm(forms.Form):
@@ -88,9 +79,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         method="_no_op",
-        widget=OrganisationAutocomplete(
-            Delegation._meta.get_field("lead_organisation"), admin.site
-        ),
+        widget=AutocompleteSelect(Delegation._meta.get_field("lead_organisation"), admin.site),
     )
 
     class Meta:
