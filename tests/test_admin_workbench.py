@@ -1,11 +1,13 @@
 """The delegation, memorandum and company profile pages as trade officers use them."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from partners import models as m
@@ -326,6 +328,21 @@ def test_a_published_success_story_cannot_be_marked_lost_in_the_form(officer_cli
     assert "Only a won opportunity can be published" in form_errors(response)
     opportunity.refresh_from_db()
     assert opportunity.stage == m.Opportunity.Stage.WON
+
+
+def test_an_opportunity_cannot_be_won_on_a_day_to_come_in_the_form(officer_client):
+    opportunity = f.OpportunityFactory(stage=m.Opportunity.Stage.NEGOTIATING)
+    url = _change_url(opportunity)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = change_form_data(officer_client, url)
+    data.update({"stage": m.Opportunity.Stage.WON, "won_on": tomorrow.isoformat()})
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "“Won on” cannot lie in the future." in form_errors(response)
+    opportunity.refresh_from_db()
+    assert (opportunity.stage, opportunity.won_on) == (m.Opportunity.Stage.NEGOTIATING, None)
 
 
 def test_consent_can_be_withdrawn_after_a_handover_and_the_trip_still_saves(officer_client):

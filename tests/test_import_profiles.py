@@ -6,7 +6,7 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners.imports import import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
@@ -356,6 +356,20 @@ def test_dates_are_read_as_text_in_german_or_iso_form(cities, written):
     run(xlsx([["A GmbH", "Leipzig", written]], ["Firma", "Ort", "Freigabe am"]))
 
     assert CompanyProfile.objects.get().consent_given_on == datetime.date(2019, 6, 25)
+
+
+def test_a_consent_date_to_come_is_refused(cities):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    rows = [["A GmbH", "Leipzig", tomorrow]]
+
+    result = import_profiles(
+        source=csv_bytes(rows, ["Firma", "Ort", "Freigabe am"]), filename="profiles.csv"
+    )
+
+    assert [str(e) for e in result.errors] == [
+        f'row 2, column "Freigabe am": "{tomorrow}" lies in the future'
+    ]
+    assert not CompanyProfile.objects.exists()
 
 
 def test_the_command_prints_errors_and_a_summary_and_exits_1(cities, tmp_path, capsys):

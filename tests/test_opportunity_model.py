@@ -1,9 +1,11 @@
-"""An opportunity keeps the day it entered each stage (constraints: test_constraints.py)."""
+"""An opportunity keeps the day it entered each stage and is never won on a day to come
+(constraints: test_constraints.py)."""
 
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
 from partners import models as m
 
@@ -54,3 +56,44 @@ def test_success_stories_are_won_and_published_only():
     f.WonOpportunityFactory(visibility=m.Visibility.INTERNAL)
     f.OpportunityFactory(stage=Stage.NEGOTIATING)
     assert list(m.Opportunity.objects.success_stories()) == [story]
+
+
+def _tomorrow():
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+# Days on which something happened. A memorandum may be entered ahead of its signing (it is
+# in force from that day: Memorandum.is_in_force) and a handover ahead of the trip (the
+# trip's handouts list the profiles to be handed over): their days may lie ahead.
+HAPPENED = [
+    (lambda: f.WonOpportunityFactory(visibility="internal"), "won_on", "Won on"),
+    (lambda: f.FollowUpFactory(status="done"), "completed_on", "Completed on"),
+    (f.PhotoFactory, "taken_on", "Taken on"),
+    (
+        lambda: f.PersonFactory(lawful_basis="consent", consent_given_on=datetime.date(2019, 5, 1)),
+        "consent_given_on",
+        "Consent given on",
+    ),
+    (f.CompanyProfileFactory, "consent_given_on", "Consent given on"),
+]
+
+
+@pytest.mark.parametrize(("factory", "field", "label"), HAPPENED)
+def test_a_day_on_which_something_happened_cannot_lie_in_the_future(factory, field, label):
+    record = factory()
+    setattr(record, field, timezone.localdate())
+    record.full_clean()
+
+    setattr(record, field, _tomorrow())
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        record.full_clean()
+
+    assert refused.value.message_dict == {field: [f"“{label}” cannot lie in the future."]}
+
+
+def test_a_memorandum_and_a_handover_may_be_entered_ahead_of_their_day():
+    memorandum = f.MemorandumFactory(signed_on=_tomorrow(), valid_until=None)
+    handover = f.ProfileHandoverFactory(handed_over_on=_tomorrow())
+    memorandum.full_clean()
+    handover.full_clean()
+    assert not memorandum.is_in_force()

@@ -6,6 +6,8 @@ stays bounded by the batch size whatever the scale.
 
 import datetime
 
+from django.utils import timezone
+
 from .. import models as m
 from . import names
 from .world import Slugs
@@ -250,6 +252,8 @@ class ActivitiesMixin:
             meeting_id=self.random.choice(self.meeting_ids) if link == 1 else None,
             memorandum_id=self.random.choice(self.memorandum_ids) if link == 2 else None,
             logged_by_id=self.random.choice(self.user_ids),
-            completed_on=due_on if status == m.FollowUp.Status.DONE else None,
+            completed_on=(
+                min(due_on, timezone.localdate()) if status == m.FollowUp.Status.DONE else None
+            ),
             visibility=self.visibility(0.1),
         )  # fmt: skip

@@ -8,6 +8,8 @@ each, so that every stage exists at any scale.
 
 import datetime
 
+from django.utils import timezone
+
 from .. import models as m
 from .world import FIRST_DAY, Slugs
 
@@ -78,8 +80,10 @@ class OpportunitiesMixin:
         else:
             path = PIPELINE[: self.random.randint(1, len(PIPELINE))] + [target]
         # Started early enough for the longest walk (4 steps of at most 150 days) to end
-        # by LAST_DAY.
-        day = self.day(span=(LAST_DAY - FIRST_DAY).days - 4 * 150)
+        # by LAST_DAY, and not after today: a stage is entered (an opportunity won) only
+        # on a day that has come.
+        last_day = min(LAST_DAY, timezone.localdate())
+        day = self.day(span=(last_day - FIRST_DAY).days - 4 * 150)
         walk = []
         for stage in path:
             walk.append((stage, day))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import models, reset_queries
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import models as m
@@ -94,6 +95,10 @@ class World:
 
     def day(self, span: int = DAYS) -> datetime.date:
         return FIRST_DAY + datetime.timedelta(days=self.random.randrange(span))
+
+    def past_day(self) -> datetime.date:
+        """A day for what has happened (a consent given): never after today."""
+        return min(self.day(), timezone.localdate())
 
     def weighted(self, weights: dict):
         """One of the keys of ``weights``, drawn by their values."""
@@ -321,7 +326,7 @@ class World:
             full_name=full, local_name=local, organisation_id=organisation_id,
             position=position, email=f"{slugify(full)}.{i}@example.org",
             phone=f"+49 341 {self.random.randrange(100000, 999999)}", lawful_basis=basis,
-            consent_given_on=self.day() if basis == m.Person.LawfulBasis.CONSENT else None,
+            consent_given_on=self.past_day() if basis == m.Person.LawfulBasis.CONSENT else None,
             # Only office holders are ever named publicly (DESIGN.md).
             visibility=self.visibility(0.6 if basis == m.Person.LawfulBasis.PUBLIC_OFFICE else 0),
         )  # fmt: skip
@@ -371,7 +376,7 @@ class World:
             summary="Mittelständisches Unternehmen aus der Region, offen für Partner in China.",
             contact_id=self.random.choice(contacts) if contacts else None,
             status=self.random.choice(list(m.CompanyProfile.Status)),
-            consent_to_share=consent, consent_given_on=self.day() if consent else None,
+            consent_to_share=consent, consent_given_on=self.past_day() if consent else None,
             # Public only with consent (constraint companyprofile_public_needs_consent).
             visibility=self.visibility(0.6) if consent else m.Visibility.INTERNAL,
         )  # fmt: skip

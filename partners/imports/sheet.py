@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -115,6 +116,15 @@ def date(value: Any) -> datetime.date | None:
     raise CellError(
         _('"%(value)s" is not a date (write 25.06.2019 or 2019-06-25)') % {"value": raw}
     )
+
+
+def past_date(value: Any) -> datetime.date | None:
+    """A day on which something happened (consent given): not after today, as the
+    model's clean() requires."""
+    day = date(value)
+    if day and day > timezone.localdate():
+        raise CellError(_('"%(value)s" lies in the future') % {"value": plain(value)})
+    return day
 
 
 YES = {"ja", "yes", "x", "1", "true", "wahr", "j", "y"}
@@ -252,7 +262,7 @@ COLUMNS: tuple[Column, ...] = (
            "CompanyProfile.consent_to_share", yes_no, write_yes_no, notes="yes/no",
            empty_keeps=False),
     Column("consent_given_on", "Consent date", "Freigabe am", "CompanyProfile.consent_given_on",
-           date, notes="date"),
+           past_date, notes="date"),
     Column("status", "Status", "Status", "CompanyProfile.status", status, notes=STATUS_NOTE),
     Column("publish", "Publish", "Veröffentlichen", "CompanyProfile.visibility", yes_no,
            write_yes_no, notes="yes → public (needs consent)", empty_keeps=False),

@@ -1,5 +1,6 @@
 """Building blocks shared by every model of the domain."""
 
+import datetime
 import re
 
 from django.conf import settings
@@ -8,9 +9,9 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.deconstruct import deconstructible
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
@@ -89,6 +90,19 @@ def copy_translations(record, field: str, source, source_field: str) -> None:
         return
     for target, origin in zip(targets, get_translation_fields(source_field), strict=True):
         setattr(record, target, getattr(source, origin))
+
+
+def dated_in_the_future(record, *fields) -> dict:
+    """Errors for those of ``fields`` (days on which something happened: won, completed,
+    consent given) that lie after today in the office's time zone."""
+    today = timezone.localdate()
+    return {
+        name: _("“%(field)s” cannot lie in the future.")
+        % {"field": capfirst(record._meta.get_field(name).verbose_name)}
+        for name in fields
+        # Not a date: the field's own validation says so.
+        if isinstance(day := getattr(record, name), datetime.date) and day > today
+    }
 
 
 class Visibility(models.TextChoices):

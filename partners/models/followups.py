@@ -1,5 +1,6 @@
 """Follow-ups: what came out of a visit or a memorandum and must be done."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -11,6 +12,7 @@ from .base import (
     PublishableQuerySet,
     Shown,
     TripOutcome,
+    dated_in_the_future,
     optional_link,
     user_link,
 )
@@ -74,6 +76,11 @@ class FollowUp(CountedInReport, TripOutcome):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if errors := dated_in_the_future(self, "completed_on"):
+            raise ValidationError(errors)
 
     @property
     def is_overdue(self) -> bool:

@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..uploads import photo_path
 from ..validators import validate_photo
-from .base import CRM_PERMISSIONS, LoggedModel, PublishableQuerySet, Visibility, optional_link
+from .base import (
+    CRM_PERMISSIONS,
+    LoggedModel,
+    PublishableQuerySet,
+    Visibility,
+    dated_in_the_future,
+    optional_link,
+)
 from .delegations import Delegation, Meeting
 from .memoranda import Memorandum
 
@@ -71,6 +78,8 @@ class Photo(LoggedModel):
 
     def clean(self):
         super().clean()
+        if errors := dated_in_the_future(self, "taken_on"):
+            raise ValidationError(errors)
         # On a new record's page the parent is not saved yet: it is set, but has no id.
         linked = self.delegation_id or self.memorandum_id or self.meeting_id
         if not linked and not any(getattr(self, name) for name in PARENTS):

@@ -18,6 +18,7 @@ from .base import (
     SluggedMixin,
     TimeStampedModel,
     TripOutcome,
+    dated_in_the_future,
     optional_link,
     user_link,
 )
@@ -191,7 +192,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = dated_in_the_future(self, "won_on")
         if self.stage == self.Stage.WON and not self.won_on:
             errors["won_on"] = WON_NEEDS_DATE
         if self.stage == self.Stage.LOST and not self.lost_reason.strip():

@@ -8,7 +8,14 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext_lazy as _
 
-from .base import CRM_PERMISSIONS, PublishableModel, Shown, SluggedMixin, optional_link
+from .base import (
+    CRM_PERMISSIONS,
+    PublishableModel,
+    Shown,
+    SluggedMixin,
+    dated_in_the_future,
+    optional_link,
+)
 from .places import City
 
 LEGAL_FORMS = [
@@ -192,3 +199,5 @@ class Person(PublishableModel):
         super().clean()
         if self.lawful_basis == self.LawfulBasis.CONSENT and not self.consent_given_on:
             raise ValidationError({"consent_given_on": _("Consent needs the date it was given.")})
+        if errors := dated_in_the_future(self, "consent_given_on"):
+            raise ValidationError(errors)

@@ -15,6 +15,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    dated_in_the_future,
     optional_link,
 )
 from .delegations import Delegation, Meeting
@@ -149,7 +150,7 @@ class CompanyProfile(SluggedMixin, PublishableModel):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = dated_in_the_future(self, "consent_given_on")
         if self.visibility == "public" and not self.consent_to_share:
             errors["visibility"] = _(
                 "A profile can only be published with the company's consent to share it."
