@@ -147,7 +147,9 @@ def _source(request, model, parameter, *related):
     pk = request.GET.get(parameter, "")
     if not pk.isdigit():
         return None
-    return model.objects.select_related(*related).filter(pk=pk).first()
+    records = model.objects.filter(pk=pk)
+    # select_related() without names would join every link (deprecated in Django 6.1).
+    return (records.select_related(*related) if related else records).first()
 
 
 @admin.register(Opportunity)
