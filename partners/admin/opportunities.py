@@ -247,8 +247,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
             raise PermissionDenied
         filters, status = BoardFilter(request.GET or None), 200
         if filters.is_bound and not filters.is_valid():
-            # Said, not silently dropped; the form is shown again without the bad values
-            # (an autocomplete cannot render a city id that is no number).
+            # Said, not silently dropped; the other filters still apply, the bad ones are gone.
             for name, errors in filters.errors.items():
                 label = filters.fields[name].label
                 self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
