@@ -120,3 +120,22 @@ class AutocompleteSelect(KeysOnly, admin_widgets.AutocompleteSelect):
 
 class AutocompleteSelectMultiple(KeysOnly, admin_widgets.AutocompleteSelectMultiple):
     pass
+
+
+class KeysMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of records that refuses a value which cannot be a key before looking it
+    up: SQLite cannot even bind a number beyond 64 bits (a 500), where PostgreSQL finds
+    no record."""
+
+    def clean(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        # Anything but a list is left to Django, which says it is none.
+        for item in value if isinstance(value, list | tuple) else ():
+            if not _is_key(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super().clean(value)

@@ -91,15 +91,18 @@ def test_a_tampered_autocomplete_value_is_an_invalid_choice_not_a_crash(
     assert error in form_errors(response)
 
 
-def test_an_autocomplete_value_beyond_the_column_is_an_invalid_choice(officer_client):
+@pytest.mark.parametrize(
+    ("field", "error"), [("city", INVALID_CHOICE), ("attendees", INVALID_VALUE)]
+)
+def test_an_autocomplete_value_beyond_the_column_is_an_invalid_choice(officer_client, field, error):
     meeting = f.MeetingFactory()
     url = _change_url(meeting)
-    data = {**change_form_data(officer_client, url), "city": str(2**63)}
+    data = {**change_form_data(officer_client, url), field: str(2**63)}
 
     response = officer_client.post(url, data)
 
     assert response.status_code == 200
-    assert INVALID_CHOICE in form_errors(response)
+    assert error in form_errors(response)
 
 
 def test_delegations_are_filtered_by_status_direction_city_and_year(officer_client):

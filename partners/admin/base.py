@@ -20,7 +20,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..publishing import may_publish
-from ..widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from ..widgets import AutocompleteSelect, AutocompleteSelectMultiple, KeysMultipleChoiceField
 from .actions import publish, request_publication, unpublish
 from .ids import CheckedParametersMixin, valid_id_or_404
 from .list_filters import MissingTranslationFilter
@@ -78,7 +78,8 @@ class VersionFieldMixin:
 
 class AutocompleteMixin:
     """``autocomplete_fields`` with widgets that show a tampered value as an invalid choice
-    (partners/widgets.py), where Django's fail to render the page."""
+    (partners/widgets.py), where Django's fail to render the page; and many-to-many fields
+    that refuse a value which cannot be a key before looking it up."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -88,6 +89,7 @@ class AutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeysMultipleChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = AutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
