@@ -5,10 +5,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.utils import translation
 from pypdf import PdfReader
 
 from partners import models as m
-from partners.documents.briefing import counterparts
+from partners.documents.briefing import TEMPLATE, briefing_context, counterparts
 from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
@@ -367,3 +369,16 @@ def test_a_handout_that_still_runs_over_names_the_company_on_every_page(officer)
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 2
     assert all("Überlang Logistik GmbH" in page.extract_text() for page in reader.pages)
+
+
+def test_an_english_briefing_marks_german_fallback_texts_as_german(db):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory(title="Nur deutscher Titel", title_en="")
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    talk = f.MeetingFactory(delegation=trip, city=nanjing, title="Gespräch", title_en="")
+    talk.organisations.add(f.OrganisationFactory(name="Handelsamt", city=nanjing))
+    with translation.override("en"):
+        context = briefing_context(trip, language="en")
+        html = render_to_string(TEMPLATE, {**context, "language": "en"})
+    for german in ["Nur deutscher Titel", "Gespräch", "Handelsamt"]:
+        assert f'<span lang="de">{german}</span>' in html, german

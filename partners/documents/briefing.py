@@ -165,7 +165,10 @@ def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[
     return stops
 
 
-def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
+TEMPLATE = "partners/documents/briefing.html"
+
+
+def briefing_context(delegation: Delegation, *, language: str) -> dict:
     delegation = (
         Delegation.objects.select_related("origin_city", "lead_organisation")
         .prefetch_related("supporting_organisations")
@@ -191,4 +194,9 @@ def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
             "companies": companies,
             "counterparts": counterparts(delegation, schedule),
         }
-    return render_pdf("partners/documents/briefing.html", context, language=language)
+    return context
+
+
+def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
+    context = briefing_context(delegation, language=language)
+    return render_pdf(TEMPLATE, context, language=language)
