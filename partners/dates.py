@@ -82,6 +82,16 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
     return f"{_day(start)} – {_day(end)}"
 
 
+def during_delegation(start: date | None, end: date | None, precision: str) -> str:
+    """A record without a day of its own, dated by its delegation's dates at their
+    precision and marked as such: it did not happen on the trip's first day."""
+    if start is None:
+        return ""
+    return _("during the delegation, %(dates)s") % {
+        "dates": format_date_span(start, end, precision)
+    }
+
+
 def utc_offset(value: datetime) -> str:
     """ "UTC+8", "UTC+5:30", "UTC-3": an aware time's offset, as travellers read it
     anywhere (abbreviations such as CST name several zones)."""

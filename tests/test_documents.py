@@ -5,10 +5,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.utils import translation
 from pypdf import PdfReader
 
 from partners import models as m
-from partners.documents.briefing import counterparts
+from partners.documents.briefing import TEMPLATE, briefing_context, counterparts
 from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
@@ -195,3 +197,188 @@ def test_managers_may_print_too(db):
     profile = f.CompanyProfileFactory()
     pages, _text = pdf_text(client.get(handout_url(profile, "de")))
     assert pages == 1
+
+
+def briefing(client, trip, lang="de") -> tuple[list[str], str]:
+    """The briefing's pages' texts, and all of it with whitespace flattened."""
+    response = client.get(f"/admin/partners/delegation/{trip.pk}/briefing.pdf?lang={lang}")
+    assert response.status_code == 200, response.content[:500]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    return pages, " ".join(" ".join(pages).split())
+
+
+def test_briefing_dates_a_meeting_without_a_day_by_its_trip_never_by_a_first_day(officer):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory(start_date=datetime.date(2027, 3, 22), end_date=None)
+    f.DelegationStopFactory(
+        delegation=trip,
+        city=nanjing,
+        arrival=datetime.date(2027, 3, 22),
+        departure=datetime.date(2027, 3, 25),
+    )
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    visit_2018 = f.DelegationFactory(
+        start_date=datetime.date(2018, 1, 1), end_date=None, date_precision="year"
+    )
+    undated = f.MeetingFactory(
+        delegation=visit_2018, date=None, city=nanjing, title="Undated talk 2018"
+    )
+    undated.organisations.add(bureau)
+    _pages, flat = briefing(officer, trip)
+    assert "Undated talk 2018" in flat
+    assert "1. Januar 2018" not in flat
+    assert "während der Delegation, 2018" in flat
+    assert "(22.–25. März 2027)" in flat  # the stop's days, as one span
+
+
+def test_briefing_shows_a_meetings_times_in_its_citys_time(officer):
+    nanjing = f.CityFactory(name="Nanjing", time_zone="Asia/Shanghai")
+    trip = f.DelegationFactory()
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    dinner = f.MeetingFactory(
+        delegation=trip,
+        city=nanjing,
+        title="Dinner with the mayor",
+        starts_at=datetime.datetime(2019, 6, 26, 12, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2019, 6, 26, 13, 30, tzinfo=datetime.UTC),
+    )
+    dinner.organisations.add(f.OrganisationFactory(name="Mayor's Office", city=nanjing))
+    _pages, flat = briefing(officer, trip)
+    # In the itinerary and in the counterpart's history.
+    assert flat.count("20:00–21:30 (UTC+8)") == 2
+
+
+def test_a_company_trips_briefing_holds_its_schedule_companies_and_counterparts(officer):
+    trip = f.DelegationFactory(status="planned", title="Unternehmerreise 2027")
+    nanjing = f.CityFactory(name="Nanjing", time_zone="Asia/Shanghai")
+    slot = f.MeetingSlotFactory(
+        delegation=trip,
+        stop__city=nanjing,
+        starts_at=datetime.datetime(2027, 5, 10, 1, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2027, 5, 10, 1, 45, tzinfo=datetime.UTC),
+        tables=3,
+    )
+    bureau = f.OrganisationFactory(name="Nanjing Investment Office", city=nanjing)
+    company = f.TripRegistrationFactory(
+        delegation=trip, organisation__name="Muster Maschinenbau GmbH"
+    )
+    company.representatives.add(f.PersonFactory(full_name="Erika Reisende", position="CEO"))
+    f.MeetingRequestFactory(
+        registration=company, counterpart=bureau, slot=slot, table=2, status="scheduled"
+    )
+    declined = f.TripRegistrationFactory(
+        delegation=trip, organisation__name="Abgesagt AG", status="declined"
+    )
+    declined.representatives.add(f.PersonFactory(full_name="Never Travels"))
+    _pages, flat = briefing(officer, trip, "en")
+    itinerary = flat.split("Itinerary", 1)[1].split("Who travels")[0]
+    assert "No meetings logged at this stop yet." not in itinerary
+    assert "09:00–09:45 (UTC+8)" in itinerary
+    assert "Muster Maschinenbau GmbH · table 2" in itinerary
+    assert "Nanjing Investment Office" in itinerary
+    travellers = flat.split("Who travels", 1)[1].split("Counterparts and our history")[0]
+    assert "No members entered yet." not in travellers
+    assert "Erika Reisende, CEO" in travellers
+    assert "Never Travels" not in flat and "Abgesagt AG" not in flat
+    history = flat.split("Counterparts and our history", 1)[1]
+    assert "Nanjing Investment Office" in history
+    assert "Scheduled meeting Muster Maschinenbau GmbH (Nanjing)" in history
+
+
+def test_a_long_briefing_never_splits_a_row_across_pages(officer):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory()
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    texts = []
+    for number in range(40):
+        title = f"Talk {number:02d} " + "on logistics, rail freight and bonded warehouses " * 2
+        outcome = f"Outcome {number:02d} " + "agreed to exchange figures and meet again " * 4
+        meeting = f.MeetingFactory(
+            delegation=trip,
+            city=nanjing,
+            date=datetime.date(2019, 6, 26),
+            title=title.strip(),
+            outcome=outcome.strip(),
+        )
+        meeting.organisations.add(bureau)
+        texts += [(title.strip(), 2), (outcome.strip(), 1)]  # itinerary and history
+    for number in range(45):
+        f.DelegationMemberFactory(delegation=trip, person__full_name=f"Traveller {number:02d}")
+    pages, _flat = briefing(officer, trip, "en")
+    flat_pages = [" ".join(page.split()) for page in pages]
+    for text, times in texts:
+        assert sum(text in page for page in flat_pages) == times, text
+    # The travellers' table runs over a page: its header comes again.
+    with_travellers = [page for page in flat_pages if "Traveller " in page]
+    assert len(with_travellers) >= 2
+    assert all("Position at the time" in page for page in with_travellers)
+
+
+def test_a_chinese_briefing_keeps_short_labels_on_one_line(officer):
+    trip = f.DelegationFactory()
+    f.DelegationMemberFactory(
+        delegation=trip,
+        role=m.DelegationMember.Role.HEAD,
+        person__full_name="Maximilian Alexander Friedrich-Wilhelm von Hohenzollern-Sigmaringen",
+        person__position="Stellvertretender Generalbevollmächtigter für internationale "
+        "Wirtschaftsbeziehungen und Standortmarketing der Stadt",
+    )
+    pages, _flat = briefing(officer, trip, "zh-hans")
+    text = "\n".join(pages)
+    assert "角色" in text
+    assert "团长" in text
+
+
+def test_a_long_profile_still_hands_over_as_one_page_saying_it_is_shortened(officer):
+    profile = f.CompanyProfileFactory(
+        organisation__name="Langtext Präzision GmbH",
+        organisation__website="https://langtext.example",
+        organisation__email="info@langtext.example",
+        organisation__phone="+49 341 000000",
+        organisation__address="Musterstraße 1\n04109 Leipzig\nDeutschland",
+        contact=f.PersonFactory(full_name="Erika Muster", phone="+49 341 111111"),
+        summary="Precision parts for machine builders, carmakers and hospitals. " * 20,
+        summary_zh_hans="公司为机械制造、汽车工业和医疗技术开发和生产精密零件。" * 40,
+        products="\n".join(f"Product line {n}: gears, shafts and gearboxes" for n in range(30)),
+        products_zh_hans="\n".join(f"产品线{n}：特种机械用齿轮、轴和变速箱" for n in range(30)),
+    )
+    for lang, note in [("en", "Some texts are shortened"), ("zh-hans", "部分内容已删节")]:
+        pages, text = pdf_text(officer.get(handout_url(profile, lang)))
+        assert pages == 1, lang
+        assert "Langtext Präzision GmbH" in text
+        assert "Erika Muster" in text and "04109 Leipzig" in text
+        assert "…" in text and note in text
+        assert "Product line 29" not in text and "产品线29" not in text
+
+
+def test_a_handout_without_contact_details_has_no_contact_heading(officer):
+    profile = f.CompanyProfileFactory(contact=None)
+    _pages, text = pdf_text(officer.get(handout_url(profile, "en")))
+    assert "Precision parts" in text
+    assert "Contact" not in text
+    assert "shortened" not in text
+
+
+def test_a_handout_that_still_runs_over_names_the_company_on_every_page(officer):
+    address = "\n".join(f"Building {n}, Gate {n}" for n in range(60))  # not shortened
+    profile = f.CompanyProfileFactory(
+        organisation__name="Überlang Logistik GmbH", organisation__address=address
+    )
+    response = officer.get(handout_url(profile, "de"))
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2
+    assert all("Überlang Logistik GmbH" in page.extract_text() for page in reader.pages)
+
+
+def test_an_english_briefing_marks_german_fallback_texts_as_german(db):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory(title="Nur deutscher Titel", title_en="")
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    talk = f.MeetingFactory(delegation=trip, city=nanjing, title="Gespräch", title_en="")
+    talk.organisations.add(f.OrganisationFactory(name="Handelsamt", city=nanjing))
+    with translation.override("en"):
+        context = briefing_context(trip, language="en")
+        html = render_to_string(TEMPLATE, {**context, "language": "en"})
+    for german in ["Nur deutscher Titel", "Gespräch", "Handelsamt"]:
+        assert f'<span lang="de">{german}</span>' in html, german

@@ -4,25 +4,34 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.utils import timezone, translation
 
+from ..dates import DatePrecision, during_delegation, format_date_span
 from ..models import (
     Delegation,
     FollowUp,
     Meeting,
     MemorandumParty,
     Organisation,
+    Person,
     ProfileHandover,
     Shown,
+    TripRegistration,
 )
+from ..scheduling.agendas import AgendaEntry, whole_schedule
 from .render import render_pdf
 
 
 @dataclass
 class HistoryEntry:
-    on: date | None
-    kind: str  # meeting, memorandum, handover, follow_up: the template words each
+    on: date | None  # the record's own day, shown and sorted by
+    kind: str  # meeting, scheduled, memorandum, handover, follow_up: the template words each
     record: object
+    # A meeting without a day of its own: its delegation's dates, marked as such (and
+    # sorted by their start), never a day it did not happen on.
+    during: str = ""
+    sort_on: date | None = None
 
 
 @dataclass
@@ -31,11 +40,22 @@ class Counterpart:
     history: list[HistoryEntry] = field(default_factory=list)
 
 
-def counterpart_ids(delegation: Delegation) -> set[int]:
-    """Organisations met, given profiles or signed with on this trip, and the
-    organisations of its stop cities that have any history with us; never home-city ones."""
+def _local_day(entry: AgendaEntry) -> date:
+    return timezone.localtime(entry.starts_at, entry.zone).date()
+
+
+def _scheduled(schedule: list[AgendaEntry]) -> list[AgendaEntry]:
+    # A scheduled meeting once held and logged is told by its logged meeting.
+    return [entry for entry in schedule if entry.request.meeting_id is None]
+
+
+def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> set[int]:
+    """Organisations met, scheduled to meet, given profiles or signed with on this trip,
+    and the organisations of its stop cities that have any history with us; never
+    home-city ones."""
     trip = Q(meetings__delegation=delegation) | Q(received_profiles__delegation=delegation)
     trip |= Q(memorandum_parties__memorandum__delegation=delegation)
+    trip |= Q(pk__in=[entry.request.counterpart_id for entry in schedule])
     at_stops = Q(city__delegation_stops__delegation=delegation) & (
         Q(meetings__isnull=False)
         | Q(received_profiles__isnull=False)
@@ -49,8 +69,12 @@ def counterpart_ids(delegation: Delegation) -> set[int]:
     )
 
 
-def counterparts(delegation: Delegation) -> list[Counterpart]:
-    ids = counterpart_ids(delegation)
+def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = None):
+    """Each counterpart with its history, newest first; ``schedule`` is the trip's
+    (``whole_schedule``), read here when not given."""
+    if schedule is None:
+        schedule = whole_schedule(delegation)
+    ids = counterpart_ids(delegation, schedule)
     by_id = {
         organisation.pk: Counterpart(organisation)
         for organisation in Organisation.objects.filter(pk__in=ids)
@@ -58,8 +82,8 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         .order_by(Shown("name").asc())
     }
 
-    def add(organisation_id: int, on: date | None, kind: str, record) -> None:
-        by_id[organisation_id].history.append(HistoryEntry(on, kind, record))
+    def add(organisation_id: int, on: date | None, kind: str, record, **trip) -> None:
+        by_id[organisation_id].history.append(HistoryEntry(on, kind, record, **trip))
 
     meetings = (
         Meeting.objects.filter(organisations__in=ids)
@@ -68,10 +92,16 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
         .distinct()
     )
     for meeting in meetings:
+        trip = {}
+        if meeting.date is None and meeting.delegation:
+            dates = meeting.delegation
+            during = during_delegation(dates.start_date, dates.end_date, dates.date_precision)
+            trip = {"during": during, "sort_on": dates.start_date}
         for organisation in meeting.organisations.all():
             if organisation.pk in by_id:
-                day = meeting.date or (meeting.delegation and meeting.delegation.start_date)
-                add(organisation.pk, day, "meeting", meeting)
+                add(organisation.pk, meeting.date, "meeting", meeting, **trip)
+    for entry in _scheduled(schedule):
+        add(entry.request.counterpart_id, _local_day(entry), "scheduled", entry)
     parties = MemorandumParty.objects.filter(organisation__in=ids).select_related("memorandum")
     for party in parties:
         add(party.organisation_id, party.memorandum.signed_on, "memorandum", party.memorandum)
@@ -93,12 +123,21 @@ def counterparts(delegation: Delegation) -> list[Counterpart]:
             add(organisation_id, follow_up.due_on, "follow_up", follow_up)
     for counterpart in by_id.values():
         # Newest first; undated entries (open follow-ups without due date) last.
-        counterpart.history.sort(key=lambda entry: entry.on or date.min, reverse=True)
+        counterpart.history.sort(
+            key=lambda entry: entry.on or entry.sort_on or date.min, reverse=True
+        )
     return list(by_id.values())
 
 
-def itinerary(delegation: Delegation) -> list[dict]:
-    """The stops in order, each with its meetings grouped by day."""
+def _by_time(row) -> tuple:
+    # Untimed meetings of a day first, then by their start.
+    starts_at = (row[0] or row[1]).starts_at
+    return (starts_at is not None, starts_at.timestamp() if starts_at else 0)
+
+
+def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
+    """The stops in order, each with its dates and its logged and scheduled meetings
+    (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time."""
     meetings = list(
         delegation.meetings.select_related("city")
         .prefetch_related("organisations")
@@ -109,30 +148,55 @@ def itinerary(delegation: Delegation) -> list[dict]:
         days = defaultdict(list)
         for meeting in meetings:
             if meeting.city_id == stop.city_id:
-                days[meeting.date].append(meeting)
+                days[meeting.date].append((meeting, None))
+        for entry in _scheduled(schedule):
+            if entry.request.slot.stop_id == stop.pk:
+                days[_local_day(entry)].append((None, entry))
         stops.append(
             {
                 "stop": stop,
-                "days": sorted(days.items(), key=lambda day: (day[0] is None, day[0] or date.min)),
+                "dates": format_date_span(stop.arrival, stop.departure, DatePrecision.DAY),
+                "days": sorted(
+                    ((day, sorted(rows, key=_by_time)) for day, rows in days.items()),
+                    key=lambda day: (day[0] is None, day[0] or date.min),
+                ),
             }
         )
     return stops
 
 
-def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
+TEMPLATE = "partners/documents/briefing.html"
+
+
+def briefing_context(delegation: Delegation, *, language: str) -> dict:
     delegation = (
         Delegation.objects.select_related("origin_city", "lead_organisation")
         .prefetch_related("supporting_organisations")
         .get(pk=delegation.pk)
     )
     members = delegation.members.select_related("person__organisation").order_by("role", "pk")
-    return render_pdf(
-        "partners/documents/briefing.html",
-        {
-            "delegation": delegation,
-            "itinerary": itinerary(delegation),
-            "members": members,
-            "counterparts": counterparts(delegation),
-        },
-        language=language,
+    # A company trip's travellers: the accepted companies' representatives.
+    companies = (
+        delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("representatives", queryset=Person.objects.order_by("full_name"))
+        )
+        .order_by(Shown("organisation__name").asc())
     )
+    # The schedule and the dates are read as text: in the document's language.
+    with translation.override(language):
+        schedule = whole_schedule(delegation)
+        context = {
+            "delegation": delegation,
+            "itinerary": itinerary(delegation, schedule),
+            "members": members,
+            "companies": companies,
+            "counterparts": counterparts(delegation, schedule),
+        }
+    return context
+
+
+def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
+    context = briefing_context(delegation, language=language)
+    return render_pdf(TEMPLATE, context, language=language)

@@ -1,14 +1,65 @@
 """Profile handouts: one A4 page per company profile, in the counterpart's language."""
 
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
-from ..models import City, CompanyProfile, Delegation, Interest, Shown
+from ..models import City, CompanyProfile, Delegation, Interest, Shown, shown_text
 from .render import render_document
 
 # Profiles laid out at a time in a batch: each reports progress.
 CHUNK = 10
+
+# What of the long texts fits on the page beside the facts and the contact, counted in
+# half-width characters (a Chinese one counts two) and in lines. A counterpart is handed
+# one sheet per company: a longer text is cut, and the page says so.
+SUMMARY_FITS = (600, 8)
+PRODUCTS_FITS = (400, 6)
+
+
+@dataclass
+class LongText:
+    text: str
+    language: str | None  # the German source's, shown for a missing translation
+    shortened: bool
+
+
+def _fitted(profile: CompanyProfile, field: str, width: int, lines: int) -> LongText:
+    text, language = shown_text(profile, field)
+    full = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    kept, used = [], 0
+    for char in "\n".join(full.splitlines()[:lines]):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > width:
+            break
+        kept.append(char)
+    short = "".join(kept)
+    if short == full:
+        return LongText(full, language, False)
+    return LongText(short.rstrip(" ,;.\n") + "…", language, True)
+
+
+@dataclass
+class Handout:
+    profile: CompanyProfile
+    summary: LongText
+    products: LongText
+
+    @property
+    def shortened(self) -> bool:
+        return self.summary.shortened or self.products.shortened
+
+
+def handout(profile: CompanyProfile) -> Handout:
+    """A profile's page, its long texts in the active language cut to fit."""
+    return Handout(
+        profile,
+        _fitted(profile, "summary", *SUMMARY_FITS),
+        _fitted(profile, "products", *PRODUCTS_FITS),
+    )
 
 
 def handout_profiles(profiles: QuerySet) -> QuerySet:
@@ -44,9 +95,11 @@ def handouts_pdf(
     profiles = list(handout_profiles(profiles))
     if not profiles:
         return None
+    with translation.override(language):
+        handouts = [handout(profile) for profile in profiles]
     documents = []
     for start in range(0, len(profiles), CHUNK):
-        chunk = {"profiles": profiles[start : start + CHUNK], "delegation": delegation}
+        chunk = {"handouts": handouts[start : start + CHUNK], "delegation": delegation}
         documents.append(
             render_document("partners/documents/handouts.html", chunk, language=language)
         )

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ..dates import DatePrecision, format_date_span
+from ..dates import DatePrecision, during_delegation, format_date_span
 from ..models import (
     Delegation,
     FollowUp,
@@ -67,10 +67,7 @@ def _own_or_trip(trip: str, *own: str) -> Computed:
     def value(*days_and_trip):
         *days, start, end, precision = days_and_trip
         day = next((day for day in days if day is not None), None)
-        if day is not None or start is None:
-            return day
-        dates = format_date_span(start, end, precision)
-        return _("during the delegation, %(dates)s") % {"dates": dates}
+        return day if day is not None or start is None else during_delegation(start, end, precision)
 
     paths = (*own, f"{trip}__start_date", f"{trip}__end_date", f"{trip}__date_precision")
     return Computed(paths, value)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django import template
+from django.utils import timezone
 
 from .. import dates
 
@@ -13,3 +14,16 @@ register = template.Library()
 def utc_offset(value):
     """The offset of the active time zone at ``value``: "UTC+8"."""
     return dates.utc_offset(value) if isinstance(value, datetime) else ""
+
+
+@register.simple_tag
+def local_times(starts_at, ends_at, zone):
+    """ "20:00–21:30 (UTC+8)": a meeting's times in ``zone`` (its city's), as travellers
+    read them there; "" when the start is not known."""
+    if not isinstance(starts_at, datetime):
+        return ""
+    starts = timezone.localtime(starts_at, zone)
+    span = f"{starts:%H:%M}"
+    if isinstance(ends_at, datetime):
+        span += f"–{timezone.localtime(ends_at, zone):%H:%M}"
+    return f"{span} ({dates.utc_offset(starts)})"
