@@ -181,7 +181,7 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "de"
 CRM_OFFICE_NAME = os.getenv("CRM_OFFICE_NAME", "Invest Region Leipzig")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # In development and tests WhiteNoise serves straight from the finders; production serves
 # the collected, hashed files (collectstatic runs in `make run` and on deploy).
 WHITENOISE_USE_FINDERS = DEBUG
