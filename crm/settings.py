@@ -286,7 +286,8 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "partners/lockout.html"
+# The lockout page (partners/lockout.html) under the back office's header.
+AXES_LOCKOUT_CALLABLE = "crm.lockout.lockout_response"
 # django-axes 8 answers 429 by default; the lockout is a refusal (403), as the issue asks.
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
