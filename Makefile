@@ -47,14 +47,15 @@ pdf-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
 		else echo "PDF documents need Debian's packages: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; fi; fi
 
-run: $(VENV)/.installed-run messages pdf-deps
+# Without the PDF packages the site still runs; the back office says what to install.
+run: $(VENV)/.installed-run messages
+	@$(MAKE) --no-print-directory pdf-deps || echo "Continuing without PDF documents." >&2
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py loaddata seed demo_companies
-	$(BIN)/python manage.py demo_company_trip
-	$(BIN)/python manage.py seed_media
+	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@trap 'kill 0' EXIT INT TERM; \
+	@# The trap is reset first: `kill 0` signals this shell too, which would re-enter it.
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

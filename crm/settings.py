@@ -181,7 +181,7 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "de"
 CRM_OFFICE_NAME = os.getenv("CRM_OFFICE_NAME", "Invest Region Leipzig")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # In development and tests WhiteNoise serves straight from the finders; production serves
 # the collected, hashed files (collectstatic runs in `make run` and on deploy).
 WHITENOISE_USE_FINDERS = DEBUG
@@ -286,7 +286,8 @@ AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "15") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "partners/lockout.html"
+# The lockout page (partners/lockout.html) under the back office's header.
+AXES_LOCKOUT_CALLABLE = "crm.lockout.lockout_response"
 # django-axes 8 answers 429 by default; the lockout is a refusal (403), as the issue asks.
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_ENABLED = envbool("AXES_ENABLED", "1")

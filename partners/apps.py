@@ -28,6 +28,7 @@ class PartnersConfig(AppConfig):
         post_migrate.connect(
             _sync_roles_after_migrate, sender=self, dispatch_uid="partners-sync-roles"
         )
+        from . import checks  # noqa: F401 (registers the checks)
         from .models import organisation_names
         from .reports import places
 

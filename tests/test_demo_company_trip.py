@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from partners import models as m
 from partners.demo.company_trip import TRIP_SLUG, load_company_trip
@@ -69,6 +70,19 @@ def test_loading_on_a_later_day_after_the_seed_reset_the_trip_adds_nothing(trip)
     trip.refresh_from_db()
     assert counts() == before
     assert trip.start_date == start and trip.registration_open
+
+
+def test_the_dry_run_summary_is_in_the_active_language(trip):
+    said = {}
+    for language in LANGUAGES:
+        out = io.StringIO()
+        with translation.override(language):
+            call_command("schedule_meetings", TRIP_SLUG, "--dry-run", "--seconds", "1", stdout=out)
+        said[language] = out.getvalue().strip()
+
+    assert said["de"].endswith("Teilnehmer ohne Treffen: 0 (Probelauf, nichts gespeichert)")
+    assert said["en"].endswith("without a meeting 0 (dry run, nothing saved)")
+    assert said["zh-hans"].endswith("（试运行，未保存任何内容）")
 
 
 def test_the_scheduler_places_the_accepted_companies_requests(trip):

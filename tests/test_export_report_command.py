@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from . import report_world
 from .report_world import SUMMARY_2019
@@ -66,8 +67,21 @@ def test_it_says_when_the_file_cannot_be_written(tmp_path):
 def test_an_unknown_city_is_answered_with_the_partner_cities_slugs(tmp_path):
     report_world.build()
 
-    with pytest.raises(CommandError) as error:
+    with translation.override("en"), pytest.raises(CommandError) as error:
         call_command("export_report", str(tmp_path / "r.xlsx"), "--city", "leipzig")
 
     # Leipzig is the home city, never a partner city; the valid slugs are named.
-    assert "partner cities: jining, nanjing" in str(error.value)
+    assert str(error.value) == (
+        "--city 'leipzig' is not a partner city; partner cities: jining, nanjing"
+    )
+
+
+def test_an_unknown_city_is_one_message_in_the_commands_language(tmp_path):
+    report_world.build()
+
+    with pytest.raises(CommandError) as error:  # LANGUAGE_CODE: German
+        call_command("export_report", str(tmp_path / "r.xlsx"), "--city", "nowhere")
+
+    assert str(error.value) == (
+        "--city 'nowhere' ist keine Partnerstadt; Partnerstädte: jining, nanjing"
+    )

@@ -385,7 +385,8 @@ def test_the_command_prints_errors_and_a_summary_and_exits_1(cities, tmp_path, c
     assert exit_info.value.code == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == 'row 3, column "Mitarbeiter": "viele" is not a number'
-    assert out[-1] == "created 1, updated 0, unchanged 0, errors 1"
+    assert out[-2] == "nothing written: the file has invalid rows (see --skip-invalid)"
+    assert out[-1] == "would have created 1, updated 0, unchanged 0, errors 1; nothing written"
     assert not Organisation.objects.exists()
 
 
@@ -393,9 +394,10 @@ def test_the_command_with_skip_invalid_writes_the_valid_rows(cities, tmp_path, c
     path = tmp_path / "profiles.xlsx"
     path.write_bytes(xlsx([["Gut GmbH", "", "Leipzig", "3", "", ""], ["B", "", "Rom", "", "", ""]]))
 
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_info:
         call_command("import_profiles", str(path), "--skip-invalid")
 
+    assert exit_info.value.code == 1  # a row was refused (README)
     assert capsys.readouterr().out.splitlines()[-1] == "created 1, updated 0, unchanged 0, errors 1"
     assert Organisation.objects.get().name == "Gut GmbH"
 
@@ -406,7 +408,9 @@ def test_the_command_succeeds_quietly_on_a_clean_file(cities, tmp_path, capsys):
 
     call_command("import_profiles", str(path), "--dry-run")
 
-    assert capsys.readouterr().out.strip() == "created 1, updated 0, unchanged 0, errors 0"
+    assert capsys.readouterr().out.strip() == (
+        "would have created 1, updated 0, unchanged 0, errors 0; nothing written"
+    )
     assert not Person.objects.exists()
 
 

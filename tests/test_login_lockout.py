@@ -56,6 +56,17 @@ def test_the_sixth_attempt_within_the_window_is_refused_with_a_clear_message(cli
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lockout_page_carries_the_back_offices_header(client, officer):
+    fail(client, 5)
+
+    response = attempt(client, PASSWORD)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Partnerstädte-CRM · Invest Region Leipzig" in page
+    assert "Django" not in page
+
+
 def test_the_lockout_message_is_translated(client, officer):
     fail(client, 5)
     response = client.post(

@@ -117,7 +117,11 @@ def assert_security_headers(response):
     assert directives["script-src"].startswith("'self'")
 
 
-def test_production_settings_pass_the_deploy_check_without_warnings():
+def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path, monkeypatch):
+    # As the README's deploy steps: static files collected first (partners/checks.py).
+    monkeypatch.setitem(PRODUCTION_ENV, "STATIC_ROOT", str(tmp_path / "static"))
+    collected = _run_with_production_env(["manage.py", "collectstatic", "--no-input", "-v0"])
+    assert collected.returncode == 0, collected.stderr
     result = _run_with_production_env(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

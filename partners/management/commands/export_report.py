@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.reports import queries, tables
 from partners.reports.filters import ReportFilter
@@ -32,14 +33,16 @@ class Command(BaseCommand):
 
 
 def _describe(errors, city) -> str:
-    option = {"year": "--year", "partner_city": "--city"}
+    """One message per option, in the active language (the form's own messages are too)."""
     problems = [
-        f"{option.get(field, field)}: {' '.join(messages)}" for field, messages in errors.items()
+        f"--{field}: {' '.join(messages)}"
+        for field, messages in errors.items()
+        if field != "partner_city"
     ]
     if "partner_city" in errors:
         slugs = queries.partner_cities().order_by("slug").values_list("slug", flat=True)
         problems.append(
-            f"--city {city!r} is not a partner city; partner cities: "
-            + (", ".join(slugs) or "none yet")
+            _("--city '%(city)s' is not a partner city; partner cities: %(slugs)s")
+            % {"city": city, "slugs": ", ".join(slugs) or _("none yet")}
         )
     return "; ".join(problems)

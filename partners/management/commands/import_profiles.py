@@ -35,9 +35,13 @@ class Command(BaseCommand):
             self.stderr.write(f"warning: {warning}")
         for error in result.errors:
             self.stdout.write(str(error))
-        if result.errors and not skip_invalid and not dry_run:
+        refused = result.errors and not skip_invalid
+        if refused and not dry_run:
             self.stdout.write("nothing written: the file has invalid rows (see --skip-invalid)")
-        self.stdout.write(result.summary())
+        if refused or dry_run:
+            self.stdout.write(f"would have {result.summary()}; nothing written")
+        else:
+            self.stdout.write(result.summary())
         if result.errors:
-            # CommandError would print a traceback-free message too, but the summary is it.
+            # Also with --skip-invalid: a script must notice the rows left out.
             raise SystemExit(1)

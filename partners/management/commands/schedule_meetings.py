@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from partners.models import Delegation
 from partners.scheduling.trips import schedule_meetings
@@ -31,4 +32,7 @@ class Command(BaseCommand):
             result = schedule_meetings(delegation=delegation, dry_run=dry_run, seconds=seconds)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(result.summary() + (" (dry run, nothing saved)" if dry_run else ""))
+        summary = result.summary()
+        if dry_run:
+            summary = _("%(summary)s (dry run, nothing saved)") % {"summary": summary}
+        self.stdout.write(summary)
