@@ -68,6 +68,7 @@ def start_import(
             "skip_invalid": skip_invalid,
             "sha256": sheet.sha256,
             "background": background,
+            "language": translation.get_language(),
         },
     )
     job.file.save(filename, ContentFile(data), save=False)
@@ -152,7 +153,15 @@ def import_sheet(*, job_id: str) -> dict:
 
 
 def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
-    """Runs the job's dry run or import and stores its outcome in the job."""
+    """Runs the job's dry run or import and stores its outcome in the job.
+
+    Its messages are stored as text in the language of the upload, which the worker does
+    not know otherwise: the uploader reads them on the job's page."""
+    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+        return _run_import(job, sheet, progress)
+
+
+def _run_import(job: Job, sheet: Sheet | None, progress) -> dict:
     preview = job.stage == Job.Stage.PREVIEW
     try:
         result = import_profiles(

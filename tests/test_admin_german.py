@@ -7,10 +7,23 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
-from .backoffice import admin_url_kinds, client_for, make_record, registered_admins
+from partners.models import Job
+
+from .backoffice import (
+    admin_url_kinds,
+    client_for,
+    make_record,
+    registered_admins,
+    user_with_role,
+)
+from .factories import HomeCityFactory
+from .import_files import xlsx
 
 # English strings that used to show through in the German back office.
 LEFTOVERS = [
@@ -91,8 +104,6 @@ PAGES = [
 
 @pytest.fixture
 def german_admin(db):
-    from .backoffice import user_with_role
-
     client = client_for(user_with_role("Administrators", is_superuser=True))
     client.cookies["django_language"] = "de"
     return client
@@ -128,3 +139,60 @@ def test_the_header_names_the_product_and_the_office(german_admin, settings):
     assert "Partnerstädte-CRM · Invest Region Leipzig" in html
     assert "Django" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
     assert 'id="my-desk"' in html and "partners/admin.css" in html
+
+
+# What the import pages said in English: row errors, the notes on the columns, counts.
+IMPORT_LEFTOVERS = re.compile(
+    r"\b(row \d|column|is not a number|required|match key|whole number|four digits"
+    r"|rows?:|with errors|Showing the first)\b"
+)
+IMPORT_URL = reverse("admin:partners_companyprofile_import")
+
+
+def _visible_text(response) -> str:
+    page = _VisibleText()
+    page.feed(response.content.decode())
+    return " ".join(page.parts)
+
+
+def _upload(client, good_rows: int) -> str:
+    """The job page of a sheet of good rows, then a bad one (row ``good_rows + 2``)."""
+    HomeCityFactory(name="Leipzig")
+    rows = [[f"Firma {n} GmbH", "", "Leipzig", "5", "C", ""] for n in range(good_rows)]
+    rows.append(["Kaputt GmbH", "", "Leipzig", "viele", "C", ""])
+    upload = SimpleUploadedFile("firmen.xlsx", xlsx(rows))
+    response = client.post(IMPORT_URL, {"import_file": upload})
+    assert response.status_code == 302
+    return response.url
+
+
+def test_the_import_page_and_its_preview_are_german(german_admin):
+    page = german_admin.get(IMPORT_URL, HTTP_ACCEPT_LANGUAGE="de")
+    preview = german_admin.get(_upload(german_admin, 1), HTTP_ACCEPT_LANGUAGE="de")
+
+    for response in (page, preview):
+        assert _leftovers(response) == []
+        assert IMPORT_LEFTOVERS.findall(_visible_text(response)) == []
+    assert "Zuordnungsschlüssel, wenn angegeben" in page.text
+    assert "Zeile 3, Spalte „Mitarbeiter“: „viele“ ist keine Zahl" in preview.text
+
+
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [("de", "Zeile 4, Spalte „Mitarbeiter“: „viele“ ist keine Zahl"),
+     ("zh-hans", "第 4 行，“Mitarbeiter”列：“viele”不是数字")],
+)  # fmt: skip
+def test_the_workers_row_errors_are_in_the_uploaders_language(db, settings, language, error):
+    settings.CRM_IMPORT_BACKGROUND_ROWS = 2  # this sheet is previewed by the worker
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    client.cookies["django_language"] = language
+    job_url = _upload(client, 2)
+    assert Job.objects.get().state == Job.State.QUEUED
+
+    with translation.override("en"):  # the worker's own language, not the uploader's
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    page = client.get(job_url)
+
+    assert page.context["job"].outcome == "previewed"
+    assert error in page.text  # in the preview's rows and (without the prefix) its error list
+    assert "is not a number" not in _visible_text(page)

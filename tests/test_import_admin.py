@@ -78,7 +78,7 @@ def test_an_administrator_previews_then_confirms_an_import(client, administrator
     preview = upload(client, data)
 
     assert preview.status_code == 200
-    assert "1 rows: 1 new, 0 to update, 0 unchanged, 0 with errors." in preview.text
+    assert "1 row: 1 new, 0 to update, 0 unchanged, 0 with errors." in preview.text
     assert not Organisation.objects.exists()
     response = confirm(client, preview)
     assert response.status_code == 302
@@ -243,7 +243,7 @@ def test_the_template_imports_cleanly_and_its_example_never_becomes_a_company(
 
     preview = upload(client, buffer.getvalue())
 
-    assert "1 rows: 1 new" in preview.text
+    assert "1 row: 1 new" in preview.text
     assert "Row 2 is the template&#x27;s example and was skipped." in preview.text
     confirm(client, preview)
     assert list(Organisation.objects.values_list("name", flat=True)) == ["Echte Firma GmbH"]
@@ -267,7 +267,7 @@ def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
     asked = client.post(RUNS_URL, {"action": "revert", "_selected_action": [run.pk]})
 
     assert asked.status_code == 200  # First what it will undo, and a question.
-    assert "Reverting deletes 1 companies this import created" in asked.text
+    assert "Reverting deletes 1 company this import created" in asked.text
     assert "<li>Neu GmbH</li>" in asked.text
     assert Organisation.objects.exists()
     response = client.post(
@@ -295,7 +295,7 @@ def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
     page = client.get(reverse("admin:partners_importrun_change", args=[run.pk]))
     assert f'href="{revert_url}"' in page.text
     asked = client.get(revert_url)
-    assert "deletes 1 companies" in asked.text and "gives 1 updated companies" in asked.text
+    assert "deletes 1 company" in asked.text and "gives 1 updated company" in asked.text
     assert '<ul class="revert-deleted"><li>Neu AG</li></ul>' in asked.text
     assert '<ul class="revert-restored"><li>Alt GmbH</li></ul>' in asked.text
     assert Organisation.objects.count() == 2

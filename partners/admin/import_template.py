@@ -3,6 +3,7 @@
 import io
 
 from django.http import HttpResponse
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -80,8 +81,9 @@ def build_template(language: str) -> bytes:
         help_sheet.append([line])
     help_sheet.append([])
     help_sheet.append(["English header", "German header", "field", "notes"])
-    for column in COLUMNS:
-        help_sheet.append([column.en, column.de, column.field, column.notes])
+    with translation.override(language):
+        for column in COLUMNS:
+            help_sheet.append([column.en, column.de, column.field, str(column.notes)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import CompanyProfile, ImportRun, Organisation, Person
 from .bulk_sql import german_columns
@@ -39,10 +40,10 @@ def _load(run: ImportRun):
     }
     conflicts = []
     for item in items:
-        for kind, pk in (
-            ("organisation", item.organisation_id),
-            ("profile", item.profile_id),
-            ("contact", item.contact_id),
+        for kind, model, pk in (
+            ("organisation", Organisation, item.organisation_id),
+            ("profile", CompanyProfile, item.profile_id),
+            ("contact", Person, item.contact_id),
         ):
             if pk is None:
                 continue
@@ -50,7 +51,7 @@ def _load(run: ImportRun):
             if record is None:
                 conflicts.append(
                     _("row %(row)d: %(kind)s #%(pk)d was deleted")
-                    % {"row": item.row, "kind": kind, "pk": pk}
+                    % {"row": item.row, "kind": model._meta.verbose_name, "pk": pk}
                 )
             elif record.version != item.versions.get(kind):
                 conflicts.append(
@@ -169,7 +170,7 @@ def _refusal(conflicts: list[str]) -> str:
     shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
     more = len(conflicts) - SHOWN_CONFLICTS
     if more > 0:
-        shown += " " + _("(and %(n)d more)") % {"n": more}
+        shown += " " + ngettext("(and %(n)d more)", "(and %(n)d more)", more) % {"n": more}
     return _("The import cannot be reverted: %(list)s") % {"list": shown}
 
 

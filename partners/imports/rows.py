@@ -25,9 +25,10 @@ class RowError:
     message: str
 
     def __str__(self):
+        values = {"row": self.row, "column": self.column, "message": self.message}
         if self.column:
-            return f'row {self.row}, column "{self.column}": {self.message}'
-        return f"row {self.row}: {self.message}"
+            return _('row %(row)d, column "%(column)s": %(message)s') % values
+        return _("row %(row)d: %(message)s") % values
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}

@@ -15,9 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CellError(ValueError):
@@ -213,7 +214,7 @@ class Column:
     parse: Callable[[Any], Any]
     write: Callable[[Any], Any] = write_text
     required: bool = False
-    notes: str = ""
+    notes: str = ""  # shown in the admin's language; the README's table is English
     # Empty cells keep the stored value (half-filled rows must not wipe data), except
     # yes/no columns, where empty means "no" (DESIGN.md).
     empty_keeps: bool = True
@@ -222,36 +223,39 @@ class Column:
         return self.de if language == "de" else self.en
 
 
-INTERESTS_NOTE = (
+INTERESTS_NOTE = gettext_lazy(
     "codes or names: cooperation/Kooperation, expansion/Expansion, distribution/Vertrieb, "
     "investment/Investition, sourcing/Beschaffung, research/Forschung"
 )
-STATUS_NOTE = "draft/ready/shared/archived or Entwurf/bereit/weitergegeben/archiviert"
+STATUS_NOTE = gettext_lazy("draft/ready/shared/archived or Entwurf/bereit/weitergegeben/archiviert")
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Company", "Firma", "Organisation.name", text(200), required=True,
-           notes="required"),
+           notes=gettext_lazy("required")),
     Column("register_number", "Register number", "Handelsregisternummer",
-           "Organisation.register_number", text(60), notes="match key when present"),
+           "Organisation.register_number", text(60),
+           notes=gettext_lazy("match key when present")),
     Column("city", "City", "Ort", "Organisation.city", text(120), required=True,
-           notes="name (German, English or Chinese) or local name of a known city; required"),
+           notes=gettext_lazy("name (German, English or Chinese) or local name of a known "
+                              "city; required")),
     Column("country", "Country", "Land", "City.country", text(60),
-           notes="ISO code or name; disambiguates the city"),
+           notes=gettext_lazy("ISO code or name; disambiguates the city")),
     Column("website", "Website", "Webseite", "Organisation.website", website),
     Column("email", "Email", "E-Mail", "Organisation.email", email),
     Column("phone", "Phone", "Telefon", "Organisation.phone", text(50)),
     Column("address", "Address", "Adresse", "Organisation.address", long_text),
     Column("sector", "Sector", "Branche", "CompanyProfile.sector", text(200),
-           notes="NACE code or name"),
+           notes=gettext_lazy("NACE code or name")),
     Column("employees", "Employees", "Mitarbeiter", "CompanyProfile.employees", whole_number,
-           notes="whole number, `1.200` and `1,200` accepted"),
+           notes=gettext_lazy("whole number, `1.200` and `1,200` accepted")),
     Column("founded_year", "Founded", "Gründungsjahr", "CompanyProfile.founded_year", year,
-           notes="four digits"),
+           notes=gettext_lazy("four digits")),
     Column("products", "Products", "Produkte", "CompanyProfile.products", long_text),
     Column("interests", "Interests", "Interessen", "CompanyProfile.interests", names,
            write_names, notes=INTERESTS_NOTE),
     Column("target_cities", "Target cities", "Zielstädte", "CompanyProfile.target_cities",
-           names, write_names, notes="names (German, English or Chinese) or local names"),
+           names, write_names,
+           notes=gettext_lazy("names (German, English or Chinese) or local names")),
     Column("contact_name", "Contact", "Ansprechpartner", "Person.full_name", text(200)),
     Column("contact_position", "Contact position", "Position", "Person.position", text(200)),
     Column("contact_email", "Contact email", "E-Mail Ansprechpartner", "Person.email", email),
@@ -259,22 +263,23 @@ COLUMNS: tuple[Column, ...] = (
            text(50)),
     Column("summary", "Summary", "Kurzprofil", "CompanyProfile.summary", long_text),
     Column("consent_to_share", "Consent to share", "Freigabe",
-           "CompanyProfile.consent_to_share", yes_no, write_yes_no, notes="yes/no",
-           empty_keeps=False),
+           "CompanyProfile.consent_to_share", yes_no, write_yes_no,
+           notes=gettext_lazy("yes/no"), empty_keeps=False),
     Column("consent_given_on", "Consent date", "Freigabe am", "CompanyProfile.consent_given_on",
-           past_date, notes="date"),
+           past_date, notes=gettext_lazy("date")),
     Column("status", "Status", "Status", "CompanyProfile.status", status, notes=STATUS_NOTE),
     Column("publish", "Publish", "Veröffentlichen", "CompanyProfile.visibility", yes_no,
-           write_yes_no, notes="yes → public (needs consent)", empty_keeps=False),
+           write_yes_no, notes=gettext_lazy("yes → public (needs consent)"),
+           empty_keeps=False),
     # Translations of the public texts (German is the source, in the columns above).
     Column("products_en", "Products (English)", "Produkte (Englisch)",
-           "CompanyProfile.products_en", long_text, notes="optional"),
+           "CompanyProfile.products_en", long_text, notes=gettext_lazy("optional")),
     Column("summary_en", "Summary (English)", "Kurzprofil (Englisch)",
-           "CompanyProfile.summary_en", long_text, notes="optional"),
+           "CompanyProfile.summary_en", long_text, notes=gettext_lazy("optional")),
     Column("products_zh_hans", "Products (Chinese)", "Produkte (Chinesisch)",
-           "CompanyProfile.products_zh_hans", long_text, notes="optional"),
+           "CompanyProfile.products_zh_hans", long_text, notes=gettext_lazy("optional")),
     Column("summary_zh_hans", "Summary (Chinese)", "Kurzprofil (Chinesisch)",
-           "CompanyProfile.summary_zh_hans", long_text, notes="optional"),
+           "CompanyProfile.summary_zh_hans", long_text, notes=gettext_lazy("optional")),
 )  # fmt: skip
 
 BY_KEY = {column.key: column for column in COLUMNS}
@@ -330,5 +335,6 @@ def markdown_table() -> str:
         "| English header | German header | field | notes |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {c.en} | {c.de} | {c.field} | {c.notes} |" for c in COLUMNS]
+    with translation.override(None):  # the notes' English source text
+        lines += [f"| {c.en} | {c.de} | {c.field} | {c.notes} |" for c in COLUMNS]
     return "\n".join(lines)
