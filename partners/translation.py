@@ -30,7 +30,7 @@ from .models import (
 )
 
 TRANSLATED_FIELDS = {
-    City: ("name", "description"),
+    City: ("name", "region", "description"),
     Partnership: ("description",),
     Organisation: ("name", "description"),
     Person: ("position",),

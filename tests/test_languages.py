@@ -16,6 +16,7 @@ from django.utils import translation
 from partners import models as m
 from partners.imports.bulk_sql import Table
 from tests import factories as f
+from tests.backoffice import client_for, user_with_role
 
 TRIP = "delegations/delegationsreise-nanjing-jining-2019/"
 
@@ -255,6 +256,39 @@ def test_a_city_s_local_name_is_added_only_where_it_differs_from_the_shown_name(
 
 
 @pytest.mark.parametrize(
+    ("language", "region"), [("de", "Sachsen"), ("en", "Saxony"), ("zh-hans", "萨克森州")]
+)
+def test_a_city_s_region_is_shown_in_the_page_s_language(seed, language, region):
+    page, html = _read(f"/{language}/cities/leipzig/")
+
+    assert f"<dd>{region}</dd>" in html
+    assert not [text for marked_in, text in page.marked if marked_in == "de"]
+
+
+def test_an_untranslated_region_is_shown_in_german_marked_german():
+    city = f.CityFactory(name="Hefei", region="Anhui", region_en="", region_zh_hans="安徽省")
+
+    english, _ = _read(f"/en/cities/{city.slug}/")
+    chinese, _ = _read(f"/zh-hans/cities/{city.slug}/")
+
+    assert ("de", "Anhui") in english.marked
+    assert ("de", "Anhui") not in chinese.marked
+
+
+def test_the_admin_edits_and_searches_a_city_s_region_in_each_language():
+    city = f.CityFactory(name="Nanjing", region="Jiangsu", region_zh_hans="江苏省")
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+
+    form = client.get(f"/admin/partners/city/{city.pk}/change/").text
+    found = client.get("/admin/partners/city/", {"q": "江苏"}).text
+
+    for field in ("name", "region"):
+        for code in ("de", "en", "zh_hans"):
+            assert f'name="{field}_{code}"' in form
+    assert f"/admin/partners/city/{city.pk}/change/" in found
+
+
+@pytest.mark.parametrize(
     ("language", "population"), [("de", "8.500.000"), ("en", "8,500,000"), ("zh-hans", "8,500,000")]
 )
 def test_large_numbers_are_grouped_in_each_language(client, language, population):
@@ -277,10 +311,10 @@ def test_a_chinese_city_page_names_the_city_once(client):
     assert '<span lang="zh">南京</span>' in re.search(r"<h1>(.*?)</h1>", english, re.S).group(1)
 
 
-# Texts in no language: names of people and regions, codes, addresses on the web, a city's
-# own name, a photographer's credit.
+# Texts in no language: names of people, codes, addresses on the web, a city's own name,
+# a photographer's credit.
 NOT_PROSE = {
-    "full_name", "local_name", "honorific", "short_name", "region", "slug", "code", "email",
+    "full_name", "local_name", "honorific", "short_name", "slug", "code", "email",
     "phone", "website", "register_number", "credit", "image", "document",
 }  # fmt: skip
 
@@ -362,7 +396,7 @@ def test_no_public_page_shows_an_untranslated_text_without_marking_it_german(lan
         todo += [link for link in dict.fromkeys(links) if link not in seen and link not in todo]
     assert len(seen) > 15  # cities, trips, memoranda, companies, stories, lists
     assert read >= {  # the texts of every kind of public page, marked
-        "City.name", "City.description", "Delegation.title", "Delegation.summary",
+        "City.name", "City.region", "City.description", "Delegation.title", "Delegation.summary",
         "DelegationMember.position_at_time", "Meeting.title", "Memorandum.title",
         "MemorandumParty.signatory_position", "FollowUp.title", "FollowUp.description",
         "Organisation.name", "CompanyProfile.products", "Opportunity.title",

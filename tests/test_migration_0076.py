@@ -1,0 +1,41 @@
+"""Migration 0076: a city's region per language; the existing region is the German one."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
+
+from partners import models as m
+
+BEFORE = ("partners", "0075_city_time_zone")
+
+
+def _migrate(target=None):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
+
+
+@pytest.fixture
+def before_0076(transactional_db):
+    yield _migrate(BEFORE)
+    _migrate()  # the newest schema for the tests that follow
+
+
+def test_the_existing_region_becomes_the_german_one_in_the_city_and_its_history(before_0076):
+    City = before_0076.get_model("partners", "City")
+    History = before_0076.get_model("partners", "HistoricalCity")
+    city = City.objects.create(name="Leipzig", name_de="Leipzig", slug="leipzig", region="Sachsen")
+    History.objects.create(
+        id=city.pk, name="Leipzig", slug="leipzig", region="Sachsen", history_type="+",
+        history_date="2019-06-25T10:00:00Z", created_at=city.created_at,
+        updated_at=city.updated_at,
+    )  # fmt: skip
+
+    _migrate()
+
+    city = m.City.objects.get()
+    assert (city.region_de, city.region_en, city.region_zh_hans) == ("Sachsen", None, None)
+    with translation.override("en"):
+        assert city.region == "Sachsen"  # German until someone translates it
+    assert city.history.get().region_de == "Sachsen"
