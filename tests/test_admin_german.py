@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from partners import tasks
 from partners.models import Job
 
 from .backoffice import (
@@ -187,10 +187,11 @@ def test_the_workers_row_errors_are_in_the_uploaders_language(db, settings, lang
     client = client_for(user_with_role("Administrators", is_superuser=True))
     client.cookies["django_language"] = language
     job_url = _upload(client, 2)
-    assert Job.objects.get().state == Job.State.QUEUED
+    job = Job.objects.get()
+    assert job.state == Job.State.QUEUED
 
     with translation.override("en"):  # the worker's own language, not the uploader's
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        tasks.import_sheet.call(job_id=str(job.pk))
     page = client.get(job_url)
 
     assert page.context["job"].outcome == "previewed"
