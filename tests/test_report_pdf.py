@@ -111,6 +111,8 @@ def test_the_pdf_is_in_chinese_with_chinese_city_names_and_embedded_fonts(manage
     # Subsets ("ABCDEF+Name") are embedded fonts; Chinese needs the CJK one.
     assert all("+" in name for name in fonts), fonts
     assert any("CJK" in name for name in fonts), fonts
+    # The charts' labels too: in the Chinese font, not the Japanese one (other glyphs).
+    assert not any("CJK-JP" in name for name in fonts), fonts
 
 
 def test_the_pdf_follows_the_filter(manager):
