@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports import tables
+from partners.reports import charts, tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -332,6 +332,18 @@ def test_a_row_of_figures_reads_as_the_template_writes_each_grouped(language, gr
         grouped = loop.render(Context({"values": values}))
         settings.USE_THOUSAND_SEPARATOR = grouping  # the figures are grouped either way
         assert cells(values) == grouped
+
+
+@pytest.mark.parametrize(
+    "language, grouped", [("de", "1.239"), ("en", "1,239"), ("zh-hans", "1,239")]
+)
+def test_the_charts_group_their_figures_as_the_tables_do(language, grouped):
+    with translation.override(language):
+        funnel = charts.funnel("Funnel", "", [("Idea", 1239)])
+        bars = charts.grouped_bars("Delegations", "", [2019], {"Nanjing": {2019: 1239}})
+    assert [bar.label for bar in funnel.bars] == [f"Idea: {grouped}"]
+    assert bars.bars[0].label == f"Nanjing 2019: {grouped}"
+    assert bars.y_ticks[-1]["text"] == grouped
 
 
 def test_the_year_field_takes_whole_years_only(manager):
