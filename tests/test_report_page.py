@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports import tables
+from partners.reports import charts, tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -324,14 +324,28 @@ def test_without_partner_cities_the_summary_says_so_across_every_column(manager)
 
 @pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
 @pytest.mark.parametrize("grouping", [False, True])
-def test_a_row_of_figures_reads_as_the_template_would_write_each(language, grouping, settings):
-    settings.USE_THOUSAND_SEPARATOR = grouping
+def test_a_row_of_figures_reads_as_the_template_writes_each_grouped(language, grouping, settings):
     values = [0, 7, 1234567, -4, 2.5, 12.0, Decimal("3.10"), True, None, "<b>"]
     loop = Template(
         "{% for v in values %}<td>{% if v is None %}–{% else %}{{ v }}{% endif %}</td>{% endfor %}"
     )
     with translation.override(language):
-        assert cells(values) == loop.render(Context({"values": values}))
+        settings.USE_THOUSAND_SEPARATOR = True
+        grouped = loop.render(Context({"values": values}))
+        settings.USE_THOUSAND_SEPARATOR = grouping  # the figures are grouped either way
+        assert cells(values) == grouped
+
+
+@pytest.mark.parametrize(
+    "language, grouped", [("de", "1.239"), ("en", "1,239"), ("zh-hans", "1,239")]
+)
+def test_the_charts_group_their_figures_as_the_tables_do(language, grouped):
+    with translation.override(language):
+        funnel = charts.funnel("Funnel", "", [("Idea", 1239)])
+        bars = charts.grouped_bars("Delegations", "", [2019], {"Nanjing": {2019: 1239}})
+    assert [bar.label for bar in funnel.bars] == [f"Idea: {grouped}"]
+    assert bars.bars[0].label == f"Nanjing 2019: {grouped}"
+    assert bars.y_ticks[-1]["text"] == grouped
 
 
 def test_the_year_field_takes_whole_years_only(manager):

@@ -156,8 +156,8 @@ def catalog(request):
         "dct:title": _texts(gettext_lazy("International economic relations: open data")),
         "dct:description": _texts(
             gettext_lazy(
-                "Partner cities, delegations, memoranda of understanding and the company "
-                "directory, as published on the public site."
+                "Partner cities, delegations, memoranda of understanding, success stories and "
+                "the company directory, as published on the public site."
             )
         ),
         "dct:publisher": publisher,
