@@ -126,7 +126,7 @@ def test_the_page_needs_the_same_queries_for_2_and_9_partner_cities(
 ):
     # Two cities a page: with nine, the chart's five biggest series and the opportunities'
     # cities are not all among the page's rows, and are read with them.
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 2)
     _fill(1, cities=cities)
 
     with django_assert_num_queries(19):
@@ -141,7 +141,7 @@ def _row_names(page, table_id):
 
 
 def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager, monkeypatch):
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 2)
     year = timezone.localdate().year  # the opportunities start today
     leipzig = f.HomeCityFactory()
     for name in ("Aachen", "Bonn", "Celle"):
@@ -179,7 +179,7 @@ def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager
 
 
 def test_a_page_without_opportunity_rows_does_not_say_the_period_has_none(manager, monkeypatch):
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 1)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 1)
     year = timezone.localdate().year  # the opportunities start today
     leipzig = f.HomeCityFactory()
     for name in ("Aachen", "Bonn"):

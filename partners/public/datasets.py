@@ -1,7 +1,7 @@
 """The open-data datasets, declared once: each field's stable name, type and value.
 
 One declaration per dataset drives its CSV (column names), its JSON (keys), its JSON
-Schema and its entry in the DCAT-AP catalogue (partners/views/opendata.py). Rows come
+Schema and its entry in the DCAT-AP catalogue (partners/public/opendata.py). Rows come
 only from ``published()`` querysets, and related records only through published
 ``Prefetch`` querysets, so a file names nothing the public pages would not (DESIGN.md,
 publication rule); text is in the active language. No HTTP here.

@@ -9,9 +9,9 @@ the realised jobs and investment only when the record says they may be shown
 from django.shortcuts import render
 
 from ..models import Opportunity
-from ..public import datasets
+from . import datasets
 from .opendata import download
-from .public import paginated
+from .views import paginated
 
 
 def success_story_list(request):

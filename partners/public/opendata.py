@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from ..public.datasets import DATASETS, Dataset, json_schema, row
 from ..spreadsheets import Echo, neutralise
+from .datasets import DATASETS, Dataset, json_schema, row
 
 FORMATS = ("csv", "json")
 CHUNK = 2000
