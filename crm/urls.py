@@ -4,11 +4,11 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from partners.admin import site_links
+from partners.admin import report_page, site_links
+from partners.public import opendata
+from partners.public import views as public
 from partners.public.sitemaps import SITEMAPS
 from partners.urls import files_urls, jobs_urls
-from partners.views import opendata, public
-from partners.views import reports as report_views
 
 urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
@@ -32,7 +32,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
-    path("reports/", report_views.report, name="reports"),
+    path("reports/", report_page.report, name="reports"),
     path("opendata/catalog.jsonld", opendata.catalog, name="opendata-catalog"),
     path("opendata/schemas/<slug:name>.json", opendata.schema, name="opendata-schema"),
 ]

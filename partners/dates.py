@@ -45,13 +45,20 @@ def _month(d: date) -> str:
     return _("%(month)s %(year)s") % {"month": _month_name(d.month), "year": d.year}
 
 
+def _span(start: str, end: str) -> str:
+    """Two dates that share nothing but their precision: Chinese joins them with 至."""
+    return _("%(start)s – %(end)s") % {"start": start, "end": end}
+
+
 def format_date_span(start: date | None, end: date | None, precision: str) -> str:
     """Render ``start``–``end`` at ``precision`` in the active language."""
     if start is None:
         return ""
     end = end or start
     if precision == DatePrecision.YEAR:
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        if start.year == end.year:
+            return _("%(year)s") % {"year": start.year}  # Chinese: 2018年
+        return _("%(start_year)s–%(end_year)s") % {"start_year": start.year, "end_year": end.year}
     if precision == DatePrecision.MONTH:
         if (start.year, start.month) == (end.year, end.month):
             return _month(start)
@@ -61,7 +68,7 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
                 "end_month": _month_name(end.month),
                 "year": start.year,
             }
-        return f"{_month(start)} – {_month(end)}"
+        return _span(_month(start), _month(end))
     if start == end:
         return _day(start)
     if (start.year, start.month) == (end.year, end.month):
@@ -79,7 +86,7 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
             "end_month": _month_name(end.month),
             "year": start.year,
         }
-    return f"{_day(start)} – {_day(end)}"
+    return _span(_day(start), _day(end))
 
 
 def during_delegation(start: date | None, end: date | None, precision: str) -> str:

@@ -8,7 +8,9 @@ and a restart), at /jobs/. crm/urls.py mounts all three.
 
 from django.urls import path
 
-from .views import calendar, feeds, files, jobs, public, registration, stories
+from .admin import job_pages as jobs
+from .public import calendar, feeds, files, registration, stories
+from .public import views as public
 
 app_name = "partners"
 

@@ -100,6 +100,23 @@ def test_a_second_parser_reads_the_same_spans(client, imprecise):
     assert all(e["DTSTART"][1] == {"VALUE": "DATE"} for e in events.values())
 
 
+def test_a_title_that_states_its_dates_does_not_repeat_them(client):
+    f.DelegationFactory(
+        title="Jahresreise 2026", start_date=D(2026, 1, 1), end_date=None, date_precision="year"
+    )
+    f.DelegationFactory(
+        title="Messe Juni 2026", start_date=D(2026, 6, 1), end_date=None, date_precision="month"
+    )
+    summaries = {e["SUMMARY"][0] for e in raw_events(ics(client, "de").decode())}
+    assert summaries == {"Jahresreise 2026", "Messe Juni 2026"}
+
+
+def test_a_chinese_title_takes_full_width_parentheses_around_its_dates(client, imprecise):
+    summaries = {e["SUMMARY"][0] for e in raw_events(ics(client, "zh-hans").decode())}
+    assert "Visit from Jining（2018年）" in summaries
+    assert "Company trip（2019年11月）" in summaries
+
+
 def test_a_month_precision_trip_in_december_ends_with_the_year(client):
     f.DelegationFactory(
         title="December trip", start_date=D(2020, 12, 1), end_date=None, date_precision="month"
@@ -175,3 +192,43 @@ def test_query_count_does_not_grow_with_the_records(client, django_assert_num_qu
         url = reverse("partners:calendar")
     with django_assert_num_queries(2):
         assert client.get(url, {"year": 2019}).status_code == 200
+
+
+def test_the_chinese_calendar_writes_years_spans_and_details_the_chinese_way(client):
+    leipzig = f.CityFactory(name="Leipzig", name_zh_hans="莱比锡")
+    f.DelegationFactory(
+        title="Winterreise",
+        title_zh_hans="冬季出访",
+        start_date=D(2026, 12, 28),
+        end_date=D(2027, 1, 4),
+        status="planned",
+        direction="outbound",
+        origin_city=leipzig,
+    )
+    f.DelegationFactory(
+        title="Jahresbesuch", start_date=D(2026, 1, 1), end_date=None, date_precision="year"
+    )
+
+    html = calendar_page(client, "zh-hans", year=2026)
+
+    assert "2026年12月28日至2027年1月4日" in html
+    assert "<h3>2026年</h3>" in html
+    assert "（出访，来自莱比锡，计划中）" in html
+    assert "(" not in html.split("<ul>", 2)[-1].split("</article>")[0].replace("（", "")
+
+
+def test_the_german_calendar_keeps_its_punctuation(client):
+    leipzig = f.CityFactory(name="Leipzig")
+    f.DelegationFactory(
+        title="Winterreise",
+        start_date=D(2026, 12, 28),
+        end_date=D(2027, 1, 4),
+        status="planned",
+        direction="outbound",
+        origin_city=leipzig,
+    )
+
+    html = calendar_page(client, "de", year=2026)
+
+    assert "28. Dezember 2026 – 4. Januar 2027" in html
+    assert "(ausgehend, aus Leipzig, geplant)" in html

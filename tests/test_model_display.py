@@ -8,7 +8,7 @@ from django.urls import resolve
 from django.utils import translation
 
 from partners import models as m
-from partners.views import public
+from partners.public import views as public
 from tests import factories as f
 
 

@@ -27,6 +27,7 @@ LISTS = {
     "delegations": "partners:delegations",
     "memoranda": "partners:memoranda",
     "companies": "partners:companies",
+    "success-stories": "partners:success-stories",
 }
 
 
@@ -88,6 +89,7 @@ def test_the_published_records_are_all_there(client, leaky_world):  # noqa: F811
 @pytest.mark.parametrize("name", list(LISTS))
 def test_csv_and_json_carry_the_declared_fields_and_json_matches_its_schema(client, name):
     build(3)
+    f.WonOpportunityFactory(jobs_created=3, investment_eur=None, figures_public=True)
     declared = [field.name for field in DATASETS[name].fields]
     response = client.get(f"{list_url(name)}?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -154,12 +156,19 @@ def test_an_unknown_format_is_a_clear_error(client):
 # Queries of each file stay flat: the prefetches are read per chunk, not per row. (The
 # list's filter form finds the values in use first, as for the HTML page: 4 queries for
 # delegations, 4 for memoranda, 3 for companies, then cached until the next write.)
-FILE_QUERIES = {"partnerships": 1, "delegations": 6, "memoranda": 7, "companies": 6}
+FILE_QUERIES = {
+    "partnerships": 1,
+    "delegations": 6,
+    "memoranda": 7,
+    "companies": 6,
+    "success-stories": 1,
+}
 
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_query_count_does_not_grow_with_the_records(client, django_assert_num_queries, n):
     build(n)
+    f.WonOpportunityFactory.create_batch(n)
     for name, queries in FILE_QUERIES.items():
         for fmt in ("csv", "json"):
             with django_assert_num_queries(queries):
@@ -199,6 +208,50 @@ def test_the_catalogue_describes_every_dataset_with_licence_and_publisher(client
         "en": "Register of memoranda",
         "zh-hans": "合作备忘录目录",
     }
+
+
+def test_the_catalogue_names_the_memoranda_in_each_languages_word(client):
+    catalogue = client.get("/opendata/catalog.jsonld").json()
+    texts = {t["@language"]: t["@value"] for t in catalogue["dct:description"]}
+    assert "memoranda of understanding" in texts["en"]
+    assert "Vereinbarungen" in texts["de"] and "Absichtserklärung" not in texts["de"]
+    assert "合作备忘录" in texts["zh-hans"] and "谅解备忘录" not in texts["zh-hans"]
+
+
+def test_success_stories_name_only_published_records_and_public_figures(client):
+    hidden_city = f.CityFactory(name="Geheimstadt", visibility="internal")
+    hidden_company = f.OrganisationFactory(name="Geheim GmbH", visibility="internal")
+    shown = f.WonOpportunityFactory(
+        title="Shown story",
+        partner_city=hidden_city,
+        foreign_organisation=hidden_company,
+        local_organisation=f.OrganisationFactory(name="Leipzig AG"),
+        jobs_created=12,
+        investment_eur=1_500_000,
+        figures_public=True,
+    )
+    f.WonOpportunityFactory(
+        title="Figures withheld", jobs_created=777, investment_eur=888, figures_public=False
+    )
+    f.WonOpportunityFactory(title="Internal story", visibility="internal")
+    f.OpportunityFactory(title="Open idea")
+
+    rows = {
+        row["title"]: row
+        for row in read_json(client.get(list_url("success-stories") + "?format=json"))
+    }
+
+    assert set(rows) == {"Shown story", "Figures withheld"}
+    story = rows["Shown story"]
+    assert story["partner_city"] is None and story["foreign_organisation"] is None
+    assert story["local_organisation"] == "Leipzig AG"
+    assert (story["jobs_created"], story["investment_eur"]) == (12, 1_500_000)
+    assert story["url"] == f"http://testserver/de/success-stories/#{shown.slug}"
+    withheld = rows["Figures withheld"]
+    assert (withheld["jobs_created"], withheld["investment_eur"]) == (None, None)
+    text = body(client.get(list_url("success-stories") + "?format=csv"))
+    for secret in ("Geheim", "777", "888", "Internal story", "Open idea"):
+        assert secret not in text
 
 
 def test_the_licence_is_a_setting(client, settings):

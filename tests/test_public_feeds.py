@@ -8,8 +8,8 @@ import icalendar
 import pytest
 
 from partners import models as m
+from partners.public import feeds
 from partners.public.sitemaps import CompanySitemap
-from partners.views import feeds
 from tests import factories as f
 from tests.world2019 import build_world_2019
 

@@ -68,7 +68,7 @@ def test_the_report_fits_1280_pixels_and_prints_on_a4(live_server, page, artifac
         assert sorted(round(float(side)) for side in sheet.mediabox[2:]) == [595, 842]
     text = " ".join(pdf.pages[0].extract_text().split())
     # The filter is stated, and the total row has every column (20 figures) on paper.
-    assert f"Period: {reconcile_world.B}-01-01" in text
+    assert f"Period: 1 January – 31 December {reconcile_world.B}" in text
     total = " ".join(str(n) for n in [1, 0, 1, 0, 1, 2, 1, 0, 1, 1, 6, 2, 2, 1, 2, 2, 1, 2, 1, 1])
     assert f"Total (each record once) {total}" in text
     assert max(overflow) <= 0, overflow

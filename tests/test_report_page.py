@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports import tables
+from partners.reports import charts, tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -126,7 +126,7 @@ def test_the_page_needs_the_same_queries_for_2_and_9_partner_cities(
 ):
     # Two cities a page: with nine, the chart's five biggest series and the opportunities'
     # cities are not all among the page's rows, and are read with them.
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 2)
     _fill(1, cities=cities)
 
     with django_assert_num_queries(19):
@@ -141,7 +141,7 @@ def _row_names(page, table_id):
 
 
 def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager, monkeypatch):
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 2)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 2)
     year = timezone.localdate().year  # the opportunities start today
     leipzig = f.HomeCityFactory()
     for name in ("Aachen", "Bonn", "Celle"):
@@ -179,7 +179,7 @@ def test_the_page_shows_a_page_of_cities_at_a_time_and_the_totals_of_all(manager
 
 
 def test_a_page_without_opportunity_rows_does_not_say_the_period_has_none(manager, monkeypatch):
-    monkeypatch.setattr("partners.views.reports.CITIES_PER_PAGE", 1)
+    monkeypatch.setattr("partners.admin.report_page.CITIES_PER_PAGE", 1)
     year = timezone.localdate().year  # the opportunities start today
     leipzig = f.HomeCityFactory()
     for name in ("Aachen", "Bonn"):
@@ -324,14 +324,28 @@ def test_without_partner_cities_the_summary_says_so_across_every_column(manager)
 
 @pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
 @pytest.mark.parametrize("grouping", [False, True])
-def test_a_row_of_figures_reads_as_the_template_would_write_each(language, grouping, settings):
-    settings.USE_THOUSAND_SEPARATOR = grouping
+def test_a_row_of_figures_reads_as_the_template_writes_each_grouped(language, grouping, settings):
     values = [0, 7, 1234567, -4, 2.5, 12.0, Decimal("3.10"), True, None, "<b>"]
     loop = Template(
         "{% for v in values %}<td>{% if v is None %}–{% else %}{{ v }}{% endif %}</td>{% endfor %}"
     )
     with translation.override(language):
-        assert cells(values) == loop.render(Context({"values": values}))
+        settings.USE_THOUSAND_SEPARATOR = True
+        grouped = loop.render(Context({"values": values}))
+        settings.USE_THOUSAND_SEPARATOR = grouping  # the figures are grouped either way
+        assert cells(values) == grouped
+
+
+@pytest.mark.parametrize(
+    "language, grouped", [("de", "1.239"), ("en", "1,239"), ("zh-hans", "1,239")]
+)
+def test_the_charts_group_their_figures_as_the_tables_do(language, grouped):
+    with translation.override(language):
+        funnel = charts.funnel("Funnel", "", [("Idea", 1239)])
+        bars = charts.grouped_bars("Delegations", "", [2019], {"Nanjing": {2019: 1239}})
+    assert [bar.label for bar in funnel.bars] == [f"Idea: {grouped}"]
+    assert bars.bars[0].label == f"Nanjing 2019: {grouped}"
+    assert bars.y_ticks[-1]["text"] == grouped
 
 
 def test_the_year_field_takes_whole_years_only(manager):

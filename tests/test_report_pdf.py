@@ -1,9 +1,15 @@
 """/reports/?format=pdf (issue 18): the report as an A4 PDF, read back with pypdf."""
 
+import datetime
 import io
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
+
+from partners import models as m
+from partners.reports.opportunities import DEFINITIONS
 
 from . import factories as f
 from . import reconcile_world
@@ -15,6 +21,7 @@ A4_LANDSCAPE, A4_PORTRAIT = (842, 595), (595, 842)
 # The PDF's queries: the user and session, the report's aggregates (a fixed number
 # whatever the number of partner cities and records), its filter choices.
 QUERIES = 16
+Stage = m.Opportunity.Stage
 
 
 @pytest.fixture
@@ -46,11 +53,12 @@ def test_the_pdf_states_the_filter_and_every_figure_of_the_total_row_as_on_the_p
 
     reader = _pdf(response)
     first = _text(reader.pages[0])
-    assert f"Period: {reconcile_world.B}-01-01 – {reconcile_world.B}-12-31" in first
+    assert f"Period: 1 January – 31 December {reconcile_world.B}" in first
     assert "Partner city: all" in first and "Direction: all" in first
     on_the_page = _total_row_on_the_page(manager, query)
     total = " ".join(str(n) for n in [1, 0, 1, 0, 1, 2, 1, 0, 1, 1, 6, 2, 2, 1, 2, 2, 1, 2, 1, 1])
     assert on_the_page == f"Total (each record once) {total}"
+
     assert on_the_page in first
     text = " ".join(_text(page) for page in reader.pages)
     for heading in (
@@ -103,6 +111,8 @@ def test_the_pdf_is_in_chinese_with_chinese_city_names_and_embedded_fonts(manage
     # Subsets ("ABCDEF+Name") are embedded fonts; Chinese needs the CJK one.
     assert all("+" in name for name in fonts), fonts
     assert any("CJK" in name for name in fonts), fonts
+    # The charts' labels too: in the Chinese font, not the Japanese one (other glyphs).
+    assert not any("CJK-JP" in name for name in fonts), fonts
 
 
 def test_the_pdf_follows_the_filter(manager):
@@ -163,3 +173,121 @@ def test_the_pdf_makes_as_many_queries_with_many_partner_cities(manager, django_
         f.MeetingFactory(city=city, date=f"{reconcile_world.B}-03-0{number % 9 + 1}")
     with django_assert_num_queries(QUERIES):
         _pdf(manager.get("/reports/", query))
+
+
+def _opportunities_of_year_b():
+    """Opportunities in both partner cities of the year, with figures of eight digits."""
+    nanjing, jining = (m.City.objects.get(slug=slug) for slug in ("nanjing", "jining"))
+    year = reconcile_world.B
+    for number, (city, stage) in enumerate(
+        [
+            (nanjing, Stage.WON),
+            (nanjing, Stage.NEGOTIATING),
+            (jining, Stage.WON),
+            (jining, Stage.CONTACTED),
+            (jining, Stage.ON_HOLD),
+        ]  # fmt: skip
+    ):
+        started = datetime.date(year, 1, 2 + number)
+        won = {"won_on": datetime.date(year, 6, 1 + number)} if stage == Stage.WON else {}
+        opportunity = f.OpportunityFactory(
+            partner_city=city,
+            stage=stage,
+            expected_jobs=1239,
+            expected_investment_eur=12_500_005,
+            jobs_created=1239,
+            investment_eur=12_500_005,
+            **won,
+        )
+        opportunity.stage_changes.all().delete()
+        log = [(started, Stage.IDEA), (won.get("won_on", started), stage)]
+        m.OpportunityStageChange.objects.bulk_create(
+            m.OpportunityStageChange(opportunity=opportunity, entered_on=day, stage=stage)
+            for day, stage in log
+        )
+
+
+def _runs(page) -> list[tuple[float, float, str]]:
+    """(x, y) of each piece of text drawn on the page (y upwards from the bottom), and it."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _margin(page) -> float:
+    return 28 if page.mediabox.width > page.mediabox.height else 42  # 1 cm, 1.5 cm
+
+
+def _words_outside(page) -> list[str]:
+    """The text drawn from beyond the page's right margin (a column cut off)."""
+    limit = float(page.mediabox.width) - _margin(page) + 1
+    return [text for x, _y, text in _runs(page) if x > limit]
+
+
+def _last_line(page) -> str:
+    """The lowest line of the page's body (above the footer in its bottom margin)."""
+    body = [(y, x, text) for x, y, text in _runs(page) if y > _margin(page)]
+    lowest = min(y for y, _x, _text in body)
+    return " ".join(text for y, _x, text in sorted(body, key=lambda r: r[1]) if y - lowest < 2)
+
+
+TOTAL_OPPORTUNITIES = {
+    "de": "Summe 0 1 0 1 1 3 2 0 3.717 37.500.015 2.478 25.000.010 5 40,0 150,0",
+    "en": "Total 0 1 0 1 1 3 2 0 3,717 37,500,015 2,478 25,000,010 5 40.0 150.0",
+    "zh-hans": "合计 0 1 0 1 1 3 2 0 3,717 37,500,015 2,478 25,000,010 5 40.0 150.0",
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_every_table_fits_the_page_width_in_every_language(manager, language):
+    reconcile_world.build()
+    _opportunities_of_year_b()
+
+    response = manager.get(
+        "/reports/",
+        {"year": reconcile_world.B, "format": "pdf"},
+        headers={"accept-language": language},
+    )
+    reader = _pdf(response)
+
+    for page in reader.pages:
+        assert _words_outside(page) == []
+    text = " ".join(_text(page) for page in reader.pages)
+    # The opportunities' total row, to its last column (started, conversion, median days).
+    assert TOTAL_OPPORTUNITIES[language] in text
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_no_heading_is_left_alone_at_the_bottom_of_a_page(manager, language):
+    reconcile_world.build()
+    _opportunities_of_year_b()
+    with translation.override(language):
+        headings = {
+            str(heading)
+            for heading in (
+                _("Activity per partner city"),
+                _("Year by year"),
+                _("Opportunities per partner city"),
+                _("How we count opportunities"),
+                _("How we count"),
+                *(term for term, _text in DEFINITIONS),
+            )
+        }
+
+    reader = _pdf(
+        manager.get(
+            "/reports/",
+            {"year": reconcile_world.B, "format": "pdf"},
+            headers={"accept-language": language},
+        )
+    )
+
+    for page in reader.pages[:-1]:
+        assert _last_line(page) not in headings

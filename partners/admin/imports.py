@@ -3,7 +3,7 @@
 django-import-export's import views are not used: their resource would do the row work one
 `save()` at a time (the set-based `partners.imports` is 100× faster), and wrapping our
 importer in its `Result` made two previews and two confirms. Every upload becomes a `Job`,
-whose page (`partners.views.jobs`) shows the preview and the one confirm button, whether
+whose page (`partners.admin.job_pages`) shows the preview and the one confirm button, whether
 its dry run ran in the request or in the worker. The export keeps django-import-export.
 """
 

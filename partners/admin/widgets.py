@@ -3,7 +3,7 @@
 from django.contrib.admin.widgets import AdminFileWidget
 from django.urls import reverse
 
-# (model label, field) → URL name of the view in partners/views/files.py that serves it.
+# (model label, field) → URL name of the view in partners/public/files.py that serves it.
 SERVED_FILES = {
     ("partners.memorandum", "document"): "files:memorandum-document",
     ("partners.photo", "image"): "files:photo",

@@ -1,7 +1,7 @@
 """The open-data datasets, declared once: each field's stable name, type and value.
 
 One declaration per dataset drives its CSV (column names), its JSON (keys), its JSON
-Schema and its entry in the DCAT-AP catalogue (partners/views/opendata.py). Rows come
+Schema and its entry in the DCAT-AP catalogue (partners/public/opendata.py). Rows come
 only from ``published()`` querysets, and related records only through published
 ``Prefetch`` querysets, so a file names nothing the public pages would not (DESIGN.md,
 publication rule); text is in the active language. No HTTP here.
@@ -30,7 +30,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Dataset:
-    name: str  # file and URL name: delegations, memoranda, companies, partnerships
+    name: str  # file and URL name: delegations, memoranda, companies, ...
     title: Any
     description: Any
     list_url_name: str  # the public list page it downloads from
@@ -299,7 +299,73 @@ COMPANIES = Dataset(
 )
 
 
-DATASETS = {dataset.name: dataset for dataset in (PARTNERSHIPS, DELEGATIONS, MEMORANDA, COMPANIES)}
+# Success stories ----------------------------------------------------------------------
+
+
+def success_story_rows(queryset):
+    return queryset.select_related("partner_city", "local_organisation", "foreign_organisation")
+
+
+def _organisation(organisation):
+    return str(organisation) if organisation is not None and organisation.is_published else None
+
+
+def _figure(name):
+    # The realised figures only where the record says they may be shown (figures_public).
+    return lambda story: getattr(story, name) if story.figures_public else None
+
+
+SUCCESS_STORIES = Dataset(
+    name="success-stories",
+    title=_("Success stories"),
+    description=_("Cooperations and investments that came about: who, where, since when."),
+    list_url_name="partners:success-stories",
+    rows=success_story_rows,
+    fields=(
+        Field("slug", _("Identifier"), lambda s: s.slug),
+        Field("url", _("Page"), lambda s: s.get_absolute_url(), format="uri"),
+        Field("title", _("Title"), lambda s: s.title),
+        Field("kind", _("Kind (code)"), lambda s: s.kind),
+        Field("kind_label", _("Kind"), lambda s: str(s.get_kind_display())),
+        Field("won_on", _("Won on"), lambda s: s.won_on, format="date"),
+        Field(
+            "partner_city", _("Partner city"), lambda s: _city_name(s.partner_city), nullable=True
+        ),
+        Field(
+            "local_organisation",
+            _("Local organisation"),
+            lambda s: _organisation(s.local_organisation),
+            nullable=True,
+        ),
+        Field(
+            "foreign_organisation",
+            _("Foreign organisation"),
+            lambda s: _organisation(s.foreign_organisation),
+            nullable=True,
+        ),
+        Field(
+            "jobs_created",
+            _("Jobs created"),
+            _figure("jobs_created"),
+            type="integer",
+            nullable=True,
+        ),
+        Field(
+            "investment_eur",
+            _("Investment (EUR)"),
+            _figure("investment_eur"),
+            type="integer",
+            nullable=True,
+        ),
+        Field("summary", _("Summary"), lambda s: s.summary),
+    ),
+)
+
+
+DATASETS = {
+    dataset.name: dataset
+    for dataset in (PARTNERSHIPS, DELEGATIONS, MEMORANDA, COMPANIES, SUCCESS_STORIES)
+}
 
 
 def json_schema(dataset: Dataset, schema_url: str) -> dict:

@@ -7,6 +7,8 @@ description for screen readers.
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.utils.formats import number_format
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
 FUNNEL_LABELS = 170  # room left of a funnel's bars for "stage: count"
@@ -43,11 +45,16 @@ class Chart:
     baseline: int = HEIGHT - BOTTOM
 
 
+def _number(value: int) -> str:
+    # Grouped as the report's tables write figures ("1.239", "1,239").
+    return number_format(value, force_grouping=True)
+
+
 def _scale(maximum: int):
     top = max(maximum, 1)
     plot = HEIGHT - TOP - BOTTOM
     ticks = sorted({0, top // 2, top})
-    return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": t} for t in ticks]
+    return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": _number(t)} for t in ticks]
 
 
 def _x_label(i: int, count: int, x: float, text) -> dict:
@@ -84,7 +91,7 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
             value = values.get(year, 0)
             height = plot * value / top
             colour = PALETTE[j % len(PALETTE)]
-            label = f"{name} {year}: {value}"
+            label = f"{name} {year}: {_number(value)}"
             chart.bars.append(
                 Bar(x0 + j * bar, HEIGHT - BOTTOM - height, bar, height, colour, label)
             )
@@ -105,7 +112,7 @@ def line(title, description, values: dict) -> Chart:
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.x_labels.append(_x_label(i, len(values), x, year))
-        chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {value}"))
+        chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {_number(value)}"))
     chart.points = " ".join(coordinates)
     return chart
 
@@ -121,5 +128,6 @@ def funnel(title, description, steps: list[tuple[str, int]]) -> Chart:
         width = max(widest * value / top, 1)
         x = FUNNEL_LABELS + (widest - width) / 2
         colour = PALETTE[i % len(PALETTE)]
-        chart.bars.append(Bar(x, TOP + i * row, width, row * 0.8, colour, f"{name}: {value}"))
+        label = f"{name}: {_number(value)}"
+        chart.bars.append(Bar(x, TOP + i * row, width, row * 0.8, colour, label))
     return chart

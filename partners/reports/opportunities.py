@@ -91,7 +91,8 @@ class Figures:
 
     @property
     def median_days_to_win(self) -> float | None:
-        return statistics.median(self.days_to_win) if self.days_to_win else None
+        # A float, so that 150 and 150.5 are both written with one decimal.
+        return float(statistics.median(self.days_to_win)) if self.days_to_win else None
 
     def add(self, other: "Figures") -> None:
         """Add another city's figures (the total of the cities): numbers, numbers per

@@ -9,7 +9,9 @@ the realised jobs and investment only when the record says they may be shown
 from django.shortcuts import render
 
 from ..models import Opportunity
-from .public import paginated
+from . import datasets
+from .opendata import download
+from .views import paginated
 
 
 def success_story_list(request):
@@ -19,4 +21,6 @@ def success_story_list(request):
         .select_related("partner_city", "local_organisation", "foreign_organisation")
         .order_by("-won_on", "title")
     )
+    if file := download(request, datasets.SUCCESS_STORIES, stories):
+        return file
     return render(request, "partners/success_story_list.html", paginated(request, stories))

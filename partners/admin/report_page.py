@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import documents, tasks
+from ..dates import DatePrecision, format_date_span
 from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
@@ -134,8 +135,10 @@ def _attachment(name: str) -> dict:
 
 def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:
     # Period, home city, partner cities, direction and organisation; the page's
-    # "How we count" says the rest.
-    return tables.criteria_notes(criteria)[:5]
+    # "How we count" says the rest. The period as the language writes dates (the sheets
+    # keep ISO dates).
+    period = format_date_span(criteria.start, criteria.end, DatePrecision.DAY)
+    return [(_("Period"), period), *tables.criteria_notes(criteria)[1:5]]
 
 
 def _page(request, filterset, *, criteria=None, problems=(), status=200, background=False):

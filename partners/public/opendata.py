@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from ..public.datasets import DATASETS, Dataset, json_schema, row
 from ..spreadsheets import Echo, neutralise
+from .datasets import DATASETS, Dataset, json_schema, row
 
 FORMATS = ("csv", "json")
 CHUNK = 2000
@@ -156,8 +156,8 @@ def catalog(request):
         "dct:title": _texts(gettext_lazy("International economic relations: open data")),
         "dct:description": _texts(
             gettext_lazy(
-                "Partner cities, delegations, memoranda of understanding and the company "
-                "directory, as published on the public site."
+                "Partner cities, delegations, memoranda of understanding, success stories and "
+                "the company directory, as published on the public site."
             )
         ),
         "dct:publisher": publisher,

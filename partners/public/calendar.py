@@ -40,9 +40,8 @@ def _by_month(delegations, *, newest_first=False) -> list[tuple[str, list]]:
 
 
 def _heading(year: int, month: int) -> str:
-    if not month:
-        return str(year)
-    return format_date_span(datetime.date(year, month, 1), None, DatePrecision.MONTH)
+    precision = DatePrecision.MONTH if month else DatePrecision.YEAR
+    return format_date_span(datetime.date(year, month or 1, 1), None, precision)
 
 
 def calendar(request):

@@ -25,7 +25,7 @@ from crm.client_ip import client_ip
 from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Person, Sector
 from ..widgets import LongSelect, NamedChoiceField
-from .public import published_or_404
+from .views import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
 

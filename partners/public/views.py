@@ -35,10 +35,10 @@ from ..models import (
     Photo,
     Visibility,
 )
-from ..public import datasets, worldmap
-from ..public.datasets import published_partnerships
-from ..public.filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from ..registration import open_for_registration
+from . import datasets, worldmap
+from .datasets import published_partnerships
+from .filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from .opendata import download
 
 PAGE_SIZE = 20
@@ -179,7 +179,7 @@ def _city_page(request, city, **extra):
         "delegations": delegations,
         "organisations": Organisation.objects.published().filter(city=city),
         **extra,
-        # Published and won (views/stories.py); organisations shown only when published.
+        # Published and won (stories.py); organisations shown only when published.
         "success_stories": Opportunity.objects.success_stories()
         .filter(partner_city=city)
         .select_related("local_organisation", "foreign_organisation")

@@ -79,10 +79,14 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     event.add("uid", f"delegation-{delegation.slug}@{host}")
     event.add("dtstamp", stamp)
     start, end = event_span(delegation)
+    title, dates = delegation.title, delegation.dates_display
     if delegation.date_precision == DatePrecision.DAY:
-        event.add("summary", delegation.title)
+        event.add("summary", title)
     else:
-        event.add("summary", f"{delegation.title} ({delegation.dates_display})")
+        # The precision once: not "Jahresreise 2026 (2026)".
+        if dates not in title:
+            title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
+        event.add("summary", title)
         event.add("transp", "TRANSPARENT")
     event.add("dtstart", start)
     event.add("dtend", end)
