@@ -133,9 +133,8 @@ def delegation_rows(queryset):
     )
 
 
-def _lead(delegation):
-    lead = delegation.lead_organisation
-    return str(lead) if lead is not None and lead.is_published else None
+def _organisation(organisation):
+    return str(organisation) if organisation is not None and organisation.is_published else None
 
 
 DELEGATIONS = Dataset(
@@ -170,7 +169,12 @@ DELEGATIONS = Dataset(
         ),
         Field("dates", _("Dates as shown"), lambda d: d.dates_display),
         Field("origin_city", _("From"), lambda d: _city_name(d.origin_city), nullable=True),
-        Field("lead_organisation", _("Led by"), _lead, nullable=True),
+        Field(
+            "lead_organisation",
+            _("Led by"),
+            lambda d: _organisation(d.lead_organisation),
+            nullable=True,
+        ),
         Field(
             "stops",
             _("Route: the cities visited, in order"),
@@ -304,10 +308,6 @@ COMPANIES = Dataset(
 
 def success_story_rows(queryset):
     return queryset.select_related("partner_city", "local_organisation", "foreign_organisation")
-
-
-def _organisation(organisation):
-    return str(organisation) if organisation is not None and organisation.is_published else None
 
 
 def _figure(name):

@@ -3,6 +3,7 @@ fixtures again would overwrite edited seed records without a history entry."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from partners.models import City
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 "(`manage.py loaddata seed demo_companies` loads them again, overwriting)."
             )
             return
-        call_command("loaddata", "seed", "demo_companies", stdout=self.stdout)
-        call_command("demo_company_trip", stdout=self.stdout)
-        call_command("seed_media", stdout=self.stdout)
+        with transaction.atomic():  # all or nothing: a half-loaded demo would be kept as "data"
+            call_command("loaddata", "seed", "demo_companies", stdout=self.stdout)
+            call_command("demo_company_trip", stdout=self.stdout)
+            call_command("seed_media", stdout=self.stdout)
