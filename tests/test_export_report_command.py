@@ -59,9 +59,19 @@ def test_it_names_the_bad_option(tmp_path, arguments, message):
     assert not target.exists()
 
 
-def test_it_says_when_the_file_cannot_be_written(tmp_path):
-    with pytest.raises(CommandError, match="Cannot write"):
-        call_command("export_report", str(tmp_path / "missing" / "report.xlsx"))
+def test_it_says_when_the_file_cannot_be_written_in_the_commands_language(tmp_path):
+    target = tmp_path / "missing" / "report.xlsx"
+    with pytest.raises(CommandError, match=f"^Kann {target} nicht schreiben: "):
+        call_command("export_report", str(target))  # LANGUAGE_CODE: German
+    with translation.override("en"), pytest.raises(CommandError, match="^Cannot write"):
+        call_command("export_report", str(target))
+
+
+def test_it_says_where_it_wrote_the_report(tmp_path):
+    target = tmp_path / "report.xlsx"
+    out = io.StringIO()
+    call_command("export_report", str(target), "--year", "2019", stdout=out)
+    assert out.getvalue().strip() == f"Bericht 2019-01-01 – 2019-12-31 nach {target} geschrieben"
 
 
 def test_an_unknown_city_is_answered_with_the_partner_cities_slugs(tmp_path):

@@ -28,8 +28,13 @@ class Command(BaseCommand):
         try:
             write_xlsx(path, tables.tables(criteria))
         except OSError as error:
-            raise CommandError(f"Cannot write {path}: {error}") from error
-        self.stdout.write(f"Report {criteria.start} – {criteria.end} written to {path}")
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s") % {"path": path, "error": error}
+            ) from error
+        self.stdout.write(
+            _("Report %(start)s – %(end)s written to %(path)s")
+            % {"start": criteria.start, "end": criteria.end, "path": path}
+        )
 
 
 def _describe(errors, city) -> str:
