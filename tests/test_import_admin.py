@@ -224,6 +224,11 @@ def test_the_template_has_headers_example_drop_downs_and_instructions(
         for key in ("sector", "interests", "status", "consent_to_share", "publish")
     }
     assert workbook.worksheets[-1].title in {"Anleitung", "Instructions"}
+    # The drop-downs' choices sit on a hidden sheet named in the template's language.
+    lists = "Listen" if lang == "de" else "Lists"
+    assert workbook[lists].sheet_state == "hidden"
+    sources = {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert all(source.startswith(f"'{lists}'!") for source in sources)
 
 
 def test_the_template_imports_cleanly_and_its_example_never_becomes_a_company(

@@ -39,3 +39,13 @@ def test_a_second_run_keeps_an_edited_seed_record(db):
     assert "left as they are" in out
     assert m.City.objects.get(slug="nanjing").description == "Edited in the demo."
     assert trip.registrations.count() == 7
+
+
+def test_every_loaded_record_has_a_history_entry_of_its_version(db):
+    # The back office compares a page opened before someone else's save with the version
+    # its user saw: a seed record without history would make every such page "stale".
+    load_demo_data()
+
+    for model in (m.City, m.Delegation, m.Meeting, m.Memorandum, m.MemorandumParty):
+        for record in model.objects.all():
+            assert record.history.filter(version=record.version).exists(), record

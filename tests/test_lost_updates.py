@@ -136,3 +136,62 @@ def test_a_page_edit_after_another_persons_row_edit_keeps_both(two_officers):
     delegation.refresh_from_db()
     assert meeting.title == "Talk at the investment bureau"
     assert delegation.purpose == "Sign two memoranda"
+
+
+def test_a_row_changed_by_someone_else_is_not_deleted_from_an_older_page(two_officers):
+    alice, bob = two_officers
+    meeting = f.MeetingFactory(title="Talk at the bureau")
+    url = reverse("admin:partners_delegation_change", args=[meeting.delegation_id])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+
+    alices_form["meetings-0-title_de"] = "Talk at the investment bureau"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form["meetings-0-DELETE"] = "on"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 200
+    assert "Not deleted: someone else changed" in form_errors(response)
+    assert "Talk at the investment bureau" in form_errors(response)
+    meeting.refresh_from_db()
+    assert meeting.title == "Talk at the investment bureau"
+
+
+def test_a_row_deleted_by_someone_else_is_named_when_the_older_page_edits_it(two_officers):
+    alice, bob = two_officers
+    meeting = f.MeetingFactory(title="Talk at the bureau")
+    url = reverse("admin:partners_delegation_change", args=[meeting.delegation_id])
+    bobs_form = change_form_data(bob, url)
+    meeting.delete()
+
+    bobs_form["meetings-0-title_de"] = "Talk at the investment bureau"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 200
+    assert "was deleted by someone else in the meantime" in form_errors(response)
+    assert not m.Meeting.objects.exists()
+
+
+def test_a_text_sent_back_with_the_browsers_line_breaks_is_not_a_change(two_officers):
+    alice, bob = two_officers
+    delegation = f.DelegationFactory(summary="First line.\nSecond line.")
+    meeting = f.MeetingFactory(delegation=delegation, title="Talk at the bureau")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    alices_form = change_form_data(alice, url)
+    bobs_form = change_form_data(bob, url)
+    for form in (alices_form, bobs_form):
+        form["summary_de"] = form["summary_de"].replace("\n", "\r\n")  # as browsers send it
+
+    alices_form["meetings-0-title_de"] = "Talk at the investment bureau"
+    assert alice.post(url, alices_form).status_code == 302
+    bobs_form["purpose_de"] = "Sign two memoranda"
+    response = bob.post(url, bobs_form)
+
+    assert response.status_code == 302, form_errors(response)
+    delegation.refresh_from_db()
+    meeting.refresh_from_db()
+    assert delegation.summary == "First line.\nSecond line."
+    assert (delegation.purpose, meeting.title) == (
+        "Sign two memoranda",
+        "Talk at the investment bureau",
+    )

@@ -28,7 +28,7 @@ from .ordering import ShownOrderChangeList
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
-from .versions import VERSION_FIELD, VersionCheckedForm
+from .versions import VERSION_FIELD, VersionCheckedForm, VersionCheckedFormSet
 from .widgets import served_file_widget
 
 
@@ -214,6 +214,7 @@ class TranslatedAdmin(TranslationAdmin):
 
 class CRMInline(AutocompleteMixin, VersionFieldMixin, OwnedDeletionMixin, TabularInline):
     extra = 0
+    formset = VersionCheckedFormSet
 
     def get_readonly_fields(self, request, obj=None):
         # Rows of a record's page (meetings, photos) are published there by a publisher.

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..imports.revert import RevertRefused, revert_import, revert_preview
 from ..models import ImportRun
@@ -77,7 +78,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def _confirmation(self, request, runs):
         context = {
-            **page_context(self, request, _("Revert imports?")),
+            **page_context(self, request, ngettext("Revert import?", "Revert imports?", len(runs))),
             "previews": [revert_preview(run) for run in runs],
             "action": bool(request.POST.get("action")),
             "changelist_url": reverse("admin:partners_importrun_changelist"),

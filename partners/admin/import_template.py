@@ -30,9 +30,9 @@ INSTRUCTIONS = {
 }
 
 
-def _lists_sheet(workbook) -> dict[str, str]:
+def _lists_sheet(workbook, language: str) -> dict[str, str]:
     """Choices on a hidden sheet: drop-downs longer than 255 characters need a range."""
-    lists = workbook.create_sheet("Lists")
+    lists = workbook.create_sheet("Listen" if language == "de" else "Lists")
     lists.sheet_state = "hidden"
     choices = {
         "sector": list(Sector.objects.values_list("code", flat=True)),
@@ -45,7 +45,7 @@ def _lists_sheet(workbook) -> dict[str, str]:
         letter = lists.cell(row=1, column=column_number).column_letter
         for row_number, value in enumerate(values, start=1):
             lists.cell(row=row_number, column=column_number, value=value)
-        ranges[key] = f"Lists!${letter}$1:${letter}${max(len(values), 1)}"
+        ranges[key] = f"'{lists.title}'!${letter}$1:${letter}${max(len(values), 1)}"
     return ranges
 
 
@@ -71,7 +71,7 @@ def build_template(language: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    _add_validations(sheet, _lists_sheet(workbook))
+    _add_validations(sheet, _lists_sheet(workbook, language))
     # The example on a sheet of its own: only the first sheet is imported.
     example = workbook.create_sheet("Beispiel" if language == "de" else "Example")
     example.append(headers)

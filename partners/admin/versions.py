@@ -9,7 +9,8 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router
-from django.forms.models import model_to_dict
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -72,6 +73,8 @@ class VersionCheckedForm(forms.ModelForm):
             self.initial[VERSION_FIELD] = self.instance.version
             if self.is_bound:
                 self._compare_with_the_version_seen()
+        if self.is_bound:
+            self.data = _unix_line_ends(self.data, [self.add_prefix(name) for name in self.fields])
 
     def _compare_with_the_version_seen(self):
         """A form posted from an older version is compared with that version, so a row
@@ -102,6 +105,10 @@ class VersionCheckedForm(forms.ModelForm):
                 )
             error = ValidationError(shown)
         super().add_error(field, error)
+
+    def is_stale(self) -> bool:
+        """Whether someone else saved the record after the user opened the page."""
+        return self.cleaned_data.get(VERSION_FIELD) != self._current_version()
 
     def _current_version(self):
         model = type(self.instance)
@@ -134,3 +141,55 @@ class VersionCheckedForm(forms.ModelForm):
                 code="stale",
             )
         return cleaned_data
+
+
+def _unix_line_ends(data, keys):
+    # Browsers send a textarea's line breaks as CRLF; stored texts (seed, import) use LF,
+    # so an untouched text would count as changed.
+    data = data.copy()
+    for key in keys:
+        if key not in data:
+            continue
+        if hasattr(data, "setlist"):  # a QueryDict: each key may hold several values
+            data.setlist(key, [_lf(value) for value in data.getlist(key)])
+        else:
+            data[key] = _lf(data[key])
+    return data
+
+
+def _lf(value):
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class VersionCheckedFormSet(BaseInlineFormSet):
+    """The rows of a page: a row deleted by someone else in the meantime cannot be saved,
+    and one changed by someone else cannot be deleted, as a stale row cannot be saved."""
+
+    def clean(self):
+        super().clean()
+        pk = self.model._meta.pk.name
+        problems = []
+        for form in self.initial_forms:
+            deleting = self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME)
+            if form.instance.pk is None and pk in form.errors and not deleting:
+                problems.append(
+                    _(
+                        "A row of “%(rows)s” was deleted by someone else in the meantime. "
+                        "Reload the page to see the current rows, then apply your changes again."
+                    )
+                    % {"rows": self.model._meta.verbose_name_plural}
+                )
+            elif deleting and form.instance.pk and form.is_stale():
+                changes = changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD) or 0)
+                problems.append(
+                    _(
+                        "Not deleted: someone else changed “%(record)s” after you opened it. "
+                        "Their changes: %(changes)s. Reload the page, then decide again."
+                    )
+                    % {
+                        "record": form.instance,
+                        "changes": "; ".join(changes) or gettext_lazy("(none recorded)"),
+                    }
+                )
+        if problems:
+            raise ValidationError(problems)
