@@ -37,7 +37,10 @@ def _post(officer, meeting, date, starts, ends):
 
 def _errors(response):
     assert response.status_code == 200
-    return response.context["adminform"].form.errors
+    with translation.override(response["Content-Language"]):  # the page's, not the test's
+        return {
+            name: list(map(str, e)) for name, e in response.context["adminform"].form.errors.items()
+        }
 
 
 def test_a_meeting_that_ends_before_it_starts_is_refused(officer, meeting):
