@@ -63,7 +63,9 @@ class LocalTimesForm(VersionCheckedForm):
                     self.initial[name] = timezone.make_naive(value, zone)
 
     def clean(self):
-        cleaned_data = super().clean()
+        # Before the checks of super(), which may refuse the form: the model's checks run
+        # anyway, and must not see a time without its zone.
+        cleaned_data = self.cleaned_data
         zone = self.zone(cleaned_data.get(self.located_by))
         for name in TIMES:
             typed = cleaned_data.get(name)
@@ -79,7 +81,7 @@ class LocalTimesForm(VersionCheckedForm):
                 )
             else:
                 cleaned_data[name] = value
-        return cleaned_data
+        return super().clean()
 
 
 class MeetingSlotForm(LocalTimesForm):
