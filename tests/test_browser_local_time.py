@@ -66,3 +66,36 @@ def test_a_browser_in_new_york_sees_leipzig_time(live_server, browser, settings,
     history = page.inner_text("body")
     assert "04:30" in history and "22:30" not in history and "02:30" not in history
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("browser_zone", "note"),
+    [
+        ("Asia/Shanghai", None),  # in Nanjing's time already: nothing to note
+        # 6 or 7 hours by Berlin's summer or winter time.
+        ("Europe/Berlin", "Note: Enter times in the Asia/Shanghai timezone. (You are "),
+    ],
+)
+def test_the_time_zone_note_of_a_nanjing_meeting_is_nanjings(
+    live_server, browser, browser_zone, note, artifacts_dir
+):
+    meeting = f.MeetingFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    user_with_role(TRADE_OFFICERS, username="officer", is_staff=True)
+    url = reverse("admin:partners_meeting_change", args=[meeting.pk])
+    context = browser.new_context(timezone_id=browser_zone, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}{url}")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{url}")
+    page.wait_for_selector("#id_starts_at_1 ~ .datetimeshortcuts")  # the script has run
+
+    page.screenshot(path=artifacts_dir / f"meeting-note-{browser_zone[:4]}.png", full_page=True)
+    form = page.inner_text("#meeting_form")
+    assert "Local time in Nanjing (UTC+8)." in form
+    if note:
+        assert note in form and "hours behind" in form
+    else:
+        assert "Note:" not in form and "Hinweis" not in form
+    context.close()

@@ -46,7 +46,7 @@ def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
     )
     url = f"/admin/partners/meetingslot/{slot.pk}/change/"
     page = officer.get(url)
-    assert "In the local time of the stop's city." in page.text
+    assert "Local time in Nanjing (UTC+8)." in page.text
     data = change_form_data(officer, url)
     assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
         "2027-05-10",
@@ -151,35 +151,35 @@ def _meeting_times(officer, url, day, starts, ends):
 def test_a_meeting_is_typed_and_shown_in_its_citys_local_time(officer):
     meeting = f.MeetingFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
     url = f"/admin/partners/meeting/{meeting.pk}/change/"
-    response = officer.post(url, _meeting_times(officer, url, "2027-05-10", "09:00", "10:00"))
+    response = officer.post(url, _meeting_times(officer, url, "2019-06-26", "09:00", "10:00"))
     assert response.status_code == 302, form_errors(response)
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.ends_at) == (
-        datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC),
-        datetime.datetime(2027, 5, 10, 2, 0, tzinfo=UTC),
+        datetime.datetime(2019, 6, 26, 1, 0, tzinfo=UTC),
+        datetime.datetime(2019, 6, 26, 2, 0, tzinfo=UTC),
     )
-    assert "In the local time of the meeting's city." in officer.get(url).text
+    assert "Local time in Nanjing (UTC+8)." in officer.get(url).text
     data = change_form_data(officer, url)
     assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
-        "2027-05-10",
+        "2019-06-26",
         "09:00:00",
         "10:00:00",
     )
     assert officer.post(url, data).status_code == 302
     meeting.refresh_from_db()
-    assert meeting.starts_at == datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC)
+    assert meeting.starts_at == datetime.datetime(2019, 6, 26, 1, 0, tzinfo=UTC)
     listing = officer.get("/admin/partners/meeting/")
-    assert "2027-05-10 09:00–10:00 (UTC+8)" in listing.text
+    assert "2019-06-26 09:00–10:00 (UTC+8)" in listing.text
 
 
 def test_a_meeting_in_a_city_without_a_time_zone_is_in_the_offices(officer):
     meeting = f.MeetingFactory(city__time_zone="")
     url = f"/admin/partners/meeting/{meeting.pk}/change/"
-    response = officer.post(url, _meeting_times(officer, url, "2027-05-10", "09:00", "10:00"))
+    response = officer.post(url, _meeting_times(officer, url, "2019-06-26", "09:00", "10:00"))
     assert response.status_code == 302, form_errors(response)
     meeting.refresh_from_db()
-    assert meeting.starts_at == datetime.datetime(2027, 5, 10, 7, 0, tzinfo=UTC)
-    assert "2027-05-10 09:00–10:00 (UTC+2)" in officer.get("/admin/partners/meeting/").text
+    assert meeting.starts_at == datetime.datetime(2019, 6, 26, 7, 0, tzinfo=UTC)
+    assert "2019-06-26 09:00–10:00 (UTC+2)" in officer.get("/admin/partners/meeting/").text
 
 
 def test_a_meeting_time_that_the_clocks_skip_is_refused_and_none_is_fine(officer):
@@ -191,3 +191,19 @@ def test_a_meeting_time_that_the_clocks_skip_is_refused_and_none_is_fine(officer
     assert response.status_code == 302, form_errors(response)
     meeting.refresh_from_db()
     assert meeting.starts_at is None
+
+
+def test_djangos_time_zone_note_compares_with_the_citys_zone(officer):
+    """The admin's script notes "Enter times in the <zone> timezone" from the page's body:
+    on a Nanjing meeting or slot that is Nanjing's zone, not the office's."""
+    meeting = f.MeetingFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    slot = f.MeetingSlotFactory(stop__city=meeting.city)
+    for url in (
+        f"/admin/partners/meeting/{meeting.pk}/change/",
+        f"/admin/partners/meetingslot/{slot.pk}/change/",
+    ):
+        page = officer.get(url).text
+        assert 'data-admin-utc-offset="28800"' in page
+        assert 'data-admin-server-timezone="Asia/Shanghai"' in page
+    # Other pages keep the office's zone.
+    assert 'data-admin-server-timezone="Europe/Berlin"' in officer.get("/admin/").text

@@ -49,21 +49,36 @@ class LocalTimesForm(VersionCheckedForm):
         super().__init__(*args, **kwargs)
         # Absent from a form that shows them read-only (a user who may only view).
         times = [name for name in TIMES if name in self.fields]
+        located = getattr(self.instance, self.located_by, None)
+        help_text = self.local_time_help
+        if located:
+            # The offset on the record's day: Berlin's is +1 in winter, +2 in summer.
+            at = timezone.localtime(self.instance.starts_at or timezone.now(), self.zone(located))
+            help_text = _("Local time in %(city)s (%(offset)s).") % {
+                "city": self.city_of(located),
+                "offset": utc_offset(at),
+            }
         for name in times:
             model_field = self.fields[name]
             self.fields[name] = WallClockField(
                 label=model_field.label,
                 required=model_field.required,
-                help_text=self.local_time_help,
+                help_text=help_text,
             )
         if self.instance.pk:
-            zone = self.zone(getattr(self.instance, self.located_by))
             for name in times:
                 if value := self.initial.get(name):
-                    self.initial[name] = timezone.make_naive(value, zone)
+                    self.initial[name] = timezone.make_naive(value, self.zone(located))
+
+    def local_zone(self):
+        """The zone of the record chosen: the one posted, else the instance's."""
+        located = getattr(self, "cleaned_data", {}).get(self.located_by)
+        return self.zone(located or getattr(self.instance, self.located_by, None))
 
     def clean(self):
-        cleaned_data = super().clean()
+        # Before the checks of super(), which may refuse the form: the model's checks run
+        # anyway, and must not see a time without its zone.
+        cleaned_data = self.cleaned_data
         zone = self.zone(cleaned_data.get(self.located_by))
         for name in TIMES:
             typed = cleaned_data.get(name)
@@ -79,7 +94,7 @@ class LocalTimesForm(VersionCheckedForm):
                 )
             else:
                 cleaned_data[name] = value
-        return cleaned_data
+        return super().clean()
 
 
 class MeetingSlotForm(LocalTimesForm):
@@ -98,6 +113,14 @@ class MeetingForm(LocalTimesForm):
 
 class LocalTimesMixin:
     """An admin's form of local times (``form``: a LocalTimesForm) and its list column."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Django's note under the time inputs ("You are 7 hours ahead") compares the
+        # browser's clock with the active zone, and its "Now" gives that zone's time: make
+        # it the city's. Rendered here, as the response would render after the override.
+        response = super().render_change_form(request, context, *args, **kwargs)
+        with timezone.override(context["adminform"].form.local_zone()):
+            return response.render()
 
     @admin.display(description=gettext_lazy("time (local)"), ordering="starts_at")
     def local_times(self, obj):

@@ -1,13 +1,16 @@
 """Delegations (trips and visits), their stops and members, and meetings."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import DatePrecision, format_date_span
+from ..dates import DatePrecision, format_date_span, last_day
 from .base import (
     CRM_PERMISSIONS,
     CountedInReport,
@@ -159,6 +162,22 @@ class Delegation(SluggedMixin, PublishableModel):
         if errors:
             raise ValidationError(errors)
 
+    def contains_day(self, day: datetime.date) -> bool:
+        """Whether ``day`` lies within the dates at their precision; yes while unknown."""
+        if not self.start_date:
+            return True
+        first = self.start_date
+        if self.date_precision != DatePrecision.DAY:
+            first = first.replace(day=1)
+        if self.date_precision == DatePrecision.YEAR:
+            first = first.replace(month=1)
+        if first > day:
+            return False
+        # A day's trip without an end date has no known last day; "2018" ends with the year.
+        if not self.end_date and self.date_precision == DatePrecision.DAY:
+            return True
+        return day <= last_day(self.end_date or self.start_date, self.date_precision)
+
     @property
     def dates_display(self) -> str:
         """The dates at their precision in the active language: "25.–30. Juni 2019"."""
@@ -301,5 +320,24 @@ class Meeting(CountedInReport, LoggedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A meeting ends after it starts.")
+        if self.starts_at:
+            # The day of the meeting is the day in its city, as on the slot it came from.
+            zone = self.city.tzinfo if self.city_id else timezone.get_default_timezone()
+            local_day = timezone.localtime(self.starts_at, zone).date()
+            if not self.date:
+                self.date = local_day
+            elif self.date != local_day:
+                errors["date"] = _(
+                    "The meeting starts on %(date)s in its city's local time; give that date."
+                ) % {"date": format_date_span(local_day, None, DatePrecision.DAY)}
+            if self.delegation_id and not self.delegation.contains_day(local_day):
+                errors["starts_at"] = _(
+                    "Outside the delegation's dates: %(dates)s (local dates)."
+                ) % {"dates": self.delegation.dates_display}
         if not self.date and not self.delegation_id:
-            raise ValidationError({"date": _("A meeting outside a delegation needs a date.")})
+            errors["date"] = _("A meeting outside a delegation needs a date.")
+        if errors:
+            raise ValidationError(errors)
