@@ -14,6 +14,7 @@ from django.contrib.admin import ActionLocation, TabularInline, helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
@@ -29,7 +30,7 @@ from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
 from .versions import VERSION_FIELD, VersionCheckedForm, VersionCheckedFormSet
-from .widgets import served_file_widget
+from .widgets import UnixLineEndsTextarea, served_file_widget
 
 
 def _has_field(model, name) -> bool:
@@ -52,6 +53,7 @@ class VersionFieldMixin:
     to the permission-checked file views."""
 
     form = VersionCheckedForm
+    formfield_overrides = {models.TextField: {"widget": UnixLineEndsTextarea}}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if widget := served_file_widget(db_field):

@@ -60,6 +60,10 @@ def changes_since(instance, version: int) -> list[str]:
     return lines
 
 
+def _their_changes(instance, loaded) -> str:
+    return "; ".join(changes_since(instance, loaded or 0)) or gettext_lazy("(none recorded)")
+
+
 class VersionCheckedForm(forms.ModelForm):
     """The base form of every back-office change form and inline row."""
 
@@ -73,8 +77,6 @@ class VersionCheckedForm(forms.ModelForm):
             self.initial[VERSION_FIELD] = self.instance.version
             if self.is_bound:
                 self._compare_with_the_version_seen()
-        if self.is_bound:
-            self.data = _unix_line_ends(self.data, [self.add_prefix(name) for name in self.fields])
 
     def _compare_with_the_version_seen(self):
         """A form posted from an older version is compared with that version, so a row
@@ -130,35 +132,16 @@ class VersionCheckedForm(forms.ModelForm):
                 _("This record was deleted by someone else in the meantime."), code="deleted"
             )
         if loaded != current:
-            changes = changes_since(self.instance, loaded or 0)
             raise forms.ValidationError(
                 _(
                     "Not saved: someone else saved this record after you opened it. "
                     "Their changes: %(changes)s. Reload the page to see the current "
                     "version, then apply your changes again."
                 )
-                % {"changes": "; ".join(changes) or gettext_lazy("(none recorded)")},
+                % {"changes": _their_changes(self.instance, loaded)},
                 code="stale",
             )
         return cleaned_data
-
-
-def _unix_line_ends(data, keys):
-    # Browsers send a textarea's line breaks as CRLF; stored texts (seed, import) use LF,
-    # so an untouched text would count as changed.
-    data = data.copy()
-    for key in keys:
-        if key not in data:
-            continue
-        if hasattr(data, "setlist"):  # a QueryDict: each key may hold several values
-            data.setlist(key, [_lf(value) for value in data.getlist(key)])
-        else:
-            data[key] = _lf(data[key])
-    return data
-
-
-def _lf(value):
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class VersionCheckedFormSet(BaseInlineFormSet):
@@ -180,7 +163,6 @@ class VersionCheckedFormSet(BaseInlineFormSet):
                     % {"rows": self.model._meta.verbose_name_plural}
                 )
             elif deleting and form.instance.pk and form.is_stale():
-                changes = changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD) or 0)
                 problems.append(
                     _(
                         "Not deleted: someone else changed “%(record)s” after you opened it. "
@@ -188,7 +170,9 @@ class VersionCheckedFormSet(BaseInlineFormSet):
                     )
                     % {
                         "record": form.instance,
-                        "changes": "; ".join(changes) or gettext_lazy("(none recorded)"),
+                        "changes": _their_changes(
+                            form.instance, form.cleaned_data.get(VERSION_FIELD)
+                        ),
                     }
                 )
         if problems:

@@ -1,6 +1,7 @@
-"""File inputs whose "currently" link goes through the permission-checked file views."""
+"""File inputs whose "currently" link goes through the permission-checked file views; text
+areas that read line breaks as stored texts have them."""
 
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.urls import reverse
 
 # (model label, field) → URL name of the view in partners/public/files.py that serves it.
@@ -33,3 +34,12 @@ class ServedFileInput(AdminFileWidget):
 def served_file_widget(db_field):
     url_name = SERVED_FILES.get((db_field.model._meta.label_lower, db_field.name))
     return ServedFileInput(url_name) if url_name else None
+
+
+class UnixLineEndsTextarea(AdminTextareaWidget):
+    """Browsers send a text area's line breaks as CRLF; stored texts (seed, import) use LF,
+    so an untouched text would count as changed, and an edited one would mix both."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
