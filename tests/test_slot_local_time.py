@@ -33,6 +33,26 @@ def _slot_data(stop, day, starts, ends):
     }
 
 
+def _assert_shown_and_kept_in_nanjing_time(officer, record, model, day, starts, ends):
+    """The change form shows ``record``'s times as typed in Nanjing, saving it unchanged
+    keeps them, and the list shows them with the offset."""
+    url = f"/admin/partners/{model}/{record.pk}/change/"
+    starts_at = record.starts_at
+    assert "Local time in Nanjing (UTC+8)." in officer.get(url).text
+    data = change_form_data(officer, url)
+    assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
+        day,
+        f"{starts}:00",
+        f"{ends}:00",
+    )
+    # Saved unchanged, it stays where it was.
+    assert officer.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert record.starts_at == starts_at
+    listing = officer.get(f"/admin/partners/{model}/")
+    assert f"{day} {starts}–{ends} (UTC+8)" in listing.text
+
+
 def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
     stop = f.DelegationStopFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
     response = officer.post(
@@ -44,21 +64,9 @@ def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
         datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC),
         datetime.datetime(2027, 5, 10, 1, 45, tzinfo=UTC),
     )
-    url = f"/admin/partners/meetingslot/{slot.pk}/change/"
-    page = officer.get(url)
-    assert "Local time in Nanjing (UTC+8)." in page.text
-    data = change_form_data(officer, url)
-    assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
-        "2027-05-10",
-        "09:00:00",
-        "09:45:00",
+    _assert_shown_and_kept_in_nanjing_time(
+        officer, slot, "meetingslot", "2027-05-10", "09:00", "09:45"
     )
-    # Saved unchanged, it stays where it was.
-    assert officer.post(url, data).status_code == 302
-    slot.refresh_from_db()
-    assert slot.starts_at == datetime.datetime(2027, 5, 10, 1, 0, tzinfo=UTC)
-    listing = officer.get("/admin/partners/meetingslot/")
-    assert "2027-05-10 09:00–09:45 (UTC+8)" in listing.text
 
 
 def test_a_time_that_the_clocks_skip_is_refused_with_its_zone(officer):
@@ -158,18 +166,9 @@ def test_a_meeting_is_typed_and_shown_in_its_citys_local_time(officer):
         datetime.datetime(2019, 6, 26, 1, 0, tzinfo=UTC),
         datetime.datetime(2019, 6, 26, 2, 0, tzinfo=UTC),
     )
-    assert "Local time in Nanjing (UTC+8)." in officer.get(url).text
-    data = change_form_data(officer, url)
-    assert (data["starts_at_0"], data["starts_at_1"], data["ends_at_1"]) == (
-        "2019-06-26",
-        "09:00:00",
-        "10:00:00",
+    _assert_shown_and_kept_in_nanjing_time(
+        officer, meeting, "meeting", "2019-06-26", "09:00", "10:00"
     )
-    assert officer.post(url, data).status_code == 302
-    meeting.refresh_from_db()
-    assert meeting.starts_at == datetime.datetime(2019, 6, 26, 1, 0, tzinfo=UTC)
-    listing = officer.get("/admin/partners/meeting/")
-    assert "2019-06-26 09:00–10:00 (UTC+8)" in listing.text
 
 
 def test_a_meeting_in_a_city_without_a_time_zone_is_in_the_offices(officer):

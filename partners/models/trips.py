@@ -6,7 +6,7 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -101,7 +101,7 @@ class TripRegistration(TimeStampedModel):
         trips = Delegation.objects.filter(pk=self.delegation_id)
         # Inside a transaction (the admin's) the trip stays locked until the acceptance
         # commits, so two officers accepting at once cannot both take the last place.
-        if connections[router.db_for_write(Delegation)].in_atomic_block:
+        if not transaction.get_autocommit(router.db_for_write(Delegation)):
             trips = trips.select_for_update()
         capacity = trips.values_list("capacity", flat=True).get()
         if capacity is None:
