@@ -382,3 +382,36 @@ def test_an_english_briefing_marks_german_fallback_texts_as_german(db):
         html = render_to_string(TEMPLATE, {**context, "language": "en"})
     for german in ["Nur deutscher Titel", "Gespräch", "Handelsamt"]:
         assert f'<span lang="de">{german}</span>' in html, german
+
+
+def _company_trip_with_counterparts(count: int) -> m.Delegation:
+    """A trip whose ``count`` counterparts each have every kind of history entry."""
+    nanjing = f.CityFactory(name="Nanjing", time_zone="Asia/Shanghai")
+    trip = f.DelegationFactory(status="planned")
+    stop = f.DelegationStopFactory(delegation=trip, city=nanjing)
+    for _ in range(count):
+        bureau = f.OrganisationFactory(city=nanjing)
+        meeting = f.MeetingFactory(delegation=trip, city=nanjing, date=None)
+        meeting.organisations.add(bureau)
+        f.FollowUpFactory(meeting=meeting)
+        f.ProfileHandoverFactory(recipient=bureau, delegation=trip)
+        f.MemorandumPartyFactory(organisation=bureau)
+        f.DelegationMemberFactory(delegation=trip)
+        company = f.TripRegistrationFactory(delegation=trip)
+        company.representatives.add(f.PersonFactory())
+        slot = f.MeetingSlotFactory(delegation=trip, stop=stop)
+        f.MeetingRequestFactory(
+            registration=company, counterpart=bureau, slot=slot, table=1, status="scheduled"
+        )
+    return trip
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_briefings_queries_do_not_grow_with_its_counterparts(
+    db, count, django_assert_num_queries
+):
+    trip = _company_trip_with_counterparts(count)
+    with translation.override("en"), django_assert_num_queries(17):
+        html = render_to_string(TEMPLATE, briefing_context(trip, language="en"))
+    assert html.count("Scheduled meeting") == count
+    assert html.count("Open follow-up") == count
