@@ -8,6 +8,7 @@ Chinese "2019年6月25日至30日".
 from datetime import date, datetime, timedelta
 
 from django.db import models
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -106,3 +107,13 @@ def utc_offset(value: datetime) -> str:
     sign = "-" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def local_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
+    """ "20:00–21:30 (UTC+8)": a meeting's times in ``zone`` (its city's), as travellers
+    read them there."""
+    starts = timezone.localtime(starts_at, zone)
+    span = f"{starts:%H:%M}"
+    if ends_at is not None:
+        span += f"–{timezone.localtime(ends_at, zone):%H:%M}"
+    return f"{span} ({utc_offset(starts)})"

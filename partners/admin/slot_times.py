@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import utc_offset
+from ..dates import local_times, utc_offset
 from .versions import VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
@@ -127,6 +127,5 @@ class LocalTimesMixin:
         if obj.starts_at is None:
             return None
         zone = self.form.zone(getattr(obj, self.form.located_by))
-        starts = timezone.localtime(obj.starts_at, zone)
-        ends = f"–{timezone.localtime(obj.ends_at, zone):%H:%M}" if obj.ends_at else ""
-        return f"{starts:%Y-%m-%d %H:%M}{ends} ({utc_offset(starts)})"
+        day = timezone.localtime(obj.starts_at, zone)
+        return f"{day:%Y-%m-%d} {local_times(obj.starts_at, obj.ends_at, zone)}"

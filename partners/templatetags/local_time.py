@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
 
 from .. import dates
 
@@ -22,8 +21,4 @@ def local_times(starts_at, ends_at, zone):
     read them there; "" when the start is not known."""
     if not isinstance(starts_at, datetime):
         return ""
-    starts = timezone.localtime(starts_at, zone)
-    span = f"{starts:%H:%M}"
-    if isinstance(ends_at, datetime):
-        span += f"–{timezone.localtime(ends_at, zone):%H:%M}"
-    return f"{span} ({dates.utc_offset(starts)})"
+    return dates.local_times(starts_at, ends_at if isinstance(ends_at, datetime) else None, zone)
