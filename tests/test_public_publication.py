@@ -98,6 +98,7 @@ def leaky_world():
     w.opportunity = marked(f.WonOpportunityFactory, "zqopportunity", partner_city=nanjing,
                            foreign_organisation=w.organisation, delegation=trip)  # fmt: skip
     f.WonOpportunityFactory(title="Published story", partner_city=w.city, delegation=trip,
+                            local_organisation=w.organisation,
                             foreign_organisation=w.organisation, notes="zqnotes",
                             next_step="zqnextstep", lost_reason="zqlost")  # fmt: skip
 
