@@ -231,7 +231,11 @@ def test_success_stories_name_only_published_records_and_public_figures(client):
         figures_public=True,
     )
     f.WonOpportunityFactory(
-        title="Figures withheld", jobs_created=777, investment_eur=888, figures_public=False
+        title="Figures withheld",
+        local_organisation=hidden_company,
+        jobs_created=777,
+        investment_eur=888,
+        figures_public=False,
     )
     f.WonOpportunityFactory(title="Internal story", visibility="internal")
     f.OpportunityFactory(title="Open idea")
@@ -249,6 +253,7 @@ def test_success_stories_name_only_published_records_and_public_figures(client):
     assert story["url"] == f"http://testserver/de/success-stories/#{shown.slug}"
     withheld = rows["Figures withheld"]
     assert (withheld["jobs_created"], withheld["investment_eur"]) == (None, None)
+    assert withheld["local_organisation"] is None
     text = body(client.get(list_url("success-stories") + "?format=csv"))
     for secret in ("Geheim", "777", "888", "Internal story", "Open idea"):
         assert secret not in text

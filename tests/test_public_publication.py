@@ -100,6 +100,10 @@ def leaky_world():
     f.WonOpportunityFactory(title="Published story", partner_city=w.city, delegation=trip,
                             foreign_organisation=w.organisation, notes="zqnotes",
                             next_step="zqnextstep", lost_reason="zqlost")  # fmt: skip
+    # Each side on its own: the published side must not bring the unpublished one along.
+    f.WonOpportunityFactory(title="Second story", partner_city=w.city,
+                            local_organisation=w.organisation,
+                            foreign_organisation=f.OrganisationFactory())  # fmt: skip
 
     # Internal fields of published records.
     m.Delegation.objects.filter(pk=trip.pk).update(outcome="zqoutcome")
