@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ def test_a_job_expires_after_the_configured_days(settings):
     )
 
 
-def test_the_next_upload_purges_expired_jobs_and_their_files(settings, tmp_path):
+def test_the_next_upload_purges_expired_jobs_and_their_files(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     HomeCityFactory(name="Leipzig")
     expired, current = stored_job(-1), stored_job(1)
@@ -44,10 +47,11 @@ def test_the_next_upload_purges_expired_jobs_and_their_files(settings, tmp_path)
     assert (expired_folder / "import.xlsx").exists()
 
     client = client_for(user_with_role(ADMINISTRATORS))
-    client.post(
-        reverse("admin:partners_companyprofile_import"),
-        {"import_file": SimpleUploadedFile("p.xlsx", xlsx([["Neu GmbH", "", "Leipzig"]]))},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:partners_companyprofile_import"),
+            {"import_file": SimpleUploadedFile("p.xlsx", xlsx([["Neu GmbH", "", "Leipzig"]]))},
+        )
 
     assert not Job.objects.filter(pk=expired.pk).exists()
     assert not expired_folder.exists()
@@ -55,11 +59,14 @@ def test_the_next_upload_purges_expired_jobs_and_their_files(settings, tmp_path)
     assert Job.objects.count() == 2  # The current one and the new upload.
 
 
-def test_recover_tasks_purges_expired_jobs_too(settings, tmp_path):
+def test_recover_tasks_purges_expired_jobs_too(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     expired = stored_job(-1)
 
-    call_command("recover_tasks", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recover_tasks", stdout=io.StringIO())
 
     assert not Job.objects.filter(pk=expired.pk).exists()
     assert not expired.folder.exists()
@@ -84,16 +91,32 @@ def test_the_job_list_is_read_only_and_needs_the_same_queries_for_3_and_30(
     assert client.get(reverse("admin:partners_job_add")).status_code == 403
 
 
-def test_a_job_deleted_in_the_admin_takes_its_file_with_it(admin_client, settings, tmp_path):
+def test_a_job_deleted_in_the_admin_takes_its_file_with_it(
+    admin_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     job = stored_job(5)
     folder = job.folder
     assert (folder / "import.xlsx").exists()
 
-    response = admin_client.post(
-        reverse("admin:partners_job_delete", args=[job.pk]), {"post": "yes"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:partners_job_delete", args=[job.pk]), {"post": "yes"}
+        )
 
     assert response.status_code == 302
     assert not Job.objects.filter(pk=job.pk).exists()
     assert not folder.exists()
+
+
+def test_a_delete_rolled_back_keeps_the_jobs_file(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = stored_job(5)
+    pk, folder = job.pk, job.folder
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        job.delete()
+        raise RuntimeError("the rest of the write failed")
+
+    assert Job.objects.filter(pk=pk).exists()
+    assert (folder / "import.xlsx").exists()

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -107,5 +107,7 @@ class Job(models.Model):
 @receiver(post_delete, sender=Job)
 def _delete_job_files(sender, instance, **kwargs):
     # However a job goes (the admin, a purge), its upload goes with it: the file holds
-    # contacts' details.
-    instance.delete_files()
+    # contacts' details. Once the delete is committed: a delete rolled back keeps its job.
+    # The folder is named now: after the delete the instance has no pk.
+    folder = instance.folder
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
