@@ -377,11 +377,35 @@ def test_an_english_briefing_marks_german_fallback_texts_as_german(db):
     f.DelegationStopFactory(delegation=trip, city=nanjing)
     talk = f.MeetingFactory(delegation=trip, city=nanjing, title="Gespräch", title_en="")
     talk.organisations.add(f.OrganisationFactory(name="Handelsamt", city=nanjing))
+    f.MeetingRequestFactory(
+        delegation=trip,
+        registration__organisation__name="Nur Deutsch GmbH",
+        registration__status="accepted",
+        counterpart__name="Zollamt",
+        counterpart__city=nanjing,
+        slot=f.MeetingSlotFactory(delegation=trip, stop__delegation=trip, stop__city=nanjing),
+        status="scheduled",
+    )
     with translation.override("en"):
         context = briefing_context(trip, language="en")
         html = render_to_string(TEMPLATE, {**context, "language": "en"})
-    for german in ["Nur deutscher Titel", "Gespräch", "Handelsamt"]:
+    for german in ["Nur deutscher Titel", "Gespräch", "Handelsamt", "Nur Deutsch GmbH", "Zollamt"]:
         assert f'<span lang="de">{german}</span>' in html, german
+
+
+def test_a_briefing_leaves_out_a_scheduled_counterpart_from_the_home_city(officer):
+    trip = f.DelegationFactory(status="planned")
+    f.MeetingRequestFactory(
+        delegation=trip,
+        registration__status="accepted",
+        counterpart__name="Leipziger Kammer",  # OrganisationFactory's city is the home city
+        slot=f.MeetingSlotFactory(delegation=trip, stop__delegation=trip),
+        status="scheduled",
+    )
+    pages, flat = briefing(officer, trip, "en")
+    itinerary, counterparts = flat.split("Counterparts", 1)
+    assert "Leipziger Kammer" in itinerary
+    assert "Leipziger Kammer" not in counterparts
 
 
 def _company_trip_with_counterparts(count: int) -> m.Delegation:

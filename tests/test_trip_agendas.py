@@ -158,3 +158,15 @@ def test_agendas_print_names_in_their_own_language(scheduled):
     assert "Nanjing Bureau of Commerce" in english.text and "Handelsamt" not in english.text
     german = officer.get(agenda_url(trip, "participant", company.pk, "html"))
     assert "Handelsamt Nanjing" in german.text and "Nanking" in german.text
+
+
+def test_agendas_mark_names_shown_in_german_for_want_of_a_translation(scheduled):
+    trip, company, bureau, _request = scheduled
+    bureau.name_en = "Nanjing Bureau of Commerce"
+    bureau.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(agenda_url(trip, "participant", company.pk, "html") + "?lang=en")
+    assert '<td><span lang="de">Muster Maschinenbau GmbH</span></td>' in page.text
+    assert "<td>Nanjing Bureau of Commerce</td>" in page.text
+    index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<li><span lang="de">Muster Maschinenbau GmbH</span>:' in index.text

@@ -34,9 +34,9 @@ def _ics(entries, *, name: str, host: str) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", entry.starts_at)
         event.add("dtend", entry.ends_at)
-        event.add("summary", f"{entry.company} – {entry.counterpart}")
+        event.add("summary", f"{entry.company.name} – {entry.counterpart.name}")
         table = _("table %(number)s") % {"number": entry.table} if entry.table else ""
-        event.add("location", ", ".join(filter(None, [entry.city, table])))
+        event.add("location", ", ".join(filter(None, [entry.city.name, table])))
         calendar.add_component(event)
     return calendar.to_ical()
 
@@ -50,10 +50,10 @@ def _schedule_row(entry) -> tuple:
         starts.date(),
         f"{starts:%H:%M}–{ends:%H:%M}",
         utc_offset(starts),
-        entry.city,
+        entry.city.name,
         entry.table,
-        entry.company,
-        entry.counterpart,
+        entry.company.name,
+        entry.counterpart.name,
         entry.request.get_status_display(),
     )
 
@@ -82,13 +82,13 @@ class AgendaViewsMixin(DocumentViewsMixin):
         delegation = self.permitted_object(request, object_id, self.has_view_permission)
         entries = agendas.whole_schedule(delegation)
         participants = {e.request.registration_id: e.company for e in entries}
-        counterparts = {e.request.counterpart_id: e.counterpart for e in entries}
+        counterparts = {e.counterpart.pk: e.counterpart for e in entries}
         context = {
             **page_context(self, request, _("Schedule of %(trip)s") % {"trip": delegation}),
             "original": delegation,
             "entries": entries,
-            "participants": sorted(participants.items(), key=lambda item: item[1]),
-            "counterparts": sorted(counterparts.items(), key=lambda item: item[1]),
+            "participants": sorted(participants.items(), key=lambda item: item[1].name),
+            "counterparts": sorted(counterparts.items(), key=lambda item: item[1].name),
         }
         return render(request, "admin/partners/delegation/agenda_index.html", context)
 

@@ -83,7 +83,9 @@ def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = No
     }
 
     def add(organisation_id: int, on: date | None, kind: str, record, **trip) -> None:
-        by_id[organisation_id].history.append(HistoryEntry(on, kind, record, **trip))
+        # A meeting's other organisations and a home-city counterpart are not listed.
+        if organisation_id in by_id:
+            by_id[organisation_id].history.append(HistoryEntry(on, kind, record, **trip))
 
     meetings = (
         Meeting.objects.filter(organisations__in=ids)
@@ -98,8 +100,7 @@ def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = No
             during = during_delegation(dates.start_date, dates.end_date, dates.date_precision)
             trip = {"during": during, "sort_on": dates.start_date}
         for organisation in meeting.organisations.all():
-            if organisation.pk in by_id:
-                add(organisation.pk, meeting.date, "meeting", meeting, **trip)
+            add(organisation.pk, meeting.date, "meeting", meeting, **trip)
     for entry in _scheduled(schedule):
         add(entry.request.counterpart_id, _local_day(entry), "scheduled", entry)
     parties = MemorandumParty.objects.filter(organisation__in=ids).select_related("memorandum")

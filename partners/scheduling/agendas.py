@@ -5,7 +5,7 @@ from datetime import datetime, tzinfo
 
 from django.db.models import Q
 
-from ..models import Delegation, MeetingRequest, Organisation, TripRegistration
+from ..models import City, Delegation, MeetingRequest, Organisation, TripRegistration
 
 
 @dataclass(frozen=True)
@@ -13,10 +13,11 @@ class AgendaEntry:
     starts_at: datetime
     ends_at: datetime
     zone: tzinfo  # the stop city's: times are shown in it
-    city: str
+    # Records, not names: a page marks a name that falls back to German.
+    city: City
     table: int | None
-    company: str
-    counterpart: str
+    company: Organisation
+    counterpart: Organisation
     request: MeetingRequest
 
 
@@ -39,10 +40,10 @@ def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
             starts_at=request.slot.starts_at,
             ends_at=request.slot.ends_at,
             zone=request.slot.stop.city.tzinfo,
-            city=request.slot.stop.city.name,
+            city=request.slot.stop.city,
             table=request.table,
-            company=request.registration.organisation.name,
-            counterpart=request.counterpart.name,
+            company=request.registration.organisation,
+            counterpart=request.counterpart,
             request=request,
         )
         for request in requests
