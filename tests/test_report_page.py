@@ -362,6 +362,15 @@ def test_the_readme_names_the_german_sheets_as_the_workbook_does():
         assert named.split(", ") == [str(name) for name in tables.SHEET_NAMES.values()]
 
 
+def _workbook(response):
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _csv_rows(response, delimiter=";"):  # German: ";"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
 def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(manager):
     leipzig = f.HomeCityFactory(name="Leipzig")
     nanjing = f.CityFactory(name="Nanjing")
@@ -387,17 +396,30 @@ def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(man
         ),
     )
 
-    response = manager.get("/reports/", {"year": 2019, "format": "xlsx"})
+    workbook = _workbook(manager.get("/reports/", {"year": 2019, "format": "xlsx"}))
 
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    # Date cells (the month's or year's first day) that sort among the days, shown as
+    # "Juni 2019" and "2019".
     trips = {
-        row[0]: row[3:5] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)
+        row[0].value: [(cell.value, cell.number_format) for cell in row[3:5]]
+        for row in workbook.worksheets[1].iter_rows(min_row=2)
     }
-    assert trips == {"Irgendwann 2019": ("2019", None), "Juni-Reise": ("Juni 2019", "Juni 2019")}
+    june = (datetime.datetime(2019, 6, 1), "[$-407]mmmm yyyy")
+    assert trips == {
+        "Irgendwann 2019": [(datetime.datetime(2019, 1, 1), "yyyy"), (None, "General")],
+        "Juni-Reise": [june, june],
+    }
     meetings = [row[:4:3] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)]
     assert meetings[0] == ("während der Delegation, Juni 2019", "Ohne Datum")
     assert meetings[1][0] == datetime.datetime(2019, 6, 12)  # a real date cell
-    response = manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "meetings"})
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # German: ";"
+    rows = _csv_rows(manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "meetings"}))
     assert [row[0] for row in rows[1:]] == ["während der Delegation, Juni 2019", "2019-06-12"]
+    rows = _csv_rows(
+        manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "delegations"})
+    )
+    assert [row[3:5] for row in rows[1:]] == [["2019", ""], ["Juni 2019", "Juni 2019"]]
+    chinese = {"accept-language": "zh-hans"}
+    workbook = _workbook(
+        manager.get("/reports/", {"year": 2019, "format": "xlsx"}, headers=chinese)
+    )
+    assert workbook.worksheets[1]["D3"].number_format == 'yyyy"年"m"月"'  # 2019年6月
