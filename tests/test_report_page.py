@@ -9,11 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports import charts, tables
+from partners.reports import charts, places, tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -369,6 +370,34 @@ def _workbook(response):
 def _csv_rows(response, delimiter=";"):  # German: ";"
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def test_a_follow_up_without_a_due_date_is_listed_by_the_day_it_was_logged(manager):
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=f.HomeCityFactory(), partner_city=nanjing)
+    f.FollowUpFactory(partner_city=nanjing, due_on=datetime.date(2019, 9, 30), title="Due")
+    undated = f.FollowUpFactory(partner_city=nanjing, due_on=None, title="Undated")
+    # Just after midnight in Leipzig (still 3 May in UTC): counted on, and shown as, 4 May.
+    logged = timezone.make_aware(datetime.datetime(2019, 5, 4, 0, 30))
+    m.FollowUp.objects.filter(pk=undated.pk).update(created_at=logged)
+    places.refresh("follow_ups", Q(pk=undated.pk))  # an update sends no signal
+    query = {"year": 2019, "format": "csv", "sheet": "follow-ups"}
+
+    rows = _csv_rows(manager.get("/reports/", query))
+
+    assert [row[:4:3] for row in rows[1:]] == [
+        ["Undated", "erfasst am 4. Mai 2019"],
+        ["Due", "2019-09-30"],
+    ]
+    rows = _csv_rows(manager.get("/reports/", query, headers=ENGLISH), delimiter=",")
+    assert rows[1][3] == "logged 4 May 2019"
+    rows = _csv_rows(manager.get("/reports/", query, headers={"accept-language": "zh-hans"}), ",")
+    assert rows[1][3] == "录入于2019年5月4日"
+    sheet = _workbook(manager.get("/reports/", {"year": 2019, "format": "xlsx"}))["Folgeaufgaben"]
+    assert [sheet["D2"].value, sheet["D3"].value] == [
+        "erfasst am 4. Mai 2019",
+        datetime.datetime(2019, 9, 30),  # a due date stays a date cell
+    ]
 
 
 def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(manager):

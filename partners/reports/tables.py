@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ..dates import DatePrecision, during_delegation, format_date_span
+from ..dates import DatePrecision, during_delegation, format_date_span, logged_on
 from ..models import (
     Delegation,
     FollowUp,
@@ -236,13 +236,19 @@ def follow_ups_table(report: Report) -> Table:
         "title": _text(_("Title"), 40),
         "kind": _text(_("Kind"), 12, dict(FollowUp.Kind.choices)),
         "status": _text(_("Status"), 12, dict(FollowUp.Status.choices)),
-        "due_on": _date(_("Due on")),
+        Computed(("due_on", "on"), _due_or_logged): _day_or_text(_("Due on")),
         "owner__username": _text(_("Owner"), 16),
         "delegation__title": _text(_("Delegation"), 40),
         "memorandum__title": _text(_("Memorandum"), 40),
     }
     queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
     return _listing(report, "follow-ups", queryset, columns)
+
+
+def _due_or_logged(due_on, on):
+    # Without a due date a follow-up counts by the day it was logged (``on``): that day,
+    # marked, rather than a blank.
+    return due_on if due_on is not None else logged_on(on)
 
 
 def opportunities_table(report: Report) -> Table:
