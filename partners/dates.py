@@ -100,6 +100,12 @@ def during_delegation(start: date | None, end: date | None, precision: str) -> s
     }
 
 
+def logged_on(day: date) -> str:
+    """A record without a date of its own, dated by the day it was logged and marked as
+    such (a follow-up without a due date)."""
+    return _("logged %(date)s") % {"date": format_date_span(day, None, DatePrecision.DAY)}
+
+
 def utc_offset(value: datetime) -> str:
     """ "UTC+8", "UTC+5:30", "UTC-3": an aware time's offset, as travellers read it
     anywhere (abbreviations such as CST name several zones)."""

@@ -16,6 +16,7 @@ rows. No exported cell can run as a formula, on any path (report download,
 import csv
 import datetime
 import decimal
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,7 @@ HARMLESS_SIGNED = re.compile(r"[+-][\d\s()./-]*")
 # Text starting with one of these (after any apostrophes) loses one leading apostrophe on
 # import: the escape below, and that of older exports, which escaped "+" and "-" always.
 ESCAPED_STARTS = (*FORMULA_STARTS, "+", "-")
+ISO_DATE = "yyyy-mm-dd"  # a date cell's number format
 
 
 def runs_as_formula(text: str) -> bool:
@@ -76,6 +78,17 @@ class Column:
         return str(self.labels.get(value, value))
 
 
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the month or year. XLSX writes its first day as a date cell shown
+    as ``number_format`` ("mmmm yyyy"), so that it sorts among the other dates; CSV
+    writes ``text`` ("Juni 2019")."""
+
+    first: datetime.date
+    text: str
+    number_format: str
+
+
 @dataclass
 class Table:
     name: str
@@ -103,21 +116,24 @@ def write_xlsx(target, tables: Iterable[Table]) -> None:
         },
     )
     header_format = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    formats = functools.cache(
+        lambda number_format: workbook.add_format({"num_format": number_format})
+    )
     for table in tables:
-        _write_sheet(workbook, table, header_format, date_format)
+        _write_sheet(workbook, table, header_format, formats)
     try:
         workbook.close()
     except FileCreateError as error:
         raise OSError(str(error)) from error
 
 
-def _write_sheet(workbook, table: Table, header_format, date_format) -> None:
+def _write_sheet(workbook, table: Table, header_format, formats) -> None:
     sheet = workbook.add_worksheet(str(table.name))
+    date_format = formats(ISO_DATE)
     for col, column in enumerate(table.columns):
         sheet.set_column(col, col, column.width)
         sheet.write_string(0, col, str(column.header), header_format)
-    writers = [_cell_writer(sheet, column, date_format) for column in table.columns]
+    writers = [_cell_writer(sheet, column, formats) for column in table.columns]
     row_number = _write_rows(table.rows, 1, writers, table.columns)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, row_number, len(table.columns) - 1)
@@ -141,18 +157,21 @@ def _write_rows(rows, first: int, writers, columns) -> int:
     return row_number
 
 
-def _cell_writer(sheet, column: Column, date_format):
+def _cell_writer(sheet, column: Column, formats):
+    date_format = formats(ISO_DATE)
     if column.kind == "date":
         return lambda row, col, value: sheet.write_datetime(row, col, value, date_format)
     if column.kind == "number":
         return sheet.write_number
     if column.kind == "any":
-        return lambda row, col, value: _write_any(sheet, row, col, value, date_format)
+        return lambda row, col, value: _write_any(sheet, row, col, value, formats)
     return sheet.write_string
 
 
-def _write_any(sheet, row, col, value, date_format):
-    if isinstance(value, bool):
+def _write_any(sheet, row, col, value, formats):
+    if isinstance(value, PartialDate):
+        sheet.write_datetime(row, col, value.first, formats(value.number_format))
+    elif isinstance(value, bool):
         sheet.write_boolean(row, col, value)
     elif isinstance(value, int | float | decimal.Decimal):
         sheet.write_number(row, col, value)
@@ -160,7 +179,7 @@ def _write_any(sheet, row, col, value, date_format):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             # Excel has no time zones: the wall-clock time of the server's zone.
             value = value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, date_format)
+        sheet.write_datetime(row, col, value, formats(ISO_DATE))
     else:
         sheet.write_string(row, col, str(value))
 
@@ -194,6 +213,8 @@ def iter_csv(table: Table, delimiter: str = ",") -> Iterator[str]:
 def _csv_value(value, decimal_mark: str = "."):
     if value is None:
         return ""
+    if isinstance(value, PartialDate):
+        return neutralise(value.text)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float | decimal.Decimal):

@@ -1,5 +1,6 @@
 """The report page in a real browser: log in, filter, read the table, download."""
 
+import datetime
 import itertools
 
 import openpyxl
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
+from partners import models as m
 from partners.reports import charts as report_charts
 
 from . import factories as f
@@ -47,7 +49,8 @@ def test_a_manager_filters_the_report_and_downloads_the_workbook(
 
 
 def test_the_charts_are_readable_on_a_phone(live_server, page, artifacts_dir):
-    report_world.build()
+    world = report_world.build()
+    _many_trips(world["leipzig"], world["nanjing"], 120)  # y-axis ticks up to "120"
     user = f.UserFactory(username="manager")
     user.user_permissions.add(Permission.objects.get(codename="view_reports"))
     page.set_viewport_size({"width": 390, "height": 844})
@@ -69,8 +72,31 @@ def test_the_charts_are_readable_on_a_phone(live_server, page, artifacts_dir):
     )
     sizes = [size for chart in labels for _, _, size in chart]
     assert min(sizes) >= 12, labels
+    assert {len(text) for text, _, _ in labels[0]} == {1, 2, 3, 4}  # ticks 0 to 1xx, years
+    # No label (a wide tick's) sticks out past its chart's left edge.
+    edges = charts.evaluate_all("charts => charts.map(c => c.getBoundingClientRect().left)")
+    for chart, edge in zip(labels, edges, strict=True):
+        assert all(box["left"] >= edge for _, box, _ in chart), (edge, chart)
     years = [box for text, box, _ in labels[0] if len(text) == 4]
     assert 2 <= len(years) <= report_charts.PHONE_X_LABELS
     for left, right in itertools.pairwise(years):  # side by side, never over each other
         assert left["right"] < right["left"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _many_trips(home, city, count):
+    """``count`` trips to ``city`` in 2019, written at once (a factory each would take seconds)."""
+    trips = m.Delegation.objects.bulk_create(
+        m.Delegation(
+            title=f"Trip {n}",
+            slug=f"trip-{n}",
+            start_date=datetime.date(2019, 5, 1),
+            origin_city=home,
+            direction=m.Delegation.Direction.OUTBOUND,
+            status=m.Delegation.Status.COMPLETED,
+        )
+        for n in range(count)
+    )
+    m.DelegationStop.objects.bulk_create(
+        m.DelegationStop(delegation=trip, city=city, order=1) for trip in trips
+    )

@@ -9,11 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports import charts, tables
+from partners.reports import charts, places, tables
 from partners.templatetags.reports import cells
 
 from . import factories as f
@@ -362,6 +363,43 @@ def test_the_readme_names_the_german_sheets_as_the_workbook_does():
         assert named.split(", ") == [str(name) for name in tables.SHEET_NAMES.values()]
 
 
+def _workbook(response):
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _csv_rows(response, delimiter=";"):  # German: ";"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def test_a_follow_up_without_a_due_date_is_listed_by_the_day_it_was_logged(manager):
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=f.HomeCityFactory(), partner_city=nanjing)
+    f.FollowUpFactory(partner_city=nanjing, due_on=datetime.date(2019, 9, 30), title="Due")
+    undated = f.FollowUpFactory(partner_city=nanjing, due_on=None, title="Undated")
+    # Just after midnight in Leipzig (still 3 May in UTC): counted on, and shown as, 4 May.
+    logged = timezone.make_aware(datetime.datetime(2019, 5, 4, 0, 30))
+    m.FollowUp.objects.filter(pk=undated.pk).update(created_at=logged)
+    places.refresh("follow_ups", Q(pk=undated.pk))  # an update sends no signal
+    query = {"year": 2019, "format": "csv", "sheet": "follow-ups"}
+
+    rows = _csv_rows(manager.get("/reports/", query))
+
+    assert [row[:4:3] for row in rows[1:]] == [
+        ["Undated", "erfasst am 4. Mai 2019"],
+        ["Due", "2019-09-30"],
+    ]
+    rows = _csv_rows(manager.get("/reports/", query, headers=ENGLISH), delimiter=",")
+    assert rows[1][3] == "logged 4 May 2019"
+    rows = _csv_rows(manager.get("/reports/", query, headers={"accept-language": "zh-hans"}), ",")
+    assert rows[1][3] == "录入于2019年5月4日"
+    sheet = _workbook(manager.get("/reports/", {"year": 2019, "format": "xlsx"}))["Folgeaufgaben"]
+    assert [sheet["D2"].value, sheet["D3"].value] == [
+        "erfasst am 4. Mai 2019",
+        datetime.datetime(2019, 9, 30),  # a due date stays a date cell
+    ]
+
+
 def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(manager):
     leipzig = f.HomeCityFactory(name="Leipzig")
     nanjing = f.CityFactory(name="Nanjing")
@@ -387,17 +425,30 @@ def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(man
         ),
     )
 
-    response = manager.get("/reports/", {"year": 2019, "format": "xlsx"})
+    workbook = _workbook(manager.get("/reports/", {"year": 2019, "format": "xlsx"}))
 
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    # Date cells (the month's or year's first day) that sort among the days, shown as
+    # "Juni 2019" and "2019".
     trips = {
-        row[0]: row[3:5] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)
+        row[0].value: [(cell.value, cell.number_format) for cell in row[3:5]]
+        for row in workbook.worksheets[1].iter_rows(min_row=2)
     }
-    assert trips == {"Irgendwann 2019": ("2019", None), "Juni-Reise": ("Juni 2019", "Juni 2019")}
+    june = (datetime.datetime(2019, 6, 1), "[$-407]mmmm yyyy")
+    assert trips == {
+        "Irgendwann 2019": [(datetime.datetime(2019, 1, 1), "yyyy"), (None, "General")],
+        "Juni-Reise": [june, june],
+    }
     meetings = [row[:4:3] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)]
     assert meetings[0] == ("während der Delegation, Juni 2019", "Ohne Datum")
     assert meetings[1][0] == datetime.datetime(2019, 6, 12)  # a real date cell
-    response = manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "meetings"})
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # German: ";"
+    rows = _csv_rows(manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "meetings"}))
     assert [row[0] for row in rows[1:]] == ["während der Delegation, Juni 2019", "2019-06-12"]
+    rows = _csv_rows(
+        manager.get("/reports/", {"year": 2019, "format": "csv", "sheet": "delegations"})
+    )
+    assert [row[3:5] for row in rows[1:]] == [["2019", ""], ["Juni 2019", "Juni 2019"]]
+    chinese = {"accept-language": "zh-hans"}
+    workbook = _workbook(
+        manager.get("/reports/", {"year": 2019, "format": "xlsx"}, headers=chinese)
+    )
+    assert workbook.worksheets[1]["D3"].number_format == 'yyyy"年"m"月"'  # 2019年6月

@@ -4,6 +4,7 @@ Server-side SVG needs no JavaScript, prints sharply and carries its own title an
 description for screen readers.
 """
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -16,6 +17,10 @@ PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
 # A phone shows a chart about 350 px wide, its labels large (reports.css): at most this
 # many year labels fit under the axis there; the others are marked "minor" and hidden.
 PHONE_X_LABELS = 9
+# There its labels are 22 units high (reports.css); a digit is at most 0.64 em wide
+# (DejaVu Sans; Noto Sans CJK 0.55), 0.7 leaves room for the label's white outline; the
+# template ends tick labels 6 units left of the plot.
+PHONE_FONT, DIGIT_EM, TICK_GAP = 22, 0.7, 6
 
 
 class Bar(NamedTuple):
@@ -43,6 +48,12 @@ class Chart:
     y_ticks: list = field(default_factory=list)  # dicts: y, text
     legend: list = field(default_factory=list)  # dicts: colour, text
     baseline: int = HEIGHT - BOTTOM
+
+    @property
+    def left(self) -> int:
+        """Where the plot starts: right of the widest tick label at a phone's font size."""
+        widest = max((len(tick["text"]) for tick in self.y_ticks), default=0)
+        return max(LEFT, TICK_GAP + math.ceil(widest * DIGIT_EM * PHONE_FONT))
 
 
 def _number(value: int) -> str:
@@ -82,10 +93,10 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
     """One group of bars per year, one bar per series (e.g. per partner city)."""
     top, plot, ticks = _scale(max((v for s in series.values() for v in s.values()), default=0))
     chart = Chart(title, description, y_ticks=ticks)
-    slot = (WIDTH - LEFT - RIGHT) / max(len(years), 1)
+    slot = (WIDTH - chart.left - RIGHT) / max(len(years), 1)
     bar = slot * 0.8 / max(len(series), 1)
     for i, year in enumerate(years):
-        x0 = LEFT + i * slot + slot * 0.1
+        x0 = chart.left + i * slot + slot * 0.1
         chart.x_labels.append(_x_label(i, len(years), x0 + slot * 0.4, year))
         for j, (name, values) in enumerate(series.items()):
             value = values.get(year, 0)
@@ -105,10 +116,10 @@ def line(title, description, values: dict) -> Chart:
     """A line through one value per year (e.g. memoranda in force at each year's end)."""
     top, plot, ticks = _scale(max(values.values(), default=0))
     chart = Chart(title, description, y_ticks=ticks)
-    step = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
+    step = (WIDTH - chart.left - RIGHT) / max(len(values), 1)
     coordinates = []
     for i, (year, value) in enumerate(values.items()):
-        x = LEFT + step * (i + 0.5)
+        x = chart.left + step * (i + 0.5)
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.x_labels.append(_x_label(i, len(values), x, year))

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ..dates import DatePrecision, during_delegation, format_date_span
+from ..dates import DatePrecision, during_delegation, format_date_span, logged_on
 from ..models import (
     Delegation,
     FollowUp,
@@ -28,7 +28,7 @@ from ..models import (
     Visibility,
     is_translated,
 )
-from ..spreadsheets import Column, Table
+from ..spreadsheets import Column, PartialDate, Table
 from . import figures, opportunities, queries
 
 CHUNK = 2000
@@ -51,12 +51,25 @@ class Computed:
     value: Callable
 
 
+# A month's or year's date cell in the workbook reads as its text in the listings.
+NUMBER_FORMATS = {
+    # Translators: Excel's number format of a month ("June 2019"); [$-409] sets English
+    # month names whatever the reader's Excel language, [$-407] German ones.
+    DatePrecision.MONTH: pgettext_lazy("Excel number format", "[$-409]mmmm yyyy"),
+    # Translators: Excel's number format of a year ("2019").
+    DatePrecision.YEAR: pgettext_lazy("Excel number format", "yyyy"),
+}
+
+
 def _at_precision(day, precision):
-    """A day known to the day as a date cell; one known to the month or year as the text
-    the admin list and the public pages show ("Juni 2019", "2018"), never as "1 June"."""
+    """A day known to the day as a date cell; one known to the month or year as its first
+    day, shown as the admin list and the public pages show it ("Juni 2019", "2018"),
+    never as "1 June": a date cell that sorts among the others in XLSX, text in CSV."""
     if day is None or precision == DatePrecision.DAY:
         return day
-    return format_date_span(day, None, precision)
+    first = day.replace(day=1) if precision == DatePrecision.MONTH else day.replace(month=1, day=1)
+    text = format_date_span(day, None, precision)
+    return PartialDate(first, text, str(NUMBER_FORMATS[precision]))
 
 
 def _own_or_trip(trip: str, *own: str) -> Computed:
@@ -74,7 +87,7 @@ def _own_or_trip(trip: str, *own: str) -> Computed:
 
 
 def _day_or_text(header):
-    # "any": a date cell for a known day, a text cell for a month, year or trip.
+    # "any": a date cell for a known day, month or year, a text cell for a trip's dates.
     return Column(header, "any", 14)
 
 
@@ -223,13 +236,19 @@ def follow_ups_table(report: Report) -> Table:
         "title": _text(_("Title"), 40),
         "kind": _text(_("Kind"), 12, dict(FollowUp.Kind.choices)),
         "status": _text(_("Status"), 12, dict(FollowUp.Status.choices)),
-        "due_on": _date(_("Due on")),
+        Computed(("due_on", "on"), _due_or_logged): _day_or_text(_("Due on")),
         "owner__username": _text(_("Owner"), 16),
         "delegation__title": _text(_("Delegation"), 40),
         "memorandum__title": _text(_("Memorandum"), 40),
     }
     queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
     return _listing(report, "follow-ups", queryset, columns)
+
+
+def _due_or_logged(due_on, on):
+    # Without a due date a follow-up counts by the day it was logged (``on``): that day,
+    # marked, rather than a blank.
+    return due_on if due_on is not None else logged_on(on)
 
 
 def opportunities_table(report: Report) -> Table:
