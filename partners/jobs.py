@@ -15,7 +15,7 @@ import contextlib
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.tasks import task_backends
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
@@ -43,7 +43,7 @@ class Progress:
     def rows(self, done: int, total: int, errors: int) -> None:
         with self.lock:
             self.state = {"progress": done, "total": max(total, done), "errors": errors}
-        if not connection.in_atomic_block:
+        if transaction.get_autocommit():
             self._write()  # Visible at once; inside a transaction the thread writes it.
 
     def _write(self) -> None:

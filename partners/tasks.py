@@ -158,47 +158,43 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
     Its messages are stored as text in the language of the upload, which the worker does
     not know otherwise: the uploader reads them on the job's page."""
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
-        return _run_import(job, sheet, progress)
-
-
-def _run_import(job: Job, sheet: Sheet | None, progress) -> dict:
-    preview = job.stage == Job.Stage.PREVIEW
-    try:
-        result = import_profiles(
-            source=sheet or stored_upload(job),
-            filename=job.file_name,
-            user=job.created_by,
-            dry_run=preview,
-            skip_invalid=job.options["skip_invalid"],
-            preview_limit=PREVIEW_ROWS if preview else 0,
-            progress=progress,
-        )
-    except BadFile as error:  # a changed stored file too
-        outcome = {"status": "rejected", "reason": error.message}
-        jobs.finish(job.pk, Job.State.DONE, outcome)
-        return outcome
-    except Exception:
-        # Never left waiting: the job fails visibly, with a retry; the import's transaction
-        # was rolled back. The traceback goes to the log for the maintainers.
-        logger.exception("Import job %s failed", job.pk)
-        outcome = {
-            "reason": _(
-                "The import stopped on an unexpected error; nothing was written. Start it "
-                "again; if it fails again, tell the site's maintainers."
+        preview = job.stage == Job.Stage.PREVIEW
+        try:
+            result = import_profiles(
+                source=sheet or stored_upload(job),
+                filename=job.file_name,
+                user=job.created_by,
+                dry_run=preview,
+                skip_invalid=job.options["skip_invalid"],
+                preview_limit=PREVIEW_ROWS if preview else 0,
+                progress=progress,
             )
-        }
-        jobs.finish(job.pk, Job.State.FAILED, outcome)
+        except BadFile as error:  # a changed stored file too
+            outcome = {"status": "rejected", "reason": error.message}
+            jobs.finish(job.pk, Job.State.DONE, outcome)
+            return outcome
+        except Exception:
+            # Never left waiting: the job fails visibly, with a retry; the import's transaction
+            # was rolled back. The traceback goes to the log for the maintainers.
+            logger.exception("Import job %s failed", job.pk)
+            outcome = {
+                "reason": _(
+                    "The import stopped on an unexpected error; nothing was written. Start it "
+                    "again; if it fails again, tell the site's maintainers."
+                )
+            }
+            jobs.finish(job.pk, Job.State.FAILED, outcome)
+            return outcome
+        outcome = _outcome(result, preview)
+        jobs.finish(
+            job.pk,
+            Job.State.DONE,
+            outcome,
+            progress=result.total_rows,
+            total=result.total_rows,
+            errors=result.invalid_rows,
+        )
         return outcome
-    outcome = _outcome(result, preview)
-    jobs.finish(
-        job.pk,
-        Job.State.DONE,
-        outcome,
-        progress=result.total_rows,
-        total=result.total_rows,
-        errors=result.invalid_rows,
-    )
-    return outcome
 
 
 def _outcome(result, preview: bool) -> dict:

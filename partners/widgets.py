@@ -128,8 +128,7 @@ class KeysMultipleChoiceField(forms.ModelMultipleChoiceField):
     no record."""
 
     def clean(self, value):
-        opts = self.queryset.model._meta
-        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        key = self.queryset.model._meta.pk  # a many-to-many field chooses by primary key
         # Anything but a list is left to Django, which says it is none.
         for item in value if isinstance(value, list | tuple) else ():
             if not _is_key(key, item):

@@ -83,19 +83,17 @@ class AutocompleteMixin:
     (partners/widgets.py), where Django's fail to render the page; and many-to-many fields
     that refuse a value which cannot be a key before looking it up."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _autocomplete(self, widget, db_field, request, kwargs) -> None:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = AutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = widget(db_field, self.admin_site, using=kwargs.get("using"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._autocomplete(AutocompleteSelect, db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", KeysMultipleChoiceField)
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = AutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+        self._autocomplete(AutocompleteSelectMultiple, db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -8,13 +8,12 @@ nothing of their save is lost and the user can re-apply their own edit on the ne
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connections, router
+from django.db import router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from modeltranslation.translator import translator
 
 VERSION_FIELD = "loaded_version"
@@ -60,8 +59,9 @@ def changes_since(instance, version: int) -> list[str]:
     return lines
 
 
-def _their_changes(instance, loaded) -> str:
-    return "; ".join(changes_since(instance, loaded or 0)) or gettext_lazy("(none recorded)")
+def _their_changes(form) -> str:
+    lines = changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD) or 0)
+    return "; ".join(lines) or _("(none recorded)")
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -87,8 +87,7 @@ class VersionCheckedForm(forms.ModelForm):
             return
         if loaded == self.instance.version:
             return
-        seen = self.instance.history.filter(version=loaded).first()
-        if seen is not None:
+        if seen := self.instance.history.filter(version=loaded).first():
             shown = [name for name in self.fields if name != VERSION_FIELD]
             self.initial.update(model_to_dict(seen.instance, fields=shown))
 
@@ -117,7 +116,7 @@ class VersionCheckedForm(forms.ModelForm):
         queryset = model._default_manager.filter(pk=self.instance.pk)
         # Inside the admin's transaction the row stays locked until the save commits,
         # so two saves cannot both pass this check (SQLite locks the whole database).
-        if connections[router.db_for_write(model)].in_atomic_block:
+        if not transaction.get_autocommit(router.db_for_write(model)):
             queryset = queryset.select_for_update()
         return queryset.values_list("version", flat=True).first()
 
@@ -138,7 +137,7 @@ class VersionCheckedForm(forms.ModelForm):
                     "Their changes: %(changes)s. Reload the page to see the current "
                     "version, then apply your changes again."
                 )
-                % {"changes": _their_changes(self.instance, loaded)},
+                % {"changes": _their_changes(self)},
                 code="stale",
             )
         return cleaned_data
@@ -168,12 +167,7 @@ class VersionCheckedFormSet(BaseInlineFormSet):
                         "Not deleted: someone else changed “%(record)s” after you opened it. "
                         "Their changes: %(changes)s. Reload the page, then decide again."
                     )
-                    % {
-                        "record": form.instance,
-                        "changes": _their_changes(
-                            form.instance, form.cleaned_data.get(VERSION_FIELD)
-                        ),
-                    }
+                    % {"record": form.instance, "changes": _their_changes(form)}
                 )
         if problems:
             raise ValidationError(problems)

@@ -95,8 +95,7 @@ def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = No
     )
     for meeting in meetings:
         trip = {}
-        if meeting.date is None and meeting.delegation:
-            dates = meeting.delegation
+        if meeting.date is None and (dates := meeting.delegation):
             during = during_delegation(dates.start_date, dates.end_date, dates.date_precision)
             trip = {"during": during, "sort_on": dates.start_date}
         for organisation in meeting.organisations.all():
@@ -188,16 +187,14 @@ def briefing_context(delegation: Delegation, *, language: str) -> dict:
     # The schedule and the dates are read as text: in the document's language.
     with translation.override(language):
         schedule = whole_schedule(delegation)
-        context = {
+        return {
             "delegation": delegation,
             "itinerary": itinerary(delegation, schedule),
             "members": members,
             "companies": companies,
             "counterparts": counterparts(delegation, schedule),
         }
-    return context
 
 
 def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
-    context = briefing_context(delegation, language=language)
-    return render_pdf(TEMPLATE, context, language=language)
+    return render_pdf(TEMPLATE, briefing_context(delegation, language=language), language=language)

@@ -16,8 +16,7 @@ CHUNK = 10
 # What of the long texts fits on the page beside the facts and the contact, counted in
 # half-width characters (a Chinese one counts two) and in lines. A counterpart is handed
 # one sheet per company: a longer text is cut, and the page says so.
-SUMMARY_FITS = (600, 8)
-PRODUCTS_FITS = (400, 6)
+FITS = {"summary": (600, 8), "products": (400, 6)}
 
 
 @dataclass
@@ -27,7 +26,8 @@ class LongText:
     shortened: bool
 
 
-def _fitted(profile: CompanyProfile, field: str, width: int, lines: int) -> LongText:
+def _fitted(profile: CompanyProfile, field: str) -> LongText:
+    width, lines = FITS[field]
     text, language = shown_text(profile, field)
     full = "\n".join(line.rstrip() for line in text.strip().splitlines())
     kept, used = [], 0
@@ -51,15 +51,6 @@ class Handout:
     @property
     def shortened(self) -> bool:
         return self.summary.shortened or self.products.shortened
-
-
-def handout(profile: CompanyProfile) -> Handout:
-    """A profile's page, its long texts in the active language cut to fit."""
-    return Handout(
-        profile,
-        _fitted(profile, "summary", *SUMMARY_FITS),
-        _fitted(profile, "products", *PRODUCTS_FITS),
-    )
 
 
 def handout_profiles(profiles: QuerySet) -> QuerySet:
@@ -96,7 +87,7 @@ def handouts_pdf(
     if not profiles:
         return None
     with translation.override(language):
-        handouts = [handout(profile) for profile in profiles]
+        handouts = [Handout(p, _fitted(p, "summary"), _fitted(p, "products")) for p in profiles]
     documents = []
     for start in range(0, len(profiles), CHUNK):
         chunk = {"handouts": handouts[start : start + CHUNK], "delegation": delegation}

@@ -21,6 +21,8 @@ from .writes import M2M_FIELDS
 
 SHOWN_CONFLICTS = 20
 REFERENCE_CHUNK = 500
+# The records an import item names, by the name of its link (``<kind>_id``, ``versions``).
+KINDS = {"organisation": Organisation, "profile": CompanyProfile, "contact": Person}
 
 
 class RevertRefused(Exception):
@@ -34,17 +36,13 @@ def _load(run: ImportRun):
     reverted (records deleted or edited since)."""
     items = list(run.items.all())
     current = {
-        "organisation": Organisation.objects.in_bulk({i.organisation_id for i in items}),
-        "profile": CompanyProfile.objects.in_bulk({i.profile_id for i in items}),
-        "contact": Person.objects.in_bulk({i.contact_id for i in items if i.contact_id}),
+        kind: model.objects.in_bulk({getattr(i, f"{kind}_id") for i in items} - {None})
+        for kind, model in KINDS.items()
     }
     conflicts = []
     for item in items:
-        for kind, model, pk in (
-            ("organisation", Organisation, item.organisation_id),
-            ("profile", CompanyProfile, item.profile_id),
-            ("contact", Person, item.contact_id),
-        ):
+        for kind, model in KINDS.items():
+            pk = getattr(item, f"{kind}_id")
             if pk is None:
                 continue
             record = current[kind].get(pk)
@@ -66,21 +64,16 @@ def _references(items, current) -> list[str]:
     """The records added since the import that use what reverting it deletes (and so
     would be deleted with it, unlinked, or block it)."""
     own = {
-        Organisation: {i.organisation_id for i in items},
-        CompanyProfile: {i.profile_id for i in items},
-        Person: {i.contact_id for i in items if i.contact_id},
+        model: {getattr(i, f"{kind}_id") for i in items} - {None} for kind, model in KINDS.items()
     }
     deleted = {  # record → the run's item that created it
-        Organisation: {i.organisation_id: i for i in items if i.created},
-        CompanyProfile: {
-            i.profile_id: i for i in items if i.created or i.before["profile"] is None
-        },
-        Person: {i.contact_id: i for i in items if i.contact_created},
+        "organisation": {i.organisation_id: i for i in items if i.created},
+        "profile": {i.profile_id: i for i in items if i.created or i.before["profile"] is None},
+        "contact": {i.contact_id: i for i in items if i.contact_created},
     }
-    kinds = {Organisation: "organisation", CompanyProfile: "profile", Person: "contact"}
     conflicts = []
-    for model, created in deleted.items():
-        for other, pk, target in _used_by(model, list(created)):
+    for kind, created in deleted.items():
+        for other, pk, target in _used_by(KINDS[kind], list(created)):
             # Links among the run's own records do not count: reverting handles them.
             if pk in own.get(other, ()):
                 continue
@@ -88,7 +81,7 @@ def _references(items, current) -> list[str]:
                 _("row %(row)d: “%(name)s” is now used by %(model)s “%(record)s”")
                 % {
                     "row": created[target].row,
-                    "name": current[kinds[model]].get(target, f"#{target}"),
+                    "name": current[kind].get(target, f"#{target}"),
                     "model": other._meta.verbose_name,
                     "record": other._base_manager.get(pk=pk),
                 }

@@ -50,8 +50,14 @@ def partial_date(day, precision) -> str | None:
     return day.isoformat()
 
 
-def _city_name(city):
-    return city.name if city is not None and city.is_published else None
+def _linked(name: str, description) -> Field:
+    """A linked city or organisation, named only if it is published itself."""
+
+    def value(record):
+        linked = getattr(record, name)
+        return str(linked) if linked is not None and linked.is_published else None
+
+    return Field(name, description, value, nullable=True)
 
 
 # Partnerships (the home page's list of cities with partnerships) ------------------------
@@ -133,10 +139,6 @@ def delegation_rows(queryset):
     )
 
 
-def _organisation(organisation):
-    return str(organisation) if organisation is not None and organisation.is_published else None
-
-
 DELEGATIONS = Dataset(
     name="delegations",
     title=_("Delegations"),
@@ -168,13 +170,8 @@ DELEGATIONS = Dataset(
             lambda d: d.date_precision,
         ),
         Field("dates", _("Dates as shown"), lambda d: d.dates_display),
-        Field("origin_city", _("From"), lambda d: _city_name(d.origin_city), nullable=True),
-        Field(
-            "lead_organisation",
-            _("Led by"),
-            lambda d: _organisation(d.lead_organisation),
-            nullable=True,
-        ),
+        _linked("origin_city", _("From")),
+        _linked("lead_organisation", _("Led by")),
         Field(
             "stops",
             _("Route: the cities visited, in order"),
@@ -227,7 +224,7 @@ MEMORANDA = Dataset(
         Field("status_label", _("Status"), lambda x: str(x.get_status_display())),
         Field("in_force", _("In force today"), lambda x: x.is_in_force(), type="boolean"),
         Field("signed_on", _("Signed on"), lambda x: x.signed_on, format="date", nullable=True),
-        Field("signed_in", _("Signed in"), lambda x: _city_name(x.signed_in), nullable=True),
+        _linked("signed_in", _("Signed in")),
         Field(
             "valid_until", _("Valid until"), lambda x: x.valid_until, format="date", nullable=True
         ),
@@ -310,9 +307,12 @@ def success_story_rows(queryset):
     return queryset.select_related("partner_city", "local_organisation", "foreign_organisation")
 
 
-def _figure(name):
+def _figure(name: str, description) -> Field:
     # The realised figures only where the record says they may be shown (figures_public).
-    return lambda story: getattr(story, name) if story.figures_public else None
+    def value(story):
+        return getattr(story, name) if story.figures_public else None
+
+    return Field(name, description, value, type="integer", nullable=True)
 
 
 SUCCESS_STORIES = Dataset(
@@ -328,35 +328,11 @@ SUCCESS_STORIES = Dataset(
         Field("kind", _("Kind (code)"), lambda s: s.kind),
         Field("kind_label", _("Kind"), lambda s: str(s.get_kind_display())),
         Field("won_on", _("Won on"), lambda s: s.won_on, format="date"),
-        Field(
-            "partner_city", _("Partner city"), lambda s: _city_name(s.partner_city), nullable=True
-        ),
-        Field(
-            "local_organisation",
-            _("Local organisation"),
-            lambda s: _organisation(s.local_organisation),
-            nullable=True,
-        ),
-        Field(
-            "foreign_organisation",
-            _("Foreign organisation"),
-            lambda s: _organisation(s.foreign_organisation),
-            nullable=True,
-        ),
-        Field(
-            "jobs_created",
-            _("Jobs created"),
-            _figure("jobs_created"),
-            type="integer",
-            nullable=True,
-        ),
-        Field(
-            "investment_eur",
-            _("Investment (EUR)"),
-            _figure("investment_eur"),
-            type="integer",
-            nullable=True,
-        ),
+        _linked("partner_city", _("Partner city")),
+        _linked("local_organisation", _("Local organisation")),
+        _linked("foreign_organisation", _("Foreign organisation")),
+        _figure("jobs_created", _("Jobs created")),
+        _figure("investment_eur", _("Investment (EUR)")),
         Field("summary", _("Summary"), lambda s: s.summary),
     ),
 )

@@ -80,13 +80,11 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     event.add("dtstamp", stamp)
     start, end = event_span(delegation)
     title, dates = delegation.title, delegation.dates_display
-    if delegation.date_precision == DatePrecision.DAY:
-        event.add("summary", title)
-    else:
-        # The precision once: not "Jahresreise 2026 (2026)".
-        if dates not in title:
-            title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
-        event.add("summary", title)
+    vague = delegation.date_precision != DatePrecision.DAY
+    if vague and dates not in title:  # the precision once: not "Jahresreise 2026 (2026)"
+        title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
+    event.add("summary", title)
+    if vague:
         event.add("transp", "TRANSPARENT")
     event.add("dtstart", start)
     event.add("dtend", end)

@@ -62,7 +62,7 @@ def tidy_after_bulk_load():
     lists, which otherwise hold every inserted row and are read in full by each search.
     VACUUM cannot run inside a transaction (a test's): there it is left to autovacuum."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if connection.vendor == "postgresql" and transaction.get_autocommit():
             for table in apps.get_app_config("partners").db_tables():
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
         elif connection.vendor == "sqlite":
