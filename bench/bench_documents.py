@@ -30,7 +30,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from partners import models as m  # noqa: E402
 from partners.documents import handouts_pdf  # noqa: E402
-from partners.documents.handouts import handout_profiles  # noqa: E402
+from partners.documents.handouts import fitted_handouts  # noqa: E402
 
 PROFILES = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 RUNS = 3
@@ -72,7 +72,7 @@ def main():
     def html_only():
         with translation.override("de"):
             render_to_string(
-                "partners/documents/handouts.html", {"profiles": list(handout_profiles(profiles))}
+                "partners/documents/handouts.html", {"handouts": fitted_handouts(profiles)}
             )
 
     def pdf():

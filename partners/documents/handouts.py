@@ -72,6 +72,14 @@ def profiles_for_delegation(delegation: Delegation) -> QuerySet:
     return CompanyProfile.objects.filter(pk__in=delegation.handovers.values("profile_id"))
 
 
+def fitted_handouts(profiles: QuerySet) -> list[Handout]:
+    """Each profile with its long texts cut to fit its one page (active language)."""
+    return [
+        Handout(p, _fitted(p, "summary"), _fitted(p, "products"))
+        for p in handout_profiles(profiles)
+    ]
+
+
 def handouts_pdf(
     profiles: QuerySet,
     *,
@@ -83,18 +91,17 @@ def handouts_pdf(
 
     Laid out CHUNK profiles at a time (each page stands alone), so that ``progress``
     hears of every chunk: a large batch in the worker shows how far it is."""
-    profiles = list(handout_profiles(profiles))
-    if not profiles:
-        return None
     with translation.override(language):
-        handouts = [Handout(p, _fitted(p, "summary"), _fitted(p, "products")) for p in profiles]
+        handouts = fitted_handouts(profiles)
+    if not handouts:
+        return None
     documents = []
-    for start in range(0, len(profiles), CHUNK):
+    for start in range(0, len(handouts), CHUNK):
         chunk = {"handouts": handouts[start : start + CHUNK], "delegation": delegation}
         documents.append(
             render_document("partners/documents/handouts.html", chunk, language=language)
         )
         if progress is not None:
-            progress(min(start + CHUNK, len(profiles)), len(profiles))
+            progress(min(start + CHUNK, len(handouts)), len(handouts))
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf()
