@@ -6,12 +6,22 @@ Chinese "2019年6月25日至30日".
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+# Kiribati's Line Islands begin each day first (UTC+14 all year).
+FIRST_TO_BEGIN_THE_DAY = ZoneInfo("Pacific/Kiritimati")
+
+
+def latest_today(now: datetime | None = None) -> date:
+    """Today in the time zone that begins each day first: the latest day that has begun
+    anywhere on earth (at ``now``). A day after it lies in the future everywhere."""
+    return timezone.localdate(now, FIRST_TO_BEGIN_THE_DAY)
 
 
 class DatePrecision(models.TextChoices):

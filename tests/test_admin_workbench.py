@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 
 from partners import models as m
+from partners.dates import latest_today
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
@@ -336,7 +336,7 @@ def test_a_published_success_story_cannot_be_marked_lost_in_the_form(officer_cli
 def test_an_opportunity_cannot_be_won_on_a_day_to_come_in_the_form(officer_client):
     opportunity = f.OpportunityFactory(stage=m.Opportunity.Stage.NEGOTIATING)
     url = _change_url(opportunity)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = latest_today() + datetime.timedelta(days=1)  # begun nowhere yet
     data = change_form_data(officer_client, url)
     data.update({"stage": m.Opportunity.Stage.WON, "won_on": tomorrow.isoformat()})
 

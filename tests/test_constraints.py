@@ -53,7 +53,8 @@ def _city_twin_in(language):
 
 
 def _trip_slot(**kwargs):
-    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    # Dates not known yet: the slot's times are checked against none.
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED, start_date=None, end_date=None)
     stop = f.DelegationStopFactory(delegation=trip)
     return f.MeetingSlotFactory.build(delegation=trip, stop=stop, **kwargs)
 

@@ -6,8 +6,9 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import translation
 
+from partners.dates import latest_today
 from partners.imports import import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
 from partners.models.organisations import normalise_company_name
@@ -359,7 +360,7 @@ def test_dates_are_read_as_text_in_german_or_iso_form(cities, written):
 
 
 def test_a_consent_date_to_come_is_refused(cities):
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (latest_today() + datetime.timedelta(days=1)).isoformat()  # begun nowhere
     rows = [["A GmbH", "Leipzig", tomorrow]]
 
     result = import_profiles(

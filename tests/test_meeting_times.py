@@ -115,3 +115,46 @@ def test_times_saved_over_someone_elses_save_are_refused_not_a_500(officer, admi
     response = officer.post(url, data)
     assert response.status_code == 200
     assert "someone else saved this record" in form_errors(response)
+
+
+@pytest.fixture
+def at_ten_in_nanjing(meeting):
+    """10:00 on 26 June 2019 in Nanjing (02:00 UTC); Leipzig is the other city to choose."""
+    meeting.starts_at = datetime.datetime(2019, 6, 26, 2, tzinfo=UTC)
+    meeting.ends_at = datetime.datetime(2019, 6, 26, 3, tzinfo=UTC)
+    meeting.save()
+    return f.HomeCityFactory(name="Leipzig")
+
+
+def _assert_at_ten_in_leipzig(meeting):
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.ends_at) == (
+        datetime.datetime(2019, 6, 26, 8, tzinfo=UTC),
+        datetime.datetime(2019, 6, 26, 9, tzinfo=UTC),
+    )
+
+
+def test_times_shown_in_nanjing_are_read_in_the_city_posted_with_them(
+    officer, meeting, at_ten_in_nanjing
+):
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    data = change_form_data(officer, url)
+    assert (data["starts_at_1"], data["ends_at_1"]) == ("10:00:00", "11:00:00")
+    response = officer.post(url, data | {"city": at_ten_in_nanjing.pk})
+    assert response.status_code == 302, form_errors(response)
+    _assert_at_ten_in_leipzig(meeting)
+
+
+def test_a_city_changed_in_the_delegation_pages_meetings_keeps_their_times(
+    officer, meeting, at_ten_in_nanjing
+):
+    """The meeting rows show no times: 10:00 stays 10:00, on the clock of the city posted."""
+    url = f"/admin/partners/delegation/{meeting.delegation_id}/change/"
+    data = change_form_data(officer, url)
+    assert "meetings-0-starts_at_1" not in data
+    response = officer.post(url, data | {"meetings-0-city": at_ten_in_nanjing.pk})
+    assert response.status_code == 302, form_errors(response)
+    _assert_at_ten_in_leipzig(meeting)
+    # Saved again unchanged, they stay.
+    assert officer.post(url, change_form_data(officer, url)).status_code == 302
+    _assert_at_ten_in_leipzig(meeting)

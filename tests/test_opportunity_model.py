@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from partners import models as m
+from partners.dates import latest_today
+from partners.models.base import dated_in_the_future
 
 from . import factories as f
 
@@ -59,7 +61,8 @@ def test_success_stories_are_won_and_published_only():
 
 
 def _tomorrow():
-    return timezone.localdate() + datetime.timedelta(days=1)
+    """The first day that has begun nowhere on earth yet."""
+    return latest_today() + datetime.timedelta(days=1)
 
 
 # Days on which something happened. A memorandum may be entered ahead of its signing (it is
@@ -81,7 +84,7 @@ HAPPENED = [
 @pytest.mark.parametrize(("factory", "field", "label"), HAPPENED)
 def test_a_day_on_which_something_happened_cannot_lie_in_the_future(factory, field, label):
     record = factory()
-    setattr(record, field, timezone.localdate())
+    setattr(record, field, latest_today())  # begun in Kiritimati, maybe not in Leipzig
     record.full_clean()
 
     setattr(record, field, _tomorrow())
@@ -89,6 +92,16 @@ def test_a_day_on_which_something_happened_cannot_lie_in_the_future(factory, fie
         record.full_clean()
 
     assert refused.value.message_dict == {field: [f"“{label}” cannot lie in the future."]}
+
+
+def test_a_day_that_has_begun_somewhere_on_earth_is_not_in_the_future():
+    # 18:00 UTC on 10 May: 20:00 in the office (Leipzig), 02:00 on the 11th in Nanjing,
+    # 08:00 on the 11th in Kiritimati (UTC+14), where each day begins first.
+    instant = datetime.datetime(2027, 5, 10, 18, tzinfo=datetime.UTC)
+    won = f.WonOpportunityFactory.build(won_on=datetime.date(2027, 5, 11))
+    assert dated_in_the_future(won, "won_on", now=instant) == {}
+    won.won_on = datetime.date(2027, 5, 12)
+    assert list(dated_in_the_future(won, "won_on", now=instant)) == ["won_on"]
 
 
 def test_a_memorandum_and_a_handover_may_be_entered_ahead_of_their_day():

@@ -5,6 +5,7 @@ So is a logged meeting, in its city's."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from partners import models as m
 from partners.roles import TRADE_OFFICERS
@@ -18,6 +19,17 @@ UTC = datetime.UTC
 @pytest.fixture
 def officer(db):
     return client_for(user_with_role(TRADE_OFFICERS))
+
+
+def _trip_in_2027(**fields):
+    """A planned trip known by its year: its stops without dates take slots all 2027."""
+    return f.DelegationFactory(
+        status="planned",
+        start_date=datetime.date(2027, 1, 1),
+        end_date=None,
+        date_precision="year",
+        **fields,
+    )
 
 
 def _slot_data(stop, day, starts, ends):
@@ -54,7 +66,9 @@ def _assert_shown_and_kept_in_nanjing_time(officer, record, model, day, starts, 
 
 
 def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
-    stop = f.DelegationStopFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    stop = f.DelegationStopFactory(
+        delegation=_trip_in_2027(), city__name="Nanjing", city__time_zone="Asia/Shanghai"
+    )
     response = officer.post(
         "/admin/partners/meetingslot/add/", _slot_data(stop, "2027-05-10", "09:00", "09:45")
     )
@@ -80,7 +94,7 @@ def test_a_time_that_the_clocks_skip_is_refused_with_its_zone(officer):
 
 
 def test_the_same_time_typed_for_berlin_and_for_nanjing_differs_by_their_offset(officer):
-    trip = f.DelegationFactory(status="planned")
+    trip = _trip_in_2027()
     berlin = f.DelegationStopFactory(delegation=trip, city__time_zone="Europe/Berlin")
     nanjing = f.DelegationStopFactory(delegation=trip, city__time_zone="Asia/Shanghai")
     for stop in (berlin, nanjing):
@@ -93,6 +107,7 @@ def test_the_same_time_typed_for_berlin_and_for_nanjing_differs_by_their_offset(
 @pytest.fixture
 def nanjing_stop(db):
     return f.DelegationStopFactory(
+        delegation=_trip_in_2027(),
         city__name="Nanjing",
         city__time_zone="Asia/Shanghai",
         arrival=datetime.date(2027, 5, 10),
@@ -144,6 +159,120 @@ def test_a_stop_known_only_by_its_arrival_is_named_so(officer, nanjing_stop):
     assert "Outside the stop in Nanjing: from 10 May 2027 (local dates)." in form_errors(response)
     data = _slot_data(nanjing_stop, "2027-06-30", "09:00", "09:45")
     assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
+
+
+def test_a_slot_at_a_stop_without_dates_lies_within_the_trips_at_their_precision(officer):
+    trip = f.DelegationFactory(
+        status="planned", start_date=datetime.date(2027, 5, 1), end_date=None
+    )
+    stop = f.DelegationStopFactory(delegation=trip, city__time_zone="Asia/Shanghai")
+    data = _slot_data(stop, "2027-04-30", "09:00", "09:45")
+    response = officer.post("/admin/partners/meetingslot/add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "starts_at": ["Outside the delegation's dates: 1 May 2027 (local dates)."]
+    }
+    trip.date_precision = "month"  # "May 2027": the whole month
+    trip.save()
+    for day in ("2027-05-31", "2027-06-01"):
+        response = officer.post(
+            "/admin/partners/meetingslot/add/", _slot_data(stop, day, "09:00", "09:45")
+        )
+    assert response.context["adminform"].form.errors == {
+        "starts_at": ["Outside the delegation's dates: May 2027 (local dates)."]
+    }
+    assert m.MeetingSlot.objects.get().local_starts_at.date() == datetime.date(2027, 5, 31)
+
+
+def _post_stop(officer, stop, **dates):
+    url = f"/admin/partners/delegation/{stop.delegation_id}/change/"
+    data = change_form_data(officer, url)
+    assert data["stops-0-id"] == str(stop.pk)
+    data |= {f"stops-0-{name}": day for name, day in dates.items()}
+    return officer.post(url, data)
+
+
+def _stop_errors(response):
+    assert response.status_code == 200
+    (stops,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "stops"
+    ]
+    return stops.forms[0].errors
+
+
+@pytest.mark.parametrize(
+    "dates, errors",
+    [
+        (
+            {"arrival": "2027-05-11"},
+            {
+                "arrival": [
+                    "A meeting slot in Nanjing would lie outside these dates: "
+                    "10 May 2027 09:00–09:45 (UTC+8). Move or delete it first."
+                ]
+            },
+        ),
+        (
+            {"departure": "2027-05-11"},
+            {
+                "departure": [
+                    "A meeting slot in Nanjing would lie outside these dates: "
+                    "12 May 2027 23:30–00:00 (UTC+8). Move or delete it first."
+                ]
+            },
+        ),
+        (
+            {"arrival": "2027-05-13", "departure": "2027-05-14"},
+            {
+                "arrival": [
+                    "2 meeting slots in Nanjing would lie outside these dates: "
+                    "10 May 2027 09:00–09:45 (UTC+8); 12 May 2027 23:30–00:00 (UTC+8). "
+                    "Move or delete them first."
+                ]
+            },
+        ),
+    ],
+)
+def test_a_stops_dates_cannot_move_away_from_its_slots(officer, nanjing_stop, dates, errors):
+    """On the delegation page, as an officer changes a stop: its slots' local times named."""
+    # 09:00–09:45 on the 10th and 23:30–00:00 on the 12th in Nanjing.
+    for starts, ends in (((10, 1, 0), (10, 1, 45)), ((12, 15, 30), (12, 16, 0))):
+        f.MeetingSlotFactory(
+            delegation=nanjing_stop.delegation,
+            stop=nanjing_stop,
+            starts_at=datetime.datetime(2027, 5, *starts, tzinfo=UTC),
+            ends_at=datetime.datetime(2027, 5, *ends, tzinfo=UTC),
+        )
+    response = _post_stop(officer, nanjing_stop, **dates)
+    assert _stop_errors(response) == errors
+    assert next(iter(errors.values()))[0] in response.text
+    nanjing_stop.refresh_from_db()
+    assert (nanjing_stop.arrival, nanjing_stop.departure) == (
+        datetime.date(2027, 5, 10),
+        datetime.date(2027, 5, 12),
+    )
+    # Within the slots' days, or with the trip's dates (2027) once the stop has none.
+    for dates in (
+        {"arrival": "2027-05-09", "departure": "2027-05-12"},
+        {"arrival": "", "departure": ""},
+    ):
+        response = _post_stop(officer, nanjing_stop, **dates)
+        assert response.status_code == 302, form_errors(response)
+
+
+def test_a_stop_without_dates_keeps_its_slots_within_the_trips(nanjing_stop):
+    f.MeetingSlotFactory(
+        delegation=nanjing_stop.delegation,
+        stop=nanjing_stop,
+        starts_at=datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
+    )
+    nanjing_stop.arrival = nanjing_stop.departure = None
+    nanjing_stop.delegation.start_date = datetime.date(2028, 1, 1)  # "2028"
+    with pytest.raises(ValidationError) as refused:
+        nanjing_stop.full_clean()
+    assert list(refused.value.message_dict) == ["arrival"]
 
 
 def _meeting_times(officer, url, day, starts, ends):

@@ -41,6 +41,7 @@ class DelegationMemberInline(CRMInline, TranslationTabularInline):
 
 class MeetingInline(CRMInline, TranslationTabularInline):
     model = Meeting
+    form = MeetingForm  # its times, not shown here, stay on the clock of the city posted
     # The German title only: a row per language would push the workbench past 1366 px;
     # the translations are edited on the meeting's own page.
     fields = ["date", "city", "kind", "title_de", "organisations", "attendees", "visibility"]

@@ -31,7 +31,7 @@ class WallClockField(forms.SplitDateTimeField):
 
 class LocalTimesForm(VersionCheckedForm):
     """``starts_at`` and ``ends_at`` in the zone of the city of the record chosen in the
-    field ``located_by``; in the office's zone while none is chosen."""
+    field ``located_by`` (the one posted); in the office's zone while none is chosen."""
 
     located_by: str
     local_time_help: str
@@ -49,7 +49,8 @@ class LocalTimesForm(VersionCheckedForm):
         super().__init__(*args, **kwargs)
         # Absent from a form that shows them read-only (a user who may only view).
         times = [name for name in TIMES if name in self.fields]
-        located = getattr(self.instance, self.located_by, None)
+        # A form without times (the delegation page's meeting rows) looks up no city.
+        located = times and getattr(self.instance, self.located_by, None)
         help_text = self.local_time_help
         if located:
             # The offset on the record's day: Berlin's is +1 in winter, +2 in summer.
@@ -81,20 +82,31 @@ class LocalTimesForm(VersionCheckedForm):
         cleaned_data = self.cleaned_data
         zone = self.zone(cleaned_data.get(self.located_by))
         for name in TIMES:
-            typed = cleaned_data.get(name)
+            shown = name in self.fields
+            typed = cleaned_data.get(name) if shown else self.wall_clock(name)
             if typed is None:
                 continue
             value = timezone.make_aware(typed, zone)
             # A time the clocks skip comes back from UTC as another one.
             if timezone.make_naive(value.astimezone(datetime.UTC), zone) != typed:
                 self.add_error(
-                    name,
+                    name if shown else self.located_by,
                     _("This time does not exist in %(zone)s: the clocks go forward then.")
                     % {"zone": zone},
                 )
-            else:
+            elif shown:
                 cleaned_data[name] = value
+            else:
+                setattr(self.instance, name, value)
         return super().clean()
+
+    def wall_clock(self, name):
+        """A time this form does not show (a meeting row of the delegation page) as the
+        city's clock reads it: 10:00 stays 10:00 when another city is posted."""
+        value = getattr(self.instance, name)
+        if value is None or self.located_by not in self.cleaned_data:
+            return None
+        return timezone.make_naive(value, self.zone(getattr(self.instance, self.located_by)))
 
 
 class MeetingSlotForm(LocalTimesForm):

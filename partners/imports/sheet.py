@@ -15,10 +15,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from ..dates import latest_today
 
 
 class CellError(ValueError):
@@ -120,10 +122,10 @@ def date(value: Any) -> datetime.date | None:
 
 
 def past_date(value: Any) -> datetime.date | None:
-    """A day on which something happened (consent given): not after today, as the
-    model's clean() requires."""
+    """A day on which something happened (consent given): one that has begun somewhere
+    on earth, as the model's clean() requires."""
     day = date(value)
-    if day and day > timezone.localdate():
+    if day and day > latest_today():
         raise CellError(_('"%(value)s" lies in the future') % {"value": plain(value)})
     return day
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,8 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from modeltranslation.utils import get_language as translated_language
 from pypinyin import lazy_pinyin
+
+from ..dates import latest_today
 
 # Django's four default permissions plus "export", which django-import-export checks
 # (settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE); partners/roles.py hands them out.
@@ -92,10 +94,11 @@ def copy_translations(record, field: str, source, source_field: str) -> None:
         setattr(record, target, getattr(source, origin))
 
 
-def dated_in_the_future(record, *fields) -> dict:
+def dated_in_the_future(record, *fields, now=None) -> dict:
     """Errors for those of ``fields`` (days on which something happened: won, completed,
-    consent given) that lie after today in the office's time zone."""
-    today = timezone.localdate()
+    consent given) that have begun nowhere on earth yet (at ``now``): an officer in
+    Nanjing logs a win on Nanjing's date while the office's is still the day before."""
+    today = latest_today(now)
     return {
         name: _("“%(field)s” cannot lie in the future.")
         % {"field": capfirst(record._meta.get_field(name).verbose_name)}

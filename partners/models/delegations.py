@@ -8,9 +8,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from ..dates import DatePrecision, format_date_span, last_day
+from ..dates import DatePrecision, format_date_span, last_day, local_times
 from .base import (
     CRM_PERMISSIONS,
     CountedInReport,
@@ -222,6 +223,35 @@ class DelegationStop(TimeStampedModel):
         super().clean()
         if self.arrival and self.departure and self.departure < self.arrival:
             raise ValidationError({"departure": _("Departure cannot be before arrival.")})
+        if self.pk and self.city_id:
+            self.clean_slots()
+
+    def clean_slots(self):
+        """Its slots, and so the meetings scheduled in them, stay within its dates as
+        changed: each slot checked by its own rule (MeetingSlot.outside_stop)."""
+        fields = {"starts_at": "arrival", "ends_at": "departure"}
+        outside = {}
+        for slot in self.slots.all():
+            slot.stop = self  # the dates and city as posted, not as stored
+            for name in slot.outside_stop():
+                outside.setdefault(fields[name], []).append(
+                    f"{format_date_span(slot.local_starts_at.date(), None, DatePrecision.DAY)} "
+                    + local_times(slot.starts_at, slot.ends_at, self.city.tzinfo)
+                )
+        if outside:
+            raise ValidationError(
+                {
+                    field: ngettext(
+                        "A meeting slot in %(city)s would lie outside these dates: %(slots)s. "
+                        "Move or delete it first.",
+                        "%(count)d meeting slots in %(city)s would lie outside these dates: "
+                        "%(slots)s. Move or delete them first.",
+                        len(slots),
+                    )
+                    % {"count": len(slots), "city": self.city, "slots": "; ".join(slots)}
+                    for field, slots in outside.items()
+                }
+            )
 
 
 class DelegationMember(TimeStampedModel):

@@ -158,27 +158,34 @@ class MeetingSlot(TimeStampedModel):
             raise ValidationError({"stop": _("The stop belongs to another delegation.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A slot ends after it starts.")})
-        if self.stop_id:
-            self._clean_within_stop()
-
-    def _clean_within_stop(self):
-        """The slot lies within its stop's days, which are days in the stop city."""
-        stop, zone = self.stop, self.stop.city.tzinfo
-
-        def midnight(day):
-            return datetime.datetime.combine(day, datetime.time(), zone)
-
-        errors = {}
-        if stop.arrival and self.starts_at and self.starts_at < midnight(stop.arrival):
-            errors["starts_at"] = self._outside_stop()
-        after = stop.departure and stop.departure + datetime.timedelta(days=1)
-        if after and self.ends_at and self.ends_at > midnight(after):
-            errors["ends_at"] = self._outside_stop()
-        if errors:
+        if self.stop_id and (errors := self.outside_stop()):
             raise ValidationError(errors)
+
+    def outside_stop(self) -> dict:
+        """Errors for the times outside the stop's days (days in the stop city), or outside
+        its trip's dates at their precision while the stop has none."""
+        stop, zone = self.stop, self.stop.city.tzinfo
+        first = self.starts_at and timezone.localtime(self.starts_at, zone).date()
+        # The day of its last microsecond: a slot may end at midnight after the last day.
+        last = (
+            self.ends_at
+            and timezone.localtime(self.ends_at - datetime.timedelta.resolution, zone).date()
+        )
+        if stop.arrival or stop.departure:
+            early = first and stop.arrival and first < stop.arrival
+            late = last and stop.departure and last > stop.departure
+        else:  # the first of its times outside the trip's dates is named
+            early = first and not stop.delegation.contains_day(first)
+            late = not early and last and not stop.delegation.contains_day(last)
+        outside = [name for name, out in (("starts_at", early), ("ends_at", late)) if out]
+        return {name: self._outside_stop() for name in outside}
 
     def _outside_stop(self) -> str:
         stop = self.stop
+        if not (stop.arrival or stop.departure):
+            return _("Outside the delegation's dates: %(dates)s (local dates).") % {
+                "dates": stop.delegation.dates_display
+            }
         if stop.arrival and stop.departure:
             dates = format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
         elif stop.arrival:
