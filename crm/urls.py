@@ -41,3 +41,5 @@ urlpatterns += i18n_patterns(
     path("", include("partners.urls")),
     prefix_default_language=True,
 )
+
+handler400 = public.bad_request

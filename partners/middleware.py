@@ -40,5 +40,17 @@ class DatabaseValueMiddleware:
 
     def process_exception(self, request, exception):
         if request.method in ("GET", "HEAD") and isinstance(exception, OverflowError | DataError):
-            return HttpResponseBadRequest("A parameter is out of range.")
+            huge = [key for key, values in request.GET.lists() if any(map(_huge, values))]
+            return HttpResponseBadRequest(
+                f"Out of range: {', '.join(huge)}." if huge else "A parameter is out of range.",
+                content_type="text/plain; charset=utf-8",
+            )
         return None
+
+
+def _huge(value: str) -> bool:
+    """A whole number beyond the database's 64-bit integers."""
+    try:
+        return abs(int(value)) >= 2**63
+    except ValueError:
+        return False

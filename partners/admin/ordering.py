@@ -6,12 +6,11 @@ English page. The column sorts by ``Shown("name")`` instead: that language's tex
 the German source, as displayed.
 """
 
-from django.contrib.admin.views.main import ChangeList
-
 from ..models import Shown, is_translated
+from .ids import CheckedChangeList
 
 
-class ShownOrderChangeList(ChangeList):
+class ShownOrderChangeList(CheckedChangeList):
     def get_ordering_field(self, field_name):
         order_field = super().get_ordering_field(field_name)
         if isinstance(order_field, str) and is_translated(self.model, order_field):

@@ -8,7 +8,7 @@ neither an unpublished record nor an extra query per row can slip in.
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
@@ -46,6 +46,14 @@ MAX_PAGE_SIZE = 100
 
 
 @never_cache
+def bad_request(request, exception):
+    """400: the page says which parameter was wrong. Django's own 400 page shows no reason,
+    so a ``BadRequest("year: '0' is not a year")`` reached the user as a bare "Bad Request".
+    Only a BadRequest's own text: other 400s (a disallowed host) would name settings."""
+    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
 def healthz(request):
     try:
         with connection.cursor() as cursor:
