@@ -10,6 +10,8 @@ def test_it_answers_ok_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+    # A proxy's cached "ok" would hide a database that went away.
+    assert "no-cache" in response["Cache-Control"]
 
 
 def test_it_answers_503_when_the_database_is_unreachable():

@@ -54,6 +54,7 @@ def bad_request(request, exception):
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
+@never_cache
 def healthz(request):
     try:
         with connection.cursor() as cursor:
