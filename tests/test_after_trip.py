@@ -146,3 +146,22 @@ def test_a_meeting_is_logged_on_the_local_day_and_listed_in_local_time(trip):
     post_outcomes(officer, delegation, [(held, "held", "", False)])
     held.refresh_from_db()
     assert held.meeting.date == datetime.date(2027, 3, 23)
+
+
+@pytest.mark.parametrize("forms", ["5", "99999999999999999999"])
+def test_a_forged_row_count_shows_the_page_again_and_logs_nothing(trip, forms):
+    delegation, (held, *_others) = trip
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        f"/admin/partners/delegation/{delegation.pk}/after-trip/",
+        {
+            "form-TOTAL_FORMS": forms,
+            "form-INITIAL_FORMS": forms,
+            "form-0-request": held.pk,
+            "form-0-status": "held",
+        },
+    )
+    assert response.status_code == 200
+    assert response.text.count('name="form-0-request"') == 1
+    assert "Counterpart 2" in response.text
+    assert not m.Meeting.objects.exists()

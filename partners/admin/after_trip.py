@@ -98,7 +98,12 @@ class AfterTripMixin:
                     messages.WARNING,
                 )
             return redirect(request.path)
-        rows = [(form, requests.get(form.initial.get("request"))) for form in formset.forms]
+        # Rows beyond the page's own (a forged form count) have no meeting to show.
+        rows = [
+            (form, meeting_request)
+            for form in formset.forms
+            if (meeting_request := requests.get(form.initial.get("request")))
+        ]
         context = {
             **page_context(self, request, _("After the trip: %(trip)s") % {"trip": delegation}),
             "original": delegation,
