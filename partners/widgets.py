@@ -96,7 +96,7 @@ class LongChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, widget=LongSelect, **kwargs)
 
 
-def _is_key(field, value) -> bool:
+def is_key(field, value) -> bool:
     try:
         field.run_validators(field.to_python(value))  # the validators bound the column's range
     except ValidationError:
@@ -111,7 +111,7 @@ class KeysOnly:
 
     def optgroups(self, name, value, attr=None):
         key = self.field.target_field
-        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+        return super().optgroups(name, [v for v in value if is_key(key, v)], attr)
 
 
 class AutocompleteSelect(KeysOnly, admin_widgets.AutocompleteSelect):
@@ -131,7 +131,7 @@ class KeysMultipleChoiceField(forms.ModelMultipleChoiceField):
         key = self.queryset.model._meta.pk  # a many-to-many field chooses by primary key
         # Anything but a list is left to Django, which says it is none.
         for item in value if isinstance(value, list | tuple) else ():
-            if not _is_key(key, item):
+            if not is_key(key, item):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

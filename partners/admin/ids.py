@@ -2,7 +2,11 @@
 error (404 in a URL, 400 in a query string), not a crash."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import build_q_object_from_lookup_parameters
+from django.contrib.admin.utils import (
+    NotRelationField,
+    build_q_object_from_lookup_parameters,
+    get_fields_from_path,
+)
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import (
     BadRequest,
@@ -11,8 +15,12 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db.models import IntegerField
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext as _
+
+from ..widgets import is_key
 
 
 def valid_id_or_404(model, value):
@@ -80,23 +88,50 @@ class CheckedChangeList(ChangeList):
     """
 
     def get_queryset(self, request, exclude_parameters=None):
+        parameters = self.get_filters_params()
+        # A number beyond its column is no lookup error: SQLite cannot bind it (a 500 at the
+        # first row) and PostgreSQL finds nothing.
+        if beyond := {
+            name: values
+            for name, values in parameters.items()
+            if not all(_in_range(self.model, name, value) for value in values)
+        }:
+            raise BadRequest(_cannot_filter_by(beyond))
         try:
             return super().get_queryset(request, exclude_parameters)
         except IncorrectLookupParameters as error:
-            raise BadRequest(self.bad_parameters() or str(error)) from None
+            bad = self.bad_parameters(parameters)
+            raise BadRequest(_cannot_filter_by(bad) or str(error)) from None
 
-    def bad_parameters(self) -> str:
+    def bad_parameters(self, parameters: dict) -> dict:
         # The list's own filters read parameters that are no field lookups (``year``).
         own = {getattr(item, "parameter_name", None) for item in self.list_filter}
-        bad = []
-        for name, values in self.get_filters_params().items():
+        bad = {}
+        for name, values in parameters.items():
             try:
                 if name not in own:
                     self.root_queryset.filter(build_q_object_from_lookup_parameters({name: values}))
             except (FieldError, ValidationError, ValueError, TypeError):
-                bad.append(f"{name}={', '.join(values)!r}"[:200])
-        return (
-            _("This list cannot be filtered by %(parameters)s.") % {"parameters": "; ".join(bad)}
-            if bad
-            else ""
-        )
+                bad[name] = values
+        return bad
+
+
+def _cannot_filter_by(parameters: dict) -> str:
+    if not parameters:
+        return ""
+    named = "; ".join(f"{name}={', '.join(values)!r}"[:200] for name, values in parameters.items())
+    return _("This list cannot be filtered by %(parameters)s.") % {"parameters": named}
+
+
+def _in_range(model, name: str, value: str) -> bool:
+    """False for a whole number beyond the range of the integer column ``name`` filters."""
+    path = name.split(LOOKUP_SEP)
+    for end in range(len(path), 0, -1):  # "owner__id__in" filters the field "owner__id"
+        try:
+            field = get_fields_from_path(model, LOOKUP_SEP.join(path[:end]))[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            continue
+        field = field.target_field if field.is_relation else field
+        numbers = [part for part in value.split(",") if part.strip().lstrip("-").isdigit()]
+        return not isinstance(field, IntegerField) or all(is_key(field, n) for n in numbers)
+    return True
