@@ -81,10 +81,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Values the database cannot take (NUL bytes, huge numbers) in a query string: 400.
-    "partners.middleware.DatabaseValueMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Values the database cannot take (NUL bytes, huge numbers) in a query string: 400,
+    # said in the reader's language (after LocaleMiddleware).
+    "partners.middleware.DatabaseValueMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -3,7 +3,8 @@ not the server's."""
 
 from django.core.exceptions import BadRequest
 from django.db import DataError
-from django.http import HttpResponseBadRequest
+from django.urls import get_resolver
+from django.utils.translation import gettext as _
 
 # The back office, the reports and background jobs (crm/urls.py).
 STAFF_PATHS = ("/admin/", "/reports/", "/jobs/")
@@ -29,22 +30,27 @@ class DatabaseValueMiddleware:
         if request.path.startswith(STAFF_PATHS):
             for key, values in request.GET.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
-                    raise BadRequest(f"The parameter {key!r} contains a NUL byte.")
+                    raise BadRequest(
+                        _("The parameter %(name)s contains a NUL byte.") % {"name": repr(key)}
+                    )
             # Django's admin looks an empty ``?_to_field=`` up as a field named "" (a 500 on
             # the change page of every admin, the installed apps' included).
             if request.GET.get("_to_field") == "":
                 raise BadRequest(
-                    "The parameter '_to_field' is empty: name a field or leave it out."
+                    _("The parameter '_to_field' is empty: name a field or leave it out.")
                 )
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         if request.method in ("GET", "HEAD") and isinstance(exception, OverflowError | DataError):
             huge = [key for key, values in request.GET.lists() if any(map(_huge, values))]
-            return HttpResponseBadRequest(
-                f"Out of range: {', '.join(huge)}." if huge else "A parameter is out of range.",
-                content_type="text/plain; charset=utf-8",
+            reason = (
+                _("Out of range: %(parameters)s.") % {"parameters": ", ".join(huge)}
+                if huge
+                else _("A parameter is out of range.")
             )
+            # The site's 400 page, which names the reason in the reader's language.
+            return get_resolver().resolve_error_handler(400)(request, BadRequest(reason))
         return None
 
 

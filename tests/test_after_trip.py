@@ -73,7 +73,7 @@ def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
             (no_show, "no_show", "", False),
         ],
     )
-    assert "2 meetings logged, 1 handovers recorded, 1 opportunities opened." in response.text
+    assert "Meetings logged: 2, handovers recorded: 1, opportunities opened: 1." in response.text
     assert "has not consented" in response.text
     held.refresh_from_db()
     meeting = held.meeting
@@ -165,3 +165,28 @@ def test_a_forged_row_count_shows_the_page_again_and_logs_nothing(trip, forms):
     assert response.text.count('name="form-0-request"') == 1
     assert "Counterpart 2" in response.text
     assert not m.Meeting.objects.exists()
+
+
+def test_a_logged_meeting_is_titled_in_each_language_not_in_the_officers(trip):
+    delegation, (held, *_rest) = trip
+    counterpart = held.counterpart
+    counterpart.name_de, counterpart.name_en = "Stadtregierung Nanjing", "Nanjing City Government"
+    counterpart.name_zh_hans = "南京市人民政府"
+    counterpart.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))  # reads English pages
+    post_outcomes(officer, delegation, [(held, "held", "", False, True)])
+    held.refresh_from_db()
+    meeting = held.meeting
+    assert meeting.title_de == "Company 0 – Stadtregierung Nanjing"
+    assert meeting.title_en == "Company 0 – Nanjing City Government"
+    assert meeting.title_zh_hans == "Company 0 – 南京市人民政府"
+    opportunity = meeting.opportunities.get()
+    assert (opportunity.title_de, opportunity.title_zh_hans) == (
+        meeting.title_de,
+        meeting.title_zh_hans,
+    )
+    # Names with no translation: no English title, which falls back to German, marked.
+    other = f.MeetingRequestFactory(registration=held.registration, slot=held.slot)
+    post_outcomes(officer, delegation, [(other, "held", "", False)])
+    other.refresh_from_db()
+    assert other.meeting.title_en in (None, "")

@@ -107,6 +107,16 @@ def test_figures_per_partner_city(world):
     assert b.funnel == _funnel(2, 1, 1, 1, 1)
 
 
+def test_a_win_dated_by_nanjings_day_ahead_of_leipzigs_is_in_the_funnel(world):
+    nanjing, _ = world
+    # Won "tomorrow" in Leipzig: the day had begun in Nanjing (a won_on the form accepts).
+    _opportunity("N1", nanjing, [(D(2021, 6, 1), Stage.IDEA), (D(2021, 7, 1), Stage.WON)])
+    report = opportunity_report(D(2021, 1, 1), D(2021, 12, 31), today=D(2021, 6, 30))
+    figures = dict(report.named())[nanjing]
+    assert (figures.started, figures.started_won) == (2, 1)  # A4 (an idea) and N1
+    assert figures.funnel == _funnel(2, 1, 1, 1, 1)  # was (2, 0, 0, 0, 0): "won: 0"
+
+
 def test_the_total_counts_each_opportunity_once(world):
     total = opportunity_report(START, END, today=TODAY).total
     # Partner cities only: not C1 (no city) nor L1 (Leipzig, a home city).

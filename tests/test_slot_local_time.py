@@ -272,7 +272,40 @@ def test_a_stop_without_dates_keeps_its_slots_within_the_trips(nanjing_stop):
     nanjing_stop.delegation.start_date = datetime.date(2028, 1, 1)  # "2028"
     with pytest.raises(ValidationError) as refused:
         nanjing_stop.full_clean()
-    assert list(refused.value.message_dict) == ["arrival"]
+    # On the city, where the trip's dates apply: the empty arrival had said "these dates".
+    [message] = refused.value.message_dict["city"]
+    assert list(refused.value.message_dict) == ["city"] and ", 2028: " in message
+
+
+def test_a_stop_without_dates_moved_to_another_zone_names_the_trips_dates(officer, nanjing_stop):
+    # 00:30 on 1 January 2027 in Nanjing is 17:30 on 31 December 2026 in Leipzig.
+    f.MeetingSlotFactory(
+        delegation=nanjing_stop.delegation,
+        stop=nanjing_stop,
+        starts_at=datetime.datetime(2026, 12, 31, 16, 30, tzinfo=UTC),
+        ends_at=datetime.datetime(2026, 12, 31, 17, tzinfo=UTC),
+    )
+    m.DelegationStop.objects.filter(pk=nanjing_stop.pk).update(arrival=None, departure=None)
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    response = _post_stop(officer, nanjing_stop, arrival="", departure="", city=leipzig.pk)
+    assert _stop_errors(response) == {
+        "city": [
+            "A meeting slot in Leipzig would lie outside the delegation's dates, 2027: "
+            "31 December 2026 17:30–18:00 (UTC+1). Move or delete it first."
+        ]
+    }
+
+
+def test_a_stops_dates_lie_within_the_trips(officer):
+    trip = f.DelegationFactory(
+        status="planned", start_date=datetime.date(2027, 3, 22), end_date=datetime.date(2027, 3, 27)
+    )
+    stop = f.DelegationStopFactory(delegation=trip)
+    response = _post_stop(officer, stop, arrival="2027-03-21", departure="2027-03-30")
+    outside = ["Outside the delegation's dates: 22–27 March 2027."]
+    assert _stop_errors(response) == {"arrival": outside, "departure": outside}
+    response = _post_stop(officer, stop, arrival="2027-03-22", departure="2027-03-27")
+    assert response.status_code == 302, form_errors(response)
 
 
 def _meeting_times(officer, url, day, starts, ends):

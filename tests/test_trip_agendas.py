@@ -72,7 +72,7 @@ def test_agendas_show_the_stop_citys_local_time_in_every_language(scheduled, lan
     trip, company, bureau, _request = scheduled
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(agenda_url(trip, "participant", company.pk, "html") + f"?lang={language}")
-    assert "<td>09:00–09:45 (UTC+8)</td>" in page.text  # not 03:00 in Berlin
+    assert '<td class="fit">09:00–09:45 (UTC+8)</td>' in page.text  # not 03:00 in Berlin
     pdf = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf") + f"?lang={language}")
     text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
     assert "09:00–09:45 (UTC+8)" in text and "03:00" not in text
@@ -170,3 +170,21 @@ def test_agendas_mark_names_shown_in_german_for_want_of_a_translation(scheduled)
     assert "<td>Nanjing Bureau of Commerce</td>" in page.text
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/", HTTP_ACCEPT_LANGUAGE="en")
     assert '<li><span lang="de">Muster Maschinenbau GmbH</span>:' in index.text
+
+
+def test_a_chinese_agenda_keeps_days_times_and_cities_on_one_line(scheduled):
+    trip, _company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    pdf = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf"))
+    lines = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().splitlines()
+    # A narrow column broke "城市" and "2027年5月10日" after every few characters.
+    assert any(line.startswith("日期 时间 城市 桌号") for line in lines)
+    assert any(line.startswith("2027年5月10日 09:00–09:45 (UTC+8) Nanjing 2") for line in lines)
+
+
+def test_an_agendas_heading_marks_a_name_shown_in_german(scheduled):
+    trip, company, _bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(agenda_url(trip, "participant", company.pk, "html") + "?lang=en")
+    assert '<h1><span lang="de">Muster Maschinenbau GmbH</span></h1>' in page.text
+    assert f'· <span lang="de">{trip.title_de}</span></p>' in page.text

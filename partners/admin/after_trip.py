@@ -75,8 +75,9 @@ class AfterTripMixin:
             self.message_user(
                 request,
                 _(
-                    "%(meetings)d meetings logged, %(handovers)d handovers recorded, "
-                    "%(opportunities)d opportunities opened."
+                    # Counts as figures, so that "1" needs no singular of its own.
+                    "Meetings logged: %(meetings)d, handovers recorded: %(handovers)d, "
+                    "opportunities opened: %(opportunities)d."
                 )
                 % asdict(result),
             )

@@ -108,10 +108,10 @@ class AgendaViewsMixin(DocumentViewsMixin):
         with translation.override(language):
             if who == "participant":
                 entries = agendas.participant_agenda(registration)
-                name = registration.organisation.name
+                organisation = registration.organisation
             else:
                 entries = agendas.counterpart_agenda(delegation, organisation)
-                name = organisation.name
+            name = organisation.name
         slug = f"agenda-{delegation.slug}-{who}-{pk}"
         if fmt == "ics":
             with translation.override(language):
@@ -119,7 +119,12 @@ class AgendaViewsMixin(DocumentViewsMixin):
             response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
             response["Content-Disposition"] = content_disposition_header(True, f"{slug}.ics")
             return response
-        context = {"delegation": delegation, "name": name, "entries": entries}
+        context = {
+            "delegation": delegation,
+            "organisation": organisation,
+            "name": name,
+            "entries": entries,
+        }
         if fmt == "pdf":
             try:
                 pdf = render_pdf("partners/documents/agenda.html", context, language=language)

@@ -70,7 +70,10 @@ class CheckedParametersMixin:
                     try:
                         field.target_field.to_python(item)
                     except ValidationError:
-                        raise BadRequest(f"{name}: {item!r} is not an id") from None
+                        raise BadRequest(
+                            _("%(name)s: %(value)s is not an id")
+                            % {"name": name, "value": repr(item)}
+                        ) from None
                 continue
             # A date or time goes to its widget as a value, not as the text of the URL
             # (the split date/time widget read ``?starts_at=…`` as a datetime: a 500).

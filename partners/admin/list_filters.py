@@ -5,6 +5,7 @@ import datetime
 from django.contrib import admin
 from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.translator import translator
@@ -30,7 +31,7 @@ class YearFilter(admin.SimpleListFilter):
             and value.isdigit()
             and datetime.MINYEAR <= int(value) <= datetime.MAXYEAR
         ):
-            raise BadRequest(f"year: {value!r} is not a year")
+            raise BadRequest(_("year: %(value)s is not a year") % {"value": repr(value)})
         return queryset.filter(start_date__year=int(value))
 
 

@@ -42,11 +42,16 @@ class ActivitiesMixin:
                 cities = self.pick(self.partner_city_ids, 1, 3)
                 self.delegation_info[d.pk] = (d.start_date, cities[0], d.visibility)
                 for order, city_id in enumerate(cities, 1):
-                    arrival = d.start_date + days(order - 1) if d.start_date else None
+                    # A day a stop, never beyond the trip's last day (a stop's dates lie
+                    # within the trip's).
+                    arrival = d.start_date and d.start_date + days(order - 1)
+                    departure = arrival and arrival + days(1)
+                    if d.end_date and arrival:
+                        arrival, departure = min(arrival, d.end_date), min(departure, d.end_date)
                     stops.append(
                         m.DelegationStop(
                             delegation_id=d.pk, city_id=city_id, order=order, arrival=arrival,
-                            departure=arrival + days(1) if arrival else None,
+                            departure=departure,
                         )
                     )  # fmt: skip
                 for n, person_id in enumerate(self.pick(self.person_ids, 2, 6)):

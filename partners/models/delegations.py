@@ -223,32 +223,60 @@ class DelegationStop(TimeStampedModel):
         super().clean()
         if self.arrival and self.departure and self.departure < self.arrival:
             raise ValidationError({"departure": _("Departure cannot be before arrival.")})
+        # The trip's dates as posted with it (None: a stop checked without its trip).
+        if delegation := getattr(self, "delegation", None):
+            outside = {
+                name: _("Outside the delegation's dates: %(dates)s.")
+                % {"dates": delegation.dates_display}
+                for name in ("arrival", "departure")
+                if (day := getattr(self, name)) and not delegation.contains_day(day)
+            }
+            if outside:
+                raise ValidationError(outside)
         if self.pk and self.city_id:
             self.clean_slots()
 
     def clean_slots(self):
         """Its slots, and so the meetings scheduled in them, stay within its dates as
         changed: each slot checked by its own rule (MeetingSlot.outside_stop)."""
-        fields = {"starts_at": "arrival", "ends_at": "departure"}
+        # Without dates of its own, the trip's dates (or the city posted) moved them out.
+        dated = self.arrival or self.departure
+        fields = {"starts_at": "arrival", "ends_at": "departure"} if dated else {}
         outside = {}
         for slot in self.slots.all():
             slot.stop = self  # the dates and city as posted, not as stored
             for name in slot.outside_stop():
-                outside.setdefault(fields[name], []).append(
+                outside.setdefault(fields.get(name, "city"), []).append(
                     f"{format_date_span(slot.local_starts_at.date(), None, DatePrecision.DAY)} "
                     + local_times(slot.starts_at, slot.ends_at, self.city.tzinfo)
                 )
         if outside:
             raise ValidationError(
                 {
-                    field: ngettext(
-                        "A meeting slot in %(city)s would lie outside these dates: %(slots)s. "
-                        "Move or delete it first.",
-                        "%(count)d meeting slots in %(city)s would lie outside these dates: "
-                        "%(slots)s. Move or delete them first.",
-                        len(slots),
+                    field: (
+                        ngettext(
+                            "A meeting slot in %(city)s would lie outside these dates: "
+                            "%(slots)s. Move or delete it first.",
+                            "%(count)d meeting slots in %(city)s would lie outside these "
+                            "dates: %(slots)s. Move or delete them first.",
+                            len(slots),
+                        )
+                        if dated
+                        else ngettext(
+                            "A meeting slot in %(city)s would lie outside the delegation's "
+                            "dates, %(dates)s: %(slots)s. Move or delete it first.",
+                            "%(count)d meeting slots in %(city)s would lie outside the "
+                            "delegation's dates, %(dates)s: %(slots)s. Move or delete them "
+                            "first.",
+                            len(slots),
+                        )
                     )
-                    % {"count": len(slots), "city": self.city, "slots": "; ".join(slots)}
+                    % {
+                        "count": len(slots),
+                        "city": self.city,
+                        "dates": self.delegation.dates_display,
+                        "slots": "; ".join(slots),
+                    }
                     for field, slots in outside.items()
                 }
             )

@@ -133,7 +133,10 @@ def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
         *(When(stage=stage, then=Value(rank)) for stage, rank in _FUNNEL_RANK.items()),
         default=Value(0),
     )
-    furthest = log.filter(entered_on__lte=today).annotate(rank=rank).order_by("-rank")
+    # A win may be dated by a partner city's day, which begins up to a day before the
+    # office's (a win today in Nanjing is "tomorrow" in Leipzig): reached by then too.
+    begun = today + datetime.timedelta(days=1)
+    furthest = log.filter(entered_on__lte=begun).annotate(rank=rank).order_by("-rank")
     lost = log.filter(stage=Stage.LOST).order_by("-entered_on")
     return opportunities.annotate(
         started_on=Subquery(log.order_by("entered_on", "pk").values("entered_on")[:1]),

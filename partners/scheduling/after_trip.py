@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
 
 from ..models import Meeting, MeetingRequest, Opportunity, ProfileHandover
 
@@ -81,19 +83,37 @@ def _log_meeting(request: MeetingRequest, user) -> Meeting:
         ends_at=slot.ends_at,
         city=slot.stop.city,
         kind=Meeting.Kind.MEETING,
-        title=f"{request.registration.organisation.name} – {request.counterpart.name}",
         logged_by=user,
+        **_titles(request),
     )
     meeting.organisations.add(request.registration.organisation, request.counterpart)
     meeting.attendees.add(*request.registration.representatives.all())
     return meeting
 
 
+def _titles(request: MeetingRequest) -> dict:
+    """The title (company – counterpart) in each language from the names in that language,
+    not in the officer's: a translation only where it differs from the German title."""
+    titles = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            title = f"{request.registration.organisation.name} – {request.counterpart.name}"
+        titles[code] = title
+    german = titles[settings.LANGUAGE_CODE]
+    return {
+        build_localized_fieldname("title", code): title
+        for code, title in titles.items()
+        if code == settings.LANGUAGE_CODE or title != german
+    }
+
+
 def _open_opportunity(request: MeetingRequest, meeting: Meeting, outcome: str, user):
     """A cooperation idea from the meeting's outcome, linked to where it came from."""
     registration = request.registration
     opportunity = Opportunity(
-        title=meeting.title,
+        title_de=meeting.title_de,
+        title_en=meeting.title_en,
+        title_zh_hans=meeting.title_zh_hans,
         kind=Opportunity.Kind.COOPERATION,
         stage=Opportunity.Stage.CONTACTED,
         partner_city=meeting.city,

@@ -1,0 +1,70 @@
+"""The trip's own back-office pages in a real browser: after the trip on a phone, the
+agenda page as the schedule links it (the CSP allows no inline style without its nonce)."""
+
+import datetime
+
+import pytest
+
+from partners.roles import TRADE_OFFICERS
+
+from . import factories as f
+from .backoffice import user_with_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def scheduled():
+    trip = f.DelegationFactory(status="completed", title="Reise nach Nanjing")
+    nanjing = f.CityFactory(name="Nanjing")
+    slot = f.MeetingSlotFactory(
+        delegation=trip,
+        stop__city=nanjing,
+        starts_at=datetime.datetime(2027, 5, 10, 8, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2027, 5, 10, 8, 45, tzinfo=datetime.UTC),
+    )
+    registration = f.TripRegistrationFactory(
+        delegation=trip, organisation__name="Beispiel Fahrzeugkomponenten und Präzisionsteile GmbH"
+    )
+    return f.MeetingRequestFactory(
+        registration=registration,
+        counterpart=f.OrganisationFactory(name="Städtische Wirtschaftsförderung", city=nanjing),
+        slot=slot,
+        table=1,
+        status="scheduled",
+    )
+
+
+def _officer_page(browser, live_server, width):
+    user_with_role(TRADE_OFFICERS, username="officer", is_staff=True)
+    page = browser.new_context(viewport={"width": width, "height": 844}, locale="en").new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    return page
+
+
+def test_after_the_trip_on_a_phone_scrolls_its_table_not_the_page(
+    live_server, browser, scheduled, artifacts_dir
+):
+    page = _officer_page(browser, live_server, 390)
+    page.goto(f"{live_server.url}/admin/partners/delegation/{scheduled.delegation_id}/after-trip/")
+    page.screenshot(path=artifacts_dir / "after-trip-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".wide-table").evaluate("e => e.scrollWidth > e.clientWidth")
+    # Django styles ol.breadcrumbs only: a div was plain text on white.
+    background = page.locator(".breadcrumbs").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background != "rgba(0, 0, 0, 0)"
+
+
+def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_dir):
+    page = _officer_page(browser, live_server, 1366)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text))
+    base = f"{live_server.url}/admin/partners/delegation/{scheduled.delegation_id}/agenda/"
+    page.goto(f"{base}participant/{scheduled.registration_id}.html?lang=zh-hans")
+    page.screenshot(path=artifacts_dir / "agenda-page.png", full_page=True)
+    assert not [text for text in refused if "Content Security Policy" in text]
+    assert "DejaVu Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")
