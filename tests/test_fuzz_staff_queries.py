@@ -217,7 +217,7 @@ def test_the_answer_to_a_bad_parameter_names_it(staff, url, named):
         ("/admin/partners/delegation/add/?lead_organisation=abc", "'abc' 不是有效的 ID"),
         ("/admin/partners/person/?q=%00", "参数 'q' 含有 NUL 字节。"),
         ("/admin/partners/meeting/?_to_field=", "参数 '_to_field' 为空"),
-        ("/admin/partners/followup/?owner=99999999999999999999", "超出范围：owner。"),
+        ("/admin/partners/followup/?owner=99999999999999999999", "此列表无法按 owner='999"),
     ],
 )
 def test_a_bad_parameter_is_named_in_the_readers_language(staff, url, named):
