@@ -83,15 +83,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Values the database cannot take (NUL bytes, huge numbers) in a query string: 400,
-    # said in the reader's language (after LocaleMiddleware).
-    "partners.middleware.DatabaseValueMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Values the database cannot take (NUL bytes, huge numbers) in a query string: a 400
+    # page in the reader's language and layout (after the language, user and CSP are set).
+    "partners.middleware.DatabaseValueMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the outcome of the authentication backends.
     "axes.middleware.AxesMiddleware",

@@ -228,3 +228,12 @@ def test_a_bad_parameter_is_named_in_the_readers_language(staff, url, named):
     assert response["Content-Type"].startswith("text/html")  # the site's 400 page
     assert "<h1>请求无效</h1>" in response.text
     assert named in unescape(response.text)
+
+
+def test_a_bad_parameter_in_the_back_office_answers_in_the_back_offices_layout(staff):
+    f.DelegationFactory(start_date=datetime.date(2019, 6, 25))  # the year filter shows
+    response = staff.get("/admin/partners/delegation/?year=0")
+    assert response.status_code == 400
+    assert '<ol class="breadcrumbs">' in response.text
+    assert 'href="/admin/partners/delegation/"' in response.text  # the list without the values
+    assert "/de/delegations/" not in response.text  # not the public site's navigation

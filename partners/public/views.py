@@ -7,6 +7,7 @@ neither an unpublished record nor an extra query per row can slip in.
 """
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from ..middleware import STAFF_PATHS
 from ..models import (
     City,
     CompanyProfile,
@@ -51,6 +53,9 @@ def bad_request(request, exception):
     so a ``BadRequest("year: '0' is not a year")`` reached the user as a bare "Bad Request".
     Only a BadRequest's own text: other 400s (a disallowed host) would name settings."""
     reason = str(exception) if isinstance(exception, BadRequest) else ""
+    if request.path.startswith(STAFF_PATHS):  # the back office's page, with its way back
+        context = {**admin.site.each_context(request), "reason": reason}
+        return render(request, "admin/400.html", context, status=400)
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
