@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from partners import models as m
 from partners.roles import MANAGERS, TRADE_OFFICERS
@@ -22,8 +23,8 @@ def trip(db):
         slot = f.MeetingSlotFactory(
             delegation=trip,
             stop__city=nanjing,
-            starts_at=datetime.datetime(2027, 5, 10, 8 + n, tzinfo=UTC),
-            ends_at=datetime.datetime(2027, 5, 10, 8 + n, 25, tzinfo=UTC),
+            starts_at=datetime.datetime(2026, 5, 10, 8 + n, tzinfo=UTC),
+            ends_at=datetime.datetime(2026, 5, 10, 8 + n, 25, tzinfo=UTC),
         )
         profile = f.CompanyProfileFactory(
             consent_to_share=consent,
@@ -80,7 +81,7 @@ def test_held_meetings_are_logged_with_handovers_in_one_step(trip):
     assert (meeting.delegation, meeting.city.name, meeting.date, meeting.outcome) == (
         delegation,
         "Nanjing",
-        datetime.date(2027, 5, 10),
+        datetime.date(2026, 5, 10),
         "Wants samples",
     )
     assert meeting.starts_at == held.slot.starts_at
@@ -137,15 +138,15 @@ def test_a_meeting_is_logged_on_the_local_day_and_listed_in_local_time(trip):
     delegation, (held, *_rest) = trip
     # 06:30 on 23 March in Nanjing is still 22 March in Berlin (23:30).
     m.MeetingSlot.objects.filter(pk=held.slot_id).update(
-        starts_at=datetime.datetime(2027, 3, 22, 22, 30, tzinfo=UTC),
-        ends_at=datetime.datetime(2027, 3, 22, 23, 15, tzinfo=UTC),
+        starts_at=datetime.datetime(2026, 3, 22, 22, 30, tzinfo=UTC),
+        ends_at=datetime.datetime(2026, 3, 22, 23, 15, tzinfo=UTC),
     )
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/")
-    assert "23/03/2027 06:30 (UTC+8), Nanjing" in page.text
+    assert "23/03/2026 06:30 (UTC+8), Nanjing" in page.text
     post_outcomes(officer, delegation, [(held, "held", "", False)])
     held.refresh_from_db()
-    assert held.meeting.date == datetime.date(2027, 3, 23)
+    assert held.meeting.date == datetime.date(2026, 3, 23)
 
 
 @pytest.mark.parametrize("forms", ["5", "99999999999999999999"])
@@ -190,3 +191,22 @@ def test_a_logged_meeting_is_titled_in_each_language_not_in_the_officers(trip):
     post_outcomes(officer, delegation, [(other, "held", "", False)])
     other.refresh_from_db()
     assert other.meeting.title_en in (None, "")
+
+
+def test_a_meeting_yet_to_begin_cannot_be_held_or_missed_but_may_be_cancelled(trip):
+    delegation, (held, missed, cancelled) = trip
+    soon = timezone.now() + datetime.timedelta(hours=2)
+    m.MeetingSlot.objects.update(starts_at=soon, ends_at=soon + datetime.timedelta(minutes=45))
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = post_outcomes(
+        officer,
+        delegation,
+        [
+            (held, "held", "", True),
+            (missed, "no_show", "", False),
+            (cancelled, "cancelled", "", False),
+        ],
+    )
+    assert response.text.count("This meeting has not begun yet") == 2
+    assert not m.Meeting.objects.exists() and not m.ProfileHandover.objects.exists()
+    assert set(m.MeetingRequest.objects.values_list("status", flat=True)) == {"scheduled"}

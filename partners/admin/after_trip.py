@@ -6,11 +6,16 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..dates import DatePrecision, format_date_span, local_times
+from ..models import MeetingRequest
 from ..scheduling.after_trip import OUTCOMES, Outcome, record
 from .pages import page_context
+
+HAPPENED = {MeetingRequest.Status.HELD, MeetingRequest.Status.NO_SHOW}
 
 
 class OutcomeForm(forms.Form):
@@ -25,6 +30,25 @@ class OutcomeForm(forms.Form):
     )
     handed_over = forms.BooleanField(label=gettext_lazy("Profile handed over"), required=False)
     opportunity = forms.BooleanField(label=gettext_lazy("Follow up as opportunity"), required=False)
+
+    def __init__(self, *args, requests: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requests = requests  # the page's meeting requests by id
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slot = getattr(self.requests.get(cleaned_data.get("request")), "slot", None)
+        # Cancelled may be said ahead; held or missed only once the meeting has begun.
+        if cleaned_data.get("status") in HAPPENED and slot and slot.starts_at > timezone.now():
+            zone = slot.stop.city.tzinfo
+            day = timezone.localtime(slot.starts_at, zone).date()
+            day = format_date_span(day, None, DatePrecision.DAY)
+            self.add_error(
+                "status",
+                _("This meeting has not begun yet: %(when)s.")
+                % {"when": f"{day} {local_times(slot.starts_at, slot.ends_at, zone)}"},
+            )
+        return cleaned_data
 
 
 OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=0)
@@ -58,7 +82,9 @@ class AfterTripMixin:
             }
             for pk, r in requests.items()
         ]
-        formset = OutcomeFormSet(request.POST or None, initial=initial)
+        formset = OutcomeFormSet(
+            request.POST or None, initial=initial, form_kwargs={"requests": requests}
+        )
         if request.method == "POST" and formset.is_valid():
             outcomes = [
                 Outcome(
