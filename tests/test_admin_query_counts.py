@@ -88,3 +88,25 @@ def test_the_fast_action_checkbox_renders_what_django_renders(language):
 
     with translation.override(language):
         assert city_admin.action_checkbox(city) == ModelAdmin.action_checkbox(city_admin, city)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [m.MeetingSlot, m.MeetingRequest], ids=lambda m: m.__name__)
+def test_a_trip_form_lists_every_trips_stops_or_slots_at_one_cost_named_with_their_trip(
+    model, django_assert_num_queries
+):
+    client = client_for(user_with_role(ADMINISTRATORS))
+    url = reverse(f"admin:partners_{model._meta.model_name}_add")
+    f.MeetingSlotFactory.create_batch(2)
+    few = _page_queries(client, url)
+    f.MeetingSlotFactory.create_batch(8, delegation__title="Unternehmerreise 2027")
+    with django_assert_num_queries(few):
+        response = client.get(url)
+    assert "Unternehmerreise 2027 – " in response.text
+
+
+def _page_queries(client, url):
+    client.get(url)  # warm up the session and permission caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

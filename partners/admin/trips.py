@@ -1,5 +1,6 @@
 """Company delegation trips in the back office: registrations, slots, meeting requests."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.mail import send_mail
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..models import MeetingRequest, MeetingSlot, TripRegistration
+from ..models import DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
@@ -141,8 +142,34 @@ class TripRegistrationAdmin(CRMAdmin):
         )
 
 
+class OfTripChoiceField(forms.ModelChoiceField):
+    """A stop or slot among those of every trip, named with its trip."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.delegation} – {obj}"
+
+
+class TripPartsMixin:
+    """The stop and slot choices with their trips and cities read in the same query."""
+
+    trip_parts = {
+        "stop": DelegationStop.objects.select_related("delegation", "city").order_by(
+            "-delegation__start_date", "delegation", "order"
+        ),
+        "slot": MeetingSlot.objects.select_related("delegation", "stop__city").order_by(
+            "-delegation__start_date", "delegation", "starts_at"
+        ),
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.trip_parts:
+            kwargs.setdefault("queryset", self.trip_parts[db_field.name])
+            kwargs.setdefault("form_class", OfTripChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
+class MeetingSlotAdmin(TripPartsMixin, LocalTimesMixin, CRMAdmin):
     form = MeetingSlotForm
     list_display = ["local_times", "stop", "tables", "delegation"]
     list_filter = [TRIPS_IN_USE]
@@ -153,7 +180,7 @@ class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(CRMAdmin):
+class MeetingRequestAdmin(TripPartsMixin, CRMAdmin):
     list_display = [
         "registration",
         "counterpart",
