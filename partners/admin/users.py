@@ -11,16 +11,18 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 
+from .base import AutocompleteMixin
 from .ids import CheckedParametersMixin
 
 User = get_user_model()
 
 
-class GroupAdmin(CheckedParametersMixin, DjangoGroupAdmin):
+# AutocompleteMixin: permissions and groups are chosen by keys checked before the lookup.
+class GroupAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoGroupAdmin):
     pass
 
 
-class UserAdmin(CheckedParametersMixin, DjangoUserAdmin):
+class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return fields if request.user.is_superuser else [*fields, "is_superuser"]
