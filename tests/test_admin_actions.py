@@ -1,14 +1,16 @@
 """Admin actions: complete delegations, publish / unpublish, duplicate as a planned trip."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.test import RequestFactory
 from django.urls import reverse
 
 from partners import models as m
 from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import client_for, registered_admins, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,49 @@ def test_the_count_in_a_message_agrees_with_its_noun(manager_client, language, o
     first.visibility = m.Visibility.PUBLIC
     first.save()
     assert two in _run(manager_client, m.City, "unpublish", [first, second])
+
+
+@pytest.mark.parametrize("forged", ["abc", str(2**63)])
+@pytest.mark.parametrize(
+    ("model", "action", "factory"),
+    [
+        (
+            "partners_delegation",
+            "mark_completed",
+            lambda: f.DelegationFactory(status=m.Delegation.Status.CONFIRMED),
+        ),
+        ("auth_group", "delete_selected", None),
+    ],
+)
+def test_a_forged_selection_is_a_bad_request_naming_it(
+    officer_client, forged, model, action, factory
+):
+    # Django filtered by the chosen ids as they came: a 500.
+    record = factory() if factory else Group.objects.create(name="Clerks")
+    client = client_for(f.UserFactory(is_superuser=True)) if factory is None else officer_client
+    data = {"action": action, "_selected_action": [record.pk, forged], "index": 0}
+
+    response = client.post(reverse(f"admin:{model}_changelist"), data)
+
+    assert response.status_code == 400
+    assert f"_selected_action: &#x27;{forged}&#x27; is not an id" in response.text
+    record.refresh_from_db()  # neither deleted nor completed
+    assert getattr(record, "status", "") != m.Delegation.Status.COMPLETED
+
+
+@pytest.mark.parametrize(("model", "model_admin"), registered_admins(), ids=lambda x: str(x))
+def test_every_admin_refuses_a_forged_selection_by_name(model, model_admin):
+    # The libraries' admins (axes, tasks) and our plain ones had Django's 500 too.
+    superuser = f.UserFactory(is_superuser=True)
+    request = RequestFactory().get("/")
+    request.user = superuser
+    actions = list(model_admin.get_actions(request))
+    if not actions:
+        pytest.skip("no actions")
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    data = {"action": actions[0], "_selected_action": str(2**63), "index": 0}
+
+    response = client_for(superuser).post(url, data)
+
+    assert response.status_code == 400
+    assert f"_selected_action: &#x27;{2**63}&#x27; is not an id" in response.text

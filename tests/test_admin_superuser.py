@@ -135,3 +135,23 @@ def test_a_superuser_still_makes_superusers(administrator):
     assert response.status_code == 302, form_errors(response)
     administrator.refresh_from_db()
     assert administrator.is_superuser
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [("auth_group_change", "permissions"), ("auth_user_change", "groups")],
+)
+@pytest.mark.parametrize("value", [str(2**63), "abc"])
+def test_a_forged_permission_or_group_is_an_invalid_value_not_a_crash(
+    administrator, url_name, field, value
+):
+    # SQLite cannot bind a number beyond 64 bits: the lookup was a 500.
+    record = Group.objects.create(name="Clerks") if "group" in url_name else administrator
+    client = client_for(administrator)
+    url = reverse(f"admin:{url_name}", args=[record.pk])
+    data = {**change_form_data(client, url), field: ["1", value]}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert f"“{value}” is not a valid value." in form_errors(response)

@@ -391,3 +391,17 @@ def test_a_photo_can_be_added_with_a_new_delegation(officer_client, tmp_path, se
 
     assert response.status_code == 302, form_errors(response)
     assert m.Photo.objects.get().delegation.title == "Neue Reise mit Foto"
+
+
+def test_a_published_record_shown_again_with_a_blank_slug_has_no_site_link(officer_client):
+    # The form shown again holds the typed blank slug (made on saving): the link to the
+    # public page could not be built (a 500).
+    trip = f.DelegationFactory(visibility=m.Visibility.PUBLIC)
+    url = _change_url(trip)
+    data = {**change_form_data(officer_client, url), "slug": "", "capacity": "abc"}
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Enter a whole number." in form_errors(response)
+    assert f"/delegations/{trip.slug}/" not in response.text.split('id="content"')[1]

@@ -157,6 +157,21 @@ def test_a_move_to_an_unknown_stage_or_without_version_changes_nothing(officer, 
 
 
 @pytest.mark.parametrize(
+    ("back", "lands_on"),
+    [
+        ("board", BOARD),
+        ("\x00", BOARD),
+        ("https://evil.example/", BOARD),
+        ("/admin/?q=x", "/admin/?q=x"),
+    ],
+)
+def test_a_move_goes_back_only_to_a_path_of_this_site(officer, card, back, lands_on):
+    # redirect() took a word for the name of a view: a 500.
+    response = _move(client_for(officer), card, Stage.IDEA, next=back).redirect_chain[0]
+    assert response == (lands_on, 302)
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [({"partner_city": "abc"}, "Partner city"), ({"kind": "research", "owner": "abc"}, "Owner")],
 )

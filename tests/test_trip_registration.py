@@ -633,3 +633,15 @@ def test_the_change_form_accepts_only_within_the_trips_capacity(trip):
     assert officer.post(url, data).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "accepted"
+
+
+@pytest.mark.parametrize("field", ["interests", "counterparts"])
+@pytest.mark.parametrize("value", [str(10**20), "abc"])
+def test_a_forged_choice_of_records_is_an_error_on_its_field(trip, field, value):
+    # SQLite cannot bind a number beyond 64 bits: the lookup was a 500.
+    before = counts()
+    response = Client().post(url(trip), valid_data(**{field: ["1", value]}))
+    assert response.status_code == 200
+    assert response.context["form"].has_error(field)
+    assert f"“{value}” is not a valid value." in response.text
+    assert counts() == before and not mail.outbox

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from .ids import CheckedParametersMixin
 
-class TaskResultAdmin(DBTaskResultAdmin):
+
+class TaskResultAdmin(CheckedParametersMixin, DBTaskResultAdmin):
     @admin.display(description=_("traceback"))
     def formatted_traceback(self, obj):
         return super().formatted_traceback(obj)

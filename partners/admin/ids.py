@@ -1,7 +1,8 @@
 """Record ids from URLs and query strings: one that is not an id of the model is a client
 error (404 in a URL, 400 in a query string), not a crash."""
 
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.contrib.admin.utils import (
     NotRelationField,
     build_q_object_from_lookup_parameters,
@@ -55,6 +56,17 @@ class CheckedParametersMixin:
         if not allowed(request, obj):
             raise PermissionDenied
         return obj
+
+    def response_action(self, request, queryset, action_location=ActionLocation.CHANGE_LIST):
+        # Django filters by the chosen ids as they came: ``abc``, or a number beyond the
+        # column, was a 500.
+        for item in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            if not is_key(self.opts.pk, item):
+                raise BadRequest(
+                    _("%(name)s: %(value)s is not an id")
+                    % {"name": helpers.ACTION_CHECKBOX_NAME, "value": repr(item)}
+                )
+        return super().response_action(request, queryset, action_location)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -14,11 +14,12 @@ from django.utils.translation import ngettext
 
 from ..imports.revert import RevertRefused, revert_import, revert_preview
 from ..models import ImportRun
+from .ids import CheckedParametersMixin
 from .pages import page_context
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "file_name",

@@ -6,10 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Job
+from .ids import CheckedParametersMixin
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(CheckedParametersMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",

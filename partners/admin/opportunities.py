@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -302,7 +303,10 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        # Only a path of this site: redirect() took any other word for a view's name (a 500).
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+            back, {request.get_host()}
+        ):
             back = reverse("admin:partners_opportunity_board")
         try:
             opportunity = move(
@@ -320,7 +324,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
                 _("“%(title)s” moved to %(stage)s.")
                 % {"title": opportunity, "stage": opportunity.get_stage_display()},
             )
-        return redirect(back)
+        return HttpResponseRedirect(back)
 
 
 def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Opportunity:

@@ -16,6 +16,10 @@ def public_url(obj) -> str | None:
     """The public page of ``obj``, when it has one that anybody may see."""
     if not getattr(obj, "is_published", False) or not hasattr(obj, "get_absolute_url"):
         return None
+    # A form shown again with errors holds what was typed: a blank slug, made on saving,
+    # has no page yet.
+    if hasattr(obj, "slug") and not obj.slug:
+        return None
     return obj.get_absolute_url()
 
 

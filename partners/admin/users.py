@@ -5,22 +5,26 @@ superuser flag: an Administrator could grant it to themselves. The rule therefor
 the requesting user being a superuser, whatever permissions they hold.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 
+from .base import AutocompleteMixin
 from .ids import CheckedParametersMixin
 
 User = get_user_model()
 
 
-class GroupAdmin(CheckedParametersMixin, DjangoGroupAdmin):
+# AutocompleteMixin: permissions and groups are chosen by keys checked before the lookup.
+class GroupAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoGroupAdmin):
     pass
 
 
-class UserAdmin(CheckedParametersMixin, DjangoUserAdmin):
+class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return fields if request.user.is_superuser else [*fields, "is_superuser"]
@@ -43,6 +47,27 @@ class UserAdmin(CheckedParametersMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
+# django-axes' logs of logins, with the same checked parameters and selections.
+class AccessAttemptAdmin(CheckedParametersMixin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+class AccessLogAdmin(CheckedParametersMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(CheckedParametersMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+for model, model_admin in [
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(model):  # unless AXES_ENABLE_ADMIN is off
+        admin.site.unregister(model)
+        admin.site.register(model, model_admin)
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
 admin.site.unregister(Group)

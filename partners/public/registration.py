@@ -24,7 +24,7 @@ from crm.client_ip import client_ip
 
 from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Person, Sector
-from ..widgets import LongSelect, NamedChoiceField
+from ..widgets import KeysMultipleChoiceField, LongSelect, NamedChoiceField
 from .views import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
@@ -88,14 +88,15 @@ class RegistrationForm(forms.Form):
     sector = NamedChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False, widget=LongSelect
     )
-    interests = forms.ModelMultipleChoiceField(
+    # Keys checked before the lookup: SQLite cannot bind a number beyond 64 bits.
+    interests = KeysMultipleChoiceField(
         label=_("Interested in"),
         queryset=Interest.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     products = forms.CharField(label=_("Products and services"), **OPTIONAL_TEXT)
-    counterparts = forms.ModelMultipleChoiceField(
+    counterparts = KeysMultipleChoiceField(
         label=_("Whom you would like to meet"),
         queryset=Organisation.objects.none(),
         required=False,
