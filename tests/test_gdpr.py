@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +23,7 @@ from modeltranslation.utils import get_translation_fields
 from partners.gdpr import person_erase, person_export
 from partners.models import (
     DelegationMember,
+    MeetingSlot,
     MemorandumParty,
     Opportunity,
     Organisation,
@@ -395,6 +397,11 @@ def test_erasure_reaches_trip_registrations_meetings_and_opportunities(trip):
     assert registration.status == "accepted"
     assert schedule_meetings(delegation=trip, seconds=1).scheduled == 1
     request = registration.requests.get()
+    # The trip takes place: its slots lie in the past now.
+    past = datetime.timedelta(days=400)
+    MeetingSlot.objects.filter(delegation=trip).update(
+        starts_at=F("starts_at") - past, ends_at=F("ends_at") - past
+    )
     # After the trip: held, the outcome quoting the contact, followed up as an opportunity.
     outcome = f"Follow up with {CONTACT['contact_email']}"
     response = officer.post(
