@@ -13,9 +13,7 @@ from .backoffice import change_form_data, client_for, form_errors, user_with_rol
 pytestmark = pytest.mark.django_db
 
 
-def test_an_undated_meeting_is_saved_with_the_new_delegation():
-    client = client_for(user_with_role(TRADE_OFFICERS))
-    url = reverse("admin:partners_delegation_add")
+def _new_trip(client, url):
     data = change_form_data(client, url)
     data.update(
         {
@@ -34,8 +32,28 @@ def test_an_undated_meeting_is_saved_with_the_new_delegation():
             "meetings-0-visibility": "internal",
         }
     )
-    response = client.post(url, data)
+    return data
+
+
+def test_an_undated_meeting_is_saved_with_the_new_delegation():
+    client = client_for(user_with_role(TRADE_OFFICERS))
+    url = reverse("admin:partners_delegation_add")
+    response = client.post(url, _new_trip(client, url))
     assert response.status_code == 302, form_errors(response)
     meeting = m.Meeting.objects.get(title_de="Date still open")
     assert meeting.date is None
     assert meeting.delegation == m.Delegation.objects.get(slug="trip-nanjing")
+
+
+@pytest.mark.parametrize("origin_city", [None, "", "abc", "999999"])
+def test_a_new_delegation_without_its_origin_city_names_the_field(origin_city):
+    client = client_for(user_with_role(TRADE_OFFICERS))
+    url = reverse("admin:partners_delegation_add")
+    data = _new_trip(client, url)
+    data.pop("origin_city")
+    if origin_city is not None:
+        data["origin_city"] = origin_city
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "origin_city" in response.context["adminform"].form.errors
+    assert not m.Delegation.objects.exists() and not m.Meeting.objects.exists()
