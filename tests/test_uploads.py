@@ -140,3 +140,16 @@ def test_memorandum_documents_need_the_right_to_view_memoranda():
     assert client_for(user_with_role(None)).get(url).status_code == 404
     response = client_for(user_with_role(MANAGERS)).get(url)
     assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_photo_of_nothing_is_refused_once_with_the_reason(officer):
+    data = {
+        "image": SimpleUploadedFile("signing.png", image_bytes("PNG")),
+        "caption_de": "MoU Unterzeichnung in Jining, China",
+        "visibility": "internal",
+    }
+    response = officer.post(reverse("admin:partners_photo_add"), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count("A photo belongs to a delegation, a memorandum or a meeting.") == 1
+    assert not m.Photo.objects.exists()

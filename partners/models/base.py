@@ -132,6 +132,19 @@ class TimeStampedModel(models.Model):
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
 
+    def validate_constraints(self, exclude=None):
+        # A row entered on a new record's page (an inline) has its parent set but not saved:
+        # Django would read the missing id as null, so the database checks it on save.
+        unsaved = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one
+            and getattr(self, field.attname) is None
+            and field.is_cached(self)
+            and field.get_cached_value(self) is not None
+        }
+        super().validate_constraints(exclude={*(exclude or ()), *unsaved})
+
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):

@@ -379,6 +379,8 @@ class Meeting(CountedInReport, LoggedModel):
     def clean(self):
         super().clean()
         errors = {}
+        # On a new delegation's page the delegation is set but not saved yet (no id).
+        in_delegation = self.delegation_id is not None or self.delegation is not None
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("A meeting ends after it starts.")
         if self.starts_at:
@@ -391,11 +393,11 @@ class Meeting(CountedInReport, LoggedModel):
                 errors["date"] = _(
                     "The meeting starts on %(date)s in its city's local time; give that date."
                 ) % {"date": format_date_span(local_day, None, DatePrecision.DAY)}
-            if self.delegation_id and not self.delegation.contains_day(local_day):
+            if in_delegation and not self.delegation.contains_day(local_day):
                 errors["starts_at"] = _(
                     "Outside the delegation's dates: %(dates)s (local dates)."
                 ) % {"dates": self.delegation.dates_display}
-        if not self.date and not self.delegation_id:
+        if not self.date and not in_delegation:
             errors["date"] = _("A meeting outside a delegation needs a date.")
         if errors:
             raise ValidationError(errors)

@@ -37,9 +37,6 @@ class PhotoQuerySet(PublishableQuerySet):
         )
 
 
-PARENTS = ("delegation", "memorandum", "meeting")
-
-
 class Photo(LoggedModel):
     image = models.ImageField(_("image"), upload_to=photo_path, validators=[validate_photo])
     caption = models.CharField(_("caption"), max_length=250)
@@ -80,7 +77,4 @@ class Photo(LoggedModel):
         super().clean()
         if errors := dated_in_the_future(self, "taken_on"):
             raise ValidationError(errors)
-        # On a new record's page the parent is not saved yet: it is set, but has no id.
-        linked = self.delegation_id or self.memorandum_id or self.meeting_id
-        if not linked and not any(getattr(self, name) for name in PARENTS):
-            raise ValidationError(_("A photo belongs to a delegation, a memorandum or a meeting."))
+        # That it belongs somewhere is the constraint's to say (once, not twice).
