@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -184,3 +185,12 @@ def test_session_and_csrf_cookies_are_secure_and_http_only(client, db, productio
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"]
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/partners/delegation/", "/de/", "/reports/"])
+def test_a_host_not_allowed_is_a_plain_400_not_a_500(db, production, path):
+    # Scanners send any Host: the error page must not read the host that made it an error.
+    client = Client(raise_request_exception=False)
+    response = client.get(path, secure=True, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "evil.example" not in response.text

@@ -13,7 +13,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -51,8 +51,12 @@ MAX_PAGE_SIZE = 100
 def bad_request(request, exception):
     """400: the page says which parameter was wrong. Django's own 400 page shows no reason,
     so a ``BadRequest("year: '0' is not a year")`` reached the user as a bare "Bad Request".
-    Only a BadRequest's own text: other 400s (a disallowed host) would name settings."""
-    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    Any other 400 (a disallowed host, a suspicious request) gets Django's bare answer: the
+    pages would read the very host or user that made the request bad (a 500), and its
+    text would name settings."""
+    if not isinstance(exception, BadRequest):
+        return HttpResponseBadRequest("<h1>Bad Request (400)</h1>")
+    reason = str(exception)
     if request.path.startswith(STAFF_PATHS):  # the back office's page, with its way back
         context = {**admin.site.each_context(request), "reason": reason}
         return render(request, "admin/400.html", context, status=400)
