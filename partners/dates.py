@@ -30,6 +30,15 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", gettext_lazy("year")
 
 
+def first_day(start: date, precision: str) -> date:
+    """The first day of the day, month or year that ``start`` stands for at ``precision``."""
+    if precision == DatePrecision.YEAR:
+        return start.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return start.replace(day=1)
+    return start
+
+
 def last_day(end: date, precision: str) -> date:
     """The last day of the day, month or year that ``end`` stands for at ``precision``."""
     if precision == DatePrecision.YEAR:
@@ -133,3 +142,10 @@ def local_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
     if ends_at is not None:
         span += f"–{timezone.localtime(ends_at, zone):%H:%M}"
     return f"{span} ({utc_offset(starts)})"
+
+
+def local_day_and_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
+    """ "10. Mai 2027 09:00–09:45 (UTC+8)": the local day and times, naming one slot or
+    meeting in a message."""
+    day = format_date_span(timezone.localtime(starts_at, zone).date(), None, DatePrecision.DAY)
+    return f"{day} {local_times(starts_at, ends_at, zone)}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import DatePrecision, format_date_span, local_times
+from ..dates import local_day_and_times
 from ..models import MeetingRequest
 from ..scheduling.after_trip import OUTCOMES, Outcome, record
 from .pages import page_context
@@ -40,13 +40,9 @@ class OutcomeForm(forms.Form):
         slot = getattr(self.requests.get(cleaned_data.get("request")), "slot", None)
         # Cancelled may be said ahead; held or missed only once the meeting has begun.
         if cleaned_data.get("status") in HAPPENED and slot and slot.starts_at > timezone.now():
-            zone = slot.stop.city.tzinfo
-            day = timezone.localtime(slot.starts_at, zone).date()
-            day = format_date_span(day, None, DatePrecision.DAY)
+            when = local_day_and_times(slot.starts_at, slot.ends_at, slot.stop.city.tzinfo)
             self.add_error(
-                "status",
-                _("This meeting has not begun yet: %(when)s.")
-                % {"when": f"{day} {local_times(slot.starts_at, slot.ends_at, zone)}"},
+                "status", _("This meeting has not begun yet: %(when)s.") % {"when": when}
             )
         return cleaned_data
 

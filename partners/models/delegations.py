@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from ..dates import DatePrecision, format_date_span, last_day, local_times
+from ..dates import DatePrecision, first_day, format_date_span, last_day, local_day_and_times
 from .base import (
     CRM_PERMISSIONS,
     CountedInReport,
@@ -167,12 +167,7 @@ class Delegation(SluggedMixin, PublishableModel):
         """Whether ``day`` lies within the dates at their precision; yes while unknown."""
         if not self.start_date:
             return True
-        first = self.start_date
-        if self.date_precision != DatePrecision.DAY:
-            first = first.replace(day=1)
-        if self.date_precision == DatePrecision.YEAR:
-            first = first.replace(month=1)
-        if first > day:
+        if first_day(self.start_date, self.date_precision) > day:
             return False
         # A day's trip without an end date has no known last day; "2018" ends with the year.
         if not self.end_date and self.date_precision == DatePrecision.DAY:
@@ -247,8 +242,7 @@ class DelegationStop(TimeStampedModel):
             slot.stop = self  # the dates and city as posted, not as stored
             for name in slot.outside_stop():
                 outside.setdefault(fields.get(name, "city"), []).append(
-                    f"{format_date_span(slot.local_starts_at.date(), None, DatePrecision.DAY)} "
-                    + local_times(slot.starts_at, slot.ends_at, self.city.tzinfo)
+                    local_day_and_times(slot.starts_at, slot.ends_at, self.city.tzinfo)
                 )
         if outside:
             raise ValidationError(

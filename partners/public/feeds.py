@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import DatePrecision, last_day
+from ..dates import DatePrecision, first_day, last_day
 from ..models import Delegation
 from ..models.base import shown_text
 
@@ -100,11 +100,7 @@ def event_span(delegation) -> tuple[datetime.date, datetime.date]:
     all-day event, widened to whole months or years at those precisions."""
     start, precision = delegation.start_date, delegation.date_precision
     end = last_day(delegation.end_date or start, precision) + datetime.timedelta(days=1)
-    if precision == DatePrecision.YEAR:
-        start = start.replace(month=1, day=1)
-    elif precision == DatePrecision.MONTH:
-        start = start.replace(day=1)
-    return start, end
+    return first_day(start, precision), end
 
 
 def delegations_ics(request):

@@ -18,8 +18,8 @@ PALETTE = ["#417690", "#e07b39", "#5b9b46", "#a04f9e", "#c9b037", "#6b6b6b"]
 # many year labels fit under the axis there; the others are marked "minor" and hidden.
 PHONE_X_LABELS = 9
 # There its labels are 22 units high (reports.css); a digit is at most 0.64 em wide
-# (DejaVu Sans; Noto Sans CJK 0.55), 0.7 leaves room for the label's white outline; the
-# template ends tick labels 6 units left of the plot.
+# (DejaVu Sans; Noto Sans CJK 0.55), 0.7 leaves room for the label's white outline; tick labels
+# end TICK_GAP units left of the plot.
 PHONE_FONT, DIGIT_EM, TICK_GAP = 22, 0.7, 6
 
 
@@ -54,6 +54,11 @@ class Chart:
         """Where the plot starts: right of the widest tick label at a phone's font size."""
         widest = max((len(tick["text"]) for tick in self.y_ticks), default=0)
         return max(LEFT, TICK_GAP + math.ceil(widest * DIGIT_EM * PHONE_FONT))
+
+    @property
+    def tick_x(self) -> int:
+        """Where the tick labels end (they are right-aligned), just left of the plot."""
+        return self.left - TICK_GAP
 
 
 def _number(value: int) -> str:

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from ..dates import DatePrecision, during_delegation, format_date_span, logged_on
+from ..dates import DatePrecision, during_delegation, first_day, format_date_span, logged_on
 from ..models import (
     Delegation,
     FollowUp,
@@ -67,9 +67,8 @@ def _at_precision(day, precision):
     never as "1 June": a date cell that sorts among the others in XLSX, text in CSV."""
     if day is None or precision == DatePrecision.DAY:
         return day
-    first = day.replace(day=1) if precision == DatePrecision.MONTH else day.replace(month=1, day=1)
     text = format_date_span(day, None, precision)
-    return PartialDate(first, text, str(NUMBER_FORMATS[precision]))
+    return PartialDate(first_day(day, precision), text, str(NUMBER_FORMATS[precision]))
 
 
 def _own_or_trip(trip: str, *own: str) -> Computed:

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
 from ..models import Meeting, MeetingRequest, Opportunity, ProfileHandover
+from ..models.base import copy_translations
 
 OUTCOMES = [
     MeetingRequest.Status.HELD,
@@ -78,7 +79,7 @@ def _log_meeting(request: MeetingRequest, user) -> Meeting:
     slot = request.slot
     meeting = Meeting.objects.create(
         delegation=request.delegation,
-        date=timezone.localtime(slot.starts_at, slot.stop.city.tzinfo).date(),  # the local day
+        date=slot.local_starts_at.date(),
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
         city=slot.stop.city,
@@ -111,9 +112,6 @@ def _open_opportunity(request: MeetingRequest, meeting: Meeting, outcome: str, u
     """A cooperation idea from the meeting's outcome, linked to where it came from."""
     registration = request.registration
     opportunity = Opportunity(
-        title_de=meeting.title_de,
-        title_en=meeting.title_en,
-        title_zh_hans=meeting.title_zh_hans,
         kind=Opportunity.Kind.COOPERATION,
         stage=Opportunity.Stage.CONTACTED,
         partner_city=meeting.city,
@@ -126,5 +124,6 @@ def _open_opportunity(request: MeetingRequest, meeting: Meeting, outcome: str, u
         logged_by=user,
         next_step=outcome[:250],
     )
+    copy_translations(opportunity, "title", meeting, "title")  # in every language
     opportunity.stage_changed_by = user
     opportunity.save()
