@@ -172,7 +172,6 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
         except BadFile as error:  # a changed stored file too
             outcome = {"status": "rejected", "reason": error.message}
             jobs.finish(job.pk, Job.State.DONE, outcome)
-            return outcome
         except Exception:
             # Never left waiting: the job fails visibly, with a retry; the import's transaction
             # was rolled back. The traceback goes to the log for the maintainers.
@@ -184,16 +183,16 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
                 )
             }
             jobs.finish(job.pk, Job.State.FAILED, outcome)
-            return outcome
-        outcome = _outcome(result, preview)
-        jobs.finish(
-            job.pk,
-            Job.State.DONE,
-            outcome,
-            progress=result.total_rows,
-            total=result.total_rows,
-            errors=result.invalid_rows,
-        )
+        else:
+            outcome = _outcome(result, preview)
+            jobs.finish(
+                job.pk,
+                Job.State.DONE,
+                outcome,
+                progress=result.total_rows,
+                total=result.total_rows,
+                errors=result.invalid_rows,
+            )
         return outcome
 
 
@@ -208,7 +207,7 @@ def _outcome(result, preview: bool) -> dict:
         "invalid_rows": result.invalid_rows,
         "run_id": result.run.pk if result.run else None,
         # Every error: the preview must show them all, and they are short.
-        "error_list": [e.as_dict() for e in result.errors],
+        "error_list": [asdict(e) for e in result.errors],
         "warnings": result.warnings,
     }
     if preview:
@@ -225,17 +224,14 @@ def export_report(*, job_id: str) -> dict:
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
-        return _export_report(job, criteria_for(QueryDict(job.options["query"])))
-
-
-def _export_report(job: Job, criteria: queries.Criteria) -> dict:
-    with jobs.Progress(job) as progress:
-        total = export_rows(criteria)
-        progress.rows(0, total, 0)
-        job.folder.mkdir(parents=True, exist_ok=True)
-        target = job.folder / "export.xlsx"
-        write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
-    _done_with_file(job, "export.xlsx", report_tables.filename(criteria, "xlsx"), total)
+        criteria = criteria_for(QueryDict(job.options["query"]))
+        with jobs.Progress(job) as progress:
+            total = export_rows(criteria)
+            progress.rows(0, total, 0)
+            job.folder.mkdir(parents=True, exist_ok=True)
+            target = job.folder / "export.xlsx"
+            write_xlsx(str(target), with_progress(report_tables.tables(criteria), progress, total))
+        _done_with_file(job, "export.xlsx", report_tables.filename(criteria, "xlsx"), total)
     return {"status": "done", "rows": total}
 
 

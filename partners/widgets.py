@@ -80,13 +80,6 @@ class NamedChoiceField(forms.ModelChoiceField):
         return InGerman(label) if shown_text(obj, "name")[1] else label
 
 
-class NamedChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = NamedChoiceField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, widget=LongSelect, **kwargs)
-
-
 class LongChoiceFilter(django_filters.ModelChoiceFilter):
     """A choice of one record among hundreds (a city): a ``LongSelect`` of their names."""
 
@@ -94,6 +87,10 @@ class LongChoiceFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, widget=LongSelect, **kwargs)
+
+
+class NamedChoiceFilter(LongChoiceFilter):
+    field_class = NamedChoiceField
 
 
 def is_key(field, value) -> bool:

@@ -5,9 +5,10 @@ existing companies) is fetched once into dicts, every row is parsed and checked 
 and the writes are bulk inserts/updates in one transaction (`partners.imports.writes`).
 """
 
+import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,9 +19,9 @@ from openpyxl.utils import get_column_letter
 from ..models import ImportRun
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
-from .rows import Companies, Lookups, Parser, RowError, match_company
-from .sheet import HEADERS, normalise_header
-from .writes import PlannedRow, chunks, load_current, release, write_plan
+from .rows import Companies, Layout, Lookups, Parser, RowError, match_company
+from .sheet import HEADERS
+from .writes import BATCH, PlannedRow, load_current, release, write_plan
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
@@ -78,7 +79,7 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Column, str]]:
+def _layout(headers: list, result: ImportResult) -> Layout:
     layout, seen = [], set()
     for index, header in enumerate(headers):
         label = columns.plain(header)
@@ -87,7 +88,7 @@ def _layout(headers: list, result: ImportResult) -> list[tuple[int, columns.Colu
                 _("The header of column %(column)s contains a control character.")
                 % {"column": get_column_letter(index + 1)}
             )
-        column = HEADERS.get(normalise_header(header))
+        column = HEADERS.get(label.casefold())
         if column is None:
             if label:
                 result.warnings.append(
@@ -143,8 +144,7 @@ def import_profiles(
     """
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
-    parser = Parser(_layout(opened.headers, result), Lookups())
-    parser.formulas = opened.formulas_without_value
+    parser = Parser(_layout(opened.headers, result), Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
     for number, cells in opened.rows:
@@ -245,7 +245,7 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
 def _classify(plan: list[PlannedRow], parser: Parser, result: ImportResult) -> list[PlannedRow]:
     """The rows that break no rule, counted as created, updated or unchanged."""
     valid = []
-    for rows in chunks(plan):
+    for rows in itertools.batched(plan, BATCH):
         load_current(rows)
         for row in rows:
             problem = row.compute_changes(parser.header_of)
@@ -306,6 +306,6 @@ def _record_run(result: ImportResult, user, sha256: str) -> ImportRun:
         updated=result.updated if result.written else 0,
         unchanged=result.unchanged if result.written else 0,
         error_count=result.invalid_rows,
-        errors=[error.as_dict() for error in result.errors],
+        errors=[asdict(error) for error in result.errors],
         warnings=result.warnings,
     )

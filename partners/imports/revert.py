@@ -6,6 +6,7 @@ meeting…, which deleting it would delete, unlink or be blocked by), or the imp
 already reverted: a partial undo would be worse than none.
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -100,8 +101,7 @@ def _used_by(model, pks: list):
         if not (relation.auto_created and relation.is_relation and not relation.concrete):
             continue
         other, name = relation.related_model, relation.field.name
-        for start in range(0, len(pks), REFERENCE_CHUNK):
-            chunk = pks[start : start + REFERENCE_CHUNK]
+        for chunk in itertools.batched(pks, REFERENCE_CHUNK):
             found = other._base_manager.filter(**{f"{name}__in": chunk})
             for pk, target in found.values_list("pk", name):
                 yield other, pk, target

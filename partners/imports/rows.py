@@ -5,7 +5,7 @@ The reference data a row may name (cities, sectors, interests) is fetched once i
 existing companies that the sheet's rows may be, by register number or normalised name.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django_countries import countries
 from ..models import City, Interest, Organisation, Sector
 from ..models.organisations import REGISTER_KEY, normalise_company_name
 from . import sheet as columns
-from .sheet import BY_KEY, CellError
+from .sheet import BY_KEY, CellError, folded
 
 
 @dataclass
@@ -25,15 +25,13 @@ class RowError:
     message: str
 
     def __str__(self):
-        values = {"row": self.row, "column": self.column, "message": self.message}
         if self.column:
-            return _('row %(row)d, column "%(column)s": %(message)s') % values
-        return _("row %(row)d: %(message)s") % values
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+            return _('row %(row)d, column "%(column)s": %(message)s') % asdict(self)
+        return _("row %(row)d: %(message)s") % asdict(self)
 
 
+# Each column the sheet has: its index, its declaration, its header as the sheet writes it.
+Layout = list[tuple[int, columns.Column, str]]
 # Names and register numbers looked up per query: few enough that PostgreSQL reads them
 # from the index even where a name repeats often (it scanned the whole table for 1,000).
 LOOKUP_CHUNK = 250
@@ -41,10 +39,6 @@ LOOKUP_CHUNK = 250
 
 def normalise_register(number: str) -> str:
     return "".join(number.split()).upper()
-
-
-def _fold(value: str) -> str:
-    return " ".join(value.split()).casefold()
 
 
 class Lookups:
@@ -57,7 +51,7 @@ class Lookups:
         for pk, country, *names in City.objects.values_list(
             "id", "country", "name_de", "name_en", "name_zh_hans", "local_name"
         ):
-            for key in {_fold(name or "") for name in names} - {""}:
+            for key in {folded(name) for name in names} - {""}:
                 self.cities.setdefault(key, []).append((pk, str(country)))
         names = ("id", "code", "name_de", "name_en", "name_zh_hans")
         self.sectors = self._index(Sector.objects.values_list(*names))
@@ -69,11 +63,11 @@ class Lookups:
         for pk, *labels in rows:
             for label in labels:
                 if label:
-                    index[_fold(label)] = pk
+                    index[folded(label)] = pk
         return index
 
     def city(self, name: str, country: str) -> int:
-        candidates = self.cities.get(_fold(name), [])
+        candidates = self.cities.get(folded(name), [])
         if country:
             candidates = [c for c in candidates if c[1] == country]
         if not candidates:
@@ -101,11 +95,11 @@ def _country_code(value: str) -> str:
 class Parser:
     """Turns one sheet row into field values, collecting every error of the row."""
 
-    def __init__(self, layout: list[tuple[int, columns.Column, str]], lookups: Lookups):
+    def __init__(self, layout: Layout, lookups: Lookups, formulas: set[tuple[int, int]]):
         self.layout = layout
         self.lookups = lookups
         self.header_of = {column.key: header for _i, column, header in layout}
-        self.formulas: set[tuple[int, int]] = set()
+        self.formulas = formulas
 
     def parse(self, number: int, cells: list) -> tuple[dict[str, Any], list[RowError]]:
         values, errors = {}, []
@@ -142,7 +136,7 @@ class Parser:
             except CellError as error:
                 errors.append(self.error(number, "city", str(error)))
         if sector := values.get("sector"):
-            values["sector"] = self.lookups.sectors.get(_fold(sector))
+            values["sector"] = self.lookups.sectors.get(folded(sector))
             if values["sector"] is None:
                 errors.append(self.error(number, "sector", _unknown(sector, "sector")))
         for key, index, noun in (
@@ -156,7 +150,7 @@ class Parser:
         found = set()
         for name in names:
             try:
-                pk = index.get(_fold(name)) if index is not None else self.lookups.city(name, "")
+                pk = index.get(folded(name)) if index is not None else self.lookups.city(name, "")
             except CellError as error:
                 errors.append(self.error(number, key, str(error)))
                 continue

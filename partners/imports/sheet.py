@@ -42,6 +42,11 @@ def plain(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def folded(value: Any) -> str:
+    """A header, or a name a cell gives, as it is matched: spaces and case ignored."""
+    return plain(value).casefold()
+
+
 def filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
@@ -287,11 +292,7 @@ COLUMNS: tuple[Column, ...] = (
 BY_KEY = {column.key: column for column in COLUMNS}
 
 
-def normalise_header(header: Any) -> str:
-    return " ".join(plain(header).split()).casefold()
-
-
-HEADERS = {normalise_header(h): c for c in COLUMNS for h in (c.en, c.de)}
+HEADERS = {folded(h): c for c in COLUMNS for h in (c.en, c.de)}
 
 
 # The template's example row: on its own sheet, and skipped (with a warning) when someone

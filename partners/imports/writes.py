@@ -7,6 +7,8 @@ timestamps, and the simple_history rows (written in bulk too).
 """
 
 import datetime
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,7 @@ from ..reports.places import of_organisations, refresh_affected
 from .bulk_sql import Table, german_columns, reserve_ids
 from .sheet import BY_KEY, COLUMNS
 
+# Rows written at a time, so that the state of 100,000 companies is never in memory at once.
 BATCH = 1000
 
 
@@ -132,12 +135,6 @@ SLIM = {
 }
 
 
-def chunks(rows: list[PlannedRow]):
-    """Rows in slices, so that the state of 100,000 companies is never in memory at once."""
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
-
-
 def german_values(queryset, attnames: list[str]):
     """``queryset.values(*attnames)``, a translated field read from its German column
     whatever the active language (a plain ``values("products")`` reads ``products_en``
@@ -152,7 +149,7 @@ def german_values(queryset, attnames: list[str]):
         }
 
 
-def load_current(rows: list[PlannedRow]) -> None:
+def load_current(rows: Sequence[PlannedRow]) -> None:
     """Fetches the companies these rows update, with profile, contact and links."""
     by_pk = {row.pk: row for row in rows if row.pk is not None}
     chunk = list(by_pk)
@@ -177,7 +174,7 @@ def load_current(rows: list[PlannedRow]) -> None:
             profiles[profile_id].m2m.setdefault(key, set()).add(pk)
 
 
-def release(rows: list[PlannedRow]) -> None:
+def release(rows: Sequence[PlannedRow]) -> None:
     for row in rows:
         row.org = row.profile = row.contact = row.before = None
         row.m2m = {}
@@ -199,8 +196,8 @@ class SlugPool:
 
     def _load(self, bases: set[str]) -> None:
         bases = sorted(bases - self.known)
-        for start in range(0, len(bases), BATCH):
-            self.taken.update(self.slugs.filter(slug__in=bases[start : start + BATCH]))
+        for batch in itertools.batched(bases, BATCH):
+            self.taken.update(self.slugs.filter(slug__in=batch))
         for base in self.taken.intersection(bases):
             # Numbered variants (`name-2`) only of the bases already in use.
             self.taken.update(self.slugs.filter(slug__startswith=f"{base}-"))
@@ -283,7 +280,7 @@ def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
         "organisation": SlugPool(Organisation, names, "company"),
         "profile": SlugPool(CompanyProfile, names, "profile"),
     }
-    for chunk in chunks(rows):
+    for chunk in itertools.batched(rows, BATCH):
         _write_chunk(writer, chunk, slugs, run)
         release(chunk)
     # PostgreSQL's COPY bypasses Django's cursor, where cachalot sees every other write:
@@ -291,7 +288,7 @@ def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
     invalidate(*apps.get_app_config("partners").db_tables())
 
 
-def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: ImportRun) -> None:
+def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: ImportRun) -> None:
     load_current(rows)  # Again: the state may have moved on since the preview.
     for row in rows:
         if row.pk is not None:
@@ -325,7 +322,7 @@ def _write_chunk(writer: Writer, rows: list[PlannedRow], slugs: dict, run: Impor
     )
 
 
-def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
+def _write_organisations(writer: Writer, rows: Sequence[PlannedRow], slugs: SlugPool) -> None:
     new_rows = [row for row in rows if row.org is None]
     for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
         record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
@@ -348,7 +345,7 @@ def _write_organisations(writer: Writer, rows: list[PlannedRow], slugs: SlugPool
         )
 
 
-def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
+def _write_contacts(writer: Writer, rows: Sequence[PlannedRow]) -> set[int]:
     new_rows = [
         row for row in rows if row.contact is None and row.wanted(CONTACT_FIELDS).get("full_name")
     ]
@@ -368,7 +365,7 @@ def _write_contacts(writer: Writer, rows: list[PlannedRow]) -> set[int]:
     return created
 
 
-def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> None:
+def _write_profiles(writer: Writer, rows: Sequence[PlannedRow], slugs: SlugPool) -> None:
     new_rows = [row for row in rows if row.profile is None]
     for row, record in zip(new_rows, writer.new(CompanyProfile, len(new_rows)), strict=True):
         record.update(row.wanted(PROFILE_FIELDS), organisation_id=row.org["id"])
@@ -387,7 +384,7 @@ def _write_profiles(writer: Writer, rows: list[PlannedRow], slugs: SlugPool) -> 
     writer.update(CompanyProfile, changes)
 
 
-def _write_links(writer: Writer, rows: list[PlannedRow], existing_profiles: set[int]) -> None:
+def _write_links(writer: Writer, rows: Sequence[PlannedRow], existing_profiles: set[int]) -> None:
     bumped = set()
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
@@ -400,8 +397,8 @@ def _write_links(writer: Writer, rows: list[PlannedRow], existing_profiles: set[
             if row.before is not None:
                 row.before[key] = sorted(row.m2m.get(key, ()))
         stale = [row.profile["id"] for row in replaced if row.m2m.get(key)]
-        for start in range(0, len(stale), BATCH):
-            through.objects.filter(companyprofile_id__in=stale[start : start + BATCH]).delete()
+        for batch in itertools.batched(stale, BATCH):
+            through.objects.filter(companyprofile_id__in=batch).delete()
         Table(through, with_pk=False).insert(
             {"companyprofile_id": row.profile["id"], target: pk}
             for row in replaced
