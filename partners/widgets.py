@@ -90,6 +90,8 @@ class LongChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class NamedChoiceFilter(LongChoiceFilter):
+    """The same ``LongSelect``, of a few records (sectors) each shown as itself."""
+
     field_class = NamedChoiceField
 
 
