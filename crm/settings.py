@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Values the database cannot take (NUL bytes, huge numbers) in a query string: a 400
+    # Values the database cannot take (NUL bytes) in a staff query string: a 400
     # page in the reader's language and layout (after the language, user and CSP are set).
     "partners.middleware.DatabaseValueMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

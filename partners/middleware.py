@@ -2,8 +2,6 @@
 not the server's."""
 
 from django.core.exceptions import BadRequest
-from django.db import DataError
-from django.urls import get_resolver
 from django.utils.translation import gettext as _
 
 # The back office, the reports and background jobs (crm/urls.py).
@@ -11,14 +9,12 @@ STAFF_PATHS = ("/admin/", "/reports/", "/jobs/")
 
 
 class DatabaseValueMiddleware:
-    """Bad values for the database in a query string answer 400.
+    """Values in a staff page's query string that the database cannot take answer 400.
 
     A NUL byte: no field of this site holds one, and PostgreSQL cannot even compare text
     with one (psycopg refuses the query), so a search term ``a\\x00b`` would be a 500. A
-    number beyond the database's integers (``?id=10**30`` on an admin list, which filters
-    by any field): SQLite's driver raises OverflowError and PostgreSQL a DataError, only
-    when the query runs, which is why they are caught here rather than where the
-    parameter is read. Only for reads: a write that fails so is left to fail loudly.
+    number beyond the database's integers is refused where the list reads its filters
+    (``CheckedChangeList``) and by the forms, which name the field.
     """
 
     def __init__(self, get_response):
@@ -40,23 +36,3 @@ class DatabaseValueMiddleware:
                     _("The parameter '_to_field' is empty: name a field or leave it out.")
                 )
         return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if request.method in ("GET", "HEAD") and isinstance(exception, OverflowError | DataError):
-            huge = [key for key, values in request.GET.lists() if any(map(_huge, values))]
-            reason = (
-                _("Out of range: %(parameters)s.") % {"parameters": ", ".join(huge)}
-                if huge
-                else _("A parameter is out of range.")
-            )
-            # The site's 400 page, which names the reason in the reader's language.
-            return get_resolver().resolve_error_handler(400)(request, BadRequest(reason))
-        return None
-
-
-def _huge(value: str) -> bool:
-    """A whole number beyond the database's 64-bit integers."""
-    try:
-        return abs(int(value)) >= 2**63
-    except ValueError:
-        return False
