@@ -26,9 +26,6 @@ def days(n: int) -> datetime.timedelta:
 
 
 class ActivitiesMixin:
-    def pick(self, ids, low: int, high: int) -> list:
-        return self.random.sample(ids, min(len(ids), self.random.randint(low, high)))
-
     # --- delegations ------------------------------------------------------------------
 
     def delegations(self):

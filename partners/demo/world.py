@@ -100,6 +100,10 @@ class World:
         """A day for what has happened (a consent given): never after today."""
         return min(self.day(), timezone.localdate())
 
+    def pick(self, ids, low: int, high: int) -> list:
+        """Between ``low`` and ``high`` of ``ids``, all different."""
+        return self.random.sample(ids, min(len(ids), self.random.randint(low, high)))
+
     def weighted(self, weights: dict):
         """One of the keys of ``weights``, drawn by their values."""
         return self.random.choices(list(weights), weights=list(weights.values()))[0]
@@ -240,13 +244,13 @@ class World:
         numbers = (f"HRB {900_000 + i}" for i in itertools.count())
         self.register_numbers = (number for number in numbers if number not in taken)
         self.home_institution_ids, self.partner_institution_ids = [], []
+        home_cities = set(self.home_city_ids)
 
         def sort(batch):
             for org in batch:
-                home = org.city_id in self.home_city_set
+                home = org.city_id in home_cities
                 (self.home_institution_ids if home else self.partner_institution_ids).append(org.pk)
 
-        self.home_city_set = set(self.home_city_ids)
         self.institution_ids = self.insert(
             m.Organisation,
             (self.institution(i, slugs) for i in range(self.sizes.organisations)),
@@ -344,14 +348,14 @@ class World:
             for profile in batch:
                 if profile.consent_to_share:
                     self.shareable_profile_ids.append(profile.pk)
-                for interest_id in self.random.sample(interest_ids, self.random.randint(1, 2)):
-                    links["interests"].append(
-                        {"companyprofile_id": profile.pk, "interest_id": interest_id}
-                    )
-                for city_id in self.random.sample(self.partner_city_ids, self.random.randint(0, 2)):
-                    links["target_cities"].append(
-                        {"companyprofile_id": profile.pk, "city_id": city_id}
-                    )
+                links["interests"] += [
+                    {"companyprofile_id": profile.pk, "interest_id": interest_id}
+                    for interest_id in self.pick(interest_ids, 1, 2)
+                ]
+                links["target_cities"] += [
+                    {"companyprofile_id": profile.pk, "city_id": city_id}
+                    for city_id in self.pick(self.partner_city_ids, 0, 2)
+                ]
 
         self.profile_ids = self.insert(
             m.CompanyProfile,

@@ -21,7 +21,7 @@ from .places import City
 
 class FollowUpQuerySet(PublishableQuerySet):
     def open(self):
-        return self.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS])
+        return self.filter(status__in=FollowUp.OPEN_STATUSES)
 
 
 class FollowUp(CountedInReport, TripOutcome):
@@ -35,6 +35,8 @@ class FollowUp(CountedInReport, TripOutcome):
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
         DROPPED = "dropped", _("dropped")
+
+    OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS]
 
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"), blank=True)
@@ -85,7 +87,7 @@ class FollowUp(CountedInReport, TripOutcome):
     @property
     def is_overdue(self) -> bool:
         return (
-            self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+            self.status in self.OPEN_STATUSES
             and self.due_on is not None
             and self.due_on < timezone.localdate()
         )

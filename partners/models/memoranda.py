@@ -27,6 +27,11 @@ from .organisation_names import KeepsOrganisationNames
 from .organisations import Organisation, Person
 from .places import City, Partnership
 
+SIGNED_NEEDS_DATE = _(
+    "A signed memorandum needs the signing date or the delegation it was signed during."
+)
+VALID_AFTER_SIGNED = _("“Valid until” cannot be before the signing date.")
+
 
 class MemorandumQuerySet(PublishableQuerySet):
     def concerning(self, city, partnerships):
@@ -114,17 +119,14 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
                 | Q(signed_on__isnull=False)
                 | Q(delegation__isnull=False),
                 name="memorandum_signed_has_date_or_delegation",
-                violation_error_message=_(
-                    "A signed memorandum needs the signing date or the delegation it "
-                    "was signed during."
-                ),
+                violation_error_message=SIGNED_NEEDS_DATE,
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(signed_on__isnull=True)
                 | Q(valid_until__gte=F("signed_on")),
                 name="memorandum_valid_after_signed",
-                violation_error_message=_("“Valid until” cannot be before the signing date."),
+                violation_error_message=VALID_AFTER_SIGNED,
             ),
         ]
 
@@ -138,11 +140,9 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
         super().clean()
         errors = {}
         if self.status == self.Status.SIGNED and not (self.signed_on or self.delegation_id):
-            errors["signed_on"] = _(
-                "A signed memorandum needs the signing date or the delegation it was signed during."
-            )
+            errors["signed_on"] = SIGNED_NEEDS_DATE
         if self.valid_until and self.signed_on and self.valid_until < self.signed_on:
-            errors["valid_until"] = _("“Valid until” cannot be before the signing date.")
+            errors["valid_until"] = VALID_AFTER_SIGNED
         if errors:
             raise ValidationError(errors)
 

@@ -41,6 +41,8 @@ def normalise_company_name(name: str) -> str:
     return value
 
 
+CONSENT_NEEDS_DATE = _("Consent needs the date it was given.")
+
 # A register number as the import matches it, written with or without spaces. The index
 # below is on this expression: a query must use the same one for PostgreSQL to use it.
 REGISTER_KEY = Upper(Replace("register_number", Value(" "), Value("")))
@@ -186,7 +188,7 @@ class Person(PublishableModel):
             models.CheckConstraint(
                 condition=~Q(lawful_basis="consent") | Q(consent_given_on__isnull=False),
                 name="person_consent_has_date",
-                violation_error_message=_("Consent needs the date it was given."),
+                violation_error_message=CONSENT_NEEDS_DATE,
             ),
         ]
 
@@ -198,6 +200,6 @@ class Person(PublishableModel):
     def clean(self):
         super().clean()
         if self.lawful_basis == self.LawfulBasis.CONSENT and not self.consent_given_on:
-            raise ValidationError({"consent_given_on": _("Consent needs the date it was given.")})
+            raise ValidationError({"consent_given_on": CONSENT_NEEDS_DATE})
         if errors := dated_in_the_future(self, "consent_given_on"):
             raise ValidationError(errors)

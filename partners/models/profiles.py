@@ -22,6 +22,9 @@ from .delegations import Delegation, Meeting
 from .organisations import Organisation, Person
 from .places import City
 
+PUBLIC_NEEDS_CONSENT = _("A profile can only be published with the company's consent to share it.")
+FOUR_DIGIT_YEAR = _("The founding year has four digits.")
+
 
 class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
@@ -126,15 +129,13 @@ class CompanyProfile(SluggedMixin, PublishableModel):
             models.CheckConstraint(
                 condition=~Q(visibility="public") | Q(consent_to_share=True),
                 name="companyprofile_public_needs_consent",
-                violation_error_message=_(
-                    "A profile can only be published with the company's consent to share it."
-                ),
+                violation_error_message=PUBLIC_NEEDS_CONSENT,
             ),
             models.CheckConstraint(
                 condition=Q(founded_year__isnull=True)
                 | Q(founded_year__gte=1000, founded_year__lte=2999),
                 name="companyprofile_founded_year_four_digits",
-                violation_error_message=_("The founding year has four digits."),
+                violation_error_message=FOUR_DIGIT_YEAR,
             ),
         ]
 
@@ -152,11 +153,9 @@ class CompanyProfile(SluggedMixin, PublishableModel):
         super().clean()
         errors = dated_in_the_future(self, "consent_given_on")
         if self.visibility == "public" and not self.consent_to_share:
-            errors["visibility"] = _(
-                "A profile can only be published with the company's consent to share it."
-            )
+            errors["visibility"] = PUBLIC_NEEDS_CONSENT
         if self.founded_year is not None and not 1000 <= self.founded_year <= 2999:
-            errors["founded_year"] = _("The founding year has four digits.")
+            errors["founded_year"] = FOUR_DIGIT_YEAR
         if self.organisation_id and self.organisation.kind != Organisation.Kind.COMPANY:
             errors["organisation"] = _("Only a company can have a company profile.")
         if errors:

@@ -72,6 +72,10 @@ def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
     ]
 
 
+def _overlap(a: Slot, b: Slot) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
 def overlap_groups(slots: list[Slot]) -> list[list[int]]:
     """For every slot start, the slots running then: intervals overlap iff one contains
     the other's start, so "at most one per group" forbids every overlap."""
@@ -105,7 +109,7 @@ def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
         slot = by_id[request.pinned_slot]
         for party in request.parties:
             for other, other_slot in busy[party]:
-                if other_slot.starts_at < slot.ends_at and slot.starts_at < other_slot.ends_at:
+                if _overlap(slot, other_slot):
                     raise PinnedClash([other.id, request.id])
             busy[party].append((request, slot))
 
@@ -124,11 +128,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
         for slot in sorted(allowed_slots(request, slots), key=lambda s: (s.starts_at, s.id)):
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
-            clash = any(
-                other.starts_at < slot.ends_at and slot.starts_at < other.ends_at
-                for party in parties
-                for other in busy[party]
-            )
+            clash = any(_overlap(slot, other) for party in parties for other in busy[party])
             if clash and request.pinned_slot is None:
                 continue
             assignment[request.id] = slot.id
@@ -194,17 +194,23 @@ def _clashes(requests: list[Request], slots: list[Slot], by_request: dict) -> li
     return clashes
 
 
+def _constrain(add, x: dict, rules: Rules) -> None:
+    """State ``rules`` over the choices' variables ``x`` with ``add`` (the LP's or CP-SAT's):
+    the same linear constraints in both models."""
+    for keys in rules.at_most_one:
+        add(sum(x[key] for key in keys) <= 1)
+    for keys, tables in rules.table_limits:
+        add(sum(x[key] for key in keys) <= tables)
+    for key in rules.pinned:
+        add(x[key] == 1)
+
+
 def relaxation_bound(rules: Rules) -> float:
     """The optimum of the same model with every 0/1 choice relaxed to [0, 1] (GLOP): no
     schedule weighs more. A schedule that reaches it is optimal."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     x = {key: lp.NumVar(0, 1, "") for key in rules.choices}
-    for keys in rules.at_most_one:
-        lp.Add(sum(x[key] for key in keys) <= 1)
-    for keys, tables in rules.table_limits:
-        lp.Add(sum(x[key] for key in keys) <= tables)
-    for key in rules.pinned:
-        lp.Add(x[key] == 1)
+    _constrain(lp.Add, x, rules)
     lp.Maximize(sum(request.weight * x[key] for key, request in rules.choices.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         # Every request that has a slot at all, scheduled: no schedule weighs more.
@@ -228,12 +234,7 @@ def solve(
 
     model = cp_model.CpModel()
     x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
-    for keys in rules.at_most_one:
-        model.add_at_most_one([x[key] for key in keys])
-    for keys, tables in rules.table_limits:
-        model.add(sum(x[key] for key in keys) <= tables)
-    for key in rules.pinned:
-        model.add(x[key] == 1)
+    _constrain(model.add, x, rules)  # presolve reads a sum of booleans <= 1 as at-most-one
     model.maximize(
         cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
     )

@@ -157,16 +157,9 @@ def schedule_meetings(
             .select_for_update(of=("self",))
             .order_by("pk")
         )
-        released = [
-            r
-            for r in requests
-            if r.status in OPEN_REQUEST_STATUSES and r.registration.status != accepted
-        ]
-        open_requests = [
-            r
-            for r in requests
-            if r.status in OPEN_REQUEST_STATUSES and r.registration.status == accepted
-        ]
+        still_open = [r for r in requests if r.status in OPEN_REQUEST_STATUSES]
+        released = [r for r in still_open if r.registration.status != accepted]
+        open_requests = [r for r in still_open if r.registration.status == accepted]
         begun = {r.pk for r in open_requests if r.slot_id and r.slot.starts_at < now}
         kept = {r.pk for r in requests if r.status in SETTLED_STATUSES} | begun
         # Kept meetings over before now cannot clash with a slot that begins later.
