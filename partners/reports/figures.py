@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
-from .cache import ids, until_next_write
+from .cache import asked_by, until_next_write
 from .queries import CANCELLED, IN, KINDS, OUT, Criteria, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
@@ -208,17 +208,7 @@ def count(
     write to a table they read (``cache``): logging a meeting counts meetings again only.
     """
     # What the counts depend on, as plain values (the cache's key).
-    asked = (
-        c.start,
-        c.end,
-        c.today,
-        c.home_city and c.home_city.pk,
-        ids(c.partner_cities),
-        c.direction,
-        c.organisation and c.organisation.pk,
-        list(periods.items()),
-        sorted(city_ids),
-    )
+    asked = (*asked_by(c), list(periods.items()), sorted(city_ids))
     counted = {key: Counted({f.name: Counter() for f in FIGURES}) for key in periods}
     first_days = []
     for kind in KINDS:
