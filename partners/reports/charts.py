@@ -5,6 +5,7 @@ description for screen readers.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -74,7 +75,7 @@ def _scale(maximum: int):
 
 
 def _x_label(i: int, count: int, x: float, text) -> dict:
-    every = -(-count // PHONE_X_LABELS)  # ceiling division
+    every = math.ceil(count / PHONE_X_LABELS)
     return {"x": x, "text": text, "minor": i % every != 0}
 
 
@@ -87,11 +88,10 @@ def top_series(series: dict, other: str) -> dict:
         return series
     ranked = sorted(series.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     kept, rest = ranked[: len(PALETTE) - 1], ranked[len(PALETTE) - 1 :]
-    summed = {}
+    summed = Counter()
     for _, values in rest:
-        for year, value in values.items():
-            summed[year] = summed.get(year, 0) + value
-    return {**dict(kept), other: summed}
+        summed.update(values)
+    return {**dict(kept), other: dict(summed)}
 
 
 def grouped_bars(title, description, years, series: dict) -> Chart:

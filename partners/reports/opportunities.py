@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
-from ..spreadsheets import Column, Table
 from .cache import asked_by, until_next_write
 from .queries import CITY_FIELDS, Criteria
 from .queries import opportunities as opportunities_of
@@ -213,7 +212,7 @@ def _any(figures: Figures) -> bool:
     return bool(figures.open or figures.won or figures.lost or figures.started)
 
 
-# The sheet "Opportunities" ----------------------------------------------------------
+# The table of the page and the sheet "Opportunities" ---------------------------------
 
 
 # The columns after those of the open stages: each header with the figure it shows.
@@ -241,12 +240,3 @@ def values(figures: Figures) -> list:
     """The figures in the order of ``headers()``."""
     by_stage = [figures.open_by_stage[stage] for stage in OPEN_STAGES]
     return [*by_stage, *(getattr(figures, figure) for _header, figure in COLUMNS)]
-
-
-def opportunities_table(report: OpportunityReport) -> Table:
-    columns = [Column(_("Partner city"), "text", 18, {})]
-    columns += [Column(header, "number", 14, {}) for header in headers()]
-    rows = [[city.name, *values(figures)] for city, figures in report.named()]
-    rows.append([str(_("Total")), *values(report.total)])
-    notes = [(str(term), str(text)) for term, text in DEFINITIONS]
-    return Table("Opportunities", columns, rows, notes)

@@ -252,11 +252,13 @@ def _due_or_logged(due_on, on):
 
 def opportunities_table(report: Report) -> Table:
     """The pipeline per partner city (partners.reports.opportunities), total as footer."""
-    table = opportunities.opportunities_table(opportunities.of(report.criteria))
-    *rows, total = table.rows
-    return Table(
-        str(SHEET_NAMES["opportunities"]), table.columns, rows, table.notes, footer=[total]
-    )
+    pipeline = opportunities.of(report.criteria)
+    columns = [_text(_("Partner city"), 18)]
+    columns += [Column(header, "number", 14) for header in opportunities.headers()]
+    rows = [[city.name, *opportunities.values(figures)] for city, figures in pipeline.named()]
+    total = [_("Total"), *opportunities.values(pipeline.total)]
+    notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
+    return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=[total])
 
 
 def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
