@@ -43,11 +43,7 @@ def partial_date(day, precision) -> str | None:
     """ISO 8601 at the precision the date is known to: "2018", "2019-06", "2019-06-25"."""
     if day is None:
         return None
-    if precision == DatePrecision.YEAR:
-        return f"{day.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
+    return day.isoformat()[: {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7}.get(precision)]
 
 
 def _linked(name: str, description) -> Field:
