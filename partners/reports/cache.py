@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from ..models import MemorandumParty
-from .queries import KEPT
+from .queries import KEPT, Criteria
 
 
 def _tables(model) -> list:
@@ -49,7 +49,7 @@ def until_next_write(name: str, asked: tuple, compute: Callable, kind: str = "")
     return cache.get_or_set(key, compute, settings.CACHALOT_TIMEOUT)
 
 
-def asked_by(c) -> tuple:
+def asked_by(c: Criteria) -> tuple:
     """What a report's ``Criteria`` select, as plain values for ``asked``."""
     cities = c.partner_cities
     return (

@@ -209,8 +209,7 @@ def count(
     first_days = []
     for kind in KINDS:
         compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
-        name = f"figures-counted-{kind}"
-        per_key, first_day = until_next_write(name, asked, compute, kind=kind)
+        per_key, first_day = until_next_write(f"figures-counted-{kind}", asked, compute, kind=kind)
         first_days.append(first_day)
         for key, part in per_key.items():
             counted[key].per_city.update(part.per_city)

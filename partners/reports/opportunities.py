@@ -146,7 +146,9 @@ def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
     )
 
 
-def opportunity_report(start, end, *, cities=None, **criteria) -> OpportunityReport:
+def opportunity_report(
+    start: datetime.date, end: datetime.date, *, cities: QuerySet | None = None, **criteria
+) -> OpportunityReport:
     """The figures from ``start`` to ``end`` of ``cities`` (None: every partner city); the
     other arguments are those of ``Criteria``."""
     return of(Criteria(start, end, partner_cities=cities, **criteria))
