@@ -9,7 +9,7 @@ import pytest
 
 from partners import models as m
 from partners.public import feeds
-from partners.public.sitemaps import CompanySitemap
+from partners.public.sitemaps import PublishedSitemap
 from tests import factories as f
 from tests.world2019 import build_world_2019
 
@@ -107,7 +107,7 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(clien
 
 def test_sitemap_splits_a_long_section_into_pages(client, monkeypatch, db):
     # Six URLs a page: two companies in three languages.
-    monkeypatch.setattr(CompanySitemap, "limit", 6)
+    monkeypatch.setattr(PublishedSitemap, "limit", 6)
     profiles = [f.CompanyProfileFactory(visibility="public", consent_to_share=True) for _ in "abc"]
     index = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/sitemap-companies.xml?p=2</loc>" in index

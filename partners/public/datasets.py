@@ -22,7 +22,7 @@ from ..models import City, DelegationStop, MemorandumParty, Organisation, Partne
 class Field:
     name: str  # the CSV column and JSON key: never renamed once published
     description: Any  # a (lazy) translatable text
-    value: Callable[[Any], Any]
+    value: Callable[[Any], Any] | None = None  # None: the record's attribute ``name``
     type: str = "string"  # JSON Schema type of a value: string, integer, number, boolean, array
     format: str = ""  # JSON Schema format (date, uri) or "" for none
     nullable: bool = False
@@ -43,11 +43,7 @@ def partial_date(day, precision) -> str | None:
     """ISO 8601 at the precision the date is known to: "2018", "2019-06", "2019-06-25"."""
     if day is None:
         return None
-    if precision == DatePrecision.YEAR:
-        return f"{day.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{day.year:04d}-{day.month:02d}"
-    return day.isoformat()
+    return day.isoformat()[: {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7}.get(precision)]
 
 
 def _linked(name: str, description) -> Field:
@@ -112,17 +108,11 @@ PARTNERSHIPS = Dataset(
             type="number",
             nullable=True,
         ),
-        Field("kind", _("Kind (code)"), lambda p: p.kind),
+        Field("kind", _("Kind (code)")),
         Field("kind_label", _("Kind"), lambda p: str(p.get_kind_display())),
-        Field("status", _("Status (code)"), lambda p: p.status),
+        Field("status", _("Status (code)")),
         Field("status_label", _("Status"), lambda p: str(p.get_status_display())),
-        Field(
-            "established_year",
-            _("Established in"),
-            lambda p: p.established_year,
-            type="integer",
-            nullable=True,
-        ),
+        Field("established_year", _("Established in"), type="integer", nullable=True),
     ),
 )
 
@@ -146,11 +136,11 @@ DELEGATIONS = Dataset(
     list_url_name="partners:delegations",
     rows=delegation_rows,
     fields=(
-        Field("slug", _("Identifier"), lambda d: d.slug),
+        Field("slug", _("Identifier")),
         Field("url", _("Report page"), lambda d: d.get_absolute_url(), format="uri"),
-        Field("title", _("Title"), lambda d: d.title),
-        Field("direction", _("Direction (code: outbound, inbound)"), lambda d: d.direction),
-        Field("status", _("Status (code)"), lambda d: d.status),
+        Field("title", _("Title")),
+        Field("direction", _("Direction (code: outbound, inbound)")),
+        Field("status", _("Status (code)")),
         Field("status_label", _("Status"), lambda d: str(d.get_status_display())),
         Field(
             "start",
@@ -178,8 +168,8 @@ DELEGATIONS = Dataset(
             lambda d: [stop.city.name for stop in d.stops.all()],
             type="array",
         ),
-        Field("purpose", _("Purpose"), lambda d: d.purpose),
-        Field("summary", _("Report"), lambda d: d.summary),
+        Field("purpose", _("Purpose")),
+        Field("summary", _("Report")),
     ),
 )
 
@@ -215,19 +205,17 @@ MEMORANDA = Dataset(
     list_url_name="partners:memoranda",
     rows=memorandum_rows,
     fields=(
-        Field("slug", _("Identifier"), lambda x: x.slug),
+        Field("slug", _("Identifier")),
         Field("url", _("Page"), lambda x: x.get_absolute_url(), format="uri"),
-        Field("title", _("Title"), lambda x: x.title),
-        Field("kind", _("Kind (code)"), lambda x: x.kind),
+        Field("title", _("Title")),
+        Field("kind", _("Kind (code)")),
         Field("kind_label", _("Kind"), lambda x: str(x.get_kind_display())),
-        Field("status", _("Status (code)"), lambda x: x.status),
+        Field("status", _("Status (code)")),
         Field("status_label", _("Status"), lambda x: str(x.get_status_display())),
         Field("in_force", _("In force today"), lambda x: x.is_in_force(), type="boolean"),
-        Field("signed_on", _("Signed on"), lambda x: x.signed_on, format="date", nullable=True),
+        Field("signed_on", _("Signed on"), format="date", nullable=True),
         _linked("signed_in", _("Signed in")),
-        Field(
-            "valid_until", _("Valid until"), lambda x: x.valid_until, format="date", nullable=True
-        ),
+        Field("valid_until", _("Valid until"), format="date", nullable=True),
         Field("partnership", _("Partnership"), _partnership, nullable=True),
         Field(
             "parties",
@@ -235,7 +223,7 @@ MEMORANDA = Dataset(
             lambda x: [str(party.organisation) for party in x.parties.all()],
             type="array",
         ),
-        Field("summary", _("Summary"), lambda x: x.summary),
+        Field("summary", _("Summary")),
     ),
 )
 
@@ -262,9 +250,9 @@ COMPANIES = Dataset(
     list_url_name="partners:companies",
     rows=company_rows,
     fields=(
-        Field("slug", _("Identifier"), lambda c: c.slug),
+        Field("slug", _("Identifier")),
         Field("url", _("Page"), lambda c: c.get_absolute_url(), format="uri"),
-        Field("name", _("Company"), lambda c: c.name),
+        Field("name", _("Company")),
         Field("website", _("Website"), _website),
         Field(
             "sector",
@@ -278,10 +266,8 @@ COMPANIES = Dataset(
             lambda c: str(c.sector.name) if c.sector else None,
             nullable=True,
         ),
-        Field("employees", _("Employees"), lambda c: c.employees, type="integer", nullable=True),
-        Field(
-            "founded_year", _("Founded"), lambda c: c.founded_year, type="integer", nullable=True
-        ),
+        Field("employees", _("Employees"), type="integer", nullable=True),
+        Field("founded_year", _("Founded"), type="integer", nullable=True),
         Field(
             "interests",
             _("Interested in (codes)"),
@@ -294,8 +280,8 @@ COMPANIES = Dataset(
             lambda c: [city.name for city in c.target_cities.all()],
             type="array",
         ),
-        Field("products", _("Products and services"), lambda c: c.products),
-        Field("summary", _("Profile"), lambda c: c.summary),
+        Field("products", _("Products and services")),
+        Field("summary", _("Profile")),
     ),
 )
 
@@ -322,18 +308,18 @@ SUCCESS_STORIES = Dataset(
     list_url_name="partners:success-stories",
     rows=success_story_rows,
     fields=(
-        Field("slug", _("Identifier"), lambda s: s.slug),
+        Field("slug", _("Identifier")),
         Field("url", _("Page"), lambda s: s.get_absolute_url(), format="uri"),
-        Field("title", _("Title"), lambda s: s.title),
-        Field("kind", _("Kind (code)"), lambda s: s.kind),
+        Field("title", _("Title")),
+        Field("kind", _("Kind (code)")),
         Field("kind_label", _("Kind"), lambda s: str(s.get_kind_display())),
-        Field("won_on", _("Won on"), lambda s: s.won_on, format="date"),
+        Field("won_on", _("Won on"), format="date"),
         _linked("partner_city", _("Partner city")),
         _linked("local_organisation", _("Local organisation")),
         _linked("foreign_organisation", _("Foreign organisation")),
         _figure("jobs_created", _("Jobs created")),
         _figure("investment_eur", _("Investment (EUR)")),
-        Field("summary", _("Summary"), lambda s: s.summary),
+        Field("summary", _("Summary")),
     ),
 )
 
@@ -376,7 +362,7 @@ def row(dataset: Dataset, record, absolute: Callable[[str], str]) -> dict:
     numbers JSON and CSV readers expect."""
     values = {}
     for field in dataset.fields:
-        value = field.value(record)
+        value = field.value(record) if field.value else getattr(record, field.name)
         if field.format == "uri" and value:
             value = absolute(value)
         elif field.format == "date" and value is not None:

@@ -6,6 +6,8 @@ the whole directory: with 100,000 published companies one sitemap of everything 
 seconds and grew with the database.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -60,7 +62,10 @@ class ItemsInLanguages:
 
 
 class PublishedSitemap(PublicSitemap):
-    model = None
+    """The published records of ``model``, by id."""
+
+    def __init__(self, model):
+        self.model = model
 
     @property
     def paginator(self):
@@ -73,26 +78,12 @@ class PublishedSitemap(PublicSitemap):
         return item.updated_at
 
 
-class CitySitemap(PublishedSitemap):
-    model = City
-
-
-class DelegationSitemap(PublishedSitemap):
-    model = Delegation
-
-
-class MemorandumSitemap(PublishedSitemap):
-    model = Memorandum
-
-
-class CompanySitemap(PublishedSitemap):
-    model = CompanyProfile
-
-
+# Sections are callables, so the views build a new sitemap for each request (a sitemap
+# keeps what it last listed).
 SITEMAPS = {
     "pages": StaticPagesSitemap,
-    "cities": CitySitemap,
-    "delegations": DelegationSitemap,
-    "memoranda": MemorandumSitemap,
-    "companies": CompanySitemap,
+    "cities": partial(PublishedSitemap, City),
+    "delegations": partial(PublishedSitemap, Delegation),
+    "memoranda": partial(PublishedSitemap, Memorandum),
+    "companies": partial(PublishedSitemap, CompanyProfile),
 }

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from ..models import MemorandumParty
-from .queries import KEPT
+from .queries import KEPT, Criteria
 
 
 def _tables(model) -> list:
@@ -49,6 +49,15 @@ def until_next_write(name: str, asked: tuple, compute: Callable, kind: str = "")
     return cache.get_or_set(key, compute, settings.CACHALOT_TIMEOUT)
 
 
-def ids(queryset) -> list[int] | None:
-    """A queryset's ids, in order, for ``asked``; None stays None."""
-    return None if queryset is None else sorted(queryset.values_list("pk", flat=True))
+def asked_by(c: Criteria) -> tuple:
+    """What a report's ``Criteria`` select, as plain values for ``asked``."""
+    cities = c.partner_cities
+    return (
+        c.start,
+        c.end,
+        c.today,
+        c.home_city and c.home_city.pk,
+        None if cities is None else sorted(cities.values_list("pk", flat=True)),
+        c.direction,
+        c.organisation and c.organisation.pk,
+    )

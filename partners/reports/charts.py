@@ -5,7 +5,9 @@ description for screen readers.
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import cycle
 from typing import NamedTuple
 
 from django.utils.formats import number_format
@@ -74,7 +76,7 @@ def _scale(maximum: int):
 
 
 def _x_label(i: int, count: int, x: float, text) -> dict:
-    every = -(-count // PHONE_X_LABELS)  # ceiling division
+    every = math.ceil(count / PHONE_X_LABELS)
     return {"x": x, "text": text, "minor": i % every != 0}
 
 
@@ -87,11 +89,10 @@ def top_series(series: dict, other: str) -> dict:
         return series
     ranked = sorted(series.items(), key=lambda item: (-sum(item[1].values()), item[0]))
     kept, rest = ranked[: len(PALETTE) - 1], ranked[len(PALETTE) - 1 :]
-    summed = {}
+    summed = Counter()
     for _, values in rest:
-        for year, value in values.items():
-            summed[year] = summed.get(year, 0) + value
-    return {**dict(kept), other: summed}
+        summed.update(values)
+    return {**dict(kept), other: dict(summed)}
 
 
 def grouped_bars(title, description, years, series: dict) -> Chart:
@@ -100,20 +101,18 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
     chart = Chart(title, description, y_ticks=ticks)
     slot = (WIDTH - chart.left - RIGHT) / max(len(years), 1)
     bar = slot * 0.8 / max(len(series), 1)
+    colours = dict(zip(series, cycle(PALETTE)))
     for i, year in enumerate(years):
         x0 = chart.left + i * slot + slot * 0.1
         chart.x_labels.append(_x_label(i, len(years), x0 + slot * 0.4, year))
         for j, (name, values) in enumerate(series.items()):
             value = values.get(year, 0)
             height = plot * value / top
-            colour = PALETTE[j % len(PALETTE)]
             label = f"{name} {year}: {_number(value)}"
             chart.bars.append(
-                Bar(x0 + j * bar, HEIGHT - BOTTOM - height, bar, height, colour, label)
+                Bar(x0 + j * bar, HEIGHT - BOTTOM - height, bar, height, colours[name], label)
             )
-    chart.legend = [
-        {"colour": PALETTE[j % len(PALETTE)], "text": name} for j, name in enumerate(series)
-    ]
+    chart.legend = [{"colour": colour, "text": name} for name, colour in colours.items()]
     return chart
 
 

@@ -15,6 +15,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.text import format_lazy
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
-from .cache import ids, until_next_write
+from .cache import asked_by, until_next_write
 from .queries import CANCELLED, IN, KINDS, OUT, Criteria, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
@@ -177,13 +178,8 @@ class HeaderGroup:
 
 def header_groups() -> list[HeaderGroup]:
     """The figures in order, neighbours of one group under one header (a page's two rows)."""
-    groups = []
-    for figure in FIGURES:
-        if figure.group and groups and groups[-1].figures[-1].group == figure.group:
-            groups[-1].figures.append(figure)
-        else:
-            groups.append(HeaderGroup(figure.group or figure.label, [figure]))
-    return groups
+    runs = (list(run) for _key, run in groupby(FIGURES, key=lambda f: f.group or f.name))
+    return [HeaderGroup(run[0].group or run[0].label, run) for run in runs]
 
 
 @dataclass
@@ -208,34 +204,23 @@ def count(
     write to a table they read (``cache``): logging a meeting counts meetings again only.
     """
     # What the counts depend on, as plain values (the cache's key).
-    asked = (
-        c.start,
-        c.end,
-        c.today,
-        c.home_city and c.home_city.pk,
-        ids(c.partner_cities),
-        c.direction,
-        c.organisation and c.organisation.pk,
-        list(periods.items()),
-        sorted(city_ids),
-    )
+    asked = (*asked_by(c), list(periods.items()), sorted(city_ids))
     counted = {key: Counted({f.name: Counter() for f in FIGURES}) for key in periods}
     first_days = []
     for kind in KINDS:
         compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
-        per_key, first_day = until_next_write(f"figures-{kind}", asked, compute, kind=kind)
+        per_key, first_day = until_next_write(f"figures-counted-{kind}", asked, compute, kind=kind)
         first_days.append(first_day)
-        for key, (per_city, total) in per_key.items():
-            counted[key].per_city.update(per_city)
-            counted[key].total.update(total)
+        for key, part in per_key.items():
+            counted[key].per_city.update(part.per_city)
+            counted[key].total.update(part.total)
     return counted, min(filter(None, first_days), default=None)
 
 
 def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
-    """One kind's figures: period → (figure name → {city id: count}, figure name → total),
-    and the first day a counted record falls on."""
+    """One kind's figures, counted per period, and the first day a counted record falls on."""
     of_kind = [f for f in FIGURES if f.kind == kind]
-    per_key = {key: ({f.name: Counter() for f in of_kind}, {}) for key in periods}
+    per_key = {key: Counted({f.name: Counter() for f in of_kind}) for key in periods}
     first_days = []
     rows = _plain(placed(kind, c)).filter(on__lte=max(p.end for p in periods.values()))
     if all(f.dated for f in of_kind):
@@ -255,15 +240,15 @@ def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selecte
             first_days.append(row["first_day"])
             for alias, (key, figure) in columns.items():
                 if row[alias]:
-                    per_key[key][0][figure.name][row["place"]] = row[alias]
+                    per_key[key].per_city[figure.name][row["place"]] = row[alias]
     for key, figure in columns.values():
-        per_key[key][1][figure.name] = sum(per_key[key][0][figure.name].values())
+        per_key[key].total[figure.name] = sum(per_key[key].per_city[figure.name].values())
     shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
     if shared:
         totals = rows.filter(place__in=selected).aggregate(**shared)
         for alias, value in totals.items():
             key, figure = columns[alias]
-            per_key[key][1][figure.name] = value
+            per_key[key].total[figure.name] = value
     return per_key, min(filter(None, first_days), default=None)
 
 

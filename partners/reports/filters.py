@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, Organisation
 from ..widgets import AutocompleteSelect, LongChoiceFilter
+from .queries import partner_cities
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
@@ -65,7 +66,7 @@ class ReportFilter(django_filters.FilterSet):
     )
     partner_city = LongChoiceFilter(
         label=_("Partner city"),
-        queryset=City.objects.partners_of_home_cities().exclude(is_home=True),
+        queryset=partner_cities(),
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
@@ -97,7 +98,7 @@ class ReportFilter(django_filters.FilterSet):
         """The chosen period; the current year when none was chosen."""
         data = self.form.cleaned_data
         if data.get("date_from") or data.get("date_to"):
-            start = data.get("date_from") or datetime.date(1900, 1, 1)
+            start = data.get("date_from") or datetime.date(FIRST_YEAR, 1, 1)
             return start, data.get("date_to") or timezone.localdate()
         year = data.get("year") or timezone.localdate().year
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field, fields
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
-from ..spreadsheets import Column, Table
-from .cache import ids, until_next_write
+from .cache import asked_by, until_next_write
 from .queries import CITY_FIELDS, Criteria
 from .queries import opportunities as opportunities_of
 
@@ -149,42 +147,18 @@ def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
 
 
 def opportunity_report(
-    start: datetime.date,
-    end: datetime.date,
-    *,
-    cities: QuerySet | None = None,
-    today: datetime.date | None = None,
-    home_city: City | None = None,
-    direction: str = "",
-    organisation=None,
+    start: datetime.date, end: datetime.date, *, cities: QuerySet | None = None, **criteria
 ) -> OpportunityReport:
-    """``_opportunity_report``, kept until the next write (``cache``). The filters select
-    the opportunities as the report's other records (``queries.opportunities``)."""
-    c = Criteria(
-        start,
-        end,
-        home_city=home_city,
-        partner_cities=cities,
-        direction=direction,
-        organisation=organisation,
-        today=today or timezone.localdate(),
-    )
-    asked = (start, end, c.today, ids(cities), home_city and home_city.pk, direction)
-    asked += (organisation and organisation.pk,)
-    return until_next_write("opportunities-by-city-id", asked, lambda: _opportunity_report(c))
+    """The figures from ``start`` to ``end`` of ``cities`` (None: every partner city); the
+    other arguments are those of ``Criteria``."""
+    return of(Criteria(start, end, partner_cities=cities, **criteria))
 
 
 def of(c: Criteria) -> OpportunityReport:
-    """The opportunity figures of a report's criteria."""
-    return opportunity_report(
-        c.start,
-        c.end,
-        cities=c.partner_cities,
-        today=c.today,
-        home_city=c.home_city,
-        direction=c.direction,
-        organisation=c.organisation,
-    )
+    """The opportunity figures of a report's criteria, kept until the next write
+    (``cache``). The criteria select the opportunities as the report's other records
+    (``queries.opportunities``)."""
+    return until_next_write("opportunities-by-city-id", asked_by(c), lambda: _opportunity_report(c))
 
 
 def _opportunity_report(c: Criteria) -> OpportunityReport:
@@ -240,7 +214,7 @@ def _any(figures: Figures) -> bool:
     return bool(figures.open or figures.won or figures.lost or figures.started)
 
 
-# The sheet "Opportunities" ----------------------------------------------------------
+# The table of the page and the sheet "Opportunities" ---------------------------------
 
 
 # The columns after those of the open stages: each header with the figure it shows.
@@ -268,12 +242,3 @@ def values(figures: Figures) -> list:
     """The figures in the order of ``headers()``."""
     by_stage = [figures.open_by_stage[stage] for stage in OPEN_STAGES]
     return [*by_stage, *(getattr(figures, figure) for _header, figure in COLUMNS)]
-
-
-def opportunities_table(report: OpportunityReport) -> Table:
-    columns = [Column(_("Partner city"), "text", 18, {})]
-    columns += [Column(header, "number", 14, {}) for header in headers()]
-    rows = [[city.name, *values(figures)] for city, figures in report.named()]
-    rows.append([str(_("Total")), *values(report.total)])
-    notes = [(str(term), str(text)) for term, text in DEFINITIONS]
-    return Table("Opportunities", columns, rows, notes)

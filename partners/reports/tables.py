@@ -144,7 +144,7 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
             yield (*values, "; ".join(names[city] for city in listed[pk]))
 
 
-def summary_table(report: Report, notes: list) -> Table:
+def summary_table(report: Report) -> Table:
     result = figures.summary(report.criteria, report.cities)
     columns = [_text(_("Partner city"), 18), _text(_("Country"), 8)]
     columns += [Column(figure.label, "number", 14) for figure in figures.FIGURES]
@@ -153,6 +153,7 @@ def summary_table(report: Report, notes: list) -> Table:
         for row in result.rows
     ]
     total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
+    notes = criteria_notes(report.criteria)
     return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total])
 
 
@@ -252,11 +253,13 @@ def _due_or_logged(due_on, on):
 
 def opportunities_table(report: Report) -> Table:
     """The pipeline per partner city (partners.reports.opportunities), total as footer."""
-    table = opportunities.opportunities_table(opportunities.of(report.criteria))
-    *rows, total = table.rows
-    return Table(
-        str(SHEET_NAMES["opportunities"]), table.columns, rows, table.notes, footer=[total]
-    )
+    pipeline = opportunities.of(report.criteria)
+    columns = [_text(_("Partner city"), 18)]
+    columns += [Column(header, "number", 14) for header in opportunities.headers()]
+    rows = [[city.name, *opportunities.values(figures)] for city, figures in pipeline.named()]
+    total = [_("Total"), *opportunities.values(pipeline.total)]
+    notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
+    return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=[total])
 
 
 def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
@@ -293,7 +296,7 @@ SHEET_NAMES = {
     "opportunities": pgettext_lazy("report sheet", "Opportunities"),
 }
 BUILDERS: dict[str, Callable[[Report], Table]] = {
-    "summary": lambda report: summary_table(report, criteria_notes(report.criteria)),
+    "summary": summary_table,
     "delegations": delegations_table,
     "meetings": meetings_table,
     "memoranda": memoranda_table,
