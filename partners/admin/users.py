@@ -5,6 +5,7 @@ superuser flag: an Administrator could grant it to themselves. The rule therefor
 the requesting user being a superuser, whatever permissions they hold.
 """
 
+import axes.admin  # noqa: F401 (registers axes' own admins, replaced below)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -46,10 +47,9 @@ class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
-# django-axes' logs of logins (unless AXES_ENABLE_ADMIN is off), with the same checked
-# parameters in front of each of axes' own admin classes.
+# django-axes' logs of logins: each of axes' admins with the same checked parameters.
 for model in (AccessAttempt, AccessLog, AccessFailureLog):
-    if admin.site.is_registered(model):
+    if admin.site.is_registered(model):  # unless AXES_ENABLE_ADMIN is off
         axes_class = type(admin.site.get_model_admin(model))
         admin.site.unregister(model)
         admin.site.register(
