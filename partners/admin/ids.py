@@ -32,6 +32,10 @@ def valid_id_or_404(model, value):
         raise Http404 from None
 
 
+def _not_an_id(name: str, value) -> BadRequest:
+    return BadRequest(_("%(name)s: %(value)s is not an id") % {"name": name, "value": repr(value)})
+
+
 class CheckedParametersMixin:
     """Query-string values that Django's admin uses as they are, checked first.
 
@@ -62,10 +66,7 @@ class CheckedParametersMixin:
         # column, was a 500.
         for item in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
             if not is_key(self.opts.pk, item):
-                raise BadRequest(
-                    _("%(name)s: %(value)s is not an id")
-                    % {"name": helpers.ACTION_CHECKBOX_NAME, "value": repr(item)}
-                )
+                raise _not_an_id(helpers.ACTION_CHECKBOX_NAME, item)
         return super().response_action(request, queryset, action_location)
 
     def get_changeform_initial_data(self, request):
@@ -82,10 +83,7 @@ class CheckedParametersMixin:
                     try:
                         field.target_field.to_python(item)
                     except ValidationError:
-                        raise BadRequest(
-                            _("%(name)s: %(value)s is not an id")
-                            % {"name": name, "value": repr(item)}
-                        ) from None
+                        raise _not_an_id(name, item) from None
                 continue
             # A date or time goes to its widget as a value, not as the text of the URL
             # (the split date/time widget read ``?starts_at=…`` as a datetime: a 500).

@@ -133,14 +133,10 @@ def initial_from_sources(request) -> dict:
             delegation=handover.delegation_id,
             meeting=handover.meeting_id,
         )
-    if meeting:
-        initial.setdefault("title_de", meeting.title_de)
-        initial.setdefault("partner_city", meeting.counted_in_id)
-        initial.setdefault("delegation", meeting.delegation_id)
-    if memorandum:
-        initial.setdefault("title_de", memorandum.title_de)
-        initial.setdefault("partner_city", memorandum.counted_in_id)
-        initial.setdefault("delegation", memorandum.delegation_id)
+    for source in filter(None, [meeting, memorandum]):
+        initial.setdefault("title_de", source.title_de)
+        initial.setdefault("partner_city", source.counted_in_id)
+        initial.setdefault("delegation", source.delegation_id)
     return {key: value for key, value in initial.items() if value is not None}
 
 
@@ -336,13 +332,12 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
         # isdecimal, not isdigit: "²" is a digit that int() refuses.
         loaded = int(loaded_version) if loaded_version.isdecimal() else None
         if loaded != opportunity.version:
-            changes = changes_since(opportunity, loaded or 0)
             raise ValidationError(
                 _(
                     "Not moved: someone else saved “%(title)s” after the board was loaded. "
                     "Their changes: %(changes)s. The board now shows the current state."
                 )
-                % {"title": opportunity, "changes": "; ".join(changes) or _("(none recorded)")}
+                % {"title": opportunity, "changes": changes_since(opportunity, loaded)}
             )
         opportunity.stage = stage
         if stage == Stage.WON and not opportunity.won_on:

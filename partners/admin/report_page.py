@@ -5,8 +5,6 @@ request. A workbook too large to write while the browser waits is offered as a b
 that starts a background export with POST.
 """
 
-import tempfile
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
@@ -25,7 +23,8 @@ from ..dates import DatePrecision, format_date_span
 from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
-from ..spreadsheets import iter_csv, write_xlsx
+from ..spreadsheets import iter_csv
+from .streaming import xlsx_file
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
 # The page's per-city tables show this many cities at a time, so that its cost does not
@@ -101,13 +100,8 @@ def _list_separator() -> str:
 
 
 def _xlsx_response(criteria: queries.Criteria):
-    # Written to an anonymous temporary file (constant memory) that disappears when the
-    # response closes it: nothing stays behind on disk.
-    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_xlsx(target, tables.tables(criteria))
-    target.seek(0)
     name = tables.filename(criteria, "xlsx")
-    return FileResponse(target, as_attachment=True, filename=name)
+    return FileResponse(xlsx_file(tables.tables(criteria)), as_attachment=True, filename=name)
 
 
 def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):

@@ -48,8 +48,8 @@ def field(column, attribute=None, widget=None, **kwargs):
     return fields.Field(attribute=attribute or column, column_name=column, widget=widget, **kwargs)
 
 
-def fk(column, model, key, attribute=None):
-    return field(column, attribute, widgets.ForeignKeyWidget(model, key))
+def fk(column, model, key):
+    return field(column, widget=widgets.ForeignKeyWidget(model, key))
 
 
 def many(column, model, key):

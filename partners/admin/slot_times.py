@@ -66,10 +66,8 @@ class LocalTimesForm(VersionCheckedForm):
                 required=model_field.required,
                 help_text=help_text,
             )
-        if self.instance.pk:
-            for name in times:
-                if value := self.initial.get(name):
-                    self.initial[name] = timezone.make_naive(value, self.zone(located))
+            if self.instance.pk and (value := self.initial.get(name)):
+                self.initial[name] = timezone.make_naive(value, self.zone(located))
 
     def local_zone(self):
         """The zone of the record chosen: the one posted, else the instance's."""

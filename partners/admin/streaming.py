@@ -65,7 +65,7 @@ class StreamingExportMixin(ExportMixin):
         filename = self.get_export_filename(request, queryset, file_format)
         if xlsx:
             response = FileResponse(
-                _xlsx_file(table),
+                xlsx_file([table]),
                 as_attachment=True,
                 filename=filename,
                 content_type=file_format.get_content_type(),
@@ -91,9 +91,10 @@ class StreamingExportMixin(ExportMixin):
         return Table(str(self.model._meta.verbose_name_plural)[:31], columns, rows)
 
 
-def _xlsx_file(table: Table):
-    """The workbook in an anonymous temporary file (gone once the response closes it)."""
+def xlsx_file(tables):
+    """The workbook, written in constant memory to an anonymous temporary file: nothing
+    stays behind on disk once the response closes it."""
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_xlsx(target, [table])
+    write_xlsx(target, tables)
     target.seek(0)
     return target

@@ -5,7 +5,7 @@ superuser flag: an Administrator could grant it to themselves. The rule therefor
 the requesting user being a superuser, whatever permissions they hold.
 """
 
-from axes import admin as axes_admin
+import axes.admin  # noqa: F401 (registers axes' own admins, replaced below)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -47,27 +47,14 @@ class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
 
 
-# django-axes' logs of logins, with the same checked parameters and selections.
-class AccessAttemptAdmin(CheckedParametersMixin, axes_admin.AccessAttemptAdmin):
-    pass
-
-
-class AccessLogAdmin(CheckedParametersMixin, axes_admin.AccessLogAdmin):
-    pass
-
-
-class AccessFailureLogAdmin(CheckedParametersMixin, axes_admin.AccessFailureLogAdmin):
-    pass
-
-
-for model, model_admin in [
-    (AccessAttempt, AccessAttemptAdmin),
-    (AccessLog, AccessLogAdmin),
-    (AccessFailureLog, AccessFailureLogAdmin),
-]:
+# django-axes' logs of logins: each of axes' admins with the same checked parameters.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
     if admin.site.is_registered(model):  # unless AXES_ENABLE_ADMIN is off
+        axes_class = type(admin.site.get_model_admin(model))
         admin.site.unregister(model)
-        admin.site.register(model, model_admin)
+        admin.site.register(
+            model, type(axes_class.__name__, (CheckedParametersMixin, axes_class), {})
+        )
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
 admin.site.unregister(Group)

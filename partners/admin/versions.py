@@ -14,7 +14,8 @@ from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from modeltranslation.translator import translator
+
+from ..models import is_translated
 
 VERSION_FIELD = "loaded_version"
 # Fields that change on every save and say nothing to the reader.
@@ -22,18 +23,16 @@ _NOISE = {"version", "updated_at", "created_at"}
 
 
 def _translated_originals(model) -> set[str]:
-    if model not in translator.get_registered_models():
-        return set()
-    return set(translator.get_options_for_model(model).fields)
+    return {field.name for field in model._meta.fields if is_translated(model, field.name)}
 
 
 def _display(value) -> str:
     return "–" if value in (None, "") else str(value)
 
 
-def changes_since(instance, version: int) -> list[str]:
-    """One line per field changed after ``version``: who, when, field, old → new."""
-    history = instance.history.filter(version__gt=version).select_related("history_user")
+def changes_since(instance, version: int | None) -> str:
+    """For a message, each field changed after ``version``: who, when, field, old → new."""
+    history = instance.history.filter(version__gt=version or 0).select_related("history_user")
     # A translated field's original column repeats its German one ("name [de]").
     excluded = _NOISE | _translated_originals(type(instance))
     lines = []
@@ -56,12 +55,11 @@ def changes_since(instance, version: int) -> list[str]:
                     "new": _display(change.new),
                 }
             )
-    return lines
+    return "; ".join(lines) or _("(none recorded)")
 
 
 def _their_changes(form) -> str:
-    lines = changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD) or 0)
-    return "; ".join(lines) or _("(none recorded)")
+    return changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD))
 
 
 class VersionCheckedForm(forms.ModelForm):
