@@ -6,6 +6,13 @@ chosen resource and its field selection stay django-import-export's; only the la
 differs: rows come from ``resource.export_resource`` one by one, the queryset is read in
 chunks, and CSV goes out line by line while XLSX is written in constant memory to a
 temporary file that is then streamed.
+
+A debt, written down: that last step is django-import-export's private
+``_do_file_export``, the one place every export path (the form, the skipped form, the
+action) ends, because the library has no public hook that returns a response rather than
+a finished file (its issue #1952, "Use a StreamingHttpResponse", is open). If a release
+renames it, ``tests/test_admin_export.py`` fails on ``response.streaming``. What it buys is
+measured by ``bench/bench_export.py profiles`` (README, "Streaming admin export").
 """
 
 import gc
