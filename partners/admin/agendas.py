@@ -15,7 +15,7 @@ from ..documents.render import DocumentsUnavailable, language_or_default, render
 from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
-from .documents import DocumentViewsMixin, pdf_response
+from .documents import pdf_response
 from .pages import page_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +58,7 @@ def _schedule_row(entry) -> tuple:
     )
 
 
-class AgendaViewsMixin(DocumentViewsMixin):
+class AgendaViewsMixin:
     """URLs under a delegation: agenda/, agenda/<who>/<id>.<html|ics|pdf>, schedule.xlsx."""
 
     def get_urls(self):
