@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import local_times, utc_offset
+from ..dates import at_wall_clock, local_times, utc_offset
 from .versions import VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
@@ -86,9 +86,8 @@ class LocalTimesForm(VersionCheckedForm):
             typed = cleaned_data.get(name) if shown else self.wall_clock(name)
             if typed is None:
                 continue
-            value = timezone.make_aware(typed, zone)
-            # A time the clocks skip comes back from UTC as another one.
-            if timezone.make_naive(value.astimezone(datetime.UTC), zone) != typed:
+            value = at_wall_clock(typed, zone)
+            if value is None:
                 self.add_error(
                     name if shown else self.located_by,
                     _("This time does not exist in %(zone)s: the clocks go forward then.")
