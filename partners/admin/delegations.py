@@ -22,7 +22,7 @@ from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
 from .list_filters import InUseFilter, YearFilter
-from .slot_times import LocalTimesMixin, MeetingForm
+from .slot_times import LocalTimesColumn, LocalTimesMixin, MeetingForm
 from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
@@ -39,13 +39,30 @@ class DelegationMemberInline(CRMInline, TranslationTabularInline):
     fields = ["person", "role", "position_at_time"]
 
 
-class MeetingInline(CRMInline, TranslationTabularInline):
+class MeetingInline(LocalTimesColumn, CRMInline, TranslationTabularInline):
     model = Meeting
-    form = MeetingForm  # its times, not shown here, stay on the clock of the city posted
+    # Its times, shown here on its city's clock and edited on the meeting's own page, stay
+    # on the clock of the city posted.
+    form = MeetingForm
+    times_with_day = False  # beside the date
     # The German title only: a row per language would push the workbench past 1366 px;
     # the translations are edited on the meeting's own page.
-    fields = ["date", "city", "kind", "title_de", "organisations", "attendees", "visibility"]
+    fields = [
+        "date",
+        "local_times",
+        "city",
+        "kind",
+        "title_de",
+        "organisations",
+        "attendees",
+        "visibility",
+    ]
+    readonly_fields = ["local_times"]
     autocomplete_fields = ["city", "organisations", "attendees"]
+
+    def get_queryset(self, request):
+        # The times are read on each row's city's clock.
+        return super().get_queryset(request).select_related("city")
 
 
 class HandoverForm(VersionCheckedForm):
