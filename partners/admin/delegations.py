@@ -58,11 +58,8 @@ class MeetingInline(LocalTimesColumn, CRMInline, TranslationTabularInline):
         "visibility",
     ]
     readonly_fields = ["local_times"]
+    # The city of each row, on whose clock its times are shown, is read with the rows.
     autocomplete_fields = ["city", "organisations", "attendees"]
-
-    def get_queryset(self, request):
-        # The times are read on each row's city's clock.
-        return super().get_queryset(request).select_related("city")
 
 
 class HandoverForm(VersionCheckedForm):
@@ -120,6 +117,10 @@ class HandoverInline(CRMInline):
         "response",
     ]
     autocomplete_fields = ["profile", "recipient", "meeting", "handed_over_by"]
+
+    def get_queryset(self, request):
+        # A profile is named by its company.
+        return super().get_queryset(request).select_related("profile__organisation")
 
 
 class PhotoInline(CRMInline, TranslationTabularInline):
