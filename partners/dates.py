@@ -5,7 +5,7 @@ translatable strings, so German gets "25.–30. Juni 2019", English "25–30 Jun
 Chinese "2019年6月25日至30日".
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -142,6 +142,23 @@ def local_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
     if ends_at is not None:
         span += f"–{timezone.localtime(ends_at, zone):%H:%M}"
     return f"{span} ({utc_offset(starts)})"
+
+
+def at_wall_clock(typed: datetime, zone) -> datetime | None:
+    """The moment at which ``zone``'s clocks read ``typed`` (a time without zone); None
+    for a time they skip (the clocks go forward then)."""
+    value = timezone.make_aware(typed, zone)
+    # A time the clocks skip comes back from UTC as another one.
+    if timezone.make_naive(value.astimezone(UTC), zone) != typed:
+        return None
+    return value
+
+
+def same_wall_clock(value: datetime, was, zone) -> datetime | None:
+    """The moment at which ``zone``'s clocks read what ``was``'s read at ``value``: a
+    09:00 slot in Nanjing is at 09:00 in Berlin once its stop moves there. None for a time
+    the clocks skip in ``zone``."""
+    return at_wall_clock(timezone.make_naive(value, was), zone)
 
 
 def local_day_and_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:

@@ -106,11 +106,27 @@ def is_key(field, value) -> bool:
 class KeysOnly:
     """The admin's autocomplete, rendering only chosen values that can be keys: Django's
     looks up the submitted values as they came, so a tampered one (``abc``, a number beyond
-    the column) failed to render instead of showing the field's "Select a valid choice"."""
+    the column) failed to render instead of showing the field's "Select a valid choice".
+
+    ``chosen``: the records chosen, where the form holds them already (its record's, read
+    with the rows of an inline): shown without Django's query, one per row and field."""
+
+    chosen = None
 
     def optgroups(self, name, value, attr=None):
         key = self.field.target_field
-        return super().optgroups(name, [v for v in value if is_key(key, v)], attr)
+        value = [v for v in value if is_key(key, v)]
+        chosen = {str(getattr(record, key.attname)): record for record in self.chosen or ()}
+        if self.chosen is None or not chosen.keys() >= {str(v) for v in value}:
+            return super().optgroups(name, value, attr)
+        # The options Django's renders: a blank one for an optional choice, the chosen ones.
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for choice in dict.fromkeys(str(v) for v in value):
+            label = self.choices.field.label_from_instance(chosen[choice])
+            options.append(self.create_option(name, choice, label, True, len(options)))
+        return [(None, options, 0)]
 
 
 class AutocompleteSelect(KeysOnly, admin_widgets.AutocompleteSelect):

@@ -2,10 +2,13 @@
 it starts, on its date in its city's local time, within its delegation's dates."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from partners import models as m
@@ -148,7 +151,8 @@ def test_times_shown_in_nanjing_are_read_in_the_city_posted_with_them(
 def test_a_city_changed_in_the_delegation_pages_meetings_keeps_their_times(
     officer, meeting, at_ten_in_nanjing
 ):
-    """The meeting rows show no times: 10:00 stays 10:00, on the clock of the city posted."""
+    """The meeting rows show their times read-only: 10:00 stays 10:00, on the clock of the
+    city posted."""
     url = f"/admin/partners/delegation/{meeting.delegation_id}/change/"
     data = change_form_data(officer, url)
     assert "meetings-0-starts_at_1" not in data
@@ -158,3 +162,36 @@ def test_a_city_changed_in_the_delegation_pages_meetings_keeps_their_times(
     # Saved again unchanged, they stay.
     assert officer.post(url, change_form_data(officer, url)).status_code == 302
     _assert_at_ten_in_leipzig(meeting)
+
+
+def _meeting_rows_times(page: str) -> list[str]:
+    cells = re.findall(r'<td class="field-local_times">(.*?)</td>', page, re.DOTALL)
+    return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_delegation_pages_meeting_rows_show_their_local_times(officer, meeting):
+    """Each on its city's clock, with its offset, read with the rows (no query per row)."""
+    url = f"/admin/partners/delegation/{meeting.delegation_id}/change/"
+    meeting.starts_at = datetime.datetime(2019, 6, 26, 1, tzinfo=UTC)
+    meeting.ends_at = datetime.datetime(2019, 6, 26, 2, 30, tzinfo=UTC)
+    meeting.save()
+    f.MeetingFactory(
+        delegation=meeting.delegation,
+        title="Zzz in Leipzig",  # the second row
+        city__time_zone="Europe/Berlin",
+        starts_at=datetime.datetime(2019, 6, 26, 8, tzinfo=UTC),
+    )
+    assert _meeting_rows_times(officer.get(url).text) == [
+        "09:00–10:30 (UTC+8)",
+        "10:00 (UTC+2)",
+        "-",  # the empty row to add one
+    ]
+    queries = _queries(officer, url)
+    m.Meeting.objects.update(starts_at=None, ends_at=None)
+    assert _queries(officer, url) == queries

@@ -277,23 +277,128 @@ def test_a_stop_without_dates_keeps_its_slots_within_the_trips(nanjing_stop):
     assert list(refused.value.message_dict) == ["city"] and ", 2028: " in message
 
 
-def test_a_stop_without_dates_moved_to_another_zone_names_the_trips_dates(officer, nanjing_stop):
-    # 00:30 on 1 January 2027 in Nanjing is 17:30 on 31 December 2026 in Leipzig.
-    f.MeetingSlotFactory(
-        delegation=nanjing_stop.delegation,
-        stop=nanjing_stop,
-        starts_at=datetime.datetime(2026, 12, 31, 16, 30, tzinfo=UTC),
-        ends_at=datetime.datetime(2026, 12, 31, 17, tzinfo=UTC),
+def _slot(stop, starts, ends):
+    return f.MeetingSlotFactory(
+        delegation=stop.delegation, stop=stop, starts_at=starts, ends_at=ends
+    )
+
+
+def _logged_in(slot, city):
+    """A meeting logged from a request booked in ``slot``, at its times, in ``city``."""
+    meeting = f.MeetingFactory(
+        delegation=slot.delegation,
+        city=city,
+        date=slot.local_starts_at.date(),
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+    )
+    f.MeetingRequestFactory(
+        registration__delegation=slot.delegation, slot=slot, meeting=meeting, status="held"
+    )
+    return meeting
+
+
+def test_a_stop_moved_to_another_city_keeps_its_slots_local_times(officer, nanjing_stop):
+    """On the delegation page: 09:00 in Nanjing stays 09:00 in Leipzig, and so does the
+    meeting logged in the slot; one logged in another city keeps its city and times."""
+    slot = _slot(
+        nanjing_stop,
+        datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
+        datetime.datetime(2027, 5, 10, 1, 45, tzinfo=UTC),
+    )
+    followed = _logged_in(slot, nanjing_stop.city)
+    elsewhere = _logged_in(slot, f.CityFactory(name="Shanghai"))
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    response = _post_stop(officer, nanjing_stop, city=leipzig.pk)
+    assert response.status_code == 302, form_errors(response)
+    # 09:00–09:45 in Leipzig's summer time (UTC+2).
+    at_nine = (
+        datetime.datetime(2027, 5, 10, 7, tzinfo=UTC),
+        datetime.datetime(2027, 5, 10, 7, 45, tzinfo=UTC),
+    )
+    slot.refresh_from_db()
+    assert (slot.starts_at, slot.ends_at) == at_nine
+    followed.refresh_from_db()
+    assert (followed.city, followed.date, followed.starts_at, followed.ends_at) == (
+        leipzig,
+        datetime.date(2027, 5, 10),
+        *at_nine,
+    )
+    elsewhere.refresh_from_db()
+    assert (elsewhere.city.name, elsewhere.starts_at) == (
+        "Shanghai",
+        datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
+    )
+    assert "2027-05-10 09:00–09:45 (UTC+2)" in officer.get("/admin/partners/meetingslot/").text
+
+
+def test_a_stop_moved_to_another_zone_is_checked_at_its_slots_local_times(officer, nanjing_stop):
+    # 00:30 on 10 May in Nanjing; Leipzig's clocks read 18:30 on the 9th then.
+    _slot(
+        nanjing_stop,
+        datetime.datetime(2027, 5, 9, 16, 30, tzinfo=UTC),
+        datetime.datetime(2027, 5, 9, 17, tzinfo=UTC),
+    )
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    response = _post_stop(officer, nanjing_stop, city=leipzig.pk)
+    assert response.status_code == 302, form_errors(response)
+    slot = m.MeetingSlot.objects.get()
+    assert slot.local_starts_at.date() == datetime.date(2027, 5, 10)
+    # Its dates are checked at the times moved: 00:30 on the 10th, not the 9th.
+    response = _post_stop(officer, nanjing_stop, arrival="2027-05-11")
+    assert _stop_errors(response) == {
+        "arrival": [
+            "A meeting slot in Leipzig would lie outside these dates: "
+            "10 May 2027 00:30–01:00 (UTC+2). Move or delete it first."
+        ]
+    }
+
+
+def test_a_stop_without_dates_moved_to_another_zone_keeps_its_slots_in_the_trips(
+    officer, nanjing_stop
+):
+    # 00:30 on 1 January 2027 in Nanjing: 17:30 on 31 December 2026 in Leipzig, had the
+    # slot kept its moment, and outside the trip's 2027.
+    _slot(
+        nanjing_stop,
+        datetime.datetime(2026, 12, 31, 16, 30, tzinfo=UTC),
+        datetime.datetime(2026, 12, 31, 17, tzinfo=UTC),
     )
     m.DelegationStop.objects.filter(pk=nanjing_stop.pk).update(arrival=None, departure=None)
     leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
     response = _post_stop(officer, nanjing_stop, arrival="", departure="", city=leipzig.pk)
+    assert response.status_code == 302, form_errors(response)
+    assert m.MeetingSlot.objects.get().starts_at == datetime.datetime(
+        2026, 12, 31, 23, 30, tzinfo=UTC
+    )
+
+
+def test_a_stop_cannot_move_to_a_city_whose_clocks_skip_a_slots_time(officer, nanjing_stop):
+    """02:30 on 28 March 2027 does not exist in Leipzig: refused, nothing saved."""
+    nanjing_stop.arrival = datetime.date(2027, 3, 28)
+    nanjing_stop.save()
+    slot = _slot(
+        nanjing_stop,
+        datetime.datetime(2027, 3, 27, 18, 30, tzinfo=UTC),
+        datetime.datetime(2027, 3, 27, 19, tzinfo=UTC),
+    )
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    response = _post_stop(officer, nanjing_stop, city=leipzig.pk)
     assert _stop_errors(response) == {
         "city": [
-            "A meeting slot in Leipzig would lie outside the delegation's dates, 2027: "
-            "31 December 2026 17:30–18:00 (UTC+1). Move or delete it first."
+            "The clocks in Leipzig skip these local times of its meeting slots or meetings "
+            "(they go forward then): 28 March 2027 02:30–03:00 (UTC+8). Move them first."
         ]
     }
+    nanjing_stop.refresh_from_db()
+    assert nanjing_stop.city.name == "Nanjing"
+    assert m.MeetingSlot.objects.get().starts_at == slot.starts_at
+    # Saved without its checks, the stop refuses too, and keeps its city and slot.
+    nanjing_stop.city = leipzig
+    with pytest.raises(ValidationError):
+        nanjing_stop.save()
+    nanjing_stop.refresh_from_db()
+    assert nanjing_stop.city.name == "Nanjing"
 
 
 def test_a_stops_dates_lie_within_the_trips(officer):

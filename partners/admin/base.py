@@ -216,6 +216,18 @@ class CRMInline(AutocompleteMixin, VersionFieldMixin, OwnedDeletionMixin, Tabula
     extra = 0
     formset = VersionCheckedFormSet
 
+    def get_queryset(self, request):
+        # The records its autocompletes show, read with the rows: the rows' forms hand them
+        # to their widgets (VersionCheckedForm), where Django looks them up row by row.
+        queryset = super().get_queryset(request)
+        fields = [
+            self.model._meta.get_field(name) for name in self.get_autocomplete_fields(request)
+        ]
+        # select_related() without names would follow every link (and is deprecated).
+        if links := [field.name for field in fields if not field.many_to_many]:
+            queryset = queryset.select_related(*links)
+        return queryset.prefetch_related(*[field.name for field in fields if field.many_to_many])
+
     def get_readonly_fields(self, request, obj=None):
         # Rows of a record's page (meetings, photos) are published there by a publisher.
         fields = super().get_readonly_fields(request, obj)

@@ -22,7 +22,7 @@ from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
 from .list_filters import InUseFilter, YearFilter
-from .slot_times import LocalTimesMixin, MeetingForm
+from .slot_times import LocalTimesColumn, LocalTimesMixin, MeetingForm
 from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
 
@@ -39,12 +39,26 @@ class DelegationMemberInline(CRMInline, TranslationTabularInline):
     fields = ["person", "role", "position_at_time"]
 
 
-class MeetingInline(CRMInline, TranslationTabularInline):
+class MeetingInline(LocalTimesColumn, CRMInline, TranslationTabularInline):
     model = Meeting
-    form = MeetingForm  # its times, not shown here, stay on the clock of the city posted
+    # Its times, shown here on its city's clock and edited on the meeting's own page, stay
+    # on the clock of the city posted.
+    form = MeetingForm
+    times_with_day = False  # beside the date
     # The German title only: a row per language would push the workbench past 1366 px;
     # the translations are edited on the meeting's own page.
-    fields = ["date", "city", "kind", "title_de", "organisations", "attendees", "visibility"]
+    fields = [
+        "date",
+        "local_times",
+        "city",
+        "kind",
+        "title_de",
+        "organisations",
+        "attendees",
+        "visibility",
+    ]
+    readonly_fields = ["local_times"]
+    # The city of each row, on whose clock its times are shown, is read with the rows.
     autocomplete_fields = ["city", "organisations", "attendees"]
 
 
@@ -103,6 +117,10 @@ class HandoverInline(CRMInline):
         "response",
     ]
     autocomplete_fields = ["profile", "recipient", "meeting", "handed_over_by"]
+
+    def get_queryset(self, request):
+        # A profile is named by its company.
+        return super().get_queryset(request).select_related("profile__organisation")
 
 
 class PhotoInline(CRMInline, TranslationTabularInline):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import local_times, utc_offset
+from ..dates import at_wall_clock, local_times, utc_offset
 from .versions import VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
@@ -84,9 +84,8 @@ class LocalTimesForm(VersionCheckedForm):
             typed = cleaned_data.get(name) if shown else self.wall_clock(name)
             if typed is None:
                 continue
-            value = timezone.make_aware(typed, zone)
-            # A time the clocks skip comes back from UTC as another one.
-            if timezone.make_naive(value.astimezone(datetime.UTC), zone) != typed:
+            value = at_wall_clock(typed, zone)
+            if value is None:
                 self.add_error(
                     name if shown else self.located_by,
                     _("This time does not exist in %(zone)s: the clocks go forward then.")
@@ -99,7 +98,7 @@ class LocalTimesForm(VersionCheckedForm):
         return super().clean()
 
     def wall_clock(self, name):
-        """A time this form does not show (a meeting row of the delegation page) as the
+        """A time this form does not edit (a meeting row of the delegation page) as the
         city's clock reads it: 10:00 stays 10:00 when another city is posted."""
         value = getattr(self.instance, name)
         if value is None or self.located_by not in self.cleaned_data:
@@ -121,7 +120,25 @@ class MeetingForm(LocalTimesForm):
     local_time_help = gettext_lazy("In the local time of the meeting's city.")
 
 
-class LocalTimesMixin:
+class LocalTimesColumn:
+    """The column of the local times of records with a LocalTimesForm (``form``)."""
+
+    # Where the row shows the date beside it (a meeting's), the times without their day.
+    times_with_day = True
+
+    @admin.display(description=gettext_lazy("time (local)"), ordering="starts_at")
+    def local_times(self, obj):
+        if obj.starts_at is None:
+            # Said here: a read-only field of a form shows None as "None".
+            return self.get_empty_value_display()
+        zone = self.form.zone(getattr(obj, self.form.located_by))
+        times = local_times(obj.starts_at, obj.ends_at, zone)
+        if not self.times_with_day:
+            return times
+        return f"{timezone.localtime(obj.starts_at, zone):%Y-%m-%d} {times}"
+
+
+class LocalTimesMixin(LocalTimesColumn):
     """An admin's form of local times (``form``: a LocalTimesForm) and its list column."""
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -131,11 +148,3 @@ class LocalTimesMixin:
         response = super().render_change_form(request, context, *args, **kwargs)
         with timezone.override(context["adminform"].form.local_zone()):
             return response.render()
-
-    @admin.display(description=gettext_lazy("time (local)"), ordering="starts_at")
-    def local_times(self, obj):
-        if obj.starts_at is None:
-            return None
-        zone = self.form.zone(getattr(obj, self.form.located_by))
-        day = timezone.localtime(obj.starts_at, zone)
-        return f"{day:%Y-%m-%d} {local_times(obj.starts_at, obj.ends_at, zone)}"

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from ..models import is_translated
 
+from ..widgets import KeysOnly
+
 VERSION_FIELD = "loaded_version"
 # Fields that change on every save and say nothing to the reader.
 _NOISE = {"version", "updated_at", "created_at"}
@@ -75,6 +77,21 @@ class VersionCheckedForm(forms.ModelForm):
             self.initial[VERSION_FIELD] = self.instance.version
             if self.is_bound:
                 self._compare_with_the_version_seen()
+            else:
+                self._show_chosen_records()
+
+    def _show_chosen_records(self):
+        """Its autocompletes show the records of its instance (read with the rows of an
+        inline, CRMInline.get_queryset) instead of looking each up again."""
+        for name, field in self.fields.items():
+            # Within the admin's wrapper that adds the "+" and edit links.
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, KeysOnly) and name in self.initial:
+                related = getattr(self.instance, name)
+                if widget.allow_multiple_selected:
+                    widget.chosen = list(related.all())
+                else:
+                    widget.chosen = [related] if related else []
 
     def _compare_with_the_version_seen(self):
         """A form posted from an older version is compared with that version, so a row

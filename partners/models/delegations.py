@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
-from ..dates import DatePrecision, first_day, format_date_span, last_day, local_day_and_times
+from ..dates import (
+    DatePrecision,
+    first_day,
+    format_date_span,
+    last_day,
+    local_day_and_times,
+    same_wall_clock,
+)
 from .base import (
     CRM_PERMISSIONS,
     CountedInReport,
@@ -231,49 +238,97 @@ class DelegationStop(TimeStampedModel):
         if self.pk and self.city_id:
             self.clean_slots()
 
+    def save(self, *args, **kwargs):
+        # Moved to another city, its slots keep their local times: saved with it, or not.
+        with transaction.atomic(using=router.db_for_write(DelegationStop, instance=self)):
+            moved, skipped = self.on_its_clock()[1:] if self.pk and self.city_id else ([], [])
+            if skipped:  # saved without clean(), which says so on the city
+                raise ValidationError({"city": self._skipped(skipped)})
+            super().save(*args, **kwargs)
+            for record in moved:
+                record.save()
+
+    def on_its_clock(self) -> tuple[list, list, list[str]]:
+        """Its slots, at the local times they had in the city stored, read in its city as
+        set: a 09:00 slot in Nanjing is at 09:00 in Berlin once the stop moves there. The
+        meetings logged in them follow while they are in the stored city (one logged
+        elsewhere keeps its city and times).
+
+        Returns its slots (their stop this one, as set), the slots and meetings whose
+        times moved, and the times (as stored) that the city's clocks skip, whose slots
+        are left out of the first list."""
+        slots = list(self.slots.select_related("stop__city"))
+        stored = slots and slots[0].stop.city
+        for slot in slots:
+            slot.stop = self  # the dates and city as set, not as stored
+        zone = self.city.tzinfo
+        if not stored or stored.tzinfo == zone:
+            return slots, [], []
+        meetings = list(Meeting.objects.filter(meeting_request__slot__stop=self, city=stored))
+        moved, skipped = [], []
+        for record in [*slots, *meetings]:
+            times = [record.starts_at, record.ends_at]
+            local = [value and same_wall_clock(value, stored.tzinfo, zone) for value in times]
+            if any(value and not new for value, new in zip(times, local, strict=True)):
+                skipped.append(local_day_and_times(*times, stored.tzinfo))
+                continue
+            record.starts_at, record.ends_at = local
+            moved.append(record)
+        for meeting in meetings:
+            meeting.city = self.city
+        return [slot for slot in slots if slot in moved], moved, skipped
+
+    def _skipped(self, skipped: list[str]) -> str:
+        return _(
+            "The clocks in %(city)s skip these local times of its meeting slots or "
+            "meetings (they go forward then): %(times)s. Move them first."
+        ) % {"city": self.city, "times": "; ".join(skipped)}
+
     def clean_slots(self):
         """Its slots, and so the meetings scheduled in them, stay within its dates as
-        changed: each slot checked by its own rule (MeetingSlot.outside_stop)."""
+        changed, at their local times in its city as changed (on_its_clock): each slot
+        checked by its own rule (MeetingSlot.outside_stop)."""
         # Without dates of its own, the trip's dates (or the city posted) moved them out.
         dated = self.arrival or self.departure
         fields = {"starts_at": "arrival", "ends_at": "departure"} if dated else {}
         outside = {}
-        for slot in self.slots.all():
-            slot.stop = self  # the dates and city as posted, not as stored
+        slots, _moved, skipped = self.on_its_clock()
+        for slot in slots:
             for name in slot.outside_stop():
                 outside.setdefault(fields.get(name, "city"), []).append(
                     local_day_and_times(slot.starts_at, slot.ends_at, self.city.tzinfo)
                 )
-        if outside:
-            raise ValidationError(
-                {
-                    field: (
-                        ngettext(
-                            "A meeting slot in %(city)s would lie outside these dates: "
-                            "%(slots)s. Move or delete it first.",
-                            "%(count)d meeting slots in %(city)s would lie outside these "
-                            "dates: %(slots)s. Move or delete them first.",
-                            len(slots),
-                        )
-                        if dated
-                        else ngettext(
-                            "A meeting slot in %(city)s would lie outside the delegation's "
-                            "dates, %(dates)s: %(slots)s. Move or delete it first.",
-                            "%(count)d meeting slots in %(city)s would lie outside the "
-                            "delegation's dates, %(dates)s: %(slots)s. Move or delete them "
-                            "first.",
-                            len(slots),
-                        )
-                    )
-                    % {
-                        "count": len(slots),
-                        "city": self.city,
-                        "dates": self.delegation.dates_display,
-                        "slots": "; ".join(slots),
-                    }
-                    for field, slots in outside.items()
+        errors = {"city": [self._skipped(skipped)]} if skipped else {}
+        for field, times in outside.items():
+            message = (
+                ngettext(
+                    "A meeting slot in %(city)s would lie outside these dates: "
+                    "%(slots)s. Move or delete it first.",
+                    "%(count)d meeting slots in %(city)s would lie outside these "
+                    "dates: %(slots)s. Move or delete them first.",
+                    len(times),
+                )
+                if dated
+                else ngettext(
+                    "A meeting slot in %(city)s would lie outside the delegation's "
+                    "dates, %(dates)s: %(slots)s. Move or delete it first.",
+                    "%(count)d meeting slots in %(city)s would lie outside the "
+                    "delegation's dates, %(dates)s: %(slots)s. Move or delete them "
+                    "first.",
+                    len(times),
+                )
+            )
+            errors.setdefault(field, []).append(
+                message
+                % {
+                    "count": len(times),
+                    "city": self.city,
+                    "dates": self.delegation.dates_display,
+                    "slots": "; ".join(times),
                 }
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class DelegationMember(TimeStampedModel):
