@@ -332,6 +332,54 @@ def test_a_stop_moved_to_another_city_keeps_its_slots_local_times(officer, nanji
     assert "2027-05-10 09:00–09:45 (UTC+2)" in officer.get("/admin/partners/meetingslot/").text
 
 
+def _nine_in_nanjing(stop):
+    return _slot(
+        stop,
+        datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
+        datetime.datetime(2027, 5, 10, 1, 45, tzinfo=UTC),
+    )
+
+
+def test_a_stop_moved_to_a_city_in_the_same_zone_takes_its_meetings_along(officer, nanjing_stop):
+    """Nanjing to Jining: the clocks agree, and the meeting logged in the slot moves to
+    Jining all the same."""
+    followed = _logged_in(_nine_in_nanjing(nanjing_stop), nanjing_stop.city)
+    jining = f.CityFactory(name="Jining", time_zone="Asia/Shanghai")
+    response = _post_stop(officer, nanjing_stop, city=jining.pk)
+    assert response.status_code == 302, form_errors(response)
+    followed.refresh_from_db()
+    assert (followed.city, followed.starts_at) == (
+        jining,
+        datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
+    )
+
+
+def test_a_meeting_row_edited_with_its_stops_move_moves_with_it(officer, nanjing_stop):
+    """The row's other changes are saved, and the row does not put the meeting back in
+    Nanjing at its old times."""
+    slot = _nine_in_nanjing(nanjing_stop)
+    followed = _logged_in(slot, nanjing_stop.city)
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    url = f"/admin/partners/delegation/{nanjing_stop.delegation_id}/change/"
+    data = change_form_data(officer, url)
+    assert data["meetings-0-id"] == str(followed.pk)
+    data |= {"stops-0-city": leipzig.pk, "meetings-0-title_de": "Werksbesuch"}
+    response = officer.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    slot.refresh_from_db()
+    followed.refresh_from_db()
+    assert (followed.title_de, followed.city, followed.starts_at, followed.ends_at) == (
+        "Werksbesuch",
+        leipzig,
+        slot.starts_at,
+        slot.ends_at,
+    )
+    assert slot.starts_at == datetime.datetime(2027, 5, 10, 7, tzinfo=UTC)
+    # Its history says who moved it, after the row's change.
+    latest = followed.history.first()
+    assert (latest.city_id, latest.history_user_id) == (leipzig.pk, response.wsgi_request.user.pk)
+
+
 def test_a_stop_moved_to_another_zone_is_checked_at_its_slots_local_times(officer, nanjing_stop):
     # 00:30 on 10 May in Nanjing; Leipzig's clocks read 18:30 on the 9th then.
     _slot(

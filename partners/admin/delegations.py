@@ -230,10 +230,12 @@ class DelegationAdmin(
 
     def save_related(self, request, form, formsets, change):
         # As Django's, but a handover that names a meeting by its row on the page gets
-        # that meeting once the meetings (an earlier inline) are saved.
+        # that meeting once the meetings (an earlier inline) are saved, and the stops come
+        # last: a stop moved to another city moves the meetings logged in its slots, which
+        # a meeting row saved after it would put back.
         form.save_m2m()
         meetings = None
-        for formset in formsets:
+        for formset in sorted(formsets, key=lambda formset: formset.model is DelegationStop):
             if formset.model is ProfileHandover and meetings is not None:
                 _link_meeting_rows(formset, meetings)
             self.save_formset(request, form, formset, change=change)

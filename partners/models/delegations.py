@@ -254,17 +254,21 @@ class DelegationStop(TimeStampedModel):
         meetings logged in them follow while they are in the stored city (one logged
         elsewhere keeps its city and times).
 
-        Returns its slots (their stop this one, as set), the slots and meetings whose
-        times moved, and the times (as stored) that the city's clocks skip, whose slots
+        Returns its slots (their stop this one, as set), the slots and meetings to save
+        (whose times or city moved), and the times (as stored) that the city's clocks skip, whose slots
         are left out of the first list."""
         slots = list(self.slots.select_related("stop__city"))
         stored = slots and slots[0].stop.city
         for slot in slots:
             slot.stop = self  # the dates and city as set, not as stored
-        zone = self.city.tzinfo
-        if not stored or stored.tzinfo == zone:
+        if not stored or stored == self.city:
             return slots, [], []
         meetings = list(Meeting.objects.filter(meeting_request__slot__stop=self, city=stored))
+        for meeting in meetings:
+            meeting.city = self.city
+        zone = self.city.tzinfo
+        if stored.tzinfo == zone:  # Nanjing to Jining: the meetings change city, not times
+            return slots, meetings, []
         moved, skipped = [], []
         for record in [*slots, *meetings]:
             times = [record.starts_at, record.ends_at]
@@ -274,8 +278,6 @@ class DelegationStop(TimeStampedModel):
                 continue
             record.starts_at, record.ends_at = local
             moved.append(record)
-        for meeting in meetings:
-            meeting.city = self.city
         return [slot for slot in slots if slot in moved], moved, skipped
 
     def _skipped(self, skipped: list[str]) -> str:
