@@ -449,6 +449,25 @@ def test_a_stop_cannot_move_to_a_city_whose_clocks_skip_a_slots_time(officer, na
     assert nanjing_stop.city.name == "Nanjing"
 
 
+def test_a_skipped_time_of_a_slot_and_its_meeting_is_named_once(officer, nanjing_stop):
+    nanjing_stop.arrival = datetime.date(2027, 3, 28)
+    nanjing_stop.save()
+    slot = _slot(
+        nanjing_stop,
+        datetime.datetime(2027, 3, 27, 18, 30, tzinfo=UTC),
+        datetime.datetime(2027, 3, 27, 19, tzinfo=UTC),
+    )
+    _logged_in(slot, nanjing_stop.city)
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    response = _post_stop(officer, nanjing_stop, city=leipzig.pk)
+    assert _stop_errors(response) == {
+        "city": [
+            "The clocks in Leipzig skip these local times of its meeting slots or meetings "
+            "(they go forward then): 28 March 2027 02:30–03:00 (UTC+8). Move them first."
+        ]
+    }
+
+
 def test_a_stops_dates_lie_within_the_trips(officer):
     trip = f.DelegationFactory(
         status="planned", start_date=datetime.date(2027, 3, 22), end_date=datetime.date(2027, 3, 27)

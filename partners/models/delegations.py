@@ -281,10 +281,11 @@ class DelegationStop(TimeStampedModel):
         return [slot for slot in slots if slot in moved], moved, skipped
 
     def _skipped(self, skipped: list[str]) -> str:
+        # A meeting logged in a slot mostly has the slot's times: named once.
         return _(
             "The clocks in %(city)s skip these local times of its meeting slots or "
             "meetings (they go forward then): %(times)s. Move them first."
-        ) % {"city": self.city, "times": "; ".join(skipped)}
+        ) % {"city": self.city, "times": "; ".join(dict.fromkeys(skipped))}
 
     def clean_slots(self):
         """Its slots, and so the meetings scheduled in them, stay within its dates as
