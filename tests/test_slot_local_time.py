@@ -380,6 +380,22 @@ def test_a_meeting_row_edited_with_its_stops_move_moves_with_it(officer, nanjing
     assert (latest.city_id, latest.history_user_id) == (leipzig.pk, response.wsgi_request.user.pk)
 
 
+def test_the_history_of_a_moved_meeting_and_slot_shows_their_local_times(officer, nanjing_stop):
+    """Not the UTC stored (2027-05-10 01:00:00+00:00): each time on its city's clock."""
+    slot = _nine_in_nanjing(nanjing_stop)
+    followed = _logged_in(slot, nanjing_stop.city)
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    assert _post_stop(officer, nanjing_stop, city=leipzig.pk).status_code == 302
+    page = officer.get(f"/admin/partners/meeting/{followed.pk}/history/").text
+    assert "10 May 2027 09:00 (UTC+8)" in page
+    assert "10 May 2027 09:00 (UTC+2)" in page
+    assert "+00:00" not in page
+    # A slot's stop has no city of its own in its history: its times on today's.
+    page = officer.get(f"/admin/partners/meetingslot/{slot.pk}/history/").text
+    assert "10 May 2027 03:00 (UTC+2)" in page and "10 May 2027 09:00 (UTC+2)" in page
+    assert "+00:00" not in page
+
+
 def test_a_stop_moved_to_another_zone_is_checked_at_its_slots_local_times(officer, nanjing_stop):
     # 00:30 on 10 May in Nanjing; Leipzig's clocks read 18:30 on the 9th then.
     _slot(

@@ -10,8 +10,9 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from ..dates import at_wall_clock, local_times, utc_offset
+from ..dates import at_wall_clock, local_day_and_times, local_times, utc_offset
 from .versions import VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
@@ -138,6 +139,32 @@ class LocalTimesColumn:
         return f"{timezone.localtime(obj.starts_at, zone):%Y-%m-%d} {times}"
 
 
+class LocalHistory(HistoricalRecordContextHelper):
+    """A record's history with its times on its city's clock ("10 May 2027 09:00 (UTC+8)"),
+    not as stored in UTC; a time changed with the city on the city it had then."""
+
+    def __init__(self, model, historical_record, *, form):
+        super().__init__(model, historical_record)
+        self.form = form
+        self.zones = {}
+
+    def context_for_delta_changes(self, delta):
+        located = getattr(self.record, self.form.located_by)
+        self.zones = {"old": self.form.zone(located), "new": self.form.zone(located)}
+        related = self.model._meta.get_field(self.form.located_by).related_model
+        for change in delta.changes:
+            # Not simple_history's stand-in for a record deleted since.
+            if change.field == self.form.located_by and isinstance(change.old, related):
+                self.zones["old"] = self.form.zone(change.old)
+        return super().context_for_delta_changes(delta)
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in TIMES and value is not None:
+            zone = self.zones["old" if value is change.old else "new"]
+            return local_day_and_times(value, None, zone)
+        return super().prepare_delta_change_value(change, value)
+
+
 class LocalTimesMixin(LocalTimesColumn):
     """An admin's form of local times (``form``: a LocalTimesForm) and its list column."""
 
@@ -148,3 +175,6 @@ class LocalTimesMixin(LocalTimesColumn):
         response = super().render_change_form(request, context, *args, **kwargs)
         with timezone.override(context["adminform"].form.local_zone()):
             return response.render()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LocalHistory(self.model, historical_record, form=self.form)

@@ -16,7 +16,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ..models import is_translated
-
 from ..widgets import KeysOnly
 
 VERSION_FIELD = "loaded_version"

@@ -255,8 +255,8 @@ class DelegationStop(TimeStampedModel):
         elsewhere keeps its city and times).
 
         Returns its slots (their stop this one, as set), the slots and meetings to save
-        (whose times or city moved), and the times (as stored) that the city's clocks skip, whose slots
-        are left out of the first list."""
+        (whose times or city moved), and the times (as stored) that the city's clocks
+        skip, whose slots are left out of the first list."""
         slots = list(self.slots.select_related("stop__city"))
         stored = slots and slots[0].stop.city
         for slot in slots:
