@@ -1,5 +1,7 @@
 """History: who changed which field from what to what; only Administrators revert."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,6 +33,20 @@ def test_the_history_page_shows_who_changed_which_field_from_what_to_what(edited
     assert "Title [de]:</strong>" in row
     assert "Trip to Nanjing" in row
     assert "Trip to Nanjing and Jining" in row
+
+
+def test_the_history_page_reads_in_german_and_passes_the_csp(edited_delegation):
+    """Its title and "Changes" in German, no "None" for a change without a reason, and no
+    inline style, which the content security policy refuses (a console error)."""
+    manager = client_for(user_with_role(MANAGERS))
+    url = reverse("admin:partners_delegation_history", args=[edited_delegation.pk])
+    page = manager.get(url, headers={"accept-language": "de"}).content.decode()
+    assert "<title>Verlauf ansehen: Trip to Nanjing and Jining |" in page
+    table = page[page.index('id="change-history"') :]
+    assert '<th scope="col">Änderungen</th>' in table
+    # A change without a reason ("Keine" is one without a user).
+    assert not re.search(r"<td>\s*None\s*</td>", table)
+    assert "style=" not in table
 
 
 def _revert(client, delegation):
