@@ -396,6 +396,26 @@ def test_the_history_of_a_moved_meeting_and_slot_shows_their_local_times(officer
     assert "+00:00" not in page
 
 
+def test_a_row_of_a_meeting_moved_meanwhile_names_its_times_with_their_offset(
+    officer, nanjing_stop
+):
+    """Someone moved the stop after the page was opened: the refusal says when the
+    meeting is now, on a clock with its offset, not in the UTC stored."""
+    followed = _logged_in(_nine_in_nanjing(nanjing_stop), nanjing_stop.city)
+    url = f"/admin/partners/delegation/{nanjing_stop.delegation_id}/change/"
+    opened = change_form_data(officer, url)
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+    assert _post_stop(officer, nanjing_stop, city=leipzig.pk).status_code == 302
+    opened["meetings-0-title_de"] = "Werksbesuch"
+    response = officer.post(url, opened)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "10 May 2027 03:00 (UTC+2)" in errors and "10 May 2027 09:00 (UTC+2)" in errors
+    assert "+00:00" not in errors
+    followed.refresh_from_db()
+    assert followed.title_de != "Werksbesuch"
+
+
 def test_a_stop_moved_to_another_zone_is_checked_at_its_slots_local_times(officer, nanjing_stop):
     # 00:30 on 10 May in Nanjing; Leipzig's clocks read 18:30 on the 9th then.
     _slot(

@@ -6,15 +6,18 @@ the save is refused and the message lists what they changed (from the history), 
 nothing of their save is lost and the user can re-apply their own edit on the new data.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
+from ..dates import local_day_and_times
 from ..models import is_translated
 from ..widgets import KeysOnly
 
@@ -28,6 +31,9 @@ def _translated_originals(model) -> set[str]:
 
 
 def _display(value) -> str:
+    if isinstance(value, datetime.datetime):
+        # On the office's clock, as "when", with its offset: a meeting's city may differ.
+        return local_day_and_times(value, None, get_current_timezone())
     return "–" if value in (None, "") else str(value)
 
 
