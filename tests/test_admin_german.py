@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
@@ -139,6 +140,24 @@ def test_the_header_names_the_product_and_the_office(german_admin, settings):
     assert "Partnerstädte-CRM · Invest Region Leipzig" in html
     assert "Django" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
     assert 'id="my-desk"' in html and "partners/admin.css" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/partners/organisation/",
+        "/reports/?year=2019",
+        "/admin/partners/opportunity/board/",
+    ],
+)
+def test_back_office_pages_carry_the_sites_icon(german_admin, url):
+    # Without one, every first page asked for /favicon.ico: a 404 in the console.
+    response = german_admin.get(url, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 200
+    [icon] = re.findall(r'<link rel="icon" href="([^"]+)"', response.content.decode())
+    assert finders.find(icon.removeprefix("/static/"))
 
 
 # What the import pages said in English: row errors, the notes on the columns, counts.
