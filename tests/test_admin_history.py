@@ -83,3 +83,21 @@ def test_nobody_else_can_revert(edited_delegation, role):
     assert client.post(url, data).status_code == 403
     edited_delegation.refresh_from_db()
     assert edited_delegation.title == "Trip to Nanjing and Jining"
+
+
+def test_an_empty_value_in_the_history_reads_as_a_dash_not_none():
+    officer = client_for(user_with_role(TRADE_OFFICERS, username="officer.meier"))
+    delegation = f.DelegationFactory(title="Reise nach Nanjing")
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    data = change_form_data(officer, url)
+    assert not data["title_en"]  # no English title yet
+    data["title_en"] = "Trip to Nanjing"
+    response = officer.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+
+    history = reverse("admin:partners_delegation_history", args=[delegation.pk])
+    page = client_for(user_with_role(MANAGERS)).get(history).content.decode()
+    row = page[page.index("Title [en]:</strong>") :].split("</li>")[0]
+
+    assert "Trip to Nanjing" in row
+    assert "–" in row and "None" not in row

@@ -29,7 +29,7 @@ from .ordering import ShownOrderChangeList
 from .search import SubquerySearchMixin
 from .site_links import public_url
 from .streaming import StreamingExportMixin
-from .versions import VERSION_FIELD, VersionCheckedForm, VersionCheckedFormSet
+from .versions import VERSION_FIELD, HistoryDisplay, VersionCheckedForm, VersionCheckedFormSet
 from .widgets import UnixLineEndsTextarea, served_file_widget
 
 
@@ -191,6 +191,9 @@ class CRMAdmin(
     def history_view(self, request, object_id, extra_context=None):
         valid_id_or_404(self.model, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryDisplay(self.model, historical_record)
 
     def history_view_title(self, request, obj):
         # As simple_history's, from our catalogues: its German one lacks "View history".

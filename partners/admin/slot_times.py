@@ -10,10 +10,9 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..dates import at_wall_clock, local_day_and_times, local_times, utc_offset
-from .versions import VersionCheckedForm
+from .versions import HistoryDisplay, VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
 
@@ -139,7 +138,7 @@ class LocalTimesColumn:
         return f"{timezone.localtime(obj.starts_at, zone):%Y-%m-%d} {times}"
 
 
-class LocalHistory(HistoricalRecordContextHelper):
+class LocalHistory(HistoryDisplay):
     """A record's history with its times on its city's clock ("10 May 2027 09:00 (UTC+8)"),
     not as stored in UTC; a time changed with the city on the city it had then."""
 

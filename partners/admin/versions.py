@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.formats import date_format
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..dates import local_day_and_times
 from ..models import is_translated
@@ -28,6 +29,15 @@ _NOISE = {"version", "updated_at", "created_at"}
 
 def _translated_originals(model) -> set[str]:
     return {field.name for field in model._meta.fields if is_translated(model, field.name)}
+
+
+class HistoryDisplay(HistoricalRecordContextHelper):
+    """A history page's changes with an empty value shown as "–", as in the refusals
+    below, not as "None" (a translated field's first text read "None → Trip")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return "–" if value is None or value == "" else value
 
 
 def _display(value) -> str:
