@@ -5,6 +5,7 @@ So is a logged meeting, in its city's."""
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
 from partners import models as m
@@ -576,3 +577,28 @@ def test_djangos_time_zone_note_compares_with_the_citys_zone(officer):
         assert 'data-admin-server-timezone="Asia/Shanghai"' in page
     # Other pages keep the office's zone.
     assert 'data-admin-server-timezone="Europe/Berlin"' in officer.get("/admin/").text
+
+
+def test_the_officer_is_told_what_moved_with_the_stop(officer, nanjing_stop):
+    _logged_in(_nine_in_nanjing(nanjing_stop), nanjing_stop.city)
+    _nine_in_nanjing(nanjing_stop)  # a second slot, nothing logged in it
+    leipzig = f.CityFactory(name="Leipzig", time_zone="Europe/Berlin")
+
+    response = _post_stop(officer, nanjing_stop, city=leipzig.pk)
+
+    assert response.status_code == 302, form_errors(response)
+    told = [str(message) for message in get_messages(response.wsgi_request)]
+    assert (
+        "The stop moved to Leipzig with its meeting slots at the same local times. "
+        "Meeting slots: 2; meetings moved with them: 1." in told
+    )
+
+
+def test_a_stop_changed_otherwise_says_nothing_of_moves(officer, nanjing_stop):
+    _nine_in_nanjing(nanjing_stop)
+
+    response = _post_stop(officer, nanjing_stop, arrival="2027-05-09")
+
+    assert response.status_code == 302, form_errors(response)
+    told = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "moved to" not in told

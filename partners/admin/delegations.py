@@ -234,13 +234,41 @@ class DelegationAdmin(
         # last: a stop moved to another city moves the meetings logged in its slots, which
         # a meeting row saved after it would put back.
         form.save_m2m()
-        meetings = None
+        meetings, moves = None, []
         for formset in sorted(formsets, key=lambda formset: formset.model is DelegationStop):
             if formset.model is ProfileHandover and meetings is not None:
                 _link_meeting_rows(formset, meetings)
+            if formset.model is DelegationStop:
+                moves = _moves(formset)
             self.save_formset(request, form, formset, change=change)
             if formset.model is Meeting:
                 meetings = formset
+        for city, slots, moved in moves:
+            # The officer changed a city; that slots and meetings went along is news.
+            self.message_user(
+                request,
+                _(
+                    "The stop moved to %(city)s with its meeting slots at the same local "
+                    "times. Meeting slots: %(slots)d; meetings moved with them: %(meetings)d."
+                )
+                % {
+                    "city": city,
+                    "slots": len(slots),
+                    "meetings": sum(isinstance(record, Meeting) for record in moved),
+                },
+            )
+
+
+def _moves(stops) -> list[tuple]:
+    """(city, slots, slots and meetings to save) of each stop that moves to another city
+    and has slots, read before the save moves them."""
+    moves = []
+    for row in stops.forms:
+        if row.instance.pk and "city" in row.changed_data and row not in stops.deleted_forms:
+            slots, moved, _skipped = row.instance.on_its_clock()
+            if slots:
+                moves.append((row.instance.city, slots, moved))
+    return moves
 
 
 def _link_meeting_rows(handovers, meetings) -> None:
