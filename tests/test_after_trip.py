@@ -143,7 +143,9 @@ def test_a_meeting_is_logged_on_the_local_day_and_listed_in_local_time(trip):
     )
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(f"/admin/partners/delegation/{delegation.pk}/after-trip/")
-    assert "23/03/2026 06:30 (UTC+8), Nanjing" in page.text
+    # The city has only its German name: marked as such on the English page.
+    assert '23/03/2026 06:30 (UTC+8), <span lang="de">Nanjing</span>' in page.text
+    assert '<td><span lang="de">Company 0</span></td>' in page.text
     post_outcomes(officer, delegation, [(held, "held", "", False)])
     held.refresh_from_db()
     assert held.meeting.date == datetime.date(2026, 3, 23)
