@@ -6,6 +6,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from partners import models as m
 
+# Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
+pytestmark = pytest.mark.migration
+
 BEFORE = ("partners", "0001_squashed_0073_organisation_names")
 
 

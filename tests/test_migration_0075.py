@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from partners import models as m
 
+# Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
+pytestmark = pytest.mark.migration
+
 BEFORE = ("partners", "0074_translated_follow_ups_and_positions")
 
 

@@ -7,6 +7,9 @@ from django.utils import translation
 
 from partners import models as m
 
+# Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
+pytestmark = pytest.mark.migration
+
 BEFORE = ("partners", "0075_city_time_zone")
 
 

@@ -12,6 +12,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from partners import models as m
 
+# Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
+pytestmark = pytest.mark.migration
+
 BEFORE = ("partners", "0063_data_generation_per_table")
 AFTER = ("partners", "0065_opportunities_from_ideas")
 conversion = importlib.import_module("partners.migrations.0065_opportunities_from_ideas")
