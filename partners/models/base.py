@@ -140,8 +140,8 @@ class TimeStampedModel(models.Model):
             for field in self._meta.concrete_fields
             if field.many_to_one
             and getattr(self, field.attname) is None
-            and field.is_cached(self)
-            and field.get_cached_value(self) is not None
+            # Without an id, reading the link makes no query: it is the record set, if any.
+            and getattr(self, field.name, None) is not None
         }
         super().validate_constraints(exclude={*(exclude or ()), *unsaved})
 

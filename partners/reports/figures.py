@@ -27,7 +27,6 @@ from .cache import asked_by, until_next_write
 from .queries import CANCELLED, IN, KINDS, OUT, Criteria, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
-OPEN_STATUSES = {FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS}
 SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
 
 
@@ -79,7 +78,7 @@ def _due_for_review(period: Period) -> Q:
 
 
 def _overdue(period: Period) -> Q:
-    return Q(status__in=OPEN_STATUSES, due_on__lt=period.today)
+    return Q(status__in=FollowUp.OPEN_STATUSES, due_on__lt=period.today)
 
 
 def _delegations(direction: str, name: str, group: str) -> list[Figure]:
@@ -145,7 +144,7 @@ FIGURES = [
         "follow_ups_open",
         pgettext_lazy("report", "open"),
         "follow_ups",
-        lambda p: Q(status__in=OPEN_STATUSES),
+        lambda p: Q(status__in=FollowUp.OPEN_STATUSES),
         group=FOLLOW_UPS,
     ),
     Figure(
