@@ -6,9 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from partners import models as m
@@ -16,6 +14,7 @@ from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
 from .backoffice import change_form_data, client_for, form_errors, user_with_role
+from .test_admin_query_counts import _page_queries
 
 UTC = datetime.UTC
 
@@ -169,12 +168,6 @@ def _meeting_rows_times(page: str) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", "", cell).split()) for cell in cells]
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_delegation_pages_meeting_rows_show_their_local_times(officer, meeting):
     """Each on its city's clock, with its offset, read with the rows (no query per row)."""
     url = f"/admin/partners/delegation/{meeting.delegation_id}/change/"
@@ -192,6 +185,6 @@ def test_the_delegation_pages_meeting_rows_show_their_local_times(officer, meeti
         "10:00 (UTC+2)",
         "-",  # the empty row to add one
     ]
-    queries = _queries(officer, url)
+    queries = _page_queries(officer, url)
     m.Meeting.objects.update(starts_at=None, ends_at=None)
-    assert _queries(officer, url) == queries
+    assert _page_queries(officer, url) == queries
