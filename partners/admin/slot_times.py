@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -140,7 +141,7 @@ class LocalTimesColumn:
 
 class LocalHistory(HistoryDisplay):
     """A record's history with its times on its city's clock ("10 May 2027 09:00 (UTC+8)"),
-    not as stored in UTC; a time changed with the city on the city it had then."""
+    not as stored in UTC: each on the city it had then, its own or its stop's."""
 
     def __init__(self, model, historical_record, *, form):
         super().__init__(model, historical_record)
@@ -148,14 +149,23 @@ class LocalHistory(HistoryDisplay):
         self.zones = {}
 
     def context_for_delta_changes(self, delta):
-        located = getattr(self.record, self.form.located_by)
-        self.zones = {"old": self.form.zone(located), "new": self.form.zone(located)}
-        related = self.model._meta.get_field(self.form.located_by).related_model
-        for change in delta.changes:
-            # Not simple_history's stand-in for a record deleted since.
-            if change.field == self.form.located_by and isinstance(change.old, related):
-                self.zones["old"] = self.form.zone(change.old)
+        if any(change.field in TIMES for change in delta.changes):
+            self.zones = {
+                "old": self._zone_then(delta.old_record),
+                "new": self._zone_then(delta.new_record),
+            }
         return super().context_for_delta_changes(delta)
+
+    def _zone_then(self, record):
+        """The zone of ``record``'s city, or its stop's as the stop was then (a stop moved
+        to another city takes its slots' local times along)."""
+        try:
+            located = getattr(record, self.form.located_by)
+            if located is not None and hasattr(located, "history"):
+                located = located.history.as_of(record.history_date)
+            return self.form.zone(located)
+        except ObjectDoesNotExist:  # deleted since, or without a history then
+            return self.form.zone(None)
 
     def prepare_delta_change_value(self, change, value):
         if change.field in TIMES and value is not None:
