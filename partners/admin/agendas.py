@@ -3,8 +3,9 @@
 import io
 
 import icalendar
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -129,7 +130,9 @@ class AgendaViewsMixin:
             try:
                 pdf = render_pdf("partners/documents/agenda.html", context, language=language)
             except DocumentsUnavailable as error:
-                return HttpResponse(str(error), status=503, content_type="text/plain")
+                # Back to the schedule it was asked from, as the other documents do.
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:partners_delegation_agenda", delegation.pk)
             return pdf_response(pdf, f"{slug}-{language}.pdf")
         if fmt == "html":
             with translation.override(language):
