@@ -208,6 +208,29 @@ def _records_in(city):
     return stored, {record: record.history.count() for record in stored}
 
 
+def test_a_revert_to_the_zone_before_keeps_the_local_times_too(officer):
+    """An administrator reverts the city to its version before the correction: 09:00
+    stays 09:00 on the office's clock again, and the administrator is told."""
+    city = f.CityFactory(time_zone="")
+    stored, histories = _records_in(city)
+    assert _post_zone(officer, city, "Asia/Shanghai").status_code == 302
+    administrator = client_for(user_with_role(ADMINISTRATORS))
+    url = f"/admin/partners/city/{city.pk}/history/{city.history.earliest().history_id}/"
+
+    response = administrator.post(url, change_form_data(administrator, url))
+
+    assert response.status_code == 302, form_errors(response)
+    city.refresh_from_db()
+    assert city.time_zone == ""
+    for record, starts_at in stored.items():
+        record.refresh_from_db()
+        assert (record.starts_at, record.history.count()) == (starts_at, histories[record] + 2)
+    assert (
+        "Local times kept on the clock of Europe/Berlin: meeting slots: 1; meetings: 1."
+        in _told(response)
+    )
+
+
 def test_a_city_without_slots_or_meetings_changes_its_zone_quietly(officer):
     """Nothing to say of it; a city beside it with a slot and a meeting is told."""
     empty = f.CityFactory(time_zone="")

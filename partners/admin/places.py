@@ -23,8 +23,9 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
 
     def save_model(self, request, obj, form, change):
         # A corrected zone keeps the local times of the slots and meetings here
-        # (City.save); that they were moved is news to the officer.
-        moved = obj.on_its_clock()[0] if change and "time_zone" in form.changed_data else []
+        # (City.save); that they were moved is news to the officer. Read from the zone
+        # stored, not the form's changes: a revert to an older version changes it too.
+        moved = obj.on_its_clock()[0] if change else []
         super().save_model(request, obj, form, change)
         if moved:
             slots = sum(isinstance(record, MeetingSlot) for record in moved)
