@@ -161,6 +161,22 @@ def same_wall_clock(value: datetime, was, zone) -> datetime | None:
     return at_wall_clock(timezone.make_naive(value, was), zone)
 
 
+def keep_wall_clock(records, was, zone) -> tuple[list, list]:
+    """``records`` (with ``starts_at`` and ``ends_at``) moved so that ``zone``'s clocks
+    read what ``was``'s read at their times. Returns those moved and those left as they
+    are: a time of theirs is one that ``zone``'s clocks skip."""
+    moved, skipped = [], []
+    for record in records:
+        times = [record.starts_at, record.ends_at]
+        local = [value and same_wall_clock(value, was, zone) for value in times]
+        if any(value and not new for value, new in zip(times, local, strict=True)):
+            skipped.append(record)
+            continue
+        record.starts_at, record.ends_at = local
+        moved.append(record)
+    return moved, skipped
+
+
 def local_day_and_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
     """ "10. Mai 2027 09:00–09:45 (UTC+8)": the local day and times, naming one slot or
     meeting in a message."""

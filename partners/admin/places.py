@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import City, Partnership
+from ..models import City, MeetingSlot, Partnership
 from .base import CRMAdmin, TranslatedAdmin
 
 
@@ -19,6 +20,23 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
     list_filter = ["is_home", "country", "visibility"]
     search_fields = ["name", "local_name", "region"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # A corrected zone keeps the local times of the slots and meetings here
+        # (City.save); that they were moved is news to the officer. Read from the zone
+        # stored, not the form's changes: a revert to an older version changes it too.
+        moved = obj.on_its_clock()[0] if change else []
+        super().save_model(request, obj, form, change)
+        if moved:
+            slots = sum(isinstance(record, MeetingSlot) for record in moved)
+            self.message_user(
+                request,
+                _(
+                    "Local times kept on the clock of %(zone)s: meeting slots: %(slots)d; "
+                    "meetings: %(meetings)d."
+                )
+                % {"zone": obj.tzinfo, "slots": slots, "meetings": len(moved) - slots},
+            )
 
     @admin.display(description=gettext_lazy("country"), ordering="country")
     def country_name(self, city):

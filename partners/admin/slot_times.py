@@ -3,6 +3,7 @@ a 09:00 meeting in Nanjing is typed as 09:00, not as 02:00 in the office's time 
 are a meeting slot's (its stop's city) and a logged meeting's (its city)."""
 
 import datetime
+from contextlib import suppress
 
 from django import forms
 from django.contrib import admin
@@ -158,14 +159,19 @@ class LocalHistory(HistoryDisplay):
 
     def _zone_then(self, record):
         """The zone of ``record``'s city, or its stop's as the stop was then (a stop moved
-        to another city takes its slots' local times along)."""
+        to another city takes its slots' local times along), each city's zone as it was
+        then (a corrected zone keeps them too)."""
         try:
             located = getattr(record, self.form.located_by)
             if located is not None and hasattr(located, "history"):
                 located = located.history.as_of(record.history_date)
-            return self.form.zone(located)
         except ObjectDoesNotExist:  # deleted since, or without a history then
             return self.form.zone(None)
+        city = located and self.form.city_of(located)
+        if city is not located:  # a stop's city, as it was then where its history says
+            with suppress(ObjectDoesNotExist):
+                return city.history.as_of(record.history_date).tzinfo
+        return self.form.zone(located)
 
     def prepare_delta_change_value(self, change, value):
         if change.field in TIMES and value is not None:

@@ -15,9 +15,9 @@ from ..dates import (
     DatePrecision,
     first_day,
     format_date_span,
+    keep_wall_clock,
     last_day,
     local_day_and_times,
-    same_wall_clock,
 )
 from .base import (
     CRM_PERMISSIONS,
@@ -269,16 +269,9 @@ class DelegationStop(TimeStampedModel):
         zone = self.city.tzinfo
         if stored.tzinfo == zone:  # Nanjing to Jining: the meetings change city, not times
             return slots, meetings, []
-        moved, skipped = [], []
-        for record in [*slots, *meetings]:
-            times = [record.starts_at, record.ends_at]
-            local = [value and same_wall_clock(value, stored.tzinfo, zone) for value in times]
-            if any(value and not new for value, new in zip(times, local, strict=True)):
-                skipped.append(local_day_and_times(*times, stored.tzinfo))
-                continue
-            record.starts_at, record.ends_at = local
-            moved.append(record)
-        return [slot for slot in slots if slot in moved], moved, skipped
+        moved, skipped = keep_wall_clock([*slots, *meetings], stored.tzinfo, zone)
+        times = [local_day_and_times(r.starts_at, r.ends_at, stored.tzinfo) for r in skipped]
+        return [slot for slot in slots if slot in moved], moved, times
 
     def _skipped(self, skipped: list[str]) -> str:
         # A meeting logged in a slot mostly has the slot's times: named once.

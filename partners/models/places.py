@@ -5,13 +5,14 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ..dates import keep_wall_clock, local_day_and_times
 from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown, SluggedMixin
 
 
@@ -95,6 +96,65 @@ class City(SluggedMixin, PublishableModel):
     def get_absolute_url(self):
         return reverse("partners:city", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        moved, skipped = self.on_its_clock()
+        errors = [self._skipped(skipped)] if skipped else []
+        # As for a stop moved to another city: its slots stay within its dates.
+        outside = [
+            _named(slot, self.tzinfo)
+            for slot in moved
+            if hasattr(slot, "stop") and slot.outside_stop()
+        ]
+        if outside:
+            errors.append(
+                _(
+                    "On the clock of %(zone)s these meeting slots would lie outside their "
+                    "stop's dates: %(slots)s. Move them first."
+                )
+                % {"zone": self.tzinfo, "slots": "; ".join(outside)}
+            )
+        if errors:
+            raise ValidationError({"time_zone": errors})
+
+    def save(self, *args, **kwargs):
+        # A corrected zone keeps the local times entered here: saved with it, or not at all.
+        with transaction.atomic(using=router.db_for_write(City, instance=self)):
+            moved, skipped = self.on_its_clock()
+            if skipped:  # saved without clean(), which says so on the zone
+                raise ValidationError({"time_zone": self._skipped(skipped)})
+            super().save(*args, **kwargs)
+            for record in moved:
+                record.save()
+
+    def on_its_clock(self) -> tuple[list, list[str]]:
+        """The meeting slots at its stops and the meetings held here, at the local times
+        they had on its zone as stored, read on its zone as set: a 09:00 meeting entered
+        while the city had no zone (the office's) stays at 09:00 once the zone is
+        corrected to Asia/Shanghai, as when a stop moves to another city
+        (DelegationStop.on_its_clock).
+
+        Returns the slots and meetings to save, and those left out, named with their
+        times as stored: the clocks of the zone as set skip a time of theirs."""
+        from .trips import MeetingSlot  # trips build on cities
+
+        stored = self.pk and City.objects.filter(pk=self.pk).only("time_zone").first()
+        if not stored or stored.tzinfo == self.tzinfo:
+            return [], []
+        slots = list(MeetingSlot.objects.filter(stop__city=self).select_related("stop__delegation"))
+        for slot in slots:
+            slot.stop.city = self  # the zone as set, for the checks of the stop's dates
+        # A meeting known by its date alone has no time to keep (nor a history row to add).
+        records = [*slots, *self.meetings.exclude(starts_at=None, ends_at=None)]
+        moved, skipped = keep_wall_clock(records, stored.tzinfo, self.tzinfo)
+        return moved, [_named(record, stored.tzinfo) for record in skipped]
+
+    def _skipped(self, skipped: list[str]) -> str:
+        return _(
+            "The clocks of %(zone)s skip these local times (they go forward then): "
+            "%(records)s. Move them first."
+        ) % {"zone": self.tzinfo, "records": "; ".join(skipped)}
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         """The city's time zone; the office's (TIME_ZONE) where none is set."""
@@ -111,6 +171,17 @@ class City(SluggedMixin, PublishableModel):
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.shown_local_name})" if self.shown_local_name else self.name
+
+
+def _named(record, zone) -> str:
+    """A meeting slot or a meeting, and its local times in ``zone``."""
+    times = local_day_and_times(record.starts_at, record.ends_at, zone)
+    if hasattr(record, "stop"):  # a slot: named by its trip
+        return _("meeting slot of “%(delegation)s”, %(times)s") % {
+            "delegation": record.stop.delegation,
+            "times": times,
+        }
+    return _("meeting “%(meeting)s”, %(times)s") % {"meeting": record, "times": times}
 
 
 class Partnership(PublishableModel):
