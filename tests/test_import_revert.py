@@ -236,3 +236,29 @@ def test_a_later_import_changing_only_interests_blocks_reverting_the_earlier_one
     revert_import(second, user=admin_user)
     profile = CompanyProfile.objects.get()
     assert [i.code for i in profile.interests.all()] == ["investment"]
+
+
+def test_after_reverting_the_later_import_the_earlier_one_can_be_reverted_too(admin_user):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "Vertrieb", "Anna Alt"]], admin_user)
+    second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "Forschung", ""]], admin_user)
+    revert_import(second, user=admin_user)
+
+    revert_import(first, user=admin_user)
+
+    assert not Organisation.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_an_edit_before_a_later_reverted_import_still_blocks_reverting_the_earlier_one(
+    admin_user,
+):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    profile = CompanyProfile.objects.get()
+    profile.founded_year = 1990
+    profile.save()
+    second = run([["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+    revert_import(second, user=admin_user)
+
+    with pytest.raises(RevertRefused, match="“Alt GmbH” was changed after the import"):
+        revert_import(first, user=admin_user)
+    assert CompanyProfile.objects.get().founded_year == 1990

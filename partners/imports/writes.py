@@ -296,6 +296,15 @@ def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: I
                 "organisation": {},
                 "profile": {} if row.profile else None,
                 "contact": {} if row.contact else None,
+                # Once a later import is reverted, an earlier one can be too (revert.py).
+                "versions": {
+                    kind: record["version"] if record else None
+                    for kind, record in (
+                        ("organisation", row.org),
+                        ("profile", row.profile),
+                        ("contact", row.contact),
+                    )
+                },
             }
     existing_profiles = {row.number for row in rows if row.profile is not None}
     _write_organisations(writer, rows, slugs["organisation"])
