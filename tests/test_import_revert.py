@@ -262,3 +262,25 @@ def test_an_edit_before_a_later_reverted_import_still_blocks_reverting_the_earli
     with pytest.raises(RevertRefused, match="“Alt GmbH” was changed after the import"):
         revert_import(first, user=admin_user)
     assert CompanyProfile.objects.get().founded_year == 1990
+
+
+def test_the_history_of_a_reverted_record_names_the_revert_and_who_did_it(admin_user):
+    run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+    reverter = UserFactory(username="reverter")
+
+    revert_import(second, user=reverter)
+
+    for record in (Organisation.objects.get(), CompanyProfile.objects.get()):
+        latest = record.history.first()
+        assert latest.history_change_reason == f"Revert of import p.xlsx (#{second.pk})"
+        assert latest.history_user == reverter
+
+
+def test_a_refusal_names_a_changed_company_once_not_again_for_its_profile(admin_user):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+
+    with pytest.raises(RevertRefused) as refusal:
+        revert_import(first, user=admin_user)
+    assert refusal.value.message.count("was changed after the import") == 1

@@ -182,6 +182,7 @@ def _check_status(run: ImportRun) -> None:
 
 
 def _refusal(conflicts: list[str]) -> str:
+    conflicts = list(dict.fromkeys(conflicts))  # a company and its profile read alike
     shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
     more = len(conflicts) - SHOWN_CONFLICTS
     if more > 0:
@@ -196,6 +197,11 @@ def revert_import(run: ImportRun, *, user) -> None:
     items, current, conflicts = _load(run)
     if conflicts:
         raise RevertRefused(_refusal(conflicts))
+    # The history of each record says who reverted which import (as the import's does).
+    reason = _("Revert of import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk}
+    for records in current.values():
+        for record in records.values():
+            record._change_reason, record._history_user = reason[:100], user
     try:
         for item in items:
             if item.created:
