@@ -169,6 +169,17 @@ def test_without_register_number_the_normalised_name_and_city_match(cities):
     assert Organisation.objects.get().profile.employees == 7
 
 
+def test_a_name_typed_with_ae_oe_ue_for_the_umlauts_matches_the_company(cities):
+    company = CompanyFactory(name="Präzisionsteile Müller GmbH", city=cities["leipzig"])
+    CompanyProfileFactory(organisation=company, employees=5)
+    data = xlsx([["Praezisionsteile Mueller GmbH", "", "Leipzig", "7", "C", ""]])
+
+    result = run(data)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Organisation.objects.get().profile.employees == 7
+
+
 def test_the_company_name_normalisation_spells_legal_forms_consistently():
     assert normalise_company_name("Muster  GmbH u. Co. KG") == "muster gmbh & co kg"
     assert normalise_company_name("MUSTER Gesellschaft mit beschränkter Haftung") == ("muster gmbh")
