@@ -17,6 +17,7 @@ from tests.factories import (
     CompanyFactory,
     CompanyProfileFactory,
     HomeCityFactory,
+    MeetingFactory,
     UserFactory,
 )
 from tests.import_files import csv_bytes, xlsx
@@ -539,3 +540,42 @@ def test_the_export_of_a_chinese_admin_imports_again_unchanged(cities, client):
     result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
     assert (result.created, result.updated, result.errors) == (0, 0, [])
     assert result.unchanged == 1
+
+
+CONTACT_HEADERS = ["Firma", "Ort", "Ansprechpartner", "E-Mail Ansprechpartner", "Position"]
+
+
+def test_another_contact_name_is_another_person_not_the_former_contact_renamed(cities):
+    run(
+        xlsx(
+            [["Kontakt GmbH", "Leipzig", "Anna Alt", "anna@k.example", "Leiterin"]], CONTACT_HEADERS
+        )
+    )
+    anna = Person.objects.get()
+    meeting = MeetingFactory(title="Runde")
+    meeting.attendees.add(anna)
+
+    result = run(
+        xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "bert@k.example", ""]], CONTACT_HEADERS)
+    )
+
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    assert result.preview[0].changes == ["Ansprechpartner", "E-Mail Ansprechpartner"]
+    anna.refresh_from_db()
+    assert (anna.full_name, anna.email, anna.position) == ("Anna Alt", "anna@k.example", "Leiterin")
+    assert [p.full_name for p in meeting.attendees.all()] == ["Anna Alt"]
+    profile = CompanyProfile.objects.get()
+    assert (profile.contact.full_name, profile.contact.email) == ("Bert Neu", "bert@k.example")
+    assert profile.contact.organisation == profile.organisation
+
+
+def test_naming_a_former_contact_again_makes_that_person_the_contact_again(cities):
+    sheet = xlsx([["Kontakt GmbH", "Leipzig", "Anna Alt", "", ""]], CONTACT_HEADERS)
+    run(sheet)
+    run(xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "", ""]], CONTACT_HEADERS))
+
+    result = run(sheet)
+
+    assert (result.updated, result.preview[0].changes) == (1, ["Ansprechpartner"])
+    assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
+    assert Person.objects.count() == 2

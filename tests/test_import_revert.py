@@ -284,3 +284,13 @@ def test_a_refusal_names_a_changed_company_once_not_again_for_its_profile(admin_
     with pytest.raises(RevertRefused) as refusal:
         revert_import(first, user=admin_user)
     assert refusal.value.message.count("was changed after the import") == 1
+
+
+def test_reverting_an_import_that_named_another_contact_brings_the_former_one_back(admin_user):
+    run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", "Anna Alt"]], admin_user)
+    second = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", "Bert Neu"]], admin_user)
+
+    revert_import(second, user=admin_user)
+
+    assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
+    assert [p.full_name for p in Person.objects.all()] == ["Anna Alt"]
