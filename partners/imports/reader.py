@@ -29,6 +29,8 @@ from .sheet import filled
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
+# An OpenDocument file stores its media type first, uncompressed (ODF 1.2, part 3, 3.3).
+ODS_MEDIA_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # Sheet XML compresses about 10–30:1; a zip bomb compresses 1000:1 and more.
 MAX_COMPRESSION_RATIO = 200
 UNCOMPRESSED_PER_BYTE_ALLOWED = 30
@@ -70,6 +72,13 @@ def open_sheet(data: bytes, filename: str = "") -> Sheet:
             _(
                 "The file is password-protected or an old .xls workbook. Remove the "
                 "password or save it as .xlsx and upload it again."
+            )
+        )
+    if data.startswith(ZIP_MAGIC) and ODS_MEDIA_TYPE in data[:100]:
+        raise BadFile(
+            _(
+                "The file is an OpenDocument sheet (.ods, e.g. from LibreOffice). Save it as "
+                ".xlsx or CSV and upload it again."
             )
         )
     if data.startswith(ZIP_MAGIC):
