@@ -317,6 +317,26 @@ def test_two_rows_for_the_same_company_are_an_error_on_the_second(cities):
     ]
 
 
+@pytest.mark.parametrize("registers", [("HRB 1", ""), ("", "HRB 1")])
+def test_a_new_company_named_twice_with_and_without_register_number_is_one_company(
+    cities, registers
+):
+    data = xlsx(
+        [["Muster GmbH", registers[0], "Leipzig"], ["Muster GmbH", registers[1], "Leipzig"]]
+    )
+
+    result = run(data, skip_invalid=True)
+
+    assert [str(e) for e in result.errors] == ["row 3: the same company as row 2"]
+    assert Organisation.objects.count() == 1
+
+
+def test_two_new_companies_of_one_name_with_two_register_numbers_are_two(cities):
+    result = run(xlsx([["Muster GmbH", "HRB 1", "Leipzig"], ["Muster GmbH", "HRB 2", "Leipzig"]]))
+
+    assert (result.created, result.errors) == (2, [])
+
+
 def test_unknown_columns_are_warned_about_and_a_missing_required_column_stops_early(cities):
     result = run(xlsx([["A GmbH", "Leipzig", "?"]], ["Firma", "Ort", "Lieblingsfarbe"]))
     assert result.warnings == ['Unknown column "Lieblingsfarbe" ignored.']

@@ -19,7 +19,15 @@ from openpyxl.utils import get_column_letter
 from ..models import ImportRun
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
-from .rows import Companies, Layout, Lookups, Parser, RowError, match_company
+from .rows import (
+    Companies,
+    Layout,
+    Lookups,
+    Parser,
+    RowError,
+    match_company,
+    same_new_company,
+)
 from .sheet import HEADERS
 from .writes import BATCH, PlannedRow, load_current, release, write_plan
 
@@ -229,12 +237,16 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
     plan = []
     companies = Companies([values for _number, values in parsed])
     targets: dict[Any, int] = {}
+    new_names: dict[tuple, tuple[int, bool]] = {}
     for number, values in parsed:
         pk, identity, problem = match_company(values, companies)
+        first = targets.get(identity)
+        if first is None and pk is None and not problem:
+            first = same_new_company(values, number, new_names)
         if problem:
             result.errors.append(parser.error(number, "register_number", problem))
-        elif identity in targets:
-            message = _("the same company as row %(row)d") % {"row": targets[identity]}
+        elif first is not None:
+            message = _("the same company as row %(row)d") % {"row": first}
             result.errors.append(RowError(number, "", message))
         else:
             targets[identity] = number

@@ -218,3 +218,13 @@ def match_company(values: dict, lookups: Companies) -> tuple[int | None, Any, st
     if pk is not None and not (register and lookups.register_of.get(pk)):
         return pk, pk, None
     return None, ("new", register or name_key), None
+
+
+def same_new_company(values: dict, number: int, seen: dict) -> int | None:
+    """The earlier row that creates this row's new company, found by name and city when
+    either row has no register number, as an existing company would be (two register
+    numbers are two companies). `seen` collects the new rows' names."""
+    registered = bool(values.get("register_number"))
+    key = (normalise_company_name(values["name"]), values["city"])
+    first, first_registered = seen.setdefault(key, (number, registered))
+    return first if first != number and not (registered and first_registered) else None
