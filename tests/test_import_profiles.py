@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from partners.dates import latest_today
-from partners.imports import import_profiles
+from partners.imports import BadFile, import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
 from partners.models.organisations import normalise_company_name
 from tests.factories import (
@@ -343,6 +343,20 @@ def test_unknown_columns_are_warned_about_and_a_missing_required_column_stops_ea
 
     with pytest.raises(Exception, match='Required column missing: "City" / "Ort"'):
         run(xlsx([["A GmbH"]], ["Firma"]))
+
+
+def test_a_workbook_whose_first_sheet_lacks_the_columns_is_refused_naming_that_sheet(cities):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Anleitung"
+    workbook.active.append(["Eine Zeile je Firmenprofil."])
+    workbook.create_sheet("Firmenprofile").append(["Firma", "Ort"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(BadFile, match='the first sheet \\("Anleitung"\\), the only one read'):
+        run(buffer.getvalue())
 
 
 def test_publishing_without_consent_is_a_row_error(cities):

@@ -87,7 +87,7 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult) -> Layout:
+def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout:
     layout, seen = [], set()
     for index, header in enumerate(headers):
         label = columns.plain(header)
@@ -109,10 +109,16 @@ def _layout(headers: list, result: ImportResult) -> Layout:
         layout.append((index, column, label))
     missing = [c for c in columns.COLUMNS if c.required and c.key not in seen]
     if missing:
-        raise BadFile(
-            _("Required column missing: %(columns)s.")
-            % {"columns": ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)}
-        )
+        names = ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)
+        if sheet_name:  # a workbook whose sheets were reordered: say which one was read
+            raise BadFile(
+                _(
+                    'Required column missing on the first sheet ("%(sheet)s"), the only one '
+                    "read: %(columns)s."
+                )
+                % {"sheet": sheet_name, "columns": names}
+            )
+        raise BadFile(_("Required column missing: %(columns)s.") % {"columns": names})
     return layout
 
 
@@ -152,7 +158,8 @@ def import_profiles(
     """
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
-    parser = Parser(_layout(opened.headers, result), Lookups(), opened.formulas_without_value)
+    layout = _layout(opened.headers, result, opened.name)
+    parser = Parser(layout, Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
     for number, cells in opened.rows:

@@ -53,6 +53,8 @@ class Sheet:
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     # Rows below the header, blank ones included, when the format tells (XLSX); else 0.
     size_hint: int = 0
+    # The worksheet read, when a workbook has others: named if its columns are not the sheet's.
+    name: str = ""
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -134,9 +136,9 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
-    return Sheet(
-        headers, numbered, sha256, _formulas_without_value(archive, path), sheet.height - 1
-    )
+    formulas = _formulas_without_value(archive, path)
+    name = sheet.name if len(workbook.sheet_names) > 1 else ""
+    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name)
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
