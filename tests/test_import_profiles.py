@@ -18,6 +18,7 @@ from tests.factories import (
     CompanyProfileFactory,
     HomeCityFactory,
     MeetingFactory,
+    OrganisationFactory,
     UserFactory,
 )
 from tests.import_files import csv_bytes, xlsx
@@ -179,6 +180,17 @@ def test_a_name_typed_with_ae_oe_ue_for_the_umlauts_matches_the_company(cities):
 
     assert (result.created, result.updated) == (0, 1)
     assert Organisation.objects.get().profile.employees == 7
+
+
+def test_a_row_naming_an_organisation_that_is_not_a_company_is_an_error_not_a_twin(cities):
+    OrganisationFactory(name="Invest Region Leipzig GmbH", kind="agency", city=cities["leipzig"])
+
+    result = run(xlsx([["invest region leipzig gmbh", "", "Leipzig", "40", "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Firma": an organisation of this name in this city is not a company (agency)'
+    ]
+    assert Organisation.objects.count() == 1
 
 
 def test_the_company_name_normalisation_spells_legal_forms_consistently():

@@ -251,7 +251,7 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
         if first is None and pk is None and not problem:
             first = same_new_company(values, number, new_names)
         if problem:
-            result.errors.append(parser.error(number, "register_number", problem))
+            result.errors.append(parser.error(number, *problem))
         elif first is not None:
             message = _("the same company as row %(row)d") % {"row": first}
             result.errors.append(RowError(number, "", message))
