@@ -374,3 +374,19 @@ def test_the_import_log_needs_the_same_queries_for_3_and_30_runs(
 
     with django_assert_num_queries(8):
         assert client.get(RUNS_URL).status_code == 200
+
+
+def test_two_imports_of_one_company_selected_together_are_reverted_newest_first(
+    client, administrator
+):
+    sheet = xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]])
+    import_profiles(source=sheet, filename="a.xlsx")
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""]]), filename="b.xlsx")
+    runs = list(ImportRun.objects.values_list("pk", flat=True))
+
+    client.post(  # the list sorted oldest first
+        f"{RUNS_URL}?o=1", {"action": "revert", "_selected_action": runs, "post": "yes"}
+    )
+
+    assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportRun.Status.REVERTED}
+    assert not Organisation.objects.exists()

@@ -57,6 +57,22 @@ def test_files_that_are_no_readable_sheet_are_refused(data, filename, message):
     assert not ImportRun.objects.exists()
 
 
+def opendocument_sheet() -> bytes:
+    """A LibreOffice sheet (.ods) as the format begins it: its media type, stored first."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("filename", ["profiles.ods", "profiles.xlsx"])
+def test_a_libreoffice_sheet_is_refused_saying_how_to_save_it_not_as_damaged(filename):
+    with pytest.raises(BadFile, match=r"OpenDocument.*Save it as \.xlsx or CSV"):
+        run(opendocument_sheet(), filename)
+    assert not ImportRun.objects.exists()
+
+
 def test_a_truncated_workbook_is_reported_as_damaged():
     data = xlsx([["A GmbH", "", "Leipzig", "1", "", ""]])
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from partners.dates import latest_today
-from partners.imports import import_profiles
+from partners.imports import BadFile, import_profiles
 from partners.models import CompanyProfile, ImportRun, Organisation, Person, Visibility
 from partners.models.organisations import normalise_company_name
 from tests.factories import (
@@ -17,6 +17,8 @@ from tests.factories import (
     CompanyFactory,
     CompanyProfileFactory,
     HomeCityFactory,
+    MeetingFactory,
+    OrganisationFactory,
     UserFactory,
 )
 from tests.import_files import csv_bytes, xlsx
@@ -169,6 +171,28 @@ def test_without_register_number_the_normalised_name_and_city_match(cities):
     assert Organisation.objects.get().profile.employees == 7
 
 
+def test_a_name_typed_with_ae_oe_ue_for_the_umlauts_matches_the_company(cities):
+    company = CompanyFactory(name="Präzisionsteile Müller GmbH", city=cities["leipzig"])
+    CompanyProfileFactory(organisation=company, employees=5)
+    data = xlsx([["Praezisionsteile Mueller GmbH", "", "Leipzig", "7", "C", ""]])
+
+    result = run(data)
+
+    assert (result.created, result.updated) == (0, 1)
+    assert Organisation.objects.get().profile.employees == 7
+
+
+def test_a_row_naming_an_organisation_that_is_not_a_company_is_an_error_not_a_twin(cities):
+    OrganisationFactory(name="Invest Region Leipzig GmbH", kind="agency", city=cities["leipzig"])
+
+    result = run(xlsx([["invest region leipzig gmbh", "", "Leipzig", "40", "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Firma": an organisation of this name in this city is not a company (agency)'
+    ]
+    assert Organisation.objects.count() == 1
+
+
 def test_the_company_name_normalisation_spells_legal_forms_consistently():
     assert normalise_company_name("Muster  GmbH u. Co. KG") == "muster gmbh & co kg"
     assert normalise_company_name("MUSTER Gesellschaft mit beschränkter Haftung") == ("muster gmbh")
@@ -305,12 +329,46 @@ def test_two_rows_for_the_same_company_are_an_error_on_the_second(cities):
     ]
 
 
+@pytest.mark.parametrize("registers", [("HRB 1", ""), ("", "HRB 1")])
+def test_a_new_company_named_twice_with_and_without_register_number_is_one_company(
+    cities, registers
+):
+    data = xlsx(
+        [["Muster GmbH", registers[0], "Leipzig"], ["Muster GmbH", registers[1], "Leipzig"]]
+    )
+
+    result = run(data, skip_invalid=True)
+
+    assert [str(e) for e in result.errors] == ["row 3: the same company as row 2"]
+    assert Organisation.objects.count() == 1
+
+
+def test_two_new_companies_of_one_name_with_two_register_numbers_are_two(cities):
+    result = run(xlsx([["Muster GmbH", "HRB 1", "Leipzig"], ["Muster GmbH", "HRB 2", "Leipzig"]]))
+
+    assert (result.created, result.errors) == (2, [])
+
+
 def test_unknown_columns_are_warned_about_and_a_missing_required_column_stops_early(cities):
     result = run(xlsx([["A GmbH", "Leipzig", "?"]], ["Firma", "Ort", "Lieblingsfarbe"]))
     assert result.warnings == ['Unknown column "Lieblingsfarbe" ignored.']
 
     with pytest.raises(Exception, match='Required column missing: "City" / "Ort"'):
         run(xlsx([["A GmbH"]], ["Firma"]))
+
+
+def test_a_workbook_whose_first_sheet_lacks_the_columns_is_refused_naming_that_sheet(cities):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Anleitung"
+    workbook.active.append(["Eine Zeile je Firmenprofil."])
+    workbook.create_sheet("Firmenprofile").append(["Firma", "Ort"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(BadFile, match='the first sheet \\("Anleitung"\\), the only one read'):
+        run(buffer.getvalue())
 
 
 def test_publishing_without_consent_is_a_row_error(cities):
@@ -528,3 +586,42 @@ def test_the_export_of_a_chinese_admin_imports_again_unchanged(cities, client):
     result = import_profiles(source=content, filename="export.xlsx", dry_run=True)
     assert (result.created, result.updated, result.errors) == (0, 0, [])
     assert result.unchanged == 1
+
+
+CONTACT_HEADERS = ["Firma", "Ort", "Ansprechpartner", "E-Mail Ansprechpartner", "Position"]
+
+
+def test_another_contact_name_is_another_person_not_the_former_contact_renamed(cities):
+    run(
+        xlsx(
+            [["Kontakt GmbH", "Leipzig", "Anna Alt", "anna@k.example", "Leiterin"]], CONTACT_HEADERS
+        )
+    )
+    anna = Person.objects.get()
+    meeting = MeetingFactory(title="Runde")
+    meeting.attendees.add(anna)
+
+    result = run(
+        xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "bert@k.example", ""]], CONTACT_HEADERS)
+    )
+
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    assert result.preview[0].changes == ["Ansprechpartner", "E-Mail Ansprechpartner"]
+    anna.refresh_from_db()
+    assert (anna.full_name, anna.email, anna.position) == ("Anna Alt", "anna@k.example", "Leiterin")
+    assert [p.full_name for p in meeting.attendees.all()] == ["Anna Alt"]
+    profile = CompanyProfile.objects.get()
+    assert (profile.contact.full_name, profile.contact.email) == ("Bert Neu", "bert@k.example")
+    assert profile.contact.organisation == profile.organisation
+
+
+def test_naming_a_former_contact_again_makes_that_person_the_contact_again(cities):
+    sheet = xlsx([["Kontakt GmbH", "Leipzig", "Anna Alt", "", ""]], CONTACT_HEADERS)
+    run(sheet)
+    run(xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "", ""]], CONTACT_HEADERS))
+
+    result = run(sheet)
+
+    assert (result.updated, result.preview[0].changes) == (1, ["Ansprechpartner"])
+    assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
+    assert Person.objects.count() == 2

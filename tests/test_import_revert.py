@@ -236,3 +236,61 @@ def test_a_later_import_changing_only_interests_blocks_reverting_the_earlier_one
     revert_import(second, user=admin_user)
     profile = CompanyProfile.objects.get()
     assert [i.code for i in profile.interests.all()] == ["investment"]
+
+
+def test_after_reverting_the_later_import_the_earlier_one_can_be_reverted_too(admin_user):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "Vertrieb", "Anna Alt"]], admin_user)
+    second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "Forschung", ""]], admin_user)
+    revert_import(second, user=admin_user)
+
+    revert_import(first, user=admin_user)
+
+    assert not Organisation.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_an_edit_before_a_later_reverted_import_still_blocks_reverting_the_earlier_one(
+    admin_user,
+):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    profile = CompanyProfile.objects.get()
+    profile.founded_year = 1990
+    profile.save()
+    second = run([["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+    revert_import(second, user=admin_user)
+
+    with pytest.raises(RevertRefused, match="“Alt GmbH” was changed after the import"):
+        revert_import(first, user=admin_user)
+    assert CompanyProfile.objects.get().founded_year == 1990
+
+
+def test_the_history_of_a_reverted_record_names_the_revert_and_who_did_it(admin_user):
+    run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+    reverter = UserFactory(username="reverter")
+
+    revert_import(second, user=reverter)
+
+    for record in (Organisation.objects.get(), CompanyProfile.objects.get()):
+        latest = record.history.first()
+        assert latest.history_change_reason == f"Revert of import p.xlsx (#{second.pk})"
+        assert latest.history_user == reverter
+
+
+def test_a_refusal_names_a_changed_company_once_not_again_for_its_profile(admin_user):
+    first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+    run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+
+    with pytest.raises(RevertRefused) as refusal:
+        revert_import(first, user=admin_user)
+    assert refusal.value.message.count("was changed after the import") == 1
+
+
+def test_reverting_an_import_that_named_another_contact_brings_the_former_one_back(admin_user):
+    run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", "Anna Alt"]], admin_user)
+    second = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", "Bert Neu"]], admin_user)
+
+    revert_import(second, user=admin_user)
+
+    assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
+    assert [p.full_name for p in Person.objects.all()] == ["Anna Alt"]

@@ -1,4 +1,4 @@
-"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, and keep the words apart."""
+"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, Ł as L; words stay apart."""
 
 import pytest
 
@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
         ("Übersee—Ölhafen", "uebersee-oelhafen"),
         ("南京新港", "nan-jing-xin-gang"),
         ("济宁 Jining", "ji-ning-jining"),
+        ("Łódzkie Zakłady Sp. z o.o.", "lodzkie-zaklady-sp-z-o-o"),
+        ("Ørsted Æble Đurić", "orsted-aeble-duric"),
     ],
 )
 def test_german_slugs(text, slug):

@@ -87,7 +87,9 @@ class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/partners/importrun/revert.html", context)
 
     def _revert(self, request, runs) -> None:
-        for run in runs:
+        # Newest first, whatever the list's order: an earlier import of the same companies
+        # can be reverted only once the later one is.
+        for run in sorted(runs, key=lambda run: run.pk, reverse=True):
             try:
                 revert_import(run, user=request.user)
             except RevertRefused as refusal:

@@ -19,7 +19,15 @@ from openpyxl.utils import get_column_letter
 from ..models import ImportRun
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
-from .rows import Companies, Layout, Lookups, Parser, RowError, match_company
+from .rows import (
+    Companies,
+    Layout,
+    Lookups,
+    Parser,
+    RowError,
+    match_company,
+    same_new_company,
+)
 from .sheet import HEADERS
 from .writes import BATCH, PlannedRow, load_current, release, write_plan
 
@@ -79,7 +87,7 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult) -> Layout:
+def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout:
     layout, seen = [], set()
     for index, header in enumerate(headers):
         label = columns.plain(header)
@@ -101,10 +109,16 @@ def _layout(headers: list, result: ImportResult) -> Layout:
         layout.append((index, column, label))
     missing = [c for c in columns.COLUMNS if c.required and c.key not in seen]
     if missing:
-        raise BadFile(
-            _("Required column missing: %(columns)s.")
-            % {"columns": ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)}
-        )
+        names = ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)
+        if sheet_name:  # a workbook whose sheets were reordered: say which one was read
+            raise BadFile(
+                _(
+                    'Required column missing on the first sheet ("%(sheet)s"), the only one '
+                    "read: %(columns)s."
+                )
+                % {"sheet": sheet_name, "columns": names}
+            )
+        raise BadFile(_("Required column missing: %(columns)s.") % {"columns": names})
     return layout
 
 
@@ -144,7 +158,8 @@ def import_profiles(
     """
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
-    parser = Parser(_layout(opened.headers, result), Lookups(), opened.formulas_without_value)
+    layout = _layout(opened.headers, result, opened.name)
+    parser = Parser(layout, Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
     for number, cells in opened.rows:
@@ -229,12 +244,16 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
     plan = []
     companies = Companies([values for _number, values in parsed])
     targets: dict[Any, int] = {}
+    new_names: dict[tuple, tuple[int, bool]] = {}
     for number, values in parsed:
         pk, identity, problem = match_company(values, companies)
+        first = targets.get(identity)
+        if first is None and pk is None and not problem:
+            first = same_new_company(values, number, new_names)
         if problem:
-            result.errors.append(parser.error(number, "register_number", problem))
-        elif identity in targets:
-            message = _("the same company as row %(row)d") % {"row": targets[identity]}
+            result.errors.append(parser.error(number, *problem))
+        elif first is not None:
+            message = _("the same company as row %(row)d") % {"row": first}
             result.errors.append(RowError(number, "", message))
         else:
             targets[identity] = number

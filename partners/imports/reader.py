@@ -29,6 +29,8 @@ from .sheet import filled
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
+# An OpenDocument file stores its media type first, uncompressed (ODF 1.2, part 3, 3.3).
+ODS_MEDIA_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # Sheet XML compresses about 10–30:1; a zip bomb compresses 1000:1 and more.
 MAX_COMPRESSION_RATIO = 200
 UNCOMPRESSED_PER_BYTE_ALLOWED = 30
@@ -51,6 +53,8 @@ class Sheet:
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     # Rows below the header, blank ones included, when the format tells (XLSX); else 0.
     size_hint: int = 0
+    # The worksheet read, when a workbook has others: named if its columns are not the sheet's.
+    name: str = ""
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -70,6 +74,13 @@ def open_sheet(data: bytes, filename: str = "") -> Sheet:
             _(
                 "The file is password-protected or an old .xls workbook. Remove the "
                 "password or save it as .xlsx and upload it again."
+            )
+        )
+    if data.startswith(ZIP_MAGIC) and ODS_MEDIA_TYPE in data[:100]:
+        raise BadFile(
+            _(
+                "The file is an OpenDocument sheet (.ods, e.g. from LibreOffice). Save it as "
+                ".xlsx or CSV and upload it again."
             )
         )
     if data.startswith(ZIP_MAGIC):
@@ -125,9 +136,9 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
-    return Sheet(
-        headers, numbered, sha256, _formulas_without_value(archive, path), sheet.height - 1
-    )
+    formulas = _formulas_without_value(archive, path)
+    name = sheet.name if len(workbook.sheet_names) > 1 else ""
+    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name)
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned

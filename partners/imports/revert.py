@@ -1,6 +1,7 @@
 """Undoing an import: created records go, updated ones get their earlier values back.
 
-Refused as a whole when any record was changed after the import (its `version` moved on),
+Refused as a whole when any record was changed after the import (its `version` moved on,
+other than by later imports that were reverted since),
 was deleted, is now used by a record added since (a trip registration, a handover, a
 meeting…, which deleting it would delete, unlink or be blocked by), or the import was
 already reverted: a partial undo would be worse than none.
@@ -16,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import CompanyProfile, ImportRun, Organisation, Person
+from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person
 from .bulk_sql import german_columns
 from .writes import M2M_FIELDS
 
@@ -40,7 +41,7 @@ def _load(run: ImportRun):
         kind: model.objects.in_bulk({getattr(i, f"{kind}_id") for i in items} - {None})
         for kind, model in KINDS.items()
     }
-    conflicts = []
+    conflicts, moved = [], []
     for item in items:
         for kind, model in KINDS.items():
             pk = getattr(item, f"{kind}_id")
@@ -53,12 +54,33 @@ def _load(run: ImportRun):
                     % {"row": item.row, "kind": model._meta.verbose_name, "pk": pk}
                 )
             elif record.version != item.versions.get(kind):
-                conflicts.append(
-                    _("row %(row)d: “%(name)s” was changed after the import")
-                    % {"row": item.row, "name": record}
-                )
+                moved.append((item, kind, record))
+    undone = _undone_by_later_reverts(run, {item.organisation_id for item, _k, _r in moved})
+    for item, kind, record in moved:
+        version = record.version
+        while version != item.versions.get(kind) and (kind, record.pk, version) in undone:
+            version = undone[kind, record.pk, version]
+        if version != item.versions.get(kind):
+            conflicts.append(
+                _("row %(row)d: “%(name)s” was changed after the import")
+                % {"row": item.row, "name": record}
+            )
     conflicts += _references(items, current)
     return items, current, conflicts
+
+
+def _undone_by_later_reverts(run: ImportRun, organisations: set[int]) -> dict:
+    """(kind, pk, version a revert left) → the version before that reverted import: a
+    record changed only by later imports that were reverted since is as this run left it."""
+    undone = {}
+    later = ImportRunItem.objects.filter(run__gt=run, run__status=ImportRun.Status.REVERTED)
+    for chunk in itertools.batched(sorted(organisations), REFERENCE_CHUNK):
+        for item in later.filter(organisation_id__in=chunk):
+            before = (item.before or {}).get("versions", {})
+            for kind, after in item.versions.get("reverted", {}).items():
+                if before.get(kind) is not None and after != before[kind]:
+                    undone[kind, getattr(item, f"{kind}_id"), after] = before[kind]
+    return undone
 
 
 def _references(items, current) -> list[str]:
@@ -160,6 +182,7 @@ def _check_status(run: ImportRun) -> None:
 
 
 def _refusal(conflicts: list[str]) -> str:
+    conflicts = list(dict.fromkeys(conflicts))  # a company and its profile read alike
     shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
     more = len(conflicts) - SHOWN_CONFLICTS
     if more > 0:
@@ -174,6 +197,11 @@ def revert_import(run: ImportRun, *, user) -> None:
     items, current, conflicts = _load(run)
     if conflicts:
         raise RevertRefused(_refusal(conflicts))
+    # The history of each record says who reverted which import (as the import's does).
+    reason = _("Revert of import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk}
+    for records in current.values():
+        for record in records.values():
+            record._change_reason, record._history_user = reason[:100], user
     try:
         for item in items:
             if item.created:
@@ -182,6 +210,13 @@ def revert_import(run: ImportRun, *, user) -> None:
                 current["organisation"][item.organisation_id].delete()
                 continue
             _revert_update(item, current)
+            # The versions the revert left, for reverting an earlier import of the same rows.
+            item.versions["reverted"] = {
+                kind: current[kind][pk].version
+                for kind in KINDS
+                if (pk := getattr(item, f"{kind}_id")) in current[kind]
+            }
+            item.save(update_fields=["versions"])
     except ProtectedError as error:
         # A record that uses them was added since the check: nothing is reverted.
         used_by = sorted({str(record) for record in error.protected_objects})[:SHOWN_CONFLICTS]

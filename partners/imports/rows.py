@@ -175,6 +175,8 @@ class Companies:
         self.by_register: dict[str, tuple[int, str]] = {}
         self.by_name: dict[tuple[str, int | None], int] = {}
         self.register_of: dict[int, str] = {}
+        # Agencies, chambers… of a name: a row naming one must not create its company twin.
+        self.others_by_name: dict[tuple[str, int | None], str] = {}
         registers = sorted(
             {normalise_register(r["register_number"]) for r in rows if r.get("register_number")}
         )
@@ -184,9 +186,7 @@ class Companies:
             by_register = Organisation.objects.alias(normalised=REGISTER_KEY).filter(
                 normalised__in=registers[start : start + LOOKUP_CHUNK]
             )
-            by_name = Organisation.objects.filter(
-                kind=Organisation.Kind.COMPANY, name_key__in=names[start : start + LOOKUP_CHUNK]
-            )
+            by_name = Organisation.objects.filter(name_key__in=names[start : start + LOOKUP_CHUNK])
             for queryset in (by_register, by_name):
                 for pk, key, city, register, kind in queryset.values_list(*fields):
                     self._add(pk, key, city, register, kind)
@@ -195,14 +195,19 @@ class Companies:
         if register:
             self.by_register[normalise_register(register)] = (pk, kind)
             self.register_of[pk] = register
+        key = (name_key, city)
         if kind == Organisation.Kind.COMPANY:
             # The lowest id wins, as the admin's first-created company would.
-            key = (name_key, city)
             self.by_name[key] = min(pk, self.by_name.get(key, pk))
+        else:
+            self.others_by_name[key] = kind
 
 
-def match_company(values: dict, lookups: Companies) -> tuple[int | None, Any, str | None]:
-    """The existing company a row updates (or None), the row's identity, and an error."""
+def match_company(
+    values: dict, lookups: Companies
+) -> tuple[int | None, Any, tuple[str, str] | None]:
+    """The existing company a row updates (or None), the row's identity, and an error
+    (the column key and the message)."""
     register = normalise_register(values.get("register_number") or "")
     name_key = (normalise_company_name(values["name"]), values["city"])
     if register and register in lookups.by_register:
@@ -211,10 +216,26 @@ def match_company(values: dict, lookups: Companies) -> tuple[int | None, Any, st
             return (
                 None,
                 None,
-                _("this register number belongs to an organisation that is not a company"),
+                (
+                    "register_number",
+                    _("this register number belongs to an organisation that is not a company"),
+                ),
             )
         return pk, pk, None
     pk = lookups.by_name.get(name_key)
     if pk is not None and not (register and lookups.register_of.get(pk)):
         return pk, pk, None
+    if pk is None and (kind := lookups.others_by_name.get(name_key)):
+        message = _("an organisation of this name in this city is not a company (%(kind)s)")
+        return None, None, ("name", message % {"kind": Organisation.Kind(kind).label})
     return None, ("new", register or name_key), None
+
+
+def same_new_company(values: dict, number: int, seen: dict) -> int | None:
+    """The earlier row that creates this row's new company, found by name and city when
+    either row has no register number, as an existing company would be (two register
+    numbers are two companies). `seen` collects the new rows' names."""
+    registered = bool(values.get("register_number"))
+    key = (normalise_company_name(values["name"]), values["city"])
+    first, first_registered = seen.setdefault(key, (number, registered))
+    return first if first != number and not (registered and first_registered) else None

@@ -30,7 +30,7 @@ from ..models.base import german_slug
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
 from .bulk_sql import Table, german_columns, reserve_ids
-from .sheet import BY_KEY, COLUMNS
+from .sheet import BY_KEY, COLUMNS, folded
 
 # Rows written at a time, so that the state of 100,000 companies is never in memory at once.
 BATCH = 1000
@@ -109,6 +109,10 @@ class PlannedRow:
                 wanted = self.values.get(key)
                 if _given(key, wanted) and wanted != self.m2m.get(key, set()):
                     self.changes.append(header_of[key])
+            contact_id = self.contact and self.contact["id"]
+            switched = self.profile and contact_id and contact_id != self.profile["contact_id"]
+            if switched and header_of["contact_name"] not in self.changes:
+                self.changes.append(header_of["contact_name"])
         profile, current = self.wanted(PROFILE_FIELDS), self.profile or {}
         consent = profile.get("consent_to_share", current.get("consent_to_share"))
         visibility = profile.get("visibility", current.get("visibility"))
@@ -166,12 +170,34 @@ def load_current(rows: Sequence[PlannedRow]) -> None:
     contacts.pop(None, None)
     for person in german_values(Person.objects.filter(pk__in=list(contacts)), SLIM["contact"]):
         contacts[person["id"]].contact = person
+    _other_contacts(rows)
     for key, target in M2M_FIELDS.items():
         through = getattr(CompanyProfile, key).through
         for profile_id, pk in through.objects.filter(
             companyprofile_id__in=list(profiles)
         ).values_list("companyprofile_id", target):
             profiles[profile_id].m2m.setdefault(key, set()).add(pk)
+
+
+def _other_contacts(rows: Sequence[PlannedRow]) -> None:
+    """A row naming another contact than its profile's names another person (the company's
+    contact changed): the company's person of that name, else a new one. Renaming the
+    former contact would rewrite whom her meetings and delegations name."""
+    switching = [
+        row
+        for row in rows
+        if row.pk is not None
+        and (name := row.values.get("contact_name"))
+        and (row.contact is None or folded(row.contact["full_name"]) != folded(name))
+    ]
+    if not switching:
+        return
+    people = Person.objects.filter(organisation_id__in={row.pk for row in switching})
+    by_name = {}
+    for person in german_values(people.order_by("-pk"), [*SLIM["contact"], "organisation_id"]):
+        by_name[person.pop("organisation_id"), folded(person["full_name"])] = person
+    for row in switching:
+        row.contact = by_name.get((row.pk, folded(row.values["contact_name"])))
 
 
 def release(rows: Sequence[PlannedRow]) -> None:
@@ -296,6 +322,15 @@ def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: I
                 "organisation": {},
                 "profile": {} if row.profile else None,
                 "contact": {} if row.contact else None,
+                # Once a later import is reverted, an earlier one can be too (revert.py).
+                "versions": {
+                    kind: record["version"] if record else None
+                    for kind, record in (
+                        ("organisation", row.org),
+                        ("profile", row.profile),
+                        ("contact", row.contact),
+                    )
+                },
             }
     existing_profiles = {row.number for row in rows if row.profile is not None}
     _write_organisations(writer, rows, slugs["organisation"])

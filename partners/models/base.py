@@ -236,8 +236,12 @@ COUNTED_FIELDS = ["counted_in", "counted_on"]
 # German letters spelled out as Germans do in URLs (slugify would drop the umlaut's dots
 # and ß altogether: "Körner" → "korner", "Straße" → "strae").
 _GERMAN = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
+     # Latin letters that have no accent to strip, which slugify would drop too
+     # ("Łódź" → "odz"): Polish, Danish, Croatian, French names of partner companies.
+     "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Æ": "Ae", "æ": "ae",
+     "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i"}
+)  # fmt: skip
 # Dashes and slashes between words are word boundaries ("Leipzig–Nanjing" → "leipzig-nanjing").
 _BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
 # Chinese characters, which slugify would drop: a Chinese-only name is spelled in pinyin.

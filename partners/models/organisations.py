@@ -30,15 +30,19 @@ LEGAL_FORMS = [
     )
 ]
 PUNCTUATION = re.compile(r"[.,]")
+# Umlauts as Germans type them without the keys ("Müller" = "Mueller"), as casefold() already
+# makes "ß" "ss"; after the legal forms, whose patterns are spelt with umlauts.
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
 
 
 def normalise_company_name(name: str) -> str:
-    """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name."""
+    """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name,
+    `Müller` and `Mueller` too."""
     value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
     for pattern, replacement in LEGAL_FORMS:
         value = pattern.sub(replacement, value)
-    return value
+    return value.translate(UMLAUTS)
 
 
 CONSENT_NEEDS_DATE = _("Consent needs the date it was given.")
