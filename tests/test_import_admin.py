@@ -390,3 +390,22 @@ def test_two_imports_of_one_company_selected_together_are_reverted_newest_first(
 
     assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportRun.Status.REVERTED}
     assert not Organisation.objects.exists()
+
+
+def test_the_confirmation_of_two_imports_of_one_company_promises_both(client, administrator):
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""]]), filename="b.xlsx")
+    runs = list(ImportRun.objects.values_list("pk", flat=True))
+    profile = CompanyProfile.objects.get()
+    histories = profile.history.count(), profile.organisation.history.count()
+
+    page = client.post(f"{RUNS_URL}?o=1", {"action": "revert", "_selected_action": runs})
+
+    assert "errornote" not in page.text  # the earlier one is judged after the later one
+    assert [p.run.file_name for p in page.context["previews"]] == ["b.xlsx", "a.xlsx"]
+    assert "Reverting deletes 1 company" in page.text
+    # The page wrote nothing: both imports and the company are as they were.
+    assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportRun.Status.IMPORTED}
+    profile = CompanyProfile.objects.get()
+    assert (profile.history.count(), profile.organisation.history.count()) == histories
+    assert profile.employees == 9

@@ -4,15 +4,18 @@ Reverting always shows what it will undo first and asks for a confirmation, whet
 is started from a run's own page or with the list's action.
 """
 
+from contextlib import suppress
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..imports.revert import RevertRefused, revert_import, revert_preview
+from ..imports.revert import RevertRefused, newest_first, revert_import, revert_preview
 from ..models import ImportRun
 from .ids import CheckedParametersMixin
 from .pages import page_context
@@ -78,18 +81,26 @@ class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
         return None
 
     def _confirmation(self, request, runs):
+        # Each run is judged as _revert will meet it: after the later ones selected with it
+        # are reverted. Those reverts are rolled back; the page writes nothing.
+        previews, ordered = [], newest_first(runs)
+        with transaction.atomic():
+            for run in ordered:
+                previews.append(preview := revert_preview(run))
+                if run is not ordered[-1] and not preview.refusal:
+                    with suppress(RevertRefused):
+                        revert_import(run, user=request.user)
+            transaction.set_rollback(True)
         context = {
             **page_context(self, request, ngettext("Revert import?", "Revert imports?", len(runs))),
-            "previews": [revert_preview(run) for run in runs],
+            "previews": previews,
             "action": bool(request.POST.get("action")),
             "changelist_url": reverse("admin:partners_importrun_changelist"),
         }
         return TemplateResponse(request, "admin/partners/importrun/revert.html", context)
 
     def _revert(self, request, runs) -> None:
-        # Newest first, whatever the list's order: an earlier import of the same companies
-        # can be reverted only once the later one is.
-        for run in sorted(runs, key=lambda run: run.pk, reverse=True):
+        for run in newest_first(runs):
             try:
                 revert_import(run, user=request.user)
             except RevertRefused as refusal:

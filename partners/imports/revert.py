@@ -153,6 +153,12 @@ class RevertPreview:
     refusal: str = ""
 
 
+def newest_first(runs) -> list[ImportRun]:
+    """The order to revert several imports in: an earlier import of the same companies can
+    be reverted only once the later one is."""
+    return sorted(runs, key=lambda run: run.pk, reverse=True)
+
+
 def revert_preview(run: ImportRun) -> RevertPreview:
     preview = RevertPreview(run)
     try:
