@@ -119,10 +119,12 @@ class City(SluggedMixin, PublishableModel):
 
     def save(self, *args, **kwargs):
         # A corrected zone keeps the local times entered here: saved with it, or not at all.
+        moved, skipped = self.on_its_clock()
+        if skipped:  # saved without clean(), which says so on the zone
+            raise ValidationError({"time_zone": self._skipped(skipped)})
+        if not moved:
+            return super().save(*args, **kwargs)
         with transaction.atomic(using=router.db_for_write(City, instance=self)):
-            moved, skipped = self.on_its_clock()
-            if skipped:  # saved without clean(), which says so on the zone
-                raise ValidationError({"time_zone": self._skipped(skipped)})
             super().save(*args, **kwargs)
             for record in moved:
                 record.save()
