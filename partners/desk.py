@@ -90,11 +90,17 @@ def upcoming_delegations(today: datetime.date):
 
 def desk_for(user, today: datetime.date | None = None) -> Desk:
     today = today or timezone.localdate()
+
+    # Only what the user may read: a colleague taken out of their group (still staff, or
+    # still the owner of old follow-ups) sees no titles on the index nor in a reminder.
+    def readable(model_name, records):
+        return list(records) if user.has_perm(f"partners.view_{model_name}") else []
+
     return Desk(
-        follow_ups=list(open_follow_ups(user)),
-        memoranda=list(memoranda_due(today)),
-        delegations=list(upcoming_delegations(today)),
-        opportunities=list(opportunities_due(user, today)),
+        follow_ups=readable("followup", open_follow_ups(user)),
+        memoranda=readable("memorandum", memoranda_due(today)),
+        delegations=readable("delegation", upcoming_delegations(today)),
+        opportunities=readable("opportunity", opportunities_due(user, today)),
         ready_to_publish=pending_requests() if may_publish(user) else [],
     )
 

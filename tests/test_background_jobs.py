@@ -331,3 +331,25 @@ def test_a_running_job_shows_its_progress_and_reloads_itself_without_script():
     assert "<script>" not in page.text
     status = client_for(owner).get(f"/jobs/{job_id}/status.json").json()
     assert (status["status"], status["done"], status["errors"]) == ("running", 4000, 3)
+
+
+def test_reports_and_job_pages_and_files_are_kept_out_of_caches():
+    manager = user_with_role(MANAGERS, is_staff=True)
+    client = client_for(manager)
+    jining = CityFactory(name="Jining")
+    for _ in range(3):
+        MeetingFactory(city=jining, date="2019-07-10")
+    job_url = client.post("/reports/", {"year": "2019", "format": "xlsx"}).url
+    urls = [
+        "/reports/",
+        "/reports/?year=2019&format=csv&sheet=summary",
+        "/reports/?year=2018&format=xlsx",
+        job_url,
+        job_url + "status.json",
+        job_url + "download/",
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), url

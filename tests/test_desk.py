@@ -102,3 +102,15 @@ def test_remind_sends_nothing_when_nothing_is_due(mailoutbox, capsys):
     call_command("remind")
     assert mailoutbox == []
     assert "Sent 0 reminders" in capsys.readouterr().out
+
+
+def test_a_colleague_taken_out_of_every_group_sees_and_gets_no_desk(desk_world, mailoutbox):
+    former = f.UserFactory(username="former", email="former@example.org")  # staff, no group
+    f.FollowUpFactory(title="Task of someone who left", owner=former, due_on=days(2))
+
+    page = client_for(former).get(reverse("admin:index")).content.decode()
+    call_command("remind")
+
+    for title in [*EXPECTED, "Task of someone who left"]:
+        assert title not in page
+    assert "former@example.org" not in {mail.to[0] for mail in mailoutbox}

@@ -42,7 +42,8 @@ def assert_inert(response, content_type, *, private=True):
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
-    assert ("private" in response["Cache-Control"]) is private
+    cache_control = set(response["Cache-Control"].split(", "))
+    assert ({"private", "no-store"} <= cache_control) is private
 
 
 @pytest.mark.parametrize("content", POLYGLOTS)

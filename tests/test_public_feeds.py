@@ -40,6 +40,18 @@ def test_atom_feed_lists_published_delegation_reports(client, world):
     assert "25–30 June 2019" in trip.findtext(f"{ATOM}summary")
 
 
+def test_atom_summaries_are_text_not_markup(client):
+    f.DelegationFactory(summary='Tom & Jerry <img src=x onerror="alert(1)"> <a href="x">')
+
+    feed = ET.fromstring(client.get("/en/feeds/delegations.atom").content)
+
+    # The summary is HTML (type="html"): what a reader renders, after the XML is parsed.
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<img" not in summary.text and "<a " not in summary.text
+    assert "Tom &amp; Jerry &lt;img src=x" in summary.text
+
+
 def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(client, world):
     f.DelegationFactory(title="Undated plan", start_date=None, end_date=None, status="planned")
     response = client.get("/de/feeds/delegations.ics")

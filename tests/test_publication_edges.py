@@ -115,6 +115,16 @@ def test_a_published_photo_of_an_internal_record_is_not_served_to_the_public(cli
     assert client.get(url).status_code == 200
 
 
+def test_a_photo_of_a_published_meeting_on_an_internal_trip_is_not_served_to_the_public(client):
+    trip = f.DelegationFactory(visibility=INTERNAL)
+    photo = f.PhotoFactory(delegation=None, meeting=f.MeetingFactory(delegation=trip))
+    url = reverse("files:photo", args=[photo.pk])
+
+    assert client.get(url).status_code == 404
+    m.Delegation.objects.filter(pk=trip.pk).update(visibility=m.Visibility.PUBLIC)
+    assert client.get(url).status_code == 200
+
+
 def _shortcut(record):
     content_type = ContentType.objects.get_for_model(record)
     return f"/admin/r/{content_type.pk}/{record.pk}/"

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import jobs, tasks
@@ -46,6 +47,8 @@ def _job_or_404(request, job_id) -> Job:
     return job
 
 
+# Private pages and files: kept out of every cache, as the admin's pages are.
+@never_cache
 @login_required
 def detail(request, job_id):
     job = _job_or_404(request, job_id)
@@ -59,6 +62,7 @@ def detail(request, job_id):
     return render(request, "partners/jobs/detail.html", context)
 
 
+@never_cache
 @login_required
 def status(request, job_id):
     job = _job_or_404(request, job_id)
@@ -75,6 +79,7 @@ def status(request, job_id):
     )
 
 
+@never_cache
 @login_required
 def download(request, job_id):
     job = _job_or_404(request, job_id)

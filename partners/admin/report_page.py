@@ -17,6 +17,7 @@ from django.utils.formats import get_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from .. import documents, tasks
 from ..dates import DatePrecision, format_date_span
@@ -33,6 +34,8 @@ CITIES_PER_PAGE = 50
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 
+# Internal figures: kept out of every cache, as the admin's pages are.
+@never_cache
 @login_required
 def report(request):
     if not request.user.has_perm("partners.view_reports"):

@@ -25,15 +25,19 @@ class PhotoQuerySet(PublishableQuerySet):
         """Published photos whose delegation, memorandum and meeting are published too.
 
         A photo is reached by its id (/files/photos/<id>/), so a published photo of an
-        internal record would show what the record keeps internal.
+        internal record would show what the record keeps internal. A meeting is public
+        only as part of its trip's report: one of an internal trip counts as internal.
         """
         public = Visibility.PUBLIC
+        meeting_trip_public = Q(meeting__delegation__isnull=True) | Q(
+            meeting__delegation__visibility=public
+        )
         return (
             super()
             .published()
             .filter(Q(delegation__isnull=True) | Q(delegation__visibility=public))
             .filter(Q(memorandum__isnull=True) | Q(memorandum__visibility=public))
-            .filter(Q(meeting__isnull=True) | Q(meeting__visibility=public))
+            .filter(Q(meeting__isnull=True) | Q(meeting__visibility=public) & meeting_trip_public)
         )
 
 

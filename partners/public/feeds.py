@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,8 @@ class DelegationAtomFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return f"{item.dates_display}\n\n{item.summary}".strip()
+        # Atom's summary is typed HTML: the text is escaped, so readers show it as written.
+        return linebreaks(f"{item.dates_display}\n\n{item.summary}".strip(), autoescape=True)
 
     def item_extra_kwargs(self, item):
         return {"language": shown_text(item, "title")[1]}

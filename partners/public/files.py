@@ -29,9 +29,10 @@ def _inert(response, *, private: bool):
     response["X-Content-Type-Options"] = "nosniff"
     # Set here, the CSP middleware leaves it as it is.
     response["Content-Security-Policy"] = "sandbox"
-    # Staff files stay out of shared caches; public photos may be cached a little while
-    # (a withdrawn photo disappears from caches within that time).
-    response["Cache-Control"] = "private" if private else "public, max-age=600"
+    # Staff files stay out of every cache (a shared computer's browser too), as the
+    # admin's documents; public photos may be cached a little while (a withdrawn photo
+    # disappears from caches within that time).
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=600"
     return response
 
 
