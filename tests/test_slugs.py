@@ -1,4 +1,5 @@
-"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, and keep the words apart."""
+"""Slugs spell German out (ö → oe, ß → ss), Polish ł as l, Chinese in pinyin, and keep the
+words apart."""
 
 import pytest
 
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.django_db
         ("Übersee—Ölhafen", "uebersee-oelhafen"),
         ("南京新港", "nan-jing-xin-gang"),
         ("济宁 Jining", "ji-ning-jining"),
+        ('Zakłady Mięsne „Łukosz" & Synowie', "zaklady-miesne-lukosz-synowie"),
+        ("Izba Przemysłowo-Handlowa w Krakowie", "izba-przemyslowo-handlowa-w-krakowie"),
+        ("Ørsted Æbeltoft", "orsted-aebeltoft"),
     ],
 )
 def test_german_slugs(text, slug):

@@ -237,6 +237,9 @@ COUNTED_FIELDS = ["counted_in", "counted_on"]
 # and ß altogether: "Körner" → "korner", "Straße" → "strae").
 _GERMAN = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+    # Latin letters with no accent to strip, which slugify would drop ("Łukosz" → "ukosz").
+    | {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae"}
+    | {"œ": "oe", "Œ": "Oe", "ı": "i"}
 )
 # Dashes and slashes between words are word boundaries ("Leipzig–Nanjing" → "leipzig-nanjing").
 _BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
