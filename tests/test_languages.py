@@ -311,6 +311,18 @@ def test_a_chinese_city_page_names_the_city_once(client):
     assert '<span lang="zh">南京</span>' in re.search(r"<h1>(.*?)</h1>", english, re.S).group(1)
 
 
+def test_a_city_s_own_name_in_latin_letters_is_not_marked_as_chinese(client):
+    city = f.CityFactory(name="Krakau", name_zh_hans="克拉科夫", local_name="Kraków", country="PL")
+    f.PartnershipFactory(partner_city=city)
+    for language in ("de", "zh-hans"):
+        page = client.get(f"/{language}/cities/{city.slug}/").content.decode()
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+        assert "Kraków" in heading
+        assert 'lang="zh"' not in heading
+    page = client.get("/de/").content.decode()
+    assert "Krakau (Kraków)" in page
+
+
 # Texts in no language: names of people, codes, addresses on the web, a city's own name,
 # a photographer's credit.
 NOT_PROSE = {

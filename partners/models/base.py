@@ -247,9 +247,14 @@ _BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def in_chinese(text: str) -> bool:
+    """Whether ``text`` is written with Chinese characters (南京, not Kraków)."""
+    return bool(_HAN.search(text))
+
+
 def german_slug(value: str) -> str:
     text = str(value).translate(_GERMAN).translate(_BOUNDARIES)
-    if _HAN.search(text):
+    if in_chinese(text):
         text = " ".join(lazy_pinyin(text))  # "南京新港" → "nan jing xin gang"
     return slugify(text)
 
