@@ -40,10 +40,15 @@ class HistoryDisplay(HistoricalRecordContextHelper):
         return "–" if value is None or value == "" else value
 
 
-def _display(value) -> str:
+def _display(value, field=None) -> str:
+    if field is not None and field.choices and value not in (None, ""):
+        # A stage or status as the form names it ("in talks"), not its code ("in_talks").
+        value = dict(field.flatchoices).get(value, value)
     if isinstance(value, datetime.datetime):
         # On the office's clock, as "when", with its offset: a meeting's city may differ.
         return local_day_and_times(value, None, get_current_timezone())
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return "–" if value in (None, "") else str(value)
 
 
@@ -59,17 +64,17 @@ def changes_since(instance, version: int | None) -> str:
             continue
         delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
-            if _display(change.old) == _display(change.new):
-                continue  # empty either way (None before, "" from the form): no change
             field = instance._meta.get_field(change.field)
+            if _display(change.old, field) == _display(change.new, field):
+                continue  # empty either way (None before, "" from the form): no change
             lines.append(
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
                 % {
                     "user": record.history_user or _("someone"),
                     "when": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
                     "field": field.verbose_name,
-                    "old": _display(change.old),
-                    "new": _display(change.new),
+                    "old": _display(change.old, field),
+                    "new": _display(change.new, field),
                 }
             )
     return "; ".join(lines) or _("(none recorded)")
