@@ -101,3 +101,24 @@ def test_an_empty_value_in_the_history_reads_as_a_dash_not_none():
 
     assert "Trip to Nanjing" in row
     assert "–" in row and "None" not in row
+
+
+def test_a_stage_a_day_and_a_yes_no_read_in_the_history_as_in_the_form():
+    officer = client_for(user_with_role(TRADE_OFFICERS, username="officer.meier"))
+    opportunity = f.OpportunityFactory(stage="in_talks")
+    url = reverse("admin:partners_opportunity_change", args=[opportunity.pk])
+    data = change_form_data(officer, url)
+    data.update(stage="won", won_on="2025-09-10", figures_public="on")
+    response = officer.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+
+    history = reverse("admin:partners_opportunity_history", args=[opportunity.pk])
+    manager = client_for(user_with_role(MANAGERS))
+    page = manager.get(history, headers={"accept-language": "de"}).content.decode()
+    row = page[page.index("officer.meier") : page.index("Erstellt")].replace("&nbsp;", " ")
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row)).replace("&rarr;", "→")
+    assert "Schritt: im Gespräch → gewonnen" in row
+    assert "Gewonnen am: – → 10.09.2025" in row
+    assert "Zahlen öffentlich: Nein → Ja" in row
+    # Summaries left empty: None before, "" from the form, which is no change.
+    assert "Zusammenfassung" not in row

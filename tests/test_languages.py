@@ -311,6 +311,31 @@ def test_a_chinese_city_page_names_the_city_once(client):
     assert '<span lang="zh">南京</span>' in re.search(r"<h1>(.*?)</h1>", english, re.S).group(1)
 
 
+def test_a_city_s_own_name_in_latin_letters_is_not_marked_as_chinese(client):
+    city = f.CityFactory(name="Krakau", name_zh_hans="克拉科夫", local_name="Kraków", country="PL")
+    f.PartnershipFactory(partner_city=city)
+    for language in ("de", "zh-hans"):
+        page = client.get(f"/{language}/cities/{city.slug}/").content.decode()
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+        assert "Kraków" in heading
+        assert 'lang="zh"' not in heading
+    page = client.get("/de/").content.decode()
+    assert "Krakau (Kraków)" in page
+
+
+def test_a_company_name_written_in_chinese_is_marked_chinese_not_german(client):
+    organisation = f.OrganisationFactory(name="莱比锡华商贸易有限公司", kind="company")
+    profile = f.CompanyProfileFactory(
+        organisation=organisation, consent_to_share=True, visibility=m.Visibility.PUBLIC
+    )
+    for language, marked in [("de", 'lang="zh"'), ("en", 'lang="zh"'), ("zh-hans", "")]:
+        page = client.get(f"/{language}/companies/{profile.slug}/").content.decode()
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+        assert "莱比锡华商贸易有限公司" in heading
+        assert 'lang="de"' not in heading
+        assert marked in heading if marked else "lang=" not in heading
+
+
 # Texts in no language: names of people, codes, addresses on the web, a city's own name,
 # a photographer's credit.
 NOT_PROSE = {

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from partners import models as m
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
@@ -124,6 +125,26 @@ def test_a_stale_move_is_refused_and_names_what_changed(officer, card):
     assert "schulze" in page and "negotiating" in page
     card.refresh_from_db()
     assert card.stage == Stage.NEGOTIATING
+
+
+def test_a_stale_move_names_stages_and_days_as_the_form_does(officer, card):
+    colleague = user_with_role(TRADE_OFFICERS, username="schulze")
+    stale_version = card.version
+    url = reverse("admin:partners_opportunity_change", args=[card.pk])
+    form = change_form_data(client_for(colleague), url)
+    form["stage"], form["next_step_on"] = Stage.IN_TALKS, "2026-03-09"
+    assert client_for(colleague).post(url, form).status_code == 302
+
+    response = client_for(officer).post(
+        _move_url(card), {"stage": Stage.IDEA, "version": stale_version, "next": BOARD}, follow=True
+    )
+    page = response.content.decode()
+    assert "“contacted” → “in talks”" in page
+    with translation.override("en"):
+        old, new = (
+            date_format(d, "SHORT_DATE_FORMAT") for d in (days(-2), datetime.date(2026, 3, 9))
+        )
+    assert f"“{old}” → “{new}”" in page
 
 
 def test_lost_needs_a_reason_and_won_is_dated_today(officer, card):

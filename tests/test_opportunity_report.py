@@ -19,6 +19,7 @@ import statistics
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from partners import models as m
 from partners.reports.opportunities import FUNNEL_STAGES, opportunity_report
@@ -115,6 +116,22 @@ def test_a_win_dated_by_nanjings_day_ahead_of_leipzigs_is_in_the_funnel(world):
     figures = dict(report.named())[nanjing]
     assert (figures.started, figures.started_won) == (2, 1)  # A4 (an idea) and N1
     assert figures.funnel == _funnel(2, 1, 1, 1, 1)  # was (2, 0, 0, 0, 0): "won: 0"
+
+
+def test_a_win_logged_after_the_fact_is_not_open_again_after_the_day_it_was_won():
+    krakow = f.CityFactory(name="Kraków")
+    f.PartnershipFactory(partner_city=krakow)
+    # An officer logs today an idea, moves it to talks, then records that it was won in 2020.
+    opportunity = f.OpportunityFactory(partner_city=krakow, stage=Stage.IDEA, expected_jobs=3)
+    opportunity.stage = Stage.IN_TALKS
+    opportunity.save()
+    opportunity.stage, opportunity.won_on = Stage.WON, D(2020, 9, 1)
+    opportunity.save()
+
+    today = timezone.localdate()
+    this_year = opportunity_report(D(today.year, 1, 1), D(today.year, 12, 31), today=today)
+    assert (this_year.total.open, this_year.total.expected_jobs) == (0, 0)
+    assert opportunity_report(START, END, today=today).total.won == 1
 
 
 def test_the_total_counts_each_opportunity_once(world):

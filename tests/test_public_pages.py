@@ -5,6 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from partners import models as m
+from tests import factories as f
 from tests.world2019 import build_world_2019
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,23 @@ def test_home_counts_published_records_only(client, world):
     assert '<span class="count">2</span> delegations' in html
     assert '<span class="count">2</span> memoranda in force' in html
     assert '<span class="count">2</span> companies in the directory' in html
+
+
+def test_home_counts_one_of_each_in_the_singular(client):
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    krakow = f.CityFactory(name="Krakau", slug="krakau")
+    f.PartnershipFactory(home_city=leipzig, partner_city=krakow)
+    f.DelegationFactory()
+    f.MemorandumFactory()
+    f.CompanyProfileFactory(consent_to_share=True, visibility=m.Visibility.PUBLIC)
+    counts = {
+        "en": ["partner city", "delegation", "memorandum in force", "company in the directory"],
+        "de": ["Partnerstadt", "Delegation", "gültige Vereinbarung", "Unternehmen im Verzeichnis"],
+    }
+    for language, words in counts.items():
+        html = get(client, "home", language)
+        for word in words:
+            assert f'<span class="count">1</span> {word}</li>' in html
 
 
 def test_home_map_links_the_partner_cities(client, world):

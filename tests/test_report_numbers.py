@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from partners import models as m
 from partners.reports import figures, queries
@@ -190,3 +190,60 @@ def test_only_partner_cities_of_home_cities_are_rows_of_every_table(world, manag
     assert list(by_city)[:2] == ["Nanjing", "Total"]
     total = by_city["Total"]
     assert (total["Open"], total["Started"], total["Expected jobs (open)"]) == ("1", "1", "35")
+
+
+def _inline(prefix, rows):
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+def _csv_rows(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_a_follow_up_logged_on_an_opportunity_counts_for_its_partner_city(client, manager_client):
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    krakow = f.CityFactory(name="Kraków", slug="krakow", country="PL")
+    f.PartnershipFactory(home_city=leipzig, partner_city=krakow)
+    officer = f.UserFactory(username="officer")
+    officer.groups.add(Group.objects.get(name="Trade officers"))
+    officer_client = type(client)()
+    officer_client.force_login(officer)
+    # An officer logs the opportunity and, on its page, a task that is now overdue.
+    response = officer_client.post(
+        "/admin/partners/opportunity/add/",
+        {
+            "title_de": "Vertrieb polnischer Fleischwaren",
+            "kind": "distribution",
+            "stage": "idea",
+            "partner_city": krakow.pk,
+            "owner": officer.pk,
+            **_inline("stage_changes", []),
+            **_inline(
+                "follow_ups",
+                [{"title_de": "Muster schicken", "kind": "task", "status": "open",
+                  "owner": officer.pk, "due_on": "2025-06-30"}],
+            ),
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    response = manager_client.get(
+        "/reports/",
+        {"year": 2025, "format": "csv", "sheet": "summary", "delimiter": "comma"},
+        headers={"accept-language": "en"},
+    )
+    rows = _csv_rows(response)
+    counts = {row["Partner city"]: row for row in rows}
+    assert counts["Kraków"]["Follow-ups: open"] == "1"
+    assert counts["Kraków"]["Follow-ups: overdue"] == "1"
+    response = manager_client.get(
+        "/reports/",
+        {"year": 2025, "format": "csv", "sheet": "follow-ups", "delimiter": "comma"},
+        headers={"accept-language": "en"},
+    )
+    rows = _csv_rows(response)
+    assert [(row["Title"], row["Partner city"]) for row in rows] == [("Muster schicken", "Kraków")]

@@ -126,6 +126,18 @@ def test_every_write_through_the_app_keeps_where_and_when_records_count(world):
     changes(w["trip"].delete)
 
 
+def test_a_follow_up_of_an_opportunity_follows_the_opportunity_s_partner_city(world):
+    opportunity = f.OpportunityFactory(partner_city=world["nanjing"])
+    follow_up = f.FollowUpFactory(opportunity=opportunity)
+    assert m.FollowUp.objects.get(pk=follow_up.pk).counted_in == world["nanjing"]
+    changes(lambda: save(opportunity, partner_city=world["jining"]))
+    assert m.FollowUp.objects.get(pk=follow_up.pk).counted_in == world["jining"]
+    changes(lambda: save(world["jining"], is_home=True))  # no longer a partner city
+    changes(lambda: save(world["jining"], is_home=False))
+    changes(opportunity.delete)
+    assert m.FollowUp.objects.get(pk=follow_up.pk).counted_in is None
+
+
 def test_a_save_that_leaves_partner_cities_alone_refreshes_nothing(
     world, django_assert_num_queries
 ):

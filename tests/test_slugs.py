@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db
         ("济宁 Jining", "ji-ning-jining"),
         ("Łódzkie Zakłady Sp. z o.o.", "lodzkie-zaklady-sp-z-o-o"),
         ("Ørsted Æble Đurić", "orsted-aeble-duric"),
+        ('Zakłady Mięsne „Łukosz" & Synowie', "zaklady-miesne-lukosz-synowie"),
+        ("Izba Przemysłowo-Handlowa w Krakowie", "izba-przemyslowo-handlowa-w-krakowie"),
+        ("Ørsted Æbeltoft", "orsted-aebeltoft"),
     ],
 )
 def test_german_slugs(text, slug):

@@ -6,6 +6,7 @@ the save is refused and the message lists what they changed (from the history), 
 nothing of their save is lost and the user can re-apply their own edit on the new data.
 """
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -13,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import router, transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet, model_to_dict
+from django.template.defaultfilters import yesno
 from django.utils.formats import date_format
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
@@ -35,15 +37,30 @@ class HistoryDisplay(HistoricalRecordContextHelper):
     """A history page's changes with an empty value shown as "–", as in the refusals
     below, not as "None" (a translated field's first text read "None → Trip")."""
 
+    def context_for_delta_changes(self, delta):
+        # Empty either way (None before, "" from the form) is no change: not "– → –".
+        changes = [c for c in delta.changes if _display(c.old) != _display(c.new)]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices or isinstance(value, bool | datetime.date):
+            return _display(value, field)  # "in talks", "ja", "09.03.2026", as the form
         return "–" if value is None or value == "" else value
 
 
-def _display(value) -> str:
+def _display(value, field=None) -> str:
+    if field is not None and field.choices and value not in (None, ""):
+        # A stage or status as the form names it ("in talks"), not its code ("in_talks").
+        value = dict(field.flatchoices).get(value, value)
     if isinstance(value, datetime.datetime):
         # On the office's clock, as "when", with its offset: a meeting's city may differ.
         return local_day_and_times(value, None, get_current_timezone())
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, bool):
+        return yesno(value)
     return "–" if value in (None, "") else str(value)
 
 
@@ -59,17 +76,17 @@ def changes_since(instance, version: int | None) -> str:
             continue
         delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
-            if _display(change.old) == _display(change.new):
-                continue  # empty either way (None before, "" from the form): no change
             field = instance._meta.get_field(change.field)
+            if _display(change.old, field) == _display(change.new, field):
+                continue  # empty either way (None before, "" from the form): no change
             lines.append(
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
                 % {
                     "user": record.history_user or _("someone"),
                     "when": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
                     "field": field.verbose_name,
-                    "old": _display(change.old),
-                    "new": _display(change.new),
+                    "old": _display(change.old, field),
+                    "new": _display(change.new, field),
                 }
             )
     return "; ".join(lines) or _("(none recorded)")

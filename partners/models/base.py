@@ -77,10 +77,12 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
         return getattr(record, field), None
     language = translated_language()
     own = getattr(record, build_localized_fieldname(field, language), None)
+    text = own or getattr(record, source) or ""
+    if in_chinese(text):  # a name written in Chinese whatever the field: 南京金鹰集团
+        return text, (None if language.startswith("zh") else "zh")
     if own:
         return own, None
-    german = getattr(record, source) or ""
-    return german, (DEFAULT_LANGUAGE if german and language != DEFAULT_LANGUAGE else None)
+    return text, (DEFAULT_LANGUAGE if text and language != DEFAULT_LANGUAGE else None)
 
 
 def copy_translations(record, field: str, source, source_field: str) -> None:
@@ -246,6 +248,13 @@ _GERMAN = str.maketrans(
 _BOUNDARIES = str.maketrans(dict.fromkeys("–—‒―/\\·•|+&.,:;_", " "))
 # Chinese characters, which slugify would drop: a Chinese-only name is spelled in pinyin.
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def in_chinese(text: str) -> bool:
+    """Whether ``text`` is written in Chinese characters only (南京; not Kraków, nor a German
+    text that quotes one: "Nanjing (南京)")."""
+    return bool(_HAN.search(text)) and not _LATIN.search(text)
 
 
 def german_slug(value: str) -> str:

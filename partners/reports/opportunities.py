@@ -138,9 +138,9 @@ def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
     lost = log.filter(stage=Stage.LOST).order_by("-entered_on")
     return opportunities.annotate(
         started_on=Subquery(log.order_by("entered_on", "pk").values("entered_on")[:1]),
-        stage_at_end=Subquery(
-            log.filter(entered_on__lte=end).order_by("-entered_on", "-pk").values("stage")[:1]
-        ),
+        # The last logged, not the latest dated: a win recorded after the fact is dated
+        # back, before the stages logged on the way to it (which would reopen it).
+        stage_at_end=Subquery(log.filter(entered_on__lte=end).order_by("-pk").values("stage")[:1]),
         lost_on=Subquery(lost.values("entered_on")[:1]),
         reached=Coalesce(Subquery(furthest.values("rank")[:1]), 0),
     )

@@ -29,6 +29,7 @@ from ..models import (
     Meeting,
     Memorandum,
     MemorandumParty,
+    Opportunity,
     Organisation,
     Partnership,
     ProfileHandover,
@@ -137,7 +138,8 @@ def of_city(pk) -> dict[str, Q]:
             "follow_ups": Q(partner_city=pk)
             | Q(meeting__city=pk)
             | Q(memorandum__signed_in=pk)
-            | Q(memorandum__partnership__partner_city=pk),
+            | Q(memorandum__partnership__partner_city=pk)
+            | Q(opportunity__partner_city=pk),
         },
         dict.fromkeys(KEPT, Q(counted_in=pk)),
         of_delegations(trips),
@@ -169,6 +171,8 @@ AFFECTED = {
     DelegationStop: lambda stop: of_delegations([stop.delegation_id]),
     Organisation: lambda organisation: of_organisations([organisation.pk]),
     Partnership: lambda partnership: of_city(partnership.partner_city_id),
+    # An opportunity's partner city places the follow-ups that have no other link.
+    Opportunity: lambda opportunity: {"follow_ups": Q(opportunity=opportunity.pk)},
     # A city becoming a home city (or ceasing to be one) makes its partners partner cities.
     City: lambda city: _merge(
         of_city(city.pk),
@@ -184,6 +188,7 @@ WATCHED = {
     Partnership: ("partner_city_id", "home_city_id"),
     Organisation: ("city_id",),
     Delegation: ("direction", "origin_city_id", "start_date"),
+    Opportunity: ("partner_city_id",),
 }
 
 
@@ -237,7 +242,7 @@ def _saved(sender, instance, created, **kwargs):
 
 # Deleting these empties other records' links to them (``SET_NULL``), or their
 # many-to-many rows: which records were linked is read before.
-LINKED = {Meeting, Memorandum, Delegation, Organisation}
+LINKED = {Meeting, Memorandum, Delegation, Organisation, Opportunity}
 
 
 @_unless_paused

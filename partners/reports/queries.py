@@ -23,7 +23,7 @@ How we count (README "Reports", and the report page's "How we count"):
   (the meeting's first organisation, the handover's recipient, the memorandum's first
   party). A memorandum of a partnership belongs to that partnership's partner city.
 - A follow-up belongs to its partner city, else to the city of its meeting, memorandum or
-  delegation by the rules above.
+  delegation by the rules above, else to its opportunity's partner city.
 - Dates: a meeting's own date, else its delegation's start; a handover's own date, else
   its meeting's, else its delegation's start; a memorandum's signing date, else its
   delegation's start; a follow-up's due date, else the day it was logged. A record
@@ -400,6 +400,10 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
             Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
             Case(When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))),
             _trip_place(partners, "delegation"),
+            # Logged on an opportunity's page, a follow-up often has no other link.
+            Case(
+                When(_is_partner("opportunity__partner_city"), then=F("opportunity__partner_city"))
+            ),
             output_field=IntegerField(),
         )
     else:

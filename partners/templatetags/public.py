@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from ..models import City, CompanyProfile, Organisation, shown_text
+from ..models.base import in_chinese
 
 register = template.Library()
 
@@ -52,10 +53,17 @@ def named(record):
         record = record.organisation
     name = translated(record, "name")
     if isinstance(record, City) and record.shown_local_name:
-        return format_html('{} (<span lang="zh">{}</span>)', name, record.shown_local_name)
+        return format_html("{} ({})", name, own_name(record.shown_local_name))
     if isinstance(record, Organisation) and record.shown_short_name:
         return format_html("{} ({})", name, record.shown_short_name)
     return name
+
+
+@register.filter
+def own_name(text):
+    """A local name marked as Chinese when it is written so (南京); a local name in Latin
+    letters (Kraków) is in a language not kept, and is not marked as Chinese."""
+    return format_html('<span lang="zh">{}</span>', text) if in_chinese(text) else text
 
 
 @register.filter
