@@ -92,8 +92,8 @@ def test_remind_mails_each_user_their_desk_and_prints_a_summary(
     assert "Colleague's task" in by_recipient["schulze@example.org"].body
     summary = capsys.readouterr().out
     assert (
-        "Sent 2 reminders: 4 open follow-ups, 2 memoranda due, 1 upcoming delegations, "
-        "0 opportunities with a next step due." in summary
+        "Reminders sent: 2. Open follow-ups: 4; memoranda due: 2; upcoming delegations: 1; "
+        "opportunities with a next step due: 0." in summary
     )
 
 
@@ -101,7 +101,7 @@ def test_remind_sends_nothing_when_nothing_is_due(mailoutbox, capsys):
     user_with_role(TRADE_OFFICERS, email="idle@example.org")
     call_command("remind")
     assert mailoutbox == []
-    assert "Sent 0 reminders" in capsys.readouterr().out
+    assert "Reminders sent: 0." in capsys.readouterr().out
 
 
 def test_a_colleague_taken_out_of_every_group_sees_and_gets_no_desk(desk_world, mailoutbox):

@@ -381,4 +381,4 @@ def test_my_desk_lists_my_opportunities_with_a_step_due_and_remind_mails_them(
     with translation.override(settings.LANGUAGE_CODE):  # the mails speak the office's language
         overdue = translation.gettext("overdue")
     assert overdue in body[body.index("Battery plant") : body.index("Due today")]
-    assert "2 opportunities with a next step due" in capsys.readouterr().out
+    assert "opportunities with a next step due: 2" in capsys.readouterr().out

@@ -62,9 +62,9 @@ class Command(BaseCommand):
             counts["memoranda"], counts["delegations"] = len(desk.memoranda), len(desk.delegations)
         self.stdout.write(
             _(
-                "Sent %(sent)d reminders: %(follow_ups)d open follow-ups, "
-                "%(memoranda)d memoranda due, %(delegations)d upcoming delegations, "
-                "%(opportunities)d opportunities with a next step due."
+                "Reminders sent: %(sent)d. Open follow-ups: %(follow_ups)d; memoranda due: "
+                "%(memoranda)d; upcoming delegations: %(delegations)d; opportunities with a "
+                "next step due: %(opportunities)d."
             )
             % counts
         )
