@@ -439,3 +439,21 @@ def test_the_briefings_queries_do_not_grow_with_its_counterparts(
         html = render_to_string(TEMPLATE, briefing_context(trip, language="en"))
     assert html.count("Scheduled meeting") == count
     assert html.count("Open follow-up") == count
+
+
+@pytest.mark.parametrize("document", ["handout", "briefing", "agenda"])
+def test_a_language_documents_are_not_printed_in_is_refused_by_name(officer, document):
+    profile = f.CompanyProfileFactory(consent_to_share=True)
+    trip = f.DelegationFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    url = {
+        "handout": f"/admin/partners/companyprofile/{profile.pk}/handout.pdf",
+        "briefing": f"/admin/partners/delegation/{trip.pk}/briefing.pdf",
+        "agenda": f"/admin/partners/delegation/{trip.pk}/agenda/participant/{registration.pk}.html",
+    }[document]
+
+    refused = officer.get(f"{url}?lang=pl")
+
+    assert refused.status_code == 400
+    assert "lang: &#x27;pl&#x27; is not one of de, en, zh-hans" in refused.text
+    assert officer.get(f"{url}?lang=").status_code == 200  # empty: the default language

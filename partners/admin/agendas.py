@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ..dates import utc_offset
-from ..documents.render import DocumentsUnavailable, language_or_default, render_pdf
+from ..documents.render import DocumentsUnavailable, asked_language, render_pdf
 from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
@@ -103,7 +103,7 @@ class AgendaViewsMixin:
             default_language = agendas.counterpart_language(organisation)
         else:
             raise Http404
-        language = language_or_default(request.GET.get("lang") or default_language)
+        language = asked_language(request, default_language)
         # Organisation and city names are translated fields: read them in the document's
         # language (German where it has none).
         with translation.override(language):

@@ -30,7 +30,7 @@ class DocumentViewsMixin:
     def _document_view(self, document):
         def view(request, object_id):
             obj = self.permitted_object(request, object_id, self.has_view_permission)
-            language = documents.language_or_default(request.GET.get("lang") or get_language())
+            language = documents.asked_language(request, get_language())
             try:
                 return document(request, obj, language)
             except documents.DocumentsUnavailable as error:

@@ -5,11 +5,12 @@ Service package: it reads models and renders bytes; the admin serves them.
 
 from .briefing import briefing_pdf
 from .handouts import handout_profiles, handouts_pdf, profiles_for_delegation
-from .render import DocumentsUnavailable, language_or_default
+from .render import DocumentsUnavailable, asked_language, language_or_default
 from .report import report_pdf
 
 __all__ = [
     "DocumentsUnavailable",
+    "asked_language",
     "briefing_pdf",
     "handout_profiles",
     "handouts_pdf",
