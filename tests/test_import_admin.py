@@ -15,7 +15,7 @@ from partners.imports import import_profiles
 from partners.imports.sheet import COLUMNS
 from partners.models import CompanyProfile, ImportRun, Job, Organisation
 from tests.factories import CityFactory, HomeCityFactory, TripRegistrationFactory, UserFactory
-from tests.import_files import xlsx
+from tests.import_files import GERMAN, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +409,21 @@ def test_the_confirmation_of_two_imports_of_one_company_promises_both(client, ad
     profile = CompanyProfile.objects.get()
     assert (profile.history.count(), profile.organisation.history.count()) == histories
     assert profile.employees == 9
+
+
+def test_the_publish_column_needs_the_right_to_publish(client):
+    # An office that lets its trade officers import, but not publish.
+    grant("Trade officers", "import_companyprofile")
+    officer = UserFactory(username="officer-olga", groups=["Trade officers"])
+    client.force_login(officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    row = ["Neu GmbH", "", "Leipzig", "5", "", "", "ja"]
+
+    refused = upload(client, xlsx([row], headers=[*GERMAN, "Veröffentlichen"]))
+
+    assert "The column &quot;Veröffentlichen&quot; publishes and withdraws" in refused.text
+    assert not CompanyProfile.objects.exists()
+    preview = upload(client, xlsx([row[:-1]]))  # without it, the import is theirs
+    assert "1 row: 1 new" in preview.text
+    assert confirm(client, preview).status_code == 302
+    assert CompanyProfile.objects.get().visibility == "internal"

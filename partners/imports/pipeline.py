@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from ..models import ImportRun
+from ..publishing import may_publish
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
 from .rows import (
@@ -138,6 +139,20 @@ def _read(source: bytes | BinaryIO | Path | str) -> bytes:
     return source.read()
 
 
+def _refuse_publishing(layout: Layout) -> None:
+    """The publish column publishes or withdraws (an empty cell withdraws): it needs the
+    right to publish, as the admin's publish action does."""
+    for _index, column, label in layout:
+        if column.key == "publish":
+            raise BadFile(
+                _(
+                    'The column "%(column)s" publishes and withdraws profiles, which needs '
+                    "the right to publish. Remove the column, or ask someone who may publish."
+                )
+                % {"column": label}
+            )
+
+
 def import_profiles(
     *,
     source: Sheet | bytes | BinaryIO | Path | str,
@@ -159,6 +174,8 @@ def import_profiles(
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
     layout = _layout(opened.headers, result, opened.name)
+    if user is not None and not may_publish(user):
+        _refuse_publishing(layout)
     parser = Parser(layout, Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
