@@ -47,6 +47,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from ..models import (
@@ -158,6 +159,13 @@ def delegations(c: Criteria) -> QuerySet:
     return Delegation.objects.filter(pk__in=matching.values("pk"))
 
 
+def _on_trip_of_organisation(c: Criteria, *trips: str) -> Q:
+    """The record's trip (the first of the paths ``trips`` that is set, the one a direction
+    follows) is one the criteria's organisation led or supported."""
+    trip = Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
+    return Q(In(trip, delegations(c).values("pk")))
+
+
 def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "") -> QuerySet:
     """The records of ``_trips``, whatever the kind (README "How we count"): a record's trip
     is the first of the paths ``trips`` that is set. A record of no trip has no direction,
@@ -207,25 +215,32 @@ def handovers(c: Criteria) -> QuerySet:
         involved = (
             Q(recipient=c.organisation)
             | Q(profile__organisation=c.organisation)
-            | _led_or_supported_by(c.organisation, "delegation__")
+            | _on_trip_of_organisation(c, "delegation", "meeting__delegation")
         )
         queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
     return queryset.annotate(on=F("counted_on"))
 
 
 # A follow-up's or an opportunity's trip: its own, else that of the record it came from.
-FOLLOW_UP_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
-OPPORTUNITY_TRIPS = (*FOLLOW_UP_TRIPS, "handover__delegation", "handover__meeting__delegation")
+RECORD_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
+OPPORTUNITY_TRIPS = (*RECORD_TRIPS, "handover__delegation", "handover__meeting__delegation")
+# A follow-up logged on an opportunity's page (its only link) follows the opportunity's trip.
+FOLLOW_UP_TRIPS = (*RECORD_TRIPS, *(f"opportunity__{path}" for path in OPPORTUNITY_TRIPS))
 
 
 def follow_ups(c: Criteria) -> QuerySet:
+    """Follow-ups by the same rules; of an organisation: those of a trip it led or
+    supported (the follow-up's trip, as for a direction), of a meeting it attended, of a
+    memorandum it signed or of an opportunity counted for it."""
     queryset = _of_trips(
         FollowUp.objects.all(), c, *FOLLOW_UP_TRIPS, partnership="memorandum__partnership"
     )
     if c.organisation:
         queryset = queryset.filter(
-            Q(delegation__in=delegations(c).values("pk"))
+            _on_trip_of_organisation(c, *FOLLOW_UP_TRIPS)
+            | Q(meeting__organisations=c.organisation)
             | Q(memorandum__parties__organisation=c.organisation)
+            | Q(opportunity__in=opportunities(c).values("pk"))
         )
     return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
 
@@ -243,7 +258,7 @@ def opportunities(c: Criteria) -> QuerySet:
             Q(local_organisation=organisation)
             | Q(foreign_organisation=organisation)
             | Q(profile__organisation=organisation)
-            | _led_or_supported_by(organisation, "delegation__")
+            | _on_trip_of_organisation(c, *OPPORTUNITY_TRIPS)
             | Q(meeting__organisations=organisation)
             | Q(handover__recipient=organisation)
             | Q(memorandum__parties__organisation=organisation)
