@@ -237,3 +237,34 @@ def test_records_of_a_trip_reached_through_a_meeting_or_an_opportunity_follow_it
     assert total(direction=IN) == (0, 0, 0)
     assert total(organisation=irl.pk) == (1, 2, 1)
     assert total(organisation=f.OrganisationFactory().pk) == (0, 0, 0)
+
+
+def test_a_handover_logged_at_a_meeting_of_a_visit_counts_for_the_visit(client):
+    """Logged at a meeting of Nanjing's visit to Leipzig, without naming the visit again
+    and without a day of its own: it counts for Nanjing on the visit's first day, as the
+    meeting does, and the sheet lists it with the visit's dates. It counted nowhere."""
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    visit = _visit(nanjing, stops=[leipzig], start=D(2020, 6, 1))
+    meeting = f.MeetingFactory(delegation=visit, date=None, city=leipzig)
+    host = f.OrganisationFactory(city=leipzig)
+    f.ProfileHandoverFactory(delegation=None, meeting=meeting, handed_over_on=None, recipient=host)
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+
+    for query in ({}, {"direction": IN}):
+        total = _summary_total(client, year=2020, **query)
+        assert (total["Meetings"], total["Profile handovers: handovers"]) == (1, 1)
+    assert _summary_total(client, year=2020, direction=OUT)["Profile handovers: handovers"] == 0
+    response = client.get(
+        "/reports/",
+        {"year": 2020, "format": "csv", "sheet": "handovers"},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()))
+    assert len(rows) == 2
+    listed = dict(zip(rows[0], rows[1], strict=True))
+    assert listed["Handed over on"].startswith("during the delegation")
+    assert listed["Partner city"] == "Nanjing"

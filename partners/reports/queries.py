@@ -17,7 +17,7 @@ How we count (README "Reports", and the report page's "How we count"):
   with a delegation, the partner city of that delegation (outbound: the stop where it
   happened, i.e. its own place when a partner city, else its counterpart's city when the
   trip stopped there, else the trip's first partner-city stop; inbound: the visitors'
-  origin city);
+  origin city; a handover logged at a meeting of a trip is of that trip);
   without one (or when the delegation reached no partner city), the city where it happened
   when that is a partner city, else the partner city of the counterpart organisation
   (the meeting's first organisation, the handover's recipient, the memorandum's first
@@ -25,9 +25,9 @@ How we count (README "Reports", and the report page's "How we count"):
 - A follow-up belongs to its partner city, else to the city of its meeting, memorandum or
   delegation by the rules above, else to its opportunity's partner city.
 - Dates: a meeting's own date, else its delegation's start; a handover's own date, else
-  its meeting's, else its delegation's start; a memorandum's signing date, else its
-  delegation's start; a follow-up's due date, else the day it was logged. A record
-  without any date falls in no period.
+  its meeting's, else its delegation's start (its own, else its meeting's); a
+  memorandum's signing date, else its delegation's start; a follow-up's due date, else
+  the day it was logged. A record without any date falls in no period.
 """
 
 import datetime
@@ -391,7 +391,12 @@ KEPT = {
 # Each kind's day, by the rules of the module's docstring.
 DAYS = {
     "meetings": ("date", "delegation__start_date"),
-    "handovers": ("handed_over_on", "meeting__date", "delegation__start_date"),
+    "handovers": (
+        "handed_over_on",
+        "meeting__date",
+        "delegation__start_date",
+        "meeting__delegation__start_date",
+    ),
     "memoranda": ("signed_on", "delegation__start_date"),
     "follow_ups": ("due_on", TruncDate("created_at")),
 }
@@ -406,7 +411,18 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
     elif kind == "meetings":
         place = _meeting_place(partners)
     elif kind == "handovers":
-        place = _one_place(partners, "delegation", "meeting__city", "recipient__city")
+        # Logged at a meeting of a trip without naming the trip again: the meeting's trip
+        # is its trip, as for the direction (``handovers``).
+        place = Case(
+            When(
+                delegation__isnull=True,
+                then=_one_place(
+                    partners, "meeting__delegation", "meeting__city", "recipient__city"
+                ),
+            ),
+            default=_one_place(partners, "delegation", "meeting__city", "recipient__city"),
+            output_field=IntegerField(),
+        )
     elif kind == "memoranda":
         place = _memorandum_place(partners)
     elif kind == "follow_ups":
