@@ -302,3 +302,33 @@ def test_two_gunicorn_servers_and_two_workers_on_one_database_and_redis_agree(
     wait_for_tasks(count_done)
     for server in (first, second):
         assert NEW_COMPANY in page(f"{server}/en/companies/")
+
+
+@pytest.mark.cached
+@pytest.mark.django_db
+def test_a_follow_up_counted_by_its_opportunitys_trip_follows_a_handover_moved_to_a_trip(
+    django_user_model,
+):
+    """A follow-up of an opportunity of a handover follows the handover's trip (direction):
+    the follow-ups' kept counts end with a write to the handovers too."""
+    home = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    partner = f.CityFactory(name="Nanjing", slug="nanjing")
+    f.PartnershipFactory(home_city=home, partner_city=partner)
+    trip = f.DelegationFactory(origin_city=home, start_date="2019-06-25", end_date="2019-06-30")
+    f.DelegationStopFactory(delegation=trip, city=partner, order=1)
+    handover = f.ProfileHandoverFactory(delegation=None, handed_over_on="2019-06-26")
+    opportunity = f.OpportunityFactory(partner_city=partner, handover=handover)
+    f.FollowUpFactory(opportunity=opportunity, due_on="2019-07-01")
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("boss", password="x"))
+    open_follow_ups = MEASURES.index("follow_ups_open")
+
+    def outbound():
+        for _ in range(2):  # the second time from the cache
+            response = client.get("/reports/?year=2019&direction=outbound")
+        return response.context["total"][open_follow_ups]
+
+    assert outbound() == 0
+    handover.delegation = trip
+    handover.save()
+    assert outbound() == 1

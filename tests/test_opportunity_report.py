@@ -217,3 +217,31 @@ def test_the_german_csv_writes_decimals_with_a_decimal_comma(world, manager):
     assert jining("de").startswith("Jining;1;0;0;0;1;2;0;0;12;0;0;0;2;50,0;")
     assert jining("en").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")
     assert jining("de", delimiter="comma").startswith("Jining,1,0,0,0,1,2,0,0,12,0,0,0,2,50.0,")
+
+
+def test_an_opportunity_lost_and_revived_the_next_year_stays_lost_in_its_year(manager):
+    """The year it was marked lost, the report counts it lost, as the definition says:
+    started then, neither open nor won at the year's end, it had vanished from that
+    year's figures once revived."""
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    _opportunity("Revived", nanjing,
+                 [(D(2020, 2, 1), Stage.IDEA), (D(2020, 10, 1), Stage.LOST),
+                  (D(2021, 3, 1), Stage.IN_TALKS)])  # fmt: skip
+    _opportunity("Lost twice", nanjing,
+                 [(D(2020, 3, 1), Stage.IDEA), (D(2020, 6, 1), Stage.LOST),
+                  (D(2020, 7, 1), Stage.CONTACTED), (D(2021, 5, 1), Stage.LOST)])  # fmt: skip
+
+    def nanjing_row(year):
+        response = manager.get(
+            "/reports/", {"year": year, "format": "xlsx"}, headers={"accept-language": "en"}
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = [[cell.value for cell in row] for row in workbook["Opportunities"].iter_rows()]
+        header = rows[0]
+        row = next(row for row in rows if row[0] == "Nanjing")
+        return {name: row[header.index(name)] for name in ("Open", "Won", "Lost", "Started")}
+
+    assert nanjing_row(2020) == {"Open": 1, "Won": 0, "Lost": 2, "Started": 2}
+    assert nanjing_row(2021) == {"Open": 1, "Won": 0, "Lost": 1, "Started": 0}

@@ -11,6 +11,7 @@ from partners import models as m
 from partners.reports import figures, opportunities, queries
 
 from . import factories as f
+from .backoffice import TableReader
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,79 @@ def test_the_opportunity_sheet_follows_the_direction(trips, client):
     started = rows[0].index("Started")
     assert rows[-1][0] == "Total"
     assert rows[-1][started] == "1"
+
+
+def _summary_total(client, **query) -> dict:
+    """The page's total row, by column header."""
+    reader = TableReader("summary")
+    reader.feed(client.get("/reports/", query, headers={"accept-language": "en"}).text)
+    return dict(zip(reader.header[1:], map(int, reader.rows[-1][1:]), strict=True))
+
+
+def test_records_of_a_trip_reached_through_a_meeting_or_an_opportunity_follow_it(client):
+    """A follow-up logged on an opportunity of a trip, or on a meeting of it, and a
+    handover logged at such a meeting follow that trip for the direction and the
+    organisation that led it, as the meeting and the opportunity themselves do."""
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    irl = f.OrganisationFactory(city=leipzig)
+    out = f.DelegationFactory(
+        start_date=D(2020, 3, 10), end_date=None, origin_city=leipzig, lead_organisation=irl
+    )
+    f.DelegationStopFactory(delegation=out, city=nanjing)
+    meeting = f.MeetingFactory(delegation=out, date=D(2020, 3, 11), city=nanjing)
+    f.ProfileHandoverFactory(delegation=None, meeting=meeting, handed_over_on=None)
+    f.FollowUpFactory(meeting=meeting, due_on=D(2020, 4, 1))
+    of_trip = _opportunity(nanjing, D(2020, 3, 12), delegation=out)
+    f.FollowUpFactory(opportunity=of_trip, due_on=D(2020, 4, 2))  # its only link
+    of_meeting = _opportunity(nanjing, D(2020, 3, 12), meeting=meeting)
+    f.FollowUpFactory(opportunity=of_meeting, due_on=D(2020, 4, 3), status=m.FollowUp.Status.DONE)
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+
+    def total(**query):
+        row = _summary_total(client, year=2020, **query)
+        return (
+            row["Profile handovers: handovers"],
+            row["Follow-ups: open"],
+            row["Follow-ups: done"],
+        )
+
+    assert total() == (1, 2, 1)
+    assert total(direction=OUT) == (1, 2, 1)
+    assert total(direction=IN) == (0, 0, 0)
+    assert total(organisation=irl.pk) == (1, 2, 1)
+    assert total(organisation=f.OrganisationFactory().pk) == (0, 0, 0)
+
+
+def test_a_handover_logged_at_a_meeting_of_a_visit_counts_for_the_visit(client):
+    """Logged at a meeting of Nanjing's visit to Leipzig, without naming the visit again
+    and without a day of its own: it counts for Nanjing on the visit's first day, as the
+    meeting does, and the sheet lists it with the visit's dates. It counted nowhere."""
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    visit = _visit(nanjing, stops=[leipzig], start=D(2020, 6, 1))
+    meeting = f.MeetingFactory(delegation=visit, date=None, city=leipzig)
+    host = f.OrganisationFactory(city=leipzig)
+    f.ProfileHandoverFactory(delegation=None, meeting=meeting, handed_over_on=None, recipient=host)
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+
+    for query in ({}, {"direction": IN}):
+        total = _summary_total(client, year=2020, **query)
+        assert (total["Meetings"], total["Profile handovers: handovers"]) == (1, 1)
+    assert _summary_total(client, year=2020, direction=OUT)["Profile handovers: handovers"] == 0
+    response = client.get(
+        "/reports/",
+        {"year": 2020, "format": "csv", "sheet": "handovers"},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()))
+    assert len(rows) == 2
+    listed = dict(zip(rows[0], rows[1], strict=True))
+    assert listed["Handed over on"].startswith("during the delegation")
+    assert listed["Partner city"] == "Nanjing"

@@ -291,3 +291,15 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(manager, language):
 
     for page in reader.pages[:-1]:
         assert _last_line(page) not in headings
+
+
+def test_the_pdf_is_printed_without_stylesheet_warnings(manager, caplog):
+    """The page's screen-only rules (a phone's @media, a scrolling box) and the admin's
+    colour variables are not the PDF's: WeasyPrint warned of each on every download."""
+    reconcile_world.build()
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        response = manager.get("/reports/", {"year": reconcile_world.B, "format": "pdf"})
+
+    assert _pdf(response).pages
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []

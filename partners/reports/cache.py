@@ -31,8 +31,9 @@ def _tables(model) -> list:
 RECORD_TABLES = {kind: _tables(model) for kind, model in KEPT.items()}
 RECORD_TABLES["memoranda"] += _tables(MemorandumParty)
 # Kinds whose criteria read another kind's records (follow-ups of an organisation: those
-# of the memoranda it signed; a handover's or follow-up's trip may be its meeting's).
-READS = {"follow_ups": {"memoranda", "meetings"}, "handovers": {"meetings"}}
+# of the memoranda it signed; a handover's or follow-up's trip may be its meeting's, a
+# follow-up's its opportunity's, which may be its handover's).
+READS = {"follow_ups": {"memoranda", "meetings", "handovers"}, "handovers": {"meetings"}}
 
 
 def until_next_write(name: str, asked: tuple, compute: Callable, kind: str = ""):

@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -122,10 +122,11 @@ class OpportunityReport:
         return [(cities.get(pk), figures) for pk, figures in rows]
 
 
-def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
+def _with_stage_log(opportunities: QuerySet, start, end, today) -> QuerySet:
     """Each opportunity with what the definitions read from its stage log: the day it
-    started (None: no log, it never started and counts nowhere), its stage at ``end``, the
-    last day it entered "lost" and the furthest funnel stage reached by ``today``."""
+    started (None: no log, it never started and counts nowhere), its stage at ``end``,
+    whether it entered "lost" from ``start`` to ``end`` and the furthest funnel stage
+    reached by ``today``."""
     log = OpportunityStageChange.objects.filter(opportunity=OuterRef("pk"))
     rank = Case(
         *(When(stage=stage, then=Value(rank)) for stage, rank in _FUNNEL_RANK.items()),
@@ -135,13 +136,14 @@ def _with_stage_log(opportunities: QuerySet, end, today) -> QuerySet:
     # office's (a win today in Nanjing is "tomorrow" in Leipzig): reached by then too.
     begun = today + datetime.timedelta(days=1)
     furthest = log.filter(entered_on__lte=begun).annotate(rank=rank).order_by("-rank")
-    lost = log.filter(stage=Stage.LOST).order_by("-entered_on")
     return opportunities.annotate(
         started_on=Subquery(log.order_by("entered_on", "pk").values("entered_on")[:1]),
         # The last logged, not the latest dated: a win recorded after the fact is dated
         # back, before the stages logged on the way to it (which would reopen it).
         stage_at_end=Subquery(log.filter(entered_on__lte=end).order_by("-pk").values("stage")[:1]),
-        lost_on=Subquery(lost.values("entered_on")[:1]),
+        # Marked lost in the period, whatever came of it since: revived the next year, it
+        # was still lost in this one (its stage at the end, neither open nor won).
+        lost_in_period=Exists(log.filter(stage=Stage.LOST, entered_on__range=(start, end))),
         reached=Coalesce(Subquery(furthest.values("rank")[:1]), 0),
     )
 
@@ -169,7 +171,7 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
     start, end, today = c.start, c.end, c.today
     opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
     opportunities = opportunities.filter(partner_city__in=c.cities().order_by().values("pk"))
-    logged = _with_stage_log(opportunities, end, today).order_by()
+    logged = _with_stage_log(opportunities, start, end, today).order_by()
     per_city = defaultdict(Figures)
     still_open = (
         logged.filter(stage_at_end__in=OPEN_STAGES)
@@ -190,7 +192,7 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
         figures.jobs_created += jobs or 0
         figures.investment_eur += eur or 0
         figures.days_to_win.append((won_on - started_on).days)
-    lost = logged.filter(stage=Stage.LOST, lost_on__range=(start, end))
+    lost = logged.filter(lost_in_period=True)
     for row in lost.values("partner_city").annotate(n=Count("pk")):
         per_city[row["partner_city"]].lost = row["n"]
     reached = {f"reached_{r}": Count("pk", filter=Q(reached__gte=r)) for r in _FUNNEL_RANK.values()}

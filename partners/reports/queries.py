@@ -17,7 +17,7 @@ How we count (README "Reports", and the report page's "How we count"):
   with a delegation, the partner city of that delegation (outbound: the stop where it
   happened, i.e. its own place when a partner city, else its counterpart's city when the
   trip stopped there, else the trip's first partner-city stop; inbound: the visitors'
-  origin city);
+  origin city; a handover logged at a meeting of a trip is of that trip);
   without one (or when the delegation reached no partner city), the city where it happened
   when that is a partner city, else the partner city of the counterpart organisation
   (the meeting's first organisation, the handover's recipient, the memorandum's first
@@ -25,9 +25,9 @@ How we count (README "Reports", and the report page's "How we count"):
 - A follow-up belongs to its partner city, else to the city of its meeting, memorandum or
   delegation by the rules above, else to its opportunity's partner city.
 - Dates: a meeting's own date, else its delegation's start; a handover's own date, else
-  its meeting's, else its delegation's start; a memorandum's signing date, else its
-  delegation's start; a follow-up's due date, else the day it was logged. A record
-  without any date falls in no period.
+  its meeting's, else its delegation's start (its own, else its meeting's); a
+  memorandum's signing date, else its delegation's start; a follow-up's due date, else
+  the day it was logged. A record without any date falls in no period.
 """
 
 import datetime
@@ -47,6 +47,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from ..models import (
@@ -158,6 +159,13 @@ def delegations(c: Criteria) -> QuerySet:
     return Delegation.objects.filter(pk__in=matching.values("pk"))
 
 
+def _on_trip_of_organisation(c: Criteria, *trips: str) -> Q:
+    """The record's trip (the first of the paths ``trips`` that is set, the one a direction
+    follows) is one the criteria's organisation led or supported."""
+    trip = Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
+    return Q(In(trip, delegations(c).values("pk")))
+
+
 def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "") -> QuerySet:
     """The records of ``_trips``, whatever the kind (README "How we count"): a record's trip
     is the first of the paths ``trips`` that is set. A record of no trip has no direction,
@@ -207,25 +215,32 @@ def handovers(c: Criteria) -> QuerySet:
         involved = (
             Q(recipient=c.organisation)
             | Q(profile__organisation=c.organisation)
-            | _led_or_supported_by(c.organisation, "delegation__")
+            | _on_trip_of_organisation(c, "delegation", "meeting__delegation")
         )
         queryset = queryset.filter(pk__in=ProfileHandover.objects.filter(involved).values("pk"))
     return queryset.annotate(on=F("counted_on"))
 
 
 # A follow-up's or an opportunity's trip: its own, else that of the record it came from.
-FOLLOW_UP_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
-OPPORTUNITY_TRIPS = (*FOLLOW_UP_TRIPS, "handover__delegation", "handover__meeting__delegation")
+RECORD_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
+OPPORTUNITY_TRIPS = (*RECORD_TRIPS, "handover__delegation", "handover__meeting__delegation")
+# A follow-up logged on an opportunity's page (its only link) follows the opportunity's trip.
+FOLLOW_UP_TRIPS = (*RECORD_TRIPS, *(f"opportunity__{path}" for path in OPPORTUNITY_TRIPS))
 
 
 def follow_ups(c: Criteria) -> QuerySet:
+    """Follow-ups by the same rules; of an organisation: those of a trip it led or
+    supported (the follow-up's trip, as for a direction), of a meeting it attended, of a
+    memorandum it signed or of an opportunity counted for it."""
     queryset = _of_trips(
         FollowUp.objects.all(), c, *FOLLOW_UP_TRIPS, partnership="memorandum__partnership"
     )
     if c.organisation:
         queryset = queryset.filter(
-            Q(delegation__in=delegations(c).values("pk"))
+            _on_trip_of_organisation(c, *FOLLOW_UP_TRIPS)
+            | Q(meeting__organisations=c.organisation)
             | Q(memorandum__parties__organisation=c.organisation)
+            | Q(opportunity__in=opportunities(c).values("pk"))
         )
     return FollowUp.objects.filter(pk__in=queryset.values("pk")).annotate(on=F("counted_on"))
 
@@ -243,7 +258,7 @@ def opportunities(c: Criteria) -> QuerySet:
             Q(local_organisation=organisation)
             | Q(foreign_organisation=organisation)
             | Q(profile__organisation=organisation)
-            | _led_or_supported_by(organisation, "delegation__")
+            | _on_trip_of_organisation(c, *OPPORTUNITY_TRIPS)
             | Q(meeting__organisations=organisation)
             | Q(handover__recipient=organisation)
             | Q(memorandum__parties__organisation=organisation)
@@ -376,7 +391,12 @@ KEPT = {
 # Each kind's day, by the rules of the module's docstring.
 DAYS = {
     "meetings": ("date", "delegation__start_date"),
-    "handovers": ("handed_over_on", "meeting__date", "delegation__start_date"),
+    "handovers": (
+        "handed_over_on",
+        "meeting__date",
+        "delegation__start_date",
+        "meeting__delegation__start_date",
+    ),
     "memoranda": ("signed_on", "delegation__start_date"),
     "follow_ups": ("due_on", TruncDate("created_at")),
 }
@@ -391,7 +411,18 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
     elif kind == "meetings":
         place = _meeting_place(partners)
     elif kind == "handovers":
-        place = _one_place(partners, "delegation", "meeting__city", "recipient__city")
+        # Logged at a meeting of a trip without naming the trip again: the meeting's trip
+        # is its trip, as for the direction (``handovers``).
+        place = Case(
+            When(
+                delegation__isnull=True,
+                then=_one_place(
+                    partners, "meeting__delegation", "meeting__city", "recipient__city"
+                ),
+            ),
+            default=_one_place(partners, "delegation", "meeting__city", "recipient__city"),
+            output_field=IntegerField(),
+        )
     elif kind == "memoranda":
         place = _memorandum_place(partners)
     elif kind == "follow_ups":

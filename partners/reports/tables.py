@@ -71,18 +71,23 @@ def _at_precision(day, precision):
     return PartialDate(first_day(day, precision), text, str(NUMBER_FORMATS[precision]))
 
 
-def _own_or_trip(trip: str, *own: str) -> Computed:
-    """A record's own day (the first of ``own`` set), else its delegation's (``trip``)
-    dates at their precision, marked as such: a meeting without a date did not happen
-    on the trip's first day."""
+def _own_or_trip(trip: str | tuple[str, ...], *own: str) -> Computed:
+    """A record's own day (the first of ``own`` set), else its delegation's (``trip``, or
+    the first of several set) dates at their precision, marked as such: a meeting without
+    a date did not happen on the trip's first day."""
+    trips = (trip,) if isinstance(trip, str) else trip
 
-    def value(*days_and_trip):
-        *days, start, end, precision = days_and_trip
+    def value(*read):
+        days, dates = read[: len(own)], read[len(own) :]
         day = next((day for day in days if day is not None), None)
-        return day if day is not None or start is None else during_delegation(start, end, precision)
+        spans = (dates[i : i + 3] for i in range(0, len(dates), 3))
+        span = next((span for span in spans if span[0] is not None), None)
+        return day if day is not None or span is None else during_delegation(*span)
 
-    paths = (*own, f"{trip}__start_date", f"{trip}__end_date", f"{trip}__date_precision")
-    return Computed(paths, value)
+    paths = [*own]
+    for path in trips:
+        paths += [f"{path}__start_date", f"{path}__end_date", f"{path}__date_precision"]
+    return Computed(tuple(paths), value)
 
 
 def _day_or_text(header):
@@ -218,9 +223,10 @@ def memoranda_table(report: Report) -> Table:
 
 def handovers_table(report: Report) -> Table:
     columns = {
-        _own_or_trip("delegation", "handed_over_on", "meeting__date"): _day_or_text(
-            _("Handed over on")
-        ),
+        # Logged at a meeting of a trip: the meeting's trip is its trip (``queries``).
+        _own_or_trip(
+            ("delegation", "meeting__delegation"), "handed_over_on", "meeting__date"
+        ): _day_or_text(_("Handed over on")),
         "profile__organisation__name": _text(_("Company"), 30),
         "recipient__name": _text(_("Recipient"), 30),
         "recipient__city__name": _text(_("Recipient city")),
