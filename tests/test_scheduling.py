@@ -48,8 +48,9 @@ def violations(delegation) -> list[str]:
             problems.append(f"{request} meets outside the counterpart's city")
         per_slot[slot.pk].append(request)
         interval = (slot.starts_at, slot.ends_at)
-        busy["participant", request.registration_id].append(interval)
-        busy["counterpart", request.counterpart_id].append(interval)
+        # A company on the trip may be another's counterpart too: one party either way.
+        busy["organisation", request.registration.organisation_id].append(interval)
+        busy["organisation", request.counterpart_id].append(interval)
         for person in request.registration.representatives.all():
             busy["person", person.pk].append(interval)
     for who, intervals in busy.items():
@@ -113,6 +114,18 @@ def test_every_stored_schedule_keeps_every_rule(db, seed):
     assert violations(trip) == []
     assert result.scheduled == trip.meeting_requests.filter(slot__isnull=False).count() > 0
     assert result.scheduled == trip.meeting_requests.filter(status="scheduled").count()
+
+
+def test_a_company_on_the_trip_asked_for_as_a_counterpart_meets_once_at_a_time(db):
+    slot = f.MeetingSlotFactory(tables=2)
+    trip, city = slot.delegation, slot.stop.city
+    host = f.TripRegistrationFactory(delegation=trip, organisation__city=None)
+    guest = f.TripRegistrationFactory(delegation=trip)
+    f.MeetingRequestFactory(registration=host, counterpart__city=city, priority=1)
+    f.MeetingRequestFactory(registration=guest, counterpart=host.organisation, priority=1)
+    result = schedule_meetings(delegation=trip, seconds=5)
+    assert violations(trip) == []
+    assert result.scheduled == 1
 
 
 def test_pinned_meetings_stay_where_the_officer_put_them(db):

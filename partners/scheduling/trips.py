@@ -70,6 +70,9 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
     )
     for registration_id, person_id in through.values_list("tripregistration_id", "person_id"):
         people[registration_id].add(person_id)
+    # A company on the trip may be another's counterpart too: one party in both roles.
+    companies = set(delegation.registrations.values_list("organisation_id", flat=True))
+    both = companies & {request.counterpart_id for request in requests}
     problem = [
         solver.Request(
             id=request.pk,
@@ -78,7 +81,12 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
             place=request.counterpart.city_id,
             priority=request.priority,
             mutual=request.mutual,
-            people=frozenset(people[request.registration_id]),
+            people=frozenset(people[request.registration_id])
+            | {
+                ("company", organisation)
+                for organisation in (request.registration.organisation_id, request.counterpart_id)
+                if organisation in both
+            },
             pinned_slot=request.slot_id if request.pinned or request.pk in kept else None,
         )
         for request in requests
