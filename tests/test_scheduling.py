@@ -534,3 +534,49 @@ def test_the_admin_form_refuses_a_slot_of_another_trip(db):
     assert "The slot belongs to another delegation." in response.text
     assert "The participant is registered for another delegation." in response.text
     assert not m.MeetingRequest.objects.exists()
+
+
+def test_the_officer_is_told_what_stayed_out_and_why(db):
+    slot = f.MeetingSlotFactory(tables=2)
+    trip, city = slot.delegation, slot.stop.city
+    star, other = (f.OrganisationFactory(name=name, city=city) for name in ("Star", "Other"))
+    first, second, third, fourth, fifth = (
+        f.TripRegistrationFactory(delegation=trip, organisation__name=f"Company {n}")
+        for n in range(1, 6)
+    )
+    for registration, counterpart, priority in [
+        (first, star, 1),
+        (second, star, 3),  # the star meets the first company then
+        (first, other, 3),  # the first company meets the star then
+        (fourth, f.OrganisationFactory(name="Solo", city=city), 2),
+        (fifth, f.OrganisationFactory(name="Late", city=city), 3),  # both tables taken
+        (third, f.OrganisationFactory(name="Far", city=f.CityFactory(name="Nowhere")), 1),
+    ]:
+        f.MeetingRequestFactory(
+            registration=registration, counterpart=counterpart, priority=priority
+        )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/delegation/",
+        {"action": "schedule_trip_meetings", "_selected_action": [trip.pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert said[1:] == [
+        f"{trip}: Not scheduled, no meeting slot at the counterpart's stop: Company 3 ↔ Far",
+        f"{trip}: Not scheduled, the counterpart is booked in every slot at its stop: "
+        "Company 2 ↔ Star",
+        f"{trip}: Not scheduled, the company is booked in every slot at that stop: "
+        "Company 1 ↔ Other",
+        f"{trip}: Not scheduled, every table at the counterpart's stop is taken: Company 5 ↔ Late",
+    ]
+
+
+def test_nothing_to_schedule_is_said_so(db):
+    slot = f.MeetingSlotFactory()
+    waiting = f.TripRegistrationFactory(delegation=slot.delegation, status="waitlisted")
+    f.MeetingRequestFactory(registration=waiting, counterpart__city=slot.stop.city)
+    result = schedule_meetings(delegation=slot.delegation, seconds=5)
+    assert result.summary() == (
+        "nothing to schedule: no open meeting request of an accepted company"
+    )

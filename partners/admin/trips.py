@@ -220,3 +220,5 @@ def schedule_trip_meetings(modeladmin, request, queryset):
             modeladmin.message_user(request, f"{delegation}: {error}", messages.ERROR)
             continue
         modeladmin.message_user(request, f"{delegation}: {result.summary()}")
+        for line in result.unscheduled_lines():
+            modeladmin.message_user(request, f"{delegation}: {line}", messages.WARNING)

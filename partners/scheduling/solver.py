@@ -139,6 +139,53 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
     return assignment
 
 
+# Why a request stayed out of a schedule (codes; the caller words them).
+NO_SLOT = "no_slot"  # no slot at the counterpart's stop at all
+BEGUN = "begun"  # every slot there has begun
+COUNTERPART_BUSY = "counterpart_busy"  # the counterpart meets others in every slot there
+PARTICIPANT_BUSY = "participant_busy"  # so do the company or its representatives
+FULL = "full"  # every table there is taken
+NO_COMMON_SLOT = "no_common_slot"  # free slots, but none free for both sides with a table
+
+
+def reasons_unplaced(
+    requests: list[Request], slots: list[Slot], assignment: dict[int, int]
+) -> dict[int, str]:
+    """For each request left out of ``assignment``, why, read from the schedule alone."""
+    by_id = {slot.id: slot for slot in slots}
+    used, busy = defaultdict(int), defaultdict(list)
+    for request in requests:
+        if request.id in assignment:
+            slot = by_id[assignment[request.id]]
+            used[slot.id] += 1
+            for party in request.parties:
+                busy[party].append(slot)
+
+    def booked(slot, parties):
+        return any(_overlap(slot, other) for party in parties for other in busy[party])
+
+    reasons = {}
+    for request in requests:
+        if request.id in assignment:
+            continue
+        allowed = allowed_slots(request, slots)
+        counterpart = [("c", request.counterpart)]
+        company = [p for p in request.parties if p not in counterpart]
+        if not any(request.place is None or slot.place == request.place for slot in slots):
+            reasons[request.id] = NO_SLOT
+        elif not allowed:
+            reasons[request.id] = BEGUN
+        elif all(booked(slot, counterpart) for slot in allowed):
+            reasons[request.id] = COUNTERPART_BUSY
+        elif all(booked(slot, company) for slot in allowed):
+            reasons[request.id] = PARTICIPANT_BUSY
+        elif all(used[slot.id] >= slot.tables for slot in allowed):
+            reasons[request.id] = FULL
+        else:
+            reasons[request.id] = NO_COMMON_SLOT
+    return reasons
+
+
 @dataclass
 class Rules:
     """Every (request, slot) the schedule may choose and the rules over them, worked out once

@@ -1,7 +1,7 @@
 """Schedule a delegation's meeting requests into its slots, and store the result."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,8 +33,19 @@ class ScheduleResult:
     high_scheduled: int
     high_total: int
     participants_without_meeting: int
+    # What stayed out, and why: (reason, the requests' names), in the order of the reasons.
+    unscheduled: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def unscheduled_lines(self) -> list[str]:
+        return [
+            _("Not scheduled, %(reason)s: %(requests)s")
+            % {"reason": reason, "requests": "; ".join(requests)}
+            for reason, requests in self.unscheduled
+        ]
 
     def summary(self) -> str:
+        if not self.total:
+            return _("nothing to schedule: no open meeting request of an accepted company")
         return _(
             "scheduled %(scheduled)d of %(total)d requests (mutual %(mutual)d of "
             "%(mutual_total)d, priority 1 %(high)d of %(high_total)d), participants "
@@ -48,6 +59,28 @@ class ScheduleResult:
             "high_total": self.high_total,
             "without": self.participants_without_meeting,
         }
+
+
+def _reasons() -> dict[str, str]:
+    return {
+        solver.NO_SLOT: _("no meeting slot at the counterpart's stop"),
+        solver.BEGUN: _("every slot at the counterpart's stop has begun"),
+        solver.COUNTERPART_BUSY: _("the counterpart is booked in every slot at its stop"),
+        solver.PARTICIPANT_BUSY: _("the company is booked in every slot at that stop"),
+        solver.FULL: _("every table at the counterpart's stop is taken"),
+        solver.NO_COMMON_SLOT: _(
+            "no slot at the counterpart's stop leaves both sides and a table free"
+        ),
+    }
+
+
+def _unscheduled(problem, slots, assignment, requests) -> list[tuple[str, list[str]]]:
+    reasons = solver.reasons_unplaced(problem, slots, assignment)
+    grouped = defaultdict(list)
+    for request in requests:
+        if request.pk in reasons:
+            grouped[reasons[request.pk]].append(str(request))
+    return [(text, grouped[code]) for code, text in _reasons().items() if grouped[code]]
 
 
 def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[int], now):
@@ -161,7 +194,7 @@ def schedule_meetings(
                 Q(status__in=OPEN_REQUEST_STATUSES)
                 | Q(status__in=SETTLED_STATUSES, slot__isnull=False)
             )
-            .select_related("counterpart", "slot", "registration")
+            .select_related("counterpart", "slot", "registration__organisation")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
@@ -200,6 +233,7 @@ def schedule_meetings(
                 ["slot", "table", "status", "pinned", "version", "updated_at"],
                 batch_size=500,
             )
+        unscheduled = _unscheduled(problem, slots, schedule.assignment, to_place)
         registrations = delegation.registrations.filter(status=accepted)
         accepted_ids = set(registrations.values_list("pk", flat=True))
     placed = [r for r in open_requests if r.pk in begun or r.pk in schedule.assignment]
@@ -212,4 +246,5 @@ def schedule_meetings(
         high_scheduled=sum(request.priority == 1 for request in placed),
         high_total=sum(request.priority == 1 for request in open_requests),
         participants_without_meeting=len(accepted_ids - met),
+        unscheduled=unscheduled,
     )
