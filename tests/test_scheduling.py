@@ -20,7 +20,7 @@ from partners.scheduling import solver
 from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
 
 UTC = datetime.UTC
 
@@ -580,3 +580,43 @@ def test_nothing_to_schedule_is_said_so(db):
     assert result.summary() == (
         "nothing to schedule: no open meeting request of an accepted company"
     )
+
+
+def test_a_company_meets_only_at_the_stops_it_travels_to(db):
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    nanjing, lyon = (
+        f.MeetingSlotFactory(delegation=trip, stop__city__name=name, tables=2) for name in "NL"
+    )
+    only_lyon = f.TripRegistrationFactory(delegation=trip, organisation__name="Only Lyon")
+    only_lyon.stops.add(lyon.stop)
+    everywhere = f.TripRegistrationFactory(delegation=trip)
+    for registration in (only_lyon, everywhere):
+        for slot in (nanjing, lyon):
+            f.MeetingRequestFactory(
+                registration=registration,
+                counterpart=f.OrganisationFactory(name=f"{slot.stop.city}", city=slot.stop.city),
+            )
+    result = schedule_meetings(delegation=trip, seconds=5)
+    placed = m.MeetingRequest.objects.filter(delegation=trip, slot__isnull=False)
+    assert sorted(placed.values_list("registration__organisation__name", "slot")) == sorted(
+        [("Only Lyon", lyon.pk), (everywhere.organisation.name, nanjing.pk)]
+        + [(everywhere.organisation.name, lyon.pk)]
+    )
+    assert result.unscheduled_lines() == [
+        "Not scheduled, the company does not travel to the counterpart's stop: Only Lyon ↔ N"
+    ]
+
+
+def test_the_registration_form_takes_stops_of_its_own_trip_only(db):
+    trip = f.DelegationFactory(status="planned")
+    own, foreign = f.DelegationStopFactory(delegation=trip), f.DelegationStopFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    url = f"/admin/partners/tripregistration/{registration.pk}/change/"
+    data = change_form_data(officer, url)
+    response = officer.post(url, {**data, "stops": [foreign.pk]})
+    assert response.status_code == 200
+    assert not registration.stops.exists()
+    response = officer.post(url, {**data, "stops": [own.pk]})
+    assert response.status_code == 302, form_errors(response)
+    assert list(registration.stops.all()) == [own]

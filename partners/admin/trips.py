@@ -16,6 +16,7 @@ from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
 from .slot_times import LocalTimesMixin, MeetingSlotForm
+from .versions import VersionCheckedForm
 
 
 class TripsInUseFilter(InUseFilter):
@@ -102,8 +103,32 @@ def decline(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, TripRegistration.Status.DECLINED)
 
 
+class TripRegistrationForm(VersionCheckedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "stops" in self.fields:
+            stops = DelegationStop.objects.select_related("delegation", "city")
+            if self.instance.delegation_id:  # else every trip's, named with their trip
+                stops = stops.filter(delegation=self.instance.delegation_id)
+            self.fields["stops"].queryset = stops.order_by("delegation", "order")
+            self.fields["stops"].label_from_instance = lambda stop: f"{stop.delegation} – {stop}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        trip = cleaned_data.get("delegation") or self.instance.delegation
+        other = [s for s in cleaned_data.get("stops") or () if trip and s.delegation != trip]
+        if other:
+            self.add_error(
+                "stops",
+                _("Not a stop of this delegation: %(stops)s.")
+                % {"stops": ", ".join(str(stop) for stop in other)},
+            )
+        return cleaned_data
+
+
 @admin.register(TripRegistration)
 class TripRegistrationAdmin(CRMAdmin):
+    form = TripRegistrationForm
     actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
     list_filter = ["status", TRIPS_IN_USE]

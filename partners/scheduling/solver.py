@@ -29,6 +29,7 @@ class Slot:
     ends_at: datetime
     tables: int
     bookable: bool = True  # False: started already; only the meetings pinned there stay
+    stop: Hashable = None  # a participant may travel to some stops only
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Request:
     mutual: bool = False
     people: frozenset = field(default_factory=frozenset)  # representatives
     pinned_slot: int | None = None
+    stops: frozenset | None = None  # the stops the participant travels to; None: all
 
     @property
     def weight(self) -> int:
@@ -68,7 +70,9 @@ def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
     return [
         slot
         for slot in slots
-        if slot.bookable and (request.place is None or slot.place == request.place)
+        if slot.bookable
+        and (request.place is None or slot.place == request.place)
+        and (request.stops is None or slot.stop in request.stops)
     ]
 
 
@@ -141,6 +145,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
 
 # Why a request stayed out of a schedule (codes; the caller words them).
 NO_SLOT = "no_slot"  # no slot at the counterpart's stop at all
+NOT_TRAVELLING = "not_travelling"  # the participant does not travel to that stop
 BEGUN = "begun"  # every slot there has begun
 COUNTERPART_BUSY = "counterpart_busy"  # the counterpart meets others in every slot there
 PARTICIPANT_BUSY = "participant_busy"  # so do the company or its representatives
@@ -171,8 +176,11 @@ def reasons_unplaced(
         allowed = allowed_slots(request, slots)
         counterpart = [("c", request.counterpart)]
         company = [p for p in request.parties if p not in counterpart]
-        if not any(request.place is None or slot.place == request.place for slot in slots):
+        at_place = [s for s in slots if request.place is None or s.place == request.place]
+        if not at_place:
             reasons[request.id] = NO_SLOT
+        elif request.stops is not None and not any(s.stop in request.stops for s in at_place):
+            reasons[request.id] = NOT_TRAVELLING
         elif not allowed:
             reasons[request.id] = BEGUN
         elif all(booked(slot, counterpart) for slot in allowed):

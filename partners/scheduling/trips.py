@@ -64,6 +64,7 @@ class ScheduleResult:
 def _reasons() -> dict[str, str]:
     return {
         solver.NO_SLOT: _("no meeting slot at the counterpart's stop"),
+        solver.NOT_TRAVELLING: _("the company does not travel to the counterpart's stop"),
         solver.BEGUN: _("every slot at the counterpart's stop has begun"),
         solver.COUNTERPART_BUSY: _("the counterpart is booked in every slot at its stop"),
         solver.PARTICIPANT_BUSY: _("the company is booked in every slot at that stop"),
@@ -94,10 +95,14 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
             ends_at=slot.ends_at,
             tables=slot.tables,
             bookable=slot.starts_at >= now,
+            stop=slot.stop_id,
         )
         for slot in delegation.slots.select_related("stop")
     ]
-    people = defaultdict(set)
+    people, stops = defaultdict(set), defaultdict(set)
+    chosen = TripRegistration.stops.through.objects.filter(tripregistration__delegation=delegation)
+    for registration_id, stop_id in chosen.values_list("tripregistration_id", "delegationstop_id"):
+        stops[registration_id].add(stop_id)
     through = TripRegistration.representatives.through.objects.filter(
         tripregistration__delegation=delegation
     )
@@ -121,6 +126,7 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
                 if organisation in both
             },
             pinned_slot=request.slot_id if request.pinned or request.pk in kept else None,
+            stops=frozenset(stops[request.registration_id]) or None,
         )
         for request in requests
     ]
