@@ -43,6 +43,9 @@ class Request:
     people: frozenset = field(default_factory=frozenset)  # representatives
     pinned_slot: int | None = None
     stops: frozenset | None = None  # the stops the participant travels to; None: all
+    # Its slot from the last run: kept when that costs no weight, so that one new request
+    # does not move the meetings in the agendas already sent out.
+    current_slot: int | None = None
 
     @property
     def weight(self) -> int:
@@ -119,17 +122,24 @@ def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
 
 
 def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
-    """Pinned first, then heaviest first, each into the earliest slot that still fits.
+    """Pinned first, then the meetings already placed (in their slot, if it still fits), then
+    heaviest first, each into the earliest slot that still fits.
 
     The solver starts from this (a hint) and keeps it if it finds nothing better in time.
     """
     used = defaultdict(int)
     busy = defaultdict(list)  # party -> the slots it already meets in
     assignment = {}
-    order = sorted(requests, key=lambda r: (r.pinned_slot is None, -r.weight, r.id))
+    # Meetings already in a slot before new ones: a rerun then starts from the last schedule.
+    order = sorted(
+        requests, key=lambda r: (r.pinned_slot is None, r.current_slot is None, -r.weight, r.id)
+    )
     for request in order:
         parties = request.parties
-        for slot in sorted(allowed_slots(request, slots), key=lambda s: (s.starts_at, s.id)):
+        stay = request.current_slot
+        for slot in sorted(
+            allowed_slots(request, slots), key=lambda s: (s.id != stay, s.starts_at, s.id)
+        ):
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
             clash = any(_overlap(slot, other) for party in parties for other in busy[party])
@@ -290,8 +300,15 @@ def solve(
     model = cp_model.CpModel()
     x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
     _constrain(model.add, x, rules)  # presolve reads a sum of booleans <= 1 as at-most-one
+    # The weight first; among schedules of equal weight, the one that moves fewest
+    # meetings from their current slot (all of them together count less than one weight).
+    scale = len(requests) + 1
+    current = {request.id: request.current_slot for request in requests}
     model.maximize(
-        cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
+        cp_model.LinearExpr.weighted_sum(
+            list(x.values()),
+            [weights[rid] * scale + (current[rid] == sid) for rid, sid in x],
+        )
     )
     for (rid, sid), var in x.items():
         model.add_hint(var, start.get(rid) == sid)
@@ -311,7 +328,7 @@ def solve(
         if sum(weights[rid] for rid in found) >= start_weight:
             assignment = found
     if status != cp_model.UNKNOWN:
-        bound = min(bound, solver.best_objective_bound)
+        bound = min(bound, solver.best_objective_bound / scale)
     return Schedule(
         assignment=assignment,
         weight=sum(weights[rid] for rid in assignment),

@@ -127,6 +127,7 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
             },
             pinned_slot=request.slot_id if request.pinned or request.pk in kept else None,
             stops=frozenset(stops[request.registration_id]) or None,
+            current_slot=request.slot_id,
         )
         for request in requests
     ]
@@ -137,7 +138,8 @@ def _tables(
     requests: list[MeetingRequest], assignment: dict[int, int], slots, kept: set[int]
 ) -> dict[int, int]:
     """Table numbers per slot: kept and pinned meetings keep theirs (in the order given),
-    the others take the free ones."""
+    then those staying in their slot (the agendas name the table), the others take the free
+    ones."""
     tables_of = {slot.id: slot.tables for slot in slots}
     by_slot = defaultdict(list)
     for request in requests:
@@ -146,11 +148,15 @@ def _tables(
     tables = {}
     for slot_id, placed in by_slot.items():
         taken = set()
-        for request in placed:
-            keeps = (request.pinned or request.pk in kept) and request.table not in taken
-            if keeps and request.table and request.table <= tables_of[slot_id]:
-                tables[request.pk] = request.table
-                taken.add(request.table)
+        for first in (True, False):
+            for request in placed:
+                keeps = (
+                    request.pinned or request.pk in kept if first else request.slot_id == slot_id
+                )
+                keeps = keeps and request.pk not in tables and request.table not in taken
+                if keeps and request.table and request.table <= tables_of[slot_id]:
+                    tables[request.pk] = request.table
+                    taken.add(request.table)
         free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
