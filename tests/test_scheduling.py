@@ -621,6 +621,18 @@ def test_the_registration_form_takes_stops_of_its_own_trip_only(db):
     assert response.status_code == 302, form_errors(response)
     assert list(registration.stops.all()) == [own]
 
+    # A new registration: the stops of company trips, each named with its trip.
+    open_trip = f.DelegationFactory(title="Open trip", status="planned", registration_open=True)
+    open_stop = f.DelegationStopFactory(delegation=open_trip)
+    data = change_form_data(officer, "/admin/partners/tripregistration/add/")
+    page = officer.get("/admin/partners/tripregistration/add/").text
+    assert f"Open trip – {open_stop}" in page and f"– {foreign}<" not in page
+    company = f.CompanyFactory()
+    new = {**data, "delegation": trip.pk, "organisation": company.pk, "stops": [open_stop.pk]}
+    response = officer.post("/admin/partners/tripregistration/add/", new)
+    assert "Not a stop of this delegation" in form_errors(response)
+    assert not m.TripRegistration.objects.filter(organisation=company).exists()
+
 
 def test_a_new_request_leaves_the_schedule_sent_out_as_it_was(db):
     rng = random.Random(7)

@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..models import DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
+from ..models import Delegation, DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
@@ -108,8 +109,13 @@ class TripRegistrationForm(VersionCheckedForm):
         super().__init__(*args, **kwargs)
         if "stops" in self.fields:
             stops = DelegationStop.objects.select_related("delegation", "city")
-            if self.instance.delegation_id:  # else every trip's, named with their trip
+            if self.instance.delegation_id:
                 stops = stops.filter(delegation=self.instance.delegation_id)
+            else:  # those of company trips (not every stop ever logged), named with their trip
+                trips = Delegation.objects.filter(
+                    Q(registration_open=True) | Q(slots__isnull=False)
+                ).values("pk")
+                stops = stops.filter(delegation__in=trips)
             self.fields["stops"].queryset = stops.order_by("delegation", "order")
             self.fields["stops"].label_from_instance = lambda stop: f"{stop.delegation} – {stop}"
 
