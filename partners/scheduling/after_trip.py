@@ -61,13 +61,14 @@ def record(outcomes: list[Outcome], *, user) -> Recorded:
                 if not profile.consent_to_share:
                     result.without_consent.append(str(profile))
                 else:
-                    _, created = ProfileHandover.objects.get_or_create(
-                        profile=profile,
-                        recipient=request.counterpart,
-                        delegation=request.delegation,
-                        defaults={"meeting": meeting, "handed_over_on": meeting.date},
-                    )
-                    result.handovers += created
+                    handed = {"profile": profile, "recipient": request.counterpart}
+                    handed["delegation"] = request.delegation
+                    # Logged already on this trip (even twice, from the delegation page).
+                    if not ProfileHandover.objects.filter(**handed).exists():
+                        ProfileHandover.objects.create(
+                            **handed, meeting=meeting, handed_over_on=meeting.date
+                        )
+                        result.handovers += 1
             if item.opportunity and not meeting.opportunities.exists():
                 _open_opportunity(request, meeting, item.outcome, user)
                 result.opportunities += 1
