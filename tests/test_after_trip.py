@@ -227,3 +227,14 @@ def test_a_profile_handed_over_twice_on_the_trip_already_is_not_recorded_again(t
     assert "handovers recorded: 0" in response.text
     assert m.ProfileHandover.objects.count() == 2
     assert m.Meeting.objects.filter(delegation=trip).count() == 1
+
+
+def test_a_handover_ticked_for_a_company_without_profile_is_named(trip):
+    trip, requests = trip
+    request = requests[0]
+    request.registration.profile = None
+    request.registration.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = post_outcomes(officer, trip, [(request, "held", "", True)])
+    assert "Not handed over, the company has no profile: Company 0" in response.text
+    assert not m.ProfileHandover.objects.exists()

@@ -33,6 +33,7 @@ class Recorded:
     opportunities: int = 0
     without_consent: list[str] = field(default_factory=list)
     kept_held: list[str] = field(default_factory=list)
+    without_profile: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -57,7 +58,9 @@ def record(outcomes: list[Outcome], *, user) -> Recorded:
             request.meeting = meeting
             result.meetings += created
             profile = request.registration.profile
-            if item.handed_over and profile is not None:
+            if item.handed_over and profile is None:
+                result.without_profile.append(str(request.registration.organisation))
+            elif item.handed_over:
                 if not profile.consent_to_share:
                     result.without_consent.append(str(profile))
                 else:
