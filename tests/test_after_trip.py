@@ -212,3 +212,29 @@ def test_a_meeting_yet_to_begin_cannot_be_held_or_missed_but_may_be_cancelled(tr
     assert response.text.count("This meeting has not begun yet") == 2
     assert not m.Meeting.objects.exists() and not m.ProfileHandover.objects.exists()
     assert set(m.MeetingRequest.objects.values_list("status", flat=True)) == {"scheduled"}
+
+
+def test_a_profile_handed_over_twice_on_the_trip_already_is_not_recorded_again(trip):
+    trip, requests = trip
+    request = requests[0]
+    for _ in range(2):  # e.g. logged on the delegation page, at two meetings
+        f.ProfileHandoverFactory(
+            profile=request.registration.profile, recipient=request.counterpart, delegation=trip
+        )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = post_outcomes(officer, trip, [(request, "held", "", True)])
+    assert response.status_code == 200
+    assert "handovers recorded: 0" in response.text
+    assert m.ProfileHandover.objects.count() == 2
+    assert m.Meeting.objects.filter(delegation=trip).count() == 1
+
+
+def test_a_handover_ticked_for_a_company_without_profile_is_named(trip):
+    trip, requests = trip
+    request = requests[0]
+    request.registration.profile = None
+    request.registration.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = post_outcomes(officer, trip, [(request, "held", "", True)])
+    assert "Not handed over, the company has no profile: Company 0" in response.text
+    assert not m.ProfileHandover.objects.exists()

@@ -20,7 +20,7 @@ from partners.scheduling import solver
 from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
 
 UTC = datetime.UTC
 
@@ -48,8 +48,9 @@ def violations(delegation) -> list[str]:
             problems.append(f"{request} meets outside the counterpart's city")
         per_slot[slot.pk].append(request)
         interval = (slot.starts_at, slot.ends_at)
-        busy["participant", request.registration_id].append(interval)
-        busy["counterpart", request.counterpart_id].append(interval)
+        # A company on the trip may be another's counterpart too: one party either way.
+        busy["organisation", request.registration.organisation_id].append(interval)
+        busy["organisation", request.counterpart_id].append(interval)
         for person in request.registration.representatives.all():
             busy["person", person.pk].append(interval)
     for who, intervals in busy.items():
@@ -113,6 +114,18 @@ def test_every_stored_schedule_keeps_every_rule(db, seed):
     assert violations(trip) == []
     assert result.scheduled == trip.meeting_requests.filter(slot__isnull=False).count() > 0
     assert result.scheduled == trip.meeting_requests.filter(status="scheduled").count()
+
+
+def test_a_company_on_the_trip_asked_for_as_a_counterpart_meets_once_at_a_time(db):
+    slot = f.MeetingSlotFactory(tables=2)
+    trip, city = slot.delegation, slot.stop.city
+    host = f.TripRegistrationFactory(delegation=trip, organisation__city=None)
+    guest = f.TripRegistrationFactory(delegation=trip)
+    f.MeetingRequestFactory(registration=host, counterpart__city=city, priority=1)
+    f.MeetingRequestFactory(registration=guest, counterpart=host.organisation, priority=1)
+    result = schedule_meetings(delegation=trip, seconds=5)
+    assert violations(trip) == []
+    assert result.scheduled == 1
 
 
 def test_pinned_meetings_stay_where_the_officer_put_them(db):
@@ -521,3 +534,140 @@ def test_the_admin_form_refuses_a_slot_of_another_trip(db):
     assert "The slot belongs to another delegation." in response.text
     assert "The participant is registered for another delegation." in response.text
     assert not m.MeetingRequest.objects.exists()
+
+
+def test_the_officer_is_told_what_stayed_out_and_why(db):
+    slot = f.MeetingSlotFactory(tables=2)
+    trip, city = slot.delegation, slot.stop.city
+    star, other = (f.OrganisationFactory(name=name, city=city) for name in ("Star", "Other"))
+    first, second, third, fourth, fifth = (
+        f.TripRegistrationFactory(delegation=trip, organisation__name=f"Company {n}")
+        for n in range(1, 6)
+    )
+    for registration, counterpart, priority in [
+        (first, star, 1),
+        (second, star, 3),  # the star meets the first company then
+        (first, other, 3),  # the first company meets the star then
+        (fourth, f.OrganisationFactory(name="Solo", city=city), 2),
+        (fifth, f.OrganisationFactory(name="Late", city=city), 3),  # both tables taken
+        (third, f.OrganisationFactory(name="Far", city=f.CityFactory(name="Nowhere")), 1),
+    ]:
+        f.MeetingRequestFactory(
+            registration=registration, counterpart=counterpart, priority=priority
+        )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/delegation/",
+        {"action": "schedule_trip_meetings", "_selected_action": [trip.pk]},
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert said[1:] == [
+        f"{trip}: Not scheduled, no meeting slot at the counterpart's stop: Company 3 ↔ Far",
+        f"{trip}: Not scheduled, the counterpart is booked in every slot at its stop: "
+        "Company 2 ↔ Star",
+        f"{trip}: Not scheduled, the company is booked in every slot at that stop: "
+        "Company 1 ↔ Other",
+        f"{trip}: Not scheduled, every table at the counterpart's stop is taken: Company 5 ↔ Late",
+    ]
+
+
+def test_nothing_to_schedule_is_said_so(db):
+    slot = f.MeetingSlotFactory()
+    waiting = f.TripRegistrationFactory(delegation=slot.delegation, status="waitlisted")
+    f.MeetingRequestFactory(registration=waiting, counterpart__city=slot.stop.city)
+    result = schedule_meetings(delegation=slot.delegation, seconds=5)
+    assert result.summary() == (
+        "nothing to schedule: no open meeting request of an accepted company"
+    )
+
+
+def test_a_company_meets_only_at_the_stops_it_travels_to(db):
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    nanjing, lyon = (
+        f.MeetingSlotFactory(delegation=trip, stop__city__name=name, tables=2) for name in "NL"
+    )
+    only_lyon = f.TripRegistrationFactory(delegation=trip, organisation__name="Only Lyon")
+    only_lyon.stops.add(lyon.stop)
+    everywhere = f.TripRegistrationFactory(delegation=trip)
+    for registration in (only_lyon, everywhere):
+        for slot in (nanjing, lyon):
+            f.MeetingRequestFactory(
+                registration=registration,
+                counterpart=f.OrganisationFactory(name=f"{slot.stop.city}", city=slot.stop.city),
+            )
+    result = schedule_meetings(delegation=trip, seconds=5)
+    placed = m.MeetingRequest.objects.filter(delegation=trip, slot__isnull=False)
+    assert sorted(placed.values_list("registration__organisation__name", "slot")) == sorted(
+        [("Only Lyon", lyon.pk), (everywhere.organisation.name, nanjing.pk)]
+        + [(everywhere.organisation.name, lyon.pk)]
+    )
+    assert result.unscheduled_lines() == [
+        "Not scheduled, the company does not travel to the counterpart's stop: Only Lyon ↔ N"
+    ]
+
+
+def test_the_registration_form_takes_stops_of_its_own_trip_only(db):
+    trip = f.DelegationFactory(status="planned")
+    own, foreign = f.DelegationStopFactory(delegation=trip), f.DelegationStopFactory()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    url = f"/admin/partners/tripregistration/{registration.pk}/change/"
+    data = change_form_data(officer, url)
+    response = officer.post(url, {**data, "stops": [foreign.pk]})
+    assert response.status_code == 200
+    assert not registration.stops.exists()
+    response = officer.post(url, {**data, "stops": [own.pk]})
+    assert response.status_code == 302, form_errors(response)
+    assert list(registration.stops.all()) == [own]
+
+    # A new registration: the stops of company trips, each named with its trip.
+    open_trip = f.DelegationFactory(title="Open trip", status="planned", registration_open=True)
+    open_stop = f.DelegationStopFactory(delegation=open_trip)
+    data = change_form_data(officer, "/admin/partners/tripregistration/add/")
+    page = officer.get("/admin/partners/tripregistration/add/").text
+    assert f"Open trip – {open_stop}" in page and f"– {foreign}<" not in page
+    company = f.CompanyFactory()
+    new = {**data, "delegation": trip.pk, "organisation": company.pk, "stops": [open_stop.pk]}
+    response = officer.post("/admin/partners/tripregistration/add/", new)
+    assert "Not a stop of this delegation" in form_errors(response)
+    assert not m.TripRegistration.objects.filter(organisation=company).exists()
+
+
+def test_a_new_request_leaves_the_schedule_sent_out_as_it_was(db):
+    rng = random.Random(7)
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    stops = [f.DelegationStopFactory(delegation=trip) for _ in range(3)]
+    start = datetime.datetime(2027, 3, 23, 8, tzinfo=UTC)
+    for n, stop in enumerate(stops * 6):  # 18 slots of an hour, in turn at each stop
+        begins = start + datetime.timedelta(hours=n)
+        ends = begins + datetime.timedelta(minutes=45)
+        f.MeetingSlotFactory(delegation=trip, stop=stop, starts_at=begins, ends_at=ends, tables=4)
+    counterparts = [f.OrganisationFactory(city=stops[n % 3].city) for n in range(30)]
+    for _ in range(25):
+        registration = f.TripRegistrationFactory(delegation=trip)
+        f.MeetingRequestFactory(registration=registration, counterpart=counterparts[0], priority=1)
+        for counterpart in rng.sample(counterparts[1:], 5):
+            f.MeetingRequestFactory(
+                registration=registration,
+                counterpart=counterpart,
+                priority=rng.choice([1, 2, 3]),
+                mutual=rng.random() < 0.3,
+            )
+    schedule_meetings(delegation=trip, seconds=3)
+    placed = trip.meeting_requests.filter(slot__isnull=False)
+
+    def agendas():  # what the agendas say: slot and table
+        return {pk: (slot, table) for pk, slot, table in placed.values_list("pk", "slot", "table")}
+
+    before = agendas()
+    schedule_meetings(delegation=trip, seconds=3)
+    assert agendas() == before  # nothing to do, nothing moves
+
+    newcomer = f.OrganisationFactory(city=stops[2].city)
+    f.MeetingRequestFactory(registration=registration, counterpart=newcomer, priority=1)
+    schedule_meetings(delegation=trip, seconds=3)
+    after = agendas()
+    changed = [pk for pk, seat in before.items() if after.get(pk) != seat]
+    assert len(changed) <= 2, f"{len(changed)} of {len(before)} meetings moved or dropped"
+    assert violations(trip) == []

@@ -120,6 +120,13 @@ class AfterTripMixin:
                     % {"profiles": ", ".join(result.without_consent)},
                     messages.WARNING,
                 )
+            if result.without_profile:
+                self.message_user(
+                    request,
+                    _("Not handed over, the company has no profile: %(companies)s")
+                    % {"companies": ", ".join(result.without_profile)},
+                    messages.WARNING,
+                )
             return redirect(request.path)
         # Rows beyond the page's own (a forged form count) have no meeting to show.
         rows = [

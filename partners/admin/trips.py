@@ -4,18 +4,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..models import DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
+from ..models import Delegation, DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
 from .slot_times import LocalTimesMixin, MeetingSlotForm
+from .versions import VersionCheckedForm
 
 
 class TripsInUseFilter(InUseFilter):
@@ -102,8 +104,37 @@ def decline(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, TripRegistration.Status.DECLINED)
 
 
+class TripRegistrationForm(VersionCheckedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "stops" in self.fields:
+            stops = DelegationStop.objects.select_related("delegation", "city")
+            if self.instance.delegation_id:
+                stops = stops.filter(delegation=self.instance.delegation_id)
+            else:  # those of company trips (not every stop ever logged), named with their trip
+                trips = Delegation.objects.filter(
+                    Q(registration_open=True) | Q(slots__isnull=False)
+                ).values("pk")
+                stops = stops.filter(delegation__in=trips)
+            self.fields["stops"].queryset = stops.order_by("delegation", "order")
+            self.fields["stops"].label_from_instance = lambda stop: f"{stop.delegation} – {stop}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        trip = cleaned_data.get("delegation") or self.instance.delegation
+        other = [s for s in cleaned_data.get("stops") or () if trip and s.delegation != trip]
+        if other:
+            self.add_error(
+                "stops",
+                _("Not a stop of this delegation: %(stops)s.")
+                % {"stops": ", ".join(str(stop) for stop in other)},
+            )
+        return cleaned_data
+
+
 @admin.register(TripRegistration)
 class TripRegistrationAdmin(CRMAdmin):
+    form = TripRegistrationForm
     actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
     list_filter = ["status", TRIPS_IN_USE]
@@ -220,3 +251,5 @@ def schedule_trip_meetings(modeladmin, request, queryset):
             modeladmin.message_user(request, f"{delegation}: {error}", messages.ERROR)
             continue
         modeladmin.message_user(request, f"{delegation}: {result.summary()}")
+        for line in result.unscheduled_lines():
+            modeladmin.message_user(request, f"{delegation}: {line}", messages.WARNING)

@@ -61,6 +61,15 @@ class TripRegistration(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED
     )
+    stops = models.ManyToManyField(
+        DelegationStop,
+        blank=True,
+        related_name="trip_registrations",
+        verbose_name=_("stops"),
+        help_text=_(
+            "The stops the company travels to; none chosen: every stop. It meets only there."
+        ),
+    )
     wishes = models.TextField(_("wishes"), blank=True)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)

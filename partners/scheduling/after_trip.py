@@ -33,6 +33,7 @@ class Recorded:
     opportunities: int = 0
     without_consent: list[str] = field(default_factory=list)
     kept_held: list[str] = field(default_factory=list)
+    without_profile: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -57,17 +58,20 @@ def record(outcomes: list[Outcome], *, user) -> Recorded:
             request.meeting = meeting
             result.meetings += created
             profile = request.registration.profile
-            if item.handed_over and profile is not None:
+            if item.handed_over and profile is None:
+                result.without_profile.append(str(request.registration.organisation))
+            elif item.handed_over:
                 if not profile.consent_to_share:
                     result.without_consent.append(str(profile))
                 else:
-                    _, created = ProfileHandover.objects.get_or_create(
-                        profile=profile,
-                        recipient=request.counterpart,
-                        delegation=request.delegation,
-                        defaults={"meeting": meeting, "handed_over_on": meeting.date},
-                    )
-                    result.handovers += created
+                    handed = {"profile": profile, "recipient": request.counterpart}
+                    handed["delegation"] = request.delegation
+                    # Logged already on this trip (even twice, from the delegation page).
+                    if not ProfileHandover.objects.filter(**handed).exists():
+                        ProfileHandover.objects.create(
+                            **handed, meeting=meeting, handed_over_on=meeting.date
+                        )
+                        result.handovers += 1
             if item.opportunity and not meeting.opportunities.exists():
                 _open_opportunity(request, meeting, item.outcome, user)
                 result.opportunities += 1

@@ -29,6 +29,7 @@ class Slot:
     ends_at: datetime
     tables: int
     bookable: bool = True  # False: started already; only the meetings pinned there stay
+    stop: Hashable = None  # a participant may travel to some stops only
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Request:
     mutual: bool = False
     people: frozenset = field(default_factory=frozenset)  # representatives
     pinned_slot: int | None = None
+    stops: frozenset | None = None  # the stops the participant travels to; None: all
+    # Its slot from the last run: kept when that costs no weight, so that one new request
+    # does not move the meetings in the agendas already sent out.
+    current_slot: int | None = None
 
     @property
     def weight(self) -> int:
@@ -68,7 +73,9 @@ def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
     return [
         slot
         for slot in slots
-        if slot.bookable and (request.place is None or slot.place == request.place)
+        if slot.bookable
+        and (request.place is None or slot.place == request.place)
+        and (request.stops is None or slot.stop in request.stops)
     ]
 
 
@@ -115,17 +122,24 @@ def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
 
 
 def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
-    """Pinned first, then heaviest first, each into the earliest slot that still fits.
+    """Pinned first, then the meetings already placed (in their slot, if it still fits), then
+    heaviest first, each into the earliest slot that still fits.
 
     The solver starts from this (a hint) and keeps it if it finds nothing better in time.
     """
     used = defaultdict(int)
     busy = defaultdict(list)  # party -> the slots it already meets in
     assignment = {}
-    order = sorted(requests, key=lambda r: (r.pinned_slot is None, -r.weight, r.id))
+    # Meetings already in a slot before new ones: a rerun then starts from the last schedule.
+    order = sorted(
+        requests, key=lambda r: (r.pinned_slot is None, r.current_slot is None, -r.weight, r.id)
+    )
     for request in order:
         parties = request.parties
-        for slot in sorted(allowed_slots(request, slots), key=lambda s: (s.starts_at, s.id)):
+        stay = request.current_slot
+        for slot in sorted(
+            allowed_slots(request, slots), key=lambda s: (s.id != stay, s.starts_at, s.id)
+        ):
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
             clash = any(_overlap(slot, other) for party in parties for other in busy[party])
@@ -137,6 +151,57 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
                 busy[party].append(slot)
             break
     return assignment
+
+
+# Why a request stayed out of a schedule (codes; the caller words them).
+NO_SLOT = "no_slot"  # no slot at the counterpart's stop at all
+NOT_TRAVELLING = "not_travelling"  # the participant does not travel to that stop
+BEGUN = "begun"  # every slot there has begun
+COUNTERPART_BUSY = "counterpart_busy"  # the counterpart meets others in every slot there
+PARTICIPANT_BUSY = "participant_busy"  # so do the company or its representatives
+FULL = "full"  # every table there is taken
+NO_COMMON_SLOT = "no_common_slot"  # free slots, but none free for both sides with a table
+
+
+def reasons_unplaced(
+    requests: list[Request], slots: list[Slot], assignment: dict[int, int]
+) -> dict[int, str]:
+    """For each request left out of ``assignment``, why, read from the schedule alone."""
+    by_id = {slot.id: slot for slot in slots}
+    used, busy = defaultdict(int), defaultdict(list)
+    for request in requests:
+        if request.id in assignment:
+            slot = by_id[assignment[request.id]]
+            used[slot.id] += 1
+            for party in request.parties:
+                busy[party].append(slot)
+
+    def booked(slot, parties):
+        return any(_overlap(slot, other) for party in parties for other in busy[party])
+
+    reasons = {}
+    for request in requests:
+        if request.id in assignment:
+            continue
+        allowed = allowed_slots(request, slots)
+        counterpart = [("c", request.counterpart)]
+        company = [p for p in request.parties if p not in counterpart]
+        at_place = [s for s in slots if request.place is None or s.place == request.place]
+        if not at_place:
+            reasons[request.id] = NO_SLOT
+        elif request.stops is not None and not any(s.stop in request.stops for s in at_place):
+            reasons[request.id] = NOT_TRAVELLING
+        elif not allowed:
+            reasons[request.id] = BEGUN
+        elif all(booked(slot, counterpart) for slot in allowed):
+            reasons[request.id] = COUNTERPART_BUSY
+        elif all(booked(slot, company) for slot in allowed):
+            reasons[request.id] = PARTICIPANT_BUSY
+        elif all(used[slot.id] >= slot.tables for slot in allowed):
+            reasons[request.id] = FULL
+        else:
+            reasons[request.id] = NO_COMMON_SLOT
+    return reasons
 
 
 @dataclass
@@ -235,8 +300,15 @@ def solve(
     model = cp_model.CpModel()
     x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
     _constrain(model.add, x, rules)  # presolve reads a sum of booleans <= 1 as at-most-one
+    # The weight first; among schedules of equal weight, the one that moves fewest
+    # meetings from their current slot (all of them together count less than one weight).
+    scale = len(requests) + 1
+    current = {request.id: request.current_slot for request in requests}
     model.maximize(
-        cp_model.LinearExpr.weighted_sum(list(x.values()), [weights[rid] for rid, _ in x])
+        cp_model.LinearExpr.weighted_sum(
+            list(x.values()),
+            [weights[rid] * scale + (current[rid] == sid) for rid, sid in x],
+        )
     )
     for (rid, sid), var in x.items():
         model.add_hint(var, start.get(rid) == sid)
@@ -256,7 +328,7 @@ def solve(
         if sum(weights[rid] for rid in found) >= start_weight:
             assignment = found
     if status != cp_model.UNKNOWN:
-        bound = min(bound, solver.best_objective_bound)
+        bound = min(bound, solver.best_objective_bound / scale)
     return Schedule(
         assignment=assignment,
         weight=sum(weights[rid] for rid in assignment),

@@ -1,7 +1,7 @@
 """Schedule a delegation's meeting requests into its slots, and store the result."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,8 +33,19 @@ class ScheduleResult:
     high_scheduled: int
     high_total: int
     participants_without_meeting: int
+    # What stayed out, and why: (reason, the requests' names), in the order of the reasons.
+    unscheduled: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def unscheduled_lines(self) -> list[str]:
+        return [
+            _("Not scheduled, %(reason)s: %(requests)s")
+            % {"reason": reason, "requests": "; ".join(requests)}
+            for reason, requests in self.unscheduled
+        ]
 
     def summary(self) -> str:
+        if not self.total:
+            return _("nothing to schedule: no open meeting request of an accepted company")
         return _(
             "scheduled %(scheduled)d of %(total)d requests (mutual %(mutual)d of "
             "%(mutual_total)d, priority 1 %(high)d of %(high_total)d), participants "
@@ -50,6 +61,29 @@ class ScheduleResult:
         }
 
 
+def _reasons() -> dict[str, str]:
+    return {
+        solver.NO_SLOT: _("no meeting slot at the counterpart's stop"),
+        solver.NOT_TRAVELLING: _("the company does not travel to the counterpart's stop"),
+        solver.BEGUN: _("every slot at the counterpart's stop has begun"),
+        solver.COUNTERPART_BUSY: _("the counterpart is booked in every slot at its stop"),
+        solver.PARTICIPANT_BUSY: _("the company is booked in every slot at that stop"),
+        solver.FULL: _("every table at the counterpart's stop is taken"),
+        solver.NO_COMMON_SLOT: _(
+            "no slot at the counterpart's stop leaves both sides and a table free"
+        ),
+    }
+
+
+def _unscheduled(problem, slots, assignment, requests) -> list[tuple[str, list[str]]]:
+    reasons = solver.reasons_unplaced(problem, slots, assignment)
+    grouped = defaultdict(list)
+    for request in requests:
+        if request.pk in reasons:
+            grouped[reasons[request.pk]].append(str(request))
+    return [(text, grouped[code]) for code, text in _reasons().items() if grouped[code]]
+
+
 def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[int], now):
     """The solver's input; ``kept`` requests stay in their slot (as if pinned), and slots
     that have begun take no new meeting."""
@@ -61,15 +95,22 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
             ends_at=slot.ends_at,
             tables=slot.tables,
             bookable=slot.starts_at >= now,
+            stop=slot.stop_id,
         )
         for slot in delegation.slots.select_related("stop")
     ]
-    people = defaultdict(set)
+    people, stops = defaultdict(set), defaultdict(set)
+    chosen = TripRegistration.stops.through.objects.filter(tripregistration__delegation=delegation)
+    for registration_id, stop_id in chosen.values_list("tripregistration_id", "delegationstop_id"):
+        stops[registration_id].add(stop_id)
     through = TripRegistration.representatives.through.objects.filter(
         tripregistration__delegation=delegation
     )
     for registration_id, person_id in through.values_list("tripregistration_id", "person_id"):
         people[registration_id].add(person_id)
+    # A company on the trip may be another's counterpart too: one party in both roles.
+    companies = set(delegation.registrations.values_list("organisation_id", flat=True))
+    both = companies & {request.counterpart_id for request in requests}
     problem = [
         solver.Request(
             id=request.pk,
@@ -78,8 +119,15 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
             place=request.counterpart.city_id,
             priority=request.priority,
             mutual=request.mutual,
-            people=frozenset(people[request.registration_id]),
+            people=frozenset(people[request.registration_id])
+            | {
+                ("company", organisation)
+                for organisation in (request.registration.organisation_id, request.counterpart_id)
+                if organisation in both
+            },
             pinned_slot=request.slot_id if request.pinned or request.pk in kept else None,
+            stops=frozenset(stops[request.registration_id]) or None,
+            current_slot=request.slot_id,
         )
         for request in requests
     ]
@@ -90,7 +138,8 @@ def _tables(
     requests: list[MeetingRequest], assignment: dict[int, int], slots, kept: set[int]
 ) -> dict[int, int]:
     """Table numbers per slot: kept and pinned meetings keep theirs (in the order given),
-    the others take the free ones."""
+    then those staying in their slot (the agendas name the table), the others take the free
+    ones."""
     tables_of = {slot.id: slot.tables for slot in slots}
     by_slot = defaultdict(list)
     for request in requests:
@@ -99,11 +148,15 @@ def _tables(
     tables = {}
     for slot_id, placed in by_slot.items():
         taken = set()
-        for request in placed:
-            keeps = (request.pinned or request.pk in kept) and request.table not in taken
-            if keeps and request.table and request.table <= tables_of[slot_id]:
-                tables[request.pk] = request.table
-                taken.add(request.table)
+        for first in (True, False):
+            for request in placed:
+                keeps = (
+                    request.pinned or request.pk in kept if first else request.slot_id == slot_id
+                )
+                keeps = keeps and request.pk not in tables and request.table not in taken
+                if keeps and request.table and request.table <= tables_of[slot_id]:
+                    tables[request.pk] = request.table
+                    taken.add(request.table)
         free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
@@ -153,7 +206,7 @@ def schedule_meetings(
                 Q(status__in=OPEN_REQUEST_STATUSES)
                 | Q(status__in=SETTLED_STATUSES, slot__isnull=False)
             )
-            .select_related("counterpart", "slot", "registration")
+            .select_related("counterpart", "slot", "registration__organisation")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
@@ -192,6 +245,7 @@ def schedule_meetings(
                 ["slot", "table", "status", "pinned", "version", "updated_at"],
                 batch_size=500,
             )
+        unscheduled = _unscheduled(problem, slots, schedule.assignment, to_place)
         registrations = delegation.registrations.filter(status=accepted)
         accepted_ids = set(registrations.values_list("pk", flat=True))
     placed = [r for r in open_requests if r.pk in begun or r.pk in schedule.assignment]
@@ -204,4 +258,5 @@ def schedule_meetings(
         high_scheduled=sum(request.priority == 1 for request in placed),
         high_total=sum(request.priority == 1 for request in open_requests),
         participants_without_meeting=len(accepted_ids - met),
+        unscheduled=unscheduled,
     )

@@ -36,3 +36,5 @@ class Command(BaseCommand):
         if dry_run:
             summary = _("%(summary)s (dry run, nothing saved)") % {"summary": summary}
         self.stdout.write(summary)
+        for line in result.unscheduled_lines():
+            self.stdout.write(line)
