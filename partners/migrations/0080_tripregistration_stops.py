@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0078_follow_ups_of_opportunities_counted"),
+        ("partners", "0079_handovers_at_meetings_of_trips_counted"),
     ]
 
     operations = [
