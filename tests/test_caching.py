@@ -166,7 +166,8 @@ def enqueue_import(processes, tmp_path):
     processes.manage(
         "shell", "-c",
         "from django.contrib.auth.models import User; from partners import tasks; "
-        "user, _ = User.objects.get_or_create(username='import-test'); "
+        # Publishing needs the right to (an administrator's).
+        "user, _ = User.objects.get_or_create(username='import-test', is_superuser=True); "
         f"tasks.start_import(data=open({str(sheet)!r}, 'rb').read(), filename='firmen.csv', "
         "user=user, skip_invalid=False, preview=False)",
     )  # fmt: skip
