@@ -136,6 +136,10 @@ def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer)
         page = officer.get(url).text
         assert "10 May 2027 09:00 (UTC+2)" in page and "10 May 2027 09:00 (UTC+8)" in page
         assert "10 May 2027 15:00" not in page
+    # Each version of the slot named as it was then: created at 09:00 on Berlin's clock.
+    page = officer.get(f"/admin/partners/meetingslot/{slot.pk}/history/").text
+    assert "Nanjing 2027-05-10 09:00 (UTC+2)" in page
+    assert "2027-05-10 15:00" not in page
 
 
 def test_a_zone_whose_clocks_skip_a_time_is_refused_naming_it_and_nothing_is_saved(officer):

@@ -158,20 +158,34 @@ class LocalHistory(HistoryDisplay):
         return super().context_for_delta_changes(delta)
 
     def _zone_then(self, record):
-        """The zone of ``record``'s city, or its stop's as the stop was then (a stop moved
-        to another city takes its slots' local times along), each city's zone as it was
-        then (a corrected zone keeps them too)."""
+        city = self._then(record)[1]
+        return city.tzinfo if city else self.form.zone(None)
+
+    def _then(self, record):
+        """``record``'s city, or its stop as the stop was then (a stop moved to another
+        city takes its slots' local times along) and the stop's city, each as it was then
+        (a corrected zone keeps them too); (None, None) where unknown (deleted since, or
+        without a history then)."""
         try:
             located = getattr(record, self.form.located_by)
             if located is not None and hasattr(located, "history"):
                 located = located.history.as_of(record.history_date)
-        except ObjectDoesNotExist:  # deleted since, or without a history then
-            return self.form.zone(None)
+        except ObjectDoesNotExist:
+            return None, None
         city = located and self.form.city_of(located)
         if city is not located:  # a stop's city, as it was then where its history says
             with suppress(ObjectDoesNotExist):
-                return city.history.as_of(record.history_date).tzinfo
-        return self.form.zone(located)
+                city = located.city = city.history.as_of(record.history_date)
+        return located, city
+
+    def object_then(self, record):
+        """The version on its city as it was then: a slot named with the time it had on
+        that city's clock ("Jining 2027-04-02 09:00 (UTC+8)"), not on today's zone."""
+        instance = record.instance
+        located = self._then(record)[0]
+        if located is not None:
+            setattr(instance, self.form.located_by, located)
+        return instance
 
     def prepare_delta_change_value(self, change, value):
         if change.field in TIMES and value is not None:
@@ -193,3 +207,10 @@ class LocalTimesMixin(LocalTimesColumn):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return LocalHistory(self.model, historical_record, form=self.form)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # Each version named as it was then (the list's object column).
+        for record in context["page_obj"]:
+            helper = self.get_historical_record_context_helper(request, record)
+            record.object_then = helper.object_then(record)
+        return super().render_history_view(request, template, context, **kwargs)
