@@ -18,6 +18,7 @@ from django.template.defaultfilters import yesno
 from django.utils.formats import date_format
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..dates import local_day_and_times
@@ -45,12 +46,14 @@ class HistoryDisplay(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
-        if field.choices or isinstance(value, bool | datetime.date):
+        if field.choices or isinstance(value, bool | datetime.date | DeletedObject):
             return _display(value, field)  # "in talks", "ja", "09.03.2026", as the form
         return "–" if value is None or value == "" else value
 
 
 def _display(value, field=None) -> str:
+    if isinstance(value, DeletedObject) and value.pk is None:
+        value = None  # a link left empty, which simple_history calls "Deleted city (pk=None)"
     if field is not None and field.choices and value not in (None, ""):
         # A stage or status as the form names it ("in talks"), not its code ("in_talks").
         value = dict(field.flatchoices).get(value, value)
