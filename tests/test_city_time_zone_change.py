@@ -142,6 +142,23 @@ def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer)
     assert "2027-05-10 15:00" not in page
 
 
+def test_a_meeting_page_opened_before_the_zone_was_corrected_is_refused_on_its_clocks(officer):
+    """The refusal names the times as the form and the history read them: 09:00 on
+    Berlin's clock, then 09:00 on Shanghai's; not 09:00 → 03:00 on the office's clock."""
+    city = f.CityFactory(name="Nanjing", time_zone="")
+    meeting = _meeting(city, datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo), delegation=None)
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    opened = change_form_data(officer, url)
+    assert _post_zone(officer, city, "Asia/Shanghai").status_code == 302
+
+    response = officer.post(url, opened | {"outcome": "Gut gelaufen"})
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "“10 May 2027 09:00 (UTC+2)” → “10 May 2027 09:00 (UTC+8)”" in errors
+    assert "03:00" not in errors
+
+
 def test_a_zone_whose_clocks_skip_a_time_is_refused_naming_it_and_nothing_is_saved(officer):
     """02:30 on 28 March 2027 does not exist in Berlin."""
     city = f.CityFactory(name="Nanjing", time_zone="Asia/Shanghai")
