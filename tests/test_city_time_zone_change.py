@@ -142,6 +142,26 @@ def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer)
     assert "2027-05-10 15:00" not in page
 
 
+def test_an_older_version_of_a_slot_reads_and_is_restored_at_its_local_time(db):
+    """Its version page, reached from the history, reads 09:00 as entered (not 15:00 on
+    the corrected zone), and restoring it keeps 09:00 on the city's clock now."""
+    administrator = client_for(user_with_role(ADMINISTRATORS))
+    city = f.CityFactory(name="Nanjing", time_zone="")
+    slot = _slot(_stop_in(city), datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo))
+    created = slot.history.get()
+    assert _post_zone(administrator, city, "Asia/Shanghai").status_code == 302
+    url = f"/admin/partners/meetingslot/{slot.pk}/history/{created.history_id}/"
+
+    data = change_form_data(administrator, url)
+    assert (data["starts_at_0"], data["starts_at_1"]) == ("2027-05-10", "09:00:00")
+    response = administrator.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    slot.refresh_from_db()
+    city.refresh_from_db()
+    assert slot.starts_at == datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo)
+
+
 def test_a_meeting_page_opened_before_the_zone_was_corrected_is_refused_on_its_clocks(officer):
     """The refusal names the times as the form and the history read them: 09:00 on
     Berlin's clock, then 09:00 on Shanghai's; not 09:00 → 03:00 on the office's clock."""

@@ -217,9 +217,22 @@ class LocalTimesMixin(LocalTimesColumn):
     def get_historical_record_context_helper(self, request, historical_record):
         return LocalHistory(self.model, historical_record, form=self.form)
 
-    def render_history_view(self, request, template, context, **kwargs):
-        # Each version named as it was then (the list's object column).
-        for record in context["page_obj"]:
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version's times read, and are restored, on the clock its city had then.
+        request.crm_version = self.model.history.filter(history_id=version_id).first()
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        version = getattr(request, "crm_version", None)
+        if obj is not None and version is not None:
+            located = _then(self.form, version)[0]
+            if located is not None:  # the form reads its zone from it
+                setattr(obj, self.form.located_by, located)
+        return super().get_form(request, obj, **kwargs)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # Each version named as it was then too (the history list's object column).
+        for record in historical_records:
             helper = self.get_historical_record_context_helper(request, record)
             record.object_then = helper.object_then(record)
-        return super().render_history_view(request, template, context, **kwargs)
