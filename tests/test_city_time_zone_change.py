@@ -121,6 +121,25 @@ def test_a_corrected_zone_keeps_the_local_times_of_slots_and_meetings(db, role, 
     assert f"14:00–15:00 ({utc_offset(_local(meeting, city.tzinfo)[0])})" in meetings
 
 
+def test_a_zone_whose_clocks_read_the_same_moves_nothing_and_says_nothing(officer):
+    """Krakau entered on the office's clock (Berlin), corrected to Warsaw's: the same
+    times, so no message, no history row without changes, no version that would refuse
+    a colleague's save of the meeting as "changed meanwhile"."""
+    city = f.CityFactory(name="Krakau", country="PL", time_zone="")
+    nine = datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo)
+    slot = _slot(_stop_in(city), nine)
+    meeting = _meeting(city, nine)
+    before = {record: (record.version, record.history.count()) for record in (slot, meeting)}
+
+    response = _post_zone(officer, city, "Europe/Warsaw")
+
+    assert response.status_code == 302, form_errors(response)
+    assert not any("Local times kept" in message for message in _told(response))
+    for record, (version, history) in before.items():
+        record.refresh_from_db()
+        assert (record.version, record.history.count()) == (version, history)
+
+
 def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer):
     """Each time on the clock its city had then: 09:00 (UTC+2) before, 09:00 (UTC+8)
     after, not 15:00 (UTC+8) before."""
