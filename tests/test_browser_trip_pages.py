@@ -84,4 +84,5 @@ def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_di
     page.goto(f"{base}participant/{scheduled.registration_id}.html?lang=zh-hans")
     page.screenshot(path=artifacts_dir / "agenda-page.png", full_page=True)
     assert not [text for text in refused if "Content Security Policy" in text]
+    assert not [text for text in refused if "404" in text]  # its icon, not /favicon.ico
     assert "DejaVu Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")
