@@ -74,6 +74,11 @@ def test_wide_back_office_tables_on_a_phone_scroll_in_their_box_not_the_page(
         page.screenshot(path=artifacts_dir / f"phone-{path.replace('/', '-')}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         assert page.locator(".wide-table").evaluate("e => e.scrollWidth > e.clientWidth"), path
+    # The agenda it links, a printed document in the browser.
+    page.goto(f"{live_server.url}/admin/partners/delegation/{scheduled.delegation_id}/agenda/")
+    page.get_by_role("link", name="Agenda").first.click()
+    page.screenshot(path=artifacts_dir / "phone-agenda-of.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_dir):
