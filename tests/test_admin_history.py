@@ -122,3 +122,25 @@ def test_a_stage_a_day_and_a_yes_no_read_in_the_history_as_in_the_form():
     assert "Zahlen öffentlich: Nein → Ja" in row
     # Summaries left empty: None before, "" from the form, which is no change.
     assert "Zusammenfassung" not in row
+
+
+def test_a_link_set_where_there_was_none_reads_from_a_dash_not_from_a_deleted_record():
+    """simple_history names an empty link "Deleted city (pk=None)"; the form shows it empty."""
+    officer = client_for(user_with_role(TRADE_OFFICERS, username="officer.meier"))
+    opportunity = f.OpportunityFactory(partner_city=None)
+    city = f.CityFactory(name="Jining")
+    url = reverse("admin:partners_opportunity_change", args=[opportunity.pk])
+    stale = change_form_data(officer, url)
+    response = officer.post(url, change_form_data(officer, url) | {"partner_city": city.pk})
+    assert response.status_code == 302, form_errors(response)
+
+    history = reverse("admin:partners_opportunity_history", args=[opportunity.pk])
+    page = officer.get(history, headers={"accept-language": "de"}).content.decode()
+    row = page[page.index("officer.meier") : page.index("Erstellt")].replace("&nbsp;", " ")
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row)).replace("&rarr;", "→")
+    assert "Partnerstadt: – → Jining" in row
+    assert "pk=None" not in page
+    # The refusal of a save from the page opened before names it so too.
+    refused = officer.post(url, stale | {"next_step": "Anrufen"}).content.decode()
+    assert "partner city “–” → “Jining”" in refused.replace("&quot;", '"')
+    assert "pk=None" not in refused

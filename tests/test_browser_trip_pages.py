@@ -1,11 +1,12 @@
-"""The trip's own back-office pages in a real browser: after the trip on a phone, the
-agenda page as the schedule links it (the CSP allows no inline style without its nonce)."""
+"""The trip's own back-office pages in a real browser: after the trip, the schedule, a
+slot's history and the import page on a phone, the agenda page as the schedule links it
+(the CSP allows no inline style without its nonce)."""
 
 import datetime
 
 import pytest
 
-from partners.roles import TRADE_OFFICERS
+from partners.roles import ADMINISTRATORS, TRADE_OFFICERS
 
 from . import factories as f
 from .backoffice import user_with_role
@@ -36,9 +37,9 @@ def scheduled():
     )
 
 
-def _officer_page(browser, live_server, width):
-    user_with_role(TRADE_OFFICERS, username="officer", is_staff=True)
-    page = browser.new_context(viewport={"width": width, "height": 844}, locale="en").new_page()
+def _officer_page(browser, live_server, width, role=TRADE_OFFICERS, locale="en"):
+    user_with_role(role, username="officer", is_staff=True)
+    page = browser.new_context(viewport={"width": width, "height": 844}, locale=locale).new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "officer")
     page.fill("#id_password", PASSWORD)
@@ -59,6 +60,27 @@ def test_after_the_trip_on_a_phone_scrolls_its_table_not_the_page(
     assert background != "rgba(0, 0, 0, 0)"
 
 
+def test_wide_back_office_tables_on_a_phone_scroll_in_their_box_not_the_page(
+    live_server, browser, scheduled, artifacts_dir
+):
+    """The schedule, a history and the import page's column table, in German."""
+    page = _officer_page(browser, live_server, 390, role=ADMINISTRATORS, locale="de")
+    for path in (
+        f"delegation/{scheduled.delegation_id}/agenda/",
+        f"meetingslot/{scheduled.slot_id}/history/",
+        "companyprofile/import/",
+    ):
+        assert page.goto(f"{live_server.url}/admin/partners/{path}").status == 200
+        page.screenshot(path=artifacts_dir / f"phone-{path.replace('/', '-')}.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.locator(".wide-table").evaluate("e => e.scrollWidth > e.clientWidth"), path
+    # The agenda it links, a printed document in the browser.
+    page.goto(f"{live_server.url}/admin/partners/delegation/{scheduled.delegation_id}/agenda/")
+    page.get_by_role("link", name="Agenda").first.click()
+    page.screenshot(path=artifacts_dir / "phone-agenda-of.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_dir):
     page = _officer_page(browser, live_server, 1366)
     refused = []
@@ -67,4 +89,5 @@ def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_di
     page.goto(f"{base}participant/{scheduled.registration_id}.html?lang=zh-hans")
     page.screenshot(path=artifacts_dir / "agenda-page.png", full_page=True)
     assert not [text for text in refused if "Content Security Policy" in text]
+    assert not [text for text in refused if "404" in text]  # its icon, not /favicon.ico
     assert "DejaVu Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")

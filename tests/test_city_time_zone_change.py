@@ -121,6 +121,25 @@ def test_a_corrected_zone_keeps_the_local_times_of_slots_and_meetings(db, role, 
     assert f"14:00–15:00 ({utc_offset(_local(meeting, city.tzinfo)[0])})" in meetings
 
 
+def test_a_zone_whose_clocks_read_the_same_moves_nothing_and_says_nothing(officer):
+    """Krakau entered on the office's clock (Berlin), corrected to Warsaw's: the same
+    times, so no message, no history row without changes, no version that would refuse
+    a colleague's save of the meeting as "changed meanwhile"."""
+    city = f.CityFactory(name="Krakau", country="PL", time_zone="")
+    nine = datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo)
+    slot = _slot(_stop_in(city), nine)
+    meeting = _meeting(city, nine)
+    before = {record: (record.version, record.history.count()) for record in (slot, meeting)}
+
+    response = _post_zone(officer, city, "Europe/Warsaw")
+
+    assert response.status_code == 302, form_errors(response)
+    assert not any("Local times kept" in message for message in _told(response))
+    for record, (version, history) in before.items():
+        record.refresh_from_db()
+        assert (record.version, record.history.count()) == (version, history)
+
+
 def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer):
     """Each time on the clock its city had then: 09:00 (UTC+2) before, 09:00 (UTC+8)
     after, not 15:00 (UTC+8) before."""
@@ -136,6 +155,47 @@ def test_the_history_of_a_slot_and_a_meeting_shows_the_same_local_times(officer)
         page = officer.get(url).text
         assert "10 May 2027 09:00 (UTC+2)" in page and "10 May 2027 09:00 (UTC+8)" in page
         assert "10 May 2027 15:00" not in page
+    # Each version of the slot named as it was then: created at 09:00 on Berlin's clock.
+    page = officer.get(f"/admin/partners/meetingslot/{slot.pk}/history/").text
+    assert "Nanjing 2027-05-10 09:00 (UTC+2)" in page
+    assert "2027-05-10 15:00" not in page
+
+
+def test_an_older_version_of_a_slot_reads_and_is_restored_at_its_local_time(db):
+    """Its version page, reached from the history, reads 09:00 as entered (not 15:00 on
+    the corrected zone), and restoring it keeps 09:00 on the city's clock now."""
+    administrator = client_for(user_with_role(ADMINISTRATORS))
+    city = f.CityFactory(name="Nanjing", time_zone="")
+    slot = _slot(_stop_in(city), datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo))
+    created = slot.history.get()
+    assert _post_zone(administrator, city, "Asia/Shanghai").status_code == 302
+    url = f"/admin/partners/meetingslot/{slot.pk}/history/{created.history_id}/"
+
+    data = change_form_data(administrator, url)
+    assert (data["starts_at_0"], data["starts_at_1"]) == ("2027-05-10", "09:00:00")
+    response = administrator.post(url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    slot.refresh_from_db()
+    city.refresh_from_db()
+    assert slot.starts_at == datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo)
+
+
+def test_a_meeting_page_opened_before_the_zone_was_corrected_is_refused_on_its_clocks(officer):
+    """The refusal names the times as the form and the history read them: 09:00 on
+    Berlin's clock, then 09:00 on Shanghai's; not 09:00 → 03:00 on the office's clock."""
+    city = f.CityFactory(name="Nanjing", time_zone="")
+    meeting = _meeting(city, datetime.datetime(2027, 5, 10, 9, tzinfo=city.tzinfo), delegation=None)
+    url = f"/admin/partners/meeting/{meeting.pk}/change/"
+    opened = change_form_data(officer, url)
+    assert _post_zone(officer, city, "Asia/Shanghai").status_code == 302
+
+    response = officer.post(url, opened | {"outcome": "Gut gelaufen"})
+
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert "“10 May 2027 09:00 (UTC+2)” → “10 May 2027 09:00 (UTC+8)”" in errors
+    assert "03:00" not in errors
 
 
 def test_a_zone_whose_clocks_skip_a_time_is_refused_naming_it_and_nothing_is_saved(officer):

@@ -280,6 +280,9 @@ def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
     )
     assert response.status_code == 302
     assert not Organisation.objects.exists()
+    # The file's name as written: the admin capitalises a message's first letter.
+    told = client.get(response.url).text
+    assert f"Import {run} was reverted." in told and "A.xlsx" not in told
     run.refresh_from_db()
     assert run.status == ImportRun.Status.REVERTED
 

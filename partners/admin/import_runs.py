@@ -103,9 +103,15 @@ class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
         for run in newest_first(runs):
             try:
                 revert_import(run, user=request.user)
+            # Each message begins with a word, not the file name: the admin capitalises
+            # a message's first letter ("Imp1.xlsx" for imp1.xlsx).
             except RevertRefused as refusal:
-                self.message_user(request, f"{run}: {refusal.message}", messages.ERROR)
+                self.message_user(
+                    request,
+                    _("Import %(run)s: %(reason)s") % {"run": run, "reason": refusal.message},
+                    messages.ERROR,
+                )
             else:
                 self.message_user(
-                    request, _("%(run)s was reverted.") % {"run": run}, messages.SUCCESS
+                    request, _("Import %(run)s was reverted.") % {"run": run}, messages.SUCCESS
                 )

@@ -99,6 +99,13 @@ class LocalTimesForm(VersionCheckedForm):
                 setattr(self.instance, name, value)
         return super().clean()
 
+    def shown_then(self, record, field, value) -> str:
+        # A time changed meanwhile on its city's clock then, as the history shows it (a
+        # corrected zone reads 14:00 (UTC+9) → 14:00 (UTC+8), not 07:00 → 08:00 Berlin).
+        if field.name in TIMES and value is not None:
+            return local_day_and_times(value, None, _zone_then(type(self), record))
+        return super().shown_then(record, field, value)
+
     def wall_clock(self, name):
         """A time this form does not edit (a meeting row of the delegation page) as the
         city's clock reads it: 10:00 stays 10:00 when another city is posted."""
@@ -152,32 +159,48 @@ class LocalHistory(HistoryDisplay):
     def context_for_delta_changes(self, delta):
         if any(change.field in TIMES for change in delta.changes):
             self.zones = {
-                "old": self._zone_then(delta.old_record),
-                "new": self._zone_then(delta.new_record),
+                "old": _zone_then(self.form, delta.old_record),
+                "new": _zone_then(self.form, delta.new_record),
             }
         return super().context_for_delta_changes(delta)
 
-    def _zone_then(self, record):
-        """The zone of ``record``'s city, or its stop's as the stop was then (a stop moved
-        to another city takes its slots' local times along), each city's zone as it was
-        then (a corrected zone keeps them too)."""
-        try:
-            located = getattr(record, self.form.located_by)
-            if located is not None and hasattr(located, "history"):
-                located = located.history.as_of(record.history_date)
-        except ObjectDoesNotExist:  # deleted since, or without a history then
-            return self.form.zone(None)
-        city = located and self.form.city_of(located)
-        if city is not located:  # a stop's city, as it was then where its history says
-            with suppress(ObjectDoesNotExist):
-                return city.history.as_of(record.history_date).tzinfo
-        return self.form.zone(located)
+    def object_then(self, record):
+        """The version on its city as it was then: a slot named with the time it had on
+        that city's clock ("Jining 2027-04-02 09:00 (UTC+8)"), not on today's zone."""
+        instance = record.instance
+        located = _then(self.form, record)[0]
+        if located is not None:
+            setattr(instance, self.form.located_by, located)
+        return instance
 
     def prepare_delta_change_value(self, change, value):
         if change.field in TIMES and value is not None:
             zone = self.zones["old" if value is change.old else "new"]
             return local_day_and_times(value, None, zone)
         return super().prepare_delta_change_value(change, value)
+
+
+def _zone_then(form, record):
+    city = _then(form, record)[1]
+    return city.tzinfo if city else form.zone(None)
+
+
+def _then(form, record):
+    """The version ``record``'s city, or its stop as the stop was then (a stop moved to
+    another city takes its slots' local times along) and the stop's city, each as it was
+    then (a corrected zone keeps them too); (None, None) where unknown (deleted since, or
+    without a history then). ``form``: its LocalTimesForm."""
+    try:
+        located = getattr(record, form.located_by)
+        if located is not None and hasattr(located, "history"):
+            located = located.history.as_of(record.history_date)
+    except ObjectDoesNotExist:
+        return None, None
+    city = located and form.city_of(located)
+    if city is not located:  # a stop's city, as it was then where its history says
+        with suppress(ObjectDoesNotExist):
+            city = located.city = city.history.as_of(record.history_date)
+    return located, city
 
 
 class LocalTimesMixin(LocalTimesColumn):
@@ -193,3 +216,23 @@ class LocalTimesMixin(LocalTimesColumn):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return LocalHistory(self.model, historical_record, form=self.form)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version's times read, and are restored, on the clock its city had then.
+        request.crm_version = self.model.history.filter(history_id=version_id).first()
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        version = getattr(request, "crm_version", None)
+        if obj is not None and version is not None:
+            located = _then(self.form, version)[0]
+            if located is not None:  # the form reads its zone from it
+                setattr(obj, self.form.located_by, located)
+        return super().get_form(request, obj, **kwargs)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # Each version named as it was then too (the history list's object column).
+        for record in historical_records:
+            helper = self.get_historical_record_context_helper(request, record)
+            record.object_then = helper.object_then(record)

@@ -18,6 +18,7 @@ from django.template.defaultfilters import yesno
 from django.utils.formats import date_format
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..dates import local_day_and_times
@@ -45,12 +46,14 @@ class HistoryDisplay(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
-        if field.choices or isinstance(value, bool | datetime.date):
+        if field.choices or isinstance(value, bool | datetime.date | DeletedObject):
             return _display(value, field)  # "in talks", "ja", "09.03.2026", as the form
         return "–" if value is None or value == "" else value
 
 
 def _display(value, field=None) -> str:
+    if isinstance(value, DeletedObject) and value.pk is None:
+        value = None  # a link left empty, which simple_history calls "Deleted city (pk=None)"
     if field is not None and field.choices and value not in (None, ""):
         # A stage or status as the form names it ("in talks"), not its code ("in_talks").
         value = dict(field.flatchoices).get(value, value)
@@ -64,8 +67,10 @@ def _display(value, field=None) -> str:
     return "–" if value in (None, "") else str(value)
 
 
-def changes_since(instance, version: int | None) -> str:
-    """For a message, each field changed after ``version``: who, when, field, old → new."""
+def changes_since(instance, version: int | None, shown=None) -> str:
+    """For a message, each field changed after ``version``: who, when, field, old → new;
+    ``shown(record, field, value)`` reads a value of the version ``record`` (_display)."""
+    shown = shown or (lambda record, field, value: _display(value, field))
     history = instance.history.filter(version__gt=version or 0).select_related("history_user")
     # A translated field's original column repeats its German one ("name [de]").
     excluded = _NOISE | _translated_originals(type(instance))
@@ -77,7 +82,8 @@ def changes_since(instance, version: int | None) -> str:
         delta = record.diff_against(previous, excluded_fields=excluded, foreign_keys_are_objs=True)
         for change in delta.changes:
             field = instance._meta.get_field(change.field)
-            if _display(change.old, field) == _display(change.new, field):
+            old, new = shown(previous, field, change.old), shown(record, field, change.new)
+            if old == new:
                 continue  # empty either way (None before, "" from the form): no change
             lines.append(
                 _("%(user)s, %(when)s: %(field)s “%(old)s” → “%(new)s”")
@@ -85,15 +91,15 @@ def changes_since(instance, version: int | None) -> str:
                     "user": record.history_user or _("someone"),
                     "when": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
                     "field": field.verbose_name,
-                    "old": _display(change.old, field),
-                    "new": _display(change.new, field),
+                    "old": old,
+                    "new": new,
                 }
             )
     return "; ".join(lines) or _("(none recorded)")
 
 
 def _their_changes(form) -> str:
-    return changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD))
+    return changes_since(form.instance, form.cleaned_data.get(VERSION_FIELD), form.shown_then)
 
 
 class VersionCheckedForm(forms.ModelForm):
@@ -137,6 +143,10 @@ class VersionCheckedForm(forms.ModelForm):
         if seen := self.instance.history.filter(version=loaded).first():
             shown = [name for name in self.fields if name != VERSION_FIELD]
             self.initial.update(model_to_dict(seen.instance, fields=shown))
+
+    def shown_then(self, record, field, value) -> str:
+        """A value of the version ``record``, for the refusal of a stale save."""
+        return _display(value, field)
 
     def has_changed(self):
         # The version goes back as it came: only the fields say whether the user edited.
