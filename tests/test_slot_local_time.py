@@ -355,6 +355,22 @@ def test_a_stop_moved_to_a_city_in_the_same_zone_takes_its_meetings_along(office
     )
 
 
+def test_a_stop_moved_to_a_zone_whose_clocks_agree_leaves_its_slots_alone(officer, nanjing_stop):
+    """Asia/Chongqing's clocks read as Asia/Shanghai's: the slot is not saved again (no
+    empty history row, no new version that would refuse a colleague's save of it), and
+    the meeting logged in it still moves to the new city."""
+    slot = _nine_in_nanjing(nanjing_stop)
+    followed = _logged_in(slot, nanjing_stop.city)
+    version, versions = slot.version, slot.history.count()
+    chongqing = f.CityFactory(name="Chongqing", time_zone="Asia/Chongqing")
+    response = _post_stop(officer, nanjing_stop, city=chongqing.pk)
+    assert response.status_code == 302, form_errors(response)
+    slot.refresh_from_db()
+    assert (slot.version, slot.history.count()) == (version, versions)
+    followed.refresh_from_db()
+    assert followed.city == chongqing
+
+
 def test_a_meeting_row_edited_with_its_stops_move_moves_with_it(officer, nanjing_stop):
     """The row's other changes are saved, and the row does not put the meeting back in
     Nanjing at its old times."""
