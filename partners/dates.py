@@ -163,17 +163,18 @@ def same_wall_clock(value: datetime, was, zone) -> datetime | None:
 
 def keep_wall_clock(records, was, zone) -> tuple[list, list]:
     """``records`` (with ``starts_at`` and ``ends_at``) moved so that ``zone``'s clocks
-    read what ``was``'s read at their times. Returns those moved and those left as they
-    are: a time of theirs is one that ``zone``'s clocks skip."""
+    read what ``was``'s read at their times. Returns those moved (not those whose times
+    stay: Warsaw's clocks read as Berlin's) and those left as they are: a time of theirs
+    is one that ``zone``'s clocks skip."""
     moved, skipped = [], []
     for record in records:
         times = [record.starts_at, record.ends_at]
         local = [value and same_wall_clock(value, was, zone) for value in times]
         if any(value and not new for value, new in zip(times, local, strict=True)):
             skipped.append(record)
-            continue
-        record.starts_at, record.ends_at = local
-        moved.append(record)
+        elif local != times:
+            record.starts_at, record.ends_at = local
+            moved.append(record)
     return moved, skipped
 
 

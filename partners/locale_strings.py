@@ -1,6 +1,7 @@
-"""Strings of Django 6.1 and django-tasks-db that their own catalogues do not translate
-(yet) into German or Chinese. Marked here so that ``makemessages`` keeps them in ours;
-tests/test_admin_german.py finds any that an admin page shows untranslated."""
+"""Strings of Django 6.1, django-tasks-db and django-simple-history that their own
+catalogues do not translate (yet) into German or Chinese. Marked here so that
+``makemessages`` keeps them in ours; tests/test_admin_german.py finds any that an admin
+page shows untranslated."""
 
 from django.utils.translation import gettext_noop
 
@@ -22,4 +23,6 @@ STRINGS = [
     gettext_noop("backend name"),
     gettext_noop("return value"),
     gettext_noop("exception class path"),
+    # django-simple-history's name of a linked record deleted since, on history pages.
+    gettext_noop("Deleted %(type_name)s"),
 ]

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from partners import models as m
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
@@ -144,3 +145,21 @@ def test_a_link_set_where_there_was_none_reads_from_a_dash_not_from_a_deleted_re
     refused = officer.post(url, stale | {"next_step": "Anrufen"}).content.decode()
     assert "partner city “–” → “Jining”" in refused.replace("&quot;", '"')
     assert "pk=None" not in refused
+
+
+def test_a_link_to_a_record_deleted_since_is_named_in_the_pages_language():
+    """simple_history names it "Deleted %(type_name)s (pk=…)", a string its own German and
+    Chinese catalogues lack."""
+    officer = client_for(user_with_role(TRADE_OFFICERS, username="officer.meier"))
+    opportunity = f.OpportunityFactory(partner_city=f.CityFactory(name="Krakau"))
+    url = reverse("admin:partners_opportunity_change", args=[opportunity.pk])
+    jining = f.CityFactory(name="Jining")
+    response = officer.post(url, change_form_data(officer, url) | {"partner_city": jining.pk})
+    assert response.status_code == 302, form_errors(response)
+    m.City.objects.filter(name="Krakau").delete()
+
+    history = reverse("admin:partners_opportunity_history", args=[opportunity.pk])
+    for language, deleted in (("de", "Gelöscht: Stadt"), ("zh-hans", "已删除的城市")):
+        page = officer.get(history, headers={"accept-language": language}).text
+        assert deleted in page, language
+        assert "Deleted" not in page, language

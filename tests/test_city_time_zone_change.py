@@ -116,7 +116,7 @@ def test_a_corrected_zone_keeps_the_local_times_of_slots_and_meetings(db, role, 
     assert (elsewhere.history.count(), undated.history.count()) == (1, 1)
     # The lists show them at the times entered, on the new clock.
     slots = client.get("/admin/partners/meetingslot/").text
-    assert f"2027-05-10 09:00–09:45 ({utc_offset(_local(slot, city.tzinfo)[0])})" in slots
+    assert f"10/05/2027 09:00–09:45 ({utc_offset(_local(slot, city.tzinfo)[0])})" in slots
     meetings = client.get("/admin/partners/meeting/").text
     assert f"14:00–15:00 ({utc_offset(_local(meeting, city.tzinfo)[0])})" in meetings
 

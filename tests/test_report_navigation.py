@@ -63,3 +63,12 @@ def test_an_organisation_is_chosen_by_its_id_from_the_list(client):
     assert f'<option value="{organisation.pk}" selected>Invest Region Leipzig</option>' in (
         page.content.decode()
     )
+
+
+@pytest.mark.parametrize(("accept", "select2"), [("en", "en"), ("zh-hans", "zh-CN"), ("de", "de")])
+def test_the_organisation_search_speaks_the_pages_language(accept, select2):
+    manager = client_for(user_with_role(MANAGERS, is_staff=True))
+    page = manager.get("/reports/", headers={"accept-language": accept}).text
+
+    assert f"admin/js/vendor/select2/i18n/{select2}.js" in page
+    assert f'lang="{select2}"' in page  # the select's own, which select2 reads

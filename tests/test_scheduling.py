@@ -536,6 +536,31 @@ def test_the_admin_form_refuses_a_slot_of_another_trip(db):
     assert not m.MeetingRequest.objects.exists()
 
 
+def test_a_company_cannot_ask_to_meet_itself(db):
+    trip, (first, _second), _counterpart = two_slot_trip()
+    registration = f.TripRegistrationFactory(delegation=trip)
+    admin = client_for(f.UserFactory(is_staff=True, is_superuser=True))
+    response = admin.post(
+        "/admin/partners/meetingrequest/add/",
+        {
+            "delegation": trip.pk,
+            "registration": registration.pk,
+            "counterpart": registration.organisation_id,
+            "priority": 1,
+            "status": "requested",
+        },
+    )
+    assert response.status_code == 200
+    assert "A company does not meet itself: choose another counterpart." in response.text
+    assert not m.MeetingRequest.objects.exists()
+
+
+def test_the_command_refuses_a_solver_time_that_is_no_time(db):
+    trip, _slots, _counterpart = two_slot_trip()
+    with pytest.raises(CommandError, match=r"--seconds: -1.0 is not a time"):
+        call_command("schedule_meetings", trip.slug, "--seconds", "-1")
+
+
 def test_the_officer_is_told_what_stayed_out_and_why(db):
     slot = f.MeetingSlotFactory(tables=2)
     trip, city = slot.delegation, slot.stop.city

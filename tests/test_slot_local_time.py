@@ -63,7 +63,8 @@ def _assert_shown_and_kept_in_nanjing_time(officer, record, model, day, starts, 
     record.refresh_from_db()
     assert record.starts_at == starts_at
     listing = officer.get(f"/admin/partners/{model}/")
-    assert f"{day} {starts}–{ends} (UTC+8)" in listing.text
+    shown = datetime.date.fromisoformat(day).strftime("%d/%m/%Y")  # as English lists show it
+    assert f"{shown} {starts}–{ends} (UTC+8)" in listing.text
 
 
 def test_a_slot_typed_for_nanjing_is_stored_and_shown_in_nanjing_time(officer):
@@ -330,7 +331,7 @@ def test_a_stop_moved_to_another_city_keeps_its_slots_local_times(officer, nanji
         "Shanghai",
         datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
     )
-    assert "2027-05-10 09:00–09:45 (UTC+2)" in officer.get("/admin/partners/meetingslot/").text
+    assert "10/05/2027 09:00–09:45 (UTC+2)" in officer.get("/admin/partners/meetingslot/").text
 
 
 def _nine_in_nanjing(stop):
@@ -353,6 +354,22 @@ def test_a_stop_moved_to_a_city_in_the_same_zone_takes_its_meetings_along(office
         jining,
         datetime.datetime(2027, 5, 10, 1, tzinfo=UTC),
     )
+
+
+def test_a_stop_moved_to_a_zone_whose_clocks_agree_leaves_its_slots_alone(officer, nanjing_stop):
+    """Asia/Chongqing's clocks read as Asia/Shanghai's: the slot is not saved again (no
+    empty history row, no new version that would refuse a colleague's save of it), and
+    the meeting logged in it still moves to the new city."""
+    slot = _nine_in_nanjing(nanjing_stop)
+    followed = _logged_in(slot, nanjing_stop.city)
+    version, versions = slot.version, slot.history.count()
+    chongqing = f.CityFactory(name="Chongqing", time_zone="Asia/Chongqing")
+    response = _post_stop(officer, nanjing_stop, city=chongqing.pk)
+    assert response.status_code == 302, form_errors(response)
+    slot.refresh_from_db()
+    assert (slot.version, slot.history.count()) == (version, versions)
+    followed.refresh_from_db()
+    assert followed.city == chongqing
 
 
 def test_a_meeting_row_edited_with_its_stops_move_moves_with_it(officer, nanjing_stop):
@@ -539,7 +556,7 @@ def test_a_meeting_in_a_city_without_a_time_zone_is_in_the_offices(officer):
     assert response.status_code == 302, form_errors(response)
     meeting.refresh_from_db()
     assert meeting.starts_at == datetime.datetime(2019, 6, 26, 7, 0, tzinfo=UTC)
-    assert "2019-06-26 09:00–10:00 (UTC+2)" in officer.get("/admin/partners/meeting/").text
+    assert "26/06/2019 09:00–10:00 (UTC+2)" in officer.get("/admin/partners/meeting/").text
 
 
 def test_a_meeting_time_that_the_clocks_skip_is_refused_and_none_is_fine(officer):

@@ -188,3 +188,11 @@ def test_an_agendas_heading_marks_a_name_shown_in_german(scheduled):
     page = officer.get(agenda_url(trip, "participant", company.pk, "html") + "?lang=en")
     assert '<h1><span lang="de">Muster Maschinenbau GmbH</span></h1>' in page.text
     assert f'· <span lang="de">{trip.title_de}</span></p>' in page.text
+
+
+def test_an_organisation_that_is_no_counterpart_of_the_trip_has_no_agenda_there(scheduled):
+    trip, _company, bureau, _request = scheduled
+    stranger = f.OrganisationFactory(name="Fremde GmbH")
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    assert officer.get(agenda_url(trip, "counterpart", stranger.pk, "html")).status_code == 404
+    assert officer.get(agenda_url(trip, "counterpart", bureau.pk, "html")).status_code == 200

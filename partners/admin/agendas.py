@@ -99,7 +99,9 @@ class AgendaViewsMixin:
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
             default_language = registration.language
         elif who == "counterpart":
-            organisation = get_object_or_404(Organisation, pk=pk)
+            # A counterpart of this trip: any other organisation has no agenda here.
+            counterparts = Organisation.objects.filter(meeting_requests__delegation=delegation)
+            organisation = get_object_or_404(counterparts.distinct(), pk=pk)
             default_language = agendas.counterpart_language(organisation)
         else:
             raise Http404

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -144,7 +145,9 @@ class LocalTimesColumn:
         times = local_times(obj.starts_at, obj.ends_at, zone)
         if not self.times_with_day:
             return times
-        return f"{timezone.localtime(obj.starts_at, zone):%Y-%m-%d} {times}"
+        # The day as the lists' date columns show it ("10.05.2027"), not ISO.
+        day = date_format(timezone.localtime(obj.starts_at, zone).date(), "SHORT_DATE_FORMAT")
+        return f"{day} {times}"
 
 
 class LocalHistory(HistoryDisplay):

@@ -271,7 +271,9 @@ class DelegationStop(TimeStampedModel):
             return slots, meetings, []
         moved, skipped = keep_wall_clock([*slots, *meetings], stored.tzinfo, zone)
         times = [local_day_and_times(r.starts_at, r.ends_at, stored.tzinfo) for r in skipped]
-        return [slot for slot in slots if slot in moved], moved, times
+        # The meetings change city whether or not their times move (Berlin to Warsaw).
+        changed = [*(s for s in slots if s in moved), *(m for m in meetings if m not in skipped)]
+        return [slot for slot in slots if slot not in skipped], changed, times
 
     def _skipped(self, skipped: list[str]) -> str:
         # A meeting logged in a slot mostly has the slot's times: named once.

@@ -148,10 +148,7 @@ class City(SluggedMixin, PublishableModel):
             slot.stop.city = self  # the zone as set, for the checks of the stop's dates
         # A meeting known by its date alone has no time to keep (nor a history row to add).
         records = [*slots, *self.meetings.exclude(starts_at=None, ends_at=None)]
-        before = {record: (record.starts_at, record.ends_at) for record in records}
         moved, skipped = keep_wall_clock(records, stored.tzinfo, self.tzinfo)
-        # A zone whose clocks read the same then (Warsaw for Berlin) moves none of them.
-        moved = [record for record in moved if (record.starts_at, record.ends_at) != before[record]]
         return moved, [_named(record, stored.tzinfo) for record in skipped]
 
     def _skipped(self, skipped: list[str]) -> str:

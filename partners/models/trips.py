@@ -291,6 +291,8 @@ class MeetingRequest(TimeStampedModel):
             errors["registration"] = _("The participant is registered for another delegation.")
         if trip and self.slot_id and self.slot.delegation_id != trip:
             errors["slot"] = _("The slot belongs to another delegation.")
+        if self.registration_id and self.registration.organisation_id == self.counterpart_id:
+            errors["counterpart"] = _("A company does not meet itself: choose another counterpart.")
         if self.table is not None:
             if not self.slot_id:
                 errors["table"] = _("Only a meeting with a slot has a table.")

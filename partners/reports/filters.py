@@ -49,6 +49,15 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class OrganisationAutocomplete(AutocompleteSelect):
+    """The admin's organisation autocomplete. Django reads select2's language when the
+    widget is made, so the report's filter names the class, which each form makes anew:
+    an instance made at import spoke the server's start-up language on every page."""
+
+    def __init__(self, attrs=None):
+        super().__init__(Delegation._meta.get_field("lead_organisation"), admin.site, attrs)
+
+
 class ReportFilter(django_filters.FilterSet):
     """The report's criteria. It filters the partner-city rows; the rest of the
     criteria are read by ``criteria()`` and applied by ``partners.reports.queries``."""
@@ -80,7 +89,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Organisation"),
         queryset=Organisation.objects.all(),
         method="_no_op",
-        widget=AutocompleteSelect(Delegation._meta.get_field("lead_organisation"), admin.site),
+        widget=OrganisationAutocomplete,  # a class: made with each form, in its language
     )
 
     class Meta:

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, delegation_slug, dry_run, seconds, **options):
+        if not seconds > 0:  # CP-SAT would refuse its model and leave the greedy schedule
+            raise CommandError(f"--seconds: {seconds} is not a time; give more than 0.")
         try:
             delegation = Delegation.objects.get(slug=delegation_slug)
         except Delegation.DoesNotExist:
