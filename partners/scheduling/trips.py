@@ -100,14 +100,10 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
         for slot in delegation.slots.select_related("stop")
     ]
     people, stops = defaultdict(set), defaultdict(set)
-    chosen = TripRegistration.stops.through.objects.filter(tripregistration__delegation=delegation)
-    for registration_id, stop_id in chosen.values_list("tripregistration_id", "delegationstop_id"):
-        stops[registration_id].add(stop_id)
-    through = TripRegistration.representatives.through.objects.filter(
-        tripregistration__delegation=delegation
-    )
-    for registration_id, person_id in through.values_list("tripregistration_id", "person_id"):
-        people[registration_id].add(person_id)
+    for name, linked in (("representatives", people), ("stops", stops)):
+        registrations = delegation.registrations.filter(**{f"{name}__isnull": False})
+        for registration_id, pk in registrations.values_list("pk", name):
+            linked[registration_id].add(pk)
     # A company on the trip may be another's counterpart too: one party in both roles.
     companies = set(delegation.registrations.values_list("organisation_id", flat=True))
     both = companies & {request.counterpart_id for request in requests}
