@@ -144,15 +144,13 @@ def _tables(
     tables = {}
     for slot_id, placed in by_slot.items():
         taken = set()
-        for first in (True, False):
-            for request in placed:
-                keeps = (
-                    request.pinned or request.pk in kept if first else request.slot_id == slot_id
-                )
-                keeps = keeps and request.pk not in tables and request.table not in taken
-                if keeps and request.table and request.table <= tables_of[slot_id]:
-                    tables[request.pk] = request.table
-                    taken.add(request.table)
+        # A stable sort: kept and pinned first, each group in the order given.
+        for request in sorted(placed, key=lambda r: not (r.pinned or r.pk in kept)):
+            keeps = request.pinned or request.pk in kept or request.slot_id == slot_id
+            keeps = keeps and request.table not in taken
+            if keeps and request.table and request.table <= tables_of[slot_id]:
+                tables[request.pk] = request.table
+                taken.add(request.table)
         free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
