@@ -154,22 +154,16 @@ def at_wall_clock(typed: datetime, zone) -> datetime | None:
     return value
 
 
-def same_wall_clock(value: datetime, was, zone) -> datetime | None:
-    """The moment at which ``zone``'s clocks read what ``was``'s read at ``value``: a
-    09:00 slot in Nanjing is at 09:00 in Berlin once its stop moves there. None for a time
-    the clocks skip in ``zone``."""
-    return at_wall_clock(timezone.make_naive(value, was), zone)
-
-
 def keep_wall_clock(records, was, zone) -> tuple[list, list]:
     """``records`` (with ``starts_at`` and ``ends_at``) moved so that ``zone``'s clocks
-    read what ``was``'s read at their times. Returns those moved (not those whose times
-    stay: Warsaw's clocks read as Berlin's) and those left as they are: a time of theirs
-    is one that ``zone``'s clocks skip."""
+    read what ``was``'s read at their times: a 09:00 slot in Nanjing is at 09:00 in Berlin
+    once its stop moves there. Returns those moved (not those whose times stay: Warsaw's
+    clocks read as Berlin's) and those left as they are: a time of theirs is one that
+    ``zone``'s clocks skip."""
     moved, skipped = [], []
     for record in records:
         times = [record.starts_at, record.ends_at]
-        local = [value and same_wall_clock(value, was, zone) for value in times]
+        local = [value and at_wall_clock(timezone.make_naive(value, was), zone) for value in times]
         if any(value and not new for value, new in zip(times, local, strict=True)):
             skipped.append(record)
         elif local != times:

@@ -167,20 +167,20 @@ class LocalHistory(HistoryDisplay):
             }
         return super().context_for_delta_changes(delta)
 
-    def object_then(self, record):
-        """The version on its city as it was then: a slot named with the time it had on
-        that city's clock ("Jining 2027-04-02 09:00 (UTC+8)"), not on today's zone."""
-        instance = record.instance
-        located = _then(self.form, record)[0]
-        if located is not None:
-            setattr(instance, self.form.located_by, located)
-        return instance
-
     def prepare_delta_change_value(self, change, value):
         if change.field in TIMES and value is not None:
             zone = self.zones["old" if value is change.old else "new"]
             return local_day_and_times(value, None, zone)
         return super().prepare_delta_change_value(change, value)
+
+
+def _placed_then(form, instance, record):
+    """``instance`` on ``record``'s city as it was then: a slot named, and its form read,
+    with the time it had on that city's clock ("Jining 09:00 (UTC+8)"), not today's zone."""
+    located = _then(form, record)[0]
+    if located is not None:
+        setattr(instance, form.located_by, located)
+    return instance
 
 
 def _zone_then(form, record):
@@ -228,14 +228,11 @@ class LocalTimesMixin(LocalTimesColumn):
     def get_form(self, request, obj=None, **kwargs):
         version = getattr(request, "crm_version", None)
         if obj is not None and version is not None:
-            located = _then(self.form, version)[0]
-            if located is not None:  # the form reads its zone from it
-                setattr(obj, self.form.located_by, located)
+            _placed_then(self.form, obj, version)  # the form reads its zone from it
         return super().get_form(request, obj, **kwargs)
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         super().set_history_delta_changes(request, historical_records, **kwargs)
         # Each version named as it was then too (the history list's object column).
         for record in historical_records:
-            helper = self.get_historical_record_context_helper(request, record)
-            record.object_then = helper.object_then(record)
+            record.object_then = _placed_then(self.form, record.instance, record)

@@ -20,15 +20,7 @@ from ..models import ImportRun
 from ..publishing import may_publish
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
-from .rows import (
-    Companies,
-    Layout,
-    Lookups,
-    Parser,
-    RowError,
-    match_company,
-    same_new_company,
-)
+from .rows import Companies, Layout, Lookups, Parser, RowError, match_company, same_new_company
 from .sheet import HEADERS
 from .writes import BATCH, PlannedRow, load_current, release, write_plan
 

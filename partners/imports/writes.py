@@ -324,12 +324,9 @@ def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: I
                 "contact": {} if row.contact else None,
                 # Once a later import is reverted, an earlier one can be too (revert.py).
                 "versions": {
-                    kind: record["version"] if record else None
-                    for kind, record in (
-                        ("organisation", row.org),
-                        ("profile", row.profile),
-                        ("contact", row.contact),
-                    )
+                    "organisation": row.org and row.org["version"],
+                    "profile": row.profile and row.profile["version"],
+                    "contact": row.contact and row.contact["version"],
                 },
             }
     existing_profiles = {row.number for row in rows if row.profile is not None}

@@ -80,9 +80,7 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
     text = own or getattr(record, source) or ""
     if in_chinese(text):  # a name written in Chinese whatever the field: 南京金鹰集团
         return text, (None if language.startswith("zh") else "zh")
-    if own:
-        return own, None
-    return text, (DEFAULT_LANGUAGE if text and language != DEFAULT_LANGUAGE else None)
+    return text, (DEFAULT_LANGUAGE if text and not own and language != DEFAULT_LANGUAGE else None)
 
 
 def copy_translations(record, field: str, source, source_field: str) -> None:

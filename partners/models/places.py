@@ -101,11 +101,7 @@ class City(SluggedMixin, PublishableModel):
         moved, skipped = self.on_its_clock()
         errors = [self._skipped(skipped)] if skipped else []
         # As for a stop moved to another city: its slots stay within its dates.
-        outside = [
-            _named(slot, self.tzinfo)
-            for slot in moved
-            if hasattr(slot, "stop") and slot.outside_stop()
-        ]
+        outside = [_named(s, self.tzinfo) for s in moved if hasattr(s, "stop") and s.outside_stop()]
         if outside:
             errors.append(
                 _(

@@ -162,8 +162,7 @@ def delegations(c: Criteria) -> QuerySet:
 def _on_trip_of_organisation(c: Criteria, *trips: str) -> Q:
     """The record's trip (the first of the paths ``trips`` that is set, the one a direction
     follows) is one the criteria's organisation led or supported."""
-    trip = Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
-    return Q(In(trip, delegations(c).values("pk")))
+    return Q(In(Coalesce(*trips, output_field=IntegerField()), delegations(c).values("pk")))
 
 
 def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "") -> QuerySet:

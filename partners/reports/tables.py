@@ -84,10 +84,8 @@ def _own_or_trip(trip: str | tuple[str, ...], *own: str) -> Computed:
         span = next((span for span in spans if span[0] is not None), None)
         return day if day is not None or span is None else during_delegation(*span)
 
-    paths = [*own]
-    for path in trips:
-        paths += [f"{path}__start_date", f"{path}__end_date", f"{path}__date_precision"]
-    return Computed(tuple(paths), value)
+    columns = ("start_date", "end_date", "date_precision")
+    return Computed((*own, *(f"{path}__{name}" for path in trips for name in columns)), value)
 
 
 def _day_or_text(header):

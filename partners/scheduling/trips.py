@@ -100,14 +100,10 @@ def _problem(delegation: Delegation, requests: list[MeetingRequest], kept: set[i
         for slot in delegation.slots.select_related("stop")
     ]
     people, stops = defaultdict(set), defaultdict(set)
-    chosen = TripRegistration.stops.through.objects.filter(tripregistration__delegation=delegation)
-    for registration_id, stop_id in chosen.values_list("tripregistration_id", "delegationstop_id"):
-        stops[registration_id].add(stop_id)
-    through = TripRegistration.representatives.through.objects.filter(
-        tripregistration__delegation=delegation
-    )
-    for registration_id, person_id in through.values_list("tripregistration_id", "person_id"):
-        people[registration_id].add(person_id)
+    for name, linked in (("representatives", people), ("stops", stops)):
+        registrations = delegation.registrations.filter(**{f"{name}__isnull": False})
+        for registration_id, pk in registrations.values_list("pk", name):
+            linked[registration_id].add(pk)
     # A company on the trip may be another's counterpart too: one party in both roles.
     companies = set(delegation.registrations.values_list("organisation_id", flat=True))
     both = companies & {request.counterpart_id for request in requests}
@@ -148,15 +144,13 @@ def _tables(
     tables = {}
     for slot_id, placed in by_slot.items():
         taken = set()
-        for first in (True, False):
-            for request in placed:
-                keeps = (
-                    request.pinned or request.pk in kept if first else request.slot_id == slot_id
-                )
-                keeps = keeps and request.pk not in tables and request.table not in taken
-                if keeps and request.table and request.table <= tables_of[slot_id]:
-                    tables[request.pk] = request.table
-                    taken.add(request.table)
+        # A stable sort: kept and pinned first, each group in the order given.
+        for request in sorted(placed, key=lambda r: not (r.pinned or r.pk in kept)):
+            keeps = request.pinned or request.pk in kept or request.slot_id == slot_id
+            keeps = keeps and request.table not in taken
+            if keeps and request.table and request.table <= tables_of[slot_id]:
+                tables[request.pk] = request.table
+                taken.add(request.table)
         free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
