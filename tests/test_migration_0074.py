@@ -1,10 +1,10 @@
 """Migration 0074: follow-ups and the copies of a person's position become translated."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from partners import models as m
+
+from .replay import migrate, schema_before
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -12,16 +12,9 @@ pytestmark = pytest.mark.migration
 BEFORE = ("partners", "0001_squashed_0073_organisation_names")
 
 
-def _migrate(target=None):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
-
-
 @pytest.fixture
 def before_0074(transactional_db):
-    yield _migrate(BEFORE)
-    _migrate()  # the newest schema for the tests that follow
+    yield from schema_before(BEFORE)
 
 
 def test_the_texts_stay_german_and_copied_positions_take_the_persons_translations(before_0074):
@@ -48,7 +41,7 @@ def test_the_texts_stay_german_and_copied_positions_take_the_persons_translation
         history_date=follow_up.created_at, history_type="+",
     )  # fmt: skip
 
-    _migrate()
+    migrate()
 
     positions = m.DelegationMember.objects.rewrite(False).order_by("pk")
     assert list(positions.values_list("position_at_time_de", "position_at_time_en")) == [

@@ -1,11 +1,11 @@
 """Migration 0075: cities get a time zone; those in China and Germany get their country's."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from partners import models as m
+
+from .replay import migrate, schema_before
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -13,16 +13,9 @@ pytestmark = pytest.mark.migration
 BEFORE = ("partners", "0074_translated_follow_ups_and_positions")
 
 
-def _migrate(target=None):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
-
-
 @pytest.fixture
 def before_0075(transactional_db):
-    yield _migrate(BEFORE)
-    _migrate()  # the newest schema for the tests that follow
+    yield from schema_before(BEFORE)
 
 
 def test_cities_in_china_and_germany_get_their_zone_and_others_stay_empty(before_0075):
@@ -30,7 +23,7 @@ def test_cities_in_china_and_germany_get_their_zone_and_others_stay_empty(before
     for name, country in [("Nanjing", "CN"), ("Jining", "CN"), ("Leipzig", "DE"), ("Lyon", "FR")]:
         City.objects.create(name=name, name_de=name, slug=name.lower(), country=country)
 
-    _migrate()
+    migrate()
 
     zones = dict(m.City.objects.values_list("name", "time_zone"))
     assert zones == {

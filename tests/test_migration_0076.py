@@ -1,11 +1,11 @@
 """Migration 0076: a city's region per language; the existing region is the German one."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from partners import models as m
+
+from .replay import migrate, schema_before
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -13,16 +13,9 @@ pytestmark = pytest.mark.migration
 BEFORE = ("partners", "0075_city_time_zone")
 
 
-def _migrate(target=None):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
-
-
 @pytest.fixture
 def before_0076(transactional_db):
-    yield _migrate(BEFORE)
-    _migrate()  # the newest schema for the tests that follow
+    yield from schema_before(BEFORE)
 
 
 def test_the_existing_region_becomes_the_german_one_in_the_city_and_its_history(before_0076):
@@ -35,7 +28,7 @@ def test_the_existing_region_becomes_the_german_one_in_the_city_and_its_history(
         updated_at=city.updated_at,
     )  # fmt: skip
 
-    _migrate()
+    migrate()
 
     city = m.City.objects.get()
     assert (city.region_de, city.region_en, city.region_zh_hans) == ("Sachsen", None, None)

@@ -1,0 +1,19 @@
+"""Replaying a data migration: the schema before it, and the newest again afterwards."""
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def migrate(target=None):
+    """Migrate to ``target`` (app label, migration name), or to the newest schema; returns
+    the models of that state."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
+
+
+def schema_before(target):
+    """For a fixture (``yield from``): the models as of ``target``, then the newest schema
+    for the tests that follow."""
+    yield migrate(target)
+    migrate()
