@@ -23,11 +23,10 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
 
     def save_model(self, request, obj, form, change):
         # A corrected zone keeps the local times of the slots and meetings here
-        # (City.save); that they were moved is news to the officer. Read from the zone
-        # stored, not the form's changes: a revert to an older version changes it too.
-        moved = obj.on_its_clock()[0] if change else []
+        # (City.save, which compares the zone stored, so a revert to an older version
+        # counts too); that they were moved is news to the officer.
         super().save_model(request, obj, form, change)
-        if moved:
+        if moved := obj.times_kept:
             slots = sum(isinstance(record, MeetingSlot) for record in moved)
             self.message_user(
                 request,

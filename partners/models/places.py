@@ -115,14 +115,15 @@ class City(SluggedMixin, PublishableModel):
 
     def save(self, *args, **kwargs):
         # A corrected zone keeps the local times entered here: saved with it, or not at all.
-        moved, skipped = self.on_its_clock()
+        # What moved is kept for the caller to tell (the admin's message).
+        self.times_kept, skipped = self.on_its_clock()
         if skipped:  # saved without clean(), which says so on the zone
             raise ValidationError({"time_zone": self._skipped(skipped)})
-        if not moved:
+        if not self.times_kept:
             return super().save(*args, **kwargs)
         with transaction.atomic(using=router.db_for_write(City, instance=self)):
             super().save(*args, **kwargs)
-            for record in moved:
+            for record in self.times_kept:
                 record.save()
 
     def on_its_clock(self) -> tuple[list, list[str]]:
