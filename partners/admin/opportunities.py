@@ -286,7 +286,6 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
             "columns": columns,
             "may_move": self.has_change_permission(request),
             "may_add": self.has_add_permission(request),
-            "today": timezone.localdate(),
             "back": request.get_full_path(),
         }
         return TemplateResponse(
