@@ -4,11 +4,10 @@ import io
 
 import icalendar
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ..dates import utc_offset
@@ -17,9 +16,7 @@ from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
-from .pages import page_context
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .pages import XLSX, attachment, page_context
 
 
 def _ics(entries, *, name: str, host: str) -> bytes:
@@ -119,9 +116,7 @@ class AgendaViewsMixin:
         if fmt == "ics":
             with translation.override(language):
                 body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
-            response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-            response["Content-Disposition"] = content_disposition_header(True, f"{slug}.ics")
-            return response
+            return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
         context = {
             "delegation": delegation,
             "organisation": organisation,
@@ -164,8 +159,4 @@ class AgendaViewsMixin:
         )
         target = io.BytesIO()
         write_xlsx(target, [table])
-        response = HttpResponse(target.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"schedule-{delegation.slug}.xlsx"
-        )
-        return response
+        return attachment(target.getvalue(), f"schedule-{delegation.slug}.xlsx", XLSX)

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import get_format
@@ -25,6 +25,7 @@ from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv
+from .pages import attachment
 from .streaming import xlsx_file
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
@@ -108,10 +109,11 @@ def _xlsx_response(criteria: queries.Criteria):
 
 
 def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
+    name = tables.filename(criteria, "csv", sheet)
     return StreamingHttpResponse(
         iter_csv(tables.table(criteria, sheet), delimiter),
         content_type="text/csv; charset=utf-8",
-        headers=_attachment(tables.filename(criteria, "csv", sheet)),
+        headers={"Content-Disposition": content_disposition_header(True, name)},
     )
 
 
@@ -122,12 +124,7 @@ def _pdf_response(request, filterset, criteria: queries.Criteria):
         pdf = documents.report_pdf(report, language=language)
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
-    headers = _attachment(tables.filename(criteria, "pdf"))
-    return HttpResponse(pdf, content_type="application/pdf", headers=headers)
-
-
-def _attachment(name: str) -> dict:
-    return {"Content-Disposition": content_disposition_header(True, name)}
+    return attachment(pdf, tables.filename(criteria, "pdf"), "application/pdf")
 
 
 def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:
