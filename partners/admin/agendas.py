@@ -103,6 +103,7 @@ class AgendaViewsMixin:
         else:
             raise Http404
         language = asked_language(request, default_language)
+        slug = f"agenda-{delegation.slug}-{who}-{pk}"
         # Organisation and city names are translated fields: read them in the document's
         # language (German where it has none).
         with translation.override(language):
@@ -112,18 +113,19 @@ class AgendaViewsMixin:
             else:
                 entries = agendas.counterpart_agenda(delegation, organisation)
             name = organisation.name
-        slug = f"agenda-{delegation.slug}-{who}-{pk}"
-        if fmt == "ics":
-            with translation.override(language):
+            context = {
+                "delegation": delegation,
+                "organisation": organisation,
+                "name": name,
+                "entries": entries,
+            }
+            if fmt == "ics":
                 body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
-            return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
-        context = {
-            "delegation": delegation,
-            "organisation": organisation,
-            "name": name,
-            "entries": entries,
-        }
-        if fmt == "pdf":
+                return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
+            if fmt == "html":
+                context.update(language=language, printed_on=timezone.localdate())
+                return render(request, "partners/documents/agenda.html", context)
+        if fmt == "pdf":  # render_pdf sets the language; its refusal speaks the user's
             try:
                 pdf = render_pdf("partners/documents/agenda.html", context, language=language)
             except DocumentsUnavailable as error:
@@ -131,13 +133,6 @@ class AgendaViewsMixin:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect("admin:partners_delegation_agenda", delegation.pk)
             return pdf_response(pdf, f"{slug}-{language}.pdf")
-        if fmt == "html":
-            with translation.override(language):
-                return render(
-                    request,
-                    "partners/documents/agenda.html",
-                    {**context, "language": language, "printed_on": timezone.localdate()},
-                )
         raise Http404
 
     def schedule_xlsx(self, request, object_id):
