@@ -64,8 +64,8 @@ def with_relations(resource, queryset, export_fields):
     city, a many-to-many field is prefetched) and from what a resource declares for its
     ``dehydrate`` methods in ``select_related`` and ``prefetch_related``.
     """
-    joins = set(getattr(resource, "select_related", ()))
-    prefetches = list(getattr(resource, "prefetch_related", ()))
+    joins = set(resource.select_related)
+    prefetches = list(resource.prefetch_related)
     for field in export_fields:
         if field.attribute:
             join, prefetch = _relation_paths(queryset.model, field.attribute)
