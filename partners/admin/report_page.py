@@ -70,8 +70,7 @@ def report(request):
 
 
 def _criteria_query(query: QueryDict) -> QueryDict:
-    """The filter's part of the query string (without format, sheet, delimiter, page,
-    token)."""
+    """The filter's part of the query string, without the page's own parameters."""
     kept = query.copy()
     for name in ("format", "sheet", "delimiter", "page", "csrfmiddlewaretoken"):
         kept.pop(name, None)
@@ -155,9 +154,8 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
     """The report's tables and charts; ``page``: the page of partner cities (any value a
     user may type) both per-city tables show, or None for every city (the PDF). The totals
     always count every city."""
-    # Every city for the PDF; for the page, the cities' ids, and then one query for the
-    # cities it names: its rows', its opportunity rows' and its chart's (hundreds of cities
-    # cost more to build than the rest of the page).
+    # The page reads the cities' ids, then one query for the cities it names (its rows',
+    # opportunity rows' and chart's): hundreds of cities cost more than the rest of the page.
     cities = list(criteria.cities()) if page is None else None
     city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
     summary, timeline = figures.summary_and_timeline(criteria, city_ids)
