@@ -110,3 +110,16 @@ def test_a_memorandum_and_a_handover_may_be_entered_ahead_of_their_day():
     memorandum.full_clean()
     handover.full_clean()
     assert not memorandum.is_in_force()
+
+
+def test_a_win_dated_back_on_the_form_after_the_move_dates_the_logged_win_back_too():
+    # Moved to won on the board (won today), then the real day is entered on the form: the
+    # log's win follows it, or the report's days to win would be negative.
+    opportunity = f.OpportunityFactory(stage=Stage.IDEA)
+    opportunity.stage, opportunity.won_on = Stage.WON, timezone.localdate()
+    opportunity.save()
+    loaded = m.Opportunity.objects.get(pk=opportunity.pk)
+    loaded.won_on = datetime.date(2020, 3, 15)
+    loaded.save()
+    assert _entered(opportunity)[-1] == (Stage.WON, datetime.date(2020, 3, 15))
+    assert opportunity.stage_changes.count() == 2

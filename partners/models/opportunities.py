@@ -5,8 +5,8 @@ so that "days from idea to won" is a subtraction, not a walk through the history
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -213,14 +213,26 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
 
     def save(self, *args, **kwargs):
         entered = self._stage_moved()
-        super().save(*args, **kwargs)
-        if entered:
-            self.stage_changes.create(
-                stage=self.stage,
-                # A win is dated by the day it was won, which may lie before today.
-                entered_on=(self.stage == self.Stage.WON and self.won_on) or timezone.localdate(),
-                changed_by=self.stage_changed_by,
-            )
+        # The record and its stage log, together or not at all.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if entered:
+                self.stage_changes.create(
+                    stage=self.stage,
+                    # A win is dated by the day it was won, which may lie before today.
+                    entered_on=(self.stage == self.Stage.WON and self.won_on)
+                    or timezone.localdate(),
+                    changed_by=self.stage_changed_by,
+                )
+            elif self.stage == self.Stage.WON and self.won_on:
+                # The day won corrected after the move (the board dates a win today): the
+                # logged win follows, or the days to win would count from the wrong day.
+                last_win = self.stage_changes.filter(stage=self.Stage.WON).order_by("-pk")
+                OpportunityStageChange.objects.filter(
+                    pk=Subquery(last_win.values("pk")[:1])
+                ).exclude(entered_on=self.won_on).update(
+                    entered_on=self.won_on, updated_at=timezone.now()
+                )
         self._loaded_stage = self.stage
 
 
