@@ -10,6 +10,7 @@ from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import (
     CRM_PERMISSIONS,
@@ -29,6 +30,8 @@ from .profiles import CompanyProfile, ProfileHandover
 
 WON_NEEDS_DATE = _("A won opportunity needs the day it was won.")
 LOST_NEEDS_REASON = _("A lost opportunity needs the reason it was lost.")
+# "Phase" in German, "阶段" in Chinese: "Schritt", "步" are the next step's, on the same form.
+STAGE = pgettext_lazy("opportunity", "stage")
 PUBLIC_NEEDS_WON = _("Only a won opportunity can be published (as a success story).")
 
 
@@ -80,7 +83,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
     kind = models.CharField(
         _("kind"), max_length=12, choices=Kind.choices, default=Kind.COOPERATION
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
+    stage = models.CharField(STAGE, max_length=12, choices=Stage.choices, default=Stage.IDEA)
     # Nullable: an idea from a trip to two partner cities (the seed's) names neither.
     partner_city = optional_link(
         City, models.PROTECT, _("partner city"), related_name="opportunities"
@@ -242,7 +245,7 @@ class OpportunityStageChange(TimeStampedModel):
     opportunity = models.ForeignKey(
         Opportunity, models.CASCADE, related_name="stage_changes", verbose_name=_("opportunity")
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Opportunity.Stage.choices)
+    stage = models.CharField(STAGE, max_length=12, choices=Opportunity.Stage.choices)
     entered_on = models.DateField(_("entered on"))
     changed_by = user_link("+", _("changed by"))
 
