@@ -397,3 +397,19 @@ def test_the_stage_and_the_next_step_have_different_words_on_the_form(
     assert f'for="id_stage">{stage}:</label>' in page
     with translation.override(language):
         assert str(m.OpportunityStageChange._meta.get_field("stage").verbose_name) == stage
+
+
+def test_the_link_to_the_rest_of_a_column_keeps_the_boards_filters(officer):
+    jining, nanjing = f.CityFactory(name="Jining"), f.CityFactory(name="Nanjing")
+    for n in range(17):
+        f.OpportunityFactory(title=f"Jining lead {n:02}", partner_city=jining, owner=officer)
+    f.OpportunityFactory(title="Nanjing lead", partner_city=nanjing, owner=officer)
+    client = client_for(officer)
+    page = client.get(BOARD, {"partner_city": jining.pk}).content.decode()
+    column = _column(page, Stage.IDEA)
+    assert "(17)" in column
+    link = re.search(r'<a href="([^"]+)">15 shown; all in the list</a>', column)[1]
+
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert all(f"Jining lead {n:02}" in listed for n in range(17))
+    assert "Nanjing lead" not in listed
