@@ -118,7 +118,7 @@ def test_a_stage_a_day_and_a_yes_no_read_in_the_history_as_in_the_form():
     page = manager.get(history, headers={"accept-language": "de"}).content.decode()
     row = page[page.index("officer.meier") : page.index("Erstellt")].replace("&nbsp;", " ")
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", row)).replace("&rarr;", "→")
-    assert "Schritt: im Gespräch → gewonnen" in row
+    assert "Phase: im Gespräch → gewonnen" in row
     assert "Gewonnen am: – → 10.09.2025" in row
     assert "Zahlen öffentlich: Nein → Ja" in row
     # Summaries left empty: None before, "" from the form, which is no change.

@@ -382,3 +382,34 @@ def test_my_desk_lists_my_opportunities_with_a_step_due_and_remind_mails_them(
         overdue = translation.gettext("overdue")
     assert overdue in body[body.index("Battery plant") : body.index("Due today")]
     assert "opportunities with a next step due: 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("language", "stage"), [("de", "Phase"), ("zh-hans", "阶段")])
+def test_the_stage_and_the_next_step_have_different_words_on_the_form(
+    officer, card, language, stage
+):
+    # "Schritt: Idee" above "Nächster Schritt: Anruf" read as one thing: a stage is a phase,
+    # as the stage log and the report call it.
+    url = reverse("admin:partners_opportunity_change", args=[card.pk])
+    client = client_for(officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    page = client.get(url).content.decode()
+    assert f'for="id_stage">{stage}:</label>' in page
+    with translation.override(language):
+        assert str(m.OpportunityStageChange._meta.get_field("stage").verbose_name) == stage
+
+
+def test_the_link_to_the_rest_of_a_column_keeps_the_boards_filters(officer):
+    jining, nanjing = f.CityFactory(name="Jining"), f.CityFactory(name="Nanjing")
+    for n in range(17):
+        f.OpportunityFactory(title=f"Jining lead {n:02}", partner_city=jining, owner=officer)
+    f.OpportunityFactory(title="Nanjing lead", partner_city=nanjing, owner=officer)
+    client = client_for(officer)
+    page = client.get(BOARD, {"partner_city": jining.pk}).content.decode()
+    column = _column(page, Stage.IDEA)
+    assert "(17)" in column
+    link = re.search(r'<a href="([^"]+)">15 shown; all in the list</a>', column)[1]
+
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert all(f"Jining lead {n:02}" in listed for n in range(17))
+    assert "Nanjing lead" not in listed

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from partners import models as m
@@ -110,3 +111,32 @@ def test_a_memorandum_and_a_handover_may_be_entered_ahead_of_their_day():
     memorandum.full_clean()
     handover.full_clean()
     assert not memorandum.is_in_force()
+
+
+def test_a_win_dated_back_on_the_form_after_the_move_dates_the_logged_win_back_too():
+    # Moved to won on the board (won today), then the real day is entered on the form: the
+    # log's win follows it, or the report's days to win would be negative.
+    opportunity = f.OpportunityFactory(stage=Stage.IDEA)
+    opportunity.stage, opportunity.won_on = Stage.WON, timezone.localdate()
+    opportunity.save()
+    loaded = m.Opportunity.objects.get(pk=opportunity.pk)
+    loaded.won_on = datetime.date(2020, 3, 15)
+    loaded.save()
+    assert _entered(opportunity)[-1] == (Stage.WON, datetime.date(2020, 3, 15))
+    assert opportunity.stage_changes.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_whose_log_cannot_be_written_is_not_saved_either():
+    # The mover's account was deleted meanwhile: the log's row is refused (at commit, as
+    # the foreign keys are deferred), and the stage stays as it was, not moved unlogged.
+    opportunity = f.OpportunityFactory(stage=Stage.IDEA)
+    gone = f.UserFactory()
+    pk = gone.pk
+    gone.delete()
+    gone.pk = pk
+    opportunity.stage, opportunity.stage_changed_by = Stage.CONTACTED, gone
+    with pytest.raises(IntegrityError):
+        opportunity.save()
+    assert m.Opportunity.objects.get().stage == Stage.IDEA
+    assert _entered(opportunity) == [(Stage.IDEA, timezone.localdate())]

@@ -19,10 +19,10 @@ import statistics
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports.opportunities import FUNNEL_STAGES, opportunity_report
+from partners.reports.opportunities import DEFINITIONS, FUNNEL_STAGES, headers, opportunity_report
 
 from . import factories as f
 
@@ -245,3 +245,17 @@ def test_an_opportunity_lost_and_revived_the_next_year_stays_lost_in_its_year(ma
 
     assert nanjing_row(2020) == {"Open": 1, "Won": 0, "Lost": 2, "Started": 2}
     assert nanjing_row(2021) == {"Open": 1, "Won": 0, "Lost": 1, "Started": 0}
+
+
+@pytest.mark.parametrize("language", ["de", "zh-hans"])
+def test_the_report_calls_an_idea_by_the_name_of_its_stage(language):
+    # The funnel's first bar reads the stage's name: the headers and definitions say the same.
+    def texts():
+        return [headers()[-2], *(f"{title} {text}" for title, text in DEFINITIONS)]
+
+    with translation.override("en"):
+        naming_ideas = [n for n, text in enumerate(texts()) if "idea" in text]
+    with translation.override(language):
+        idea, translated = str(Stage.IDEA.label).lower(), texts()
+    assert len(naming_ideas) == 4
+    assert all(idea in translated[n].lower() for n in naming_ideas), translated

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationTabularInline
@@ -34,6 +34,7 @@ from ..models import (
 from ..widgets import AutocompleteSelect, LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, ReadOnlyMixin, TranslatedAdmin
 from .followups import StaffOwnerMixin
+from .list_filters import InUseFilter
 from .pages import page_context
 from .versions import changes_since
 
@@ -95,11 +96,28 @@ class BoardFilter(forms.Form):
         label=gettext_lazy("Kind"),
     )
 
-    def apply(self, queryset):
+    # The list's parameters for each filter (its list filters), for the link to a column's rest.
+    LIST_PARAMETERS = {
+        "partner_city": "partner_city__id__exact",
+        "owner": "owner__id__exact",
+        "kind": "kind__exact",
+    }
+
+    def chosen(self) -> dict:
         if not self.is_valid():
-            return queryset
-        data = {name: value for name, value in self.cleaned_data.items() if value}
-        return queryset.filter(**data)
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def apply(self, queryset):
+        return queryset.filter(**self.chosen())
+
+    def list_query(self, stage) -> str:
+        """The list's query string for the opportunities of ``stage`` the board shows."""
+        chosen = {
+            self.LIST_PARAMETERS[name]: getattr(value, "pk", value)
+            for name, value in self.chosen().items()
+        }
+        return urlencode({"stage__exact": stage, **chosen})
 
 
 def initial_from_sources(request) -> dict:
@@ -155,7 +173,14 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
         "won_on",
         "visibility",
     ]
-    list_filter = ["stage", "kind", "visibility"]
+    # The board's filters too: its link to the rest of a column keeps them.
+    list_filter = [
+        "stage",
+        "kind",
+        ("partner_city", InUseFilter),
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "visibility",
+    ]
     list_select_related = ["partner_city", "owner"]
     # The organisations' names as kept on the opportunity (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]
@@ -267,6 +292,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
                 "label": Stage(stage).label,
                 "cards": cards[stage],
                 "count": counts.get(stage, 0),
+                "list_query": filters.list_query(stage),
                 # The same for every card of a column: rendered once, not once per card.
                 "move_to": forms.Select(choices=[c for c in stages if c[0] != stage]).render(
                     "stage", None

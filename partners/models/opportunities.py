@@ -5,11 +5,12 @@ so that "days from idea to won" is a subtraction, not a walk through the history
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import (
     CRM_PERMISSIONS,
@@ -29,6 +30,8 @@ from .profiles import CompanyProfile, ProfileHandover
 
 WON_NEEDS_DATE = _("A won opportunity needs the day it was won.")
 LOST_NEEDS_REASON = _("A lost opportunity needs the reason it was lost.")
+# "Phase" in German, "阶段" in Chinese: "Schritt", "步" are the next step's, on the same form.
+STAGE = pgettext_lazy("opportunity", "stage")
 PUBLIC_NEEDS_WON = _("Only a won opportunity can be published (as a success story).")
 
 
@@ -80,7 +83,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
     kind = models.CharField(
         _("kind"), max_length=12, choices=Kind.choices, default=Kind.COOPERATION
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
+    stage = models.CharField(STAGE, max_length=12, choices=Stage.choices, default=Stage.IDEA)
     # Nullable: an idea from a trip to two partner cities (the seed's) names neither.
     partner_city = optional_link(
         City, models.PROTECT, _("partner city"), related_name="opportunities"
@@ -213,14 +216,26 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
 
     def save(self, *args, **kwargs):
         entered = self._stage_moved()
-        super().save(*args, **kwargs)
-        if entered:
-            self.stage_changes.create(
-                stage=self.stage,
-                # A win is dated by the day it was won, which may lie before today.
-                entered_on=(self.stage == self.Stage.WON and self.won_on) or timezone.localdate(),
-                changed_by=self.stage_changed_by,
-            )
+        # The record and its stage log, together or not at all.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if entered:
+                self.stage_changes.create(
+                    stage=self.stage,
+                    # A win is dated by the day it was won, which may lie before today.
+                    entered_on=(self.stage == self.Stage.WON and self.won_on)
+                    or timezone.localdate(),
+                    changed_by=self.stage_changed_by,
+                )
+            elif self.stage == self.Stage.WON and self.won_on:
+                # The day won corrected after the move (the board dates a win today): the
+                # logged win follows, or the days to win would count from the wrong day.
+                last_win = self.stage_changes.filter(stage=self.Stage.WON).order_by("-pk")
+                OpportunityStageChange.objects.filter(
+                    pk=Subquery(last_win.values("pk")[:1])
+                ).exclude(entered_on=self.won_on).update(
+                    entered_on=self.won_on, updated_at=timezone.now()
+                )
         self._loaded_stage = self.stage
 
 
@@ -230,7 +245,7 @@ class OpportunityStageChange(TimeStampedModel):
     opportunity = models.ForeignKey(
         Opportunity, models.CASCADE, related_name="stage_changes", verbose_name=_("opportunity")
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Opportunity.Stage.choices)
+    stage = models.CharField(STAGE, max_length=12, choices=Opportunity.Stage.choices)
     entered_on = models.DateField(_("entered on"))
     changed_by = user_link("+", _("changed by"))
 
