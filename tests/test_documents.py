@@ -457,3 +457,14 @@ def test_a_language_documents_are_not_printed_in_is_refused_by_name(officer, doc
     assert refused.status_code == 400
     assert "lang: &#x27;pl&#x27; is not one of de, en, zh-hans" in refused.text
     assert officer.get(f"{url}?lang=").status_code == 200  # empty: the default language
+
+
+def test_a_language_tag_is_read_whatever_its_case(officer):
+    profile = f.CompanyProfileFactory(products="Gears", products_zh_hans="齿轮")
+
+    response = officer.get(handout_url(profile, "zh-Hans"))
+
+    _pages, text = pdf_text(response)
+    assert "齿轮" in text
+    assert 'filename="handout-' in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('-zh-hans.pdf"')
