@@ -196,3 +196,18 @@ def test_an_organisation_that_is_no_counterpart_of_the_trip_has_no_agenda_there(
     officer = client_for(user_with_role(TRADE_OFFICERS))
     assert officer.get(agenda_url(trip, "counterpart", stranger.pk, "html")).status_code == 404
     assert officer.get(agenda_url(trip, "counterpart", bureau.pk, "html")).status_code == 200
+
+
+def test_an_agendas_file_is_named_after_the_trip_and_whose_agenda_it_is(scheduled):
+    trip, company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    for who, organisation, fmt, ending in [
+        ("counterpart", bureau, "pdf", "-zh-hans.pdf"),
+        ("participant", company.organisation, "pdf", "-de.pdf"),
+        ("participant", company.organisation, "ics", ".ics"),
+    ]:
+        pk = company.pk if who == "participant" else bureau.pk
+        response = officer.get(agenda_url(trip, who, pk, fmt))
+        name = f"agenda-{trip.slug}-{organisation.slug}{ending}"
+        assert f'filename="{name}"' in response["Content-Disposition"], name
+    assert company.organisation.slug == "muster-maschinenbau-gmbh"

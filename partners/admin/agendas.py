@@ -115,7 +115,8 @@ class AgendaViewsMixin:
             else:
                 entries = agendas.counterpart_agenda(delegation, organisation)
             name = organisation.name
-        slug = f"agenda-{delegation.slug}-{who}-{pk}"
+        # The file says whose agenda it is: one is printed per company and counterpart.
+        slug = f"agenda-{delegation.slug}-{organisation.slug}"
         if fmt == "ics":
             with translation.override(language):
                 body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
