@@ -468,3 +468,28 @@ def test_a_language_tag_is_read_whatever_its_case(officer):
     assert "齿轮" in text
     assert 'filename="handout-' in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('-zh-hans.pdf"')
+
+
+def test_a_counterpart_with_a_long_history_starts_under_the_heading_and_names_itself_on_each_page(
+    officer,
+):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory()
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    for number in range(70):
+        talk = f.MeetingFactory(
+            delegation=trip,
+            city=nanjing,
+            date=datetime.date(2019, 6, 26) - datetime.timedelta(days=number),
+            title=f"History talk {number:02d}",
+        )
+        talk.organisations.add(bureau)
+    pages, _flat = briefing(officer, trip, "en")
+    flat_pages = [" ".join(page.split()) for page in pages]
+    start = next(i for i, page in enumerate(flat_pages) if "Counterparts and our" in page)
+    # The heading is not left alone on its page, the history pushed to the next one.
+    assert "History talk 00" in flat_pages[start]
+    with_history = [page for page in flat_pages[start:] if "History talk" in page]
+    assert len(with_history) >= 2
+    assert all("Nanjing Commerce Bureau · Nanjing" in page for page in with_history)
