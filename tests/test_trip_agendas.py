@@ -166,8 +166,9 @@ def test_agendas_mark_names_shown_in_german_for_want_of_a_translation(scheduled)
     bureau.save()
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(agenda_url(trip, "participant", company.pk, "html") + "?lang=en")
-    assert '<td><span lang="de">Muster Maschinenbau GmbH</span></td>' in page.text
     assert "<td>Nanjing Bureau of Commerce</td>" in page.text
+    page = officer.get(agenda_url(trip, "counterpart", bureau.pk, "html") + "?lang=en")
+    assert '<td><span lang="de">Muster Maschinenbau GmbH</span></td>' in page.text
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/", HTTP_ACCEPT_LANGUAGE="en")
     assert '<li><span lang="de">Muster Maschinenbau GmbH</span>:' in index.text
 
@@ -211,3 +212,20 @@ def test_an_agendas_file_is_named_after_the_trip_and_whose_agenda_it_is(schedule
         name = f"agenda-{trip.slug}-{organisation.slug}{ending}"
         assert f'filename="{name}"' in response["Content-Disposition"], name
     assert company.organisation.slug == "muster-maschinenbau-gmbh"
+
+
+def test_an_agenda_has_a_column_for_the_other_side_only(scheduled):
+    trip, company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    for who, pk, own, other in [
+        ("counterpart", bureau.pk, "南京市商务局", "Muster Maschinenbau GmbH"),
+        ("participant", company.pk, "Muster Maschinenbau GmbH", "南京市商务局"),
+    ]:
+        response = officer.get(agenda_url(trip, who, pk, "pdf") + "?lang=en")
+        text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        header = next(line for line in text.splitlines() if line.startswith("Day Time City"))
+        assert (
+            header == f"Day Time City Table {'Company' if who == 'counterpart' else 'Counterpart'}"
+        )
+        assert text.count(own) == 1, who  # the heading, not every row
+        assert other in text

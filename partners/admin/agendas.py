@@ -125,6 +125,7 @@ class AgendaViewsMixin:
             return response
         context = {
             "delegation": delegation,
+            "who": who,
             "organisation": organisation,
             "name": name,
             "entries": entries,
