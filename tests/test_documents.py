@@ -493,3 +493,17 @@ def test_a_counterpart_with_a_long_history_starts_under_the_heading_and_names_it
     with_history = [page for page in flat_pages[start:] if "History talk" in page]
     assert len(with_history) >= 2
     assert all("Nanjing Commerce Bureau · Nanjing" in page for page in with_history)
+
+
+def test_a_handout_leaves_out_a_contact_person_erased_on_request(officer):
+    from partners.gdpr import person_erase
+
+    contact = f.PersonFactory(full_name="Erika Muster", position="Vertrieb")
+    profile = f.CompanyProfileFactory(contact=contact, organisation__email="info@spreewerk.example")
+    person_erase(person=contact)
+
+    for lang in ["de", "en", "zh-hans"]:
+        _pages, text = pdf_text(officer.get(handout_url(profile, lang)))
+        assert "anonymis" not in text, lang
+        assert "info@spreewerk.example" in text  # the company's own contact stays
+    assert "Contact person" not in pdf_text(officer.get(handout_url(profile, "en")))[1]
