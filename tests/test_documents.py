@@ -507,3 +507,20 @@ def test_a_handout_leaves_out_a_contact_person_erased_on_request(officer):
         assert "anonymis" not in text, lang
         assert "info@spreewerk.example" in text  # the company's own contact stays
     assert "Contact person" not in pdf_text(officer.get(handout_url(profile, "en")))[1]
+
+
+def test_a_word_longer_than_the_line_breaks_instead_of_running_off_the_page(officer):
+    word = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
+    address = "https://www." + "verylongdomainwithoutanybreakopportunity" * 3 + ".example"
+    profile = f.CompanyProfileFactory(
+        organisation__name=f"{word} GmbH", organisation__website=address
+    )
+
+    pages, text = pdf_text(officer.get(handout_url(profile, "de")))
+
+    assert pages == 1
+    lines = text.splitlines()
+    # Run together on one line, the word was wider than the page and cut off its edge.
+    for long in [word, address]:
+        assert not any(long in line for line in lines), long
+        assert long in "".join(text.split())
