@@ -229,3 +229,20 @@ def test_an_agenda_has_a_column_for_the_other_side_only(scheduled):
         )
         assert text.count(own) == 1, who  # the heading, not every row
         assert other in text
+
+
+def test_a_company_name_wider_than_its_column_breaks_instead_of_running_off_the_page(
+    scheduled,
+):
+    trip, company, bureau, _request = scheduled
+    word = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
+    company.organisation.name = f"{word} GmbH"
+    company.organisation.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    response = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf") + "?lang=de")
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    # On one line, the word widened its column and the table ran off the paper.
+    assert not any(word in line for line in text.splitlines())
+    assert word in "".join(text.split())
