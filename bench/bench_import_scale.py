@@ -3,7 +3,8 @@ the demo databases of two scales (default 10 and 100), new companies and then th
 rows changed, on PostgreSQL.
 
 The databases are `<name>_scale<N>` on the server of DATABASE_URL, as bench_scale.py
-builds them (run `python bench/bench_scale.py --scales 10,100` once first). Each run
+builds them: one whose row counts match its scale is used, any other is built first (as
+`bench_scale.py --reuse` does; scale 100 takes minutes). Each run
 imports inside one transaction that is rolled back, so the databases stay as generated;
 django-cachalot's cache is emptied before each run (as after any write). The two sizes
 take turns run by run, so a busy spell of the machine weighs on both; median of --runs.
@@ -16,7 +17,6 @@ Target (issue 12): scale 100 at most 1.5x scale 10, new and update runs alike.
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -26,7 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import dj_database_url  # noqa: E402
+
 from bench.bench_import import generate  # noqa: E402  (the same sheet as bench_import's)
+from bench.bench_scale import prepare  # noqa: E402  (the same databases as bench_scale's)
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crm")
 ROWS = 1000
@@ -72,8 +75,8 @@ def main():
     if args.child:
         return child(*args.child)
     scales = [float(s) for s in args.scales.split(",")]
-    name = re.search(r"/([^/]*)$", DATABASE_URL).group(1)
-    urls = {s: re.sub(r"/[^/]*$", f"/{name}_scale{s:g}", DATABASE_URL) for s in scales}
+    config = dj_database_url.parse(DATABASE_URL)
+    urls = {s: prepare(config, s, reuse=True) for s in scales}
     with tempfile.TemporaryDirectory() as folder:
         new, update = Path(folder) / "new.xlsx", Path(folder) / "update.xlsx"
         # Companies of their own, in a city every demo database has.

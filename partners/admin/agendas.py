@@ -4,11 +4,10 @@ import io
 
 import icalendar
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ..dates import utc_offset
@@ -17,9 +16,7 @@ from ..models import Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
-from .pages import page_context
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .pages import XLSX, attachment, page_context
 
 
 def _ics(entries, *, name: str, host: str) -> bytes:
@@ -115,22 +112,22 @@ class AgendaViewsMixin:
             else:
                 entries = agendas.counterpart_agenda(delegation, organisation)
             name = organisation.name
-        # The file says whose agenda it is: one is printed per company and counterpart.
-        slug = f"agenda-{delegation.slug}-{organisation.slug}"
-        if fmt == "ics":
-            with translation.override(language):
+            # The file says whose agenda it is: one is printed per company and counterpart.
+            slug = f"agenda-{delegation.slug}-{organisation.slug}"
+            context = {
+                "delegation": delegation,
+                "who": who,
+                "organisation": organisation,
+                "name": name,
+                "entries": entries,
+            }
+            if fmt == "ics":
                 body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
-            response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-            response["Content-Disposition"] = content_disposition_header(True, f"{slug}.ics")
-            return response
-        context = {
-            "delegation": delegation,
-            "who": who,
-            "organisation": organisation,
-            "name": name,
-            "entries": entries,
-        }
-        if fmt == "pdf":
+                return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
+            if fmt == "html":
+                context.update(language=language, printed_on=timezone.localdate())
+                return render(request, "partners/documents/agenda.html", context)
+        if fmt == "pdf":  # render_pdf sets the language; its refusal speaks the user's
             try:
                 pdf = render_pdf("partners/documents/agenda.html", context, language=language)
             except DocumentsUnavailable as error:
@@ -138,13 +135,6 @@ class AgendaViewsMixin:
                 self.message_user(request, str(error), messages.ERROR)
                 return redirect("admin:partners_delegation_agenda", delegation.pk)
             return pdf_response(pdf, f"{slug}-{language}.pdf")
-        if fmt == "html":
-            with translation.override(language):
-                return render(
-                    request,
-                    "partners/documents/agenda.html",
-                    {**context, "language": language, "printed_on": timezone.localdate()},
-                )
         raise Http404
 
     def schedule_xlsx(self, request, object_id):
@@ -166,8 +156,4 @@ class AgendaViewsMixin:
         )
         target = io.BytesIO()
         write_xlsx(target, [table])
-        response = HttpResponse(target.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"schedule-{delegation.slug}.xlsx"
-        )
-        return response
+        return attachment(target.getvalue(), f"schedule-{delegation.slug}.xlsx", XLSX)

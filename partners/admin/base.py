@@ -48,6 +48,16 @@ def may_delete(user, obj) -> bool:
     )
 
 
+class ReadOnlyMixin:
+    """Records the application writes (jobs, import runs, stage changes): read, never a form."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class VersionFieldMixin:
     """The hidden version field for users who may change the record; stored files linked
     to the permission-checked file views."""

@@ -44,8 +44,7 @@ class DocumentViewsMixin:
 
     def _back(self, request, obj, message):
         self.message_user(request, message, messages.ERROR)
-        opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
 
 
 class ProfileDocumentsMixin(DocumentViewsMixin):

@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -21,7 +20,7 @@ from django.utils.translation import ngettext
 from ..gdpr import person_erase, person_export
 from ..models import Person
 from .ids import valid_id_or_404
-from .pages import page_context
+from .pages import attachment, page_context
 
 # Headings of the export's sections, in the order shown on the HTML page.
 EXPORT_SECTIONS = {
@@ -72,9 +71,7 @@ class PersonGDPRMixin:
     def gdpr_export_json(self, request, object_id):
         person = self._person_for(request, object_id, allowed=self._may_export(request))
         body = json.dumps(person_export(person=person), cls=DjangoJSONEncoder, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
-        return response
+        return attachment(body, f"person-{person.pk}.json", "application/json; charset=utf-8")
 
     def gdpr_export_html(self, request, object_id):
         person = self._person_for(request, object_id, allowed=self._may_export(request))

@@ -17,12 +17,13 @@ from django.utils.translation import ngettext
 
 from ..imports.revert import RevertRefused, newest_first, revert_import, revert_preview
 from ..models import ImportRun
+from .base import ReadOnlyMixin
 from .ids import CheckedParametersMixin
 from .pages import page_context
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "file_name",
@@ -42,12 +43,6 @@ class ImportRunAdmin(CheckedParametersMixin, admin.ModelAdmin):
     actions = ["revert"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False  # Runs come from imports, never from a form.
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_revert_permission(self, request):
         return request.user.has_perm("partners.revert_importrun")

@@ -2,7 +2,6 @@
 
 import io
 
-from django.http import HttpResponse
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -10,8 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..imports.sheet import COLUMNS, EXAMPLE, yes_no
 from ..models import CompanyProfile, Interest, Sector
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .pages import XLSX, attachment
 
 INSTRUCTIONS = {
     "de": [
@@ -89,9 +87,7 @@ def build_template(language: str) -> bytes:
     return buffer.getvalue()
 
 
-def template_response(language: str) -> HttpResponse:
+def template_response(language: str):
     language = "en" if language == "en" else "de"
-    response = HttpResponse(build_template(language), content_type=XLSX)
     name = "firmenprofile-vorlage.xlsx" if language == "de" else "company-profiles-template.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(build_template(language), name, XLSX)

@@ -6,11 +6,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Job
+from .base import ReadOnlyMixin
 from .ids import CheckedParametersMixin
 
 
 @admin.register(Job)
-class JobAdmin(CheckedParametersMixin, admin.ModelAdmin):
+class JobAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -32,12 +33,6 @@ class JobAdmin(CheckedParametersMixin, admin.ModelAdmin):
         "page",
     ]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False  # Jobs come from uploads and exports, never from a form.
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("page"))
     def page(self, job):

@@ -32,7 +32,7 @@ from ..models import (
     ProfileHandover,
 )
 from ..widgets import AutocompleteSelect, LongSelect, NameChoiceField
-from .base import CRMAdmin, CRMInline, TranslatedAdmin
+from .base import CRMAdmin, CRMInline, ReadOnlyMixin, TranslatedAdmin
 from .followups import StaffOwnerMixin
 from .pages import page_context
 from .versions import changes_since
@@ -52,7 +52,7 @@ SOURCES = [
 ]
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyMixin, admin.TabularInline):
     """The stage log: written by Opportunity.save(), read here, never edited."""
 
     model = OpportunityStageChange
@@ -64,12 +64,6 @@ class StageChangeInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("partners.view_opportunity")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OpportunityFollowUpInline(StaffOwnerMixin, CRMInline, TranslationTabularInline):
@@ -286,7 +280,6 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
             "columns": columns,
             "may_move": self.has_change_permission(request),
             "may_add": self.has_add_permission(request),
-            "today": timezone.localdate(),
             "back": request.get_full_path(),
         }
         return TemplateResponse(

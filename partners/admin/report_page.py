@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import get_format
@@ -25,6 +25,7 @@ from ..models import City
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv
+from .pages import attachment
 from .streaming import xlsx_file
 
 FORMATS = ("html", "xlsx", "csv", "pdf")
@@ -76,8 +77,7 @@ def report(request):
 
 
 def _criteria_query(query: QueryDict) -> QueryDict:
-    """The filter's part of the query string (without format, sheet, delimiter, page,
-    lang, token)."""
+    """The filter's part of the query string, without the page's own parameters."""
     kept = query.copy()
     for name in ("format", "sheet", "delimiter", "page", "lang", "csrfmiddlewaretoken"):
         kept.pop(name, None)
@@ -115,10 +115,11 @@ def _xlsx_response(criteria: queries.Criteria):
 
 
 def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
+    name = tables.filename(criteria, "csv", sheet)
     return StreamingHttpResponse(
         iter_csv(tables.table(criteria, sheet), delimiter),
         content_type="text/csv; charset=utf-8",
-        headers=_attachment(tables.filename(criteria, "csv", sheet)),
+        headers={"Content-Disposition": content_disposition_header(True, name)},
     )
 
 
@@ -128,14 +129,10 @@ def _pdf_response(request, filterset, criteria: queries.Criteria, language: str)
         with translation.override(language):
             report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
             pdf = documents.report_pdf(report, language=language)
-            headers = _attachment(tables.filename(criteria, "pdf"))
+            name = tables.filename(criteria, "pdf")
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
-    return HttpResponse(pdf, content_type="application/pdf", headers=headers)
-
-
-def _attachment(name: str) -> dict:
-    return {"Content-Disposition": content_disposition_header(True, name)}
+    return attachment(pdf, name, "application/pdf")
 
 
 def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:
@@ -166,9 +163,8 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
     """The report's tables and charts; ``page``: the page of partner cities (any value a
     user may type) both per-city tables show, or None for every city (the PDF). The totals
     always count every city."""
-    # Every city for the PDF; for the page, the cities' ids, and then one query for the
-    # cities it names: its rows', its opportunity rows' and its chart's (hundreds of cities
-    # cost more to build than the rest of the page).
+    # The page reads the cities' ids, then one query for the cities it names (its rows',
+    # opportunity rows' and chart's): hundreds of cities cost more than the rest of the page.
     cities = list(criteria.cities()) if page is None else None
     city_ids = criteria.city_ids() if cities is None else [city.pk for city in cities]
     summary, timeline = figures.summary_and_timeline(criteria, city_ids)

@@ -64,8 +64,8 @@ def with_relations(resource, queryset, export_fields):
     city, a many-to-many field is prefetched) and from what a resource declares for its
     ``dehydrate`` methods in ``select_related`` and ``prefetch_related``.
     """
-    joins = set(getattr(resource, "select_related", ()))
-    prefetches = list(getattr(resource, "prefetch_related", ()))
+    joins = set(resource.select_related)
+    prefetches = list(resource.prefetch_related)
     for field in export_fields:
         if field.attribute:
             join, prefetch = _relation_paths(queryset.model, field.attribute)
@@ -420,17 +420,12 @@ def _field(column: Column) -> fields.Field:
     )
 
 
-class _ProfileSheetBase(resources.ModelResource):
+class _ProfileSheetBase(ExportResource):
     """The company-profile sheet (export), one row per profile; its fields are COLUMNS."""
 
-    # What cell_value reads; the admin export applies them to its queryset per chunk.
+    # What cell_value reads, loaded with the rows (with_relations).
     select_related = ("organisation__city", "sector", "contact")
     prefetch_related = ("interests", "target_cities")
-
-    def get_queryset(self):
-        return CompanyProfile.objects.select_related(*self.select_related).prefetch_related(
-            *self.prefetch_related
-        )
 
     def get_export_headers(self, selected_fields=None):
         # German users get German headers; the import reads either.

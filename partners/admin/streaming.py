@@ -26,7 +26,7 @@ from import_export.forms import ExportForm
 from import_export.signals import post_export
 
 from ..spreadsheets import Column, Table, iter_csv, write_xlsx
-from .resources import EXPORT_RESOURCES, with_relations
+from .resources import EXPORT_RESOURCES
 
 # Rows read per query; the prefetched relations cost one query per chunk each.
 CHUNK_SIZE = 2000
@@ -34,10 +34,10 @@ CHUNK_SIZE = 2000
 
 def export_rows(resource, queryset, selected_fields=None, **kwargs):
     """The resource's rows for ``queryset``, read chunk by chunk with its joins and
-    prefetches: one query per chunk and to-many relation, whatever the model."""
+    prefetches (ExportResource.filter_export): one query per chunk and to-many relation."""
     resource.before_export(queryset, **kwargs)
     fields = resource.get_export_fields(selected_fields)
-    queryset = with_relations(resource, resource.filter_export(queryset, **kwargs), fields)
+    queryset = resource.filter_export(queryset, **kwargs)
     if not queryset.query.order_by and not queryset.model._meta.ordering:
         queryset = queryset.order_by("pk")
     for number, instance in enumerate(queryset.iterator(chunk_size=CHUNK_SIZE), start=1):

@@ -30,10 +30,6 @@ VERSION_FIELD = "loaded_version"
 _NOISE = {"version", "updated_at", "created_at"}
 
 
-def _translated_originals(model) -> set[str]:
-    return {field.name for field in model._meta.fields if is_translated(model, field.name)}
-
-
 class HistoryDisplay(HistoricalRecordContextHelper):
     """A history page's changes with an empty value shown as "–", as in the refusals
     below, not as "None" (a translated field's first text read "None → Trip")."""
@@ -73,7 +69,8 @@ def changes_since(instance, version: int | None, shown=None) -> str:
     shown = shown or (lambda record, field, value: _display(value, field))
     history = instance.history.filter(version__gt=version or 0).select_related("history_user")
     # A translated field's original column repeats its German one ("name [de]").
-    excluded = _NOISE | _translated_originals(type(instance))
+    model = type(instance)
+    excluded = _NOISE | {f.name for f in model._meta.fields if is_translated(model, f.name)}
     lines = []
     for record in history.order_by("history_date", "history_id"):
         previous = record.prev_record
