@@ -457,3 +457,70 @@ def test_a_language_documents_are_not_printed_in_is_refused_by_name(officer, doc
     assert refused.status_code == 400
     assert "lang: &#x27;pl&#x27; is not one of de, en, zh-hans" in refused.text
     assert officer.get(f"{url}?lang=").status_code == 200  # empty: the default language
+
+
+def test_a_language_tag_is_read_whatever_its_case(officer):
+    profile = f.CompanyProfileFactory(products="Gears", products_zh_hans="齿轮")
+
+    response = officer.get(handout_url(profile, "zh-Hans"))
+
+    _pages, text = pdf_text(response)
+    assert "齿轮" in text
+    assert 'filename="handout-' in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('-zh-hans.pdf"')
+
+
+def test_a_counterpart_with_a_long_history_starts_under_the_heading_and_names_itself_on_each_page(
+    officer,
+):
+    nanjing = f.CityFactory(name="Nanjing")
+    trip = f.DelegationFactory()
+    f.DelegationStopFactory(delegation=trip, city=nanjing)
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    for number in range(70):
+        talk = f.MeetingFactory(
+            delegation=trip,
+            city=nanjing,
+            date=datetime.date(2019, 6, 26) - datetime.timedelta(days=number),
+            title=f"History talk {number:02d}",
+        )
+        talk.organisations.add(bureau)
+    pages, _flat = briefing(officer, trip, "en")
+    flat_pages = [" ".join(page.split()) for page in pages]
+    start = next(i for i, page in enumerate(flat_pages) if "Counterparts and our" in page)
+    # The heading is not left alone on its page, the history pushed to the next one.
+    assert "History talk 00" in flat_pages[start]
+    with_history = [page for page in flat_pages[start:] if "History talk" in page]
+    assert len(with_history) >= 2
+    assert all("Nanjing Commerce Bureau · Nanjing" in page for page in with_history)
+
+
+def test_a_handout_leaves_out_a_contact_person_erased_on_request(officer):
+    from partners.gdpr import person_erase
+
+    contact = f.PersonFactory(full_name="Erika Muster", position="Vertrieb")
+    profile = f.CompanyProfileFactory(contact=contact, organisation__email="info@spreewerk.example")
+    person_erase(person=contact)
+
+    for lang in ["de", "en", "zh-hans"]:
+        _pages, text = pdf_text(officer.get(handout_url(profile, lang)))
+        assert "anonymis" not in text, lang
+        assert "info@spreewerk.example" in text  # the company's own contact stays
+    assert "Contact person" not in pdf_text(officer.get(handout_url(profile, "en")))[1]
+
+
+def test_a_word_longer_than_the_line_breaks_instead_of_running_off_the_page(officer):
+    word = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
+    address = "https://www." + "verylongdomainwithoutanybreakopportunity" * 3 + ".example"
+    profile = f.CompanyProfileFactory(
+        organisation__name=f"{word} GmbH", organisation__website=address
+    )
+
+    pages, text = pdf_text(officer.get(handout_url(profile, "de")))
+
+    assert pages == 1
+    lines = text.splitlines()
+    # Run together on one line, the word was wider than the page and cut off its edge.
+    for long in [word, address]:
+        assert not any(long in line for line in lines), long
+        assert long in "".join(text.split())

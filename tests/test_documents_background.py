@@ -157,3 +157,23 @@ def test_a_batch_is_laid_out_in_chunks_that_report_progress_and_join_into_one_pd
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert [name in page for name, page in zip(names, pages, strict=True)] == [True] * 5
     assert not any(" / 5" in page or " / 2" in page for page in pages)  # no batch count
+
+
+def test_the_right_to_view_trips_alone_prints_no_profiles(officer):
+    """The handouts are the profiles' pages: without the right to view company profiles
+    a user sees neither the trip's handouts, nor their link, nor a colleague's job."""
+    small, _ = trip_with_profiles(LIMIT)
+    large, _ = trip_with_profiles(LIMIT + 1)
+    officer.post(handouts_url(large))
+    job = Job.objects.get()
+    user = f.UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_delegation"))
+    trips_only = client_for(user)
+
+    assert trips_only.get(handouts_url(small)).status_code == 403
+    assert trips_only.post(handouts_url(large)).status_code == 403
+    assert Job.objects.count() == 1
+    assert trips_only.get(f"/jobs/{job.pk}/download/").status_code == 404
+    page = trips_only.get(f"/admin/partners/delegation/{small.pk}/change/")
+    assert page.status_code == 200
+    assert "handouts.pdf" not in page.text and "briefing.pdf" in page.text

@@ -303,3 +303,32 @@ def test_the_pdf_is_printed_without_stylesheet_warnings(manager, caplog):
 
     assert _pdf(response).pages
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+@pytest.mark.parametrize(
+    "lang, title, file_name",
+    [
+        ("de", "Bericht", 'filename="bericht-2026.pdf"'),
+        ("en", "Report", 'filename="report-2026.pdf"'),
+        ("zh-hans", "报告", "filename*=utf-8''%E6%8A%A5%E5%91%8A-2026.pdf"),
+    ],
+)
+def test_the_pdf_is_printed_in_the_language_lang_asks_for(manager, lang, title, file_name):
+    nanjing = f.CityFactory(name="Nanjing", name_zh_hans="南京")
+    f.PartnershipFactory(partner_city=nanjing)
+
+    response = manager.get(
+        "/reports/", {"year": 2026, "format": "pdf", "lang": lang}, headers=ENGLISH
+    )
+
+    reader = _pdf(response)
+    assert reader.metadata.title.startswith(f"{title} ")
+    assert ("南京" in _text(reader.pages[0])) == (lang == "zh-hans")
+    assert response["Content-Disposition"] == f"attachment; {file_name}"
+
+
+def test_a_language_the_pdf_is_not_printed_in_is_refused_by_name(manager):
+    response = manager.get("/reports/", {"format": "pdf", "lang": "pl"}, headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert "lang: &#x27;pl&#x27; is not one of de, en, zh-hans" in response.text

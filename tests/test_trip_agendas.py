@@ -166,8 +166,9 @@ def test_agendas_mark_names_shown_in_german_for_want_of_a_translation(scheduled)
     bureau.save()
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(agenda_url(trip, "participant", company.pk, "html") + "?lang=en")
-    assert '<td><span lang="de">Muster Maschinenbau GmbH</span></td>' in page.text
     assert "<td>Nanjing Bureau of Commerce</td>" in page.text
+    page = officer.get(agenda_url(trip, "counterpart", bureau.pk, "html") + "?lang=en")
+    assert '<td><span lang="de">Muster Maschinenbau GmbH</span></td>' in page.text
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/", HTTP_ACCEPT_LANGUAGE="en")
     assert '<li><span lang="de">Muster Maschinenbau GmbH</span>:' in index.text
 
@@ -196,3 +197,52 @@ def test_an_organisation_that_is_no_counterpart_of_the_trip_has_no_agenda_there(
     officer = client_for(user_with_role(TRADE_OFFICERS))
     assert officer.get(agenda_url(trip, "counterpart", stranger.pk, "html")).status_code == 404
     assert officer.get(agenda_url(trip, "counterpart", bureau.pk, "html")).status_code == 200
+
+
+def test_an_agendas_file_is_named_after_the_trip_and_whose_agenda_it_is(scheduled):
+    trip, company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    for who, organisation, fmt, ending in [
+        ("counterpart", bureau, "pdf", "-zh-hans.pdf"),
+        ("participant", company.organisation, "pdf", "-de.pdf"),
+        ("participant", company.organisation, "ics", ".ics"),
+    ]:
+        pk = company.pk if who == "participant" else bureau.pk
+        response = officer.get(agenda_url(trip, who, pk, fmt))
+        name = f"agenda-{trip.slug}-{organisation.slug}{ending}"
+        assert f'filename="{name}"' in response["Content-Disposition"], name
+    assert company.organisation.slug == "muster-maschinenbau-gmbh"
+
+
+def test_an_agenda_has_a_column_for_the_other_side_only(scheduled):
+    trip, company, bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    for who, pk, own, other in [
+        ("counterpart", bureau.pk, "南京市商务局", "Muster Maschinenbau GmbH"),
+        ("participant", company.pk, "Muster Maschinenbau GmbH", "南京市商务局"),
+    ]:
+        response = officer.get(agenda_url(trip, who, pk, "pdf") + "?lang=en")
+        text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        header = next(line for line in text.splitlines() if line.startswith("Day Time City"))
+        assert (
+            header == f"Day Time City Table {'Company' if who == 'counterpart' else 'Counterpart'}"
+        )
+        assert text.count(own) == 1, who  # the heading, not every row
+        assert other in text
+
+
+def test_a_company_name_wider_than_its_column_breaks_instead_of_running_off_the_page(
+    scheduled,
+):
+    trip, company, bureau, _request = scheduled
+    word = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstalt"
+    company.organisation.name = f"{word} GmbH"
+    company.organisation.save()
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    response = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf") + "?lang=de")
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    # On one line, the word widened its column and the table ran off the paper.
+    assert not any(word in line for line in text.splitlines())
+    assert word in "".join(text.split())

@@ -103,7 +103,6 @@ class AgendaViewsMixin:
         else:
             raise Http404
         language = asked_language(request, default_language)
-        slug = f"agenda-{delegation.slug}-{who}-{pk}"
         # Organisation and city names are translated fields: read them in the document's
         # language (German where it has none).
         with translation.override(language):
@@ -113,8 +112,11 @@ class AgendaViewsMixin:
             else:
                 entries = agendas.counterpart_agenda(delegation, organisation)
             name = organisation.name
+            # The file says whose agenda it is: one is printed per company and counterpart.
+            slug = f"agenda-{delegation.slug}-{organisation.slug}"
             context = {
                 "delegation": delegation,
+                "who": who,
                 "organisation": organisation,
                 "name": name,
                 "entries": entries,

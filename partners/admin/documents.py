@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,6 +14,9 @@ from django.utils.translation import gettext as _
 from .. import documents, tasks
 from ..models import CompanyProfile
 from .pages import page_context
+
+# A trip's handouts (and the job printing them): its profiles, printed from the trip.
+HANDOUT_PERMISSIONS = ("partners.view_delegation", "partners.view_companyprofile")
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -73,6 +77,9 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
     def handouts(self, request, delegation, language):
         """The trip's handouts in one PDF; a large batch is printed by the worker: GET
         offers the button, its POST starts the job (GET never writes)."""
+        # The pages are the profiles': a right to view the trip alone does not show them.
+        if not request.user.has_perms(HANDOUT_PERMISSIONS):
+            raise PermissionDenied
         if tasks.handouts_in_background(delegation):
             if request.method == "POST":
                 job = tasks.start_handouts(

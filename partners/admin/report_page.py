@@ -8,11 +8,11 @@ that starts a background export with POST.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import get_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -47,6 +47,13 @@ def report(request):
     sheet = tables.sheet_key(query.get("sheet", "summary"))
     delimiter = query.get("delimiter", "")
     problems = _parameter_problems(output, sheet, query.get("sheet", ""), delimiter)
+    language = None
+    if output == "pdf":
+        # As the other documents: ``?lang=`` prints it in another language than the page's.
+        try:
+            language = documents.asked_language(request, get_language())
+        except BadRequest as error:
+            problems.append(str(error))
     if problems or (filterset.is_bound and not filterset.is_valid()):
         return _page(request, filterset, problems=problems, status=400)
     criteria = (
@@ -65,14 +72,14 @@ def report(request):
     if output == "csv":
         return _csv_response(criteria, sheet, DELIMITERS.get(delimiter) or _list_separator())
     if output == "pdf":
-        return _pdf_response(request, filterset, criteria)
+        return _pdf_response(request, filterset, criteria, language)
     return _page(request, filterset, criteria=criteria)
 
 
 def _criteria_query(query: QueryDict) -> QueryDict:
     """The filter's part of the query string, without the page's own parameters."""
     kept = query.copy()
-    for name in ("format", "sheet", "delimiter", "page", "csrfmiddlewaretoken"):
+    for name in ("format", "sheet", "delimiter", "page", "lang", "csrfmiddlewaretoken"):
         kept.pop(name, None)
     return kept
 
@@ -116,14 +123,16 @@ def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
     )
 
 
-def _pdf_response(request, filterset, criteria: queries.Criteria):
-    language = documents.language_or_default(get_language())
-    report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
+def _pdf_response(request, filterset, criteria: queries.Criteria, language: str):
+    # Names, dates and the file name in the document's language; an error in the page's.
     try:
-        pdf = documents.report_pdf(report, language=language)
+        with translation.override(language):
+            report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
+            pdf = documents.report_pdf(report, language=language)
+            name = tables.filename(criteria, "pdf")
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
-    return attachment(pdf, tables.filename(criteria, "pdf"), "application/pdf")
+    return attachment(pdf, name, "application/pdf")
 
 
 def _filter_summary(criteria: queries.Criteria) -> list[tuple[str, object]]:

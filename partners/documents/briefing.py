@@ -34,10 +34,18 @@ class HistoryEntry:
     sort_on: date | None = None
 
 
+# Entries of a history that fit on one A4 page, even with an outcome under each.
+FITS_A_PAGE = 12
+
+
 @dataclass
 class Counterpart:
     organisation: Organisation
     history: list[HistoryEntry] = field(default_factory=list)
+
+    @property
+    def fits_a_page(self) -> bool:
+        return len(self.history) <= FITS_A_PAGE
 
 
 def _local_day(entry: AgendaEntry) -> date:

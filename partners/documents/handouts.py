@@ -52,6 +52,13 @@ class Handout:
     def shortened(self) -> bool:
         return self.summary.shortened or self.products.shortened
 
+    @property
+    def contact(self):
+        """The contact person, unless erased on request: a counterpart would read the
+        placeholder "anonymised" as the person to write to."""
+        contact = self.profile.contact
+        return None if contact is None or contact.anonymised_at else contact
+
 
 def handout_profiles(profiles: QuerySet) -> QuerySet:
     """Only profiles the company agreed to share, with everything a page shows."""

@@ -39,11 +39,13 @@ def language_or_default(code: str | None) -> str:
 def asked_language(request, default: str | None) -> str:
     """The language ``?lang=`` asks a document in, else ``default``'s; a language we do
     not print in is refused by name, not printed in German unasked."""
-    asked = request.GET.get("lang")
+    # Language tags are case-insensitive: "zh-Hans" is how most people write ours.
+    written = request.GET.get("lang", "")
+    asked = written.lower()
     if asked and asked not in LANGUAGES:
         raise BadRequest(
             _("lang: %(value)s is not one of %(languages)s")
-            % {"value": repr(asked), "languages": ", ".join(LANGUAGES)}
+            % {"value": repr(written), "languages": ", ".join(LANGUAGES)}
         )
     return language_or_default(asked or default)
 
