@@ -1,5 +1,6 @@
 """German shown for a missing translation is marked as German where no <span> can go:
-a feed title (xml:lang; a summary is HTML: lang on its text) and a photo's alternative text (lang on the image)."""
+a feed title (xml:lang; a summary is HTML: lang on its text) and a photo's alternative
+text (lang on the image)."""
 
 import datetime
 import re
