@@ -426,7 +426,9 @@ def test_the_follow_ups_sheet_names_the_meeting_or_opportunity_it_counted_by(man
 
     english = _csv_rows(manager.get("/reports/", query, headers=ENGLISH), delimiter=",")
     german = _csv_rows(manager.get("/reports/", query))
-    chinese = _csv_rows(manager.get("/reports/", query, headers={"accept-language": "zh-hans"}), ",")
+    chinese = _csv_rows(
+        manager.get("/reports/", query, headers={"accept-language": "zh-hans"}), ","
+    )
 
     columns = ["Title", "Meeting", "Opportunity", "Partner city"]
     at = [english[0].index(column) for column in columns]
