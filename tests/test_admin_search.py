@@ -1,5 +1,6 @@
 """Admin search through foreign keys: subqueries instead of joins, same results."""
 
+import io
 import re
 
 import pytest
@@ -255,3 +256,15 @@ def test_a_search_without_accents_makes_as_many_queries_as_one_with_them(db):
 
     # The folded name is one more branch of the term's query, not a query of its own.
     assert queries("Lukosz") == queries("Łukosz")
+
+
+def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
+    from django.core.management import call_command
+
+    company = f.OrganisationFactory(name="Muster GmbH")
+    m.Organisation.objects.filter(pk=company.pk).update(name_de="Łukosz GmbH", name="Łukosz GmbH")
+    assert search(m.Organisation, "Lukosz") == []
+
+    call_command("refresh_organisation_names", stdout=io.StringIO())
+
+    assert search(m.Organisation, "Lukosz") == [company]

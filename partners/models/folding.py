@@ -20,11 +20,14 @@ from modeltranslation.utils import build_localized_fieldname
 LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "ħ": "h"})
 LIGATURES = str.maketrans({"æ": "ae", "œ": "oe", "þ": "th"})
 # Umlauts spelt out as Germans type them without the keys ("Mueller"): read as the plain
-# vowel, as "Müller" is once its dots are gone, so that all three spellings meet.
+# vowel, as "Müller" is once its dots are gone, so that all three spellings meet. "Michael"
+# reads "michal" too, on both sides of the match: a search finds a little more, never less.
 SPELT_OUT = re.compile(r"(?<=[aou])e")
 
 
 def fold(text: str) -> str:
+    """``text`` without case, accents and umlauts: "Łukosz" "lukosz", "São" "sao",
+    "Müller" and "Mueller" "muller"."""
     text = unicodedata.normalize("NFKD", text.casefold()).translate(LETTERS)
     text = "".join(char for char in text if not unicodedata.combining(char))
     return SPELT_OUT.sub("", text.translate(LIGATURES))
@@ -63,20 +66,20 @@ def folded_fields(model) -> list[FoldedField]:
     return [field for field in model._meta.concrete_fields if isinstance(field, FoldedField)]
 
 
-def refresh(model=None, pks=None) -> int:
-    """Fold again where a write skipped it: the rows ``pks`` of ``model`` (None: every
-    row of every model with a ``FoldedField``); returns how many rows were written."""
+def refresh(model=None) -> int:
+    """Fold again where a write skipped it: every row of ``model`` (None: of every model
+    with a ``FoldedField``; a migration's model too); returns how many were written."""
     written = 0
     for each in [model] if model else apps.get_app_config("partners").get_models():
         for field in folded_fields(each):
-            rows = each._default_manager.order_by()
-            if pks is not None:
-                rows = rows.filter(pk__in=pks)
-            rows = rows.values_list("pk", field.read_from(each), field.attname)
+            # As pre_save reads it: the German text, else the active language's.
+            read = each._default_manager.order_by().values_list(
+                "pk", field.read_from(each), field.source, field.attname
+            )
             changed = [
                 each(pk=pk, **{field.attname: folded})
-                for pk, text, kept in rows.iterator(chunk_size=2000)
-                if (folded := fold(text or "")) != kept
+                for pk, german, text, kept in read.iterator(chunk_size=2000)
+                if (folded := fold(german or text or "")) != kept
             ]
             each._default_manager.bulk_update(changed, [field.name], batch_size=500)
             written += len(changed)
