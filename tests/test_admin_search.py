@@ -263,8 +263,11 @@ def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
 
     company = f.OrganisationFactory(name="Muster GmbH")
     m.Organisation.objects.filter(pk=company.pk).update(name_de="Łukosz GmbH", name="Łukosz GmbH")
-    assert search(m.Organisation, "Lukosz") == []
+    contact = f.PersonFactory(full_name="Anna Schmidt")
+    m.Person.objects.filter(pk=contact.pk).update(full_name="Paweł Wójcik")
+    assert search(m.Organisation, "Lukosz") == [] and search(m.Person, "Pawel") == []
 
     call_command("refresh_organisation_names", stdout=io.StringIO())
 
     assert search(m.Organisation, "Lukosz") == [company]
+    assert search(m.Person, "Pawel") == [contact]

@@ -73,13 +73,12 @@ def refresh(model=None) -> int:
     for each in [model] if model else apps.get_app_config("partners").get_models():
         for field in folded_fields(each):
             # As pre_save reads it: the German text, else the active language's.
-            read = each._default_manager.order_by().values_list(
-                "pk", field.read_from(each), field.source, field.attname
-            )
+            texts = list(dict.fromkeys([field.read_from(each), field.source]))
+            read = each._default_manager.order_by().values_list("pk", field.attname, *texts)
             changed = [
                 each(pk=pk, **{field.attname: folded})
-                for pk, german, text, kept in read.iterator(chunk_size=2000)
-                if (folded := fold(german or text or "")) != kept
+                for pk, kept, *text in read.iterator(chunk_size=2000)
+                if (folded := fold(next(filter(None, text), ""))) != kept
             ]
             each._default_manager.bulk_update(changed, [field.name], batch_size=500)
             written += len(changed)
