@@ -22,7 +22,9 @@ def test_existing_names_are_folded(before_0081):
     City = before_0081.get_model("partners", "City")
     Organisation = before_0081.get_model("partners", "Organisation")
     Person = before_0081.get_model("partners", "Person")
-    city = City.objects.create(name="São Paulo", name_de="São Paulo", slug="sao-paulo", country="BR")
+    city = City.objects.create(
+        name="São Paulo", name_de="São Paulo", slug="sao-paulo", country="BR"
+    )
     company = Organisation.objects.create(
         name="Łukosz Müller", name_de="Łukosz Müller", slug="lukosz", kind="company", city=city
     )
