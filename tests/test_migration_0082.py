@@ -1,4 +1,4 @@
-"""Migration 0081: existing organisations, people and cities get their names folded for
+"""Migration 0082: existing organisations, people and cities get their names folded for
 the admin search, so "Lukosz" finds "Łukosz" without a save of each."""
 
 import pytest
@@ -10,18 +10,18 @@ from .replay import migrate, schema_before
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
 
-BEFORE = ("partners", "0080_tripregistration_stops")
+BEFORE = ("partners", "0081_wins_dated_back_in_the_stage_log")
 
 
 @pytest.fixture
-def before_0081(transactional_db):
+def before_0082(transactional_db):
     yield from schema_before(BEFORE)
 
 
-def test_existing_names_are_folded(before_0081):
-    City = before_0081.get_model("partners", "City")
-    Organisation = before_0081.get_model("partners", "Organisation")
-    Person = before_0081.get_model("partners", "Person")
+def test_existing_names_are_folded(before_0082):
+    City = before_0082.get_model("partners", "City")
+    Organisation = before_0082.get_model("partners", "Organisation")
+    Person = before_0082.get_model("partners", "Person")
     city = City.objects.create(
         name="São Paulo", name_de="São Paulo", slug="sao-paulo", country="BR"
     )

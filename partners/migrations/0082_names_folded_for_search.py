@@ -42,7 +42,7 @@ def field(source):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0080_tripregistration_stops"),
+        ("partners", "0081_wins_dated_back_in_the_stage_log"),
     ]
 
     operations = [
