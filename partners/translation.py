@@ -49,10 +49,13 @@ TRANSLATED_FIELDS = {
 }
 
 # Fields worked out from others, kept out of the history: Organisation.name_key from the
-# name (the import's match key), the report's partner city and day (COUNTED_FIELDS), the
-# names of the organisations involved (models/organisation_names.py).
+# name (the import's match key), the names folded for the admin search (models/folding.py),
+# the report's partner city and day (COUNTED_FIELDS), the names of the organisations
+# involved (models/organisation_names.py).
 DERIVED_FIELDS = {
-    Organisation: ["name_key"],
+    Organisation: ["name_key", "name_folded"],
+    Person: ["full_name_folded"],
+    City: ["name_folded"],
     Meeting: COUNTED_FIELDS,
     FollowUp: COUNTED_FIELDS,
     Memorandum: [*COUNTED_FIELDS, "organisation_names"],

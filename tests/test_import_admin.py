@@ -430,3 +430,31 @@ def test_the_publish_column_needs_the_right_to_publish(client):
     assert "1 row: 1 new" in preview.text
     assert confirm(client, preview).status_code == 302
     assert CompanyProfile.objects.get().visibility == "internal"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", "（连同其企业简介）。同时删除0个新联系人。并将1家"),
+        ("en", "(with its profile). It also deletes 0 new contacts. It gives 1 updated"),
+        ("de", "(mit ihrem Profil). Es löscht außerdem 0 neue Ansprechpartner. 1 aktualisierte"),
+    ],
+)
+def test_the_revert_summary_joins_its_sentences_as_the_language_writes(
+    client, administrator, language, expected
+):
+    # Chinese runs its sentences on; German and English put a space between them.
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
+    import_profiles(
+        source=xlsx(
+            [["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""], ["Neu AG", "", "Leipzig", "", "", ""]]
+        ),
+        filename="b.xlsx",
+    )
+    run = ImportRun.objects.get(file_name="b.xlsx")
+    revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
+
+    page = client.get(revert_url, headers={"accept-language": language})
+
+    summary = re.search(r'<p class="revert-summary">(.*?)</p>', page.text, re.S).group(1)
+    assert expected in summary

@@ -400,6 +400,61 @@ def test_a_follow_up_without_a_due_date_is_listed_by_the_day_it_was_logged(manag
     ]
 
 
+def _nanjing():
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=f.HomeCityFactory(), partner_city=nanjing)
+    return nanjing
+
+
+def _follow_ups_through_meetings_and_opportunities(nanjing, count):
+    for n in range(count):
+        meeting = f.MeetingFactory(
+            delegation=None, city=nanjing, date=datetime.date(2019, 5, 6), title=f"Gespräch {n}"
+        )
+        f.FollowUpFactory(meeting=meeting, due_on=datetime.date(2019, 6, 1), title=f"A {n}")
+        chance = f.OpportunityFactory(
+            partner_city=nanjing, title_de=f"Chance {n}", title_en=f"Opportunity {n}"
+        )
+        f.FollowUpFactory(opportunity=chance, due_on=datetime.date(2019, 7, 1), title=f"B {n}")
+
+
+def test_the_follow_ups_sheet_names_the_meeting_or_opportunity_it_counted_by(manager):
+    # Neither has a partner city, trip or memorandum of its own: the meeting's city or the
+    # opportunity's partner city made it Nanjing's, and the sheet says which.
+    _follow_ups_through_meetings_and_opportunities(_nanjing(), 1)
+    query = {"year": 2019, "format": "csv", "sheet": "follow-ups"}
+
+    english = _csv_rows(manager.get("/reports/", query, headers=ENGLISH), delimiter=",")
+    german = _csv_rows(manager.get("/reports/", query))
+    chinese = _csv_rows(
+        manager.get("/reports/", query, headers={"accept-language": "zh-hans"}), ","
+    )
+
+    columns = ["Title", "Meeting", "Opportunity", "Partner city"]
+    at = [english[0].index(column) for column in columns]
+    assert [[row[i] for i in at] for row in english[1:]] == [
+        ["A 0", "Gespräch 0", "", "Nanjing"],
+        ["B 0", "", "Opportunity 0", "Nanjing"],
+    ]
+    assert {"Treffen", "Chance"} <= set(german[0])
+    assert {"会谈", "合作机会"} <= set(chinese[0])
+    assert [[row[i] for i in at] for row in german[1:]][1][2] == "Chance 0"
+    sheet = _workbook(manager.get("/reports/", {"year": 2019, "format": "xlsx"}))["Folgeaufgaben"]
+    headers = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, headers.index("Treffen") + 1).value == "Gespräch 0"
+
+
+def test_the_follow_ups_sheet_needs_the_same_queries_for_3_and_30_links(manager):
+    query = {"format": "csv", "sheet": "follow-ups"}
+    nanjing = _nanjing()
+    _follow_ups_through_meetings_and_opportunities(nanjing, 3)
+    few = [_download_queries(manager, **query), _download_queries(manager, format="xlsx")]
+    _follow_ups_through_meetings_and_opportunities(nanjing, 27)
+    many = [_download_queries(manager, **query), _download_queries(manager, format="xlsx")]
+
+    assert few == many
+
+
 def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(manager):
     leipzig = f.HomeCityFactory(name="Leipzig")
     nanjing = f.CityFactory(name="Nanjing")

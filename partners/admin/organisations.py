@@ -10,7 +10,8 @@ class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city"]
-    search_fields = ["name", "short_name", "register_number"]
+    # name_folded: the name with accents and umlauts folded, as the search folds a term.
+    search_fields = ["name", "short_name", "register_number", "name_folded"]
     autocomplete_fields = ["city", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
@@ -28,6 +29,13 @@ class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["lawful_basis", "visibility"]
     list_select_related = ["organisation"]
-    search_fields = ["full_name", "local_name", "email", "organisation__name"]
+    search_fields = [
+        "full_name",
+        "local_name",
+        "email",
+        "organisation__name",
+        "full_name_folded",
+        "organisation__name_folded",
+    ]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False

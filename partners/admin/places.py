@@ -18,7 +18,7 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
         "visibility",
     ]
     list_filter = ["is_home", "country", "visibility"]
-    search_fields = ["name", "local_name", "region"]
+    search_fields = ["name", "local_name", "region", "name_folded"]
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):

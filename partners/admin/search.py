@@ -26,11 +26,16 @@ from django.utils.text import smart_split, unescape_string_literal
 from modeltranslation.utils import build_localized_fieldname
 
 from ..models import is_translated
+from ..models.folding import FoldedField, fold
 
 
 def _contains(model, path: str, term: str) -> Q:
     """``path__icontains=term``; a translated field matches in any of its languages (the
-    ORM would read only the active one: an English search would miss German-only names)."""
+    ORM would read only the active one: an English search would miss German-only names);
+    a name kept folded (``FoldedField``: "Łukosz" as "lukosz") matches the term folded."""
+    if isinstance(_field_at(model, path), FoldedField):
+        # A term that is all accents folds to nothing, which every row contains.
+        return Q(**{f"{path}__icontains": fold(term) or term})
     if not is_translated(model, path):
         return Q(**{f"{path}__icontains": term})
     prefix, sep, name = path.rpartition("__")
@@ -38,6 +43,13 @@ def _contains(model, path: str, term: str) -> Q:
     for code, _name in settings.LANGUAGES:
         condition |= Q(**{f"{prefix}{sep}{build_localized_fieldname(name, code)}__icontains": term})
     return condition
+
+
+def _field_at(model, path: str):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def _search_q(model, path: str, term: str) -> Q:

@@ -27,6 +27,7 @@ from ..models import (
     organisation_names,
 )
 from ..models.base import german_slug
+from ..models.folding import fold
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
 from .bulk_sql import Table, german_columns, reserve_ids
@@ -133,9 +134,9 @@ def _columns(model) -> list[str]:
 
 # Only what a row is compared with; the full records are read again for the history rows.
 SLIM = {
-    "organisation": ["id", "version", "name_key", *ORG_FIELDS.values()],
+    "organisation": ["id", "version", "name_key", "name_folded", *ORG_FIELDS.values()],
     "profile": ["id", "version", "organisation_id", "contact_id", *PROFILE_FIELDS.values()],
-    "contact": ["id", "version", *CONTACT_FIELDS.values()],
+    "contact": ["id", "version", "full_name_folded", *CONTACT_FIELDS.values()],
 }
 
 
@@ -359,6 +360,7 @@ def _write_organisations(writer: Writer, rows: Sequence[PlannedRow], slugs: Slug
     for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
         record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
         record["name_key"] = normalise_company_name(record["name"])
+        record["name_folded"] = fold(record["name"])
         record["slug"] = slugs.take(record["name"])
         row.org = record
     writer.create(Organisation, [row.org for row in new_rows])
@@ -367,6 +369,7 @@ def _write_organisations(writer: Writer, rows: Sequence[PlannedRow], slugs: Slug
         if row.pk is not None:
             wanted = row.wanted(ORG_FIELDS)
             wanted["name_key"] = normalise_company_name(wanted["name"])
+            wanted["name_folded"] = fold(wanted["name"])
             changes.append((row.org, wanted, row.before["organisation"]))
     changed, attnames = writer.update(Organisation, changes)
     if "city_id" in attnames:  # the report counts records by their counterparts' cities
@@ -382,19 +385,28 @@ def _write_contacts(writer: Writer, rows: Sequence[PlannedRow]) -> set[int]:
         row for row in rows if row.contact is None and row.wanted(CONTACT_FIELDS).get("full_name")
     ]
     for row, record in zip(new_rows, writer.new(Person, len(new_rows)), strict=True):
-        record.update(row.wanted(CONTACT_FIELDS), organisation_id=row.org["id"])
+        record.update(_contact(row), organisation_id=row.org["id"])
         row.contact = record
     writer.create(Person, [row.contact for row in new_rows])
     created = {row.number for row in new_rows}
     writer.update(
         Person,
         [
-            (row.contact, row.wanted(CONTACT_FIELDS), row.before and row.before["contact"])
+            (row.contact, _contact(row), row.before and row.before["contact"])
             for row in rows
             if row.contact is not None and row.number not in created
         ],
     )
     return created
+
+
+def _contact(row: PlannedRow) -> Record:
+    """The contact's values the row gives, its name also folded (FoldedField: the SQL
+    writes skip the field's own save)."""
+    wanted = row.wanted(CONTACT_FIELDS)
+    if "full_name" in wanted:
+        wanted["full_name_folded"] = fold(wanted["full_name"])
+    return wanted
 
 
 def _write_profiles(writer: Writer, rows: Sequence[PlannedRow], slugs: SlugPool) -> None:

@@ -76,7 +76,10 @@ def stale(model) -> list:
 
 
 def refresh_all() -> None:
+    from . import folding
+
     refresh_name_keys()
+    folding.refresh()  # the names folded for the admin search, which a raw save skips too
     for label in PATHS:
         refresh(apps.get_model(label))
 

@@ -16,6 +16,7 @@ from .base import (
     dated_in_the_future,
     optional_link,
 )
+from .folding import FoldedField
 from .places import City
 
 LEGAL_FORMS = [
@@ -86,6 +87,8 @@ class Organisation(SluggedMixin, PublishableModel):
     # The name as the import matches companies (normalise_company_name), kept on save so
     # that an import looks up only the names of its rows.
     name_key = models.CharField(max_length=200, blank=True, editable=False)
+    # The name as the admin search matches it, accents and umlauts folded.
+    name_folded = FoldedField(source="name")
 
     # history: registered with the translated fields in partners/translation.py
 
@@ -130,7 +133,7 @@ class Organisation(SluggedMixin, PublishableModel):
         self.name_key = normalise_company_name(getattr(self, "name_de", None) or self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"name", "name_de"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+            kwargs["update_fields"] = {*update_fields, "name_key", "name_folded"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -155,6 +158,8 @@ class Person(PublishableModel):
         help_text=_("As written in the person's culture, e.g. “Shi Guangliang”."),
     )
     local_name = models.CharField(_("local name"), max_length=200, blank=True)
+    # The name as the admin search matches it, accents and umlauts folded.
+    full_name_folded = FoldedField(source="full_name")
     honorific = models.CharField(_("honorific"), max_length=40, blank=True)
     organisation = optional_link(
         Organisation, models.SET_NULL, _("organisation"), related_name="people"

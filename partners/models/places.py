@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from ..dates import keep_wall_clock, local_day_and_times
 from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown, SluggedMixin
+from .folding import FoldedField
 
 
 @functools.cache
@@ -32,6 +33,8 @@ class CityQuerySet(PublishableQuerySet):
 class City(SluggedMixin, PublishableModel):
     name = models.CharField(_("name"), max_length=120)
     local_name = models.CharField(_("local name"), max_length=120, blank=True)
+    # The name as the admin search matches it, accents and umlauts folded.
+    name_folded = FoldedField(source="name")
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=120, blank=True)

@@ -31,14 +31,28 @@ CALENDAR_SIZE = 100
 ICAL_STATUS = {Delegation.Status.CANCELLED: "CANCELLED", Delegation.Status.PLANNED: "TENTATIVE"}
 
 
-class MarkedAtom1Feed(Atom1Feed):
-    """An entry shown in German for want of a translation says so (``xml:lang="de"``)."""
+class _MarkingHandler:
+    """The feed's XML writer, marking the language of the elements named in ``languages``."""
 
-    def item_attributes(self, item):
-        attributes = super().item_attributes(item)
-        if item.get("language"):
-            attributes["xml:lang"] = item["language"]
-        return attributes
+    def __init__(self, handler, languages: dict[str, str]):
+        self.handler, self.languages = handler, languages
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in self.languages:
+            attrs = {**(attrs or {}), "xml:lang": self.languages[name]}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
+
+
+class MarkedAtom1Feed(Atom1Feed):
+    """A title shown in German for want of a translation says so (``xml:lang="de"`` on the
+    title alone): the entry, its dates and links stay in the feed's language."""
+
+    def add_item_elements(self, handler, item):
+        languages = {"title": item["title_language"]} if item.get("title_language") else {}
+        super().add_item_elements(_MarkingHandler(handler, languages), item)
 
 
 class DelegationAtomFeed(Feed):
@@ -62,10 +76,17 @@ class DelegationAtomFeed(Feed):
 
     def item_description(self, item):
         # Atom's summary is typed HTML: the text is escaped, so readers show it as written.
-        return linebreaks(f"{item.dates_display}\n\n{item.summary}".strip(), autoescape=True)
+        # The dates are in the feed's language; a summary shown in German for want of a
+        # translation is marked so in the HTML, where it can be marked on its own.
+        dates = linebreaks(item.dates_display, autoescape=True) if item.dates_display else ""
+        summary, language = shown_text(item, "summary")
+        text = linebreaks(summary, autoescape=True) if summary else ""
+        if text and language:  # a language code of ours around text escaped just above
+            text = f'<div lang="{language}">{text}</div>'
+        return "\n\n".join(part for part in (dates, text) if part)
 
     def item_extra_kwargs(self, item):
-        return {"language": shown_text(item, "title")[1]}
+        return {"title_language": shown_text(item, "title")[1]}
 
     def item_updateddate(self, item):
         return item.updated_at

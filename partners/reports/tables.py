@@ -242,8 +242,12 @@ def follow_ups_table(report: Report) -> Table:
         "status": _text(_("Status"), 12, dict(FollowUp.Status.choices)),
         Computed(("due_on", "on"), _due_or_logged): _day_or_text(_("Due on")),
         "owner__username": _text(_("Owner"), 16),
+        # Each link that can make a follow-up a partner city's (queries.places): why it
+        # counted for the partner city in the last column.
         "delegation__title": _text(_("Delegation"), 40),
+        "meeting__title": _text(_("Meeting"), 40),
         "memorandum__title": _text(_("Memorandum"), 40),
+        "opportunity__title": _text(_("Opportunity"), 40),
     }
     queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
     return _listing(report, "follow-ups", queryset, columns)

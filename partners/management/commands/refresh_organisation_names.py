@@ -2,15 +2,16 @@
 organisations they involve, for the admin search (``partners.models.organisation_names``);
 run this after writes around it: raw SQL, another client, a queryset ``update()`` of an
 organisation's name or of a record's organisations. The organisations' own match keys for
-the import (``Organisation.name_key``) are kept again too. ``--check`` only reports the
-records that are out of date, and fails when there are any (monitoring).
+the import (``Organisation.name_key``) and the names folded for the admin search
+(``models.folding``) are kept again too. ``--check`` only reports the records that are out
+of date, and fails when there are any (monitoring).
 """
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partners.models import organisation_names
+from partners.models import folding, organisation_names
 
 
 class Command(BaseCommand):
@@ -40,5 +41,7 @@ class Command(BaseCommand):
             organisation_names.refresh_name_keys()
             for model, pks in stale.items():
                 organisation_names.refresh(model, pks)
+            folded = folding.refresh()
         count = len(keys) + sum(map(len, stale.values()))
         self.stdout.write(f"Kept the names again on {count} record(s).")
+        self.stdout.write(f"Folded {folded} name(s) again for the admin search.")

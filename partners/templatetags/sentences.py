@@ -1,0 +1,16 @@
+from django import template
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Languages whose sentences run on after their full stop ("。"), with no space between.
+WITHOUT_SPACES = ("zh", "ja")
+
+
+@register.simple_tag
+def sentences(*texts):
+    """Sentences translated one by one (each with its own plural) as one paragraph."""
+    language = get_language() or ""
+    gap = "" if language.startswith(WITHOUT_SPACES) else " "
+    return format_html_join(gap, "{}", ((text,) for text in texts if text))
