@@ -14,6 +14,7 @@ from ..dates import local_day_and_times
 from ..models import MeetingRequest
 from ..scheduling.after_trip import OUTCOMES, Outcome, record
 from .pages import page_context
+from .rights import allowed
 
 HAPPENED = {MeetingRequest.Status.HELD, MeetingRequest.Status.NO_SHOW}
 
@@ -57,7 +58,7 @@ class AfterTripMixin:
         return [path("<path:object_id>/after-trip/", view, name=name), *super().get_urls()]
 
     def after_trip(self, request, object_id):
-        delegation = self.permitted_object(request, object_id, self.has_change_permission)
+        delegation = self.permitted_object(request, object_id, allowed("after_trip"))
         requests = {
             r.pk: r
             for r in delegation.meeting_requests.filter(slot__isnull=False)

@@ -17,6 +17,7 @@ from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
 from .pages import XLSX, attachment, page_context
+from .rights import allowed
 
 
 def _ics(entries, *, name: str, host: str) -> bytes:
@@ -77,7 +78,7 @@ class AgendaViewsMixin:
         ]
 
     def agenda_index(self, request, object_id):
-        delegation = self.permitted_object(request, object_id, self.has_view_permission)
+        delegation = self.permitted_object(request, object_id, allowed("schedule"))
         entries = agendas.whole_schedule(delegation)
         participants = {e.request.registration_id: e.company for e in entries}
         counterparts = {e.counterpart.pk: e.counterpart for e in entries}
@@ -91,7 +92,7 @@ class AgendaViewsMixin:
         return render(request, "admin/partners/delegation/agenda_index.html", context)
 
     def agenda(self, request, object_id, who, pk, fmt):
-        delegation = self.permitted_object(request, object_id, self.has_view_permission)
+        delegation = self.permitted_object(request, object_id, allowed("schedule"))
         if who == "participant":
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
             default_language = registration.language
@@ -138,7 +139,7 @@ class AgendaViewsMixin:
         raise Http404
 
     def schedule_xlsx(self, request, object_id):
-        delegation = self.permitted_object(request, object_id, self.has_view_permission)
+        delegation = self.permitted_object(request, object_id, allowed("schedule"))
         entries = agendas.whole_schedule(delegation)
         table = Table(
             name=_("Schedule"),

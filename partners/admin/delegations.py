@@ -22,6 +22,7 @@ from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
 from .list_filters import InUseFilter, YearFilter
+from .rights import may
 from .slot_times import LocalTimesColumn, LocalTimesMixin, MeetingForm
 from .trips import schedule_trip_meetings
 from .versions import VersionCheckedForm
@@ -180,7 +181,7 @@ def duplicate_as_planned(delegation: Delegation) -> Delegation:
     return copy
 
 
-@admin.action(description=gettext_lazy("Duplicate as planned trip"), permissions=["add"])
+@admin.action(description=gettext_lazy("Duplicate as planned trip"), permissions=["duplicate"])
 def duplicate_as_planned_trip(modeladmin, request, queryset):
     for delegation in queryset:
         copy = duplicate_as_planned(delegation)
@@ -227,6 +228,13 @@ class DelegationAdmin(
     def dates(self, delegation):
         # At the precision they are known to: "2018", not "1 January 2018".
         return delegation.dates_display
+
+    # The actions writing other records than trips: rights.REQUIRED declares what they take.
+    def has_schedule_permission(self, request):
+        return may(request.user, "schedule_meetings")
+
+    def has_duplicate_permission(self, request):
+        return may(request.user, "duplicate")
 
     def save_related(self, request, form, formsets, change):
         # As Django's, but a handover that names a meeting by its row on the page gets

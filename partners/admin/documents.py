@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,9 +13,7 @@ from django.utils.translation import gettext as _
 from .. import documents, tasks
 from ..models import CompanyProfile
 from .pages import page_context
-
-# A trip's handouts (and the job printing them): its profiles, printed from the trip.
-HANDOUT_PERMISSIONS = ("partners.view_delegation", "partners.view_companyprofile")
+from .rights import allowed, links
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -28,12 +25,12 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 class DocumentViewsMixin:
     """Document views, each called with the object and the language to print in:
-    404 when the object is missing, 403 without view right, and back to its change page
-    when PDFs cannot be made on this machine."""
+    404 when the object is missing, 403 without the rights its name declares
+    (``rights.REQUIRED``), and back to its change page when PDFs cannot be made here."""
 
     def _document_view(self, document):
         def view(request, object_id):
-            obj = self.permitted_object(request, object_id, self.has_view_permission)
+            obj = self.permitted_object(request, object_id, allowed(document.__name__))
             language = documents.asked_language(request, get_language())
             try:
                 return document(request, obj, language)
@@ -41,6 +38,11 @@ class DocumentViewsMixin:
                 return self._back(request, obj, str(error))
 
         return self.admin_site.admin_view(view)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The change page links only the pages and documents the user may open.
+        context["may"] = links(request.user)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def _back(self, request, obj, message):
         self.message_user(request, message, messages.ERROR)
@@ -77,9 +79,6 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
     def handouts(self, request, delegation, language):
         """The trip's handouts in one PDF; a large batch is printed by the worker: GET
         offers the button, its POST starts the job (GET never writes)."""
-        # The pages are the profiles': a right to view the trip alone does not show them.
-        if not request.user.has_perms(HANDOUT_PERMISSIONS):
-            raise PermissionDenied
         if tasks.handouts_in_background(delegation):
             if request.method == "POST":
                 job = tasks.start_handouts(

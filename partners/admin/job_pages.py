@@ -3,8 +3,8 @@ outcome, the download of an export, and a restart after a failure.
 
 Only a user who holds, now, the right to start such jobs sees one (import:
 ``partners.import_companyprofile`` and staff, as the upload page; export:
-``partners.view_reports``, as the reports page; printed handouts: the view rights on
-delegations and company profiles, and staff): the user who started it, or staff. Anyone else
+``partners.view_reports``, as the reports page; printed handouts: those of a trip's
+handouts, ``rights.REQUIRED``, and staff): the user who started it, or staff. Anyone else
 gets 404, so that job ids cannot be probed; a starter who has lost the right since can
 neither confirm, retry nor download.
 """
@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from .. import jobs, tasks
 from ..models import Job
-from .documents import HANDOUT_PERMISSIONS
+from .rights import REQUIRED, holds
 
 PERMISSIONS = {
     "import": ("partners.import_companyprofile",),
     "export": ("partners.view_reports",),
-    "documents": HANDOUT_PERMISSIONS,
+    "documents": REQUIRED["handouts"],
 }
 # The kinds started from the admin, which only staff enter; reports are not admin pages.
 STAFF_ONLY = {"import", "documents"}
@@ -39,9 +39,7 @@ TITLES = {
 def _job_or_404(request, job_id) -> Job:
     job = get_object_or_404(Job, pk=job_id)
     user = request.user
-    may_start = user.has_perms(PERMISSIONS[job.kind]) and (
-        user.is_staff or job.kind not in STAFF_ONLY
-    )
+    may_start = holds(user, PERMISSIONS[job.kind]) and (user.is_staff or job.kind not in STAFF_ONLY)
     if not (may_start and (job.created_by_id == user.pk or user.is_staff)):
         raise Http404
     jobs.recover_stale(job)

@@ -234,7 +234,7 @@ class MeetingRequestAdmin(TripPartsMixin, CRMAdmin):
     show_full_result_count = False
 
 
-@admin.action(description=gettext_lazy("Schedule meetings"), permissions=["change"])
+@admin.action(description=gettext_lazy("Schedule meetings"), permissions=["schedule"])
 def schedule_trip_meetings(modeladmin, request, queryset):
     """Runs the scheduler for each selected trip (also: ``manage.py schedule_meetings``)."""
     for delegation in queryset:
