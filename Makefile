@@ -28,9 +28,16 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
+# Compiled only when a .po file is newer than its .mo (or the .mo is missing): starting
+# Django to find nothing to do cost every `make test` seconds.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+messages: $(MO_FILES)
+
 # Needs Django installed: a prerequisite, so that `make -j` cannot run it first.
-messages: $(VENV)/.installed-run
-	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --verbosity 0
+$(MO_FILES): %.mo: %.po | $(VENV)/.installed-run
+	$(BIN)/python manage.py compilemessages --locale $(word 2,$(subst /, ,$@)) \
+		--ignore '.venv' --ignore 'node_modules' --verbosity 0
 
 # Real-browser tests drive Debian's Chromium (never `playwright install`: it downloads).
 browser-deps:

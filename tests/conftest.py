@@ -1,5 +1,9 @@
+import fcntl
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 hypothesis_settings.register_profile("ci", derandomize=True)
 hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "default"))
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +127,49 @@ def processes(tmp_path):
     started = Processes(env, tmp_path)
     yield started
     started.stop()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_template(tmp_path_factory):
+    """An empty SQLite file that `manage.py migrate` built, once per run: the pytest-xdist
+    workers share it (a lock, in their common temporary folder), as each migrate of a new
+    file costs about ten seconds of CPU."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder the workers' own folders are in
+    template = root / "migrated.sqlite3"
+    with open(root / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = root / "migrating" / "db.sqlite3"
+            building.parent.mkdir(exist_ok=True)
+            building.unlink(missing_ok=True)  # left by a worker whose migrate failed
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}"}
+            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            result = subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity=0"],
+                cwd=ROOT, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+            copy_sqlite(building, template)
+    return template
+
+
+def copy_sqlite(source: Path, target: Path):
+    # SQLite's backup, not a file copy: the database is in WAL mode.
+    with sqlite3.connect(source) as db, sqlite3.connect(target) as copy:
+        db.backup(copy)
+    db.close()
+    copy.close()
+
+
+@pytest.fixture
+def migrated_sqlite(_migrated_sqlite_template):
+    """``migrated_sqlite(path)`` puts at ``path`` what `manage.py migrate` makes of a new
+    SQLite file (a copy of one built once per run), and returns its DATABASE_URL."""
+
+    def make(path: Path) -> str:
+        copy_sqlite(_migrated_sqlite_template, path)
+        return f"sqlite:///{path}"
+
+    return make

@@ -87,7 +87,7 @@ def manage(*args, database_url, media_root, check=True):
 
 
 def build_source(database_url, media_root):
-    manage("migrate", "--no-input", database_url=database_url, media_root=media_root)
+    """Demo data, a photo and a history row, in a migrated database."""
     manage("generate_demo_data", "--scale=0.05", database_url=database_url, media_root=media_root)
     extras = manage(
         "shell", "-c", MAKE_SOURCE_EXTRAS, database_url=database_url, media_root=media_root
@@ -113,16 +113,17 @@ def copy_media(source: Path, archive: Path, target: Path):
 @pytest.mark.skipif(
     ON_POSTGRESQL, reason="builds SQLite files of its own: it runs with the SQLite database"
 )
-def test_sqlite_dumpdata_and_loaddata_restore_every_record_and_file(tmp_path):
+def test_sqlite_dumpdata_and_loaddata_restore_every_record_and_file(tmp_path, migrated_sqlite):
     source_db, restored_db = tmp_path / "source.sqlite3", tmp_path / "restored.sqlite3"
     source_media, restored_media = tmp_path / "media-source", tmp_path / "media-restored"
-    source_url, restored_url = f"sqlite:///{source_db}", f"sqlite:///{restored_db}"
+    source_url = migrated_sqlite(source_db)
     photo_name = build_source(source_url, source_media)
 
     backup = tmp_path / "backup.json.gz"
     manage(*DUMP_ARGS, f"--output={backup}", database_url=source_url, media_root=source_media)
     copy_media(source_media, tmp_path / "media.tar.gz", restored_media)
-    manage("migrate", "--no-input", database_url=restored_url, media_root=restored_media)
+    # The README's restore: a new database that `migrate` built (a copy of one), then loaddata.
+    restored_url = migrated_sqlite(restored_db)
     manage("loaddata", str(backup), database_url=restored_url, media_root=restored_media)
 
     check = tmp_path / "check.json.gz"
@@ -226,6 +227,7 @@ def test_postgresql_pg_dump_and_pg_restore_restore_every_table_and_file(
 ):
     source, restored = scratch_databases
     source_media, restored_media = tmp_path / "media-source", tmp_path / "media-restored"
+    manage("migrate", "--no-input", database_url=postgres_url(source), media_root=source_media)
     build_source(postgres_url(source), source_media)
 
     dump = tmp_path / "crm.dump"

@@ -188,12 +188,11 @@ def wait_for_tasks(count_done, timeout=120):
     reason="a SQLite file of its own: it runs with the SQLite database",
 )
 def test_a_write_in_the_worker_shows_in_the_web_process_at_once_on_the_embedded_default(
-    processes, tmp_path
+    processes, tmp_path, migrated_sqlite
 ):
     database = tmp_path / "db.sqlite3"
     cache = tmp_path / "cache"
-    processes.env |= {"DATABASE_URL": f"sqlite:///{database}", "CACHE_URL": f"file://{cache}"}
-    processes.manage("migrate", "--no-input", "--verbosity=0")
+    processes.env |= {"DATABASE_URL": migrated_sqlite(database), "CACHE_URL": f"file://{cache}"}
     processes.manage("loaddata", "seed")
     web = processes.server(
         "runserver", sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:{port}"

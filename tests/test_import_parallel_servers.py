@@ -57,10 +57,9 @@ def _browser(session: str):
     return opener
 
 
-def test_four_confirms_at_once_import_once_on_a_sqlite_file(processes, tmp_path):
+def test_four_confirms_at_once_import_once_on_a_sqlite_file(processes, tmp_path, migrated_sqlite):
     database = tmp_path / "db.sqlite3"
-    processes.env |= {"DATABASE_URL": f"sqlite:///{database}"}
-    processes.manage("migrate", "--no-input", "--verbosity=0")
+    processes.env |= {"DATABASE_URL": migrated_sqlite(database)}
     setup = json.loads(processes.manage("shell", "-c", SETUP).strip().splitlines()[-1])
     base = processes.server(
         "gunicorn",

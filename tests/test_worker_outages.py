@@ -89,14 +89,10 @@ def test_the_worker_survives_its_connection_being_dropped_and_the_database_refus
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's file lock")
-def test_the_worker_waits_for_a_locked_sqlite_database(tmp_path):
+def test_the_worker_waits_for_a_locked_sqlite_database(tmp_path, migrated_sqlite):
     path = tmp_path / "worker.sqlite3"
-    url = f"sqlite:///{path}"
+    url = migrated_sqlite(path)
     env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity=0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
 
     def enqueue(value) -> str:
         script = f"from tests.worker_tasks import echo; print(echo.enqueue({value}).id)"
