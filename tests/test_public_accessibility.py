@@ -163,3 +163,42 @@ def test_a_name_written_in_chinese_is_offered_as_chinese_in_the_filters(client):
     assert '<option value="suzhou" lang="zh">苏州</option>' in english
     assert '<option value="suzhou" lang="zh">苏州</option>' in german
     assert '<option value="suzhou">苏州</option>' in chinese
+
+
+class MapLinks(HTMLParser):
+    """The text a screen reader names each map link by: all of it but aria-hidden parts."""
+
+    def __init__(self):
+        super().__init__()
+        self.names, self._hidden, self._in_link = [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "city" in attrs.get("class", "").split():
+            self._in_link = True
+            self.names.append("")
+        if self._hidden or attrs.get("aria-hidden") == "true":
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if self._hidden:
+            self._hidden -= 1
+        if tag == "a":
+            self._in_link = False
+
+    def handle_data(self, data):
+        if self._in_link and not self._hidden and data.strip():
+            self.names[-1] = f"{self.names[-1]} {data.strip()}".strip()
+
+
+def test_a_city_on_the_map_is_named_once(client):
+    build_world_2019()
+    links = MapLinks()
+    links.feed(client.get("/en/").text)
+    assert "Nanjing" in links.names
+    assert all(len(name.split()) == 1 for name in links.names), links.names
+
+
+def test_the_filters_reset_link_says_what_it_resets(client):
+    page = client.get("/en/delegations/").text
+    assert '<a href="?">Reset filters</a>' in page
