@@ -202,3 +202,11 @@ def test_a_city_on_the_map_is_named_once(client):
 def test_the_filters_reset_link_says_what_it_resets(client):
     page = client.get("/en/delegations/").text
     assert '<a href="?">Reset filters</a>' in page
+
+
+def test_the_registration_form_marks_its_required_fields_for_the_eye(client, open_trip):
+    page = client.get(f"/en/delegations/{open_trip.slug}/register/").text
+    assert "Fields marked * are required." in page
+    for name in ("company", "contact_name", "contact_email", "consent_registration"):
+        assert f'<label for="id_{name}" class="required">' in page, name
+    assert '<label for="id_website">' in page  # optional: unmarked
