@@ -12,15 +12,36 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 from .models import is_translated, shown_text
+from .models.base import in_chinese
 
 
 class InGerman(str):
     """An option's text in German, shown for a missing translation: its ``<option>`` is
     marked ``lang="de"`` as ``{{ record|translated }}`` marks a text (DESIGN.md)."""
 
+    language = DEFAULT_LANGUAGE
+
+
+class InChinese(str):
+    """An option's text written in Chinese (苏州) on a page in another language: marked
+    ``lang="zh"``, not "de" although it came from the German field, or a screen reader
+    reads 苏州 with a German voice."""
+
+    language = "zh"
+
+
+def _label(own, german, language):
+    """An option's text as ``shown_text`` marks a text: its own, else the German one marked
+    "de"; a name written in Chinese marked "zh" on a page in another language."""
+    text = own or german or ""
+    if in_chinese(text):
+        return text if language.startswith("zh") else InChinese(text)
+    return text if own or not text or language == DEFAULT_LANGUAGE else InGerman(text)
+
 
 def _marked(label) -> str:
-    return f' lang="{DEFAULT_LANGUAGE}"' if isinstance(label, InGerman) else ""
+    language = getattr(label, "language", None)
+    return f' lang="{language}"' if language else ""
 
 
 class LongSelect(forms.Select):
@@ -28,7 +49,7 @@ class LongSelect(forms.Select):
     written in one join: Django's per-option templates made a public list 2.9× slower at
     demo scale 100 than at 1 (``bench/bench_scale.py``), and ``format_html`` per option
     still cost 60 µs each (30 ms for 480 partner cities). Flat choices only: no option
-    groups; an option's only attribute is the ``lang`` of an ``InGerman`` label."""
+    groups; an option's only attribute is the ``lang`` of an ``InGerman`` or ``InChinese`` label."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
@@ -52,13 +73,17 @@ class NameChoices(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         value, label = self.field.to_field_name or "pk", self.field.label_field
         language = get_language()  # modeltranslation's: always one of LANGUAGES
-        if language == DEFAULT_LANGUAGE or not is_translated(self.queryset.model, label):
+        if not is_translated(self.queryset.model, label):
             yield from self.queryset.values_list(value, label)
             return
         own = build_localized_fieldname(label, language)
         german = build_localized_fieldname(label, DEFAULT_LANGUAGE)
+        if own == german:  # a German page: one column (values_list would drop a repeated one)
+            for choice, text in self.queryset.values_list(value, own):
+                yield choice, _label(text, text, language)
+            return
         for choice, text, source in self.queryset.values_list(value, own, german):
-            yield choice, text or (InGerman(source) if source else "")
+            yield choice, _label(text, source, language)
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -77,7 +102,9 @@ class NamedChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         label = super().label_from_instance(obj)
-        return InGerman(label) if shown_text(obj, "name")[1] else label
+        language = shown_text(obj, "name")[1]
+        marks = {DEFAULT_LANGUAGE: InGerman, "zh": InChinese}
+        return marks[language](label) if language else label
 
 
 class LongChoiceFilter(django_filters.ModelChoiceFilter):

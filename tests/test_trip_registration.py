@@ -263,7 +263,7 @@ def test_the_seeds_planned_company_trip_can_be_opened_for_registration(db):
 def test_the_consent_sentences_end_as_sentences_without_a_colon(trip, language):
     page = Client().get(url(trip).replace("/en/", f"/{language}/")).text
     for name in ("consent_registration", "consent_to_share"):
-        label = re.search(rf'<label for="id_{name}">([^<]*)</label>', page).group(1)
+        label = re.search(rf'<label for="id_{name}"[^>]*>([^<]*)</label>', page).group(1)
         assert label[-1] in ".。", label
 
 

@@ -42,6 +42,9 @@ def _autofilled(purpose: str) -> forms.TextInput:
 
 
 class RegistrationForm(forms.Form):
+    # A required field's label is marked "*" (site.css), explained above the form.
+    required_css_class = "required"
+
     company = forms.CharField(
         label=_("Company"),
         max_length=_length(Organisation, "name"),
