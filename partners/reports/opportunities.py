@@ -216,11 +216,11 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
         total.add(figures)
     ordered = City.objects.filter(pk__in=list(per_city))
     ordered = ordered.order_by("name_de", "pk").values_list("pk", flat=True)
-    result = [(pk, per_city[pk]) for pk in ordered if _any(per_city[pk])]
+    result = [(pk, per_city[pk]) for pk in ordered if has_any(per_city[pk])]
     return OpportunityReport(result, total, unplaced)
 
 
-def _any(figures: Figures) -> bool:
+def has_any(figures: Figures) -> bool:
     return bool(figures.open or figures.won or figures.lost or figures.started)
 
 
