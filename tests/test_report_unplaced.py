@@ -22,7 +22,8 @@ YEAR = timezone.localdate().year  # opportunities start the day they are logged
 D = datetime.date
 
 
-def _trip(leipzig, *stops, direction=OUT, origin=None, start=D(YEAR, 3, 1)):
+def _trip(leipzig, *stops, direction=OUT, origin=None, start=None):
+    start = start or D(YEAR, 3, 1)
     trip = f.DelegationFactory(
         direction=direction,
         origin_city=origin or leipzig,
@@ -154,12 +155,11 @@ def test_the_note_links_to_the_lists_of_those_records(manager):
     _world()
     page = manager.get("/reports/", {"year": YEAR}, headers={"accept-language": "en"})
 
-    links = dict(
-        (text, href.replace("&amp;", "&"))
-        for href, text in re.findall(
-            r'<a href="([^"]+)">([^<]+)</a>', _paragraph(page.content.decode(), "report-unplaced")
-        )
-    )
+    note = _paragraph(page.content.decode(), "report-unplaced")
+    links = {
+        text: href.replace("&amp;", "&")
+        for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', note)
+    }
     assert set(links) == {
         "Delegations: 3",
         "Meetings: 1",
