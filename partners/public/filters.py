@@ -60,15 +60,6 @@ def _city_filter():
     )
 
 
-def _by_date_or_title(date_field: str) -> SortFilter:
-    return SortFilter(
-        label=_("Sort by"),
-        fields=((date_field, "date"), ("title", "title")),
-        field_labels={date_field: _("date"), "title": _("title")},
-        empty_label=_("newest first"),
-    )
-
-
 class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +96,12 @@ class DelegationFilter(PublicFilterSet):
     )
     direction = django_filters.ChoiceFilter(label=_("Direction"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = _by_date_or_title("start_date")
+    sort = SortFilter(
+        label=_("Sort by"),
+        fields=(("start_date", "date"), ("title", "title")),
+        field_labels={"start_date": _("date"), "title": _("title")},
+        empty_label=_("newest first"),
+    )
 
     class Meta:
         model = Delegation
@@ -133,7 +129,12 @@ class MemorandumFilter(PublicFilterSet):
     year = django_filters.ChoiceFilter(label=_("Year"), method="filter_by_year", empty_label=ALL)
     kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = _by_date_or_title("signed_on")
+    sort = SortFilter(
+        label=_("Sort by"),
+        fields=(("signed_on", "date"), ("title", "title")),
+        field_labels={"signed_on": _("date"), "title": _("title")},
+        empty_label=_("newest first"),
+    )
 
     class Meta:
         model = Memorandum
