@@ -53,7 +53,8 @@ def _month_name(number: int) -> str:
     return f"{number}月" if get_language() == "zh-hans" else MONTHS[number]
 
 
-def _day(d: date) -> str:
+def format_day(d: date) -> str:
+    """One day in the active language: "25. Juni 2019", "25 June 2019", "2019年6月25日"."""
     return _("%(day)s %(month)s %(year)s") % {
         "day": d.day,
         "month": _month_name(d.month),
@@ -90,7 +91,7 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
             }
         return _span(_month(start), _month(end))
     if start == end:
-        return _day(start)
+        return format_day(start)
     if (start.year, start.month) == (end.year, end.month):
         return _("%(start_day)s–%(end_day)s %(month)s %(year)s") % {
             "start_day": start.day,
@@ -106,7 +107,7 @@ def format_date_span(start: date | None, end: date | None, precision: str) -> st
             "end_month": _month_name(end.month),
             "year": start.year,
         }
-    return _span(_day(start), _day(end))
+    return _span(format_day(start), format_day(end))
 
 
 def during_delegation(start: date | None, end: date | None, precision: str) -> str:
@@ -122,7 +123,7 @@ def during_delegation(start: date | None, end: date | None, precision: str) -> s
 def logged_on(day: date) -> str:
     """A record without a date of its own, dated by the day it was logged and marked as
     such (a follow-up without a due date)."""
-    return _("logged %(date)s") % {"date": format_date_span(day, None, DatePrecision.DAY)}
+    return _("logged %(date)s") % {"date": format_day(day)}
 
 
 def utc_offset(value: datetime) -> str:
@@ -175,5 +176,5 @@ def keep_wall_clock(records, was, zone) -> tuple[list, list]:
 def local_day_and_times(starts_at: datetime, ends_at: datetime | None, zone) -> str:
     """ "10. Mai 2027 09:00–09:45 (UTC+8)": the local day and times, naming one slot or
     meeting in a message."""
-    day = format_date_span(timezone.localtime(starts_at, zone).date(), None, DatePrecision.DAY)
+    day = format_day(timezone.localtime(starts_at, zone).date())
     return f"{day} {local_times(starts_at, ends_at, zone)}"

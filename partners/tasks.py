@@ -33,13 +33,9 @@ from .spreadsheets import Table, write_xlsx
 logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 100
-# The listings whose rows the export's progress counts: sheet → its rows.
-COUNTED_LISTINGS = {
-    "delegations": queries.period_delegations,
-    "meetings": queries.period_meetings,
-    "handovers": queries.period_handovers,
-    "follow-ups": queries.period_follow_ups,
-}
+# The kinds of record whose listings' rows the export's progress counts (their sheets'
+# keys are the kinds with a hyphen: "follow-ups").
+COUNTED_KINDS = ["delegations", "meetings", "handovers", "follow_ups"]
 PROGRESS_EVERY = 1000
 
 
@@ -253,7 +249,7 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
             if done % PROGRESS_EVERY == 0:
                 progress.rows(min(done, total), total, 0)
 
-    names = {str(report_tables.SHEET_NAMES[key]) for key in COUNTED_LISTINGS}
+    names = {str(report_tables.SHEET_NAMES[kind.replace("_", "-")]) for kind in COUNTED_KINDS}
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
 
 
@@ -267,7 +263,7 @@ def criteria_for(query: QueryDict) -> queries.Criteria:
 
 def export_rows(criteria: queries.Criteria) -> int:
     """The listing rows of the workbook, counted with the listings' own filters."""
-    return sum(listing(criteria).count() for listing in COUNTED_LISTINGS.values())
+    return sum(queries.in_period(kind, criteria).count() for kind in COUNTED_KINDS)
 
 
 def exports_in_background(criteria: queries.Criteria) -> bool:

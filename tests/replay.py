@@ -8,8 +8,9 @@ def migrate(target=None):
     """Migrate to ``target`` (app label, migration name), or to the newest schema; returns
     the models of that state."""
     executor = MigrationExecutor(connection)
-    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
-    return MigrationExecutor(connection).loader.project_state([target] if target else None).apps
+    # migrate() returns the state it leaves: a second loader's project_state() would
+    # rebuild the same state from every migration again.
+    return executor.migrate([target] if target else executor.loader.graph.leaf_nodes()).apps
 
 
 def schema_before(target):

@@ -172,7 +172,6 @@ class PublishableModel(TimeStampedModel):
 
 
 def optional_link(to, on_delete, verbose_name, **kwargs):
-    """A link that may be left empty."""
     return models.ForeignKey(
         to, on_delete, null=True, blank=True, verbose_name=verbose_name, **kwargs
     )

@@ -15,6 +15,7 @@ from ..dates import (
     DatePrecision,
     first_day,
     format_date_span,
+    format_day,
     keep_wall_clock,
     last_day,
     local_day_and_times,
@@ -439,7 +440,7 @@ class Meeting(CountedInReport, LoggedModel):
             elif self.date != local_day:
                 errors["date"] = _(
                     "The meeting starts on %(date)s in its city's local time; give that date."
-                ) % {"date": format_date_span(local_day, None, DatePrecision.DAY)}
+                ) % {"date": format_day(local_day)}
             if in_delegation and not self.delegation.contains_day(local_day):
                 errors["starts_at"] = _(
                     "Outside the delegation's dates: %(dates)s (local dates)."

@@ -84,7 +84,7 @@ def refresh_all() -> None:
         refresh(apps.get_model(label))
 
 
-def _name_keys() -> dict:
+def stale_name_keys() -> dict:
     """The organisations whose ``name_key`` is not their German name's: pk → the right key."""
     from .organisations import normalise_company_name
 
@@ -98,15 +98,11 @@ def _name_keys() -> dict:
     }
 
 
-def stale_name_keys() -> list:
-    return list(_name_keys())
-
-
 def refresh_name_keys() -> int:
     """Keep the import's match key on every organisation whose key is out of date (the
     same as ``Organisation.save()`` would); returns how many were written."""
     Organisation = apps.get_model("partners.Organisation")
-    changed = [Organisation(pk=pk, name_key=key) for pk, key in _name_keys().items()]
+    changed = [Organisation(pk=pk, name_key=key) for pk, key in stale_name_keys().items()]
     Organisation._default_manager.bulk_update(changed, ["name_key"], batch_size=500)
     return len(changed)
 

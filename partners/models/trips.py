@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..dates import DatePrecision, format_date_span, utc_offset
+from ..dates import DatePrecision, format_date_span, format_day, utc_offset
 from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
@@ -198,13 +198,9 @@ class MeetingSlot(TimeStampedModel):
         if stop.arrival and stop.departure:
             dates = format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
         elif stop.arrival:
-            dates = _("from %(date)s") % {
-                "date": format_date_span(stop.arrival, None, DatePrecision.DAY)
-            }
+            dates = _("from %(date)s") % {"date": format_day(stop.arrival)}
         else:
-            dates = _("until %(date)s") % {
-                "date": format_date_span(stop.departure, None, DatePrecision.DAY)
-            }
+            dates = _("until %(date)s") % {"date": format_day(stop.departure)}
         return _("Outside the stop in %(city)s: %(dates)s (local dates).") % {
             "city": stop.city,
             "dates": dates,

@@ -60,6 +60,15 @@ def _city_filter():
     )
 
 
+def _by_date_or_title(date_field: str) -> SortFilter:
+    return SortFilter(
+        label=_("Sort by"),
+        fields=((date_field, "date"), ("title", "title")),
+        field_labels={date_field: _("date"), "title": _("title")},
+        empty_label=_("newest first"),
+    )
+
+
 class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,12 +105,7 @@ class DelegationFilter(PublicFilterSet):
     )
     direction = django_filters.ChoiceFilter(label=_("Direction"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = SortFilter(
-        label=_("Sort by"),
-        fields=(("start_date", "date"), ("title", "title")),
-        field_labels={"start_date": _("date"), "title": _("title")},
-        empty_label=_("newest first"),
-    )
+    sort = _by_date_or_title("start_date")
 
     class Meta:
         model = Delegation
@@ -129,12 +133,7 @@ class MemorandumFilter(PublicFilterSet):
     year = django_filters.ChoiceFilter(label=_("Year"), method="filter_by_year", empty_label=ALL)
     kind = django_filters.ChoiceFilter(label=_("Kind"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = SortFilter(
-        label=_("Sort by"),
-        fields=(("signed_on", "date"), ("title", "title")),
-        field_labels={"signed_on": _("date"), "title": _("title")},
-        empty_label=_("newest first"),
-    )
+    sort = _by_date_or_title("signed_on")
 
     class Meta:
         model = Memorandum

@@ -73,14 +73,6 @@ def in_force(day: datetime.date) -> Q:
     )
 
 
-def _due_for_review(period: Period) -> Q:
-    return in_force(period.end) & Q(review_on__range=(period.start, period.end + REVIEW_HORIZON))
-
-
-def _overdue(period: Period) -> Q:
-    return Q(status__in=FollowUp.OPEN_STATUSES, due_on__lt=period.today)
-
-
 def _delegations(direction: str, name: str, group: str) -> list[Figure]:
     """One direction's delegations: those not cancelled, then each status on its own."""
     not_cancelled = Figure(
@@ -136,7 +128,7 @@ FIGURES = [
         "memoranda_due_for_review",
         pgettext_lazy("report", "due for review"),
         "memoranda",
-        _due_for_review,
+        lambda p: in_force(p.end) & Q(review_on__range=(p.start, p.end + REVIEW_HORIZON)),
         dated=False,
         group=MEMORANDA,
     ),
@@ -158,7 +150,7 @@ FIGURES = [
         "follow_ups_overdue",
         pgettext_lazy("report", "overdue"),
         "follow_ups",
-        _overdue,
+        lambda p: Q(status__in=FollowUp.OPEN_STATUSES, due_on__lt=p.today),
         group=FOLLOW_UPS,
     ),
 ]

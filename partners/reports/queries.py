@@ -266,23 +266,20 @@ def opportunities(c: Criteria) -> QuerySet:
     return Opportunity.objects.filter(pk__in=queryset.values("pk"))
 
 
-# The same record sets within the period (the background export counts its rows so).
+# Each kind's records the criteria select, by the functions above.
+RECORDS = {
+    "meetings": meetings,
+    "handovers": handovers,
+    "memoranda": memoranda,
+    "follow_ups": follow_ups,
+}
 
 
-def period_delegations(c: Criteria) -> QuerySet:
-    return delegations(c).filter(start_date__range=(c.start, c.end))
-
-
-def period_meetings(c: Criteria) -> QuerySet:
-    return meetings(c).filter(on__range=(c.start, c.end))
-
-
-def period_handovers(c: Criteria) -> QuerySet:
-    return handovers(c).filter(on__range=(c.start, c.end))
-
-
-def period_follow_ups(c: Criteria) -> QuerySet:
-    return follow_ups(c).filter(on__range=(c.start, c.end))
+def in_period(kind: str, c: Criteria) -> QuerySet:
+    """The same record sets within the period (the background export counts its rows so)."""
+    if kind == "delegations":
+        return delegations(c).filter(start_date__range=(c.start, c.end))
+    return RECORDS[kind](c).filter(on__range=(c.start, c.end))
 
 
 # Which partner city a record belongs to, as SQL: the report counts in the database.
@@ -474,13 +471,7 @@ def placed(kind: str, c: Criteria) -> QuerySet:
     city it concerns, or one with NULL."""
     if kind == "delegations":
         return _delegation_places(delegations(c)).annotate(on=F("start_date"))
-    records = {
-        "meetings": meetings,
-        "handovers": handovers,
-        "memoranda": memoranda,
-        "follow_ups": follow_ups,
-    }
-    return records[kind](c).annotate(place=F("counted_in"))
+    return RECORDS[kind](c).annotate(place=F("counted_in"))
 
 
 def in_no_partner_city(model) -> Q:

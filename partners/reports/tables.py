@@ -174,7 +174,7 @@ def delegations_table(report: Report) -> Table:
         "visibility": _text(_("Visibility"), 10, VISIBILITY),
     }
     queryset = (
-        queries.period_delegations(report.criteria)
+        queries.in_period("delegations", report.criteria)
         .annotate(stop_names=_stop_names())
         .order_by("start_date", "title", "pk")
     )
@@ -200,7 +200,7 @@ def meetings_table(report: Report) -> Table:
         "delegation__title": _text(_("Delegation"), 40),
         "visibility": _text(_("Visibility"), 10, VISIBILITY),
     }
-    queryset = queries.period_meetings(report.criteria).order_by("on", "pk")
+    queryset = queries.in_period("meetings", report.criteria).order_by("on", "pk")
     return _listing(report, "meetings", queryset, columns)
 
 
@@ -232,7 +232,7 @@ def handovers_table(report: Report) -> Table:
         "delegation__title": _text(_("Delegation"), 40),
         "response": _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
     }
-    queryset = queries.period_handovers(report.criteria).order_by("on", "pk")
+    queryset = queries.in_period("handovers", report.criteria).order_by("on", "pk")
     return _listing(report, "handovers", queryset, columns)
 
 
@@ -250,7 +250,7 @@ def follow_ups_table(report: Report) -> Table:
         "memorandum__title": _text(_("Memorandum"), 40),
         "opportunity__title": _text(_("Opportunity"), 40),
     }
-    queryset = queries.period_follow_ups(report.criteria).order_by("on", "pk")
+    queryset = queries.in_period("follow_ups", report.criteria).order_by("on", "pk")
     return _listing(report, "follow-ups", queryset, columns)
 
 
