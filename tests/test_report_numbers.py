@@ -64,8 +64,9 @@ def test_every_cell_of_the_summary_sheet_matches_the_hand_computed_values(world,
     assert rows[1] == ("Jining", "CN", *SUMMARY_2019["Jining"])
     assert rows[2] == ("Nanjing", "CN", *SUMMARY_2019["Nanjing"])
     assert rows[3][1:] == (None, *TOTAL_2019)
-    assert rows[4] == (None,) * len(rows[0])
-    notes = {row[0]: row[1] for row in rows[5:]}
+    assert rows[4][0] == "Not in any partner city (not in the total)"
+    assert rows[5] == (None,) * len(rows[0])
+    notes = {row[0]: row[1] for row in rows[6:]}
     assert notes["Period"] == "2019-01-01 – 2019-12-31"
     assert isinstance(notes["Report date"], datetime.datetime)  # a date cell
     # Sorting by a column keeps the total last: the autofilter stops above it.

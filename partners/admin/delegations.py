@@ -21,7 +21,7 @@ from .after_trip import AfterTripMixin
 from .agendas import AgendaViewsMixin
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import DelegationDocumentsMixin
-from .list_filters import InUseFilter, YearFilter
+from .list_filters import InUseFilter, NoPartnerCityFilter, YearFilter
 from .rights import may
 from .slot_times import LocalTimesColumn, LocalTimesMixin, MeetingForm
 from .trips import schedule_trip_meetings
@@ -202,6 +202,7 @@ class DelegationAdmin(
         ("stops__city", InUseFilter),
         YearFilter,
         "visibility",
+        NoPartnerCityFilter,
     ]
     list_select_related = ["origin_city"]
     search_fields = [
@@ -299,7 +300,7 @@ class MeetingAdmin(LocalTimesMixin, CRMAdmin, TranslatedAdmin):
         "logged_by",
         "visibility",
     ]
-    list_filter = ["kind", "visibility"]
+    list_filter = ["kind", "visibility", NoPartnerCityFilter]
     list_select_related = ["city", "delegation", "logged_by"]
     search_fields = ["title", "city__name", "delegation__title"]
     autocomplete_fields = ["delegation", "city", "organisations", "attendees"]

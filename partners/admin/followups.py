@@ -4,6 +4,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from ..models import FollowUp, is_translated
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
+from .list_filters import NoPartnerCityFilter
 
 
 class StaffOwnerMixin:
@@ -31,7 +32,7 @@ class FollowUpInline(StaffOwnerMixin, CRMInline, TranslationTabularInline):
 @admin.register(FollowUp)
 class FollowUpAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     list_display = ["title", "kind", "status", "owner", "due_on", "visibility"]
-    list_filter = ["kind", "status", "visibility"]
+    list_filter = ["kind", "status", "visibility", NoPartnerCityFilter]
     list_select_related = ["owner"]
     search_fields = ["title", "description"]
     autocomplete_fields = ["partner_city", "delegation", "meeting", "memorandum", "opportunity"]

@@ -12,6 +12,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 from ..models import Delegation, Shown, Visibility
+from ..reports.queries import in_no_partner_city
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -71,3 +72,19 @@ class MissingTranslationFilter(admin.SimpleListFilter):
             has_german = Q(**{f"{german}__gt": ""})
             missing |= has_german & (Q(**{f"{other}__isnull": True}) | Q(**{other: ""}))
         return queryset.filter(missing, visibility=Visibility.PUBLIC)
+
+
+class NoPartnerCityFilter(admin.SimpleListFilter):
+    """The records the report counts in no partner city's row (``reports.queries``): the
+    list its note on what it leaves out links to, with the period as ``…__gte``/``__lte``."""
+
+    title = gettext_lazy("partner city in the report")
+    parameter_name = "report_place"
+
+    def lookups(self, request, model_admin):
+        return [("none", gettext_lazy("in no partner city"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "none":
+            return queryset
+        return queryset.filter(in_no_partner_city(queryset.model))

@@ -4,6 +4,7 @@ from modeltranslation.admin import TranslationTabularInline
 from ..models import Memorandum, MemorandumParty
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .followups import FollowUpInline
+from .list_filters import NoPartnerCityFilter
 
 
 class MemorandumPartyInline(CRMInline, TranslationTabularInline):
@@ -23,7 +24,7 @@ class MemorandumAdmin(CRMAdmin, TranslatedAdmin):
         "valid_until",
         "visibility",
     ]
-    list_filter = ["kind", "status", "visibility"]
+    list_filter = ["kind", "status", "visibility", NoPartnerCityFilter]
     list_select_related = ["signed_in"]
     # The parties' names as kept on the memorandum (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]

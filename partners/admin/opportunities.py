@@ -34,7 +34,7 @@ from ..models import (
 from ..widgets import AutocompleteSelect, LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, ReadOnlyMixin, TranslatedAdmin
 from .followups import StaffOwnerMixin
-from .list_filters import InUseFilter
+from .list_filters import InUseFilter, NoPartnerCityFilter
 from .pages import page_context
 from .versions import changes_since
 
@@ -180,6 +180,7 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
         ("partner_city", InUseFilter),
         ("owner", admin.RelatedOnlyFieldListFilter),
         "visibility",
+        NoPartnerCityFilter,
     ]
     list_select_related = ["partner_city", "owner"]
     # The organisations' names as kept on the opportunity (models/organisation_names.py).

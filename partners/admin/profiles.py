@@ -6,6 +6,7 @@ from ..models import CompanyProfile, Interest, ProfileHandover, Sector
 from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import ProfileDocumentsMixin
 from .imports import ProfileImportMixin
+from .list_filters import NoPartnerCityFilter
 
 
 class ProfileHandoverInline(CRMInline):
@@ -64,7 +65,7 @@ class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin, T
 @admin.register(ProfileHandover)
 class ProfileHandoverAdmin(CRMAdmin):
     list_display = ["profile", "recipient", "delegation", "handed_over_on", "response"]
-    list_filter = ["response"]
+    list_filter = ["response", NoPartnerCityFilter]
     list_select_related = ["profile__organisation", "recipient", "delegation"]
     search_fields = ["profile__organisation__name", "recipient__name"]
     autocomplete_fields = ["profile", "recipient", "delegation", "meeting", "handed_over_by"]

@@ -12,16 +12,17 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import get_format
-from django.utils.http import content_disposition_header
+from django.utils.formats import get_format, number_format
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .. import documents, tasks
 from ..dates import DatePrecision, format_date_span
-from ..models import City
+from ..models import City, Memorandum
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv
@@ -153,16 +154,19 @@ def _page(request, filterset, *, criteria=None, problems=(), status=200, backgro
         "background_rows": settings.CRM_EXPORT_BACKGROUND_ROWS,
     }
     if criteria:
-        context.update(_report_context(criteria, page=request.GET.get("page", 1)))
+        links = _unplaced_links(request.user, criteria)
+        context.update(_report_context(criteria, page=request.GET.get("page", 1), links=links))
         context["download_query"] = _criteria_query(request.GET).urlencode()
         context["filter_summary"] = _filter_summary(criteria)
     return render(request, "partners/reports/report.html", context, status=status)
 
 
-def _report_context(criteria: queries.Criteria, page=None) -> dict:
+def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
     """The report's tables and charts; ``page``: the page of partner cities (any value a
     user may type) both per-city tables show, or None for every city (the PDF). The totals
-    always count every city."""
+    always count every city. ``links``: the lists of what no row counts (``_unplaced_links``;
+    None in the PDF)."""
+    links = links or {}
     # The page reads the cities' ids, then one query for the cities it names (its rows',
     # opportunity rows' and chart's): hundreds of cities cost more than the rest of the page.
     cities = list(criteria.cities()) if page is None else None
@@ -207,10 +211,57 @@ def _report_context(criteria: queries.Criteria, page=None) -> dict:
         "header_groups": figures.header_groups(),
         "shared": figures.SHARED,
         "list_separator": _list_separator(),
-        "opportunities": _opportunity_context(
-            report, report.named(opportunity_rows, by_id.values())
-        ),
+        "opportunities": {
+            **_opportunity_context(report, report.named(opportunity_rows, by_id.values())),
+            "unplaced_link": links.get("opportunities"),
+        },
+        # ("Meetings: 3", its list or None) for each kind of record of no partner city
+        "unplaced": [
+            (
+                _("%(kind)s: %(count)s")
+                % {"kind": tables.SHEET_NAMES[kind.replace("_", "-")], "count": _number(n)},
+                links.get(kind),
+            )
+            for kind, n in summary.counted.unplaced_records.items()
+            if n
+        ],
     }
+
+
+def _number(value) -> str:
+    return number_format(value, force_grouping=True)
+
+
+# The back-office list of each kind's records in no partner city: its model, and the
+# period as its list filters it (the memoranda the report counts are the signed ones).
+UNPLACED_LISTS = {
+    "delegations": ("delegation", "start_date"),
+    "meetings": ("meeting", "counted_on"),
+    "handovers": ("profilehandover", "counted_on"),
+    "memoranda": ("memorandum", "counted_on"),
+    "follow_ups": ("followup", "counted_on"),
+    "opportunities": ("opportunity", ""),
+}
+SIGNED = [s for s in Memorandum.Status if s not in queries.UNSIGNED]
+
+
+def _unplaced_links(user, criteria: queries.Criteria) -> dict[str, str]:
+    """Where a list's filters select what the note counts: no home city, direction or
+    organisation chosen (a list has no filter of theirs), and lists the user may open. The
+    opportunities' list holds all of theirs: the report counts them by their stage log."""
+    if criteria.home_city or criteria.direction or criteria.organisation:
+        return {}
+    links = {}
+    for kind, (model, day) in UNPLACED_LISTS.items():
+        if not user.has_perm(f"partners.view_{model}"):
+            continue
+        query = {"report_place": "none"}
+        if day:
+            query |= {f"{day}__gte": criteria.start, f"{day}__lte": criteria.end}
+        if kind == "memoranda":
+            query["status__in"] = ",".join(SIGNED)
+        links[kind] = f"{reverse(f'admin:partners_{model}_changelist')}?{urlencode(query)}"
+    return links
 
 
 def _opportunity_context(report: opportunities.OpportunityReport, rows: list) -> dict:
@@ -220,6 +271,7 @@ def _opportunity_context(report: opportunities.OpportunityReport, rows: list) ->
         "any": bool(report.rows),  # on any page: the rows are the page's cities only
         "total": opportunities.values(report.total),
         "definitions": opportunities.DEFINITIONS,
+        "unplaced": _unplaced_opportunities(report.unplaced),
         "funnel": charts.funnel(
             _("Opportunities: from idea to won"),
             _("Of the opportunities started in the period, how many reached each stage."),
@@ -228,4 +280,20 @@ def _opportunity_context(report: opportunities.OpportunityReport, rows: list) ->
                 for stage in opportunities.FUNNEL_STAGES
             ],
         ),
+    }
+
+
+def _unplaced_opportunities(figures: opportunities.Figures) -> str:
+    """The note under the opportunities' total on those of no partner city, or ""."""
+    if not opportunities.has_any(figures):
+        return ""
+    return _(
+        "Of no partner city (in no row, not in the total): open %(open)s, expected jobs "
+        "%(jobs)s, expected investment EUR %(eur)s, won %(won)s, lost %(lost)s."
+    ) % {
+        "open": _number(figures.open),
+        "jobs": _number(figures.expected_jobs),
+        "eur": _number(figures.expected_investment_eur),
+        "won": _number(figures.won),
+        "lost": _number(figures.lost),
     }

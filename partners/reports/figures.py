@@ -182,6 +182,10 @@ class Counted:
     # count nothing of most figures in a year, and the counts are kept: ``cache``)
     per_city: dict = field(default_factory=dict)
     total: dict = field(default_factory=dict)  # figure name → count
+    # What no row and no total counts: the records that belong to no partner city (the
+    # NULL place of ``queries.placed``), per figure and, per kind, those dated in the period.
+    unplaced: dict = field(default_factory=dict)  # figure name → count
+    unplaced_records: dict = field(default_factory=dict)  # kind → count
 
 
 def count(
@@ -200,18 +204,30 @@ def count(
     first_days = []
     for kind in KINDS:
         compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
-        per_key, first_day = until_next_write(f"figures-counted-{kind}", asked, compute, kind=kind)
+        # "-2": the value holds the unplaced records since; a shared cache may keep older ones.
+        name = f"figures-counted-2-{kind}"
+        per_key, first_day = until_next_write(name, asked, compute, kind=kind)
         first_days.append(first_day)
         for key, part in per_key.items():
             counted[key].per_city.update(part.per_city)
             counted[key].total.update(part.total)
+            counted[key].unplaced.update(part.unplaced)
+            counted[key].unplaced_records.update(part.unplaced_records)
     return counted, min(filter(None, first_days), default=None)
 
 
 def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
-    """One kind's figures, counted per period, and the first day a counted record falls on."""
+    """One kind's figures, counted per period, and the first day a counted record falls on.
+    The same query counts the records of no partner city (its row of NULL place)."""
     of_kind = [f for f in FIGURES if f.kind == kind]
-    per_key = {key: Counted({f.name: Counter() for f in of_kind}) for key in periods}
+    per_key = {
+        key: Counted(
+            {f.name: Counter() for f in of_kind},
+            unplaced=dict.fromkeys((f.name for f in of_kind), 0),
+            unplaced_records={kind: 0},
+        )
+        for key in periods
+    }
     first_days = []
     rows = _plain(placed(kind, c)).filter(on__lte=max(p.end for p in periods.values()))
     if all(f.dated for f in of_kind):
@@ -226,8 +242,19 @@ def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selecte
         )
         for alias, (key, figure) in columns.items()
     }
-    for row in rows.values("place").annotate(first_day=Min("on"), **aggregates).order_by():
-        if row["place"] in selected:
+    # Each period's records of the kind, whatever figure counts them (a dropped follow-up).
+    dated = {
+        f"d{i}": Count("pk", distinct=kind == "delegations", filter=_dated_in(period))
+        for i, period in enumerate(periods.values())
+    }
+    grouped = rows.values("place").annotate(first_day=Min("on"), **aggregates, **dated)
+    for row in grouped.order_by():
+        if row["place"] is None:
+            for alias, (key, figure) in columns.items():
+                per_key[key].unplaced[figure.name] = row[alias]
+            for i, key in enumerate(periods):
+                per_key[key].unplaced_records[kind] = row[f"d{i}"]
+        elif row["place"] in selected:
             first_days.append(row["first_day"])
             for alias, (key, figure) in columns.items():
                 if row[alias]:
@@ -241,6 +268,10 @@ def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selecte
             key, figure = columns[alias]
             per_key[key].total[figure.name] = value
     return per_key, min(filter(None, first_days), default=None)
+
+
+def _dated_in(period: Period) -> Q:
+    return Q(on__range=(period.start, period.end))
 
 
 def _plain(rows: QuerySet) -> QuerySet:
@@ -281,6 +312,11 @@ class Summary:
     def total(self) -> dict:
         """Figure name → count over all selected cities, each record once."""
         return self.counted.total
+
+    @property
+    def unplaced(self) -> dict:
+        """Figure name → count of the records in no partner city (in no row or total)."""
+        return self.counted.unplaced
 
     @property
     def rows(self) -> list[SummaryRow]:

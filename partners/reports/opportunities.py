@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
 from .cache import asked_by, until_next_write
-from .queries import CITY_FIELDS, Criteria
+from .queries import CITY_FIELDS, Criteria, opportunity_place
 from .queries import opportunities as opportunities_of
 
 Stage = Opportunity.Stage
@@ -110,6 +110,8 @@ class OpportunityReport:
     # as the summary's: ids, not cities, are kept (``cache``) and a page names a few dozen.
     rows: list
     total: Figures
+    # The opportunities of no partner city: in no row and not in the total.
+    unplaced: Figures = field(default_factory=Figures)
 
     def named(self, rows=None, known=()) -> list:
         """``rows`` (all by default) with their cities, those not in ``known`` read in one
@@ -160,32 +162,37 @@ def of(c: Criteria) -> OpportunityReport:
     """The opportunity figures of a report's criteria, kept until the next write
     (``cache``). The criteria select the opportunities as the report's other records
     (``queries.opportunities``)."""
-    return until_next_write("opportunities-by-city-id", asked_by(c), lambda: _opportunity_report(c))
+    # "-2": the value holds the unplaced opportunities since; a shared cache may keep older.
+    compute = lambda: _opportunity_report(c)  # noqa: E731
+    return until_next_write("opportunities-by-city-id-2", asked_by(c), compute)
 
 
 def _opportunity_report(c: Criteria) -> OpportunityReport:
     """Figures per partner city of the report (``c.cities()``: as its other tables, never a
     home city or a city without a partnership with one). The database counts per city, in
     four small queries whatever the number of opportunities (only the period's won ones
-    are listed, for the median)."""
+    are listed, for the median). The same queries count those of no partner city (their
+    ``place`` NULL, key None), kept apart as ``unplaced``."""
     start, end, today = c.start, c.end, c.today
     opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
-    opportunities = opportunities.filter(partner_city__in=c.cities().order_by().values("pk"))
+    opportunities = opportunities.annotate(place=opportunity_place()).filter(
+        Q(place__in=c.cities().order_by().values("pk")) | Q(place__isnull=True)
+    )
     logged = _with_stage_log(opportunities, start, end, today).order_by()
     per_city = defaultdict(Figures)
     still_open = (
         logged.filter(stage_at_end__in=OPEN_STAGES)
-        .values("partner_city", "stage_at_end")
+        .values("place", "stage_at_end")
         .annotate(n=Count("pk"), jobs=Sum("expected_jobs"), eur=Sum("expected_investment_eur"))
     )
     for row in still_open:
-        figures = per_city[row["partner_city"]]
+        figures = per_city[row["place"]]
         figures.open_by_stage[row["stage_at_end"]] = row["n"]
         figures.expected_jobs += row["jobs"] or 0
         figures.expected_investment_eur += row["eur"] or 0
     won = logged.filter(stage=Stage.WON, won_on__range=(start, end), started_on__isnull=False)
     for city, won_on, started_on, jobs, eur in won.values_list(
-        "partner_city", "won_on", "started_on", "jobs_created", "investment_eur"
+        "place", "won_on", "started_on", "jobs_created", "investment_eur"
     ):
         figures = per_city[city]
         figures.won += 1
@@ -193,26 +200,27 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
         figures.investment_eur += eur or 0
         figures.days_to_win.append((won_on - started_on).days)
     lost = logged.filter(lost_in_period=True)
-    for row in lost.values("partner_city").annotate(n=Count("pk")):
-        per_city[row["partner_city"]].lost = row["n"]
+    for row in lost.values("place").annotate(n=Count("pk")):
+        per_city[row["place"]].lost = row["n"]
     reached = {f"reached_{r}": Count("pk", filter=Q(reached__gte=r)) for r in _FUNNEL_RANK.values()}
-    started = logged.filter(started_on__range=(start, end)).values("partner_city")
+    started = logged.filter(started_on__range=(start, end)).values("place")
     for row in started.annotate(
         n=Count("pk"), won=Count("pk", filter=Q(stage=Stage.WON)), **reached
     ):
-        figures = per_city[row["partner_city"]]
+        figures = per_city[row["place"]]
         figures.started, figures.started_won = row["n"], row["won"]
         figures.funnel = {stage: row[f"reached_{r}"] for stage, r in _FUNNEL_RANK.items()}
+    unplaced = per_city.pop(None, Figures())
     total = Figures()
     for figures in per_city.values():
         total.add(figures)
     ordered = City.objects.filter(pk__in=list(per_city))
     ordered = ordered.order_by("name_de", "pk").values_list("pk", flat=True)
-    result = [(pk, per_city[pk]) for pk in ordered if _any(per_city[pk])]
-    return OpportunityReport(result, total)
+    result = [(pk, per_city[pk]) for pk in ordered if has_any(per_city[pk])]
+    return OpportunityReport(result, total, unplaced)
 
 
-def _any(figures: Figures) -> bool:
+def has_any(figures: Figures) -> bool:
     return bool(figures.open or figures.won or figures.lost or figures.started)
 
 

@@ -428,9 +428,7 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
             Case(When(memorandum__isnull=False, then=_memorandum_place(partners, "memorandum__"))),
             _trip_place(partners, "delegation"),
             # Logged on an opportunity's page, a follow-up often has no other link.
-            Case(
-                When(_is_partner("opportunity__partner_city"), then=F("opportunity__partner_city"))
-            ),
+            opportunity_place("opportunity__"),
             output_field=IntegerField(),
         )
     else:
@@ -439,19 +437,54 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
     return KEPT[kind]._default_manager.annotate(place=place, on=on)
 
 
+def opportunity_place(opportunity: str = "") -> Case:
+    """An opportunity's partner city (or NULL): its own, when that is a partner city
+    (``opportunity``: the path to it, "" for the opportunity itself)."""
+    city = f"{opportunity}partner_city"
+    return Case(When(_is_partner(city), then=F(city)), output_field=IntegerField())
+
+
+# A delegation's row for a stop outside the partner cities on a trip that reached one: in
+# no row, and not "no partner city" either (no city has id 0).
+ELSEWHERE = 0
+
+
+def _delegation_places(queryset: QuerySet) -> QuerySet:
+    """Delegations with ``place``, a row per stop: the partner city each concerns
+    (inbound: its origin; outbound: each partner-city stop), ``ELSEWHERE`` for the other
+    stops of an outbound trip that reached a partner city, and NULL when it concerns none
+    (its rows and place are NULL alone)."""
+    reached = Exists(_stops(partner_cities().values("pk"), OuterRef("pk")))
+    return queryset.annotate(
+        place=Case(
+            When(direction=IN, then=Case(When(_is_partner("origin_city"), then=F("origin_city")))),
+            When(_is_partner("stops__city"), then=F("stops__city")),
+            When(reached, then=Value(ELSEWHERE)),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def placed(kind: str, c: Criteria) -> QuerySet:
     """The records of a kind the criteria select, each with ``on`` (its day) and ``place``
-    (its partner city, or NULL). A delegation has a row per partner city it concerns."""
+    (its partner city, or NULL: it counts in no row). A delegation has a row per partner
+    city it concerns, or one with NULL."""
     if kind == "delegations":
-        return delegations(c).annotate(
-            on=F("start_date"),
-            place=Case(
-                When(direction=IN, then=F("origin_city")),
-                default=F("stops__city"),
-                output_field=IntegerField(),
-            ),
-        )
+        return _delegation_places(delegations(c)).annotate(on=F("start_date"))
     return RECORDS[kind](c).annotate(place=F("counted_in"))
+
+
+def in_no_partner_city(model) -> Q:
+    """The records of ``model`` (a kind of ``placed``, or Opportunity) that belong to no
+    partner city, whatever their day: what the back office lists under the report's note
+    on the records it leaves out."""
+    if model is Delegation:
+        unplaced = _delegation_places(Delegation.objects.all()).filter(place__isnull=True)
+    elif model is Opportunity:
+        unplaced = Opportunity.objects.alias(place=opportunity_place()).filter(place__isnull=True)
+    else:
+        return Q(counted_in__isnull=True)
+    return Q(pk__in=unplaced.values("pk"))
 
 
 KINDS = ["delegations", "meetings", "handovers", "memoranda", "follow_ups"]

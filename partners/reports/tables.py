@@ -156,8 +156,9 @@ def summary_table(report: Report) -> Table:
         for row in result.rows
     ]
     total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
+    unplaced = [str(UNPLACED), ""] + [result.unplaced[n] for n in figures.MEASURES]
     notes = criteria_notes(report.criteria)
-    return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total])
+    return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total, unplaced])
 
 
 def delegations_table(report: Report) -> Table:
@@ -266,8 +267,10 @@ def opportunities_table(report: Report) -> Table:
     columns += [Column(header, "number", 14) for header in opportunities.headers()]
     rows = [[city.name, *opportunities.values(figures)] for city, figures in pipeline.named()]
     total = [_("Total"), *opportunities.values(pipeline.total)]
+    unplaced = [str(UNPLACED), *opportunities.values(pipeline.unplaced)]
     notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
-    return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=[total])
+    footer = [total, unplaced]
+    return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=footer)
 
 
 def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
@@ -287,6 +290,8 @@ def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
     ]
 
 
+# The line under the total: the records of the period in no partner city's row.
+UNPLACED = gettext_lazy("Not in any partner city (not in the total)")
 SHARED_NOTE = gettext_lazy(
     "Each meeting, handover, memorandum and follow-up belongs to one partner city, so its "
     "total is the sum of the rows. A trip to two partner cities, or a profile handed over "
