@@ -115,7 +115,7 @@ def _paragraph(page: str, id_: str) -> str:
         ),
         (
             "zh-hans",
-            "本期内但不属于任何伙伴城市（不在任何一行，也不计入合计）： "
+            "本期内但不属于任何伙伴城市（不在任何一行，也不计入合计）："
             "代表团：3、会谈：1、转交：1、合作备忘录：1、后续事项：2",
             "不属于任何伙伴城市（不在任何一行，也不计入合计）：进行中 2，预计就业岗位 3，"
             "预计投资额（欧元）50,000，已达成 1，未成功 0。",
@@ -132,6 +132,19 @@ def test_the_page_says_how_many_records_of_the_period_are_in_no_partner_city(
     page = response.content.decode()
     assert _text(_paragraph(page, "report-unplaced")).startswith(note)
     assert _text(_paragraph(page, "opportunities-unplaced")).startswith(opportunities)
+
+
+@pytest.mark.parametrize("language, gap", [("en", " "), ("de", " "), ("zh-hans", "")])
+def test_the_notes_part_their_sentences_as_the_language_writes(manager, language, gap):
+    """No space after "：" or "。" in Chinese, one after ":" and "." in German and English."""
+    _world()
+
+    page = manager.get("/reports/", {"year": YEAR}, headers={"accept-language": language}).text
+
+    note = _paragraph(page, "report-unplaced")
+    assert re.search(r"[:：]" + gap + "<a ", note), note
+    opportunities = _paragraph(page, "opportunities-unplaced")
+    assert re.search(r"[.。]" + gap + "<a ", opportunities), opportunities
 
 
 def test_the_totals_leave_them_out_and_the_note_counts_only_them(manager):

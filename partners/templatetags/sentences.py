@@ -9,8 +9,12 @@ WITHOUT_SPACES = ("zh", "ja")
 
 
 @register.simple_tag
+def sentence_gap() -> str:
+    """What separates two sentences in the active language: a space, or nothing."""
+    return "" if (get_language() or "").startswith(WITHOUT_SPACES) else " "
+
+
+@register.simple_tag
 def sentences(*texts):
     """Sentences translated one by one (each with its own plural) as one paragraph."""
-    language = get_language() or ""
-    gap = "" if language.startswith(WITHOUT_SPACES) else " "
-    return format_html_join(gap, "{}", ((text,) for text in texts if text))
+    return format_html_join(sentence_gap(), "{}", ((text,) for text in texts if text))
