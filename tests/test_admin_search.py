@@ -2,6 +2,7 @@
 
 import io
 import re
+import tracemalloc
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from modeltranslation.utils import build_localized_fieldname
 
 from partners import models as m
-from partners.models import is_translated
+from partners.models import folding, is_translated
 from partners.roles import ADMINISTRATORS
 
 from . import factories as f
@@ -271,3 +272,18 @@ def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
 
     assert search(m.Organisation, "Lukosz") == [company]
     assert search(m.Person, "Pawel") == [contact]
+
+
+def test_the_refresh_holds_one_batch_of_people_in_memory_not_the_table(db):
+    # A migration folding a big table (0082) must not read it whole into memory.
+    f.PersonFactory.create_batch(3)
+    m.Person.objects.bulk_create(m.Person(full_name=f"Jörg Łukosz {n}") for n in range(12000))
+    m.Person.objects.update(full_name_folded="")
+    tracemalloc.start()
+    try:
+        assert folding.refresh(m.Person) == 12003
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"{peak:,} bytes"
+    assert m.Person.objects.filter(full_name_folded="jorg lukosz 11999").exists()
