@@ -7,6 +7,7 @@ import tracemalloc
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from modeltranslation.utils import build_localized_fieldname
@@ -260,8 +261,6 @@ def test_a_search_without_accents_makes_as_many_queries_as_one_with_them(db):
 
 
 def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
-    from django.core.management import call_command
-
     company = f.OrganisationFactory(name="Muster GmbH")
     m.Organisation.objects.filter(pk=company.pk).update(name_de="Łukosz GmbH", name="Łukosz GmbH")
     contact = f.PersonFactory(full_name="Anna Schmidt")
@@ -272,6 +271,19 @@ def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
 
     assert search(m.Organisation, "Lukosz") == [company]
     assert search(m.Person, "Pawel") == [contact]
+
+
+def test_the_check_reports_a_name_folded_out_of_date_and_changes_nothing(db):
+    contact = f.PersonFactory(full_name="Anna Schmidt")
+    m.Person.objects.filter(pk=contact.pk).update(full_name="Paweł Wójcik")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("refresh_organisation_names", "--check", stdout=out)
+    assert "Names folded for the admin search: 1 out of date" in out.getvalue()
+    assert search(m.Person, "Pawel") == []
+
+    call_command("refresh_organisation_names", stdout=io.StringIO())
+    call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
 
 
 def test_the_refresh_holds_one_batch_of_people_in_memory_not_the_table(db):

@@ -71,9 +71,10 @@ def folded_fields(model) -> list[FoldedField]:
 BATCH = 2000
 
 
-def refresh(model=None) -> int:
+def refresh(model=None, *, write: bool = True) -> int:
     """Fold again where a write skipped it: every row of ``model`` (None: of every model
-    with a ``FoldedField``; a migration's model too); returns how many were written."""
+    with a ``FoldedField``; a migration's model too); returns how many were out of date
+    (and, with ``write``, are written)."""
     written = 0
     for each in [model] if model else apps.get_app_config("partners").get_models():
         for field in folded_fields(each):
@@ -88,7 +89,8 @@ def refresh(model=None) -> int:
                     for pk, kept, *text in batch
                     if (folded := fold(next(filter(None, text), ""))) != kept
                 ]
-                each._default_manager.bulk_update(changed, [field.name], batch_size=500)
+                if write:
+                    each._default_manager.bulk_update(changed, [field.name], batch_size=500)
                 written += len(changed)
                 last = batch[-1][0]
     return written
