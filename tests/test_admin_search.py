@@ -2,16 +2,18 @@
 
 import io
 import re
+import tracemalloc
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from modeltranslation.utils import build_localized_fieldname
 
 from partners import models as m
-from partners.models import is_translated
+from partners.models import folding, is_translated
 from partners.roles import ADMINISTRATORS
 
 from . import factories as f
@@ -259,8 +261,6 @@ def test_a_search_without_accents_makes_as_many_queries_as_one_with_them(db):
 
 
 def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
-    from django.core.management import call_command
-
     company = f.OrganisationFactory(name="Muster GmbH")
     m.Organisation.objects.filter(pk=company.pk).update(name_de="Łukosz GmbH", name="Łukosz GmbH")
     contact = f.PersonFactory(full_name="Anna Schmidt")
@@ -271,3 +271,31 @@ def test_a_name_changed_past_save_is_folded_again_by_the_refresh_command(db):
 
     assert search(m.Organisation, "Lukosz") == [company]
     assert search(m.Person, "Pawel") == [contact]
+
+
+def test_the_check_reports_a_name_folded_out_of_date_and_changes_nothing(db):
+    contact = f.PersonFactory(full_name="Anna Schmidt")
+    m.Person.objects.filter(pk=contact.pk).update(full_name="Paweł Wójcik")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("refresh_organisation_names", "--check", stdout=out)
+    assert "Names folded for the admin search: 1 out of date" in out.getvalue()
+    assert search(m.Person, "Pawel") == []
+
+    call_command("refresh_organisation_names", stdout=io.StringIO())
+    call_command("refresh_organisation_names", "--check", stdout=io.StringIO())
+
+
+def test_the_refresh_holds_one_batch_of_people_in_memory_not_the_table(db):
+    # A migration folding a big table (0082) must not read it whole into memory.
+    f.PersonFactory.create_batch(3)
+    m.Person.objects.bulk_create(m.Person(full_name=f"Jörg Łukosz {n}") for n in range(12000))
+    m.Person.objects.update(full_name_folded="")
+    tracemalloc.start()
+    try:
+        assert folding.refresh(m.Person) == 12003
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, f"{peak:,} bytes"
+    assert m.Person.objects.filter(full_name_folded="jorg lukosz 11999").exists()

@@ -72,3 +72,13 @@ def test_the_report_pdf_keeps_the_report_and_names_the_missing_libraries(without
     response = manager.get("/reports/?year=2019&format=pdf")
     assert response.status_code == 503
     assert "libpango-1.0-0" in response.text and "<table" in response.text
+
+
+def test_the_report_pdf_asked_in_chinese_says_why_in_the_users_language(without_pango, db):
+    manager = client_for(user_with_role(MANAGERS))
+    response = manager.get(
+        "/reports/?year=2019&format=pdf&lang=zh-hans", headers={"accept-language": "de"}
+    )
+    assert response.status_code == 503
+    assert "PDF-Dokumente brauchen die Systembibliotheken" in response.text
+    assert "PDF文档" not in response.text

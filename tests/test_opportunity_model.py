@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from partners import models as m
@@ -140,3 +141,21 @@ def test_a_move_whose_log_cannot_be_written_is_not_saved_either():
         opportunity.save()
     assert m.Opportunity.objects.get().stage == Stage.IDEA
     assert _entered(opportunity) == [(Stage.IDEA, timezone.localdate())]
+
+
+def test_saving_a_won_opportunity_without_a_new_day_won_adds_no_query(
+    django_assert_num_queries,
+):
+    idea = f.OpportunityFactory(stage=Stage.IDEA)
+    won = f.OpportunityFactory(stage=Stage.WON, won_on=datetime.date(2020, 3, 1))
+    idea, won = (m.Opportunity.objects.get(pk=o.pk) for o in (idea, won))
+    with CaptureQueriesContext(connection) as saving_an_idea:
+        idea.title = "Renamed"
+        idea.save()
+    with django_assert_num_queries(len(saving_an_idea)):
+        won.title = "Renamed"
+        won.save()
+    # A new day won still dates the logged win.
+    won.won_on = datetime.date(2020, 2, 1)
+    won.save()
+    assert _entered(won) == [(Stage.WON, datetime.date(2020, 2, 1))]

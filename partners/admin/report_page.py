@@ -125,12 +125,13 @@ def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
 
 
 def _pdf_response(request, filterset, criteria: queries.Criteria, language: str):
-    # Names, dates and the file name in the document's language; an error in the page's.
+    # Names, dates and the file name in the document's language (report_pdf prints in it);
+    # a refusal, raised before the printing switches language, in the page's.
+    with translation.override(language):
+        report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
+        name = tables.filename(criteria, "pdf")
     try:
-        with translation.override(language):
-            report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
-            pdf = documents.report_pdf(report, language=language)
-            name = tables.filename(criteria, "pdf")
+        pdf = documents.report_pdf(report, language=language)
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
     return attachment(pdf, name, "application/pdf")

@@ -131,6 +131,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
     # Who moves it, for the stage log; set by the back office before save().
     stage_changed_by = None
     _loaded_stage = None
+    _loaded_won_on = None  # also when not loaded: save() then dates the logged win anyway
 
     class Meta:
         verbose_name = _("opportunity")
@@ -178,8 +179,11 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
         # Remembers the stage as loaded, so save() knows whether it moved (Django docs,
         # "Customizing model loading").
         instance = super().from_db(db, field_names, values, *args, **kwargs)
-        if "stage" not in instance.get_deferred_fields():
+        deferred = instance.get_deferred_fields()
+        if "stage" not in deferred:
             instance._loaded_stage = instance.stage
+        if "won_on" not in deferred:
+            instance._loaded_won_on = instance.won_on
         return instance
 
     def get_absolute_url(self):
@@ -227,7 +231,9 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
                     or timezone.localdate(),
                     changed_by=self.stage_changed_by,
                 )
-            elif self.stage == self.Stage.WON and self.won_on:
+            elif (
+                self.stage == self.Stage.WON and self.won_on and self.won_on != self._loaded_won_on
+            ):
                 # The day won corrected after the move (the board dates a win today): the
                 # logged win follows, or the days to win would count from the wrong day.
                 last_win = self.stage_changes.filter(stage=self.Stage.WON).order_by("-pk")
@@ -236,7 +242,7 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
                 ).exclude(entered_on=self.won_on).update(
                     entered_on=self.won_on, updated_at=timezone.now()
                 )
-        self._loaded_stage = self.stage
+        self._loaded_stage, self._loaded_won_on = self.stage, self.won_on
 
 
 class OpportunityStageChange(TimeStampedModel):

@@ -29,11 +29,13 @@ class Command(BaseCommand):
                 for model in map(apps.get_model, organisation_names.PATHS)
             }
             keys = organisation_names.stale_name_keys()
+            folded = folding.refresh(write=not check)
             self.stdout.write(f"partners.Organisation (import match key): {len(keys)} out of date")
+            self.stdout.write(f"Names folded for the admin search: {folded} out of date")
             for model, pks in stale.items():
                 self.stdout.write(f"{model._meta.label}: {len(pks)} out of date")
             if check:
-                if keys or any(stale.values()):
+                if keys or folded or any(stale.values()):
                     raise CommandError(
                         "Some records are out of date: run refresh_organisation_names."
                     )
@@ -41,7 +43,6 @@ class Command(BaseCommand):
             organisation_names.refresh_name_keys()
             for model, pks in stale.items():
                 organisation_names.refresh(model, pks)
-            folded = folding.refresh()
         count = len(keys) + sum(map(len, stale.values()))
         self.stdout.write(f"Kept the names again on {count} record(s).")
         self.stdout.write(f"Folded {folded} name(s) again for the admin search.")
