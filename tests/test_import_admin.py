@@ -287,9 +287,8 @@ def test_an_administrator_reverts_an_import_from_the_log(client, administrator):
     assert run.status == ImportRun.Status.REVERTED
 
 
-def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
-    client, administrator
-):
+def _an_update_and_a_new_company() -> ImportRun:
+    """A second import that updates the company of the first and creates another."""
     import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
     import_profiles(
         source=xlsx(
@@ -297,7 +296,13 @@ def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
         ),
         filename="b.xlsx",
     )
-    run = ImportRun.objects.get(file_name="b.xlsx")
+    return ImportRun.objects.get(file_name="b.xlsx")
+
+
+def test_an_administrator_reverts_an_import_from_its_own_page_after_confirming(
+    client, administrator
+):
+    run = _an_update_and_a_new_company()
     revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
 
     page = client.get(reverse("admin:partners_importrun_change", args=[run.pk]))
@@ -444,14 +449,7 @@ def test_the_revert_summary_joins_its_sentences_as_the_language_writes(
     client, administrator, language, expected
 ):
     # Chinese runs its sentences on; German and English put a space between them.
-    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]]), filename="a.xlsx")
-    import_profiles(
-        source=xlsx(
-            [["Alt GmbH", "HRB 1", "Leipzig", "9", "", ""], ["Neu AG", "", "Leipzig", "", "", ""]]
-        ),
-        filename="b.xlsx",
-    )
-    run = ImportRun.objects.get(file_name="b.xlsx")
+    run = _an_update_and_a_new_company()
     revert_url = reverse("admin:partners_importrun_revert", args=[run.pk])
 
     page = client.get(revert_url, headers={"accept-language": language})
