@@ -12,7 +12,7 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname, get_language
 
 from .models import is_translated, shown_text
-from .models.base import in_chinese
+from .models.base import shown_as
 
 
 class InGerman(str):
@@ -30,13 +30,13 @@ class InChinese(str):
     language = "zh"
 
 
+MARKS = {DEFAULT_LANGUAGE: InGerman, "zh": InChinese}
+
+
 def _label(own, german, language):
-    """An option's text as ``shown_text`` marks a text: its own, else the German one marked
-    "de"; a name written in Chinese marked "zh" on a page in another language."""
-    text = own or german or ""
-    if in_chinese(text):
-        return text if language.startswith("zh") else InChinese(text)
-    return text if own or not text or language == DEFAULT_LANGUAGE else InGerman(text)
+    """An option's text, marked with its language as ``shown_text`` marks a text."""
+    text, marked = shown_as(own, german, language)
+    return MARKS[marked](text) if marked else text
 
 
 def _marked(label) -> str:
@@ -103,8 +103,7 @@ class NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         label = super().label_from_instance(obj)
         language = shown_text(obj, "name")[1]
-        marks = {DEFAULT_LANGUAGE: InGerman, "zh": InChinese}
-        return marks[language](label) if language else label
+        return MARKS[language](label) if language else label
 
 
 class LongChoiceFilter(django_filters.ModelChoiceFilter):

@@ -77,7 +77,12 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
         return getattr(record, field), None
     language = translated_language()
     own = getattr(record, build_localized_fieldname(field, language), None)
-    text = own or getattr(record, source) or ""
+    return shown_as(own, getattr(record, source), language)
+
+
+def shown_as(own: str | None, german: str | None, language: str) -> tuple[str, str | None]:
+    """``shown_text`` of a text ``own`` in ``language`` and its German source ``german``."""
+    text = own or german or ""
     if in_chinese(text):  # a name written in Chinese whatever the field: 南京金鹰集团
         return text, (None if language.startswith("zh") else "zh")
     return text, (DEFAULT_LANGUAGE if text and not own and language != DEFAULT_LANGUAGE else None)
