@@ -14,7 +14,7 @@ from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -220,17 +220,13 @@ def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
         "unplaced": [
             (
                 _("%(kind)s: %(count)s")
-                % {"kind": tables.SHEET_NAMES[kind.replace("_", "-")], "count": _number(n)},
+                % {"kind": tables.SHEET_NAMES[kind.replace("_", "-")], "count": charts.number(n)},
                 links.get(kind),
             )
             for kind, n in summary.counted.unplaced_records.items()
             if n
         ],
     }
-
-
-def _number(value) -> str:
-    return number_format(value, force_grouping=True)
 
 
 # The back-office list of each kind's records in no partner city: its model, and the
@@ -292,9 +288,9 @@ def _unplaced_opportunities(figures: opportunities.Figures) -> str:
         "Of no partner city (in no row, not in the total): open %(open)s, expected jobs "
         "%(jobs)s, expected investment EUR %(eur)s, won %(won)s, lost %(lost)s."
     ) % {
-        "open": _number(figures.open),
-        "jobs": _number(figures.expected_jobs),
-        "eur": _number(figures.expected_investment_eur),
-        "won": _number(figures.won),
-        "lost": _number(figures.lost),
+        "open": charts.number(figures.open),
+        "jobs": charts.number(figures.expected_jobs),
+        "eur": charts.number(figures.expected_investment_eur),
+        "won": charts.number(figures.won),
+        "lost": charts.number(figures.lost),
     }

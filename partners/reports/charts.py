@@ -63,7 +63,7 @@ class Chart:
         return self.left - TICK_GAP
 
 
-def _number(value: int) -> str:
+def number(value: int) -> str:
     # Grouped as the report's tables write figures ("1.239", "1,239").
     return number_format(value, force_grouping=True)
 
@@ -72,7 +72,7 @@ def _scale(maximum: int):
     top = max(maximum, 1)
     plot = HEIGHT - TOP - BOTTOM
     ticks = sorted({0, top // 2, top})
-    return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": _number(t)} for t in ticks]
+    return top, plot, [{"y": HEIGHT - BOTTOM - plot * t / top, "text": number(t)} for t in ticks]
 
 
 def _x_label(i: int, count: int, x: float, text) -> dict:
@@ -108,7 +108,7 @@ def grouped_bars(title, description, years, series: dict) -> Chart:
         for j, (name, values) in enumerate(series.items()):
             value = values.get(year, 0)
             height = plot * value / top
-            label = f"{name} {year}: {_number(value)}"
+            label = f"{name} {year}: {number(value)}"
             chart.bars.append(
                 Bar(x0 + j * bar, HEIGHT - BOTTOM - height, bar, height, colours[name], label)
             )
@@ -127,7 +127,7 @@ def line(title, description, values: dict) -> Chart:
         y = HEIGHT - BOTTOM - plot * value / top
         coordinates.append(f"{x:.1f},{y:.1f}")
         chart.x_labels.append(_x_label(i, len(values), x, year))
-        chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {_number(value)}"))
+        chart.bars.append(Bar(x - 3, y - 3, 6, 6, PALETTE[0], f"{year}: {number(value)}"))
     chart.points = " ".join(coordinates)
     return chart
 
@@ -143,6 +143,6 @@ def funnel(title, description, steps: list[tuple[str, int]]) -> Chart:
         width = max(widest * value / top, 1)
         x = FUNNEL_LABELS + (widest - width) / 2
         colour = PALETTE[i % len(PALETTE)]
-        label = f"{name}: {_number(value)}"
+        label = f"{name}: {number(value)}"
         chart.bars.append(Bar(x, TOP + i * row, width, row * 0.8, colour, label))
     return chart

@@ -61,7 +61,7 @@ class Figure:
 
     def condition(self, period: Period) -> Q:
         """The rows of ``queries.placed`` this figure counts in the period."""
-        within = Q(on__range=(period.start, period.end)) if self.dated else Q(on__lte=period.end)
+        within = _dated_in(period) if self.dated else Q(on__lte=period.end)
         return within & self.where(period)
 
 
@@ -271,6 +271,7 @@ def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selecte
 
 
 def _dated_in(period: Period) -> Q:
+    """The rows of ``queries.placed`` whose day falls in the period."""
     return Q(on__range=(period.start, period.end))
 
 
@@ -283,7 +284,7 @@ def _plain(rows: QuerySet) -> QuerySet:
 def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
     """The records of one kind a sheet lists: those any of its figures counts (or dated in
     the period), with the selected partner cities each belongs to (a trip's in stop order)."""
-    shown = Q(on__range=(period.start, period.end))
+    shown = _dated_in(period)
     for figure in FIGURES:
         if figure.kind == kind:
             shown |= figure.condition(period)

@@ -111,7 +111,7 @@ class OpportunityReport:
     rows: list
     total: Figures
     # The opportunities of no partner city: in no row and not in the total.
-    unplaced: Figures = field(default_factory=Figures)
+    unplaced: Figures
 
     def named(self, rows=None, known=()) -> list:
         """``rows`` (all by default) with their cities, those not in ``known`` read in one
