@@ -15,7 +15,7 @@ where each branch of the UNION is answered by its own index.
 """
 
 from django.conf import settings
-from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
@@ -33,7 +33,7 @@ def _contains(model, path: str, term: str) -> Q:
     """``path__icontains=term``; a translated field matches in any of its languages (the
     ORM would read only the active one: an English search would miss German-only names);
     a name kept folded (``FoldedField``: "Łukosz" as "lukosz") matches the term folded."""
-    if isinstance(_field_at(model, path), FoldedField):
+    if isinstance(get_fields_from_path(model, path)[-1], FoldedField):
         # A term that is all accents folds to nothing, which every row contains.
         return Q(**{f"{path}__icontains": fold(term) or term})
     if not is_translated(model, path):
@@ -43,13 +43,6 @@ def _contains(model, path: str, term: str) -> Q:
     for code, _name in settings.LANGUAGES:
         condition |= Q(**{f"{prefix}{sep}{build_localized_fieldname(name, code)}__icontains": term})
     return condition
-
-
-def _field_at(model, path: str):
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model._meta.get_field(name)
 
 
 def _search_q(model, path: str, term: str) -> Q:
