@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from partners.imports import ImportConflict, import_profiles
+from partners.imports import BadFile, import_profiles
 from partners.models import ImportRun, Organisation
 from partners.roles import ADMINISTRATORS
 from tests.backoffice import client_for, user_with_role
@@ -64,7 +64,7 @@ def rival_company_before_the_first_write(city):
 
 
 def test_a_rival_company_saved_after_the_existence_checks_is_a_file_error(leipzig):
-    with rival_company_before_the_first_write(leipzig), pytest.raises(ImportConflict) as raised:
+    with rival_company_before_the_first_write(leipzig), pytest.raises(BadFile) as raised:
         import_profiles(source=xlsx(SHEET), filename="a.xlsx")
 
     assert MESSAGE in raised.value.message

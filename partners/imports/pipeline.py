@@ -30,22 +30,6 @@ PROGRESS_EVERY = 2000
 IMPORT_LOCK = 7_301_964
 
 
-class ImportConflict(BadFile):
-    """Another write reached the same companies between our read and our write.
-
-    A file-level error like `BadFile`, so that the command, the admin and the job page
-    report it the same way; the import's transaction has been rolled back by then.
-    """
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Another change to the same companies was saved while this import ran; "
-                "nothing was imported — please run it again."
-            )
-        )
-
-
 @dataclass
 class RowOutcome:
     row: int
@@ -159,9 +143,9 @@ def import_profiles(
 
     `source` may be a sheet opened already (`open_sheet`), so that a caller that looked at
     it does not read the file twice. Raises `BadFile` when the file as a whole cannot be
-    read. Row errors are collected in the result; without `skip_invalid` one invalid row
-    means nothing is written. Raises `ImportConflict` (a `BadFile`) when a concurrent write
-    makes ours break a uniqueness constraint; nothing is written then either.
+    read, or when a concurrent write makes ours break a uniqueness constraint. Row errors
+    are collected in the result; without `skip_invalid` one invalid row means nothing is
+    written.
     """
     opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
@@ -223,7 +207,12 @@ def _write(result, parsed, parser, user, sha256, preview_limit, error_names) -> 
     except IntegrityError:
         # A write outside the import (an admin edit) created the same company (register
         # number, slug) after we read; the transaction is rolled back.
-        raise ImportConflict from None
+        raise BadFile(
+            _(
+                "Another change to the same companies was saved while this import ran; "
+                "nothing was imported — please run it again."
+            )
+        ) from None
 
 
 # Control characters (tab, line feeds kept): no field may hold them, and PostgreSQL refuses
