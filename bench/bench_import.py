@@ -141,7 +141,7 @@ def child_ours(path: str):
     from partners.imports import import_profiles
 
     started = time.perf_counter()
-    result = import_profiles(source=Path(path), filename=Path(path).name, user=None)
+    result = import_profiles(source=Path(path).read_bytes(), filename=Path(path).name, user=None)
     elapsed = time.perf_counter() - started
     assert not result.errors, result.errors[:3]
     return {"seconds": elapsed, "rows": result.total_rows, "summary": result.summary()}

@@ -56,7 +56,7 @@ def child(new: str, update: str) -> None:
         with transaction.atomic():
             for kind, path in (("new", Path(new)), ("update", Path(update))):
                 started = time.perf_counter()
-                result = import_profiles(source=path, filename=path.name, user=None)
+                result = import_profiles(source=path.read_bytes(), filename=path.name, user=None)
                 seconds[kind] = time.perf_counter() - started
                 if result.errors:
                     sys.exit(f"{kind}: {result.errors[:3]}")

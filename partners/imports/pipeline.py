@@ -9,8 +9,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -107,14 +106,6 @@ def serialise_imports() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def _read(source: bytes | BinaryIO | Path | str) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    return source.read()
-
-
 def _refuse_publishing(layout: Layout) -> None:
     """The publish column publishes or withdraws (an empty cell withdraws): it needs the
     right to publish, as the admin's publish action does."""
@@ -131,12 +122,12 @@ def _refuse_publishing(layout: Layout) -> None:
 
 def import_profiles(
     *,
-    source: Sheet | bytes | BinaryIO | Path | str,
+    source: Sheet | bytes,
     filename: str,
     user=None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    preview_limit: int | None = 100,
+    preview_limit: int = 100,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Creates or updates companies, profiles and contacts from a sheet.
@@ -147,7 +138,7 @@ def import_profiles(
     are collected in the result; without `skip_invalid` one invalid row means nothing is
     written.
     """
-    opened = source if isinstance(source, Sheet) else open_sheet(_read(source), filename)
+    opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
     layout = _layout(opened.headers, result, opened.name)
     if user is not None and not may_publish(user):
@@ -173,7 +164,7 @@ def import_profiles(
         result.total_rows += 1
         if errors:
             result.errors += errors
-            if preview_limit is None or len(error_names) < preview_limit:
+            if len(error_names) < preview_limit:
                 error_names[number] = str(values.get("name", ""))
         else:
             parsed.append((number, values))
@@ -285,7 +276,7 @@ def _classify(plan: list[PlannedRow], parser: Parser, result: ImportResult) -> l
 def _collect_preview(
     plan: list[PlannedRow],
     result: ImportResult,
-    limit: int | None,
+    limit: int,
     names: dict[int, str],
     parsed: list[tuple[int, dict]],
 ) -> None:

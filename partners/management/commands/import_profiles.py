@@ -27,7 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         try:
             result = import_profiles(
-                source=path, filename=path.name, dry_run=dry_run, skip_invalid=skip_invalid
+                source=path.read_bytes(),
+                filename=path.name,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
             )
         except BadFile as error:
             raise CommandError(f"{path.name}: {error.message}") from None
