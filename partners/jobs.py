@@ -80,11 +80,11 @@ def finish(job_id, state: str, result: dict, **fields) -> None:
     Job.objects.filter(pk=job_id).update(state=state, result=result, **fields)
 
 
-def recover_stale(job: Job, max_age: float | None = None) -> bool:
+def recover_stale(job: Job) -> bool:
     """Marks the job and its task failed if its worker has stopped beating; True if so."""
-    limit = settings.CRM_TASK_STALE_SECONDS if max_age is None else max_age
     beat = job.heartbeat_at or job.created_at
-    if job.state != Job.State.RUNNING or (timezone.now() - beat).total_seconds() <= limit:
+    age = (timezone.now() - beat).total_seconds()
+    if job.state != Job.State.RUNNING or age <= settings.CRM_TASK_STALE_SECONDS:
         return False
     reason = _(
         "The worker stopped while running this task (killed or lost); nothing was "
