@@ -59,12 +59,7 @@ class Lookups:
 
     @staticmethod
     def _index(rows) -> dict[str, int]:
-        index = {}
-        for pk, *labels in rows:
-            for label in labels:
-                if label:
-                    index[folded(label)] = pk
-        return index
+        return {folded(label): pk for pk, *labels in rows for label in labels if label}
 
     def city(self, name: str, country: str) -> int:
         candidates = self.cities.get(folded(name), [])
