@@ -5,6 +5,6 @@ rows.py parses one row; writes.py and bulk_sql.py write a whole sheet in one
 transaction; pipeline.py runs those steps; revert.py undoes a finished import.
 """
 
-from .pipeline import BadFile, ImportResult, RowError, import_profiles
+from .pipeline import BadFile, import_profiles
 
-__all__ = ["BadFile", "ImportResult", "RowError", "import_profiles"]
+__all__ = ["BadFile", "import_profiles"]
