@@ -32,7 +32,6 @@ from .spreadsheets import Table, write_xlsx
 
 logger = logging.getLogger(__name__)
 
-PREVIEW_ROWS = 100
 # The kinds of record whose listings' rows the export's progress counts (their sheets'
 # keys are the kinds with a hyphen: "follow-ups").
 COUNTED_KINDS = ["delegations", "meetings", "handovers", "follow_ups"]
@@ -162,7 +161,6 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
                 user=job.created_by,
                 dry_run=preview,
                 skip_invalid=job.options["skip_invalid"],
-                preview_limit=PREVIEW_ROWS if preview else 0,
                 progress=progress,
             )
         except BadFile as error:  # a changed stored file too

@@ -139,10 +139,12 @@ def test_german_headers_in_any_order_and_case_are_read(cities):
 
 def test_a_second_import_updates_by_register_number_and_reports_changed_columns(cities):
     run(xlsx([full_row()], FULL))
-    result = run(xlsx([full_row(Company="Müller Präzision GmbH", Employees=1300)], FULL))
+    sheet = xlsx([full_row(Company="Müller Präzision GmbH", Employees=1300)], FULL)
+    preview = run(sheet, dry_run=True).preview
+    result = run(sheet)
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
-    assert result.preview[0].changes == ["Company", "Employees"]
+    assert preview[0].changes == ["Company", "Employees"]
     organisation = Organisation.objects.get()
     assert organisation.name == "Müller Präzision GmbH"
     assert organisation.version == 2
@@ -601,12 +603,12 @@ def test_another_contact_name_is_another_person_not_the_former_contact_renamed(c
     meeting = MeetingFactory(title="Runde")
     meeting.attendees.add(anna)
 
-    result = run(
-        xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "bert@k.example", ""]], CONTACT_HEADERS)
-    )
+    sheet = xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "bert@k.example", ""]], CONTACT_HEADERS)
+    preview = run(sheet, dry_run=True).preview
+    result = run(sheet)
 
     assert (result.created, result.updated, result.errors) == (0, 1, [])
-    assert result.preview[0].changes == ["Ansprechpartner", "E-Mail Ansprechpartner"]
+    assert preview[0].changes == ["Ansprechpartner", "E-Mail Ansprechpartner"]
     anna.refresh_from_db()
     assert (anna.full_name, anna.email, anna.position) == ("Anna Alt", "anna@k.example", "Leiterin")
     assert [p.full_name for p in meeting.attendees.all()] == ["Anna Alt"]
@@ -620,8 +622,9 @@ def test_naming_a_former_contact_again_makes_that_person_the_contact_again(citie
     run(sheet)
     run(xlsx([["Kontakt GmbH", "Leipzig", "Bert Neu", "", ""]], CONTACT_HEADERS))
 
+    preview = run(sheet, dry_run=True).preview
     result = run(sheet)
 
-    assert (result.updated, result.preview[0].changes) == (1, ["Ansprechpartner"])
+    assert (result.updated, preview[0].changes) == (1, ["Ansprechpartner"])
     assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
     assert Person.objects.count() == 2

@@ -25,6 +25,8 @@ from .writes import BATCH, PlannedRow, load_current, release, write_plan
 
 Progress = Callable[[int, int, int], None]
 PROGRESS_EVERY = 2000
+# Rows a dry run describes one by one (its counts and errors cover every row).
+PREVIEW_ROWS = 100
 # The key of PostgreSQL's transaction-level advisory lock that serialises imports.
 IMPORT_LOCK = 7_301_964
 
@@ -127,7 +129,6 @@ def import_profiles(
     user=None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    preview_limit: int = 100,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Creates or updates companies, profiles and contacts from a sheet.
@@ -136,7 +137,7 @@ def import_profiles(
     it does not read the file twice. Raises `BadFile` when the file as a whole cannot be
     read, or when a concurrent write makes ours break a uniqueness constraint. Row errors
     are collected in the result; without `skip_invalid` one invalid row means nothing is
-    written.
+    written. A dry run also describes its first rows (`preview`).
     """
     opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
@@ -164,7 +165,7 @@ def import_profiles(
         result.total_rows += 1
         if errors:
             result.errors += errors
-            if len(error_names) < preview_limit:
+            if len(error_names) < PREVIEW_ROWS:
                 error_names[number] = str(values.get("name", ""))
         else:
             parsed.append((number, values))
@@ -175,22 +176,21 @@ def import_profiles(
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     if dry_run:
         plan = _plan(parsed, parser, result)
-        _collect_preview(plan, result, preview_limit, error_names, parsed)
+        _collect_preview(plan, result, error_names, parsed)
     else:
-        _write(result, parsed, parser, user, opened.sha256, preview_limit, error_names)
+        _write(result, parsed, parser, user, opened.sha256)
     if progress:
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     return result
 
 
-def _write(result, parsed, parser, user, sha256, preview_limit, error_names) -> None:
+def _write(result, parsed, parser, user, sha256) -> None:
     try:
         with transaction.atomic():
             # Existence checks and writes under one lock: two imports creating the same
             # company run one after the other, and the second finds the first's record.
             serialise_imports()
             plan = _plan(parsed, parser, result)
-            _collect_preview(plan, result, preview_limit, error_names, parsed)
             result.written = result.skip_invalid or not result.errors
             result.run = _record_run(result, user, sha256)
             if result.written:
@@ -276,7 +276,6 @@ def _classify(plan: list[PlannedRow], parser: Parser, result: ImportResult) -> l
 def _collect_preview(
     plan: list[PlannedRow],
     result: ImportResult,
-    limit: int,
     names: dict[int, str],
     parsed: list[tuple[int, dict]],
 ) -> None:
@@ -287,7 +286,7 @@ def _collect_preview(
             row.values["name"],
             row.changes,
         )
-        for row in plan[:limit]
+        for row in plan[:PREVIEW_ROWS]
     ]
     by_row: dict[int, list[RowError]] = {}
     for error in result.errors:
@@ -296,9 +295,9 @@ def _collect_preview(
     names = {**{n: str(v.get("name", "")) for n, v in parsed if n in by_row}, **names}
     outcomes += [
         RowOutcome(n, "error", names.get(n, ""), [], errs)
-        for n, errs in list(by_row.items())[:limit]
+        for n, errs in list(by_row.items())[:PREVIEW_ROWS]
     ]
-    result.preview = sorted(outcomes, key=lambda outcome: outcome.row)[:limit]
+    result.preview = sorted(outcomes, key=lambda outcome: outcome.row)[:PREVIEW_ROWS]
 
 
 def _record_run(result: ImportResult, user, sha256: str) -> ImportRun:
