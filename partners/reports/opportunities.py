@@ -150,14 +150,6 @@ def _with_stage_log(opportunities: QuerySet, start, end, today) -> QuerySet:
     )
 
 
-def opportunity_report(
-    start: datetime.date, end: datetime.date, *, cities: QuerySet | None = None, **criteria
-) -> OpportunityReport:
-    """The figures from ``start`` to ``end`` of ``cities`` (None: every partner city); the
-    other arguments are those of ``Criteria``."""
-    return of(Criteria(start, end, partner_cities=cities, **criteria))
-
-
 def of(c: Criteria) -> OpportunityReport:
     """The opportunity figures of a report's criteria, kept until the next write
     (``cache``). The criteria select the opportunities as the report's other records
