@@ -96,7 +96,7 @@ def test_figures_per_partner_city(world):
     assert (a.won, a.lost) == (1, 1)
     assert (a.expected_jobs, a.expected_investment_eur) == (20, 1_000_000)
     assert (a.jobs_created, a.investment_eur) == (40, 5_000_000)
-    assert (a.started, a.conversion) == (2, 0.5)
+    assert (a.started, a.conversion_percent) == (2, 50.0)
     assert a.median_days_to_win == (D(2020, 8, 30) - D(2020, 2, 1)).days == 211
     assert a.funnel == _funnel(2, 2, 1, 1, 1)
 
@@ -105,7 +105,7 @@ def test_figures_per_partner_city(world):
     assert (b.won, b.lost, b.jobs_created) == (0, 0, 0)
     assert b.expected_jobs == 5 + 7
     # B1 started in 2020 and is won by the report date: converted, though won in 2021.
-    assert (b.started, b.conversion, b.median_days_to_win) == (2, 0.5, None)
+    assert (b.started, b.conversion_percent, b.median_days_to_win) == (2, 50.0, None)
     assert b.funnel == _funnel(2, 1, 1, 1, 1)
 
 
@@ -141,7 +141,7 @@ def test_the_total_counts_each_opportunity_once(world):
     assert total.open_by_stage == _open(idea=1, negotiating=1, on_hold=1)
     assert (total.open, total.won, total.lost) == (3, 1, 1)
     assert total.expected_jobs == 20 + 5 + 7
-    assert (total.started, total.conversion) == (4, 2 / 4)
+    assert (total.started, total.conversion_percent) == (4, 50.0)
     assert total.median_days_to_win == statistics.median([211])
     assert total.funnel == _funnel(4, 3, 2, 2, 2)
 

@@ -78,14 +78,10 @@ class Figures:
         return sum(self.open_by_stage.values())
 
     @property
-    def conversion(self) -> float | None:
-        """Share (0–1) of those started in the period that are won; None if none started."""
-        return self.started_won / self.started if self.started else None
-
-    @property
     def conversion_percent(self) -> float | None:
-        """``conversion`` in percent, one decimal, as the sheet and the page show it."""
-        return None if self.conversion is None else round(self.conversion * 100, 1)
+        """Share of those started in the period that are won, in percent with one decimal
+        (as the sheet and the page show it); None if none started."""
+        return round(self.started_won / self.started * 100, 1) if self.started else None
 
     @property
     def median_days_to_win(self) -> float | None:
