@@ -421,7 +421,7 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
         )
     elif kind == "memoranda":
         place = _memorandum_place(partners)
-    elif kind == "follow_ups":
+    else:  # follow-ups
         place = Coalesce(
             Case(When(_is_partner("partner_city"), then=F("partner_city"))),
             Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
@@ -431,8 +431,6 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
             opportunity_place("opportunity__"),
             output_field=IntegerField(),
         )
-    else:
-        raise ValueError(kind)
     on = Coalesce(*DAYS[kind], output_field=DateField())
     return KEPT[kind]._default_manager.annotate(place=place, on=on)
 
