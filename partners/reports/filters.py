@@ -78,6 +78,7 @@ class ReportFilter(django_filters.FilterSet):
         queryset=partner_cities(),
         to_field_name="slug",
         field_name="pk",
+        method="_only_city",
     )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"
@@ -98,6 +99,9 @@ class ReportFilter(django_filters.FilterSet):
 
     def _no_op(self, queryset, name, value):
         return queryset
+
+    def _only_city(self, queryset, name, value):
+        return queryset.filter(pk=value.pk)
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         """The chosen period; the current year when none was chosen."""
