@@ -22,7 +22,8 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone, translation
 
 from partners import models as m
-from partners.reports.opportunities import DEFINITIONS, FUNNEL_STAGES, headers, opportunity_report
+from partners.reports.opportunities import DEFINITIONS, FUNNEL_STAGES, headers, of
+from partners.reports.queries import Criteria
 
 from . import factories as f
 
@@ -86,7 +87,7 @@ def _funnel(*counts):
 
 def test_figures_per_partner_city(world):
     nanjing, jining = world
-    report = opportunity_report(START, END, today=TODAY)
+    report = of(Criteria(START, END, today=TODAY))
     rows = dict(report.named())
     assert list(rows) == [jining, nanjing]  # by name; no home city, no city-less one
 
@@ -95,7 +96,7 @@ def test_figures_per_partner_city(world):
     assert (a.won, a.lost) == (1, 1)
     assert (a.expected_jobs, a.expected_investment_eur) == (20, 1_000_000)
     assert (a.jobs_created, a.investment_eur) == (40, 5_000_000)
-    assert (a.started, a.conversion) == (2, 0.5)
+    assert (a.started, a.conversion_percent) == (2, 50.0)
     assert a.median_days_to_win == (D(2020, 8, 30) - D(2020, 2, 1)).days == 211
     assert a.funnel == _funnel(2, 2, 1, 1, 1)
 
@@ -104,7 +105,7 @@ def test_figures_per_partner_city(world):
     assert (b.won, b.lost, b.jobs_created) == (0, 0, 0)
     assert b.expected_jobs == 5 + 7
     # B1 started in 2020 and is won by the report date: converted, though won in 2021.
-    assert (b.started, b.conversion, b.median_days_to_win) == (2, 0.5, None)
+    assert (b.started, b.conversion_percent, b.median_days_to_win) == (2, 50.0, None)
     assert b.funnel == _funnel(2, 1, 1, 1, 1)
 
 
@@ -112,7 +113,7 @@ def test_a_win_dated_by_nanjings_day_ahead_of_leipzigs_is_in_the_funnel(world):
     nanjing, _ = world
     # Won "tomorrow" in Leipzig: the day had begun in Nanjing (a won_on the form accepts).
     _opportunity("N1", nanjing, [(D(2021, 6, 1), Stage.IDEA), (D(2021, 7, 1), Stage.WON)])
-    report = opportunity_report(D(2021, 1, 1), D(2021, 12, 31), today=D(2021, 6, 30))
+    report = of(Criteria(D(2021, 1, 1), D(2021, 12, 31), today=D(2021, 6, 30)))
     figures = dict(report.named())[nanjing]
     assert (figures.started, figures.started_won) == (2, 1)  # A4 (an idea) and N1
     assert figures.funnel == _funnel(2, 1, 1, 1, 1)  # was (2, 0, 0, 0, 0): "won: 0"
@@ -129,26 +130,26 @@ def test_a_win_logged_after_the_fact_is_not_open_again_after_the_day_it_was_won(
     opportunity.save()
 
     today = timezone.localdate()
-    this_year = opportunity_report(D(today.year, 1, 1), D(today.year, 12, 31), today=today)
+    this_year = of(Criteria(D(today.year, 1, 1), D(today.year, 12, 31), today=today))
     assert (this_year.total.open, this_year.total.expected_jobs) == (0, 0)
-    assert opportunity_report(START, END, today=today).total.won == 1
+    assert of(Criteria(START, END, today=today)).total.won == 1
 
 
 def test_the_total_counts_each_opportunity_once(world):
-    total = opportunity_report(START, END, today=TODAY).total
+    total = of(Criteria(START, END, today=TODAY)).total
     # Partner cities only: not C1 (no city) nor L1 (Leipzig, a home city).
     assert total.open_by_stage == _open(idea=1, negotiating=1, on_hold=1)
     assert (total.open, total.won, total.lost) == (3, 1, 1)
     assert total.expected_jobs == 20 + 5 + 7
-    assert (total.started, total.conversion) == (4, 2 / 4)
+    assert (total.started, total.conversion_percent) == (4, 50.0)
     assert total.median_days_to_win == statistics.median([211])
     assert total.funnel == _funnel(4, 3, 2, 2, 2)
 
 
 def test_a_partner_city_filter_leaves_the_others_out(world):
     nanjing, _ = world
-    report = opportunity_report(
-        START, END, cities=m.City.objects.filter(pk=nanjing.pk), today=TODAY
+    report = of(
+        Criteria(START, END, partner_cities=m.City.objects.filter(pk=nanjing.pk), today=TODAY)
     )
     assert [city for city, _ in report.named()] == [nanjing]
     assert report.total.started == 2
@@ -157,11 +158,11 @@ def test_a_partner_city_filter_leaves_the_others_out(world):
 def test_the_queries_do_not_grow_with_the_opportunities(world, django_assert_max_num_queries):
     # Open, won, lost and started ones, counted per city, and the cities.
     with django_assert_max_num_queries(5):
-        opportunity_report(START, END, today=TODAY)
+        of(Criteria(START, END, today=TODAY))
     for _ in range(40):
         _opportunity("More", world[0], [(D(2020, 2, 1), Stage.IDEA)])
     with django_assert_max_num_queries(5):
-        report = opportunity_report(START, END, today=TODAY)
+        report = of(Criteria(START, END, today=TODAY))
     assert report.total.started == 44
 
 

@@ -125,13 +125,19 @@ def _csv_response(criteria: queries.Criteria, sheet: str, delimiter: str):
 
 
 def _pdf_response(request, filterset, criteria: queries.Criteria, language: str):
-    # Names, dates and the file name in the document's language (report_pdf prints in it);
+    # Names, dates and the file name in the document's language (render_pdf prints in it);
     # a refusal, raised before the printing switches language, in the page's.
     with translation.override(language):
         report = {**_report_context(criteria), "filter_summary": _filter_summary(criteria)}
         name = tables.filename(criteria, "pdf")
     try:
-        pdf = documents.report_pdf(report, language=language)
+        # The page's print styles, shared with its PDF.
+        pdf = documents.render_pdf(
+            "partners/reports/report_pdf.html",
+            report,
+            language=language,
+            stylesheets=("partners/reports.css",),
+        )
     except documents.DocumentsUnavailable as error:
         return _page(request, filterset, criteria=criteria, problems=[str(error)], status=503)
     return attachment(pdf, name, "application/pdf")

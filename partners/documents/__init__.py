@@ -5,8 +5,7 @@ Service package: it reads models and renders bytes; the admin serves them.
 
 from .briefing import briefing_pdf
 from .handouts import handout_profiles, handouts_pdf, profiles_for_delegation
-from .render import DocumentsUnavailable, asked_language, language_or_default
-from .report import report_pdf
+from .render import DocumentsUnavailable, asked_language, language_or_default, render_pdf
 
 __all__ = [
     "DocumentsUnavailable",
@@ -16,5 +15,5 @@ __all__ = [
     "handouts_pdf",
     "language_or_default",
     "profiles_for_delegation",
-    "report_pdf",
+    "render_pdf",
 ]

@@ -315,11 +315,6 @@ class Summary:
         return self.counted.total
 
     @property
-    def unplaced(self) -> dict:
-        """Figure name → count of the records in no partner city (in no row or total)."""
-        return self.counted.unplaced
-
-    @property
     def rows(self) -> list[SummaryRow]:
         return self.rows_of(self.cities)
 

@@ -78,14 +78,10 @@ class Figures:
         return sum(self.open_by_stage.values())
 
     @property
-    def conversion(self) -> float | None:
-        """Share (0–1) of those started in the period that are won; None if none started."""
-        return self.started_won / self.started if self.started else None
-
-    @property
     def conversion_percent(self) -> float | None:
-        """``conversion`` in percent, one decimal, as the sheet and the page show it."""
-        return None if self.conversion is None else round(self.conversion * 100, 1)
+        """Share of those started in the period that are won, in percent with one decimal
+        (as the sheet and the page show it); None if none started."""
+        return round(self.started_won / self.started * 100, 1) if self.started else None
 
     @property
     def median_days_to_win(self) -> float | None:
@@ -148,14 +144,6 @@ def _with_stage_log(opportunities: QuerySet, start, end, today) -> QuerySet:
         lost_in_period=Exists(log.filter(stage=Stage.LOST, entered_on__range=(start, end))),
         reached=Coalesce(Subquery(furthest.values("rank")[:1]), 0),
     )
-
-
-def opportunity_report(
-    start: datetime.date, end: datetime.date, *, cities: QuerySet | None = None, **criteria
-) -> OpportunityReport:
-    """The figures from ``start`` to ``end`` of ``cities`` (None: every partner city); the
-    other arguments are those of ``Criteria``."""
-    return of(Criteria(start, end, partner_cities=cities, **criteria))
 
 
 def of(c: Criteria) -> OpportunityReport:

@@ -5,29 +5,8 @@ partner city it belongs to (``place``) and its day (``on``), so the database cou
 figure is one ``Figure`` in ``partners.reports.figures``, a condition on those rows,
 counted for any period in a fixed number of queries. The summary, the timeline, the
 charts, the sheets, ``export_report`` and the desk all count so. ``placement`` works the
-city and day out by the rules below, as SQL; ``places`` keeps them on each record.
-
-How we count (README "Reports", and the report page's "How we count"):
-- Partner cities are the cities in a partnership with a home city; a home city
-  (``City.is_home``) is never one.
-- A delegation belongs to the partner cities it concerns: outbound, each partner city it
-  stopped in; inbound, the city the visitors came from. It falls in the period its start
-  date falls in (a trip over New Year counts once, in the year it began).
-- A meeting, a profile handover and a memorandum each belong to exactly one partner city:
-  with a delegation, the partner city of that delegation (outbound: the stop where it
-  happened, i.e. its own place when a partner city, else its counterpart's city when the
-  trip stopped there, else the trip's first partner-city stop; inbound: the visitors'
-  origin city; a handover logged at a meeting of a trip is of that trip);
-  without one (or when the delegation reached no partner city), the city where it happened
-  when that is a partner city, else the partner city of the counterpart organisation
-  (the meeting's first organisation, the handover's recipient, the memorandum's first
-  party). A memorandum of a partnership belongs to that partnership's partner city.
-- A follow-up belongs to its partner city, else to the city of its meeting, memorandum or
-  delegation by the rules above, else to its opportunity's partner city.
-- Dates: a meeting's own date, else its delegation's start; a handover's own date, else
-  its meeting's, else its delegation's start (its own, else its meeting's); a
-  memorandum's signing date, else its delegation's start; a follow-up's due date, else
-  the day it was logged. A record without any date falls in no period.
+city and day out, as SQL, by the rules of README "How we count" (which the report page
+repeats); ``places`` keeps them on each record.
 """
 
 import datetime
@@ -384,7 +363,7 @@ KEPT = {
     "memoranda": Memorandum,
     "follow_ups": FollowUp,
 }
-# Each kind's day, by the rules of the module's docstring.
+# Each kind's day (README "How we count", Dates).
 DAYS = {
     "meetings": ("date", "delegation__start_date"),
     "handovers": (
@@ -401,7 +380,7 @@ DAYS = {
 def placement(kind: str, partners: list[int]) -> QuerySet:
     """Every record of a ``KEPT`` kind with the partner city (``place``, or NULL) and the
     day (``on``, or NULL) it counts under, worked out from its relations by the rules of
-    the module's docstring (``partners``: ``partner_ids()``). What ``places`` keeps."""
+    README "How we count" (``partners``: ``partner_ids()``). What ``places`` keeps."""
     if not partners:  # the expressions below would compile their empty lists to 0
         place = Cast(Value(None), IntegerField())  # PostgreSQL reads a bare NULL as text
     elif kind == "meetings":
@@ -421,7 +400,7 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
         )
     elif kind == "memoranda":
         place = _memorandum_place(partners)
-    elif kind == "follow_ups":
+    else:  # follow-ups
         place = Coalesce(
             Case(When(_is_partner("partner_city"), then=F("partner_city"))),
             Case(When(meeting__isnull=False, then=_meeting_place(partners, "meeting__"))),
@@ -431,8 +410,6 @@ def placement(kind: str, partners: list[int]) -> QuerySet:
             opportunity_place("opportunity__"),
             output_field=IntegerField(),
         )
-    else:
-        raise ValueError(kind)
     on = Coalesce(*DAYS[kind], output_field=DateField())
     return KEPT[kind]._default_manager.annotate(place=place, on=on)
 

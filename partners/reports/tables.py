@@ -156,7 +156,7 @@ def summary_table(report: Report) -> Table:
         for row in result.rows
     ]
     total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
-    unplaced = [str(UNPLACED), ""] + [result.unplaced[n] for n in figures.MEASURES]
+    unplaced = [str(UNPLACED), ""] + [result.counted.unplaced[n] for n in figures.MEASURES]
     notes = criteria_notes(report.criteria)
     return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total, unplaced])
 

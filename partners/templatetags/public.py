@@ -30,12 +30,6 @@ def page_url(query, number):
 
 
 @register.filter
-def local_name(record):
-    """A sector's or interest's name in the active language (kept per language)."""
-    return translated(record, "name")
-
-
-@register.filter
 def translated(record, field):
     """``{{ delegation|translated:"title" }}``: the title in the page's language, or the
     German one inside ``<span lang="de">`` so that readers and search engines know."""
