@@ -2,8 +2,8 @@
 
 `urlpatterns`: public pages, under the language prefix (/de/, /en/).
 `files_urls`: uploaded files, served only through permission-checked views (never from
-MEDIA_URL), at /files/. `jobs_urls`: background jobs (progress, its JSON, the result file
-and a restart), at /jobs/. crm/urls.py mounts all three.
+MEDIA_URL), at /files/. `jobs_urls`: background jobs (progress, the result file and a
+restart), at /jobs/. crm/urls.py mounts all three.
 """
 
 from django.urls import path
@@ -52,7 +52,6 @@ files_urls = (
 jobs_urls = (
     [
         path("<uuid:job_id>/", jobs.detail, name="detail"),
-        path("<uuid:job_id>/status.json", jobs.status, name="status"),
         path("<uuid:job_id>/download/", jobs.download, name="download"),
         path("<uuid:job_id>/retry/", jobs.retry, name="retry"),
         path("<uuid:job_id>/confirm/", jobs.confirm, name="confirm"),

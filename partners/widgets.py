@@ -15,28 +15,22 @@ from .models import is_translated, shown_text
 from .models.base import shown_as
 
 
-class InGerman(str):
-    """An option's text in German, shown for a missing translation: its ``<option>`` is
-    marked ``lang="de"`` as ``{{ record|translated }}`` marks a text (DESIGN.md)."""
+class Marked(str):
+    """An option's text in another language than the page's: its ``<option>`` is marked
+    ``lang`` as ``{{ record|translated }}`` marks a text (DESIGN.md): German for a missing
+    translation; "zh" for a name written in Chinese (苏州), although it came from the German
+    field, or a screen reader reads 苏州 with a German voice."""
 
-    language = DEFAULT_LANGUAGE
-
-
-class InChinese(str):
-    """An option's text written in Chinese (苏州) on a page in another language: marked
-    ``lang="zh"``, not "de" although it came from the German field, or a screen reader
-    reads 苏州 with a German voice."""
-
-    language = "zh"
-
-
-MARKS = {DEFAULT_LANGUAGE: InGerman, "zh": InChinese}
+    def __new__(cls, text, language=None):
+        marked = super().__new__(cls, text)
+        marked.language = language
+        return marked
 
 
 def _label(own, german, language):
     """An option's text, marked with its language as ``shown_text`` marks a text."""
     text, marked = shown_as(own, german, language)
-    return MARKS[marked](text) if marked else text
+    return Marked(text, marked) if marked else text
 
 
 def _marked(label) -> str:
@@ -49,7 +43,7 @@ class LongSelect(forms.Select):
     written in one join: Django's per-option templates made a public list 2.9× slower at
     demo scale 100 than at 1 (``bench/bench_scale.py``), and ``format_html`` per option
     still cost 60 µs each (30 ms for 480 partner cities). Flat choices only: no option
-    groups; an option's only attribute is the ``lang`` of an ``InGerman`` or ``InChinese`` label."""
+    groups; an option's only attribute is the ``lang`` of a ``Marked`` label."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
@@ -103,7 +97,7 @@ class NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         label = super().label_from_instance(obj)
         language = shown_text(obj, "name")[1]
-        return MARKS[language](label) if language else label
+        return Marked(label, language) if language else label
 
 
 class LongChoiceFilter(django_filters.ModelChoiceFilter):

@@ -11,7 +11,7 @@ neither confirm, retry nor download.
 
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,23 +59,6 @@ def detail(request, job_id):
         "state": job.result,
     }
     return render(request, "partners/jobs/detail.html", context)
-
-
-@never_cache
-@login_required
-def status(request, job_id):
-    job = _job_or_404(request, job_id)
-    summary = {k: v for k, v in job.result.items() if k not in ("preview", "error_list")}
-    return JsonResponse(
-        {
-            **summary,
-            "status": job.outcome,
-            "done": job.progress,
-            "total": job.total,
-            "errors": job.errors,
-            "reason": job.result.get("reason", ""),
-        }
-    )
 
 
 @never_cache

@@ -11,7 +11,6 @@ company-profile sheet, whose columns come from `partners.imports.sheet.COLUMNS`,
 declaration the import reads, so an exported sheet imports again unchanged.
 """
 
-from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import get_language
 from import_export import fields, resources, widgets
@@ -56,48 +55,11 @@ def many(column, model, key):
     return field(column, widget=widgets.ManyToManyWidget(model, SEPARATOR, key))
 
 
-def with_relations(resource, queryset, export_fields):
-    """``queryset`` loading what ``export_fields`` read, so that an export's query count
-    does not grow with its row count.
-
-    The joins and prefetches come from the fields' attributes (``city__country`` joins the
-    city, a many-to-many field is prefetched) and from what a resource declares for its
-    ``dehydrate`` methods in ``select_related`` and ``prefetch_related``.
-    """
-    joins = set(resource.select_related)
-    prefetches = list(resource.prefetch_related)
-    for field in export_fields:
-        if field.attribute:
-            join, prefetch = _relation_paths(queryset.model, field.attribute)
-            joins |= {join} if join else set()
-            prefetches += [prefetch] if prefetch and prefetch not in prefetches else []
-    if joins:
-        queryset = queryset.select_related(*sorted(joins))
-    return queryset.prefetch_related(*prefetches) if prefetches else queryset
-
-
-def _relation_paths(model, attribute: str) -> tuple[str, str]:
-    """The forward foreign keys along ``attribute`` (to join) and the first to-many
-    relation on it (to prefetch), as lookup paths."""
-    walked = []
-    for part in attribute.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            break  # a property or method: nothing to load
-        if field.many_to_many or field.one_to_many:
-            return "__".join(walked), "__".join([*walked, part])
-        if not (field.many_to_one or field.one_to_one) or part != field.name:
-            break  # a column, or a foreign key's id (``meeting_id``): no join
-        walked.append(part)
-        model = field.related_model
-    return "__".join(walked), ""
-
-
 class ExportResource(resources.ModelResource):
     """Shared options: skip unchanged rows on re-import; load references in bulk."""
 
-    # What the dehydrate methods read, loaded with the rows (see with_relations).
+    # What the columns read, loaded with the rows, so that an export's query count does not
+    # grow with its row count (tests/test_admin_export_queries.py checks every model).
     select_related: tuple = ()
     prefetch_related: tuple = ()
 
@@ -107,7 +69,9 @@ class ExportResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         queryset = super().filter_export(queryset, **kwargs)
-        return with_relations(self, queryset, self.get_export_fields())
+        if self.select_related:  # without names it would follow every link
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.prefetch_related(*self.prefetch_related)
 
 
 class CityResource(ExportResource):
@@ -122,6 +86,7 @@ class CityResource(ExportResource):
 
 
 class PartnershipResource(ExportResource):
+    select_related = ("home_city", "partner_city")
     home_city, home_city_country = city("home_city")
     partner_city, partner_city_country = city("partner_city")
 
@@ -135,6 +100,7 @@ class PartnershipResource(ExportResource):
 
 
 class OrganisationResource(ExportResource):
+    select_related = ("city", "parent")
     city, city_country = city("city")
     parent = fk("parent", m.Organisation, "slug")
 
@@ -148,6 +114,7 @@ class OrganisationResource(ExportResource):
 
 
 class PersonResource(ExportResource):
+    select_related = ("organisation",)
     organisation = fk("organisation", m.Organisation, "slug")
 
     class Meta(ExportResource.Meta):
@@ -159,6 +126,7 @@ class PersonResource(ExportResource):
 
 
 class DelegationResource(ExportResource):
+    select_related = ("origin_city", "lead_organisation")
     prefetch_related = ("supporting_organisations", "stops__city")
     origin_city, origin_city_country = city("origin_city")
     lead_organisation = fk("lead_organisation", m.Organisation, "slug")
@@ -179,6 +147,8 @@ class DelegationResource(ExportResource):
 
 
 class MeetingResource(ExportResource):
+    select_related = ("city", "delegation", "logged_by")
+    prefetch_related = ("organisations", "attendees")
     delegation = fk("delegation", m.Delegation, "slug")
     city, city_country = city("city")
     organisations = many("organisations", m.Organisation, "slug")
@@ -206,6 +176,8 @@ class InterestResource(SectorResource):
 
 
 class ProfileHandoverResource(ExportResource):
+    select_related = ("profile__organisation", "recipient", "delegation")
+    prefetch_related = ("handed_over_by",)
     profile = fk("profile", m.CompanyProfile, "slug")
     company = field("company", "profile__organisation__name", readonly=True)
     recipient = fk("recipient", m.Organisation, "slug")
@@ -221,6 +193,7 @@ class ProfileHandoverResource(ExportResource):
 
 
 class MemorandumResource(ExportResource):
+    select_related = ("delegation", "partnership__partner_city", "signed_in")
     prefetch_related = ("parties__organisation",)
     delegation = fk("delegation", m.Delegation, "slug")
     signed_in, signed_in_country = city("signed_in")
@@ -241,6 +214,7 @@ class MemorandumResource(ExportResource):
 
 
 class FollowUpResource(ExportResource):
+    select_related = ("owner", "partner_city", "delegation", "memorandum")
     owner = fk("owner", m.FollowUp.owner.field.related_model, "username")
     partner_city, partner_city_country = city("partner_city")
     delegation = fk("delegation", m.Delegation, "slug")
@@ -256,6 +230,7 @@ class FollowUpResource(ExportResource):
 
 
 class PhotoResource(ExportResource):
+    select_related = ("delegation", "memorandum")
     delegation = fk("delegation", m.Delegation, "slug")
     memorandum = fk("memorandum", m.Memorandum, "slug")
 
@@ -268,6 +243,10 @@ class PhotoResource(ExportResource):
 
 
 class OpportunityResource(ExportResource):
+    select_related = (
+        "partner_city", "local_organisation", "foreign_organisation", "profile", "owner",
+        "delegation", "memorandum",
+    )  # fmt: skip
     partner_city, partner_city_country = city("partner_city")
     local_organisation = fk("local_organisation", m.Organisation, "slug")
     foreign_organisation = fk("foreign_organisation", m.Organisation, "slug")
@@ -289,6 +268,8 @@ class OpportunityResource(ExportResource):
 
 
 class TripRegistrationResource(ExportResource):
+    select_related = ("delegation", "organisation", "profile", "contact")
+    prefetch_related = ("representatives",)
     delegation = fk("delegation", m.Delegation, "slug")
     organisation = fk("organisation", m.Organisation, "slug")
     profile = fk("profile", m.CompanyProfile, "slug")
@@ -306,7 +287,7 @@ class TripRegistrationResource(ExportResource):
 
 class MeetingSlotResource(ExportResource):
     # A stop is its city on the slot's delegation; times are that city's, as entered.
-    select_related = ("stop__city",)
+    select_related = ("delegation", "stop__city")
     delegation = fk("delegation", m.Delegation, "slug")
     stop = field("stop", "stop__city__name", readonly=True)
     stop_country = field("stop_country", "stop__city__country", readonly=True)
@@ -334,7 +315,7 @@ def _local(moment, city):
 
 class MeetingRequestResource(ExportResource):
     # The slot as the admin shows it: city, local start and UTC offset.
-    select_related = ("slot__stop__city",)
+    select_related = ("delegation", "registration__organisation", "counterpart", "slot__stop__city")
     delegation = fk("delegation", m.Delegation, "slug")
     participant = field("participant", "registration__organisation__slug", readonly=True)
     counterpart = fk("counterpart", m.Organisation, "slug")
@@ -423,7 +404,7 @@ def _field(column: Column) -> fields.Field:
 class _ProfileSheetBase(ExportResource):
     """The company-profile sheet (export), one row per profile; its fields are COLUMNS."""
 
-    # What cell_value reads, loaded with the rows (with_relations).
+    # What cell_value reads, loaded with the rows.
     select_related = ("organisation__city", "sector", "contact")
     prefetch_related = ("interests", "target_cities")
 

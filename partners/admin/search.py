@@ -5,8 +5,8 @@ Django's admin search ORs `icontains` lookups; one through a foreign key
 PostgreSQL no index to use: it reads every row of both. Here a lookup through forward
 foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, which the
 related table answers from its trigram index (migration 0060); one through a reverse
-foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. Lookups
-through many-to-many relations keep Django's JOIN.
+foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. A list
+that searches through a many-to-many relation keeps Django's search.
 
 The fields of one term are then combined as ``id IN (branch UNION ALL branch …)``, one
 branch per field, rather than ORed: an OR of subqueries makes PostgreSQL read the whole
@@ -15,7 +15,7 @@ where each branch of the UNION is answered by its own index.
 """
 
 from django.conf import settings
-from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
@@ -160,33 +160,26 @@ class SubquerySearchMixin:
         is told by the newest SAMPLE_ROWS rows (a cost that does not grow with the table),
         else by fetching up to RARE_MATCHES + 1 matching ids, which then filter the rare."""
         fields = [str(field) for field in self.get_search_fields(request)]
-        if not search_term or any(field[:1] in "^=@" for field in fields):
+        # A field with a prefix ("^name") or through a many-to-many relation: Django's search.
+        if not (search_term and fields) or not all(
+            field[:1] not in "^=@" and _reaches(self.model, field, reverse=True) for field in fields
+        ):
             return super().get_search_results(request, queryset, search_term)
-        by_subquery = [path for path in fields if _reaches(self.model, path, reverse=True)]
-        by_join = [path for path in fields if path not in by_subquery]
         all_direct = all(_reaches(self.model, path, reverse=False) for path in fields)
         for term in _terms(search_term):
-            any_field = Q()
-            if by_subquery:
-                first, *others = [_matching_ids(self.model, path, term) for path in by_subquery]
-                matching = first.union(*others, all=True) if others else first
-                if all_direct:
-                    on_each_row = Q()
-                    for path in fields:
-                        on_each_row |= _on_each_row(self.model, path, term)
-                    ids = self._rare_matches(on_each_row, matching)
-                    if ids is None:
-                        queryset = queryset.filter(on_each_row)
-                        continue
-                    matching = ids
-                any_field |= Q(pk__in=matching)
-            for path in by_join:
-                any_field |= _contains(self.model, path, term)
-            queryset = queryset.filter(any_field)
-        may_have_duplicates = any(
-            lookup_spawns_duplicates(self.opts, f"{path}__icontains") for path in by_join
-        )
-        return queryset, may_have_duplicates
+            first, *others = [_matching_ids(self.model, path, term) for path in fields]
+            matching = first.union(*others, all=True) if others else first
+            if all_direct:
+                on_each_row = Q()
+                for path in fields:
+                    on_each_row |= _on_each_row(self.model, path, term)
+                ids = self._rare_matches(on_each_row, matching)
+                if ids is None:
+                    queryset = queryset.filter(on_each_row)
+                    continue
+                matching = ids
+            queryset = queryset.filter(pk__in=matching)
+        return queryset, False
 
     def _rare_matches(self, on_each_row: Q, matching) -> list | None:
         """The ids of a rare term's matches (``matching``: their query), None for a
