@@ -357,7 +357,7 @@ class World:
                     for city_id in self.pick(self.partner_city_ids, 0, 2)
                 ]
 
-        self.profile_ids = self.insert(
+        self.insert(
             m.CompanyProfile,
             (self.profile(org_id, slugs, sector_ids) for org_id in self.company_ids),
             "profiles",

@@ -170,10 +170,6 @@ class City(SluggedMixin, PublishableModel):
         Chinese page the name is the local one: "南京", not "南京 (南京)"."""
         return self.local_name if self.local_name != self.name else ""
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.name} ({self.shown_local_name})" if self.shown_local_name else self.name
-
 
 def _named(record, zone) -> str:
     """A meeting slot or a meeting, and its local times in ``zone``."""
