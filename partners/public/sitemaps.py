@@ -21,8 +21,6 @@ PAGE_SIZE = 1500  # URLs per sitemap page: 500 records in three languages
 class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
-    # x-default is written by templates/sitemap.xml, as in the page heads.
-    x_default = False
     limit = PAGE_SIZE
 
     @property
