@@ -166,8 +166,6 @@ LANGUAGES = [("de", _("German")), ("en", _("English")), ("zh-hans", _("Chinese (
 FORMAT_MODULE_PATH = ["crm.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Berlin")
-USE_I18N = True
-USE_TZ = True
 
 # Content in three languages (django-modeltranslation, partners/translation.py): German is
 # the source, every other language falls back to it (and templates mark that text lang="de").
@@ -183,8 +181,9 @@ CRM_OFFICE_NAME = os.getenv("CRM_OFFICE_NAME", "Invest Region Leipzig")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# In development and tests WhiteNoise serves straight from the finders; production serves
-# the collected, hashed files (collectstatic runs in `make run` and on deploy).
+# In development and tests WhiteNoise serves straight from the finders (the test runner
+# turns settings.DEBUG off, whitenoise's default, but not this); production serves the
+# collected, hashed files (collectstatic runs in `make run` and on deploy).
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -260,13 +259,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
 # Strict CSP: only our own files, inline code only with the per-request nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -366,11 +361,8 @@ CRM_OPENDATA_LICENSE_URL = os.environ.get(
 # the counter lives in the shared cache above).
 CRM_REGISTRATIONS_PER_HOUR = envint("CRM_REGISTRATIONS_PER_HOUR", "5")
 
-# django-import-export: only formats that open cleanly in Excel; permission codes are
-# checked, so that only Administrators (import) and Managers/Administrators (export)
-# reach those views.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# django-import-export: permission codes are checked, so that only Administrators (import)
+# and Managers/Administrators (export) reach those views.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Off: it turns every cell into text and only strips "="; partners/spreadsheets.py writes
@@ -378,7 +370,6 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # typed, on every export path.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
-SIMPLE_HISTORY_REVERT_DISABLED = False
 # History has its own permissions: everybody who may see a record sees its history
 # (view_historical<model>), only Administrators may revert (change_historical<model>).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True

@@ -22,7 +22,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("files/", include(files_urls)),
     path("jobs/", include(jobs_urls)),
-    path("", public.language_redirect, name="language-redirect"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("print-origin.css", public.print_origin_css, name="print-origin"),
     path(

@@ -28,14 +28,21 @@ def cities():
     ]
 
 
+def _label_box(p):
+    return worldmap._box(p.x, p.y, p.label_dx, p.label_dy, p.anchor, p.city.name, p.font_size)
+
+
 def _assert_no_overlaps(points):
     for a in points:
         for b in points:
             if a is b or not a.labelled:
                 continue
             if b.labelled:
-                assert worldmap._overlap(a.label_box, b.label_box) == 0, (a.city.name, b.city.name)
-            assert worldmap._overlap(a.label_box, worldmap._marker_box(b)) == 0, (
+                assert worldmap._overlap(_label_box(a), _label_box(b)) == 0, (
+                    a.city.name,
+                    b.city.name,
+                )
+            assert worldmap._overlap(_label_box(a), worldmap._marker_box(b)) == 0, (
                 a.city.name,
                 b.city.name,
             )

@@ -72,15 +72,9 @@ def _by_date_or_title(date_field: str) -> SortFilter:
 class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer(self.used_values())
-
-    def used_values(self) -> dict:
-        """The values of each filter that occur among published records (plain values)."""
-        raise NotImplementedError
-
-    def offer(self, used: dict) -> None:
-        """Limit each filter's choices to the values in ``used``."""
-        for name, values in used.items():
+        # Each filter offers only the values that occur among published records, as the
+        # subclass's used_values() lists them.
+        for name, values in self.used_values().items():
             choosing = self.filters[name]
             if isinstance(choosing, django_filters.ModelChoiceFilter):
                 offered = choosing.queryset.model._default_manager.filter(pk__in=values)

@@ -21,14 +21,7 @@ PAGE_SIZE = 1500  # URLs per sitemap page: 500 records in three languages
 class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
-    # x-default is written by templates/sitemap.xml, as in the page heads.
-    x_default = False
     limit = PAGE_SIZE
-
-    @property
-    def languages(self):
-        # Django's default, spelt out so the paginator below reads it through the public name.
-        return [code for code, _name in settings.LANGUAGES]
 
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; the index can do without.
@@ -45,10 +38,12 @@ class StaticPagesSitemap(PublicSitemap):
 
 class ItemsInLanguages:
     """The (record, language) pairs a Sitemap with ``i18n`` pages through, with only the
-    requested slice loaded: Django's own list holds every record of the section."""
+    requested slice loaded: Django's own list holds every record of the section. The
+    languages are Django's default for a Sitemap: every one of settings.LANGUAGES."""
 
-    def __init__(self, queryset, languages):
-        self.queryset, self.languages = queryset, list(languages)
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.languages = [code for code, _name in settings.LANGUAGES]
 
     def count(self):
         return self.queryset.count() * len(self.languages)
@@ -69,7 +64,7 @@ class PublishedSitemap(PublicSitemap):
 
     @property
     def paginator(self):
-        return Paginator(ItemsInLanguages(self.items(), self.languages), self.limit)
+        return Paginator(ItemsInLanguages(self.items()), self.limit)
 
     def items(self):
         return self.model.objects.published().order_by("pk")

@@ -13,11 +13,10 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from ..middleware import STAFF_PATHS
@@ -77,13 +76,6 @@ def healthz(request):
 def published_or_404(queryset, **lookup):
     """The one way a public view loads a single record."""
     return get_object_or_404(queryset.published(), **lookup)
-
-
-def language_redirect(request):
-    """The bare ``/``: to the home page in the browser's language (cookie, Accept-Language)."""
-    language = translation.get_language_from_request(request)
-    with translation.override(language):
-        return HttpResponseRedirect(reverse("partners:home"))
 
 
 def print_origin_css(request):

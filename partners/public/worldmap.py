@@ -55,14 +55,9 @@ class MapPoint:
     def label_y(self) -> float:
         return round(self.y + self.label_dy, 1)
 
-    @property
-    def label_box(self) -> tuple[float, float, float, float]:
-        """(left, top, right, bottom) of the label, from its baseline and anchor."""
-        spot = (self.label_dx, self.label_dy, self.anchor)
-        return _box(self.x, self.y, *spot, self.city.name, self.font_size)
-
 
 def _box(x, y, dx, dy, anchor, text, size=FONT_SIZE) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a label, from its baseline and anchor."""
     width = CHAR_WIDTH * size * len(text)
     left = x + dx - {"start": 0, "middle": width / 2, "end": width}[anchor]
     baseline = y + dy
