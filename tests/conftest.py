@@ -1,4 +1,5 @@
 import fcntl
+import inspect
 import os
 import shutil
 import sqlite3
@@ -20,6 +21,47 @@ hypothesis_settings.load_profile(os.getenv("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+# What gives a test the database (pytest-django blocks it for every other test).
+DATABASE_FIXTURES = {
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+    "live_server", "django_db_blocker",
+}  # fmt: skip
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--without-database-free-tests",
+        action="store_true",
+        help="deselect the tests that cannot reach the database and are never skipped: they "
+        "give the same result on any database (.ci/run's PostgreSQL pass, after SQLite's)",
+    )
+
+
+def uses_the_database(item) -> bool:
+    if item.get_closest_marker("django_db"):
+        return True
+    # django_db_blocker is in every test's fixture closure (pytest-django's autouse
+    # fixtures): only a test that asks for it by name can unblock the database.
+    asked = set(inspect.signature(item.obj).parameters) if hasattr(item, "obj") else set()
+    closure = set(getattr(item, "fixturenames", ())) - {"django_db_blocker"}
+    return bool(DATABASE_FIXTURES & (closure | asked))
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--without-database-free-tests"):
+        return
+    # A skip condition may read the database's vendor: such a test stays in every pass.
+    conditional = ("skip", "skipif", "xfail")
+    kept, dropped = [], []
+    for item in items:
+        free = not uses_the_database(item)
+        unconditional = not any(item.get_closest_marker(name) for name in conditional)
+        (dropped if free and unconditional else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
