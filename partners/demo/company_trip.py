@@ -13,8 +13,7 @@ nothing and changes nothing already there, so an officer's decisions in the demo
 """
 
 import datetime
-import json
-from pathlib import Path
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,9 +43,92 @@ STOPS = [
 SLOT_MINUTES = 45
 TABLES = 2
 
-# Fictional counterparts beside the seed's two governments (so that a company can meet more
-# than one office per city), and the demo companies' registrations: company_trip.json.
-DATA = json.loads(Path(__file__).with_name("company_trip.json").read_text(encoding="utf-8"))
+NANJING_GOV, JINING_GOV = "stadtregierung-nanjing", "regionalregierung-jining"
+PARK, CHAMBER = "beispiel-industriepark-nanjing", "beispiel-handelskammer-jining"
+# Fictional counterparts beside the seed's two governments, so that a company can meet
+# more than one office per city. slug: (German, English, Chinese name, kind, city slug)
+COUNTERPARTS = {
+    PARK: ("Beispiel-Industriepark Nanjing", "Example Industrial Park Nanjing", "南京示例工业园",
+           Organisation.Kind.AGENCY, "nanjing"),
+    CHAMBER: ("Beispiel-Handelskammer Jining", "Example Chamber of Commerce Jining",
+              "济宁示例商会", Organisation.Kind.CHAMBER, "jining"),
+}  # fmt: skip
+
+
+@dataclass
+class Entry:
+    company: str  # the demo company's slug
+    status: str
+    contact: tuple[str, str, str]  # name, position, e-mail
+    travellers: list[tuple[str, str]]  # name, position; the contact travels too
+    requests: list[tuple[str, int, bool]]  # counterpart slug, priority, mutual
+    wishes: str = ""
+    language: str = "de"
+
+
+Status = TripRegistration.Status
+ENTRIES = [
+    Entry(
+        "beispiel-praezisionsteile",
+        Status.ACCEPTED,
+        ("Katrin Vogel", "Geschäftsführerin", "k.vogel@praezisionsteile.example"),
+        [("Jens Albrecht", "Vertriebsleiter")],
+        [(NANJING_GOV, 1, True), (PARK, 2, False), (JINING_GOV, 2, False)],
+        "Gern ein Besuch in einem Zulieferbetrieb in Nanjing.",
+    ),
+    Entry(
+        "beispiel-logistik",
+        Status.ACCEPTED,
+        ("Thomas Reinhardt", "Leiter Internationales", "t.reinhardt@logistik.example"),
+        [],
+        [(NANJING_GOV, 1, False), (CHAMBER, 1, True)],
+    ),
+    Entry(
+        "beispiel-software",
+        Status.ACCEPTED,
+        ("Sarah Lindner", "CTO", "sarah.lindner@software.example"),
+        [("Wang Lei", "Business Development China")],
+        [(NANJING_GOV, 2, False), (PARK, 1, False)],
+        language="en",
+    ),
+    Entry(
+        "beispiel-medizintechnik",
+        Status.ACCEPTED,
+        ("Martin Hoffmann", "Geschäftsführer", "m.hoffmann@medizintechnik.example"),
+        [],
+        [(NANJING_GOV, 1, False), (JINING_GOV, 1, False)],
+    ),
+    Entry(
+        "beispiel-umwelttechnik",
+        Status.ACCEPTED,
+        ("Claudia Brandt", "Projektleiterin", "c.brandt@umwelttechnik.example"),
+        [],
+        [(NANJING_GOV, 3, False), (JINING_GOV, 2, False), (CHAMBER, 3, False)],
+    ),
+    Entry(
+        "beispiel-fahrzeugkomponenten",
+        Status.ACCEPTED,
+        ("Uwe Krause", "Leiter Einkauf", "u.krause@fahrzeugkomponenten.example"),
+        [("Nadine Scholz", "Qualitätsmanagement")],
+        [(NANJING_GOV, 2, False), (PARK, 2, False), (JINING_GOV, 3, False)],
+    ),
+    # Confirmed their e-mail, waiting for the office's decision (the trip is full).
+    Entry(
+        "beispiel-biotechnologie",
+        Status.CONFIRMED,
+        ("Julia Neumann", "Head of Partnerships", "j.neumann@biotechnologie.example"),
+        [],
+        [(PARK, 1, False)],
+        language="en",
+    ),
+    Entry(
+        "beispiel-energiesysteme",
+        Status.WAITLISTED,
+        ("Frank Schubert", "Geschäftsführer", "f.schubert@energiesysteme.example"),
+        [],
+        [(JINING_GOV, 2, False)],
+    ),
+]
 
 
 def trip_start(trip: Delegation, today: datetime.date) -> datetime.date:
@@ -74,7 +156,7 @@ def load_company_trip(*, today: datetime.date | None = None) -> Delegation:
         trip.save()
     _stops_and_slots(trip)
     counterparts = _counterparts()
-    for entry in DATA["registrations"]:
+    for entry in ENTRIES:
         _registration(trip, entry, counterparts)
     return trip
 
@@ -107,18 +189,20 @@ def _stops_and_slots(trip: Delegation) -> None:
 
 
 def _counterparts() -> dict[str, Organisation]:
-    for slug, names in DATA["counterparts"].items():
+    for slug, (german, english, chinese, kind, city) in COUNTERPARTS.items():
         Organisation.objects.get_or_create(
             slug=slug,
             defaults={
-                **names,
-                "name": names["name_de"],
-                "city": City.objects.get(slug=names["city"]),
+                "name": german,
+                "name_de": german,
+                "name_en": english,
+                "name_zh_hans": chinese,
+                "kind": kind,
+                "city": City.objects.get(slug=city),
                 "description": "Fiktive Organisation (Demodaten).",
             },
         )
-    requested = {slug for entry in DATA["registrations"] for slug, *_ in entry["requests"]}
-    return Organisation.objects.in_bulk(requested, field_name="slug")
+    return Organisation.objects.in_bulk([NANJING_GOV, JINING_GOV, *COUNTERPARTS], field_name="slug")
 
 
 def _person(company: Organisation, name: str, position: str, email: str = "") -> Person:
@@ -137,26 +221,26 @@ def _person(company: Organisation, name: str, position: str, email: str = "") ->
     return person
 
 
-def _registration(trip: Delegation, entry: dict, counterparts: dict) -> None:
-    company = Organisation.objects.select_related("profile").get(slug=entry["company"])
-    contact = _person(company, *entry["contact"])
+def _registration(trip: Delegation, entry: Entry, counterparts: dict) -> None:
+    company = Organisation.objects.select_related("profile").get(slug=entry.company)
+    contact = _person(company, *entry.contact)
     registration, created = TripRegistration.objects.get_or_create(
         delegation=trip,
         organisation=company,
         defaults={
             "profile": company.profile,
             "contact": contact,
-            "language": entry.get("language", "de"),
-            "status": entry["status"],
-            "wishes": entry.get("wishes", ""),
+            "language": entry.language,
+            "status": entry.status,
+            "wishes": entry.wishes,
             "confirmed_at": timezone.now(),
         },
     )
     if not created:
         return  # the demo's own history from here on (decisions, withdrawals) is kept
-    travellers = [_person(company, name, position) for name, position in entry["travellers"]]
+    travellers = [_person(company, name, position) for name, position in entry.travellers]
     registration.representatives.add(contact, *travellers)
-    for slug, priority, mutual in entry["requests"]:
+    for slug, priority, mutual in entry.requests:
         MeetingRequest.objects.create(
             delegation=trip,
             registration=registration,

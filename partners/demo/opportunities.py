@@ -11,7 +11,6 @@ import datetime
 from django.utils import timezone
 
 from .. import models as m
-from . import names
 from .world import FIRST_DAY, Slugs
 
 Stage, Kind = m.Opportunity.Stage, m.Opportunity.Kind
@@ -32,6 +31,21 @@ KIND_WEIGHTS = {
     Kind.RESEARCH: 10,
     Kind.OTHER: 5,
 }
+TITLES = {
+    Kind.INVESTMENT: ["Ansiedlung eines Batteriezulieferers", "Europazentrale eines Logistikers",
+                      "Montagewerk für Elektrobusse", "Rechenzentrum eines Cloud-Anbieters"],
+    Kind.COOPERATION: ["Kooperation in der Medizintechnik", "Gemeinsames Ausbildungsprogramm",
+                       "Partnerschaft zweier Messegesellschaften"],
+    Kind.DISTRIBUTION: ["Vertrieb Leipziger Maschinen in China",
+                        "Vertriebspartner für Bioprodukte"],
+    Kind.SOURCING: ["Bezug von Solarmodulen", "Lieferkette für Fahrzeugteile"],
+    Kind.RESEARCH: ["Forschungsverbund Wasserstoff", "Gemeinsames Labor für Materialforschung"],
+    Kind.OTHER: ["Kulturaustausch mit Unternehmensbeteiligung"],
+}  # fmt: skip
+NEXT_STEPS = ["Standortangebot senden", "Rückruf vereinbaren", "Besuch in Leipzig planen",
+              "Vertragsentwurf prüfen", "Fördermittel klären"]  # fmt: skip
+LOST_REASONS = ["Standortentscheidung für eine andere Region", "Projekt vom Investor gestoppt",
+                "Finanzierung nicht zustande gekommen", "Kein Interesse mehr"]  # fmt: skip
 PIPELINE = [Stage.IDEA, Stage.CONTACTED, Stage.IN_TALKS, Stage.NEGOTIATING]
 LAST_DAY = datetime.date(2026, 12, 31)
 
@@ -91,7 +105,7 @@ class OpportunitiesMixin:
         )  # fmt: skip
         won = stage == Stage.WON
         public = won and (r.random() < 0.4 or showcase)
-        title = r.choice(names.OPPORTUNITY_TITLES[kind])
+        title = r.choice(TITLES[kind])
         link = r.randrange(5)
         handover_ids = getattr(self, "handover_ids", [])
         opportunity = m.Opportunity(
@@ -109,8 +123,8 @@ class OpportunitiesMixin:
             jobs_created=round((expected_jobs or 0) * r.uniform(0.5, 1.2)) if won else None,
             investment_eur=round((expected_eur or 0) * r.uniform(0.5, 1.2)) if won else None,
             figures_public=won and r.random() < 0.6,
-            lost_reason=r.choice(names.LOST_REASONS) if stage == Stage.LOST else "",
-            next_step=r.choice(names.NEXT_STEPS) if stage in m.Opportunity.OPEN_STAGES else "",
+            lost_reason=r.choice(LOST_REASONS) if stage == Stage.LOST else "",
+            next_step=r.choice(NEXT_STEPS) if stage in m.Opportunity.OPEN_STAGES else "",
             next_step_on=last_day + datetime.timedelta(days=r.randint(7, 90))
             if stage in m.Opportunity.OPEN_STAGES else None,
             summary=f"{title}: aus einem Kontakt der Partnerstadt entstanden." if won else "",
