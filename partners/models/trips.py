@@ -222,6 +222,11 @@ class MeetingRequest(TimeStampedModel):
         CANCELLED = "cancelled", _("cancelled")
         NO_SHOW = "no_show", _("no-show")
 
+    # Requests still to be placed; held and no-show meetings keep their slot and table
+    # whatever becomes of the company, and nobody else is put there.
+    OPEN_STATUSES = [Status.REQUESTED, Status.ACCEPTED, Status.SCHEDULED]
+    SETTLED_STATUSES = [Status.HELD, Status.NO_SHOW]
+
     delegation = models.ForeignKey(
         Delegation, models.CASCADE, related_name="meeting_requests", verbose_name=_("delegation")
     )
@@ -298,8 +303,89 @@ class MeetingRequest(TimeStampedModel):
                 }
         if self.pinned and not self.slot_id:
             errors["pinned"] = _("Only a meeting with a slot can be pinned.")
+        if not errors:
+            errors = self.pin_errors()
         if errors:
             raise ValidationError(errors)
+
+    def pin_errors(self) -> dict[str, str]:
+        """Why its slot cannot hold this open, pinned meeting, by field. A pin bypasses
+        the rules the scheduler keeps for every other meeting, so they are checked here:
+        on the admin form, and by ``schedule_meetings`` before it solves."""
+        linked = self.slot_id and self.registration_id and self.counterpart_id
+        if not (self.pinned and linked and self.status in self.OPEN_STATUSES):
+            return {}
+        slot, registration, city = self.slot, self.registration, self.counterpart.city
+        if slot.delegation_id != self.delegation_id:
+            return {"slot": _("The slot belongs to another delegation.")}
+        trip_stops = list(DelegationStop.objects.filter(delegation=self.delegation_id))
+        travels_to = list(registration.stops.all()) or trip_stops  # none chosen: every stop
+        company = registration.organisation
+        errors = {}
+        if city and city.pk not in {stop.city_id for stop in trip_stops}:
+            errors["counterpart"] = _(
+                "The trip has no stop in %(city)s, the counterpart's city: no slot can "
+                "hold this meeting."
+            ) % {"city": city}
+        elif city and city.pk not in {stop.city_id for stop in travels_to}:
+            errors["counterpart"] = _(
+                "%(company)s does not travel to %(city)s, the counterpart's city (the "
+                "stops of its registration)."
+            ) % {"company": company, "city": city}
+        elif city and slot.stop.city_id != city.pk:
+            errors["slot"] = _(
+                "The counterpart is in %(city)s, this slot at the stop in %(stop)s: "
+                "choose a slot in %(city)s."
+            ) % {"city": city, "stop": slot.stop.city}
+        elif slot.stop not in travels_to:
+            errors["slot"] = _(
+                "%(company)s does not travel to this slot's stop, %(stop)s (the stops of "
+                "its registration)."
+            ) % {"company": company, "stop": slot.stop}
+        elif outside := slot.outside_stop():
+            errors["slot"] = _("The slot lies outside its stop's dates. %(why)s") % {
+                "why": next(iter(outside.values()))
+            }
+        for name, message in self._pin_clashes(slot, company).items():
+            errors.setdefault(name, message)
+        return errors
+
+    def _pin_clashes(self, slot: MeetingSlot, company: Organisation) -> dict[str, str]:
+        """Another meeting the scheduler cannot move (pinned, held or missed) at the same
+        table, or with the company or the counterpart at the same time."""
+        fixed = (
+            MeetingRequest.objects.filter(delegation=self.delegation_id, slot__isnull=False)
+            .filter(
+                Q(pinned=True, status__in=self.OPEN_STATUSES) | Q(status__in=self.SETTLED_STATUSES)
+            )
+            .exclude(pk=self.pk)
+            .select_related("slot__stop__city", "registration__organisation", "counterpart")
+            .order_by("pk")
+        )
+        here = [other for other in fixed if other.slot_id == slot.pk]
+        if self.table is not None and (taken := [o for o in here if o.table == self.table]):
+            return {
+                "table": _("Table %(table)d of this slot is taken by %(other)s.")
+                % {"table": self.table, "other": taken[0]}
+            }
+        if len(here) >= slot.tables:
+            return {
+                "slot": _("Every table of this slot is taken: %(others)s.")
+                % {"others": "; ".join(str(other) for other in here)}
+            }
+        parties = {company.pk, self.counterpart_id}
+        for other in fixed:
+            at_once = other.slot.starts_at < slot.ends_at and slot.starts_at < other.slot.ends_at
+            both = parties & {other.registration.organisation_id, other.counterpart_id}
+            if at_once and both:
+                party = company if company.pk in both else self.counterpart
+                return {
+                    "slot": _(
+                        "%(party)s has another fixed meeting at that time: %(other)s, %(slot)s."
+                    )
+                    % {"party": party, "other": other, "slot": other.slot}
+                }
+        return {}
 
 
 @receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")

@@ -14,14 +14,10 @@ from . import solver
 
 # Requests still to be placed (of accepted participants); declined, held, cancelled and
 # no-shows are left alone.
-OPEN_REQUEST_STATUSES = [
-    MeetingRequest.Status.REQUESTED,
-    MeetingRequest.Status.ACCEPTED,
-    MeetingRequest.Status.SCHEDULED,
-]
+OPEN_REQUEST_STATUSES = MeetingRequest.OPEN_STATUSES
 # Meetings that took place, or were due and missed: they keep their slot and table whatever
 # becomes of the company, and nobody else is put there.
-SETTLED_STATUSES = [MeetingRequest.Status.HELD, MeetingRequest.Status.NO_SHOW]
+SETTLED_STATUSES = MeetingRequest.SETTLED_STATUSES
 
 
 @dataclass
@@ -170,6 +166,21 @@ def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) 
     ) % {"meetings": meetings}
 
 
+def _bad_pins(requests: list[MeetingRequest]) -> str:
+    """What is wrong with the pins, a line per pinned request and field (as the admin form
+    says it); empty when every pin can be kept. Checked before solving: a pin the rules
+    forbid would be kept as it is, or make the model infeasible."""
+    lines = []
+    for request in requests:
+        for name, error in request.pin_errors().items():
+            field = MeetingRequest._meta.get_field(name).verbose_name
+            lines.append(
+                _("Pinned meeting %(request)s, %(field)s: %(error)s")
+                % {"request": request, "field": field, "error": error}
+            )
+    return "\n".join(lines)
+
+
 def _release(request: MeetingRequest) -> bool:
     """The company is no longer on the trip: its request gives up slot, table and pin, as a
     request the scheduler leaves out does (scheduled → accepted), and stays open should the
@@ -212,6 +223,8 @@ def schedule_meetings(
         # Kept meetings over before now cannot clash with a slot that begins later.
         occupying = [r for r in requests if r.pk in kept and r.slot.ends_at > now]
         to_place = [r for r in open_requests if r.pk not in begun]
+        if bad_pins := _bad_pins(to_place):
+            raise ValueError(bad_pins)
         problem, slots = _problem(delegation, occupying + to_place, kept, now)
         try:
             schedule = solver.solve(problem, slots, seconds=seconds)
