@@ -190,20 +190,22 @@ def test_only_accepted_participants_and_open_requests_are_scheduled(db):
     assert placed.slot is not None
 
 
-def brute_force_optimum(requests, slots) -> int:
-    """The best weight over every assignment (tiny instances only)."""
+def brute_force_optimum(requests, slots) -> tuple[int, int]:
+    """The best (participants with a meeting, weight) over every assignment (tiny
+    instances only)."""
     choices = [[None, *[s.id for s in solver.allowed_slots(r, slots)]] for r in requests]
     by_id = {s.id: s for s in slots}
-    best = 0
+    best = (0, 0)
     for combo in itertools.product(*choices):
         used = defaultdict(int)
         busy = defaultdict(list)
-        weight, ok = 0, True
+        weight, ok, met = 0, True, set()
         for request, slot_id in zip(requests, combo, strict=True):
             if slot_id is None:
                 if request.pinned_slot is not None:
                     ok = False
                 continue
+            met.add(request.participant)
             used[slot_id] += 1
             slot = by_id[slot_id]
             for key in [("p", request.participant), ("c", request.counterpart)] + [
@@ -215,7 +217,7 @@ def brute_force_optimum(requests, slots) -> int:
                 busy[key].append((slot.starts_at, slot.ends_at))
             weight += request.weight
         if ok and all(used[s] <= by_id[s].tables for s in used):
-            best = max(best, weight)
+            best = max(best, (len(met), weight))
     return best
 
 
@@ -247,7 +249,57 @@ def test_the_solver_finds_the_optimum_of_small_instances(seed):
     ]
     schedule = solver.solve(requests, slots, seconds=5)
     assert schedule.optimal
-    assert schedule.weight == brute_force_optimum(requests, slots)
+    assert (schedule.served, schedule.weight) == brute_force_optimum(requests, slots)
+
+
+def test_every_company_gets_a_meeting_before_any_gets_a_second():
+    """Four one-table slots, a company asking for four heavy meetings and three asking for
+    one light one each: the weight alone gave the busy company all four slots."""
+    nine = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    slots = [
+        solver.Slot(
+            id=n,
+            place=0,
+            starts_at=nine + datetime.timedelta(minutes=30 * n),
+            ends_at=nine + datetime.timedelta(minutes=30 * n + 25),
+            tables=1,
+        )
+        for n in range(4)
+    ]
+    busy = [
+        solver.Request(id=n, participant="busy", counterpart=n, place=0, priority=1, mutual=True)
+        for n in range(4)
+    ]
+    light = [
+        solver.Request(id=10 + n, participant=n, counterpart=10 + n, place=0, priority=3)
+        for n in range(3)
+    ]
+    schedule = solver.solve(busy + light, slots, seconds=5)
+    assert (schedule.served, len(schedule.assignment), schedule.optimal) == (4, 4, True)
+    assert all(request.id in schedule.assignment for request in light)
+    assert schedule.weight == 18 + 3 * 1  # the busy company's heaviest, and the three
+
+
+def test_a_short_trip_leaves_no_company_without_a_meeting_that_could_have_one(db):
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    slot = f.MeetingSlotFactory(delegation=trip, tables=2)
+    second = f.MeetingSlotFactory(delegation=trip, stop=slot.stop, tables=2)
+    city = slot.stop.city
+    busy = f.TripRegistrationFactory(delegation=trip, organisation__name="Busy")
+    for _ in range(4):
+        f.MeetingRequestFactory(
+            registration=busy, counterpart=f.OrganisationFactory(city=city), priority=1
+        )
+    others = [f.TripRegistrationFactory(delegation=trip) for _ in range(3)]
+    for registration in others:
+        f.MeetingRequestFactory(
+            registration=registration, counterpart=f.OrganisationFactory(city=city), priority=3
+        )
+    result = schedule_meetings(delegation=trip, seconds=5)
+    assert violations(trip) == []
+    assert (result.scheduled, result.participants_without_meeting) == (4, 0)
+    placed = trip.meeting_requests.filter(slot__in=[slot, second])
+    assert placed.filter(registration=busy).count() == 1
 
 
 def test_the_command_prints_the_summary_and_names_trips_for_an_unknown_slug(db, capsys):

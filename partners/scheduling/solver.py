@@ -5,11 +5,14 @@ A greedy schedule, proven optimal when it reaches the bound of the linear relaxa
 
 Each request may take one slot at its counterpart's stop. Nobody is in two meetings
 at once (participants, their representatives, counterparts), a slot holds at most its
-tables, and pinned requests keep their slot. The objective is the scheduled weight:
-priority 1 weighs 9, 2 weighs 3, 3 weighs 1, a mutual request twice as much.
+tables, and pinned requests keep their slot. The objective is lexicographic: first as many
+participants with a meeting as possible (when tables are short, every company gets one
+before any gets a second), then the scheduled weight: priority 1 weighs 9, 2 weighs 3,
+3 weighs 1, a mutual request twice as much.
 """
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -63,8 +66,9 @@ class Request:
 class Schedule:
     assignment: dict[int, int]  # request id -> slot id
     weight: int
-    bound: float  # proven upper bound of the weight
+    bound: float  # proven upper bound of the weight, among schedules serving as many
     optimal: bool
+    served: int = 0  # participants with at least one meeting
 
 
 def allowed_slots(request: Request, slots: Iterable[Slot]) -> list[Slot]:
@@ -123,20 +127,17 @@ def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
 
 def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
     """Pinned first, then the meetings already placed (in their slot, if it still fits), then
-    heaviest first, each into the earliest slot that still fits.
+    the heaviest request of each company still without a meeting, then the others heaviest
+    first; each into the earliest slot that still fits.
 
     The solver starts from this (a hint) and keeps it if it finds nothing better in time.
     """
     used = defaultdict(int)
     busy = defaultdict(list)  # party -> the slots it already meets in
     assignment = {}
-    # Meetings already in a slot before new ones: a rerun then starts from the last schedule.
-    order = sorted(
-        requests, key=lambda r: (r.pinned_slot is None, r.current_slot is None, -r.weight, r.id)
-    )
-    for request in order:
-        parties = request.parties
-        stay = request.current_slot
+
+    def place(request: Request) -> bool:
+        parties, stay = request.parties, request.current_slot
         for slot in sorted(
             allowed_slots(request, slots), key=lambda s: (s.id != stay, s.starts_at, s.id)
         ):
@@ -149,7 +150,24 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
             used[slot.id] += 1
             for party in parties:
                 busy[party].append(slot)
-            break
+            return True
+        return False
+
+    # Meetings already in a slot before new ones: a rerun then starts from the last schedule.
+    order = sorted(
+        requests, key=lambda r: (r.pinned_slot is None, r.current_slot is None, -r.weight, r.id)
+    )
+    placed_before = [r for r in order if r.pinned_slot is not None or r.current_slot is not None]
+    for request in placed_before:
+        place(request)
+    met = {request.participant for request in requests if request.id in assignment}
+    rest = [r for r in order if r.pinned_slot is None and r.current_slot is None]
+    for request in rest:  # one meeting for every company before a second for any
+        if request.participant not in met and place(request):
+            met.add(request.participant)
+    for request in rest:
+        if request.id not in assignment:
+            place(request)
     return assignment
 
 
@@ -213,14 +231,16 @@ class Rules:
     at_most_one: list[list[tuple[int, int]]]  # of each set, at most one is taken
     table_limits: list[tuple[list[tuple[int, int]], int]]  # a slot's choices, its tables
     pinned: list[tuple[int, int]]  # taken in any case
+    of_participant: dict  # each participant's choices (only those with any)
 
     @classmethod
     def of(cls, requests: list[Request], slots: list[Slot]) -> "Rules":
         choices = {(r.id, slot.id): r for r in requests for slot in allowed_slots(r, slots)}
-        by_request, by_slot = defaultdict(list), defaultdict(list)
-        for rid, sid in choices:
+        by_request, by_slot, by_participant = defaultdict(list), defaultdict(list), {}
+        for (rid, sid), request in choices.items():
             by_request[rid].append((rid, sid))
             by_slot[sid].append((rid, sid))
+            by_participant.setdefault(request.participant, []).append((rid, sid))
         tables = {slot.id: slot.tables for slot in slots}
         return cls(
             choices=choices,
@@ -230,6 +250,7 @@ class Rules:
                 (keys, tables[sid]) for sid, keys in by_slot.items() if len(keys) > tables[sid]
             ],  # fmt: skip
             pinned=[(r.id, r.pinned_slot) for r in requests if (r.id, r.pinned_slot) in choices],
+            of_participant=by_participant,
         )
 
 
@@ -270,12 +291,24 @@ def _constrain(add, x: dict, rules: Rules) -> None:
         add(x[key] == 1)
 
 
-def relaxation_bound(rules: Rules) -> float:
-    """The optimum of the same model with every 0/1 choice relaxed to [0, 1] (GLOP): no
-    schedule weighs more. A schedule that reaches it is optimal."""
+def _serving(add, x: dict, met: dict, rules: Rules, at_least: int) -> None:
+    """State that at least ``at_least`` participants have a meeting, ``met`` holding a
+    variable per participant (the LP's or CP-SAT's): at most the number of its meetings."""
+    for participant, keys in rules.of_participant.items():
+        add(met[participant] <= sum(x[key] for key in keys))
+    if at_least:
+        add(sum(met.values()) >= at_least)
+
+
+def relaxation_bound(rules: Rules, *, serving: int = 0) -> float:
+    """The optimum of the same model, serving at least ``serving`` participants, with every
+    0/1 choice relaxed to [0, 1] (GLOP): no such schedule weighs more. One that reaches it
+    is optimal."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     x = {key: lp.NumVar(0, 1, "") for key in rules.choices}
     _constrain(lp.Add, x, rules)
+    met = {participant: lp.NumVar(0, 1, "") for participant in rules.of_participant}
+    _serving(lp.Add, x, met, rules, serving)
     lp.Maximize(sum(request.weight * x[key] for key, request in rules.choices.items()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         # Every request that has a slot at all, scheduled: no schedule weighs more.
@@ -283,52 +316,91 @@ def relaxation_bound(rules: Rules) -> float:
     return lp.Objective().Value()
 
 
+def served(requests: list[Request], assignment: dict[int, int]) -> int:
+    """How many participants have at least one meeting."""
+    return len({request.participant for request in requests if request.id in assignment})
+
+
+class _Search:
+    """The CP-SAT model of ``rules``, solved again with another objective and hint."""
+
+    def __init__(self, rules: Rules, workers: int):
+        self.rules = rules
+        self.model = model = cp_model.CpModel()
+        self.x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
+        # Presolve reads a sum of booleans <= 1 as at-most-one.
+        _constrain(model.add, self.x, rules)
+        self.met = {p: model.new_bool_var(f"p{n}") for n, p in enumerate(rules.of_participant)}
+        _serving(model.add, self.x, self.met, rules, 0)
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = workers
+        # Interchangeable slots make symmetry detection cost more than it saves here.
+        self.solver.parameters.symmetry_level = 0
+
+    def run(self, objective, seconds: float, hint: dict[int, int]) -> tuple[int, dict]:
+        """The status, and the assignment found (else ``hint``)."""
+        model, x = self.model, self.x
+        model.maximize(objective)
+        model.clear_hints()
+        for (rid, sid), var in x.items():
+            model.add_hint(var, hint.get(rid) == sid)
+        hinted = {self.rules.choices[rid, sid].participant for rid, sid in hint.items()}
+        for participant, var in self.met.items():
+            model.add_hint(var, participant in hinted)
+        self.solver.parameters.max_time_in_seconds = max(seconds, 0.1)
+        status = self.solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return status, hint
+        return status, {rid: sid for (rid, sid), var in x.items() if self.solver.value(var)}
+
+
 def solve(
     requests: list[Request], slots: list[Slot], *, seconds: float = 8.0, workers: int = 2
 ) -> Schedule:
-    """The greedy schedule when it reaches the LP bound (then it is optimal), else the
-    better of it and what CP-SAT finds from it within ``seconds``."""
+    """The schedule that gives a meeting to as many participants as possible, and of those
+    the heaviest. The greedy schedule when it serves everyone who can be served and reaches
+    the LP bound (then it is optimal); else CP-SAT first seeks whom to serve (half of
+    ``seconds`` at most), then the weight, each from the best schedule so far."""
     check_pinned(requests, slots)  # else the greedy start would keep a clash as optimal
     weights = {request.id: request.weight for request in requests}
-    start = greedy(requests, slots)
-    start_weight = sum(weights[rid] for rid in start)
+    began = time.monotonic()
     rules = Rules.of(requests, slots)
-    bound = relaxation_bound(rules)
-    if start_weight >= math.floor(bound + 1e-6):  # weights are whole numbers
-        return Schedule(assignment=start, weight=start_weight, bound=bound, optimal=True)
+    fair = greedy(requests, slots)
+    # Nobody can serve a participant none of whose requests has a slot to choose.
+    fair_optimal = served(requests, fair) == len(rules.of_participant)
+    search = None
+    if not fair_optimal:
+        search = _Search(rules, workers)
+        status, found = search.run(sum(search.met.values()), seconds / 2, fair)
+        if served(requests, found) > served(requests, fair):
+            fair = found
+        fair_optimal = status == cp_model.OPTIMAL
+    must_serve = served(requests, fair)
+    fair_weight = sum(weights[rid] for rid in fair)
+    bound = relaxation_bound(rules, serving=must_serve)
+    if fair_optimal and fair_weight >= math.floor(bound + 1e-6):  # weights are whole numbers
+        return Schedule(fair, fair_weight, bound, optimal=True, served=must_serve)
 
-    model = cp_model.CpModel()
-    x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
-    _constrain(model.add, x, rules)  # presolve reads a sum of booleans <= 1 as at-most-one
-    # The weight first; among schedules of equal weight, the one that moves fewest
-    # meetings from their current slot (all of them together count less than one weight).
+    search = search or _Search(rules, workers)
+    search.model.add(sum(search.met.values()) >= must_serve)
+    # The weight; among schedules of equal weight, the one that moves fewest meetings
+    # from their current slot (all of them together count less than one weight).
     scale = len(requests) + 1
     current = {request.id: request.current_slot for request in requests}
-    model.maximize(
-        cp_model.LinearExpr.weighted_sum(
-            list(x.values()),
-            [weights[rid] * scale + (current[rid] == sid) for rid, sid in x],
-        )
+    objective = cp_model.LinearExpr.weighted_sum(
+        list(search.x.values()),
+        [weights[rid] * scale + (current[rid] == sid) for rid, sid in search.x],
     )
-    for (rid, sid), var in x.items():
-        model.add_hint(var, start.get(rid) == sid)
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    # Interchangeable slots make symmetry detection cost more than it saves here.
-    solver.parameters.symmetry_level = 0
-    status = solver.solve(model)
-    assignment = start  # valid on its own; kept unless the solver found better in time
+    status, found = search.run(objective, seconds - (time.monotonic() - began), fair)
+    assignment = fair  # valid on its own; kept unless the solver found better in time
+    if sum(weights[rid] for rid in found) >= fair_weight:
+        assignment = found
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = {rid: sid for (rid, sid), var in x.items() if solver.value(var)}
-        if sum(weights[rid] for rid in found) >= start_weight:
-            assignment = found
-    if status != cp_model.UNKNOWN:
-        bound = min(bound, solver.best_objective_bound / scale)
+        bound = min(bound, search.solver.best_objective_bound / scale)
     return Schedule(
         assignment=assignment,
         weight=sum(weights[rid] for rid in assignment),
         bound=bound,
-        optimal=status == cp_model.OPTIMAL,
+        optimal=fair_optimal and status == cp_model.OPTIMAL,
+        served=served(requests, assignment),
     )

@@ -8,8 +8,9 @@ from partners.scheduling.trips import schedule_meetings
 class Command(BaseCommand):
     help = (
         "Assign a company trip's meeting requests to its slots: nobody in two meetings at "
-        "once, counterparts only at their own city's stop, no table overbooked; mutual and "
-        "high-priority requests first, pinned meetings kept."
+        "once, counterparts only at their own city's stop, no table overbooked; a meeting "
+        "for every company before a second for any, then mutual and high-priority requests "
+        "first; pinned meetings kept, and refused when no schedule may keep them."
     )
 
     def add_arguments(self, parser):
