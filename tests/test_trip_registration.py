@@ -13,6 +13,7 @@ from django.utils import translation
 from partners import models as m
 from partners import registration as service
 from partners.roles import TRADE_OFFICERS
+from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
 from .backoffice import change_form_data, client_for, user_with_role
@@ -645,3 +646,36 @@ def test_a_forged_choice_of_records_is_an_error_on_its_field(trip, field, value)
     assert response.context["form"].has_error(field)
     assert f"“{value}” is not a valid value." in response.text
     assert counts() == before and not mail.outbox
+
+
+def test_a_registered_company_joins_every_stop_even_one_added_later(trip):
+    """The form asks for no stops: like most companies (the 2019 press release's one
+    delegation), a registration travels the whole route, and meets at a stop planned
+    after it registered too (no stops chosen: every stop)."""
+    Client().post(url(trip), valid_data())
+    registration = m.TripRegistration.objects.get()
+    registration.status = "accepted"
+    registration.save()
+    assert not registration.stops.exists()
+    jining = f.CityFactory(name="Jining")
+    later = f.DelegationStopFactory(delegation=trip, city=jining, order=9)
+    nanjing = trip.stops.get(city__name="Nanjing")
+    for day, stop in ((11, nanjing), (13, later)):
+        starts = datetime.datetime(2027, 5, day, 2, tzinfo=datetime.UTC)
+        f.MeetingSlotFactory(
+            delegation=trip,
+            stop=stop,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+        )
+    f.MeetingRequestFactory(
+        registration=registration, counterpart=f.OrganisationFactory(city=jining)
+    )
+
+    result = schedule_meetings(delegation=trip, seconds=2)
+
+    assert (result.scheduled, result.total) == (2, 2)
+    assert set(registration.requests.values_list("slot__stop__city__name", flat=True)) == {
+        "Nanjing",
+        "Jining",
+    }
