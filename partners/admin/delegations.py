@@ -214,7 +214,6 @@ class DelegationAdmin(
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["origin_city", "lead_organisation", "supporting_organisations"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [
         DelegationStopInline,
         DelegationMemberInline,

@@ -13,7 +13,6 @@ class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
     # name_folded: the name with accents and umlauts folded, as the search folds a term.
     search_fields = ["name", "short_name", "register_number", "name_folded"]
     autocomplete_fields = ["city", "parent"]
-    prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
 
 

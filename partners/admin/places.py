@@ -19,7 +19,6 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["is_home", "country", "visibility"]
     search_fields = ["name", "local_name", "region", "name_folded"]
-    prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
         # A corrected zone keeps the local times of the slots and meetings here
