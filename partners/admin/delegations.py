@@ -301,6 +301,6 @@ class MeetingAdmin(LocalTimesMixin, CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["kind", "visibility", NoPartnerCityFilter]
     list_select_related = ["city", "delegation", "logged_by"]
-    search_fields = ["title", "city__name", "delegation__title"]
+    search_fields = ["title", "city__name", "delegation__title", "organisations__name"]
     autocomplete_fields = ["delegation", "city", "organisations", "attendees"]
     show_full_result_count = False
