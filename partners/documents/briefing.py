@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from ..dates import DatePrecision, during_delegation, format_date_span
 from ..models import (
     Delegation,
+    DelegationStop,
     FollowUp,
     Meeting,
     MemorandumParty,
@@ -143,6 +144,25 @@ def _by_time(row) -> tuple:
     return (starts_at is not None, starts_at.timestamp() if starts_at else 0)
 
 
+def _stop_of(meeting: Meeting, stops: list[DelegationStop]) -> DelegationStop | None:
+    """The one stop a meeting is listed under: of the stops in its city (a trip may come
+    back to one), the one whose days hold its day, else the nearest in days; an undated
+    meeting, or stops without dates, the first."""
+    here = [stop for stop in stops if stop.city_id == meeting.city_id]
+    day = meeting.date
+    if day is None:
+        return next(iter(here), None)
+
+    def distance(stop) -> tuple[int, int]:
+        early = (stop.arrival - day).days if stop.arrival and stop.arrival > day else 0
+        late = (day - stop.departure).days if stop.departure and stop.departure < day else 0
+        # A stop whose days are known beats one that only does not contradict the day.
+        unknown = (stop.arrival is None) + (stop.departure is None)
+        return early + late, unknown
+
+    return min(here, key=distance, default=None)  # min keeps the earlier of equals
+
+
 def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
     """The stops in order, each with its dates and its logged and scheduled meetings
     (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time."""
@@ -151,16 +171,18 @@ def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[
         .prefetch_related("organisations")
         .order_by("date", "pk")
     )
-    stops = []
-    for stop in delegation.stops.select_related("city").order_by("order", "pk"):
+    stops = list(delegation.stops.select_related("city").order_by("order", "pk"))
+    listed_under = {meeting.pk: _stop_of(meeting, stops) for meeting in meetings}
+    itinerary = []
+    for stop in stops:
         days = defaultdict(list)
         for meeting in meetings:
-            if meeting.city_id == stop.city_id:
+            if listed_under[meeting.pk] == stop:
                 days[meeting.date].append((meeting, None))
         for entry in _scheduled(schedule):
             if entry.request.slot.stop_id == stop.pk:
                 days[_local_day(entry)].append((None, entry))
-        stops.append(
+        itinerary.append(
             {
                 "stop": stop,
                 "dates": format_date_span(stop.arrival, stop.departure, DatePrecision.DAY),
@@ -170,7 +192,7 @@ def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[
                 ),
             }
         )
-    return stops
+    return itinerary
 
 
 TEMPLATE = "partners/documents/briefing.html"
