@@ -546,6 +546,7 @@ def test_a_city_visited_twice_lists_each_meeting_once_under_its_own_stop(officer
         (27, jining, "Hafen Jining"),
         (29, nanjing, "Abschluss im Hafen"),
         (None, nanjing, "Termin offen"),  # undated: the city's first stop
+        (28, f.CityFactory(name="Zhenjiang"), "Abstecher ohne Halt"),  # in no stop's city
     ]:
         f.MeetingFactory(
             delegation=trip,
@@ -566,3 +567,4 @@ def test_a_city_visited_twice_lists_each_meeting_once_under_its_own_stop(officer
     assert "Abschluss im Hafen" in third
     for title in ["Auftakt im Rathaus", "Abschluss im Hafen", "Termin offen"]:
         assert flat.count(title) == 1, title
+    assert third.count("Abstecher ohne Halt") == 1  # after the stops, never left out

@@ -163,9 +163,21 @@ def _stop_of(meeting: Meeting, stops: list[DelegationStop]) -> DelegationStop | 
     return min(here, key=distance, default=None)  # min keeps the earlier of equals
 
 
+def _by_day(rows: list[tuple]) -> list[tuple]:
+    """``(day, row)`` pairs as each day's rows by time, undated ones last."""
+    days = defaultdict(list)
+    for day, row in rows:
+        days[day].append(row)
+    return sorted(
+        ((day, sorted(rows, key=_by_time)) for day, rows in days.items()),
+        key=lambda day: (day[0] is None, day[0] or date.min),
+    )
+
+
 def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
     """The stops in order, each with its dates and its logged and scheduled meetings
-    (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time."""
+    (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time; then, with
+    ``stop`` None, the meetings logged in a city that is no stop of the trip."""
     meetings = list(
         delegation.meetings.select_related("city")
         .prefetch_related("organisations")
@@ -174,24 +186,17 @@ def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[
     stops = list(delegation.stops.select_related("city").order_by("order", "pk"))
     listed_under = {meeting.pk: _stop_of(meeting, stops) for meeting in meetings}
     itinerary = []
-    for stop in stops:
-        days = defaultdict(list)
-        for meeting in meetings:
-            if listed_under[meeting.pk] == stop:
-                days[meeting.date].append((meeting, None))
-        for entry in _scheduled(schedule):
-            if entry.request.slot.stop_id == stop.pk:
-                days[_local_day(entry)].append((None, entry))
-        itinerary.append(
-            {
-                "stop": stop,
-                "dates": format_date_span(stop.arrival, stop.departure, DatePrecision.DAY),
-                "days": sorted(
-                    ((day, sorted(rows, key=_by_time)) for day, rows in days.items()),
-                    key=lambda day: (day[0] is None, day[0] or date.min),
-                ),
-            }
-        )
+    for stop in [*stops, None]:
+        rows = [(m.date, (m, None)) for m in meetings if listed_under[m.pk] == stop]
+        rows += [
+            (_local_day(entry), (None, entry))
+            for entry in _scheduled(schedule)
+            if stop and entry.request.slot.stop_id == stop.pk
+        ]
+        if stop is None and not rows:
+            break
+        dates = stop and format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
+        itinerary.append({"stop": stop, "dates": dates, "days": _by_day(rows)})
     return itinerary
 
 
