@@ -328,3 +328,25 @@ def test_records_are_found_without_accents_through_their_relations(db):
     assert search(m.Delegation, "Dusseldorf") == [trip]
     assert search(m.ProfileHandover, "muller") == [handover]
     assert search(m.TripRegistration, "Lukosz") == [registration]
+
+
+def test_a_common_word_in_meetings_organisations_is_searched_row_by_row(db, monkeypatch):
+    # A many-to-many path is tested on each row (EXISTS) like a foreign key, so a word in
+    # a third of all company names does not build the set of every meeting it matches.
+    from partners.admin import search as admin_search
+
+    monkeypatch.setattr(admin_search, "COMMON_HITS", 4)
+    for n in range(5):
+        f.MeetingFactory(title=f"Gespräch {n}").organisations.add(
+            f.OrganisationFactory(name=f"Müller {n} GmbH")
+        )
+    f.MeetingFactory(title="Anderes")
+    client = client_for(user_with_role(ADMINISTRATORS))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/partners/meeting/", {"q": "muller"})
+
+    assert page.context["cl"].result_count == 5
+    listed = [q["sql"] for q in queries if '"partners_meeting"."notes"' in q["sql"]]
+    assert listed and not any("UNION" in sql for sql in listed)
+    assert any("EXISTS" in sql for sql in listed)

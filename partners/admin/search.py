@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.utils.functional import cached_property
@@ -99,18 +99,17 @@ def _is_forward(field) -> bool:
 
 
 def _reaches(model, path: str, *, reverse: bool) -> bool:
-    """True when ``path`` reaches its column through forward foreign keys only (one row
-    per row of ``model``: it can be tested on each row of a scan in list order), or with
-    ``reverse`` also through reverse and many-to-many ones (_search_q makes them
-    subqueries: no duplicates in the list)."""
+    """True when ``path`` reaches its column through forward foreign keys and many-to-many
+    relations only (it can be tested on each row of a scan in list order: a subquery or
+    EXISTS per row), or with ``reverse`` also through reverse foreign keys (_search_q
+    makes them subqueries: no duplicates in the list)."""
     head, _, rest = path.partition("__")
     if not rest:
         return True
     field = model._meta.get_field(head)
-    many = field.one_to_many or field.many_to_many
-    return (_is_forward(field) or (reverse and many)) and _reaches(
-        field.related_model, rest, reverse=reverse
-    )
+    return (
+        _is_forward(field) or field.many_to_many or (reverse and field.one_to_many)
+    ) and _reaches(field.related_model, rest, reverse=reverse)
 
 
 def _terms(search_term: str):
@@ -121,14 +120,20 @@ def _terms(search_term: str):
 
 
 def _on_each_row(model, path: str, term: str) -> Q:
-    """``_contains``, tested on each row read: through forward foreign keys (``_reaches``
-    without ``reverse``) as a correlated subquery, which PostgreSQL runs for the rows it
-    reads, where a JOIN lets it hash every row of the related table first."""
+    """``_contains``, tested on each row read: through forward foreign keys and
+    many-to-many relations (``_reaches`` without ``reverse``) as a correlated subquery,
+    which PostgreSQL runs for the rows it reads, where a JOIN lets it hash every row of the
+    related table first."""
     head, _, rest = path.partition("__")
     if not rest:
         return _contains(model, path, term)
-    related = model._meta.get_field(head).related_model
-    matching = related._default_manager.filter(_on_each_row(related, rest, term), pk=OuterRef(head))
+    field = model._meta.get_field(head)
+    related = field.related_model
+    matching = related._default_manager.filter(_on_each_row(related, rest, term))
+    if field.many_to_many:
+        # EXISTS from this row through the link table (its index leads with this row's id).
+        return Q(Exists(matching.filter(**{field.remote_field.name: OuterRef("pk")})))
+    matching = matching.filter(pk=OuterRef(head))
     return Q(IsNull(Subquery(matching.order_by().values("pk")[:1]), False))
 
 
