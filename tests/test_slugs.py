@@ -74,7 +74,9 @@ def test_an_organisation_added_in_the_admin_gets_its_slug_from_the_server():
     (a form error), and with JavaScript off leaves the slug empty."""
     client = client_for(f.UserFactory(is_superuser=True))
     url = reverse("admin:partners_organisation_add")
-    assert not client.get(url).context["adminform"].prepopulated_fields
+    page = client.get(url)
+    assert not page.context["adminform"].prepopulated_fields
+    assert "Left blank, it is made from the German name or title." in page.text
     slugs = []
     for _ in range(3):
         data = change_form_data(client, url)
