@@ -524,3 +524,47 @@ def test_a_word_longer_than_the_line_breaks_instead_of_running_off_the_page(offi
     for long in [word, address]:
         assert not any(long in line for line in lines), long
         assert long in "".join(text.split())
+
+
+def test_a_city_visited_twice_lists_each_meeting_once_under_its_own_stop(officer):
+    nanjing, jining = f.CityFactory(name="Nanjing"), f.CityFactory(name="Jining")
+    trip = f.DelegationFactory(
+        start_date=datetime.date(2019, 6, 25), end_date=datetime.date(2019, 6, 30)
+    )
+    for order, (city, arrival, departure) in enumerate(
+        [(nanjing, 25, 26), (jining, 27, 27), (nanjing, 28, 30)], start=1
+    ):
+        f.DelegationStopFactory(
+            delegation=trip,
+            city=city,
+            order=order,
+            arrival=datetime.date(2019, 6, arrival),
+            departure=datetime.date(2019, 6, departure),
+        )
+    for day, city, title in [
+        (26, nanjing, "Auftakt im Rathaus"),
+        (27, jining, "Hafen Jining"),
+        (29, nanjing, "Abschluss im Hafen"),
+        (None, nanjing, "Termin offen"),  # undated: the city's first stop
+        (28, f.CityFactory(name="Zhenjiang"), "Abstecher ohne Halt"),  # in no stop's city
+    ]:
+        f.MeetingFactory(
+            delegation=trip,
+            city=city,
+            title=title,
+            date=datetime.date(2019, 6, day) if day else None,
+        )
+
+    _pages, flat = briefing(officer, trip)
+
+    first, second, third = (
+        flat.split("1. Nanjing")[1].split("2. Jining")[0],
+        flat.split("2. Jining")[1].split("3. Nanjing")[0],
+        flat.split("3. Nanjing")[1],
+    )
+    assert "Auftakt im Rathaus" in first and "Termin offen" in first
+    assert "Hafen Jining" in second
+    assert "Abschluss im Hafen" in third
+    for title in ["Auftakt im Rathaus", "Abschluss im Hafen", "Termin offen"]:
+        assert flat.count(title) == 1, title
+    assert third.count("Abstecher ohne Halt") == 1  # after the stops, never left out

@@ -1,11 +1,13 @@
 """Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, Ł as L; words stay apart."""
 
 import pytest
+from django.urls import reverse
 
 from partners.imports import import_profiles
 from partners.models import Organisation
 from partners.models.base import german_slug
 from tests import factories as f
+from tests.backoffice import change_form_data, client_for
 from tests.import_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,42 @@ def test_the_import_spells_a_chinese_company_name_in_pinyin():
     result = import_profiles(source=sheet, filename="profiles.csv")
     assert not result.errors
     assert Organisation.objects.get(name="山东重工").slug == "shan-dong-zhong-gong"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Hồ Chí Minh", "ho-chi-minh"),
+        ("Đà Nẵng", "da-nang"),
+        ("Nguyễn Thị Ánh Logistics", "nguyen-thi-anh-logistics"),
+        ("Société Générale", "societe-generale"),
+    ],
+)
+def test_other_latin_letters_lose_only_their_accents(text, slug):
+    assert german_slug(text) == slug
+
+
+def test_an_organisation_added_in_the_admin_gets_its_slug_from_the_server():
+    """Not from the admin's prepopulate script, which spells "Müller" "muller", glues
+    "Leipzig–Nanjing" into "leipzignanjing" and gives a repeated name the same slug
+    (a form error), and with JavaScript off leaves the slug empty."""
+    client = client_for(f.UserFactory(is_superuser=True))
+    url = reverse("admin:partners_organisation_add")
+    page = client.get(url)
+    assert not page.context["adminform"].prepopulated_fields
+    assert "Left blank, it is made from the German name or title." in page.text
+    slugs = []
+    for _ in range(3):
+        data = change_form_data(client, url)
+        data.update(name_de="Müller–Düsseldorf Straßenbau", kind="company", slug="")
+        assert client.post(url, data).status_code == 302
+        slugs.append(Organisation.objects.latest("pk").slug)
+    assert slugs == [
+        "mueller-duesseldorf-strassenbau",
+        "mueller-duesseldorf-strassenbau-2",
+        "mueller-duesseldorf-strassenbau-3",
+    ]
+    first = Organisation.objects.get(slug=slugs[0])
+    first.name = "Müller Bau"
+    first.save()
+    assert Organisation.objects.get(pk=first.pk).slug == slugs[0]  # links stay valid

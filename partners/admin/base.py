@@ -147,6 +147,13 @@ class CRMAdmin(
             self._may_delete_own(request) and (obj is None or obj.logged_by_id == request.user.pk)
         )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            # Made on saving (models.base.SluggedMixin), not by a script typing along.
+            field.help_text = _("Left blank, it is made from the German name or title.")
+        return field
+
     def has_publish_permission(self, request):
         return may_publish(request.user)
 

@@ -214,7 +214,6 @@ class DelegationAdmin(
     ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["origin_city", "lead_organisation", "supporting_organisations"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [
         DelegationStopInline,
         DelegationMemberInline,
@@ -302,6 +301,6 @@ class MeetingAdmin(LocalTimesMixin, CRMAdmin, TranslatedAdmin):
     ]
     list_filter = ["kind", "visibility", NoPartnerCityFilter]
     list_select_related = ["city", "delegation", "logged_by"]
-    search_fields = ["title", "city__name", "delegation__title"]
+    search_fields = ["title", "city__name", "delegation__title", "organisations__name"]
     autocomplete_fields = ["delegation", "city", "organisations", "attendees"]
     show_full_result_count = False

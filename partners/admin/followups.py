@@ -8,11 +8,13 @@ from .list_filters import NoPartnerCityFilter
 
 
 class StaffOwnerMixin:
-    """An owner is picked among the active staff users."""
+    """An owner is picked among the active staff users, the officer logging it to begin
+    with (an empty owner is a task nobody has; who logged it is stamped apart, base.py)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            kwargs.setdefault("initial", request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

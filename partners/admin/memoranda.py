@@ -29,5 +29,4 @@ class MemorandumAdmin(CRMAdmin, TranslatedAdmin):
     # The parties' names as kept on the memorandum (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]
     autocomplete_fields = ["partnership", "delegation", "signed_in"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [MemorandumPartyInline, FollowUpInline]

@@ -186,7 +186,6 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     # The organisations' names as kept on the opportunity (models/organisation_names.py).
     search_fields = ["title", "organisation_names"]
     autocomplete_fields = ["partner_city", *SOURCES]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [StageChangeInline, OpportunityFollowUpInline]
     show_full_result_count = False
     fieldsets = [

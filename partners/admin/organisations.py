@@ -10,10 +10,8 @@ class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
     list_display = ["name", "short_name", "kind", "city", "register_number", "visibility"]
     list_filter = ["kind", "visibility"]
     list_select_related = ["city"]
-    # name_folded: the name with accents and umlauts folded, as the search folds a term.
-    search_fields = ["name", "short_name", "register_number", "name_folded"]
+    search_fields = ["name", "short_name", "register_number"]
     autocomplete_fields = ["city", "parent"]
-    prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
 
 
@@ -34,8 +32,6 @@ class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
         "local_name",
         "email",
         "organisation__name",
-        "full_name_folded",
-        "organisation__name_folded",
     ]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False

@@ -18,8 +18,7 @@ class CityAdmin(CRMAdmin, TranslatedAdmin):
         "visibility",
     ]
     list_filter = ["is_home", "country", "visibility"]
-    search_fields = ["name", "local_name", "region", "name_folded"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "local_name", "region"]
 
     def save_model(self, request, obj, form, change):
         # A corrected zone keeps the local times of the slots and meetings here

@@ -5,8 +5,13 @@ Django's admin search ORs `icontains` lookups; one through a foreign key
 PostgreSQL no index to use: it reads every row of both. Here a lookup through forward
 foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, which the
 related table answers from its trigram index (migration 0060); one through a reverse
-foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`. A list
-that searches through a many-to-many relation keeps Django's search.
+foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`, one through a
+many-to-many relation (`organisations__name`) `id IN (SELECT id … JOIN … WHERE
+organisation_id IN (SELECT id …))`.
+
+A name kept folded (`FoldedField`: "Müller" as "muller") is matched folded wherever a
+search reaches it, on its own list or through a relation ("Muller" finds a meeting with
+Müller GmbH).
 
 The fields of one term are then combined as ``id IN (branch UNION ALL branch …)``, one
 branch per field, rather than ORed: an OR of subqueries makes PostgreSQL read the whole
@@ -18,7 +23,7 @@ from django.conf import settings
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 from django.utils.functional import cached_property
@@ -26,22 +31,30 @@ from django.utils.text import smart_split, unescape_string_literal
 from modeltranslation.utils import build_localized_fieldname
 
 from ..models import is_translated
-from ..models.folding import FoldedField, fold
+from ..models.folding import FoldedField, fold, folded_fields
 
 
 def _contains(model, path: str, term: str) -> Q:
     """``path__icontains=term``; a translated field matches in any of its languages (the
     ORM would read only the active one: an English search would miss German-only names);
-    a name kept folded (``FoldedField``: "Łukosz" as "lukosz") matches the term folded."""
-    if isinstance(get_fields_from_path(model, path)[-1], FoldedField):
-        # A term that is all accents folds to nothing, which every row contains.
-        return Q(**{f"{path}__icontains": fold(term) or term})
-    if not is_translated(model, path):
-        return Q(**{f"{path}__icontains": term})
+    a name kept folded (``FoldedField``: "Łukosz" as "lukosz") matches the term folded too."""
+    field = get_fields_from_path(model, path)[-1]
+    # A term that is all accents folds to nothing, which every row contains.
+    folded = fold(term) or term
+    if isinstance(field, FoldedField):
+        return Q(**{f"{path}__icontains": folded})
     prefix, sep, name = path.rpartition("__")
+    names = (
+        [build_localized_fieldname(name, code) for code, _name in settings.LANGUAGES]
+        if is_translated(model, path)
+        else [name]
+    )
     condition = Q()
-    for code, _name in settings.LANGUAGES:
-        condition |= Q(**{f"{prefix}{sep}{build_localized_fieldname(name, code)}__icontains": term})
+    for each in names:
+        condition |= Q(**{f"{prefix}{sep}{each}__icontains": term})
+    for twin in folded_fields(field.model):
+        if twin.source == field.name:
+            condition |= Q(**{f"{prefix}{sep}{twin.name}__icontains": folded})
     return condition
 
 
@@ -54,7 +67,7 @@ def _search_q(model, path: str, term: str) -> Q:
                 _search_q(field.related_model, rest, term)
             )
             return Q(**{f"{head}__in": related.values("pk")})
-        if field.one_to_many:
+        if field.one_to_many or field.many_to_many:
             return Q(pk__in=_matching_ids(model, path, term))
     return _contains(model, path, term)
 
@@ -71,6 +84,13 @@ def _matching_ids(model, path: str, term: str):
                 _search_q(field.related_model, rest, term)
             )
             return children.order_by().values(field.field.attname)
+        if field.many_to_many:
+            # Through the link table only: the matching related ids, then who links them.
+            related = field.related_model._default_manager.filter(
+                _search_q(field.related_model, rest, term)
+            )
+            rows = model._default_manager.filter(**{f"{head}__in": related.values("pk")})
+            return rows.order_by().values("pk")
     return model._default_manager.filter(_search_q(model, path, term)).order_by().values("pk")
 
 
@@ -79,17 +99,17 @@ def _is_forward(field) -> bool:
 
 
 def _reaches(model, path: str, *, reverse: bool) -> bool:
-    """True when ``path`` reaches its column through forward foreign keys only (one row
-    per row of ``model``: it can be tested on each row of a scan in list order), or with
-    ``reverse`` also through reverse ones (_search_q makes it subqueries only: no JOIN,
-    no duplicates)."""
+    """True when ``path`` reaches its column through forward foreign keys and many-to-many
+    relations only (it can be tested on each row of a scan in list order: a subquery or
+    EXISTS per row), or with ``reverse`` also through reverse foreign keys (_search_q
+    makes them subqueries: no duplicates in the list)."""
     head, _, rest = path.partition("__")
     if not rest:
         return True
     field = model._meta.get_field(head)
-    return (_is_forward(field) or (reverse and field.one_to_many)) and _reaches(
-        field.related_model, rest, reverse=reverse
-    )
+    return (
+        _is_forward(field) or field.many_to_many or (reverse and field.one_to_many)
+    ) and _reaches(field.related_model, rest, reverse=reverse)
 
 
 def _terms(search_term: str):
@@ -100,14 +120,20 @@ def _terms(search_term: str):
 
 
 def _on_each_row(model, path: str, term: str) -> Q:
-    """``_contains``, tested on each row read: through forward foreign keys (``_reaches``
-    without ``reverse``) as a correlated subquery, which PostgreSQL runs for the rows it
-    reads, where a JOIN lets it hash every row of the related table first."""
+    """``_contains``, tested on each row read: through forward foreign keys and
+    many-to-many relations (``_reaches`` without ``reverse``) as a correlated subquery,
+    which PostgreSQL runs for the rows it reads, where a JOIN lets it hash every row of the
+    related table first."""
     head, _, rest = path.partition("__")
     if not rest:
         return _contains(model, path, term)
-    related = model._meta.get_field(head).related_model
-    matching = related._default_manager.filter(_on_each_row(related, rest, term), pk=OuterRef(head))
+    field = model._meta.get_field(head)
+    related = field.related_model
+    matching = related._default_manager.filter(_on_each_row(related, rest, term))
+    if field.many_to_many:
+        # EXISTS from this row through the link table (its index leads with this row's id).
+        return Q(Exists(matching.filter(**{field.remote_field.name: OuterRef("pk")})))
+    matching = matching.filter(pk=OuterRef(head))
     return Q(IsNull(Subquery(matching.order_by().values("pk")[:1]), False))
 
 
@@ -160,7 +186,7 @@ class SubquerySearchMixin:
         is told by the newest SAMPLE_ROWS rows (a cost that does not grow with the table),
         else by fetching up to RARE_MATCHES + 1 matching ids, which then filter the rare."""
         fields = [str(field) for field in self.get_search_fields(request)]
-        # A field with a prefix ("^name") or through a many-to-many relation: Django's search.
+        # A field with a prefix ("^name"): Django's search.
         if not (search_term and fields) or not all(
             field[:1] not in "^=@" and _reaches(self.model, field, reverse=True) for field in fields
         ):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import models as m
+from ..models.base import german_slug
 from . import names
 
 BATCH = 5000
@@ -74,7 +75,7 @@ class Slugs:
         self.next_suffix: dict[str, int] = {}
 
     def __call__(self, text: str) -> str:
-        slug = base = slugify(text)[:70].strip("-") or "item"
+        slug = base = german_slug(text)[:70].strip("-") or "item"
         n = self.next_suffix.get(base, 2)
         while slug in self.used:
             slug = f"{base}-{n}"

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from ..dates import DatePrecision, during_delegation, format_date_span
 from ..models import (
     Delegation,
+    DelegationStop,
     FollowUp,
     Meeting,
     MemorandumParty,
@@ -143,34 +144,60 @@ def _by_time(row) -> tuple:
     return (starts_at is not None, starts_at.timestamp() if starts_at else 0)
 
 
+def _stop_of(meeting: Meeting, stops: list[DelegationStop]) -> DelegationStop | None:
+    """The one stop a meeting is listed under: of the stops in its city (a trip may come
+    back to one), the one whose days hold its day, else the nearest in days; an undated
+    meeting, or stops without dates, the first."""
+    here = [stop for stop in stops if stop.city_id == meeting.city_id]
+    day = meeting.date
+    if day is None:
+        return next(iter(here), None)
+
+    def distance(stop) -> tuple[int, int]:
+        early = (stop.arrival - day).days if stop.arrival and stop.arrival > day else 0
+        late = (day - stop.departure).days if stop.departure and stop.departure < day else 0
+        # A stop whose days are known beats one that only does not contradict the day.
+        unknown = (stop.arrival is None) + (stop.departure is None)
+        return early + late, unknown
+
+    return min(here, key=distance, default=None)  # min keeps the earlier of equals
+
+
+def _by_day(rows: list[tuple]) -> list[tuple]:
+    """``(day, row)`` pairs as each day's rows by time, undated ones last."""
+    days = defaultdict(list)
+    for day, row in rows:
+        days[day].append(row)
+    return sorted(
+        ((day, sorted(rows, key=_by_time)) for day, rows in days.items()),
+        key=lambda day: (day[0] is None, day[0] or date.min),
+    )
+
+
 def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
     """The stops in order, each with its dates and its logged and scheduled meetings
-    (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time."""
+    (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time; then, with
+    ``stop`` None, the meetings logged in a city that is no stop of the trip."""
     meetings = list(
         delegation.meetings.select_related("city")
         .prefetch_related("organisations")
         .order_by("date", "pk")
     )
-    stops = []
-    for stop in delegation.stops.select_related("city").order_by("order", "pk"):
-        days = defaultdict(list)
-        for meeting in meetings:
-            if meeting.city_id == stop.city_id:
-                days[meeting.date].append((meeting, None))
-        for entry in _scheduled(schedule):
-            if entry.request.slot.stop_id == stop.pk:
-                days[_local_day(entry)].append((None, entry))
-        stops.append(
-            {
-                "stop": stop,
-                "dates": format_date_span(stop.arrival, stop.departure, DatePrecision.DAY),
-                "days": sorted(
-                    ((day, sorted(rows, key=_by_time)) for day, rows in days.items()),
-                    key=lambda day: (day[0] is None, day[0] or date.min),
-                ),
-            }
-        )
-    return stops
+    stops = list(delegation.stops.select_related("city").order_by("order", "pk"))
+    listed_under = {meeting.pk: _stop_of(meeting, stops) for meeting in meetings}
+    itinerary = []
+    for stop in [*stops, None]:
+        rows = [(m.date, (m, None)) for m in meetings if listed_under[m.pk] == stop]
+        rows += [
+            (_local_day(entry), (None, entry))
+            for entry in _scheduled(schedule)
+            if stop and entry.request.slot.stop_id == stop.pk
+        ]
+        if stop is None and not rows:
+            break
+        dates = stop and format_date_span(stop.arrival, stop.departure, DatePrecision.DAY)
+        itinerary.append({"stop": stop, "dates": dates, "days": _by_day(rows)})
+    return itinerary
 
 
 TEMPLATE = "partners/documents/briefing.html"
