@@ -19,7 +19,7 @@ from ..models import (
     Shown,
     TripRegistration,
 )
-from ..scheduling.agendas import AgendaEntry, whole_schedule
+from ..scheduling.agendas import AgendaEntry, agenda
 from .render import render_pdf
 
 
@@ -79,9 +79,9 @@ def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) ->
 
 def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = None):
     """Each counterpart with its history, newest first; ``schedule`` is the trip's
-    (``whole_schedule``), read here when not given."""
+    (``agenda``), read here when not given."""
     if schedule is None:
-        schedule = whole_schedule(delegation)
+        schedule = agenda(delegation)
     ids = counterpart_ids(delegation, schedule)
     by_id = {
         organisation.pk: Counterpart(organisation)
@@ -194,7 +194,7 @@ def briefing_context(delegation: Delegation, *, language: str) -> dict:
     )
     # The schedule and the dates are read as text: in the document's language.
     with translation.override(language):
-        schedule = whole_schedule(delegation)
+        schedule = agenda(delegation)
         return {
             "delegation": delegation,
             "itinerary": itinerary(delegation, schedule),
