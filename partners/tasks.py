@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.tasks import task
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import documents, jobs
@@ -218,7 +218,7 @@ def export_report(*, job_id: str) -> dict:
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
-        criteria = criteria_for(QueryDict(job.options["query"]))
+        criteria = ReportFilter(QueryDict(job.options["query"])).criteria()
         with jobs.Progress(job) as progress:
             total = export_rows(criteria)
             progress.rows(0, total, 0)
@@ -249,14 +249,6 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
 
     names = {str(report_tables.SHEET_NAMES[kind.replace("_", "-")]) for kind in COUNTED_KINDS}
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
-
-
-def criteria_for(query: QueryDict) -> queries.Criteria:
-    """The report's criteria from its query string, as the report page reads them."""
-    filterset = ReportFilter(query or None, queryset=queries.partner_cities())
-    if filterset.is_bound and filterset.is_valid():
-        return queries.Criteria(**filterset.criteria_kwargs())
-    return queries.Criteria.for_year(timezone.localdate().year)
 
 
 def export_rows(criteria: queries.Criteria) -> int:
