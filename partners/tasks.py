@@ -43,11 +43,8 @@ def rows_in(sheet: Sheet, data: bytes) -> int:
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
 
 
-def start_import(
-    *, data: bytes, filename: str, user, skip_invalid: bool, preview: bool = True
-) -> Job:
-    """Stores the upload as a job and starts its dry run (the admin's flow), or with
-    ``preview=False`` the import itself (scripts and benchmarks, where nobody confirms).
+def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> Job:
+    """Stores the upload as a job and starts its dry run; ``confirm_import`` imports it.
 
     Raises `BadFile` when the file cannot be read at all; no job is kept then.
     """
@@ -56,7 +53,7 @@ def start_import(
     Job.objects.purge_expired()
     job = Job(
         kind=Job.Kind.IMPORT,
-        stage=Job.Stage.PREVIEW if preview else Job.Stage.IMPORT,
+        stage=Job.Stage.PREVIEW,
         created_by=user,
         file_name=filename[:255],
         options={
