@@ -57,7 +57,7 @@ def _scheduled(schedule: list[AgendaEntry]) -> list[AgendaEntry]:
     return [entry for entry in schedule if entry.request.meeting_id is None]
 
 
-def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> set[int]:
+def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry]) -> set[int]:
     """Organisations met, scheduled to meet, given profiles or signed with on this trip,
     and the organisations of its stop cities that have any history with us; never
     home-city ones."""
@@ -77,11 +77,9 @@ def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) ->
     )
 
 
-def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = None):
+def counterparts(delegation: Delegation, schedule: list[AgendaEntry]):
     """Each counterpart with its history, newest first; ``schedule`` is the trip's
-    (``agenda``), read here when not given."""
-    if schedule is None:
-        schedule = agenda(delegation)
+    (``agenda``)."""
     ids = counterpart_ids(delegation, schedule)
     by_id = {
         organisation.pk: Counterpart(organisation)
@@ -143,7 +141,7 @@ def _by_time(row) -> tuple:
     return (starts_at is not None, starts_at.timestamp() if starts_at else 0)
 
 
-def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
+def itinerary(delegation: Delegation, schedule: list[AgendaEntry]) -> list[dict]:
     """The stops in order, each with its dates and its logged and scheduled meetings
     (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time."""
     meetings = list(
