@@ -9,8 +9,8 @@ loopback port and one ``db_worker``, and drives the site with Python clients (th
 urllib, loopback only): 80% public pages, 15% admin reads, 5% admin writes (a meeting
 logged through the admin add form, as a trade officer who logged in once through the
 login form). Then it checks that every write answered with a success is in the database,
-that the import completed, and that no response was a 5xx. Gunicorn and the worker are
-always stopped.
+that the import (previewed by a worker before the load, confirmed) completed, and that no
+response was a 5xx. Gunicorn and the worker are always stopped.
 """
 
 import argparse
@@ -146,9 +146,14 @@ def start_import() -> int:
     from partners import tasks
 
     user = get_user_model().objects.get(username="load-officer")
-    job = tasks.start_import(
-        data=import_sheet(), filename="load.csv", user=user, skip_invalid=False, preview=False
-    )
+    sheet = import_sheet()
+    job = tasks.start_import(data=sheet, filename="load.csv", user=user, skip_invalid=False)
+    # The dry run before the load (a worker that stops when it is done), then the confirmed
+    # import is what the load's worker runs.
+    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--batch"]
+    subprocess.run(command, cwd=ROOT, check=True)
+    if not tasks.confirm_import(job):
+        raise SystemExit(f"the import's dry run (job {job.pk}) did not pass: see its page")
     return job.pk
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.tasks import task
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import documents, jobs
@@ -43,11 +43,8 @@ def rows_in(sheet: Sheet, data: bytes) -> int:
     return sheet.size_hint or max(data.count(b"\n") - 1, 0)
 
 
-def start_import(
-    *, data: bytes, filename: str, user, skip_invalid: bool, preview: bool = True
-) -> Job:
-    """Stores the upload as a job and starts its dry run (the admin's flow), or with
-    ``preview=False`` the import itself (scripts and benchmarks, where nobody confirms).
+def start_import(*, data: bytes, filename: str, user, skip_invalid: bool) -> Job:
+    """Stores the upload as a job and starts its dry run; ``confirm_import`` imports it.
 
     Raises `BadFile` when the file cannot be read at all; no job is kept then.
     """
@@ -56,7 +53,7 @@ def start_import(
     Job.objects.purge_expired()
     job = Job(
         kind=Job.Kind.IMPORT,
-        stage=Job.Stage.PREVIEW if preview else Job.Stage.IMPORT,
+        stage=Job.Stage.PREVIEW,
         created_by=user,
         file_name=filename[:255],
         options={
@@ -218,7 +215,7 @@ def export_report(*, job_id: str) -> dict:
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
-        criteria = criteria_for(QueryDict(job.options["query"]))
+        criteria = ReportFilter(QueryDict(job.options["query"])).criteria()
         with jobs.Progress(job) as progress:
             total = export_rows(criteria)
             progress.rows(0, total, 0)
@@ -249,14 +246,6 @@ def with_progress(tables: list[Table], progress: jobs.Progress, total: int) -> l
 
     names = {str(report_tables.SHEET_NAMES[kind.replace("_", "-")]) for kind in COUNTED_KINDS}
     return [replace(t, rows=counted(t.rows)) if t.name in names else t for t in tables]
-
-
-def criteria_for(query: QueryDict) -> queries.Criteria:
-    """The report's criteria from its query string, as the report page reads them."""
-    filterset = ReportFilter(query or None, queryset=queries.partner_cities())
-    if filterset.is_bound and filterset.is_valid():
-        return queries.Criteria(**filterset.criteria_kwargs())
-    return queries.Criteria.for_year(timezone.localdate().year)
 
 
 def export_rows(criteria: queries.Criteria) -> int:

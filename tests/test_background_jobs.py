@@ -22,6 +22,7 @@ from partners import jobs, tasks
 from partners.imports.reader import open_sheet
 from partners.models import City, ImportRun, Job, Organisation
 from partners.reports import tables
+from partners.reports.filters import ReportFilter
 from partners.roles import ADMINISTRATORS, MANAGERS, TRADE_OFFICERS
 from tests.backoffice import client_for, user_with_role
 from tests.factories import CityFactory, HomeCityFactory, MeetingFactory
@@ -231,7 +232,7 @@ def test_a_report_export_reports_its_progress_while_it_writes_the_listings(monke
     City.objects.get(name_de="Leipzig").partnerships.create(partner_city=jining)
     for _ in range(5):
         MeetingFactory(city=jining, date="2019-07-10", delegation=None)
-    criteria = tasks.criteria_for(QueryDict("year=2019"))
+    criteria = ReportFilter(QueryDict("year=2019")).criteria()
     total = tasks.export_rows(criteria)
     job = Job.objects.create(kind=Job.Kind.EXPORT, options={"query": "year=2019"})
     seen = []

@@ -71,8 +71,10 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_task_can_be_restarted
         filename="big.csv",
         user=user_with_role(ADMINISTRATORS),
         skip_invalid=False,
-        preview=False,
     )
+    # The dry run first, as uploaded from the admin, then the confirmed import is killed.
+    assert worker(settings, "--batch", "--no-startup-delay").wait(timeout=300) == 0
+    assert tasks.confirm_import(job)
     task_id = job.task_id
 
     process = worker(settings, "--no-startup-delay")

@@ -158,7 +158,8 @@ def test_the_reports_figures_are_kept_whole_until_a_write_to_any_table_they_coun
 
 
 def enqueue_import(processes, tmp_path):
-    """The worker imports a published company (the import ends with COPY on PostgreSQL)."""
+    """The worker previews, then imports a published company (the import ends with COPY on
+    PostgreSQL)."""
     sheet = tmp_path / "firmen.csv"
     header = ["Firma", "Ort", "Freigabe", "Veröffentlichen"]
     sheet.write_bytes(csv_bytes([[NEW_COMPANY, "Leipzig", "ja", "ja"]], header))
@@ -168,8 +169,13 @@ def enqueue_import(processes, tmp_path):
         "from django.contrib.auth.models import User; from partners import tasks; "
         # Publishing needs the right to (an administrator's).
         "user, _ = User.objects.get_or_create(username='import-test', is_superuser=True); "
-        f"tasks.start_import(data=open({str(sheet)!r}, 'rb').read(), filename='firmen.csv', "
-        "user=user, skip_invalid=False, preview=False)",
+        f"job = tasks.start_import(data=open({str(sheet)!r}, 'rb').read(), "
+        "filename='firmen.csv', user=user, skip_invalid=False)\n"
+        # The dry run is the worker's too: once it is done, confirm it as the job page does.
+        "import time\n"
+        "for _ in range(600):\n"
+        "    if tasks.confirm_import(job): break\n"
+        "    time.sleep(0.2)",
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from partners import models as m
-from partners.documents.briefing import TEMPLATE, briefing_context, counterparts
+from partners.documents.briefing import TEMPLATE, briefing_context
 from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
@@ -143,7 +143,7 @@ def test_the_2019_trip_prints_as_a_briefing(seeded, officer):
     for memorandum in seeded.memoranda.all():
         assert " ".join(memorandum.title.split()) in flat
     # The counterparts are the partner side, never the home city's own offices.
-    partners = {c.organisation for c in counterparts(seeded)}
+    partners = {c.organisation for c in briefing_context(seeded, language="en")["counterparts"]}
     assert partners, "the Chinese signing parties are counterparts"
     assert not [o for o in partners if o.city and o.city.is_home]
     chinese_parties = m.Organisation.objects.filter(

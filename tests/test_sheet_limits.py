@@ -241,7 +241,6 @@ def test_the_worker_refuses_the_file_with_the_same_message(settings):
             filename="sparse.xlsx",
             user=user_with_role(ADMINISTRATORS),
             skip_invalid=False,
-            preview=False,
         )
 
     assert COLUMNS in refused.value.message

@@ -79,7 +79,7 @@ class AgendaViewsMixin:
 
     def agenda_index(self, request, object_id):
         delegation = self.permitted_object(request, object_id, allowed("schedule"))
-        entries = agendas.whole_schedule(delegation)
+        entries = agendas.agenda(delegation)
         participants = {e.request.registration_id: e.company for e in entries}
         counterparts = {e.counterpart.pk: e.counterpart for e in entries}
         context = {
@@ -108,10 +108,10 @@ class AgendaViewsMixin:
         # language (German where it has none).
         with translation.override(language):
             if who == "participant":
-                entries = agendas.participant_agenda(registration)
+                entries = agendas.agenda(delegation, registration=registration)
                 organisation = registration.organisation
             else:
-                entries = agendas.counterpart_agenda(delegation, organisation)
+                entries = agendas.agenda(delegation, counterpart=organisation)
             name = organisation.name
             # The file says whose agenda it is: one is printed per company and counterpart.
             slug = f"agenda-{delegation.slug}-{organisation.slug}"
@@ -140,7 +140,7 @@ class AgendaViewsMixin:
 
     def schedule_xlsx(self, request, object_id):
         delegation = self.permitted_object(request, object_id, allowed("schedule"))
-        entries = agendas.whole_schedule(delegation)
+        entries = agendas.agenda(delegation)
         table = Table(
             name=_("Schedule"),
             columns=[

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import get_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
@@ -43,7 +43,7 @@ def report(request):
     if not request.user.has_perm("partners.view_reports"):
         raise PermissionDenied
     query = request.POST if request.method == "POST" else request.GET
-    filterset = ReportFilter(_criteria_query(query) or None, queryset=queries.partner_cities())
+    filterset = ReportFilter(_criteria_query(query))
     output = query.get("format", "html")
     sheet = tables.sheet_key(query.get("sheet", "summary"))
     delimiter = query.get("delimiter", "")
@@ -57,11 +57,7 @@ def report(request):
             problems.append(str(error))
     if problems or (filterset.is_bound and not filterset.is_valid()):
         return _page(request, filterset, problems=problems, status=400)
-    criteria = (
-        queries.Criteria(**filterset.criteria_kwargs())
-        if filterset.is_bound
-        else queries.Criteria.for_year(timezone.localdate().year)
-    )
+    criteria = filterset.criteria()
     if request.method == "POST":
         # The only write: a background export the user asked for with the button.
         job = tasks.start_export(query=_criteria_query(query).urlencode(), user=request.user)

@@ -20,7 +20,7 @@ from ..models import (
     Shown,
     TripRegistration,
 )
-from ..scheduling.agendas import AgendaEntry, whole_schedule
+from ..scheduling.agendas import AgendaEntry, agenda
 from .render import render_pdf
 
 
@@ -58,7 +58,7 @@ def _scheduled(schedule: list[AgendaEntry]) -> list[AgendaEntry]:
     return [entry for entry in schedule if entry.request.meeting_id is None]
 
 
-def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> set[int]:
+def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry]) -> set[int]:
     """Organisations met, scheduled to meet, given profiles or signed with on this trip,
     and the organisations of its stop cities that have any history with us; never
     home-city ones."""
@@ -78,11 +78,9 @@ def counterpart_ids(delegation: Delegation, schedule: list[AgendaEntry] = ()) ->
     )
 
 
-def counterparts(delegation: Delegation, schedule: list[AgendaEntry] | None = None):
+def counterparts(delegation: Delegation, schedule: list[AgendaEntry]):
     """Each counterpart with its history, newest first; ``schedule`` is the trip's
-    (``whole_schedule``), read here when not given."""
-    if schedule is None:
-        schedule = whole_schedule(delegation)
+    (``agenda``)."""
     ids = counterpart_ids(delegation, schedule)
     by_id = {
         organisation.pk: Counterpart(organisation)
@@ -174,7 +172,7 @@ def _by_day(rows: list[tuple]) -> list[tuple]:
     )
 
 
-def itinerary(delegation: Delegation, schedule: list[AgendaEntry] = ()) -> list[dict]:
+def itinerary(delegation: Delegation, schedule: list[AgendaEntry]) -> list[dict]:
     """The stops in order, each with its dates and its logged and scheduled meetings
     (``(meeting, None)`` or ``(None, agenda entry)``) grouped by day, by time; then, with
     ``stop`` None, the meetings logged in a city that is no stop of the trip."""
@@ -221,7 +219,7 @@ def briefing_context(delegation: Delegation, *, language: str) -> dict:
     )
     # The schedule and the dates are read as text: in the document's language.
     with translation.override(language):
-        schedule = whole_schedule(delegation)
+        schedule = agenda(delegation)
         return {
             "delegation": delegation,
             "itinerary": itinerary(delegation, schedule),

@@ -6,7 +6,6 @@ rows read in chunks with their prefetches, so a file costs the same few queries 
 its length and never holds the whole directory in memory.
 """
 
-import csv
 import json
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from ..spreadsheets import Echo, neutralise
+from ..spreadsheets import Column, Table, iter_csv
 from .datasets import DATASETS, Dataset, json_schema, row
 
 FORMATS = ("csv", "json")
@@ -60,18 +59,17 @@ def _rows(dataset, records, absolute, language):
 
 
 def _csv(dataset, rows):
-    writer = csv.writer(Echo())
-    # A BOM, so that spreadsheet programs read UTF-8 (umlauts, Chinese names).
-    yield "\ufeff" + writer.writerow([field.name for field in dataset.fields])
-    for values in rows:
-        cells = []
-        for value in values.values():
-            if isinstance(value, list):
-                value = "; ".join(value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            cells.append(neutralise("" if value is None else value))
-        yield writer.writerow(cells)
+    # The spreadsheets' CSV (BOM, no cell a formula); lists and booleans as open data writes them.
+    columns = [Column(field.name) for field in dataset.fields]
+    return iter_csv(Table(dataset.name, columns, (map(_cell, values.values()) for values in rows)))
+
+
+def _cell(value):
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def _json(rows):

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, Organisation
 from ..widgets import AutocompleteSelect, LongChoiceFilter
-from .queries import partner_cities
+from .queries import Criteria, partner_cities
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
@@ -92,6 +92,10 @@ class ReportFilter(django_filters.FilterSet):
         widget=OrganisationAutocomplete,  # a class: made with each form, in its language
     )
 
+    def __init__(self, data=None, **kwargs):
+        # An empty query chooses nothing (the current year); the rows are the partner cities.
+        super().__init__(data or None, partner_cities(), **kwargs)
+
     class Meta:
         model = City
         fields = []
@@ -103,25 +107,22 @@ class ReportFilter(django_filters.FilterSet):
     def _only_city(self, queryset, name, value):
         return queryset.filter(pk=value.pk)
 
-    def period(self) -> tuple[datetime.date, datetime.date]:
-        """The chosen period; the current year when none was chosen."""
+    def criteria(self) -> Criteria:
+        """The chosen criteria; the current year when nothing (or nothing valid) was chosen:
+        the page answers an invalid choice with its errors before asking."""
+        if not (self.is_bound and self.is_valid()):
+            return Criteria.for_year(timezone.localdate().year)
         data = self.form.cleaned_data
         if data.get("date_from") or data.get("date_to"):
             start = data.get("date_from") or datetime.date(FIRST_YEAR, 1, 1)
-            return start, data.get("date_to") or timezone.localdate()
-        year = data.get("year") or timezone.localdate().year
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-    def criteria_kwargs(self) -> dict:
-        """Arguments for ``partners.reports.queries.Criteria`` (call after ``is_valid()``)."""
-        data = self.form.cleaned_data
-        start, end = self.period()
-        cities = self.qs if data.get("partner_city") or data.get("home_city") else None
-        return {
-            "start": start,
-            "end": end,
-            "home_city": data.get("home_city"),
-            "partner_cities": cities,
-            "direction": data.get("direction") or "",
-            "organisation": data.get("organisation"),
-        }
+            period = (start, data.get("date_to") or timezone.localdate())
+        else:
+            year = data.get("year") or timezone.localdate().year
+            period = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        return Criteria(
+            *period,
+            home_city=data.get("home_city"),
+            partner_cities=self.qs if data.get("partner_city") or data.get("home_city") else None,
+            direction=data.get("direction") or "",
+            organisation=data.get("organisation"),
+        )

@@ -21,7 +21,9 @@ class AgendaEntry:
     request: MeetingRequest
 
 
-def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
+def agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
+    """The trip's meetings in order; ``filters`` narrow them to one participant
+    (``registration=``) or one counterpart (``counterpart=``)."""
     Status = MeetingRequest.Status
     # A company no longer accepted meets nobody, even before the scheduler frees its slots;
     # what was held or missed stays on record.
@@ -48,18 +50,6 @@ def _agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
         )
         for request in requests
     ]
-
-
-def participant_agenda(registration: TripRegistration) -> list[AgendaEntry]:
-    return _agenda(registration.delegation, registration=registration)
-
-
-def counterpart_agenda(delegation: Delegation, organisation: Organisation) -> list[AgendaEntry]:
-    return _agenda(delegation, counterpart=organisation)
-
-
-def whole_schedule(delegation: Delegation) -> list[AgendaEntry]:
-    return _agenda(delegation)
 
 
 def counterpart_language(organisation: Organisation) -> str:

@@ -19,12 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, year, city, **options):
         filterset = ReportFilter(
-            {"year": year or timezone.localdate().year, "partner_city": city or ""},
-            queryset=queries.partner_cities(),
+            {"year": year or timezone.localdate().year, "partner_city": city or ""}
         )
         if not filterset.is_valid():
             raise CommandError(_describe(filterset.errors, city))
-        criteria = queries.Criteria(**filterset.criteria_kwargs())
+        criteria = filterset.criteria()
         try:
             write_xlsx(path, tables.tables(criteria))
         except OSError as error:
