@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -237,3 +238,22 @@ def test_the_chinese_delete_confirmation_reads_as_one_sentence(db):
     text = _visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
 
     assert f"你确定要删除代表团“{delegation}”吗？下列所有相关的项目都将被删除：" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted", "unwanted"),
+    [
+        ("zh-hans", "访问尝试", "Zugriffsversuch"),  # axes has no Chinese: German showed
+        ("de", "Abgelaufene Zugriffsversuche entfernen", "Clean up expired attempts"),
+    ],
+)
+def test_the_login_protection_pages_speak_the_readers_language(db, language, wanted, unwanted):
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    make_record(AccessAttempt)
+
+    text = _visible_text(
+        client.get(reverse("admin:axes_accessattempt_changelist"), HTTP_ACCEPT_LANGUAGE=language)
+    )
+
+    assert wanted in text
+    assert unwanted not in text
