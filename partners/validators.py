@@ -2,23 +2,24 @@
 
 A file called ``report.pdf`` that holds an HTML page, or ``photo.jpg`` that holds a script,
 is refused here, because the file view serves stored files back to browsers.
+
+The checks are form fields' validators: a form field sees a new upload as an
+``UploadedFile`` and returns the stored file untouched when nothing new was chosen
+(``forms.FileField.clean``), so re-saving a record never re-reads the files it already has.
+The model fields below hand every model form (the admin, its inlines) those form fields.
 """
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from .uploads import NOT_AN_IMAGE, PHOTO_TYPES, rewound
-
-
-def _is_new_upload(value) -> bool:
-    # Files already stored were checked when they arrived; re-saving a record must not
-    # re-read (or re-judge) every stored file.
-    return value and not getattr(value, "_committed", True)
+from .uploads import NOT_AN_IMAGE, PDF_TYPE, PHOTO_TYPES, rewound
 
 
 def validate_size(value):
@@ -36,8 +37,6 @@ def validate_size(value):
 
 
 def validate_pdf(value):
-    if not _is_new_upload(value):
-        return
     validate_size(value)
     with rewound(value) as file:
         head = file.read(1024)
@@ -62,8 +61,6 @@ def _parses_as_pdf(value) -> bool:
 
 
 def validate_photo(value):
-    if not _is_new_upload(value):
-        return
     validate_size(value)
     with rewound(value) as file:
         try:
@@ -97,3 +94,41 @@ def _refuse_pixels(value, size):
             "limit": f"{limit / 1_000_000:g}",
         },
     )
+
+
+class PdfUploadField(forms.FileField):
+    default_validators = [validate_pdf]
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": PDF_TYPE}
+
+
+class PhotoUploadField(forms.FileField):
+    # Not forms.ImageField: validate_photo decodes the image itself, with its own messages
+    # for the accepted formats and the pixel limit.
+    default_validators = [validate_photo]
+
+    def widget_attrs(self, widget):
+        accept = ",".join(content_type for content_type, _extension in PHOTO_TYPES.values())
+        return {**super().widget_attrs(widget), "accept": accept}
+
+
+# Only their forms differ from Django's fields, so migrations record Django's fields.
+
+
+class PdfFileField(models.FileField):
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PdfUploadField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.FileField", args, kwargs
+
+
+class PhotoImageField(models.ImageField):
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PhotoUploadField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs

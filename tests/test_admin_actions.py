@@ -186,3 +186,12 @@ def test_every_admin_refuses_a_forged_selection_by_name(model, model_admin):
 
     assert response.status_code == 400
     assert f"_selected_action: &#x27;{2**63}&#x27; is not an id" in response.text
+
+
+def test_a_refused_title_is_quoted_in_the_readers_language(officer_client):
+    undated = f.DelegationFactory(
+        title="Reise", status=m.Delegation.Status.PLANNED, start_date=None, end_date=None
+    )
+    officer_client.cookies["django_language"] = "de"
+    messages = _run(officer_client, m.Delegation, "mark_completed", [undated])
+    assert any("„Reise“" in message for message in messages), messages

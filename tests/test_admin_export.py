@@ -9,6 +9,7 @@ import pytest
 import tablib
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.test import Client
 
 from partners import models as m
 from partners.admin.resources import DelegationResource
@@ -262,3 +263,29 @@ def test_an_opportunity_export_names_its_references_once_per_field(manager, trip
     assert row["owner"] == "hofmann"
     assert row["delegation"] == "reise-2027"
     assert not [header for header in row if header.startswith("title_")]
+
+
+def _export_page(language, model_name):
+    client = Client(headers={"accept-language": language})
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(f"/admin/partners/{model_name}/export/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_export_page_says_what_each_column_holds_in_the_readers_language():
+    german = _export_page("de", "meetingrequest")
+    assert "Land (country)" in _export_page("de", "city")
+    assert "Tisch (table)" in german  # a meeting's table, not a data table
+    chinese = _export_page("zh-hans", "partnership")
+    assert "伙伴城市 – 国家 (partner_city_country)" in chinese
+
+
+def test_the_profile_export_page_lists_the_headers_the_file_carries():
+    # German users get the German headers in the file; the page lists those.
+    german = _export_page("de", "companyprofile")
+    assert "Firma, Handelsregisternummer, Ort" in german
+    assert "Register number" not in german
+    # The file's headers stay English for everyone else; the page explains them.
+    chinese = _export_page("zh-hans", "companyprofile")
+    assert "联系人 – 电子邮件 (Contact email)" in chinese

@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners import tasks
-from partners.models import Job
+from partners.models import Delegation, Job
 
 from .backoffice import (
     admin_url_kinds,
@@ -216,3 +217,43 @@ def test_the_workers_row_errors_are_in_the_uploaders_language(db, settings, lang
     assert page.context["job"].outcome == "previewed"
     assert error in page.text  # in the preview's rows and (without the prefix) its error list
     assert "is not a number" not in _visible_text(page)
+
+
+def test_the_delete_confirmation_is_german(german_admin):
+    # Django 6.1's template quotes with “…”, its German catalog with "…": English showed.
+    delegation = make_record(Delegation)
+    url = reverse("admin:partners_delegation_delete", args=[delegation.pk])
+
+    text = _visible_text(german_admin.get(url, HTTP_ACCEPT_LANGUAGE="de"))
+
+    assert "Are you sure" not in text
+    assert f"Sind Sie sicher, dass Sie Delegation „{delegation}“ löschen wollen?" in text
+
+
+def test_the_chinese_delete_confirmation_reads_as_one_sentence(db):
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    delegation = make_record(Delegation)
+    url = reverse("admin:partners_delegation_delete", args=[delegation.pk])
+
+    text = _visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    assert f"你确定要删除代表团“{delegation}”吗？下列所有相关的项目都将被删除：" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted", "unwanted"),
+    [
+        ("zh-hans", "访问尝试", "Zugriffsversuch"),  # axes has no Chinese: German showed
+        ("de", "Abgelaufene Zugriffsversuche entfernen", "Clean up expired attempts"),
+    ],
+)
+def test_the_login_protection_pages_speak_the_readers_language(db, language, wanted, unwanted):
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    make_record(AccessAttempt)
+
+    text = _visible_text(
+        client.get(reverse("admin:axes_accessattempt_changelist"), HTTP_ACCEPT_LANGUAGE=language)
+    )
+
+    assert wanted in text
+    assert unwanted not in text

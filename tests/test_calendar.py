@@ -2,6 +2,7 @@
 are never shown, nor put into a calendar, as a precise day."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import icalendar
@@ -232,3 +233,20 @@ def test_the_german_calendar_keeps_its_punctuation(client):
 
     assert "28. Dezember 2026 – 4. Januar 2027" in html
     assert "(ausgehend, aus Leipzig, geplant)" in html
+
+
+def _spoken(link_html):
+    """What a screen reader reads of a link: its text without the aria-hidden parts."""
+    shown = re.sub(r'<span aria-hidden="true">.*?</span>', "", link_html)
+    return re.sub(r"<[^>]+>", "", shown)
+
+
+def test_the_year_arrows_are_hidden_from_screen_readers_which_hear_words(client, imprecise):
+    f.DelegationFactory(start_date=D(2020, 3, 1), end_date=None)
+    html = calendar_page(client, "de", year=2019)
+    previous = re.search(r'<a rel="prev"[^>]*>(.*?)</a>', html).group(1)
+    following = re.search(r'<a rel="next"[^>]*>(.*?)</a>', html).group(1)
+    assert "←" in previous and "→" in following
+    assert _spoken(previous) == "Vorheriges Jahr: 2018"
+    assert _spoken(following) == "Nächstes Jahr: 2020"
+    assert "上一年：" in calendar_page(client, "zh-hans", year=2019)

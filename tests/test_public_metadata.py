@@ -86,6 +86,7 @@ def test_a_trip_shares_its_public_photo_and_never_an_internal_one(client, world)
         page = head(client, url)
     assert page.meta["og:image"] == f"http://testserver{photo.get_file_url()}"
     assert page.meta["twitter:card"] == "summary_large_image"
+    assert page.meta["og:image:alt"] == page.meta["twitter:image:alt"] == photo.caption
     m.Photo.objects.filter(delegation=world.trip).update(visibility="internal")
     page = head(client, url)
     assert "og:image" not in page.meta

@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -152,4 +154,38 @@ def test_a_photo_of_nothing_is_refused_once_with_the_reason(officer):
     assert response.status_code == 200
     text = response.content.decode()
     assert text.count("A photo belongs to a delegation, a memorandum or a meeting.") == 1
+    assert not m.Photo.objects.exists()
+
+
+def test_resaving_a_memorandum_leaves_its_stored_document_unjudged(officer):
+    # Stored before the checks existed; the form checks only what is uploaded now.
+    name = default_storage.save("memoranda/2019/scan.html", ContentFile(b"<html></html>"))
+    memorandum = f.MemorandumFactory()
+    m.Memorandum.objects.filter(pk=memorandum.pk).update(document=name)
+    url = reverse("admin:partners_memorandum_change", args=[memorandum.pk])
+
+    response = officer.post(url, {**change_form_data(officer, url), "title_de": "Neu"})
+
+    assert response.status_code == 302, form_errors(response)
+    memorandum.refresh_from_db()
+    assert memorandum.document.name == name
+
+
+def test_the_photo_inline_of_a_delegation_checks_the_upload(officer):
+    delegation = f.DelegationFactory()
+    url = reverse("admin:partners_delegation_change", args=[delegation.pk])
+    data = change_form_data(officer, url)
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and k.startswith("photos"))
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    data |= {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-0-image": SimpleUploadedFile("signing.jpg", PDF),
+        f"{prefix}-0-caption_de": "Unterzeichnung",
+        f"{prefix}-0-visibility": "internal",
+    }
+
+    response = officer.post(url, data)
+
+    assert response.status_code == 200
+    assert "“signing.jpg” is not a JPEG, PNG or WebP image." in form_errors(response)
     assert not m.Photo.objects.exists()

@@ -47,7 +47,11 @@ def _set_visibility(modeladmin, request, records, visibility):
     done_message, refused_message = _REPORTS[visibility]
     modeladmin.message_user(request, done_message % {"count": len(changed)})
     if refused:
-        records = "; ".join(f"“{record}”: {reason}" for record, reason in refused)
+        records = "; ".join(
+            # Translators: a record's name in quotes, and why it was refused.
+            _("“%(record)s”: %(reason)s") % {"record": record, "reason": reason}
+            for record, reason in refused
+        )
         modeladmin.message_user(request, refused_message % {"records": records}, messages.ERROR)
 
 

@@ -153,7 +153,8 @@ def mark_completed(modeladmin, request, queryset):
         modeladmin.message_user(
             request,
             _("Not completed, the start date is missing: %(titles)s")
-            % {"titles": ", ".join(f"“{title}”" for title in undated)},
+            # Translators: a title in the quotation marks of your language.
+            % {"titles": ", ".join(_("“%(title)s”") % {"title": title} for title in undated)},
             messages.ERROR,
         )
 

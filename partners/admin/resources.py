@@ -11,7 +11,9 @@ company-profile sheet, whose columns come from `partners.imports.sheet.COLUMNS`,
 declaration the import reads, so an exported sheet imports again unchanged.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from import_export import fields, resources, widgets
 
@@ -72,6 +74,43 @@ class ExportResource(resources.ModelResource):
         if self.select_related:  # without names it would follow every link
             queryset = queryset.select_related(*self.select_related)
         return queryset.prefetch_related(*self.prefetch_related)
+
+    def column_labels(self) -> list[str]:
+        """Each column as the export page lists it: what it holds, in the reader's
+        language, and the header the file carries ("Land (country)")."""
+        fields = self.get_export_fields()
+        headers = self.get_export_headers()
+        return [
+            labelled(self.column_label(field), header)
+            for field, header in zip(fields, headers, strict=True)
+        ]
+
+    def column_label(self, field) -> str | None:
+        return path_label(self._meta.model, field.attribute) if field.attribute else None
+
+
+def path_label(model, path: str) -> str | None:
+    """The verbose names along ``path`` ("home_city__country": "home city – country"), or
+    None when a step is not a model field."""
+    labels = []
+    for name in path.split("__"):
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        related = model_field.related_model
+        # A reverse relation has no verbose name of its own: its records' plural says it.
+        labels.append(
+            getattr(model_field, "verbose_name", None) or related._meta.verbose_name_plural
+        )
+        model = related
+    return " – ".join(str(label) for label in labels)
+
+
+def labelled(label: str | None, header: str) -> str:
+    if not label or str(label).replace(" ", "_").lower() == header.lower():
+        return header
+    return f"{capfirst(label)} ({header})"
 
 
 class CityResource(ExportResource):
@@ -401,6 +440,20 @@ def _field(column: Column) -> fields.Field:
     )
 
 
+# Where a column's record sits, for its label: the contact's email reads "contact – email",
+# while the company's own columns need no "organisation – ".
+FROM_THE_PROFILE = {
+    "CompanyProfile": (CompanyProfile, ""),
+    "Organisation": (m.Organisation, ""),
+    "Person": (CompanyProfile, "contact__"),
+    "City": (m.Organisation, "city__"),
+}
+
+
+def _german_headers() -> bool:
+    return (get_language() or "de").startswith("de")
+
+
 class _ProfileSheetBase(ExportResource):
     """The company-profile sheet (export), one row per profile; its fields are COLUMNS."""
 
@@ -408,9 +461,17 @@ class _ProfileSheetBase(ExportResource):
     select_related = ("organisation__city", "sector", "contact")
     prefetch_related = ("interests", "target_cities")
 
+    def column_label(self, field):
+        if _german_headers():
+            return None  # the header says it
+        column = next(column for column in COLUMNS if column.en == field.column_name)
+        model, attribute = column.field.split(".")
+        model, prefix = FROM_THE_PROFILE[model]
+        return path_label(model, prefix + attribute)
+
     def get_export_headers(self, selected_fields=None):
         # German users get German headers; the import reads either.
-        german = (get_language() or "de").startswith("de")
+        german = _german_headers()
         by_en = {column.en: column for column in COLUMNS}
         return [
             by_en[header].de if german else header

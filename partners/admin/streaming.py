@@ -64,6 +64,16 @@ class StreamingExportMixin(ExportMixin):
             return super().get_export_resource_classes(request)
         return [EXPORT_RESOURCES[self.model]]
 
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        # The library lists bare headers ("local_name"); the page says what each holds.
+        kwargs = self.get_export_resource_kwargs(request)
+        context["fields_list"] = [
+            (resource_class.get_display_name(), resource_class(**kwargs).column_labels())
+            for resource_class in self.get_export_resource_classes(request)
+        ]
+        return context
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         if not self.has_export_permission(request):
             raise PermissionDenied

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..uploads import photo_path
-from ..validators import validate_photo
+from ..validators import PhotoImageField
 from .base import (
     CRM_PERMISSIONS,
     LoggedModel,
@@ -42,7 +42,7 @@ class PhotoQuerySet(PublishableQuerySet):
 
 
 class Photo(LoggedModel):
-    image = models.ImageField(_("image"), upload_to=photo_path, validators=[validate_photo])
+    image = PhotoImageField(_("image"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=250)
     taken_on = models.DateField(_("taken on"), null=True, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..uploads import memorandum_document_path
-from ..validators import validate_pdf
+from ..validators import PdfFileField
 from .base import (
     CRM_PERMISSIONS,
     CountedInReport,
@@ -88,12 +88,7 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     review_on = models.DateField(_("review on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(
-        _("document (PDF)"),
-        upload_to=memorandum_document_path,
-        blank=True,
-        validators=[validate_pdf],
-    )
+    document = PdfFileField(_("document (PDF)"), upload_to=memorandum_document_path, blank=True)
 
     objects = MemorandumQuerySet.as_manager()
     # history: registered with the translated fields in partners/translation.py
