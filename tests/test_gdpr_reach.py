@@ -214,3 +214,26 @@ def test_the_confirmation_and_the_report_name_a_name_too_short_to_search(client,
     response = client.post(url, follow=True)
     reported = [str(message) for message in response.context["messages"]]
     assert any("Li" in message and "von Hand" in message for message in reported)
+
+
+def test_a_position_is_not_a_quote_other_peoples_logs_and_files_keep_it(
+    db, media, django_capture_on_commit_callbacks
+):
+    director = f.PersonFactory(full_name=NAME, position="Geschäftsführer")
+    colleague = f.PersonFactory(full_name="Erika Mustermann", position="Geschäftsführer")
+    LogEntry.objects.log_actions(
+        user_id=f.UserFactory().pk,
+        queryset=[colleague],
+        action_flag=CHANGE,
+        change_message="Position auf Geschäftsführer geändert.",
+    )
+    upload = job_with_file(
+        "import.csv", "Ansprechpartner;Position\nErika;Geschäftsführer\n".encode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=director)
+
+    entry = LogEntry.objects.get(object_id=str(colleague.pk))
+    assert entry.change_message == "Position auf Geschäftsführer geändert."
+    assert (upload.folder / "import.csv").exists()
