@@ -76,16 +76,16 @@ class Traces:
     def _replace_text(self, text: str, replacement: str) -> str:
         # Fold character by character, remembering where each folded one came from; an "e"
         # after a, o or u is dropped as fold() drops it from the whole text ("Mueller").
-        folded, origin, previous = [], [], ""
+        pieces, origin, previous = [], [], ""
         for index, char in enumerate(text):
             piece = fold(char)
             if piece == "e" and previous in ("a", "o", "u"):
                 piece = ""
             previous = piece[-1:] or previous
-            folded.append(piece)
+            pieces.append(piece)
             origin += [index] * len(piece)
         parts, done = [], 0
-        for match in self.pattern.finditer("".join(folded)):
+        for match in self.pattern.finditer("".join(pieces)):
             start, end = origin[match.start()], origin[match.end() - 1] + 1
             while end < len(text) and MARKS.match(text[end]):
                 end += 1  # the accents (NFD) on the last letter
