@@ -207,7 +207,9 @@ def person_export(*, person: Person) -> dict:
             {"record": str(m.model._meta.verbose_name), "id": m.pk, **m.texts}
             for m in _mentions(quotes)
         ],
-        "job_files": [str(path.relative_to(settings.MEDIA_ROOT)) for path in _job_files(quotes)],
+        "job_files": [
+            {"file": str(path.relative_to(settings.MEDIA_ROOT))} for path in _job_files(quotes)
+        ],
         "not_searched": not_searched,
     }
 

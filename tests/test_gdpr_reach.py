@@ -83,12 +83,17 @@ def test_erasure_deletes_each_job_file_naming_the_person_and_reports_it(
     assert (folders["other"] / "other.csv").exists()  # a Müllerova is not a Müller
 
 
-def test_the_export_lists_the_job_files_that_name_the_person(person, job_files):
-    listed = person_export(person=person)["job_files"]
-
-    assert sorted(listed) == sorted(
+def test_the_export_lists_the_job_files_that_name_the_person(client, person, job_files):
+    expected = [
         f"jobs/{job_files[key].pk}/{job_files[key].file_name}" for key in ("csv", "xlsx", "pdf")
-    )
+    ]
+
+    listed = [row["file"] for row in person_export(person=person)["job_files"]]
+
+    assert sorted(listed) == sorted(expected)
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/partners/person/{person.pk}/gdpr/export/").content.decode()
+    assert all(path in page for path in expected)
 
 
 @pytest.fixture
