@@ -9,10 +9,13 @@ Altmann" alone. Chinese, Japanese and Korean are written without spaces: a name 
 scripts matches inside a word ("与张伟会谈").
 """
 
+import collections
+import functools
 import html
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,21 +23,62 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .models.folding import SPELT_OUT, fold
+from .models.folding import LETTERS, LIGATURES, SPELT_OUT, fold
 
 # Han, kana and Hangul: one character is a syllable, so a two-character name is a name.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 # Combining marks (accents): NFD writes "ü" as "u" and one of these.
 MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 XML_TAG = re.compile(r"<[^>]*>")
+# Characters beyond the Basic Multilingual Plane (emoji): outside _folding_table().
+BEYOND_TABLE = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _folding_table() -> dict[int, str]:
+    """What fold() makes of each character of the Basic Multilingual Plane, where it changes
+    it. fold() works character by character but for its last step ("ue" read as "u")."""
+    table = {}
+    for code in range(0x10000):
+        char = chr(code)
+        text = unicodedata.normalize("NFKD", char.casefold()).translate(LETTERS)
+        text = "".join(c for c in text if not unicodedata.combining(c)).translate(LIGATURES)
+        if text != char:
+            table[code] = text
+    return table
 
 
 def folded(text: str) -> str:
-    """fold(text); ASCII text (most of what is stored) without fold()'s per-character loop,
-    which would be most of an erasure's time."""
+    """fold(text), as a table lookup per character: fold() would be most of an erasure's
+    time. Characters beyond the Basic Multilingual Plane (emoji) go through fold() itself."""
     if text.isascii():
         return SPELT_OUT.sub("", text.lower())
-    return fold(text)
+    if BEYOND_TABLE.search(text):
+        return fold(text)
+    return SPELT_OUT.sub("", text.translate(_folding_table()))
+
+
+@functools.cache
+def _sources() -> dict[str, str]:
+    """For each character that folded() may produce, every character it may come from."""
+    sources = collections.defaultdict(set)
+    for code, text in _folding_table().items():
+        for char in text:
+            sources[char].add(chr(code))
+    return {char: "".join(found) for char, found in sources.items()}
+
+
+# Letters from the most common in German and English prose down.
+COMMON = "enisratdhulcgmobwfkzpvjyxq"
+
+
+def _screens(value: str) -> list[re.Pattern]:
+    """Cheap tests that a text must pass to fold to ``value``: it holds a character that
+    folds to each of the value's two rarest characters (which rarely both occur)."""
+    chars = {char for char in folded(value) if not char.isspace()}
+    # Characters that are no letters (digits, "@", Chinese) first, then the rarest letters.
+    rarest = sorted(chars, key=lambda char: (char in COMMON, -COMMON.find(char), char))[:2]
+    return [re.compile(f"[{re.escape(char + _sources().get(char, ''))}]") for char in rarest]
 
 
 class Traces:
@@ -45,6 +89,7 @@ class Traces:
         # Longest first: "Anna Alt" goes before "Anna" would leave "Alt" behind.
         alternatives = sorted(map(self._pattern, self.values), key=len, reverse=True)
         self.pattern = re.compile("|".join(alternatives) or "(?!)")
+        self.screens = [_screens(value) for value in self.values]
 
     @staticmethod
     def _pattern(value: str) -> str:
@@ -61,7 +106,15 @@ class Traces:
 
     def found_in(self, data) -> bool:
         """Whether ``data`` (a text, or JSON data: every string in it) mentions a value."""
-        return any(self.pattern.search(folded(text)) for text in _strings(data))
+        return any(
+            self._may_hold(text) and self.pattern.search(folded(text)) for text in _strings(data)
+        )
+
+    def _may_hold(self, text: str) -> bool:
+        # Folding is the costly part: most texts fail a screen and are never folded.
+        if not text.isascii() and BEYOND_TABLE.search(text):
+            return True
+        return any(all(screen.search(text) for screen in screens) for screens in self.screens)
 
     def replace(self, data, replacement: str):
         """``data`` (a text or JSON data) with every mention replaced by ``replacement``."""

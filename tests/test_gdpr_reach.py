@@ -242,3 +242,43 @@ def test_a_position_is_not_a_quote_other_peoples_logs_and_files_keep_it(
     entry = LogEntry.objects.get(object_id=str(colleague.pk))
     assert entry.change_message == "Position auf Geschäftsführer geändert."
     assert (upload.folder / "import.csv").exists()
+
+
+# --- matching: fast, and the same as the admin search's fold() --------------------------
+
+
+def test_the_fast_folding_folds_as_the_admin_search_does():
+    """gdpr_traces keeps fold()'s steps as a table; if fold() changes, this says so."""
+    import random
+
+    from partners.gdpr_traces import folded
+    from partners.models.folding import fold
+
+    pick = random.Random(7)
+    ranges = [(0x20, 0x7F), (0x80, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x3000, 0x3100),
+              (0x4E00, 0x4E80), (0xFB00, 0xFB07), (0xFF00, 0xFF70), (0x1F600, 0x1F610)]  # fmt: skip
+    texts = ["Æe Mueller ǅ ﬃ ẞ İ", unicodedata.normalize("NFD", "Jürgen Müller")]
+    texts += [
+        "".join(chr(pick.randrange(*pick.choice(ranges))) for _ in range(pick.randrange(1, 30)))
+        for _ in range(20000)
+    ]
+    assert [text for text in texts if folded(text) != fold(text)] == []
+
+
+def test_no_text_that_mentions_the_person_is_screened_out():
+    """The cheap screens never reject a text that the full match accepts."""
+    import random
+
+    from partners.gdpr_traces import Traces, folded
+
+    traces = Traces([NAME, EMAIL, PHONE, "张伟"])
+    pick = random.Random(11)
+    alphabet = "jJĴüÜuUeEgGrRnNmMlL张伟 +49341502.@" + unicodedata.normalize("NFD", "ü")
+    texts = ["".join(pick.choices(alphabet, k=pick.randrange(5, 20))) for _ in range(100000)]
+    texts += [
+        f"x {variant} y" for variant in (NAME.upper(), NFD_NAME, "ＪＵＲＧＥＮ　ＭＵＬＬＥＲ")
+    ]
+    matching = [text for text in texts if traces.pattern.search(folded(text))]
+
+    assert len(matching) >= 3
+    assert all(traces.found_in(text) for text in matching)
