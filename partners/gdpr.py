@@ -309,8 +309,10 @@ def _text_places() -> Iterator[tuple[type[Model], list[str]]]:
     """Every model (and its history) with text that may quote a person, and those columns."""
     for model, names in _free_text().items():
         history = [model.history.model] if hasattr(model, "history") else []
-        for target in (model, *history):
-            yield target, _text_columns(target, names)
+        yield model, _text_columns(model, names)
+        for target in history:
+            # The reason may name an import's file ("Revert of import Müller.xlsx").
+            yield target, [*_text_columns(target, names), "history_change_reason"]
     yield LogEntry, ["object_repr", "change_message"]
     yield ImportRun, ["file_name", "errors", "warnings"]
     yield ImportRunItem, ["before"]

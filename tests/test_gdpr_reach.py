@@ -174,6 +174,18 @@ def test_the_export_page_shows_the_quotes(client, person, quotes):
     )
 
 
+def test_erasure_reaches_the_reasons_written_into_the_history(person):
+    from simple_history.utils import update_change_reason
+
+    delegation = f.DelegationFactory()
+    update_change_reason(delegation, f"Import von {NAME.upper()} Kontakte.xlsx")
+
+    person_erase(person=person)
+
+    reasons = delegation.history.values_list("history_change_reason", flat=True)
+    assert list(reasons) == ["Import von anonymisiert Kontakte.xlsx"]
+
+
 # --- other people are left alone --------------------------------------------------------
 
 
