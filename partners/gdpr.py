@@ -286,6 +286,12 @@ def _quotes(person: Person) -> tuple[Traces, list[str]]:
     return Traces(distinct), sorted(indistinct)
 
 
+def quoted_in(person: Person) -> int:
+    """How many texts of other records (versions, logs, jobs) erasure would rewrite: shown
+    before erasing, so that a name shared by many ("Zhang Wei") is not erased unseen."""
+    return sum(1 for _mention in _mentions(_quotes(person)[0]))
+
+
 def not_searched_names(person: Person) -> list[str]:
     """The person's names that erasure will not look for in other records' text."""
     return _quotes(person)[1]

@@ -147,7 +147,7 @@ def test_erasure_rewrites_every_quote_whatever_its_case_or_unicode_form(person, 
     assert quotes["job"].result["error_list"][0]["message"] == " ist schon vergeben"
     quotes["run"].refresh_from_db()
     assert quotes["run"].warnings == ["Zeile 2:  hat zwei Telefonnummern"]
-    assert erasure.texts >= 7  # the three records, their history rows, the log, the job, the run
+    assert erasure.texts == 9  # three records and their versions, the log, the job, the run
 
 
 def test_the_export_lists_every_quote_the_erasure_would_rewrite(person, quotes):
@@ -294,3 +294,12 @@ def test_no_text_that_mentions_the_person_is_screened_out():
 
     assert len(matching) >= 3
     assert all(traces.found_in(text) for text in matching)
+
+
+def test_the_confirmation_says_how_many_texts_quote_the_person(client, person, quotes):
+    client.force_login(f.UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(f"/admin/partners/person/{person.pk}/gdpr/erase/").content.decode()
+
+    # The delegation, meeting and follow-up with their versions, the log, the job, the run.
+    assert "zitieren diese Person in 9 Texten" in page

@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..gdpr import Erasure, not_searched_names, person_erase, person_export
+from ..gdpr import Erasure, not_searched_names, person_erase, person_export, quoted_in
 from ..models import Person
 from .ids import valid_id_or_404
 from .pages import attachment, page_context
@@ -96,15 +96,17 @@ class PersonGDPRMixin:
         if request.method == "POST":
             self._report(request, person_erase(person=person, user=request.user))
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", person.pk)
-        return self._erase_confirmation(request, [person])
+        # One person: the page can afford to read every text once to count the quotes.
+        return self._erase_confirmation(request, [person], quoted=quoted_in(person))
 
-    def _erase_confirmation(self, request, people, *, via_action=False):
+    def _erase_confirmation(self, request, people, *, via_action=False, quoted=None):
         context = {
             **page_context(self, request, _("Erase personal data")),
             "people": people,
             # Names too short to look for in other records' text: the administrator decides.
             "not_searched": [name for person in people for name in not_searched_names(person)],
             "via_action": via_action,
+            "quoted": quoted,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/partners/person/gdpr_erase.html", context)
