@@ -6,13 +6,21 @@ the name "anonymised" (the scheduler still needs it to keep one traveller out of
 meetings at once). Every other trace goes: the record and its history, the copies other
 records keep (a member's position at the time), the prose that may quote the person
 (_free_text()), the import log, job files and their stored options, the admin log, the cache.
+The export reports the same places (_mentions(), _job_files()): what erasure would change.
+
+Quotes are found by gdpr_traces.Traces: whole words, whatever the case, accents or Unicode
+form. A name too short to stand for the person ("Li", "Wang") is not looked for in other
+records' text: the confirmation page and the erasure's report name it (Erasure.not_searched).
 """
 
 import datetime
-import io
 import json
-import re
-import zipfile
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -31,11 +39,13 @@ from django.db.models import (
     URLField,
 )
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.fields import TranslationField
 from modeltranslation.utils import get_translation_fields
 from simple_history.models import HistoricalChanges
 
+from .gdpr_traces import CJK, Traces, change_message_data, file_text
 from .models import (
     DelegationMember,
     ImportRun,
@@ -72,7 +82,7 @@ NOT_PROSE = {
     "full_name", "local_name", "honorific", "name", "short_name", "region", "code", "phone",
     "register_number", "language", "position", "position_at_time", "signatory_position",
 }  # fmt: skip
-# Logs with erasures of their own (_erase_from_import_log, _erase_from_jobs).
+# Logs, searched through _text_places() with columns of their own.
 NOT_FREE_TEXT_MODELS = {"ImportRun", "ImportRunItem", "Job"}
 
 
@@ -120,6 +130,7 @@ def person_export(*, person: Person) -> dict:
     memberships = person.delegation_memberships.select_related("delegation")
     signatures = person.signed_memoranda.select_related("memorandum", "organisation")
     handovers = person.profile_handovers.select_related("profile__organisation", "recipient")
+    quotes, not_searched = _quotes(person)
     return {
         "exported_at": timezone.now(),
         "person": {
@@ -186,22 +197,45 @@ def person_export(*, person: Person) -> dict:
             }
             for entry in _log_entries(person).select_related("user")
         ],
+        "imported_rows": [
+            {"import": str(item.run), "row": item.row, "contact_before": item.before["contact"]}
+            for item in ImportRunItem.objects.filter(contact_id=person.pk).select_related("run")
+            if item.before and item.before.get("contact")
+        ],
+        # Other records, their versions, logs and jobs that quote the person.
+        "mentions": [
+            {"record": str(m.model._meta.verbose_name), "id": m.pk, **m.texts}
+            for m in _mentions(quotes)
+        ],
+        "job_files": [
+            {"file": str(path.relative_to(settings.MEDIA_ROOT))} for path in _job_files(quotes)
+        ],
+        "not_searched": not_searched,
     }
 
 
+@dataclass
+class Erasure:
+    """What an erasure did, for the administrator who asked for it."""
+
+    person: Person
+    texts: int = 0  # other records' texts (and their versions, log entries) rewritten
+    files: list[str] = field(default_factory=list)  # job files deleted, under MEDIA_ROOT
+    not_searched: list[str] = field(default_factory=list)  # names too short to look for
+
+
 @transaction.atomic
-def person_erase(*, person: Person, user=None, now: datetime.datetime | None = None) -> Person:
+def person_erase(*, person: Person, user=None, now: datetime.datetime | None = None) -> Erasure:
     """Anonymise ``person`` everywhere it is stored; its links stay. Erasing twice is harmless."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
-        return person
-    traces = _traces(person)
-    quotes = _traces(person, fields=QUOTED_FIELDS)
+        return Erasure(person)
+    quotes, not_searched = _quotes(person)
     with translation.override(settings.LANGUAGE_CODE):  # the agency's working language
         name = str(_("anonymised"))
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
-    for field, value in {**blanks, "full_name": name}.items():
-        setattr(person, field, value)
+    for field_name, value in {**blanks, "full_name": name}.items():
+        setattr(person, field_name, value)
     person.anonymised_at = now or timezone.now()
     # Off the public pages: a public list would show the placeholder "anonymised".
     person.visibility = Visibility.INTERNAL
@@ -212,118 +246,172 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     # Every earlier version too, or the history would still tell who it was.
     person.history.update(full_name=name, **blanks)
     # Copies of the person's position kept by their memberships and signatures.
-    for model, field, link in COPIED_POSITIONS:
-        blanks = dict.fromkeys([field, *get_translation_fields(field)], "")
+    for model, column, link in COPIED_POSITIONS:
+        blanks = dict.fromkeys([column, *get_translation_fields(column)], "")
         rows = model.objects.filter(**{link: person}).rewrite(False)  # the columns as named
         rows.update(**blanks, version=F("version") + 1)
         model.history.filter(**{f"{link}_id": person.pk}).update(**blanks)
     _log_entries(person).update(object_repr=name)
-    _erase_from_import_log(person, traces)
-    _erase_from_jobs(traces)
-    _erase_from_free_text(quotes, name)
-    _erase_from_admin_log(traces, name)
+    # The import log's copy of the contact as it was before an import updated it.
+    for item in ImportRunItem.objects.filter(contact_id=person.pk):
+        if item.before and item.before.get("contact"):
+            item.before["contact"] = dict.fromkeys(item.before["contact"], "")
+            item.save(update_fields=["before"])
+    erasure = Erasure(person, not_searched=not_searched)
+    erasure.texts = _erase_mentions(quotes, name)
+    erasure.files = _erase_job_files(quotes)
     transaction.on_commit(cache.clear)
-    return person
+    return erasure
 
 
-# Han, kana and Hangul: one character is a syllable, so a two-character name is a name.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 NAME_FIELDS = ("full_name", "local_name")
 # What identifies the person in someone else's prose. Not the position or honorific: many
 # people are a "Director" or a "市长", and other records' texts keep those words.
 QUOTED_FIELDS = [*NAME_FIELDS, "email", "phone", "notes"]
 
 
-def _traces(person: Person, fields: list[str] | None = None) -> set[str]:
-    """Every value of the person's personal fields (or of ``fields``), now and in any
-    earlier version."""
-    fields = fields or ["full_name", *PERSONAL_FIELDS]
-    rows = [[getattr(person, field) for field in fields]]
-    rows += person.history.values_list(*fields)
-    return {
-        value.strip()
+def _quotes(person: Person) -> tuple[Traces, list[str]]:
+    """The values of the person's QUOTED_FIELDS, now and in any earlier version, that are
+    distinctive enough to look for in other records; and the names that are not."""
+    rows = [[getattr(person, name) for name in QUOTED_FIELDS]]
+    rows += person.history.values_list(*QUOTED_FIELDS)
+    values = {
+        (value.strip(), name in NAME_FIELDS)
         for row in rows
-        for field, value in zip(fields, row, strict=True)
-        if value and _distinctive(value.strip(), is_name=field in NAME_FIELDS)
+        for name, value in zip(QUOTED_FIELDS, row, strict=True)
+        if value and value.strip()
     }
+    distinct = [value for value, is_name in values if _distinctive(value, is_name=is_name)]
+    indistinct = [value for value, is_name in values if is_name and value not in distinct]
+    return Traces(distinct), sorted(indistinct)
+
+
+def quoted_in(person: Person) -> int:
+    """How many texts of other records (versions, logs, jobs) erasure would rewrite: shown
+    before erasing, so that a name shared by many ("Zhang Wei") is not erased unseen."""
+    return sum(1 for _mention in _mentions(_quotes(person)[0]))
+
+
+def not_searched_names(person: Person) -> list[str]:
+    """The person's names that erasure will not look for in other records' text."""
+    return _quotes(person)[1]
 
 
 def _distinctive(value: str, *, is_name: bool) -> bool:
     """Long enough to stand for the person rather than for a common word: Latin values of
-    fewer than 5 characters ("Dr.", "Li", "Wang") would replace every such word or syllable
-    in unrelated text. A Chinese name is 2 or 3 characters, all of it; a Chinese position
-    that short ("市长", mayor) is a common word, so the exception is for names only."""
+    fewer than 5 characters ("Dr.", "Li", "Wang") would replace every such word in unrelated
+    text. A Chinese name is 2 or 3 characters, all of it; a Chinese position that short
+    ("市长", mayor) is a common word, so the exception is for names only."""
     if is_name and CJK.search(value):
         return len(value) >= 2
     return len(value) >= 5
 
 
-def _scrubbed(data, traces: set[str]):
-    """JSON data with every trace replaced by "" (in keys' values and in messages)."""
-    text = json.dumps(data, ensure_ascii=False)
-    for trace in sorted(traces, key=len, reverse=True):
-        text = text.replace(json.dumps(trace, ensure_ascii=False)[1:-1], "")
-    return json.loads(text)
+# Logs: a quote there is cut out rather than renamed (a file name, a query string).
+LOGS = (ImportRun, ImportRunItem, Job)
 
 
-def _erase_from_import_log(person: Person, traces: set[str]) -> None:
-    # Created rows have no ``before``; tested here, as a None lookup on JSON is deprecated.
-    for item in ImportRunItem.objects.filter(contact_id=person.pk):
-        if item.before and item.before.get("contact"):
-            item.before["contact"] = dict.fromkeys(item.before["contact"], "")
-            item.save(update_fields=["before"])
-    for run in ImportRun.objects.only("id", "errors", "warnings"):
-        errors, warnings = _scrubbed(run.errors, traces), _scrubbed(run.warnings, traces)
-        if (errors, warnings) != (run.errors, run.warnings):
-            ImportRun.objects.filter(pk=run.pk).update(errors=errors, warnings=warnings)
+def _text_places() -> Iterator[tuple[type[Model], list[str]]]:
+    """Every model (and its history) with text that may quote a person, and those columns."""
+    for model, names in _free_text().items():
+        history = [model.history.model] if hasattr(model, "history") else []
+        yield model, _text_columns(model, names)
+        for target in history:
+            # The reason may name an import's file ("Revert of import Müller.xlsx").
+            yield target, [*_text_columns(target, names), "history_change_reason"]
+    yield LogEntry, ["object_repr", "change_message"]
+    yield ImportRun, ["file_name", "errors", "warnings"]
+    yield ImportRunItem, ["before"]
+    yield Job, ["file_name", "options", "result"]
 
 
-def _erase_from_jobs(traces: set[str]) -> None:
-    """Deletes every job file that mentions the person; scrubs the jobs' stored options
-    (an export's query string may search for the person), file name and outcome."""
-    needles = [trace.encode().lower() for trace in traces]
-    pattern = _pattern(traces)
-    for job in Job.objects.all():
-        result = _scrubbed(job.result, traces)
-        options = _scrubbed(job.options, traces)
-        file_name = pattern.sub("", job.file_name)
-        mentioned = bool(job.file) and _mentions(job, needles)
-        if mentioned:
-            job.delete_files()
-            result["reason"] = "The file was deleted by a GDPR erasure."
-        if mentioned or (result, options, file_name) != (job.result, job.options, job.file_name):
-            Job.objects.filter(pk=job.pk).update(
-                result=result,
-                options=options,
-                file_name=file_name,
-                file="" if mentioned else job.file.name,
-            )
+def _decoded(model, column: str, value):
+    """A stored value as the data to search: a log entry's JSON message, a job's query."""
+    if model is LogEntry and column == "change_message":
+        return change_message_data(value)
+    if model is Job and column == "options" and isinstance(value.get("query"), str):
+        pairs = parse_qsl(value["query"], keep_blank_values=True)
+        return {**value, "query": [list(pair) for pair in pairs]}
+    return value
 
 
-def _mentions(job: Job, needles: list[bytes]) -> bool:
-    try:
-        with job.file.open("rb") as file:
-            data = file.read()
-    except FileNotFoundError:
-        return False
-    if not data.startswith(b"PK"):
-        return _holds(data, needles)
-    try:  # XLSX: the text is in the compressed members.
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(_holds(archive.read(member), needles) for member in archive.namelist())
-    except zipfile.BadZipFile:
-        return _holds(data, needles)
+def _encoded(model, column: str, data):
+    if model is LogEntry and column == "change_message" and not isinstance(data, str):
+        return json.dumps(data)  # as Django writes it
+    if model is Job and column == "options" and isinstance(data.get("query"), list):
+        return {**data, "query": urlencode([tuple(pair) for pair in data["query"]])}
+    return data
 
 
-def _holds(data: bytes, needles: list[bytes]) -> bool:
-    data = data.lower()
-    return any(needle in data for needle in needles)
+@dataclass(frozen=True)
+class Mention:
+    model: type[Model]
+    pk: object
+    texts: dict  # column: the stored value, decoded
 
 
-def _pattern(traces: set[str]) -> re.Pattern:
-    """Any trace, in any case (an e-mail address is typed as it comes); longest first."""
-    alternatives = sorted(traces, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, alternatives)) or "(?!)", re.IGNORECASE)
+def _mentions(quotes: Traces) -> Iterator[Mention]:
+    """Every row of _text_places() whose text mentions the person. Read in Python, chunk by
+    chunk: the databases cannot match as Traces does (see gdpr_traces)."""
+    if not quotes:
+        return
+    for model, columns in _text_places():
+        rows = model._base_manager.order_by("pk")
+        if hasattr(rows, "rewrite"):  # reach each column itself, not the active language's
+            rows = rows.rewrite(False)
+        for pk, *values in rows.values_list("pk", *columns).iterator(chunk_size=2000):
+            decoded = {c: _decoded(model, c, v) for c, v in zip(columns, values, strict=True) if v}
+            texts = {c: data for c, data in decoded.items() if quotes.found_in(data)}
+            if texts:
+                yield Mention(model, pk, texts)
+
+
+def _erase_mentions(quotes: Traces, name: str) -> int:
+    """Replaces the quotes by ``name`` (by nothing in the logs); how many rows changed."""
+    changed = 0
+    for mention in _mentions(quotes):
+        model = mention.model
+        replacement = "" if model in LOGS else name
+        changes = {
+            column: _encoded(model, column, quotes.replace(data, replacement))
+            for column, data in mention.texts.items()
+        }
+        if hasattr(model, "version") and not issubclass(model, HistoricalChanges):
+            changes["version"] = F("version") + 1  # an open admin form must not undo it
+        rows = model._base_manager.filter(pk=mention.pk)
+        if hasattr(rows, "rewrite"):
+            rows = rows.rewrite(False)
+        changed += rows.update(**changes)
+    return changed
+
+
+def _job_files(quotes: Traces) -> Iterator[Path]:
+    """Every file in a job's folder (its row gone or not) that mentions the person."""
+    root = Path(settings.MEDIA_ROOT) / "jobs"
+    if not quotes or not root.is_dir():
+        return
+    for path in sorted(root.glob("*/*")):
+        if path.is_file() and quotes.found_in(file_text(path)):
+            yield path
+
+
+def _erase_job_files(quotes: Traces) -> list[str]:
+    """Deletes each job folder with a file that mentions the person (once the erasure is
+    committed); its job says so and can no longer be confirmed. The files deleted."""
+    deleted = list(_job_files(quotes))
+    for folder in {path.parent for path in deleted}:
+        try:
+            job = Job.objects.filter(pk=uuid.UUID(folder.name)).first()
+        except ValueError:
+            job = None
+        if job:
+            with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+                reason = gettext("The file was deleted by a GDPR erasure.")
+            result = {**job.result, "reason": reason, "can_confirm": False}
+            Job.objects.filter(pk=job.pk).update(file="", result=result)
+        transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
+    root = Path(settings.MEDIA_ROOT)
+    return [str(path.relative_to(root)) for path in deleted]
 
 
 def _text_columns(model: type[Model], names: list[str]) -> list[str]:
@@ -336,41 +424,3 @@ def _text_columns(model: type[Model], names: list[str]) -> list[str]:
         for field in model._meta.concrete_fields
         if field.attname in wanted and isinstance(field, CharField | TextField)
     ]
-
-
-def _erase_from_free_text(traces: set[str], name: str) -> None:
-    pattern = _pattern(traces)
-    for model, names in _free_text().items():
-        history = [model.history.model] if hasattr(model, "history") else []
-        for target in (model, *history):
-            columns = _text_columns(target, names)
-            rows = target._base_manager.order_by()
-            if hasattr(rows, "rewrite"):  # reach each column itself, not the active language's
-                rows = rows.rewrite(False)
-            mentions = Q()
-            for column in columns:
-                for trace in traces:
-                    mentions |= Q(**{f"{column}__icontains": trace})
-            for row in rows.filter(mentions).values("pk", *columns):
-                changes = {
-                    column: pattern.sub(name, row[column])
-                    for column in columns
-                    if row[column] and pattern.search(row[column])
-                }
-                if target is model and hasattr(model, "version"):
-                    changes["version"] = F("version") + 1  # an open admin form must not undo it
-                rows.filter(pk=row["pk"]).update(**changes)
-
-
-def _erase_from_admin_log(traces: set[str], name: str) -> None:
-    """Other records' log entries: a name (a member "Erika Muster (host)", an opportunity's
-    title) or a change message ("Added … Erika Muster") may quote the person."""
-    pattern = _pattern(traces)
-    mentions = Q()
-    for trace in traces:
-        mentions |= Q(object_repr__icontains=trace) | Q(change_message__icontains=trace)
-    for entry in LogEntry.objects.filter(mentions).only("object_repr", "change_message"):
-        LogEntry.objects.filter(pk=entry.pk).update(
-            object_repr=pattern.sub(name, entry.object_repr),
-            change_message=pattern.sub(name, entry.change_message),
-        )

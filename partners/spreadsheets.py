@@ -19,6 +19,7 @@ import decimal
 import functools
 import itertools
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -103,28 +104,32 @@ def write_xlsx(target, tables: Iterable[Table]) -> None:
     """Write one sheet per table to ``target`` (a path), row by row.
 
     xlsxwriter's constant-memory mode flushes every finished row to a temporary file,
-    so memory stays flat however many rows a sheet has.
+    so memory stays flat however many rows a sheet has. Those files hold the rows (names,
+    e-mails of contacts) and xlsxwriter removes them only in a successful ``close()``: they
+    go in a folder of their own, removed whatever happens (a failing query, a lost client).
     """
-    # Text is never turned into formulas (nor numbers, nor URLs): string cells only.
-    workbook = xlsxwriter.Workbook(
-        target,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    header_format = workbook.add_format({"bold": True})
-    formats = functools.cache(
-        lambda number_format: workbook.add_format({"num_format": number_format})
-    )
-    for table in tables:
-        _write_sheet(workbook, table, header_format, formats)
-    try:
-        workbook.close()
-    except FileCreateError as error:
-        raise OSError(str(error)) from error
+    with tempfile.TemporaryDirectory(prefix="crm-xlsx-") as tmpdir:
+        # Text is never turned into formulas (nor numbers, nor URLs): string cells only.
+        workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "tmpdir": tmpdir,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        header_format = workbook.add_format({"bold": True})
+        formats = functools.cache(
+            lambda number_format: workbook.add_format({"num_format": number_format})
+        )
+        for table in tables:
+            _write_sheet(workbook, table, header_format, formats)
+        try:
+            workbook.close()
+        except FileCreateError as error:
+            raise OSError(str(error)) from error
 
 
 def _write_sheet(workbook, table: Table, header_format, formats) -> None:

@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import os
+import time
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -70,6 +73,34 @@ def test_recover_tasks_purges_expired_jobs_too(
 
     assert not Job.objects.filter(pk=expired.pk).exists()
     assert not expired.folder.exists()
+
+
+def folder_with_file(root, name: str, *, hours_old: float):
+    folder = root / "jobs" / name
+    folder.mkdir(parents=True)
+    (folder / "import.csv").write_text("Erika Mustermann;erika@muster.example\n")
+    stamp = time.time() - hours_old * 3600
+    os.utime(folder, (stamp, stamp))
+    return folder
+
+
+def test_recover_tasks_purges_job_folders_whose_job_is_gone(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    kept = stored_job(5)
+    stamp = time.time() - 5 * 3600
+    os.utime(kept.folder, (stamp, stamp))
+    orphan = folder_with_file(tmp_path, str(uuid.uuid4()), hours_old=5)
+    # An upload saves its file a moment before its row: a young folder may be a job's.
+    young = folder_with_file(tmp_path, str(uuid.uuid4()), hours_old=0)
+    stranger = folder_with_file(tmp_path, "not-a-job", hours_old=5)
+    out = io.StringIO()
+
+    call_command("recover_tasks", stdout=out)
+
+    assert "1 orphaned job folder(s) purged." in out.getvalue()
+    assert not orphan.exists()
+    assert (kept.folder / "import.xlsx").exists()
+    assert young.exists() and stranger.exists()
 
 
 @pytest.mark.parametrize("jobs", [3, 30])

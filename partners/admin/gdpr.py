@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..gdpr import person_erase, person_export
+from ..gdpr import Erasure, not_searched_names, person_erase, person_export, quoted_in
 from ..models import Person
 from .ids import valid_id_or_404
 from .pages import attachment, page_context
@@ -33,6 +33,9 @@ EXPORT_SECTIONS = {
     "trip_registrations": _("Trip registrations (as contact or traveller)"),
     "history": _("Change history"),
     "admin_log": _("Back-office log"),
+    "imported_rows": _("Imported rows (the contact before an update)"),
+    "mentions": _("Mentioned in other records, their history and logs"),
+    "job_files": _("Files of background jobs that mention the person"),
 }
 
 
@@ -91,16 +94,19 @@ class PersonGDPRMixin:
     def gdpr_erase(self, request, object_id):
         person = self._person_for(request, object_id, allowed=self.has_erase_permission(request))
         if request.method == "POST":
-            person_erase(person=person, user=request.user)
-            self.message_user(request, _("The person was anonymised."), messages.SUCCESS)
+            self._report(request, person_erase(person=person, user=request.user))
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", person.pk)
-        return self._erase_confirmation(request, [person])
+        # One person: the page can afford to read every text once to count the quotes.
+        return self._erase_confirmation(request, [person], quoted=quoted_in(person))
 
-    def _erase_confirmation(self, request, people, *, via_action=False):
+    def _erase_confirmation(self, request, people, *, via_action=False, quoted=None):
         context = {
             **page_context(self, request, _("Erase personal data")),
             "people": people,
+            # Names too short to look for in other records' text: the administrator decides.
+            "not_searched": [name for person in people for name in not_searched_names(person)],
             "via_action": via_action,
+            "quoted": quoted,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/partners/person/gdpr_erase.html", context)
@@ -111,8 +117,9 @@ class PersonGDPRMixin:
         if request.POST.get("confirm") != "yes":
             return self._erase_confirmation(request, people, via_action=True)
         with transaction.atomic():
-            for person in people:
-                person_erase(person=person, user=request.user)
+            erasures = [person_erase(person=person, user=request.user) for person in people]
+        for erasure in erasures:
+            self._report(request, erasure)
         count = len(people)
         self.message_user(
             request,
@@ -121,3 +128,29 @@ class PersonGDPRMixin:
             messages.SUCCESS,
         )
         return None
+
+    def _report(self, request, erasure: Erasure) -> None:
+        """What the erasure changed, and what it could not look for."""
+        self.message_user(
+            request,
+            _(
+                "Person %(id)s was anonymised; %(texts)d texts in other records were "
+                "rewritten and %(files)d job files deleted."
+            )
+            % {"id": erasure.person.pk, "texts": erasure.texts, "files": len(erasure.files)},
+            messages.SUCCESS,
+        )
+        if erasure.files:
+            self.message_user(
+                request,
+                _("Job files deleted: %(files)s") % {"files": ", ".join(erasure.files)},
+                messages.INFO,
+            )
+        if erasure.not_searched:
+            names = ", ".join(erasure.not_searched)
+            self.message_user(
+                request,
+                _("Too short to look for in other records' text, check those by hand: %(names)s")
+                % {"names": names},
+                messages.WARNING,
+            )

@@ -4,7 +4,8 @@ file and outcome.
 The row is the job's whole state: the web process creates it, the worker moves it on
 (`state`, `progress`, `total`, `heartbeat_at`, `result`), and the pages read it. Its file
 (the uploaded sheet or the written workbook) lives under ``MEDIA_ROOT/jobs/<id>/`` and goes
-with the row when the job expires (`Job.objects.purge_expired`).
+with the row when the job expires (`Job.objects.purge_expired`); a folder left without its
+row goes with `Job.objects.purge_orphans` (`manage.py recover_tasks`).
 """
 
 import datetime
@@ -28,6 +29,11 @@ def job_file_path(job: "Job", filename: str) -> str:
     return f"jobs/{job.pk}/{job.kind}.{extension}"
 
 
+# A job's folder is written before its row is committed (the upload is saved, then the
+# row): a folder younger than this may belong to a job still being created.
+ORPHAN_GRACE = datetime.timedelta(hours=1)
+
+
 def expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=settings.CRM_JOB_FILES_DAYS)
 
@@ -37,6 +43,26 @@ class JobQuerySet(models.QuerySet):
         """Deletes expired jobs with their files; the worker and the web side call it."""
         _count, deleted = self.filter(expires_at__lt=timezone.now()).delete()
         return deleted.get(Job._meta.label, 0)
+
+    def purge_orphans(self) -> int:
+        """Deletes the job folders whose row is gone (a process that died between deleting
+        a job and removing its folder, an upload whose row was never saved): their files
+        hold contacts' details too. Returns how many folders went."""
+        root = Path(settings.MEDIA_ROOT) / "jobs"
+        cutoff = (timezone.now() - ORPHAN_GRACE).timestamp()
+        folders = {}
+        for folder in root.iterdir() if root.is_dir() else ():
+            try:
+                pk = uuid.UUID(folder.name)
+            except ValueError:
+                continue  # not a job's folder: left alone
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                folders[pk] = folder
+        known = set(Job.objects.filter(pk__in=folders).values_list("pk", flat=True))
+        orphans = [folder for pk, folder in folders.items() if pk not in known]
+        for folder in orphans:
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(orphans)
 
 
 class Job(models.Model):

@@ -8,7 +8,10 @@ from partners.models import Job
 
 
 class Command(BaseCommand):
-    help = "Mark jobs failed whose worker stopped sending heartbeats; purge expired jobs."
+    help = (
+        "Mark jobs failed whose worker stopped sending heartbeats; purge expired jobs and "
+        "orphaned job folders."
+    )
 
     def handle(self, *args, **options):
         running = Job.objects.filter(state=Job.State.RUNNING)
@@ -17,3 +20,4 @@ class Command(BaseCommand):
             self.stdout.write(f"failed: {job.pk}")
         self.stdout.write(f"{len(recovered)} stale task(s) marked failed.")
         self.stdout.write(f"{Job.objects.purge_expired()} expired job(s) purged.")
+        self.stdout.write(f"{Job.objects.purge_orphans()} orphaned job folder(s) purged.")
