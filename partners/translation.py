@@ -58,8 +58,8 @@ DERIVED_FIELDS = {
     City: ["name_folded"],
     Meeting: COUNTED_FIELDS,
     FollowUp: COUNTED_FIELDS,
-    Memorandum: [*COUNTED_FIELDS, "organisation_names"],
-    Opportunity: ["organisation_names"],
+    Memorandum: [*COUNTED_FIELDS, "organisation_names", "organisation_names_folded"],
+    Opportunity: ["organisation_names", "organisation_names_folded"],
 }
 
 with warnings.catch_warnings():

@@ -1,4 +1,5 @@
-"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, Ł as L; words stay apart."""
+"""Slugs spell German out (ö → oe, ß → ss), Chinese in pinyin, Ł as L, other scripts in Latin;
+words stay apart."""
 
 import pytest
 from django.urls import reverse
@@ -66,6 +67,33 @@ def test_the_import_spells_a_chinese_company_name_in_pinyin():
 )
 def test_other_latin_letters_lose_only_their_accents(text, slug):
     assert german_slug(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Москва", "moskva"),
+        ("Санкт-Петербург", "sankt-peterburg"),
+        ("Київ", "kiyiv"),
+        ("Αθήνα", "athena"),
+        ("Θεσσαλονίκη", "thessalonike"),
+        ("서울", "seoul"),
+        ("부산항만공사", "busanhangmangongsa"),
+        ("とうきょう", "toukiyou"),
+        ("ヨコハマ", "yokohama"),
+        ("القاهرة", "lqhr"),
+        ("Übersee Москва", "uebersee-moskva"),
+        ("南京 Москва", "nan-jing-moskva"),
+    ],
+)
+def test_other_scripts_are_spelled_in_latin(text, slug):
+    assert german_slug(text) == slug
+
+
+def test_cities_in_other_scripts_get_their_own_slugs_not_a_generic_one():
+    names = ["Москва", "Αθήνα", "서울", "とうきょう", "القاهرة"]
+    slugs = [f.CityFactory(name=name, slug="").slug for name in names]
+    assert slugs == ["moskva", "athena", "seoul", "toukiyou", "lqhr"]
 
 
 def test_an_organisation_added_in_the_admin_gets_its_slug_from_the_server():

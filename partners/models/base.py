@@ -18,6 +18,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 from modeltranslation.utils import get_language as translated_language
 from pypinyin import lazy_pinyin
+from text_unidecode import unidecode
 
 from ..dates import latest_today
 
@@ -259,11 +260,22 @@ def in_chinese(text: str) -> bool:
     return bool(_HAN.search(text)) and not _LATIN.search(text)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _in_latin(match: re.Match) -> str:
+    """A letter of another script, which slugify would drop, spelled in Latin ("Москва"
+    "Moskva", "Αθήνα" "Athena", "서울" "seoul", "とうきょう" "toukiyou", "القاهرة" "lqhr");
+    one that slugify keeps ("é", and so every Latin letter) is left to it as before."""
+    char = match.group()
+    return unidecode(char) if char.isalpha() and not slugify(char) else char
+
+
 def german_slug(value: str) -> str:
     text = str(value).translate(_GERMAN).translate(_BOUNDARIES)
     if _HAN.search(text):
         text = " ".join(lazy_pinyin(text))  # "南京新港" → "nan jing xin gang"
-    return slugify(text)
+    return slugify(_NON_ASCII.sub(_in_latin, text))
 
 
 def unique_slug(instance, value: str, *, max_length: int = 80) -> str:

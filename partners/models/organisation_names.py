@@ -26,6 +26,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from .folding import FoldedField, fold, folded_fields
+
 # model label → the paths from it to the organisations whose names it keeps
 PATHS = {
     "partners.Memorandum": ("parties__organisation",),
@@ -37,6 +39,8 @@ class KeepsOrganisationNames(models.Model):
     organisation_names = models.TextField(
         _("organisation names"), blank=True, default="", editable=False
     )
+    # The names as the admin search matches them without accents ("Muller": Müller GmbH).
+    organisation_names_folded = FoldedField(source="organisation_names")
 
     class Meta:
         abstract = True
@@ -63,10 +67,16 @@ def _names(model, pks) -> tuple[dict, list]:
 
 def refresh(model, pks=None) -> dict:
     """Keep the names on the rows ``pks`` of ``model`` (None: all; ``model`` may be a
-    migration's); returns each row's names. Writes only the rows whose names changed."""
+    migration's), folded too (bulk_update skips the field's own save); returns each row's
+    names. Writes only the rows whose names changed."""
     texts, stale_pks = _names(model, pks)
-    changed = [model(pk=pk, organisation_names=texts[pk]) for pk in stale_pks]
-    model._default_manager.bulk_update(changed, ["organisation_names"], batch_size=500)
+    # None on a migration's model from before the column (0084).
+    folded = [field.name for field in folded_fields(model)]
+    changed = [
+        model(pk=pk, organisation_names=texts[pk], **dict.fromkeys(folded, fold(texts[pk])))
+        for pk in stale_pks
+    ]
+    model._default_manager.bulk_update(changed, ["organisation_names", *folded], batch_size=500)
     return texts
 
 
@@ -129,6 +139,7 @@ def refresh_linked(linked: dict) -> None:
 def _record_saved(sender, instance, raw, **kwargs):
     if not raw:  # the instance too, so that saving it again keeps them
         instance.organisation_names = refresh(sender, [instance.pk])[instance.pk]
+        instance.organisation_names_folded = fold(instance.organisation_names)
 
 
 def _party_changed(sender, instance, raw=False, **kwargs):
