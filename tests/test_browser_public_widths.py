@@ -83,7 +83,7 @@ def test_the_calendar_page_navigates_by_year_and_prints_without_navigation(
     page.goto(f"{site}/en/calendar/?year=2019")
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar 2019")
     expect(page.locator("main")).to_contain_text("June 2019")
-    page.get_by_role("link", name="← 2018").click()
+    page.get_by_role("link", name="Previous year: 2018").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar 2018")
     expect(page.locator(".calendar-month h3").first).to_have_text("2018")
     page.emulate_media(media="print")
