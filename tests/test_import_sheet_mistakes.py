@@ -1,0 +1,85 @@
+"""Mistakes people make in the sheets they upload, driven through the admin as its users do:
+an administrator uploads (trade officers may not import), the page answers in the user's
+language and names the row and column, and nothing is written."""
+
+import datetime
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from partners.models import Organisation
+from tests.factories import CityFactory, HomeCityFactory, UserFactory
+from tests.import_files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = reverse("admin:partners_companyprofile_import")
+
+
+@pytest.fixture(autouse=True)
+def cities():
+    HomeCityFactory(name="Leipzig")
+    CityFactory(name="Nanjing", local_name="南京")
+
+
+@pytest.fixture
+def administrator(client):
+    client.force_login(UserFactory(username="admin-anna", groups=["Administrators"]))
+    return client
+
+
+def upload(client, data, name="profiles.xlsx", language="en"):
+    """The page the upload leads to (the job's preview, or the form with its error), as text."""
+    file = SimpleUploadedFile(name, data)
+    response = client.post(IMPORT_URL, {"import_file": file}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        response = client.get(response.url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def test_a_trade_officer_may_not_import(client):
+    client.force_login(UserFactory(username="officer-otto", groups=["Trade officers"]))
+
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            'row 2, column "Firma": "2025-04-03" is a date or time in the sheet, not text',
+        ),
+        (
+            "de",
+            "Zeile 2, Spalte „Firma“: „2025-04-03“ ist in der Tabelle ein Datum oder eine "
+            "Uhrzeit, kein Text",
+        ),
+        ("zh-hans", "第 2 行，“Firma”列：“2025-04-03”在表格中是日期或时间，而不是文本"),
+    ],
+)
+def test_a_date_that_excel_made_of_a_text_cell_is_refused(administrator, language, message):
+    # Excel turns "3-4" typed into a name or phone cell into a date; the typed text is lost.
+    data = xlsx(
+        [[datetime.date(2025, 4, 3), "", "Leipzig", "5", "", ""]],
+    )
+
+    page = upload(administrator, data, language=language)
+
+    assert message in page
+    assert not Organisation.objects.exists()
+
+
+def test_a_time_in_a_long_text_cell_is_refused_too(administrator):
+    data = xlsx(
+        [["A GmbH", "Leipzig", datetime.datetime(2025, 4, 3, 12, 30)]],
+        ["Firma", "Ort", "Produkte"],
+    )
+
+    page = upload(administrator, data)
+
+    assert 'row 2, column "Produkte": "2025-04-03T12:30:00" is a date or time in the sheet' in page
