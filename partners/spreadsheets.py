@@ -35,6 +35,7 @@ HARMLESS_SIGNED = re.compile(r"[+-][\d\s()./-]*")
 # import: the escape below, and that of older exports, which escaped "+" and "-" always.
 ESCAPED_STARTS = (*FORMULA_STARTS, "+", "-")
 ISO_DATE = "yyyy-mm-dd"  # a date cell's number format
+ISO_DATETIME = "yyyy-mm-dd hh:mm"  # a moment's (a meeting slot's start): the time shows
 
 
 def runs_as_formula(text: str) -> bool:
@@ -179,7 +180,8 @@ def _write_any(sheet, row, col, value, formats):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             # Excel has no time zones: the wall-clock time of the server's zone.
             value = value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, formats(ISO_DATE))
+        moment = isinstance(value, datetime.datetime)
+        sheet.write_datetime(row, col, value, formats(ISO_DATETIME if moment else ISO_DATE))
     else:
         sheet.write_string(row, col, str(value))
 

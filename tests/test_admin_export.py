@@ -289,3 +289,16 @@ def test_the_profile_export_page_lists_the_headers_the_file_carries():
     # The file's headers stay English for everyone else; the page explains them.
     chinese = _export_page("zh-hans", "companyprofile")
     assert "联系人 – 电子邮件 (Contact email)" in chinese
+
+
+def test_the_workbook_shows_a_slots_time_and_a_meetings_day(manager, trip_world):
+    # Slots of one morning differ only in their time: a date-only format hid it.
+    f.MeetingFactory(delegation=trip_world.trip, date=datetime.date(2027, 5, 10))
+
+    def formats(model_name, *columns):
+        sheet = openpyxl.load_workbook(io.BytesIO(_export(manager, model_name, XLSX))).active
+        header = [cell.value for cell in sheet[1]]
+        return [sheet.cell(2, header.index(column) + 1).number_format for column in columns]
+
+    assert formats("meetingslot", "starts_at", "ends_at") == ["yyyy-mm-dd hh:mm"] * 2
+    assert formats("meeting", "date") == ["yyyy-mm-dd"]
