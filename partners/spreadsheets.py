@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.formats import get_format
 from xlsxwriter.exceptions import FileCreateError
 
 # Excel, LibreOffice and Google Sheets start a formula (or a DDE command) with these.
@@ -184,6 +185,13 @@ def _write_any(sheet, row, col, value, formats):
         sheet.write_datetime(row, col, value, formats(ISO_DATETIME if moment else ISO_DATE))
     else:
         sheet.write_string(row, col, str(value))
+
+
+def list_separator() -> str:
+    """The CSV separator Excel expects in the active language's region: ";" where the
+    decimal mark is a comma (German), "," elsewhere; with the other, Excel opens the file
+    as one column."""
+    return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 class Echo:

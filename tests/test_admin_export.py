@@ -75,7 +75,8 @@ def test_the_csv_names_related_records_and_has_a_bom(exporter):
     content = _export(exporter, "delegation", CSV)
 
     assert content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    # The site speaks German by default: ";" separates, as German Excel expects.
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0]["title"] == "Reise nach Jining 济宁"
     assert rows[0]["supporting_organisations"] == "ecmdc"
     assert rows[0]["stops"] == "Jining"
@@ -87,7 +88,7 @@ def test_an_exported_sheet_can_be_imported_again_and_updates_the_same_rows(expor
     trip.supporting_organisations.add(f.OrganisationFactory(slug="ecmdc"))
     content = _export(exporter, "delegation", CSV)
     edited = content.decode("utf-8-sig").replace(trip.title, "Renamed")
-    dataset = tablib.Dataset().load(edited, format="csv")
+    dataset = tablib.Dataset().load(edited, format="csv", delimiter=";")
 
     result = DelegationResource().import_data(dataset, dry_run=False, raise_errors=True)
 
@@ -302,3 +303,18 @@ def test_the_workbook_shows_a_slots_time_and_a_meetings_day(manager, trip_world)
 
     assert formats("meetingslot", "starts_at", "ends_at") == ["yyyy-mm-dd hh:mm"] * 2
     assert formats("meeting", "date") == ["yyyy-mm-dd"]
+
+
+@pytest.mark.parametrize(("language", "separator"), [("de", ";"), ("en", ","), ("zh-hans", ",")])
+def test_the_csv_is_separated_as_excel_expects_in_the_users_language(
+    exporter, language, separator
+):
+    # German Excel splits a CSV at ";" only: with "," every row lands in column A.
+    f.MeetingFactory(title="Werksbesuch, Teil 1", date=datetime.date(2019, 6, 25))
+    exporter.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    text = _export(exporter, "meeting", CSV).decode("utf-8-sig")
+
+    header, row = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    assert row[header.index("title")] == "Werksbesuch, Teil 1"
+    assert row[header.index("date")] == "2019-06-25"
