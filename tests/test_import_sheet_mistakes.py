@@ -83,3 +83,15 @@ def test_a_time_in_a_long_text_cell_is_refused_too(administrator):
     page = upload(administrator, data)
 
     assert 'row 2, column "Produkte": "2025-04-03T12:30:00" is a date or time in the sheet' in page
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_excels_tab_separated_text_is_read_like_a_csv(administrator, encoding):
+    # Excel's "Unicode Text (*.txt)" is UTF-16 with a byte order mark, tab-separated: the
+    # way to get Chinese names out of older Excel versions intact.
+    text = "Firma\tOrt\tProdukte (Chinesisch)\r\nMüller GmbH\t南京\t机器, 零件\r\n"
+
+    page = upload(administrator, text.encode(encoding), name="profile.txt", language="de")
+
+    assert "1 Zeile: 1 neu, 0 zu aktualisieren, 0 unverändert, 0 mit Fehlern." in page
+    assert "Müller GmbH" in page

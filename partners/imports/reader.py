@@ -312,6 +312,9 @@ def _decode(data: bytes) -> str:
     sample = data[:4096]
     # Binary files are full of control bytes; a text file with a stray one is read, and
     # the import names the cell that holds it.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (.txt): UTF-16 with its byte order mark, tab-separated.
+        return data.decode("utf-16")
     if len(BINARY_BYTES.findall(sample)) * 10 > len(sample):
         raise BadFile(_("The file is neither an .xlsx workbook nor a CSV text file."))
     if data.startswith(b"\xef\xbb\xbf"):
@@ -329,8 +332,9 @@ def _open_csv(data: bytes, sha256: str) -> Sheet:
     except UnicodeDecodeError:
         raise BadFile(_("The CSV file is not readable text (UTF-8 or Windows-1252).")) from None
     first_line = text.split("\n", 1)[0]
-    # German Excel writes `;`; the header line has no quoted commas in practice.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # German Excel writes `;`, its "Text" and "Unicode Text" a tab; the header line has no
+    # quoted separators in practice.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     lines = _WidthGuard(text, delimiter)
     reader = csv.reader(lines, delimiter=delimiter)
     try:
