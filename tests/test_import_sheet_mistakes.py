@@ -95,3 +95,30 @@ def test_excels_tab_separated_text_is_read_like_a_csv(administrator, encoding):
 
     assert "1 Zeile: 1 neu, 0 zu aktualisieren, 0 unverändert, 0 mit Fehlern." in page
     assert "Müller GmbH" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            'Required column missing: "Company" / "Firma". Columns not recognised: "Frima", '
+            '"Mitarbieter".',
+        ),
+        (
+            "de",
+            'Pflichtspalte fehlt: "Company" / "Firma". Nicht erkannte Spalten: "Frima", '
+            '"Mitarbieter".',
+        ),
+        ("zh-hans", '无法识别的列："Frima", "Mitarbieter"。'),
+    ],
+)
+def test_a_typo_in_a_required_header_names_the_headers_not_recognised(
+    administrator, language, message
+):
+    data = xlsx([["A GmbH", "Leipzig", "5"]], ["Frima", "Ort", "Mitarbieter"])
+
+    page = upload(administrator, data, language=language)
+
+    assert message in page
+    assert not Organisation.objects.exists()

@@ -66,7 +66,7 @@ class ImportResult:
 
 
 def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout:
-    layout, seen = [], set()
+    layout, seen, unknown = [], set(), []
     for index, header in enumerate(headers):
         label = columns.plain(header)
         if CONTROL.search(label):
@@ -77,6 +77,7 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout
         column = HEADERS.get(label.casefold())
         if column is None:
             if label:
+                unknown.append(f'"{label}"')
                 result.warnings.append(
                     _('Unknown column "%(header)s" ignored.') % {"header": label}
                 )
@@ -96,7 +97,12 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout
                 )
                 % {"sheet": sheet_name, "columns": names}
             )
-        raise BadFile(_("Required column missing: %(columns)s.") % {"columns": names})
+        message = _("Required column missing: %(columns)s.") % {"columns": names}
+        if unknown:  # a typo in a header ("Frima") shows here
+            message += " " + _("Columns not recognised: %(headers)s.") % {
+                "headers": ", ".join(unknown)
+            }
+        raise BadFile(message)
     return layout
 
 
