@@ -4,10 +4,12 @@ language and names the row and column, and nothing is written."""
 
 import datetime
 import html
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from partners.models import Organisation
 from tests.factories import CityFactory, HomeCityFactory, UserFactory
@@ -122,3 +124,45 @@ def test_a_typo_in_a_required_header_names_the_headers_not_recognised(
 
     assert message in page
     assert not Organisation.objects.exists()
+
+
+def workbook(*sheets: tuple[str, list[list], bool]) -> bytes:
+    """A workbook of (name, rows, hidden) sheets, in that order."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows, hidden in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = "hidden" if hidden else "visible"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_hidden_first_sheet_is_not_what_is_imported(administrator):
+    # The user sees "Firmen"; a hidden sheet left before it must not be imported instead.
+    data = workbook(
+        ("Alt", [["Firma", "Ort"], ["Alte Liste GmbH", "Leipzig"]], True),
+        ("Firmen", [["Firma", "Ort"], ["Neue Liste GmbH", "Leipzig"]], False),
+    )
+
+    page = upload(administrator, data)
+
+    assert "Neue Liste GmbH" in page
+    assert "Alte Liste GmbH" not in page
+
+
+def test_the_preview_says_which_sheets_were_not_read(administrator):
+    data = workbook(
+        ("Firmen", [["Firma", "Ort"], ["A GmbH", "Leipzig"]], False),
+        ("Mehr Firmen", [["Firma", "Ort"], ["B GmbH", "Leipzig"]], False),
+        ("Listen", [["C"]], True),
+    )
+
+    page = upload(administrator, data, language="de")
+
+    assert (
+        "Nur das Tabellenblatt „Firmen“ wurde gelesen, die übrigen Blätter der Arbeitsmappe "
+        '("Mehr Firmen") nicht.'
+    ) in page

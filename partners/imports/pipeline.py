@@ -148,6 +148,14 @@ def import_profiles(
     opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
     layout = _layout(opened.headers, result, opened.name)
+    if opened.others:  # rows there would be missed without a word
+        result.warnings.append(
+            _(
+                'Only the sheet "%(sheet)s" was read; the workbook\'s other sheets '
+                "(%(others)s) were not."
+            )
+            % {"sheet": opened.name, "others": ", ".join(f'"{name}"' for name in opened.others)}
+        )
     if user is not None and not may_publish(user):
         _refuse_publishing(layout)
     parser = Parser(layout, Lookups(), opened.formulas_without_value)
