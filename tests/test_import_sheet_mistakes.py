@@ -166,3 +166,19 @@ def test_the_preview_says_which_sheets_were_not_read(administrator):
         "Nur das Tabellenblatt „Firmen“ wurde gelesen, die übrigen Blätter der Arbeitsmappe "
         '("Mehr Firmen") nicht.'
     ) in page
+
+
+def test_the_preview_warns_that_hidden_rows_are_imported_too(administrator):
+    # An AutoFilter hides rows on screen; the import still reads them, and says so.
+    book = Workbook()
+    sheet = book.active
+    for row in (["Firma", "Ort"], ["A GmbH", "Leipzig"], ["B GmbH", "Leipzig"], [], ["C"]):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    sheet.row_dimensions[4].hidden = True  # blank: nothing to say about it
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    page = upload(administrator, buffer.getvalue(), language="zh-hans")
+
+    assert "表格中隐藏的行也会被导入：3。" in page

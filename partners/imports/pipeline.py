@@ -161,9 +161,12 @@ def import_profiles(
     parser = Parser(layout, Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
+    hidden = []
     for number, cells in opened.rows:
         if not any(columns.filled(c) for c in cells):
             continue  # Blank rows are common in hand-made sheets.
+        if number in opened.hidden_rows:
+            hidden.append(number)
         errors = []
         if CONTROL.search("".join(c for c in cells if type(c) is str)):
             errors = _control_characters(number, cells, opened.headers)
@@ -185,6 +188,10 @@ def import_profiles(
             parsed.append((number, values))
         if progress and result.total_rows % PROGRESS_EVERY == 0:
             progress(result.total_rows, opened.size_hint, result.invalid_rows)
+    if hidden:  # a filter hides rows on screen, not from the import
+        result.warnings.append(
+            _("Rows hidden in the sheet are imported too: %(rows)s.") % {"rows": _listed(hidden)}
+        )
     if progress:
         # Read phase over: the write (if any) follows.
         progress(result.total_rows, result.total_rows, result.invalid_rows)
@@ -196,6 +203,11 @@ def import_profiles(
     if progress:
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     return result
+
+
+def _listed(numbers: list[int], shown: int = 20) -> str:
+    listed = ", ".join(map(str, numbers[:shown]))
+    return listed + (" …" if len(numbers) > shown else "")
 
 
 def _write(result, parsed, parser, user, sha256) -> None:

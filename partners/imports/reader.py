@@ -57,6 +57,8 @@ class Sheet:
     name: str = ""
     # The workbook's other visible worksheets, which are not read (the preview says so).
     others: list[str] = field(default_factory=list)
+    # Rows hidden in the sheet (by a filter, say): imported like the others, with a warning.
+    hidden_rows: set[int] = field(default_factory=set)
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -140,7 +142,8 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     formulas = _formulas_without_value(archive, path)
     name = sheet.name if len(workbook.sheet_names) > 1 else ""
-    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others)
+    hidden = _hidden_rows(archive, path)
+    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, hidden)
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
@@ -149,6 +152,9 @@ CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br=["']([A-Z]+)(\d+)["']""")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br=["'](\d+)["']""")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+HIDDEN_ROW = re.compile(
+    rb"""<(?:\w+:)?row\s(?=[^>]*\bhidden=["'](?:1|true)["'])[^>]*?\br=["'](\d+)["']"""
+)
 DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
 
 
@@ -274,6 +280,19 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
             path = target if target.startswith("xl/") else f"xl/{target}"
             return path, first.get("name"), others
     raise KeyError(rel_id)
+
+
+def _hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
+    """The numbers of the rows hidden in the sheet, found by scanning its XML in chunks."""
+    hidden, rest = set(), b""
+    with archive.open(path) as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            text = rest + chunk
+            cut = text.rfind(b">") + 1
+            if b"hidden" in text:
+                hidden.update(int(number) for number in HIDDEN_ROW.findall(text[:cut]))
+            rest = text[cut:]
+    return hidden
 
 
 def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
