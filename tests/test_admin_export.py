@@ -306,9 +306,7 @@ def test_the_workbook_shows_a_slots_time_and_a_meetings_day(manager, trip_world)
 
 
 @pytest.mark.parametrize(("language", "separator"), [("de", ";"), ("en", ","), ("zh-hans", ",")])
-def test_the_csv_is_separated_as_excel_expects_in_the_users_language(
-    exporter, language, separator
-):
+def test_the_csv_is_separated_as_excel_expects_in_the_users_language(exporter, language, separator):
     # German Excel splits a CSV at ";" only: with "," every row lands in column A.
     f.MeetingFactory(title="Werksbesuch, Teil 1", date=datetime.date(2019, 6, 25))
     exporter.defaults["HTTP_ACCEPT_LANGUAGE"] = language
@@ -318,3 +316,26 @@ def test_the_csv_is_separated_as_excel_expects_in_the_users_language(
     header, row = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     assert row[header.index("title")] == "Werksbesuch, Teil 1"
     assert row[header.index("date")] == "2019-06-25"
+
+
+def test_a_meeting_export_carries_its_times_in_the_meeting_citys_time(exporter):
+    jining = f.CityFactory(name="Jining", time_zone="Asia/Shanghai")
+    f.MeetingFactory(
+        city=jining,
+        date=datetime.date(2019, 6, 25),
+        starts_at=datetime.datetime(2019, 6, 25, 1, 30, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2019, 6, 25, 2, 15, tzinfo=datetime.UTC),
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(exporter, "meeting", XLSX))).active
+    header = [cell.value for cell in sheet[1]]
+    starts, ends, zone = (
+        sheet.cell(2, header.index(c) + 1) for c in ("starts_at", "ends_at", "time_zone")
+    )
+
+    assert (starts.value, ends.value) == (
+        datetime.datetime(2019, 6, 25, 9, 30),
+        datetime.datetime(2019, 6, 25, 10, 15),
+    )
+    assert starts.number_format == "yyyy-mm-dd hh:mm"
+    assert zone.value == "Asia/Shanghai"
