@@ -182,3 +182,32 @@ def test_the_preview_warns_that_hidden_rows_are_imported_too(administrator):
     page = upload(administrator, buffer.getvalue(), language="zh-hans")
 
     assert "表格中隐藏的行也会被导入：3。" in page
+
+
+def test_a_title_above_the_headers_is_named_with_the_row_that_holds_them(administrator):
+    data = workbook(
+        (
+            "Firmen",
+            [["Firmenliste, Stand Juni 2019"], [], ["Firma", "Ort"], ["A GmbH", "Leipzig"]],
+            False,
+        )
+    )
+
+    page = upload(administrator, data, language="de")
+
+    assert (
+        "Die Überschriften müssen in der ersten Zeile stehen; Zeile 3 sieht wie die "
+        "Überschriftenzeile aus: die Zeilen darüber löschen."
+    ) in page
+
+
+def test_a_header_typo_in_a_workbook_of_several_sheets_is_named_too(administrator):
+    # The template has several sheets: the message names the sheet read and the typo.
+    data = workbook(
+        ("Firmenprofile", [["Frima", "Ort"], ["A GmbH", "Leipzig"]], False),
+        ("Beispiel", [["Firma", "Ort"]], False),
+    )
+
+    page = upload(administrator, data)
+
+    assert 'Columns not recognised: "Frima".' in page

@@ -65,7 +65,9 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout:
+def _layout(headers: list, result: ImportResult, sheet_name: str = "", rows=()) -> Layout:
+    """The sheet's known columns; ``rows`` (the rows below the headers) are only looked at
+    to explain a missing required column."""
     layout, seen, unknown = [], set(), []
     for index, header in enumerate(headers):
         label = columns.plain(header)
@@ -90,20 +92,33 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout
     if missing:
         names = ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)
         if sheet_name:  # a workbook whose sheets were reordered: say which one was read
-            raise BadFile(
-                _(
-                    'Required column missing on the first sheet ("%(sheet)s"), the only one '
-                    "read: %(columns)s."
-                )
-                % {"sheet": sheet_name, "columns": names}
-            )
-        message = _("Required column missing: %(columns)s.") % {"columns": names}
-        if unknown:  # a typo in a header ("Frima") shows here
+            message = _(
+                'Required column missing on the first sheet ("%(sheet)s"), the only one '
+                "read: %(columns)s."
+            ) % {"sheet": sheet_name, "columns": names}
+        else:
+            message = _("Required column missing: %(columns)s.") % {"columns": names}
+        if header_row := _header_row_below(rows):  # a title above the headers
+            message += " " + _(
+                "The headers must be in the first row; row %(row)d looks like the header "
+                "row: delete the rows above it."
+            ) % {"row": header_row}
+        elif unknown:  # a typo in a header ("Frima") shows here
             message += " " + _("Columns not recognised: %(headers)s.") % {
                 "headers": ", ".join(unknown)
             }
         raise BadFile(message)
     return layout
+
+
+def _header_row_below(rows, looked_at: int = 10) -> int | None:
+    """The number of the first of the next rows that holds every required header."""
+    required = [c for c in columns.COLUMNS if c.required]
+    for number, cells in itertools.islice(rows, looked_at):
+        found = {HEADERS.get(columns.folded(cell)) for cell in cells}
+        if all(column in found for column in required):
+            return number
+    return None
 
 
 def serialise_imports() -> None:
@@ -147,7 +162,7 @@ def import_profiles(
     """
     opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
-    layout = _layout(opened.headers, result, opened.name)
+    layout = _layout(opened.headers, result, opened.name, opened.rows)
     if opened.others:  # rows there would be missed without a word
         result.warnings.append(
             _(
