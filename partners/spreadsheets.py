@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.formats import get_format
 from xlsxwriter.exceptions import FileCreateError
 
 # Excel, LibreOffice and Google Sheets start a formula (or a DDE command) with these.
@@ -36,6 +37,7 @@ HARMLESS_SIGNED = re.compile(r"[+-][\d\s()./-]*")
 # import: the escape below, and that of older exports, which escaped "+" and "-" always.
 ESCAPED_STARTS = (*FORMULA_STARTS, "+", "-")
 ISO_DATE = "yyyy-mm-dd"  # a date cell's number format
+ISO_DATETIME = "yyyy-mm-dd hh:mm"  # a moment's (a meeting slot's start): the time shows
 
 
 def runs_as_formula(text: str) -> bool:
@@ -184,9 +186,17 @@ def _write_any(sheet, row, col, value, formats):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             # Excel has no time zones: the wall-clock time of the server's zone.
             value = value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
-        sheet.write_datetime(row, col, value, formats(ISO_DATE))
+        moment = isinstance(value, datetime.datetime)
+        sheet.write_datetime(row, col, value, formats(ISO_DATETIME if moment else ISO_DATE))
     else:
         sheet.write_string(row, col, str(value))
+
+
+def list_separator() -> str:
+    """The CSV separator Excel expects in the active language's region: ";" where the
+    decimal mark is a comma (German), "," elsewhere; with the other, Excel opens the file
+    as one column."""
+    return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 class Echo:

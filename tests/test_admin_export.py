@@ -75,7 +75,8 @@ def test_the_csv_names_related_records_and_has_a_bom(exporter):
     content = _export(exporter, "delegation", CSV)
 
     assert content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    # The site speaks German by default: ";" separates, as German Excel expects.
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0]["title"] == "Reise nach Jining 济宁"
     assert rows[0]["supporting_organisations"] == "ecmdc"
     assert rows[0]["stops"] == "Jining"
@@ -87,7 +88,7 @@ def test_an_exported_sheet_can_be_imported_again_and_updates_the_same_rows(expor
     trip.supporting_organisations.add(f.OrganisationFactory(slug="ecmdc"))
     content = _export(exporter, "delegation", CSV)
     edited = content.decode("utf-8-sig").replace(trip.title, "Renamed")
-    dataset = tablib.Dataset().load(edited, format="csv")
+    dataset = tablib.Dataset().load(edited, format="csv", delimiter=";")
 
     result = DelegationResource().import_data(dataset, dry_run=False, raise_errors=True)
 
@@ -289,3 +290,52 @@ def test_the_profile_export_page_lists_the_headers_the_file_carries():
     # The file's headers stay English for everyone else; the page explains them.
     chinese = _export_page("zh-hans", "companyprofile")
     assert "联系人 – 电子邮件 (Contact email)" in chinese
+
+
+def test_the_workbook_shows_a_slots_time_and_a_meetings_day(manager, trip_world):
+    # Slots of one morning differ only in their time: a date-only format hid it.
+    f.MeetingFactory(delegation=trip_world.trip, date=datetime.date(2027, 5, 10))
+
+    def formats(model_name, *columns):
+        sheet = openpyxl.load_workbook(io.BytesIO(_export(manager, model_name, XLSX))).active
+        header = [cell.value for cell in sheet[1]]
+        return [sheet.cell(2, header.index(column) + 1).number_format for column in columns]
+
+    assert formats("meetingslot", "starts_at", "ends_at") == ["yyyy-mm-dd hh:mm"] * 2
+    assert formats("meeting", "date") == ["yyyy-mm-dd"]
+
+
+@pytest.mark.parametrize(("language", "separator"), [("de", ";"), ("en", ","), ("zh-hans", ",")])
+def test_the_csv_is_separated_as_excel_expects_in_the_users_language(exporter, language, separator):
+    # German Excel splits a CSV at ";" only: with "," every row lands in column A.
+    f.MeetingFactory(title="Werksbesuch, Teil 1", date=datetime.date(2019, 6, 25))
+    exporter.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    text = _export(exporter, "meeting", CSV).decode("utf-8-sig")
+
+    header, row = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    assert row[header.index("title")] == "Werksbesuch, Teil 1"
+    assert row[header.index("date")] == "2019-06-25"
+
+
+def test_a_meeting_export_carries_its_times_in_the_meeting_citys_time(exporter):
+    jining = f.CityFactory(name="Jining", time_zone="Asia/Shanghai")
+    f.MeetingFactory(
+        city=jining,
+        date=datetime.date(2019, 6, 25),
+        starts_at=datetime.datetime(2019, 6, 25, 1, 30, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2019, 6, 25, 2, 15, tzinfo=datetime.UTC),
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(exporter, "meeting", XLSX))).active
+    header = [cell.value for cell in sheet[1]]
+    starts, ends, zone = (
+        sheet.cell(2, header.index(c) + 1) for c in ("starts_at", "ends_at", "time_zone")
+    )
+
+    assert (starts.value, ends.value) == (
+        datetime.datetime(2019, 6, 25, 9, 30),
+        datetime.datetime(2019, 6, 25, 10, 15),
+    )
+    assert starts.number_format == "yyyy-mm-dd hh:mm"
+    assert zone.value == "Asia/Shanghai"

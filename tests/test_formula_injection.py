@@ -144,7 +144,8 @@ def test_the_admin_export_neutralises_formulae(manager, dangerous_meetings, file
         assert _from_xlsx(_titles_from_xlsx(content, column="title"))
     else:
         text = content.decode("utf-8-sig")
-        titles = sorted(row["title"] for row in csv.DictReader(io.StringIO(text, newline="")))
+        rows = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")  # German
+        titles = sorted(row["title"] for row in rows)
         assert _all_neutralised(titles)
 
 
@@ -225,7 +226,7 @@ def test_the_profile_csv_escapes_only_what_would_run(profile_exporter, imported_
         "/admin/partners/companyprofile/export/", {"format": "1", "resource": "0"}
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    first = next(csv.DictReader(io.StringIO(text, newline="")))
+    first = next(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))  # German
 
     assert first["Telefon"] == "+49 341 1000"
     assert first["Telefon Ansprechpartner"] == "+49 (0)341 97-0"

@@ -14,7 +14,6 @@ from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import get_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from ..dates import DatePrecision, format_date_span
 from ..models import City, Memorandum
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
-from ..spreadsheets import iter_csv
+from ..spreadsheets import iter_csv, list_separator
 from .pages import attachment
 from .streaming import xlsx_file
 
@@ -67,7 +66,7 @@ def report(request):
     if output == "xlsx":
         return _xlsx_response(criteria)
     if output == "csv":
-        return _csv_response(criteria, sheet, DELIMITERS.get(delimiter) or _list_separator())
+        return _csv_response(criteria, sheet, DELIMITERS.get(delimiter) or list_separator())
     if output == "pdf":
         return _pdf_response(request, filterset, criteria, language)
     return _page(request, filterset, criteria=criteria)
@@ -99,11 +98,6 @@ def _parameter_problems(output: str, sheet, asked_sheet: str, delimiter: str) ->
             % {"delimiter": delimiter}
         )
     return problems
-
-
-def _list_separator() -> str:
-    # Excel's list separator follows the region: ";" where the decimal mark is a comma.
-    return ";" if get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 def _xlsx_response(criteria: queries.Criteria):
@@ -213,7 +207,7 @@ def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
         "sheets": tables.SHEET_NAMES,
         "header_groups": figures.header_groups(),
         "shared": figures.SHARED,
-        "list_separator": _list_separator(),
+        "list_separator": list_separator(),
         "opportunities": {
             **_opportunity_context(report, report.named(opportunity_rows, by_id.values())),
             "unplaced_link": links.get("opportunities"),

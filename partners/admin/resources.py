@@ -193,13 +193,22 @@ class MeetingResource(ExportResource):
     organisations = many("organisations", m.Organisation, "slug")
     attendees = many("attendees", m.Person, "full_name")
     logged_by = fk("logged_by", m.Meeting.logged_by.field.related_model, "username")
+    time_zone = field("time_zone", "city__time_zone", readonly=True)
 
     class Meta(ExportResource.Meta):
         model = m.Meeting
         fields = [
-            "id", "date", "city", "city_country", "kind", "title", "delegation",
-            "organisations", "attendees", "notes", "outcome", "logged_by", "visibility",
+            "id", "date", "starts_at", "ends_at", "time_zone", "city", "city_country", "kind",
+            "title", "delegation", "organisations", "attendees", "notes", "outcome",
+            "logged_by", "visibility",
         ]  # fmt: skip
+
+    # In the meeting city's time, as the admin shows and takes it (like a slot's).
+    def dehydrate_starts_at(self, meeting):
+        return _local(meeting.starts_at, meeting.city) if meeting.starts_at else None
+
+    def dehydrate_ends_at(self, meeting):
+        return _local(meeting.ends_at, meeting.city) if meeting.ends_at else None
 
 
 class SectorResource(ExportResource):

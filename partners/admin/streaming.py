@@ -25,7 +25,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.signals import post_export
 
-from ..spreadsheets import Column, Table, iter_csv, write_xlsx
+from ..spreadsheets import Column, Table, iter_csv, list_separator, write_xlsx
 from .resources import EXPORT_RESOURCES
 
 # Rows read per query; the prefetched relations cost one query per chunk each.
@@ -89,7 +89,7 @@ class StreamingExportMixin(ExportMixin):
             )
         else:
             response = StreamingHttpResponse(
-                (line.encode("utf-8") for line in iter_csv(table)),
+                (line.encode("utf-8") for line in iter_csv(table, list_separator())),
                 content_type=f"{file_format.get_content_type()}; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'

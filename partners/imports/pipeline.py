@@ -65,8 +65,10 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout:
-    layout, seen = [], set()
+def _layout(headers: list, result: ImportResult, sheet_name: str = "", rows=()) -> Layout:
+    """The sheet's known columns; ``rows`` (the rows below the headers) are only looked at
+    to explain a missing required column."""
+    layout, seen, unknown = [], set(), []
     for index, header in enumerate(headers):
         label = columns.plain(header)
         if CONTROL.search(label):
@@ -77,6 +79,7 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout
         column = HEADERS.get(label.casefold())
         if column is None:
             if label:
+                unknown.append(f'"{label}"')
                 result.warnings.append(
                     _('Unknown column "%(header)s" ignored.') % {"header": label}
                 )
@@ -89,15 +92,33 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "") -> Layout
     if missing:
         names = ", ".join(f'"{c.en}" / "{c.de}"' for c in missing)
         if sheet_name:  # a workbook whose sheets were reordered: say which one was read
-            raise BadFile(
-                _(
-                    'Required column missing on the first sheet ("%(sheet)s"), the only one '
-                    "read: %(columns)s."
-                )
-                % {"sheet": sheet_name, "columns": names}
-            )
-        raise BadFile(_("Required column missing: %(columns)s.") % {"columns": names})
+            message = _(
+                'Required column missing on the first sheet ("%(sheet)s"), the only one '
+                "read: %(columns)s."
+            ) % {"sheet": sheet_name, "columns": names}
+        else:
+            message = _("Required column missing: %(columns)s.") % {"columns": names}
+        if header_row := _header_row_below(rows):  # a title above the headers
+            message += " " + _(
+                "The headers must be in the first row; row %(row)d looks like the header "
+                "row: delete the rows above it."
+            ) % {"row": header_row}
+        elif unknown:  # a typo in a header ("Frima") shows here
+            message += " " + _("Columns not recognised: %(headers)s.") % {
+                "headers": ", ".join(unknown)
+            }
+        raise BadFile(message)
     return layout
+
+
+def _header_row_below(rows, looked_at: int = 10) -> int | None:
+    """The number of the first of the next rows that holds every required header."""
+    required = [c for c in columns.COLUMNS if c.required]
+    for number, cells in itertools.islice(rows, looked_at):
+        found = {HEADERS.get(columns.folded(cell)) for cell in cells}
+        if all(column in found for column in required):
+            return number
+    return None
 
 
 def serialise_imports() -> None:
@@ -141,15 +162,26 @@ def import_profiles(
     """
     opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
-    layout = _layout(opened.headers, result, opened.name)
+    layout = _layout(opened.headers, result, opened.name, opened.rows)
+    if opened.others:  # rows there would be missed without a word
+        result.warnings.append(
+            _(
+                'Only the sheet "%(sheet)s" was read; the workbook\'s other sheets '
+                "(%(others)s) were not."
+            )
+            % {"sheet": opened.name, "others": ", ".join(f'"{name}"' for name in opened.others)}
+        )
     if user is not None and not may_publish(user):
         _refuse_publishing(layout)
     parser = Parser(layout, Lookups(), opened.formulas_without_value)
     parsed: list[tuple[int, dict]] = []
     error_names: dict[int, str] = {}
+    hidden = []
     for number, cells in opened.rows:
         if not any(columns.filled(c) for c in cells):
             continue  # Blank rows are common in hand-made sheets.
+        if number in opened.hidden_rows:
+            hidden.append(number)
         errors = []
         if CONTROL.search("".join(c for c in cells if type(c) is str)):
             errors = _control_characters(number, cells, opened.headers)
@@ -171,6 +203,10 @@ def import_profiles(
             parsed.append((number, values))
         if progress and result.total_rows % PROGRESS_EVERY == 0:
             progress(result.total_rows, opened.size_hint, result.invalid_rows)
+    if hidden:  # a filter hides rows on screen, not from the import
+        result.warnings.append(
+            _("Rows hidden in the sheet are imported too: %(rows)s.") % {"rows": _listed(hidden)}
+        )
     if progress:
         # Read phase over: the write (if any) follows.
         progress(result.total_rows, result.total_rows, result.invalid_rows)
@@ -182,6 +218,11 @@ def import_profiles(
     if progress:
         progress(result.total_rows, result.total_rows, result.invalid_rows)
     return result
+
+
+def _listed(numbers: list[int], shown: int = 20) -> str:
+    listed = ", ".join(map(str, numbers[:shown]))
+    return listed + (" …" if len(numbers) > shown else "")
 
 
 def _write(result, parsed, parser, user, sha256) -> None:

@@ -1,6 +1,6 @@
 """Reading uploaded sheets (XLSX, CSV) safely: size, row and zip-bomb limits, clear errors.
 
-Only the first worksheet of a workbook is read. Rows come out as lists of cell values
+Only the first visible worksheet of a workbook is read. Rows come out as lists of cell values
 (str, int, float, bool, date, datetime), numbered as the user sees them in Excel.
 
 Memory ceiling: calamine holds a sheet as a dense grid of 32 bytes per cell, from A1 to
@@ -55,6 +55,10 @@ class Sheet:
     size_hint: int = 0
     # The worksheet read, when a workbook has others: named if its columns are not the sheet's.
     name: str = ""
+    # The workbook's other visible worksheets, which are not read (the preview says so).
+    others: list[str] = field(default_factory=list)
+    # Rows hidden in the sheet (by a filter, say): imported like the others, with a warning.
+    hidden_rows: set[int] = field(default_factory=set)
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -123,10 +127,10 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
 
 def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     archive = _check_zip(data)
-    path = _check_dimensions(archive)
+    path, first, others = _check_dimensions(archive)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_name(first)
         rows = sheet.iter_rows()
         headers = next(rows, None)
     except python_calamine.PasswordError:
@@ -138,7 +142,8 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     formulas = _formulas_without_value(archive, path)
     name = sheet.name if len(workbook.sheet_names) > 1 else ""
-    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name)
+    hidden = _hidden_rows(archive, path)
+    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, hidden)
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
@@ -147,22 +152,25 @@ CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br=["']([A-Z]+)(\d+)["']""")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br=["'](\d+)["']""")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+HIDDEN_ROW = re.compile(
+    rb"""<(?:\w+:)?row\s(?=[^>]*\bhidden=["'](?:1|true)["'])[^>]*?\br=["'](\d+)["']"""
+)
 DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
 
 
-def _check_dimensions(archive: zipfile.ZipFile) -> str:
+def _check_dimensions(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
     """Refuses a first sheet larger than the limits, as declared or as its cells reach;
-    returns the sheet's path in the archive."""
+    returns the sheet's path in the archive, its name and the other visible sheets' names."""
     try:
-        path = _first_sheet_path(archive)
+        path, name, others = _first_sheet(archive)
         with archive.open(path) as stream:
             head = stream.read(1 << 16)
             declared = DIMENSION.search(head)
             if declared:
                 _check_size(*_cell_position(declared.group(1).split(b":")[-1].decode()))
             _check_size(*_reach(head, stream))
-        return path
-    except (KeyError, ElementTree.ParseError, AttributeError, zipfile.BadZipFile):
+        return path, name, others
+    except (KeyError, ElementTree.ParseError, AttributeError, IndexError, zipfile.BadZipFile):
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
 
 
@@ -253,20 +261,38 @@ def _unescaped(row: list) -> list:
     return [unescape(cell) if cell.__class__ is str and cell[:1] == "'" else cell for cell in row]
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
+    """The first sheet the user sees: a hidden one before it (left over, or holding
+    lists for drop-downs) is not what they mean to import."""
     ns = {
         "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     }
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    first = workbook.find("m:sheets/m:sheet", ns)
+    sheets = workbook.findall("m:sheets/m:sheet", ns)
+    visible = [s for s in sheets if s.get("state", "visible") == "visible"] or sheets
+    first, others = visible[0], [s.get("name") for s in visible[1:]]
     rel_id = first.get(f"{{{ns['r']}}}id")
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for rel in rels:
         if rel.get("Id") == rel_id:
             target = rel.get("Target").lstrip("/")
-            return target if target.startswith("xl/") else f"xl/{target}"
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            return path, first.get("name"), others
     raise KeyError(rel_id)
+
+
+def _hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
+    """The numbers of the rows hidden in the sheet, found by scanning its XML in chunks."""
+    hidden, rest = set(), b""
+    with archive.open(path) as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            text = rest + chunk
+            cut = text.rfind(b">") + 1
+            if b"hidden" in text:
+                hidden.update(int(number) for number in HIDDEN_ROW.findall(text[:cut]))
+            rest = text[cut:]
+    return hidden
 
 
 def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
@@ -312,6 +338,9 @@ def _decode(data: bytes) -> str:
     sample = data[:4096]
     # Binary files are full of control bytes; a text file with a stray one is read, and
     # the import names the cell that holds it.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" (.txt): UTF-16 with its byte order mark, tab-separated.
+        return data.decode("utf-16")
     if len(BINARY_BYTES.findall(sample)) * 10 > len(sample):
         raise BadFile(_("The file is neither an .xlsx workbook nor a CSV text file."))
     if data.startswith(b"\xef\xbb\xbf"):
@@ -329,8 +358,9 @@ def _open_csv(data: bytes, sha256: str) -> Sheet:
     except UnicodeDecodeError:
         raise BadFile(_("The CSV file is not readable text (UTF-8 or Windows-1252).")) from None
     first_line = text.split("\n", 1)[0]
-    # German Excel writes `;`; the header line has no quoted commas in practice.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # German Excel writes `;`, its "Text" and "Unicode Text" a tab; the header line has no
+    # quoted separators in practice.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     lines = _WidthGuard(text, delimiter)
     reader = csv.reader(lines, delimiter=delimiter)
     try:

@@ -51,9 +51,24 @@ def filled(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+def not_a_date(value: Any) -> Any:
+    """A text cell that Excel turned into a date or time (it does so with "3-4", "1/2",
+    "12.5." as they are typed): the text that was typed is gone, so the cell is refused
+    rather than imported as "2025-04-03"."""
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        raise CellError(
+            _(
+                '"%(value)s" is a date or time in the sheet, not text: format the column '
+                "as text and type the value again"
+            )
+            % {"value": plain(value)}
+        )
+    return value
+
+
 def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        result = plain(value)
+        result = plain(not_a_date(value))
         if len(result) > max_length:
             raise CellError(
                 _('"%(value)s…" is longer than %(max)d characters')
@@ -66,7 +81,7 @@ def text(max_length: int) -> Callable[[Any], str]:
 
 def long_text(value: Any) -> str:
     # Multi-line cells (products, address) keep their line breaks.
-    return "" if value is None else str(value).strip()
+    return "" if value is None else str(not_a_date(value)).strip()
 
 
 THOUSANDS = re.compile(r"(?<=\d)[.,  ](?=\d{3}(\D|$))")
