@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..imports.sheet import COLUMNS, EXAMPLE, yes_no
+from ..imports.sheet import COLUMNS, EXAMPLE, TEMPLATE_SHEETS, yes_no
 from ..models import CompanyProfile, Interest, Sector
 from .pages import XLSX, attachment
 
@@ -71,10 +71,11 @@ def build_template(language: str) -> bytes:
     sheet.freeze_panes = "A2"
     _add_validations(sheet, _lists_sheet(workbook, language))
     # The example on a sheet of its own: only the first sheet is imported.
-    example = workbook.create_sheet("Beispiel" if language == "de" else "Example")
+    example_name, help_name = TEMPLATE_SHEETS[language]
+    example = workbook.create_sheet(example_name)
     example.append(headers)
     example.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
-    help_sheet = workbook.create_sheet("Anleitung" if language == "de" else "Instructions")
+    help_sheet = workbook.create_sheet(help_name)
     for line in INSTRUCTIONS[language]:
         help_sheet.append([line])
     help_sheet.append([])

@@ -163,13 +163,15 @@ def import_profiles(
     opened = source if isinstance(source, Sheet) else open_sheet(source, filename)
     result = ImportResult(file_name=filename, skip_invalid=skip_invalid)
     layout = _layout(opened.headers, result, opened.name, opened.rows)
-    if opened.others:  # rows there would be missed without a word
+    template_sheets = {name for names in columns.TEMPLATE_SHEETS.values() for name in names}
+    unread = [name for name in opened.others if name not in template_sheets]
+    if unread:  # rows there would be missed without a word
         result.warnings.append(
             _(
                 'Only the sheet "%(sheet)s" was read; the workbook\'s other sheets '
                 "(%(others)s) were not."
             )
-            % {"sheet": opened.name, "others": ", ".join(f'"{name}"' for name in opened.others)}
+            % {"sheet": opened.name, "others": ", ".join(f'"{name}"' for name in unread)}
         )
     if user is not None and not may_publish(user):
         _refuse_publishing(layout)
