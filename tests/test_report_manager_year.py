@@ -623,3 +623,69 @@ def test_a_period_of_two_centuries_is_counted_year_by_year(manager, output):
         timeline = _page_tables(manager, {**query, "format": "html"})["timeline"]
         assert list(timeline) == [str(year) for year in range(2021, 2101)]
         assert timeline["2024"] == TOTAL_2024 and timeline["2025"] == TOTAL_2025
+
+
+@pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
+def test_a_period_starting_after_today_without_an_end_asks_for_its_end(manager_of_few, output):
+    # Without "To" a period ends today: one from 2100 would end before it starts.
+    query = {"date_from": "2100-01-01", "format": output}
+
+    response = manager_of_few.get("/reports/", query, headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert _fields_with_errors(response.text) == ["To"]
+    assert "starts after today" in response.text
+
+
+@pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
+def test_an_unknown_parameter_is_named_not_ignored(manager_of_few, output):
+    # ?city= (export_report's option) would otherwise show every partner city's figures
+    # as if they were the one city's.
+    query = {"year": "2024", "city": "99999", "format": output}
+
+    response = manager_of_few.get("/reports/", query, headers=ENGLISH)
+
+    assert response.status_code == 400
+    assert "Unknown parameter “city”" in response.text
+    assert "partner_city" in response.text
+
+
+def test_the_organisation_filter_counts_what_the_agency_took_part_in(manager):
+    agency = m.Organisation.objects.get(name="Invest Region Leipzig")
+
+    summary = _page_tables(manager, {"year": 2024, "organisation": agency.pk})["summary"]
+
+    # The trips it led (D5–D7) and their meetings, handovers and follow-ups; the
+    # memoranda it signed (MoU2 with two parties, MoU3 with three: each once).
+    assert _cities(summary) == {
+        "Houston": [1, 1, 0, 0, 0] + [0] * 5 + [1, 0, 0, 0, 0, 0, 0, 1, 0, 1],
+        "Jining": [1, 0, 0, 1, 0] + [0] * 5 + [2, 1, 1, 1, 2, 2, 1, 0, 1, 0],
+        "Nanjing": [2, 0, 0, 2, 0] + [0] * 5 + [2, 2, 2, 1, 0, 0, 0, 0, 0, 0],
+    }
+    assert summary["Total (each record once)"] == (
+        [3, 1, 0, 2, 0] + [0] * 5 + [5, 3, 2, 2, 2, 2, 1, 1, 1, 1]
+    )
+
+
+def test_a_month_counts_the_june_trip_and_what_was_in_force_at_its_end(manager):
+    summary = _page_tables(manager, {"date_from": "2024-06-01", "date_to": "2024-06-30"})["summary"]
+
+    # D5 with M3–M6, H1–H3, MoU1 and MoU2; in force on 30 June also MoU7 (expiring that
+    # day) and MoU8, both Houston's.
+    assert _cities(summary) == {
+        "Houston": [0] * 15 + [2, 0, 0, 0, 0],
+        "Jining": [1, 0, 0, 1, 0] + [0] * 5 + [2, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+        "Nanjing": [1, 0, 0, 1, 0] + [0] * 5 + [2, 2, 2, 1, 1, 1, 0, 0, 0, 0],
+    }
+    assert summary["Total (each record once)"] == (
+        [1, 0, 0, 1, 0] + [0] * 5 + [4, 3, 2, 2, 2, 4, 0, 0, 0, 0]
+    )
+
+
+def test_the_charts_show_the_years_figures(manager):
+    page = manager.get("/reports/", {"year": 2024}, headers=ENGLISH).text
+
+    # Delegations not cancelled, both directions: Nanjing D1, D5, D7; Jining D2, D5; Houston D6.
+    for bar in ("Nanjing 2024: 3", "Jining 2024: 2", "Houston 2024: 1"):
+        assert f"<title>{bar}</title>" in page
+    assert "<title>2024: 5</title>" in page  # memoranda in force at the end of 2024
