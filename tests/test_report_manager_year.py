@@ -59,9 +59,17 @@ from pypdf import PdfReader
 
 from partners import models as m
 from partners.reports import figures
+from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import TableReader, logged_in_with
+from .backoffice import (
+    TableReader,
+    change_form_data,
+    client_for,
+    form_errors,
+    logged_in_with,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 ENGLISH = {"accept-language": "en"}
@@ -689,3 +697,60 @@ def test_the_charts_show_the_years_figures(manager):
     for bar in ("Nanjing 2024: 3", "Jining 2024: 2", "Houston 2024: 1"):
         assert f"<title>{bar}</title>" in page
     assert "<title>2024: 5</title>" in page  # memoranda in force at the end of 2024
+
+
+def _plus(row, **more):
+    """``row`` with some figures raised (``more``: figure name → how many)."""
+    return [n + more.get(name, 0) for name, n in zip(figures.MEASURES, row, strict=True)]
+
+
+def test_a_visit_and_its_memorandum_logged_in_the_back_office_count_as_logged(manager):
+    # A trade officer logs Houston's visit to Leipzig on one page (its stop in Leipzig and
+    # a meeting there), then the memorandum signed during it by three parties.
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    leipzig, houston = m.City.objects.get(slug="leipzig"), m.City.objects.get(slug="houston")
+    url = "/admin/partners/delegation/add/"
+    visit = change_form_data(officer, url) | {
+        "title_de": "Besuch aus Houston",
+        "direction": Direction.INBOUND,
+        "status": Status.COMPLETED,
+        "start_date": "2024-10-07",
+        "end_date": "2024-10-09",
+        "origin_city": houston.pk,
+        "lead_organisation": m.Organisation.objects.get(name="Houston Commerce").pk,
+        "stops-TOTAL_FORMS": "1",
+        "stops-0-city": leipzig.pk,
+        "stops-0-order": "1",
+        "meetings-TOTAL_FORMS": "1",
+        "meetings-0-date": "2024-10-08",
+        "meetings-0-city": leipzig.pk,
+        "meetings-0-kind": m.Meeting.Kind.SIGNING,
+        "meetings-0-title_de": "Unterzeichnung im Rathaus",
+    }
+    response = officer.post(url, visit)
+    assert response.status_code == 302, form_errors(response)
+    trip = m.Delegation.objects.get(title="Besuch aus Houston")
+    url = "/admin/partners/memorandum/add/"
+    parties = ["Invest Region Leipzig", "Houston Commerce", "Jining Machinery"]
+    memorandum = change_form_data(officer, url) | {
+        "title_de": "Absichtserklärung Houston",
+        "status": m.Memorandum.Status.SIGNED,
+        "delegation": trip.pk,
+        "signed_on": "2024-10-08",
+        "signed_in": leipzig.pk,
+        "parties-TOTAL_FORMS": "3",
+        **{
+            f"parties-{i}-organisation": m.Organisation.objects.get(name=name).pk
+            for i, name in enumerate(parties)
+        },
+    }
+    response = officer.post(url, memorandum)
+    assert response.status_code == 302, form_errors(response)
+
+    summary = _page_tables(manager, {"year": 2024})["summary"]
+
+    more = {"delegations_in": 1, "delegations_in_completed": 1, "meetings": 1}
+    more |= {"memoranda_signed": 1, "memoranda_in_force": 1}
+    assert summary["Houston"] == _plus(EXPECTED_2024["Houston"], **more)
+    assert summary["Jining"] == EXPECTED_2024["Jining"]
+    assert summary["Total (each record once)"] == _plus(TOTAL_2024, **more)
