@@ -754,3 +754,18 @@ def test_a_visit_and_its_memorandum_logged_in_the_back_office_count_as_logged(ma
     assert summary["Houston"] == _plus(EXPECTED_2024["Houston"], **more)
     assert summary["Jining"] == EXPECTED_2024["Jining"]
     assert summary["Total (each record once)"] == _plus(TOTAL_2024, **more)
+
+
+def test_what_belongs_to_no_partner_city_is_named_apart_from_the_total(manager):
+    page = manager.get("/reports/", {"year": 2024}, headers=ENGLISH).text
+    workbook = _workbook(manager, {"year": 2024})
+
+    # Shanghai's visit D4 and the meeting M8 in Leipzig without a counterpart.
+    note = page.split('id="report-unplaced"')[1].split("</p>")[0]
+    assert note.endswith("Delegations: 1, Meetings: 1")
+    summary = _sheet_figures(workbook["Summary"].iter_rows(min_row=2, values_only=True), skip=1)
+    assert summary["Not in any partner city (not in the total)"] == (
+        [0] * 5 + [1, 0, 0, 1, 0] + [1] + [0] * 9
+    )
+    # Shanghai's opportunity O5, an idea started in 2024.
+    assert "Of no partner city (in no row, not in the total): open 1" in page
