@@ -47,6 +47,7 @@ def report(request):
     sheet = tables.sheet_key(query.get("sheet", "summary"))
     delimiter = query.get("delimiter", "")
     problems = _parameter_problems(output, sheet, query.get("sheet", ""), delimiter)
+    problems += _unknown_parameters(query)
     language = None
     if output == "pdf":
         # As the other documents: ``?lang=`` prints it in another language than the page's.
@@ -72,12 +73,28 @@ def report(request):
     return _page(request, filterset, criteria=criteria)
 
 
+PAGE_PARAMETERS = ("format", "sheet", "delimiter", "page", "lang", "csrfmiddlewaretoken")
+
+
 def _criteria_query(query: QueryDict) -> QueryDict:
     """The filter's part of the query string, without the page's own parameters."""
     kept = query.copy()
-    for name in ("format", "sheet", "delimiter", "page", "lang", "csrfmiddlewaretoken"):
+    for name in PAGE_PARAMETERS:
         kept.pop(name, None)
     return kept
+
+
+def _unknown_parameters(query: QueryDict) -> list[str]:
+    # Ignored, a mistyped filter (``city``, export_report's option) would show every
+    # partner city's figures as if they were the one city's.
+    known = [*ReportFilter.base_filters, *PAGE_PARAMETERS]
+    named = ", ".join(name for name in known if name != "csrfmiddlewaretoken")
+    return [
+        _("Unknown parameter “%(name)s”: the report takes %(known)s.")
+        % {"name": name, "known": named}
+        for name in query
+        if name not in known
+    ]
 
 
 def _parameter_problems(output: str, sheet, asked_sheet: str, delimiter: str) -> list[str]:

@@ -216,9 +216,28 @@ def count(
     return counted, min(filter(None, first_days), default=None)
 
 
+# Periods counted by one query: each adds a column per figure (eleven for delegations),
+# and a query may have at most 1664 (PostgreSQL) or 2000 (SQLite). A report of a year has
+# eleven periods; one from 1900 to 2100 has some two hundred, counted in batches.
+PERIODS_PER_QUERY = 50
+
+
 def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
-    """One kind's figures, counted per period, and the first day a counted record falls on.
-    The same query counts the records of no partner city (its row of NULL place)."""
+    """One kind's figures, counted per period, and the first day a counted record falls on:
+    one query per ``PERIODS_PER_QUERY`` periods."""
+    keys = list(periods)
+    per_key, first_days = {}, []
+    for i in range(0, len(keys), PERIODS_PER_QUERY):
+        batch = {key: periods[key] for key in keys[i : i + PERIODS_PER_QUERY]}
+        counted, first_day = _count_periods(kind, c, batch, selected)
+        per_key |= counted
+        first_days.append(first_day)
+    return per_key, min(filter(None, first_days), default=None)
+
+
+def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
+    """``_count_kind`` for a few periods, in one query. The same query counts the records
+    of no partner city (its row of NULL place)."""
     of_kind = [f for f in FIGURES if f.kind == kind]
     per_key = {
         key: Counted(

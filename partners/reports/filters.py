@@ -35,6 +35,12 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(_("Choose either a year or a date range, not both."))
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period is before its start."))
+        elif start and not end and start > timezone.localdate():
+            # Without an end the period ends today (``criteria``): it would end before it starts.
+            self.add_error(
+                "date_to",
+                _("The period starts after today: choose its end (without one, it ends today)."),
+            )
         return data
 
 
