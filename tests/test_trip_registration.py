@@ -679,3 +679,16 @@ def test_a_registered_company_joins_every_stop_even_one_added_later(trip):
         "Nanjing",
         "Jining",
     }
+
+
+def test_a_chinese_comma_separates_a_name_from_the_position(trip):
+    # A Chinese keyboard types "，": the name must not swallow the position.
+    data = valid_data(representatives="李伟，工程师\nMax Muster, Sales director")
+    response = Client().post(url(trip).replace("/en/", "/zh-hans/"), data)
+    assert response.status_code == 302
+    people = m.TripRegistration.objects.get().representatives.all()
+    with translation.override("zh-hans"):
+        assert {(p.full_name, p.position) for p in people} >= {
+            ("李伟", "工程师"),
+            ("Max Muster", "Sales director"),
+        }
