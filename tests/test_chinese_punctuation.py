@@ -66,3 +66,10 @@ def test_the_german_and_english_pages_keep_their_punctuation():
     assert "(presentation, Nanjing): City of Leipzig" in english
     assert "Michael Körner, Managing Director" in english
     assert "(Präsentation, Nanjing): Stadt Leipzig" in german
+
+
+def test_a_full_width_bracket_or_colon_brings_its_own_space():
+    call_command("loaddata", "seed", verbosity=0)
+    text = visible_text(Client().get("/zh-hans/").content.decode())
+    assert "开放数据：下载CSV" in text
+    assert "开放数据（DCAT-AP）" in text
