@@ -34,7 +34,8 @@ SEED_PAGES = [
 
 
 def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    # The map's <title>s count: they are its lines' names, read out and shown on hover.
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
 
 
