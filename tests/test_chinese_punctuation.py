@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 # An ASCII bracket, comma, colon or semicolon touching Chinese text, a space between allowed.
 ASCII_NEXT_TO_CHINESE = re.compile(rf"[{CJK}] ?[(),:;]|[(),:;] ?[{CJK}]")
+# A full-width bracket has its space in the glyph: one typed before it doubles the gap.
+SPACE_BESIDE_FULL_WIDTH = re.compile(r"\S （")
 
 SEED_PAGES = [
     "",
@@ -45,6 +47,8 @@ def test_the_check_finds_ascii_punctuation_next_to_chinese_only():
     assert not ASCII_NEXT_TO_CHINESE.search(
         "（签约，南京）：南京市人民政府 Leipzig (Nanjing), 2019"
     )
+    assert SPACE_BESIDE_FULL_WIDTH.search("经济区位 （推介会）")
+    assert not SPACE_BESIDE_FULL_WIDTH.search("经济区位（推介会）：南京 Leipzig (Nanjing): x")
 
 
 @pytest.mark.parametrize("path", SEED_PAGES)
@@ -53,9 +57,8 @@ def test_chinese_pages_use_chinese_punctuation_around_chinese_text(path):
     response = Client().get(f"/zh-hans/{path}")
     assert response.status_code == 200
     text = visible_text(response.content.decode())
-    slips = [
-        text[max(0, m.start() - 15) : m.end() + 15] for m in ASCII_NEXT_TO_CHINESE.finditer(text)
-    ]
+    found = [*ASCII_NEXT_TO_CHINESE.finditer(text), *SPACE_BESIDE_FULL_WIDTH.finditer(text)]
+    slips = [text[max(0, m.start() - 15) : m.end() + 15] for m in found]
     assert slips == []
 
 

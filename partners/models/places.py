@@ -228,9 +228,9 @@ class Partnership(PublishableModel):
         ]
 
     def __str__(self):
-        # The catalog's brackets: Chinese writes 莱比锡 – 南京 （友好城市）.
-        kind = pgettext("details", "(") + self.get_kind_display() + pgettext("details", ")")
-        return f"{self.home_city} – {self.partner_city} {kind}"
+        # The catalog's brackets: Chinese writes 莱比锡 – 南京（友好城市）.
+        kind = pgettext("details", " (") + self.get_kind_display() + pgettext("details", ")")
+        return f"{self.home_city} – {self.partner_city}{kind}"
 
     def clean(self):
         super().clean()
