@@ -85,7 +85,7 @@ def test_the_2019_trip_reads_in_english_and_chinese(seed):
     assert "Eleven profiles of Leipzig companies" in english_html
     assert "Michael Körner, Managing Director, Invest Region Leipzig GmbH" in english_html
     assert "Prepare a large delegation trip with Leipzig companies" in english_html
-    assert "Clemens Schülke, 莱比锡市经济促进局局长" in chinese_html
+    assert "Clemens Schülke，莱比锡市经济促进局局长" in chinese_html
     assert "筹备莱比锡企业大型代表团之行" in chinese_html
     assert "南京市人民政府" in chinese_html or "谅解备忘录" in chinese_html
     # Everything of the trip is translated: no German fallback is marked on it.

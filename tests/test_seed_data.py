@@ -264,3 +264,25 @@ def test_records_added_after_loading_get_fresh_ids(seeded):
         profile=m.CompanyProfile.objects.first(), recipient=organisation
     )
     assert organisation.pk > 111 and handover.pk > 111
+
+
+def test_no_seed_slug_drops_an_umlaut(seeded):
+    """Slugs spell umlauts out (DESIGN.md): Django's slugify drops them ("gesprachen"), and a
+    success story's slug is its public anchor."""
+    from django.apps import apps
+    from django.utils.text import slugify
+
+    from partners.models.base import german_slug
+
+    dropped = []
+    for model in apps.get_app_config("partners").get_models():
+        fields = {field.name for field in model._meta.fields}
+        if "slug" not in fields or not fields & {"name", "title"}:
+            continue
+        source = "title" if "title" in fields else "name"
+        for record in model.objects.all():
+            with translation.override("de"):
+                text = getattr(record, source)
+            if record.slug == slugify(text) != german_slug(text):
+                dropped.append((model.__name__, record.slug))
+    assert dropped == []

@@ -106,8 +106,9 @@ def test_the_report_shows_the_route_from_leipzig_to_nanjing_then_jining(read, la
 def test_the_report_names_both_members_with_their_positions_then(read, language, koerner, schuelke):
     members = read(language, REPORT).section("members-heading")
 
-    assert f"Michael Körner, {koerner}" in members
-    assert f"Clemens Schülke, {schuelke}" in members
+    comma = "，" if language == "zh-hans" else ", "  # Chinese punctuation on Chinese pages
+    assert f"Michael Körner{comma}{koerner}" in members
+    assert f"Clemens Schülke{comma}{schuelke}" in members
     supporter = "EU-China Municipal Development Commission (ECMDC)"
     assert (supporter if language != "zh-hans" else "中欧城市发展委员会（ECMDC）") in members
     assert members.count("ECMDC") == 1  # not again when the name holds the short name

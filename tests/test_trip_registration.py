@@ -679,3 +679,35 @@ def test_a_registered_company_joins_every_stop_even_one_added_later(trip):
         "Nanjing",
         "Jining",
     }
+
+
+def test_a_chinese_comma_separates_a_name_from_the_position(trip):
+    # A Chinese keyboard types "，": the name must not swallow the position.
+    data = valid_data(representatives="李伟，工程师\nMax Muster, Sales director")
+    response = Client().post(url(trip).replace("/en/", "/zh-hans/"), data)
+    assert response.status_code == 302
+    people = m.TripRegistration.objects.get().representatives.all()
+    with translation.override("zh-hans"):
+        assert {(p.full_name, p.position) for p in people} >= {
+            ("李伟", "工程师"),
+            ("Max Muster", "Sales director"),
+        }
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("de", "Das Formular konnte nicht gesendet werden"),
+     ("zh-hans", "表单未能提交")],
+)  # fmt: skip
+def test_a_form_sent_without_its_csrf_cookie_is_explained_in_the_pages_language(
+    trip, language, heading
+):
+    path = url(trip).replace("/en/", f"/{language}/")
+    response = Client(enforce_csrf_checks=True).post(path, valid_data())
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert f'href="{path}"' in page  # the way back to the form
+    assert "DEBUG" not in page
+    assert not m.TripRegistration.objects.exists()

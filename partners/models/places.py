@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 
 from ..dates import keep_wall_clock, local_day_and_times
@@ -227,7 +228,9 @@ class Partnership(PublishableModel):
         ]
 
     def __str__(self):
-        return f"{self.home_city} – {self.partner_city} ({self.get_kind_display()})"
+        # The catalog's brackets: Chinese writes 莱比锡 – 南京（友好城市）.
+        kind = pgettext("details", " (") + self.get_kind_display() + pgettext("details", ")")
+        return f"{self.home_city} – {self.partner_city}{kind}"
 
     def clean(self):
         super().clean()

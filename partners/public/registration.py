@@ -4,6 +4,7 @@ The form writes nothing public; a bot fills the hidden field and is turned away,
 each address may send only a few forms an hour.
 """
 
+import re
 from dataclasses import fields
 
 from django import forms
@@ -138,7 +139,9 @@ class RegistrationForm(forms.Form):
         for number, line in enumerate(self.cleaned_data["representatives"].splitlines(), 1):
             if not line.strip():
                 continue
-            name, _sep, position = (part.strip() for part in line.partition(","))
+            # A Chinese keyboard types "，": the first comma of either kind separates.
+            first_comma = re.sub("[,，]", ",", line, count=1)
+            name, _sep, position = (part.strip() for part in first_comma.partition(","))
             if len(name) < 2:
                 raise forms.ValidationError(
                     gettext("Line %(line)d: write the name, then a comma and the position.")
