@@ -9,6 +9,8 @@ STRINGS = [
     # Django's admin (the actions' button, a select's empty choice).
     gettext_noop("Run"),
     gettext_noop("- Select an option -"),
+    # The suffix Django adds to form labels; its Chinese catalogue keeps the ASCII colon.
+    gettext_noop(":"),
     # The date hierarchy's label above a changelist (delegations, imports, jobs).
     gettext_noop("Filter by %(field_name)s"),
     # django-tasks-db's task results in the admin.
