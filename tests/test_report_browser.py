@@ -55,7 +55,7 @@ def test_the_charts_are_readable_on_a_phone(live_server, page, artifacts_dir):
     user.user_permissions.add(Permission.objects.get(codename="view_reports"))
     page.set_viewport_size({"width": 390, "height": 844})
 
-    page.goto(f"{live_server.url}/reports/?start=2010-01-01&end=2026-12-31")
+    page.goto(f"{live_server.url}/reports/?date_from=2010-01-01&date_to=2026-12-31")
     page.fill("#id_username", "manager")
     page.fill("#id_password", "correct horse battery staple")
     page.click("input[type=submit]")
