@@ -15,7 +15,6 @@ import html
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .models.folding import LETTERS, LIGATURES, SPELT_OUT, fold
+from .models.folding import SPELT_OUT, fold, fold_letters
 
 # Han, kana and Hangul: one character is a syllable, so a two-character name is a name.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -36,14 +35,11 @@ BEYOND_TABLE = re.compile("[\U00010000-\U0010ffff]")
 
 @functools.cache
 def _folding_table() -> dict[int, str]:
-    """What fold() makes of each character of the Basic Multilingual Plane, where it changes
-    it. fold() works character by character but for its last step ("ue" read as "u")."""
+    """What fold_letters() makes of each character of the Basic Multilingual Plane, where it
+    changes it."""
     table = {}
     for code in range(0x10000):
-        char = chr(code)
-        text = unicodedata.normalize("NFKD", char.casefold()).translate(LETTERS)
-        text = "".join(c for c in text if not unicodedata.combining(c)).translate(LIGATURES)
-        if text != char:
+        if (text := fold_letters(chr(code))) != chr(code):
             table[code] = text
     return table
 

@@ -28,9 +28,14 @@ SPELT_OUT = re.compile(r"(?<=[aou])e")
 def fold(text: str) -> str:
     """``text`` without case, accents and umlauts: "Łukosz" "lukosz", "São" "sao",
     "Müller" and "Mueller" "muller"."""
+    return SPELT_OUT.sub("", fold_letters(text))
+
+
+def fold_letters(text: str) -> str:
+    """fold() but for spelt-out umlauts: each character on its own, so a table of
+    characters can stand for it (gdpr_traces)."""
     text = unicodedata.normalize("NFKD", text.casefold()).translate(LETTERS)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return SPELT_OUT.sub("", text.translate(LIGATURES))
+    return "".join(char for char in text if not unicodedata.combining(char)).translate(LIGATURES)
 
 
 class FoldedField(models.TextField):

@@ -71,7 +71,7 @@ def refresh(model, pks=None) -> dict:
     names. Writes only the rows whose names changed."""
     texts, stale_pks = _names(model, pks)
     # None on a migration's model from before the column (0084).
-    folded = [field.name for field in folded_fields(model)]
+    folded = [f.name for f in folded_fields(model) if f.source == "organisation_names"]
     changed = [
         model(pk=pk, organisation_names=texts[pk], **dict.fromkeys(folded, fold(texts[pk])))
         for pk in stale_pks

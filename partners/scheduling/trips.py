@@ -12,13 +12,6 @@ from simple_history.utils import bulk_update_with_history
 from ..models import Delegation, MeetingRequest, TripRegistration
 from . import solver
 
-# Requests still to be placed (of accepted participants); declined, held, cancelled and
-# no-shows are left alone.
-OPEN_REQUEST_STATUSES = MeetingRequest.OPEN_STATUSES
-# Meetings that took place, or were due and missed: they keep their slot and table whatever
-# becomes of the company, and nobody else is put there.
-SETTLED_STATUSES = MeetingRequest.SETTLED_STATUSES
-
 
 @dataclass
 class ScheduleResult:
@@ -208,18 +201,18 @@ def schedule_meetings(
     with transaction.atomic():
         requests = list(
             delegation.meeting_requests.filter(
-                Q(status__in=OPEN_REQUEST_STATUSES)
-                | Q(status__in=SETTLED_STATUSES, slot__isnull=False)
+                Q(status__in=MeetingRequest.OPEN_STATUSES)
+                | Q(status__in=MeetingRequest.SETTLED_STATUSES, slot__isnull=False)
             )
             .select_related("counterpart", "slot", "registration__organisation")
             .select_for_update(of=("self",))
             .order_by("pk")
         )
-        still_open = [r for r in requests if r.status in OPEN_REQUEST_STATUSES]
+        still_open = [r for r in requests if r.status in MeetingRequest.OPEN_STATUSES]
         released = [r for r in still_open if r.registration.status != accepted]
         open_requests = [r for r in still_open if r.registration.status == accepted]
         begun = {r.pk for r in open_requests if r.slot_id and r.slot.starts_at < now}
-        kept = {r.pk for r in requests if r.status in SETTLED_STATUSES} | begun
+        kept = {r.pk for r in requests if r.status in MeetingRequest.SETTLED_STATUSES} | begun
         # Kept meetings over before now cannot clash with a slot that begins later.
         occupying = [r for r in requests if r.pk in kept and r.slot.ends_at > now]
         to_place = [r for r in open_requests if r.pk not in begun]
