@@ -140,9 +140,9 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
-    formulas = _formulas_without_value(archive, path)
+    hidden, has_formulas = _scan(archive, path)
+    formulas = _formulas_without_value(archive, path) if has_formulas else set()
     name = sheet.name if len(workbook.sheet_names) > 1 else ""
-    hidden = _hidden_rows(archive, path)
     return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, hidden)
 
 
@@ -282,32 +282,28 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
     raise KeyError(rel_id)
 
 
-def _hidden_rows(archive: zipfile.ZipFile, path: str) -> set[int]:
-    """The numbers of the rows hidden in the sheet, found by scanning its XML in chunks."""
-    hidden, rest = set(), b""
+def _scan(archive: zipfile.ZipFile, path: str) -> tuple[set[int], bool]:
+    """One pass over the sheet's XML, in chunks: the numbers of its hidden rows, and
+    whether it holds formulas at all."""
+    hidden, formulas, rest = set(), False, b""
     with archive.open(path) as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             text = rest + chunk
             cut = text.rfind(b">") + 1
+            formulas = formulas or b"<f" in text or b":f" in text
             if b"hidden" in text:
                 hidden.update(int(number) for number in HIDDEN_ROW.findall(text[:cut]))
             rest = text[cut:]
-    return hidden
+    return hidden, formulas
 
 
 def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
     """Formula cells Excel never calculated (written by a program): no cached value to use.
 
     Calamine returns cached values but cannot tell "no value" from "empty", so the sheet XML
-    is scanned; only when it contains formulas at all, which is rare in these sheets.
+    is parsed; only when it contains formulas at all (``_scan``), which is rare here.
     """
     try:
-        with archive.open(path) as stream:
-            if not any(
-                b"<f" in chunk or b":f" in chunk
-                for chunk in iter(lambda: stream.read(1 << 20), b"")
-            ):
-                return set()
         missing = set()
         with archive.open(path) as stream:
             for _event, cell in ElementTree.iterparse(stream):
