@@ -15,7 +15,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import batched, groupby
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.text import format_lazy
@@ -225,11 +225,9 @@ PERIODS_PER_QUERY = 50
 def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
     """One kind's figures, counted per period, and the first day a counted record falls on:
     one query per ``PERIODS_PER_QUERY`` periods."""
-    keys = list(periods)
     per_key, first_days = {}, []
-    for i in range(0, len(keys), PERIODS_PER_QUERY):
-        batch = {key: periods[key] for key in keys[i : i + PERIODS_PER_QUERY]}
-        counted, first_day = _count_periods(kind, c, batch, selected)
+    for keys in batched(periods, PERIODS_PER_QUERY):
+        counted, first_day = _count_periods(kind, c, {k: periods[k] for k in keys}, selected)
         per_key |= counted
         first_days.append(first_day)
     return per_key, min(filter(None, first_days), default=None)
