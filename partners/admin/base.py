@@ -181,7 +181,7 @@ class CRMAdmin(
     def save_model(self, request, obj, form, change):
         if not change and self._logs_owner() and not obj.logged_by_id:
             obj.logged_by = request.user
-        if getattr(request, "_crm_reverting", False):
+        if getattr(request, "crm_version", None):
             # A revert saves an older state as the newest version, never an old number.
             obj.version = type(obj)._default_manager.get(pk=obj.pk).version
         elif change and not form.has_changed():
@@ -197,7 +197,7 @@ class CRMAdmin(
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if getattr(request, "_crm_reverting", False):
+        if getattr(request, "crm_version", None):
             form = type(form.__name__, (form,), {"check_version": False})
         return form
 
@@ -223,7 +223,9 @@ class CRMAdmin(
         valid_id_or_404(self.model.history.model, version_id)
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied
-        request._crm_reverting = True
+        # The version being restored, for get_form and save_model (and the local times'
+        # clock then, slot_times.py).
+        request.crm_version = self.model.history.filter(history_id=version_id).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
