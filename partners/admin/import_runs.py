@@ -54,10 +54,6 @@ class ImportRunAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"can_revert": self.has_revert_permission(request)}
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
     def revert_view(self, request, pk):
         """The run's own "Revert…" button: what it will undo, then the confirmation."""
         if not self.has_revert_permission(request):
