@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -86,7 +86,6 @@ class ImportRunAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
             **page_context(self, request, ngettext("Revert import?", "Revert imports?", len(runs))),
             "previews": previews,
             "action": bool(request.POST.get("action")),
-            "changelist_url": reverse("admin:partners_importrun_changelist"),
         }
         return TemplateResponse(request, "admin/partners/importrun/revert.html", context)
 
