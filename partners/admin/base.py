@@ -1,14 +1,7 @@
-"""What every back-office page of the domain shares.
-
-- the change form carries the version it was loaded with (versions.py: no lost updates);
-- records with ``logged_by`` are stamped with the user who logged them, and users with
-  only the "delete own" right may delete just those (Trade officers);
-- records with ``visibility`` get the publish / unpublish actions (permission
-  ``partners.publish_records``) and, for those who may change but not publish, "mark ready
-  for publication"; the visibility field is read-only in forms (actions.py says why);
-- only users with the history's change right (Administrators) may revert;
-- a tampered autocomplete value is an invalid choice, not a page that fails to render.
-"""
+"""What every back-office page of the domain shares: forms that refuse lost updates
+(versions.py), "delete own" for records one logged, visibility changed only by the publishing
+actions (actions.py), reverting for Administrators only, and autocompletes that take a
+tampered value as an invalid choice."""
 
 from django.contrib.admin import ActionLocation, TabularInline, helpers
 from django.contrib.admin.utils import unquote
