@@ -95,23 +95,21 @@ class AgendaViewsMixin:
         delegation = self.permitted_object(request, object_id, allowed("schedule"))
         if who == "participant":
             registration = get_object_or_404(TripRegistration, pk=pk, delegation=delegation)
-            default_language = registration.language
+            organisation, default_language = registration.organisation, registration.language
+            of = {"registration": registration}
         elif who == "counterpart":
             # A counterpart of this trip: any other organisation has no agenda here.
             counterparts = Organisation.objects.filter(meeting_requests__delegation=delegation)
             organisation = get_object_or_404(counterparts.distinct(), pk=pk)
             default_language = agendas.counterpart_language(organisation)
+            of = {"counterpart": organisation}
         else:
             raise Http404
         language = asked_language(request, default_language)
         # Organisation and city names are translated fields: read them in the document's
         # language (German where it has none).
         with translation.override(language):
-            if who == "participant":
-                entries = agendas.agenda(delegation, registration=registration)
-                organisation = registration.organisation
-            else:
-                entries = agendas.agenda(delegation, counterpart=organisation)
+            entries = agendas.agenda(delegation, **of)
             name = organisation.name
             # The file says whose agenda it is: one is printed per company and counterpart.
             slug = f"agenda-{delegation.slug}-{organisation.slug}"

@@ -1,14 +1,7 @@
-"""What every back-office page of the domain shares.
-
-- the change form carries the version it was loaded with (versions.py: no lost updates);
-- records with ``logged_by`` are stamped with the user who logged them, and users with
-  only the "delete own" right may delete just those (Trade officers);
-- records with ``visibility`` get the publish / unpublish actions (permission
-  ``partners.publish_records``) and, for those who may change but not publish, "mark ready
-  for publication"; the visibility field is read-only in forms (actions.py says why);
-- only users with the history's change right (Administrators) may revert;
-- a tampered autocomplete value is an invalid choice, not a page that fails to render.
-"""
+"""What every back-office page of the domain shares: forms that refuse lost updates
+(versions.py), "delete own" for records one logged, visibility changed only by the publishing
+actions (actions.py), reverting for Administrators only, and autocompletes that take a
+tampered value as an invalid choice."""
 
 from django.contrib.admin import ActionLocation, TabularInline, helpers
 from django.contrib.admin.utils import unquote
@@ -181,7 +174,7 @@ class CRMAdmin(
     def save_model(self, request, obj, form, change):
         if not change and self._logs_owner() and not obj.logged_by_id:
             obj.logged_by = request.user
-        if getattr(request, "_crm_reverting", False):
+        if getattr(request, "crm_version", None):
             # A revert saves an older state as the newest version, never an old number.
             obj.version = type(obj)._default_manager.get(pk=obj.pk).version
         elif change and not form.has_changed():
@@ -197,7 +190,7 @@ class CRMAdmin(
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if getattr(request, "_crm_reverting", False):
+        if getattr(request, "crm_version", None):
             form = type(form.__name__, (form,), {"check_version": False})
         return form
 
@@ -223,7 +216,9 @@ class CRMAdmin(
         valid_id_or_404(self.model.history.model, version_id)
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied
-        request._crm_reverting = True
+        # The version being restored, for get_form and save_model (and the local times'
+        # clock then, slot_times.py).
+        request.crm_version = self.model.history.filter(history_id=version_id).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -8,18 +8,15 @@ superusers) see the buttons or reach the views.
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..gdpr import Erasure, not_searched_names, person_erase, person_export, quoted_in
-from ..models import Person
-from .ids import valid_id_or_404
 from .pages import attachment, page_context
 
 # Headings of the export's sections, in the order shown on the HTML page.
@@ -42,10 +39,10 @@ EXPORT_SECTIONS = {
 class PersonGDPRMixin:
     change_form_template = "admin/partners/person/change_form_gdpr.html"
 
-    def has_erase_permission(self, request) -> bool:
+    def has_erase_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("partners.erase_person")
 
-    def _may_export(self, request) -> bool:
+    def _may_export(self, request, obj=None) -> bool:
         return request.user.has_perm("partners.gdpr_export_person")
 
     def __init__(self, model, admin_site):
@@ -55,7 +52,7 @@ class PersonGDPRMixin:
 
     def get_urls(self):
         view, route = self.admin_site.admin_view, "<path:object_id>/gdpr/"
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}_gdpr"
+        prefix = "partners_person_gdpr"
         # Before the model admin's own URLs: its "<object_id>/" catches everything below it.
         return [
             path(f"{route}export.json", view(self.gdpr_export_json), name=f"{prefix}_json"),
@@ -64,20 +61,13 @@ class PersonGDPRMixin:
             *super().get_urls(),
         ]
 
-    def _person_for(self, request, object_id, *, allowed: bool) -> Person:
-        if not allowed:
-            raise PermissionDenied
-        return get_object_or_404(
-            Person.objects.select_related("organisation"), pk=valid_id_or_404(Person, object_id)
-        )
-
     def gdpr_export_json(self, request, object_id):
-        person = self._person_for(request, object_id, allowed=self._may_export(request))
+        person = self.permitted_object(request, object_id, self._may_export)
         body = json.dumps(person_export(person=person), cls=DjangoJSONEncoder, indent=2)
         return attachment(body, f"person-{person.pk}.json", "application/json; charset=utf-8")
 
     def gdpr_export_html(self, request, object_id):
-        person = self._person_for(request, object_id, allowed=self._may_export(request))
+        person = self.permitted_object(request, object_id, self._may_export)
         data = person_export(person=person)
         sections = [
             (title, data[key] if isinstance(data[key], list) else [data[key]])
@@ -92,10 +82,10 @@ class PersonGDPRMixin:
         return TemplateResponse(request, "admin/partners/person/gdpr_export.html", context)
 
     def gdpr_erase(self, request, object_id):
-        person = self._person_for(request, object_id, allowed=self.has_erase_permission(request))
+        person = self.permitted_object(request, object_id, self.has_erase_permission)
         if request.method == "POST":
             self._report(request, person_erase(person=person, user=request.user))
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", person.pk)
+            return redirect("admin:partners_person_change", person.pk)
         # One person: the page can afford to read every text once to count the quotes.
         return self._erase_confirmation(request, [person], quoted=quoted_in(person))
 

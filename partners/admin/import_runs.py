@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -54,10 +54,6 @@ class ImportRunAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"can_revert": self.has_revert_permission(request)}
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
     def revert_view(self, request, pk):
         """The run's own "Revert…" button: what it will undo, then the confirmation."""
         if not self.has_revert_permission(request):
@@ -90,7 +86,6 @@ class ImportRunAdmin(ReadOnlyMixin, CheckedParametersMixin, admin.ModelAdmin):
             **page_context(self, request, ngettext("Revert import?", "Revert imports?", len(runs))),
             "previews": previews,
             "action": bool(request.POST.get("action")),
-            "changelist_url": reverse("admin:partners_importrun_changelist"),
         }
         return TemplateResponse(request, "admin/partners/importrun/revert.html", context)
 

@@ -212,10 +212,8 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     ]
 
     def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        if not request.GET.get("owner"):
-            initial["owner"] = request.user.pk
-        return {**initial, **initial_from_sources(request)}
+        # The owner is the user by default too (StaffOwnerMixin).
+        return {**super().get_changeform_initial_data(request), **initial_from_sources(request)}
 
     def save_model(self, request, obj, form, change):
         obj.stage_changed_by = request.user

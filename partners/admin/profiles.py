@@ -7,35 +7,31 @@ from .base import CRMAdmin, CRMInline, TranslatedAdmin
 from .documents import ProfileDocumentsMixin
 from .imports import ProfileImportMixin
 from .list_filters import NoPartnerCityFilter
+from .versions import VersionCheckedFormSet
+
+
+class ConsentCheckedFormSet(VersionCheckedFormSet):
+    def clean(self):
+        # The model's clean cannot see a profile that is not saved yet (new profile) or
+        # whose consent is being unticked in this same form.
+        super().clean()
+        profile = self.instance
+        handed_over = any(row.has_changed() and row not in self.deleted_forms for row in self.forms)
+        if handed_over and not profile.consent_to_share:
+            raise ValidationError(
+                _(
+                    "“%(profile)s” cannot be handed over: the company has not "
+                    "consented to sharing its profile."
+                )
+                % {"profile": profile}
+            )
 
 
 class ProfileHandoverInline(CRMInline):
     model = ProfileHandover
+    formset = ConsentCheckedFormSet
     fields = ["recipient", "delegation", "meeting", "handed_over_on", "handed_over_by", "response"]
     autocomplete_fields = ["recipient", "delegation", "meeting", "handed_over_by"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-
-        class ConsentCheckedFormSet(formset):
-            def clean(self):
-                # The model's clean cannot see a profile that is not saved yet (new
-                # profile) or whose consent is being unticked in this same form.
-                super().clean()
-                profile = self.instance
-                handed_over = any(
-                    row.has_changed() and row not in self.deleted_forms for row in self.forms
-                )
-                if handed_over and not profile.consent_to_share:
-                    raise ValidationError(
-                        _(
-                            "“%(profile)s” cannot be handed over: the company has not "
-                            "consented to sharing its profile."
-                        )
-                        % {"profile": profile}
-                    )
-
-        return ConsentCheckedFormSet
 
 
 @admin.register(Sector, Interest)

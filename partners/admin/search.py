@@ -1,22 +1,14 @@
 """Admin search that stays fast on big tables.
 
-Django's admin search ORs `icontains` lookups; one through a foreign key
-(`organisation__name`) becomes a JOIN, and an OR across two joined tables leaves
-PostgreSQL no index to use: it reads every row of both. Here a lookup through forward
-foreign keys becomes `organisation_id IN (SELECT id … WHERE name ILIKE …)`, which the
-related table answers from its trigram index (migration 0060); one through a reverse
-foreign key (`stops__city__name`) becomes `id IN (SELECT delegation_id …)`, one through a
-many-to-many relation (`organisations__name`) `id IN (SELECT id … JOIN … WHERE
-organisation_id IN (SELECT id …))`.
+Django ORs ``icontains`` lookups, and one through a relation (``organisation__name``) is a
+JOIN: an OR across joined tables leaves PostgreSQL no index to use, so it reads every row of
+both. Here a lookup through a relation is a subquery on the related table, answered by its
+trigram index (migration 0060), and the fields of one term are combined as
+``id IN (branch UNION ALL branch …)``: an OR of subqueries is planned as full scans, where
+each branch of the UNION uses its own index.
 
-A name kept folded (`FoldedField`: "Müller" as "muller") is matched folded wherever a
-search reaches it, on its own list or through a relation ("Muller" finds a meeting with
-Müller GmbH).
-
-The fields of one term are then combined as ``id IN (branch UNION ALL branch …)``, one
-branch per field, rather than ORed: an OR of subqueries makes PostgreSQL read the whole
-table and test each row against every subquery (each of them planned as a full scan),
-where each branch of the UNION is answered by its own index.
+A name kept folded (``FoldedField``: "Müller" as "muller") is matched folded wherever a
+search reaches it ("Muller" finds a meeting with Müller GmbH).
 """
 
 from django.conf import settings

@@ -220,12 +220,8 @@ class LocalTimesMixin(LocalTimesColumn):
     def get_historical_record_context_helper(self, request, historical_record):
         return LocalHistory(self.model, historical_record, form=self.form)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A version's times read, and are restored, on the clock its city had then.
-        request.crm_version = self.model.history.filter(history_id=version_id).first()
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     def get_form(self, request, obj=None, **kwargs):
+        # A version's times read, and are restored, on the clock its city had then.
         version = getattr(request, "crm_version", None)
         if obj is not None and version is not None:
             _placed_then(self.form, obj, version)  # the form reads its zone from it

@@ -1,11 +1,8 @@
 """The admin export, streamed: memory stays flat however many rows the changelist has.
 
-django-import-export builds a whole tablib Dataset (and then the whole file) in memory.
-Here the export form, the permission check, the changelist's filters and search, the
-chosen resource and its field selection stay django-import-export's; only the last step
-differs: rows come from ``resource.export_resource`` one by one, the queryset is read in
-chunks, and CSV goes out line by line while XLSX is written in constant memory to a
-temporary file that is then streamed.
+django-import-export builds the whole Dataset, then the whole file, in memory. Everything
+up to the rows (form, permission, filters, search, resource, fields) stays the library's;
+the rows are read in chunks and written as they come.
 
 A debt, written down: that last step is django-import-export's private
 ``_do_file_export``, the one place every export path (the form, the skipped form, the
