@@ -25,7 +25,7 @@ from tests.factories import HomeCityFactory
 from tests.import_files import csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS = 30_000
+ROWS = 10_000
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(

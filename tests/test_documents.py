@@ -291,7 +291,7 @@ def test_a_long_briefing_never_splits_a_row_across_pages(officer):
     f.DelegationStopFactory(delegation=trip, city=nanjing)
     bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
     texts = []
-    for number in range(40):
+    for number in range(20):
         title = f"Talk {number:02d} " + "on logistics, rail freight and bonded warehouses " * 2
         outcome = f"Outcome {number:02d} " + "agreed to exchange figures and meet again " * 4
         meeting = f.MeetingFactory(

@@ -618,19 +618,15 @@ def test_export_report_names_a_bad_year(manager_of_few, tmp_path):
         call_command("export_report", str(tmp_path / "r.xlsx"), "--year", "abc")
 
 
-@pytest.mark.parametrize("output", ["html", "pdf"])
-def test_a_period_of_two_centuries_is_counted_year_by_year(manager, output):
+def test_a_period_of_two_centuries_is_counted_year_by_year(manager):
     # Some 200 years of the timeline, each with its figures: more columns than one query
-    # may have (SQLite 2000, PostgreSQL 1664).
-    query = {"date_from": "1900-01-01", "date_to": "2100-12-31", "format": output}
+    # may have (SQLite 2000, PostgreSQL 1664). The downloads count with the same query.
+    query = {"date_from": "1900-01-01", "date_to": "2100-12-31"}
 
-    response = manager.get("/reports/", query, headers=ENGLISH)
+    timeline = _page_tables(manager, query)["timeline"]
 
-    assert response.status_code == 200
-    if output == "html":
-        timeline = _page_tables(manager, {**query, "format": "html"})["timeline"]
-        assert list(timeline) == [str(year) for year in range(2021, 2101)]
-        assert timeline["2024"] == TOTAL_2024 and timeline["2025"] == TOTAL_2025
+    assert list(timeline) == [str(year) for year in range(2021, 2101)]
+    assert timeline["2024"] == TOTAL_2024 and timeline["2025"] == TOTAL_2025
 
 
 @pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
