@@ -100,10 +100,6 @@ class Report:
     criteria: queries.Criteria
     cities: list
 
-    @classmethod
-    def of(cls, criteria: queries.Criteria) -> "Report":
-        return cls(criteria, list(criteria.cities()))
-
 
 def _listing(report: Report, key: str, queryset, columns: dict, partner_column=None) -> Table:
     """The sheet ``key`` listing ``queryset``'s records that the report lists: ``columns``
@@ -321,7 +317,7 @@ SHEETS = list(BUILDERS)
 
 def tables(c: queries.Criteria) -> list[Table]:
     """Every sheet of the workbook, in order; the listings run lazily as they are written."""
-    report = Report.of(c)
+    report = Report(c, list(c.cities()))
     return [build(report) for build in BUILDERS.values()]
 
 
@@ -334,7 +330,7 @@ def sheet_key(name: str) -> str | None:
 
 
 def table(c: queries.Criteria, key: str) -> Table:
-    return BUILDERS[key](Report.of(c))
+    return BUILDERS[key](Report(c, list(c.cities())))
 
 
 def filename(c: queries.Criteria, extension: str, sheet: str = "") -> str:
