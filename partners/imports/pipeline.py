@@ -65,7 +65,7 @@ class ImportResult:
         )
 
 
-def _layout(headers: list, result: ImportResult, sheet_name: str = "", rows=()) -> Layout:
+def _layout(headers: list, result: ImportResult, sheet_name: str, rows) -> Layout:
     """The sheet's known columns; ``rows`` (the rows below the headers) are only looked at
     to explain a missing required column."""
     layout, seen, unknown = [], set(), []
@@ -111,10 +111,10 @@ def _layout(headers: list, result: ImportResult, sheet_name: str = "", rows=()) 
     return layout
 
 
-def _header_row_below(rows, looked_at: int = 10) -> int | None:
-    """The number of the first of the next rows that holds every required header."""
+def _header_row_below(rows) -> int | None:
+    """The number of the first of the next ten rows that holds every required header."""
     required = [c for c in columns.COLUMNS if c.required]
-    for number, cells in itertools.islice(rows, looked_at):
+    for number, cells in itertools.islice(rows, 10):
         found = {HEADERS.get(columns.folded(cell)) for cell in cells}
         if all(column in found for column in required):
             return number
@@ -222,9 +222,8 @@ def import_profiles(
     return result
 
 
-def _listed(numbers: list[int], shown: int = 20) -> str:
-    listed = ", ".join(map(str, numbers[:shown]))
-    return listed + (" …" if len(numbers) > shown else "")
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:20])) + (" …" if len(numbers) > 20 else "")
 
 
 def _write(result, parsed, parser, user, sha256) -> None:

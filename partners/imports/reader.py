@@ -127,7 +127,7 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
 
 def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     archive = _check_zip(data)
-    path, first, others = _check_dimensions(archive)
+    path, first, others, scan = _check_dimensions(archive)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_name(first)
@@ -140,10 +140,9 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     if not headers or not any(filled(c) for c in headers):
         raise BadFile(_("The first sheet is empty."))
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
-    hidden, has_formulas = _scan(archive, path)
-    formulas = _formulas_without_value(archive, path) if has_formulas else set()
+    formulas = _formulas_without_value(archive, path) if scan.formulas else set()
     name = sheet.name if len(workbook.sheet_names) > 1 else ""
-    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, hidden)
+    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, scan.hidden)
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
@@ -158,9 +157,37 @@ HIDDEN_ROW = re.compile(
 DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
 
 
-def _check_dimensions(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
+@dataclass
+class _Scan:
+    rows: int = 0  # the last row and column (1-based) that the sheet's cells reach
+    columns: int = 0
+    implicit: bool = False  # a row or cell without a reference sits after the one before it
+    hidden: set[int] = field(default_factory=set)  # rows hidden in the sheet
+    formulas: bool = False  # whether it holds formulas at all
+
+    def read(self, text: bytes) -> None:
+        """Takes in a run of whole tags."""
+        references = CELL_REF.findall(text)
+        if references:
+            self.rows = max(self.rows, max(int(row) for _letters, row in references))
+            letters = max({letters for letters, _row in references}, key=lambda s: (len(s), s))
+            self.columns = max(self.columns, _cell_position(f"{letters.decode()}1")[1] + 1)
+        row_numbers = ROW_REF.findall(text)
+        if row_numbers:
+            self.rows = max(self.rows, max(map(int, row_numbers)))
+        self.implicit = self.implicit or (
+            len(references) != len(CELL_TAG.findall(text))
+            or len(row_numbers) != len(ROW_TAG.findall(text))
+        )
+        if b"hidden" in text:
+            self.hidden.update(int(number) for number in HIDDEN_ROW.findall(text))
+        self.formulas = self.formulas or b"<f" in text or b":f" in text
+
+
+def _check_dimensions(archive: zipfile.ZipFile) -> tuple[str, str, list[str], _Scan]:
     """Refuses a first sheet larger than the limits, as declared or as its cells reach;
-    returns the sheet's path in the archive, its name and the other visible sheets' names."""
+    returns the sheet's path in the archive, its name, the other visible sheets' names and
+    what one pass over its XML found."""
     try:
         path, name, others = _first_sheet(archive)
         with archive.open(path) as stream:
@@ -168,47 +195,31 @@ def _check_dimensions(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
             declared = DIMENSION.search(head)
             if declared:
                 _check_size(*_cell_position(declared.group(1).split(b":")[-1].decode()))
-            _check_size(*_reach(head, stream))
-        return path, name, others
+            scan = _scan(head, stream)
+        return path, name, others, scan
     except (KeyError, ElementTree.ParseError, AttributeError, IndexError, zipfile.BadZipFile):
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
 
 
-def _reach(head: bytes, stream) -> tuple[int, int]:
-    """The last row and column (1-based) that the sheet's cells reach."""
-    rows = columns = 0
-    implicit = False  # a row or cell without a reference sits after the one before it
-    rest = head
+def _scan(head: bytes, stream) -> _Scan:
+    """One pass over the sheet's XML, in chunks cut after a tag's end, checked against the
+    limits as it goes."""
+    scan, rest = _Scan(), head
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         cut = rest.rfind(b">") + 1
-        rows, columns, implicit = _reach_in(rest[:cut], rows, columns, implicit)
+        scan.read(rest[:cut])
         rest = rest[cut:] + chunk
-        _check_size(rows, columns)
-    rows, columns, implicit = _reach_in(rest, rows, columns, implicit)
-    if implicit:
+        _check_size(scan.rows, scan.columns)
+    scan.read(rest)
+    if scan.implicit:
         stream.seek(0)
-        return _reach_by_position(stream)
-    return rows, columns
-
-
-def _reach_in(text: bytes, rows: int, columns: int, implicit: bool) -> tuple[int, int, bool]:
-    references = CELL_REF.findall(text)
-    if references:
-        rows = max(rows, max(int(row) for _letters, row in references))
-        letters = max({letters for letters, _row in references}, key=lambda s: (len(s), s))
-        columns = max(columns, _cell_position(f"{letters.decode()}1")[1] + 1)
-    row_numbers = ROW_REF.findall(text)
-    if row_numbers:
-        rows = max(rows, max(map(int, row_numbers)))
-    implicit = implicit or (
-        len(references) != len(CELL_TAG.findall(text))
-        or len(row_numbers) != len(ROW_TAG.findall(text))
-    )
-    return rows, columns, implicit
+        scan.rows, scan.columns = _reach_by_position(stream)
+    _check_size(scan.rows, scan.columns)
+    return scan
 
 
 def _reach_by_position(stream) -> tuple[int, int]:
-    """As ``_reach``, for sheets whose rows or cells leave out their references: the
+    """As ``_scan``, for sheets whose rows or cells leave out their references: the
     position of each is counted, as calamine does (slower, and rare)."""
     rows = columns = row = column = 0
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -282,26 +293,11 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
     raise KeyError(rel_id)
 
 
-def _scan(archive: zipfile.ZipFile, path: str) -> tuple[set[int], bool]:
-    """One pass over the sheet's XML, in chunks: the numbers of its hidden rows, and
-    whether it holds formulas at all."""
-    hidden, formulas, rest = set(), False, b""
-    with archive.open(path) as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            text = rest + chunk
-            cut = text.rfind(b">") + 1
-            formulas = formulas or b"<f" in text or b":f" in text
-            if b"hidden" in text:
-                hidden.update(int(number) for number in HIDDEN_ROW.findall(text[:cut]))
-            rest = text[cut:]
-    return hidden, formulas
-
-
 def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[int, int]]:
     """Formula cells Excel never calculated (written by a program): no cached value to use.
 
     Calamine returns cached values but cannot tell "no value" from "empty", so the sheet XML
-    is parsed; only when it contains formulas at all (``_scan``), which is rare here.
+    is parsed; only when it contains formulas at all (``_Scan``), which is rare here.
     """
     try:
         missing = set()

@@ -86,9 +86,7 @@ def _undone_by_later_reverts(run: ImportRun, organisations: set[int]) -> dict:
 def _references(items, current) -> list[str]:
     """The records added since the import that use what reverting it deletes (and so
     would be deleted with it, unlinked, or block it)."""
-    own = {
-        model: {getattr(i, f"{kind}_id") for i in items} - {None} for kind, model in KINDS.items()
-    }
+    own = {KINDS[kind]: records.keys() for kind, records in current.items()}
     deleted = {  # record → the run's item that created it
         "organisation": {i.organisation_id: i for i in items if i.created},
         "profile": {i.profile_id: i for i in items if i.created or i.before["profile"] is None},

@@ -305,17 +305,14 @@ COLUMNS: tuple[Column, ...] = (
 )  # fmt: skip
 
 BY_KEY = {column.key: column for column in COLUMNS}
-
-
 HEADERS = {folded(h): c for c in COLUMNS for h in (c.en, c.de)}
 
-
-# The template's example row: on its own sheet, and skipped (with a warning) when someone
-# copies it into the data sheet, so that the example never becomes a company.
 # The template's sheets beside the one imported, by language: the example and the help.
 # An upload made from the template carries them; the preview does not call them unread.
 TEMPLATE_SHEETS = {"de": ("Beispiel", "Anleitung"), "en": ("Example", "Instructions")}
 
+# The template's example row: on its own sheet, and skipped (with a warning) when someone
+# copies it into the data sheet, so that the example never becomes a company.
 EXAMPLE = {
     "name": "Muster Maschinenbau GmbH & Co. KG",
     "register_number": "HRA 12345",

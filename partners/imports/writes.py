@@ -358,19 +358,11 @@ def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: I
 def _write_organisations(writer: Writer, rows: Sequence[PlannedRow], slugs: SlugPool) -> None:
     new_rows = [row for row in rows if row.org is None]
     for row, record in zip(new_rows, writer.new(Organisation, len(new_rows)), strict=True):
-        record.update(row.wanted(ORG_FIELDS), kind=Organisation.Kind.COMPANY)
-        record["name_key"] = normalise_company_name(record["name"])
-        record["name_folded"] = fold(record["name"])
+        record.update(_organisation(row), kind=Organisation.Kind.COMPANY)
         record["slug"] = slugs.take(record["name"])
         row.org = record
     writer.create(Organisation, [row.org for row in new_rows])
-    changes = []
-    for row in rows:
-        if row.pk is not None:
-            wanted = row.wanted(ORG_FIELDS)
-            wanted["name_key"] = normalise_company_name(wanted["name"])
-            wanted["name_folded"] = fold(wanted["name"])
-            changes.append((row.org, wanted, row.before["organisation"]))
+    changes = [(row.org, _organisation(row), row.before["organisation"]) for row in rows if row.pk]
     changed, attnames = writer.update(Organisation, changes)
     if "city_id" in attnames:  # the report counts records by their counterparts' cities
         refresh_affected(of_organisations([org["id"] for org in changed]))
@@ -378,6 +370,14 @@ def _write_organisations(writer: Writer, rows: Sequence[PlannedRow], slugs: Slug
         organisation_names.refresh_linked(
             organisation_names.linked_to([org["id"] for org in changed])
         )
+
+
+def _organisation(row: PlannedRow) -> Record:
+    """The organisation's values the row gives, with the name's match key and folded twin
+    (the SQL writes skip the model's save, which fills them)."""
+    wanted = row.wanted(ORG_FIELDS)
+    wanted.update(name_key=normalise_company_name(wanted["name"]), name_folded=fold(wanted["name"]))
+    return wanted
 
 
 def _write_contacts(writer: Writer, rows: Sequence[PlannedRow]) -> set[int]:

@@ -120,12 +120,17 @@ PARTNERSHIPS = Dataset(
 # Delegations --------------------------------------------------------------------------
 
 
+def published_stops():
+    """A trip's stops in published cities, in order (its page and its file show these)."""
+    stops = DelegationStop.objects.filter(city__in=City.objects.published())
+    return stops.select_related("city").order_by("order", "pk")
+
+
 def delegation_rows(queryset):
     # The list page's own prefetches give way to the file's.
     queryset = queryset.prefetch_related(None)
-    stops = DelegationStop.objects.filter(city__in=City.objects.published()).select_related("city")
     return queryset.select_related("origin_city", "lead_organisation").prefetch_related(
-        Prefetch("stops", stops.order_by("order", "pk"))
+        Prefetch("stops", published_stops())
     )
 
 
@@ -177,14 +182,17 @@ DELEGATIONS = Dataset(
 # Memoranda ----------------------------------------------------------------------------
 
 
+def published_parties():
+    """A memorandum's parties that are published organisations (its page and its file)."""
+    parties = MemorandumParty.objects.filter(organisation__in=Organisation.objects.published())
+    return parties.select_related("organisation", "signatory").order_by("pk")
+
+
 def memorandum_rows(queryset):
     queryset = queryset.prefetch_related(None)
-    parties = MemorandumParty.objects.filter(
-        organisation__in=Organisation.objects.published()
-    ).select_related("organisation")
     return queryset.select_related(
         "signed_in", "partnership__home_city", "partnership__partner_city"
-    ).prefetch_related(Prefetch("parties", parties.order_by("pk")))
+    ).prefetch_related(Prefetch("parties", published_parties()))
 
 
 def _partnership(memorandum):

@@ -25,11 +25,9 @@ from ..models import (
     CompanyProfile,
     Delegation,
     DelegationMember,
-    DelegationStop,
     FollowUp,
     Meeting,
     Memorandum,
-    MemorandumParty,
     Opportunity,
     Organisation,
     Person,
@@ -38,7 +36,7 @@ from ..models import (
 )
 from ..registration import open_for_registration
 from . import datasets, worldmap
-from .datasets import published_partnerships
+from .datasets import published_parties, published_partnerships, published_stops
 from .filters import CompanyFilter, DelegationFilter, MemorandumFilter
 from .opendata import download
 
@@ -209,12 +207,11 @@ def delegation_list(request):
 
 def _delegation_report_queryset():
     published_orgs = Organisation.objects.published()
-    stops = DelegationStop.objects.filter(city__in=City.objects.published())
     return (
         Delegation.objects.select_related("origin_city", "lead_organisation")
         .annotate(profiles_handed_over=Count("handovers__profile", distinct=True))
         .prefetch_related(
-            Prefetch("stops", stops.select_related("city")),
+            Prefetch("stops", published_stops()),
             Prefetch(
                 "members",
                 DelegationMember.objects.filter(person__in=Person.objects.published())
@@ -273,12 +270,7 @@ def _memorandum_page_queryset():
     return Memorandum.objects.select_related(
         "signed_in", "delegation", "partnership__home_city", "partnership__partner_city"
     ).prefetch_related(
-        Prefetch(
-            "parties",
-            MemorandumParty.objects.filter(organisation__in=Organisation.objects.published())
-            .select_related("organisation", "signatory")
-            .order_by("pk"),
-        ),
+        Prefetch("parties", published_parties()),
         Prefetch("follow_ups", FollowUp.objects.published()),
         Prefetch("photos", Photo.objects.published()),
     )

@@ -12,7 +12,7 @@ Adding a figure: append a ``Figure`` to ``FIGURES`` (and, for a new kind of reco
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from itertools import batched, groupby
@@ -298,7 +298,7 @@ def _plain(rows: QuerySet) -> QuerySet:
     return rows.rewrite(False) if hasattr(rows, "rewrite") else rows
 
 
-def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[int, ...]]:
+def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, dict[int, None]]:
     """The records of one kind a sheet lists: those any of its figures counts (or dated in
     the period), with the selected partner cities each belongs to (a trip's in stop order)."""
     shown = _dated_in(period)
@@ -308,10 +308,9 @@ def listed(kind: str, c: Criteria, period: Period, city_ids) -> dict[int, tuple[
     rows = placed(kind, c).filter(shown, place__in=list(city_ids))
     if kind == "delegations":
         rows = rows.order_by("pk", "stops__order", "stops__pk")
-    found: dict[int, tuple[int, ...]] = {}
+    found = defaultdict(dict)  # pk → its cities, each once, in order
     for pk, place in rows.values_list("pk", "place"):
-        if place not in found.get(pk, ()):
-            found[pk] = (*found.get(pk, ()), place)
+        found[pk][place] = None
     return found
 
 

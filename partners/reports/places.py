@@ -16,6 +16,7 @@ import functools
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -62,9 +63,8 @@ def refresh(kind: str, where: Q | None = None) -> int:
         if (place, on) != (was_in, was_on):
             changed[place, on].append(pk)
     for (place, on), pks in changed.items():
-        for start in range(0, len(pks), BATCH):  # SQLite takes some thousand parameters
-            rows = model._default_manager.filter(pk__in=pks[start : start + BATCH])
-            rows.update(counted_in=place, counted_on=on)
+        for batch in batched(pks, BATCH):  # SQLite takes some thousand parameters
+            model._default_manager.filter(pk__in=batch).update(counted_in=place, counted_on=on)
     return sum(len(pks) for pks in changed.values())
 
 

@@ -9,6 +9,7 @@ active language, else German, as on the pages.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import batched
 
 from django.db import connection
 from django.db.models import StringAgg, Value
@@ -78,9 +79,8 @@ def _own_or_trip(trip: str | tuple[str, ...], *own: str) -> Computed:
     trips = (trip,) if isinstance(trip, str) else trip
 
     def value(*read):
-        days, dates = read[: len(own)], read[len(own) :]
-        day = next((day for day in days if day is not None), None)
-        spans = (dates[i : i + 3] for i in range(0, len(dates), 3))
+        day = next((day for day in read[: len(own)] if day is not None), None)
+        spans = batched(read[len(own) :], 3)
         span = next((span for span in spans if span[0] is not None), None)
         return day if day is not None or span is None else during_delegation(*span)
 
@@ -100,10 +100,6 @@ class Report:
     criteria: queries.Criteria
     cities: list
 
-    @classmethod
-    def of(cls, criteria: queries.Criteria) -> "Report":
-        return cls(criteria, list(criteria.cities()))
-
 
 def _listing(report: Report, key: str, queryset, columns: dict, partner_column=None) -> Table:
     """The sheet ``key`` listing ``queryset``'s records that the report lists: ``columns``
@@ -111,7 +107,10 @@ def _listing(report: Report, key: str, queryset, columns: dict, partner_column=N
     of each record come last."""
     partner_column = partner_column or _text(_("Partner city"))
     kind = key.replace("-", "_")
-    specs = [spec if isinstance(spec, Computed) else Computed((spec,), _same) for spec in columns]
+    specs = [
+        spec if isinstance(spec, Computed) else Computed((spec,), lambda value: value)
+        for spec in columns
+    ]
     fields = list(dict.fromkeys(path for spec in specs for path in spec.paths))
 
     def cells(row):
@@ -124,10 +123,6 @@ def _listing(report: Report, key: str, queryset, columns: dict, partner_column=N
 
     rows = map(cells, _rows(report, kind, queryset, fields))
     return Table(str(SHEET_NAMES[key]), [*columns.values(), partner_column], rows)
-
-
-def _same(value):
-    return value
 
 
 def _rows(report: Report, kind: str, queryset, fields: list[str]):
@@ -322,7 +317,7 @@ SHEETS = list(BUILDERS)
 
 def tables(c: queries.Criteria) -> list[Table]:
     """Every sheet of the workbook, in order; the listings run lazily as they are written."""
-    report = Report.of(c)
+    report = Report(c, list(c.cities()))
     return [build(report) for build in BUILDERS.values()]
 
 
@@ -335,7 +330,7 @@ def sheet_key(name: str) -> str | None:
 
 
 def table(c: queries.Criteria, key: str) -> Table:
-    return BUILDERS[key](Report.of(c))
+    return BUILDERS[key](Report(c, list(c.cities())))
 
 
 def filename(c: queries.Criteria, extension: str, sheet: str = "") -> str:
