@@ -82,8 +82,9 @@ NOT_PROSE = {
     "full_name", "local_name", "honorific", "name", "short_name", "region", "code", "phone",
     "register_number", "language", "position", "position_at_time", "signatory_position",
 }  # fmt: skip
-# Logs, searched through _text_places() with columns of their own.
-NOT_FREE_TEXT_MODELS = {"ImportRun", "ImportRunItem", "Job"}
+# Logs, searched through _text_places() with columns of their own: a quote there is cut
+# out rather than renamed (a file name, a query string).
+LOGS = (ImportRun, ImportRunItem, Job)
 
 
 def _free_text() -> dict[type[Model], list[str]]:
@@ -95,7 +96,7 @@ def _free_text() -> dict[type[Model], list[str]]:
 
     found = {}
     for model in apps.get_app_config("partners").get_models():
-        if model.__name__ in NOT_FREE_TEXT_MODELS or issubclass(model, HistoricalChanges):
+        if model in LOGS or issubclass(model, HistoricalChanges):
             continue  # a model's history is reached through the model
         text = [f for f in model._meta.concrete_fields if isinstance(f, CharField | TextField)]
         prose = {
@@ -306,10 +307,6 @@ def _distinctive(value: str, *, is_name: bool) -> bool:
     if is_name and CJK.search(value):
         return len(value) >= 2
     return len(value) >= 5
-
-
-# Logs: a quote there is cut out rather than renamed (a file name, a query string).
-LOGS = (ImportRun, ImportRunItem, Job)
 
 
 def _text_places() -> Iterator[tuple[type[Model], list[str]]]:
