@@ -13,7 +13,6 @@ form. A name too short to stand for the person ("Li", "Wang") is not looked for 
 records' text: the confirmation page and the erasure's report name it (Erasure.not_searched).
 """
 
-import datetime
 import json
 import shutil
 import uuid
@@ -227,7 +226,7 @@ class Erasure:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, user=None, now: datetime.datetime | None = None) -> Erasure:
+def person_erase(*, person: Person, user=None) -> Erasure:
     """Anonymise ``person`` everywhere it is stored; its links stay. Erasing twice is harmless."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
@@ -238,7 +237,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field_name, value in {**blanks, "full_name": name}.items():
         setattr(person, field_name, value)
-    person.anonymised_at = now or timezone.now()
+    person.anonymised_at = timezone.now()
     # Off the public pages: a public list would show the placeholder "anonymised".
     person.visibility = Visibility.INTERNAL
     person._history_user = user
