@@ -5,7 +5,8 @@ written in Django's formats (crm/formats/); a span's patterns are translatable s
 German gets "25.–30. Juni 2019", English "25–30 June 2019" and Chinese "2019年6月25日至30日".
 """
 
-from datetime import UTC, date, datetime, timedelta
+import calendar
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -45,7 +46,7 @@ def last_day(end: date, precision: str) -> date:
     if precision == DatePrecision.YEAR:
         return date(end.year, 12, 31)
     if precision == DatePrecision.MONTH:
-        return date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(days=1)
+        return end.replace(day=calendar.monthrange(end.year, end.month)[1])
     return end
 
 
