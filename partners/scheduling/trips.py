@@ -132,15 +132,14 @@ def _tables(
             by_slot[assignment[request.pk]].append(request)
     tables = {}
     for slot_id, placed in by_slot.items():
-        taken = set()
-        # A stable sort: kept and pinned first, each group in the order given.
+        taken, last = set(), tables_of[slot_id]
+        # A stable sort: kept and pinned first (their slot is theirs), each group in order.
         for request in sorted(placed, key=lambda r: not (r.pinned or r.pk in kept)):
-            keeps = request.pinned or request.pk in kept or request.slot_id == slot_id
-            keeps = keeps and request.table not in taken
-            if keeps and request.table and request.table <= tables_of[slot_id]:
-                tables[request.pk] = request.table
-                taken.add(request.table)
-        free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
+            table = request.table
+            if request.slot_id == slot_id and table and table <= last and table not in taken:
+                tables[request.pk] = table
+                taken.add(table)
+        free = (n for n in range(1, last + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
                 tables[request.pk] = next(free)
