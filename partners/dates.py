@@ -1,16 +1,18 @@
 """Dates shown with the precision they are known to (DESIGN.md, ``date_precision``).
 
-A trip known only by its year is shown as "2018", not "1 Jan 2018". The patterns are
-translatable strings, so German gets "25.–30. Juni 2019", English "25–30 June 2019" and
-Chinese "2019年6月25日至30日".
+A trip known only by its year is shown as "2018", not "1 Jan 2018". A day or a month is
+written in Django's formats (crm/formats/); a span's patterns are translatable strings, so
+German gets "25.–30. Juni 2019", English "25–30 June 2019" and Chinese "2019年6月25日至30日".
 """
 
-from datetime import UTC, date, datetime, timedelta
+import calendar
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -44,7 +46,7 @@ def last_day(end: date, precision: str) -> date:
     if precision == DatePrecision.YEAR:
         return date(end.year, 12, 31)
     if precision == DatePrecision.MONTH:
-        return date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(days=1)
+        return end.replace(day=calendar.monthrange(end.year, end.month)[1])
     return end
 
 
@@ -55,15 +57,11 @@ def _month_name(number: int) -> str:
 
 def format_day(d: date) -> str:
     """One day in the active language: "25. Juni 2019", "25 June 2019", "2019年6月25日"."""
-    return _("%(day)s %(month)s %(year)s") % {
-        "day": d.day,
-        "month": _month_name(d.month),
-        "year": d.year,
-    }
+    return date_format(d)
 
 
 def _month(d: date) -> str:
-    return _("%(month)s %(year)s") % {"month": _month_name(d.month), "year": d.year}
+    return date_format(d, "YEAR_MONTH_FORMAT")
 
 
 def _span(start: str, end: str) -> str:

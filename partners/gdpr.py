@@ -13,7 +13,6 @@ form. A name too short to stand for the person ("Li", "Wang") is not looked for 
 records' text: the confirmation page and the erasure's report name it (Erasure.not_searched).
 """
 
-import datetime
 import json
 import shutil
 import uuid
@@ -82,32 +81,34 @@ NOT_PROSE = {
     "full_name", "local_name", "honorific", "name", "short_name", "region", "code", "phone",
     "register_number", "language", "position", "position_at_time", "signatory_position",
 }  # fmt: skip
-# Logs, searched through _text_places() with columns of their own.
-NOT_FREE_TEXT_MODELS = {"ImportRun", "ImportRunItem", "Job"}
+# Logs, searched through _text_places() with columns of their own: a quote there is cut
+# out rather than renamed (a file name, a query string).
+LOGS = (ImportRun, ImportRunItem, Job)
 
 
 def _free_text() -> dict[type[Model], list[str]]:
     """Prose that an officer, or a company registering for a trip, may write a person's name,
-    e-mail or phone into, per model: every text field but NOT_PROSE, the derived ones and
-    the logs. Those words become the anonymised name, in every language and version; the
-    rest of the text is the company's or the office's, and stays."""
+    e-mail or phone into, per model: the columns of every text field but NOT_PROSE, the
+    derived ones and the logs, in every language. Those words become the anonymised name;
+    the rest of the text is the company's or the office's, and stays."""
     from .translation import DERIVED_FIELDS
 
     found = {}
     for model in apps.get_app_config("partners").get_models():
-        if model.__name__ in NOT_FREE_TEXT_MODELS or issubclass(model, HistoricalChanges):
+        if model in LOGS or issubclass(model, HistoricalChanges):
             continue  # a model's history is reached through the model
-        names = [
+        text = [f for f in model._meta.concrete_fields if isinstance(f, CharField | TextField)]
+        prose = {
             field.name
-            for field in model._meta.concrete_fields
-            if isinstance(field, CharField | TextField)
-            and not isinstance(field, SlugField | URLField | EmailField | TranslationField)
+            for field in text
+            if not isinstance(field, SlugField | URLField | EmailField | TranslationField)
             and not field.choices
             and field.name not in NOT_PROSE
             and field.name not in DERIVED_FIELDS.get(model, ())
-        ]
-        if names:
-            found[model] = names
+        }
+        prose.update(column for name in list(prose) for column in get_translation_fields(name))
+        if columns := [field.attname for field in text if field.attname in prose]:
+            found[model] = columns
     return found
 
 
@@ -225,7 +226,7 @@ class Erasure:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, user=None, now: datetime.datetime | None = None) -> Erasure:
+def person_erase(*, person: Person, user=None) -> Erasure:
     """Anonymise ``person`` everywhere it is stored; its links stay. Erasing twice is harmless."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
@@ -236,7 +237,7 @@ def person_erase(*, person: Person, user=None, now: datetime.datetime | None = N
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field_name, value in {**blanks, "full_name": name}.items():
         setattr(person, field_name, value)
-    person.anonymised_at = now or timezone.now()
+    person.anonymised_at = timezone.now()
     # Off the public pages: a public list would show the placeholder "anonymised".
     person.visibility = Visibility.INTERNAL
     person._history_user = user
@@ -307,18 +308,13 @@ def _distinctive(value: str, *, is_name: bool) -> bool:
     return len(value) >= 5
 
 
-# Logs: a quote there is cut out rather than renamed (a file name, a query string).
-LOGS = (ImportRun, ImportRunItem, Job)
-
-
 def _text_places() -> Iterator[tuple[type[Model], list[str]]]:
     """Every model (and its history) with text that may quote a person, and those columns."""
-    for model, names in _free_text().items():
-        history = [model.history.model] if hasattr(model, "history") else []
-        yield model, _text_columns(model, names)
-        for target in history:
+    for model, columns in _free_text().items():
+        yield model, columns
+        if hasattr(model, "history"):
             # The reason may name an import's file ("Revert of import Müller.xlsx").
-            yield target, [*_text_columns(target, names), "history_change_reason"]
+            yield model.history.model, [*columns, "history_change_reason"]
     yield LogEntry, ["object_repr", "change_message"]
     yield ImportRun, ["file_name", "errors", "warnings"]
     yield ImportRunItem, ["before"]
@@ -350,16 +346,20 @@ class Mention:
     texts: dict  # column: the stored value, decoded
 
 
+def _rows(model: type[Model]):
+    rows = model._base_manager.all()
+    # modeltranslation's rewrite(False): each column itself, not the active language's.
+    return rows.rewrite(False) if hasattr(rows, "rewrite") else rows
+
+
 def _mentions(quotes: Traces) -> Iterator[Mention]:
     """Every row of _text_places() whose text mentions the person. Read in Python, chunk by
     chunk: the databases cannot match as Traces does (see gdpr_traces)."""
     if not quotes:
         return
     for model, columns in _text_places():
-        rows = model._base_manager.order_by("pk")
-        if hasattr(rows, "rewrite"):  # reach each column itself, not the active language's
-            rows = rows.rewrite(False)
-        for pk, *values in rows.values_list("pk", *columns).iterator(chunk_size=2000):
+        rows = _rows(model).order_by("pk").values_list("pk", *columns)
+        for pk, *values in rows.iterator(chunk_size=2000):
             decoded = {c: _decoded(model, c, v) for c, v in zip(columns, values, strict=True) if v}
             texts = {c: data for c, data in decoded.items() if quotes.found_in(data)}
             if texts:
@@ -378,10 +378,7 @@ def _erase_mentions(quotes: Traces, name: str) -> int:
         }
         if hasattr(model, "version") and not issubclass(model, HistoricalChanges):
             changes["version"] = F("version") + 1  # an open admin form must not undo it
-        rows = model._base_manager.filter(pk=mention.pk)
-        if hasattr(rows, "rewrite"):
-            rows = rows.rewrite(False)
-        changed += rows.update(**changes)
+        changed += _rows(model).filter(pk=mention.pk).update(**changes)
     return changed
 
 
@@ -412,15 +409,3 @@ def _erase_job_files(quotes: Traces) -> list[str]:
         transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
     root = Path(settings.MEDIA_ROOT)
     return [str(path.relative_to(root)) for path in deleted]
-
-
-def _text_columns(model: type[Model], names: list[str]) -> list[str]:
-    """The fields ``names`` and, for a translated field, its column in each language."""
-    wanted = {*names}
-    for name in names:
-        wanted.update(get_translation_fields(name))
-    return [
-        field.attname
-        for field in model._meta.concrete_fields
-        if field.attname in wanted and isinstance(field, CharField | TextField)
-    ]

@@ -82,9 +82,7 @@ _NEEDS = {
 
 def needed_records(record) -> list[Needed]:
     """The internal records ``record``'s public page would need, each once, in page order."""
-    needs = _NEEDS.get(type(record))
-    if needs is None:
-        return []
+    needs = _NEEDS.get(type(record), lambda record: [])
     found = {}  # by (model, pk): the first mention's role
     for related, role in needs(record):
         if not related.is_published:
@@ -107,6 +105,7 @@ def _set_visibility(record, visibility, user) -> str:
     return ""
 
 
+@transaction.atomic
 def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[object, str]]]:
     """Publish or withdraw ``records`` in one transaction.
 
@@ -114,26 +113,24 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
     already has ``visibility`` is neither; its publication request is settled all the same.
     """
     changed, refused = [], []
-    with transaction.atomic():
-        for record in records:
-            if record.visibility != visibility:
-                if reason := _set_visibility(record, visibility, user):
-                    refused.append((record, reason))
-                    continue
-                changed.append(record)
-            PublicationRequest.objects.filter(
-                content_type=ContentType.objects.get_for_model(record), object_id=record.pk
-            ).delete()
+    for record in records:
+        if record.visibility != visibility:
+            if reason := _set_visibility(record, visibility, user):
+                refused.append((record, reason))
+                continue
+            changed.append(record)
+        PublicationRequest.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).delete()
     return changed, refused
 
 
+@transaction.atomic
 def request_publication(*, records, user) -> int:
     """Mark internal ``records`` ready for publication; returns how many were new."""
     created = 0
-    with transaction.atomic():
-        for record in records:
-            if record.is_published:
-                continue
+    for record in records:
+        if not record.is_published:
             _request, new = PublicationRequest.objects.get_or_create(
                 content_type=ContentType.objects.get_for_model(record),
                 object_id=record.pk,

@@ -6,11 +6,9 @@ rows. No exported cell can run as a formula, on any path (report download,
 
 - XLSX: every text is written as a string cell, which Excel and LibreOffice never
   evaluate, whatever it starts with; no apostrophe is added.
-- CSV has no cell types, so a text that a spreadsheet program would run (``runs_as_formula``:
-  starting with ``=``, ``@``, a tab or carriage return, or ``+``/``-`` followed by more than
-  a phone number's digits, spaces and ``( ) . / -``) is written with a leading apostrophe;
-  a phone number ``+49 341 …`` is written as it is. The import drops that apostrophe again
-  (``unescape``, used by imports/reader.py), so an unedited export imports as unchanged.
+- CSV has no cell types, so a text that a spreadsheet program would run (``runs_as_formula``)
+  gets a leading apostrophe, which the import drops again (``unescape``, used by
+  imports/reader.py): an unedited export imports as unchanged.
 """
 
 import csv
@@ -208,11 +206,8 @@ class Echo:
 
 def iter_csv(table: Table, delimiter: str = ",") -> Iterator[str]:
     """The table as CSV lines, UTF-8 BOM first so that Excel reads umlauts and Chinese.
-
-    Excel splits columns at the list separator of the user's region: ``;`` wherever the
-    decimal separator is a comma (German), ``,`` elsewhere; decimals are written with the
-    mark that goes with the separator, so that Excel reads them as numbers.
-    """
+    Decimals are written with the mark that goes with ``delimiter`` (``list_separator``),
+    so that Excel reads them as numbers."""
     decimal_mark = "," if delimiter == ";" else "."
     writer = csv.writer(Echo(), delimiter=delimiter)
     yield "\ufeff" + writer.writerow([str(column.header) for column in table.columns])

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
@@ -71,11 +72,8 @@ class NameChoices(ModelChoiceIterator):
             yield from self.queryset.values_list(value, label)
             return
         own = build_localized_fieldname(label, language)
-        german = build_localized_fieldname(label, DEFAULT_LANGUAGE)
-        if own == german:  # a German page: one column (values_list would drop a repeated one)
-            for choice, text in self.queryset.values_list(value, own):
-                yield choice, _label(text, text, language)
-            return
+        # F(): on a German page values_list would drop the repeated column.
+        german = F(build_localized_fieldname(label, DEFAULT_LANGUAGE))
         for choice, text, source in self.queryset.values_list(value, own, german):
             yield choice, _label(text, source, language)
 

@@ -22,6 +22,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 PRIORITY_WEIGHT = {1: 9, 2: 3, 3: 1}
+WORKERS = 2  # CP-SAT's search threads
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ def served(requests: list[Request], assignment: dict[int, int]) -> int:
 class _Search:
     """The CP-SAT model of ``rules``, solved again with another objective and hint."""
 
-    def __init__(self, rules: Rules, workers: int):
+    def __init__(self, rules: Rules):
         self.rules = rules
         self.model = model = cp_model.CpModel()
         self.x = {key: model.new_bool_var(f"r{key[0]}s{key[1]}") for key in rules.choices}
@@ -333,7 +334,7 @@ class _Search:
         self.met = {p: model.new_bool_var(f"p{n}") for n, p in enumerate(rules.of_participant)}
         _serving(model.add, self.x, self.met, rules, 0)
         self.solver = cp_model.CpSolver()
-        self.solver.parameters.num_workers = workers
+        self.solver.parameters.num_workers = WORKERS
         # Interchangeable slots make symmetry detection cost more than it saves here.
         self.solver.parameters.symmetry_level = 0
 
@@ -354,9 +355,7 @@ class _Search:
         return status, {rid: sid for (rid, sid), var in x.items() if self.solver.value(var)}
 
 
-def solve(
-    requests: list[Request], slots: list[Slot], *, seconds: float = 8.0, workers: int = 2
-) -> Schedule:
+def solve(requests: list[Request], slots: list[Slot], *, seconds: float = 8.0) -> Schedule:
     """The schedule that gives a meeting to as many participants as possible, and of those
     the heaviest. The greedy schedule when it serves everyone who can be served and reaches
     the LP bound (then it is optimal); else CP-SAT first seeks whom to serve (half of
@@ -370,7 +369,7 @@ def solve(
     fair_optimal = served(requests, fair) == len(rules.of_participant)
     search = None
     if not fair_optimal:
-        search = _Search(rules, workers)
+        search = _Search(rules)
         status, found = search.run(sum(search.met.values()), seconds / 2, fair)
         if served(requests, found) > served(requests, fair):
             fair = found
@@ -381,7 +380,7 @@ def solve(
     if fair_optimal and fair_weight >= math.floor(bound + 1e-6):  # weights are whole numbers
         return Schedule(fair, fair_weight, bound, optimal=True, served=must_serve)
 
-    search = search or _Search(rules, workers)
+    search = search or _Search(rules)
     search.model.add(sum(search.met.values()) >= must_serve)
     # The weight; among schedules of equal weight, the one that moves fewest meetings
     # from their current slot (all of them together count less than one weight).

@@ -132,15 +132,14 @@ def _tables(
             by_slot[assignment[request.pk]].append(request)
     tables = {}
     for slot_id, placed in by_slot.items():
-        taken = set()
-        # A stable sort: kept and pinned first, each group in the order given.
+        taken, last = set(), tables_of[slot_id]
+        # A stable sort: kept and pinned first (their slot is theirs), each group in order.
         for request in sorted(placed, key=lambda r: not (r.pinned or r.pk in kept)):
-            keeps = request.pinned or request.pk in kept or request.slot_id == slot_id
-            keeps = keeps and request.table not in taken
-            if keeps and request.table and request.table <= tables_of[slot_id]:
-                tables[request.pk] = request.table
-                taken.add(request.table)
-        free = (n for n in range(1, tables_of[slot_id] + 1) if n not in taken)
+            table = request.table
+            if request.slot_id == slot_id and table and table <= last and table not in taken:
+                tables[request.pk] = table
+                taken.add(table)
+        free = (n for n in range(1, last + 1) if n not in taken)
         for request in placed:
             if request.pk not in tables:
                 tables[request.pk] = next(free)
@@ -174,14 +173,15 @@ def _bad_pins(requests: list[MeetingRequest]) -> str:
     return "\n".join(lines)
 
 
-def _release(request: MeetingRequest) -> bool:
-    """The company is no longer on the trip: its request gives up slot, table and pin, as a
-    request the scheduler leaves out does (scheduled → accepted), and stays open should the
-    company be accepted again."""
+def _place(request: MeetingRequest, slot_id=None, table=None, *, pinned=None) -> bool:
+    """Gives ``request`` the slot and table, scheduled; or none (scheduled goes back to
+    accepted, other states stay). Whether that changed it."""
     status = request.status
-    if status == MeetingRequest.Status.SCHEDULED:
+    if slot_id is not None:
+        status = MeetingRequest.Status.SCHEDULED
+    elif status == MeetingRequest.Status.SCHEDULED:
         status = MeetingRequest.Status.ACCEPTED
-    new = (None, None, False, status)
+    new = (slot_id, table, request.pinned if pinned is None else pinned, status)
     if new == (request.slot_id, request.table, request.pinned, request.status):
         return False
     request.slot_id, request.table, request.pinned, request.status = new
@@ -224,18 +224,11 @@ def schedule_meetings(
         except solver.PinnedClash as clash:
             raise ValueError(_clash_message(clash, occupying + to_place)) from clash
         tables = _tables(occupying + to_place, schedule.assignment, slots, kept)
-        changed = [r for r in released if _release(r)]
-        for request in to_place:
-            slot_id = schedule.assignment.get(request.pk)
-            if slot_id is not None:
-                new = (slot_id, tables[request.pk], MeetingRequest.Status.SCHEDULED)
-            elif request.status == MeetingRequest.Status.SCHEDULED:
-                new = (None, None, MeetingRequest.Status.ACCEPTED)
-            else:
-                new = (None, None, request.status)
-            if new != (request.slot_id, request.table, request.status):
-                request.slot_id, request.table, request.status = new
-                changed.append(request)
+        # A company no longer on the trip gives up slot, table and pin; its requests stay
+        # open should it be accepted again.
+        changed = [r for r in released if _place(r, pinned=False)]
+        assigned = schedule.assignment
+        changed += [r for r in to_place if _place(r, assigned.get(r.pk), tables.get(r.pk))]
         for request in changed:
             request.version += 1  # the admin's lost-update guard sees the change
         if changed and not dry_run:

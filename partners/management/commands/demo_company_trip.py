@@ -1,6 +1,3 @@
-"""Make the seed's planned company trip demo-able (partners/demo/company_trip.py);
-`make run` calls this after the seed."""
-
 from django.core.management.base import BaseCommand, CommandError
 
 from partners.demo.company_trip import TRIP_SLUG, load_company_trip

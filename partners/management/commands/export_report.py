@@ -1,5 +1,3 @@
-"""export_report PATH [--year Y] [--city SLUG]: the /reports/ workbook, from the shell."""
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _

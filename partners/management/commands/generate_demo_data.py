@@ -1,5 +1,3 @@
-"""Fill the database with a realistic demo world: `generate_demo_data --scale N`."""
-
 import time
 
 from django.apps import apps

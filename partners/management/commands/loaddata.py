@@ -1,10 +1,7 @@
-"""Django's ``loaddata``, which then works out the report's partner city and day of the
-records that lack them (``partners.reports.places``), in the same transaction. A backup
-carries them and keeps them as they were; a fixture written by hand (the seed) does not.
-Its records arrive in any order, so the signals wait until all are in. The organisation
-names kept for the admin search and the organisations' match keys for the import
-(``Organisation.name_key``, which a fixture's raw save leaves empty) are refreshed too
-(``models.organisation_names``): the ones a backup carries stay as they are."""
+"""Django's ``loaddata``, then, in the same transaction, what a fixture written by hand (the
+seed) lacks and a backup carries: each record's report city and day (``reports.places``;
+the signals wait until every record is in, as they arrive in any order), and the names and
+match keys a raw save leaves out (``models.organisation_names``)."""
 
 from django.core.management.commands import loaddata
 from django.db.models import Q

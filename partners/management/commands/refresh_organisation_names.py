@@ -1,10 +1,7 @@
-"""Every write through the app keeps on memoranda and opportunities the names of the
-organisations they involve, for the admin search (``partners.models.organisation_names``);
-run this after writes around it: raw SQL, another client, a queryset ``update()`` of an
-organisation's name or of a record's organisations. The organisations' own match keys for
-the import (``Organisation.name_key``) and the names folded for the admin search
-(``models.folding``) are kept again too. ``--check`` only reports the records that are out
-of date, and fails when there are any (monitoring).
+"""The names kept for the admin search and the import (``models.organisation_names``,
+``models.folding``), worked out again. Every write through the app keeps them: run this after
+writes around it (raw SQL, another client, a queryset ``update()`` of an organisation's name
+or of a record's organisations). ``--check`` is for monitoring.
 """
 
 from django.apps import apps

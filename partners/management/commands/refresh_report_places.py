@@ -1,7 +1,6 @@
-"""Every write through the app keeps each record's report city and day up to date
-(``partners.reports.places``); run this after writes around it: raw SQL, another client, a
-queryset ``update()`` of a record's date, city, delegation or counterparts. ``--check``
-only reports the records that are out of date, and fails when there are any (monitoring).
+"""Every write through the app keeps each record's report city and day (``reports.places``);
+run this after writes around it: raw SQL, another client, a queryset ``update()`` of a
+record's date, city, delegation or counterparts. ``--check`` is for monitoring.
 """
 
 from django.core.management.base import BaseCommand, CommandError

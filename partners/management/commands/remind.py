@@ -1,6 +1,3 @@
-"""E-mail every back-office user their desk: open follow-ups, memoranda and trips due, and
-opportunities whose next step is due or overdue."""
-
 from collections import Counter
 
 from django.conf import settings
