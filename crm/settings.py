@@ -164,6 +164,8 @@ LANGUAGES = [("de", _("German")), ("en", _("English")), ("zh-hans", _("Chinese (
 # English dates as in the rest of Europe ("25 June 2019", 05/06 is 5 June) and Chinese
 # numbers grouped in threes: crm/formats/.
 FORMAT_MODULE_PATH = ["crm.formats"]
+# Where no language is active (commands that log in English), as crm/formats/en.
+DATE_FORMAT, YEAR_MONTH_FORMAT = "j F Y", "F Y"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Berlin")
 

@@ -41,6 +41,8 @@ def test_a_delegation_shows_its_dates_at_their_precision(
         assert delegation.dates_display == german
     with translation.override("zh-hans"):
         assert delegation.dates_display == chinese
+    with translation.override(None):  # a command that logs in English (no_translations)
+        assert delegation.dates_display == english
 
 
 def test_a_delegation_without_dates_shows_none():
