@@ -620,13 +620,22 @@ def test_export_report_names_a_bad_year(manager_of_few, tmp_path):
 
 def test_a_period_of_two_centuries_is_counted_year_by_year(manager):
     # Some 200 years of the timeline, each with its figures: more columns than one query
-    # may have (SQLite 2000, PostgreSQL 1664). The downloads count with the same query.
+    # may have (SQLite 2000, PostgreSQL 1664).
     query = {"date_from": "1900-01-01", "date_to": "2100-12-31"}
 
     timeline = _page_tables(manager, query)["timeline"]
 
     assert list(timeline) == [str(year) for year in range(2021, 2101)]
     assert timeline["2024"] == TOTAL_2024 and timeline["2025"] == TOTAL_2025
+
+
+def test_a_period_of_two_centuries_prints(manager):
+    query = {"date_from": "1900-01-01", "date_to": "2100-12-31", "format": "pdf"}
+
+    response = manager.get("/reports/", query, headers=ENGLISH)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
 
 
 @pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])

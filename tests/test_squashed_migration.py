@@ -41,10 +41,13 @@ def built_both_ways(one_by_one_url: str, squashed_url: str):
     migrate(one_by_one_url, "partners", REPLACED[-1])
     migrate(squashed_url, "partners", SQUASHED)
     yield
-    # Existing databases carry on: the squashed migration counts as applied.
+    # Existing databases carry on: the squashed migration counts as applied, and the
+    # migrations after it apply on a database built one by one.
     plan = migrate(one_by_one_url, "--plan")
     assert "partners.0074" in plan
     assert not any(f"partners.{name}" in plan for name in [SQUASHED, *REPLACED])
+    assert "partners.0074" in migrate(one_by_one_url)
+    assert "No migrations to apply" in migrate(one_by_one_url)
 
 
 def described_sqlite(db: sqlite3.Connection) -> dict:
