@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from cachalot.api import cachalot_disabled
+from django.db import transaction
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API keeps an event loop running for the whole session; without this
@@ -101,6 +103,42 @@ def artifacts_dir():
     return ARTIFACTS
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _local_cache_for_the_session():
+    """The test processes' cache is in memory from the start: building the test database
+    (before any test's own cache, below) invalidated cachalot's keys in the file cache of
+    the project folder, listing its files on each write (a quarter of the build's time)."""
+    with override_settings(CACHES=LOCAL_CACHE):
+        yield
+
+
+def rolls_back(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    return not (committing & set(item.fixturenames)) and not (
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+
+
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker):
+    """Rows that a module's tests share, written once, as Django's ``setUpTestData``
+    does: one transaction around the module, rolled back at its end; each test runs and
+    rolls back in a savepoint inside it. Every test of the module must use it, and none
+    may commit (``transactional_db``, ``live_server``). A fixture handing out the shared model
+    instances gives each test a deep copy of them, as ``setUpTestData`` does."""
+    # Every test of the module sees the rows, so every test must ask for them.
+    misfits = [item.name for item in request.session.items if item.module is request.module
+               and ("module_db" not in item.fixturenames or not rolls_back(item))]  # fmt: skip
+    assert not misfits, f"tests beside module_db that do not use it or commit: {misfits}"
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(settings, request):
     """A cache of the test's own, so that two pytest-xdist workers on two databases never
@@ -115,7 +153,7 @@ def _own_cache(settings, request):
     cached by an earlier test."""
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = LOCAL_CACHE
     caches["default"].clear()
     if request.node.get_closest_marker("cached"):
         yield
@@ -187,6 +225,7 @@ def _migrated_sqlite_template(tmp_path_factory):
             building.parent.mkdir(exist_ok=True)
             building.unlink(missing_ok=True)  # left by a worker whose migrate failed
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}"}
+            env["CACHE_URL"] = f"file://{building.parent / 'cache'}"  # empty: cheap to list
             env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             result = subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity=0"],

@@ -1,5 +1,6 @@
 """Delegation list, MoU register and company directory: filters, sorting, pagination."""
 
+import copy
 import datetime
 import re
 
@@ -14,9 +15,14 @@ from tests.world2019 import build_world_2019
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def shared_world(module_db):
     return build_world_2019()
+
+
+@pytest.fixture
+def world(shared_world):
+    return copy.deepcopy(shared_world)  # a test's changes to the instances stay its own
 
 
 def titles(response, attribute="title"):

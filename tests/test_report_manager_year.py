@@ -376,20 +376,13 @@ def build_year():
     _log_stages(o6, (Stage.IDEA, D(2024, 6, 25)))
 
 
-@pytest.fixture
-def manager(client):
+@pytest.fixture(scope="module")
+def year(module_db):
     build_year()
-    return logged_in_with(client, "view_reports")
 
 
 @pytest.fixture
-def manager_of_few(client):
-    """A manager of Leipzig and its partner city Nanjing, without records: enough to be
-    refused."""
-    f.PartnershipFactory(
-        home_city=f.HomeCityFactory(name="Leipzig", slug="leipzig"),
-        partner_city=f.CityFactory(name="Nanjing", slug="nanjing"),
-    )
+def manager(client, year):
     return logged_in_with(client, "view_reports")
 
 
@@ -597,8 +590,8 @@ def test_export_report_for_one_city_writes_its_row(manager, tmp_path, settings):
     ],
 )
 @pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
-def test_a_bad_parameter_is_a_400_naming_it(manager_of_few, query, parameter, output):
-    response = manager_of_few.get("/reports/", {**query, "format": output}, headers=ENGLISH)
+def test_a_bad_parameter_is_a_400_naming_it(manager, query, parameter, output):
+    response = manager.get("/reports/", {**query, "format": output}, headers=ENGLISH)
 
     assert response.status_code == 400
     assert parameter in _fields_with_errors(response.text)
@@ -613,7 +606,7 @@ def _fields_with_errors(page: str) -> list[str]:
     return [label.group(1).strip() for label in labels if label]
 
 
-def test_export_report_names_a_bad_year(manager_of_few, tmp_path):
+def test_export_report_names_a_bad_year(manager, tmp_path):
     with pytest.raises(CommandError, match="--year"):
         call_command("export_report", str(tmp_path / "r.xlsx"), "--year", "abc")
 
@@ -639,11 +632,11 @@ def test_a_period_of_two_centuries_prints(manager):
 
 
 @pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
-def test_a_period_starting_after_today_without_an_end_asks_for_its_end(manager_of_few, output):
+def test_a_period_starting_after_today_without_an_end_asks_for_its_end(manager, output):
     # Without "To" a period ends today: one from 2100 would end before it starts.
     query = {"date_from": "2100-01-01", "format": output}
 
-    response = manager_of_few.get("/reports/", query, headers=ENGLISH)
+    response = manager.get("/reports/", query, headers=ENGLISH)
 
     assert response.status_code == 400
     assert _fields_with_errors(response.text) == ["To"]
@@ -651,12 +644,12 @@ def test_a_period_starting_after_today_without_an_end_asks_for_its_end(manager_o
 
 
 @pytest.mark.parametrize("output", ["html", "xlsx", "csv", "pdf"])
-def test_an_unknown_parameter_is_named_not_ignored(manager_of_few, output):
+def test_an_unknown_parameter_is_named_not_ignored(manager, output):
     # ?city= (export_report's option) would otherwise show every partner city's figures
     # as if they were the one city's.
     query = {"year": "2024", "city": "99999", "format": output}
 
-    response = manager_of_few.get("/reports/", query, headers=ENGLISH)
+    response = manager.get("/reports/", query, headers=ENGLISH)
 
     assert response.status_code == 400
     assert "Unknown parameter “city”" in response.text

@@ -6,6 +6,7 @@ made by hand. Checked: the summary, the page's table, year-by-year table and cha
 XLSX in English and German, the CSV, export_report and the manager's desk.
 """
 
+import copy
 import csv
 import io
 
@@ -29,9 +30,14 @@ GERMAN = {"accept-language": "de"}
 CITIES = ["Jining", "Nanjing"]
 
 
-@pytest.fixture
-def built():
+@pytest.fixture(scope="module")
+def shared_world(module_db):
     return world.build()
+
+
+@pytest.fixture
+def built(shared_world):
+    return copy.deepcopy(shared_world)  # a test's changes to the instances stay its own
 
 
 @pytest.fixture

@@ -64,9 +64,14 @@ class Page:
         return self.sections[heading_id]
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def seeded_once(module_db):
     call_command("loaddata", "seed", "demo_companies", verbosity=0)
+
+
+@pytest.fixture
+def seeded(db, seeded_once):
+    pass
 
 
 @pytest.fixture
