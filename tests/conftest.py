@@ -52,18 +52,30 @@ def uses_the_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("--without-database-free-tests"):
-        return
-    # A skip condition may read the database's vendor: such a test stays in every pass.
-    conditional = ("skip", "skipif", "xfail")
-    kept, dropped = [], []
-    for item in items:
-        free = not uses_the_database(item)
-        unconditional = not any(item.get_closest_marker(name) for name in conditional)
-        (dropped if free and unconditional else kept).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    if config.getoption("--without-database-free-tests"):
+        # A skip condition may read the database's vendor: such a test stays in every pass.
+        conditional = ("skip", "skipif", "xfail")
+        kept, dropped = [], []
+        for item in items:
+            free = not uses_the_database(item)
+            unconditional = not any(item.get_closest_marker(name) for name in conditional)
+            (dropped if free and unconditional else kept).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+    # The modules of the longest tests first, each kept whole (its module fixtures are
+    # built once): started last, one of them ran on alone while the other processes idled.
+    long_modules = {item.module for item in items if is_long(item)}
+    items.sort(key=lambda item: item.module not in long_modules)
+
+
+def is_long(item) -> bool:
+    """Runs for tens of seconds: starts servers or workers, or replays migrations."""
+    return bool(
+        item.get_closest_marker("slow")
+        or item.get_closest_marker("migration")
+        or {"processes", "migrated_sqlite"} & set(item.fixturenames)
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ REPLACED = [
 # Written when a row is: the two ways run seconds apart. The one-by-one way leaves the
 # Chinese names of the reference data to post_migrate, a second save (version, history).
 LEFT_OUT = {"created_at", "updated_at", "history_date", "version"}
+pytestmark = pytest.mark.slow  # migrates four databases in subprocesses
 
 
 def migrate(database_url: str, *arguments: str) -> str:
