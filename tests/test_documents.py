@@ -111,6 +111,7 @@ def test_the_eleven_seed_profiles_print_as_one_handout_in_each_language(seeded, 
         assert f"handouts-{seeded.slug}-{lang}.pdf" in response["Content-Disposition"]
 
 
+@pytest.mark.layout
 def test_chinese_handout_embeds_a_cjk_font_and_keeps_chinese_text_searchable(officer):
     nanjing = f.CityFactory(name="Nanjing", local_name="南京", name_zh_hans="南京")
     profile = f.CompanyProfileFactory()
@@ -285,6 +286,7 @@ def test_a_company_trips_briefing_holds_its_schedule_companies_and_counterparts(
     assert "Scheduled meeting Muster Maschinenbau GmbH (Nanjing)" in history
 
 
+@pytest.mark.layout
 def test_a_long_briefing_never_splits_a_row_across_pages(officer):
     nanjing = f.CityFactory(name="Nanjing")
     trip = f.DelegationFactory()
@@ -315,6 +317,7 @@ def test_a_long_briefing_never_splits_a_row_across_pages(officer):
     assert all("Position at the time" in page for page in with_travellers)
 
 
+@pytest.mark.layout
 def test_a_chinese_briefing_keeps_short_labels_on_one_line(officer):
     trip = f.DelegationFactory()
     f.DelegationMemberFactory(
@@ -330,6 +333,7 @@ def test_a_chinese_briefing_keeps_short_labels_on_one_line(officer):
     assert "团长" in text
 
 
+@pytest.mark.layout
 def test_a_long_profile_still_hands_over_as_one_page_saying_it_is_shortened(officer):
     profile = f.CompanyProfileFactory(
         organisation__name="Langtext Präzision GmbH",
@@ -360,6 +364,7 @@ def test_a_handout_without_contact_details_has_no_contact_heading(officer):
     assert "shortened" not in text
 
 
+@pytest.mark.layout
 def test_a_handout_that_still_runs_over_names_the_company_on_every_page(officer):
     address = "\n".join(f"Building {n}, Gate {n}" for n in range(60))  # not shortened
     profile = f.CompanyProfileFactory(
@@ -470,6 +475,7 @@ def test_a_language_tag_is_read_whatever_its_case(officer):
     assert response["Content-Disposition"].endswith('-zh-hans.pdf"')
 
 
+@pytest.mark.layout
 def test_a_counterpart_with_a_long_history_starts_under_the_heading_and_names_itself_on_each_page(
     officer,
 ):

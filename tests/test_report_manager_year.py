@@ -622,6 +622,7 @@ def test_a_period_of_two_centuries_is_counted_year_by_year(manager):
     assert timeline["2024"] == TOTAL_2024 and timeline["2025"] == TOTAL_2025
 
 
+@pytest.mark.layout
 def test_a_period_of_two_centuries_prints(manager):
     query = {"date_from": "1900-01-01", "date_to": "2100-12-31", "format": "pdf"}
 

@@ -75,6 +75,7 @@ def test_the_pdf_states_the_filter_and_every_figure_of_the_total_row_as_on_the_p
     )
 
 
+@pytest.mark.layout
 def test_the_pdf_is_a4_with_the_wide_tables_landscape_and_the_rest_portrait(manager):
     reconcile_world.build()
 
@@ -90,6 +91,7 @@ def test_the_pdf_is_a4_with_the_wide_tables_landscape_and_the_rest_portrait(mana
     assert len(sizes) > wide[-1] + 1 and set(sizes[wide[-1] + 1 :]) == {A4_PORTRAIT}
 
 
+@pytest.mark.layout
 def test_the_pdf_is_in_chinese_with_chinese_city_names_and_embedded_fonts(manager):
     reconcile_world.build()
 
@@ -245,6 +247,7 @@ TOTAL_OPPORTUNITIES = {
 }
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
 def test_every_table_fits_the_page_width_in_every_language(manager, language):
     reconcile_world.build()
@@ -264,6 +267,7 @@ def test_every_table_fits_the_page_width_in_every_language(manager, language):
     assert TOTAL_OPPORTUNITIES[language] in text
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
 def test_no_heading_is_left_alone_at_the_bottom_of_a_page(manager, language):
     reconcile_world.build()
@@ -293,6 +297,7 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(manager, language):
         assert _last_line(page) not in headings
 
 
+@pytest.mark.layout
 def test_the_pdf_is_printed_without_stylesheet_warnings(manager, caplog):
     """The page's screen-only rules (a phone's @media, a scrolling box) and the admin's
     colour variables are not the PDF's: WeasyPrint warned of each on every download."""

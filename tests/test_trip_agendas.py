@@ -173,6 +173,7 @@ def test_agendas_mark_names_shown_in_german_for_want_of_a_translation(scheduled)
     assert '<li><span lang="de">Muster Maschinenbau GmbH</span>:' in index.text
 
 
+@pytest.mark.layout
 def test_a_chinese_agenda_keeps_days_times_and_cities_on_one_line(scheduled):
     trip, _company, bureau, _request = scheduled
     officer = client_for(user_with_role(TRADE_OFFICERS))
@@ -231,6 +232,7 @@ def test_an_agenda_has_a_column_for_the_other_side_only(scheduled):
         assert other in text
 
 
+@pytest.mark.layout
 def test_a_company_name_wider_than_its_column_breaks_instead_of_running_off_the_page(
     scheduled,
 ):
