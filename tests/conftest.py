@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from cachalot.api import cachalot_disabled
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
@@ -127,11 +128,16 @@ def _local_cache_for_the_session():
         yield
 
 
-def rolls_back(item) -> bool:
+def rolls_back_in_a_savepoint(item) -> bool:
+    """The test has pytest-django's ``db`` (a savepoint inside ``module_db``) and commits
+    nothing: without ``db`` it would write straight into the module's transaction, as the
+    module holds the database unblocked."""
     marker = item.get_closest_marker("django_db")
     committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
-    return not (committing & set(item.fixturenames)) and not (
-        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    return (
+        bool(marker or "db" in item.fixturenames)
+        and not (committing & set(item.fixturenames))
+        and not (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
     )
 
 
@@ -139,16 +145,24 @@ def rolls_back(item) -> bool:
 def module_db(request, django_db_setup, django_db_blocker):
     """Rows that a module's tests share, written once, as Django's ``setUpTestData``
     does: one transaction around the module, rolled back at its end; each test runs and
-    rolls back in a savepoint inside it. Every test of the module must use it, and none
-    may commit (``transactional_db``, ``live_server``). A fixture handing out the shared model
-    instances gives each test a deep copy of them, as ``setUpTestData`` does."""
+    rolls back in a savepoint inside it. Every test of the module must use it and the
+    database (``db``), and none may commit (``transactional_db``, ``live_server``). A
+    fixture handing out the shared model instances gives each test a deep copy of them, as
+    ``setUpTestData`` does."""
     # Every test of the module sees the rows, so every test must ask for them.
     misfits = [item.name for item in request.session.items if item.module is request.module
-               and ("module_db" not in item.fixturenames or not rolls_back(item))]  # fmt: skip
-    assert not misfits, f"tests beside module_db that do not use it or commit: {misfits}"
+               and ("module_db" not in item.fixturenames
+                    or not rolls_back_in_a_savepoint(item))]  # fmt: skip
+    assert not misfits, f"tests beside module_db without it, without db or committing: {misfits}"
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def seed_once(module_db):
+    """The seed (fixtures/seed.json and demo_companies.json), loaded once for the module."""
+    call_command("loaddata", "seed", "demo_companies", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -13,13 +13,8 @@ from PIL import Image
 from partners import models as m
 
 
-@pytest.fixture(scope="module")
-def seeded_once(module_db):
-    call_command("loaddata", "seed", "demo_companies", verbosity=0)
-
-
 @pytest.fixture
-def seeded(db, seeded_once):
+def seeded(db, seed_once):
     pass
 
 

@@ -10,7 +10,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 REPORT = "delegations/delegationsreise-nanjing-jining-2019/"
 TRIP_DATES = [("de", "25.–30. Juni 2019"), ("en", "25–30 June 2019")]
@@ -64,13 +63,8 @@ class Page:
         return self.sections[heading_id]
 
 
-@pytest.fixture(scope="module")
-def seeded_once(module_db):
-    call_command("loaddata", "seed", "demo_companies", verbosity=0)
-
-
 @pytest.fixture
-def seeded(db, seeded_once):
+def seeded(db, seed_once):
     pass
 
 
