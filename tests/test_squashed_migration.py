@@ -43,12 +43,11 @@ def built_both_ways(one_by_one_url: str, squashed_url: str):
     migrate(squashed_url, "partners", SQUASHED)
     yield
     # Existing databases carry on: the squashed migration counts as applied, and the
-    # migrations after it apply on a database built one by one.
-    plan = migrate(one_by_one_url, "--plan")
-    assert "partners.0074" in plan
-    assert not any(f"partners.{name}" in plan for name in [SQUASHED, *REPLACED])
-    assert "partners.0074" in migrate(one_by_one_url)
-    assert "No migrations to apply" in migrate(one_by_one_url)
+    # migrations after it apply on a database built one by one (what `migrate` printed as
+    # applied, rather than asking for its plan first: each run costs seconds of CPU).
+    applied = migrate(one_by_one_url)
+    assert "Applying partners.0074" in applied
+    assert not any(f"partners.{name}" in applied for name in [SQUASHED, *REPLACED])
 
 
 def described_sqlite(db: sqlite3.Connection) -> dict:
