@@ -223,6 +223,21 @@ def test_the_board_filters_by_partner_city_owner_and_kind(officer, card):
     assert titles(kind="research") == {"Jining school"}
 
 
+def test_my_board_from_the_desk_opens_for_a_colleague_who_owns_nothing_yet(card):
+    newcomer = user_with_role(TRADE_OFFICERS, username="neu")
+    client = client_for(newcomer)
+    desk = client.get(reverse("admin:index")).content.decode()
+    link = re.search(rf'href="({BOARD}[^"]*)"', desk).group(1)
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Battery plant" not in page  # the officer's card: the board is the newcomer's
+    owners = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
+    assert re.search(rf'value="{newcomer.pk}" selected>neu</option>', owners)
+
+
 def test_the_board_filter_searches_partner_cities_and_lists_owners(officer, card):
     for n in range(30):
         f.OpportunityFactory(partner_city=f.CityFactory(name=f"City {n}"))

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -82,9 +82,7 @@ class BoardFilter(forms.Form):
     )
     # A list: the admin's user search is for administrators only, and owners are colleagues.
     owner = NameChoiceField(
-        get_user_model()
-        .objects.filter(pk__in=Opportunity.objects.values("owner"))
-        .order_by("username"),
+        get_user_model().objects.none(),
         required=False,
         label=gettext_lazy("Owner"),
         label_field="username",
@@ -95,6 +93,12 @@ class BoardFilter(forms.Form):
         required=False,
         label=gettext_lazy("Kind"),
     )
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        # The user too, owner of nothing yet: the desk links to "my" board (an empty one).
+        owners = Q(pk__in=Opportunity.objects.values("owner")) | Q(pk=user.pk)
+        self.fields["owner"].queryset = get_user_model().objects.filter(owners).order_by("username")
 
     # The list's parameters for each filter (its list filters), for the link to a column's rest.
     LIST_PARAMETERS = {
@@ -259,14 +263,14 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     def board_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        filters, status = BoardFilter(request.GET or None), 200
+        filters, status = BoardFilter(request.GET or None, user=request.user), 200
         if filters.is_bound and not filters.is_valid():
             # Said, not silently dropped; the other filters still apply, the bad ones are gone.
             for name, errors in filters.errors.items():
                 label = filters.fields[name].label
                 self.message_user(request, f"{label}: {' '.join(errors)}", messages.ERROR)
             valid = {key: value for key, value in request.GET.items() if key not in filters.errors}
-            filters, status = BoardFilter(valid or None), 400
+            filters, status = BoardFilter(valid or None, user=request.user), 400
         cards = {stage: [] for stage in Opportunity.OPEN_STAGES}
         shown = list(self.board_queryset(filters))
         owners = dict(
