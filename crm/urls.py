@@ -23,6 +23,7 @@ urlpatterns = [
     path("files/", include(files_urls)),
     path("jobs/", include(jobs_urls)),
     path("robots.txt", public.robots_txt, name="robots"),
+    path("favicon.ico", public.favicon),
     path("print-origin.css", public.print_origin_css, name="print-origin"),
     path(
         "sitemap.xml",

@@ -135,3 +135,11 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client, db):
+    # What a browser asks for when it shows a PDF or a feed, which name no icon themselves.
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.redirect_chain[0][1] == 301
+    assert b"<svg" in b"".join(response.streaming_content)
