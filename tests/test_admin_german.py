@@ -126,6 +126,26 @@ def test_every_admin_page_is_german(german_admin, model, kind):
     assert _leftovers(response) == [], url
 
 
+# Field labels a Chinese form may show in Latin letters: names of formats and standards.
+LATIN_LABELS = {"ID", "Id", "CSV", "URL", "SHA-256", "HTTP Accept", "E-Mail", "Logo"}
+
+
+@pytest.mark.parametrize(
+    ("model", "kind"), [param for param in PAGES if param.values[1] in ("add", "change")]
+)
+def test_every_chinese_form_labels_its_fields_in_chinese(db, model, kind):
+    client = client_for(user_with_role("Administrators", is_superuser=True))
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}_{kind}"
+    url = reverse(name, args=[make_record(model).pk]) if kind == "change" else reverse(name)
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    labels = {label.strip() for label in re.findall(r"<label[^>]*>([^<]+)：</label>", page)}
+    latin = {label for label in labels if not re.search(r"[\u4e00-\u9fff]", label)}
+    assert latin <= LATIN_LABELS, url
+
+
 @pytest.mark.parametrize("url", ["/admin/", "/reports/?year=2019"])
 def test_the_desk_and_the_reports_are_german(german_admin, url):
     response = german_admin.get(url, HTTP_ACCEPT_LANGUAGE="de")

@@ -18,6 +18,7 @@ from django.template.defaultfilters import yesno
 from django.utils.formats import date_format
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -102,7 +103,9 @@ def _their_changes(form) -> str:
 class VersionCheckedForm(forms.ModelForm):
     """The base form of every back-office change form and inline row."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label=gettext_lazy("version"), widget=forms.HiddenInput, required=False
+    )
     # Reverting to a historical version deliberately saves an older state.
     check_version = True
 
