@@ -164,3 +164,27 @@ def test_an_unknown_page_answers_404_in_the_sites_layout(client, db):
     response = client.get("/de/cities/atlantis/")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "empty", "none_matching", "chosen"),
+    [
+        ("companies", "No companies are listed yet.", "No companies match these filters.",
+         {"sector": "1"}),
+        ("delegations", "No delegations are published yet.",
+         "No delegations match these filters.", {"year": "2019"}),
+        ("memoranda", "No memoranda are published yet.",
+         "No memoranda match these filters.", {"year": "2019"}),
+    ],
+)  # fmt: skip
+def test_an_empty_list_says_whether_a_filter_emptied_it(
+    client, db, name, empty, none_matching, chosen
+):
+    f.CityFactory(name="Leipzig", is_home=True)  # unpublished: the lists stay empty
+    with translation.override("en"):
+        url = reverse(f"partners:{name}")
+
+    assert empty in client.get(url).content.decode()
+    sort = "-name" if name == "companies" else "-title"
+    assert empty in client.get(url, {"sort": sort}).content.decode()  # sorting filters nothing
+    assert none_matching in client.get(url, chosen).content.decode()

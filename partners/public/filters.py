@@ -91,6 +91,19 @@ class PublicFilterSet(django_filters.FilterSet):
     def filter_by_year(self, queryset, name, value):
         return queryset.filter(**{f"{name}__year": int(value)})
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter, not only the sort order, is chosen: an empty list says which."""
+        if not self.is_bound:
+            return False
+        if not self.is_valid():
+            return True
+        return any(
+            value not in (None, "", [])
+            for name, value in self.form.cleaned_data.items()
+            if not isinstance(self.filters[name], SortFilter)
+        )
+
 
 class DelegationFilter(PublicFilterSet):
     city = _city_filter()
