@@ -36,6 +36,24 @@ def test_the_history_page_shows_who_changed_which_field_from_what_to_what(edited
     assert "Trip to Nanjing and Jining" in row
 
 
+@pytest.mark.parametrize(("role", "linked"), [(MANAGERS, False), (ADMINISTRATORS, True)])
+def test_who_made_a_change_is_linked_only_for_those_who_may_open_users(
+    edited_delegation, role, linked
+):
+    client = client_for(user_with_role(role))
+    url = reverse("admin:partners_delegation_history", args=[edited_delegation.pk])
+    page = client.get(url).content.decode()
+
+    [officer] = m.Delegation.history.model.objects.filter(history_user__isnull=False).values_list(
+        "history_user", flat=True
+    )
+    user_page = reverse("admin:auth_user_change", args=[officer])
+    assert (f'href="{user_page}"' in page) is linked
+    assert "officer.meier" in page
+    if linked:
+        assert client.get(user_page).status_code == 200
+
+
 def test_the_history_page_reads_in_german_and_passes_the_csp(edited_delegation):
     """Its title and "Changes" in German, no "None" for a change without a reason, and no
     inline style, which the content security policy refuses (a console error)."""
