@@ -251,6 +251,9 @@ def test_the_board_filter_searches_partner_cities_and_lists_owners(officer, card
     assert "Nanjing" in cities and "City 1" not in page
     owners = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
     assert f">{officer.username}</option>" in owners
+    kinds = re.search(r'<select name="kind".*?</select>', page, re.S).group(0)
+    for choices in (owners, kinds):  # an empty filter shows every card, and says so
+        assert re.search(r'<option value=""[^>]*>all</option>', choices)
     assert client.get(BOARD, {"partner_city": 10**9}).status_code == 400  # no such city: named
     # The search behind the city field answers a trade officer, not only administrators.
     found = client.get(

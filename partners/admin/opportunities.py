@@ -72,6 +72,10 @@ class OpportunityFollowUpInline(StaffOwnerMixin, CRMInline, TranslationTabularIn
     fields = ["title_de", "kind", "status", "owner", "due_on"]
 
 
+# A filter left empty shows every card.
+ALL = gettext_lazy("all")
+
+
 class BoardFilter(forms.Form):
     # Typed and searched, as on the change form: hundreds of partner cities are no list.
     partner_city = forms.ModelChoiceField(
@@ -87,9 +91,10 @@ class BoardFilter(forms.Form):
         label=gettext_lazy("Owner"),
         label_field="username",
         widget=LongSelect,
+        empty_label=ALL,
     )
     kind = forms.ChoiceField(
-        choices=[("", "---------"), *Opportunity.Kind.choices],
+        choices=[("", ALL), *Opportunity.Kind.choices],
         required=False,
         label=gettext_lazy("Kind"),
     )
