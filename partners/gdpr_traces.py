@@ -85,7 +85,9 @@ class Traces:
         # Longest first: "Anna Alt" goes before "Anna" would leave "Alt" behind.
         alternatives = sorted(map(self._pattern, self.values), key=len, reverse=True)
         self.pattern = re.compile("|".join(alternatives) or "(?!)")
-        self.screens = [_screens(value) for value in self.values]
+        # Each value's screens and its own pattern: a text is searched for the values whose
+        # screens it passes, not for all (an erasure of many people has many values).
+        self.checks = [(_screens(value), re.compile(self._pattern(value))) for value in self.values]
 
     @staticmethod
     def _pattern(value: str) -> str:
@@ -102,15 +104,21 @@ class Traces:
 
     def found_in(self, data) -> bool:
         """Whether ``data`` (a text, or JSON data: every string in it) mentions a value."""
-        return any(
-            self._may_hold(text) and self.pattern.search(folded(text)) for text in _strings(data)
-        )
+        return any(self._holds(text) for text in _strings(data))
 
-    def _may_hold(self, text: str) -> bool:
+    def _holds(self, text: str) -> bool:
         # Folding is the costly part: most texts fail a screen and are never folded.
         if not text.isascii() and BEYOND_TABLE.search(text):
-            return True
-        return any(all(screen.search(text) for screen in screens) for screens in self.screens)
+            return bool(self.pattern.search(folded(text)))
+        patterns = [
+            pattern
+            for screens, pattern in self.checks
+            if all(screen.search(text) for screen in screens)
+        ]
+        if not patterns:
+            return False
+        text = folded(text)
+        return any(pattern.search(text) for pattern in patterns)
 
     def replace(self, data, replacement: str):
         """``data`` (a text or JSON data) with every mention replaced by ``replacement``."""

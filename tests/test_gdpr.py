@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from modeltranslation.utils import get_translation_fields
 
-from partners.gdpr import person_erase, person_export
+from partners.gdpr import people_erase, person_erase, person_export
 from partners.models import (
     DelegationMember,
     MeetingSlot,
@@ -256,6 +257,31 @@ def test_an_administrator_erases_several_people_with_the_list_action(client, per
 
     client.post("/admin/partners/person/", {**selection, "confirm": "yes"})
     assert Person.objects.filter(anonymised_at__isnull=False).count() == 2
+
+
+def test_erasing_several_people_reads_other_records_once_and_reports_each_persons_texts(
+    person,
+):
+    other = f.PersonFactory(full_name="Henriette Zimmermann")
+    both = f.MeetingFactory(notes=f"{NAME} and Henriette Zimmermann agreed.")
+    only_other = f.FollowUpFactory(description="Call Henriette Zimmermann.")
+
+    def erasing(people):
+        with CaptureQueriesContext(connection) as queries:
+            erasures = people_erase(people=people)
+        return erasures, len(queries)
+
+    # One more person costs her own rows, not another read of every text in the database.
+    _one, alone = erasing([f.PersonFactory(full_name="Wilhelmine Quast")])
+    (first, second), together = erasing([person, other])
+    assert together < 2 * alone
+
+    # Each text with its version in the history; the meeting quotes both.
+    assert (first.texts, second.texts) == (2, 4)
+    both.refresh_from_db()
+    only_other.refresh_from_db()
+    assert both.notes == "anonymisiert and anonymisiert agreed."
+    assert only_other.description == "Call anonymisiert."
 
 
 def test_the_gdpr_tools_are_offered_only_to_those_who_may_use_them(

@@ -9,14 +9,20 @@ import json
 
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..gdpr import Erasure, not_searched_names, person_erase, person_export, quoted_in
+from ..gdpr import (
+    Erasure,
+    not_searched_names,
+    people_erase,
+    person_erase,
+    person_export,
+    quoted_in,
+)
 from .pages import attachment, page_context
 
 # Headings of the export's sections, in the order shown on the HTML page.
@@ -106,8 +112,7 @@ class PersonGDPRMixin:
         people = list(queryset.filter(anonymised_at__isnull=True))
         if request.POST.get("confirm") != "yes":
             return self._erase_confirmation(request, people, via_action=True)
-        with transaction.atomic():
-            erasures = [person_erase(person=person, user=request.user) for person in people]
+        erasures = people_erase(people=people, user=request.user)
         for erasure in erasures:
             self._report(request, erasure)
         count = len(people)
