@@ -310,6 +310,9 @@ CRM_EXPORT_BACKGROUND_ROWS = envint("CRM_EXPORT_BACKGROUND_ROWS", "50000")
 # A delegation's handouts with more profiles than this are printed by the worker: WeasyPrint
 # takes about a tenth of a second per page, too long for a request from about 30 pages on.
 CRM_DOCUMENT_BACKGROUND_PROFILES = envint("CRM_DOCUMENT_BACKGROUND_PROFILES", "30")
+# A briefing with more counterparts than this too: 225 counterparts (a trip to a city of
+# `generate_demo_data --scale 1`) made 130 pages in 39 s.
+CRM_DOCUMENT_BACKGROUND_COUNTERPARTS = envint("CRM_DOCUMENT_BACKGROUND_COUNTERPARTS", "40")
 # A running task whose worker has not written a heartbeat for this long is marked failed.
 CRM_TASK_STALE_SECONDS = envint("CRM_TASK_STALE_SECONDS", "60")
 # Background jobs (their uploaded sheets and written workbooks) are purged after this.

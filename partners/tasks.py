@@ -7,7 +7,9 @@ confirm button; then, once confirmed, the real import of the same stored file (s
 ``CRM_IMPORT_BACKGROUND_ROWS`` rows run inside the request, larger ones in the worker.
 
 A delegation's handouts with more than ``CRM_DOCUMENT_BACKGROUND_PROFILES`` profiles are
-printed in the worker too (``start_handouts``), into the job's folder.
+printed in the worker too, and so is a briefing with more than
+``CRM_DOCUMENT_BACKGROUND_COUNTERPARTS`` counterparts (``start_document``), into the job's
+folder.
 """
 
 import hashlib
@@ -115,18 +117,28 @@ def handouts_in_background(delegation: Delegation) -> bool:
     return profiles.count() > settings.CRM_DOCUMENT_BACKGROUND_PROFILES
 
 
-def start_handouts(*, delegation: Delegation, language: str, user) -> Job:
+def briefing_in_background(delegation: Delegation) -> bool:
+    return documents.counterpart_count(delegation) > settings.CRM_DOCUMENT_BACKGROUND_COUNTERPARTS
+
+
+def start_document(*, document: str, delegation: Delegation, language: str, user) -> Job:
+    """Prints a trip's ``document`` ("handouts" or "briefing") in the worker."""
     Job.objects.purge_expired()
-    options = {"delegation": delegation.pk, "language": language}
+    options = {"document": document, "delegation": delegation.pk, "language": language}
     job = Job.objects.create(kind=Job.Kind.DOCUMENTS, created_by=user, options=options)
-    return _enqueue(job, print_handouts)
+    return _enqueue(job, _runner(job))
 
 
 def restart(job: Job) -> Job:
     job.state, job.progress, job.total, job.errors, job.result = Job.State.QUEUED, 0, 0, 0, {}
     job.save(update_fields=["state", "progress", "total", "errors", "result"])
-    runners = {Job.Kind.IMPORT: import_sheet, Job.Kind.DOCUMENTS: print_handouts}
-    return _enqueue(job, runners.get(job.kind, export_report))
+    return _enqueue(job, _runner(job))
+
+
+def _runner(job: Job):
+    if job.kind == Job.Kind.DOCUMENTS:
+        return print_briefing if job.options.get("document") == "briefing" else print_handouts
+    return {Job.Kind.IMPORT: import_sheet}.get(job.kind, export_report)
 
 
 def _enqueue(job: Job, runner) -> Job:
@@ -283,3 +295,19 @@ def print_handouts(*, job_id: str) -> dict:
         (job.folder / "handouts.pdf").write_bytes(pdf)
     _done_with_file(job, "handouts.pdf", f"handouts-{delegation.slug}-{language}.pdf", total)
     return {"status": "done", "profiles": total}
+
+
+@task
+def print_briefing(*, job_id: str) -> dict:
+    """A trip's briefing into ``jobs/<id>/briefing.pdf``: one document, laid out at once."""
+    Job.objects.purge_expired()
+    job = Job.objects.get(pk=job_id)
+    delegation = Delegation.objects.get(pk=job.options["delegation"])
+    language = documents.language_or_default(job.options.get("language"))
+    with jobs.Progress(job) as progress:
+        progress.rows(0, 1, 0)
+        pdf = documents.briefing_pdf(delegation, language=language)
+        job.folder.mkdir(parents=True, exist_ok=True)
+        (job.folder / "briefing.pdf").write_bytes(pdf)
+    _done_with_file(job, "briefing.pdf", f"briefing-{delegation.slug}-{language}.pdf", 1)
+    return {"status": "done"}

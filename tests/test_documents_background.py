@@ -64,7 +64,7 @@ def test_a_large_batch_is_offered_as_a_button_and_get_writes_nothing(officer):
     assert response["Content-Type"].startswith("text/html")
     assert "more than 3 company profiles" in response.text
     assert 'method="post" action="?lang=en"' in response.text
-    assert "Print the handouts in the background" in response.text
+    assert "Print in the background" in response.text
     assert not Job.objects.exists()
 
 
@@ -177,3 +177,48 @@ def test_the_right_to_view_trips_alone_prints_no_profiles(officer):
     page = trips_only.get(f"/admin/partners/delegation/{small.pk}/change/")
     assert page.status_code == 200
     assert "handouts.pdf" not in page.text
+
+
+def trip_with_counterparts(count):
+    trip = f.DelegationFactory(title="Trade mission to Nanjing")
+    city = f.CityFactory()  # a partner city: home-city organisations are no counterparts
+    names = [f"Counterpart {trip.pk}-{number:02d} Co." for number in range(count)]
+    for name in names:
+        meeting = f.MeetingFactory(delegation=trip, city=city)
+        meeting.organisations.add(f.OrganisationFactory(name=name, city=city))
+    return trip, names
+
+
+def briefing_url(trip, lang="en"):
+    return f"/admin/partners/delegation/{trip.pk}/briefing.pdf?lang={lang}"
+
+
+def test_a_briefing_with_many_counterparts_is_printed_by_the_worker(settings, officer):
+    settings.CRM_DOCUMENT_BACKGROUND_COUNTERPARTS = 2
+    small, _ = trip_with_counterparts(2)
+    assert pdf_pages(officer.get(briefing_url(small)))  # still printed in the request
+    large, names = trip_with_counterparts(3)
+    offer = officer.get(briefing_url(large))
+    assert "more than 2 counterparts" in offer.text
+    assert not Job.objects.exists()  # GET writes nothing
+
+    response = officer.post(briefing_url(large, "de"))
+
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    page = officer.get(response["Location"]).text
+    assert "Finished" in page and "Company profiles printed" not in page
+    download = officer.get(f"/jobs/{job.pk}/download/")
+    assert f'filename="briefing-{large.slug}-de.pdf"' in download["Content-Disposition"]
+    text = " ".join(pdf_pages(download))
+    assert all(name in text for name in names)
+    # Only those who may read a briefing see the job and its file.
+    handouts_only = f.UserFactory(is_staff=True)
+    handouts_only.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[f"view_{model}" for model in
+                          ("delegation", "profilehandover", "companyprofile", "organisation",
+                           "person")]
+        )
+    )  # fmt: skip
+    assert client_for(handouts_only).get(f"/jobs/{job.pk}/download/").status_code == 404

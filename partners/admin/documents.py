@@ -76,23 +76,34 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
             *super().get_urls(),
         ]
 
+    def _in_background(self, request, delegation, language, document: str, title, why: str):
+        """A large document is printed by the worker: GET offers the button saying ``why``,
+        its POST starts the job (GET never writes)."""
+        if request.method == "POST":
+            job = tasks.start_document(
+                document=document, delegation=delegation, language=language, user=request.user
+            )
+            return redirect("jobs:detail", job_id=job.pk)
+        context = {
+            **page_context(self, request, title),
+            "original": delegation,
+            "language": language,
+            "why": why,
+        }
+        template = "admin/partners/delegation/document_background.html"
+        return TemplateResponse(request, template, context)
+
     def handouts(self, request, delegation, language):
-        """The trip's handouts in one PDF; a large batch is printed by the worker: GET
-        offers the button, its POST starts the job (GET never writes)."""
+        """The trip's handouts in one PDF, from the worker for a large batch."""
         if tasks.handouts_in_background(delegation):
-            if request.method == "POST":
-                job = tasks.start_handouts(
-                    delegation=delegation, language=language, user=request.user
-                )
-                return redirect("jobs:detail", job_id=job.pk)
-            context = {
-                **page_context(self, request, _("Handouts")),
-                "original": delegation,
-                "language": language,
-                "limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES,
-            }
-            template = "admin/partners/delegation/handouts_background.html"
-            return TemplateResponse(request, template, context)
+            why = _(
+                "This trip's handouts have more than %(limit)s company profiles: they are "
+                "printed in the background, and you can download the PDF from its progress "
+                "page."
+            ) % {"limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES}
+            return self._in_background(
+                request, delegation, language, "handouts", _("Handouts"), why
+            )
         profiles = documents.profiles_for_delegation(delegation)
         pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
         if pdf is None:
@@ -102,5 +113,14 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
         return pdf_response(pdf, f"handouts-{delegation.slug}-{language}.pdf")
 
     def briefing(self, request, delegation, language):
+        """The trip's briefing, from the worker for a trip with many counterparts."""
+        if tasks.briefing_in_background(delegation):
+            why = _(
+                "This trip's briefing has more than %(limit)s counterparts: it is printed in "
+                "the background, and you can download the PDF from its progress page."
+            ) % {"limit": settings.CRM_DOCUMENT_BACKGROUND_COUNTERPARTS}
+            return self._in_background(
+                request, delegation, language, "briefing", _("Briefing (PDF)"), why
+            )
         pdf = documents.briefing_pdf(delegation, language=language)
         return pdf_response(pdf, f"briefing-{delegation.slug}-{language}.pdf")

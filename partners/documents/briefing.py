@@ -229,5 +229,9 @@ def briefing_context(delegation: Delegation, *, language: str) -> dict:
         }
 
 
+def counterpart_count(delegation: Delegation) -> int:
+    return len(counterpart_ids(delegation, agenda(delegation)))
+
+
 def briefing_pdf(delegation: Delegation, *, language: str) -> bytes:
     return render_pdf(TEMPLATE, briefing_context(delegation, language=language), language=language)
