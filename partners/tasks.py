@@ -121,11 +121,11 @@ def briefing_in_background(delegation: Delegation) -> bool:
     return documents.counterpart_count(delegation) > settings.CRM_DOCUMENT_BACKGROUND_COUNTERPARTS
 
 
-def start_document(*, document: str, delegation: Delegation, language: str, user) -> Job:
-    """Prints a trip's ``document`` ("handouts" or "briefing") in the worker."""
+def start_document(*, kind: Job.Kind, delegation: Delegation, language: str, user) -> Job:
+    """Prints a trip's handouts (kind documents) or briefing in the worker."""
     Job.objects.purge_expired()
-    options = {"document": document, "delegation": delegation.pk, "language": language}
-    job = Job.objects.create(kind=Job.Kind.DOCUMENTS, created_by=user, options=options)
+    options = {"delegation": delegation.pk, "language": language}
+    job = Job.objects.create(kind=kind, created_by=user, options=options)
     return _enqueue(job, _runner(job))
 
 
@@ -136,9 +136,12 @@ def restart(job: Job) -> Job:
 
 
 def _runner(job: Job):
-    if job.kind == Job.Kind.DOCUMENTS:
-        return print_briefing if job.options.get("document") == "briefing" else print_handouts
-    return {Job.Kind.IMPORT: import_sheet}.get(job.kind, export_report)
+    runners = {
+        Job.Kind.IMPORT: import_sheet,
+        Job.Kind.DOCUMENTS: print_handouts,
+        Job.Kind.BRIEFING: print_briefing,
+    }
+    return runners.get(job.kind, export_report)
 
 
 def _enqueue(job: Job, runner) -> Job:

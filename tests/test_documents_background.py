@@ -205,13 +205,18 @@ def test_a_briefing_with_many_counterparts_is_printed_by_the_worker(settings, of
     response = officer.post(briefing_url(large, "de"))
 
     job = Job.objects.get()
-    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (response["Location"], job.kind) == (f"/jobs/{job.pk}/", "briefing")
     page = officer.get(response["Location"]).text
     assert "Finished" in page and "Company profiles printed" not in page
     download = officer.get(f"/jobs/{job.pk}/download/")
     assert f'filename="briefing-{large.slug}-de.pdf"' in download["Content-Disposition"]
     text = " ".join(pdf_pages(download))
     assert all(name in text for name in names)
+    # A failed briefing starts again as a briefing, not as the trip's handouts.
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
+    assert officer.post(f"/jobs/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert (job.outcome, job.file.name) == ("done", f"jobs/{job.pk}/briefing.pdf")
     # Only those who may read a briefing see the job and its file.
     handouts_only = f.UserFactory(is_staff=True)
     handouts_only.user_permissions.add(

@@ -188,3 +188,15 @@ def test_an_empty_list_says_whether_a_filter_emptied_it(
     sort = "-name" if name == "companies" else "-title"
     assert empty in client.get(url, {"sort": sort}).content.decode()  # sorting filters nothing
     assert none_matching in client.get(url, chosen).content.decode()
+
+
+def test_filters_that_each_hold_but_match_nothing_together_say_so(client, db):
+    f.DelegationFactory(direction="outbound", status="completed")
+    f.DelegationFactory(direction="inbound", status="planned")
+    with translation.override("en"):
+        url = reverse("partners:delegations")
+
+    page = client.get(url, {"direction": "outbound", "status": "planned"}).content.decode()
+
+    assert "0 delegations" in page
+    assert "No delegations match these filters." in page

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import documents, tasks
-from ..models import CompanyProfile
+from ..models import CompanyProfile, Job
 from .pages import page_context
 from .rights import allowed, links
 
@@ -76,12 +76,12 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
             *super().get_urls(),
         ]
 
-    def _in_background(self, request, delegation, language, document: str, title, why: str):
+    def _in_background(self, request, delegation, language, kind: Job.Kind, title, why: str):
         """A large document is printed by the worker: GET offers the button saying ``why``,
         its POST starts the job (GET never writes)."""
         if request.method == "POST":
             job = tasks.start_document(
-                document=document, delegation=delegation, language=language, user=request.user
+                kind=kind, delegation=delegation, language=language, user=request.user
             )
             return redirect("jobs:detail", job_id=job.pk)
         context = {
@@ -102,7 +102,7 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                 "page."
             ) % {"limit": settings.CRM_DOCUMENT_BACKGROUND_PROFILES}
             return self._in_background(
-                request, delegation, language, "handouts", _("Handouts"), why
+                request, delegation, language, Job.Kind.DOCUMENTS, _("Handouts"), why
             )
         profiles = documents.profiles_for_delegation(delegation)
         pdf = documents.handouts_pdf(profiles, language=language, delegation=delegation)
@@ -120,7 +120,7 @@ class DelegationDocumentsMixin(DocumentViewsMixin):
                 "the background, and you can download the PDF from its progress page."
             ) % {"limit": settings.CRM_DOCUMENT_BACKGROUND_COUNTERPARTS}
             return self._in_background(
-                request, delegation, language, "briefing", _("Briefing (PDF)"), why
+                request, delegation, language, Job.Kind.BRIEFING, _("Briefing (PDF)"), why
             )
         pdf = documents.briefing_pdf(delegation, language=language)
         return pdf_response(pdf, f"briefing-{delegation.slug}-{language}.pdf")

@@ -29,7 +29,7 @@ PERMISSIONS = {
     "briefing": REQUIRED["briefing"],
 }
 # The kinds started from the admin, which only staff enter; reports are not admin pages.
-STAFF_ONLY = {"import", "documents"}
+STAFF_ONLY = {"import", "documents", "briefing"}
 TITLES = {
     "import": gettext_lazy("Import"),
     "export": gettext_lazy("Report export"),
@@ -38,17 +38,10 @@ TITLES = {
 }
 
 
-def _kind(job: Job) -> str:
-    """The job's kind, a trip's briefing told apart from its handouts."""
-    return "briefing" if job.options.get("document") == "briefing" else job.kind
-
-
 def _job_or_404(request, job_id) -> Job:
     job = get_object_or_404(Job, pk=job_id)
     user = request.user
-    may_start = holds(user, PERMISSIONS[_kind(job)]) and (
-        user.is_staff or job.kind not in STAFF_ONLY
-    )
+    may_start = holds(user, PERMISSIONS[job.kind]) and (user.is_staff or job.kind not in STAFF_ONLY)
     if not (may_start and (job.created_by_id == user.pk or user.is_staff)):
         raise Http404
     jobs.recover_stale(job)
@@ -62,7 +55,7 @@ def detail(request, job_id):
     job = _job_or_404(request, job_id)
     context = {
         **admin.site.each_context(request),
-        "title": TITLES[_kind(job)],
+        "title": TITLES[job.kind],
         "is_nav_sidebar_enabled": False,
         "job": job,
         "state": job.result,

@@ -70,6 +70,7 @@ class Job(models.Model):
         IMPORT = "import", _("import")
         EXPORT = "export", _("export")
         DOCUMENTS = "documents", _("documents")
+        BRIEFING = "briefing", _("briefing")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

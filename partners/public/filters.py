@@ -99,7 +99,7 @@ class PublicFilterSet(django_filters.FilterSet):
         if not self.is_valid():
             return True
         return any(
-            value not in (None, "", [])
+            value
             for name, value in self.form.cleaned_data.items()
             if not isinstance(self.filters[name], SortFilter)
         )
