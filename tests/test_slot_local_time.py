@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 
 from partners import models as m
-from partners.roles import TRADE_OFFICERS
+from partners.roles import MANAGERS, TRADE_OFFICERS
 
 from . import factories as f
 from .backoffice import change_form_data, client_for, form_errors, user_with_role
@@ -609,3 +609,53 @@ def test_a_stop_changed_otherwise_says_nothing_of_moves(officer, nanjing_stop):
     assert response.status_code == 302, form_errors(response)
     told = " ".join(str(message) for message in get_messages(response.wsgi_request))
     assert "moved to" not in told
+
+
+def _stops_offered(response) -> list[str]:
+    choices = response.context["adminform"].form.fields["stop"].choices
+    return [label for value, label in choices if value]
+
+
+def test_a_slot_is_added_from_its_trip_and_offered_that_trips_stops_only(db):
+    """Not every stop of every delegation ever logged (3,950 options at demo scale 10)."""
+    trip = _trip_in_2027(title="Company trip")
+    nanjing = f.DelegationStopFactory(delegation=trip, city__name="Nanjing", order=1)
+    jining = f.DelegationStopFactory(delegation=trip, city__name="Jining", order=2)
+    upcoming = f.DelegationStopFactory(delegation=_trip_in_2027(title="Upcoming"))
+    past = f.DelegationStopFactory(delegation=f.DelegationFactory(title="Past"))
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    trip_page = officer.get(f"/admin/partners/delegation/{trip.pk}/change/").text
+    add = f"/admin/partners/meetingslot/add/?delegation={trip.pk}"
+    assert f'href="{add}"' in trip_page
+    assert _stops_offered(officer.get(add)) == [
+        f"Company trip – {nanjing}",
+        f"Company trip – {jining}",
+    ]
+    # Before a trip is chosen: the stops of trips to come, not of the past ones.
+    offered = _stops_offered(officer.get("/admin/partners/meetingslot/add/"))
+    assert f"Upcoming – {upcoming}" in offered and f"Company trip – {jining}" in offered
+    assert not [stop for stop in offered if stop.startswith("Past")]
+    assert "Those of the trips to come" in officer.get("/admin/partners/meetingslot/add/").text
+    assert "Those of the trips to come" not in officer.get(add).text
+    assert officer.get("/admin/partners/meetingslot/add/?delegation=x").status_code == 400
+    for bad in ("0", str(past.delegation_id + 1000)):  # no such trip: the trips to come
+        response = officer.get(f"/admin/partners/meetingslot/add/?delegation={bad}")
+        assert response.status_code == 200 and _stops_offered(response) == offered
+
+    # A past trip's slot is added from its page; another trip's stop is refused as such.
+    data = _slot_data(past, "2019-06-26", "09:00", "09:45")
+    assert officer.post("/admin/partners/meetingslot/add/", data).status_code == 302
+    response = officer.post(
+        "/admin/partners/meetingslot/add/",
+        {**_slot_data(upcoming, "2027-05-10", "09:00", "10:00"), "delegation": trip.pk},
+    )
+    assert "The stop belongs to another delegation." in form_errors(response)
+    assert m.MeetingSlot.objects.get().stop == past
+
+
+def test_a_manager_is_not_linked_to_adding_a_slot(db):
+    trip = _trip_in_2027()
+    manager = client_for(user_with_role(MANAGERS))
+    page = manager.get(f"/admin/partners/delegation/{trip.pk}/change/").text
+    assert "Add a meeting slot" not in page and "meetingslot/add" not in page

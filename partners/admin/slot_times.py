@@ -116,15 +116,6 @@ class LocalTimesForm(VersionCheckedForm):
         return timezone.make_naive(value, self.zone(getattr(self.instance, self.located_by)))
 
 
-class MeetingSlotForm(LocalTimesForm):
-    located_by = "stop"
-    local_time_help = gettext_lazy("In the local time of the stop's city.")
-
-    @staticmethod
-    def city_of(stop):
-        return stop.city
-
-
 class MeetingForm(LocalTimesForm):
     located_by = "city"
     local_time_help = gettext_lazy("In the local time of the meeting's city.")

@@ -1,22 +1,24 @@
 """Company delegation trips in the back office: registrations, slots, meeting requests."""
 
-from django import forms
+from contextlib import suppress
+
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..models import Delegation, DelegationStop, MeetingRequest, MeetingSlot, TripRegistration
+from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings
 from .base import CRMAdmin
 from .list_filters import InUseFilter
-from .slot_times import LocalTimesMixin, MeetingSlotForm
+from .slot_times import LocalTimesForm, LocalTimesMixin
 from .versions import VersionCheckedForm
 
 
@@ -104,37 +106,71 @@ def decline(modeladmin, request, queryset):
     _decide(modeladmin, request, queryset, TripRegistration.Status.DECLINED)
 
 
-class TripRegistrationForm(VersionCheckedForm):
+def _with_trip(part) -> str:
+    return f"{part.delegation} – {part}"
+
+
+class OfTripForm(VersionCheckedForm):
+    """Offers the stops and slots of the trip chosen (the one posted, the one linked with
+    ``?delegation=`` from the trip's page, or the record's); before one is chosen, those of
+    the trips to come or open for registration, not every stop of every delegation ever
+    logged (3,950 at demo scale 10). Each is named with its trip, its city read in the
+    same query; one of another trip is refused as such."""
+
+    parts = {  # field: (its city, its order among the trip's, when it is another trip's)
+        "stop": ("city", "order", gettext_lazy("The stop belongs to another delegation.")),
+        "stops": ("city", "order", gettext_lazy("Not a stop of this delegation.")),
+        "slot": (
+            "stop__city",
+            "starts_at",
+            gettext_lazy("The slot belongs to another delegation."),
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "stops" in self.fields:
-            stops = DelegationStop.objects.select_related("delegation", "city")
-            if self.instance.delegation_id:
-                stops = stops.filter(delegation=self.instance.delegation_id)
-            else:  # those of company trips (not every stop ever logged), named with their trip
-                trips = Delegation.objects.filter(
-                    Q(registration_open=True) | Q(slots__isnull=False)
-                ).values("pk")
-                stops = stops.filter(delegation__in=trips)
-            self.fields["stops"].queryset = stops.order_by("delegation", "order")
-            self.fields["stops"].label_from_instance = lambda stop: f"{stop.delegation} – {stop}"
+        trip = self.chosen_trip()
+        today = timezone.localdate()
+        trips = (
+            [trip]
+            if trip
+            else Delegation.objects.filter(
+                Q(start_date__gte=today) | Q(end_date__gte=today) | Q(registration_open=True)
+            ).values("pk")
+        )
+        for name, (place, order, another) in self.parts.items():
+            if field := self.fields.get(name):
+                field.queryset = (
+                    field.queryset.filter(delegation__in=trips)
+                    .select_related("delegation", place)
+                    .order_by("-delegation__start_date", "delegation", order)
+                )
+                field.label_from_instance = _with_trip
+                field.error_messages["invalid_choice"] = another
+                if not trip:
+                    field.help_text = _(
+                        "Those of the trips to come or open for registration until a "
+                        "delegation is chosen and the form saved; then those of that "
+                        "delegation."
+                    )
 
-    def clean(self):
-        cleaned_data = super().clean()
-        trip = cleaned_data.get("delegation") or self.instance.delegation
-        other = [s for s in cleaned_data.get("stops") or () if trip and s.delegation != trip]
-        if other:
-            self.add_error(
-                "stops",
-                _("Not a stop of this delegation: %(stops)s.")
-                % {"stops": ", ".join(str(stop) for stop in other)},
+    def chosen_trip(self):
+        """The id of the trip posted or linked, else the record's."""
+        if field := self.fields.get("delegation"):
+            value = (
+                self.data.get(self.add_prefix("delegation"))
+                if self.is_bound
+                else self.initial.get("delegation")
             )
-        return cleaned_data
+            with suppress(ValidationError):
+                if trip := field.to_python(value):
+                    return trip.pk
+        return self.instance.delegation_id
 
 
 @admin.register(TripRegistration)
 class TripRegistrationAdmin(CRMAdmin):
-    form = TripRegistrationForm
+    form = OfTripForm
     actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
     list_filter = ["status", TRIPS_IN_USE]
@@ -173,34 +209,17 @@ class TripRegistrationAdmin(CRMAdmin):
         )
 
 
-class OfTripChoiceField(forms.ModelChoiceField):
-    """A stop or slot among those of every trip, named with its trip."""
+class MeetingSlotForm(OfTripForm, LocalTimesForm):
+    located_by = "stop"
+    local_time_help = gettext_lazy("In the local time of the stop's city.")
 
-    def label_from_instance(self, obj):
-        return f"{obj.delegation} – {obj}"
-
-
-class TripPartsMixin:
-    """The stop and slot choices with their trips and cities read in the same query."""
-
-    trip_parts = {
-        "stop": DelegationStop.objects.select_related("delegation", "city").order_by(
-            "-delegation__start_date", "delegation", "order"
-        ),
-        "slot": MeetingSlot.objects.select_related("delegation", "stop__city").order_by(
-            "-delegation__start_date", "delegation", "starts_at"
-        ),
-    }
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.trip_parts:
-            kwargs.setdefault("queryset", self.trip_parts[db_field.name])
-            kwargs.setdefault("form_class", OfTripChoiceField)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @staticmethod
+    def city_of(stop):
+        return stop.city
 
 
 @admin.register(MeetingSlot)
-class MeetingSlotAdmin(TripPartsMixin, LocalTimesMixin, CRMAdmin):
+class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
     form = MeetingSlotForm
     list_display = ["local_times", "stop", "tables", "delegation"]
     list_filter = [TRIPS_IN_USE]
@@ -211,7 +230,8 @@ class MeetingSlotAdmin(TripPartsMixin, LocalTimesMixin, CRMAdmin):
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(TripPartsMixin, CRMAdmin):
+class MeetingRequestAdmin(CRMAdmin):
+    form = OfTripForm
     list_display = [
         "registration",
         "counterpart",
