@@ -52,12 +52,11 @@ class Application:
 
 @dataclass(frozen=True)
 class Confirmation:
-    """What a confirmation link carries: the registration, and the address and company
-    name the visitor typed (shown back instead of anything stored)."""
+    """What a confirmation link carries: the registration, and a keyed digest of the
+    address the visitor typed, so that the address stays out of URLs and server logs."""
 
     registration_pk: int
-    email: str
-    company: str
+    email_digest: str
 
 
 def open_for_registration(delegation: Delegation, today=None) -> bool:
@@ -195,34 +194,42 @@ def _reference(pk: int) -> str:
     return salted_hmac(CONFIRMATION_SALT, str(pk), algorithm="sha256").hexdigest()[:20]
 
 
-def confirmation_token(registration: TripRegistration, *, email: str, company: str) -> str:
-    data = {"registration": _reference(registration.pk), "email": email, "company": company}
-    return signing.dumps(data, salt=CONFIRMATION_SALT, compress=True)
+def _digest(email: str) -> str:
+    return salted_hmac(CONFIRMATION_SALT, email.lower(), algorithm="sha256").hexdigest()
+
+
+def confirmation_token(registration: TripRegistration, *, email: str) -> str:
+    data = {"registration": _reference(registration.pk), "email_digest": _digest(email)}
+    return signing.dumps(data, salt=CONFIRMATION_SALT)
 
 
 def confirmation_from_token(token: str, delegation: Delegation) -> Confirmation | None:
     """The confirmation a link of the trip carries; None when forged, expired, of another
-    trip or of the old format (a bare pk, which carried no address)."""
+    trip or of the first format (a bare pk, which carried no address). Links that carried
+    the address itself, sent before the digest, keep working until they expire."""
     try:
         data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_DAYS * 86400)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):
         return None
+    digest = data.get("email_digest") or _digest(data.get("email", ""))
     for pk in delegation.registrations.order_by().values_list("pk", flat=True):  # a few
-        if constant_time_compare(_reference(pk), data["registration"]):
-            return Confirmation(pk, email=data["email"], company=data["company"])
+        if constant_time_compare(_reference(pk), data.get("registration", "")):
+            return Confirmation(pk, email_digest=digest)
     return None
 
 
 def confirm(confirmation: Confirmation) -> bool:
     """The e-mail was opened: ``applied`` becomes ``confirmed`` (once), if the link went
     to the registration's contact. A link sent to any other address changes nothing."""
-    updated = TripRegistration.objects.filter(
-        pk=confirmation.registration_pk,
-        status=TripRegistration.Status.APPLIED,
-        contact__email__iexact=confirmation.email,
-    ).update(
+    applied = TripRegistration.objects.filter(
+        pk=confirmation.registration_pk, status=TripRegistration.Status.APPLIED
+    )
+    email = applied.values_list("contact__email", flat=True).first()
+    if not (email and constant_time_compare(_digest(email), confirmation.email_digest)):
+        return False
+    updated = applied.update(
         status=TripRegistration.Status.CONFIRMED,
         confirmed_at=timezone.now(),
         version=F("version") + 1,  # an officer's open form must not undo it

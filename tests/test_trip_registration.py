@@ -508,7 +508,7 @@ def test_the_visitor_sees_only_what_they_typed(trip, registered):
     for page in pages:
         assert "Geheim" not in page and "Stored Person" not in page
     assert "Dear Eve," in message.body and "registering Anything AG for" in message.body
-    assert "Confirm the registration of Anything AG." in pages[3]
+    assert "Confirm the registration you sent for this trip." in pages[3]
 
 
 def test_a_link_sent_to_another_address_confirms_nothing(trip, known):
@@ -529,6 +529,35 @@ def test_a_link_sent_to_another_address_confirms_nothing(trip, known):
     assert "your registration is confirmed" in accepted.text
     registration.refresh_from_db()
     assert registration.status == "confirmed" and registration.confirmed_at is not None
+
+
+def test_the_link_carries_neither_the_address_nor_the_company(trip):
+    """It ends up in server logs and browser histories: a keyed digest of the address,
+    and the registration by a reference that is not its id."""
+    Client().post(url(trip), valid_data())
+    link = link_in(mail.outbox[0])
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    payload = signing.b64_decode(token.split(":", 1)[0].encode()).decode()
+    for typed in ("erika@muster.example", "muster"):
+        assert typed not in (link + payload).lower()
+    assert Client().post(link).status_code == 200
+    registration = m.TripRegistration.objects.get()
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+def test_a_link_that_carried_the_address_still_confirms_until_it_expires(trip, known):
+    """Links mailed before the digest carried the address itself."""
+    company, manager, _profile = known
+    registration = f.TripRegistrationFactory(
+        delegation=trip, organisation=company, contact=manager, status="applied"
+    )
+    for email, status in (("someone@else.example", "applied"), (manager.email, "confirmed")):
+        old = {"registration": service._reference(registration.pk), "email": email, "company": "X"}
+        token = signing.dumps(old, salt=service.CONFIRMATION_SALT, compress=True)
+        assert Client().post(url(trip, f"confirm/{token}/")).status_code == 200
+        registration.refresh_from_db()
+        assert registration.status == status
 
 
 def test_a_link_of_the_old_format_is_refused(trip, known):

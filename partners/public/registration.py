@@ -183,9 +183,7 @@ def _rate_limited(request) -> bool:
 def _send_confirmation(request, delegation, registration, application):
     """The link goes to the address typed, and the mail repeats only what was typed: the
     form must not tell a visitor what the office holds about a company."""
-    token = service.confirmation_token(
-        registration, email=application.contact_email, company=application.company
-    )
+    token = service.confirmation_token(registration, email=application.contact_email)
     link = request.build_absolute_uri(
         reverse(
             "partners:delegation-register-confirm",
@@ -250,5 +248,5 @@ def register_confirm(request, slug, token):
     confirmed = request.method == "POST"
     if confirmed:
         service.confirm(confirmation)
-    context = {"delegation": delegation, "company": confirmation.company, "confirmed": confirmed}
+    context = {"delegation": delegation, "confirmed": confirmed}
     return render(request, template, context)
