@@ -9,7 +9,8 @@ confirm button; then, once confirmed, the real import of the same stored file (s
 A delegation's handouts with more than ``CRM_DOCUMENT_BACKGROUND_PROFILES`` profiles are
 printed in the worker too, and so is a briefing with more than
 ``CRM_DOCUMENT_BACKGROUND_COUNTERPARTS`` counterparts (``start_document``), into the job's
-folder.
+folder. So are the erasures of more than ``CRM_ERASURE_BACKGROUND_PEOPLE`` people at once
+(``start_erasure``).
 """
 
 import hashlib
@@ -23,10 +24,10 @@ from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import documents, jobs
+from . import documents, gdpr, jobs
 from .imports import BadFile, import_profiles
 from .imports.reader import Sheet, open_sheet
-from .models import Delegation, Job
+from .models import Delegation, Job, Person
 from .reports import queries
 from .reports import tables as report_tables
 from .reports.filters import ReportFilter
@@ -129,6 +130,14 @@ def start_document(*, kind: Job.Kind, delegation: Delegation, language: str, use
     return _enqueue(job, _runner(job))
 
 
+def start_erasure(*, people: list[Person], user) -> Job:
+    """Erases ``people`` in the worker, as the administrator ``user``."""
+    Job.objects.purge_expired()
+    options = {"people": [person.pk for person in people]}
+    job = Job.objects.create(kind=Job.Kind.ERASURE, created_by=user, options=options)
+    return _enqueue(job, erase_people)
+
+
 def restart(job: Job) -> Job:
     job.state, job.progress, job.total, job.errors, job.result = Job.State.QUEUED, 0, 0, 0, {}
     job.save(update_fields=["state", "progress", "total", "errors", "result"])
@@ -140,6 +149,7 @@ def _runner(job: Job):
         Job.Kind.IMPORT: import_sheet,
         Job.Kind.DOCUMENTS: print_handouts,
         Job.Kind.BRIEFING: print_briefing,
+        Job.Kind.ERASURE: erase_people,
     }
     return runners.get(job.kind, export_report)
 
@@ -314,3 +324,30 @@ def print_briefing(*, job_id: str) -> dict:
         (job.folder / "briefing.pdf").write_bytes(pdf)
     _done_with_file(job, "briefing.pdf", f"briefing-{delegation.slug}-{language}.pdf", 1)
     return {"status": "done"}
+
+
+@task
+def erase_people(*, job_id: str) -> dict:
+    """The erasure of the job's people, each reported as the admin reports one: texts
+    rewritten, job files deleted, names too short to look for. A person erased meanwhile
+    (by hand, or by this job's first run) is reported with nothing left to do."""
+    Job.objects.purge_expired()
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    people = list(Person.objects.filter(pk__in=job.options["people"]).order_by("pk"))
+    with jobs.Progress(job) as progress:
+        progress.rows(0, len(people), 0)
+        erasures = gdpr.people_erase(people=people, user=job.created_by)
+    report = [
+        {
+            "person": erasure.person.pk,
+            "texts": erasure.texts,
+            "files": erasure.files,
+            "not_searched": erasure.not_searched,
+        }
+        for erasure in erasures
+    ]
+    done = len(report)
+    jobs.finish(
+        job.pk, Job.State.DONE, {"status": "done", "people": report}, progress=done, total=done
+    )
+    return {"status": "done", "people": done}

@@ -24,6 +24,7 @@ from modeltranslation.utils import get_translation_fields
 from partners.gdpr import people_erase, person_erase, person_export
 from partners.models import (
     DelegationMember,
+    Job,
     MeetingSlot,
     MemorandumParty,
     Opportunity,
@@ -257,6 +258,48 @@ def test_an_administrator_erases_several_people_with_the_list_action(client, per
 
     client.post("/admin/partners/person/", {**selection, "confirm": "yes"})
     assert Person.objects.filter(anonymised_at__isnull=False).count() == 2
+
+
+def test_erasing_more_people_than_the_limit_is_left_to_the_worker(
+    settings, client, person, administrator, officer
+):
+    """Each erasure reads every text of other records: many at once would outlast the
+    request. The job page reports each person as the request's messages would."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.CRM_ERASURE_BACKGROUND_PEOPLE = 1
+    other = f.PersonFactory(full_name="Henriette Zimmermann")
+    short = f.PersonFactory(full_name="Wu")  # only the family name is known
+    quoting = f.MeetingFactory(notes=f"{NAME} and Henriette Zimmermann agreed.")
+    selection = {"action": "erase_selected", "_selected_action": [person.pk, other.pk, short.pk]}
+    client.force_login(administrator)
+    confirmation = client.post("/admin/partners/person/", selection)
+    assert "these 3 people runs in the background" in confirmation.text
+    assert not Job.objects.exists()
+
+    response = client.post("/admin/partners/person/", {**selection, "confirm": "yes"})
+
+    job = Job.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/jobs/{job.pk}/")
+    assert (job.kind, job.outcome, job.progress, job.total) == ("erasure", "done", 3, 3)
+    assert Person.objects.filter(anonymised_at__isnull=True).count() == 0
+    quoting.refresh_from_db()
+    assert quoting.notes == "anonymisiert and anonymisiert agreed."
+    with translation.override("en"):
+        page = client.get(response["Location"], headers={"accept-language": "en"}).text
+    rows = re.findall(r"<tr><td><a[^>]*>Person (\d+)</a></td>\s*<td>(\d+)</td>", page)
+    texts = {int(pk): int(count) for pk, count in rows}
+    assert (texts[person.pk], texts[other.pk], texts[short.pk]) == (2, 2, 0)
+    assert "<td>Wu</td>" in page  # too short to look for: checked by hand
+    # Those who may not erase see neither the job nor that it exists.
+    client.force_login(officer)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    # Started again, it finds nothing left to do and says so.
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
+    client.force_login(administrator)
+    assert client.post(f"/jobs/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert job.outcome == "done"
+    assert [erased["texts"] for erased in job.result["people"]] == [0, 0, 0]
 
 
 def test_erasing_several_people_reads_other_records_once_and_reports_each_persons_texts(

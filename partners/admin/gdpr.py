@@ -7,6 +7,7 @@ superusers) see the buttons or reach the views.
 
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import redirect
@@ -15,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .. import tasks
 from ..gdpr import (
     Erasure,
     not_searched_names,
@@ -102,6 +104,7 @@ class PersonGDPRMixin:
             # Names too short to look for in other records' text: the administrator decides.
             "not_searched": [name for person in people for name in not_searched_names(person)],
             "via_action": via_action,
+            "in_background": via_action and len(people) > settings.CRM_ERASURE_BACKGROUND_PEOPLE,
             "quoted": quoted,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
@@ -112,6 +115,9 @@ class PersonGDPRMixin:
         people = list(queryset.filter(anonymised_at__isnull=True))
         if request.POST.get("confirm") != "yes":
             return self._erase_confirmation(request, people, via_action=True)
+        if len(people) > settings.CRM_ERASURE_BACKGROUND_PEOPLE:
+            job = tasks.start_erasure(people=people, user=request.user)
+            return redirect("jobs:detail", job_id=job.pk)
         erasures = people_erase(people=people, user=request.user)
         for erasure in erasures:
             self._report(request, erasure)

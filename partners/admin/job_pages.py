@@ -4,9 +4,9 @@ outcome, the download of an export, and a restart after a failure.
 Only a user who holds, now, the right to start such jobs sees one (import:
 ``partners.import_companyprofile`` and staff, as the upload page; export:
 ``partners.view_reports``, as the reports page; printed handouts: those of a trip's
-handouts, ``rights.REQUIRED``, and staff): the user who started it, or staff. Anyone else
-gets 404, so that job ids cannot be probed; a starter who has lost the right since can
-neither confirm, retry nor download.
+handouts, ``rights.REQUIRED``, and staff; erasures: ``partners.erase_person`` and staff):
+the user who started it, or staff. Anyone else gets 404, so that job ids cannot be probed;
+a starter who has lost the right since can neither confirm, retry nor download.
 """
 
 from django.contrib import admin, messages
@@ -27,14 +27,16 @@ PERMISSIONS = {
     "export": ("partners.view_reports",),
     "documents": REQUIRED["handouts"],
     "briefing": REQUIRED["briefing"],
+    "erasure": ("partners.erase_person",),
 }
 # The kinds started from the admin, which only staff enter; reports are not admin pages.
-STAFF_ONLY = {"import", "documents", "briefing"}
+STAFF_ONLY = {"import", "documents", "briefing", "erasure"}
 TITLES = {
     "import": gettext_lazy("Import"),
     "export": gettext_lazy("Report export"),
     "documents": gettext_lazy("Handouts"),
     "briefing": gettext_lazy("Briefing (PDF)"),
+    "erasure": gettext_lazy("Erase personal data"),
 }
 
 

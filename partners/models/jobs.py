@@ -1,5 +1,5 @@
-"""Background jobs (spreadsheet imports, report exports, printed handouts): their state,
-file and outcome.
+"""Background jobs (spreadsheet imports, report exports, printed documents, erasures):
+their state, file and outcome.
 
 The row is the job's whole state: the web process creates it, the worker moves it on
 (`state`, `progress`, `total`, `heartbeat_at`, `result`), and the pages read it. Its file
@@ -71,6 +71,7 @@ class Job(models.Model):
         EXPORT = "export", _("export")
         DOCUMENTS = "documents", _("documents")
         BRIEFING = "briefing", _("briefing")
+        ERASURE = "erasure", _("erasure")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
