@@ -195,7 +195,7 @@ def _reference(pk: int) -> str:
 
 
 def _digest(email: str) -> str:
-    return salted_hmac(CONFIRMATION_SALT, email.lower(), algorithm="sha256").hexdigest()
+    return salted_hmac(CONFIRMATION_SALT, email.lower(), algorithm="sha256").hexdigest()[:32]
 
 
 def confirmation_token(registration: TripRegistration, *, email: str) -> str:

@@ -9,10 +9,17 @@ later, and test databases that are flushed between transactional tests get their
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 TRADE_OFFICERS = "Trade officers"
 MANAGERS = "Managers"
 ADMINISTRATORS = "Administrators"
+# The groups' names are data (English); pages name the roles in their own language.
+ROLE_NAMES = {
+    TRADE_OFFICERS: _("Trade officers"),
+    MANAGERS: _("Managers"),
+    ADMINISTRATORS: _("Administrators"),
+}
 
 # Trade officers record what happened on trips.
 _WRITE = "view, add, change"

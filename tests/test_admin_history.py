@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from partners import models as m
@@ -36,10 +37,13 @@ def test_the_history_page_shows_who_changed_which_field_from_what_to_what(edited
     assert "Trip to Nanjing and Jining" in row
 
 
-@pytest.mark.parametrize(("role", "linked"), [(MANAGERS, False), (ADMINISTRATORS, True)])
-def test_who_made_a_change_is_linked_only_for_those_who_may_open_users(
-    edited_delegation, role, linked
+@pytest.mark.parametrize(
+    ("role", "account"), [(MANAGERS, False), (TRADE_OFFICERS, False), (ADMINISTRATORS, True)]
+)
+def test_who_made_a_change_links_to_the_colleague_or_for_administrators_the_account(
+    edited_delegation, role, account
 ):
+    """Those who may not see accounts get who it is and how to reach them, not a 403."""
     client = client_for(user_with_role(role))
     url = reverse("admin:partners_delegation_history", args=[edited_delegation.pk])
     page = client.get(url).content.decode()
@@ -47,11 +51,27 @@ def test_who_made_a_change_is_linked_only_for_those_who_may_open_users(
     [officer] = m.Delegation.history.model.objects.filter(history_user__isnull=False).values_list(
         "history_user", flat=True
     )
+    get_user_model().objects.filter(pk=officer).update(email="meier@leipzig.example")
     user_page = reverse("admin:auth_user_change", args=[officer])
-    assert (f'href="{user_page}"' in page) is linked
-    assert "officer.meier" in page
-    if linked:
-        assert client.get(user_page).status_code == 200
+    assert f'href="{user_page}"' in page and "officer.meier" in page
+    colleague = client.get(user_page)
+    assert colleague.status_code == 200
+    assert "meier@leipzig.example" in colleague.text
+    assert "Trade officers" in colleague.text
+    assert ("Password" in colleague.text) is account  # the account's form: administrators only
+    assert ("Permissions" in colleague.text) is account
+
+
+def test_a_colleague_page_names_the_role_in_the_pages_language_and_404s_for_nobody():
+    officer = user_with_role(TRADE_OFFICERS, username="li.wei", first_name="Wei", last_name="Li")
+    manager = client_for(user_with_role(MANAGERS))
+    page = manager.get(
+        reverse("admin:auth_user_change", args=[officer.pk]), headers={"accept-language": "zh-hans"}
+    ).text
+    assert "<h1>Wei Li</h1>" in page and "外贸专员" in page
+    missing = reverse("admin:auth_user_change", args=[officer.pk + 1000])
+    assert manager.get(missing).status_code == 404
+    assert manager.get(reverse("admin:auth_user_change", args=["x"])).status_code in (400, 404)
 
 
 def test_the_history_page_reads_in_german_and_passes_the_csp(edited_delegation):

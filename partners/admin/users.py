@@ -12,9 +12,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.template.response import TemplateResponse
 
+from ..roles import ROLE_NAMES
 from .base import AutocompleteMixin
 from .ids import CheckedParametersMixin
+from .pages import page_context
 
 User = get_user_model()
 
@@ -38,6 +41,22 @@ class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._shielded(request, obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A colleague named on a record ("logged by", "owner") is linked here, also for
+        # those who may not see accounts: they get who it is and how to reach them.
+        if self.has_view_or_change_permission(request):
+            return super().change_view(request, object_id, form_url, extra_context)
+        colleague = self.permitted_object(request, object_id, lambda request, obj: True)
+        context = {
+            **page_context(self, request, colleague.get_full_name() or colleague.username),
+            "colleague": colleague,
+            "roles": [
+                ROLE_NAMES.get(name, name)
+                for name in colleague.groups.values_list("name", flat=True)
+            ],
+        }
+        return TemplateResponse(request, "admin/auth/user/colleague.html", context)
 
     def save_model(self, request, obj, form, change):
         # A second line behind the read-only field. A requester who is not a superuser
