@@ -8,10 +8,12 @@ the requesting user being a superuser, whatever permissions they hold.
 import axes.admin  # noqa: F401 (registers axes' own admins, replaced below)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.http import Http404
 from django.template.response import TemplateResponse
 
 from ..roles import ROLE_NAMES
@@ -47,7 +49,9 @@ class UserAdmin(CheckedParametersMixin, AutocompleteMixin, DjangoUserAdmin):
         # those who may not see accounts: they get who it is and how to reach them.
         if self.has_view_or_change_permission(request):
             return super().change_view(request, object_id, form_url, extra_context)
-        colleague = self.permitted_object(request, object_id, lambda request, obj: True)
+        colleague = self.get_object(request, unquote(object_id))
+        if colleague is None:
+            raise Http404
         context = {
             **page_context(self, request, colleague.get_full_name() or colleague.username),
             "colleague": colleague,
