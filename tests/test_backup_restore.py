@@ -208,11 +208,14 @@ def table_checksums(database) -> dict[str, str]:
 
 
 @pytest.fixture
-def scratch_databases():
+def scratch_databases(postgresql_template):
+    """The source, a copy of the database `manage.py migrate` built for the run; and an
+    empty one to restore into."""
     names = [f"{CONFIGURED_DB['NAME']}_backup_{role}" for role in ("source", "restored")]
     for name in names:
         psql("-c", f'DROP DATABASE IF EXISTS "{name}"')
-        psql("-c", f'CREATE DATABASE "{name}"')
+    psql("-c", f'CREATE DATABASE "{names[0]}" TEMPLATE "{postgresql_template}"')
+    psql("-c", f'CREATE DATABASE "{names[1]}"')
     yield names
     for name in names:
         psql("-c", f'DROP DATABASE IF EXISTS "{name}"')
@@ -227,7 +230,6 @@ def test_postgresql_pg_dump_and_pg_restore_restore_every_table_and_file(
 ):
     source, restored = scratch_databases
     source_media, restored_media = tmp_path / "media-source", tmp_path / "media-restored"
-    manage("migrate", "--no-input", database_url=postgres_url(source), media_root=source_media)
     build_source(postgres_url(source), source_media)
 
     dump = tmp_path / "crm.dump"
