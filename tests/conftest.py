@@ -268,12 +268,18 @@ def shared_run_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """On PostgreSQL, each worker's test database is a copy of one that `manage.py
-    migrate` built once per run (Django's TEST["TEMPLATE"] setting): migrating each
-    of them cost ten seconds of CPU (their migrate then finds nothing left to apply)."""
+    """Each worker's test database is a copy of one that `manage.py migrate` built once
+    per run: migrating each of them cost ten seconds of CPU. On PostgreSQL it is
+    Django's TEST["TEMPLATE"] (the copy's migrate then finds nothing left to apply); on
+    SQLite, whose test database lives in the worker's memory, Django creates the tables
+    from the models (TEST["MIGRATE"] = False) and django_db_setup below replaces
+    them with the migrated file's, migration records included."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["MIGRATE"] = False
+        return
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
     template = f"test_{database['NAME']}_template"
@@ -285,6 +291,21 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
             build_postgresql_template(database, template, root)
             built.touch()
     database.setdefault("TEST", {})["TEMPLATE"] = template
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        template = request.getfixturevalue("_migrated_sqlite_template")
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            source = sqlite3.connect(template)
+            source.backup(connection.connection)
+            source.close()
+            ContentType.objects.clear_cache()  # the ids are the copy's now
 
 
 @pytest.fixture(scope="session")

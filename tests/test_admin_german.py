@@ -27,6 +27,8 @@ from .backoffice import (
 from .factories import HomeCityFactory
 from .import_files import xlsx
 
+pytestmark = pytest.mark.wording
+
 # English strings that used to show through in the German back office.
 LEFTOVERS = [
     "Select an option",

@@ -47,7 +47,10 @@ def import_is_writing() -> bool:
         cursor.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
             "WHERE c.relname = 'partners_organisation' AND l.mode = 'RowExclusiveLock' "
-            "AND l.pid <> pg_backend_pid()"
+            "AND l.pid <> pg_backend_pid() "
+            # pg_locks is the server's: the other test databases, copies of one template,
+            # hold their tables under the same numbers.
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
         return cursor.fetchone()[0] > 0
 

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.wording]
 
 AMERICAN = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|"

@@ -11,6 +11,8 @@ from partners import models as m
 from partners.public import views as public
 from tests import factories as f
 
+pytestmark = pytest.mark.wording
+
 
 @pytest.fixture
 def world(db):

@@ -11,7 +11,7 @@ from partners import models as m
 from tests import factories as f
 from tests.world2019 import build_world_2019
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.wording]
 
 
 class Structure(HTMLParser):
