@@ -1,4 +1,5 @@
-"""Replaying a data migration: the schema before it, and the newest again afterwards."""
+"""Replaying a data migration: the schema before it (the newest comes back afterwards with
+the ``newest_schema_afterwards`` fixture, tests/conftest.py)."""
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -11,10 +12,3 @@ def migrate(target=None):
     # migrate() returns the state it leaves: a second loader's project_state() would
     # rebuild the same state from every migration again.
     return executor.migrate([target] if target else executor.loader.graph.leaf_nodes()).apps
-
-
-def schema_before(target):
-    """For a fixture (``yield from``): the models as of ``target``, then the newest schema
-    for the tests that follow."""
-    yield migrate(target)
-    migrate()

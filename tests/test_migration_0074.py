@@ -4,7 +4,7 @@ import pytest
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -13,8 +13,8 @@ BEFORE = ("partners", "0001_squashed_0073_organisation_names")
 
 
 @pytest.fixture
-def before_0074(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0074(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def test_the_texts_stay_german_and_copied_positions_take_the_persons_translations(before_0074):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -14,8 +14,8 @@ BEFORE = ("partners", "0074_translated_follow_ups_and_positions")
 
 
 @pytest.fixture
-def before_0075(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0075(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def test_cities_in_china_and_germany_get_their_zone_and_others_stay_empty(before_0075):

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -14,8 +14,8 @@ BEFORE = ("partners", "0075_city_time_zone")
 
 
 @pytest.fixture
-def before_0076(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0076(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def test_the_existing_region_becomes_the_german_one_in_the_city_and_its_history(before_0076):

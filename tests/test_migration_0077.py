@@ -4,7 +4,7 @@ import pytest
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -13,8 +13,8 @@ BEFORE = ("partners", "0076_translated_city_region")
 
 
 @pytest.fixture
-def before_0077(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0077(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def test_the_match_keys_of_existing_organisations_spell_umlauts_out(before_0077):

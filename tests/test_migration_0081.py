@@ -6,7 +6,7 @@ import pytest
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -16,8 +16,8 @@ D = datetime.date
 
 
 @pytest.fixture
-def before_0081(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0081(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def _opportunity(apps, slug, stage, won_on, log):

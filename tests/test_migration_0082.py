@@ -5,7 +5,7 @@ import pytest
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -14,8 +14,8 @@ BEFORE = ("partners", "0081_wins_dated_back_in_the_stage_log")
 
 
 @pytest.fixture
-def before_0082(transactional_db):
-    yield from schema_before(BEFORE)
+def before_0082(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def test_existing_names_are_folded(before_0082):

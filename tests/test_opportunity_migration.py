@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from partners import models as m
 
-from .replay import migrate, schema_before
+from .replay import migrate
 
 # Replays a data migration: run on SQLite in CI (.ci/run), where the same code runs.
 pytestmark = pytest.mark.migration
@@ -24,8 +24,8 @@ SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed.json"
 
 
 @pytest.fixture
-def before_opportunities(transactional_db):
-    yield from schema_before(BEFORE)
+def before_opportunities(newest_schema_afterwards):
+    return migrate(BEFORE)
 
 
 def _world(apps):
