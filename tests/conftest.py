@@ -248,16 +248,21 @@ def _migrated_sqlite_template(tmp_path_factory):
             building = root / "migrating" / "db.sqlite3"
             building.parent.mkdir(exist_ok=True)
             building.unlink(missing_ok=True)  # left by a worker whose migrate failed
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}"}
-            env["CACHE_URL"] = f"file://{building.parent / 'cache'}"  # empty: cheap to list
-            env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            result = subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity=0"],
-                cwd=ROOT, env=env, capture_output=True, text=True,
-            )  # fmt: skip
-            assert result.returncode == 0, result.stdout + result.stderr
+            migrate_in_a_subprocess(f"sqlite:///{building}", building.parent / "cache")
             copy_sqlite(building, template)
     return template
+
+
+def migrate_in_a_subprocess(database_url: str, cache: Path):
+    """`manage.py migrate` as an installation runs it, with an empty cache folder of its
+    own (cheap to list when the migrations' writes invalidate it)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "CACHE_URL": f"file://{cache}"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity=0"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def shared_run_folder(tmp_path_factory) -> Path:
@@ -350,14 +355,7 @@ def build_postgresql_template(database: dict, name: str, root: Path):
     with psycopg.connect(f"postgresql://{address}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": f"postgres://{address}/{name}"}
-    env["CACHE_URL"] = f"file://{root / 'postgresql-template-cache'}"
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity=0"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
+    migrate_in_a_subprocess(f"postgres://{address}/{name}", root / "postgresql-template-cache")
 
 
 def copy_sqlite(source: Path, target: Path):
