@@ -14,6 +14,8 @@ from django.db import transaction
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
+from tests.databases import postgresql_url
+
 # Playwright's sync API keeps an event loop running for the whole session; without this
 # the ORM refuses to run (SynchronousOnlyOperation), even in database set-up.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -350,12 +352,10 @@ def postgresql_template(django_db_modify_db_settings):
 def build_postgresql_template(database: dict, name: str, root: Path):
     import psycopg
 
-    address = f"{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}"
-    address += f":{database['PORT'] or 5432}"
-    with psycopg.connect(f"postgresql://{address}/postgres", autocommit=True) as admin:
+    with psycopg.connect(postgresql_url(database, "postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    migrate_in_a_subprocess(f"postgres://{address}/{name}", root / "postgresql-template-cache")
+    migrate_in_a_subprocess(postgresql_url(database, name), root / "postgresql-template-cache")
 
 
 def copy_sqlite(source: Path, target: Path):

@@ -21,6 +21,7 @@ from partners import jobs, tasks
 from partners.models import CompanyProfile, ImportRun, Organisation
 from partners.roles import ADMINISTRATORS
 from tests.backoffice import user_with_role
+from tests.databases import postgresql_url
 from tests.factories import HomeCityFactory
 from tests.import_files import csv_bytes
 
@@ -35,8 +36,7 @@ pytestmark = [
 
 
 def worker(settings, *extra) -> subprocess.Popen:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = postgresql_url(connection.settings_dict)
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1", *extra]
     return subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)

@@ -20,6 +20,8 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
+from tests.databases import postgresql_url
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGURED_DB = dj_database_url.parse(
     os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'db.sqlite3'}")
@@ -185,12 +187,6 @@ def connection_args(database):
     return [*args, "-d", database]
 
 
-def postgres_url(database):
-    user = CONFIGURED_DB["USER"] or "postgres"
-    host = CONFIGURED_DB["HOST"] or "127.0.0.1"
-    return f"postgres://{user}@{host}:{CONFIGURED_DB['PORT'] or 5432}/{database}"
-
-
 def table_checksums(database) -> dict[str, str]:
     """Row count and an md5 of every row's text, for every table of the database."""
     tables = psql(
@@ -230,7 +226,7 @@ def test_postgresql_pg_dump_and_pg_restore_restore_every_table_and_file(
 ):
     source, restored = scratch_databases
     source_media, restored_media = tmp_path / "media-source", tmp_path / "media-restored"
-    build_source(postgres_url(source), source_media)
+    build_source(postgresql_url(CONFIGURED_DB, source), source_media)
 
     dump = tmp_path / "crm.dump"
     subprocess.run(
@@ -248,6 +244,9 @@ def test_postgresql_pg_dump_and_pg_restore_restore_every_table_and_file(
     assert file_digests(restored_media) == file_digests(source_media)
     # The restored copy is a working installation: no migration left to apply.
     plan = manage(
-        "migrate", "--plan", database_url=postgres_url(restored), media_root=restored_media
+        "migrate",
+        "--plan",
+        database_url=postgresql_url(CONFIGURED_DB, restored),
+        media_root=restored_media,
     )
     assert "No planned migration operations" in plan.stdout

@@ -27,6 +27,7 @@ from partners.imports import import_profiles
 from partners.reports import places
 from partners.reports.figures import MEASURES
 from tests import factories as f
+from tests.databases import postgresql_url
 from tests.import_files import csv_bytes
 from tests.processes import page
 
@@ -261,12 +262,10 @@ def test_two_gunicorn_servers_and_two_workers_on_one_database_and_redis_agree(
     processes, tmp_path, django_user_model
 ):
     redis_or_skip()
-    settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER'] or 'postgres'}@{settings_dict['HOST'] or '127.0.0.1'}"
-        f":{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
-    processes.env |= {"DATABASE_URL": database_url, "CACHE_URL": REDIS_URL}
+    processes.env |= {
+        "DATABASE_URL": postgresql_url(connection.settings_dict),
+        "CACHE_URL": REDIS_URL,
+    }
     f.HomeCityFactory(name="Leipzig", slug="leipzig")
     profile = f.CompanyProfileFactory(
         organisation__name="Zweiter Host AG",

@@ -17,6 +17,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from tests.databases import postgresql_url
+
 ROOT = Path(__file__).resolve().parent.parent
 SQUASHED = "0001_squashed_0073_organisation_names"
 REPLACED = [
@@ -164,15 +166,13 @@ def test_the_squashed_migration_builds_what_the_thirty_it_replaces_built(tmp_pat
 def two_postgresql_databases(postgresql_template):
     """An empty database and a copy of the run's migrated one."""
     server = connection.settings_dict
-    address = f"{server['USER'] or 'postgres'}@{server['HOST'] or '127.0.0.1'}"
-    address += f":{server['PORT'] or 5432}"
     names = [f"{server['NAME']}_squash_{way}" for way in ("one_by_one", "squashed")]
-    with psycopg.connect(f"postgresql://{address}/postgres", autocommit=True) as admin:
+    with psycopg.connect(postgresql_url(server, "postgres"), autocommit=True) as admin:
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{names[0]}"')
         admin.execute(f'CREATE DATABASE "{names[1]}" TEMPLATE "{postgresql_template}"')
-        yield [f"postgres://{address}/{name}" for name in names]
+        yield [postgresql_url(server, name) for name in names]
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

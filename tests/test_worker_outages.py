@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from tests.databases import postgresql_url
 from tests.worker_tasks import echo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def test_the_worker_survives_its_connection_being_dropped_and_the_database_refus
     tmp_path,
 ):
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = postgresql_url(db)
     name = connection.ops.quote_name(db["NAME"])
     # A database cannot refuse connections on its own say: ask from the server's default.
     server = psycopg.connect(
