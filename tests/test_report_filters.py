@@ -80,6 +80,49 @@ def test_an_inbound_visit_without_stops_counts_for_its_home_city(two_home_cities
     assert total["meetings"] == 1
 
 
+def test_a_home_city_s_records_in_another_s_partner_city_are_its_unplaced(two_home_cities):
+    """Dresden's trip to Jining (Leipzig's partner, not Dresden's) is in no row of
+    Dresden's report, and counted in the line of what no row holds; in Leipzig's report it
+    is neither; with a partner city chosen, that line is about nothing asked and empty."""
+    leipzig, dresden, jining, breslau = two_home_cities
+    dresden_office = f.OrganisationFactory(city=dresden)
+    trip = f.DelegationFactory(
+        direction=OUT, start_date=SEPTEMBER, end_date=None, origin_city=dresden,
+        lead_organisation=dresden_office,
+    )  # fmt: skip
+    f.DelegationStopFactory(delegation=trip, city=jining, order=1)
+    f.MeetingFactory(delegation=trip, date=None, city=jining)
+    # A trip to both: Breslau's row holds it, so it is not counted again for Jining.
+    both = f.DelegationFactory(
+        direction=OUT, start_date=SEPTEMBER, end_date=None, origin_city=dresden,
+        lead_organisation=dresden_office,
+    )  # fmt: skip
+    f.DelegationStopFactory(delegation=both, city=breslau, order=1)
+    f.DelegationStopFactory(delegation=both, city=jining, order=2)
+    _opportunity(jining, SEPTEMBER, delegation=trip)
+
+    dresden_report = queries.Criteria.for_year(2020, home_city=dresden)
+    summary = figures.summary(dresden_report)
+    assert summary.total["delegations_out"] == 1
+    assert summary.counted.unplaced["delegations_out"] == 1
+    assert summary.counted.unplaced["meetings"] == 1
+    assert summary.counted.unplaced_records["delegations"] == 1
+    assert opportunities.of(dresden_report).unplaced.started == 1
+
+    leipzig_report = queries.Criteria.for_year(2020, home_city=leipzig)
+    summary = figures.summary(leipzig_report)
+    assert summary.total["delegations_out"] == summary.counted.unplaced["delegations_out"] == 0
+    assert opportunities.of(leipzig_report).unplaced.started == 0
+
+    only_breslau = queries.Criteria.for_year(
+        2020, partner_cities=m.City.objects.filter(pk=breslau.pk)
+    )
+    summary = figures.summary(only_breslau)
+    assert summary.total["delegations_out"] == 1
+    assert summary.counted.unplaced["delegations_out"] == summary.counted.unplaced["meetings"] == 0
+    assert opportunities.of(only_breslau).unplaced.started == 0
+
+
 def test_with_one_home_city_every_inbound_visit_is_its_visit():
     leipzig = f.HomeCityFactory(name="Leipzig")
     nanjing = f.CityFactory(name="Nanjing")

@@ -138,6 +138,28 @@ def test_a_follow_up_of_an_opportunity_follows_the_opportunity_s_partner_city(wo
     assert m.FollowUp.objects.get(pk=follow_up.pk).counted_in is None
 
 
+@pytest.mark.parametrize("added", [("Stadtregierung", "Izba"), ("Izba", "Stadtregierung")])
+def test_a_meeting_s_first_organisation_is_the_first_by_name_whatever_the_order_added(world, added):
+    """A meeting at home with organisations of two partner cities counts for the partner
+    city of the first by name, as its form lists them: the form adds them in Python's set
+    order, and a restore in another."""
+    krakau = f.CityFactory(name="Krakau", slug="krakau", country="PL")
+    f.PartnershipFactory(home_city=world["leipzig"], partner_city=krakau)
+    organisations = {
+        "Stadtregierung": f.OrganisationFactory(
+            name="Stadtregierung Nanjing", city=world["nanjing"]
+        ),
+        "Izba": f.OrganisationFactory(name="Izba Krakau", city=krakau),
+    }
+    meeting = f.MeetingFactory(delegation=None, city=world["leipzig"], date=D(2022, 7, 1))
+    follow_up = f.FollowUpFactory(partner_city=None, meeting=meeting, due_on=None)
+    for name in added:
+        meeting.organisations.add(organisations[name])
+    assert m.Meeting.objects.get(pk=meeting.pk).counted_in == krakau
+    assert m.FollowUp.objects.get(pk=follow_up.pk).counted_in == krakau
+    assert stale() == {}
+
+
 def test_a_save_that_leaves_partner_cities_alone_refreshes_nothing(
     world, django_assert_num_queries
 ):

@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
 from .cache import asked_by, until_next_write
-from .queries import CANCELLED, IN, KINDS, OUT, Criteria, placed
+from .queries import CANCELLED, ELSEWHERE, IN, KINDS, OUT, Criteria, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
@@ -204,8 +204,9 @@ def count(
     first_days = []
     for kind in KINDS:
         compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
-        # "-2": the value holds the unplaced records since; a shared cache may keep older ones.
-        name = f"figures-counted-2-{kind}"
+        # "-3": the value holds the unplaced records as counted since; a shared cache may
+        # keep older ones.
+        name = f"figures-counted-3-{kind}"
         per_key, first_day = until_next_write(name, asked, compute, kind=kind)
         first_days.append(first_day)
         for key, part in per_key.items():
@@ -235,7 +236,9 @@ def _count_kind(kind: str, c: Criteria, periods: dict[Hashable, Period], selecte
 
 def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], selected: set[int]):
     """``_count_kind`` for a few periods, in one query. The same query counts the records
-    of no partner city (its row of NULL place)."""
+    of no partner city (its row of NULL place). With partner cities chosen, those records
+    are left out; with a home city chosen, so are its records in partner cities that are
+    not its own, which a second query counts (Leipzig's partner city on Dresden's trip)."""
     of_kind = [f for f in FIGURES if f.kind == kind]
     per_key = {
         key: Counted(
@@ -265,8 +268,10 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
         for i, period in enumerate(periods.values())
     }
     grouped = rows.values("place").annotate(first_day=Min("on"), **aggregates, **dated)
+    chosen = c.partner_cities is not None  # nothing else is asked about
+    elsewhere = False
     for row in grouped.order_by():
-        if row["place"] is None:
+        if row["place"] is None and not chosen:
             for alias, (key, figure) in columns.items():
                 per_key[key].unplaced[figure.name] = row[alias]
             for i, key in enumerate(periods):
@@ -276,6 +281,10 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
             for alias, (key, figure) in columns.items():
                 if row[alias]:
                     per_key[key].per_city[figure.name][row["place"]] = row[alias]
+        elif row["place"] not in (None, ELSEWHERE) and not chosen:
+            elsewhere = True
+    if elsewhere:
+        _count_elsewhere(kind, rows, columns, aggregates, dated, selected, per_key)
     for key, figure in columns.values():
         per_key[key].total[figure.name] = sum(per_key[key].per_city[figure.name].values())
     shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
@@ -285,6 +294,20 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
             key, figure = columns[alias]
             per_key[key].total[figure.name] = value
     return per_key, min(filter(None, first_days), default=None)
+
+
+def _count_elsewhere(kind, rows, columns, aggregates, dated, selected, per_key):
+    """The unplaced counts of ``_count_periods`` again, over the rows in no selected city:
+    of no partner city, or of another home city's (a trip counted in a row is not counted
+    again for its stops elsewhere)."""
+    outside = rows.filter(Q(place__isnull=True) | ~Q(place__in=selected))
+    if kind == "delegations":
+        outside = outside.exclude(pk__in=rows.filter(place__in=selected).values("pk"))
+    counts = outside.aggregate(**aggregates, **dated)
+    for alias, (key, figure) in columns.items():
+        per_key[key].unplaced[figure.name] = counts[alias]
+    for i, key in enumerate(per_key):
+        per_key[key].unplaced_records[kind] = counts[f"d{i}"]
 
 
 def _dated_in(period: Period) -> Q:

@@ -128,7 +128,9 @@ class ReportFilter(django_filters.FilterSet):
         return Criteria(
             *period,
             home_city=data.get("home_city"),
-            partner_cities=self.qs if data.get("partner_city") or data.get("home_city") else None,
+            # A home city alone chooses its partner cities (``Criteria.cities``), and what
+            # its records have elsewhere is "not in any partner city" of its report.
+            partner_cities=self.qs if data.get("partner_city") else None,
             direction=data.get("direction") or "",
             organisation=data.get("organisation"),
         )

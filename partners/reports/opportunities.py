@@ -11,13 +11,26 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
 from .cache import asked_by, until_next_write
-from .queries import CITY_FIELDS, Criteria, opportunity_place
+from .queries import CITY_FIELDS, Criteria, opportunity_place, partner_cities
 from .queries import opportunities as opportunities_of
 
 Stage = Opportunity.Stage
@@ -150,9 +163,10 @@ def of(c: Criteria) -> OpportunityReport:
     """The opportunity figures of a report's criteria, kept until the next write
     (``cache``). The criteria select the opportunities as the report's other records
     (``queries.opportunities``)."""
-    # "-2": the value holds the unplaced opportunities since; a shared cache may keep older.
+    # "-3": the value holds the unplaced opportunities as counted since; a shared cache may
+    # keep older ones.
     compute = lambda: _opportunity_report(c)  # noqa: E731
-    return until_next_write("opportunities-by-city-id-2", asked_by(c), compute)
+    return until_next_write("opportunities-by-city-id-3", asked_by(c), compute)
 
 
 def _opportunity_report(c: Criteria) -> OpportunityReport:
@@ -160,11 +174,20 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
     home city or a city without a partnership with one). The database counts per city, in
     four small queries whatever the number of opportunities (only the period's won ones
     are listed, for the median). The same queries count those of no partner city (their
-    ``place`` NULL, key None), kept apart as ``unplaced``."""
+    ``place`` NULL, key None), kept apart as ``unplaced``; a home city's report counts
+    there too its opportunities in another home city's partner cities. With partner
+    cities chosen, only theirs count."""
     start, end, today = c.start, c.end, c.today
     opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
-    opportunities = opportunities.annotate(place=opportunity_place()).filter(
-        Q(place__in=c.cities().order_by().values("pk")) | Q(place__isnull=True)
+    cities = c.cities().order_by().values("pk")
+    if c.partner_cities is not None:
+        counted = Q(found__in=cities)
+    else:
+        counted = Q(found__in=partner_cities().order_by().values("pk")) | Q(found__isnull=True)
+    opportunities = (
+        opportunities.alias(found=opportunity_place())
+        .filter(counted)
+        .annotate(place=Case(When(found__in=cities, then=F("found")), output_field=IntegerField()))
     )
     logged = _with_stage_log(opportunities, start, end, today).order_by()
     per_city = defaultdict(Figures)

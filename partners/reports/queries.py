@@ -326,11 +326,13 @@ def _one_place(partners, trip: str, where: str, counterparts: QuerySet | str) ->
 
 
 def _meeting_place(partners, meeting: str = "") -> Case:
-    """``meeting``: the path to the meeting ("" for the meeting itself, or "meeting__")."""
+    """``meeting``: the path to the meeting ("" for the meeting itself, or "meeting__").
+    Its first organisation is the first by name, as its form lists them: the order they
+    were added in is Python's set order in the form, and a restore does not keep it."""
     counterparts = (
         Meeting.organisations.through.objects.filter(meeting=OuterRef(meeting + "pk"))
         .annotate(city=F("organisation__city"))
-        .order_by("pk")
+        .order_by("organisation__name_de", "organisation__pk")
     )
     return _one_place(partners, f"{meeting}delegation", f"{meeting}city", counterparts)
 

@@ -225,6 +225,8 @@ def handovers_table(report: Report) -> Table:
         "recipient__name": _text(_("Recipient"), 30),
         "recipient__city__name": _text(_("Recipient city")),
         "delegation__title": _text(_("Delegation"), 40),
+        # A handover logged at a meeting of a trip counts as of that trip: its meeting says why.
+        "meeting__title": _text(_("Meeting"), 40),
         "response": _text(_("Response"), 16, dict(ProfileHandover.Response.choices)),
     }
     queryset = queries.in_period("handovers", report.criteria).order_by("on", "pk")
