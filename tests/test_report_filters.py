@@ -100,19 +100,27 @@ def test_a_home_city_s_records_in_another_s_partner_city_are_its_unplaced(two_ho
     f.DelegationStopFactory(delegation=both, city=breslau, order=1)
     f.DelegationStopFactory(delegation=both, city=jining, order=2)
     _opportunity(jining, SEPTEMBER, delegation=trip)
+    # Of no trip, in Jining: Leipzig's (its partner city's home city), never Dresden's.
+    f.MeetingFactory(delegation=None, date=SEPTEMBER, city=jining)
+    f.FollowUpFactory(partner_city=jining, due_on=SEPTEMBER)
+    _opportunity(jining, SEPTEMBER)
 
     dresden_report = queries.Criteria.for_year(2020, home_city=dresden)
     summary = figures.summary(dresden_report)
     assert summary.total["delegations_out"] == 1
     assert summary.counted.unplaced["delegations_out"] == 1
     assert summary.counted.unplaced["meetings"] == 1
+    assert summary.counted.unplaced["follow_ups_open"] == 0
     assert summary.counted.unplaced_records["delegations"] == 1
     assert opportunities.of(dresden_report).unplaced.started == 1
 
     leipzig_report = queries.Criteria.for_year(2020, home_city=leipzig)
     summary = figures.summary(leipzig_report)
     assert summary.total["delegations_out"] == summary.counted.unplaced["delegations_out"] == 0
+    assert summary.total["meetings"] == summary.total["follow_ups_open"] == 1
+    assert summary.counted.unplaced["meetings"] == 0
     assert opportunities.of(leipzig_report).unplaced.started == 0
+    assert opportunities.of(leipzig_report).total.started == 1
 
     only_breslau = queries.Criteria.for_year(
         2020, partner_cities=m.City.objects.filter(pk=breslau.pk)

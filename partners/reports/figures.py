@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from ..models import City, Delegation, FollowUp, Memorandum, ProfileHandover
 from .cache import asked_by, until_next_write
-from .queries import CANCELLED, ELSEWHERE, IN, KINDS, OUT, Criteria, placed
+from .queries import CANCELLED, ELSEWHERE, IN, KINDS, OUT, Criteria, on_trips_of_home_city, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
 SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
@@ -204,9 +204,9 @@ def count(
     first_days = []
     for kind in KINDS:
         compute = lambda kind=kind: _count_kind(kind, c, periods, set(city_ids))  # noqa: E731
-        # "-3": the value holds the unplaced records as counted since; a shared cache may
+        # "-4": the value holds the unplaced records as counted since; a shared cache may
         # keep older ones.
-        name = f"figures-counted-3-{kind}"
+        name = f"figures-counted-4-{kind}"
         per_key, first_day = until_next_write(name, asked, compute, kind=kind)
         first_days.append(first_day)
         for key, part in per_key.items():
@@ -268,10 +268,9 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
         for i, period in enumerate(periods.values())
     }
     grouped = rows.values("place").annotate(first_day=Min("on"), **aggregates, **dated)
-    chosen = c.partner_cities is not None  # nothing else is asked about
     elsewhere = False
     for row in grouped.order_by():
-        if row["place"] is None and not chosen:
+        if row["place"] is None and c.counts_unplaced:
             for alias, (key, figure) in columns.items():
                 per_key[key].unplaced[figure.name] = row[alias]
             for i, key in enumerate(periods):
@@ -281,10 +280,10 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
             for alias, (key, figure) in columns.items():
                 if row[alias]:
                     per_key[key].per_city[figure.name][row["place"]] = row[alias]
-        elif row["place"] not in (None, ELSEWHERE) and not chosen:
+        elif row["place"] not in (None, ELSEWHERE) and c.counts_unplaced:
             elsewhere = True
     if elsewhere:
-        _count_elsewhere(kind, rows, columns, aggregates, dated, selected, per_key)
+        _count_elsewhere(kind, c, rows, columns, aggregates, dated, selected, per_key)
     for key, figure in columns.values():
         per_key[key].total[figure.name] = sum(per_key[key].per_city[figure.name].values())
     shared = {a: aggregates[a] for a, (_, figure) in columns.items() if figure.name in SHARED}
@@ -296,13 +295,16 @@ def _count_periods(kind: str, c: Criteria, periods: dict[Hashable, Period], sele
     return per_key, min(filter(None, first_days), default=None)
 
 
-def _count_elsewhere(kind, rows, columns, aggregates, dated, selected, per_key):
-    """The unplaced counts of ``_count_periods`` again, over the rows in no selected city:
-    of no partner city, or of another home city's (a trip counted in a row is not counted
-    again for its stops elsewhere)."""
-    outside = rows.filter(Q(place__isnull=True) | ~Q(place__in=selected))
-    if kind == "delegations":
+def _count_elsewhere(kind, c, rows, columns, aggregates, dated, selected, per_key):
+    """The unplaced counts of ``_count_periods`` again, over the rows of no partner city
+    and those of the home city's trips in another home city's partner city (a trip counted
+    in a row is not counted again for its stops elsewhere)."""
+    if kind == "delegations":  # the home city's trips only
+        outside = rows.filter(Q(place__isnull=True) | ~Q(place__in=selected))
         outside = outside.exclude(pk__in=rows.filter(place__in=selected).values("pk"))
+    else:
+        elsewhere = ~Q(place__in=selected) & on_trips_of_home_city(c, kind)
+        outside = rows.filter(Q(place__isnull=True) | elsewhere)
     counts = outside.aggregate(**aggregates, **dated)
     for alias, (key, figure) in columns.items():
         per_key[key].unplaced[figure.name] = counts[alias]

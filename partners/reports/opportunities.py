@@ -30,7 +30,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import City, Opportunity, OpportunityStageChange
 from .cache import asked_by, until_next_write
-from .queries import CITY_FIELDS, Criteria, opportunity_place, partner_cities
+from .queries import (
+    CITY_FIELDS,
+    Criteria,
+    on_trips_of_home_city,
+    opportunity_place,
+    partner_cities,
+)
 from .queries import opportunities as opportunities_of
 
 Stage = Opportunity.Stage
@@ -163,10 +169,10 @@ def of(c: Criteria) -> OpportunityReport:
     """The opportunity figures of a report's criteria, kept until the next write
     (``cache``). The criteria select the opportunities as the report's other records
     (``queries.opportunities``)."""
-    # "-3": the value holds the unplaced opportunities as counted since; a shared cache may
+    # "-4": the value holds the unplaced opportunities as counted since; a shared cache may
     # keep older ones.
     compute = lambda: _opportunity_report(c)  # noqa: E731
-    return until_next_write("opportunities-by-city-id-3", asked_by(c), compute)
+    return until_next_write("opportunities-by-city-id-4", asked_by(c), compute)
 
 
 def _opportunity_report(c: Criteria) -> OpportunityReport:
@@ -180,15 +186,17 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
     start, end, today = c.start, c.end, c.today
     opportunities = opportunities_of(c).rewrite(False)  # no translated field is read
     cities = c.cities().order_by().values("pk")
-    if c.partner_cities is not None:
-        counted = Q(found__in=cities)
+    opportunities = opportunities.alias(found=opportunity_place())
+    if c.counts_unplaced:  # of no partner city, or of another home city's: key None
+        counted = Q(found__in=cities) | Q(found__isnull=True)
+        if c.home_city:  # its trips' in another home city's partner cities
+            elsewhere = Q(found__in=partner_cities().order_by().values("pk"))
+            counted |= elsewhere & on_trips_of_home_city(c, "opportunities")
+        opportunities = opportunities.filter(counted).annotate(
+            place=Case(When(found__in=cities, then=F("found")), output_field=IntegerField())
+        )
     else:
-        counted = Q(found__in=partner_cities().order_by().values("pk")) | Q(found__isnull=True)
-    opportunities = (
-        opportunities.alias(found=opportunity_place())
-        .filter(counted)
-        .annotate(place=Case(When(found__in=cities, then=F("found")), output_field=IntegerField()))
-    )
+        opportunities = opportunities.filter(found__in=cities).annotate(place=F("found"))
     logged = _with_stage_log(opportunities, start, end, today).order_by()
     per_city = defaultdict(Figures)
     still_open = (

@@ -85,6 +85,12 @@ class Criteria:
         # Order by the default-language name: it is always filled (name_en may be blank).
         return cities.only(*CITY_FIELDS).order_by("name_de", "pk")
 
+    @property
+    def counts_unplaced(self) -> bool:
+        """Whether the report counts what is in none of its rows ("not in any partner
+        city"): not when partner cities were chosen, as nothing else was asked about."""
+        return self.partner_cities is None
+
     def city_ids(self) -> list[int]:
         """The ids of ``cities()``, in order (no city is built: there may be hundreds)."""
         return list(self.cities().values_list("pk", flat=True))
@@ -138,10 +144,22 @@ def delegations(c: Criteria) -> QuerySet:
     return Delegation.objects.filter(pk__in=matching.values("pk"))
 
 
+def _trip_of(*trips: str):
+    """A record's trip: the first of the paths ``trips`` that is set."""
+    return Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
+
+
 def _on_trip_of_organisation(c: Criteria, *trips: str) -> Q:
     """The record's trip (the first of the paths ``trips`` that is set, the one a direction
     follows) is one the criteria's organisation led or supported."""
-    return Q(In(Coalesce(*trips, output_field=IntegerField()), delegations(c).values("pk")))
+    return Q(In(_trip_of(*trips), delegations(c).values("pk")))
+
+
+def on_trips_of_home_city(c: Criteria, kind: str) -> Q:
+    """A record of ``kind`` (or "opportunities") on a trip of the criteria's home city: its
+    own even in another home city's partner city, where a record of no trip is that home
+    city's (README "How we count")."""
+    return Q(In(_trip_of(*TRIPS[kind]), _trips(c).values("pk")))
 
 
 def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "") -> QuerySet:
@@ -155,8 +173,7 @@ def _of_trips(queryset: QuerySet, c: Criteria, *trips: str, partnership: str = "
     """
     if not (c.direction or c.home_city):
         return queryset
-    trip = Coalesce(*trips, output_field=IntegerField()) if len(trips) > 1 else F(trips[0])
-    queryset = queryset.alias(report_trip=trip)
+    queryset = queryset.alias(report_trip=_trip_of(*trips))
     within = Q(report_trip__in=_trips(c).values("pk"))
     if c.direction:
         return queryset.filter(within)
@@ -204,6 +221,14 @@ RECORD_TRIPS = ("delegation", "meeting__delegation", "memorandum__delegation")
 OPPORTUNITY_TRIPS = (*RECORD_TRIPS, "handover__delegation", "handover__meeting__delegation")
 # A follow-up logged on an opportunity's page (its only link) follows the opportunity's trip.
 FOLLOW_UP_TRIPS = (*RECORD_TRIPS, *(f"opportunity__{path}" for path in OPPORTUNITY_TRIPS))
+# Each kind's trip, as the functions below read it.
+TRIPS = {
+    "meetings": ("delegation",),
+    "handovers": ("delegation", "meeting__delegation"),
+    "memoranda": ("delegation",),
+    "follow_ups": FOLLOW_UP_TRIPS,
+    "opportunities": OPPORTUNITY_TRIPS,
+}
 
 
 def follow_ups(c: Criteria) -> QuerySet:
@@ -327,12 +352,12 @@ def _one_place(partners, trip: str, where: str, counterparts: QuerySet | str) ->
 
 def _meeting_place(partners, meeting: str = "") -> Case:
     """``meeting``: the path to the meeting ("" for the meeting itself, or "meeting__").
-    Its first organisation is the first by name, as its form lists them: the order they
-    were added in is Python's set order in the form, and a restore does not keep it."""
+    Its first organisation is the one entered in the CRM first: the order its organisations
+    were added in is the form's set order, and a restore does not keep it; a name changes."""
     counterparts = (
         Meeting.organisations.through.objects.filter(meeting=OuterRef(meeting + "pk"))
         .annotate(city=F("organisation__city"))
-        .order_by("organisation__name_de", "organisation__pk")
+        .order_by("organisation_id")  # not "organisation": that sorts by its name
     )
     return _one_place(partners, f"{meeting}delegation", f"{meeting}city", counterparts)
 
