@@ -313,6 +313,9 @@ CRM_DOCUMENT_BACKGROUND_PROFILES = envint("CRM_DOCUMENT_BACKGROUND_PROFILES", "3
 # A briefing with more counterparts than this too: 225 counterparts (a trip to a city of
 # `generate_demo_data --scale 1`) made 130 pages in 39 s.
 CRM_DOCUMENT_BACKGROUND_COUNTERPARTS = envint("CRM_DOCUMENT_BACKGROUND_COUNTERPARTS", "40")
+# The scheduler leaves at least this between one party's meetings in two cities (the
+# train from Nanjing to Jining takes about 3 hours; from Leipzig to Dresden, one).
+CRM_TRAVEL_MINUTES = envint("CRM_TRAVEL_MINUTES", "120")
 # Erasing more people than this at once (the people list's action) is left to the worker:
 # one person took 13-15 s at demo scale 100 on PostgreSQL, 5 people 2.8x one at scale 10.
 CRM_ERASURE_BACKGROUND_PEOPLE = envint("CRM_ERASURE_BACKGROUND_PEOPLE", "3")

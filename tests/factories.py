@@ -264,8 +264,8 @@ class MeetingSlotFactory(factory.django.DjangoModelFactory):
     )
     starts_at = factory.Sequence(
         lambda n: (
-            datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC)
-            + datetime.timedelta(minutes=30 * n)
+            # Three hours apart: a company can travel between any two of them in time.
+            datetime.datetime(2027, 5, 10, 9, tzinfo=datetime.UTC) + datetime.timedelta(hours=3 * n)
         )
     )
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + datetime.timedelta(minutes=25))

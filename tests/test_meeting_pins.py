@@ -159,6 +159,24 @@ def test_two_pins_at_one_table_or_one_party_at_once(trip):
     same_company.full_clean()
 
 
+def test_a_pin_in_another_city_too_close_to_travel_to(trip, settings):
+    nanjing = trip.slots_by_city["Nanjing"]
+    lyon = trip.slots_by_city["Lyon"]
+    lyon.starts_at = nanjing.ends_at + datetime.timedelta(minutes=90)
+    lyon.ends_at = lyon.starts_at + datetime.timedelta(minutes=30)
+    lyon.save()  # now on Nanjing's day, an hour and a half after
+    first = pin(trip.everywhere, trip.counterparts["Nanjing"], nanjing)
+    second = pin(trip.everywhere, trip.counterparts["Lyon"], lyon)
+    assert errors_of(second) == {
+        "slot": [
+            "Alle AG has another fixed meeting less than 120 minutes away, in another city: "
+            f"{first}, {nanjing}."
+        ]
+    }
+    settings.CRM_TRAVEL_MINUTES = 90  # an hour and a half is enough for that
+    second.full_clean()
+
+
 def test_the_admin_form_shows_a_bad_pin_on_its_field(trip):
     officer = client_for(user_with_role(TRADE_OFFICERS))
     response = officer.post(

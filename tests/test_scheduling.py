@@ -9,6 +9,7 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
@@ -42,21 +43,26 @@ def violations(delegation) -> list[str]:
     )
     busy = defaultdict(list)
     per_slot = defaultdict(list)
+    travel = datetime.timedelta(minutes=settings.CRM_TRAVEL_MINUTES)
     for request in placed:
         slot = request.slot
         if request.counterpart.city_id and slot.stop.city_id != request.counterpart.city_id:
             problems.append(f"{request} meets outside the counterpart's city")
         per_slot[slot.pk].append(request)
-        interval = (slot.starts_at, slot.ends_at)
+        interval = (slot.starts_at, slot.ends_at, slot.stop.city_id)
         # A company on the trip may be another's counterpart too: one party either way.
         busy["organisation", request.registration.organisation_id].append(interval)
         busy["organisation", request.counterpart_id].append(interval)
         for person in request.registration.representatives.all():
             busy["person", person.pk].append(interval)
     for who, intervals in busy.items():
-        for (a_start, a_end), (b_start, b_end) in itertools.combinations(intervals, 2):
+        for (a_start, a_end, a_city), (b_start, b_end, b_city) in itertools.combinations(
+            intervals, 2
+        ):
             if a_start < b_end and b_start < a_end:
                 problems.append(f"{who} is in two meetings at once")
+            elif a_city != b_city and a_start - b_end < travel and b_start - a_end < travel:
+                problems.append(f"{who} cannot travel between two meetings in time")
     for slot_requests in per_slot.values():
         slot = slot_requests[0].slot
         if len(slot_requests) > slot.tables:
@@ -190,9 +196,10 @@ def test_only_accepted_participants_and_open_requests_are_scheduled(db):
     assert placed.slot is not None
 
 
-def brute_force_optimum(requests, slots) -> tuple[int, int]:
+def brute_force_optimum(requests, slots, travel=datetime.timedelta(0)) -> tuple[int, int]:
     """The best (participants with a meeting, weight) over every assignment (tiny
-    instances only)."""
+    instances only); ``travel``: the least time between one party's meetings in two
+    places."""
     choices = [[None, *[s.id for s in solver.allowed_slots(r, slots)]] for r in requests]
     by_id = {s.id: s for s in slots}
     best = (0, 0)
@@ -211,26 +218,30 @@ def brute_force_optimum(requests, slots) -> tuple[int, int]:
             for key in [("p", request.participant), ("c", request.counterpart)] + [
                 ("person", p) for p in request.people
             ]:
-                for start, end in busy[key]:
-                    if start < slot.ends_at and slot.starts_at < end:
+                for start, end, place in busy[key]:
+                    gap = travel if place != slot.place else datetime.timedelta(0)
+                    if start < slot.ends_at + gap and slot.starts_at < end + gap:
                         ok = False
-                busy[key].append((slot.starts_at, slot.ends_at))
+                busy[key].append((slot.starts_at, slot.ends_at, slot.place))
             weight += request.weight
         if ok and all(used[s] <= by_id[s].tables for s in used):
             best = max(best, (len(met), weight))
     return best
 
 
+@pytest.mark.parametrize("travel", [0, 15, 75])
 @pytest.mark.parametrize("seed", range(6))
-def test_the_solver_finds_the_optimum_of_small_instances(seed):
+def test_the_solver_finds_the_optimum_of_small_instances(seed, travel):
     rng = random.Random(seed)
+    travel = datetime.timedelta(minutes=travel)
     start = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
     slots = [
         solver.Slot(
             id=i,
             place=i % 2,
-            starts_at=start + datetime.timedelta(minutes=20 * (i // 2)),
-            ends_at=start + datetime.timedelta(minutes=20 * (i // 2) + 30),  # overlapping
+            # The first two overlap; the others leave 10 minutes between them.
+            starts_at=start + datetime.timedelta(minutes=[0, 20, 60, 100][i]),
+            ends_at=start + datetime.timedelta(minutes=[0, 20, 60, 100][i] + 30),
             tables=rng.choice([1, 2]),
         )
         for i in range(4)
@@ -247,9 +258,9 @@ def test_the_solver_finds_the_optimum_of_small_instances(seed):
         )
         for i in range(7)
     ]
-    schedule = solver.solve(requests, slots, seconds=5)
+    schedule = solver.solve(requests, slots, seconds=5, travel=travel)
     assert schedule.optimal
-    assert (schedule.served, schedule.weight) == brute_force_optimum(requests, slots)
+    assert (schedule.served, schedule.weight) == brute_force_optimum(requests, slots, travel)
 
 
 def test_every_company_gets_a_meeting_before_any_gets_a_second():
@@ -643,8 +654,8 @@ def test_the_officer_is_told_what_stayed_out_and_why(db):
         f"{trip}: Not scheduled, no meeting slot at the counterpart's stop: Company 3 ↔ Far",
         f"{trip}: Not scheduled, the counterpart is booked in every slot at its stop: "
         "Company 2 ↔ Star",
-        f"{trip}: Not scheduled, the company is booked in every slot at that stop: "
-        "Company 1 ↔ Other",
+        f"{trip}: Not scheduled, the company is booked in every slot at that stop, or "
+        "elsewhere too close to travel there: Company 1 ↔ Other",
         f"{trip}: Not scheduled, every table at the counterpart's stop is taken: Company 5 ↔ Late",
     ]
 
@@ -716,8 +727,8 @@ def test_a_new_request_leaves_the_schedule_sent_out_as_it_was(db):
     trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
     stops = [f.DelegationStopFactory(delegation=trip) for _ in range(3)]
     start = datetime.datetime(2027, 3, 23, 8, tzinfo=UTC)
-    for n, stop in enumerate(stops * 6):  # 18 slots of an hour, in turn at each stop
-        begins = start + datetime.timedelta(hours=n)
+    for n, stop in enumerate(stops * 6):  # 18 slots of an hour, six a day at each stop
+        begins = start + datetime.timedelta(days=n % 3, hours=n // 3)
         ends = begins + datetime.timedelta(minutes=45)
         f.MeetingSlotFactory(delegation=trip, stop=stop, starts_at=begins, ends_at=ends, tables=4)
     counterparts = [f.OrganisationFactory(city=stops[n % 3].city) for n in range(30)]
@@ -748,3 +759,85 @@ def test_a_new_request_leaves_the_schedule_sent_out_as_it_was(db):
     changed = [pk for pk, seat in before.items() if after.get(pk) != seat]
     assert len(changed) <= 2, f"{len(changed)} of {len(before)} meetings moved or dropped"
     assert violations(trip) == []
+
+
+def two_cities_an_hour_apart():
+    """A trip with a 09:00 slot in Nanjing and a 10:00 one in Jining (local times), and a
+    company asking to meet one counterpart in each."""
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    nine = datetime.datetime(2027, 5, 10, 1, tzinfo=UTC)  # 09:00 in China
+    slots = [
+        f.MeetingSlotFactory(
+            delegation=trip,
+            stop__city__name=name,
+            starts_at=nine + datetime.timedelta(hours=hour),
+            ends_at=nine + datetime.timedelta(hours=hour, minutes=30),
+        )
+        for hour, name in enumerate(["Nanjing", "Jining"])
+    ]
+    company = f.TripRegistrationFactory(delegation=trip, organisation__name="Reisende GmbH")
+    requests = [
+        f.MeetingRequestFactory(
+            registration=company,
+            counterpart=f.OrganisationFactory(
+                name=f"Partner in {slot.stop.city}", city=slot.stop.city
+            ),
+            priority=priority,
+        )
+        for slot, priority in zip(slots, [1, 2], strict=True)
+    ]
+    return trip, slots, requests
+
+
+def test_a_company_is_not_booked_in_two_cities_it_cannot_travel_between_in_time(db, settings):
+    trip, (nanjing, _jining), (first, second) = two_cities_an_hour_apart()
+    result = schedule_meetings(delegation=trip, seconds=5)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.slot, second.slot) == (nanjing, None)  # the heavier one
+    assert violations(trip) == []
+    assert result.unscheduled_lines() == [
+        "Not scheduled, the company is booked in every slot at that stop, or elsewhere too "
+        "close to travel there: Reisende GmbH ↔ Partner in Jining"
+    ]
+    # The control: with half an hour to travel, the hour between them is enough.
+    settings.CRM_TRAVEL_MINUTES = 30
+    schedule_meetings(delegation=trip, seconds=5)
+    second.refresh_from_db()
+    assert second.slot == _jining
+
+
+def test_meetings_pinned_in_two_cities_too_close_to_travel_between_are_refused(db):
+    trip, slots, requests = two_cities_an_hour_apart()
+    for request, slot in zip(requests, slots, strict=True):
+        request.slot, request.table, request.pinned = slot, 1, True
+        request.save()
+    with pytest.raises(ValueError, match="Partner in Nanjing.*Partner in Jining"):
+        schedule_meetings(delegation=trip, seconds=2)
+    assert not trip.meeting_requests.filter(status="scheduled").exists()
+
+
+def test_the_solver_refuses_pins_in_two_places_too_close_to_travel_between():
+    nine = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
+    slots = [
+        solver.Slot(
+            id=place,
+            place=place,
+            starts_at=nine + datetime.timedelta(hours=place),
+            ends_at=nine + datetime.timedelta(hours=place, minutes=30),
+            tables=1,
+        )
+        for place in (0, 1)
+    ]
+    requests = [
+        solver.Request(id=place, participant="p", counterpart=place, place=place, pinned_slot=place)
+        for place in (0, 1)
+    ]
+    with pytest.raises(solver.PinnedClash) as clash:
+        solver.solve(requests, slots, travel=datetime.timedelta(minutes=31))
+    assert clash.value.request_ids == [0, 1]
+    # Thirty minutes lie between them: enough for that.
+    assert solver.solve(requests, slots, travel=datetime.timedelta(minutes=30)).assignment == {
+        0: 0,
+        1: 1,
+    }

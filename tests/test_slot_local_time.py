@@ -659,3 +659,28 @@ def test_a_manager_is_not_linked_to_adding_a_slot(db):
     manager = client_for(user_with_role(MANAGERS))
     page = manager.get(f"/admin/partners/delegation/{trip.pk}/change/").text
     assert "Add a meeting slot" not in page and "meetingslot/add" not in page
+
+
+def test_a_slot_too_close_to_one_in_another_city_is_saved_with_a_warning(officer):
+    trip = _trip_in_2027()
+    nanjing, jining = (
+        f.DelegationStopFactory(delegation=trip, city__name=name, city__time_zone="Asia/Shanghai")
+        for name in ("Nanjing", "Jining")
+    )
+    first = _slot_data(nanjing, "2027-05-10", "09:00", "09:45")
+    assert officer.post("/admin/partners/meetingslot/add/", first).status_code == 302
+
+    def warnings(stop, starts, ends):
+        data = _slot_data(stop, "2027-05-10", starts, ends)
+        response = officer.post("/admin/partners/meetingslot/add/", data, follow=True)
+        assert response.status_code == 200, form_errors(response)
+        said = [str(message) for message in get_messages(response.wsgi_request)]
+        return [message for message in said if message.startswith("Less than")]
+
+    assert warnings(jining, "10:30", "11:15") == [
+        "Less than 120 minutes lie between this slot and Nanjing 2027-05-10 09:00 (UTC+8) in "
+        "another city: nobody will be booked in both."
+    ]
+    assert warnings(jining, "11:45", "12:30") == []  # two hours after the first ends
+    assert warnings(nanjing, "07:00", "07:45") == []  # the same city
+    assert m.MeetingSlot.objects.count() == 4  # each saved

@@ -2,6 +2,7 @@
 
 from contextlib import suppress
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
-from ..scheduling.trips import schedule_meetings
+from ..scheduling.trips import schedule_meetings, too_close_to_travel
 from .base import CRMAdmin
 from .list_filters import InUseFilter
 from .slot_times import LocalTimesForm, LocalTimesMixin
@@ -227,6 +228,23 @@ class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
     search_fields = ["stop__city__name", "delegation__title"]
     autocomplete_fields = ["delegation"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if close := list(too_close_to_travel(obj)):
+            # Allowed (the companies may travel to one of the stops only), but said.
+            self.message_user(
+                request,
+                _(
+                    "Less than %(minutes)d minutes lie between this slot and %(slots)s in "
+                    "another city: nobody will be booked in both."
+                )
+                % {
+                    "minutes": settings.CRM_TRAVEL_MINUTES,
+                    "slots": "; ".join(map(str, close)),
+                },
+                messages.WARNING,
+            )
 
 
 @admin.register(MeetingRequest)

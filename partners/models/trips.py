@@ -5,6 +5,7 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q
@@ -374,17 +375,35 @@ class MeetingRequest(TimeStampedModel):
                 % {"others": "; ".join(str(other) for other in here)}
             }
         parties = {company.pk, self.counterpart_id}
+        travel = datetime.timedelta(minutes=settings.CRM_TRAVEL_MINUTES)
         for other in fixed:
-            at_once = other.slot.starts_at < slot.ends_at and slot.starts_at < other.slot.ends_at
             both = parties & {other.registration.organisation_id, other.counterpart_id}
-            if at_once and both:
-                party = company if company.pk in both else self.counterpart
-                return {
-                    "slot": _(
-                        "%(party)s has another fixed meeting at that time: %(other)s, %(slot)s."
-                    )
-                    % {"party": party, "other": other, "slot": other.slot}
+            if not both:
+                continue
+            party = company if company.pk in both else self.counterpart
+            starts, ends = other.slot.starts_at, other.slot.ends_at
+            if starts < slot.ends_at and slot.starts_at < ends:
+                message = _(
+                    "%(party)s has another fixed meeting at that time: %(other)s, %(slot)s."
+                )
+            elif other.slot.stop.city_id != slot.stop.city_id and (
+                starts < slot.ends_at + travel and slot.starts_at < ends + travel
+            ):
+                message = _(
+                    "%(party)s has another fixed meeting less than %(minutes)d minutes away, "
+                    "in another city: %(other)s, %(slot)s."
+                )
+            else:
+                continue
+            return {
+                "slot": message
+                % {
+                    "party": party,
+                    "other": other,
+                    "slot": other.slot,
+                    "minutes": settings.CRM_TRAVEL_MINUTES,
                 }
+            }
         return {}
 
 

@@ -4,11 +4,12 @@ A greedy schedule, proven optimal when it reaches the bound of the linear relaxa
 (GLOP); otherwise CP-SAT improves on it within a time limit.
 
 Each request may take one slot at its counterpart's stop. Nobody is in two meetings
-at once (participants, their representatives, counterparts), a slot holds at most its
-tables, and pinned requests keep their slot. The objective is lexicographic: first as many
-participants with a meeting as possible (when tables are short, every company gets one
-before any gets a second), then the scheduled weight: priority 1 weighs 9, 2 weighs 3,
-3 weighs 1, a mutual request twice as much.
+at once (participants, their representatives, counterparts), nor in two cities less than
+the travel time apart; a slot holds at most its tables, and pinned requests keep their
+slot. The objective is lexicographic: first as many participants with a meeting as
+possible (when tables are short, every company gets one before any gets a second), then
+the scheduled weight: priority 1 weighs 9, 2 weighs 3, 3 weighs 1, a mutual request twice
+as much.
 """
 
 import math
@@ -16,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -88,6 +89,27 @@ def _overlap(a: Slot, b: Slot) -> bool:
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
 
 
+def _clash(a: Slot, b: Slot, travel: timedelta) -> bool:
+    """Nobody can be in both: they overlap, or they are in two cities with less than
+    ``travel`` between the end of one and the start of the other."""
+    gap = travel if a.place != b.place else timedelta(0)
+    return a.starts_at < b.ends_at + gap and b.starts_at < a.ends_at + gap
+
+
+def too_close(slots: list[Slot], travel: timedelta) -> list[tuple[Slot, Slot]]:
+    """The pairs of slots in two cities that do not overlap but leave less than
+    ``travel`` between them (the overlapping ones are ``overlap_groups``')."""
+    ordered = sorted(slots, key=lambda slot: slot.starts_at)
+    pairs = []
+    for n, slot in enumerate(ordered):
+        for later in ordered[n + 1 :]:
+            if later.starts_at >= slot.ends_at + travel:
+                break  # and so do those starting later still
+            if not _overlap(slot, later) and _clash(slot, later, travel):
+                pairs.append((slot, later))
+    return pairs
+
+
 def overlap_groups(slots: list[Slot]) -> list[list[int]]:
     """For every slot start, the slots running then: intervals overlap iff one contains
     the other's start, so "at most one per group" forbids every overlap."""
@@ -106,7 +128,9 @@ class PinnedClash(ValueError):
         super().__init__(f"No schedule keeps every pinned meeting: {request_ids} collide.")
 
 
-def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
+def check_pinned(
+    requests: list[Request], slots: list[Slot], travel: timedelta = timedelta(0)
+) -> None:
     """Raise PinnedClash naming the first pinned requests that collide."""
     by_id = {slot.id: slot for slot in slots}
     pinned = [r for r in requests if r.pinned_slot in by_id]
@@ -121,12 +145,14 @@ def check_pinned(requests: list[Request], slots: list[Slot]) -> None:
         slot = by_id[request.pinned_slot]
         for party in request.parties:
             for other, other_slot in busy[party]:
-                if _overlap(slot, other_slot):
+                if _clash(slot, other_slot, travel):
                     raise PinnedClash([other.id, request.id])
             busy[party].append((request, slot))
 
 
-def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
+def greedy(
+    requests: list[Request], slots: list[Slot], travel: timedelta = timedelta(0)
+) -> dict[int, int]:
     """Pinned first, then the meetings already placed (in their slot, if it still fits), then
     the heaviest request of each company still without a meeting, then the others heaviest
     first; each into the earliest slot that still fits.
@@ -144,7 +170,7 @@ def greedy(requests: list[Request], slots: list[Slot]) -> dict[int, int]:
         ):
             if used[slot.id] >= slot.tables and request.pinned_slot is None:
                 continue
-            clash = any(_overlap(slot, other) for party in parties for other in busy[party])
+            clash = any(_clash(slot, other, travel) for party in parties for other in busy[party])
             if clash and request.pinned_slot is None:
                 continue
             assignment[request.id] = slot.id
@@ -183,7 +209,10 @@ NO_COMMON_SLOT = "no_common_slot"  # free slots, but none free for both sides wi
 
 
 def reasons_unplaced(
-    requests: list[Request], slots: list[Slot], assignment: dict[int, int]
+    requests: list[Request],
+    slots: list[Slot],
+    assignment: dict[int, int],
+    travel: timedelta = timedelta(0),
 ) -> dict[int, str]:
     """For each request left out of ``assignment``, why, read from the schedule alone."""
     by_id = {slot.id: slot for slot in slots}
@@ -196,7 +225,7 @@ def reasons_unplaced(
                 busy[party].append(slot)
 
     def booked(slot, parties):
-        return any(_overlap(slot, other) for party in parties for other in busy[party])
+        return any(_clash(slot, other, travel) for party in parties for other in busy[party])
 
     reasons = {}
     for request in requests:
@@ -235,7 +264,9 @@ class Rules:
     of_participant: dict  # each participant's choices (only those with any)
 
     @classmethod
-    def of(cls, requests: list[Request], slots: list[Slot]) -> "Rules":
+    def of(
+        cls, requests: list[Request], slots: list[Slot], travel: timedelta = timedelta(0)
+    ) -> "Rules":
         choices = {(r.id, slot.id): r for r in requests for slot in allowed_slots(r, slots)}
         by_request, by_slot, by_participant = defaultdict(list), defaultdict(list), {}
         for (rid, sid), request in choices.items():
@@ -245,8 +276,8 @@ class Rules:
         tables = {slot.id: slot.tables for slot in slots}
         return cls(
             choices=choices,
-            # One slot per request, and one per party among slots running at once.
-            at_most_one=[*by_request.values(), *_clashes(requests, slots, by_request)],
+            # One slot per request, and one per party among slots it cannot attend both of.
+            at_most_one=[*by_request.values(), *_clashes(requests, slots, by_request, travel)],
             table_limits=[
                 (keys, tables[sid]) for sid, keys in by_slot.items() if len(keys) > tables[sid]
             ],  # fmt: skip
@@ -255,15 +286,18 @@ class Rules:
         )
 
 
-def _clashes(requests: list[Request], slots: list[Slot], by_request: dict) -> list[list]:
-    """For each party, its choices among slots running at once: nobody is in two meetings
-    at a time."""
+def _clashes(
+    requests: list[Request], slots: list[Slot], by_request: dict, travel: timedelta
+) -> list[list]:
+    """For each party, its choices among slots running at once, and in each pair of slots
+    too close to travel between: nobody is in two meetings at a time or two cities."""
     busy = defaultdict(list)
     for request in requests:
         for party in request.parties:
             busy[party].append(request)
     # Slots that never overlap another form groups of one: the common case, kept cheap.
     groups = {tuple(sorted(group)) for group in overlap_groups(slots)}
+    groups |= {tuple(sorted((a.id, b.id))) for a, b in too_close(slots, travel)}
     groups_of = defaultdict(list)
     for group in groups:
         for slot_id in group:
@@ -355,16 +389,23 @@ class _Search:
         return status, {rid: sid for (rid, sid), var in x.items() if self.solver.value(var)}
 
 
-def solve(requests: list[Request], slots: list[Slot], *, seconds: float = 8.0) -> Schedule:
+def solve(
+    requests: list[Request],
+    slots: list[Slot],
+    *,
+    seconds: float = 8.0,
+    travel: timedelta = timedelta(0),
+) -> Schedule:
     """The schedule that gives a meeting to as many participants as possible, and of those
     the heaviest. The greedy schedule when it serves everyone who can be served and reaches
     the LP bound (then it is optimal); else CP-SAT first seeks whom to serve (half of
-    ``seconds`` at most), then the weight, each from the best schedule so far."""
-    check_pinned(requests, slots)  # else the greedy start would keep a clash as optimal
+    ``seconds`` at most), then the weight, each from the best schedule so far. ``travel``:
+    the least time between meetings of one party in two cities."""
+    check_pinned(requests, slots, travel)  # else the greedy start would keep a clash as optimal
     weights = {request.id: request.weight for request in requests}
     began = time.monotonic()
-    rules = Rules.of(requests, slots)
-    fair = greedy(requests, slots)
+    rules = Rules.of(requests, slots, travel)
+    fair = greedy(requests, slots, travel)
     # Nobody can serve a participant none of whose requests has a slot to choose.
     fair_optimal = served(requests, fair) == len(rules.of_participant)
     search = None

@@ -2,14 +2,16 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from ..models import Delegation, MeetingRequest, TripRegistration
+from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
 from . import solver
 
 
@@ -56,7 +58,10 @@ def _reasons() -> dict[str, str]:
         solver.NOT_TRAVELLING: _("the company does not travel to the counterpart's stop"),
         solver.BEGUN: _("every slot at the counterpart's stop has begun"),
         solver.COUNTERPART_BUSY: _("the counterpart is booked in every slot at its stop"),
-        solver.PARTICIPANT_BUSY: _("the company is booked in every slot at that stop"),
+        solver.PARTICIPANT_BUSY: _(
+            "the company is booked in every slot at that stop, or elsewhere too close to "
+            "travel there"
+        ),
         solver.FULL: _("every table at the counterpart's stop is taken"),
         solver.NO_COMMON_SLOT: _(
             "no slot at the counterpart's stop leaves both sides and a table free"
@@ -65,7 +70,7 @@ def _reasons() -> dict[str, str]:
 
 
 def _unscheduled(problem, slots, assignment, requests) -> list[tuple[str, list[str]]]:
-    reasons = solver.reasons_unplaced(problem, slots, assignment)
+    reasons = solver.reasons_unplaced(problem, slots, assignment, travel_time())
     grouped = defaultdict(list)
     for request in requests:
         if request.pk in reasons:
@@ -154,8 +159,25 @@ def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) 
     )
     return _(
         "No schedule keeps every pinned meeting: %(meetings)s collide (more meetings than "
-        "the slot's tables, or someone in two at once). Unpin or move one of them."
+        "the slot's tables, someone in two at once, or in two cities too close to travel "
+        "between). Unpin or move one of them."
     ) % {"meetings": meetings}
+
+
+def travel_time() -> timedelta:
+    """The least time between one party's meetings in two cities."""
+    return timedelta(minutes=settings.CRM_TRAVEL_MINUTES)
+
+
+def too_close_to_travel(slot: MeetingSlot):
+    """The trip's slots in other cities that leave less than the travel time before or
+    after ``slot``: nobody is booked in both."""
+    travel = travel_time()
+    return (
+        slot.delegation.slots.exclude(stop__city=slot.stop.city_id)
+        .filter(starts_at__lt=slot.ends_at + travel, ends_at__gt=slot.starts_at - travel)
+        .select_related("stop__city")
+    )
 
 
 def _bad_pins(requests: list[MeetingRequest]) -> str:
@@ -196,7 +218,7 @@ def schedule_meetings(
     Held and no-show meetings, and open ones whose slot has begun, stay where they are and
     take their table and their parties' time; no new meeting goes into a slot that has
     begun. Requests of companies no longer accepted give up their slot."""
-    now = timezone.now()
+    now, travel = timezone.now(), travel_time()
     accepted = TripRegistration.Status.ACCEPTED
     with transaction.atomic():
         requests = list(
@@ -213,14 +235,15 @@ def schedule_meetings(
         open_requests = [r for r in still_open if r.registration.status == accepted]
         begun = {r.pk for r in open_requests if r.slot_id and r.slot.starts_at < now}
         kept = {r.pk for r in requests if r.status in MeetingRequest.SETTLED_STATUSES} | begun
-        # Kept meetings over before now cannot clash with a slot that begins later.
-        occupying = [r for r in requests if r.pk in kept and r.slot.ends_at > now]
+        # Kept meetings over before now (and the travel after them) cannot clash with a
+        # slot that begins later.
+        occupying = [r for r in requests if r.pk in kept and r.slot.ends_at + travel > now]
         to_place = [r for r in open_requests if r.pk not in begun]
         if bad_pins := _bad_pins(to_place):
             raise ValueError(bad_pins)
         problem, slots = _problem(delegation, occupying + to_place, kept, now)
         try:
-            schedule = solver.solve(problem, slots, seconds=seconds)
+            schedule = solver.solve(problem, slots, seconds=seconds, travel=travel)
         except solver.PinnedClash as clash:
             raise ValueError(_clash_message(clash, occupying + to_place)) from clash
         tables = _tables(occupying + to_place, schedule.assignment, slots, kept)
