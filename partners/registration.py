@@ -9,10 +9,12 @@ used as it is, and the visitor is answered the same way whether the company is k
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
@@ -27,6 +29,7 @@ from .models import (
     Sector,
     TripRegistration,
 )
+from .models.organisations import REGISTER_KEY, normalise_register
 
 CONFIRMATION_SALT = "partners.trip-registration"
 CONFIRMATION_DAYS = 14
@@ -77,19 +80,36 @@ def _typed(field_name: str, text: str, language: str) -> dict:
     return dict.fromkeys(columns, text)
 
 
+class NotACompany(ValidationError):
+    """The register number typed is an organisation's that is not a company."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This register number belongs to an organisation that is not a company. "
+                "Please check it, or write to the office."
+            ),
+            code="not_a_company",
+        )
+
+
 def _known_company(application: Application) -> Organisation | None:
-    """The company by register number, else by its name in any language (the ORM would
-    compare the page's language only, empty for most companies). Locked, so that two
-    forms for one company cannot both register it."""
-    companies = (
-        Organisation.objects.filter(kind=Organisation.Kind.COMPANY)
-        .select_for_update()
-        .order_by("pk")
-    )
+    """The company by register number, written with or without spaces as the import
+    matches it, else by its name in any language (the ORM would compare the page's
+    language only, empty for most companies). Locked, so that two forms for one company
+    cannot both register it."""
+    organisations = Organisation.objects.select_for_update().order_by("pk")
     if application.register_number:
-        found = companies.filter(register_number=application.register_number).first()
+        found = (
+            organisations.alias(key=REGISTER_KEY)
+            .filter(key=normalise_register(application.register_number))
+            .first()
+        )
+        if found is not None and found.kind != Organisation.Kind.COMPANY:
+            raise NotACompany
         if found is not None:
             return found
+    companies = organisations.filter(kind=Organisation.Kind.COMPANY)
     same_name = Q()
     for column in get_translation_fields("name"):
         same_name |= Q(**{f"{column}__iexact": application.company})
@@ -220,18 +240,17 @@ def confirmation_from_token(token: str, delegation: Delegation) -> Confirmation 
     return None
 
 
-def confirm(confirmation: Confirmation) -> bool:
+def confirm(confirmation: Confirmation) -> str | None:
     """The e-mail was opened: ``applied`` becomes ``confirmed`` (once), if the link went
-    to the registration's contact. A link sent to any other address changes nothing."""
-    applied = TripRegistration.objects.filter(
-        pk=confirmation.registration_pk, status=TripRegistration.Status.APPLIED
-    )
-    email = applied.values_list("contact__email", flat=True).first()
+    to the registration's contact; then the registration's status, which only the
+    contact may learn. A link sent to any other address changes nothing: None."""
+    registration = TripRegistration.objects.filter(pk=confirmation.registration_pk)
+    email = registration.values_list("contact__email", flat=True).first()
     if not (email and constant_time_compare(_digest(email), confirmation.email_digest)):
-        return False
-    updated = applied.update(
+        return None
+    registration.filter(status=TripRegistration.Status.APPLIED).update(
         status=TripRegistration.Status.CONFIRMED,
         confirmed_at=timezone.now(),
         version=F("version") + 1,  # an officer's open form must not undo it
     )
-    return bool(updated)
+    return registration.values_list("status", flat=True).get()

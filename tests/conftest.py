@@ -2,6 +2,7 @@ import fcntl
 import inspect
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -90,6 +91,17 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def refusing_mail_server(settings):
+    """Mail goes over real SMTP to a port on which nothing listens: the server refuses."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    options = {"host": "127.0.0.1", "port": port, "timeout": 2}
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": options}}
 
 
 @pytest.fixture(scope="session")

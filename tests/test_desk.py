@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +114,11 @@ def test_a_colleague_taken_out_of_every_group_sees_and_gets_no_desk(desk_world, 
     for title in [*EXPECTED, "Task of someone who left"]:
         assert title not in page
     assert "former@example.org" not in {mail.to[0] for mail in mailoutbox}
+
+
+def test_remind_goes_on_past_a_refused_mail_and_fails_naming_the_count(
+    officer, desk_world, refusing_mail_server, capsys
+):
+    with pytest.raises(CommandError, match="The mail server refused 2 reminders"):
+        call_command("remind")
+    assert "Reminders sent: 0." in capsys.readouterr().out

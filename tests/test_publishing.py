@@ -171,6 +171,40 @@ def test_the_confirmation_publishes_only_what_was_chosen_and_needed(memorandum_s
     assert not stranger.is_published  # not needed by this memorandum
 
 
+def test_a_record_refused_publishes_nothing_of_what_it_needs():
+    refused = f.CompanyProfileFactory(
+        organisation__name="Ohne Zustimmung GmbH",
+        organisation__visibility=INTERNAL,
+        consent_to_share=False,
+        consent_given_on=None,
+        visibility=INTERNAL,
+    )
+    shared = f.CompanyProfileFactory(
+        organisation__name="Mit Zustimmung GmbH",
+        organisation__visibility=INTERNAL,
+        visibility=INTERNAL,
+    )
+    manager = client_for(user_with_role(MANAGERS))
+    data = {
+        "action": "publish",
+        "_selected_action": [refused.pk, shared.pk],
+        "index": 0,
+        "confirm_publish": "yes",
+        "also_publish": [
+            f"organisation:{refused.organisation_id}",
+            f"organisation:{shared.organisation_id}",
+        ],
+    }
+    response = manager.post(reverse("admin:partners_companyprofile_changelist"), data)
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    for record in (refused, refused.organisation, shared, shared.organisation):
+        record.refresh_from_db()
+    assert not refused.is_published and not refused.organisation.is_published
+    assert shared.is_published and shared.organisation.is_published
+    assert said[0] == "2 records published."
+    assert "a profile can only be published with the consent to share it" in said[1]
+
+
 def test_publishing_from_the_records_own_page_shows_the_delegations_story():
     delegation = f.DelegationFactory(title="Trip to Jining", visibility=INTERNAL)
     delegation.lead_organisation.visibility = INTERNAL

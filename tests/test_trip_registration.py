@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
@@ -740,3 +741,143 @@ def test_a_form_sent_without_its_csrf_cookie_is_explained_in_the_pages_language(
     assert f'href="{path}"' in page  # the way back to the form
     assert "DEBUG" not in page
     assert not m.TripRegistration.objects.exists()
+
+
+def test_a_register_number_of_an_organisation_not_a_company_is_an_error_on_its_field(trip):
+    f.OrganisationFactory(name="Stadtwerke", kind="municipal", register_number="HRB 77")
+    before = counts()
+    response = Client().post(url(trip), valid_data(register_number="hrb77"))
+    assert response.status_code == 200
+    assert "belongs to an organisation that is not a company" in response.text
+    assert "Stadtwerke" not in response.text  # the visitor learns no name
+    assert counts() == before and not mail.outbox
+
+
+def test_a_register_number_written_otherwise_finds_the_known_company(trip, known):
+    company, _manager, _profile = known
+    assert Client().post(url(trip), valid_data(register_number="hrb1234")).status_code == 302
+    assert m.TripRegistration.objects.get().organisation == company
+
+
+def test_forms_sent_back_with_errors_do_not_count_towards_the_limit(trip, settings):
+    settings.CRM_REGISTRATIONS_PER_HOUR = 1
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    for _ in range(3):
+        assert client.post(url(trip), valid_data(contact_email="typo")).status_code == 200
+    assert client.post(url(trip), valid_data()).status_code == 302
+    assert client.post(url(trip), valid_data(company="Zweite GmbH")).status_code == 429
+
+
+def test_a_mail_server_that_refuses_is_told_to_the_visitor_not_a_server_error(
+    trip, refusing_mail_server, settings
+):
+    client = Client()
+    response = client.post(url(trip), valid_data())
+    assert response.status_code == 503
+    assert "could not send you the link" in response.text
+    registration = m.TripRegistration.objects.get()
+    # Sent again once the server is back: the link comes, nothing is stored twice.
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert client.post(url(trip), valid_data()).status_code == 302
+    assert m.TripRegistration.objects.get() == registration
+    [message] = mail.outbox
+    assert client.post(link_in(message)).status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+def test_a_decision_the_mail_server_refuses_is_saved_and_the_officer_told(
+    trip, refusing_mail_server
+):
+    registration = f.TripRegistrationFactory(
+        delegation=trip,
+        status="confirmed",
+        organisation__name="Stumm GmbH",
+        contact=f.PersonFactory(email="a@x.example"),
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/tripregistration/",
+        {"action": "accept", "_selected_action": [registration.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "accepted"
+    said = [str(message) for message in response.context["messages"]]
+    assert "0 companies told by e-mail." in said[0]
+    assert said[1] == (
+        "The mail server refused the e-mail to Stumm GmbH: the decision is saved; tell them "
+        "yourself."
+    )
+
+
+@pytest.mark.parametrize("status", ["declined", "withdrawn"])
+def test_a_closed_registration_sent_again_is_not_told_it_is_confirmed(trip, known, status):
+    company, manager, _profile = known
+    registration = f.TripRegistrationFactory(
+        delegation=trip, organisation=company, contact=manager, status=status
+    )
+    client = Client()
+    client.post(url(trip), valid_data(company=company.name, contact_email=manager.email))
+    response = client.post(link_in(mail.outbox[-1]))
+    assert "declined or withdrawn, so it cannot be confirmed" in response.text
+    assert "your registration is confirmed" not in response.text
+    registration.refresh_from_db()
+    assert registration.status == status
+
+
+def test_a_decision_on_the_registrations_own_page_is_mailed_and_a_freed_place_named(trip):
+    held = f.TripRegistrationFactory(
+        delegation=trip,
+        status="accepted",
+        organisation__name="Erste GmbH",
+        contact=f.PersonFactory(email="erste@x.example"),
+    )
+    f.TripRegistrationFactory(
+        delegation=trip, status="waitlisted", organisation__name="Wartende GmbH"
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    url = f"/admin/partners/tripregistration/{held.pk}/change/"
+    data = {**change_form_data(officer, url), "status": "declined"}
+    response = officer.post(url, data, follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    [told] = mail.outbox
+    assert told.to == ["erste@x.example"]
+    assert "Erste GmbH was told by e-mail." in said
+    assert f"{trip} has 1 free place; wait-listed: Wartende GmbH." in said
+    # Saved again unchanged: nobody is written to twice.
+    officer.post(url, change_form_data(officer, url))
+    assert len(mail.outbox) == 1
+
+
+def test_the_list_actions_leave_registrations_nobody_has_confirmed(trip):
+    unconfirmed = f.TripRegistrationFactory(
+        delegation=trip, status="applied", organisation__name="Unbestätigt GmbH"
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    response = officer.post(
+        "/admin/partners/tripregistration/",
+        {"action": "accept", "_selected_action": [unconfirmed.pk]},
+        follow=True,
+    )
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.status == "applied" and not mail.outbox
+    assert "nobody has confirmed their e-mail yet: Unbestätigt GmbH" in response.text
+
+
+def test_a_registration_names_a_company_and_that_companys_profile(trip):
+    registration = f.TripRegistrationFactory(delegation=trip, organisation__name="Eigen GmbH")
+    registration.profile = f.CompanyProfileFactory(organisation__name="Fremd AG")
+    with pytest.raises(ValidationError) as refused:
+        registration.full_clean()
+    assert refused.value.message_dict == {
+        "profile": ["This profile is another company's, not Eigen GmbH's."]
+    }
+    registration.profile = None
+    registration.organisation = f.OrganisationFactory(name="Amt", kind="municipal")
+    with pytest.raises(ValidationError) as refused:
+        registration.full_clean()
+    assert refused.value.message_dict == {
+        "organisation": ["Only a company registers for a trip; Amt is not one."]
+    }

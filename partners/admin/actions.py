@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,6 +45,10 @@ _REPORTS = {
 
 def _set_visibility(modeladmin, request, records, visibility):
     changed, refused = set_visibility(records=records, visibility=visibility, user=request.user)
+    _report(modeladmin, request, visibility, changed, refused)
+
+
+def _report(modeladmin, request, visibility, changed, refused):
     done_message, refused_message = _REPORTS[visibility]
     modeladmin.message_user(request, done_message % {"count": len(changed)})
     if refused:
@@ -91,8 +96,22 @@ def publish(modeladmin, request, queryset):
         for needed in needed_list
         if not needed.refusal
     }
-    chosen = [offered[key] for key in request.POST.getlist("also_publish") if key in offered]
-    _set_visibility(modeladmin, request, [*chosen, *records], Visibility.PUBLIC)
+    chosen = {key for key in request.POST.getlist("also_publish") if key in offered}
+    changed, refused = {}, []
+    for record in records:
+        # What a record needs is published with it or not at all: a record refused (a
+        # profile without consent) publishes nothing of its own story either.
+        own = [needed.record for needed in needs[record.pk] if needed.key in chosen]
+        with transaction.atomic():
+            done, not_done = set_visibility(
+                records=[*own, record], visibility=Visibility.PUBLIC, user=request.user
+            )
+            if any(refused_record is record for refused_record, _reason in not_done):
+                transaction.set_rollback(True)
+                done = []
+        changed.update({(type(r), r.pk): r for r in done})
+        refused += [(r, reason) for r, reason in not_done if (type(r), r.pk) not in changed]
+    _report(modeladmin, request, Visibility.PUBLIC, list(changed.values()), refused)
     return None
 
 

@@ -5,7 +5,6 @@ from contextlib import suppress
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .. import mail
 from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings, too_close_to_travel
@@ -33,21 +33,21 @@ class TripsInUseFilter(InUseFilter):
 TRIPS_IN_USE = ("delegation", TripsInUseFilter)
 
 
-def tell_company(registration: TripRegistration):
-    """The office's decision, by e-mail to the contact, in the language they registered in."""
+def tell_company(registration: TripRegistration) -> bool | None:
+    """The office's decision, by e-mail to the contact, in the language they registered in:
+    whether the mail server took it; None without an address to write to."""
     if not (registration.contact and registration.contact.email):
-        return False
+        return None
     with translation.override(registration.language):
         subject = _("Your registration: %(trip)s") % {"trip": registration.delegation.title}
         body = render_to_string("partners/trips/email_decision.txt", {"registration": registration})
-    send_mail(subject, body, None, [registration.contact.email])
-    return True
+    return mail.send(subject, body, registration.contact.email)
 
 
 def _decide(modeladmin, request, queryset, status):
     """Set the decision and tell each company; accepting never exceeds the trip's capacity."""
     Status = TripRegistration.Status
-    decided, full, withdrawn = [], [], []
+    decided, full, withdrawn, unconfirmed = [], [], [], []
     with transaction.atomic():
         for registration in queryset.select_related(
             "delegation", "contact", "organisation"
@@ -57,13 +57,18 @@ def _decide(modeladmin, request, queryset, status):
             if registration.status == Status.WITHDRAWN:  # the company's own decision stands
                 withdrawn.append(registration)
                 continue
+            if registration.status == Status.APPLIED:
+                # Nobody has proven the address yet: the form can be sent by anyone.
+                unconfirmed.append(registration)
+                continue
             if status == Status.ACCEPTED and registration.trip_is_full():
                 full.append(registration)
                 continue
             registration.status = status
             registration.save()
             decided.append(registration)
-    told = sum(tell_company(registration) for registration in decided)
+    sent = {registration: tell_company(registration) for registration in decided}
+    told = sum(result is True for result in sent.values())
     modeladmin.message_user(
         request,
         ngettext(
@@ -76,6 +81,16 @@ def _decide(modeladmin, request, queryset, status):
         + ngettext("%(told)d company told by e-mail.", "%(told)d companies told by e-mail.", told)
         % {"told": told},
     )
+    if unsent := [str(r.organisation) for r, result in sent.items() if result is False]:
+        modeladmin.message_user(
+            request,
+            _(
+                "The mail server refused the e-mail to %(companies)s: the decision is saved; "
+                "tell them yourself."
+            )
+            % {"companies": ", ".join(unsent)},
+            messages.ERROR,
+        )
     if withdrawn:
         modeladmin.message_user(
             request,
@@ -83,6 +98,18 @@ def _decide(modeladmin, request, queryset, status):
             % {"companies": ", ".join(str(r.organisation) for r in withdrawn)},
             messages.WARNING,
         )
+    if unconfirmed:
+        modeladmin.message_user(
+            request,
+            _(
+                "Left as they are, nobody has confirmed their e-mail yet: %(companies)s. "
+                "Decide on their own pages once you know the registration is genuine."
+            )
+            % {"companies": ", ".join(str(r.organisation) for r in unconfirmed)},
+            messages.WARNING,
+        )
+    if status != Status.ACCEPTED:
+        tell_of_free_places(modeladmin, request, {r.delegation for r in decided})
     if full:
         modeladmin.message_user(
             request,
@@ -90,6 +117,31 @@ def _decide(modeladmin, request, queryset, status):
             % {"companies": ", ".join(str(r.organisation) for r in full)},
             messages.WARNING,
         )
+
+
+def tell_of_free_places(modeladmin, request, delegations):
+    """A place freed on a full trip: the officer is pointed to its wait-list."""
+    for delegation in delegations:
+        waiting = delegation.registrations.filter(status=TripRegistration.Status.WAITLISTED)
+        capacity = delegation.capacity
+        if capacity is None or not waiting.exists():
+            continue
+        accepted = delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED)
+        if (free := capacity - accepted.count()) > 0:
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(trip)s has %(free)d free place; wait-listed: %(companies)s.",
+                    "%(trip)s has %(free)d free places; wait-listed: %(companies)s.",
+                    free,
+                )
+                % {
+                    "trip": delegation,
+                    "free": free,
+                    "companies": ", ".join(str(r.organisation) for r in waiting),
+                },
+                messages.INFO,
+            )
 
 
 @admin.action(description=gettext_lazy("Accept (and tell the company)"), permissions=["change"])
@@ -180,6 +232,52 @@ class TripRegistrationAdmin(CRMAdmin):
     autocomplete_fields = ["delegation", "organisation", "profile", "contact", "representatives"]
     readonly_fields = ["registered_at", "confirmed_at", "suggested_counterparts"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Status = TripRegistration.Status
+        decided = {Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED}
+        told = "status" in form.changed_data and obj.status in decided
+        freed = change and form.initial.get("status") == Status.ACCEPTED != obj.status
+        request.crm_decision = (obj, told, freed)
+
+    def changeform_view(self, request, *args, **kwargs):
+        response = super().changeform_view(request, *args, **kwargs)
+        # Once the page's transaction has committed: nobody is told of a decision that
+        # was not saved.
+        if decision := getattr(request, "crm_decision", None):
+            registration, told, freed = decision
+            if told:
+                self._tell(request, registration)
+            if freed:
+                tell_of_free_places(self, request, [registration.delegation])
+        return response
+
+    def _tell(self, request, registration):
+        """The decision taken on its own page is mailed as the list's actions mail it."""
+        told = tell_company(registration)
+        if told is None:
+            self.message_user(
+                request,
+                _("%(company)s has no contact with an e-mail address: tell them yourself.")
+                % {"company": registration.organisation},
+                messages.WARNING,
+            )
+        elif told:
+            self.message_user(
+                request,
+                _("%(company)s was told by e-mail.") % {"company": registration.organisation},
+            )
+        else:
+            self.message_user(
+                request,
+                _(
+                    "The mail server refused the e-mail to %(companies)s: the decision is "
+                    "saved; tell them yourself."
+                )
+                % {"companies": registration.organisation},
+                messages.ERROR,
+            )
 
     @admin.display(description=gettext_lazy("Suggested counterparts"))
     def suggested_counterparts(self, obj):

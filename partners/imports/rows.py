@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ..models import City, Interest, Organisation, Sector
-from ..models.organisations import REGISTER_KEY, normalise_company_name
+from ..models.organisations import REGISTER_KEY, normalise_company_name, normalise_register
 from . import sheet as columns
 from .sheet import BY_KEY, CellError, folded
 
@@ -35,10 +35,6 @@ Layout = list[tuple[int, columns.Column, str]]
 # Names and register numbers looked up per query: few enough that PostgreSQL reads them
 # from the index even where a name repeats often (it scanned the whole table for 1,000).
 LOOKUP_CHUNK = 250
-
-
-def normalise_register(number: str) -> str:
-    return "".join(number.split()).upper()
 
 
 class Lookups:

@@ -53,6 +53,11 @@ CONSENT_NEEDS_DATE = _("Consent needs the date it was given.")
 REGISTER_KEY = Upper(Replace("register_number", Value(" "), Value("")))
 
 
+def normalise_register(number: str) -> str:
+    """``number`` as REGISTER_KEY reads it."""
+    return "".join(number.split()).upper()
+
+
 class Organisation(SluggedMixin, PublishableModel):
     class Kind(models.TextChoices):
         AGENCY = "agency", _("agency")

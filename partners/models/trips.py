@@ -93,6 +93,16 @@ class TripRegistration(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
+        company = self.organisation if self.organisation_id else None
+        if company and company.kind != Organisation.Kind.COMPANY:
+            errors["organisation"] = _("Only a company registers for a trip; %(name)s is not one.")
+        if company and self.profile_id and self.profile.organisation_id != company.pk:
+            errors["profile"] = _("This profile is another company's, not %(name)s's.")
+        if errors:
+            raise ValidationError(
+                {field: message % {"name": company} for field, message in errors.items()}
+            )
         if self.status == self.Status.ACCEPTED and self.delegation_id and self.trip_is_full():
             raise ValidationError(
                 {

@@ -10,7 +10,6 @@ from dataclasses import fields
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -23,8 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from crm.client_ip import client_ip
 
+from .. import mail
 from .. import registration as service
-from ..models import Delegation, Interest, Organisation, Person, Sector
+from ..models import Delegation, Interest, Organisation, Person, Sector, TripRegistration
 from ..widgets import KeysMultipleChoiceField, LongSelect, NamedChoiceField
 from .views import published_or_404
 
@@ -180,9 +180,10 @@ def _rate_limited(request) -> bool:
     return count > settings.CRM_REGISTRATIONS_PER_HOUR
 
 
-def _send_confirmation(request, delegation, registration, application):
-    """The link goes to the address typed, and the mail repeats only what was typed: the
-    form must not tell a visitor what the office holds about a company."""
+def _send_confirmation(request, delegation, registration, application) -> bool:
+    """Whether the mail server took the mail. The link goes to the address typed, and
+    the mail repeats only what was typed: the form must not tell a visitor what the office
+    holds about a company."""
     token = service.confirmation_token(registration, email=application.contact_email)
     link = request.build_absolute_uri(
         reverse(
@@ -199,7 +200,7 @@ def _send_confirmation(request, delegation, registration, application):
     }
     subject = gettext("Please confirm your registration: %(trip)s") % {"trip": delegation.title}
     body = render_to_string("partners/trips/email_confirm.txt", context)
-    send_mail(subject, body, None, [application.contact_email])
+    return mail.send(subject, body, application.contact_email)
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,24 +210,36 @@ def register(request, slug):
         return render(request, "partners/trips/register_closed.html", {"delegation": delegation})
     form = RegistrationForm(request.POST or None, delegation=delegation)
     status = 200
-    if request.method == "POST":
+    # Forms sent back with errors count for nothing: the limit is on what writes records
+    # and sends mail.
+    if request.method == "POST" and form.is_valid():
         if _rate_limited(request):
             form.add_error(
                 None, gettext("Too many registrations from your address. Try again later.")
             )
             status = 429
-        elif form.is_valid():
+        elif form.cleaned_data["homepage"]:
             # A bot fills the hidden field: it is answered as if it worked, and nothing stored.
-            if not form.cleaned_data["homepage"]:
-                # A company registered before is answered as a new one: same page, same mail.
-                application = form.application()
+            return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
+        else:
+            # A company registered before is answered as a new one: same page, same mail.
+            application = form.application()
+            try:
                 registration = service.register(
                     delegation=delegation,
                     application=application,
                     language=translation.get_language(),
                 )
-                _send_confirmation(request, delegation, registration, application)
-            return HttpResponseRedirect(reverse("partners:delegation-register-sent", args=[slug]))
+            except service.NotACompany as error:
+                form.add_error("register_number", error)
+            else:
+                if _send_confirmation(request, delegation, registration, application):
+                    sent = reverse("partners:delegation-register-sent", args=[slug])
+                    return HttpResponseRedirect(sent)
+                # Stored, but unconfirmed until a mail arrives: the form sent again sends
+                # it again (and stores nothing twice).
+                context = {"delegation": delegation, "mail_failed": True}
+                return render(request, "partners/trips/register_sent.html", context, status=503)
     context = {"delegation": delegation, "form": form}
     return render(request, "partners/trips/register.html", context, status=status)
 
@@ -239,14 +252,15 @@ def register_sent(request, slug):
 @require_http_methods(["GET", "POST"])
 def register_confirm(request, slug, token):
     """GET shows a button (mail scanners follow links); POST confirms. The page looks the
-    same whether or not the link may confirm (it must have gone to the contact's address)."""
+    same whether or not the link may confirm (it must have gone to the contact's address),
+    except to the contact: a registration declined or withdrawn is not confirmed."""
     delegation = published_or_404(Delegation.objects.all(), slug=slug)
     confirmation = service.confirmation_from_token(token, delegation)
     template = "partners/trips/register_confirm.html"
     if confirmation is None:
         return render(request, template, {"delegation": delegation, "invalid": True}, status=400)
     confirmed = request.method == "POST"
-    if confirmed:
-        service.confirm(confirmation)
-    context = {"delegation": delegation, "confirmed": confirmed}
+    status = confirmed and service.confirm(confirmation)
+    closed = status in (TripRegistration.Status.DECLINED, TripRegistration.Status.WITHDRAWN)
+    context = {"delegation": delegation, "confirmed": confirmed, "closed": closed}
     return render(request, template, context)

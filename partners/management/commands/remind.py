@@ -2,13 +2,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, no_translations
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ... import mail
 from ...desk import desk_for
 from ...models import FollowUp, Opportunity
 from ...roles import ADMINISTRATORS, TRADE_OFFICERS
@@ -51,7 +51,9 @@ class Command(BaseCommand):
             with translation.override(settings.LANGUAGE_CODE):
                 body = render_to_string("partners/remind.txt", {"user": user, "desk": desk})
                 subject = _("Your CRM desk")
-            send_mail(subject, body, None, [user.email])
+            if not mail.send(subject, body, user.email):
+                counts["refused"] += 1
+                continue
             counts["sent"] += 1
             counts["follow_ups"] += len(desk.follow_ups)
             counts["opportunities"] += len(desk.opportunities)
@@ -65,3 +67,8 @@ class Command(BaseCommand):
             )
             % counts
         )
+        if counts["refused"]:
+            # After the others are sent, and failing, so that cron reports it.
+            raise CommandError(
+                f"The mail server refused {counts['refused']} reminders (see the log)."
+            )
