@@ -9,6 +9,7 @@ import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -24,6 +25,21 @@ def latest_today(now: datetime | None = None) -> date:
     """Today in the time zone that begins each day first: the latest day that has begun
     anywhere on earth (at ``now``). A day after it lies in the future everywhere."""
     return timezone.localdate(now, FIRST_TO_BEGIN_THE_DAY)
+
+
+# The years a record of the office can be dated in, and a report can ask for.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def plausible(value) -> None:
+    """A form's validator for a date or time: a year outside these is a typing error (and
+    0001 or 9999 break time-zone arithmetic and calendar feeds)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            gettext_lazy("Enter a date between the years %(first)d and %(last)d."),
+            code="implausible",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 class DatePrecision(models.TextChoices):

@@ -74,6 +74,17 @@ def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(clie
     assert str(trip["URL"]) == "http://testserver/de/delegations/ost-china-2019/"
 
 
+def test_a_stored_date_the_forms_refuse_does_not_break_the_calendar(client, db):
+    # Forms take 1900 to 2100; an older row or a database edit may hold more.
+    f.DelegationFactory(
+        title="Forever", start_date=datetime.date(1, 1, 1), end_date=datetime.date(9999, 12, 31)
+    )
+    response = client.get("/en/feeds/delegations.ics")
+    assert response.status_code == 200
+    [event] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert event.decoded("DTEND") == datetime.date(9999, 12, 31)
+
+
 def sitemap_pages(client):
     """The parsed sitemap pages that /sitemap.xml (an index) points to."""
     index = ET.fromstring(client.get("/sitemap.xml").content)

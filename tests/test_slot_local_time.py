@@ -684,3 +684,20 @@ def test_a_slot_too_close_to_one_in_another_city_is_saved_with_a_warning(officer
     assert warnings(jining, "11:45", "12:30") == []  # two hours after the first ends
     assert warnings(nanjing, "07:00", "07:45") == []  # the same city
     assert m.MeetingSlot.objects.count() == 4  # each saved
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_date_outside_the_plausible_years_is_an_error_on_its_field(officer, day):
+    stop = f.DelegationStopFactory(city__name="Nanjing", city__time_zone="Asia/Shanghai")
+    response = officer.post(
+        "/admin/partners/meetingslot/add/", _slot_data(stop, day, "09:00", "09:45")
+    )
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2100." in form_errors(response)
+    trip = officer.post(
+        "/admin/partners/delegation/add/",
+        {"title_de": "Reise", "start_date": day, "date_precision": "day", "status": "planned"},
+    )
+    assert trip.status_code == 200
+    assert "Enter a date between the years 1900 and 2100." in form_errors(trip)
+    assert not m.MeetingSlot.objects.exists()

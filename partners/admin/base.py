@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..dates import plausible
 from ..publishing import may_publish
 from ..widgets import AutocompleteSelect, AutocompleteSelectMultiple, KeysMultipleChoiceField
 from .actions import publish, request_publication, unpublish
@@ -61,7 +62,10 @@ class VersionFieldMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if widget := served_file_widget(db_field):
             kwargs["widget"] = widget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and field is not None:  # and DateTimeField
+            field.validators.append(plausible)
+        return field
 
     def get_fields(self, request, obj=None):
         # Abstract base fields come first in a model; "visibility" reads better last.

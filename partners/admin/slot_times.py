@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import at_wall_clock, local_day_and_times, local_times, utc_offset
+from ..dates import at_wall_clock, local_day_and_times, local_times, plausible, utc_offset
 from .versions import HistoryDisplay, VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
@@ -68,6 +68,7 @@ class LocalTimesForm(VersionCheckedForm):
                 label=model_field.label,
                 required=model_field.required,
                 help_text=help_text,
+                validators=[plausible],
             )
             if self.instance.pk and (value := self.initial.get(name)):
                 self.initial[name] = timezone.make_naive(value, self.zone(located))

@@ -122,7 +122,9 @@ def event_span(delegation) -> tuple[datetime.date, datetime.date]:
     """First day and the exclusive end (RFC 5545, 3.6.1: the day after the last day) of the
     all-day event, widened to whole months or years at those precisions."""
     start, precision = delegation.start_date, delegation.date_precision
-    end = last_day(delegation.end_date or start, precision) + datetime.timedelta(days=1)
+    last = last_day(delegation.end_date or start, precision)
+    # A date the forms refuse (9999) may still be stored: the feed must not fail on it.
+    end = last + datetime.timedelta(days=1) if last < datetime.date.max else last
     return first_day(start, precision), end
 
 

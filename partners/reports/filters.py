@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..dates import FIRST_YEAR, LAST_YEAR
 from ..models import City, Delegation, Organisation
 from ..widgets import AutocompleteSelect, LongChoiceFilter
 from .queries import Criteria, partner_cities
 
 # The report's period lies within these years (also the year field's bounds): beyond them
 # date arithmetic (a period's end plus the review horizon) leaves Python's calendar.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class ReportForm(forms.Form):
