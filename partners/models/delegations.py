@@ -445,6 +445,10 @@ class Meeting(CountedInReport, LoggedModel):
                 errors["starts_at"] = _(
                     "Outside the delegation's dates: %(dates)s (local dates)."
                 ) % {"dates": self.delegation.dates_display}
+        elif self.date and in_delegation and not self.delegation.contains_day(self.date):
+            errors["date"] = _("Outside the delegation's dates: %(dates)s.") % {
+                "dates": self.delegation.dates_display
+            }
         if not self.date and not in_delegation:
             errors["date"] = _("A meeting outside a delegation needs a date.")
         if errors:

@@ -215,6 +215,15 @@ class ProfileHandover(CountedInReport, TimeStampedModel):
 
     def clean(self):
         super().clean()
+        trip = self.delegation_id
+        if trip and self.meeting_id and self.meeting.delegation_id not in (None, trip):
+            # The report counts a handover of a meeting by the meeting's trip.
+            raise ValidationError(
+                {
+                    "meeting": _("This meeting belongs to another delegation: %(trip)s.")
+                    % {"trip": self.meeting.delegation}
+                }  # fmt: skip
+            )
         if self.profile_id and not self.profile.consent_to_share and self._newly_handed_over():
             raise ValidationError(
                 {

@@ -314,6 +314,10 @@ class MeetingRequest(TimeStampedModel):
                 }
         if self.pinned and not self.slot_id:
             errors["pinned"] = _("Only a meeting with a slot can be pinned.")
+        if self.status == self.Status.SCHEDULED and not self.slot_id:
+            errors["slot"] = _(
+                "A scheduled meeting has a slot: choose one, or set the status to accepted."
+            )
         if not errors:
             errors = self.pin_errors()
         if errors:
