@@ -195,3 +195,24 @@ def test_a_text_sent_back_with_the_browsers_line_breaks_is_not_a_change(two_offi
         "Sign two memoranda",
         "Talk at the investment bureau",
     )
+
+
+def test_two_rows_naming_one_record_are_refused_not_merged(two_officers):
+    alice, _bob = two_officers
+    first = f.MeetingFactory(title="First talk")
+    second = f.MeetingFactory(delegation=first.delegation, title="Second talk")
+    url = reverse("admin:partners_delegation_change", args=[first.delegation_id])
+    form = change_form_data(alice, url)
+    rows = {form[f"meetings-{n}-id"]: n for n in (0, 1)}
+    n_second = rows[str(second.pk)]
+    form[f"meetings-{n_second}-id"] = str(first.pk)  # forged: the second row names the first
+    form[f"meetings-{n_second}-title_de"] = "Overwritten"
+
+    response = alice.post(url, form)
+
+    assert response.status_code == 200
+    assert "Two rows of “meetings” name the same record." in form_errors(response)
+    assert sorted(m.Meeting.objects.values_list("title", flat=True)) == [
+        "First talk",
+        "Second talk",
+    ]

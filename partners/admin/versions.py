@@ -207,9 +207,16 @@ class VersionCheckedFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         pk = self.model._meta.pk.name
-        problems = []
+        problems, seen = [], set()
         for form in self.initial_forms:
             deleting = self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME)
+            if form.instance.pk is not None and form.instance.pk in seen:
+                # Not from a page the site sent: both rows would write one record.
+                problems.append(
+                    _("Two rows of “%(rows)s” name the same record. Reload the page.")
+                    % {"rows": self.model._meta.verbose_name_plural}
+                )
+            seen.add(form.instance.pk)
             if form.instance.pk is None and pk in form.errors and not deleting:
                 problems.append(
                     _(
