@@ -74,8 +74,16 @@ class NameChoices(ModelChoiceIterator):
         own = build_localized_fieldname(label, language)
         # F(): on a German page values_list would drop the repeated column.
         german = F(build_localized_fieldname(label, DEFAULT_LANGUAGE))
-        for choice, text, source in self.queryset.values_list(value, own, german):
-            yield choice, _label(text, source, language)
+        if not self.field.country_where_shared:
+            for choice, text, source in self.queryset.values_list(value, own, german):
+                yield choice, _label(text, source, language)
+            return
+        rows = self.queryset.with_namesakes().values_list(value, own, german, "namesake", "country")
+        for choice, text, source, namesake, country in rows:
+            shown = _label(text, source, language)
+            if namesake:
+                shown = Marked(f"{shown}, {country}", getattr(shown, "language", None))
+            yield choice, shown
 
 
 class NameChoiceField(forms.ModelChoiceField):
@@ -84,8 +92,10 @@ class NameChoiceField(forms.ModelChoiceField):
 
     iterator = NameChoices
 
-    def __init__(self, *args, label_field="name", **kwargs):
+    def __init__(self, *args, label_field="name", country_where_shared=False, **kwargs):
         self.label_field = label_field
+        # Cities: the country's code beside a name another city has too.
+        self.country_where_shared = country_where_shared
         super().__init__(*args, **kwargs)
 
 

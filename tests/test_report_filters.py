@@ -321,3 +321,48 @@ def test_a_handover_logged_at_a_meeting_of_a_visit_counts_for_the_visit(client):
     listed = dict(zip(rows[0], rows[1], strict=True))
     assert listed["Handed over on"].startswith("during the delegation")
     assert listed["Partner city"] == "Nanjing"
+
+
+def test_two_partner_cities_of_one_name_are_told_apart_by_their_country(client):
+    leipzig = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    cities = {}
+    for country in ("GB", "US"):
+        city = f.CityFactory(name="Birmingham", country=country, slug=f"birmingham-{country}")
+        f.PartnershipFactory(home_city=leipzig, partner_city=city)
+        cities[country] = city
+    nanjing = f.CityFactory(name="Nanjing", country="CN")  # a name of its own: as it is
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    for country, trips in (("GB", 1), ("US", 2)):
+        for _ in range(trips):
+            f.DelegationStopFactory(
+                delegation=f.DelegationFactory(
+                    start_date=SEPTEMBER, end_date=None, status=CONFIRMED
+                ),
+                city=cities[country],
+            )
+    user = f.UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_reports"))
+    client.force_login(user)
+    english = {"accept-language": "en"}
+
+    page = client.get("/reports/", {"year": 2020}, headers=english).text
+    reader = TableReader("summary")
+    reader.feed(page)
+    rows = {row[0]: row for row in reader.rows[:-1]}
+    assert set(rows) == {"Birmingham, GB", "Birmingham, US", "Nanjing"}
+    trips = reader.header.index("Delegations outbound: not cancelled")
+    assert (rows["Birmingham, GB"][trips], rows["Birmingham, US"][trips]) == ("1", "2")
+    # The filter's options and the chart's series: one each, not one bar over the other.
+    # (German names marked so: the factory gives no English one.)
+    assert '<option value="birmingham-US" lang="de">Birmingham, US</option>' in page
+    assert "<title>Birmingham, GB 2020: 1</title>" in page
+    assert "<title>Birmingham, US 2020: 2</title>" in page
+
+    listing = client.get(
+        "/reports/",
+        {"year": 2020, "format": "csv", "sheet": "delegations", "partner_city": "birmingham-US"},
+        headers=english,
+    )
+    text = b"".join(listing.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(text.splitlines()))
+    assert [line[-1] for line in lines[1:3]] == ["Birmingham, US", "Birmingham, US"]

@@ -866,6 +866,7 @@ def test_the_list_actions_leave_registrations_nobody_has_confirmed(trip):
     assert "nobody has confirmed their e-mail yet: Unbestätigt GmbH" in response.text
 
 
+@translation.override("en")
 def test_a_registration_names_a_company_and_that_companys_profile(trip):
     registration = f.TripRegistrationFactory(delegation=trip, organisation__name="Eigen GmbH")
     registration.profile = f.CompanyProfileFactory(organisation__name="Fremd AG")

@@ -197,7 +197,7 @@ def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
         shown = slice(pages.start_index() - 1, pages.end_index()) if pages.object_list else slice(0)
         city_ids, opportunity_rows = city_ids[shown], opportunity_rows[shown]
         named = {*city_ids, *(row[0] for row in opportunity_rows), *series} - {None, other}
-        by_id = City.objects.only(*queries.CITY_FIELDS).in_bulk(named)
+        by_id = City.objects.only(*queries.CITY_FIELDS).with_namesakes().in_bulk(named)
         cities = [by_id[pk] for pk in city_ids if pk in by_id]
     else:
         by_id = {city.pk: city for city in cities}
@@ -214,7 +214,10 @@ def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
             _("Delegations per year and partner city"),
             _("Delegations (not cancelled) per year, one bar per partner city."),
             timeline.years,
-            {(by_id[key].name if key in by_id else key): bars for key, bars in series.items()},
+            {
+                (by_id[key].distinct_name if key in by_id else key): bars
+                for key, bars in series.items()
+            },
         ),
         "memoranda_chart": charts.line(
             _("Memoranda in force"),

@@ -6,7 +6,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,12 @@ class CityQuerySet(PublishableQuerySet):
     def partners_of_home_cities(self):
         """Cities in a partnership whose home city is a home city (``is_home``)."""
         return self.filter(partnered_with__home_city__is_home=True).distinct()
+
+    def with_namesakes(self):
+        """Each city with ``namesake``: whether another city has its name (Birmingham in
+        GB and in the US), so that a list can tell them apart (``City.distinct_name``)."""
+        others = City.objects.filter(name_de=OuterRef("name_de")).exclude(pk=OuterRef("pk"))
+        return self.annotate(namesake=Exists(others))
 
 
 class City(SluggedMixin, PublishableModel):
@@ -96,6 +102,14 @@ class City(SluggedMixin, PublishableModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def distinct_name(self) -> str:
+        """Its name, with its country's code where another city has the same name
+        ("Birmingham, GB"); read from ``with_namesakes()``, else the name alone."""
+        return (
+            f"{self.name}, {self.country.code}" if getattr(self, "namesake", False) else self.name
+        )
 
     def get_absolute_url(self):
         return reverse("partners:city", kwargs={"slug": self.slug})

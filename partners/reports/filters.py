@@ -85,6 +85,7 @@ class ReportFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="pk",
         method="_only_city",
+        country_where_shared=True,
     )
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Delegation.Direction.choices, method="_no_op"

@@ -135,7 +135,7 @@ class OpportunityReport:
         cities = {city.pk: city for city in known}
         missing = [pk for pk, _figures in rows if pk is not None and pk not in cities]
         if missing:
-            cities |= City.objects.only(*CITY_FIELDS).in_bulk(missing)
+            cities |= City.objects.only(*CITY_FIELDS).with_namesakes().in_bulk(missing)
         return [(cities.get(pk), figures) for pk, figures in rows]
 
 

@@ -83,7 +83,7 @@ class Criteria:
         elif self.home_city:
             cities = cities.filter(partnered_with__home_city=self.home_city)
         # Order by the default-language name: it is always filled (name_en may be blank).
-        return cities.only(*CITY_FIELDS).order_by("name_de", "pk")
+        return cities.only(*CITY_FIELDS).with_namesakes().order_by("name_de", "pk")
 
     @property
     def counts_unplaced(self) -> bool:

@@ -130,7 +130,7 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
     c = report.criteria
     city_ids = [city.pk for city in report.cities]
     listed = figures.listed(kind, c, figures.period_of(c), city_ids)
-    names = {city.pk: city.name for city in report.cities}
+    names = {city.pk: city.distinct_name for city in report.cities}
     # modeltranslation reads a model's own translated fields in the active language, but
     # not those across a relation (``city__name``): each is read as the pages show it.
     across = [path for path in fields if "__" in path and is_translated(queryset.model, path)]
@@ -262,7 +262,8 @@ def opportunities_table(report: Report) -> Table:
     pipeline = opportunities.of(report.criteria)
     columns = [_text(_("Partner city"), 18)]
     columns += [Column(header, "number", 14) for header in opportunities.headers()]
-    rows = [[city.name, *opportunities.values(figures)] for city, figures in pipeline.named()]
+    named = pipeline.named()
+    rows = [[city.distinct_name, *opportunities.values(figures)] for city, figures in named]
     total = [_("Total"), *opportunities.values(pipeline.total)]
     unplaced = [str(UNPLACED), *opportunities.values(pipeline.unplaced)]
     notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
@@ -275,7 +276,7 @@ def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
     everyone = _("all")
     cities = everyone
     if c.partner_cities is not None:
-        cities = pgettext("list separator", ", ").join(city.name for city in c.cities())
+        cities = pgettext("list separator", ", ").join(city.distinct_name for city in c.cities())
     return [
         (_("Period"), f"{date_format(c.start, 'Y-m-d')} – {date_format(c.end, 'Y-m-d')}"),
         (_("Home city"), c.home_city.name if c.home_city else everyone),

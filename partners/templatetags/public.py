@@ -46,6 +46,8 @@ def named(record):
     if isinstance(record, CompanyProfile):
         record = record.organisation
     name = translated(record, "name")
+    if isinstance(record, City) and getattr(record, "namesake", False):  # with_namesakes()
+        name = format_html("{}, {}", name, record.country.code)
     if isinstance(record, City) and record.shown_local_name:
         return format_html("{} ({})", name, own_name(record.shown_local_name))
     if isinstance(record, Organisation) and record.shown_short_name:
