@@ -111,6 +111,21 @@ def test_the_eleven_seed_profiles_print_as_one_handout_in_each_language(seeded, 
         assert f"handouts-{seeded.slug}-{lang}.pdf" in response["Content-Disposition"]
 
 
+def test_before_the_trip_the_handouts_are_those_of_the_companies_accepted(officer):
+    trip = f.DelegationFactory(status="planned", start_date=None, end_date=None)
+    for name, status in [("Mitreisende GmbH", "accepted"), ("Wartende GmbH", "waitlisted")]:
+        company = f.CompanyFactory(name=name)
+        f.TripRegistrationFactory(
+            delegation=trip,
+            organisation=company,
+            profile=f.CompanyProfileFactory(organisation=company),
+            status=status,
+        )
+    pages, text = pdf_text(officer.get(f"/admin/partners/delegation/{trip.pk}/handouts.pdf"))
+    assert pages == 1
+    assert "Mitreisende GmbH" in text and "Wartende GmbH" not in text
+
+
 @pytest.mark.layout
 def test_chinese_handout_embeds_a_cjk_font_and_keeps_chinese_text_searchable(officer):
     nanjing = f.CityFactory(name="Nanjing", local_name="南京", name_zh_hans="南京")

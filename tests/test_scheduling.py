@@ -841,3 +841,15 @@ def test_the_solver_refuses_pins_in_two_places_too_close_to_travel_between():
         0: 0,
         1: 1,
     }
+
+
+def test_a_company_whose_meeting_was_held_is_not_counted_without_a_meeting(db):
+    trip, (first, _second), counterpart = two_slot_trip()
+    f.MeetingRequestFactory(
+        registration__delegation=trip, counterpart=counterpart, slot=first, table=1, status="held"
+    )
+    result = schedule_meetings(delegation=trip, seconds=2)
+    assert result.participants_without_meeting == 0
+    # The control: a company accepted with nothing at all is counted.
+    f.TripRegistrationFactory(delegation=trip)
+    assert schedule_meetings(delegation=trip, seconds=2).participants_without_meeting == 1

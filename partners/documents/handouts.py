@@ -4,10 +4,18 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import translation
 
-from ..models import City, CompanyProfile, Delegation, Interest, Shown, shown_text
+from ..models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    Interest,
+    Shown,
+    TripRegistration,
+    shown_text,
+)
 from .render import render_document
 
 # Profiles laid out at a time in a batch: each reports progress.
@@ -74,9 +82,14 @@ def handout_profiles(profiles: QuerySet) -> QuerySet:
 
 
 def profiles_for_delegation(delegation: Delegation) -> QuerySet:
-    """Every profile handed over, or to be handed over, on ``delegation``
-    (``handouts_pdf`` keeps the shareable ones)."""
-    return CompanyProfile.objects.filter(pk__in=delegation.handovers.values("profile_id"))
+    """Every profile handed over on ``delegation``, or to be handed over: those of the
+    companies accepted for it, printed before the trip (``handouts_pdf`` keeps the
+    shareable ones)."""
+    travelling = delegation.registrations.filter(status=TripRegistration.Status.ACCEPTED)
+    return CompanyProfile.objects.filter(
+        Q(pk__in=delegation.handovers.values("profile_id"))
+        | Q(pk__in=travelling.values("profile_id"))
+    )
 
 
 def fitted_handouts(profiles: QuerySet) -> list[Handout]:

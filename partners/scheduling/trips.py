@@ -265,7 +265,9 @@ def schedule_meetings(
         registrations = delegation.registrations.filter(status=accepted)
         accepted_ids = set(registrations.values_list("pk", flat=True))
     placed = [r for r in open_requests if r.pk in begun or r.pk in schedule.assignment]
-    met = {request.registration_id for request in placed}
+    # A company whose meetings were held (or missed) had its meetings too.
+    settled = [r for r in requests if r.status in MeetingRequest.SETTLED_STATUSES]
+    met = {request.registration_id for request in [*placed, *settled]}
     return ScheduleResult(
         scheduled=len(placed),
         total=len(open_requests),
