@@ -201,6 +201,28 @@ def test_briefing_lists_a_counterparts_history_newest_first(officer):
     )
 
 
+def test_a_counterparts_meetings_of_one_day_are_listed_latest_first(officer):
+    nanjing = f.CityFactory(name="Nanjing", time_zone="Asia/Shanghai")
+    trip = f.DelegationFactory(title="Trip 2026")
+    f.DelegationStopFactory(delegation=trip, city=nanjing, order=1)
+    bureau = f.OrganisationFactory(name="Nanjing Commerce Bureau", city=nanjing)
+    # 09:00 and 15:00 local; by title (the meetings' own order within a day) 09:00 first.
+    for title, hour in [("Breakfast talk", 1), ("Tea talk", 7)]:
+        starts = datetime.datetime(2024, 5, 2, hour, tzinfo=datetime.UTC)
+        meeting = f.MeetingFactory(
+            title=title,
+            delegation=None,
+            city=nanjing,
+            date=datetime.date(2024, 5, 2),
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+        )
+        meeting.organisations.add(bureau)
+    _pages, text = pdf_text(officer.get(f"/admin/partners/delegation/{trip.pk}/briefing.pdf"))
+    flat = " ".join(text.split())
+    assert flat.index("Tea talk") < flat.index("Breakfast talk")
+
+
 def test_handouts_of_a_trip_without_shareable_profiles_say_so(officer):
     trip = f.DelegationFactory()
     response = officer.get(f"/admin/partners/delegation/{trip.pk}/handouts.pdf")

@@ -129,11 +129,17 @@ def counterparts(delegation: Delegation, schedule: list[AgendaEntry]):
         for organisation_id in follow_up_links[follow_up.pk]:
             add(organisation_id, follow_up.due_on, "follow_up", follow_up)
     for counterpart in by_id.values():
-        # Newest first; undated entries (open follow-ups without due date) last.
-        counterpart.history.sort(
-            key=lambda entry: entry.on or entry.sort_on or date.min, reverse=True
-        )
+        # Newest first, within a day too; undated entries (open follow-ups without due
+        # date) last.
+        counterpart.history.sort(key=_newest_first, reverse=True)
     return list(by_id.values())
+
+
+def _newest_first(entry: HistoryEntry) -> tuple:
+    """Sorted descending: by day, then by the time of day where the record has one
+    (a meeting's, a scheduled slot's)."""
+    starts_at = getattr(entry.record, "starts_at", None)
+    return (entry.on or entry.sort_on or date.min, starts_at.timestamp() if starts_at else 0)
 
 
 def _by_time(row) -> tuple:
