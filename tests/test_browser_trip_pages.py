@@ -37,9 +37,12 @@ def scheduled():
     )
 
 
-def _officer_page(browser, live_server, width, role=TRADE_OFFICERS, locale="en"):
+def _officer_page(browser, live_server, width, role=TRADE_OFFICERS, locale="en", timezone_id=None):
     user_with_role(role, username="officer", is_staff=True)
-    page = browser.new_context(viewport={"width": width, "height": 844}, locale=locale).new_page()
+    context = browser.new_context(
+        viewport={"width": width, "height": 844}, locale=locale, timezone_id=timezone_id
+    )
+    page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "officer")
     page.fill("#id_password", PASSWORD)
@@ -91,3 +94,17 @@ def test_the_agenda_page_is_styled(live_server, browser, scheduled, artifacts_di
     assert not [text for text in refused if "Content Security Policy" in text]
     assert not [text for text in refused if "404" in text]  # its icon, not /favicon.ico
     assert "DejaVu Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")
+
+
+def test_a_slot_s_times_are_said_to_be_its_city_s_not_the_browser_s(
+    live_server, browser, scheduled, artifacts_dir
+):
+    """An officer in New York (the office is in Berlin) edits a slot in Nanjing: Django's
+    script said "You are 6 hours behind server time" under a time typed for Nanjing."""
+    page = _officer_page(browser, live_server, 1280, timezone_id="America/New_York")
+    page.goto(f"{live_server.url}/admin/partners/meetingslot/{scheduled.slot_id}/change/")
+    page.wait_for_load_state("load")
+    page.screenshot(path=artifacts_dir / "slot-local-time.png", full_page=True)
+    notes = page.locator(".field-starts_at .timezonewarning").all_inner_texts()
+    assert len(notes) == 1 and notes[0].startswith("Local time in Nanjing (UTC")
+    assert "server time" not in page.locator("#content").inner_text()

@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,26 @@ from ..dates import at_wall_clock, local_day_and_times, local_times, plausible, 
 from .versions import HistoryDisplay, VersionCheckedForm
 
 TIMES = ["starts_at", "ends_at"]
+
+
+class LocalTimeWidget(AdminSplitDateTime):
+    """The admin's date and time inputs, with the zone a time is typed in under them. In
+    that note's place Django's script would tell how far the browser's clock is from the
+    office's, which a time typed for Nanjing has nothing to do with: it adds its note only
+    where the page has none (``timezonewarning``)."""
+
+    def __init__(self, note, attrs=None):
+        super().__init__(attrs)
+        self.note = note
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The id the inputs' aria-describedby names (AdminSplitDateTime).
+        return format_html(
+            '{}<div class="help timezonewarning" id="id_{}_timezone_warning_helptext">{}</div>',
+            super().render(name, value, attrs, renderer),
+            name,
+            self.note,
+        )
 
 
 class WallClockField(forms.SplitDateTimeField):
@@ -67,7 +88,7 @@ class LocalTimesForm(VersionCheckedForm):
             self.fields[name] = WallClockField(
                 label=model_field.label,
                 required=model_field.required,
-                help_text=help_text,
+                widget=LocalTimeWidget(note=help_text),
                 validators=[plausible],
             )
             if self.instance.pk and (value := self.initial.get(name)):
