@@ -5,6 +5,7 @@ stays bounded by the batch size whatever the scale.
 """
 
 import datetime
+from collections import defaultdict
 
 from django.utils import timezone
 
@@ -30,14 +31,14 @@ class ActivitiesMixin:
 
     def delegations(self):
         slugs = Slugs(Delegation)
-        self.delegation_info = {}  # pk -> (start date, first stop's city)
+        self.delegation_info = {}  # pk -> (start date, first stop's city, visibility, end)
         Supporter = Delegation.supporting_organisations.through
 
         def children(batch):
             stops, members, supporters = [], [], []
             for d in batch:
                 cities = self.pick(self.partner_city_ids, 1, 3)
-                self.delegation_info[d.pk] = (d.start_date, cities[0], d.visibility)
+                self.delegation_info[d.pk] = (d.start_date, cities[0], d.visibility, d.end_date)
                 for order, city_id in enumerate(cities, 1):
                     # A day a stop, never beyond the trip's last day (a stop's dates lie
                     # within the trip's).
@@ -111,9 +112,12 @@ class ActivitiesMixin:
         organisation_ids = self.institution_ids + self.company_ids
         Party, Attendee = Meeting.organisations.through, Meeting.attendees.through
 
+        self.meetings_of = defaultdict(list)  # delegation pk (None: none) -> meeting pks
+
         def links(batch):
             orgs, attendees = [], []
             for meeting in batch:
+                self.meetings_of[meeting.delegation_id].append(meeting.pk)
                 orgs += [
                     Party(meeting_id=meeting.pk, organisation_id=org_id)
                     for org_id in self.pick(organisation_ids, 1, 2)
@@ -135,8 +139,9 @@ class ActivitiesMixin:
         delegation_id = None
         if self.random.random() < 0.7:
             delegation_id = self.random.choice(self.delegation_ids)
-            start, city_id, visibility = self.delegation_info[delegation_id]
+            start, city_id, visibility, end = self.delegation_info[delegation_id]
             date = start + days(self.random.randint(0, 3)) if start else None
+            date = min(date, end) if date and end else date  # within the trip's days
             public_share = 0.6 if visibility == m.Visibility.PUBLIC else 0.0
         else:
             date, city_id, public_share = self.day(), self.random.choice(self.city_ids), 0.2
@@ -181,10 +186,15 @@ class ActivitiesMixin:
         return m.ProfileHandover(
             profile_id=self.random.choice(self.shareable_profile_ids),
             recipient_id=self.random.choice(recipients), delegation_id=delegation_id,
-            meeting_id=self.random.choice(self.meeting_ids) if self.random.random() < 0.2 else None,
+            meeting_id=self.meeting_of(delegation_id) if self.random.random() < 0.2 else None,
             handed_over_on=handed_over_on,
             response=self.random.choice(list(m.ProfileHandover.Response)),
         )  # fmt: skip
+
+    def meeting_of(self, delegation_id):
+        """A meeting of the delegation (of none: one of no delegation), if it has any."""
+        meetings = self.meetings_of[delegation_id]
+        return self.random.choice(meetings) if meetings else None
 
     def memoranda(self):
         slugs = Slugs(Memorandum)
