@@ -181,3 +181,15 @@ class KeysMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": item},
                 )
         return super().clean(value)
+
+
+class CheckboxesField(KeysMultipleChoiceField):
+    """Checkboxes of records (a form's interests, counterparts), each by its name; a name
+    in another language than the page's is marked so (``<span lang="de">`` for want of a
+    translation), as ``{{ record|translated }}`` marks a text."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        text, language = shown_text(obj, "name")
+        return format_html('<span lang="{}">{}</span>', language, text) if language else text

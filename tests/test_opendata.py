@@ -151,6 +151,8 @@ def test_an_unknown_format_is_a_clear_error(client):
     assert response.status_code == 400
     assert "format" in response.content.decode() and "csv" in response.content.decode()
     assert client.get(reverse("opendata-schema", args=["nothing"])).status_code == 404
+    chinese = client.get("/zh-hans/memoranda/?format=xml").content.decode()
+    assert chinese == "format：应为 csv, json 之一，收到的是 'xml'"
 
 
 # Queries of each file stay flat: the prefetches are read per chunk, not per row. (The

@@ -74,6 +74,16 @@ def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(clie
     assert str(trip["URL"]) == "http://testserver/de/delegations/ost-china-2019/"
 
 
+def test_an_event_title_names_its_language(client, db):
+    f.DelegationFactory(title_de="Reise nach Nanjing", title_en="")
+    f.DelegationFactory(title_de="Reise nach Jining", title_en="Trip to Jining")
+    calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
+    languages = {
+        str(e["SUMMARY"]): e["SUMMARY"].params["LANGUAGE"] for e in calendar.walk("VEVENT")
+    }
+    assert languages == {"Reise nach Nanjing": "de", "Trip to Jining": "en"}
+
+
 def test_a_stored_date_the_forms_refuse_does_not_break_the_calendar(client, db):
     # Forms take 1900 to 2100; an older row or a database edit may hold more.
     f.DelegationFactory(

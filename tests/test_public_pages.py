@@ -64,6 +64,15 @@ def test_home_map_links_the_partner_cities(client, world):
     assert 'cx="597.6"' in html
 
 
+def test_a_map_line_between_names_shown_in_german_says_so(client, db):
+    home = f.HomeCityFactory(name="Leipzig", latitude=51.34, longitude=12.37)
+    partner = f.CityFactory(name="Krakau", slug="krakau", latitude=50.06, longitude=19.94)
+    f.PartnershipFactory(home_city=home, partner_city=partner)
+    english = get(client, "home", "en")
+    assert '<title lang="de">Leipzig – Krakau' in english
+    assert '<title lang="de">' not in get(client, "home", "de")
+
+
 def test_city_page_shows_facts_partnership_memoranda_and_timeline(client, world):
     html = get(client, "city", "de", slug="nanjing")
     assert "南京" in html

@@ -86,6 +86,15 @@ def test_a_sector_without_a_translation_is_offered_in_german_marked_so(trip):
     assert f'<option value="{manufacturing.pk}">C – Manufacturing</option>' in page
 
 
+def test_a_checkbox_s_name_without_a_translation_is_marked_german(trip):
+    m.Interest.objects.create(code="space", name_de="Raumfahrt")
+    english = Client().get(url(trip)).text
+    assert '<span lang="de">Raumfahrt</span>' in english
+    assert '<span lang="de">Nanjing Investment Bureau</span>' in english
+    german = Client().get(url(trip).replace("/en/", "/de/")).text
+    assert "Raumfahrt</label>" in german and '<span lang="de">' not in german
+
+
 def test_the_trip_page_links_to_the_open_registration(trip):
     assert url(trip) in Client().get(f"/en/delegations/{trip.slug}/").text
     trip.registration_open = False

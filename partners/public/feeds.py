@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -106,7 +106,9 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     vague = delegation.date_precision != DatePrecision.DAY
     if vague and dates not in title:  # the precision once: not "Jahresreise 2026 (2026)"
         title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
-    event.add("summary", title)
+    # RFC 5545's LANGUAGE: the title's own (German for want of a translation).
+    language = shown_text(delegation, "title")[1] or translation.get_language()
+    event.add("summary", title, parameters={"LANGUAGE": language})
     if vague:
         event.add("transp", "TRANSPARENT")
     event.add("dtstart", start)

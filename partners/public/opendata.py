@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ..spreadsheets import Column, Table, iter_csv
 from .datasets import DATASETS, Dataset, json_schema, row
@@ -34,7 +34,8 @@ def download(request, dataset: Dataset, queryset):
         return None
     if requested not in FORMATS:
         return HttpResponse(
-            f"format: expected one of {', '.join(FORMATS)}, got {requested!r}",
+            gettext("format: expected one of %(formats)s, got %(value)s")
+            % {"formats": ", ".join(FORMATS), "value": repr(requested)},
             status=400,
             content_type="text/plain; charset=utf-8",
         )

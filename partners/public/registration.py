@@ -25,7 +25,7 @@ from crm.client_ip import client_ip
 from .. import mail
 from .. import registration as service
 from ..models import Delegation, Interest, Organisation, Person, Sector, TripRegistration
-from ..widgets import KeysMultipleChoiceField, LongSelect, NamedChoiceField
+from ..widgets import CheckboxesField, LongSelect, NamedChoiceField
 from .views import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
@@ -93,18 +93,12 @@ class RegistrationForm(forms.Form):
         label=_("Sector"), queryset=Sector.objects.all(), required=False, widget=LongSelect
     )
     # Keys checked before the lookup: SQLite cannot bind a number beyond 64 bits.
-    interests = KeysMultipleChoiceField(
-        label=_("Interested in"),
-        queryset=Interest.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    interests = CheckboxesField(
+        label=_("Interested in"), queryset=Interest.objects.all(), required=False
     )
     products = forms.CharField(label=_("Products and services"), **OPTIONAL_TEXT)
-    counterparts = KeysMultipleChoiceField(
-        label=_("Whom you would like to meet"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    counterparts = CheckboxesField(
+        label=_("Whom you would like to meet"), queryset=Organisation.objects.none(), required=False
     )
     wishes = forms.CharField(label=_("Other wishes for meetings"), **OPTIONAL_TEXT)
     # Sentences, with no colon after them: Django leaves it out after "." but not after

@@ -9,6 +9,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from ..models import shown_text
+
 SCALE = 2
 WIDTH = 360 * SCALE
 HEIGHT = 180 * SCALE
@@ -134,6 +136,7 @@ class MapLine:
     x2: float
     y2: float
     label: str
+    language: str | None = None  # of the label's names, where they are not the page's
 
 
 def project(latitude, longitude) -> tuple[float, float]:
@@ -151,7 +154,10 @@ def build_map(cities, partnerships) -> dict:
     for partnership in partnerships:
         a, b = points.get(partnership.home_city_id), points.get(partnership.partner_city_id)
         if a and b:
-            lines.append(MapLine(a.x, a.y, b.x, b.y, str(partnership)))
+            # Both names shown in German for want of a translation: the title says so.
+            names = {shown_text(point.city, "name")[1] for point in (a, b)}
+            language = names.pop() if len(names) == 1 else None
+            lines.append(MapLine(a.x, a.y, b.x, b.y, str(partnership), language))
     view_box = _view_box(points)
     phone_size = max(FONT_SIZE, math.ceil(PHONE_FONT_PX * view_box[2] / PHONE_MAP_WIDTH * 10) / 10)
     wide = place_labels(list(points.values()))
