@@ -56,6 +56,23 @@ def test_a_participants_calendar_holds_its_meetings_with_place_and_table(schedul
     assert str(request.pk) in str(event["uid"])
 
 
+def test_a_meeting_moved_by_the_scheduler_replaces_its_event_in_a_calendar(scheduled):
+    trip, company, _bureau, request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    def event():
+        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
+        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        return found
+
+    before = event()
+    request.table, request.version = 3, request.version + 1  # as the scheduler moves it
+    request.save()
+    after = event()
+    assert str(after["uid"]) == str(before["uid"])
+    assert after["sequence"] > before["sequence"]
+
+
 def test_a_counterparts_agenda_prints_in_chinese(scheduled):
     trip, _company, bureau, _request = scheduled
     officer = client_for(user_with_role(TRADE_OFFICERS))

@@ -31,6 +31,10 @@ def _ics(entries, *, name: str, host: str) -> bytes:
         # Stable across re-runs of the scheduler: one event per meeting request.
         event.add("uid", f"meeting-request-{entry.request.pk}-{entry.request.created_at:%s}@{host}")
         event.add("dtstamp", stamp)
+        # Each change of the meeting (a new slot or table) raises its version: a calendar
+        # that imports the file again replaces the older event (RFC 5545, 3.8.7.4).
+        event.add("sequence", entry.request.version)
+        event.add("last-modified", entry.request.updated_at)
         event.add("dtstart", entry.starts_at)
         event.add("dtend", entry.ends_at)
         event.add("summary", f"{entry.company.name} – {entry.counterpart.name}")
