@@ -133,3 +133,18 @@ def test_a_formula_without_cached_value_is_a_row_error():
         'row 2, column "Mitarbeiter": formula without a calculated value'
     ]
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "a cell is longer than 131,072 characters"),
+        ("de", "eine Zelle ist länger als 131.072 Zeichen"),
+    ],
+)
+def test_a_csv_cell_too_long_to_read_is_named_in_the_readers_language(language, reason):
+    data = b"company;products\nMuster GmbH;" + b"x" * 200_000 + b"\n"
+    with translation.override(language), pytest.raises(BadFile) as refused:
+        run(data, "profiles.csv")
+    assert reason in str(refused.value) and "line 2" in str(refused.value).replace("Zeile", "line")
+    assert not Organisation.objects.filter(name="Muster GmbH").exists()

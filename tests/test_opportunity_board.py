@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -172,7 +173,8 @@ def test_a_move_to_an_unknown_stage_or_without_version_changes_nothing(officer, 
         response = client.post(
             _move_url(card), {"stage": Stage.IDEA, "version": version, "next": BOARD}, follow=True
         )
-        assert "Not moved" in response.content.decode(), version
+        assert "is not a version. Reload the board." in unescape(response.text), version
+        assert "someone else saved" not in response.text
     card.refresh_from_db()
     assert card.stage == Stage.CONTACTED
 

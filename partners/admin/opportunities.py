@@ -356,7 +356,12 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
     with transaction.atomic():
         opportunity = get_object_or_404(Opportunity.objects.select_for_update(), pk=pk)
         # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        loaded = int(loaded_version) if loaded_version.isdecimal() else None
+        if not loaded_version.isdecimal():  # not from the board's own form
+            raise ValidationError(
+                _("Not moved: version %(value)s is not a version. Reload the board.")
+                % {"value": repr(loaded_version)}
+            )
+        loaded = int(loaded_version)
         if loaded != opportunity.version:
             raise ValidationError(
                 _(

@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..spreadsheets import unescape
@@ -399,5 +400,14 @@ def _csv_rows(reader, lines: _WidthGuard) -> Iterator[tuple[int, list]]:
     except csv.Error as error:
         raise BadFile(
             _("The CSV file cannot be read at line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": error}
+            % {"line": reader.line_num, "error": _csv_error(error)}
         ) from None
+
+
+def _csv_error(error: csv.Error) -> str:
+    """The csv module's reason in the reader's language where it is one users meet."""
+    if str(error).startswith("field larger than field limit"):
+        return _("a cell is longer than %(limit)s characters") % {
+            "limit": number_format(csv.field_size_limit(), force_grouping=True)
+        }
+    return str(error)
