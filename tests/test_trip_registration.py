@@ -50,6 +50,17 @@ def url(trip, suffix=""):
     return f"/en/delegations/{trip.slug}/register/{suffix}"
 
 
+def officer_decides(action, *registrations):
+    """An officer's list action ("accept", "waitlist", "decline"): the page it lands on."""
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    selected = [registration.pk for registration in registrations]
+    return officer.post(
+        "/admin/partners/tripregistration/",
+        {"action": action, "_selected_action": selected},
+        follow=True,
+    )
+
+
 def valid_data(**changes):
     bureau = m.Organisation.objects.filter(name="Nanjing Investment Bureau").first()
     data = {
@@ -640,12 +651,7 @@ def test_a_company_that_withdrew_is_neither_decided_on_nor_written_to(trip, acti
         organisation__name="Zurückgezogen GmbH",
         contact=f.PersonFactory(email="gone@x.example"),
     )
-    officer = client_for(user_with_role(TRADE_OFFICERS))
-    response = officer.post(
-        "/admin/partners/tripregistration/",
-        {"action": action, "_selected_action": [gone.pk]},
-        follow=True,
-    )
+    response = officer_decides(action, gone)
     gone.refresh_from_db()
     assert gone.status == "withdrawn"
     assert mail.outbox == []
@@ -804,12 +810,7 @@ def test_a_decision_the_mail_server_refuses_is_saved_and_the_officer_told(
         organisation__name="Stumm GmbH",
         contact=f.PersonFactory(email="a@x.example"),
     )
-    officer = client_for(user_with_role(TRADE_OFFICERS))
-    response = officer.post(
-        "/admin/partners/tripregistration/",
-        {"action": "accept", "_selected_action": [registration.pk]},
-        follow=True,
-    )
+    response = officer_decides("accept", registration)
     assert response.status_code == 200
     registration.refresh_from_db()
     assert registration.status == "accepted"
@@ -864,12 +865,7 @@ def test_the_list_actions_leave_registrations_nobody_has_confirmed(trip):
     unconfirmed = f.TripRegistrationFactory(
         delegation=trip, status="applied", organisation__name="Unbestätigt GmbH"
     )
-    officer = client_for(user_with_role(TRADE_OFFICERS))
-    response = officer.post(
-        "/admin/partners/tripregistration/",
-        {"action": "accept", "_selected_action": [unconfirmed.pk]},
-        follow=True,
-    )
+    response = officer_decides("accept", unconfirmed)
     unconfirmed.refresh_from_db()
     assert unconfirmed.status == "applied" and not mail.outbox
     assert "nobody has confirmed their e-mail yet: Unbestätigt GmbH" in response.text
