@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 from partners import models as m
-from partners.reports import figures, opportunities, queries
+from partners.reports import figures, opportunities, queries, tables
 
 from . import factories as f
 from .backoffice import TableReader
@@ -113,6 +114,11 @@ def test_a_home_city_s_records_in_another_s_partner_city_are_its_unplaced(two_ho
     assert summary.counted.unplaced["follow_ups_open"] == 0
     assert summary.counted.unplaced_records["delegations"] == 1
     assert opportunities.of(dresden_report).unplaced.started == 1
+    # Said so: in none of Dresden's partner cities, not "in no partner city" (Jining is one).
+    report = tables.Report(dresden_report, list(dresden_report.cities()))
+    with translation.override("en"):
+        line = tables.summary_table(report).footer[1][0]
+    assert line == "Not in any partner city of Dresden (not in the total)"
 
     leipzig_report = queries.Criteria.for_year(2020, home_city=leipzig)
     summary = figures.summary(leipzig_report)

@@ -767,4 +767,4 @@ def test_what_belongs_to_no_partner_city_is_named_apart_from_the_total(manager):
         [0] * 5 + [1, 0, 0, 1, 0] + [1] + [0] * 9
     )
     # Shanghai's opportunity O5, an idea started in 2024.
-    assert "Of no partner city (in no row, not in the total): open 1" in page
+    assert "Not in any partner city (not in the total): open 1" in page

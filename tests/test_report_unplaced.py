@@ -103,21 +103,21 @@ def _paragraph(page: str, id_: str) -> str:
             "en",
             "Of the period, but of no partner city (in no row, not in the total): "
             "Delegations: 3, Meetings: 1, Handovers: 1, Memoranda: 1, Follow-ups: 2",
-            "Of no partner city (in no row, not in the total): open 2, expected jobs 3, "
+            "Not in any partner city (not in the total): open 2, expected jobs 3, "
             "expected investment EUR 50,000, won 1, lost 0.",
         ),
         (
             "de",
             "Im Zeitraum, aber in keiner Partnerstadt (in keiner Zeile, nicht in der Summe): "
             "Delegationen: 3, Treffen: 1, Übergaben: 1, Vereinbarungen: 1, Folgeaufgaben: 2",
-            "In keiner Partnerstadt (in keiner Zeile, nicht in der Summe): offen 2, erwartete "
+            "In keiner Partnerstadt (nicht in der Summe): offen 2, erwartete "
             "Arbeitsplätze 3, erwartete Investition EUR 50.000, gewonnen 1, verloren 0.",
         ),
         (
             "zh-hans",
             "本期内但不属于任何伙伴城市（不在任何一行，也不计入合计）："
             "代表团：3、会谈：1、转交：1、合作备忘录：1、后续事项：2",
-            "不属于任何伙伴城市（不在任何一行，也不计入合计）：进行中 2，预计就业岗位 3，"
+            "不属于任何伙伴城市（不计入合计）：进行中 2，预计就业岗位 3，"
             "预计投资额（欧元）50,000，已达成 1，未成功 0。",
         ),
     ],

@@ -229,9 +229,17 @@ def _report_context(criteria: queries.Criteria, page=None, links=None) -> dict:
         "shared": figures.SHARED,
         "list_separator": list_separator(),
         "opportunities": {
-            **_opportunity_context(report, report.named(opportunity_rows, by_id.values())),
+            **_opportunity_context(
+                report, report.named(opportunity_rows, by_id.values()), criteria
+            ),
             "unplaced_link": links.get("opportunities"),
         },
+        "unplaced_intro": (
+            _("Of the period, but in no partner city of %(city)s (in no row, not in the total):")
+            % {"city": criteria.home_city}
+            if criteria.home_city
+            else _("Of the period, but of no partner city (in no row, not in the total):")
+        ),
         # ("Meetings: 3", its list or None) for each kind of record of no partner city
         "unplaced": [
             (
@@ -277,14 +285,16 @@ def _unplaced_links(user, criteria: queries.Criteria) -> dict[str, str]:
     return links
 
 
-def _opportunity_context(report: opportunities.OpportunityReport, rows: list) -> dict:
+def _opportunity_context(
+    report: opportunities.OpportunityReport, rows: list, criteria: queries.Criteria
+) -> dict:
     return {
         "headers": opportunities.headers(),
         "rows": [(city, opportunities.values(row)) for city, row in rows],
         "any": bool(report.rows),  # on any page: the rows are the page's cities only
         "total": opportunities.values(report.total),
         "definitions": opportunities.DEFINITIONS,
-        "unplaced": _unplaced_opportunities(report.unplaced),
+        "unplaced": _unplaced_opportunities(report.unplaced, criteria),
         "funnel": charts.funnel(
             _("Opportunities: from idea to won"),
             _("Of the opportunities started in the period, how many reached each stage."),
@@ -296,14 +306,15 @@ def _opportunity_context(report: opportunities.OpportunityReport, rows: list) ->
     }
 
 
-def _unplaced_opportunities(figures: opportunities.Figures) -> str:
+def _unplaced_opportunities(figures: opportunities.Figures, c: queries.Criteria) -> str:
     """The note under the opportunities' total on those of no partner city, or ""."""
     if not opportunities.has_any(figures):
         return ""
     return _(
-        "Of no partner city (in no row, not in the total): open %(open)s, expected jobs "
-        "%(jobs)s, expected investment EUR %(eur)s, won %(won)s, lost %(lost)s."
+        "%(unplaced)s: open %(open)s, expected jobs %(jobs)s, expected investment EUR "
+        "%(eur)s, won %(won)s, lost %(lost)s."
     ) % {
+        "unplaced": tables.unplaced_label(c),
         "open": charts.number(figures.open),
         "jobs": charts.number(figures.expected_jobs),
         "eur": charts.number(figures.expected_investment_eur),

@@ -151,7 +151,8 @@ def summary_table(report: Report) -> Table:
         for row in result.rows
     ]
     total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
-    unplaced = [str(UNPLACED), ""] + [result.counted.unplaced[n] for n in figures.MEASURES]
+    unplaced = [unplaced_label(report.criteria), ""]
+    unplaced += [result.counted.unplaced[n] for n in figures.MEASURES]
     notes = criteria_notes(report.criteria)
     return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total, unplaced])
 
@@ -265,7 +266,7 @@ def opportunities_table(report: Report) -> Table:
     named = pipeline.named()
     rows = [[city.distinct_name, *opportunities.values(figures)] for city, figures in named]
     total = [_("Total"), *opportunities.values(pipeline.total)]
-    unplaced = [str(UNPLACED), *opportunities.values(pipeline.unplaced)]
+    unplaced = [unplaced_label(report.criteria), *opportunities.values(pipeline.unplaced)]
     notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
     footer = [total, unplaced]
     return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=footer)
@@ -290,6 +291,16 @@ def criteria_notes(c: queries.Criteria) -> list[tuple[str, object]]:
 
 # The line under the total: the records of the period in no partner city's row.
 UNPLACED = gettext_lazy("Not in any partner city (not in the total)")
+
+
+def unplaced_label(c: queries.Criteria) -> str:
+    """The line of what no row counts: with a home city chosen, that is what lies in no
+    partner city of that home city (its trips to another home city's partners too)."""
+    if c.home_city is None:
+        return str(UNPLACED)
+    return _("Not in any partner city of %(city)s (not in the total)") % {"city": c.home_city}
+
+
 SHARED_NOTE = gettext_lazy(
     "Each meeting, handover, memorandum and follow-up belongs to one partner city, so its "
     "total is the sum of the rows. A trip to two partner cities, or a profile handed over "
