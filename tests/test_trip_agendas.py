@@ -72,6 +72,15 @@ def test_a_meeting_moved_by_the_scheduler_replaces_its_event_in_a_calendar(sched
     assert str(after["uid"]) == str(before["uid"])
     assert after["sequence"] > before["sequence"]
 
+    # Dropped from the schedule: the calendar is told to cancel it, at the slot it had.
+    request.slot, request.table, request.status = None, None, "accepted"
+    request.version += 1
+    request.save()
+    cancelled = event()
+    assert str(cancelled["uid"]) == str(before["uid"])
+    assert cancelled["status"] == "CANCELLED" and cancelled["sequence"] > after["sequence"]
+    assert cancelled.decoded("dtstart") == before.decoded("dtstart")
+
 
 def test_a_counterparts_agenda_prints_in_chinese(scheduled):
     trip, _company, bureau, _request = scheduled
@@ -148,7 +157,8 @@ def test_a_company_no_longer_accepted_leaves_the_agendas(scheduled):
     calendar = icalendar.Calendar.from_ical(
         officer.get(agenda_url(trip, "counterpart", bureau.pk, "ics")).content
     )
-    assert calendar.walk("VEVENT") == []
+    # Left as an event cancelled: a calendar that imported it drops the meeting.
+    assert [str(event["status"]) for event in calendar.walk("VEVENT")] == ["CANCELLED"]
     index = officer.get(f"/admin/partners/delegation/{trip.pk}/agenda/")
     assert "Muster Maschinenbau GmbH" not in index.text
 

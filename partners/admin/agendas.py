@@ -20,13 +20,17 @@ from .pages import XLSX, attachment, page_context
 from .rights import allowed
 
 
-def _ics(entries, *, name: str, host: str) -> bytes:
+def _ics(entries, *, name: str, host: str, cancelled=()) -> bytes:
+    """The agenda as a calendar; ``cancelled``: meetings it held once, marked cancelled."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Trip agenda//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
-    for entry in entries:
+    for entry, status in [
+        *((entry, "CONFIRMED") for entry in entries),
+        *((entry, "CANCELLED") for entry in cancelled),
+    ]:
         event = icalendar.Event()
         # Stable across re-runs of the scheduler: one event per meeting request.
         event.add("uid", f"meeting-request-{entry.request.pk}-{entry.request.created_at:%s}@{host}")
@@ -40,6 +44,7 @@ def _ics(entries, *, name: str, host: str) -> bytes:
         event.add("summary", f"{entry.company.name} – {entry.counterpart.name}")
         table = _("table %(number)s") % {"number": entry.table} if entry.table else ""
         event.add("location", ", ".join(filter(None, [entry.city.name, table])))
+        event.add("status", status)
         calendar.add_component(event)
     return calendar.to_ical()
 
@@ -125,7 +130,12 @@ class AgendaViewsMixin:
                 "entries": entries,
             }
             if fmt == "ics":
-                body = _ics(entries, name=f"{delegation.title} – {name}", host=request.get_host())
+                body = _ics(
+                    entries,
+                    name=f"{delegation.title} – {name}",
+                    host=request.get_host(),
+                    cancelled=agendas.dropped(delegation, entries, **of),
+                )
                 return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
             if fmt == "html":
                 context.update(language=language, printed_on=timezone.localdate())

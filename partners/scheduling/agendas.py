@@ -5,7 +5,14 @@ from datetime import datetime, tzinfo
 
 from django.db.models import Q
 
-from ..models import City, Delegation, MeetingRequest, Organisation, TripRegistration
+from ..models import (
+    City,
+    Delegation,
+    MeetingRequest,
+    MeetingSlot,
+    Organisation,
+    TripRegistration,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,38 @@ def agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
             request=request,
         )
         for request in requests
+    ]
+
+
+def dropped(delegation: Delegation, entries: list[AgendaEntry], **filters) -> list[AgendaEntry]:
+    """The meetings of ``filters`` that had a slot once and are not in ``entries`` (their
+    agenda) now: moved out by the scheduler, cancelled, declined, or of a company no longer
+    on the trip. Each with the last slot it had, so that a calendar that imported the
+    agenda can cancel it."""
+    requests = (
+        MeetingRequest.objects.filter(delegation=delegation, **filters)
+        .exclude(pk__in=[entry.request.pk for entry in entries])
+        .select_related("registration__organisation", "counterpart")
+    )
+    by_pk = {request.pk: request for request in requests}
+    last_slot = {}
+    versions = MeetingRequest.history.filter(id__in=list(by_pk), slot__isnull=False)
+    for pk, slot_id in versions.order_by("history_date").values_list("id", "slot_id"):
+        last_slot[pk] = slot_id  # the newest wins
+    slots = MeetingSlot.objects.select_related("stop__city").in_bulk(set(last_slot.values()))
+    return [
+        AgendaEntry(
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            zone=slot.stop.city.tzinfo,
+            city=slot.stop.city,
+            table=None,
+            company=by_pk[pk].registration.organisation,
+            counterpart=by_pk[pk].counterpart,
+            request=by_pk[pk],
+        )
+        for pk, slot_id in sorted(last_slot.items())
+        if (slot := slots.get(slot_id)) is not None  # a slot deleted since: nothing to cancel
     ]
 
 
