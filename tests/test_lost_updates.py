@@ -1,5 +1,7 @@
 """Two people open the same record and both save: the second save is refused, the first kept."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -216,3 +218,20 @@ def test_two_rows_naming_one_record_are_refused_not_merged(two_officers):
         "First talk",
         "Second talk",
     ]
+
+
+def test_a_row_of_another_record_is_named_so_and_left_as_it_is(two_officers):
+    alice, _bob = two_officers
+    mine = f.MeetingFactory(title="My talk")
+    theirs = f.MeetingFactory(title="Their talk")
+    url = reverse("admin:partners_delegation_change", args=[mine.delegation_id])
+    form = change_form_data(alice, url)
+    form["meetings-0-id"] = str(theirs.pk)  # forged: another delegation's meeting
+    form["meetings-0-title_de"] = "Taken over"
+
+    response = alice.post(url, form)
+
+    assert response.status_code == 200
+    assert "A row of “meetings” is not one of this record's." in unescape(form_errors(response))
+    theirs.refresh_from_db()
+    assert (theirs.title, theirs.delegation_id) == ("Their talk", theirs.delegation_id)

@@ -217,7 +217,13 @@ class VersionCheckedFormSet(BaseInlineFormSet):
                     % {"rows": self.model._meta.verbose_name_plural}
                 )
             seen.add(form.instance.pk)
-            if form.instance.pk is None and pk in form.errors and not deleting:
+            if form.instance.pk is None and not deleting and self._elsewhere(form):
+                # Not from a page the site sent: Django would drop the row unsaved.
+                problems.append(
+                    _("A row of “%(rows)s” is not one of this record's. Reload the page.")
+                    % {"rows": self.model._meta.verbose_name_plural}
+                )
+            elif form.instance.pk is None and pk in form.errors and not deleting:
                 problems.append(
                     _(
                         "A row of “%(rows)s” was deleted by someone else in the meantime. "
@@ -235,3 +241,9 @@ class VersionCheckedFormSet(BaseInlineFormSet):
                 )
         if problems:
             raise ValidationError(problems)
+
+    def _elsewhere(self, form) -> bool:
+        """Whether the row's posted id is a record that exists, of another parent (one of
+        this parent's would be the form's instance)."""
+        key = form.cleaned_data.get(self.model._meta.pk.name)
+        return key is not None and key.pk is not None
