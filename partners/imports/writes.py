@@ -26,7 +26,7 @@ from ..models import (
     Visibility,
     organisation_names,
 )
-from ..models.base import german_slug
+from ..models.base import german_slug, suffixed
 from ..models.folding import fold
 from ..models.organisations import normalise_company_name
 from ..reports.places import of_organisations, refresh_affected
@@ -226,7 +226,7 @@ class SlugPool:
         for batch in itertools.batched(bases, BATCH):
             self.taken.update(self.slugs.filter(slug__in=batch))
         for base in self.taken.intersection(bases):
-            # Numbered variants (`name-2`) only of the bases already in use.
+            # Suffixed variants (`name-3fa9c1`, `name-2` of old) only of the bases in use.
             self.taken.update(self.slugs.filter(slug__startswith=f"{base}-"))
         self.known.update(bases)
 
@@ -236,11 +236,9 @@ class SlugPool:
     def take(self, name: str) -> str:
         base = self.base(name)
         self._load({base})
-        candidate, n = base, 2
+        candidate = base
         while candidate in self.taken:
-            suffix = f"-{n}"
-            candidate = f"{base[: 80 - len(suffix)]}{suffix}"
-            n += 1
+            candidate = suffixed(base)
         self.taken.add(candidate)
         return candidate
 

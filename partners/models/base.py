@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -279,15 +280,21 @@ def german_slug(value: str) -> str:
 
 
 def unique_slug(instance, value: str, *, max_length: int = 80) -> str:
-    """A slug for ``value`` that no other row of the instance's model uses yet."""
+    """A slug for ``value`` that no other row of the instance's model uses yet. A taken
+    one gets a random suffix, not a count: "-2" or "-7" on a public page told how many
+    other records, internal ones too, have that name."""
     base = german_slug(value)[:max_length].strip("-") or instance._meta.model_name
-    candidate, n = base, 2
+    candidate = base
     others = type(instance)._default_manager.exclude(pk=instance.pk)
     while others.filter(slug=candidate).exists():
-        suffix = f"-{n}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
-        n += 1
+        candidate = suffixed(base, max_length)
     return candidate
+
+
+def suffixed(base: str, max_length: int = 80) -> str:
+    """``base`` with a random suffix, for a slug already taken (``unique_slug``)."""
+    suffix = f"-{secrets.token_hex(3)}"
+    return f"{base[: max_length - len(suffix)]}{suffix}"
 
 
 class SluggedMixin:
