@@ -805,6 +805,12 @@ def test_a_company_is_not_booked_in_two_cities_it_cannot_travel_between_in_time(
     schedule_meetings(delegation=trip, seconds=5)
     second.refresh_from_db()
     assert second.slot == _jining
+    # A trip's own travel time wins over the office's default, either way.
+    trip.travel_minutes = 90
+    trip.save()
+    schedule_meetings(delegation=trip, seconds=5)
+    second.refresh_from_db()
+    assert second.slot is None
 
 
 def test_meetings_pinned_in_two_cities_too_close_to_travel_between_are_refused(db):

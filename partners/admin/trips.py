@@ -2,7 +2,6 @@
 
 from contextlib import suppress
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -338,7 +337,7 @@ class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
                     "another city: nobody will be booked in both."
                 )
                 % {
-                    "minutes": settings.CRM_TRAVEL_MINUTES,
+                    "minutes": obj.delegation.travel_time.total_seconds() // 60,
                     "slots": "; ".join(map(str, close)),
                 },
                 messages.WARNING,

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q
@@ -103,6 +104,15 @@ class Delegation(SluggedMixin, PublishableModel):
         blank=True,
         help_text=_("Companies that can join; empty: no limit."),
     )
+    travel_minutes = models.PositiveSmallIntegerField(
+        _("travel time between cities (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The least time the meeting schedule leaves between one company's meetings in "
+            "two cities of this trip; empty: the office's default."
+        ),
+    )
 
     # history: registered with the translated fields in partners/translation.py
 
@@ -170,6 +180,14 @@ class Delegation(SluggedMixin, PublishableModel):
             errors["start_date"] = _("A confirmed or completed delegation needs a start date.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def travel_time(self) -> datetime.timedelta:
+        """The least time between one party's meetings in two cities of the trip."""
+        minutes = self.travel_minutes
+        return datetime.timedelta(
+            minutes=settings.CRM_TRAVEL_MINUTES if minutes is None else minutes
+        )
 
     def contains_day(self, day: datetime.date) -> bool:
         """Whether ``day`` lies within the dates at their precision; yes while unknown."""

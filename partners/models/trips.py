@@ -5,7 +5,6 @@ Nothing here is ever public (DESIGN.md, "Company delegation trips").
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q
@@ -389,7 +388,7 @@ class MeetingRequest(TimeStampedModel):
                 % {"others": "; ".join(str(other) for other in here)}
             }
         parties = {company.pk, self.counterpart_id}
-        travel = datetime.timedelta(minutes=settings.CRM_TRAVEL_MINUTES)
+        travel = self.delegation.travel_time
         for other in fixed:
             both = parties & {other.registration.organisation_id, other.counterpart_id}
             if not both:
@@ -415,7 +414,7 @@ class MeetingRequest(TimeStampedModel):
                     "party": party,
                     "other": other,
                     "slot": other.slot,
-                    "minutes": settings.CRM_TRAVEL_MINUTES,
+                    "minutes": travel.total_seconds() // 60,
                 }
             }
         return {}

@@ -2,9 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -69,8 +67,8 @@ def _reasons() -> dict[str, str]:
     }
 
 
-def _unscheduled(problem, slots, assignment, requests) -> list[tuple[str, list[str]]]:
-    reasons = solver.reasons_unplaced(problem, slots, assignment, travel_time())
+def _unscheduled(problem, slots, assignment, requests, travel) -> list[tuple[str, list[str]]]:
+    reasons = solver.reasons_unplaced(problem, slots, assignment, travel)
     grouped = defaultdict(list)
     for request in requests:
         if request.pk in reasons:
@@ -164,15 +162,10 @@ def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) 
     ) % {"meetings": meetings}
 
 
-def travel_time() -> timedelta:
-    """The least time between one party's meetings in two cities."""
-    return timedelta(minutes=settings.CRM_TRAVEL_MINUTES)
-
-
 def too_close_to_travel(slot: MeetingSlot):
     """The trip's slots in other cities that leave less than the travel time before or
     after ``slot``: nobody is booked in both."""
-    travel = travel_time()
+    travel = slot.delegation.travel_time
     return (
         slot.delegation.slots.exclude(stop__city=slot.stop.city_id)
         .filter(starts_at__lt=slot.ends_at + travel, ends_at__gt=slot.starts_at - travel)
@@ -218,7 +211,7 @@ def schedule_meetings(
     Held and no-show meetings, and open ones whose slot has begun, stay where they are and
     take their table and their parties' time; no new meeting goes into a slot that has
     begun. Requests of companies no longer accepted give up their slot."""
-    now, travel = timezone.now(), travel_time()
+    now, travel = timezone.now(), delegation.travel_time
     accepted = TripRegistration.Status.ACCEPTED
     with transaction.atomic():
         requests = list(
@@ -261,7 +254,7 @@ def schedule_meetings(
                 ["slot", "table", "status", "pinned", "version", "updated_at"],
                 batch_size=500,
             )
-        unscheduled = _unscheduled(problem, slots, schedule.assignment, to_place)
+        unscheduled = _unscheduled(problem, slots, schedule.assignment, to_place, travel)
         registrations = delegation.registrations.filter(status=accepted)
         accepted_ids = set(registrations.values_list("pk", flat=True))
     placed = [r for r in open_requests if r.pk in begun or r.pk in schedule.assignment]
