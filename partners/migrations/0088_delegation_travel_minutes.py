@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0087_meetings_first_organisation_entered_first'),
+        ("partners", "0087_meetings_first_organisation_entered_first"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='delegation',
-            name='travel_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="The least time the meeting schedule leaves between one company's meetings in two cities of this trip; empty: the office's default.", null=True, verbose_name='travel time between cities (minutes)'),
+            model_name="delegation",
+            name="travel_minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The least time the meeting schedule leaves between one company's meetings in two cities of this trip; empty: the office's default.",
+                null=True,
+                verbose_name="travel time between cities (minutes)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldelegation',
-            name='travel_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="The least time the meeting schedule leaves between one company's meetings in two cities of this trip; empty: the office's default.", null=True, verbose_name='travel time between cities (minutes)'),
+            model_name="historicaldelegation",
+            name="travel_minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="The least time the meeting schedule leaves between one company's meetings in two cities of this trip; empty: the office's default.",
+                null=True,
+                verbose_name="travel time between cities (minutes)",
+            ),
         ),
     ]
