@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname, get_language
 
 from .models import is_translated, shown_text
 from .models.base import shown_as
+from .templatetags.public import translated
 
 
 class Marked(str):
@@ -74,15 +75,13 @@ class NameChoices(ModelChoiceIterator):
         own = build_localized_fieldname(label, language)
         # F(): on a German page values_list would drop the repeated column.
         german = F(build_localized_fieldname(label, DEFAULT_LANGUAGE))
-        if not self.field.country_where_shared:
-            for choice, text, source in self.queryset.values_list(value, own, german):
-                yield choice, _label(text, source, language)
-            return
-        rows = self.queryset.with_namesakes().values_list(value, own, german, "namesake", "country")
-        for choice, text, source, namesake, country in rows:
+        rows, columns = self.queryset, [value, own, german]
+        if self.field.country_where_shared:
+            rows, columns = rows.with_namesakes(), [*columns, "namesake", "country"]
+        for choice, text, source, *namesake in rows.values_list(*columns):
             shown = _label(text, source, language)
-            if namesake:
-                shown = Marked(f"{shown}, {country}", getattr(shown, "language", None))
+            if namesake and namesake[0]:  # another city has the name: "Birmingham, GB"
+                shown = Marked(f"{shown}, {namesake[1]}", getattr(shown, "language", None))
             yield choice, shown
 
 
@@ -191,5 +190,4 @@ class CheckboxesField(KeysMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
-        text, language = shown_text(obj, "name")
-        return format_html('<span lang="{}">{}</span>', language, text) if language else text
+        return translated(obj, "name")

@@ -887,3 +887,18 @@ def test_a_registration_names_a_company_and_that_companys_profile(trip):
     assert refused.value.message_dict == {
         "organisation": ["Only a company registers for a trip; Amt is not one."]
     }
+
+
+def test_the_list_action_names_the_wait_list_only_when_it_frees_a_place(trip):
+    trip.capacity = 2
+    trip.save()
+    held = f.TripRegistrationFactory(delegation=trip, status="accepted")
+    f.TripRegistrationFactory(delegation=trip, status="accepted")
+    confirmed = f.TripRegistrationFactory(delegation=trip, status="confirmed")
+    f.TripRegistrationFactory(
+        delegation=trip, status="waitlisted", organisation__name="Wartende GmbH"
+    )
+    prompt = f"{trip} has 1 free place; wait-listed: Wartende GmbH."
+    # Declining a company that held no place frees none.
+    assert prompt not in officer_decides("decline", confirmed).text
+    assert prompt in officer_decides("decline", held).text

@@ -46,7 +46,7 @@ def tell_company(registration: TripRegistration) -> bool | None:
 def _decide(modeladmin, request, queryset, status):
     """Set the decision and tell each company; accepting never exceeds the trip's capacity."""
     Status = TripRegistration.Status
-    decided, full, withdrawn, unconfirmed = [], [], [], []
+    decided, full, withdrawn, unconfirmed, freed = [], [], [], [], set()
     with transaction.atomic():
         for registration in queryset.select_related(
             "delegation", "contact", "organisation"
@@ -63,6 +63,8 @@ def _decide(modeladmin, request, queryset, status):
             if status == Status.ACCEPTED and registration.trip_is_full():
                 full.append(registration)
                 continue
+            if registration.status == Status.ACCEPTED:
+                freed.add(registration.delegation)
             registration.status = status
             registration.save()
             decided.append(registration)
@@ -80,16 +82,7 @@ def _decide(modeladmin, request, queryset, status):
         + ngettext("%(told)d company told by e-mail.", "%(told)d companies told by e-mail.", told)
         % {"told": told},
     )
-    if unsent := [str(r.organisation) for r, result in sent.items() if result is False]:
-        modeladmin.message_user(
-            request,
-            _(
-                "The mail server refused the e-mail to %(companies)s: the decision is saved; "
-                "tell them yourself."
-            )
-            % {"companies": ", ".join(unsent)},
-            messages.ERROR,
-        )
+    _say_refused(modeladmin, request, [r for r, result in sent.items() if result is False])
     if withdrawn:
         modeladmin.message_user(
             request,
@@ -107,14 +100,27 @@ def _decide(modeladmin, request, queryset, status):
             % {"companies": ", ".join(str(r.organisation) for r in unconfirmed)},
             messages.WARNING,
         )
-    if status != Status.ACCEPTED:
-        tell_of_free_places(modeladmin, request, {r.delegation for r in decided})
+    tell_of_free_places(modeladmin, request, freed)
     if full:
         modeladmin.message_user(
             request,
             _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?")
             % {"companies": ", ".join(str(r.organisation) for r in full)},
             messages.WARNING,
+        )
+
+
+def _say_refused(modeladmin, request, registrations) -> None:
+    """The decisions saved whose mail the mail server refused, for the officer to tell."""
+    if registrations:
+        modeladmin.message_user(
+            request,
+            _(
+                "The mail server refused the e-mail to %(companies)s: the decision is saved; "
+                "tell them yourself."
+            )
+            % {"companies": ", ".join(str(r.organisation) for r in registrations)},
+            messages.ERROR,
         )
 
 
@@ -268,15 +274,7 @@ class TripRegistrationAdmin(CRMAdmin):
                 _("%(company)s was told by e-mail.") % {"company": registration.organisation},
             )
         else:
-            self.message_user(
-                request,
-                _(
-                    "The mail server refused the e-mail to %(companies)s: the decision is "
-                    "saved; tell them yourself."
-                )
-                % {"companies": registration.organisation},
-                messages.ERROR,
-            )
+            _say_refused(self, request, [registration])
 
     @admin.display(description=gettext_lazy("Suggested counterparts"))
     def suggested_counterparts(self, obj):
