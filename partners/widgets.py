@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname, get_language
 
 from .models import is_translated, shown_text
 from .models.base import shown_as
+from .models.places import with_country
 from .templatetags.public import translated
 
 
@@ -81,7 +82,7 @@ class NameChoices(ModelChoiceIterator):
         for choice, text, source, *namesake in rows.values_list(*columns):
             shown = _label(text, source, language)
             if namesake and namesake[0]:  # another city has the name: "Birmingham, GB"
-                shown = Marked(f"{shown}, {namesake[1]}", getattr(shown, "language", None))
+                shown = Marked(with_country(shown, namesake[1]), getattr(shown, "language", None))
             yield choice, shown
 
 

@@ -363,6 +363,8 @@ def test_two_partner_cities_of_one_name_are_told_apart_by_their_country(client):
     assert '<option value="birmingham-US" lang="de">Birmingham, US</option>' in page
     assert "<title>Birmingham, GB 2020: 1</title>" in page
     assert "<title>Birmingham, US 2020: 2</title>" in page
+    chinese = client.get("/reports/", {"year": 2020}, headers={"accept-language": "zh-hans"})
+    assert '<th scope="row"><span lang="de">Birmingham</span>（US）</th>' in chinese.text
 
     listing = client.get(
         "/reports/",

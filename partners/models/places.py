@@ -25,6 +25,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+def with_country(name: str, country: str) -> str:
+    """A city's name with its country's code, which tells namesakes apart: "Birmingham,
+    GB"; in Chinese "伯明翰（GB）"."""
+    return pgettext("a city and its country", "%(city)s, %(country)s") % {
+        "city": name,
+        "country": country,
+    }
+
+
 class CityQuerySet(PublishableQuerySet):
     def partners_of_home_cities(self):
         """Cities in a partnership whose home city is a home city (``is_home``)."""
@@ -107,9 +116,9 @@ class City(SluggedMixin, PublishableModel):
     def distinct_name(self) -> str:
         """Its name, with its country's code where another city has the same name
         ("Birmingham, GB"); read from ``with_namesakes()``, else the name alone."""
-        return (
-            f"{self.name}, {self.country.code}" if getattr(self, "namesake", False) else self.name
-        )
+        if getattr(self, "namesake", False):
+            return with_country(self.name, self.country.code)
+        return self.name
 
     def get_absolute_url(self):
         return reverse("partners:city", kwargs={"slug": self.slug})

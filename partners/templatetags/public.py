@@ -4,11 +4,13 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from ..models import City, CompanyProfile, Organisation, shown_text
 from ..models.base import in_chinese
+from ..models.places import with_country
 
 register = template.Library()
 
@@ -47,7 +49,8 @@ def named(record):
         record = record.organisation
     name = translated(record, "name")
     if isinstance(record, City) and getattr(record, "namesake", False):  # with_namesakes()
-        name = format_html("{}, {}", name, record.country.code)
+        # The pattern is the catalog's; the name (marked up where German) is escaped.
+        name = mark_safe(with_country(conditional_escape(name), escape(record.country.code)))
     if isinstance(record, City) and record.shown_local_name:
         return format_html("{} ({})", name, own_name(record.shown_local_name))
     if isinstance(record, Organisation) and record.shown_short_name:
