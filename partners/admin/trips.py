@@ -82,46 +82,43 @@ def _decide(modeladmin, request, queryset, status):
         + ngettext("%(told)d company told by e-mail.", "%(told)d companies told by e-mail.", told)
         % {"told": told},
     )
-    _say_refused(modeladmin, request, [r for r, result in sent.items() if result is False])
-    if withdrawn:
-        modeladmin.message_user(
-            request,
-            _("Left as they are, the companies withdrew: %(companies)s.")
-            % {"companies": ", ".join(str(r.organisation) for r in withdrawn)},
-            messages.WARNING,
-        )
-    if unconfirmed:
-        modeladmin.message_user(
-            request,
-            _(
-                "Left as they are, nobody has confirmed their e-mail yet: %(companies)s. "
-                "Decide on their own pages once you know the registration is genuine."
-            )
-            % {"companies": ", ".join(str(r.organisation) for r in unconfirmed)},
-            messages.WARNING,
-        )
+    refused = [registration for registration, result in sent.items() if result is False]
+    _name_companies(modeladmin, request, REFUSED, refused, messages.ERROR)
+    _name_companies(
+        modeladmin,
+        request,
+        _("Left as they are, the companies withdrew: %(companies)s."),
+        withdrawn,
+    )
+    _name_companies(
+        modeladmin,
+        request,
+        _(
+            "Left as they are, nobody has confirmed their e-mail yet: %(companies)s. "
+            "Decide on their own pages once you know the registration is genuine."
+        ),
+        unconfirmed,
+    )
     tell_of_free_places(modeladmin, request, freed)
-    if full:
-        modeladmin.message_user(
-            request,
-            _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?")
-            % {"companies": ", ".join(str(r.organisation) for r in full)},
-            messages.WARNING,
-        )
+    _name_companies(
+        modeladmin,
+        request,
+        _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?"),
+        full,
+    )
 
 
-def _say_refused(modeladmin, request, registrations) -> None:
-    """The decisions saved whose mail the mail server refused, for the officer to tell."""
+REFUSED = gettext_lazy(
+    "The mail server refused the e-mail to %(companies)s: the decision is saved; tell them "
+    "yourself."
+)
+
+
+def _name_companies(modeladmin, request, message, registrations, level=messages.WARNING):
+    """``message`` naming the companies of ``registrations``; nothing without any."""
     if registrations:
-        modeladmin.message_user(
-            request,
-            _(
-                "The mail server refused the e-mail to %(companies)s: the decision is saved; "
-                "tell them yourself."
-            )
-            % {"companies": ", ".join(str(r.organisation) for r in registrations)},
-            messages.ERROR,
-        )
+        companies = ", ".join(str(registration.organisation) for registration in registrations)
+        modeladmin.message_user(request, message % {"companies": companies}, level)
 
 
 def tell_of_free_places(modeladmin, request, delegations):
@@ -274,7 +271,7 @@ class TripRegistrationAdmin(CRMAdmin):
                 _("%(company)s was told by e-mail.") % {"company": registration.organisation},
             )
         else:
-            _say_refused(self, request, [registration])
+            _name_companies(self, request, REFUSED, [registration], messages.ERROR)
 
     @admin.display(description=gettext_lazy("Suggested counterparts"))
     def suggested_counterparts(self, obj):
