@@ -87,6 +87,19 @@ def test_it_explains_bad_parameters_instead_of_failing(manager, query, message):
     assert message in response.content.decode()
 
 
+def test_it_refuses_a_filter_given_twice_instead_of_reading_the_last(manager):
+    leipzig = f.HomeCityFactory()
+    for name in ("Nanjing", "Jining"):
+        f.PartnershipFactory(home_city=leipzig, partner_city=f.CityFactory(name=name))
+
+    query = {"partner_city": ["nanjing", "jining"], "format": "csv"}
+    response = manager.get("/reports/", query, headers=ENGLISH)
+
+    # Read as "Jining" alone, the sheet would hold one of the two cities asked for.
+    assert response.status_code == 400
+    assert "“partner_city” is given more than once" in response.content.decode()
+
+
 def _fill(count_per_city, cities=2):
     leipzig = f.HomeCityFactory()
     lead = f.OrganisationFactory(city=leipzig)

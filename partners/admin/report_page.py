@@ -47,7 +47,7 @@ def report(request):
     sheet = tables.sheet_key(query.get("sheet", "summary"))
     delimiter = query.get("delimiter", "")
     problems = _parameter_problems(output, sheet, query.get("sheet", ""), delimiter)
-    problems += _unknown_parameters(query)
+    problems += _unknown_parameters(query) + _repeated_parameters(query)
     language = None
     if output == "pdf":
         # As the other documents: ``?lang=`` prints it in another language than the page's.
@@ -94,6 +94,17 @@ def _unknown_parameters(query: QueryDict) -> list[str]:
         % {"name": name, "known": named}
         for name in query
         if name not in known
+    ]
+
+
+def _repeated_parameters(query: QueryDict) -> list[str]:
+    # Each filter takes one value, and a form reads the last one given: a second partner
+    # city in the address would show the other city's figures alone, as if asked for.
+    return [
+        _("“%(name)s” is given more than once: the report takes one value of each parameter.")
+        % {"name": name}
+        for name, values in query.lists()
+        if len(values) > 1
     ]
 
 
