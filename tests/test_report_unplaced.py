@@ -286,3 +286,19 @@ def test_the_page_needs_no_query_more_for_them(manager, django_assert_num_querie
     with django_assert_num_queries(19):
         response = manager.get("/reports/", {"year": 2019})
     assert 'id="report-unplaced"' in response.content.decode()
+
+
+@pytest.mark.parametrize("sheet", ["summary", "opportunities"])
+def test_with_a_partner_city_chosen_the_sheets_claim_nothing_of_no_partner_city(manager, sheet):
+    _world()
+
+    response = manager.get(
+        "/reports/",
+        {"year": YEAR, "partner_city": "nanjing", "format": "csv", "sheet": sheet},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    # Nothing outside Nanjing was counted: a line of zeros would say there was none.
+    assert rows[1][0] == "Nanjing"
+    assert not [row for row in rows if row and row[0] == LEFT_OUT]

@@ -153,8 +153,16 @@ def summary_table(report: Report) -> Table:
     total = [_("Total (each record once)"), ""] + [result.total[n] for n in figures.MEASURES]
     unplaced = [unplaced_label(report.criteria), ""]
     unplaced += [result.counted.unplaced[n] for n in figures.MEASURES]
+    footer = _with_unplaced(report.criteria, total, unplaced)
     notes = criteria_notes(report.criteria)
-    return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=[total, unplaced])
+    return Table(str(SHEET_NAMES["summary"]), columns, rows, notes, footer=footer)
+
+
+def _with_unplaced(c: queries.Criteria, total: list, unplaced: list) -> list[list]:
+    """The footer: the total, and the line of what no row counts where the report counts
+    it. With partner cities chosen nothing outside them was counted: a line of zeros
+    would say there was nothing."""
+    return [total, unplaced] if c.counts_unplaced else [total]
 
 
 def delegations_table(report: Report) -> Table:
@@ -268,7 +276,7 @@ def opportunities_table(report: Report) -> Table:
     total = [_("Total"), *opportunities.values(pipeline.total)]
     unplaced = [unplaced_label(report.criteria), *opportunities.values(pipeline.unplaced)]
     notes = [(str(term), str(text)) for term, text in opportunities.DEFINITIONS]
-    footer = [total, unplaced]
+    footer = _with_unplaced(report.criteria, total, unplaced)
     return Table(str(SHEET_NAMES["opportunities"]), columns, rows, notes, footer=footer)
 
 
