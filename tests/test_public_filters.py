@@ -50,6 +50,29 @@ def test_delegations_sort_by_title_and_date(client, world):
     assert titles(client.get(url, {"sort": "-date"}))[0] == world.trip.title
 
 
+def test_sorting_by_title_or_name_follows_the_text_shown_where_a_translation_is_missing(
+    client, world
+):
+    # Shown in English: "Besuch" and "Zug nach Jining" (German, for want of a translation)
+    # and "Trip to Nanjing". The year and the sector keep the world's records out.
+    in_2031 = {"start_date": datetime.date(2031, 5, 1), "end_date": None}
+    f.DelegationFactory(title_de="Zug nach Jining", title_en="", **in_2031)
+    f.DelegationFactory(title_de="Abreise nach Nanjing", title_en="Trip to Nanjing", **in_2031)
+    f.DelegationFactory(title_de="Besuch", title_en="", **in_2031)
+    farming = m.Sector.objects.get(code="A")
+    for name in ("Zimmer GmbH", "Adler GmbH", "Mohn AG"):
+        f.CompanyProfileFactory(organisation__name_de=name, sector=farming)
+    m.Organisation.objects.filter(name_de="Adler GmbH").update(name_en="Eagle Ltd")
+    shown = ["Besuch", "Trip to Nanjing", "Zug nach Jining"]
+
+    with translation.override("en"):
+        delegations, companies = reverse("partners:delegations"), reverse("partners:companies")
+        assert titles(client.get(delegations, {"year": "2031", "sort": "title"})) == shown
+        assert titles(client.get(delegations, {"year": "2031", "sort": "-title"})) == shown[::-1]
+        names = titles(client.get(companies, {"sector": "A", "sort": "-name"}), "name")
+    assert names == ["Zimmer GmbH", "Mohn AG", "Eagle Ltd"]
+
+
 def test_filter_choices_come_from_published_records_only(client, world):
     secret_city = f.CityFactory(name="Secretcity", slug="secretcity", visibility="internal")
     shown_city = f.CityFactory(name="Shown", slug="shown")

@@ -11,7 +11,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import City, CompanyProfile, Delegation, Interest, Memorandum, Partnership, Sector
+from ..models import (
+    City,
+    CompanyProfile,
+    Delegation,
+    Interest,
+    Memorandum,
+    Partnership,
+    Sector,
+    Shown,
+    is_translated,
+)
 from ..widgets import LongChoiceFilter, NamedChoiceFilter
 
 ALL = _("all")
@@ -30,6 +40,15 @@ class SortFilter(django_filters.OrderingFilter):
                 (f"-{param}", format_lazy(_("{} (descending)"), labels[field])),
             )
         ]
+
+    def get_ordering_value(self, param):
+        # modeltranslation sorts by the active language's column alone ("title_en"), empty
+        # for every record shown in German on an English page: sort by the text shown.
+        value = super().get_ordering_value(param)
+        field = value.removeprefix("-")
+        if not is_translated(self.model, field):
+            return value
+        return Shown(field).desc() if value.startswith("-") else Shown(field).asc()
 
 
 def _used_values(queryset, field) -> set:
