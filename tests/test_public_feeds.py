@@ -123,6 +123,8 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(clien
         "/delegations/",
         "/memoranda/",
         "/companies/",
+        "/calendar/",
+        "/success-stories/",
         "/cities/nanjing/",
         "/cities/leipzig/",
         "/delegations/ost-china-2019/",

@@ -30,7 +30,7 @@ class PublicSitemap(Sitemap):
 
 class StaticPagesSitemap(PublicSitemap):
     def items(self):
-        return ["home", "delegations", "memoranda", "companies", "calendar"]
+        return ["home", "delegations", "memoranda", "companies", "calendar", "success-stories"]
 
     def location(self, item):
         return reverse(f"partners:{item}")
