@@ -84,6 +84,26 @@ def test_city_page_shows_facts_partnership_memoranda_and_timeline(client, world)
     assert "Stadtregierung Nanjing" in html
 
 
+def test_records_of_the_same_day_follow_their_titles_as_shown(client, db):
+    # The tie-break of the city's timeline, the calendar and the success stories is the
+    # title shown: "Zug nach Jining" is shown in German for want of a translation.
+    city = f.HomeCityFactory(slug="leipzig")
+    f.DelegationFactory(title_de="Zug nach Jining", title_en="", origin_city=city)
+    f.DelegationFactory(
+        title_de="Abreise nach Nanjing", title_en="Trip to Nanjing", origin_city=city
+    )
+    for title_de, title_en in (("Zusammenarbeit", ""), ("Ansiedlung", "Settlement")):
+        f.WonOpportunityFactory(title_de=title_de, title_en=title_en, partner_city=city)
+
+    def in_order(html, *texts):
+        return sorted(texts, key=html.index) == list(texts)
+
+    assert in_order(get(client, "city", "en", slug="leipzig"), "Trip to Nanjing", "Zug nach")
+    assert in_order(get(client, "success-stories", "en"), "Settlement", "Zusammenarbeit")
+    # Past trips are listed the latest first: the same day, in reverse.
+    assert in_order(get(client, "calendar", "en"), "Zug nach", "Trip to Nanjing")
+
+
 def test_population_is_localised_in_english(client, world):
     assert "8,300,000" in get(client, "city", "en", slug="jining")
 

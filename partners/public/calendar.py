@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ..dates import DatePrecision, format_date_span, last_day
-from ..models import Delegation
+from ..models import Delegation, Shown
 
 
 def _year(request, years: list[int], today: datetime.date) -> int:
@@ -52,7 +52,7 @@ def calendar(request):
     delegations = list(
         published.filter(start_date__year=year)
         .select_related("origin_city")
-        .order_by("start_date", "title")
+        .order_by("start_date", Shown("title"))
     )
     # A year-only or month-only record is upcoming until its year or month is over.
     upcoming, past = [], []

@@ -8,7 +8,7 @@ the realised jobs and investment only when the record says they may be shown
 
 from django.shortcuts import render
 
-from ..models import Opportunity
+from ..models import Opportunity, Shown
 from . import datasets
 from .opendata import download
 from .views import paginated
@@ -19,7 +19,7 @@ def success_story_list(request):
     stories = (
         Opportunity.objects.success_stories()
         .select_related("partner_city", "local_organisation", "foreign_organisation")
-        .order_by("-won_on", "title")
+        .order_by("-won_on", Shown("title"))
     )
     if file := download(request, datasets.SUCCESS_STORIES, stories):
         return file

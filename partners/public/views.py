@@ -33,6 +33,7 @@ from ..models import (
     Organisation,
     Person,
     Photo,
+    Shown,
     Visibility,
 )
 from ..registration import open_for_registration
@@ -184,7 +185,7 @@ def _city_page(request, city, **extra):
         Delegation.objects.published()
         .to_or_from(city)
         .select_related("origin_city")
-        .order_by("start_date", "title")
+        .order_by("start_date", Shown("title"))
     )
     context = {
         "city": city,
@@ -197,7 +198,7 @@ def _city_page(request, city, **extra):
         "success_stories": Opportunity.objects.success_stories()
         .filter(partner_city=city)
         .select_related("local_organisation", "foreign_organisation")
-        .order_by("-won_on", "title"),
+        .order_by("-won_on", Shown("title")),
     }
     return render(request, "partners/city_detail.html", context)
 
