@@ -84,6 +84,16 @@ def test_an_event_title_names_its_language(client, db):
     assert languages == {"Reise nach Nanjing": "de", "Trip to Jining": "en"}
 
 
+def test_an_event_description_names_its_language(client, db):
+    f.DelegationFactory(summary_de="Bericht aus Nanjing.", summary_en="")
+    f.DelegationFactory(summary_de="Bericht aus Jining.", summary_en="Report from Jining.")
+    calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
+    languages = {
+        str(e["DESCRIPTION"]): e["DESCRIPTION"].params["LANGUAGE"] for e in calendar.walk("VEVENT")
+    }
+    assert languages == {"Bericht aus Nanjing.": "de", "Report from Jining.": "en"}
+
+
 def test_a_stored_date_the_forms_refuse_does_not_break_the_calendar(client, db):
     # Forms take 1900 to 2100; an older row or a database edit may hold more.
     f.DelegationFactory(

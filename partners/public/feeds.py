@@ -107,17 +107,23 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     if vague and dates not in title:  # the precision once: not "Jahresreise 2026 (2026)"
         title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
     # RFC 5545's LANGUAGE: the title's own (German for want of a translation).
-    language = shown_text(delegation, "title")[1] or translation.get_language()
-    event.add("summary", title, parameters={"LANGUAGE": language})
+    event.add("summary", title, parameters={"LANGUAGE": _language(delegation, "title")})
     if vague:
         event.add("transp", "TRANSPARENT")
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("url", site + delegation.get_absolute_url())
     if delegation.summary:
-        event.add("description", delegation.summary)
+        language = _language(delegation, "summary")
+        event.add("description", delegation.summary, parameters={"LANGUAGE": language})
     event.add("status", ICAL_STATUS.get(delegation.status, "CONFIRMED"))
     return event
+
+
+def _language(delegation, field: str) -> str:
+    """The language ``field`` is shown in: the calendar's, or German for want of a
+    translation."""
+    return shown_text(delegation, field)[1] or translation.get_language()
 
 
 def event_span(delegation) -> tuple[datetime.date, datetime.date]:
