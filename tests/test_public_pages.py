@@ -104,6 +104,20 @@ def test_records_of_the_same_day_follow_their_titles_as_shown(client, db):
     assert in_order(get(client, "calendar", "en"), "Zug nach", "Trip to Nanjing")
 
 
+def test_partner_cities_of_one_name_are_told_apart_by_their_countries(client, db):
+    leipzig = f.HomeCityFactory(name="Leipzig", slug="leipzig")
+    for country in ("GB", "US"):
+        birmingham = f.CityFactory(name="Birmingham", name_en="Birmingham", country=country)
+        f.PartnershipFactory(home_city=leipzig, partner_city=birmingham)
+    # An unpublished namesake is not counted: Nanjing stays Nanjing.
+    f.PartnershipFactory(home_city=leipzig, partner_city=f.CityFactory(name="Nanjing"))
+    f.CityFactory(name="Nanjing", country="US", visibility=m.Visibility.INTERNAL)
+
+    for html in (get(client, "home", "en"), get(client, "city", "en", slug="leipzig")):
+        assert "Birmingham, GB" in html and "Birmingham, US" in html
+        assert "Nanjing, CN" not in html
+
+
 def test_population_is_localised_in_english(client, world):
     assert "8,300,000" in get(client, "city", "en", slug="jining")
 

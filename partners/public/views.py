@@ -6,6 +6,8 @@ shown only when its ``is_published`` is true. Templates follow no other relation
 neither an unpublished record nor an extra query per row can slip in.
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -138,8 +140,19 @@ def home(request):
     return render(request, "partners/home.html", context)
 
 
+def _tell_namesakes_apart(partnerships) -> None:
+    """Two cities of one name among the partnerships shown (Birmingham in GB and in the US)
+    are named with their countries, as ``named`` shows a city read ``with_namesakes()``;
+    only published cities count."""
+    cities = [city for p in partnerships for city in (p.home_city, p.partner_city)]
+    names = Counter({city.pk: city.name_de for city in cities}.values())
+    for city in cities:
+        city.namesake = names[city.name_de] > 1
+
+
 def _partnership_map() -> str:
     partnerships = list(published_partnerships().select_related("home_city", "partner_city"))
+    _tell_namesakes_apart(partnerships)
     cities = {p.home_city for p in partnerships} | {p.partner_city for p in partnerships}
     cities |= set(City.objects.published().filter(is_home=True))
     context = {
@@ -176,6 +189,8 @@ def _city_page(request, city, **extra):
         .filter(Q(home_city=city) | Q(partner_city=city))
         .select_related("home_city", "partner_city")
     )
+    shown_partnerships = list(partnerships)
+    _tell_namesakes_apart(shown_partnerships)
     memoranda = (
         Memorandum.objects.published()
         .concerning(city, partnerships.order_by().values("pk"))
@@ -189,7 +204,7 @@ def _city_page(request, city, **extra):
     )
     context = {
         "city": city,
-        "partnerships": partnerships,
+        "partnerships": shown_partnerships,
         "memoranda": memoranda,
         "delegations": delegations,
         "organisations": Organisation.objects.published().filter(city=city),
