@@ -50,6 +50,27 @@ def test_delegations_sort_by_title_and_date(client, world):
     assert titles(client.get(url, {"sort": "-date"}))[0] == world.trip.title
 
 
+def test_records_without_a_date_or_year_stand_at_the_same_place_on_every_database(
+    client, world
+):
+    # SQLite sorts NULL first and PostgreSQL last; the lists say where. An undated trip is
+    # planned: with the newest. A company of unknown founding year: last either way.
+    status = m.Delegation.Status.PLANNED
+    f.DelegationFactory(title="Planned", start_date=None, end_date=None, status=status)
+    url = reverse("partners:delegations")
+    assert titles(client.get(url, {"sort": "-date"}))[0] == "Planned"
+    assert titles(client.get(url, {"sort": "date"}))[-1] == "Planned"
+
+    farming = m.Sector.objects.get(code="A")
+    for name, founded in (("Alt GmbH", 1990), ("Jung GmbH", 2020), ("Wann GmbH", None)):
+        f.CompanyProfileFactory(organisation__name=name, sector=farming, founded_year=founded)
+    companies = reverse("partners:companies")
+    by_year = titles(client.get(companies, {"sector": "A", "sort": "founded"}), "name")
+    latest_first = titles(client.get(companies, {"sector": "A", "sort": "-founded"}), "name")
+    assert by_year == ["Alt GmbH", "Jung GmbH", "Wann GmbH"]
+    assert latest_first == ["Jung GmbH", "Alt GmbH", "Wann GmbH"]
+
+
 def test_sorting_by_title_or_name_follows_the_text_shown_where_a_translation_is_missing(
     client, world
 ):

@@ -7,7 +7,7 @@ raises.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,12 @@ class SortFilter(django_filters.OrderingFilter):
     """django-filter's own descending labels are formatted when the filter is built, at
     import, in the language active then: a German label on English pages. These stay lazy."""
 
+    def __init__(self, *args, empty_is_newest=False, **kwargs):
+        # Where records without a value stand, said because SQLite puts NULL first and
+        # PostgreSQL last: with the newest (an undated trip is planned), or last either way.
+        self.empty_is_newest = empty_is_newest
+        super().__init__(*args, **kwargs)
+
     def build_choices(self, fields, labels):
         return [
             choice
@@ -45,10 +51,12 @@ class SortFilter(django_filters.OrderingFilter):
         # modeltranslation sorts by the active language's column alone ("title_en"), empty
         # for every record shown in German on an English page: sort by the text shown.
         value = super().get_ordering_value(param)
-        field = value.removeprefix("-")
-        if not is_translated(self.model, field):
-            return value
-        return Shown(field).desc() if value.startswith("-") else Shown(field).asc()
+        field, descending = value.removeprefix("-"), value.startswith("-")
+        if is_translated(self.model, field):
+            return Shown(field).desc() if descending else Shown(field).asc()
+        newest_first = descending and self.empty_is_newest
+        nulls = {"nulls_first": True} if newest_first else {"nulls_last": True}
+        return F(field).desc(**nulls) if descending else F(field).asc(**nulls)
 
 
 def _used_values(queryset, field) -> set:
@@ -79,12 +87,13 @@ def _city_filter():
     )
 
 
-def _by_date_or_title(date_field: str) -> SortFilter:
+def _by_date_or_title(date_field: str, **kwargs) -> SortFilter:
     return SortFilter(
         label=_("Sort by"),
         fields=((date_field, "date"), ("title", "title")),
         field_labels={date_field: _("date"), "title": _("title")},
         empty_label=_("newest first"),
+        **kwargs,
     )
 
 
@@ -131,7 +140,7 @@ class DelegationFilter(PublicFilterSet):
     )
     direction = django_filters.ChoiceFilter(label=_("Direction"), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Status"), empty_label=ALL)
-    sort = _by_date_or_title("start_date")
+    sort = _by_date_or_title("start_date", empty_is_newest=True)
 
     class Meta:
         model = Delegation
