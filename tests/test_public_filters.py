@@ -50,9 +50,7 @@ def test_delegations_sort_by_title_and_date(client, world):
     assert titles(client.get(url, {"sort": "-date"}))[0] == world.trip.title
 
 
-def test_records_without_a_date_or_year_stand_at_the_same_place_on_every_database(
-    client, world
-):
+def test_records_without_a_date_or_year_stand_at_the_same_place_on_every_database(client, world):
     # SQLite sorts NULL first and PostgreSQL last; the lists say where. An undated trip is
     # planned: with the newest. A company of unknown founding year: last either way.
     status = m.Delegation.Status.PLANNED
