@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
+from .dates import last_day
 from .models import (
     City,
     CompanyProfile,
@@ -63,9 +64,15 @@ class Confirmation:
 
 
 def open_for_registration(delegation: Delegation, today=None) -> bool:
+    """Whether companies may register: the office opened it, its closing day has not
+    passed, and the trip still lies ahead. A trip cancelled, completed or gone has no
+    place to offer, whatever was left ticked."""
     today = today or timezone.localdate()
     closes = delegation.registration_closes_on
-    return delegation.registration_open and (closes is None or closes >= today)
+    over = delegation.status in (Delegation.Status.CANCELLED, Delegation.Status.COMPLETED)
+    if start := delegation.start_date:  # "March 2027" goes until its month is over
+        over = over or last_day(start, delegation.date_precision) < today
+    return delegation.registration_open and not over and (closes is None or closes >= today)
 
 
 def _typed(field_name: str, text: str, language: str) -> dict:

@@ -1,6 +1,7 @@
 """Keyboard users see where they are: the skip link shows on the first Tab, and the focus
 ring of every control stands out from the white page by 3:1 (WCAG 1.4.11)."""
 
+import datetime
 import re
 
 import pytest
@@ -29,7 +30,12 @@ def contrast_on_white(css_colour):
 
 
 def test_every_focused_control_has_a_ring_that_stands_out_on_white(live_server, page):
-    trip = f.DelegationFactory(registration_open=True, status=m.Delegation.Status.PLANNED)
+    trip = f.DelegationFactory(
+        registration_open=True,
+        status=m.Delegation.Status.PLANNED,
+        start_date=datetime.date.today() + datetime.timedelta(days=60),
+        end_date=None,
+    )
     f.DelegationStopFactory(delegation=trip)
     page.goto(f"{live_server.url}/en/delegations/{trip.slug}/register/")
     page.keyboard.press("Tab")

@@ -49,6 +49,9 @@ def site(live_server):
         slug="compound",
         summary=f"{COMPOUND} " * 3,
         purpose=COMPOUND,
+        status=m.Delegation.Status.PLANNED,
+        start_date=datetime.date.today() + datetime.timedelta(days=60),
+        end_date=None,
         registration_open=True,
         registration_closes_on=datetime.date.today() + datetime.timedelta(days=30),
     )

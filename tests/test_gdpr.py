@@ -421,7 +421,13 @@ def trip(db):
     """An open company trip with one stop, a public counterpart there and two slots."""
     nanjing = f.CityFactory(name="Nanjing", visibility="public")
     f.HomeCityFactory(name="Leipzig")
-    trip = f.DelegationFactory(status="planned", registration_open=True, visibility="public")
+    trip = f.DelegationFactory(
+        status="planned",
+        start_date=datetime.date(2027, 5, 10),
+        end_date=datetime.date(2027, 5, 16),
+        registration_open=True,
+        visibility="public",
+    )
     stop = f.DelegationStopFactory(delegation=trip, city=nanjing)
     f.OrganisationFactory(name="Nanjing Investment Bureau", city=nanjing, visibility="public")
     for hour in (9, 10):

@@ -9,7 +9,7 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from partners import models as m
 from partners import registration as service
@@ -122,6 +122,31 @@ def test_registration_is_closed_after_its_date_and_absent_for_unpublished_trips(
     trip.visibility = m.Visibility.INTERNAL
     trip.save()
     assert Client().get(url(trip)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": m.Delegation.Status.CANCELLED},
+        {"status": m.Delegation.Status.COMPLETED},
+        {"start_date": datetime.date(2020, 5, 10), "end_date": datetime.date(2020, 5, 16)},
+    ],
+    ids=["cancelled", "completed", "gone"],
+)
+def test_a_trip_cancelled_or_over_takes_no_registration_left_open(trip, changes):
+    m.Delegation.objects.filter(pk=trip.pk).update(**changes)
+    assert url(trip) not in Client().get(f"/en/delegations/{trip.slug}/").text
+    closed = Client().post(url(trip), valid_data())
+    assert "not open" in closed.text
+    assert not m.TripRegistration.objects.exists() and not mail.outbox
+
+
+def test_a_trip_dated_by_its_month_takes_registrations_until_the_month_is_over(trip):
+    today = timezone.localdate()
+    trip.start_date, trip.end_date, trip.date_precision = today.replace(day=1), None, "month"
+    trip.save()
+    assert service.open_for_registration(trip)
+    assert not service.open_for_registration(trip, today=today + datetime.timedelta(days=31))
 
 
 def test_a_registration_creates_internal_records_and_asks_for_confirmation(trip):
