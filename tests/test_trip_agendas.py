@@ -12,7 +12,7 @@ from partners import models as m
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, form_errors, user_with_role
 
 UTC = datetime.UTC
 
@@ -80,6 +80,38 @@ def test_a_meeting_moved_by_the_scheduler_replaces_its_event_in_a_calendar(sched
     assert str(cancelled["uid"]) == str(before["uid"])
     assert cancelled["status"] == "CANCELLED" and cancelled["sequence"] > after["sequence"]
     assert cancelled.decoded("dtstart") == before.decoded("dtstart")
+
+
+def test_a_slot_moved_after_the_agendas_were_sent_replaces_its_events(scheduled):
+    trip, company, _bureau, request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    def event():
+        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
+        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        return found
+
+    before = event()
+    m.Delegation.objects.filter(pk=trip.pk).update(
+        start_date=datetime.date(2027, 5, 9), end_date=datetime.date(2027, 5, 12)
+    )
+    slot_url = f"/admin/partners/meetingslot/{request.slot_id}/change/"
+    data = change_form_data(officer, slot_url)
+    data.update(starts_at_1="11:00", ends_at_1="11:45")  # local time in Nanjing
+    saved = officer.post(slot_url, data)
+    assert saved.status_code == 302, form_errors(saved)
+    later = event()
+    assert later.decoded("dtstart") == datetime.datetime(2027, 5, 10, 3, 0, tzinfo=UTC)
+    assert later["sequence"] > before["sequence"]
+
+    # The stop moves to another city of the same time zone: the place changes.
+    jining = f.CityFactory(name="Jining", country="CN", time_zone="Asia/Shanghai")
+    stop = m.DelegationStop.objects.get(slots=request.slot_id)
+    stop.city = jining
+    stop.save()
+    elsewhere = event()
+    assert "Jining" in str(elsewhere["location"])
+    assert elsewhere["sequence"] > later["sequence"]
 
 
 def test_a_counterparts_agenda_prints_in_chinese(scheduled):

@@ -259,10 +259,17 @@ class DelegationStop(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         # Moved to another city, its slots keep their local times: saved with it, or not.
+        from .trips import meetings_moved  # trips build on delegations
+
         with transaction.atomic(using=router.db_for_write(DelegationStop, instance=self)):
             moved, skipped = self.on_its_clock()[1:] if self.pk and self.city_id else ([], [])
             if skipped:  # saved without clean(), which says so on the city
                 raise ValidationError({"city": self._skipped(skipped)})
+            elsewhere = self.pk and DelegationStop.objects.filter(pk=self.pk).exclude(
+                city=self.city_id
+            )
+            if elsewhere and elsewhere.exists():  # its meetings' place changed
+                meetings_moved(self.slots.all())
             super().save(*args, **kwargs)
             for record in moved:
                 record.save()

@@ -166,6 +166,21 @@ class MeetingSlot(TimeStampedModel):
         starts = self.local_starts_at
         return f"{self.stop.city} {starts:%Y-%m-%d %H:%M} ({utc_offset(starts)})"
 
+    def save(self, *args, **kwargs):
+        # Its meetings moved with it: each takes a new version, so that the agenda's
+        # calendar event replaces the one imported before (SEQUENCE, RFC 5545) and an
+        # officer's open form of the meeting is refused.
+        where = (
+            MeetingSlot.objects.filter(pk=self.pk)
+            .exclude(starts_at=self.starts_at, ends_at=self.ends_at, stop=self.stop_id)
+            .values("pk")
+        )
+        with transaction.atomic(using=router.db_for_write(MeetingSlot, instance=self)):
+            moved = not self._state.adding and where.exists()
+            super().save(*args, **kwargs)
+            if moved:
+                meetings_moved([self])
+
     @property
     def local_starts_at(self):
         """The start in the stop city's time zone, in which slots are entered and shown."""
@@ -418,6 +433,13 @@ class MeetingRequest(TimeStampedModel):
                 }
             }
         return {}
+
+
+def meetings_moved(slots) -> None:
+    """The meetings of ``slots``, whose time or place changed, each take a new version."""
+    MeetingRequest.objects.filter(slot__in=slots).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
 
 
 @receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")
