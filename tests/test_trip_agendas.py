@@ -6,6 +6,7 @@ import io
 import icalendar
 import openpyxl
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from partners import models as m
@@ -112,6 +113,32 @@ def test_a_slot_moved_after_the_agendas_were_sent_replaces_its_events(scheduled)
     elsewhere = event()
     assert "Jining" in str(elsewhere["location"])
     assert elsewhere["sequence"] > later["sequence"]
+
+
+@pytest.mark.parametrize("language", ["de", "en", "zh-hans"])
+def test_a_cancelled_trip_cancels_every_meeting_in_the_calendars_and_says_so(scheduled, language):
+    trip, company, _bureau, _request = scheduled
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+
+    def event():
+        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
+        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        return found
+
+    before = event()
+    trip.status = m.Delegation.Status.CANCELLED
+    trip.save()
+    cancelled = event()
+    assert cancelled["status"] == "CANCELLED" and cancelled["sequence"] > before["sequence"]
+    pdf = officer.get(agenda_url(trip, "participant", company.pk, "pdf") + f"?lang={language}")
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    with translation.override(language):
+        assert f"· {trip.get_status_display()}" in text
+
+    trip.status = m.Delegation.Status.PLANNED  # taken up again
+    trip.save()
+    again = event()
+    assert again["status"] == "CONFIRMED" and again["sequence"] > cancelled["sequence"]
 
 
 def test_a_counterparts_agenda_prints_in_chinese(scheduled):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..dates import utc_offset
 from ..documents.render import DocumentsUnavailable, asked_language, render_pdf
-from ..models import Organisation, TripRegistration
+from ..models import Delegation, Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
 from .documents import pdf_response
@@ -20,15 +20,16 @@ from .pages import XLSX, attachment, page_context
 from .rights import allowed
 
 
-def _ics(entries, *, name: str, host: str, cancelled=()) -> bytes:
-    """The agenda as a calendar; ``cancelled``: meetings it held once, marked cancelled."""
+def _ics(entries, *, name: str, host: str, cancelled=(), trip_cancelled=False) -> bytes:
+    """The agenda as a calendar; ``cancelled``: meetings it held once, marked cancelled;
+    every meeting is, when the trip is (``trip_cancelled``)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partner-city CRM//Trip agenda//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
     for entry, status in [
-        *((entry, "CONFIRMED") for entry in entries),
+        *((entry, "CANCELLED" if trip_cancelled else "CONFIRMED") for entry in entries),
         *((entry, "CANCELLED") for entry in cancelled),
     ]:
         event = icalendar.Event()
@@ -135,6 +136,7 @@ class AgendaViewsMixin:
                     name=f"{delegation.title} – {name}",
                     host=request.get_host(),
                     cancelled=agendas.dropped(delegation, entries, **of),
+                    trip_cancelled=delegation.status == Delegation.Status.CANCELLED,
                 )
                 return attachment(body, f"{slug}.ics", "text/calendar; charset=utf-8")
             if fmt == "html":

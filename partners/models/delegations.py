@@ -181,6 +181,17 @@ class Delegation(SluggedMixin, PublishableModel):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        from .trips import meetings_changed  # trips build on delegations
+
+        Cancelled = self.Status.CANCELLED
+        stored = self.pk and Delegation.objects.filter(pk=self.pk).values("status").first()
+        with transaction.atomic(using=router.db_for_write(Delegation, instance=self)):
+            super().save(*args, **kwargs)
+            # Cancelled, or taken up again: every meeting's calendar event says so.
+            if stored and (stored["status"] == Cancelled) != (self.status == Cancelled):
+                meetings_changed(self.meeting_requests.all())
+
     @property
     def travel_time(self) -> datetime.timedelta:
         """The least time between one party's meetings in two cities of the trip."""
@@ -259,7 +270,7 @@ class DelegationStop(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         # Moved to another city, its slots keep their local times: saved with it, or not.
-        from .trips import meetings_moved  # trips build on delegations
+        from .trips import MeetingRequest, meetings_changed  # trips build on delegations
 
         with transaction.atomic(using=router.db_for_write(DelegationStop, instance=self)):
             moved, skipped = self.on_its_clock()[1:] if self.pk and self.city_id else ([], [])
@@ -269,7 +280,7 @@ class DelegationStop(TimeStampedModel):
                 city=self.city_id
             )
             if elsewhere and elsewhere.exists():  # its meetings' place changed
-                meetings_moved(self.slots.all())
+                meetings_changed(MeetingRequest.objects.filter(slot__stop=self))
             super().save(*args, **kwargs)
             for record in moved:
                 record.save()

@@ -167,9 +167,7 @@ class MeetingSlot(TimeStampedModel):
         return f"{self.stop.city} {starts:%Y-%m-%d %H:%M} ({utc_offset(starts)})"
 
     def save(self, *args, **kwargs):
-        # Its meetings moved with it: each takes a new version, so that the agenda's
-        # calendar event replaces the one imported before (SEQUENCE, RFC 5545) and an
-        # officer's open form of the meeting is refused.
+        # Its meetings moved with it.
         where = (
             MeetingSlot.objects.filter(pk=self.pk)
             .exclude(starts_at=self.starts_at, ends_at=self.ends_at, stop=self.stop_id)
@@ -179,7 +177,7 @@ class MeetingSlot(TimeStampedModel):
             moved = not self._state.adding and where.exists()
             super().save(*args, **kwargs)
             if moved:
-                meetings_moved([self])
+                meetings_changed(self.requests.all())
 
     @property
     def local_starts_at(self):
@@ -435,11 +433,11 @@ class MeetingRequest(TimeStampedModel):
         return {}
 
 
-def meetings_moved(slots) -> None:
-    """The meetings of ``slots``, whose time or place changed, each take a new version."""
-    MeetingRequest.objects.filter(slot__in=slots).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
+def meetings_changed(requests) -> None:
+    """``requests`` (a queryset), whose time, place or trip changed, each take a new
+    version: the agenda's calendar event replaces the one imported before (SEQUENCE,
+    RFC 5545), and an officer's open form of the meeting is refused."""
+    requests.update(version=F("version") + 1, updated_at=timezone.now())
 
 
 @receiver(pre_delete, sender=MeetingSlot, dispatch_uid="partners-slot-unpins-its-meetings")
