@@ -113,6 +113,15 @@ class TripRegistration(TimeStampedModel):
                 }
             )
 
+    def save(self, *args, **kwargs):
+        Accepted = self.Status.ACCEPTED
+        stored = self.pk and TripRegistration.objects.filter(pk=self.pk).values("status").first()
+        with transaction.atomic(using=router.db_for_write(TripRegistration, instance=self)):
+            super().save(*args, **kwargs)
+            # On the trip or off it: its meetings join or leave the agendas.
+            if stored and (stored["status"] == Accepted) != (self.status == Accepted):
+                meetings_changed(self.requests.all())
+
     def trip_is_full(self) -> bool:
         """Whether the trip has no place left for this company: as many companies accepted
         as its capacity, this one not among them. The one rule of the change form and the
