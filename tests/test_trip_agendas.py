@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import icalendar
 import openpyxl
@@ -139,6 +140,34 @@ def test_a_cancelled_trip_cancels_every_meeting_in_the_calendars_and_says_so(sch
     trip.save()
     again = event()
     assert again["status"] == "CONFIRMED" and again["sequence"] > cancelled["sequence"]
+
+
+def test_a_company_asked_to_meet_by_another_finds_the_meeting_on_its_own_agenda(scheduled):
+    trip, company, _bureau, request = scheduled
+    supplier = f.TripRegistrationFactory(
+        delegation=trip, organisation__name="Beispiel Zulieferer GmbH", language="de"
+    )
+    f.MeetingRequestFactory(
+        registration=company,
+        counterpart=supplier.organisation,
+        slot=f.MeetingSlotFactory(
+            delegation=trip,
+            stop=request.slot.stop,
+            starts_at=datetime.datetime(2027, 5, 10, 2, 0, tzinfo=UTC),  # 10:00 in Nanjing
+            ends_at=datetime.datetime(2027, 5, 10, 2, 45, tzinfo=UTC),
+        ),
+        table=1,
+        status="scheduled",
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    page = officer.get(agenda_url(trip, "participant", supplier.pk, "html"))
+    rows = [" ".join(row.split()) for row in re.findall(r"<tr>(.*?)</tr>", page.text, re.S)]
+    [meeting] = [row for row in rows if "10:00" in row]
+    assert "Muster Maschinenbau GmbH" in meeting  # the other side, not itself
+    assert "Beispiel Zulieferer GmbH" not in meeting
+    response = officer.get(agenda_url(trip, "participant", supplier.pk, "ics"))
+    [event] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == "Muster Maschinenbau GmbH – Beispiel Zulieferer GmbH"
 
 
 def test_a_counterparts_agenda_prints_in_chinese(scheduled):

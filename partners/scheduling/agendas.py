@@ -28,8 +28,18 @@ class AgendaEntry:
     request: MeetingRequest
 
 
-def agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
-    """The trip's meetings in order; ``filters`` narrow them to one participant
+def _of(registration: TripRegistration | None = None, counterpart: Organisation | None = None):
+    """The meetings of one participant (``registration``) or one counterpart. A company
+    on the trip may be another's counterpart too: those meetings are on its agenda."""
+    if registration is not None:
+        return Q(registration=registration) | Q(counterpart=registration.organisation_id)
+    if counterpart is not None:
+        return Q(counterpart=counterpart)
+    return Q()
+
+
+def agenda(delegation: Delegation, **of) -> list[AgendaEntry]:
+    """The trip's meetings in order; ``of`` narrows them to one participant
     (``registration=``) or one counterpart (``counterpart=``)."""
     Status = MeetingRequest.Status
     # A company no longer accepted meets nobody, even before the scheduler frees its slots;
@@ -39,7 +49,7 @@ def agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
     )
     requests = (
         MeetingRequest.objects.filter(on_the_trip, delegation=delegation, slot__isnull=False)
-        .filter(**filters)
+        .filter(_of(**of))
         .exclude(status__in=[Status.CANCELLED, Status.DECLINED])
         .select_related("slot__stop__city", "registration__organisation", "counterpart")
         .order_by("slot__starts_at", "table", "pk")
@@ -59,13 +69,13 @@ def agenda(delegation: Delegation, **filters) -> list[AgendaEntry]:
     ]
 
 
-def dropped(delegation: Delegation, entries: list[AgendaEntry], **filters) -> list[AgendaEntry]:
-    """The meetings of ``filters`` that had a slot once and are not in ``entries`` (their
+def dropped(delegation: Delegation, entries: list[AgendaEntry], **of) -> list[AgendaEntry]:
+    """The meetings of ``of`` that had a slot once and are not in ``entries`` (their
     agenda) now: moved out by the scheduler, cancelled, declined, or of a company no longer
     on the trip. Each with the last slot it had, so that a calendar that imported the
     agenda can cancel it."""
     requests = (
-        MeetingRequest.objects.filter(delegation=delegation, **filters)
+        MeetingRequest.objects.filter(_of(**of), delegation=delegation)
         .exclude(pk__in=[entry.request.pk for entry in entries])
         .select_related("registration__organisation", "counterpart")
     )
