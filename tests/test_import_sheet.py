@@ -93,3 +93,11 @@ def test_statuses_are_read_in_english_and_german():
         "shared",
         "archived",
     ]
+
+
+def test_a_website_that_outgrows_the_field_with_its_scheme_is_refused():
+    # 195 characters as typed, 203 once "https://" is added: more than the field holds,
+    # which PostgreSQL refuses when the confirmed import writes it.
+    with pytest.raises(CellError, match="longer than 200 characters"):
+        sheet.website("www.example.de/" + "a" * 180)
+    assert len(sheet.website("www.example.de/" + "a" * 177)) == 200

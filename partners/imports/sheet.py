@@ -184,6 +184,8 @@ def website(value: Any) -> str:
     raw = text(200)(value)
     if raw and "://" not in raw:
         raw = f"https://{raw}"  # People write `www.example.de`.
+        # With the scheme added it must still fit the field, or the write fails at confirm.
+        text(200)(raw)
     if raw:
         try:
             URLValidator()(raw)
