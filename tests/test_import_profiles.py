@@ -628,3 +628,23 @@ def test_naming_a_former_contact_again_makes_that_person_the_contact_again(citie
     assert (result.updated, preview[0].changes) == (1, ["Ansprechpartner"])
     assert CompanyProfile.objects.get().contact.full_name == "Anna Alt"
     assert Person.objects.count() == 2
+
+
+@pytest.mark.parametrize("second", ["HRB 4242", "HRB4242"])
+def test_a_register_number_given_to_two_companies_is_an_error_on_the_second_row(cities, second):
+    # The first row finds its company by name and gives it the number; the second would
+    # create another company with it. The preview used to accept both, and the confirm
+    # failed on the unique register number (told to "run it again"), or, written without
+    # its space, made two companies of one register number.
+    CompanyFactory(name="Ohne Nummer GmbH", city=cities["leipzig"], register_number="")
+    data = xlsx(
+        [["Ohne Nummer GmbH", "HRB 4242", "Leipzig"], ["Ganz Andere GmbH", second, "Leipzig"]]
+    )
+
+    assert [str(e) for e in run(data, dry_run=True).errors] == [
+        'row 3, column "Handelsregisternummer": the same register number as row 2'
+    ]
+    result = run(data, skip_invalid=True)
+
+    assert (result.created, result.updated, result.invalid_rows) == (0, 1, 1)
+    assert not Organisation.objects.filter(name="Ganz Andere GmbH").exists()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from ..models import ImportRun
+from ..models.organisations import normalise_register
 from ..publishing import may_publish
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
@@ -276,18 +277,27 @@ def _plan(parsed: list[tuple[int, dict]], parser: Parser, result: ImportResult) 
     companies = Companies([values for _number, values in parsed])
     targets: dict[Any, int] = {}
     new_names: dict[tuple, tuple[int, bool]] = {}
+    # A register number names one company: two rows naming two companies (one found by its
+    # name) cannot both write it, the database refuses the second at the confirm.
+    registers: dict[str, int] = {}
     for number, values in parsed:
         pk, identity, problem = match_company(values, companies)
         first = targets.get(identity)
         if first is None and pk is None and not problem:
             first = same_new_company(values, number, new_names)
+        register = normalise_register(values.get("register_number") or "")
         if problem:
             result.errors.append(parser.error(number, *problem))
         elif first is not None:
             message = _("the same company as row %(row)d") % {"row": first}
             result.errors.append(RowError(number, "", message))
+        elif register in registers:
+            message = _("the same register number as row %(row)d") % {"row": registers[register]}
+            result.errors.append(parser.error(number, "register_number", message))
         else:
             targets[identity] = number
+            if register:
+                registers[register] = number
             plan.append(PlannedRow(number, values, pk))
     return _classify(plan, parser, result)
 
