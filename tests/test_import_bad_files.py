@@ -148,3 +148,19 @@ def test_a_csv_cell_too_long_to_read_is_named_in_the_readers_language(language, 
         run(data, "profiles.csv")
     assert reason in str(refused.value) and "line 2" in str(refused.value).replace("Zeile", "line")
     assert not Organisation.objects.filter(name="Muster GmbH").exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Firma;Ort\nA GmbH;Leipzig\n",
+        "Firma\tOrt\nA GmbH\tLeipzig\n".encode("utf-16"),  # Excel's "Unicode Text"
+    ],
+)
+def test_a_csv_named_xlsx_is_said_to_be_text_not_a_damaged_workbook(data):
+    with pytest.raises(BadFile) as refusal:
+        run(data, "profiles.xlsx")
+
+    assert "it holds text, such as CSV. Rename it to .csv" in refusal.value.message
+    assert "damaged" not in refusal.value.message
+    assert not ImportRun.objects.exists()

@@ -91,6 +91,13 @@ def open_sheet(data: bytes, filename: str = "") -> Sheet:
     if data.startswith(ZIP_MAGIC):
         return _open_xlsx(data, sha256)
     if filename.lower().endswith((".xlsx", ".xlsm")):
+        if _looks_like_text(data):  # a CSV saved or renamed as .xlsx: not damaged
+            raise BadFile(
+                _(
+                    "The file is not a valid .xlsx workbook: it holds text, such as CSV. "
+                    "Rename it to .csv, or open it in Excel and save it as .xlsx."
+                )
+            )
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged)."))
     return _open_csv(data, sha256)
 
@@ -327,14 +334,20 @@ def _cell_position(reference: str) -> tuple[int, int]:
 BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _decode(data: bytes) -> str:
-    sample = data[:4096]
+def _looks_like_text(data: bytes) -> bool:
     # Binary files are full of control bytes; a text file with a stray one is read, and
-    # the import names the cell that holds it.
+    # the import names the cell that holds it. Excel's "Unicode Text" (.txt) is UTF-16
+    # with its byte order mark, tab-separated.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode Text" (.txt): UTF-16 with its byte order mark, tab-separated.
+        return True
+    sample = data[:4096]
+    return len(BINARY_BYTES.findall(sample)) * 10 <= len(sample)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if len(BINARY_BYTES.findall(sample)) * 10 > len(sample):
+    if not _looks_like_text(data):
         raise BadFile(_("The file is neither an .xlsx workbook nor a CSV text file."))
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
