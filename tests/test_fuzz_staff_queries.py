@@ -204,6 +204,16 @@ def test_values_found_by_the_fuzzer_are_refused_by_name(staff, url, status):
         ("/admin/partners/job/?created_at__year=1", "created_at__year='1'"),
         ("/admin/partners/meeting/?starts_at__gte=0001-01-01", "starts_at__gte='0001-01-01'"),
         ("/admin/partners/memorandum/?signed_on__year__gte=99999", "signed_on__year__gte="),
+        # A pasted page of text: a thousand words broke SQLite's query depth (after half a
+        # minute), a word of 50,000 bytes its LIKE; Django's own search (import log) too.
+        ("/admin/partners/person/?q=" + "Leipzig+" * 1000, "at most 20 words"),
+        ("/admin/partners/importrun/?q=" + "x" * 50_001, "300 characters"),
+        ("/admin/partners/organisation/export/?q=" + "GmbH+" * 21, "at most 20 words"),
+        (
+            "/admin/autocomplete/?app_label=partners&model_name=meeting&field_name=attendees"
+            "&term=" + "x" * 301,
+            "300 characters",
+        ),
     ],
 )
 def test_the_answer_to_a_bad_parameter_names_it(staff, url, named):

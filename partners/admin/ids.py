@@ -19,10 +19,15 @@ from django.core.exceptions import (
 from django.db.models import DateField, IntegerField
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils.text import smart_split
 from django.utils.translation import gettext as _
 
 from ..dates import FIRST_YEAR, LAST_YEAR, plausible
 from ..widgets import is_key
+
+# Longer than any name or address searched for.
+MAX_SEARCH_LENGTH = 300
+MAX_SEARCH_WORDS = 20
 
 
 def valid_id_or_404(model, value):
@@ -48,6 +53,19 @@ class CheckedParametersMixin:
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        # Each word is a condition: a pasted page of text (a thousand words) ran for half
+        # a minute, then broke SQLite's limit on the query's depth; a word longer than
+        # 50,000 bytes broke its LIKE. The lists, their exports and the autocompletes.
+        if len(search_term) > MAX_SEARCH_LENGTH or (
+            len(list(smart_split(search_term))) > MAX_SEARCH_WORDS
+        ):
+            raise BadRequest(
+                _("A search may have at most %(words)d words and %(characters)d characters.")
+                % {"words": MAX_SEARCH_WORDS, "characters": MAX_SEARCH_LENGTH}
+            )
+        return super().get_search_results(request, queryset, search_term)
 
     def get_object(self, request, object_id, from_field=None):
         return super().get_object(request, object_id, from_field or None)
