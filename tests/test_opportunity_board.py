@@ -434,3 +434,22 @@ def test_the_link_to_the_rest_of_a_column_keeps_the_boards_filters(officer):
     listed = client.get(link.replace("&amp;", "&")).content.decode()
     assert all(f"Jining lead {n:02}" in listed for n in range(17))
     assert "Nanjing lead" not in listed
+
+
+def test_on_a_published_story_only_a_publisher_ticks_the_figures_public(officer):
+    # The tick puts jobs and investment on the public site: publishing, not editing.
+    story = f.WonOpportunityFactory(owner=officer, jobs_created=40, figures_public=False)
+    url = reverse("admin:partners_opportunity_change", args=[story.pk])
+    for user in (officer, user_with_role(ADMINISTRATORS)):
+        client = client_for(user)
+        data = {**change_form_data(client, url), "figures_public": "on"}
+        assert client.post(url, data).status_code == 302
+        story.refresh_from_db()
+        assert story.figures_public is (user is not officer), user
+
+    internal = f.WonOpportunityFactory(owner=officer, visibility=m.Visibility.INTERNAL)
+    url = reverse("admin:partners_opportunity_change", args=[internal.pk])
+    client = client_for(officer)
+    client.post(url, {**change_form_data(client, url), "figures_public": "on"})
+    internal.refresh_from_db()
+    assert internal.figures_public  # shown only once a publisher publishes the story

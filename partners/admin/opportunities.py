@@ -31,6 +31,7 @@ from ..models import (
     OpportunityStageChange,
     ProfileHandover,
 )
+from ..publishing import may_publish
 from ..widgets import AutocompleteSelect, LongSelect, NameChoiceField
 from .base import CRMAdmin, CRMInline, ReadOnlyMixin, TranslatedAdmin
 from .followups import StaffOwnerMixin
@@ -223,6 +224,13 @@ class OpportunityAdmin(StaffOwnerMixin, CRMAdmin, TranslatedAdmin):
     def get_changeform_initial_data(self, request):
         # The owner is the user by default too (StaffOwnerMixin).
         return {**super().get_changeform_initial_data(request), **initial_from_sources(request)}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # On a published story the tick publishes the figures: it is a publisher's decision.
+        if obj is not None and obj.is_published and not may_publish(request.user):
+            return [*fields, "figures_public"]
+        return fields
 
     def save_model(self, request, obj, form, change):
         obj.stage_changed_by = request.user
