@@ -43,10 +43,8 @@ class Needed:
 
 def refusal(record) -> str:
     """Why ``record`` may not be published by its own rules; empty when it may."""
-    if isinstance(record, Person):
-        allowed = {Person.LawfulBasis.PUBLIC_OFFICE, Person.LawfulBasis.CONSENT}
-        if record.anonymised_at or record.lawful_basis not in allowed:
-            return _("a person is published only as an office holder or with consent")
+    if isinstance(record, Person) and not record.may_be_published:
+        return _("a person is published only as an office holder or with consent")
     if isinstance(record, CompanyProfile) and not record.consent_to_share:
         return _("a profile can only be published with the consent to share it")
     return ""

@@ -12,6 +12,7 @@ import re
 import icalendar
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from partners import models as m
@@ -19,7 +20,7 @@ from partners.public.filters import MemorandumFilter
 from partners.roles import TRADE_OFFICERS
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, user_with_role
 
 pytestmark = pytest.mark.django_db
 INTERNAL = m.Visibility.INTERNAL
@@ -169,3 +170,29 @@ def test_calendar_uids_carry_no_database_ids(client):
     assert len(uids) == 3
     assert not any(re.search(r"\d", uid.split("@")[0]) for uid in uids), uids
     assert {uid.split("@")[0] for uid in uids} == {f"delegation-{d.slug}" for d in delegations}
+
+
+def test_a_published_persons_withdrawn_consent_takes_the_name_off_the_public_site(client):
+    # The officer records it; waiting for someone who may publish would keep it public.
+    person = f.PersonFactory(
+        full_name="Lena Vogt",
+        lawful_basis=m.Person.LawfulBasis.CONSENT,
+        consent_given_on=datetime.date(2020, 1, 1),
+    )
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    url = reverse("admin:partners_person_change", args=[person.pk])
+    data = {**change_form_data(officer, url), "lawful_basis": "legitimate_interest"}
+    response = officer.post(url, data, follow=True)
+    assert "Lena Vogt is no longer shown on the public site" in response.content.decode()
+    person.refresh_from_db()
+    assert person.lawful_basis == "legitimate_interest" and not person.is_published
+
+
+def test_a_register_number_is_one_with_or_without_spaces_as_the_import_reads_it():
+    f.CompanyFactory(register_number="HRB 4242")
+    for typed in ("HRB4242", "hrb 4242"):
+        twin = f.CompanyFactory.build(register_number=typed, city=f.HomeCityFactory())
+        with pytest.raises(ValidationError) as refused:
+            twin.full_clean()
+        assert "register_number" in refused.value.message_dict, typed
+    f.CompanyFactory.build(register_number="HRB 42420", city=f.HomeCityFactory()).full_clean()

@@ -13,6 +13,7 @@ from .base import (
     PublishableModel,
     Shown,
     SluggedMixin,
+    Visibility,
     dated_in_the_future,
     optional_link,
 )
@@ -149,6 +150,18 @@ class Organisation(SluggedMixin, PublishableModel):
         super().clean()
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        # "HRB 1" and "HRB1" are one number to the import, which matches either: one company.
+        if self.register_number.strip():
+            twins = Organisation.objects.alias(key=REGISTER_KEY).exclude(pk=self.pk)
+            if twins.filter(key=normalise_register(self.register_number)).exists():
+                raise ValidationError(
+                    {"register_number": _("Another organisation already has this register number.")}
+                )
+
+
+# Who may be named on the public site (DESIGN.md): office holders, and people who consented.
+PUBLISHABLE_BASES = ["public_office", "consent"]
+PUBLIC_NEEDS_BASIS = _("A person is published only as an office holder or with consent.")
 
 
 class Person(PublishableModel):
@@ -204,6 +217,12 @@ class Person(PublishableModel):
                 name="person_consent_has_date",
                 violation_error_message=CONSENT_NEEDS_DATE,
             ),
+            models.CheckConstraint(
+                condition=~Q(visibility="public")
+                | Q(lawful_basis__in=PUBLISHABLE_BASES, anonymised_at__isnull=True),
+                name="person_public_needs_office_or_consent",
+                violation_error_message=PUBLIC_NEEDS_BASIS,
+            ),
         ]
 
     def __str__(self):
@@ -211,8 +230,16 @@ class Person(PublishableModel):
         # language, whatever language the erasure ran in.
         return str(_("anonymised")) if self.anonymised_at else self.full_name
 
+    @property
+    def may_be_published(self) -> bool:
+        return self.lawful_basis in PUBLISHABLE_BASES and not self.anonymised_at
+
     def clean(self):
         super().clean()
+        # A withdrawn consent takes the name off the public site at once, whoever records
+        # it: waiting for someone who may publish would keep it public against the person's will.
+        if self.is_published and not self.may_be_published:
+            self.visibility = Visibility.INTERNAL
         if self.lawful_basis == self.LawfulBasis.CONSENT and not self.consent_given_on:
             raise ValidationError({"consent_given_on": CONSENT_NEEDS_DATE})
         if errors := dated_in_the_future(self, "consent_given_on"):
