@@ -254,6 +254,16 @@ def test_the_csv_download_opens_in_excel_with_umlauts_and_chinese(manager):
     assert "Besuch bei Großhändler 南京" in rows[1]
 
 
+@pytest.mark.parametrize("name", ["Übersicht", "Summary", "概览", " SUMMARY "])
+def test_a_csv_sheet_is_found_by_its_name_in_any_language(manager, name):
+    response = manager.get(
+        "/reports/", {"year": 2019, "format": "csv", "sheet": name}, headers=ENGLISH
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="report-2019-summary.csv"'
+
+
 def test_the_workbook_has_typed_cells_bold_frozen_filtered_headers(manager):
     report_world.build()
 

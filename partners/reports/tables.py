@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import batched
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import StringAgg, Value
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, override, pgettext, pgettext_lazy
 
 from ..dates import DatePrecision, during_delegation, first_day, format_date_span, logged_on
 from ..models import (
@@ -348,7 +349,13 @@ def sheet_key(name: str) -> str | None:
     name = name.strip().lower()
     if name in BUILDERS:
         return name
-    return next((key for key, label in SHEET_NAMES.items() if str(label).lower() == name), None)
+    # A link or a bookmark made in another language than the reader's ("Übersicht").
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            for key, label in SHEET_NAMES.items():
+                if str(label).lower() == name:
+                    return key
+    return None
 
 
 def table(c: queries.Criteria, key: str) -> Table:
