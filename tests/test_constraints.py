@@ -238,6 +238,18 @@ CASES = [
         "valid_until",
         lambda: _memorandum(signed_on=DAY, valid_until=DAY - datetime.timedelta(days=1)),
     ),
+    Case(
+        "memorandum_terminated_on_only_if_terminated",
+        "terminated_on",
+        lambda: _memorandum(status="signed", terminated_on=DAY),
+    ),
+    Case(
+        "memorandum_terminated_after_signed",
+        "terminated_on",
+        lambda: _memorandum(
+            status="terminated", signed_on=DAY, terminated_on=DAY - datetime.timedelta(days=1)
+        ),
+    ),
     Case("memorandumparty_unique_organisation", NON_FIELD_ERRORS, _party_twin),
     Case(
         "opportunity_won_has_date",
@@ -325,6 +337,8 @@ def test_a_row_that_breaks_nothing_passes_validation_and_saves():
         _delegation(),
         _profile(),
         _memorandum(),
+        _memorandum(status="terminated", signed_on=DAY, terminated_on=DAY),
+        _memorandum(status="terminated", terminated_on=None),  # terminated before the field
         f.PhotoFactory.build(delegation=f.DelegationFactory()),
     ):
         row.full_clean()

@@ -90,6 +90,43 @@ def test_a_memorandum_that_expired_in_the_period_was_in_force_before(world):
     assert nanjing["memoranda_in_force"] == 3  # the expired one still held on 30 June
 
 
+def test_a_terminated_memorandum_was_in_force_until_its_termination(manager_client):
+    leipzig, nanjing = f.HomeCityFactory(name="Leipzig"), f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    terminated = {"status": m.Memorandum.Status.TERMINATED, "signed_in": nanjing}
+    signed = datetime.date(2020, 3, 1)
+    f.MemorandumFactory(signed_on=signed, terminated_on=datetime.date(2023, 5, 15), **terminated)
+    # Terminated before the date was kept: it cannot say until when it held.
+    f.MemorandumFactory(signed_on=signed, terminated_on=None, **terminated)
+
+    def in_force(start, end):
+        return figures.summary(queries.Criteria(start, end)).total["memoranda_in_force"]
+
+    assert in_force(datetime.date(2022, 1, 1), datetime.date(2022, 12, 31)) == 1
+    assert in_force(datetime.date(2023, 1, 1), datetime.date(2023, 5, 14)) == 1
+    assert in_force(datetime.date(2023, 1, 1), datetime.date(2023, 5, 15)) == 0
+    assert in_force(datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)) == 0
+    assert in_force(datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)) == 0  # not yet
+    timeline = figures.summary_and_timeline(queries.Criteria.for_year(2024))[1]
+    in_force_per_year = {y: timeline.totals[y]["memoranda_in_force"] for y in timeline.years}
+    assert in_force_per_year == {2020: 1, 2021: 1, 2022: 1, 2023: 0, 2024: 0}
+    # The page the managers read, as the summary counts it.
+    response = manager_client.get(
+        "/reports/", {"year": 2022, "format": "csv", "sheet": "summary", "delimiter": "comma"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    column = rows[0].index(str(figures.BY_NAME["memoranda_in_force"].label))
+    assert rows[1][0] == "Nanjing" and rows[1][column] == "1"
+    # The memoranda sheet (what the figures counted) says until when.
+    response = manager_client.get(
+        "/reports/",
+        {"year": 2022, "format": "csv", "sheet": "memoranda", "delimiter": "comma"},
+        headers={"accept-language": "en"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[rows[0].index("Terminated on")] for row in rows[1:]) == ["2023-05-15"]
+
+
 def test_the_timeline_counts_each_year_and_memoranda_in_force_at_year_end(world):
     timeline = figures.summary_and_timeline(queries.Criteria.for_year(2019))[1]
 

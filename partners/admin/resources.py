@@ -253,8 +253,8 @@ class MemorandumResource(ExportResource):
         import_id_fields = ["slug"]
         fields = [
             "slug", "title", "kind", "status", "partner_city", "delegation",
-            "signed_on", "signed_in", "signed_in_country", "valid_until", "review_on",
-            "parties", "summary", "visibility",
+            "signed_on", "signed_in", "signed_in_country", "valid_until", "terminated_on",
+            "review_on", "parties", "summary", "visibility",
         ]  # fmt: skip
 
     def dehydrate_parties(self, memorandum):

@@ -31,6 +31,8 @@ SIGNED_NEEDS_DATE = _(
     "A signed memorandum needs the signing date or the delegation it was signed during."
 )
 VALID_AFTER_SIGNED = _("“Valid until” cannot be before the signing date.")
+TERMINATED_ON_ONLY_IF_TERMINATED = _("Only a terminated memorandum has a termination date.")
+TERMINATED_AFTER_SIGNED = _("The termination date cannot be before the signing date.")
 
 
 class MemorandumQuerySet(PublishableQuerySet):
@@ -44,10 +46,12 @@ class MemorandumQuerySet(PublishableQuerySet):
         return self.filter(pk__in=signed_in.union(under, all=True))
 
     def in_force(self, on: datetime.date | None = None):
-        """Signed and not past ``valid_until`` on the given day (default: today)."""
+        """Signed by the given day (default: today), not past ``valid_until`` then and not
+        terminated by then (terminated without a date: not in force)."""
         on = on or timezone.localdate()
+        Status = Memorandum.Status
         return (
-            self.filter(status=Memorandum.Status.SIGNED)
+            self.filter(Q(status=Status.SIGNED) | Q(status=Status.TERMINATED, terminated_on__gt=on))
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
             .filter(Q(signed_on__isnull=True) | Q(signed_on__lte=on))
         )
@@ -86,6 +90,14 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
         City, models.PROTECT, _("signed in"), related_name="memoranda_signed_here"
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Older terminated memoranda may have none: they count as never in force (the report
+    # cannot tell until when they were).
+    terminated_on = models.DateField(
+        _("terminated on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the termination took effect: in force until the day before."),
+    )
     review_on = models.DateField(_("review on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     document = PdfFileField(_("document (PDF)"), upload_to=memorandum_document_path, blank=True)
@@ -123,6 +135,18 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
                 name="memorandum_valid_after_signed",
                 violation_error_message=VALID_AFTER_SIGNED,
             ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(status="terminated"),
+                name="memorandum_terminated_on_only_if_terminated",
+                violation_error_message=TERMINATED_ON_ONLY_IF_TERMINATED,
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(terminated_on__gte=F("signed_on")),
+                name="memorandum_terminated_after_signed",
+                violation_error_message=TERMINATED_AFTER_SIGNED,
+            ),
         ]
 
     def __str__(self):
@@ -138,13 +162,21 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
             errors["signed_on"] = SIGNED_NEEDS_DATE
         if self.valid_until and self.signed_on and self.valid_until < self.signed_on:
             errors["valid_until"] = VALID_AFTER_SIGNED
+        if self.terminated_on and self.status != self.Status.TERMINATED:
+            errors["terminated_on"] = TERMINATED_ON_ONLY_IF_TERMINATED
+        elif self.terminated_on and self.signed_on and self.terminated_on < self.signed_on:
+            errors["terminated_on"] = TERMINATED_AFTER_SIGNED
         if errors:
             raise ValidationError(errors)
 
     def is_in_force(self, on: datetime.date | None = None) -> bool:
+        """As ``MemorandumQuerySet.in_force``, for one memorandum."""
         on = on or timezone.localdate()
+        terminated_later = self.status == self.Status.TERMINATED and bool(
+            self.terminated_on and self.terminated_on > on
+        )
         return (
-            self.status == self.Status.SIGNED
+            (self.status == self.Status.SIGNED or terminated_later)
             and not (self.signed_on and self.signed_on > on)
             and (self.valid_until is None or self.valid_until >= on)
         )

@@ -224,6 +224,7 @@ MEMORANDA = Dataset(
         Field("signed_on", _("Signed on"), format="date", nullable=True),
         _linked("signed_in", _("Signed in")),
         Field("valid_until", _("Valid until"), format="date", nullable=True),
+        Field("terminated_on", _("Terminated on"), format="date", nullable=True),
         Field("partnership", _("Partnership"), _partnership, nullable=True),
         Field(
             "parties",

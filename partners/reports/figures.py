@@ -27,7 +27,11 @@ from .cache import asked_by, until_next_write
 from .queries import CANCELLED, ELSEWHERE, IN, KINDS, OUT, Criteria, on_trips_of_home_city, placed
 
 REVIEW_HORIZON = datetime.timedelta(days=90)
-SIGNED, EXPIRED = Memorandum.Status.SIGNED, Memorandum.Status.EXPIRED
+SIGNED, EXPIRED, TERMINATED = (
+    Memorandum.Status.SIGNED,
+    Memorandum.Status.EXPIRED,
+    Memorandum.Status.TERMINATED,
+)
 
 
 @dataclass(frozen=True)
@@ -66,11 +70,15 @@ class Figure:
 
 
 def in_force(day: datetime.date) -> Q:
-    """Signed by ``day`` and not past ``valid_until`` (an expired one held until then)."""
-    return Q(on__lte=day) & (
-        Q(valid_until__isnull=False, status__in=[SIGNED, EXPIRED], valid_until__gte=day)
-        | Q(valid_until__isnull=True, status=SIGNED)
+    """Signed by ``day``, not past ``valid_until`` and not terminated by then: an expired
+    one held until ``valid_until``, a terminated one until the day before ``terminated_on``
+    (one terminated without a date never counts)."""
+    held = (
+        Q(status=SIGNED)
+        | Q(status=EXPIRED, valid_until__isnull=False)
+        | Q(status=TERMINATED, terminated_on__gt=day)
     )
+    return Q(on__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)) & held
 
 
 def _delegations(direction: str, name: str, group: str) -> list[Figure]:

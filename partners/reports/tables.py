@@ -217,6 +217,7 @@ def memoranda_table(report: Report) -> Table:
         _own_or_trip("delegation", "signed_on"): _day_or_text(_("Signed on")),
         "signed_in__name": _text(_("Signed in")),
         "valid_until": _date(_("Valid until")),
+        "terminated_on": _date(_("Terminated on")),
         "review_on": _date(_("Review on")),
         "visibility": _text(_("Visibility"), 10, VISIBILITY),
     }
