@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0088_delegation_travel_minutes"),
+        ("partners", "0089_person_public_needs_office_or_consent"),
     ]
 
     operations = [
