@@ -212,6 +212,19 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(trip):
     assert not mail.outbox
 
 
+def test_marks_that_reverse_the_text_are_refused_in_every_text_field(trip):
+    # "\u202eHbmG rehcsuM" shows as "Muster GmbH" to an officer; Arabic needs no such mark.
+    for field in ("company", "contact_name", "representatives", "wishes"):
+        data = valid_data(**{field: "\u202eHbmG rehcsuM\u202c, CEO"})
+        response = Client().post(url(trip), data)
+        assert response.status_code == 200, field
+        assert "reverse the direction" in response.text, field
+    assert not m.TripRegistration.objects.exists()
+    arabic = Client().post(url(trip), valid_data(contact_name="ليلى حداد"))
+    assert arabic.status_code == 302
+    assert m.Person.objects.filter(full_name="ليلى حداد").exists()
+
+
 def test_a_bot_filling_the_hidden_field_is_told_nothing_and_stores_nothing(trip):
     response = Client().post(url(trip), valid_data(homepage="http://spam.example"))
     assert response.status_code == 302

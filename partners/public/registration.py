@@ -30,6 +30,19 @@ from .views import published_or_404
 
 OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
 
+# Invisible marks that turn the direction text reads in ("\u202eevil" shows as "live"): a
+# visitor could make a name look like another company's to the officers. Arabic and Hebrew
+# need none of them.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def no_direction_controls(value: str):
+    if DIRECTION_CONTROLS.search(value):
+        raise forms.ValidationError(
+            _("Please remove the invisible characters that reverse the direction of the text."),
+            code="direction_controls",
+        )
+
 
 def _length(model, name: str) -> int:
     """The length of the column a form field is stored in: longer input is an error on
@@ -120,6 +133,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, delegation: Delegation, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(no_direction_controls)
         # Only published organisations of the trip's stop cities are offered (publication rule).
         self.fields["counterparts"].queryset = (
             Organisation.objects.published()
