@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
 
@@ -174,3 +174,11 @@ def test_nothing_of_the_demo_registrations_reaches_a_public_page(trip):
         leaked = [marker for marker in markers if marker.lower() in text.lower()]
         assert not leaked, (url, leaked)
     assert pages > 30
+
+
+def test_a_cancelled_trip_is_not_scheduled(trip):
+    trip.status = m.Delegation.Status.CANCELLED
+    trip.save()
+    with pytest.raises(CommandError, match="The trip is cancelled"):
+        call_command("schedule_meetings", TRIP_SLUG, "--seconds", "1")
+    assert not trip.meeting_requests.filter(status="scheduled").exists()

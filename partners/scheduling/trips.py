@@ -211,6 +211,9 @@ def schedule_meetings(
     Held and no-show meetings, and open ones whose slot has begun, stay where they are and
     take their table and their parties' time; no new meeting goes into a slot that has
     begun. Requests of companies no longer accepted give up their slot."""
+    if delegation.status == Delegation.Status.CANCELLED:
+        # Its agendas say so (agendas.py); a schedule would send companies to no trip.
+        raise ValueError(_("The trip is cancelled: no meetings are scheduled for it."))
     now, travel = timezone.now(), delegation.travel_time
     accepted = TripRegistration.Status.ACCEPTED
     with transaction.atomic():
