@@ -109,3 +109,18 @@ def test_x_default_is_the_same_in_the_page_and_the_sitemap(client, world):
         assert in_page == x_default, url
         # And it is a page, not a 404 (Django's own x-default drops the language prefix).
         assert client.get(x_default.removeprefix("http://testserver")).status_code == 200
+
+
+def test_a_long_summary_is_cut_for_search_results_in_chinese_too(client, world):
+    # "truncatewords" counts spaces, and Chinese has none: the whole summary was the
+    # description. German is cut after a word.
+    chinese, german = "南京代表团访问莱比锡，参观了企业并签署了合作意向书。" * 20, "Wort " * 100
+    trip = f.DelegationFactory(
+        title="Lange Reise", slug="lange-reise", summary_de=german, summary_zh_hans=chinese
+    )
+    for language, text in (("zh-hans", chinese), ("de", german)):
+        page = head(client, f"/{language}/delegations/{trip.slug}/")
+        for key in ("description", "og:description"):
+            shown = page.meta[key]
+            assert 80 < len(shown) <= 160 and shown.endswith("…"), (language, key, shown)
+            assert text.startswith(shown.removesuffix("…").rstrip()), (language, key)

@@ -82,10 +82,20 @@ def translated_text(record, field, autoescape=True):
     return format_html('<div lang="{}">{}</div>', language, paragraphs)
 
 
+# About as much of a description as a search result shows.
+DESCRIPTION_LENGTH = 160
+
+
 @register.filter
 def description_or_default(text):
-    """A page's meta description, never empty: the site's own when the page has none."""
+    """A page's meta description, never empty (the site's own when the page has none), and
+    cut to DESCRIPTION_LENGTH: after a word, or anywhere in Chinese, which has no spaces
+    for "truncatewords" to count (a whole summary was the description)."""
     text = " ".join(str(text).split())
+    if len(text) > DESCRIPTION_LENGTH:
+        cut = text[: DESCRIPTION_LENGTH - 1]
+        words = cut.rpartition(" ")[0]
+        text = (words if len(words) > DESCRIPTION_LENGTH // 2 else cut) + "…"
     return text or gettext(
         "Partner cities, delegation reports, memoranda of understanding and a directory of "
         "companies looking for partners abroad."
