@@ -25,7 +25,11 @@ from pypdf.errors import PdfReadError
 from .models.folding import SPELT_OUT, fold, fold_letters
 
 # Han, kana and Hangul: one character is a syllable, so a two-character name is a name.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+CJK = re.compile(f"[{CJK_CHARS}]")
+# A letter or digit that would make a Latin name part of a longer word. Not a CJK one:
+# Chinese text runs straight into a Latin name ("总经理Michael Körner与…"), with no space.
+WORD_CHAR = rf"[^\W{CJK_CHARS}]"
 # Combining marks (accents): NFD writes "ü" as "u" and one of these.
 MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 XML_TAG = re.compile(r"<[^>]*>")
@@ -97,7 +101,7 @@ class Traces:
             return body
         # Whole words; a German genitive or an English possessive ("Müllers", "Li Na's")
         # is still the person.
-        return rf"(?<!\w){body}(?:['’]?s)?(?!\w)"
+        return rf"(?<!{WORD_CHAR}){body}(?:['’]?s)?(?!{WORD_CHAR})"
 
     def __bool__(self) -> bool:
         return bool(self.values)

@@ -201,6 +201,18 @@ def test_a_name_matches_whole_words_only(db):
     assert outcome == "Johanna Altmann und anonymisiert kamen, anonymisiert Chef auch"
 
 
+def test_a_latin_name_written_into_chinese_text_is_erased(person):
+    # Chinese puts no space around a foreign name: 总经理Jürgen Müller与… is the person.
+    delegation = f.DelegationFactory(
+        summary_de="Besuch", summary_zh_hans=f"总经理{NAME}与经济促进局局长会谈。{NAME}的公司"
+    )
+
+    person_erase(person=person)
+
+    summary = Delegation.objects.rewrite(False).get(pk=delegation.pk).summary_zh_hans
+    assert summary == "总经理anonymisiert与经济促进局局长会谈。anonymisiert的公司"
+
+
 def test_a_short_name_is_not_searched_in_other_records_and_the_erasure_says_so(db):
     wang = f.PersonFactory(full_name="Wang", email="", phone="")
     other = f.PersonFactory(full_name="Wang Fang", notes="Wang ist ihr Familienname")
