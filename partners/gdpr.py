@@ -5,8 +5,9 @@ memoranda, company profiles and company trips are facts about those records and 
 the name "anonymised" (the scheduler still needs it to keep one traveller out of two
 meetings at once). Every other trace goes: the record and its history, the copies other
 records keep (a member's position at the time), the prose that may quote the person
-(_free_text()), the import log, job files and their stored options, the admin log, the cache.
-The export reports the same places (_mentions(), _job_files()): what erasure would change.
+(_free_text()) and the slugs made from it, the import log, job files and their stored
+options, the admin log, the cache. The export reports the same places (_mentions(),
+_job_files()) but the slugs: what erasure would change.
 
 Quotes are found by gdpr_traces.Traces: whole words, whatever the case, accents or Unicode
 form. A name too short to stand for the person ("Li", "Wang") is not looked for in other
@@ -14,6 +15,7 @@ records' text: the confirmation page and the erasure's report name it (Erasure.n
 """
 
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -55,6 +57,7 @@ from .models import (
     TripRegistration,
     Visibility,
 )
+from .models.base import SluggedMixin, german_slug, unique_slug
 
 
 def _texts(record: Model, field: str) -> dict:
@@ -248,6 +251,7 @@ def people_erase(*, people: list[Person], user=None) -> list[Erasure]:
         erasures.append(Erasure(person, not_searched=not_searched))
     everyone = Traces(value for traces in quotes.values() for value in traces.values)
     texts = [list(mention.texts.values()) for mention in _erase_mentions(everyone, name)]
+    _erase_slugs(everyone, name)
     files = _erase_job_files(everyone)
     root = Path(settings.MEDIA_ROOT)
     for erasure in erasures:
@@ -404,6 +408,38 @@ def _erase_mentions(quotes: Traces, name: str) -> list[Mention]:
         if _rows(model).filter(pk=mention.pk).update(**changes):
             changed.append(mention)
     return changed
+
+
+def _slug_pattern(quotes: Traces) -> re.Pattern | None:
+    """The person's values as they stand in a slug: "Michael Körner" as "michael-koerner"."""
+    words = sorted({german_slug(value) for value in quotes.values} - {""}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(map(re.escape, words))})(?![a-z0-9])")
+
+
+def _erase_slugs(quotes: Traces, name: str) -> None:
+    """Slugs made from a title that named the person ("idee-von-michael-koerner"), in the
+    records and their versions: the name in them becomes ``name``, as in the title. The
+    address of a public page changes with it; the old one named the person."""
+    if not (pattern := _slug_pattern(quotes)):
+        return
+    free_text = _free_text()
+    for model in free_text:
+        if not issubclass(model, SluggedMixin) or model.slug_source not in free_text[model]:
+            continue  # a city's or a company's slug is its name's, not a quote
+        for pk, slug in _rows(model).values_list("pk", "slug").iterator(chunk_size=2000):
+            if pattern.search(slug):
+                record = model._base_manager.get(pk=pk)
+                changes = {"slug": unique_slug(record, pattern.sub(german_slug(name), slug))}
+                if hasattr(model, "version"):
+                    changes["version"] = F("version") + 1  # an open admin form must not undo it
+                _rows(model).filter(pk=pk).update(**changes)
+        versions = model.history.model._base_manager
+        for history_id, slug in versions.values_list("history_id", "slug").iterator(2000):
+            if pattern.search(slug):
+                anonymous = pattern.sub(german_slug(name), slug)
+                versions.filter(history_id=history_id).update(slug=anonymous)
 
 
 def _job_files(quotes: Traces) -> Iterator[tuple[Path, str]]:

@@ -213,6 +213,21 @@ def test_a_latin_name_written_into_chinese_text_is_erased(person):
     assert summary == "总经理anonymisiert与经济促进局局长会谈。anonymisiert的公司"
 
 
+def test_erasure_takes_the_name_out_of_the_slugs_made_from_a_title(person):
+    visit = f.DelegationFactory(title_de=f"Besuch von {NAME}", visibility="public")
+    taken = f.DelegationFactory(title_de="Besuch von anonymisiert")
+    old_slug = visit.slug
+    assert "juergen-mueller" in old_slug
+
+    person_erase(person=person)
+
+    visit.refresh_from_db()
+    assert visit.slug.startswith("besuch-von-anonymisiert-")  # that one was taken
+    assert visit.slug != taken.slug
+    assert not visit.history.filter(slug=old_slug).exists()
+    assert "juergen" not in json.dumps(list(visit.history.values_list("slug", flat=True)))
+
+
 def test_a_short_name_is_not_searched_in_other_records_and_the_erasure_says_so(db):
     wang = f.PersonFactory(full_name="Wang", email="", phone="")
     other = f.PersonFactory(full_name="Wang Fang", notes="Wang ist ihr Familienname")
