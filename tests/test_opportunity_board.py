@@ -164,6 +164,29 @@ def test_lost_needs_a_reason_and_won_is_dated_today(officer, card):
     assert (other.stage, other.won_on) == (Stage.WON, timezone.localdate())
 
 
+def test_a_win_after_a_win_was_undone_is_dated_today_not_by_the_undone_one(officer, card):
+    card.stage, card.won_on = Stage.WON, days(-200)  # marked won by mistake
+    card.save()
+    card.stage = Stage.IN_TALKS  # reopened on its form, the day won left filled in
+    card.save()
+
+    _move(client_for(officer), card, Stage.WON)
+
+    card.refresh_from_db()
+    assert (card.stage, card.won_on) == (Stage.WON, timezone.localdate())
+    assert card.stage_changes.order_by("-pk").first().entered_on == timezone.localdate()
+
+
+def test_a_day_won_entered_before_the_move_is_kept(officer, card):
+    card.won_on = days(-3)
+    card.save()
+
+    _move(client_for(officer), card, Stage.WON)
+
+    card.refresh_from_db()
+    assert (card.stage, card.won_on) == (Stage.WON, days(-3))
+
+
 def test_a_move_to_an_unknown_stage_or_without_version_changes_nothing(officer, card):
     client = client_for(officer)
     assert "Unknown stage" in _move(client, card, "bogus").content.decode()

@@ -378,9 +378,10 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
                 )
                 % {"title": opportunity, "changes": changes_since(opportunity, loaded)}
             )
-        opportunity.stage = stage
-        if stage == Stage.WON and not opportunity.won_on:
+        moved_to_won = stage == Stage.WON and opportunity.stage != Stage.WON
+        if moved_to_won and (not opportunity.won_on or _dated_by_an_earlier_win(opportunity)):
             opportunity.won_on = timezone.localdate()
+        opportunity.stage = stage
         if stage == Stage.LOST and lost_reason.strip():
             opportunity.lost_reason = lost_reason.strip()
         opportunity.full_clean()
@@ -388,3 +389,10 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
         opportunity._history_user = user
         opportunity.save()
     return opportunity
+
+
+def _dated_by_an_earlier_win(opportunity: Opportunity) -> bool:
+    """Whether ``won_on`` is the day of a win since undone (reopened on its form, the day
+    left filled in): a new win on the board is today's, not counted in that day's year."""
+    last_win = opportunity.stage_changes.filter(stage=Stage.WON).order_by("-pk").first()
+    return last_win is not None and last_win.entered_on == opportunity.won_on
