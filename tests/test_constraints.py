@@ -17,7 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from partners import models as m
+from partners.roles import ADMINISTRATORS
 from tests import factories as f
+from tests.backoffice import client_for, user_with_role
 
 DAY = datetime.date(2019, 6, 25)
 
@@ -365,3 +367,23 @@ def test_validation_speaks_the_language_of_the_user():
         # The messages are lazy: read them while German is active, as a form would.
         messages = invalid.value.message_dict["end_date"]
     assert messages == ["Das Ende darf nicht vor dem Beginn liegen."]
+
+
+def test_deleting_the_delegation_that_dates_a_signed_memorandum_is_refused_and_named(db):
+    trip = f.DelegationFactory()
+    dated_by_trip = f.MemorandumFactory(title="Jining MoU", delegation=trip, signed_on=None)
+    dated_itself = f.MemorandumFactory(title="Nanjing MoU", delegation=trip)
+    client = client_for(user_with_role(ADMINISTRATORS))
+    url = f"/admin/partners/delegation/{trip.pk}/delete/"
+
+    assert "Jining MoU" in client.get(url).content.decode()
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 200  # the page that names it again, no 500
+    assert m.Delegation.objects.filter(pk=trip.pk).exists()
+    dated_by_trip.signed_on = DAY
+    dated_by_trip.save()
+    client.post(url, {"post": "yes"})
+    assert not m.Delegation.objects.filter(pk=trip.pk).exists()
+    dated_itself.refresh_from_db()
+    assert dated_itself.delegation is None

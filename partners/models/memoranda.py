@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import SET_NULL, F, ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,20 @@ SIGNED_NEEDS_DATE = _(
 VALID_AFTER_SIGNED = _("“Valid until” cannot be before the signing date.")
 TERMINATED_ON_ONLY_IF_TERMINATED = _("Only a terminated memorandum has a termination date.")
 TERMINATED_AFTER_SIGNED = _("The termination date cannot be before the signing date.")
+
+
+def keep_signing_date(collector, field, sub_objs, using):
+    """SET_NULL, but a signed memorandum dated by its delegation alone keeps it (PROTECT):
+    without it, it would break memorandum_signed_has_date_or_delegation. The admin's delete
+    page names it; entering its signing date frees the delegation."""
+    dated_by_it = [
+        memorandum
+        for memorandum in sub_objs
+        if memorandum.status == Memorandum.Status.SIGNED and memorandum.signed_on is None
+    ]
+    if dated_by_it:
+        raise ProtectedError(str(SIGNED_NEEDS_DATE), dated_by_it)
+    SET_NULL(collector, field, sub_objs, using)
 
 
 class MemorandumQuerySet(PublishableQuerySet):
@@ -83,7 +97,7 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
         Partnership, models.SET_NULL, _("partnership"), related_name="memoranda"
     )
     delegation = optional_link(
-        Delegation, models.SET_NULL, _("signed during"), related_name="memoranda"
+        Delegation, keep_signing_date, _("signed during"), related_name="memoranda"
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_in = optional_link(
