@@ -7,7 +7,7 @@ import partners.models.memoranda
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0088_delegation_travel_minutes"),
+        ("partners", "0090_memorandum_terminated_on"),
     ]
 
     operations = [
