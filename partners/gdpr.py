@@ -311,7 +311,16 @@ def _quotes(person: Person) -> tuple[Traces, list[str]]:
     }
     distinct = [value for value, is_name in values if _distinctive(value, is_name=is_name)]
     indistinct = [value for value, is_name in values if is_name and value not in distinct]
-    return Traces(distinct), sorted(indistinct)
+    listed = [_as_listed(value) for value, is_name in values if is_name and value in distinct]
+    return Traces([*distinct, *filter(None, listed)]), sorted(indistinct)
+
+
+def _as_listed(name: str) -> str:
+    """A Latin name as lists and files write it, family name first: "Körner, Michael"."""
+    words = name.split()
+    if len(words) < 2 or CJK.search(name):
+        return ""
+    return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
 def quoted_in(person: Person) -> int:

@@ -228,6 +228,15 @@ def test_erasure_takes_the_name_out_of_the_slugs_made_from_a_title(person):
     assert "juergen" not in json.dumps(list(visit.history.values_list("slug", flat=True)))
 
 
+def test_a_name_written_family_name_first_is_erased(person):
+    delegation = f.DelegationFactory(outcome="Rückruf: Müller, Jürgen (Einkauf); MÜLLER,  JÜRGEN")
+
+    person_erase(person=person)
+
+    outcome = Delegation.objects.rewrite(False).get(pk=delegation.pk).outcome
+    assert outcome == "Rückruf: anonymisiert (Einkauf); anonymisiert"
+
+
 def test_a_short_name_is_not_searched_in_other_records_and_the_erasure_says_so(db):
     wang = f.PersonFactory(full_name="Wang", email="", phone="")
     other = f.PersonFactory(full_name="Wang Fang", notes="Wang ist ihr Familienname")
