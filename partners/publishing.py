@@ -124,18 +124,38 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
 
 
 @transaction.atomic
-def request_publication(*, records, user) -> int:
-    """Mark internal ``records`` ready for publication; returns how many were new."""
-    created = 0
+def _why_not_public(record) -> str:
+    """Why publishing ``record`` would be refused, or '': its rules, then its model's checks."""
+    if reason := refusal(record):
+        return reason
+    visibility, record.visibility = record.visibility, Visibility.PUBLIC
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        return " ".join(error.messages)
+    finally:
+        record.visibility = visibility
+    return ""
+
+
+def request_publication(*, records, user) -> tuple[int, list[tuple[object, str]]]:
+    """Mark internal ``records`` ready for publication. Returns how many were new, and
+    (record, reason) for each that publishing would refuse (an opportunity not won yet):
+    on the managers' desk it could only wait."""
+    created, refused = 0, []
     for record in records:
-        if not record.is_published:
-            _request, new = PublicationRequest.objects.get_or_create(
-                content_type=ContentType.objects.get_for_model(record),
-                object_id=record.pk,
-                defaults={"requested_by": user},
-            )
-            created += new
-    return created
+        if record.is_published:
+            continue
+        if reason := _why_not_public(record):
+            refused.append((record, reason))
+            continue
+        _request, new = PublicationRequest.objects.get_or_create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            defaults={"requested_by": user},
+        )
+        created += new
+    return created, refused
 
 
 def pending_requests():

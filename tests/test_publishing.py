@@ -94,6 +94,20 @@ def test_the_visibility_field_is_read_only_in_the_form():
     assert 'value="publish"' not in page
 
 
+def test_a_record_that_could_not_be_published_is_not_marked_ready():
+    # On the managers' desk it could only wait: publishing refuses an opportunity not won.
+    idea = f.OpportunityFactory(title="Battery plant", stage=m.Opportunity.Stage.IN_TALKS)
+    won = f.WonOpportunityFactory(title="Office in Leipzig", visibility=INTERNAL)
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    changelist = reverse("admin:partners_opportunity_changelist")
+    data = {"action": "request_publication", "_selected_action": [idea.pk, won.pk], "index": 0}
+    said = messages_of(officer.post(changelist, data, follow=True))
+    assert any("1 record marked ready" in message for message in said), said
+    assert any("Not marked" in message and "Battery plant" in message for message in said)
+    requested = m.PublicationRequest.objects.values_list("object_id", flat=True)
+    assert list(requested) == [won.pk]
+
+
 def test_an_officer_marks_a_record_ready_and_a_manager_publishes_it_from_the_desk():
     city = f.CityFactory(name="Jining", visibility=INTERNAL)
     officer = user_with_role(TRADE_OFFICERS, username="officer")

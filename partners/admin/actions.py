@@ -52,12 +52,16 @@ def _report(modeladmin, request, visibility, changed, refused):
     done_message, refused_message = _REPORTS[visibility]
     modeladmin.message_user(request, done_message % {"count": len(changed)})
     if refused:
-        records = "; ".join(
-            # Translators: a record's name in quotes, and why it was refused.
-            _("“%(record)s”: %(reason)s") % {"record": record, "reason": reason}
-            for record, reason in refused
-        )
+        records = _named(refused)
         modeladmin.message_user(request, refused_message % {"records": records}, messages.ERROR)
+
+
+def _named(refused) -> str:
+    return "; ".join(
+        # Translators: a record's name in quotes, and why it was refused.
+        _("“%(record)s”: %(reason)s") % {"record": record, "reason": reason}
+        for record, reason in refused
+    )
 
 
 def _confirmation(modeladmin, request, records, needs):
@@ -131,7 +135,7 @@ def unpublish(modeladmin, request, queryset):
     location=ON_LIST_AND_FORM,
 )
 def request_publication(modeladmin, request, queryset):
-    count = publishing.request_publication(records=list(queryset), user=request.user)
+    count, refused = publishing.request_publication(records=list(queryset), user=request.user)
     modeladmin.message_user(
         request,
         ngettext(
@@ -141,3 +145,6 @@ def request_publication(modeladmin, request, queryset):
         )
         % {"count": count},
     )
+    if refused:
+        message = _("Not marked, as it could not be published: %(records)s")
+        modeladmin.message_user(request, message % {"records": _named(refused)}, messages.ERROR)
