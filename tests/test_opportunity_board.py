@@ -476,3 +476,16 @@ def test_on_a_published_story_only_a_publisher_ticks_the_figures_public(officer)
     client.post(url, {**change_form_data(client, url), "figures_public": "on"})
     internal.refresh_from_db()
     assert internal.figures_public  # shown only once a publisher publishes the story
+
+
+def test_a_colleague_who_left_keeps_their_opportunities_and_follow_ups(officer):
+    # Only active staff are offered as owners; a form saved unchanged emptied the owner.
+    gone = user_with_role(TRADE_OFFICERS, username="left", is_active=False)
+    idea = f.OpportunityFactory(owner=gone)
+    task = f.FollowUpFactory(owner=gone)
+    client = client_for(officer)
+    for record, name in ((idea, "opportunity"), (task, "followup")):
+        url = reverse(f"admin:partners_{name}_change", args=[record.pk])
+        assert client.post(url, change_form_data(client, url)).status_code == 302, name
+        record.refresh_from_db()
+        assert record.owner == gone, name

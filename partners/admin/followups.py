@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from modeltranslation.admin import TranslationTabularInline
 
 from ..models import FollowUp, is_translated
@@ -13,7 +14,11 @@ class StaffOwnerMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            # A colleague who left still owns their records: offered, or a form saved
+            # unchanged would empty the owner.
+            owners = Q(pk__in=self.model.objects.values("owner"))
+            users = get_user_model().objects.filter(Q(is_staff=True, is_active=True) | owners)
+            kwargs["queryset"] = users
             kwargs.setdefault("initial", request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
