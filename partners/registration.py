@@ -30,7 +30,7 @@ from .models import (
     Sector,
     TripRegistration,
 )
-from .models.organisations import REGISTER_KEY, normalise_register
+from .models.organisations import REGISTER_KEY, normalise_company_name, normalise_register
 
 CONFIRMATION_SALT = "partners.trip-registration"
 CONFIRMATION_DAYS = 14
@@ -117,7 +117,8 @@ def _known_company(application: Application) -> Organisation | None:
         if found is not None:
             return found
     companies = organisations.filter(kind=Organisation.Kind.COMPANY)
-    same_name = Q()
+    # As the import matches names: "Muster  GmbH & Co. KG" is "Muster GmbH u. Co. KG".
+    same_name = Q(name_key=normalise_company_name(application.company))
     for column in get_translation_fields("name"):
         same_name |= Q(**{f"{column}__iexact": application.company})
     return companies.filter(same_name).first()
@@ -187,6 +188,10 @@ def register(*, delegation: Delegation, application: Application, language: str)
     exist yet: the company, its contact and representatives, a draft profile, one meeting
     request per wished counterpart. A registration the company already has is returned
     as it is, and nothing is written."""
+    # One form of a trip at a time: the company row locked below exists only once the
+    # first of two forms for a new company has written it (PostgreSQL; SQLite writes one
+    # transaction at a time anyway).
+    Delegation.objects.select_for_update().only("pk").get(pk=delegation.pk)
     organisation = _known_company(application)
     if organisation is None:
         organisation = _new_company(application, language)

@@ -418,6 +418,15 @@ def test_an_existing_registration_is_left_exactly_as_it_is(trip, known, status):
     assert message.to == ["attacker@evil.example"]
 
 
+def test_a_company_typed_with_other_spaces_or_legal_form_is_the_known_one(trip):
+    # Matched as the import matches names: one company, not a second of the same name.
+    company = f.CompanyFactory(name="Muster Maschinenbau GmbH & Co. KG")
+    typed = "Muster  Maschinenbau GmbH u. Co. KG"
+    assert Client().post(url(trip), valid_data(company=typed)).status_code == 302
+    assert m.TripRegistration.objects.get().organisation == company
+    assert not m.Organisation.objects.filter(name=typed).exists()
+
+
 def test_a_registered_company_is_answered_as_a_new_one(trip, known):
     company, manager, profile = known
     f.TripRegistrationFactory(delegation=trip, organisation=company, contact=manager)
