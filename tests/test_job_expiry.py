@@ -151,3 +151,28 @@ def test_a_delete_rolled_back_keeps_the_jobs_file(settings, tmp_path):
 
     assert Job.objects.filter(pk=pk).exists()
     assert (folder / "import.xlsx").exists()
+
+
+@pytest.mark.parametrize("kind", [Job.Kind.IMPORT, Job.Kind.EXPORT])
+def test_an_expired_job_is_gone_even_before_another_job_purged_it(
+    settings, tmp_path, django_capture_on_commit_callbacks, kind
+):
+    # Nobody started another job since: the expired one was not purged yet.
+    settings.MEDIA_ROOT = tmp_path
+    owner = user_with_role(ADMINISTRATORS)
+    job = Job(kind=kind, created_by=owner, file_name="old.xlsx", state=Job.State.DONE)
+    if kind == Job.Kind.IMPORT:
+        job.result = {"status": "previewed", "can_confirm": True}
+    job.file.save("old.xlsx", ContentFile(b"Erika Mustermann"), save=False)
+    job.expires_at = timezone.now() - datetime.timedelta(minutes=1)
+    job.save()
+    folder = job.folder
+    client = client_for(owner)
+    url = reverse("jobs:detail", args=[job.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url + "download/").status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url + "confirm/").status_code == 404
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not folder.exists()

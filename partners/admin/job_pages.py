@@ -6,7 +6,8 @@ Only a user who holds, now, the right to start such jobs sees one (import:
 ``partners.view_reports``, as the reports page; printed handouts: those of a trip's
 handouts, ``rights.REQUIRED``, and staff; erasures: ``partners.erase_person`` and staff):
 the user who started it, or staff. Anyone else gets 404, so that job ids cannot be probed;
-a starter who has lost the right since can neither confirm, retry nor download.
+a starter who has lost the right since can neither confirm, retry nor download. An expired
+job is gone, with its file, even before anything else has purged it.
 """
 
 from django.contrib import admin, messages
@@ -41,6 +42,9 @@ TITLES = {
 
 
 def _job_or_404(request, job_id) -> Job:
+    # Expired jobs are purged lazily (by the next job or task): until then the row and its
+    # file (contacts' details) are still there, and must not be shown, confirmed or served.
+    Job.objects.purge_expired()
     job = get_object_or_404(Job, pk=job_id)
     user = request.user
     may_start = holds(user, PERMISSIONS[job.kind]) and (user.is_staff or job.kind not in STAFF_ONLY)
