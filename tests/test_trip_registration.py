@@ -949,3 +949,26 @@ def test_the_list_action_names_the_wait_list_only_when_it_frees_a_place(trip):
     # Declining a company that held no place frees none.
     assert prompt not in officer_decides("decline", confirmed).text
     assert prompt in officer_decides("decline", held).text
+
+
+def test_a_form_naming_more_travellers_than_a_company_sends_writes_nothing(trip):
+    # Each line would be a new person, written while the form holds the write lock.
+    before = counts()
+    people = "\n".join(f"Person {n}, Engineer" for n in range(50))
+    response = Client().post(url(trip), valid_data(representatives=people))
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("representatives")
+    assert counts() == before
+    assert not mail.outbox
+
+
+def test_as_many_travellers_as_a_company_may_name_are_stored(trip):
+    from partners.public.registration import MAX_REPRESENTATIVES
+
+    people = "\n".join(f"Person {n}, Engineer" for n in range(MAX_REPRESENTATIVES))
+    response = Client().post(url(trip), valid_data(representatives=f"{people}\n\n"))
+
+    assert response.status_code == 302
+    # The contact travels too.
+    assert m.TripRegistration.objects.get().representatives.count() == MAX_REPRESENTATIVES + 1
