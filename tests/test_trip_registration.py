@@ -649,6 +649,9 @@ OVERLONG = {
     "contact_email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".com",
     "contact_phone": "1" * 51,
     "representatives": "Max Muster, " + "P" * 201,
+    # Text columns without a length: the form's own limit, far below a form's megabytes.
+    "products": "P" * 2001,
+    "wishes": "W" * 2001,
 }
 
 
@@ -676,6 +679,7 @@ def test_input_as_long_as_its_column_is_stored(trip):
         longest["website"],
         longest["register_number"],
     )
+    assert (registration.wishes, registration.profile.products) == ("W" * 2000, "P" * 2000)
 
 
 def test_the_form_groups_its_checkboxes_and_lets_phones_fill_in_the_visitor(trip):

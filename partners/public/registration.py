@@ -33,6 +33,9 @@ OPTIONAL_TEXT = {"required": False, "widget": forms.Textarea(attrs={"rows": 3})}
 # the form's one transaction: 3,000 lines, a 44 KB form, held the database's write lock for
 # 40 s and left 3,000 people for the office to delete.
 MAX_REPRESENTATIVES = 10
+# Free text kept as typed (the profile's products, the wishes): a paragraph or two, not the
+# megabytes a form may carry, which the officers' pages and the handout PDF would print.
+MAX_TEXT = 2000
 
 # Invisible marks that turn the direction text reads in ("\u202eevil" shows as "live"): a
 # visitor could make a name look like another company's to the officers. Arabic and Hebrew
@@ -113,11 +116,15 @@ class RegistrationForm(forms.Form):
     interests = CheckboxesField(
         label=_("Interested in"), queryset=Interest.objects.all(), required=False
     )
-    products = forms.CharField(label=_("Products and services"), **OPTIONAL_TEXT)
+    products = forms.CharField(
+        label=_("Products and services"), max_length=MAX_TEXT, **OPTIONAL_TEXT
+    )
     counterparts = CheckboxesField(
         label=_("Whom you would like to meet"), queryset=Organisation.objects.none(), required=False
     )
-    wishes = forms.CharField(label=_("Other wishes for meetings"), **OPTIONAL_TEXT)
+    wishes = forms.CharField(
+        label=_("Other wishes for meetings"), max_length=MAX_TEXT, **OPTIONAL_TEXT
+    )
     # Sentences, with no colon after them: Django leaves it out after "." but not after
     # the Chinese "。".
     consent_registration = forms.BooleanField(
