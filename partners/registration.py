@@ -197,7 +197,8 @@ def register(*, delegation: Delegation, application: Application, language: str)
         organisation = _new_company(application, language)
     else:
         existing = TripRegistration.objects.filter(delegation=delegation, organisation=organisation)
-        if registration := existing.first():
+        if registration := existing.select_related("contact").first():
+            _note_other_application(registration, application)
             return registration
     contact = _contact(organisation, application, language)
     representatives = [
@@ -218,6 +219,23 @@ def register(*, delegation: Delegation, application: Application, language: str)
             delegation=delegation, registration=registration, counterpart=counterpart
         )
     return registration
+
+
+def _note_other_application(registration, application: Application) -> None:
+    """A form for a registered company from another address: someone may have registered
+    the company in its name first. Kept for the officers; the registration is unchanged."""
+    contact = registration.contact
+    if contact is not None and contact.email.lower() == application.contact_email.lower():
+        return
+    line = (
+        f"{timezone.localdate():%Y-%m-%d} {application.contact_name} <{application.contact_email}>"
+    )
+    if application.contact_phone:
+        line += f" {application.contact_phone}"
+    registration.other_applications = "\n".join(
+        filter(None, [registration.other_applications, line])
+    )
+    registration.save(update_fields=["other_applications"])
 
 
 def _reference(pk: int) -> str:

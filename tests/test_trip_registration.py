@@ -9,6 +9,7 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from partners import models as m
@@ -410,7 +411,12 @@ def test_an_existing_registration_is_left_exactly_as_it_is(trip, known, status):
     before, numbers = [stored(record) for record in records], counts()
     response = Client().post(url(trip), attack())
     assert response.status_code == 302 and response["Location"].endswith("/register/sent/")
-    assert [stored(record) for record in records] == before
+    after = [stored(record) for record in records]
+    # Only noted for the officers: the form came from another address.
+    noted = after[-1].pop("other_applications")
+    assert "Thomas Reinhardt <attacker@evil.example> +1 555 0100" in noted
+    before[-1].pop("other_applications")
+    assert after == before
     assert counts() == numbers  # no new person, profile, representative or request
     assert list(registration.representatives.all()) == [manager]
     assert list(profile.interests.values_list("code", flat=True)) == ["cooperation"]
@@ -425,6 +431,33 @@ def test_a_company_typed_with_other_spaces_or_legal_form_is_the_known_one(trip):
     assert Client().post(url(trip), valid_data(company=typed)).status_code == 302
     assert m.TripRegistration.objects.get().organisation == company
     assert not m.Organisation.objects.filter(name=typed).exists()
+
+
+def test_a_company_registered_first_by_someone_else_is_found_by_the_officers(trip, known):
+    # Whoever knows a company's name may register it first with their own address; the
+    # real company's form changes nothing (the form tells nobody who is registered), but
+    # the officers see it on the registration and can filter the list by it.
+    company, manager, profile = known
+    first = Client().post(url(trip), attack())
+    assert first.status_code == 302
+    real = valid_data(
+        company="Beispiel Logistik GmbH",
+        contact_name="Thomas Reinhardt",
+        contact_email=manager.email,
+    )
+    Client().post(url(trip), real)
+    Client().post(url(trip), attack())  # the same address again: nothing new to tell
+    registration = m.TripRegistration.objects.get(organisation=company)
+    assert registration.contact.email == "attacker@evil.example"
+    [line] = registration.other_applications.splitlines()
+    assert f"Thomas Reinhardt <{manager.email}>" in line
+
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    changelist = reverse("admin:partners_tripregistration_changelist")
+    listed = officer.get(changelist, {"other_applications__isempty": "0"})
+    assert list(listed.context["cl"].result_list) == [registration]
+    page = officer.get(reverse("admin:partners_tripregistration_change", args=[registration.pk]))
+    assert manager.email in page.content.decode()
 
 
 def test_a_registered_company_is_answered_as_a_new_one(trip, known):
@@ -584,9 +617,9 @@ def test_a_link_sent_to_another_address_confirms_nothing(trip, known):
     registration = f.TripRegistrationFactory(
         delegation=trip, organisation=company, contact=manager, status="applied"
     )
-    before = stored(registration)
     data = attack(representatives="")
     Client().post(url(trip), data)
+    before = stored(registration)  # the form is noted in other_applications, nothing else
     refused = Client().post(link_in(mail.outbox[-1]))
     assert refused.status_code == 200
     assert "your registration is confirmed" in refused.text  # as if it had worked

@@ -228,11 +228,16 @@ class TripRegistrationAdmin(CRMAdmin):
     form = OfTripForm
     actions = [accept, waitlist, decline]
     list_display = ["organisation", "delegation", "status", "registered_at", "confirmed_at"]
-    list_filter = ["status", TRIPS_IN_USE]
+    list_filter = ["status", TRIPS_IN_USE, ("other_applications", admin.EmptyFieldListFilter)]
     list_select_related = ["organisation", "delegation"]
     search_fields = ["organisation__name"]
     autocomplete_fields = ["delegation", "organisation", "profile", "contact", "representatives"]
-    readonly_fields = ["registered_at", "confirmed_at", "suggested_counterparts"]
+    readonly_fields = [
+        "registered_at",
+        "confirmed_at",
+        "other_applications",
+        "suggested_counterparts",
+    ]
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):

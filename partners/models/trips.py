@@ -71,6 +71,16 @@ class TripRegistration(TimeStampedModel):
         ),
     )
     wishes = models.TextField(_("wishes"), blank=True)
+    # The form must not tell a visitor that a company has registered, so a later form for
+    # it changes nothing; the officers learn of it here, and whom to ask which is right.
+    other_applications = models.TextField(
+        _("other applications"),
+        blank=True,
+        help_text=_(
+            "Forms sent for this company later from another address, one per line: ask "
+            "the company which contact is right."
+        ),
+    )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
 
