@@ -45,6 +45,13 @@ def agenda_url(trip, who, pk, fmt):
     return f"/admin/partners/delegation/{trip.pk}/agenda/{who}/{pk}.{fmt}"
 
 
+def the_event(client, trip, company):
+    """The one event of the company's agenda calendar."""
+    response = client.get(agenda_url(trip, "participant", company.pk, "ics"))
+    [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    return found
+
+
 def test_a_participants_calendar_holds_its_meetings_with_place_and_table(scheduled):
     trip, company, bureau, request = scheduled
     officer = client_for(user_with_role(TRADE_OFFICERS))
@@ -63,9 +70,7 @@ def test_a_meeting_moved_by_the_scheduler_replaces_its_event_in_a_calendar(sched
     officer = client_for(user_with_role(TRADE_OFFICERS))
 
     def event():
-        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
-        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
-        return found
+        return the_event(officer, trip, company)
 
     before = event()
     request.table, request.version = 3, request.version + 1  # as the scheduler moves it
@@ -89,9 +94,7 @@ def test_a_slot_moved_after_the_agendas_were_sent_replaces_its_events(scheduled)
     officer = client_for(user_with_role(TRADE_OFFICERS))
 
     def event():
-        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
-        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
-        return found
+        return the_event(officer, trip, company)
 
     before = event()
     m.Delegation.objects.filter(pk=trip.pk).update(
@@ -122,9 +125,7 @@ def test_a_cancelled_trip_cancels_every_meeting_in_the_calendars_and_says_so(sch
     officer = client_for(user_with_role(TRADE_OFFICERS))
 
     def event():
-        response = officer.get(agenda_url(trip, "participant", company.pk, "ics"))
-        [found] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
-        return found
+        return the_event(officer, trip, company)
 
     before = event()
     trip.status = m.Delegation.Status.CANCELLED
