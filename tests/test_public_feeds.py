@@ -74,24 +74,13 @@ def test_ics_feed_is_a_valid_calendar_with_one_all_day_event_per_delegation(clie
     assert str(trip["URL"]) == "http://testserver/de/delegations/ost-china-2019/"
 
 
-def test_an_event_title_names_its_language(client, db):
-    f.DelegationFactory(title_de="Reise nach Nanjing", title_en="")
-    f.DelegationFactory(title_de="Reise nach Jining", title_en="Trip to Jining")
+@pytest.mark.parametrize(("prop", "field"), [("SUMMARY", "title"), ("DESCRIPTION", "summary")])
+def test_an_event_title_and_description_name_their_language(client, db, prop, field):
+    f.DelegationFactory(**{f"{field}_de": "Reise nach Nanjing", f"{field}_en": ""})
+    f.DelegationFactory(**{f"{field}_de": "Reise nach Jining", f"{field}_en": "Trip to Jining"})
     calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
-    languages = {
-        str(e["SUMMARY"]): e["SUMMARY"].params["LANGUAGE"] for e in calendar.walk("VEVENT")
-    }
+    languages = {str(e[prop]): e[prop].params["LANGUAGE"] for e in calendar.walk("VEVENT")}
     assert languages == {"Reise nach Nanjing": "de", "Trip to Jining": "en"}
-
-
-def test_an_event_description_names_its_language(client, db):
-    f.DelegationFactory(summary_de="Bericht aus Nanjing.", summary_en="")
-    f.DelegationFactory(summary_de="Bericht aus Jining.", summary_en="Report from Jining.")
-    calendar = icalendar.Calendar.from_ical(client.get("/en/feeds/delegations.ics").content)
-    languages = {
-        str(e["DESCRIPTION"]): e["DESCRIPTION"].params["LANGUAGE"] for e in calendar.walk("VEVENT")
-    }
-    assert languages == {"Bericht aus Nanjing.": "de", "Report from Jining.": "en"}
 
 
 def test_a_stored_date_the_forms_refuse_does_not_break_the_calendar(client, db):
