@@ -12,16 +12,19 @@ a running job whose heartbeat is older than ``CRM_TASK_STALE_SECONDS`` is marked
 """
 
 import contextlib
+import logging
 import threading
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.tasks import task_backends
 from django.tasks.base import TaskResultStatus
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Job
+
+logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5
 
@@ -35,6 +38,7 @@ class Progress:
 
     def __init__(self, job: Job):
         self.job_id = job.pk
+        self.language = job.reader_language
         self.state = {"progress": 0, "total": 0, "errors": 0}
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -73,7 +77,19 @@ class Progress:
         self.stopped.set()
         self.thread.join()
         if error is not None:
-            finish(self.job_id, Job.State.FAILED, {"reason": str(error) or kind.__name__})
+            fail(self.job_id, self.language, error)
+
+
+def fail(job_id, language: str, error: BaseException) -> None:
+    """The job failed visibly, in the words of its starter's language; the exception's own
+    text (English, naming paths and tables) goes to the log for the maintainers."""
+    logger.error("Job %s failed", job_id, exc_info=error)
+    with translation.override(language):
+        reason = _(
+            "The task stopped on an unexpected error; nothing was kept. Start it again; if "
+            "it fails again, tell the site's maintainers."
+        )
+    finish(job_id, Job.State.FAILED, {"reason": reason})
 
 
 def finish(job_id, state: str, result: dict, **fields) -> None:

@@ -125,7 +125,11 @@ def briefing_in_background(delegation: Delegation) -> bool:
 def start_document(*, kind: Job.Kind, delegation: Delegation, language: str, user) -> Job:
     """Prints a trip's handouts (kind documents) or briefing in the worker."""
     Job.objects.purge_expired()
-    options = {"delegation": delegation.pk, "language": language}
+    options = {
+        "delegation": delegation.pk,
+        "language": language,
+        "reader_language": translation.get_language(),
+    }
     job = Job.objects.create(kind=kind, created_by=user, options=options)
     return _enqueue(job, _runner(job))
 
@@ -133,7 +137,7 @@ def start_document(*, kind: Job.Kind, delegation: Delegation, language: str, use
 def start_erasure(*, people: list[Person], user) -> Job:
     """Erases ``people`` in the worker, as the administrator ``user``."""
     Job.objects.purge_expired()
-    options = {"people": [person.pk for person in people]}
+    options = {"people": [person.pk for person in people], "language": translation.get_language()}
     job = Job.objects.create(kind=Job.Kind.ERASURE, created_by=user, options=options)
     return _enqueue(job, erase_people)
 
@@ -288,24 +292,26 @@ def print_handouts(*, job_id: str) -> dict:
     profiles laid out so far (documents.handouts.CHUNK at a time)."""
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
-    delegation = Delegation.objects.get(pk=job.options["delegation"])
     language = documents.language_or_default(job.options.get("language"))
-    profiles = documents.profiles_for_delegation(delegation)
-    with jobs.Progress(job) as progress:
-        total = documents.handout_profiles(profiles).count()
-        progress.rows(0, total, 0)
-        pdf = documents.handouts_pdf(
-            profiles,
-            language=language,
-            delegation=delegation,
-            progress=lambda done, total: progress.rows(done, total, 0),
-        )
-        if pdf is None:
-            reason = _("No shareable profile is handed over on this trip yet.")
-            jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": reason})
+    with translation.override(job.reader_language):
+        if (delegation := _trip_or_reject(job)) is None:
             return {"status": "rejected"}
-        job.folder.mkdir(parents=True, exist_ok=True)
-        (job.folder / "handouts.pdf").write_bytes(pdf)
+        profiles = documents.profiles_for_delegation(delegation)
+        with jobs.Progress(job) as progress:
+            total = documents.handout_profiles(profiles).count()
+            progress.rows(0, total, 0)
+            pdf = documents.handouts_pdf(
+                profiles,
+                language=language,
+                delegation=delegation,
+                progress=lambda done, total: progress.rows(done, total, 0),
+            )
+            if pdf is None:
+                reason = _("No shareable profile is handed over on this trip yet.")
+                jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": reason})
+                return {"status": "rejected"}
+            job.folder.mkdir(parents=True, exist_ok=True)
+            (job.folder / "handouts.pdf").write_bytes(pdf)
     _done_with_file(job, "handouts.pdf", f"handouts-{delegation.slug}-{language}.pdf", total)
     return {"status": "done", "profiles": total}
 
@@ -315,15 +321,27 @@ def print_briefing(*, job_id: str) -> dict:
     """A trip's briefing into ``jobs/<id>/briefing.pdf``: one document, laid out at once."""
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
-    delegation = Delegation.objects.get(pk=job.options["delegation"])
     language = documents.language_or_default(job.options.get("language"))
-    with jobs.Progress(job) as progress:
-        progress.rows(0, 1, 0)
-        pdf = documents.briefing_pdf(delegation, language=language)
-        job.folder.mkdir(parents=True, exist_ok=True)
-        (job.folder / "briefing.pdf").write_bytes(pdf)
+    with translation.override(job.reader_language):
+        if (delegation := _trip_or_reject(job)) is None:
+            return {"status": "rejected"}
+        with jobs.Progress(job) as progress:
+            progress.rows(0, 1, 0)
+            pdf = documents.briefing_pdf(delegation, language=language)
+            job.folder.mkdir(parents=True, exist_ok=True)
+            (job.folder / "briefing.pdf").write_bytes(pdf)
     _done_with_file(job, "briefing.pdf", f"briefing-{delegation.slug}-{language}.pdf", 1)
     return {"status": "done"}
+
+
+def _trip_or_reject(job: Job) -> Delegation | None:
+    """The job's delegation; None, with the job rejected, when it was deleted meanwhile (the
+    job stayed "waiting for a worker" forever)."""
+    delegation = Delegation.objects.filter(pk=job.options["delegation"]).first()
+    if delegation is None:
+        reason = _("The delegation was deleted before it was printed; there is nothing to print.")
+        jobs.finish(job.pk, Job.State.DONE, {"status": "rejected", "reason": reason})
+    return delegation
 
 
 @task

@@ -128,6 +128,14 @@ class Job(models.Model):
             return self.result.get("status", "done")
         return self.state
 
+    @property
+    def reader_language(self) -> str:
+        """The language of the page that started the job, which its messages are written in
+        (a document's own language, ``options["language"]``, may be another: German
+        handouts printed from a Chinese page)."""
+        options = self.options
+        return options.get("reader_language") or options.get("language") or settings.LANGUAGE_CODE
+
     def delete_files(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
