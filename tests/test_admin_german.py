@@ -49,6 +49,7 @@ LEFTOVERS = [
     "My desk",
     "missing translation",
     "Back office",
+    "Search",
 ]
 PATTERN = re.compile(r"\b(" + "|".join(re.escape(word) for word in LEFTOVERS) + r")\b")
 
@@ -59,8 +60,13 @@ PATTERN = re.compile(r"\b(" + "|".join(re.escape(word) for word in LEFTOVERS) + 
 PERMISSION_PICKERS = {"permissions", "user_permissions"}
 
 
+# Attributes read out to screen-reader users or shown on hover.
+READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+
+
 class _VisibleText(HTMLParser):
-    """The text a reader sees: no scripts, no styles, no markup, no permission pickers."""
+    """The text a reader sees or hears: no scripts, no styles, no markup, no permission
+    pickers."""
 
     def __init__(self):
         super().__init__()
@@ -71,6 +77,8 @@ class _VisibleText(HTMLParser):
             tag == "select" and dict(attrs).get("name") in PERMISSION_PICKERS
         ):
             self._hidden += 1
+        if not self._hidden:
+            self.parts.extend(value for name, value in attrs if name in READ_ATTRIBUTES and value)
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template", "select") and self._hidden:
