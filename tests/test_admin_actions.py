@@ -195,3 +195,29 @@ def test_a_refused_title_is_quoted_in_the_readers_language(officer_client):
     officer_client.cookies["django_language"] = "de"
     messages = _run(officer_client, m.Delegation, "mark_completed", [undated])
     assert any("„Reise“" in message for message in messages), messages
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en", "de"])
+def test_a_duplicated_trip_keeps_each_language_in_its_own_field(officer_client, language):
+    trip = f.DelegationFactory(
+        title_de="Delegationsreise nach Nanjing",
+        title_en="Delegation trip to Nanjing",
+        title_zh_hans="南京代表团之行",
+        purpose_de="Gespräche führen",
+        purpose_en="Hold talks",
+        purpose_zh_hans="",
+    )
+    officer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    _run(officer_client, m.Delegation, "duplicate_as_planned_trip", [trip])
+
+    copy = m.Delegation.objects.exclude(pk=trip.pk).get()
+    assert copy.title_de.startswith("Delegationsreise nach Nanjing (")
+    assert copy.title_en.startswith("Delegation trip to Nanjing (")
+    assert copy.title_zh_hans.startswith("南京代表团之行")
+    assert (copy.purpose_de, copy.purpose_en, copy.purpose_zh_hans) == (
+        "Gespräche führen",
+        "Hold talks",
+        "",
+    )
+    assert copy.slug.startswith("delegationsreise-nach-nanjing")

@@ -1,13 +1,16 @@
 """The delegation page is the trade officer's workbench: one page per trip."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.utils import build_localized_fieldname
 
 from ..models import (
     Delegation,
@@ -159,17 +162,30 @@ def mark_completed(modeladmin, request, queryset):
         )
 
 
+def _planned_texts(delegation: Delegation) -> dict:
+    """The copy's title and purpose in each language the trip has them in, each title marked
+    planned in its own language: the officer's language wrote the German title (the slug's
+    source) and dropped the translations."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        title, purpose = (build_localized_fieldname(name, code) for name in ("title", "purpose"))
+        if original := getattr(delegation, title):
+            with translation.override(code):
+                texts[title] = _("%(title)s (planned)") % {"title": original}
+        texts[purpose] = getattr(delegation, purpose)
+    return texts
+
+
 def duplicate_as_planned(delegation: Delegation) -> Delegation:
     """A planned copy of a trip: same route and travellers, no dates, meetings or reports."""
     with transaction.atomic():
         copy = Delegation.objects.create(
-            title=_("%(title)s (planned)") % {"title": delegation.title},
+            **_planned_texts(delegation),
             direction=delegation.direction,
             status=Delegation.Status.PLANNED,
             date_precision=delegation.date_precision,
             origin_city=delegation.origin_city,
             lead_organisation=delegation.lead_organisation,
-            purpose=delegation.purpose,
         )
         copy.supporting_organisations.set(delegation.supporting_organisations.all())
         DelegationStop.objects.bulk_create(
