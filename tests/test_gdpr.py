@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.template.defaultfilters import capfirst
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -209,6 +210,27 @@ def test_an_administrator_reads_the_export_as_a_page(client, person, administrat
     assert response.status_code == 200
     page = response.content.decode()
     assert NAME in page and EMAIL in page and "Prefers meetings in the morning." in page
+
+
+@pytest.mark.parametrize("language", ["de", "zh-hans"])
+def test_the_export_page_names_the_fields_and_choices_in_the_readers_language(
+    client, person, administrator, language
+):
+    client.force_login(administrator)
+    page = client.get(gdpr_url(person, "export/"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    with translation.override(language):
+        basis = capfirst(Person._meta.get_field("lawful_basis").verbose_name)
+        role = capfirst(DelegationMember._meta.get_field("role").verbose_name)
+        shown = [
+            (basis, str(person.get_lawful_basis_display())),
+            (role, str(DelegationMember.Role.HOST.label)),
+        ]
+    for label, value in shown:
+        assert f'<th scope="row">{label}</th><td>{value}</td>' in page
+    # The JSON download keeps the field names; the page shows none of them.
+    headers = re.findall(r'<th scope="row">([^<]*)</th>', page)
+    assert not {"lawful_basis", "visibility", "role", "full_name", "created_at"} & set(headers)
 
 
 def test_the_change_form_offers_the_gdpr_buttons_to_an_administrator(client, person, administrator):

@@ -7,10 +7,13 @@ superusers) see the buttons or reach the views.
 
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import redirect
+from django.template.defaultfilters import capfirst, yesno
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,19 @@ from ..gdpr import (
     person_erase,
     person_export,
     quoted_in,
+)
+from ..models import (
+    CompanyProfile,
+    Delegation,
+    DelegationMember,
+    ImportRunItem,
+    Job,
+    Meeting,
+    Memorandum,
+    MemorandumParty,
+    Person,
+    ProfileHandover,
+    TripRegistration,
 )
 from .pages import attachment, page_context
 
@@ -42,6 +58,66 @@ EXPORT_SECTIONS = {
     "mentions": _("Mentioned in other records, their history and logs"),
     "job_files": _("Files of background jobs that mention the person"),
 }
+
+# The models whose fields the keys of each section's rows are (gdpr.person_export): the page
+# names them, and shows their choices, in the reader's language; the JSON keeps the keys.
+SECTION_MODELS = {
+    "person": [Person],
+    "delegation_memberships": [DelegationMember, Delegation],
+    "meetings": [Meeting],
+    "memoranda_signed": [MemorandumParty, Memorandum],
+    "company_profiles_as_contact": [CompanyProfile],
+    "profile_handovers": [ProfileHandover],
+    "trip_registrations": [TripRegistration],
+    "history": [Person.history.model],
+    "admin_log": [LogEntry],
+    "imported_rows": [ImportRunItem],
+    "mentions": list(apps.get_app_config("partners").get_models()),
+    "job_files": [Job],
+}
+# Keys that are no field of their section's models, or whose field has no name of ours (the
+# history's own columns, the search's copy of the name).
+KEY_LABELS = {
+    "history_id": _("version (ID)"),
+    "history_date": _("Date/time"),
+    "history_change_reason": _("Change reason"),
+    "history_type": _("kind of change"),
+    "history_user": _("Changed by"),
+    "full_name_folded": _("name as searched"),
+    "registration_id": _("trip registration (ID)"),
+    "handover_id": _("profile handover (ID)"),
+    "as_contact": _("as contact"),
+    "company": _("company"),
+    "import": _("import"),
+    "contact_before": _("contact before the import"),
+    "record": _("record"),
+}
+
+
+def _labelled(rows: list[dict], models: list) -> list[dict]:
+    """The rows with each key named, and each choice shown, as the back office shows them."""
+    fields = {}
+    for model in reversed(models):  # the first model's field of a name wins
+        for field in model._meta.concrete_fields:
+            fields[field.attname] = fields[field.name] = field
+    shown = []
+    for row in rows:
+        labelled = {}
+        for key, value in row.items():
+            field = fields.get(key) or fields.get(key.split("__")[0])
+            if key in KEY_LABELS or field is None:
+                label = str(KEY_LABELS.get(key, key))
+            elif key == field.attname != field.name:
+                label = f"{capfirst(field.verbose_name)} (ID)"
+            else:
+                label = capfirst(field.verbose_name)
+            if isinstance(value, bool):
+                value = yesno(value)
+            elif field is not None and field.choices and not isinstance(value, list | dict):
+                value = dict(field.flatchoices).get(value, value)
+            labelled[key if label in labelled else label] = value
+        shown.append(labelled)
+    return shown
 
 
 class PersonGDPRMixin:
@@ -78,7 +154,13 @@ class PersonGDPRMixin:
         person = self.permitted_object(request, object_id, self._may_export)
         data = person_export(person=person)
         sections = [
-            (title, data[key] if isinstance(data[key], list) else [data[key]])
+            (
+                title,
+                _labelled(
+                    data[key] if isinstance(data[key], list) else [data[key]],
+                    SECTION_MODELS[key],
+                ),
+            )
             for key, title in EXPORT_SECTIONS.items()
         ]
         context = {
