@@ -74,8 +74,6 @@ COPIED_POSITIONS = [
     (DelegationMember, "position_at_time", "person"),
     (MemorandumParty, "signatory_position", "signatory"),
 ]
-ERASURE_REASON = "GDPR erasure"
-
 # Text fields that are not prose: names, codes and addresses of other records (a city's or a
 # company's name is that record's identity, not a quote), and job titles (a person's own
 # position, blanked through PERSONAL_FIELDS and COPIED_POSITIONS). Slugs, URLs, e-mails and
@@ -239,15 +237,16 @@ def people_erase(*, people: list[Person], user=None) -> list[Erasure]:
     """person_erase() for each of ``people``, in one transaction; other records' texts and
     the job files are read once for all of them (each read costs seconds at scale)."""
     locked = Person.objects.select_for_update().in_bulk([person.pk for person in people])
-    with translation.override(settings.LANGUAGE_CODE):  # the agency's working language
-        name = str(_("anonymised"))
+    # Stored, and read by everyone: in the agency's working language, not the eraser's.
+    with translation.override(settings.LANGUAGE_CODE):
+        name, reason = str(_("anonymised")), str(_("GDPR erasure"))
     erasures, quotes = [], {}
     for person in (locked[person.pk] for person in people):
         if person.anonymised_at:
             erasures.append(Erasure(person))
             continue
         quotes[person.pk], not_searched = _quotes(person)  # before its history is blanked
-        _anonymise(person, name, user)
+        _anonymise(person, name, reason, user)
         erasures.append(Erasure(person, not_searched=not_searched))
     everyone = Traces(value for traces in quotes.values() for value in traces.values)
     texts = [list(mention.texts.values()) for mention in _erase_mentions(everyone, name)]
@@ -264,7 +263,7 @@ def people_erase(*, people: list[Person], user=None) -> list[Erasure]:
     return erasures
 
 
-def _anonymise(person: Person, name: str, user) -> None:
+def _anonymise(person: Person, name: str, reason: str, user) -> None:
     """The person's own record, its versions, and the copies other records keep of it."""
     blanks = dict.fromkeys(PERSONAL_FIELDS, "")
     for field_name, value in {**blanks, "full_name": name}.items():
@@ -273,7 +272,7 @@ def _anonymise(person: Person, name: str, user) -> None:
     # Off the public pages: a public list would show the placeholder "anonymised".
     person.visibility = Visibility.INTERNAL
     person._history_user = user
-    person._change_reason = ERASURE_REASON
+    person._change_reason = reason
     person.save()
 
     # Every earlier version too, or the history would still tell who it was.

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from partners.imports import import_profiles
 from partners.imports.revert import RevertRefused, revert_import
@@ -273,8 +274,35 @@ def test_the_history_of_a_reverted_record_names_the_revert_and_who_did_it(admin_
 
     for record in (Organisation.objects.get(), CompanyProfile.objects.get()):
         latest = record.history.first()
-        assert latest.history_change_reason == f"Revert of import p.xlsx (#{second.pk})"
+        assert latest.history_change_reason == in_german(
+            "Revert of import %(file)s (#%(id)d)", file="p.xlsx", id=second.pk
+        )
         assert latest.history_user == reverter
+
+
+def in_german(message, **values):
+    with translation.override("de"):
+        return gettext(message) % values
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_history_names_imports_and_reverts_in_the_offices_language(admin_user, language):
+    """Everyone reads a record's history: the reason is not in the uploader's language."""
+    with translation.override(language):
+        first = run([["Alt GmbH", "HRB 1", "Leipzig", "5", "", ""]], admin_user)
+        second = run([["Alt & Neu GmbH", "HRB 1", "Leipzig", "9", "", ""]], admin_user)
+        revert_import(second, user=admin_user)
+
+    reasons = list(
+        Organisation.objects.get()
+        .history.order_by("history_id")
+        .values_list("history_change_reason", flat=True)
+    )
+    assert reasons == [
+        in_german("Import %(file)s (#%(id)d)", file="p.xlsx", id=first.pk),
+        in_german("Import %(file)s (#%(id)d)", file="p.xlsx", id=second.pk),
+        in_german("Revert of import %(file)s (#%(id)d)", file="p.xlsx", id=second.pk),
+    ]
 
 
 def test_a_refusal_names_a_changed_company_once_not_again_for_its_profile(admin_user):

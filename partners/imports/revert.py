@@ -10,9 +10,10 @@ already reverted: a partial undo would be worse than none.
 import itertools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -201,8 +202,10 @@ def revert_import(run: ImportRun, *, user) -> None:
     items, current, conflicts = _load(run)
     if conflicts:
         raise RevertRefused(_refusal(conflicts))
-    # The history of each record says who reverted which import (as the import's does).
-    reason = _("Revert of import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk}
+    # The history of each record says who reverted which import (as the import's does), in
+    # the office's language: everyone reads it.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Revert of import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk}
     for records in current.values():
         for record in records.values():
             record._change_reason, record._history_user = reason[:100], user

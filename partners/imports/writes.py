@@ -14,7 +14,8 @@ from typing import Any
 
 from cachalot.api import invalidate
 from django.apps import apps
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -298,7 +299,10 @@ class Writer:
 
 def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
     """Writes the plan's new and changed rows; the caller holds the transaction."""
-    writer = Writer(user, _("Import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk})
+    # The history's reason is read by everyone: in the office's language, not the uploader's.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Import %(file)s (#%(id)d)") % {"file": run.file_name, "id": run.pk}
+    writer = Writer(user, reason)
     rows = [row for row in plan if row.pk is None or row.changes]
     names = [row.values["name"] for row in rows if row.pk is None]
     slugs = {
