@@ -3,7 +3,7 @@ catalogues do not translate (yet) into German or Chinese. Marked here so that
 ``makemessages`` keeps them in ours; tests/test_admin_german.py finds any that an admin
 page shows untranslated."""
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 STRINGS = [
     # Django's admin (the actions' button, a select's empty choice).
@@ -55,6 +55,26 @@ STRINGS = [
         "Are you sure you want to delete the selected %(objects_name)s? All of the following "
         "objects and their related items will be deleted:"
     ),
+    # Django 6.1's user pages (Administrators) and task states, not yet in its German
+    # catalogue; ours repeats its Chinese wording.
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Password-based authentication"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, "
+        "they may still be able to authenticate using other backends, such as Single Sign-On "
+        "or LDAP."
+    ),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Set password"),
+    gettext_noop("Reset password"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Disable password-based authentication"),
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
     # django-axes ships no Chinese catalogue and its German one lacks some texts; Django
     # fills a gap from the default language's catalogue, so its pages were German on
     # Chinese pages.
