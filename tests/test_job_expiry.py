@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from partners.models import Job
 from partners.roles import ADMINISTRATORS
@@ -176,3 +177,23 @@ def test_an_expired_job_is_gone_even_before_another_job_purged_it(
     assert client.post(url + "confirm/").status_code == 404
     assert not Job.objects.filter(pk=job.pk).exists()
     assert not folder.exists()
+
+
+def test_recover_tasks_prunes_the_queues_finished_results_as_old_as_a_jobs_files(settings):
+    # Each row keeps the task's arguments and a failure's traceback: nothing deleted them.
+    settings.CRM_JOB_FILES_DAYS = 7
+    now = timezone.now()
+    for days, status in ((8, "SUCCESSFUL"), (8, "FAILED"), (1, "SUCCESSFUL"), (30, "READY")):
+        DBTaskResult.objects.create(
+            status=status,
+            finished_at=None if status == "READY" else now - datetime.timedelta(days=days),
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="partners.tasks.run_job",
+            backend_name="default",
+            run_after=now,
+        )
+
+    call_command("recover_tasks", stdout=io.StringIO())
+
+    left = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert left == ["READY", "SUCCESSFUL"]
