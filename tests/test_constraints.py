@@ -243,7 +243,7 @@ CASES = [
     Case(
         "memorandum_terminated_on_only_if_terminated",
         "terminated_on",
-        lambda: _memorandum(status="signed", terminated_on=DAY),
+        lambda: _memorandum(status="signed", signed_on=DAY, terminated_on=DAY),
     ),
     Case(
         "memorandum_terminated_after_signed",
