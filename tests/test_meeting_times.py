@@ -188,3 +188,26 @@ def test_the_delegation_pages_meeting_rows_show_their_local_times(officer, meeti
     queries = _page_queries(officer, url)
     m.Meeting.objects.update(starts_at=None, ends_at=None)
     assert _page_queries(officer, url) == queries
+
+
+def test_a_timed_meeting_outside_the_trip_is_marked_on_its_date_on_the_delegation_page(officer):
+    # The delegation page shows a meeting's date, not its times (edited on its own page):
+    # a trip shortened past a timed meeting marks that meeting's date, as an untimed one's.
+    meeting = f.MeetingFactory(
+        city__name="Nanjing",
+        city__time_zone="Asia/Shanghai",
+        date=datetime.date(2019, 6, 29),
+        starts_at=datetime.datetime(2019, 6, 29, 2, tzinfo=UTC),  # 10:00 in Nanjing
+    )
+    url = f"/admin/partners/delegation/{meeting.delegation.pk}/change/"
+    data = change_form_data(officer, url) | {"end_date": "2019-06-28"}
+    response = officer.post(url, data)
+    assert response.status_code == 200
+    meetings = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is m.Meeting
+    )
+    with translation.override(response["Content-Language"]):
+        errors = {name: list(map(str, e)) for name, e in meetings.forms[0].errors.items()}
+    assert errors == {"date": ["Outside the delegation's dates: 25–28 June 2019 (local dates)."]}

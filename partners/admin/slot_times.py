@@ -8,7 +8,7 @@ from contextlib import suppress
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -141,6 +141,17 @@ class LocalTimesForm(VersionCheckedForm):
 class MeetingForm(LocalTimesForm):
     located_by = "city"
     local_time_help = gettext_lazy("In the local time of the meeting's city.")
+
+    def add_error(self, field, error):
+        # A row of the delegation page shows the meeting's date, not its times (the start's
+        # local day, Meeting.clean): a start outside the trip's dates marks that date, as
+        # an untimed meeting's, not the row as a whole.
+        if field is None and hasattr(error, "error_dict") and "starts_at" not in self.fields:
+            errors = dict(error.error_dict)
+            if "starts_at" in errors and "date" in self.fields:
+                errors.setdefault("date", []).extend(errors.pop("starts_at"))
+                error = ValidationError(errors)
+        super().add_error(field, error)
 
 
 class LocalTimesColumn:
