@@ -50,3 +50,17 @@ def test_a_scheduled_meeting_request_has_a_slot(db):
     }
     request.status = "accepted"
     request.full_clean()
+
+
+def test_a_trip_ending_before_it_starts_is_refused_on_its_end_date_only(db):
+    # Its stops and meetings are not measured against days that cannot be: on the
+    # delegation page, one typo in the end date marked every row "outside 25–20 June".
+    meeting = f.MeetingFactory(date=datetime.date(2019, 6, 26))
+    stop = f.DelegationStopFactory(
+        delegation=meeting.delegation, arrival=datetime.date(2019, 6, 25)
+    )
+    trip = meeting.delegation
+    trip.end_date = datetime.date(2019, 6, 20)
+    assert list(errors_of(trip)) == ["end_date"]
+    meeting.full_clean()
+    stop.full_clean()

@@ -201,8 +201,10 @@ class Delegation(SluggedMixin, PublishableModel):
         )
 
     def contains_day(self, day: datetime.date) -> bool:
-        """Whether ``day`` lies within the dates at their precision; yes while unknown."""
-        if not self.start_date:
+        """Whether ``day`` lies within the dates at their precision; yes while unknown, or
+        while they contradict each other (an end before the start): the trip's own check
+        refuses those, and its stops and meetings are not measured against them."""
+        if not self.start_date or (self.end_date and self.end_date < self.start_date):
             return True
         if first_day(self.start_date, self.date_precision) > day:
             return False
