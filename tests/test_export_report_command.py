@@ -95,3 +95,20 @@ def test_an_unknown_city_is_one_message_in_the_commands_language(tmp_path):
     assert str(error.value) == (
         "--city 'nowhere' ist keine Partnerstadt; Partnerstädte: jining, nanjing"
     )
+
+
+@pytest.mark.parametrize("name", ["report.csv", "report", "report.xls"])
+def test_it_refuses_a_path_that_does_not_name_an_xlsx_file(tmp_path, name):
+    target = tmp_path / name
+
+    with pytest.raises(CommandError, match=r"\.xlsx"):
+        call_command("export_report", str(target), "--year", "2019", stdout=io.StringIO())
+    assert not target.exists()
+
+
+def test_it_takes_an_xlsx_path_in_capitals(tmp_path):
+    target = tmp_path / "REPORT.XLSX"
+
+    call_command("export_report", str(target), "--year", "2019", stdout=io.StringIO())
+
+    assert openpyxl.load_workbook(target).worksheets

@@ -16,6 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--city", help="Slug of one partner city (default: all).")
 
     def handle(self, *args, path, year, city, **options):
+        # The file is always a workbook: written to "report.csv", Excel would show the
+        # zip's bytes as text (or refuse it) and a script would read garbage.
+        if not path.lower().endswith(".xlsx"):
+            raise CommandError(
+                _("%(path)s must end in .xlsx: the report is written as an XLSX workbook.")
+                % {"path": path}
+            )
         filterset = ReportFilter(
             {"year": year or timezone.localdate().year, "partner_city": city or ""}
         )
