@@ -1009,3 +1009,14 @@ def test_as_many_travellers_as_a_company_may_name_are_stored(trip):
     assert response.status_code == 302
     # The contact travels too.
     assert m.TripRegistration.objects.get().representatives.count() == MAX_REPRESENTATIVES + 1
+
+
+def test_control_characters_are_refused_in_every_text_field(trip):
+    # A vertical tab (Word's line break) would go raw into the agendas' ICS files.
+    for field in ("company", "contact_name", "representatives", "wishes"):
+        response = Client().post(url(trip), valid_data(**{field: "Muster\x0bGmbH, CEO"}))
+        assert response.status_code == 200, field
+        assert "U+000B" in response.text, field
+    assert not m.TripRegistration.objects.exists()
+    lines = Client().post(url(trip), valid_data(representatives="Anna Muster, CEO\r\nBo Li, CTO"))
+    assert lines.status_code == 302

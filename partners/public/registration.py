@@ -24,6 +24,7 @@ from crm.client_ip import client_ip
 
 from .. import mail
 from .. import registration as service
+from ..imports.pipeline import CONTROL
 from ..models import Delegation, Interest, Organisation, Person, Sector, TripRegistration
 from ..widgets import CheckboxesField, LongSelect, NamedChoiceField
 from .views import published_or_404
@@ -48,6 +49,16 @@ def no_direction_controls(value: str):
         raise forms.ValidationError(
             _("Please remove the invisible characters that reverse the direction of the text."),
             code="direction_controls",
+        )
+
+
+def no_control_characters(value: str):
+    # As the import and the back office: the company's name and its people go into the
+    # agendas' ICS and PDF files and the exports, and XML (a feed) cannot hold them.
+    if found := CONTROL.search(value):
+        raise forms.ValidationError(
+            _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
+            code="control_characters",
         )
 
 
@@ -146,7 +157,7 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
-                field.validators.append(no_direction_controls)
+                field.validators += [no_direction_controls, no_control_characters]
         # Only published organisations of the trip's stop cities are offered (publication rule).
         self.fields["counterparts"].queryset = (
             Organisation.objects.published()
