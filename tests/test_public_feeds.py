@@ -94,6 +94,21 @@ def test_a_stored_date_the_forms_refuse_does_not_break_the_calendar(client, db):
     assert event.decoded("DTEND") == datetime.date(9999, 12, 31)
 
 
+def test_a_stored_control_character_the_forms_refuse_does_not_break_the_feeds(client, db):
+    # Word's line break (a vertical tab), saved before the forms refused it.
+    f.DelegationFactory(title="Reise\x0bnach Nanjing", summary="Erster Tag\x0bzweiter Tag")
+
+    atom = client.get("/de/feeds/delegations.atom")
+    ics = client.get("/de/feeds/delegations.ics")
+
+    assert atom.status_code == 200
+    assert ET.fromstring(atom.content).findtext(f"{ATOM}entry/{ATOM}title") == "Reise nach Nanjing"
+    assert b"\x0b" not in atom.content and b"\x0b" not in ics.content
+    [event] = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Reise nach Nanjing"
+    assert str(event["DESCRIPTION"]) == "Erster Tag zweiter Tag"
+
+
 def sitemap_pages(client):
     """The parsed sitemap pages that /sitemap.xml (an index) points to."""
     index = ET.fromstring(client.get("/sitemap.xml").content)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..dates import DatePrecision, first_day, last_day
+from ..imports.pipeline import CONTROL
 from ..models import Delegation
 from ..models.base import shown_text
 
@@ -29,6 +30,13 @@ FEED_SIZE = 50
 # 100 trips are years of a city's delegations; older ones are on the public list.
 CALENDAR_SIZE = 100
 ICAL_STATUS = {Delegation.Status.CANCELLED: "CANCELLED", Delegation.Status.PLANNED: "TENTATIVE"}
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters: forms and the import refuse them, but a record
+    stored before they did may hold one, and XML 1.0 cannot (the Atom feed answered 500).
+    A space for each: Word's line break (a vertical tab) parts two words."""
+    return CONTROL.sub(" ", text)
 
 
 class _MarkingHandler:
@@ -72,7 +80,7 @@ class DelegationAtomFeed(Feed):
         return Delegation.objects.published().order_by("-updated_at")[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return _printable(item.title)
 
     def item_description(self, item):
         # Atom's summary is typed HTML: the text is escaped, so readers show it as written.
@@ -80,6 +88,7 @@ class DelegationAtomFeed(Feed):
         # translation is marked so in the HTML, where it can be marked on its own.
         dates = linebreaks(item.dates_display, autoescape=True) if item.dates_display else ""
         summary, language = shown_text(item, "summary")
+        summary = _printable(summary or "")
         text = linebreaks(summary, autoescape=True) if summary else ""
         if text and language:  # a language code of ours around text escaped just above
             text = f'<div lang="{language}">{text}</div>'
@@ -102,7 +111,7 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     event.add("uid", f"delegation-{delegation.slug}@{host}")
     event.add("dtstamp", stamp)
     start, end = event_span(delegation)
-    title, dates = delegation.title, delegation.dates_display
+    title, dates = _printable(delegation.title), delegation.dates_display
     vague = delegation.date_precision != DatePrecision.DAY
     if vague and dates not in title:  # the precision once: not "Jahresreise 2026 (2026)"
         title = _("%(title)s (%(dates)s)") % {"title": title, "dates": dates}
@@ -115,7 +124,7 @@ def _event(delegation, host: str, site: str, stamp: datetime.datetime) -> icalen
     event.add("url", site + delegation.get_absolute_url())
     if delegation.summary:
         language = _language(delegation, "summary")
-        event.add("description", delegation.summary, parameters={"LANGUAGE": language})
+        event.add("description", _printable(delegation.summary), parameters={"LANGUAGE": language})
     event.add("status", ICAL_STATUS.get(delegation.status, "CONFIRMED"))
     return event
 
