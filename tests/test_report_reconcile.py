@@ -222,7 +222,7 @@ def _csv(client, headers, **query):
 def test_the_german_csv_is_separated_by_semicolons_and_says_the_same(built, manager):
     response, text = _csv(manager, GERMAN)
 
-    assert response["Content-Disposition"] == f'attachment; filename="bericht-{B}-ubersicht.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="bericht-{B}-uebersicht.csv"'
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "Partnerstadt"
     assert [int(v) for v in rows[1][2:]] == _expected_rows()["Jining"]

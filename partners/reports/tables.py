@@ -30,6 +30,7 @@ from ..models import (
     Visibility,
     is_translated,
 )
+from ..models.base import german_slug, in_chinese
 from ..spreadsheets import Column, PartialDate, Table
 from . import figures, opportunities, queries
 
@@ -385,6 +386,7 @@ def filename(c: queries.Criteria, extension: str, sheet: str = "") -> str:
 
 
 def _file_word(text) -> str:
-    # ASCII where the words are Latin ("Übersicht" → "ubersicht"); Chinese ones stay as
-    # written ("报告"), which ASCII would empty.
-    return slugify(text) or slugify(text, allow_unicode=True)
+    # ASCII where the words are Latin, spelt as slugs spell German ("Übersicht" →
+    # "uebersicht", not "ubersicht"); Chinese ones stay as written ("报告").
+    text = str(text)
+    return slugify(text, allow_unicode=True) if in_chinese(text) else german_slug(text)
