@@ -123,7 +123,6 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
     return changed, refused
 
 
-@transaction.atomic
 def _why_not_public(record) -> str:
     """Why publishing ``record`` would be refused, or '': its rules, then its model's checks."""
     if reason := refusal(record):
@@ -138,6 +137,7 @@ def _why_not_public(record) -> str:
     return ""
 
 
+@transaction.atomic
 def request_publication(*, records, user) -> tuple[int, list[tuple[object, str]]]:
     """Mark internal ``records`` ready for publication. Returns how many were new, and
     (record, reason) for each that publishing would refuse (an opportunity not won yet):
