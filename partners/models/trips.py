@@ -193,7 +193,7 @@ class MeetingSlot(TimeStampedModel):
             .values("pk")
         )
         with transaction.atomic(using=router.db_for_write(MeetingSlot, instance=self)):
-            moved = not self._state.adding and where.exists()
+            moved = where.exists()  # a new slot has no stored row to differ from
             super().save(*args, **kwargs)
             if moved:
                 meetings_changed(self.requests.all())
