@@ -1,4 +1,5 @@
-"""Checks for uploaded files: the type is read from the content, never from the name.
+"""Checks for typed text (control characters, marks that reverse its direction) and for
+uploaded files. An upload's type is read from the content, never from the name.
 
 A file called ``report.pdf`` that holds an HTML page, or ``photo.jpg`` that holds a script,
 is refused here, because the file view serves stored files back to browsers.
@@ -8,6 +9,8 @@ The checks are form fields' validators: a form field sees a new upload as an
 (``forms.FileField.clean``), so re-saving a record never re-reads the files it already has.
 The model fields below hand every model form (the admin, its inlines) those form fields.
 """
+
+import re
 
 from django import forms
 from django.conf import settings
@@ -20,6 +23,33 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from .uploads import NOT_AN_IMAGE, PDF_TYPE, PHOTO_TYPES, rewound
+
+# Control characters (tab and line breaks aside): PostgreSQL refuses NUL in text, XML 1.0
+# (the Atom feed) cannot hold any, and calendars, PDFs and spreadsheets print them raw.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Invisible marks that turn the direction text reads in ("\u202eevil" shows as "live"): a
+# visitor could make a name look like another company's. Arabic and Hebrew need none.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def control_character(text: str) -> str:
+    """What is wrong with ``text`` if it holds a control character; empty if nothing."""
+    if found := CONTROL.search(text):
+        return _("contains the control character U+%(code)04X") % {"code": ord(found[0])}
+    return ""
+
+
+def no_control_characters(value: str):
+    if problem := control_character(value):
+        raise ValidationError(problem, code="control_characters")
+
+
+def no_direction_controls(value: str):
+    if DIRECTION_CONTROLS.search(value):
+        raise ValidationError(
+            _("Please remove the invisible characters that reverse the direction of the text."),
+            code="direction_controls",
+        )
 
 
 def validate_size(value):

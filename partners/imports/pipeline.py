@@ -6,7 +6,6 @@ and the writes are bulk inserts/updates in one transaction (`partners.imports.wr
 """
 
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from ..models import ImportRun
 from ..models.organisations import normalise_register
 from ..publishing import may_publish
+from ..validators import CONTROL, control_character
 from . import sheet as columns
 from .reader import BadFile, Sheet, open_sheet
 from .rows import Companies, Layout, Lookups, Parser, RowError, match_company, same_new_company
@@ -249,24 +249,14 @@ def _write(result, parsed, parser, user, sha256) -> None:
         ) from None
 
 
-# Control characters (tab, line feeds kept): no field may hold them, and PostgreSQL refuses
-# NUL in text; found here, in the preview, rather than at the confirm step.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _control_characters(number: int, cells: list, headers: list) -> list[RowError]:
+    # Found here, in the preview, rather than at the confirm step.
     errors = []
     for index, cell in enumerate(cells):
-        found = CONTROL.search(cell) if type(cell) is str else None
-        if found:
+        problem = control_character(cell) if type(cell) is str else ""
+        if problem:
             header = columns.plain(headers[index]) if index < len(headers) else ""
-            errors.append(
-                RowError(
-                    number,
-                    header or get_column_letter(index + 1),
-                    _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
-                )
-            )
+            errors.append(RowError(number, header or get_column_letter(index + 1), problem))
     return errors
 
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..dates import DatePrecision, first_day, last_day
-from ..imports.pipeline import CONTROL
 from ..models import Delegation
 from ..models.base import shown_text
+from ..validators import CONTROL
 
 FEED_SIZE = 50
 # The calendar carries the latest trips only: with every published delegation it grew

@@ -24,8 +24,8 @@ from crm.client_ip import client_ip
 
 from .. import mail
 from .. import registration as service
-from ..imports.pipeline import CONTROL
 from ..models import Delegation, Interest, Organisation, Person, Sector, TripRegistration
+from ..validators import no_control_characters, no_direction_controls
 from ..widgets import CheckboxesField, LongSelect, NamedChoiceField
 from .views import published_or_404
 
@@ -37,29 +37,6 @@ MAX_REPRESENTATIVES = 10
 # Free text kept as typed (the profile's products, the wishes): a paragraph or two, not the
 # megabytes a form may carry, which the officers' pages and the handout PDF would print.
 MAX_TEXT = 2000
-
-# Invisible marks that turn the direction text reads in ("\u202eevil" shows as "live"): a
-# visitor could make a name look like another company's to the officers. Arabic and Hebrew
-# need none of them.
-DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def no_direction_controls(value: str):
-    if DIRECTION_CONTROLS.search(value):
-        raise forms.ValidationError(
-            _("Please remove the invisible characters that reverse the direction of the text."),
-            code="direction_controls",
-        )
-
-
-def no_control_characters(value: str):
-    # As the import and the back office: the company's name and its people go into the
-    # agendas' ICS and PDF files and the exports, and XML (a feed) cannot hold them.
-    if found := CONTROL.search(value):
-        raise forms.ValidationError(
-            _("contains the control character U+%(code)04X") % {"code": ord(found[0])},
-            code="control_characters",
-        )
 
 
 def _length(model, name: str) -> int:
