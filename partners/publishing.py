@@ -89,15 +89,26 @@ def needed_records(record) -> list[Needed]:
     return list(found.values())
 
 
-def _set_visibility(record, visibility, user) -> str:
-    """Save ``record`` with ``visibility`` after its model's checks; the refusal or ''."""
+def _refused(record, visibility) -> str:
+    """Why ``record`` may not take ``visibility`` (its publication rules, then its model's
+    checks with it), or ''. The record is left as it was."""
     if visibility == Visibility.PUBLIC and (reason := refusal(record)):
         return reason
-    record.visibility = visibility
+    kept, record.visibility = record.visibility, visibility
     try:
         record.full_clean()
     except ValidationError as error:
         return " ".join(error.messages)
+    finally:
+        record.visibility = kept
+    return ""
+
+
+def _set_visibility(record, visibility, user) -> str:
+    """Save ``record`` with ``visibility`` after its model's checks; the refusal or ''."""
+    if reason := _refused(record, visibility):
+        return reason
+    record.visibility = visibility
     record._history_user = user
     record.save()
     return ""
@@ -123,20 +134,6 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
     return changed, refused
 
 
-def _why_not_public(record) -> str:
-    """Why publishing ``record`` would be refused, or '': its rules, then its model's checks."""
-    if reason := refusal(record):
-        return reason
-    visibility, record.visibility = record.visibility, Visibility.PUBLIC
-    try:
-        record.full_clean()
-    except ValidationError as error:
-        return " ".join(error.messages)
-    finally:
-        record.visibility = visibility
-    return ""
-
-
 @transaction.atomic
 def request_publication(*, records, user) -> tuple[int, list[tuple[object, str]]]:
     """Mark internal ``records`` ready for publication. Returns how many were new, and
@@ -146,7 +143,7 @@ def request_publication(*, records, user) -> tuple[int, list[tuple[object, str]]
     for record in records:
         if record.is_published:
             continue
-        if reason := _why_not_public(record):
+        if reason := _refused(record, Visibility.PUBLIC):
             refused.append((record, reason))
             continue
         _request, new = PublicationRequest.objects.get_or_create(
