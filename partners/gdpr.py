@@ -471,7 +471,7 @@ def _erase_job_files(quotes: Traces) -> list[tuple[Path, str]]:
         except ValueError:
             job = None
         if job:
-            with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+            with translation.override(job.reader_language):
                 reason = gettext("The file was deleted by a GDPR erasure.")
             result = {**job.result, "reason": reason, "can_confirm": False}
             Job.objects.filter(pk=job.pk).update(file="", result=result)

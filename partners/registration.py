@@ -187,7 +187,7 @@ def register(*, delegation: Delegation, application: Application, language: str)
     """The registration (``applied``) of the company, with what it needs that does not
     exist yet: the company, its contact and representatives, a draft profile, one meeting
     request per wished counterpart. A registration the company already has is returned
-    as it is, and nothing is written."""
+    as it is; a form from another address is only noted on it for the officers."""
     # One form of a trip at a time: the company row locked below exists only once the
     # first of two forms for a new company has written it (PostgreSQL; SQLite writes one
     # transaction at a time anyway).

@@ -178,7 +178,7 @@ def run_import(job: Job, *, sheet: Sheet | None = None, progress=None) -> dict:
 
     Its messages are stored as text in the language of the upload, which the worker does
     not know otherwise: the uploader reads them on the job's page."""
-    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+    with translation.override(job.reader_language):
         preview = job.stage == Job.Stage.PREVIEW
         try:
             result = import_profiles(
@@ -243,7 +243,7 @@ def _outcome(result, preview: bool) -> dict:
 def export_report(*, job_id: str) -> dict:
     Job.objects.purge_expired()
     job = Job.objects.get(pk=job_id)
-    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+    with translation.override(job.reader_language):
         criteria = ReportFilter(QueryDict(job.options["query"])).criteria()
         with jobs.Progress(job) as progress:
             total = export_rows(criteria)

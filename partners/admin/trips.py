@@ -337,7 +337,7 @@ class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
                     "another city: nobody will be booked in both."
                 )
                 % {
-                    "minutes": obj.delegation.travel_time.total_seconds() // 60,
+                    "minutes": obj.delegation.travel_minutes_or_default,
                     "slots": "; ".join(map(str, close)),
                 },
                 messages.WARNING,

@@ -193,12 +193,14 @@ class Delegation(SluggedMixin, PublishableModel):
                 meetings_changed(self.meeting_requests.all())
 
     @property
-    def travel_time(self) -> datetime.timedelta:
-        """The least time between one party's meetings in two cities of the trip."""
+    def travel_minutes_or_default(self) -> int:
+        """The least minutes between one party's meetings in two cities of the trip."""
         minutes = self.travel_minutes
-        return datetime.timedelta(
-            minutes=settings.CRM_TRAVEL_MINUTES if minutes is None else minutes
-        )
+        return settings.CRM_TRAVEL_MINUTES if minutes is None else minutes
+
+    @property
+    def travel_time(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.travel_minutes_or_default)
 
     def contains_day(self, day: datetime.date) -> bool:
         """Whether ``day`` lies within the dates at their precision; yes while unknown, or

@@ -446,7 +446,7 @@ class MeetingRequest(TimeStampedModel):
                     "party": party,
                     "other": other,
                     "slot": other.slot,
-                    "minutes": travel.total_seconds() // 60,
+                    "minutes": self.delegation.travel_minutes_or_default,
                 }
             }
         return {}
