@@ -104,16 +104,6 @@ def _refused(record, visibility) -> str:
     return ""
 
 
-def _set_visibility(record, visibility, user) -> str:
-    """Save ``record`` with ``visibility`` after its model's checks; the refusal or ''."""
-    if reason := _refused(record, visibility):
-        return reason
-    record.visibility = visibility
-    record._history_user = user
-    record.save()
-    return ""
-
-
 @transaction.atomic
 def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[object, str]]]:
     """Publish or withdraw ``records`` in one transaction.
@@ -124,9 +114,12 @@ def set_visibility(*, records, visibility, user) -> tuple[list, list[tuple[objec
     changed, refused = [], []
     for record in records:
         if record.visibility != visibility:
-            if reason := _set_visibility(record, visibility, user):
+            if reason := _refused(record, visibility):
                 refused.append((record, reason))
                 continue
+            record.visibility = visibility
+            record._history_user = user
+            record.save()
             changed.append(record)
         PublicationRequest.objects.filter(
             content_type=ContentType.objects.get_for_model(record), object_id=record.pk
