@@ -1,12 +1,15 @@
-"""Template helpers of the public site: language alternates, pages of a list, texts per language."""
+"""Template helpers of the public site: language alternates, pages of a list, texts per
+language, sentences joined as the language joins them, a lockout's minutes."""
+
+import datetime
 
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from ..models import City, CompanyProfile, Organisation, shown_text
 from ..models.base import in_chinese
@@ -106,3 +109,27 @@ def description_or_default(text):
 def default_language():
     """settings.LANGUAGE_CODE: the language of x-default in page heads and the sitemap."""
     return settings.LANGUAGE_CODE
+
+
+# Languages whose sentences run on after their full stop ("。"), with no space between.
+WITHOUT_SPACES = ("zh", "ja")
+
+
+@register.simple_tag
+def sentence_gap() -> str:
+    """What separates two sentences in the active language: a space, or nothing."""
+    return "" if (get_language() or "").startswith(WITHOUT_SPACES) else " "
+
+
+@register.simple_tag
+def sentences(*texts):
+    """Sentences translated one by one (each with its own plural) as one paragraph."""
+    return format_html_join(sentence_gap(), "{}", ((text,) for text in texts if text))
+
+
+@register.filter
+def minutes(value: datetime.timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up, so a lockout never looks shorter than it is."""
+    if not value:
+        return 0
+    return -(-int(value.total_seconds()) // 60)
