@@ -159,11 +159,7 @@ DELEGATIONS = Dataset(
             lambda d: partial_date(d.end_date, d.date_precision),
             nullable=True,
         ),
-        Field(
-            "date_precision",
-            _("Precision of the dates (day, month, year)"),
-            lambda d: d.date_precision,
-        ),
+        Field("date_precision", _("Precision of the dates (day, month, year)")),
         Field("dates", _("Dates as shown"), lambda d: d.dates_display),
         _linked("origin_city", _("From")),
         _linked("lead_organisation", _("Led by")),
