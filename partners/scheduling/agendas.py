@@ -27,6 +27,20 @@ class AgendaEntry:
     counterpart: Organisation
     request: MeetingRequest
 
+    @classmethod
+    def of(cls, request: MeetingRequest, slot: MeetingSlot, table: int | None = None):
+        city = slot.stop.city
+        return cls(
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            zone=city.tzinfo,
+            city=city,
+            table=table,
+            company=request.registration.organisation,
+            counterpart=request.counterpart,
+            request=request,
+        )
+
 
 def _of(registration: TripRegistration | None = None, counterpart: Organisation | None = None):
     """The meetings of one participant (``registration``) or one counterpart. A company
@@ -54,19 +68,7 @@ def agenda(delegation: Delegation, **of) -> list[AgendaEntry]:
         .select_related("slot__stop__city", "registration__organisation", "counterpart")
         .order_by("slot__starts_at", "table", "pk")
     )
-    return [
-        AgendaEntry(
-            starts_at=request.slot.starts_at,
-            ends_at=request.slot.ends_at,
-            zone=request.slot.stop.city.tzinfo,
-            city=request.slot.stop.city,
-            table=request.table,
-            company=request.registration.organisation,
-            counterpart=request.counterpart,
-            request=request,
-        )
-        for request in requests
-    ]
+    return [AgendaEntry.of(request, request.slot, request.table) for request in requests]
 
 
 def dropped(delegation: Delegation, entries: list[AgendaEntry], **of) -> list[AgendaEntry]:
@@ -86,16 +88,7 @@ def dropped(delegation: Delegation, entries: list[AgendaEntry], **of) -> list[Ag
         last_slot[pk] = slot_id  # the newest wins
     slots = MeetingSlot.objects.select_related("stop__city").in_bulk(set(last_slot.values()))
     return [
-        AgendaEntry(
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-            zone=slot.stop.city.tzinfo,
-            city=slot.stop.city,
-            table=None,
-            company=by_pk[pk].registration.organisation,
-            counterpart=by_pk[pk].counterpart,
-            request=by_pk[pk],
-        )
+        AgendaEntry.of(by_pk[pk], slot)
         for pk, slot_id in sorted(last_slot.items())
         if (slot := slots.get(slot_id)) is not None  # a slot deleted since: nothing to cancel
     ]
