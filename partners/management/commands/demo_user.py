@@ -46,17 +46,13 @@ class Command(BaseCommand):
             raise CommandError(f"Missing groups {sorted(missing)}: run `manage.py migrate` first.")
         with transaction.atomic():
             for username, (group, superuser) in DEMO_USERS.items():
-                self._ensure_user(username, group, superuser, password)
+                user, _ = get_user_model().objects.get_or_create(username=username)
+                user.email = f"{username}@example.org"
+                user.is_staff = user.is_active = True
+                user.is_superuser = superuser
+                user.set_password(password)
+                user.save()
+                user.groups.set([Group.objects.get(name=group)])
         self.stdout.write("Demo logins for the back office (/admin/):")
         for username, (group, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<8} / {password}   ({group})")
-
-    def _ensure_user(self, username, group, superuser, password):
-        user, _ = get_user_model().objects.get_or_create(username=username)
-        user.email = f"{username}@example.org"
-        user.is_staff = True
-        user.is_superuser = superuser
-        user.is_active = True
-        user.set_password(password)
-        user.save()
-        user.groups.set([Group.objects.get(name=group)])
