@@ -76,7 +76,7 @@ def render_document(
             {
                 **context,
                 "language": language,
-                "office_name": getattr(settings, "CRM_OFFICE_NAME", ""),
+                "office_name": settings.CRM_OFFICE_NAME,
                 "printed_on": timezone.localdate(),
                 "stylesheets": [Path(finders.find(path)).as_uri() for path in stylesheets],
             },
