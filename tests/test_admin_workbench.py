@@ -308,17 +308,23 @@ def test_a_handover_of_a_profile_without_consent_is_refused_on_the_delegation_pa
     assert not m.ProfileHandover.objects.exists()
 
 
-def test_withdrawing_the_consent_of_a_published_profile_is_refused_with_a_message(officer_client):
-    # Visibility is read-only in the form; the rule that names it must not end in a 500.
-    profile = f.CompanyProfileFactory(consent_to_share=True, visibility=m.Visibility.PUBLIC)
+def test_withdrawing_the_consent_of_a_published_profile_takes_it_off_the_public_site(
+    officer_client, client
+):
+    # An officer records it (visibility is read-only to them): refusing it, or waiting for
+    # someone who may publish, would keep the company listed against its will.
+    profile = f.CompanyProfileFactory(
+        consent_to_share=True, visibility=m.Visibility.PUBLIC, organisation__name="Acme GmbH"
+    )
+    assert client.get(profile.get_absolute_url()).status_code == 200
     url = _change_url(profile)
     data = change_form_data(officer_client, url)
     data.pop("consent_to_share")
-    response = officer_client.post(url, data)
-    assert response.status_code == 200
-    assert "can only be published with the company&#x27;s consent" in form_errors(response)
+    response = officer_client.post(url, data, follow=True)
+    assert "Acme GmbH is no longer shown on the public site" in response.content.decode()
     profile.refresh_from_db()
-    assert profile.consent_to_share
+    assert not profile.consent_to_share and not profile.is_published
+    assert client.get(profile.get_absolute_url()).status_code == 404
 
 
 def test_a_published_success_story_cannot_be_marked_lost_in_the_form(officer_client):

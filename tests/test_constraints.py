@@ -29,7 +29,7 @@ class Case:
     constraint: str
     field: str  # where full_clean() reports it
     build: Callable[[], Any]  # one unsaved row breaking the constraint
-    # clean() puts the row right instead of refusing it (a person's withdrawn consent)
+    # clean() puts the row right instead of refusing it (a withdrawn consent)
     repaired: bool = False
 
 
@@ -220,10 +220,12 @@ CASES = [
         "date",
         lambda: f.MeetingFactory.build(delegation=None, date=None, city=f.CityFactory()),
     ),
+    # clean() withdraws such a profile from the public site rather than refusing the change.
     Case(
         "companyprofile_public_needs_consent",
         "visibility",
         lambda: _profile(visibility="public", consent_to_share=False),
+        repaired=True,
     ),
     Case(
         "companyprofile_founded_year_four_digits",

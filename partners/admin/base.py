@@ -3,6 +3,7 @@
 actions (actions.py), reverting for Administrators only, and autocompletes that take a
 tampered value as an invalid choice."""
 
+from django.contrib import messages
 from django.contrib.admin import ActionLocation, TabularInline, helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
@@ -102,6 +103,21 @@ class AutocompleteMixin:
         kwargs.setdefault("form_class", KeysMultipleChoiceField)
         self._autocomplete(AutocompleteSelectMultiple, db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class WithdrawalNoticeMixin:
+    """Tells the editor that saving took the record off the public site: the model's clean()
+    withdraws it when its rule no longer allows it (a person's basis, a company's consent)."""
+
+    withdrawal_reason = ""  # the model's rule, as its message says it
+
+    def save_model(self, request, obj, form, change):
+        was_public = change and type(obj).objects.published().filter(pk=obj.pk).exists()
+        super().save_model(request, obj, form, change)
+        if was_public and not obj.is_published:
+            # The catalogues' message names any record as "person".
+            withdrawn = _("%(person)s is no longer shown on the public site.") % {"person": obj}
+            messages.warning(request, f"{withdrawn} {self.withdrawal_reason}")
 
 
 class OwnedDeletionMixin:

@@ -1,9 +1,8 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext as _
+from django.contrib import admin
 
 from ..models import Organisation, Person
 from ..models.organisations import PUBLIC_NEEDS_BASIS
-from .base import CRMAdmin, TranslatedAdmin
+from .base import CRMAdmin, TranslatedAdmin, WithdrawalNoticeMixin
 from .gdpr import PersonGDPRMixin
 
 
@@ -18,7 +17,8 @@ class OrganisationAdmin(CRMAdmin, TranslatedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
+class PersonAdmin(PersonGDPRMixin, WithdrawalNoticeMixin, CRMAdmin, TranslatedAdmin):
+    withdrawal_reason = PUBLIC_NEEDS_BASIS
     list_display = [
         "full_name",
         "local_name",
@@ -37,10 +37,3 @@ class PersonAdmin(PersonGDPRMixin, CRMAdmin, TranslatedAdmin):
     ]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False
-
-    def save_model(self, request, obj, form, change):
-        was_public = change and Person.objects.published().filter(pk=obj.pk).exists()
-        super().save_model(request, obj, form, change)
-        if was_public and not obj.is_published:  # Person.clean(): the basis no longer allows it
-            withdrawn = _("%(person)s is no longer shown on the public site.") % {"person": obj}
-            messages.warning(request, f"{withdrawn} {PUBLIC_NEEDS_BASIS}")

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
-from .base import CRMAdmin, CRMInline, TranslatedAdmin
+from ..models.profiles import PUBLIC_NEEDS_CONSENT
+from .base import CRMAdmin, CRMInline, TranslatedAdmin, WithdrawalNoticeMixin
 from .documents import ProfileDocumentsMixin
 from .imports import ProfileImportMixin
 from .list_filters import NoPartnerCityFilter
@@ -41,7 +42,10 @@ class ReferenceDataAdmin(CRMAdmin, TranslatedAdmin):
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(ProfileDocumentsMixin, ProfileImportMixin, CRMAdmin, TranslatedAdmin):
+class CompanyProfileAdmin(
+    ProfileDocumentsMixin, ProfileImportMixin, WithdrawalNoticeMixin, CRMAdmin, TranslatedAdmin
+):
+    withdrawal_reason = PUBLIC_NEEDS_CONSENT
     list_display = [
         "organisation",
         "sector",

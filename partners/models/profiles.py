@@ -15,6 +15,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    Visibility,
     dated_in_the_future,
     optional_link,
 )
@@ -151,9 +152,11 @@ class CompanyProfile(SluggedMixin, PublishableModel):
 
     def clean(self):
         super().clean()
+        # A withdrawn consent takes the profile off the public site at once, whoever records
+        # it (as Person.clean()); publishing without consent is refused (publishing.refusal).
+        if self.is_published and not self.consent_to_share:
+            self.visibility = Visibility.INTERNAL
         errors = dated_in_the_future(self, "consent_given_on")
-        if self.visibility == "public" and not self.consent_to_share:
-            errors["visibility"] = PUBLIC_NEEDS_CONSENT
         if self.founded_year is not None and not 1000 <= self.founded_year <= 2999:
             errors["founded_year"] = FOUR_DIGIT_YEAR
         if self.organisation_id and self.organisation.kind != Organisation.Kind.COMPANY:
