@@ -84,33 +84,23 @@ def _decide(modeladmin, request, queryset, status):
     )
     refused = [registration for registration, result in sent.items() if result is False]
     _name_companies(modeladmin, request, REFUSED, refused, messages.ERROR)
-    _name_companies(
-        modeladmin,
-        request,
-        _("Left as they are, the companies withdrew: %(companies)s."),
-        withdrawn,
-    )
-    _name_companies(
-        modeladmin,
-        request,
-        _(
-            "Left as they are, nobody has confirmed their e-mail yet: %(companies)s. "
-            "Decide on their own pages once you know the registration is genuine."
-        ),
-        unconfirmed,
-    )
+    _name_companies(modeladmin, request, WITHDREW, withdrawn)
+    _name_companies(modeladmin, request, UNCONFIRMED, unconfirmed)
     tell_of_free_places(modeladmin, request, freed)
-    _name_companies(
-        modeladmin,
-        request,
-        _("Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?"),
-        full,
-    )
+    _name_companies(modeladmin, request, FULL, full)
 
 
 REFUSED = gettext_lazy(
     "The mail server refused the e-mail to %(companies)s: the decision is saved; tell them "
     "yourself."
+)
+WITHDREW = gettext_lazy("Left as they are, the companies withdrew: %(companies)s.")
+UNCONFIRMED = gettext_lazy(
+    "Left as they are, nobody has confirmed their e-mail yet: %(companies)s. "
+    "Decide on their own pages once you know the registration is genuine."
+)
+FULL = gettext_lazy(
+    "Not accepted, the trip is full (capacity reached): %(companies)s. Wait-list them?"
 )
 
 

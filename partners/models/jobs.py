@@ -136,9 +136,6 @@ class Job(models.Model):
         options = self.options
         return options.get("reader_language") or options.get("language") or settings.LANGUAGE_CODE
 
-    def delete_files(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
 
 @receiver(post_delete, sender=Job)
 def _delete_job_files(sender, instance, **kwargs):
