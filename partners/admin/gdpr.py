@@ -43,37 +43,25 @@ from ..models import (
 )
 from .pages import attachment, page_context
 
-# Headings of the export's sections, in the order shown on the HTML page.
+# Each section of the export, in the order shown on the HTML page: its heading, and the
+# models whose fields the keys of its rows are (gdpr.person_export): the page names them,
+# and shows their choices, in the reader's language; the JSON keeps the keys.
 EXPORT_SECTIONS = {
-    "person": _("Stored record"),
-    "delegation_memberships": _("Delegation memberships"),
-    "meetings": _("Meetings attended"),
-    "memoranda_signed": _("Memoranda signed"),
-    "company_profiles_as_contact": _("Contact for company profiles"),
-    "profile_handovers": _("Profile handovers"),
-    "trip_registrations": _("Trip registrations (as contact or traveller)"),
-    "history": _("Change history"),
-    "admin_log": _("Back-office log"),
-    "imported_rows": _("Imported rows (the contact before an update)"),
-    "mentions": _("Mentioned in other records, their history and logs"),
-    "job_files": _("Files of background jobs that mention the person"),
-}
-
-# The models whose fields the keys of each section's rows are (gdpr.person_export): the page
-# names them, and shows their choices, in the reader's language; the JSON keeps the keys.
-SECTION_MODELS = {
-    "person": [Person],
-    "delegation_memberships": [DelegationMember, Delegation],
-    "meetings": [Meeting],
-    "memoranda_signed": [MemorandumParty, Memorandum],
-    "company_profiles_as_contact": [CompanyProfile],
-    "profile_handovers": [ProfileHandover],
-    "trip_registrations": [TripRegistration],
-    "history": [Person.history.model],
-    "admin_log": [LogEntry],
-    "imported_rows": [ImportRunItem],
-    "mentions": list(apps.get_app_config("partners").get_models()),
-    "job_files": [Job],
+    "person": (_("Stored record"), [Person]),
+    "delegation_memberships": (_("Delegation memberships"), [DelegationMember, Delegation]),
+    "meetings": (_("Meetings attended"), [Meeting]),
+    "memoranda_signed": (_("Memoranda signed"), [MemorandumParty, Memorandum]),
+    "company_profiles_as_contact": (_("Contact for company profiles"), [CompanyProfile]),
+    "profile_handovers": (_("Profile handovers"), [ProfileHandover]),
+    "trip_registrations": (_("Trip registrations (as contact or traveller)"), [TripRegistration]),
+    "history": (_("Change history"), [Person.history.model]),
+    "admin_log": (_("Back-office log"), [LogEntry]),
+    "imported_rows": (_("Imported rows (the contact before an update)"), [ImportRunItem]),
+    "mentions": (
+        _("Mentioned in other records, their history and logs"),
+        list(apps.get_app_config("partners").get_models()),
+    ),
+    "job_files": (_("Files of background jobs that mention the person"), [Job]),
 }
 # Keys that are no field of their section's models, or whose field has no name of ours (the
 # history's own columns, the search's copy of the name).
@@ -154,14 +142,8 @@ class PersonGDPRMixin:
         person = self.permitted_object(request, object_id, self._may_export)
         data = person_export(person=person)
         sections = [
-            (
-                title,
-                _labelled(
-                    data[key] if isinstance(data[key], list) else [data[key]],
-                    SECTION_MODELS[key],
-                ),
-            )
-            for key, title in EXPORT_SECTIONS.items()
+            (title, _labelled(data[key] if isinstance(data[key], list) else [data[key]], models))
+            for key, (title, models) in EXPORT_SECTIONS.items()
         ]
         context = {
             **page_context(self, request, _("Data stored about %(person)s") % {"person": person}),

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst, slugify
@@ -302,6 +303,10 @@ class SluggedMixin:
     German text, whatever language the editor's page speaks (slugs come from German)."""
 
     slug_source = "name"
+    url_name = ""  # the public page's URL name, which takes the slug
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -62,6 +61,7 @@ class Delegation(SluggedMixin, PublishableModel):
 
     DatePrecision = DatePrecision
     slug_source = "title"
+    url_name = "partners:delegation"
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
@@ -165,9 +165,6 @@ class Delegation(SluggedMixin, PublishableModel):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("partners:delegation", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import SET_NULL, F, ProtectedError, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +85,7 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
         TERMINATED = "terminated", _("terminated")
 
     slug_source = "title"
+    url_name = "partners:memorandum"
 
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
@@ -165,9 +165,6 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("partners:memorandum", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

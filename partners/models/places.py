@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -47,6 +46,8 @@ class CityQuerySet(PublishableQuerySet):
 
 
 class City(SluggedMixin, PublishableModel):
+    url_name = "partners:city"
+
     name = models.CharField(_("name"), max_length=120)
     local_name = models.CharField(_("local name"), max_length=120, blank=True)
     # The name as the admin search matches it, accents and umlauts folded.
@@ -119,9 +120,6 @@ class City(SluggedMixin, PublishableModel):
         if getattr(self, "namesake", False):
             return with_country(self.name, self.country.code)
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("partners:city", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -90,6 +89,8 @@ class CompanyProfile(SluggedMixin, PublishableModel):
         SHARED = "shared", _("shared")
         ARCHIVED = "archived", _("archived")
 
+    url_name = "partners:company"
+
     organisation = models.OneToOneField(
         Organisation,
         models.CASCADE,
@@ -146,9 +147,6 @@ class CompanyProfile(SluggedMixin, PublishableModel):
     @property
     def name(self) -> str:
         return self.organisation.name if self.organisation_id else ""
-
-    def get_absolute_url(self):
-        return reverse("partners:company", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
