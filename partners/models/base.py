@@ -299,11 +299,15 @@ def suffixed(base: str, max_length: int = 80) -> str:
 
 
 class SluggedMixin:
-    """Fills ``slug`` from ``slug_source`` (the name or title) when left blank: from its
-    German text, whatever language the editor's page speaks (slugs come from German)."""
+    """Named by ``slug_source`` (the name or title), which fills ``slug`` when left blank:
+    from its German text, whatever language the editor's page speaks (slugs come from
+    German)."""
 
     slug_source = "name"
     url_name = ""  # the public page's URL name, which takes the slug
+
+    def __str__(self):
+        return getattr(self, self.slug_source)
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs={"slug": self.slug})

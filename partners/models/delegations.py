@@ -163,9 +163,6 @@ class Delegation(SluggedMixin, PublishableModel):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     def clean(self):
         super().clean()
         errors = {}

@@ -163,9 +163,6 @@ class Memorandum(CountedInReport, KeepsOrganisationNames, SluggedMixin, Publisha
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     def clean(self):
         super().clean()
         errors = {}

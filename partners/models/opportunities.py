@@ -171,9 +171,6 @@ class Opportunity(KeepsOrganisationNames, SluggedMixin, TripOutcome):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
         # Remembers the stage as loaded, so save() knows whether it moved (Django docs,

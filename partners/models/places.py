@@ -110,9 +110,6 @@ class City(SluggedMixin, PublishableModel):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
     @property
     def distinct_name(self) -> str:
         """Its name, with its country's code where another city has the same name

@@ -141,9 +141,6 @@ class CompanyProfile(SluggedMixin, PublishableModel):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
     @property
     def name(self) -> str:
         return self.organisation.name if self.organisation_id else ""
