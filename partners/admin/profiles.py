@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from ..models import CompanyProfile, Interest, ProfileHandover, Sector
-from ..models.profiles import PUBLIC_NEEDS_CONSENT
+from ..models.profiles import NO_CONSENT, PUBLIC_NEEDS_CONSENT
 from .base import CRMAdmin, CRMInline, TranslatedAdmin, WithdrawalNoticeMixin
 from .documents import ProfileDocumentsMixin
 from .imports import ProfileImportMixin
@@ -19,13 +18,7 @@ class ConsentCheckedFormSet(VersionCheckedFormSet):
         profile = self.instance
         handed_over = any(row.has_changed() and row not in self.deleted_forms for row in self.forms)
         if handed_over and not profile.consent_to_share:
-            raise ValidationError(
-                _(
-                    "“%(profile)s” cannot be handed over: the company has not "
-                    "consented to sharing its profile."
-                )
-                % {"profile": profile}
-            )
+            raise ValidationError(NO_CONSENT % {"profile": profile})
 
 
 class ProfileHandoverInline(CRMInline):

@@ -24,6 +24,9 @@ from .places import City
 
 PUBLIC_NEEDS_CONSENT = _("A profile can only be published with the company's consent to share it.")
 FOUR_DIGIT_YEAR = _("The founding year has four digits.")
+NO_CONSENT = _(
+    "“%(profile)s” cannot be handed over: the company has not consented to sharing its profile."
+)
 
 
 class SectorQuerySet(models.QuerySet):
@@ -223,15 +226,7 @@ class ProfileHandover(CountedInReport, TimeStampedModel):
                 }  # fmt: skip
             )
         if self.profile_id and not self.profile.consent_to_share and self._newly_handed_over():
-            raise ValidationError(
-                {
-                    "profile": _(
-                        "“%(profile)s” cannot be handed over: the company has not "
-                        "consented to sharing its profile."
-                    )
-                    % {"profile": self.profile}
-                }
-            )
+            raise ValidationError({"profile": NO_CONSENT % {"profile": self.profile}})
 
     def _newly_handed_over(self) -> bool:
         """Consent is checked when a profile is handed over, not on every later save of a
