@@ -248,6 +248,37 @@ def test_an_opportunity_lost_and_revived_the_next_year_stays_lost_in_its_year(ma
     assert nanjing_row(2021) == {"Open": 1, "Won": 0, "Lost": 1, "Started": 0}
 
 
+def test_a_win_lost_the_next_year_stays_won_in_its_year_and_a_win_undone_does_not(manager):
+    """The investor pulled out a year after the win: the year of the win still counts it
+    won, with its jobs (it had vanished from that year's figures). A win undone the day
+    it was clicked, its day won left filled in, is no win but open."""
+    leipzig = f.HomeCityFactory(name="Leipzig")
+    nanjing = f.CityFactory(name="Nanjing")
+    f.PartnershipFactory(home_city=leipzig, partner_city=nanjing)
+    _opportunity("Pulled out", nanjing,
+                 [(D(2020, 2, 1), Stage.IDEA), (D(2020, 5, 1), Stage.WON),
+                  (D(2021, 3, 1), Stage.LOST)],
+                 won_on=D(2020, 5, 1), jobs_created=40, investment_eur=2_000_000)  # fmt: skip
+    _opportunity("Undone", nanjing,
+                 [(D(2020, 3, 1), Stage.IDEA), (D(2020, 6, 1), Stage.WON),
+                  (D(2020, 6, 1), Stage.IN_TALKS)],
+                 won_on=D(2020, 6, 1), jobs_created=99, expected_jobs=7)  # fmt: skip
+    names = ("Open", "Won", "Lost", "Expected jobs (open)", "Jobs created (won)",
+             "Investment EUR (won)", "Median days to win")  # fmt: skip
+
+    def nanjing_row(year):
+        response = manager.get(
+            "/reports/", {"year": year, "format": "xlsx"}, headers={"accept-language": "en"}
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = [[cell.value for cell in row] for row in workbook["Opportunities"].iter_rows()]
+        row = next(row for row in rows if row[0] == "Nanjing")
+        return [row[rows[0].index(name)] for name in names]
+
+    assert nanjing_row(2020) == [1, 1, 0, 7, 40, 2_000_000, 90.0]
+    assert nanjing_row(2021) == [1, 0, 1, 7, 0, 0, None]
+
+
 @pytest.mark.parametrize("language", ["de", "zh-hans"])
 def test_the_report_calls_an_idea_by_the_name_of_its_stage(language):
     # The funnel's first bar reads the stage's name: the headers and definitions say the same.

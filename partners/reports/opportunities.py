@@ -209,7 +209,9 @@ def _opportunity_report(c: Criteria) -> OpportunityReport:
         figures.open_by_stage[row["stage_at_end"]] = row["n"]
         figures.expected_jobs += row["jobs"] or 0
         figures.expected_investment_eur += row["eur"] or 0
-    won = logged.filter(stage=Stage.WON, won_on__range=(start, end), started_on__isnull=False)
+    # Won at the period's end, whatever came of it since (the investor pulled out the next
+    # year); a win undone within the period is not one.
+    won = logged.filter(stage_at_end=Stage.WON, won_on__range=(start, end))
     for city, won_on, started_on, jobs, eur in won.values_list(
         "place", "won_on", "started_on", "jobs_created", "investment_eur"
     ):
