@@ -58,8 +58,9 @@ DEFINITIONS = [
     ),
     (
         _("Won, lost"),
-        _("Won with the day won in the period; lost, having been marked lost in the period. "
-          "Realised jobs and investment are summed over the won ones."),
+        _("Won at the period's end with the day won in the period, whatever came of it "
+          "since; lost, having been marked lost in the period. Realised jobs and investment "
+          "are summed over the won ones."),
     ),
     (
         _("Conversion from idea to won"),
