@@ -209,6 +209,8 @@ STORAGES = {
 # Without either, development mails go to the console (so `remind` shows them) and
 # production mails to the SMTP server on localhost.
 def email_mailer() -> dict:
+    # Seconds to wait for the server: a silent one would otherwise hold a request forever.
+    timeout = envint("EMAIL_TIMEOUT", "30")
     url = envsecret("EMAIL_URL")
     if url:
         parts = urlsplit(url)
@@ -218,11 +220,13 @@ def email_mailer() -> dict:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": parts.hostname or "localhost",
-                "port": parts.port or 25,
+                # Without a port Django takes the scheme's: 465 (SSL), 587 (TLS), else 25.
+                "port": parts.port,
                 "username": unquote(parts.username or ""),
                 "password": unquote(parts.password or ""),
                 "use_tls": parts.scheme == "smtp+tls",
                 "use_ssl": parts.scheme == "smtp+ssl",
+                "timeout": timeout,
             },
         }
     # Development prints mails; production sends them over SMTP (EMAIL_HOST, default
@@ -239,6 +243,8 @@ def email_mailer() -> dict:
             "username": os.getenv("EMAIL_HOST_USER", ""),
             "password": envsecret("EMAIL_HOST_PASSWORD"),
             "use_tls": envbool("EMAIL_USE_TLS", "0"),
+            "use_ssl": envbool("EMAIL_USE_SSL", "0"),
+            "timeout": timeout,
         },
     }
 
