@@ -64,16 +64,15 @@ def opportunities_due(user, today: datetime.date):
 
 
 def memoranda_due(today: datetime.date):
-    """Memoranda to review or renew: ``review_on`` or ``valid_until`` within 90 days."""
+    """Memoranda to review or renew: ``review_on`` or ``valid_until`` within 90 days, and
+    reviews overdue (the date passed and was not moved on) while the memorandum is valid."""
     horizon = today + datetime.timedelta(days=MEMORANDUM_HORIZON_DAYS)
+    valid = Q(valid_until__isnull=True) | Q(valid_until__gte=today)
     return (
         Memorandum.objects.exclude(
             status__in=[Memorandum.Status.EXPIRED, Memorandum.Status.TERMINATED]
         )
-        .filter(
-            Q(review_on__gte=today, review_on__lte=horizon)
-            | Q(valid_until__gte=today, valid_until__lte=horizon)
-        )
+        .filter(Q(review_on__lte=horizon) & valid | Q(valid_until__range=(today, horizon)))
         .order_by(F("review_on").asc(nulls_last=True), "valid_until", "title")
     )
 

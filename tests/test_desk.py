@@ -36,6 +36,10 @@ def desk_world(officer):
     f.MemorandumFactory(title="MoU Jining", review_on=days(30))
     f.MemorandumFactory(title="MoU Nanjing", signed_on=days(-300), valid_until=days(80))
     f.MemorandumFactory(title="MoU far away", review_on=days(120))
+    f.MemorandumFactory(title="MoU review overdue", review_on=days(-10))
+    f.MemorandumFactory(
+        title="MoU run out", signed_on=days(-400), valid_until=days(-5), review_on=days(-10)
+    )
     f.DelegationFactory(title="Trip in ten days", start_date=days(10), end_date=days(14))
     f.DelegationFactory(title="Trip in three months", start_date=days(90), end_date=days(95))
     f.DelegationFactory(
@@ -50,6 +54,7 @@ EXPECTED = [
     "Overdue thank-you letter",
     "Send profiles next week",
     "Undated idea",
+    "MoU review overdue",
     "MoU Jining",
     "MoU Nanjing",
     "Trip in ten days",
@@ -58,6 +63,7 @@ NOT_EXPECTED = [
     "Finished task",
     "Colleague's task",
     "MoU far away",
+    "MoU run out",
     "Trip in three months",
     "Cancelled trip",
 ]
@@ -92,7 +98,7 @@ def test_remind_mails_each_user_their_desk_and_prints_a_summary(
     assert "Colleague's task" in by_recipient["schulze@example.org"].body
     summary = capsys.readouterr().out
     assert (
-        "Reminders sent: 2. Open follow-ups: 4; memoranda due: 2; upcoming delegations: 1; "
+        "Reminders sent: 2. Open follow-ups: 4; memoranda due: 3; upcoming delegations: 1; "
         "opportunities with a next step due: 0." in summary
     )
 
