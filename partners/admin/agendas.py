@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..dates import utc_offset
-from ..documents.render import DocumentsUnavailable, asked_language, render_pdf
+from ..documents.render import DocumentsUnavailable, render_pdf
 from ..models import Delegation, Organisation, TripRegistration
 from ..scheduling import agendas
 from ..spreadsheets import Column, Table, write_xlsx
-from .documents import pdf_response
+from .documents import asked_language, pdf_response
 from .pages import XLSX, attachment, page_context
 from .rights import allowed
 

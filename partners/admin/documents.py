@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,6 +15,20 @@ from .. import documents, tasks
 from ..models import CompanyProfile, Job
 from .pages import page_context
 from .rights import allowed, links
+
+
+def asked_language(request, default: str | None) -> str:
+    """The language ``?lang=`` asks a document in, else ``default``'s; a language we do
+    not print in is refused by name, not printed in German unasked."""
+    # Language tags are case-insensitive: "zh-Hans" is how most people write ours.
+    written = request.GET.get("lang", "")
+    asked = written.lower()
+    if asked and asked not in documents.LANGUAGES:
+        raise BadRequest(
+            _("lang: %(value)s is not one of %(languages)s")
+            % {"value": repr(written), "languages": ", ".join(documents.LANGUAGES)}
+        )
+    return documents.language_or_default(asked or default)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -31,7 +46,7 @@ class DocumentViewsMixin:
     def _document_view(self, document):
         def view(request, object_id):
             obj = self.permitted_object(request, object_id, allowed(document.__name__))
-            language = documents.asked_language(request, get_language())
+            language = asked_language(request, get_language())
             try:
                 return document(request, obj, language)
             except documents.DocumentsUnavailable as error:

@@ -25,6 +25,7 @@ from ..models import City, Memorandum
 from ..reports import charts, figures, opportunities, queries, tables
 from ..reports.filters import ReportFilter
 from ..spreadsheets import iter_csv, list_separator
+from .documents import asked_language
 from .pages import attachment
 from .streaming import xlsx_file
 
@@ -52,7 +53,7 @@ def report(request):
     if output == "pdf":
         # As the other documents: ``?lang=`` prints it in another language than the page's.
         try:
-            language = documents.asked_language(request, get_language())
+            language = asked_language(request, get_language())
         except BadRequest as error:
             problems.append(str(error))
     if problems or (filterset.is_bound and not filterset.is_valid()):

@@ -5,11 +5,11 @@ Service package: it reads models and renders bytes; the admin serves them.
 
 from .briefing import briefing_pdf, counterpart_count
 from .handouts import handout_profiles, handouts_pdf, profiles_for_delegation
-from .render import DocumentsUnavailable, asked_language, language_or_default, render_pdf
+from .render import LANGUAGES, DocumentsUnavailable, language_or_default, render_pdf
 
 __all__ = [
+    "LANGUAGES",
     "DocumentsUnavailable",
-    "asked_language",
     "briefing_pdf",
     "counterpart_count",
     "handout_profiles",

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import BadRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,20 +33,6 @@ def _weasyprint():
 def language_or_default(code: str | None) -> str:
     """The language asked for when it is one we print in, else the default (German)."""
     return code if code in LANGUAGES else settings.LANGUAGE_CODE
-
-
-def asked_language(request, default: str | None) -> str:
-    """The language ``?lang=`` asks a document in, else ``default``'s; a language we do
-    not print in is refused by name, not printed in German unasked."""
-    # Language tags are case-insensitive: "zh-Hans" is how most people write ours.
-    written = request.GET.get("lang", "")
-    asked = written.lower()
-    if asked and asked not in LANGUAGES:
-        raise BadRequest(
-            _("lang: %(value)s is not one of %(languages)s")
-            % {"value": repr(written), "languages": ", ".join(LANGUAGES)}
-        )
-    return language_or_default(asked or default)
 
 
 def render_pdf(
