@@ -458,3 +458,20 @@ def test_the_revert_summary_joins_its_sentences_as_the_language_writes(
 
     summary = re.search(r'<p class="revert-summary">(.*?)</p>', page.text, re.S).group(1)
     assert expected in summary
+
+
+def test_a_chinese_preview_joins_a_row_s_errors_and_changes_the_chinese_way(client, administrator):
+    import_profiles(source=xlsx([["Alt GmbH", "HRB 1", "Leipzig", "5", "C", ""]]), filename="a")
+    data = xlsx(
+        [["Alt GmbH", "HRB 1", "南京", "7", "C", ""], ["B AG", "", "Atlantis", "viele", "", ""]]
+    )
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+
+    preview = upload(client, data).text
+
+    cells = re.findall(r'<tr class="\w+">.*?<td>([^<]*)</td>\s*</tr>', preview, re.S)
+
+    # The ideographic list comma and the full-width semicolon, not ", " and "; ".
+    changes, errors = cells
+    assert changes == "Ort、Mitarbeiter"
+    assert errors.count("；") == 1 and "; " not in errors

@@ -530,3 +530,26 @@ def test_the_listings_show_dates_at_their_precision_and_mark_the_trips_dates(man
         manager.get("/reports/", {"year": 2019, "format": "xlsx"}, headers=chinese)
     )
     assert workbook.worksheets[1]["D3"].number_format == 'yyyy"年"m"月"'  # 2019年6月
+
+
+def test_a_chinese_workbook_lists_a_trip_s_stops_and_partner_cities_the_chinese_way(manager):
+    home = f.HomeCityFactory(name="Leipzig", name_zh_hans="莱比锡")
+    nanjing, jining = (
+        f.CityFactory(name=name, name_zh_hans=chinese)
+        for name, chinese in (("Nanjing", "南京"), ("Jining", "济宁"))
+    )
+    for city in (nanjing, jining):
+        f.PartnershipFactory(home_city=home, partner_city=city)
+    trip = f.DelegationFactory(origin_city=home, start_date=datetime.date(2019, 6, 25))
+    for order, city in enumerate((nanjing, jining), 1):
+        f.DelegationStopFactory(delegation=trip, city=city, order=order)
+
+    response = manager.get(
+        "/reports/", {"year": 2019, "format": "xlsx"}, headers={"accept-language": "zh-hans"}
+    )
+
+    sheet = _workbook(response).worksheets[1]
+    header, row = sheet.iter_rows(max_row=2, values_only=True)
+    stops = row[header.index("停留站")]
+    # The full-width semicolon of Chinese, not "; ", between the stops and the cities.
+    assert (stops, row[-1]) == ("南京；济宁", "南京；济宁")

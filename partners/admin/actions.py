@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from .. import publishing
-from ..models import Visibility
+from ..models import Visibility, clauses
 from ..publishing import needed_records, set_visibility
 from .pages import page_context
 
@@ -57,7 +57,7 @@ def _report(modeladmin, request, visibility, changed, refused):
 
 
 def _named(refused) -> str:
-    return "; ".join(
+    return clauses(
         # Translators: a record's name in quotes, and why it was refused.
         _("“%(record)s”: %(reason)s") % {"record": record, "reason": reason}
         for record, reason in refused

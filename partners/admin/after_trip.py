@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..dates import local_day_and_times
-from ..models import MeetingRequest
+from ..models import MeetingRequest, clauses
 from ..scheduling.after_trip import OUTCOMES, Outcome, record
 from .pages import page_context
 from .rights import allowed
@@ -111,7 +111,7 @@ class AfterTripMixin:
                         "Left as held, a meeting was logged for them (delete the meeting "
                         "first to record another outcome): %(meetings)s"
                     )
-                    % {"meetings": "; ".join(result.kept_held)},
+                    % {"meetings": clauses(result.kept_held)},
                     messages.WARNING,
                 )
             if result.without_consent:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .. import mail
-from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
+from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration, clauses
 from ..scheduling.matchmaking import suggestions
 from ..scheduling.trips import schedule_meetings, too_close_to_travel
 from .base import CRMAdmin
@@ -279,7 +279,7 @@ class TripRegistrationAdmin(CRMAdmin):
                 (
                     s.counterpart.name,
                     s.score,
-                    "; ".join(s.reasons),
+                    clauses(s.reasons),
                     _("mutual") if s.mutual else (_("requested") if s.requested else ""),
                 )
                 for s in suggestions(obj)
@@ -328,7 +328,7 @@ class MeetingSlotAdmin(LocalTimesMixin, CRMAdmin):
                 )
                 % {
                     "minutes": obj.delegation.travel_minutes_or_default,
-                    "slots": "; ".join(map(str, close)),
+                    "slots": clauses(map(str, close)),
                 },
                 messages.WARNING,
             )

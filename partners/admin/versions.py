@@ -23,7 +23,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..dates import local_day_and_times
-from ..models import is_translated
+from ..models import clauses, is_translated
 from ..validators import no_control_characters
 from ..widgets import KeysOnly
 
@@ -94,7 +94,7 @@ def changes_since(instance, version: int | None, shown=None) -> str:
                     "new": new,
                 }
             )
-    return "; ".join(lines) or _("(none recorded)")
+    return clauses(lines) or _("(none recorded)")
 
 
 def _their_changes(form) -> str:

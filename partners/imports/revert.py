@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person
+from ..models import CompanyProfile, ImportRun, ImportRunItem, Organisation, Person, clauses
 from .bulk_sql import german_columns
 from .writes import M2M_FIELDS
 
@@ -188,7 +188,7 @@ def _check_status(run: ImportRun) -> None:
 
 def _refusal(conflicts: list[str]) -> str:
     conflicts = list(dict.fromkeys(conflicts))  # a company and its profile read alike
-    shown = "; ".join(conflicts[:SHOWN_CONFLICTS])
+    shown = clauses(conflicts[:SHOWN_CONFLICTS])
     more = len(conflicts) - SHOWN_CONFLICTS
     if more > 0:
         shown += " " + ngettext("(and %(n)d more)", "(and %(n)d more)", more) % {"n": more}
@@ -229,7 +229,7 @@ def revert_import(run: ImportRun, *, user) -> None:
         used_by = sorted({str(record) for record in error.protected_objects})[:SHOWN_CONFLICTS]
         raise RevertRefused(
             _("The import cannot be reverted: records added since use its companies: %(list)s")
-            % {"list": "; ".join(used_by)}
+            % {"list": clauses(used_by)}
         ) from None
     run.status = ImportRun.Status.REVERTED
     run.reverted_at = timezone.now()

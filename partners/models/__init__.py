@@ -2,7 +2,7 @@
 
 # ruff: noqa: F401 (the names the rest of the project imports from here)
 
-from .base import COUNTED_FIELDS, Shown, Visibility, is_translated, shown_text
+from .base import COUNTED_FIELDS, Shown, Visibility, clauses, is_translated, shown_text
 from .delegations import Delegation, DelegationMember, DelegationStop, Meeting
 from .followups import FollowUp
 from .imports import ImportRun, ImportRunItem

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
@@ -81,6 +82,12 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
     language = translated_language()
     own = getattr(record, build_localized_fieldname(field, language), None)
     return shown_as(own, getattr(record, source), language)
+
+
+def clauses(parts) -> str:
+    """``parts`` of one message (problems, names with their reasons) joined as the
+    language writes them: "; " in German and English, "；" in Chinese."""
+    return pgettext("clause separator", "; ").join(parts)
 
 
 def shown_as(own: str | None, german: str | None, language: str) -> tuple[str, str | None]:

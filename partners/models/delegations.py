@@ -29,6 +29,7 @@ from .base import (
     Shown,
     SluggedMixin,
     TimeStampedModel,
+    clauses,
     copy_translations,
     optional_link,
 )
@@ -315,7 +316,7 @@ class DelegationStop(TimeStampedModel):
         return _(
             "The clocks in %(city)s skip these local times of its meeting slots or "
             "meetings (they go forward then): %(times)s. Move them first."
-        ) % {"city": self.city, "times": "; ".join(dict.fromkeys(skipped))}
+        ) % {"city": self.city, "times": clauses(dict.fromkeys(skipped))}
 
     def clean_slots(self):
         """Its slots, and so the meetings scheduled in them, stay within its dates as
@@ -357,7 +358,7 @@ class DelegationStop(TimeStampedModel):
                     "count": len(times),
                     "city": self.city,
                     "dates": self.delegation.dates_display,
-                    "slots": "; ".join(times),
+                    "slots": clauses(times),
                 }
             )
         if errors:

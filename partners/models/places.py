@@ -13,7 +13,14 @@ from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 
 from ..dates import keep_wall_clock, local_day_and_times
-from .base import CRM_PERMISSIONS, PublishableModel, PublishableQuerySet, Shown, SluggedMixin
+from .base import (
+    CRM_PERMISSIONS,
+    PublishableModel,
+    PublishableQuerySet,
+    Shown,
+    SluggedMixin,
+    clauses,
+)
 from .folding import FoldedField
 
 
@@ -130,7 +137,7 @@ class City(SluggedMixin, PublishableModel):
                     "On the clock of %(zone)s these meeting slots would lie outside their "
                     "stop's dates: %(slots)s. Move them first."
                 )
-                % {"zone": self.tzinfo, "slots": "; ".join(outside)}
+                % {"zone": self.tzinfo, "slots": clauses(outside)}
             )
         if errors:
             raise ValidationError({"time_zone": errors})
@@ -174,7 +181,7 @@ class City(SluggedMixin, PublishableModel):
         return _(
             "The clocks of %(zone)s skip these local times (they go forward then): "
             "%(records)s. Move them first."
-        ) % {"zone": self.tzinfo, "records": "; ".join(skipped)}
+        ) % {"zone": self.tzinfo, "records": clauses(skipped)}
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

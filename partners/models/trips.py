@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..dates import DatePrecision, format_date_span, format_day, utc_offset
-from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, optional_link
+from .base import CRM_PERMISSIONS, Shown, TimeStampedModel, clauses, optional_link
 from .delegations import Delegation, DelegationStop, Meeting
 from .organisations import Organisation, Person
 from .profiles import CompanyProfile
@@ -417,7 +417,7 @@ class MeetingRequest(TimeStampedModel):
         if len(here) >= slot.tables:
             return {
                 "slot": _("Every table of this slot is taken: %(others)s.")
-                % {"others": "; ".join(str(other) for other in here)}
+                % {"others": clauses(str(other) for other in here)}
             }
         parties = {company.pk, self.counterpart_id}
         travel = self.delegation.travel_time

@@ -28,6 +28,7 @@ from ..models import (
     ProfileHandover,
     Shown,
     Visibility,
+    clauses,
     is_translated,
 )
 from ..models.base import german_slug, in_chinese
@@ -141,7 +142,7 @@ def _rows(report: Report, kind: str, queryset, fields: list[str]):
     fields = [aliases.get(path, path) for path in fields]
     for pk, *values in queryset.values_list("pk", *fields).iterator(chunk_size=CHUNK):
         if pk in listed:
-            yield (*values, "; ".join(names[city] for city in listed[pk]))
+            yield (*values, clauses(names[city] for city in listed[pk]))
 
 
 def summary_table(report: Report) -> Table:
@@ -194,7 +195,8 @@ def _stop_names():
         if connection.features.supports_aggregate_order_by_clause
         else {}
     )
-    return StringAgg(Shown("stops__city__name"), Value("; "), **ordered)
+    separator = Value(pgettext("clause separator", "; "))  # as clauses() joins
+    return StringAgg(Shown("stops__city__name"), separator, **ordered)
 
 
 def meetings_table(report: Report) -> Table:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration
+from ..models import Delegation, MeetingRequest, MeetingSlot, TripRegistration, clauses
 from . import solver
 
 
@@ -28,7 +28,7 @@ class ScheduleResult:
     def unscheduled_lines(self) -> list[str]:
         return [
             _("Not scheduled, %(reason)s: %(requests)s")
-            % {"reason": reason, "requests": "; ".join(requests)}
+            % {"reason": reason, "requests": clauses(requests)}
             for reason, requests in self.unscheduled
         ]
 
@@ -151,7 +151,7 @@ def _tables(
 
 def _clash_message(clash: "solver.PinnedClash", requests: list[MeetingRequest]) -> str:
     by_pk = {request.pk: request for request in requests}
-    meetings = "; ".join(
+    meetings = clauses(
         f"{by_pk[pk]} ({by_pk[pk].slot}, {by_pk[pk].get_status_display()})"
         for pk in clash.request_ids
     )
