@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.wording]
 
@@ -77,3 +78,25 @@ def test_a_full_width_bracket_or_colon_brings_its_own_space():
     text = visible_text(Client().get("/zh-hans/").content.decode())
     assert "开放数据：下载CSV" in text
     assert "开放数据（DCAT-AP）" in text
+
+
+def test_a_short_name_or_a_city_s_own_name_is_bracketed_as_the_page_s_language_writes():
+    from partners import models as m
+    from tests import factories as f
+
+    nagoya = f.CityFactory(name="Nagoya", local_name="名古屋", country="JP")
+    government = f.OrganisationFactory(
+        name="Stadtregierung Nanjing", name_zh_hans="南京市人民政府", short_name="NJG"
+    )
+    trip = f.DelegationFactory(title="Reise", lead_organisation=government)
+    f.DelegationStopFactory(delegation=trip, city=nagoya)
+    member = f.DelegationMemberFactory(delegation=trip, role=m.DelegationMember.Role.HEAD)
+
+    chinese = visible_text(Client().get(f"/zh-hans/delegations/{trip.slug}/").content.decode())
+    german = visible_text(Client().get(f"/de/delegations/{trip.slug}/").content.decode())
+
+    assert "南京市人民政府（NJG）" in chinese and "Nagoya（名古屋）" in chinese
+    assert "Stadtregierung Nanjing (NJG)" in german and "Nagoya (名古屋)" in german
+    with translation.override("zh-hans"):  # the back office's names of records
+        assert str(government) == "南京市人民政府（NJG）"
+        assert str(member) == f"{member.person}（团长）"

@@ -90,6 +90,12 @@ def clauses(parts) -> str:
     return pgettext("clause separator", "; ").join(parts)
 
 
+def in_brackets() -> str:
+    """ "{} ({})": a name and an aside (a short name, a role), bracketed as the language
+    writes it; a Chinese full-width bracket brings its own space: "南京市人民政府（NJG）"."""
+    return pgettext("a name and an aside in brackets", "{} ({})")
+
+
 def shown_as(own: str | None, german: str | None, language: str) -> tuple[str, str | None]:
     """``shown_text`` of a text ``own`` in ``language`` and its German source ``german``."""
     text = own or german or ""

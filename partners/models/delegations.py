@@ -31,6 +31,7 @@ from .base import (
     TimeStampedModel,
     clauses,
     copy_translations,
+    in_brackets,
     optional_link,
 )
 from .organisations import Organisation, Person
@@ -401,7 +402,7 @@ class DelegationMember(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.person} ({self.get_role_display()})"
+        return in_brackets().format(self.person, self.get_role_display())
 
     def save(self, *args, **kwargs):
         if self.person_id:

@@ -15,6 +15,7 @@ from .base import (
     SluggedMixin,
     Visibility,
     dated_in_the_future,
+    in_brackets,
     optional_link,
 )
 from .folding import FoldedField
@@ -126,7 +127,8 @@ class Organisation(SluggedMixin, PublishableModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.shown_short_name})" if self.shown_short_name else self.name
+        short = self.shown_short_name
+        return in_brackets().format(self.name, short) if short else self.name
 
     @property
     def shown_short_name(self) -> str:

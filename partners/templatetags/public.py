@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from ..models import City, CompanyProfile, Organisation, shown_text
-from ..models.base import in_chinese
+from ..models.base import in_brackets, in_chinese
 from ..models.places import with_country
 
 register = template.Library()
@@ -55,9 +55,9 @@ def named(record):
         # The pattern is the catalog's; the name (marked up where German) is escaped.
         name = mark_safe(with_country(conditional_escape(name), escape(record.country.code)))
     if isinstance(record, City) and record.shown_local_name:
-        return format_html("{} ({})", name, own_name(record.shown_local_name))
+        return format_html(in_brackets(), name, own_name(record.shown_local_name))
     if isinstance(record, Organisation) and record.shown_short_name:
-        return format_html("{} ({})", name, record.shown_short_name)
+        return format_html(in_brackets(), name, record.shown_short_name)
     return name
 
 
