@@ -100,3 +100,23 @@ def test_a_short_name_or_a_city_s_own_name_is_bracketed_as_the_page_s_language_w
     with translation.override("zh-hans"):  # the back office's names of records
         assert str(government) == "南京市人民政府（NJG）"
         assert str(member) == f"{member.person}（团长）"
+
+
+def test_a_label_s_full_width_colon_is_followed_by_its_text_without_a_space():
+    from partners import models as m
+    from tests import factories as f
+
+    nanjing = f.CityFactory(name="Nanjing", name_zh_hans="南京")
+    profile = f.CompanyProfileFactory()
+    profile.target_cities.add(nanjing)
+    trip = f.DelegationFactory()
+    f.ProfileHandoverFactory(profile=profile, delegation=trip, recipient__name_zh_hans="南京市政府")
+    f.PhotoFactory(delegation=trip, credit="Invest Region Leipzig", visibility=m.Visibility.PUBLIC)
+
+    companies = visible_text(Client().get("/zh-hans/companies/").content.decode())
+    report = visible_text(Client().get(f"/zh-hans/delegations/{trip.slug}/").content.decode())
+    english = visible_text(Client().get(f"/en/delegations/{trip.slug}/").content.decode())
+
+    assert "目标城市：南京" in companies
+    assert "接收方：南京市政府" in report and "摄影：Invest Region Leipzig" in report
+    assert "Photo: Invest Region Leipzig" in english

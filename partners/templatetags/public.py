@@ -69,6 +69,13 @@ def own_name(text):
 
 
 @register.filter
+def before_text(label):
+    """A label ending in a colon, with the space German and English write after it; a
+    Chinese full-width colon has its space in the glyph ("摄影：Invest Region Leipzig")."""
+    return label if label.endswith("：") else f"{label} "
+
+
+@register.filter
 def shown_language(record, field):
     """The language ``translated`` marks ``field`` with, or "": for an element that
     cannot hold a ``<span>`` (a map label)."""
