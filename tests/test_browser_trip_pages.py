@@ -108,3 +108,22 @@ def test_a_slot_s_times_are_said_to_be_its_city_s_not_the_browser_s(
     notes = page.locator(".field-starts_at .timezonewarning").all_inner_texts()
     assert len(notes) == 1 and notes[0].startswith("Local time in Nanjing (UTC")
     assert "server time" not in page.locator("#content").inner_text()
+
+
+def test_an_agenda_in_chinese_on_a_phone_leaves_the_counterpart_room_to_be_read(
+    live_server, browser, scheduled, artifacts_dir
+):
+    """At 375 px the day, time, city and table kept to one line each and left the
+    counterpart a column one character wide: 南/京/高/新/区, a character per line."""
+    counterpart = scheduled.counterpart
+    counterpart.name_zh_hans = "南京市投资促进委员会"
+    counterpart.save()
+    page = _officer_page(browser, live_server, 375, locale="zh-CN")
+    base = f"{live_server.url}/admin/partners/delegation/{scheduled.delegation_id}/agenda/"
+    page.goto(f"{base}participant/{scheduled.registration_id}.html?lang=zh-hans")
+    page.screenshot(path=artifacts_dir / "agenda-phone-zh.png", full_page=True)
+    cell = page.locator("td", has_text="南京市投资促进委员会")
+    font_size = float(cell.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+    # Five characters a line at least: the name reads in two lines, not ten.
+    assert cell.evaluate("e => e.clientWidth") >= 5 * font_size
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -187,7 +187,7 @@ def test_agendas_show_the_stop_citys_local_time_in_every_language(scheduled, lan
     trip, company, bureau, _request = scheduled
     officer = client_for(user_with_role(TRADE_OFFICERS))
     page = officer.get(agenda_url(trip, "participant", company.pk, "html") + f"?lang={language}")
-    assert '<td class="fit">09:00–09:45 (UTC+8)</td>' in page.text  # not 03:00 in Berlin
+    assert '<td class="fit times">09:00–09:45 (UTC+8)</td>' in page.text  # not 03:00 in Berlin
     pdf = officer.get(agenda_url(trip, "counterpart", bureau.pk, "pdf") + f"?lang={language}")
     text = " ".join(PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().split())
     assert "09:00–09:45 (UTC+8)" in text and "03:00" not in text
