@@ -611,3 +611,24 @@ def test_a_city_visited_twice_lists_each_meeting_once_under_its_own_stop(officer
     for title in ["Auftakt im Rathaus", "Abschluss im Hafen", "Termin offen"]:
         assert flat.count(title) == 1, title
     assert third.count("Abstecher ohne Halt") == 1  # after the stops, never left out
+
+
+@pytest.mark.layout
+def test_a_long_company_name_leaves_the_counterpart_its_words_whole_in_the_itinerary(officer):
+    """A 200-character company name took the itinerary's width: the counterpart beside it
+    printed as "Souther / n / Administ / ration", on every row of that day."""
+    trip = f.DelegationFactory(status="planned")
+    slot = f.MeetingSlotFactory(delegation=trip, stop__city=f.CityFactory(name="Nanjing"))
+    bureau = f.OrganisationFactory(name="Southern Administration Nanjing", city=slot.stop.city)
+    for name in ("Präzisionsmaschinenbau und Sondermaschinen " * 4, "Kurz GmbH"):
+        f.MeetingRequestFactory(
+            registration__delegation=trip,
+            registration__organisation__name=name.strip(),
+            counterpart=bureau,
+            slot=slot,
+            status="scheduled",
+        )
+    pages, _flat = briefing(officer, trip, "en")
+    itinerary = pages[1].split("Who travels")[0]
+    words = itinerary.split()
+    assert words.count("Administration") == 2, itinerary
