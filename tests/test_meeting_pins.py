@@ -13,7 +13,7 @@ from partners.roles import TRADE_OFFICERS
 from partners.scheduling.trips import schedule_meetings
 
 from . import factories as f
-from .backoffice import client_for, user_with_role
+from .backoffice import change_form_data, client_for, user_with_role
 
 UTC = datetime.UTC
 NINE = datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)
@@ -250,3 +250,26 @@ def test_good_pins_are_scheduled_where_they_are(trip):
     kept.refresh_from_db()
     assert (kept.slot, kept.table, kept.pinned) == (trip.slots_by_city["Nanjing"], 1, True)
     assert result.scheduled == 1
+
+
+def test_a_meeting_moved_by_hand_without_a_pin_obeys_the_same_rules(trip):
+    """Moved into a slot in Nanjing by hand, unpinned, a meeting with the Lyon partner was
+    saved without a word and printed on both agendas in Nanjing until the next run."""
+    officer = client_for(user_with_role(TRADE_OFFICERS))
+    request = f.MeetingRequestFactory(
+        registration=trip.everywhere, counterpart=trip.counterparts["Lyon"], status="accepted"
+    )
+    url = f"/admin/partners/meetingrequest/{request.pk}/change/"
+    data = change_form_data(officer, url)
+    data.update(status="scheduled", slot=trip.slots_by_city["Nanjing"].pk, table=1)
+    response = officer.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "slot": [
+            "The counterpart is in Lyon, this slot at the stop in Nanjing: choose a slot in Lyon."
+        ]
+    }
+    request.refresh_from_db()
+    assert request.slot is None
+    data["slot"] = trip.slots_by_city["Lyon"].pk
+    assert officer.post(url, data).status_code == 302  # the control

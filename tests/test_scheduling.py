@@ -359,8 +359,8 @@ def test_the_solver_improves_on_a_greedy_start_that_blocks_itself():
 
 
 def two_slot_trip(*, first_starts_at=None):
-    """One counterpart, two one-table slots at its stop."""
-    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED)
+    """One counterpart, two one-table slots at its stop (a trip of no dates yet)."""
+    trip = f.DelegationFactory(status=m.Delegation.Status.PLANNED, start_date=None, end_date=None)
     city = f.CityFactory()
     stop = f.DelegationStopFactory(delegation=trip, city=city)
     first_starts_at = first_starts_at or datetime.datetime(2027, 5, 10, 9, tzinfo=UTC)

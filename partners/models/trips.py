@@ -350,16 +350,22 @@ class MeetingRequest(TimeStampedModel):
                 "A scheduled meeting has a slot: choose one, or set the status to accepted."
             )
         if not errors:
-            errors = self.pin_errors()
+            errors = self.pin_errors(by_hand=self.slot_moved())
         if errors:
             raise ValidationError(errors)
 
-    def pin_errors(self) -> dict[str, str]:
+    def slot_moved(self) -> bool:
+        """Whether the slot differs from the stored one (a new request's slot too)."""
+        stored = MeetingRequest.objects.filter(pk=self.pk, slot=self.slot_id)
+        return self.slot_id is not None and not stored.exists()
+
+    def pin_errors(self, *, by_hand: bool = False) -> dict[str, str]:
         """Why its slot cannot hold this open, pinned meeting, by field. A pin bypasses
         the rules the scheduler keeps for every other meeting, so they are checked here:
-        on the admin form, and by ``schedule_meetings`` before it solves."""
+        on the admin form, and by ``schedule_meetings`` before it solves. So is a slot
+        chosen by hand (``by_hand``), pinned or not: the agendas print it as it is."""
         linked = self.slot_id and self.registration_id and self.counterpart_id
-        if not (self.pinned and linked and self.status in self.OPEN_STATUSES):
+        if not ((self.pinned or by_hand) and linked and self.status in self.OPEN_STATUSES):
             return {}
         slot, registration, city = self.slot, self.registration, self.counterpart.city
         if slot.delegation_id != self.delegation_id:
