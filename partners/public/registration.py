@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -226,7 +226,11 @@ def _send_confirmation(request, delegation, registration, application) -> bool:
 def register(request, slug):
     delegation = published_or_404(Delegation.objects.all(), slug=slug)
     if not service.open_for_registration(delegation):
-        return render(request, "partners/trips/register_closed.html", {"delegation": delegation})
+        # A company late for the closing day is told the day, not that it is "not open".
+        closes = delegation.registration_closes_on
+        late = delegation.registration_open and closes and closes < timezone.localdate()
+        context = {"delegation": delegation, "closed_on": closes if late else None}
+        return render(request, "partners/trips/register_closed.html", context)
     form = RegistrationForm(request.POST or None, delegation=delegation)
     status = 200
     # Forms sent back with errors count for nothing: the limit is on what writes records
