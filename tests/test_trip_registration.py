@@ -434,6 +434,25 @@ def test_a_company_typed_with_other_spaces_or_legal_form_is_the_known_one(trip):
     assert not m.Organisation.objects.filter(name=typed).exists()
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("莱比锡精密机械有限公司", "莱比锡 精密机械有限公司"),
+        ("莱比锡精密机械有限公司", "莱比锡精密机械 有限公司"),
+        ("莱比锡精密机械(有限公司)", "莱比锡精密机械（有限公司）"),
+        ("ABC 精密机械", "ＡＢＣ精密机械"),
+    ],
+)
+def test_a_chinese_company_typed_with_a_space_or_full_width_signs_is_the_known_one(
+    trip, stored, typed
+):
+    # Chinese sets no space between words: "莱比锡 精密机械有限公司" was a second company.
+    company = f.CompanyFactory(name=stored)
+    assert Client().post(url(trip), valid_data(company=typed)).status_code == 302
+    assert m.TripRegistration.objects.get().organisation == company
+    assert m.Organisation.objects.filter(kind="company").count() == 1
+
+
 def test_a_company_registered_first_by_someone_else_is_found_by_the_officers(trip, known):
     # Whoever knows a company's name may register it first with their own address; the
     # real company's form changes nothing (the form tells nobody who is registered), but

@@ -1,6 +1,7 @@
 """Organisations (agencies, governments, companies, …) and the people who work there."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -37,12 +38,19 @@ PUNCTUATION = re.compile(r"[.,]")
 # makes "ß" "ss"; after the legal forms, whose patterns are spelt with umlauts.
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 AND = re.compile(r"\s*&\s*|\s+(und|u)\s+")
+# Chinese sets no space between words: one typed beside a CJK character separates nothing.
+SPACE_BY_CJK = re.compile(
+    r"\s+(?=[\u3000-\u9fff\uf900-\ufaff])|(?<=[\u3000-\u9fff\uf900-\ufaff])\s+"
+)
 
 
 def normalise_company_name(name: str) -> str:
     """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name,
-    `Müller` and `Mueller` too."""
-    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", name.casefold())).split())
+    `Müller` and `Mueller` too; `莱比锡 机械（有限公司）` is `莱比锡机械(有限公司)` (NFKC: the
+    full-width forms of a Chinese keyboard)."""
+    value = unicodedata.normalize("NFKC", name).casefold()
+    value = " ".join(AND.sub(" & ", PUNCTUATION.sub(" ", value)).split())
+    value = SPACE_BY_CJK.sub("", value)
     for pattern, replacement in LEGAL_FORMS:
         value = pattern.sub(replacement, value)
     return value.translate(UMLAUTS)
