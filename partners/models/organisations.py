@@ -44,6 +44,9 @@ SPACE_BY_CJK = re.compile(
 )
 
 
+NAME_KEY_LENGTH = 200
+
+
 def normalise_company_name(name: str) -> str:
     """`Muster GmbH & Co. KG`, `muster gmbh&co kg` and `Muster  GmbH u. Co. KG` are one name,
     `Müller` and `Mueller` too; `莱比锡 机械（有限公司）` is `莱比锡机械(有限公司)` (NFKC: the
@@ -53,7 +56,8 @@ def normalise_company_name(name: str) -> str:
     value = SPACE_BY_CJK.sub("", value)
     for pattern, replacement in LEGAL_FORMS:
         value = pattern.sub(replacement, value)
-    return value.translate(UMLAUTS)
+    # Spelt out, a name as long as its column ("ü" → "ue") outgrows the key's column.
+    return value.translate(UMLAUTS)[:NAME_KEY_LENGTH]
 
 
 CONSENT_NEEDS_DATE = _("Consent needs the date it was given.")
@@ -101,7 +105,7 @@ class Organisation(SluggedMixin, PublishableModel):
     description = models.TextField(_("description"), blank=True)
     # The name as the import matches companies (normalise_company_name), kept on save so
     # that an import looks up only the names of its rows.
-    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
     # The name as the admin search matches it, accents and umlauts folded.
     name_folded = FoldedField(source="name")
 
