@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+import xlsxwriter
 from django.utils import translation
 
 from partners.imports import BadFile, import_profiles
@@ -30,13 +31,15 @@ def run(data, filename="profiles.xlsx", **options):
     return import_profiles(source=data, filename=filename, **options)
 
 
-def rewrite_sheet(data: bytes, old: bytes, new: bytes) -> bytes:
-    """The same workbook with its first sheet's XML edited (what openpyxl cannot write)."""
+def rewrite_sheet(
+    data: bytes, old: bytes, new: bytes, member: str = "xl/worksheets/sheet1.xml"
+) -> bytes:
+    """The same workbook with one XML part edited (what openpyxl cannot write)."""
     source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
+            if item.filename == member:
                 content = content.replace(old, new)
             out.writestr(item, content)
     return target.getvalue()
@@ -119,6 +122,8 @@ def test_a_decompression_bomb_is_refused_before_parsing():
 def test_a_formula_cell_uses_its_cached_value():
     data = xlsx([["A GmbH", "", "Leipzig", "=1+2", "", ""]])
     data = rewrite_sheet(data, b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+    # As Excel saves it: calculated, no longer asking to be calculated when opened.
+    data = rewrite_sheet(data, b'fullCalcOnLoad="1"', b"", "xl/workbook.xml")
 
     result = run(data)
 
@@ -128,6 +133,24 @@ def test_a_formula_cell_uses_its_cached_value():
 
 def test_a_formula_without_cached_value_is_a_row_error():
     result = run(xlsx([["A GmbH", "", "Leipzig", "=1+2", "", ""]]))
+
+    assert [str(e) for e in result.errors] == [
+        'row 2, column "Mitarbeiter": formula without a calculated value'
+    ]
+    assert not Organisation.objects.exists()
+
+
+def test_a_formula_xlsxwriter_wrote_is_a_row_error_not_its_placeholder_zero():
+    # xlsxwriter stores 0 as every formula's value and asks Excel to calculate on opening.
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Firma", "Ort", "Mitarbeiter"])
+    sheet.write_row(1, 0, ["A GmbH", "Leipzig"])
+    sheet.write_formula(1, 2, "=10*120")
+    book.close()
+
+    result = run(buffer.getvalue())
 
     assert [str(e) for e in result.errors] == [
         'row 2, column "Mitarbeiter": formula without a calculated value'

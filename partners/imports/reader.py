@@ -29,6 +29,7 @@ from ..spreadsheets import unescape
 from .sheet import filled
 
 ZIP_MAGIC = b"PK\x03\x04"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Encrypted XLSX and old .xls files.
 # An OpenDocument file stores its media type first, uncompressed (ODF 1.2, part 3, 3.3).
 ODS_MEDIA_TYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -284,7 +285,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, list[str]]:
     """The first sheet the user sees: a hidden one before it (left over, or holding
     lists for drop-downs) is not what they mean to import."""
     ns = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "m": MAIN,
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     }
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -305,9 +306,14 @@ def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[in
     """Formula cells Excel never calculated (written by a program): no cached value to use.
 
     Calamine returns cached values but cannot tell "no value" from "empty", so the sheet XML
-    is parsed; only when it contains formulas at all (``_Scan``), which is rare here.
+    is parsed; only when it contains formulas at all (``_Scan``), which is rare here. A
+    workbook that asks to be calculated when opened (written by xlsxwriter, with a cached 0
+    in every formula) has no calculated value either; Excel and LibreOffice drop the flag
+    when they save.
     """
     try:
+        calc = ElementTree.fromstring(archive.read("xl/workbook.xml")).find(f"{{{MAIN}}}calcPr")
+        stale = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
         missing = set()
         with archive.open(path) as stream:
             for _event, cell in ElementTree.iterparse(stream):
@@ -315,7 +321,7 @@ def _formulas_without_value(archive: zipfile.ZipFile, path: str) -> set[tuple[in
                     continue
                 children = {child.tag.rsplit("}", 1)[-1]: child for child in cell}
                 value = children.get("v")
-                if "f" in children and (value is None or not (value.text or "")):
+                if "f" in children and (stale or value is None or not (value.text or "")):
                     missing.add(_cell_position(cell.get("r")))
                 cell.clear()
         return missing
