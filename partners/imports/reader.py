@@ -4,10 +4,12 @@ Only the first visible worksheet of a workbook is read. Rows come out as lists o
 (str, int, float, bool, date, datetime), numbered as the user sees them in Excel.
 
 Memory ceiling: calamine holds a sheet as a dense grid of 32 bytes per cell, from A1 to
-the last cell, however empty: one value in XFD1048576 is 17 billion cells. So before
-calamine reads a cell, the sheet's size as declared (``<dimension ref>``) and as its cells
-actually reach is checked against ``CRM_IMPORT_MAX_ROWS``, ``CRM_IMPORT_MAX_COLUMNS`` and
-``CRM_IMPORT_MAX_CELLS`` (4,000,000 cells: a grid of at most 128 MB). A CSV line is
+the last cell holding a value, however empty the cells between: one value in XFD1048576 is
+17 billion cells. So before calamine reads a cell, the sheet's size as its cells with a value
+reach is checked against ``CRM_IMPORT_MAX_ROWS``, ``CRM_IMPORT_MAX_COLUMNS`` and
+``CRM_IMPORT_MAX_CELLS`` (4,000,000 cells: a grid of at most 128 MB). Calamine skips
+formatted empty cells, empty rows and the declared ``<dimension>`` (a sheet formatted down to
+row 1,048,576 is read in little memory), so they do not count. A CSV line is
 refused once it holds more fields than ``CRM_IMPORT_MAX_COLUMNS``, before it is split.
 """
 
@@ -155,20 +157,20 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
-# as bytes in chunks, so that the check itself stays small however big the sheet is.
-CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br=["']([A-Z]+)(\d+)["']""")
+# as bytes in chunks, so that the check itself stays small however big the sheet is. A cell
+# tag that closes itself (`<c r="F1048576" s="1"/>`) is formatted but empty.
+CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br=["']([A-Z]+)(\d+)["'][^>]*?(/?)>""")
 CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br=["'](\d+)["']""")
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 HIDDEN_ROW = re.compile(
     rb"""<(?:\w+:)?row\s(?=[^>]*\bhidden=["'](?:1|true)["'])[^>]*?\br=["'](\d+)["']"""
 )
-DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref=["']([A-Z0-9:]+)["']""")
 
 
 @dataclass
 class _Scan:
-    rows: int = 0  # the last row and column (1-based) that the sheet's cells reach
+    rows: int = 0  # the last row and column (1-based) that the sheet's values reach
     columns: int = 0
     implicit: bool = False  # a row or cell without a reference sits after the one before it
     hidden: set[int] = field(default_factory=set)  # rows hidden in the sheet
@@ -177,13 +179,12 @@ class _Scan:
     def read(self, text: bytes) -> None:
         """Takes in a run of whole tags."""
         references = CELL_REF.findall(text)
-        if references:
-            self.rows = max(self.rows, max(int(row) for _letters, row in references))
-            letters = max({letters for letters, _row in references}, key=lambda s: (len(s), s))
+        values = [(letters, row) for letters, row, empty in references if not empty]
+        if values:
+            self.rows = max(self.rows, max(int(row) for _letters, row in values))
+            letters = max({letters for letters, _row in values}, key=lambda s: (len(s), s))
             self.columns = max(self.columns, _cell_position(f"{letters.decode()}1")[1] + 1)
         row_numbers = ROW_REF.findall(text)
-        if row_numbers:
-            self.rows = max(self.rows, max(map(int, row_numbers)))
         self.implicit = self.implicit or (
             len(references) != len(CELL_TAG.findall(text))
             or len(row_numbers) != len(ROW_TAG.findall(text))
@@ -194,26 +195,22 @@ class _Scan:
 
 
 def _check_dimensions(archive: zipfile.ZipFile) -> tuple[str, str, list[str], _Scan]:
-    """Refuses a first sheet larger than the limits, as declared or as its cells reach;
+    """Refuses a first sheet larger than the limits, as its values reach;
     returns the sheet's path in the archive, its name, the other visible sheets' names and
     what one pass over its XML found."""
     try:
         path, name, others = _first_sheet(archive)
         with archive.open(path) as stream:
-            head = stream.read(1 << 16)
-            declared = DIMENSION.search(head)
-            if declared:
-                _check_size(*_cell_position(declared.group(1).split(b":")[-1].decode()))
-            scan = _scan(head, stream)
+            scan = _scan(stream)
         return path, name, others, scan
     except (KeyError, ElementTree.ParseError, AttributeError, IndexError, zipfile.BadZipFile):
         raise BadFile(_("The file is not a valid .xlsx workbook (it may be damaged).")) from None
 
 
-def _scan(head: bytes, stream) -> _Scan:
+def _scan(stream) -> _Scan:
     """One pass over the sheet's XML, in chunks cut after a tag's end, checked against the
     limits as it goes."""
-    scan, rest = _Scan(), head
+    scan, rest = _Scan(), b""
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         cut = rest.rfind(b">") + 1
         scan.read(rest[:cut])
@@ -236,17 +233,17 @@ def _reach_by_position(stream) -> tuple[int, int]:
         if event == "end":
             if tag == "row":
                 element.clear()  # keeps the parsed tree small
+            elif tag == "c" and len(element):  # a cell without children is empty
+                rows, columns = max(rows, row), max(columns, column)
+                _check_size(rows, columns)
         elif tag == "row":
             row = int(element.get("r") or row + 1)
             column = 0
-            rows = max(rows, row)
         elif tag == "c":
             reference = element.get("r")
             if reference:
                 row, column = _cell_position(reference)
             column += 1
-            rows, columns = max(rows, row), max(columns, column)
-            _check_size(rows, columns)
     return rows, columns
 
 
