@@ -184,6 +184,22 @@ def test_the_preview_warns_that_hidden_rows_are_imported_too(administrator):
     assert "表格中隐藏的行也会被导入：3。" in page
 
 
+def test_the_preview_warns_that_hidden_columns_are_imported_too(administrator):
+    # A hidden column is out of sight, not out of the import: its consent is shared.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Firma", "Ort", "Freigabe", "Notiz"])
+    sheet.append(["A GmbH", "Leipzig", "ja", "alt"])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.column_dimensions.group("D", "Z", hidden=True)  # unknown columns: nothing to say
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    page = upload(administrator, buffer.getvalue())
+
+    assert 'Columns hidden in the sheet are imported too: "Freigabe".' in page
+
+
 def test_a_title_above_the_headers_is_named_with_the_row_that_holds_them(administrator):
     data = workbook(
         (

@@ -174,6 +174,12 @@ def import_profiles(
             )
             % {"sheet": opened.name, "others": ", ".join(f'"{name}"' for name in unread)}
         )
+    hidden_columns = [f'"{label}"' for i, _c, label in layout if i in opened.hidden_columns]
+    if hidden_columns:  # hidden on screen, not from the import
+        result.warnings.append(
+            _("Columns hidden in the sheet are imported too: %(columns)s.")
+            % {"columns": ", ".join(hidden_columns)}
+        )
     if user is not None and not may_publish(user):
         _refuse_publishing(layout)
     parser = Parser(layout, Lookups(), opened.formulas_without_value)

@@ -63,6 +63,8 @@ class Sheet:
     others: list[str] = field(default_factory=list)
     # Rows hidden in the sheet (by a filter, say): imported like the others, with a warning.
     hidden_rows: set[int] = field(default_factory=set)
+    # Columns (0-based) hidden in the sheet: imported too, with a warning.
+    hidden_columns: set[int] = field(default_factory=set)
 
 
 def open_sheet(data: bytes, filename: str = "") -> Sheet:
@@ -153,7 +155,10 @@ def _open_xlsx(data: bytes, sha256: str) -> Sheet:
     numbered = _limited((number, _unescaped(row)) for number, row in enumerate(rows, start=2))
     formulas = _formulas_without_value(archive, path) if scan.formulas else set()
     name = sheet.name if len(workbook.sheet_names) > 1 else ""
-    return Sheet(headers, numbered, sha256, formulas, sheet.height - 1, name, others, scan.hidden)
+    return Sheet(
+        headers, numbered, sha256, formulas, sheet.height - 1, name, others, scan.hidden,
+        scan.hidden_columns,
+    )  # fmt: skip
 
 
 # Cell and row tags (any namespace prefix) and their references; the sheet XML is scanned
@@ -166,6 +171,10 @@ ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 HIDDEN_ROW = re.compile(
     rb"""<(?:\w+:)?row\s(?=[^>]*\bhidden=["'](?:1|true)["'])[^>]*?\br=["'](\d+)["']"""
 )
+HIDDEN_COLUMNS = re.compile(
+    rb"""<(?:\w+:)?col\s(?=[^>]*\bhidden=["'](?:1|true)["'])"""
+    rb"""(?=[^>]*\bmin=["'](\d+)["'])(?=[^>]*\bmax=["'](\d+)["'])"""
+)
 
 
 @dataclass
@@ -174,6 +183,7 @@ class _Scan:
     columns: int = 0
     implicit: bool = False  # a row or cell without a reference sits after the one before it
     hidden: set[int] = field(default_factory=set)  # rows hidden in the sheet
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based, within the limit
     formulas: bool = False  # whether it holds formulas at all
 
     def read(self, text: bytes) -> None:
@@ -191,6 +201,9 @@ class _Scan:
         )
         if b"hidden" in text:
             self.hidden.update(int(number) for number in HIDDEN_ROW.findall(text))
+            for first, last in HIDDEN_COLUMNS.findall(text):
+                last = min(int(last), settings.CRM_IMPORT_MAX_COLUMNS)  # often up to XFD
+                self.hidden_columns.update(range(int(first) - 1, last))
         self.formulas = self.formulas or b"<f" in text or b":f" in text
 
 
