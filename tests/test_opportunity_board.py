@@ -489,3 +489,17 @@ def test_a_colleague_who_left_keeps_their_opportunities_and_follow_ups(officer):
         assert client.post(url, change_form_data(client, url)).status_code == 302, name
         record.refresh_from_db()
         assert record.owner == gone, name
+
+
+def test_a_move_posted_twice_from_two_tabs_is_done_once_and_not_refused(officer, card):
+    client, loaded = client_for(officer), card.version
+    _move(client, card, Stage.IN_TALKS)
+
+    response = client.post(
+        _move_url(card), {"stage": Stage.IN_TALKS, "version": loaded, "next": BOARD}, follow=True
+    )
+
+    page = unescape(response.text)
+    assert "someone else saved" not in page
+    assert "moved to in talks" in page
+    assert [c.stage for c in card.stage_changes.order_by("pk")] == [Stage.CONTACTED, Stage.IN_TALKS]

@@ -370,6 +370,9 @@ def move(*, pk, stage: str, loaded_version: str, lost_reason: str, user) -> Oppo
                 % {"value": repr(loaded_version)}
             )
         loaded = int(loaded_version)
+        if stage == opportunity.stage:
+            # Already there (the same move posted again from a second tab): nothing to do.
+            return opportunity
         if loaded != opportunity.version:
             raise ValidationError(
                 _(
