@@ -304,6 +304,6 @@ def test_a_chinese_workbook_names_related_records_in_chinese_else_in_german(buil
     header, *trips = workbook["代表团"].iter_rows(values_only=True)
     origin, stops = header.index("出发城市"), header.index("停留站")
     assert {row[origin] for row in trips} == {"莱比锡", "济宁", "南京"}
-    assert "Paris; 济宁" in {row[stops] for row in trips}
+    assert "Paris；济宁" in {row[stops] for row in trips}  # a Chinese list separator
     header, *handovers = workbook["转交"].iter_rows(values_only=True)
     assert {(row[2], row[3]) for row in handovers} == {("南京市政府", "南京")}
