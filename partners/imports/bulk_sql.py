@@ -10,6 +10,7 @@ import functools
 import itertools
 from collections.abc import Iterable
 
+from cachalot.api import invalidate
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
@@ -121,6 +122,9 @@ class Table:
         if connection.vendor == "postgresql":
             # One statement per row costs a round trip each; COPY streams them all.
             _copy(f"COPY {table} ({columns}) FROM STDIN", values)
+            # COPY bypasses Django's cursor, where cachalot sees every other write. Inside
+            # a transaction the table is dropped from the cache once, when it commits.
+            invalidate(self.model)
             return
         marks = ", ".join(["%s"] * len(self.fields))
         self._run(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)

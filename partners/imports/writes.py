@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cachalot.api import invalidate
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -312,9 +310,6 @@ def write_plan(plan: list[PlannedRow], *, run: ImportRun, user) -> None:
     for chunk in itertools.batched(rows, BATCH):
         _write_chunk(writer, chunk, slugs, run)
         release(chunk)
-    # PostgreSQL's COPY bypasses Django's cursor, where cachalot sees every other write:
-    # the cached results of every table of the app are dropped when this transaction commits.
-    invalidate(*apps.get_app_config("partners").db_tables())
 
 
 def _write_chunk(writer: Writer, rows: Sequence[PlannedRow], slugs: dict, run: ImportRun) -> None:
