@@ -65,14 +65,18 @@ def opportunities_due(user, today: datetime.date):
 
 def memoranda_due(today: datetime.date):
     """Memoranda to review or renew: ``review_on`` or ``valid_until`` within 90 days, and
-    reviews overdue (the date passed and was not moved on) while the memorandum is valid."""
+    reviews overdue (the date passed and was not moved on) while the memorandum is in force."""
     horizon = today + datetime.timedelta(days=MEMORANDUM_HORIZON_DAYS)
-    valid = Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    in_force = Memorandum.objects.in_force(today).values("pk")
     return (
         Memorandum.objects.exclude(
             status__in=[Memorandum.Status.EXPIRED, Memorandum.Status.TERMINATED]
         )
-        .filter(Q(review_on__lte=horizon) & valid | Q(valid_until__range=(today, horizon)))
+        .filter(
+            Q(review_on__range=(today, horizon))
+            | Q(review_on__lt=today, pk__in=in_force)
+            | Q(valid_until__range=(today, horizon))
+        )
         .order_by(F("review_on").asc(nulls_last=True), "valid_until", "title")
     )
 

@@ -40,6 +40,11 @@ def desk_world(officer):
     f.MemorandumFactory(
         title="MoU run out", signed_on=days(-400), valid_until=days(-5), review_on=days(-10)
     )
+    # An overdue review stays only while the memorandum is in force: not of a draft.
+    f.MemorandumFactory(
+        title="MoU draft overdue", status=m.Memorandum.Status.DRAFT, signed_on=None,
+        review_on=days(-10),
+    )  # fmt: skip
     f.DelegationFactory(title="Trip in ten days", start_date=days(10), end_date=days(14))
     f.DelegationFactory(title="Trip in three months", start_date=days(90), end_date=days(95))
     f.DelegationFactory(
@@ -64,6 +69,7 @@ NOT_EXPECTED = [
     "Colleague's task",
     "MoU far away",
     "MoU run out",
+    "MoU draft overdue",
     "Trip in three months",
     "Cancelled trip",
 ]
