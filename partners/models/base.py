@@ -84,10 +84,15 @@ def shown_text(record, field: str) -> tuple[str, str | None]:
     return shown_as(own, getattr(record, source), language)
 
 
+def clause_separator() -> str:
+    """What parts one message as the language writes it: "; " in German and English, "；"
+    in Chinese."""
+    return pgettext("clause separator", "; ")
+
+
 def clauses(parts) -> str:
-    """``parts`` of one message (problems, names with their reasons) joined as the
-    language writes them: "; " in German and English, "；" in Chinese."""
-    return pgettext("clause separator", "; ").join(parts)
+    """``parts`` of one message (problems, names with their reasons), joined."""
+    return clause_separator().join(parts)
 
 
 def in_brackets() -> str:

@@ -31,7 +31,7 @@ from ..models import (
     clauses,
     is_translated,
 )
-from ..models.base import german_slug, in_chinese
+from ..models.base import clause_separator, german_slug, in_chinese
 from ..spreadsheets import Column, PartialDate, Table
 from . import figures, opportunities, queries
 
@@ -195,8 +195,7 @@ def _stop_names():
         if connection.features.supports_aggregate_order_by_clause
         else {}
     )
-    separator = Value(pgettext("clause separator", "; "))  # as clauses() joins
-    return StringAgg(Shown("stops__city__name"), separator, **ordered)
+    return StringAgg(Shown("stops__city__name"), Value(clause_separator()), **ordered)
 
 
 def meetings_table(report: Report) -> Table:
